@@ -1,0 +1,446 @@
+"""Ballot files (SPEC §3): CSV (UTF-8, BOM or not, GB18030) or XLSX, wide or long layout.
+
+Reading is two steps, so a recount from stored rows uses exactly the code a tally used:
+`open_table` turns a file into a header and raw rows (cells as text, as read), and
+`interpret` turns a header and rows into `Ballot` values for one stage, refusing the whole
+file at the first problem with file, row and column.
+"""
+
+from __future__ import annotations
+
+import codecs
+import csv
+import hashlib
+import io
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Callable, Iterable, Iterator, Mapping
+
+from selector.domain.counting import AMBIGUOUS, Ballot, Resolver
+from selector.domain.model import Post, Stage, normalize
+from selector.errors import BallotFileError
+from selector.textfiles import ENCODINGS
+
+SEPARATORS = re.compile(r"[;；、,，|]")
+CHOICES = {
+    "yes": ("同意", "y", "yes", "√", "✓", "✔"),
+    "no": ("不同意", "n", "no", "×", "✗", "✘"),
+    "abstain": ("弃权", "a", "abstain"),
+    "invalid": ("废", "void"),
+}
+CHOICE_OF = {normalize(token).casefold(): choice for choice, tokens in CHOICES.items() for token in tokens}
+# Column names, with the Chinese headings clerks type in Excel.
+ALIASES = {
+    "ballot": ("ballot", "票号", "选票编号", "编号"),
+    "category": ("category", "类别", "票别"),
+    "void": ("void", "废票", "无效"),
+    "post": ("post", "职位"),
+    "candidate": ("candidate", "候选人", "人选"),
+    "choice": ("choice", "意见", "表决意见"),
+}
+COLUMN_OF = {normalize(a).casefold(): key for key, names in ALIASES.items() for a in names}
+CHUNK = 1 << 20
+Row = tuple[int, list[str]]  # (row number in the file, cells)
+
+
+@dataclass
+class Table:
+    """A ballot file as read: its header, raw rows (streamed) and fingerprint."""
+
+    name: str
+    sha256: str
+    encoding: str
+    header: list[str]
+    rows: Iterator[Row]
+    size: int = 0
+    progress: Callable[[], int] = field(default=lambda: 0)  # bytes read so far (CSV)
+
+
+def file_digest(path: Path) -> tuple[str, int, bool, bool]:
+    """SHA-256, size, whether the bytes are valid UTF-8, and whether there is a BOM."""
+    h = hashlib.sha256()
+    decoder = codecs.getincrementaldecoder("utf-8")()
+    utf8, size, first = True, 0, b""
+    with open(path, "rb") as f:
+        while chunk := f.read(CHUNK):
+            if not size:
+                first = chunk[:4]
+            size += len(chunk)
+            h.update(chunk)
+            if utf8:
+                try:
+                    decoder.decode(chunk)
+                except UnicodeDecodeError:
+                    utf8 = False
+    if utf8:
+        try:
+            decoder.decode(b"", final=True)
+        except UnicodeDecodeError:
+            utf8 = False
+    return h.hexdigest(), size, utf8, first.startswith(codecs.BOM_UTF8)
+
+
+def open_table(path: str | Path, *, encoding: str | None = None, sheet: str | None = None) -> Table:
+    """Open a CSV or XLSX ballot file; rows stream as they are read."""
+    path = Path(path)
+    name = str(path)
+    if not path.is_file():
+        raise BallotFileError(f"{name}: no such file")
+    if path.suffix.lower() in (".xlsx", ".xlsm"):
+        return _open_xlsx(path, sheet)
+    if sheet:
+        raise BallotFileError(f"{name}: --sheet applies to XLSX files only")
+    sha, size, utf8, bom = file_digest(path)
+    with open(path, "rb") as f:
+        first = f.read(4)
+    if first[:4] in (b"PK\x03\x04",):
+        raise BallotFileError(f"{name}: this is an XLSX/ZIP file: give it the .xlsx extension")
+    if first.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        raise BallotFileError(f"{name}: UTF-16 text is not accepted: save it as CSV UTF-8 or CSV (GBK)")
+    if encoding:
+        try:
+            codecs.lookup(encoding)
+        except LookupError:
+            raise BallotFileError(f"{name}: unknown encoding {encoding!r} "
+                                  f"(use one of {', '.join(ENCODINGS)})") from None
+        used = encoding
+    else:
+        used = ("utf-8-sig" if bom else "utf-8") if utf8 else "gb18030"
+    raw = _CountingReader(open(path, "rb"))
+    text = io.TextIOWrapper(raw, encoding=used, errors="strict", newline="")
+    rows = _csv_rows(name, text, used)
+    try:
+        header = next(rows, None)
+    except BallotFileError:
+        raw.close()
+        raise
+    if header is None:
+        raw.close()
+        raise BallotFileError(f"{name}: the file is empty: the first row must be the header")
+    return Table(name, sha, used, [h.strip() for h in header[1]], _closing(rows, raw), size,
+                 lambda: raw.count)
+
+
+class _CountingReader(io.RawIOBase):
+    def __init__(self, f):
+        self.f, self.count = f, 0
+
+    def readable(self):
+        return True
+
+    def readinto(self, b):
+        n = self.f.readinto(b)
+        self.count += n or 0
+        return n
+
+    def close(self):
+        self.f.close()
+        super().close()
+
+
+def _closing(rows: Iterator[Row], raw) -> Iterator[Row]:
+    try:
+        yield from rows
+    finally:
+        raw.close()
+
+
+def _csv_rows(name: str, text, encoding: str) -> Iterator[Row]:
+    reader = csv.reader(text, strict=True)
+    line = 0
+    while True:
+        try:
+            cells = next(reader)
+        except StopIteration:
+            return
+        except UnicodeDecodeError as e:
+            raise BallotFileError(
+                f"{name}: row {reader.line_num + 1}: bytes that are not valid {encoding} "
+                f"({e.object[e.start:e.start + 4].hex(' ')}); save the file as CSV UTF-8 "
+                "or give --encoding") from None
+        except csv.Error as e:
+            raise BallotFileError(f"{name}: row {reader.line_num}: unreadable CSV ({e})") from None
+        line += 1
+        if any("\x00" in c for c in cells):
+            raise BallotFileError(f"{name}: row {line}: NUL byte in a cell (binary or UTF-16 file?)")
+        yield line, cells
+
+
+def _open_xlsx(path: Path, sheet: str | None) -> Table:
+    import zipfile
+
+    from openpyxl import load_workbook  # heavy: only when a workbook is read
+
+    name = str(path)
+    sha, size, _, _ = file_digest(path)
+    try:
+        wb = load_workbook(path, read_only=True, data_only=True)
+    except (zipfile.BadZipFile, KeyError, OSError, ValueError) as e:
+        raise BallotFileError(f"{name}: not a readable XLSX workbook ({e})") from None
+    if sheet is not None and sheet not in wb.sheetnames:
+        raise BallotFileError(f"{name}: no sheet {sheet!r} (sheets: {', '.join(wb.sheetnames)})")
+    ws = wb[sheet] if sheet else wb.worksheets[0]
+
+    def rows() -> Iterator[Row]:
+        try:
+            for line, values in enumerate(ws.iter_rows(values_only=True), start=1):
+                yield line, [_cell_text(v) for v in values]
+        finally:
+            wb.close()
+
+    it = rows()
+    header = next(it, None)
+    if header is None:
+        wb.close()
+        raise BallotFileError(f"{name}: the sheet is empty: the first row must be the header")
+    cells = header[1]
+    while cells and not cells[-1].strip():
+        cells.pop()
+    return Table(name, sha, "xlsx", [h.strip() for h in cells], it, size)
+
+
+def _cell_text(value) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    if hasattr(value, "isoformat"):
+        return value.isoformat()
+    return str(value)
+
+
+# -- interpretation -------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Paper:
+    """What a stage's ballot paper holds: its posts, candidate lists and categories."""
+
+    stage: Stage
+    posts: tuple[Post, ...]
+    lists: Mapping[str, tuple[str, ...]]
+    resolver: Resolver
+
+    def post_of(self, header: str) -> Post | None:
+        key = normalize(header)
+        for p in self.posts:
+            if key in (normalize(p.id), normalize(p.title)):
+                return p
+        return None
+
+    @property
+    def approve(self) -> bool:
+        return self.stage.kind == "vote" and self.stage.form == "approve"
+
+
+def split_marks(cell: str) -> tuple[str, ...]:
+    """A wide-layout cell → the texts marked in it (any of ; ； 、 , ， |)."""
+    if not cell.strip():
+        return ()
+    return tuple(t for t in (part.strip().strip("\u3000") for part in SEPARATORS.split(cell)) if t)
+
+
+def interpret(paper: Paper, name: str, header: list[str], rows: Iterable[Row],
+              layout: str = "wide") -> Iterator[Ballot]:
+    """Turn a file's rows into ballots for `paper`'s stage, refusing the file on any problem."""
+    if not any(h.strip() for h in header):
+        raise BallotFileError(f"{name}: row 1: missing header (the first row must name the columns)")
+    if layout == "long":
+        return _long(paper, name, header, rows)
+    return _wide(paper, name, header, rows)
+
+
+def _fail(name: str, line: int, col: int | None, header: list[str], message: str):
+    where = f"row {line}" if col is None else f"row {line}, column {col} ({header[col - 1] or 'no header'})"
+    raise BallotFileError(f"{name}: {where}: {message}")
+
+
+def _columns(paper: Paper, name: str, header: list[str], layout: str):
+    """Map each column to a role: ('ballot'|'category'|'void'|...), ('post', id) or ('cand', post, id)."""
+    roles: list = []
+    seen: dict = {}
+    for col, h in enumerate(header, start=1):
+        if not h:
+            _fail(name, 1, col, header, "a column without a header")
+        key = COLUMN_OF.get(normalize(h).casefold())
+        if key in ("ballot", "category", "void") or (layout == "long" and key in ("post", "candidate", "choice")):
+            role = (key,)
+        elif layout == "long":
+            role = None
+        elif paper.approve:
+            role = _candidate_column(paper, name, header, col)
+        else:
+            post = paper.post_of(h)
+            role = ("post", post.id) if post else None
+        if role is None:
+            expected = ("ballot, post, candidate" if not paper.approve else "ballot, candidate, choice") \
+                if layout == "long" else ("ballot, and one column per candidate" if paper.approve
+                                          else "ballot, and one column per post (id or title)")
+            _fail(name, 1, col, header, f"unknown column {h!r} (expected {expected}; "
+                                        "optional: category, void)")
+        if role in seen:
+            _fail(name, 1, col, header, f"the same column as column {seen[role]}")
+        seen[role] = col
+        roles.append(role)
+    if ("ballot",) not in seen:
+        raise BallotFileError(f"{name}: row 1: no 'ballot' column (the paper's serial number)")
+    if paper.stage.categories and ("category",) not in seen:
+        raise BallotFileError(f"{name}: row 1: no 'category' column, but stage {paper.stage.id} "
+                              f"weighs categories ({', '.join(c for c, _ in paper.stage.categories)})")
+    if layout == "long":
+        needed = ("candidate", "choice") if paper.approve else ("post", "candidate")
+        for key in needed:
+            if (key,) not in seen:
+                raise BallotFileError(f"{name}: row 1: the long layout needs a '{key}' column "
+                                      f"(columns: ballot, {', '.join(needed)})")
+    return roles
+
+
+def _candidate_column(paper: Paper, name: str, header: list[str], col: int):
+    role, problem = _candidate(paper, header[col - 1])
+    if problem:
+        _fail(name, 1, col, header, problem)
+    return role
+
+
+def _candidate(paper: Paper, text: str):
+    """`CANDIDATE` or `POST/CANDIDATE` → (("cand", post, id), None), (None, None) if nobody,
+    or (None, problem)."""
+    post = None
+    if "/" in text:
+        head, _, rest = text.partition("/")
+        post = paper.post_of(head)
+        if post is not None:
+            text = rest
+    cid = paper.resolver.resolve(text)
+    if cid is AMBIGUOUS:
+        return None, f"{text!r} is a name two roster people share: use the id or label"
+    if cid is None:
+        return None, None
+    posts = [p.id for p in paper.posts if cid in paper.lists[p.id] and (post is None or p.id == post.id)]
+    if not posts:
+        where = f" for {post.id}" if post else ""
+        return None, f"{text!r} is not on this stage's list{where}"
+    if len(posts) > 1:
+        return None, (f"{text!r} stands for {', '.join(posts)}: "
+                      f"write POST/CANDIDATE, e.g. {posts[0]}/{text}")
+    return ("cand", posts[0], cid), None
+
+
+def _common(paper: Paper, name: str, header, roles, line: int, cells: list[str]):
+    if len(cells) > len(roles):
+        extra = [c for c in cells[len(roles):] if c.strip()]
+        if extra:
+            _fail(name, line, len(roles) + 1, header + [""] * (len(cells) - len(header)),
+                  f"{len(cells)} cells but the header has {len(roles)} columns")
+    number = category = void = None
+    for col, role in enumerate(roles, start=1):
+        value = cells[col - 1].strip() if col <= len(cells) else ""
+        if role == ("ballot",):
+            number = normalize(value)
+            if not number:
+                _fail(name, line, col, header, "empty ballot number")
+        elif role == ("category",):
+            category = value
+            if paper.stage.categories:
+                if value not in paper.stage.weights:
+                    _fail(name, line, col, header, f"unknown category {value!r} (stage "
+                          f"{paper.stage.id}: {', '.join(c for c, _ in paper.stage.categories)})")
+            elif not value:
+                category = None
+        elif role == ("void",):
+            void = value or None
+    return number, category, void
+
+
+def _choice(name, header, line, col, value: str):
+    choice = CHOICE_OF.get(normalize(value).casefold()) if value.strip() else None
+    if value.strip() and choice is None:
+        _fail(name, line, col, header, f"{value!r} is not a vote (同意/Y/√, 不同意/N/×, "
+                                       "弃权/A or empty, 废 for an unclear mark)")
+    return choice
+
+
+def _wide(paper: Paper, name: str, header: list[str], rows: Iterable[Row]) -> Iterator[Ballot]:
+    roles = _columns(paper, name, header, "wide")
+    seen: dict[str, int] = {}
+    for line, cells in rows:
+        if not any(c.strip() for c in cells):
+            continue
+        number, category, void = _common(paper, name, header, roles, line, cells)
+        if number in seen:
+            _fail(name, line, None, header, f"ballot {number} appears twice (also row {seen[number]})")
+        seen[number] = line
+        marks: dict = {}
+        choices: dict = {}
+        for col, role in enumerate(roles, start=1):
+            value = cells[col - 1] if col <= len(cells) else ""
+            if role[0] == "post":
+                marks[role[1]] = split_marks(value)
+            elif role[0] == "cand":
+                choice = _choice(name, header, line, col, value)
+                if choice is not None:
+                    choices.setdefault(role[1], {})[role[2]] = choice
+        yield Ballot(number, category, void, marks, choices)
+
+
+def _long(paper: Paper, name: str, header: list[str], rows: Iterable[Row]) -> Iterator[Ballot]:
+    roles = _columns(paper, name, header, "long")
+    col_of = {role[0]: i for i, role in enumerate(roles)}
+    papers: dict[str, dict] = {}
+    for line, cells in rows:
+        if not any(c.strip() for c in cells):
+            continue
+        number, category, void = _common(paper, name, header, roles, line, cells)
+
+        def cell(key):
+            i = col_of.get(key)
+            return cells[i].strip() if i is not None and i < len(cells) else ""
+
+        entry = papers.get(number)
+        if entry is None:
+            entry = papers[number] = {"line": line, "category": category, "void": None,
+                                      "marks": {}, "choices": {}}
+        elif entry["category"] != category:
+            _fail(name, line, col_of["category"] + 1, header,
+                  f"ballot {number} has category {entry['category']!r} on row {entry['line']}")
+        if void:
+            entry["void"] = void
+        if paper.approve:
+            _long_choice(paper, name, header, line, col_of, cell, entry)
+            continue
+        post_text, cand_text = cell("post"), cell("candidate")
+        if not post_text:
+            if cand_text:
+                _fail(name, line, col_of["post"] + 1, header, "a mark without a post")
+            continue
+        post = paper.post_of(post_text)
+        if post is None:
+            _fail(name, line, col_of["post"] + 1, header, f"unknown post {post_text!r}")
+        marks = entry["marks"].setdefault(post.id, [])
+        if cand_text:
+            marks.append(cand_text)
+    for number, entry in papers.items():
+        yield Ballot(number, entry["category"], entry["void"],
+                     {pid: tuple(m) for pid, m in entry["marks"].items()}, entry["choices"])
+
+
+def _long_choice(paper, name, header, line, col_of, cell, entry):
+    text = cell("candidate")
+    col = col_of["candidate"] + 1
+    if not text:
+        if cell("choice"):
+            _fail(name, line, col, header, "a choice without a candidate")
+        return
+    post_text = cell("post")
+    role, problem = _candidate(paper, f"{post_text}/{text}" if post_text else text)
+    if role is None:
+        _fail(name, line, col, header, problem or f"{text!r} is not a candidate at this stage")
+    choice = _choice(name, header, line, col_of["choice"] + 1, cell("choice"))
+    if choice is not None:
+        marked = entry["choices"].setdefault(role[1], {})
+        if marked.get(role[2], choice) != choice:
+            _fail(name, line, col_of["choice"] + 1, header,
+                  f"{text} is marked twice on this ballot with different choices")
+        marked[role[2]] = choice

@@ -1,0 +1,10 @@
+"""The `selector` command line: thin typer commands over `selector.app`."""
+
+from __future__ import annotations
+
+from selector.cli.base import app
+from selector.cli import ballots, rounds  # noqa: F401  (register commands)
+
+
+def main() -> None:
+    app(prog_name="selector")

@@ -1,0 +1,142 @@
+"""Ballot-stage commands: tally, show, cut."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import List, Optional
+
+import typer
+
+from selector.cli.base import command, console, echo_json, selection
+from selector.errors import UsageError
+
+BIG_FILE = 4 << 20  # bytes; files this large take about a second to read: show progress
+
+
+@command(name="tally")
+def tally(
+    ctx: typer.Context,
+    stage: str = typer.Argument(..., help="Stage id, e.g. rec1."),
+    files: List[Path] = typer.Argument(..., help="Ballot files (CSV or XLSX), one batch each."),
+    present: Optional[int] = typer.Option(None, "--present", min=0, help="实到: members present (first batch)."),
+    issued: Optional[int] = typer.Option(None, "--issued", min=0, help="发出票: ballots issued (first batch)."),
+    dry_run: bool = typer.Option(False, "--dry-run", help="Check and count, store nothing."),
+    layout: str = typer.Option("wide", "--layout", help="wide (a column per post) or long (a row per mark)."),
+    encoding: Optional[str] = typer.Option(None, "--encoding", help="Override detection (utf-8, gb18030)."),
+    sheet: Optional[str] = typer.Option(None, "--sheet", help="XLSX sheet (default: the first)."),
+    as_json: bool = typer.Option(False, "--json", help="Machine-readable output."),
+) -> None:
+    """Validate and record ballot batches, then print the tally.
+
+    Example: selector tally rec1 examples/haimen-2011/rec1.csv --present 400 --issued 400
+    """
+    from selector.reports import terminal
+    from selector.reports.view import stage_view
+
+    if layout not in ("wide", "long"):
+        raise UsageError(f"--layout must be wide or long, not {layout!r}")
+    sel = selection(ctx)
+    big = sum(f.stat().st_size for f in files if f.is_file()) >= BIG_FILE and not as_json
+    with _progress(big) as progress:
+        result = sel.tally(stage, files, present=present, issued=issued, dry_run=dry_run,
+                           layout=layout, encoding=encoding, sheet=sheet, progress=progress)
+    view = stage_view(sel, result.stage, counted=result.count if dry_run else None)
+    if dry_run:
+        view["attendance"].update(present=result.present, issued=result.issued)
+    if as_json:
+        echo_json({**view, "batches": result.batches, "dry_run": dry_run})
+    else:
+        terminal.tally(console(), view, result)
+
+
+class _progress:
+    """A Rich progress bar on stderr for large files; nothing for small ones."""
+
+    def __init__(self, enabled: bool):
+        self.enabled = enabled and not os.environ.get("SELECTOR_NO_PROGRESS")
+        self.bar = None
+
+    def __enter__(self):
+        if not self.enabled:
+            return None
+        from rich.progress import BarColumn, DownloadColumn, Progress, TimeRemainingColumn
+
+        self.bar = Progress("reading ballots", BarColumn(), DownloadColumn(), TimeRemainingColumn(),
+                            console=console(stderr=True), transient=True)
+        self.bar.start()
+        task = self.bar.add_task("read", total=None)
+        return lambda done, total: self.bar.update(task, completed=done, total=total)
+
+    def __exit__(self, *exc):
+        if self.bar is not None:
+            self.bar.stop()
+
+
+@command(name="show")
+def show(
+    ctx: typer.Context,
+    stage: str = typer.Argument(..., help="Stage id."),
+    as_json: bool = typer.Option(False, "--json", help="Machine-readable output."),
+) -> None:
+    """The stage's tally, ranking and cut, with the cut line and ties marked.
+
+    Example: selector show rec2
+    """
+    from selector.reports import terminal
+    from selector.reports.view import stage_view
+
+    sel = selection(ctx)
+    view = stage_view(sel, sel.round.stage(stage))
+    if as_json:
+        echo_json(view)
+    else:
+        terminal.stage(console(), view)
+
+
+def _resolutions(values: List[str]) -> dict[str, tuple[str, ...]]:
+    out: dict[str, tuple[str, ...]] = {}
+    for value in values:
+        post, sep, ids = value.partition("=")
+        chosen = tuple(i.strip() for i in ids.replace("，", ",").split(",") if i.strip())
+        if not sep or not post.strip() or not chosen:
+            raise UsageError(f"--resolve expects POST=ID[,ID…], got {value!r}")
+        if post.strip() in out:
+            raise UsageError(f"--resolve gives {post.strip()} twice")
+        out[post.strip()] = chosen
+    return out
+
+
+@command(name="cut")
+def cut(
+    ctx: typer.Context,
+    stage: str = typer.Argument(..., help="Stage id."),
+    resolve: List[str] = typer.Option([], "--resolve", help="POST=ID,ID: who advances from a tie."),
+    accept_short: List[str] = typer.Option([], "--accept-short", help="POST: go on with fewer than k."),
+    reason: Optional[str] = typer.Option(None, "--reason", help="The recorded reason for the decisions."),
+    as_json: bool = typer.Option(False, "--json", help="Machine-readable output."),
+) -> None:
+    """Make and lock the stage's shortlist; held posts (ties, shortfalls) lock nothing.
+
+    Example: selector cut rec2 --resolve P07=C112 --reason "常委会2011-06-02决定"
+    """
+    from selector.app import HeldCut
+    from selector.reports import terminal
+    from selector.reports.view import stage_view
+
+    sel = selection(ctx)
+    try:
+        st, _ = sel.cut(stage, _resolutions(resolve), accept_short, reason)
+    except HeldCut as held:
+        view = stage_view(sel, held.stage, cuts=held.cuts)
+        if as_json:
+            echo_json(view)
+        else:
+            terminal.stage(console(), view)
+        raise
+    view = stage_view(sel, st)
+    if as_json:
+        echo_json(view)
+    else:
+        terminal.stage(console(), view)
+        console().print(f"cut of {st.id} locked")

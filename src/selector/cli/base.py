@@ -1,0 +1,104 @@
+"""The typer app, global options, and the one place that maps errors to exit codes."""
+
+from __future__ import annotations
+
+import functools
+import getpass
+import json
+import os
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Optional
+
+import typer
+
+from selector import __version__
+from selector.errors import SelectorError
+
+app = typer.Typer(
+    help="Count competitive cadre selections (公推公选): rounds, ballots, shortlists, audit.",
+    context_settings={"help_option_names": ["-h", "--help"]},
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+    rich_markup_mode=None,
+)
+
+
+@dataclass
+class Options:
+    db: Path
+    round: str | None
+    by: str
+
+
+def _version(value: bool) -> None:
+    if value:
+        typer.echo(f"selector {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def options(
+    ctx: typer.Context,
+    db: Path = typer.Option(Path("selector.db"), "--db", envvar="SELECTOR_DB",
+                            help="The round database (SQLite)."),
+    round_id: Optional[str] = typer.Option(None, "--round", envvar="SELECTOR_ROUND",
+                                           help="Round id; may be left out when the database holds one round."),
+    by: Optional[str] = typer.Option(None, "--by", envvar="SELECTOR_OPERATOR",
+                                     help="Operator recorded in the log (default: the OS user)."),
+    version: bool = typer.Option(False, "--version", callback=_version, is_eager=True,
+                                 help="Print the version and exit."),
+) -> None:
+    """selector: exact counting for 两轮推荐、两轮票决 selections, with a full record."""
+    ctx.obj = Options(db, round_id, by or _os_user())
+
+
+def _os_user() -> str:
+    try:
+        return getpass.getuser()
+    except (KeyError, OSError):
+        return "unknown"
+
+
+def command(group: typer.Typer = app, *args, **kwargs):
+    """Register a command whose SelectorError becomes one stderr line and its exit code."""
+
+    def decorate(func):
+        @functools.wraps(func)
+        def run(*a, **kw):
+            try:
+                return func(*a, **kw)
+            except SelectorError as e:
+                err = console(stderr=True)
+                err.print(f"error: {e.message}", markup=False, highlight=False, soft_wrap=True)
+                for line in e.details:
+                    err.print(f"  {line}", markup=False, highlight=False, soft_wrap=True)
+                raise typer.Exit(e.exit_code) from None
+
+        return group.command(*args, **kwargs)(run)
+
+    return decorate
+
+
+def console(stderr: bool = False):
+    from rich.console import Console
+
+    width = int(os.environ["COLUMNS"]) if os.environ.get("COLUMNS", "").isdigit() else None
+    return Console(stderr=stderr, width=width, highlight=False, soft_wrap=False)
+
+
+def echo_json(data) -> None:
+    typer.echo(json.dumps(data, ensure_ascii=False, indent=2))
+
+
+def store(ctx: typer.Context):
+    from selector.storage.store import Store
+
+    return Store(ctx.obj.db)
+
+
+def selection(ctx: typer.Context):
+    from selector.app import Selection
+
+    return Selection(store(ctx), ctx.obj.round, ctx.obj.by)

@@ -1,0 +1,70 @@
+"""Round commands: check, init, rounds, status."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import typer
+
+from selector.cli.base import command, console, echo_json, selection, store
+
+
+@command(name="check")
+def check(file: Path = typer.Argument(..., help="Round file (TOML).")) -> None:
+    """Validate a round file only; no database is touched.
+
+    Example: selector check rounds/haimen-2011.toml
+    """
+    from selector.app import check_round
+
+    r = check_round(file)
+    candidates = len(r.candidates)
+    typer.echo(f"{file}: ok · round {r.id} · {len(r.posts)} posts, "
+               f"{sum(p.seats for p in r.posts)} seats · {candidates} people · "
+               f"stages {' → '.join(s.id for s in r.stages)}")
+
+
+@command(name="init")
+def init(ctx: typer.Context, file: Path = typer.Argument(..., help="Round file (TOML).")) -> None:
+    """Validate and store a round (again with an unchanged file: nothing happens).
+
+    Example: selector --db haimen.db init rounds/haimen-2011.toml
+    """
+    from selector.app import init_round
+
+    r, outcome = init_round(store(ctx), file, ctx.obj.by)
+    messages = {"stored": "stored", "unchanged": "already stored, unchanged",
+                "updated": "updated (no ballots were tallied yet)"}
+    typer.echo(f"round {r.id}: {messages[outcome]} in {ctx.obj.db}")
+
+
+@command(name="rounds")
+def rounds(ctx: typer.Context, as_json: bool = typer.Option(False, "--json", help="Machine-readable output.")) -> None:
+    """List the rounds in the database with their state and dates.
+
+    Example: selector rounds
+    """
+    from selector.app import round_overview
+    from selector.reports import terminal
+
+    rows = round_overview(store(ctx))
+    if as_json:
+        echo_json(rows)
+    else:
+        terminal.rounds(console(), rows)
+
+
+@command(name="status")
+def status(ctx: typer.Context, as_json: bool = typer.Option(False, "--json", help="Machine-readable output.")) -> None:
+    """The pipeline: each stage's state and counts, and the next step to take.
+
+    Example: selector status
+    """
+    from selector.reports import terminal
+
+    sel = selection(ctx)
+    rows = sel.status()
+    if as_json:
+        echo_json({"round": sel.round.id, "stages": rows})
+    else:
+        terminal.status(console(), sel.round.title, sel.round.id, rows)

@@ -1,0 +1,408 @@
+"""Round files (`rounds/*.toml`) → a frozen `Round`. Every message names the file and key path."""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+import sys
+from fractions import Fraction
+from pathlib import Path
+from typing import Any, Callable
+
+if sys.version_info >= (3, 11):
+    import tomllib
+else:  # pragma: no cover
+    import tomli as tomllib
+
+from selector.domain.model import (
+    Candidate, Cut, Evaluation, Post, Round, Stage, Threshold, normalize,
+)
+from selector.errors import BallotFileError, ConfigError
+from selector.textfiles import decode
+
+ROUND_KEYS = {"id", "title", "organizer", "locale", "tie_seed", "complaints", "roster", "certify"}
+POST_KEYS = {"id", "title", "seats"}
+DESCRIPTIVE = ("gender", "born", "ethnicity", "native_place", "education", "party", "joined",
+               "unit", "position", "resume", "note")
+CANDIDATE_KEYS = {"id", "name", "label", "posts", *DESCRIPTIVE}
+STAGE_KEYS = {"id", "kind", "title", "electorate", "members", "quorum", "max_marks", "overvote",
+              "categories", "candidates", "form", "cut", "checks", "evaluation", "backfill",
+              "working_days"}
+CUT_KEYS = {"ratio", "score", "min_share", "ties", "shortfall", "pass", "pass_base"}
+KIND_KEYS = {
+    "recommend": {"electorate", "quorum", "max_marks", "overvote", "categories", "candidates", "cut"},
+    "vote": {"members", "quorum", "max_marks", "overvote", "categories", "candidates", "cut", "form"},
+    "inspect": {"checks", "evaluation", "backfill", "candidates"},
+    "notice": {"working_days", "candidates"},
+}
+ID_RE = re.compile(r"[a-z0-9-]+")
+THRESHOLD_RE = re.compile(r"\s*(>=|>)\s*(\d+)\s*(?:/\s*(\d+))?\s*")
+RATIO_RE = re.compile(r"\s*1\s*:\s*(\d+)\s*")
+
+Loader = Callable[[str], bytes]
+
+
+def load(path: str | Path) -> tuple[Round, dict[str, bytes]]:
+    """Read a round file (and its roster file) from disk.
+
+    Returns the round and the raw sources by name, so the database can keep the exact bytes
+    the rules came from and rebuild the round without the files.
+    """
+    path = Path(path)
+    sources: dict[str, bytes] = {}
+
+    def loader(name: str) -> bytes:
+        target = path.parent / name
+        try:
+            sources[name] = target.read_bytes()
+        except OSError as e:
+            raise ConfigError(f"{path}: round.roster: cannot read {target}: {e.strerror}") from None
+        return sources[name]
+
+    try:
+        data = path.read_bytes()
+    except OSError as e:
+        raise ConfigError(f"{path}: cannot read the round file: {e.strerror}") from None
+    round_ = parse(data, str(path), loader)
+    return round_, {path.name: data, **sources}
+
+
+def from_sources(main: str, sources: dict[str, bytes]) -> Round:
+    """Rebuild a round from the sources stored at `init` (no files needed)."""
+    return parse(sources[main], main, lambda name: sources[name])
+
+
+def parse(data: bytes, name: str, loader: Loader) -> Round:
+    """Validate a round file's bytes; `loader` fetches the roster file by relative name."""
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as e:
+        raise ConfigError(f"{name}: a round file must be UTF-8 (bad byte at {e.start})") from None
+    try:
+        doc = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as e:
+        raise ConfigError(f"{name}: not valid TOML: {e}") from None
+    return _Parser(name, loader).round(doc)
+
+
+def parse_threshold(value: Any, where: str) -> Threshold:
+    """`">= 2/3"`, `"> 1/2"`, `">= 0"` → Threshold (exact)."""
+    m = THRESHOLD_RE.fullmatch(value) if isinstance(value, str) else None
+    if not m or (m.group(3) is not None and int(m.group(3)) == 0):
+        raise ConfigError(f'{where}: expected a threshold like ">= 2/3" or "> 1/2", got {value!r}')
+    frac = Fraction(int(m.group(2)), int(m.group(3) or 1))
+    if frac > 1:
+        raise ConfigError(f"{where}: a threshold is a share of at most 1, got {value!r}")
+    return Threshold(m.group(1), frac)  # type: ignore[arg-type]
+
+
+class _Parser:
+    def __init__(self, name: str, loader: Loader):
+        self.name = name
+        self.loader = loader
+
+    def fail(self, where: str, message: str):
+        raise ConfigError(f"{self.name}: {where}: {message}")
+
+    # -- helpers ---------------------------------------------------------------
+    def table(self, value, where: str, allowed: set[str], required: tuple[str, ...] = ()) -> dict:
+        if not isinstance(value, dict):
+            self.fail(where, f"expected a table, got {type(value).__name__}")
+        for key in value:
+            if key not in allowed:
+                self.fail(f"{where}.{key}", f"unknown key (allowed: {', '.join(sorted(allowed))})")
+        for key in required:
+            if key not in value:
+                self.fail(f"{where}.{key}", "missing")
+        return value
+
+    def text(self, value, where: str, *, empty: bool = False) -> str:
+        if not isinstance(value, str):
+            self.fail(where, f"expected a string, got {value!r}")
+        if not empty and not value.strip():
+            self.fail(where, "must not be empty")
+        return value.strip()
+
+    def ident(self, value, where: str, pattern=None) -> str:
+        value = self.text(value, where)
+        if pattern is not None and not pattern.fullmatch(value):
+            self.fail(where, f"expected [a-z0-9-]+, got {value!r}")
+        if any(ch.isspace() for ch in value) or value != normalize(value):
+            self.fail(where, f"ids may not contain spaces or full-width characters, got {value!r}")
+        return value
+
+    def count(self, value, where: str, minimum: int = 1) -> int:
+        if isinstance(value, bool) or not isinstance(value, int) or value < minimum:
+            self.fail(where, f"expected a whole number ≥ {minimum}, got {value!r}")
+        return value
+
+    def choice(self, value, where: str, options: tuple[str, ...]) -> str:
+        if value not in options:
+            self.fail(where, f"expected one of {' | '.join(options)}, got {value!r}")
+        return value
+
+    def fraction(self, value, where: str) -> Fraction:
+        if isinstance(value, bool):
+            self.fail(where, f"expected a whole number or fraction like \"1/2\", got {value!r}")
+        if isinstance(value, int):
+            frac = Fraction(value)
+        elif isinstance(value, str) and re.fullmatch(r"\s*\d+\s*(/\s*[1-9]\d*\s*)?", value):
+            frac = Fraction(value.replace(" ", ""))
+        else:
+            self.fail(where, f"expected a whole number or fraction like \"1/2\" (no decimals), "
+                             f"got {value!r}")
+        if frac < 0:
+            self.fail(where, "must not be negative")
+        return frac
+
+    def threshold(self, value, where: str) -> Threshold:
+        try:
+            return parse_threshold(value, where)
+        except ConfigError as e:
+            raise ConfigError(f"{self.name}: {e}") from None
+
+    def strings(self, value, where: str) -> tuple[str, ...]:
+        if not isinstance(value, list) or not all(isinstance(v, str) and v.strip() for v in value):
+            self.fail(where, f"expected a list of non-empty strings, got {value!r}")
+        if len(set(value)) != len(value):
+            self.fail(where, "lists the same item twice")
+        return tuple(v.strip() for v in value)
+
+    def array(self, doc: dict, key: str) -> list:
+        value = doc.get(key, [])
+        if not isinstance(value, list):
+            self.fail(key, f"expected [[{key}]] tables")
+        return value
+
+    # -- the document ------------------------------------------------------------
+    def round(self, doc: dict) -> Round:
+        self.table(doc, "(top level)", {"round", "post", "candidate", "stage"}, ("round", "post", "stage"))
+        head = self.table(doc["round"], "round", ROUND_KEYS, ("id", "title", "organizer"))
+        round_id = self.ident(head["id"], "round.id", ID_RE)
+        locale = self.choice(head.get("locale", "zh-CN"), "round.locale", ("zh-CN", "en"))
+        tellers, scrutineers = 1, 2
+        if "certify" in head:
+            cert = self.table(head["certify"], "round.certify", {"tellers", "scrutineers"})
+            tellers = self.count(cert.get("tellers", 1), "round.certify.tellers")
+            scrutineers = self.count(cert.get("scrutineers", 2), "round.certify.scrutineers")
+        posts = self.posts(self.array(doc, "post"))
+        if "roster" in head and doc.get("candidate"):
+            self.fail("round.roster", "give the roster as a file or as [[candidate]] tables, not both")
+        if "roster" in head:
+            candidates = self.roster_file(self.text(head["roster"], "round.roster"), posts)
+        else:
+            candidates = tuple(self.candidate(c, f"candidate[{i}]", posts)
+                               for i, c in enumerate(self.array(doc, "candidate")))
+        self.check_people(candidates, "candidate")
+        stages = self.stages(self.array(doc, "stage"), posts)
+        tie_seed = self.text(head.get("tie_seed", ""), "round.tie_seed", empty=True)
+        for i, s in enumerate(stages):
+            if s.cut and s.cut.ties == "lot" and not tie_seed:
+                self.fail(f"stage[{i}].cut.ties", '"lot" needs round.tie_seed, fixed before any tally')
+        return Round(
+            id=round_id,
+            title=self.text(head["title"], "round.title"),
+            organizer=self.text(head["organizer"], "round.organizer"),
+            locale=locale,  # type: ignore[arg-type]
+            posts=posts,
+            candidates=candidates,
+            stages=stages,
+            tie_seed=tie_seed,
+            complaints=self.text(head.get("complaints", ""), "round.complaints", empty=True),
+            tellers=tellers,
+            scrutineers=scrutineers,
+        )
+
+    def posts(self, items: list) -> tuple[Post, ...]:
+        if not items:
+            self.fail("post", "a round needs at least one [[post]]")
+        posts, seen = [], {}
+        for i, item in enumerate(items):
+            where = f"post[{i}]"
+            item = self.table(item, where, POST_KEYS, ("id", "title"))
+            post = Post(self.ident(item["id"], f"{where}.id"), self.text(item["title"], f"{where}.title"),
+                        self.count(item.get("seats", 1), f"{where}.seats"))
+            for key, value in (("id", post.id), ("title", normalize(post.title))):
+                if (key, value) in seen:
+                    self.fail(f"{where}.{key}", f"{value!r} is also post[{seen[key, value]}]'s {key}")
+                seen[key, value] = i
+            posts.append(post)
+        return tuple(posts)
+
+    def candidate(self, item, where: str, posts) -> Candidate:
+        item = self.table(item, where, CANDIDATE_KEYS, ("id", "name"))
+        post_ids = {p.id for p in posts}
+        eligible = self.strings(item.get("posts", []), f"{where}.posts")
+        for pid in eligible:
+            if pid not in post_ids:
+                self.fail(f"{where}.posts", f"no post {pid!r}")
+        fields = []
+        for key in DESCRIPTIVE:
+            if key in item:
+                value = item[key]
+                if not isinstance(value, (str, int)) or isinstance(value, bool):
+                    self.fail(f"{where}.{key}", f"expected text, got {value!r}")
+                fields.append((key, str(value).strip()))
+        label = item.get("label")
+        return Candidate(
+            id=self.ident(item["id"], f"{where}.id"),
+            name=self.text(item["name"], f"{where}.name"),
+            label=self.text(label, f"{where}.label") if label is not None else None,
+            posts=eligible,
+            fields=tuple(fields),
+        )
+
+    def roster_file(self, rel: str, posts) -> tuple[Candidate, ...]:
+        name = f"{self.name} → {rel}"
+        try:
+            text, _ = decode(self.loader(rel), rel)
+        except BallotFileError as e:
+            self.fail("round.roster", e.message)
+        except KeyError:
+            self.fail("round.roster", f"roster file {rel!r} was not stored with the round")
+        rows = list(csv.reader(io.StringIO(text, newline="")))
+        if not rows or not any(cell.strip() for cell in rows[0]):
+            raise ConfigError(f"{name}: row 1: the roster needs a header (id, name, …)")
+        header = [h.strip() for h in rows[0]]
+        for col, h in enumerate(header, start=1):
+            if h not in CANDIDATE_KEYS:
+                raise ConfigError(f"{name}: row 1, column {col}: unknown column {h!r} "
+                                  f"(allowed: {', '.join(sorted(CANDIDATE_KEYS))})")
+        if len(set(header)) != len(header):
+            raise ConfigError(f"{name}: row 1: a column appears twice")
+        out = []
+        for lineno, row in enumerate(rows[1:], start=2):
+            if not any(cell.strip() for cell in row):
+                continue
+            if len(row) > len(header):
+                raise ConfigError(f"{name}: row {lineno}: {len(row)} cells for {len(header)} columns")
+            item = {h: v.strip() for h, v in zip(header, row) if v.strip()}
+            if "posts" in item:
+                item["posts"] = [p.strip() for p in re.split(r"[;；、,，|]", item["posts"]) if p.strip()]
+            try:
+                out.append(self.candidate(item, f"row {lineno}", posts))
+            except ConfigError as e:
+                raise ConfigError(str(e).replace(f"{self.name}: ", f"{name}: ", 1)) from None
+        return tuple(out)
+
+    def check_people(self, people: tuple[Candidate, ...], where: str) -> None:
+        if not people:
+            self.fail(where, "the round has nobody on its roster")
+        ids: dict[str, str] = {}
+        labels: dict[str, str] = {}
+        names: dict[str, list[Candidate]] = {}
+        for c in people:
+            if c.id in ids:
+                self.fail(where, f"two people have id {c.id!r}")
+            ids[c.id] = c.id
+            if c.label:
+                key = normalize(c.label)
+                if key in labels:
+                    self.fail(where, f"{c.id} and {labels[key]} share the label {c.label!r}")
+                labels[key] = c.id
+            names.setdefault(normalize(c.name), []).append(c)
+        for name, same in names.items():
+            unlabeled = [c.id for c in same if not c.label]
+            if len(same) > 1 and unlabeled:
+                self.fail(where, f"{len(same)} people are named {same[0].name} "
+                                 f"({', '.join(c.id for c in same)}): give each a label, "
+                                 f"e.g. label = \"{same[0].name}({same[0].field('unit') or '单位'})\"")
+
+    def stages(self, items: list, posts) -> tuple[Stage, ...]:
+        if not items:
+            self.fail("stage", "a round needs at least one [[stage]]")
+        stages: list[Stage] = []
+        for i, item in enumerate(items):
+            where = f"stage[{i}]"
+            item = self.table(item, where, STAGE_KEYS, ("id", "kind", "title"))
+            sid = self.ident(item["id"], f"{where}.id")
+            if any(s.id == sid for s in stages):
+                self.fail(f"{where}.id", f"another stage is already called {sid!r}")
+            kind = self.choice(item["kind"], f"{where}.kind", ("recommend", "vote", "inspect", "notice"))
+            for key in item:
+                if key not in KIND_KEYS[kind] | {"id", "kind", "title"}:
+                    self.fail(f"{where}.{key}", f"not used by a {kind} stage")
+            stages.append(self.stage(item, where, sid, kind, stages, posts, i))
+        return tuple(stages)
+
+    def stage(self, item, where, sid, kind, earlier, posts, index) -> Stage:
+        kw: dict[str, Any] = {"id": sid, "kind": kind, "title": self.text(item["title"], f"{where}.title")}
+        default_list = "roster" if index == 0 else "previous"
+        kw["candidates"] = self.choice(item.get("candidates", default_list), f"{where}.candidates",
+                                       ("roster", "previous"))
+        if kw["candidates"] == "previous" and index == 0:
+            self.fail(f"{where}.candidates", 'the first stage has no previous stage: use "roster"')
+        if kind == "recommend":
+            if "electorate" not in item:
+                self.fail(f"{where}.electorate", "missing (应到人数 of a recommendation)")
+            kw["electorate"] = self.count(item["electorate"], f"{where}.electorate")
+        if kind == "vote":
+            if "members" not in item:
+                self.fail(f"{where}.members", "missing (应到会成员 of a vote)")
+            kw["members"] = self.count(item["members"], f"{where}.members")
+            kw["form"] = self.choice(item.get("form", "choose"), f"{where}.form", ("choose", "approve"))
+        if kind in ("recommend", "vote"):
+            if "quorum" in item:
+                kw["quorum"] = self.threshold(item["quorum"], f"{where}.quorum")
+            if "max_marks" in item:
+                kw["max_marks"] = self.count(item["max_marks"], f"{where}.max_marks")
+            kw["overvote"] = self.choice(item.get("overvote", "void-post"), f"{where}.overvote",
+                                         ("void-post", "void-ballot"))
+            if "categories" in item:
+                cats = self.table(item["categories"], f"{where}.categories", set(item["categories"]))
+                if not cats:
+                    self.fail(f"{where}.categories", "give at least one category, or leave the key out")
+                kw["categories"] = tuple((self.text(k, f"{where}.categories"), self.fraction(v, f"{where}.categories.{k}"))
+                                         for k, v in cats.items())
+            if "cut" in item:
+                kw["cut"] = self.cut(item["cut"], f"{where}.cut", sid, earlier)
+        if kind == "inspect":
+            kw["checks"] = self.strings(item.get("checks", []), f"{where}.checks")
+            if "evaluation" in item:
+                kw["evaluation"] = self.evaluation(item["evaluation"], f"{where}.evaluation")
+            backfill = item.get("backfill", False)
+            if not isinstance(backfill, bool):
+                self.fail(f"{where}.backfill", f"expected true or false, got {backfill!r}")
+            kw["backfill"] = backfill
+        if kind == "notice":
+            kw["working_days"] = self.count(item.get("working_days", 5), f"{where}.working_days")
+        return Stage(**kw)
+
+    def cut(self, value, where, sid, earlier) -> Cut:
+        item = self.table(value, where, CUT_KEYS, ("ratio",))
+        m = RATIO_RE.fullmatch(item["ratio"]) if isinstance(item["ratio"], str) else None
+        if not m or int(m.group(1)) < 1:
+            self.fail(f"{where}.ratio", f'expected "1:N", got {item["ratio"]!r}')
+        weights = {sid: Fraction(1)}
+        if "score" in item:
+            score = self.table(item["score"], f"{where}.score", set(item["score"]))
+            ballot_stages = {s.id for s in earlier if s.takes_ballots} | {sid}
+            for key in score:
+                if key not in ballot_stages:
+                    self.fail(f"{where}.score.{key}", "not this stage or an earlier ballot stage "
+                                                      f"(known: {', '.join(sorted(ballot_stages))})")
+            weights = {k: self.fraction(v, f"{where}.score.{k}") for k, v in score.items()}
+            if not any(weights.values()):
+                self.fail(f"{where}.score", "every weight is zero")
+        kw: dict[str, Any] = {"ratio": int(m.group(1)), "score": tuple(weights.items())}
+        if "min_share" in item:
+            kw["min_share"] = self.threshold(item["min_share"], f"{where}.min_share")
+        kw["ties"] = self.choice(item.get("ties", "hold"), f"{where}.ties", ("hold", "widen", "lot"))
+        kw["shortfall"] = self.choice(item.get("shortfall", "hold"), f"{where}.shortfall", ("hold", "accept"))
+        if "pass" in item:
+            kw["pass_"] = self.threshold(item["pass"], f"{where}.pass")
+        elif "pass_base" in item:
+            self.fail(f"{where}.pass_base", "given without a pass line (cut.pass)")
+        kw["pass_base"] = self.choice(item.get("pass_base", "members"), f"{where}.pass_base",
+                                      ("members", "present", "valid"))
+        return Cut(**kw)
+
+    def evaluation(self, value, where) -> Evaluation:
+        item = self.table(value, where, {"scale", "top", "pass"}, ("scale", "top", "pass"))
+        scale = self.strings(item["scale"], f"{where}.scale")
+        top = self.strings(item["top"], f"{where}.top")
+        for grade in top:
+            if grade not in scale:
+                self.fail(f"{where}.top", f"{grade!r} is not on the scale")
+        return Evaluation(scale, top, self.threshold(item["pass"], f"{where}.pass"))

@@ -1,0 +1,1 @@
+"""The pure core: round model, counting rules, cuts and tie policies. No I/O, no printing."""

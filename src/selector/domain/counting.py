@@ -1,0 +1,237 @@
+"""Counting rules for ballot stages (SPEC §3): marks, invalid marks, overvotes, blanks, weights.
+
+A `Ballot` is one returned paper as the ballot reader understood it. `Count` takes them one
+at a time (so a file can be streamed) and yields exact per-post results.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from fractions import Fraction
+from typing import Iterable, Literal, Mapping
+
+from selector.domain.model import Candidate, Post, Stage, normalize
+
+Choice = Literal["yes", "no", "abstain", "invalid"]
+AMBIGUOUS = object()
+
+
+@dataclass(frozen=True, slots=True)
+class Ballot:
+    """One returned paper.
+
+    `marks`: for `recommend`/`choose`, post id -> the texts marked in that post's cell (an
+    absent post or an empty tuple is a blank). `choices`: for `approve`, post id ->
+    candidate id -> choice.
+    """
+
+    number: str
+    category: str | None = None
+    void: str | None = None
+    marks: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+    choices: Mapping[str, Mapping[str, Choice]] = field(default_factory=dict)
+
+
+@dataclass(frozen=True, slots=True)
+class InvalidMark:
+    ballot: str
+    post: str
+    text: str
+    reason: str
+
+
+class Resolver:
+    """Turns the text of a mark (id, label or name) into a roster candidate id.
+
+    Returns the id, None (nobody), or AMBIGUOUS (a name two roster people share).
+    """
+
+    def __init__(self, roster: Iterable[Candidate]):
+        self._ids: dict[str, str] = {}
+        self._labels: dict[str, str] = {}
+        names: dict[str, list[str]] = defaultdict(list)
+        for c in roster:
+            self._ids[normalize(c.id)] = c.id
+            if c.label:
+                self._labels[normalize(c.label)] = c.id
+            names[normalize(c.name)].append(c.id)
+        self._names = {n: ids[0] if len(ids) == 1 else AMBIGUOUS for n, ids in names.items()}
+
+    def resolve(self, text: str):
+        key = normalize(text)
+        for table in (self._ids, self._labels, self._names):
+            if key in table:
+                return table[key]
+        return None
+
+
+@dataclass
+class CandidateCount:
+    votes: int = 0  # marks (choose) or 同意 (approve) on papers valid for the post
+    weighted: Fraction = Fraction(0)
+    by_category: dict[str, int] = field(default_factory=dict)
+    no: int = 0
+    abstain: int = 0
+    invalid: int = 0
+
+
+@dataclass
+class PostCount:
+    post: Post
+    candidates: tuple[str, ...]  # the stage's list for this post
+    returned: int = 0
+    void: int = 0
+    blank: int = 0
+    weighted_valid: Fraction = Fraction(0)
+    counts: dict[str, CandidateCount] = field(default_factory=dict)
+    invalid_marks: list[InvalidMark] = field(default_factory=list)
+    overvotes: int = 0
+
+    @property
+    def valid(self) -> int:
+        return self.returned - self.void
+
+    def count(self, cand_id: str) -> CandidateCount:
+        return self.counts.get(cand_id) or CandidateCount()
+
+    def share(self, cand_id: str) -> Fraction:
+        """votes / valid ballots, with category weights on both sides where the stage has them."""
+        if not self.weighted_valid:
+            return Fraction(0)
+        return self.count(cand_id).weighted / self.weighted_valid
+
+
+@dataclass
+class StageCount:
+    stage: Stage
+    posts: dict[str, PostCount]
+    returned: int = 0
+    void_papers: int = 0
+
+
+class Count:
+    """Counts a stage's ballots, one paper at a time.
+
+    `lists` maps each post to the stage's candidate list for it (ids); `resolver` knows the
+    whole roster, so a mark for someone real but not on the list is told apart from a typo.
+    """
+
+    def __init__(self, stage: Stage, posts: Iterable[Post], lists: Mapping[str, Iterable[str]],
+                 resolver: Resolver, roster: Mapping[str, Candidate], start: StageCount | None = None):
+        self.stage = stage
+        self.resolver = resolver
+        self.roster = roster
+        self.weights = stage.weights
+        # Counting is additive, so a new batch goes on from the stored count of earlier ones.
+        self.result = start or StageCount(stage, {p.id: PostCount(p, tuple(lists[p.id])) for p in posts})
+        self._on_list = {pid: set(pc.candidates) for pid, pc in self.result.posts.items()}
+
+    def add_all(self, ballots: Iterable[Ballot]) -> StageCount:
+        for b in ballots:
+            self.add(b)
+        return self.result
+
+    def add(self, ballot: Ballot) -> None:
+        result = self.result
+        result.returned += 1
+        weight = self.weights[ballot.category] if self.weights else Fraction(1)
+        if self.stage.form == "approve" and self.stage.kind == "vote":
+            marks = {pid: self._approve_marks(pid, ballot) for pid in result.posts}
+        else:
+            marks = {pid: self._choose_marks(pid, ballot) for pid in result.posts}
+        over = {pid for pid, m in marks.items() if self._overvoted(pid, m)}
+        paper_void = ballot.void is not None or (over and self.stage.overvote == "void-ballot")
+        if paper_void:
+            result.void_papers += 1
+        for pid, pc in result.posts.items():
+            pc.returned += 1
+            if pid in over:
+                pc.overvotes += 1
+            if paper_void or pid in over:
+                pc.void += 1
+                continue
+            pc.weighted_valid += weight
+            valid_marks, invalid = marks[pid]
+            for text, reason in invalid:
+                pc.invalid_marks.append(InvalidMark(ballot.number, pid, text, reason))
+            if self.stage.form == "approve" and self.stage.kind == "vote":
+                self._record_approve(pc, ballot, valid_marks, weight)
+            else:
+                if not valid_marks and not invalid:
+                    pc.blank += 1
+                for cid in valid_marks:
+                    self._tick(pc, cid, ballot.category, weight)
+
+    # -- choose / recommend -------------------------------------------------
+    def _choose_marks(self, pid: str, ballot: Ballot):
+        seen: dict[str, None] = {}
+        invalid: dict[str, tuple[str, str]] = {}
+        for text in ballot.marks.get(pid, ()):
+            cid, reason = self._check(pid, text)
+            if cid is not None:
+                seen[cid] = None
+            else:
+                invalid.setdefault(normalize(text), (text, reason))
+        return tuple(seen), tuple(invalid.values())
+
+    def _check(self, pid: str, text: str):
+        cid = self.resolver.resolve(text)
+        if cid is AMBIGUOUS:
+            return None, "ambiguous: two people on the roster have this name"
+        if cid is None:
+            return None, "not on the roster"
+        if cid not in self._on_list[pid]:
+            if not self.roster[cid].eligible_for(pid):
+                return None, f"not eligible for {pid}"
+            return None, f"not on this stage's list for {pid}"
+        return cid, None
+
+    def _overvoted(self, pid: str, marks) -> bool:
+        limit = self.stage.marks_allowed(self.result.posts[pid].post)
+        if limit is None:
+            return False
+        valid, invalid = marks
+        if self.stage.form == "approve" and self.stage.kind == "vote":
+            return sum(1 for choice in valid.values() if choice == "yes") > limit
+        return len(valid) + len(invalid) > limit
+
+    def _tick(self, pc: PostCount, cid: str, category: str | None, weight: Fraction) -> None:
+        cc = pc.counts.get(cid)
+        if cc is None:
+            cc = pc.counts[cid] = CandidateCount()
+        cc.votes += 1
+        cc.weighted += weight
+        if category is not None:
+            cc.by_category[category] = cc.by_category.get(category, 0) + 1
+
+    # -- approve ------------------------------------------------------------
+    def _approve_marks(self, pid: str, ballot: Ballot):
+        return dict(ballot.choices.get(pid, {})), ()
+
+    def _record_approve(self, pc: PostCount, ballot: Ballot, choices, weight: Fraction) -> None:
+        # An empty cell is an abstention; a paper with every cell empty is a blank.
+        if not any(cid in choices for cid in pc.candidates):
+            pc.blank += 1
+        for cid in pc.candidates:
+            choice = choices.get(cid, "abstain")
+            if choice == "yes":
+                self._tick(pc, cid, ballot.category, weight)
+                continue
+            cc = pc.counts.get(cid)
+            if cc is None:
+                cc = pc.counts[cid] = CandidateCount()
+            if choice == "no":
+                cc.no += 1
+            elif choice == "invalid":
+                cc.invalid += 1
+            else:
+                cc.abstain += 1
+
+
+def count_stage(stage: Stage, posts: Iterable[Post], lists: Mapping[str, Iterable[str]],
+                roster: Iterable[Candidate], ballots: Iterable[Ballot]) -> StageCount:
+    """Count every ballot of a stage (convenience over `Count`)."""
+    roster = tuple(roster)
+    counter = Count(stage, posts, lists, Resolver(roster), {c.id: c for c in roster})
+    return counter.add_all(ballots)

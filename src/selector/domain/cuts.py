@@ -1,0 +1,140 @@
+"""Shortlists (SPEC §3 "Cuts"): scores, ranking, eligibility, ties and shortfalls.
+
+Ties are values, not exceptions: a post whose cut falls inside a group of equal scores is
+`tied`, and only a named policy (`widen`, `lot`) or a recorded decision moves it on.
+"""
+
+from __future__ import annotations
+
+import random
+from dataclasses import dataclass
+from fractions import Fraction
+from typing import Mapping
+
+from selector.domain.model import Cut, Threshold
+from selector.errors import RuleError
+
+
+@dataclass(frozen=True)
+class Standing:
+    """One candidate's line in a post's ranking."""
+
+    candidate: str
+    score: Fraction
+    rank: int
+    eligible: bool
+    passed: bool | None = None  # None: no pass rule
+    needs: int | None = None  # votes short of the pass line
+
+
+@dataclass(frozen=True)
+class Tie:
+    """Equal scores across the cut line: `slots` places for the `tied` candidates."""
+
+    score: Fraction
+    tied: tuple[str, ...]
+    slots: int
+
+
+@dataclass(frozen=True)
+class PostCut:
+    post: str
+    k: int
+    standings: tuple[Standing, ...]
+    status: str  # ok | tied | short | unfilled
+    held: bool
+    advanced: tuple[str, ...]  # meaningful only when not held
+    tie: Tie | None = None
+    decision: str | None = None  # resolved | accepted-short | widened | lot
+    chosen: tuple[str, ...] = ()  # resolved or drawn from the tie
+
+
+@dataclass(frozen=True)
+class PassRule:
+    """The pass line of a cut: `threshold` of `base` yes votes (base differs per post)."""
+
+    threshold: Threshold
+    base: int
+
+
+def rank(scores: Mapping[str, Fraction]) -> list[tuple[str, Fraction, int]]:
+    """Competition ranking (1, 2, 2, 4) by score, highest first; equal scores listed by id."""
+    ordered = sorted(scores.items(), key=lambda item: (-item[1], item[0]))
+    out, previous, current = [], None, 0
+    for position, (cid, score) in enumerate(ordered, start=1):
+        if score != previous:
+            current, previous = position, score
+        out.append((cid, score, current))
+    return out
+
+
+def score(weights: Mapping[str, Fraction], shares: Mapping[str, Mapping[str, Fraction]],
+          cand_id: str) -> Fraction:
+    """Σ weight × share over the scored stages (absent from a stage: share 0 there)."""
+    return sum((w * shares.get(sid, {}).get(cand_id, Fraction(0)) for sid, w in weights.items()),
+               Fraction(0))
+
+
+def lot_seed(tie_seed: str, stage_id: str, post_id: str) -> str:
+    """The text that seeds a drawing of lots; printed with the result so anyone can redo it."""
+    return f"{tie_seed}/{stage_id}/{post_id}"
+
+
+def draw(seed: str, tied: tuple[str, ...], slots: int) -> tuple[str, ...]:
+    """Reproducible lot: `random.Random(seed).sample(sorted ids, slots)`, in drawn order."""
+    return tuple(random.Random(seed).sample(sorted(tied), slots))
+
+
+def cut_post(post_id: str, seats: int, rule: Cut, scores: Mapping[str, Fraction],
+             yes_votes: Mapping[str, int], pass_rule: PassRule | None, *,
+             seed: str = "", resolve: tuple[str, ...] | None = None,
+             accept_short: bool = False) -> PostCut:
+    """Rank one post and decide what advances, or say why it is held."""
+    k = rule.ratio * seats
+    standings = []
+    for cid, sc, rk in rank(scores):
+        passed = needs = None
+        if pass_rule is not None:
+            yes = yes_votes.get(cid, 0)
+            passed = pass_rule.threshold.met(yes, pass_rule.base)
+            needs = None if passed else pass_rule.threshold.minimum(pass_rule.base) - yes
+        eligible = sc > 0 and rule.min_share.met(sc, 1) and passed is not False
+        standings.append(Standing(cid, sc, rk, eligible, passed, needs))
+    eligible = [s for s in standings if s.eligible]
+
+    def done(status, advanced, **kw):
+        ordered = tuple(s.candidate for s in standings if s.candidate in set(advanced))
+        return PostCut(post_id, k, tuple(standings), status, False, ordered, **kw)
+
+    if resolve is not None and not (len(eligible) > k and eligible[k - 1].score == eligible[k].score):
+        raise RuleError(f"{post_id} is not tied at the cut line: --resolve {post_id}=… is not needed")
+    if accept_short and len(eligible) >= k:
+        raise RuleError(f"{post_id} is not short ({len(eligible)} eligible for {k} places): "
+                        f"--accept-short {post_id} is not needed")
+    if len(eligible) <= k:
+        ids = [s.candidate for s in eligible]
+        if len(eligible) == k:
+            return done("ok", ids)
+        if rule.shortfall == "accept" or accept_short:
+            decision = "accepted-short" if accept_short else None
+            return done("short" if ids else "unfilled", ids, decision=decision)
+        return PostCut(post_id, k, tuple(standings), "short", True, ())
+    line = eligible[k - 1].score
+    if eligible[k].score != line:
+        return done("ok", [s.candidate for s in eligible[:k]])
+    above = [s.candidate for s in eligible if s.score > line]
+    tie = Tie(line, tuple(s.candidate for s in eligible if s.score == line), k - len(above))
+    if rule.ties == "widen":
+        return done("ok", above + list(tie.tied), tie=tie, decision="widened")
+    if rule.ties == "lot":
+        chosen = draw(seed, tie.tied, tie.slots)
+        return done("ok", above + list(chosen), tie=tie, decision="lot", chosen=chosen)
+    if resolve is None:
+        return PostCut(post_id, k, tuple(standings), "tied", True, (), tie=tie)
+    chosen = tuple(dict.fromkeys(resolve))
+    strangers = [c for c in chosen if c not in tie.tied]
+    if strangers or len(chosen) != tie.slots:
+        raise RuleError(
+            f"--resolve {post_id}: choose exactly {tie.slots} of the tied "
+            f"{', '.join(tie.tied)} (got {', '.join(chosen) or 'none'})")
+    return done("ok", above + list(chosen), tie=tie, decision="resolved", chosen=chosen)

@@ -1,0 +1,174 @@
+"""The round as data: posts, candidates, stages and their rules. Frozen, exact, no I/O."""
+
+from __future__ import annotations
+
+import unicodedata
+from dataclasses import dataclass, field
+from fractions import Fraction
+from typing import Literal
+
+from selector.errors import NotFound
+
+StageKind = Literal["recommend", "vote", "inspect", "notice"]
+BALLOT_KINDS = ("recommend", "vote")
+
+
+def normalize(text: str) -> str:
+    """Names are compared after NFKC with every space (also U+3000) removed."""
+    return "".join(unicodedata.normalize("NFKC", text).split())
+
+
+@dataclass(frozen=True)
+class Threshold:
+    """`OP FRACTION`: `>` is 超过 (strictly more), `>=` is …以上 (inclusive)."""
+
+    op: Literal[">", ">="]
+    fraction: Fraction
+
+    def met(self, part: Fraction | int, whole: Fraction | int) -> bool:
+        """Does `part` of `whole` meet the threshold? Exact; a zero whole meets only `>= 0`."""
+        need = self.fraction * whole
+        return part > need if self.op == ">" else part >= need
+
+    def minimum(self, whole: int) -> int:
+        """The least whole number of votes out of `whole` that meets the threshold."""
+        need = self.fraction * whole
+        floor = need.numerator // need.denominator
+        if self.op == ">":
+            return floor + 1
+        return floor if floor == need else floor + 1
+
+    def __str__(self) -> str:
+        return f"{self.op} {self.fraction}"
+
+
+@dataclass(frozen=True)
+class Post:
+    id: str
+    title: str
+    seats: int
+
+
+@dataclass(frozen=True)
+class Candidate:
+    id: str
+    name: str
+    label: str | None = None
+    posts: tuple[str, ...] = ()  # empty: may be marked for any post
+    fields: tuple[tuple[str, str], ...] = ()  # descriptive (gender, born, unit...) in file order
+
+    @property
+    def display(self) -> str:
+        """The name as printed: the label where one is given (it tells namesakes apart)."""
+        return self.label or self.name
+
+    def field(self, key: str) -> str:
+        return dict(self.fields).get(key, "")
+
+    def eligible_for(self, post_id: str) -> bool:
+        return not self.posts or post_id in self.posts
+
+
+@dataclass(frozen=True)
+class Cut:
+    """How a stage makes its shortlist (`[stage.cut]`)."""
+
+    ratio: int  # N of "1:N": advance N x seats per post
+    score: tuple[tuple[str, Fraction], ...]  # (stage id, weight) on vote share
+    min_share: Threshold = Threshold(">=", Fraction(0))
+    ties: Literal["hold", "widen", "lot"] = "hold"
+    shortfall: Literal["hold", "accept"] = "hold"
+    pass_: Threshold | None = None
+    pass_base: Literal["members", "present", "valid"] = "members"
+
+
+@dataclass(frozen=True)
+class Evaluation:
+    """民主测评: a grade scale, the grades that count as good, and the pass share."""
+
+    scale: tuple[str, ...]
+    top: tuple[str, ...]
+    pass_: Threshold
+
+
+@dataclass(frozen=True)
+class Stage:
+    id: str
+    kind: StageKind
+    title: str
+    electorate: int | None = None  # recommend: 应到人数
+    members: int | None = None  # vote: 应到会成员
+    quorum: Threshold = Threshold(">=", Fraction(2, 3))
+    max_marks: int | None = None  # None: the post's seats (choose); unlimited (approve)
+    overvote: Literal["void-post", "void-ballot"] = "void-post"
+    categories: tuple[tuple[str, Fraction], ...] = ()
+    candidates: Literal["roster", "previous"] = "previous"
+    form: Literal["choose", "approve"] = "choose"
+    cut: Cut | None = None
+    checks: tuple[str, ...] = ()
+    evaluation: Evaluation | None = None
+    backfill: bool = False
+    working_days: int | None = None
+
+    @property
+    def takes_ballots(self) -> bool:
+        return self.kind in BALLOT_KINDS
+
+    @property
+    def entitled(self) -> int:
+        """应到: the electorate of a recommendation, the members of a vote."""
+        return self.electorate if self.kind == "recommend" else self.members  # type: ignore[return-value]
+
+    @property
+    def weights(self) -> dict[str, Fraction]:
+        return dict(self.categories)
+
+    def marks_allowed(self, post: Post) -> int | None:
+        if self.max_marks is not None:
+            return self.max_marks
+        return None if self.form == "approve" else post.seats
+
+
+@dataclass(frozen=True)
+class Round:
+    id: str
+    title: str
+    organizer: str
+    locale: Literal["zh-CN", "en"]
+    posts: tuple[Post, ...]
+    candidates: tuple[Candidate, ...]
+    stages: tuple[Stage, ...]
+    tie_seed: str = ""
+    complaints: str = ""
+    tellers: int = 1
+    scrutineers: int = 2
+    _index: dict = field(default_factory=dict, compare=False, repr=False)
+
+    def post(self, post_id: str) -> Post:
+        return self._lookup("post", post_id, self.posts)
+
+    def stage(self, stage_id: str) -> Stage:
+        return self._lookup("stage", stage_id, self.stages)
+
+    def candidate(self, cand_id: str) -> Candidate:
+        return self._lookup("candidate", cand_id, self.candidates)
+
+    def has_stage(self, stage_id: str) -> bool:
+        return any(s.id == stage_id for s in self.stages)
+
+    def stage_index(self, stage_id: str) -> int:
+        return next(i for i, s in enumerate(self.stages) if s.id == stage_id)
+
+    def previous(self, stage: Stage) -> Stage | None:
+        i = self.stage_index(stage.id)
+        return self.stages[i - 1] if i else None
+
+    def _lookup(self, kind, key, items):
+        table = self._index.get(kind)
+        if table is None:
+            table = self._index[kind] = {item.id: item for item in items}
+        try:
+            return table[key]
+        except KeyError:
+            known = ", ".join(table) or "none"
+            raise NotFound(f"no {kind} {key!r} in round {self.id} (known: {known})") from None

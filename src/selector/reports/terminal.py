@@ -1,0 +1,159 @@
+"""Rich tables for people at a terminal, drawn from `view.stage_view` structures."""
+
+from __future__ import annotations
+
+from fractions import Fraction
+
+from rich import box
+from rich.console import Console
+from rich.table import Table
+from rich.text import Text
+
+STATUS_TEXT = {"ok": "ok", "tied": "TIED — needs a recorded decision",
+               "short": "SHORT — fewer eligible than places", "unfilled": "UNFILLED — nobody advances",
+               None: ""}
+
+
+def pct(value: Fraction | str) -> str:
+    """A share as a percentage with two decimals, rounded exactly (no floats)."""
+    hundredths = round(Fraction(value) * 10000)
+    return f"{hundredths // 100}.{hundredths % 100:02d}%"
+
+
+def share_text(share: str) -> str:
+    return f"{pct(share)} ({share})" if "/" in share else pct(share)
+
+
+def stage(console: Console, view: dict) -> None:
+    """A stage's tally, ranking and cut, post by post, with the cut line drawn."""
+    att = view.get("attendance")
+    head = f"{view['round']} · {view['stage']} {view['title']} · {view['state']}"
+    if view.get("certified"):
+        head += " · certified"
+    console.print(Text(head, style="bold"))
+    if att:
+        who = "electorate" if "electorate" in att else "members"
+        console.print(f"{who} {att[who]} · present {att['present']} · issued {att['issued']} · "
+                      f"returned {att['returned']}")
+    for post in view["posts"]:
+        _post(console, view, post)
+
+
+def _post(console: Console, view: dict, post: dict) -> None:
+    ballots = post.get("ballots")
+    title = f"{post['post']} {post['title']} · seats {post['seats']}"
+    if "k" in post:
+        title += f" · cut {post['k']}"
+    console.print()
+    console.print(Text(title, style="bold"))
+    if ballots:
+        console.print(f"valid {ballots['valid']} · void {ballots['void']} · blank {ballots['blank']}"
+                      f" · invalid marks {post['invalid_marks']}")
+    if "pass_line" in post:
+        pl = post["pass_line"]
+        console.print(f"pass line: {pl['rule']} of {pl['base']} ({pl['of']}) = {pl['votes']} votes")
+    results = post["results"]
+    if not results:
+        console.print("no votes")
+    else:
+        console.print(_table(view, post, results))
+    status = post.get("status")
+    note = STATUS_TEXT.get(status, status or "")
+    if post.get("advanced") is not None:
+        note = f"{note} · advanced: {', '.join(post['advanced']) or 'nobody'}"
+    elif status is not None and view["kind"] in ("recommend", "vote") and "k" in post:
+        note = f"{note} · not locked"
+    if post.get("tie"):
+        tie = post["tie"]
+        note += f" · tie at {tie['score']} among {', '.join(tie['tied'])} for {tie['slots']}"
+    if post.get("decision"):
+        d = post["decision"]
+        note += f" · {d['kind']}" + (f": {d['reason']}" if d.get("reason") else "")
+    if post.get("lot"):
+        note += f" · lot seed {post['lot']['seed']!r} drew {', '.join(post['lot']['drawn'])}"
+    if note:
+        style = "bold red" if status in ("tied", "short", "unfilled") else None
+        console.print(Text(note, style=style))
+
+
+def _table(view: dict, post: dict, results: list[dict]) -> Table:
+    approve = any(r["no"] is not None for r in results)
+    ranked = "rank" in results[0]
+    table = Table(box=box.SIMPLE_HEAD, pad_edge=False)
+    if ranked:
+        table.add_column("rank", justify="right")
+    table.add_column("id")
+    table.add_column("name")
+    if approve:
+        for col in ("yes", "no", "abstain", "invalid"):
+            table.add_column(col, justify="right")
+    else:
+        table.add_column("votes", justify="right")
+    table.add_column("share", justify="right")
+    if ranked:
+        table.add_column("score", justify="right")
+    if "pass_line" in post:
+        table.add_column("pass", justify="left")
+    table.add_column("", justify="left")
+    advanced = set(post.get("advanced") or ())
+    k = post.get("k")
+    eligible_seen = 0
+    for r in results:
+        if ranked and k is not None and r.get("eligible") and eligible_seen == k and not r.get("tied"):
+            table.add_section()
+            k = None  # draw the cut line once
+        if ranked and r.get("eligible"):
+            eligible_seen += 1
+        cells = [str(r["rank"])] if ranked else []
+        cells += [r["candidate"], r["name"]]
+        if approve:
+            cells += [str(r["yes"]), str(r["no"]), str(r["abstain"]), str(r["invalid"])]
+        else:
+            cells.append(str(r["votes"]))
+        cells.append(share_text(r["share"]))
+        if ranked:
+            cells.append(share_text(r["score"]) if r["score"] != r["share"] else "")
+        if "pass_line" in post:
+            cells.append("passed" if r["passed"] else f"needs {r['needs']} more")
+        mark = "✓" if r["candidate"] in advanced else ("＝ tied" if r.get("tied") else "")
+        if ranked and not r.get("eligible"):
+            mark = mark or "not eligible"
+        cells.append(mark)
+        table.add_row(*cells, style="yellow" if r.get("tied") else None)
+    return table
+
+
+def tally(console: Console, view: dict, result) -> None:
+    """What a tally read, then the stage as it stands."""
+    verb = "checked (dry run, nothing stored)" if result.dry_run else "recorded"
+    for b in result.batches:
+        console.print(f"{verb}: {b['file']} · {b['ballots']} ballots · {b['rows']} rows · {b['encoding']}"
+                      f" · sha256 {b['sha256'][:12]}…")
+    stage(console, view)
+
+
+def status(console: Console, round_title: str, round_id: str, rows: list[dict]) -> None:
+    console.print(Text(f"{round_id} · {round_title}", style="bold"))
+    table = Table(box=box.SIMPLE_HEAD, pad_edge=False)
+    for col in ("#", "stage", "kind", "title", "state", "batches", "returned", "present/issued"):
+        table.add_column(col)
+    for i, r in enumerate(rows, start=1):
+        att = f"{r['present']}/{r['issued']}" if r["present"] is not None else ""
+        state = r["state"] + (" · certified" if r["certified"] else "")
+        table.add_row(str(i), r["stage"], r["kind"], r["title"], state, str(r["batches"]),
+                      str(r["returned"]), att)
+    console.print(table)
+    nxt = next((r for r in rows if r["next"]), None)
+    if nxt:
+        console.print(Text(f"next: {nxt['next']}", style="bold"))
+    else:
+        console.print("every stage is locked: the round is complete")
+
+
+def rounds(console: Console, rows: list[dict]) -> None:
+    table = Table(box=box.SIMPLE_HEAD, pad_edge=False)
+    for col in ("round", "title", "state", "stored", "last change"):
+        table.add_column(col)
+    for r in rows:
+        table.add_row(r["id"], r["title"], r["state"], r["at"][:10], (r["last"] or "")[:19])
+    console.print(table)

@@ -1,0 +1,1 @@
+"""The SQLite database (sqlite-utils): schema migrations, state and the event log."""

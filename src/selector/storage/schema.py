@@ -1,0 +1,43 @@
+"""The database schema, as named migrations (sqlite-utils `Migrations`).
+
+Never edit a migration that has shipped: add a new one. `tests/storage/test_migrate.py`
+upgrades a frozen copy of the first schema.
+"""
+
+from sqlite_utils.migrations import Migrations
+
+migrations = Migrations("selector")
+
+
+@migrations()
+def m001_initial(db):
+    db["rounds"].create({"id": str, "title": str, "main": str, "sha256": str, "at": str}, pk="id")
+    db["round_files"].create({"round": str, "name": str, "sha256": str, "data": bytes},
+                             pk=("round", "name"))
+    db["stages"].create({"round": str, "stage": str, "present": int, "issued": int,
+                         "void_papers": int, "locked_at": str, "certified_at": str, "certificate": str},
+                        pk=("round", "stage"))
+    db["batches"].create({"id": int, "round": str, "stage": str, "file": str, "sha256": str,
+                          "encoding": str, "layout": str, "sheet": str, "header": str,
+                          "rows": int, "ballots": int, "event": int, "at": str}, pk="id")
+    db["batches"].create_index(["round", "stage", "sha256"], unique=True)
+    db["rows"].create({"batch": int, "line": int, "cells": str}, pk=("batch", "line"))
+    db["papers"].create({"round": str, "stage": str, "ballot": str, "batch": int},
+                        pk=("round", "stage", "ballot"))
+    db["post_results"].create({"round": str, "stage": str, "post": str, "returned": int,
+                               "void": int, "blank": int, "weighted_valid": str,
+                               "overvotes": int}, pk=("round", "stage", "post"))
+    db["results"].create({"round": str, "stage": str, "post": str, "candidate": str,
+                          "votes": int, "weighted": str, "no": int, "abstain": int,
+                          "invalid": int, "by_category": str},
+                         pk=("round", "stage", "post", "candidate"))
+    db["invalid_marks"].create({"round": str, "stage": str, "post": str, "ballot": str,
+                                "text": str, "reason": str})
+    db["invalid_marks"].create_index(["round", "stage"])
+    db["cuts"].create({"round": str, "stage": str, "post": str, "status": str, "advanced": str,
+                       "decision": str, "chosen": str, "reason": str},
+                      pk=("round", "stage", "post"))
+    db["events"].create({"id": int, "round": str, "at": str, "operator": str, "command": str,
+                         "stage": str, "details": str, "files": str, "prev": str, "hash": str},
+                        pk="id")
+    db["events"].create_index(["round"])

@@ -1,0 +1,244 @@
+"""The round database: rounds, raw ballot rows, result snapshots, cuts and the event log.
+
+Everything that writes runs inside `Store.write()`: one `BEGIN IMMEDIATE` transaction, so a
+command either happens whole or not at all, and two commands on one file queue up.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import json
+import os
+import sqlite3
+from datetime import datetime, timezone
+from fractions import Fraction
+from pathlib import Path
+from typing import Iterable, Iterator
+
+from sqlite_utils import Database
+
+from selector.domain.counting import CandidateCount, InvalidMark, PostCount, StageCount
+from selector.domain.cuts import PostCut
+from selector.domain.model import Round, Stage
+from selector.errors import NotFound, RuleError
+from selector.storage.schema import migrations
+
+GENESIS = "0" * 64
+
+
+def now() -> str:
+    """UTC timestamp; `SOURCE_DATE_EPOCH` fixes it (reproducible documents and tests)."""
+    epoch = os.environ.get("SOURCE_DATE_EPOCH")
+    moment = datetime.fromtimestamp(int(epoch), timezone.utc) if epoch else datetime.now(timezone.utc)
+    return moment.isoformat(timespec="seconds")
+
+
+def canonical(value) -> str:
+    return json.dumps(value, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+
+
+def chain(prev: str, event: dict) -> str:
+    """hash = SHA-256(previous hash + canonical event)."""
+    return hashlib.sha256((prev + canonical(event)).encode("utf-8")).hexdigest()
+
+
+class Store:
+    def __init__(self, path: str | Path):
+        path = Path(path)
+        if not path.exists():
+            # Owner-only from the first byte: the file holds every ballot of every round.
+            os.close(os.open(path, os.O_CREAT | os.O_WRONLY, 0o600))
+        self.path = path
+        self.conn = sqlite3.connect(str(path), timeout=30)
+        self.db = Database(self.conn, execute_plugins=False)
+        if migrations.pending(self.db):
+            migrations.apply(self.db)
+
+    def close(self) -> None:
+        self.conn.close()
+
+    @contextlib.contextmanager
+    def write(self) -> Iterator["Store"]:
+        """One IMMEDIATE transaction: all of it lands, or none of it."""
+        if self.conn.in_transaction:
+            yield self
+            return
+        try:
+            self.conn.execute("BEGIN IMMEDIATE")
+        except sqlite3.OperationalError as e:
+            raise RuleError(f"the database is busy ({e}): another selector command is writing; "
+                            "try again when it has finished") from None
+        try:
+            yield self
+        except BaseException:
+            self.conn.rollback()
+            raise
+        else:
+            self.conn.commit()
+
+    # -- rounds --------------------------------------------------------------------
+    def round_ids(self) -> list[str]:
+        return [r["id"] for r in self.db["rounds"].rows_where(order_by="at, id")]
+
+    def round_row(self, round_id: str) -> dict | None:
+        rows = list(self.db["rounds"].rows_where("id = ?", [round_id]))
+        return rows[0] if rows else None
+
+    def rounds(self) -> list[dict]:
+        return list(self.db["rounds"].rows_where(order_by="at, id"))
+
+    def round_files(self, round_id: str) -> dict[str, bytes]:
+        return {r["name"]: r["data"] for r in self.db["round_files"].rows_where("round = ?", [round_id])}
+
+    def save_round(self, round_: Round, main: str, sha: str, sources: dict[str, bytes]) -> None:
+        self.db["rounds"].upsert({"id": round_.id, "title": round_.title, "main": main,
+                                  "sha256": sha, "at": now()}, pk="id")
+        self.db.execute("DELETE FROM round_files WHERE round = ?", [round_.id])
+        self.db["round_files"].insert_all(
+            {"round": round_.id, "name": name, "sha256": hashlib.sha256(data).hexdigest(), "data": data}
+            for name, data in sources.items())
+        for stage in round_.stages:
+            self.db.execute("INSERT OR IGNORE INTO stages (round, stage) VALUES (?, ?)",
+                            [round_.id, stage.id])
+
+    # -- events ----------------------------------------------------------------------
+    def log(self, round_id: str, operator: str, command: str, stage: str | None = None,
+            details: dict | None = None, files: dict[str, str] | None = None) -> int:
+        """Append an event to the round's hash chain; returns its id."""
+        last = self.db.execute("SELECT hash FROM events WHERE round = ? ORDER BY id DESC LIMIT 1",
+                               [round_id]).fetchone()
+        prev = last[0] if last else GENESIS
+        event = {"round": round_id, "at": now(), "operator": operator, "command": command,
+                 "stage": stage, "details": details or {}, "files": files or {}}
+        row = {**event, "details": canonical(event["details"]), "files": canonical(event["files"]),
+               "prev": prev, "hash": chain(prev, event)}
+        return self.db["events"].insert(row).last_pk
+
+    def events(self, round_id: str) -> list[dict]:
+        out = []
+        for r in self.db["events"].rows_where("round = ?", [round_id], order_by="id"):
+            out.append({**r, "details": json.loads(r["details"]), "files": json.loads(r["files"])})
+        return out
+
+    # -- stage state -------------------------------------------------------------------
+    def stage_row(self, round_id: str, stage_id: str) -> dict:
+        rows = list(self.db["stages"].rows_where("round = ? AND stage = ?", [round_id, stage_id]))
+        if not rows:
+            raise NotFound(f"no stage {stage_id!r} stored for round {round_id}")
+        return rows[0]
+
+    def set_attendance(self, round_id: str, stage_id: str, present: int, issued: int) -> None:
+        self.db["stages"].update((round_id, stage_id), {"present": present, "issued": issued})
+
+    def lock(self, round_id: str, stage_id: str) -> None:
+        self.db["stages"].update((round_id, stage_id), {"locked_at": now()})
+
+    # -- batches and raw rows -------------------------------------------------------------
+    def batches(self, round_id: str, stage_id: str) -> list[dict]:
+        return list(self.db["batches"].rows_where("round = ? AND stage = ?", [round_id, stage_id],
+                                                  order_by="id"))
+
+    def add_batch(self, row: dict) -> int:
+        return self.db["batches"].insert({**row, "at": now()}).last_pk
+
+    def add_rows(self, batch: int, rows: Iterable[tuple[int, list[str]]]) -> None:
+        self.conn.executemany("INSERT INTO rows (batch, line, cells) VALUES (?, ?, ?)",
+                              ((batch, line, json.dumps(cells, ensure_ascii=False))
+                               for line, cells in rows))
+
+    def stored_rows(self, batch: int) -> Iterator[tuple[int, list[str]]]:
+        for line, cells in self.conn.execute(
+                "SELECT line, cells FROM rows WHERE batch = ? ORDER BY line", [batch]):
+            yield line, json.loads(cells)
+
+    def add_papers(self, round_id: str, stage_id: str, batch: int, numbers: Iterable[str]) -> None:
+        try:
+            self.conn.executemany(
+                "INSERT INTO papers (round, stage, ballot, batch) VALUES (?, ?, ?, ?)",
+                ((round_id, stage_id, n, batch) for n in numbers))
+        except sqlite3.IntegrityError:
+            raise RuleError("a ballot number in this file was already tallied in another batch") from None
+
+    def tallied_numbers(self, round_id: str, stage_id: str, numbers: list[str]) -> dict[str, str]:
+        """Which of `numbers` are already stored, with the file they came in."""
+        found: dict[str, str] = {}
+        for i in range(0, len(numbers), 500):
+            part = numbers[i:i + 500]
+            marks = ",".join("?" * len(part))
+            for ballot, file in self.conn.execute(
+                    f"SELECT p.ballot, b.file FROM papers p JOIN batches b ON b.id = p.batch "
+                    f"WHERE p.round = ? AND p.stage = ? AND p.ballot IN ({marks})",
+                    [round_id, stage_id, *part]):
+                found[ballot] = file
+        return found
+
+    def returned(self, round_id: str, stage_id: str) -> int:
+        return self.conn.execute("SELECT count(*) FROM papers WHERE round = ? AND stage = ?",
+                                 [round_id, stage_id]).fetchone()[0]
+
+    # -- result snapshots ------------------------------------------------------------------
+    def save_count(self, round_id: str, count: StageCount) -> None:
+        """Replace the stage's stored results with `count` (a full recount)."""
+        key = [round_id, count.stage.id]
+        for table in ("post_results", "results", "invalid_marks"):
+            self.db.execute(f"DELETE FROM {table} WHERE round = ? AND stage = ?", key)
+        self.db["post_results"].insert_all(
+            {"round": round_id, "stage": count.stage.id, "post": pid, "returned": pc.returned,
+             "void": pc.void, "blank": pc.blank, "weighted_valid": str(pc.weighted_valid),
+             "overvotes": pc.overvotes} for pid, pc in count.posts.items())
+        self.db["results"].insert_all(
+            {"round": round_id, "stage": count.stage.id, "post": pid, "candidate": cid,
+             "votes": cc.votes, "weighted": str(cc.weighted), "no": cc.no, "abstain": cc.abstain,
+             "invalid": cc.invalid, "by_category": canonical(cc.by_category)}
+            for pid, pc in count.posts.items() for cid, cc in sorted(pc.counts.items()))
+        self.db["invalid_marks"].insert_all(
+            {"round": round_id, "stage": count.stage.id, "post": m.post, "ballot": m.ballot,
+             "text": m.text, "reason": m.reason}
+            for pc in count.posts.values() for m in pc.invalid_marks)
+        self.db["stages"].update((round_id, count.stage.id), {"void_papers": count.void_papers})
+
+    def load_count(self, round_id: str, stage: Stage, posts, lists) -> StageCount | None:
+        """The stored results of a stage, or None if it has none."""
+        key = [round_id, stage.id]
+        rows = {r["post"]: r for r in self.db["post_results"].rows_where("round = ? AND stage = ?", key)}
+        if not rows:
+            return None
+        count = StageCount(stage, {})
+        for post in posts:
+            r = rows.get(post.id, {})
+            count.posts[post.id] = PostCount(post, tuple(lists.get(post.id, ())), r.get("returned", 0),
+                                             r.get("void", 0), r.get("blank", 0),
+                                             Fraction(r.get("weighted_valid", "0")), {}, [],
+                                             r.get("overvotes", 0))
+        for r in self.db["results"].rows_where("round = ? AND stage = ?", key):
+            pc = count.posts.get(r["post"])
+            if pc is not None:
+                pc.counts[r["candidate"]] = CandidateCount(
+                    r["votes"], Fraction(r["weighted"]), json.loads(r["by_category"]),
+                    r["no"], r["abstain"], r["invalid"])
+        for r in self.db["invalid_marks"].rows_where("round = ? AND stage = ?", key, order_by="rowid"):
+            pc = count.posts.get(r["post"])
+            if pc is not None:
+                pc.invalid_marks.append(InvalidMark(r["ballot"], r["post"], r["text"], r["reason"]))
+        count.returned = self.returned(round_id, stage.id)
+        count.void_papers = self.stage_row(round_id, stage.id)["void_papers"] or 0
+        return count
+
+    # -- cuts ------------------------------------------------------------------------------
+    def save_cut(self, round_id: str, stage_id: str, cuts: Iterable[PostCut], reason: str | None) -> None:
+        self.db["cuts"].insert_all(
+            {"round": round_id, "stage": stage_id, "post": c.post, "status": c.status,
+             "advanced": canonical(list(c.advanced)), "decision": c.decision,
+             "chosen": canonical(list(c.chosen)),
+             "reason": reason if c.decision in ("resolved", "accepted-short") else None}
+            for c in cuts)
+        self.lock(round_id, stage_id)
+
+    def locked_cut(self, round_id: str, stage_id: str) -> dict[str, dict] | None:
+        """post -> stored cut row (advanced decoded), or None while the stage has no locked cut."""
+        rows = list(self.db["cuts"].rows_where("round = ? AND stage = ?", [round_id, stage_id]))
+        if not rows:
+            return None
+        return {r["post"]: {**r, "advanced": json.loads(r["advanced"]), "chosen": json.loads(r["chosen"])}
+                for r in rows}
