@@ -28,6 +28,10 @@ class NotFound(SelectorError):
     """A round, stage, post or candidate named on the command line does not exist."""
 
 
+class DatabaseError(SelectorError):
+    """The database file cannot be opened or is not a selector database."""
+
+
 class UsageError(SelectorError):
     """The command line itself is wrong in a way typer cannot see."""
 

@@ -21,7 +21,7 @@ from sqlite_utils import Database
 from selector.domain.counting import CandidateCount, InvalidMark, PostCount, StageCount
 from selector.domain.cuts import PostCut
 from selector.domain.model import Round, Stage
-from selector.errors import NotFound, RuleError
+from selector.errors import DatabaseError, NotFound, RuleError
 from selector.storage.schema import migrations
 
 GENESIS = "0" * 64
@@ -46,14 +46,19 @@ def chain(prev: str, event: dict) -> str:
 class Store:
     def __init__(self, path: str | Path):
         path = Path(path)
-        if not path.exists():
-            # Owner-only from the first byte: the file holds every ballot of every round.
-            os.close(os.open(path, os.O_CREAT | os.O_WRONLY, 0o600))
         self.path = path
-        self.conn = sqlite3.connect(str(path), timeout=30)
-        self.db = Database(self.conn, execute_plugins=False)
-        if migrations.pending(self.db):
-            migrations.apply(self.db)
+        try:
+            if not path.exists():
+                # Owner-only from the first byte: the file holds every ballot of every round.
+                os.close(os.open(path, os.O_CREAT | os.O_WRONLY, 0o600))
+            self.conn = sqlite3.connect(str(path), timeout=30)
+            self.db = Database(self.conn, execute_plugins=False)
+            if migrations.pending(self.db):
+                migrations.apply(self.db)
+        except OSError as e:
+            raise DatabaseError(f"cannot open the database {path}: {e.strerror}") from None
+        except sqlite3.DatabaseError as e:
+            raise DatabaseError(f"{path} is not a selector database ({e})") from None
 
     def close(self) -> None:
         self.conn.close()
