@@ -76,3 +76,36 @@ def post(view: dict, pid: str) -> dict:
 
 def result(view: dict, pid: str, cid: str) -> dict:
     return next(r for r in post(view, pid)["results"] if r["candidate"] == cid)
+
+
+def inspected(run, tmp: Path, votes: dict | None = None):
+    """Up to a locked inspection with everyone cleared: P01 C01 C02 C03, P02 C06 C07 C08."""
+    ready_for_inspection(run, tmp, votes)
+    people = ["C01", "C02", "C03", "C06", "C07", "C08"]
+    r = run("inspect", "inspect", all_clear(tmp / "findings.csv", people),
+            good_evaluation(tmp / "evaluation.csv", people))
+    assert r.exit_code == 0, r.stderr
+    r = run("cut", "inspect")
+    assert r.exit_code == 0, r.stderr
+
+
+def voted(run, tmp: Path):
+    """Up to a locked vote1: appointees C01 (P01, 6 of 9) and C06 (P02, 7 of 9)."""
+    inspected(run, tmp)
+    rows = [[f"{i:02d}", "张伟" if i <= 6 else "王芳", "杨军" if i <= 7 else "赵磊"] for i in range(1, 10)]
+    r = run("tally", "vote1", write_csv(tmp / "vote1.csv", ["票号", "审计局局长", "统计局局长"], rows),
+            "--present", "9", "--issued", "9")
+    assert r.exit_code == 0, r.stderr
+    r = run("cut", "vote1")
+    assert r.exit_code == 0, r.stderr
+
+
+def events(tmp: Path) -> list[tuple[str, str | None, dict]]:
+    import sqlite3
+
+    conn = sqlite3.connect(tmp / "selector.db")
+    try:
+        return [(c, s, json.loads(d)) for c, s, d in
+                conn.execute("SELECT command, stage, details FROM events ORDER BY id")]
+    finally:
+        conn.close()

@@ -39,20 +39,14 @@ def inspect(console: Console, view: dict) -> None:
         for col in ("rank", "id", "name", *view["checks"]):
             table.add_column(col)
         if ev:
-            table.add_column("民主测评")
-        table.add_column("")
+            table.add_column("民主测评", no_wrap=True)
+        table.add_column("", overflow="fold")
         for r in post["results"]:
             cells = [str(r["rank"] or ""), r["candidate"], r["name"]]
             cells += [VERDICT[r["checks"][c]] for c in view["checks"]]
             if ev:
                 e = r["evaluation"]
-                if not e or not e["valid"]:
-                    cells.append("—")
-                else:
-                    counts = " ".join(f"{g}{n}" for g, n in e["counts"].items())
-                    extra = "".join(f" {k}{e[k]}" for k in ("blank", "invalid", "void") if e[k])
-                    cells.append(f"{counts}{extra} · {'+'.join(ev['top'])} {e['top']}/{e['valid']} "
-                                 f"= {pct(e['rate'])}")
+                cells.append(f"{e['top']}/{e['valid']} = {pct(e['rate'])}" if e and e["valid"] else "—")
             mark = []
             if r["struck"]:
                 mark.append("STRUCK (" + ", ".join(r["struck_by"]) + ")")
@@ -67,6 +61,8 @@ def inspect(console: Console, view: dict) -> None:
             cells.append(" · ".join(mark))
             table.add_row(*cells, style="red" if r["struck"] else ("yellow" if r["tied"] else None))
         console.print(table)
+        if ev and any(r["evaluation"] and r["evaluation"]["valid"] for r in post["results"]):
+            console.print(_evaluation(ev, post["results"]))
         for r in post["results"]:
             for check, note in r["notes"].items():
                 console.print(f"  {r['candidate']} {check}: {note}")
@@ -126,3 +122,19 @@ def notice(console: Console, view: dict) -> None:
             console.print(f"{post['post']} {post['title']}: {STATUS_TEXT.get(status, status)} · "
                           f"confirmed: {', '.join(post['advanced']) or 'nobody'}",
                           style="bold red" if status in ("unfilled", "short") else None)
+
+
+def _evaluation(ev: dict, results: list[dict]) -> Table:
+    """测评汇总: grade counts per candidate, with the valid ballots the rate is taken over."""
+    table = Table(box=box.SIMPLE_HEAD, pad_edge=False, title="民主测评")
+    table.add_column("id")
+    for col in (*ev["scale"], "blank", "unclear", "valid", "void", "+".join(ev["top"]), "rate"):
+        table.add_column(col, justify="right")
+    for r in results:
+        e = r["evaluation"]
+        if not e or not (e["valid"] or e["void"]):
+            continue
+        table.add_row(r["candidate"], *(str(e["counts"][g]) for g in ev["scale"]), str(e["blank"]),
+                      str(e["invalid"]), str(e["valid"]), str(e["void"]), str(e["top"]),
+                      f"{pct(e['rate'])} ({e['top']}/{e['valid']})")
+    return table
