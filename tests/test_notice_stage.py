@@ -132,3 +132,18 @@ def test_notice_waits_for_the_appointees_and_has_no_cut(run, tmp_path):
     assert show(run, "notice")["state"] == "waiting"
     r = run("cut", "notice")
     assert r.exit_code == 2 and "notice notice close" in r.stderr
+
+
+def test_status_points_at_the_open_complaint_then_at_close(run, tmp_path):
+    voted(run, tmp_path)
+    run("notice", "notice", "open", "--start", "2026-04-30")
+    run("notice", "notice", "complaint", "--received", "2026-05-06", "--candidate", "C06",
+        "--summary", "反映其学历造假", "--anonymous")
+    stage = json.loads(run("status", "--json").stdout)["stages"][3]
+    assert stage["state"] == "open" and stage["complaints"] == 1
+    assert stage["next"].startswith("selector notice notice resolve 1 --outcome")
+    run("notice", "notice", "resolve", "1", "--outcome", "minor", "--note", "经核查，学历真实，提醒其如实填报")
+    stage = json.loads(run("status", "--json").stdout)["stages"][3]
+    assert stage["next"] == "selector notice notice close (on or after 2026-05-09)"
+    view = json.loads(run("notice", "notice", "close", "--json").stdout)
+    assert post(view, "P02")["advanced"] == ["C06"] and post(view, "P02")["status"] == "ok"

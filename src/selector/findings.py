@@ -113,7 +113,7 @@ def read_findings(name: str, header: list[str], rows: Iterable[Row], *, resolver
         if (cid, check) in seen:
             _fail(name, line, None, header, f"{cid} has a second {check} finding (first on row {seen[cid, check]})")
         seen[cid, check] = line
-        out.append(Finding(cid, check, verdict, cell("note"), f"{name} row {line}"))
+        out.append(Finding(cid, check, verdict, cell("note"), f"{name} row {line}", line))
     if not out:
         raise BallotFileError(f"{name}: no findings after the header")
     return out

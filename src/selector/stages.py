@@ -159,8 +159,7 @@ def _record_findings(sel, stage, table, rows, resolver, state: Inspection, file_
         if earlier is not None:
             raise BallotFileError(f"{table.name}: {f.candidate} already has a {f.check} finding "
                                   f"({earlier.verdict}, {earlier.source}); a finding is not replaced")
-    lines = [int(f.source.rsplit(" ", 1)[1]) for f in items]
-    records.add_findings(sel.store, rid, stage.id, file_id, items, lines)
+    records.add_findings(sel.store, rid, stage.id, file_id, items)
     return {"findings": len(items),
             "vetoes": [f"{f.candidate} {f.check}" for f in items if f.verdict == "veto"],
             "concerns": [f"{f.candidate} {f.check}" for f in items if f.verdict == "concern"]}

@@ -31,6 +31,7 @@ class Finding:
     verdict: str  # clear | concern | veto
     note: str = ""
     source: str = ""  # file and row, for the record
+    line: int = 0  # row in its file
 
 
 @dataclass(frozen=True)

@@ -6,7 +6,6 @@ Functions over a `Store` (its connection and sqlite-utils database); callers hol
 
 from __future__ import annotations
 
-import json
 from datetime import date
 
 from selector.domain.inspection import Finding, Grades
@@ -36,16 +35,14 @@ def findings(store: Store, round_id: str, stage_id: str) -> dict[str, dict[str, 
             "SELECT f.candidate, f.check_name, f.verdict, f.note, i.file, f.line FROM findings f "
             "JOIN inspection_files i ON i.id = f.file WHERE f.round = ? AND f.stage = ? "
             "ORDER BY f.file, f.line", _key(round_id, stage_id)):
-        out.setdefault(r[0], {})[r[1]] = Finding(r[0], r[1], r[2], r[3] or "", f"{r[4]} row {r[5]}")
+        out.setdefault(r[0], {})[r[1]] = Finding(r[0], r[1], r[2], r[3] or "", f"{r[4]} row {r[5]}", r[5])
     return out
 
 
-def add_findings(store: Store, round_id: str, stage_id: str, file_id: int, items: list[Finding],
-                 lines: list[int]) -> None:
+def add_findings(store: Store, round_id: str, stage_id: str, file_id: int, items: list[Finding]) -> None:
     store.db["findings"].insert_all(
         {"round": round_id, "stage": stage_id, "candidate": f.candidate, "check_name": f.check,
-         "verdict": f.verdict, "note": f.note, "file": file_id, "line": line}
-        for f, line in zip(items, lines))
+         "verdict": f.verdict, "note": f.note, "file": file_id, "line": f.line} for f in items)
 
 
 def evaluation_numbers(store: Store, round_id: str, stage_id: str, numbers: list[str]) -> dict[str, str]:
@@ -130,6 +127,3 @@ def resolve_complaint(store: Store, round_id: str, stage_id: str, number: int, o
         "outcome": outcome, "note": note, "until": until.isoformat() if until else None,
         "resolved_at": now()})
 
-
-def as_json(value) -> str:
-    return json.dumps(value, ensure_ascii=False)
