@@ -299,10 +299,17 @@ class Selection:
         accept_short = list(accept_short)
         if (resolve or accept_short) and not (reason and reason.strip()):
             raise UsageError("--resolve and --accept-short are decisions: give --reason \"…\"")
+        if stage.kind == "notice":
+            raise UsageError(f"stage {stage.id} is a notice: it is confirmed with "
+                             f"`selector notice {stage.id} close`")
         with self.store.write():
             state = self.state(stage)
             if state["locked"]:
                 raise RuleError(f"stage {stage.id}'s cut is already locked; a locked cut cannot change")
+            if stage.kind == "inspect":
+                from selector.stages import cut_inspect
+
+                return stage, cut_inspect(self, stage, resolve, accept_short, reason)
             if stage.cut is None:
                 if resolve or accept_short:
                     raise UsageError(f"stage {stage.id} has no [stage.cut]: nothing to resolve")
@@ -339,6 +346,10 @@ class Selection:
                      "certified": state["certified"], "batches": len(state["batches"]),
                      "returned": returned, "present": row["present"], "issued": row["issued"],
                      "next": None}
+            if not stage.takes_ballots:
+                from selector.stages import counts
+
+                entry.update(counts(self, stage))
             if not next_given and label != "locked":
                 entry["next"] = self._next_step(stage, label)
                 next_given = True
@@ -346,8 +357,13 @@ class Selection:
         return out
 
     def label(self, stage: Stage, state: dict | None = None) -> str:
-        """waiting (for the previous cut) | ready | tallied | locked."""
+        """waiting (for the previous cut) | ready | tallied | locked (inspect and notice
+        stages: see `stages.label`)."""
         state = state or self.state(stage)
+        if not stage.takes_ballots:
+            from selector.stages import label
+
+            return label(self, stage, state["locked"])
         if state["locked"]:
             return "locked"
         if state["batches"]:
@@ -359,10 +375,10 @@ class Selection:
         return "ready"
 
     def _next_step(self, stage: Stage, label: str) -> str:
-        if stage.kind == "inspect":
-            return f"selector inspect {stage.id} FINDINGS.csv …, then selector cut {stage.id}"
-        if stage.kind == "notice":
-            return f"selector notice {stage.id} open --start YYYY-MM-DD"
+        if not stage.takes_ballots:
+            from selector.stages import next_step
+
+            return next_step(self, stage, label)
         if label == "ready":
             who = "electorate" if stage.kind == "recommend" else "members"
             return (f"selector tally {stage.id} BALLOTS.csv --present N --issued N "

@@ -26,6 +26,10 @@ def share_text(share: str) -> str:
 
 def stage(console: Console, view: dict) -> None:
     """A stage's tally, ranking and cut, post by post, with the cut line drawn."""
+    if view["kind"] in ("inspect", "notice"):
+        from selector.reports import stage_terminal
+
+        return getattr(stage_terminal, view["kind"])(console, view)
     att = view.get("attendance")
     head = f"{view['round']} · {view['stage']} {view['title']} · {view['state']}"
     if view.get("certified"):

@@ -35,6 +35,10 @@ def stage_view(sel: Selection, stage: Stage, cuts: list[PostCut] | None = None,
 
     `cuts` overrides the cut (a refused cut's preview); `counted` the stored count (a dry run).
     """
+    if not stage.takes_ballots:
+        from selector.reports.stage_views import inspect_view, notice_view
+
+        return inspect_view(sel, stage) if stage.kind == "inspect" else notice_view(sel, stage)
     state = sel.state(stage)
     row = state["row"]
     locked_rows, resolve, accept, reasons = stored_decisions(sel, stage)

@@ -41,3 +41,28 @@ def m001_initial(db):
                          "stage": str, "details": str, "files": str, "prev": str, "hash": str},
                         pk="id")
     db["events"].create_index(["round"])
+
+
+@migrations()
+def m002_inspect_notice(db):
+    # Inspection files as read (rows as JSON), then what they say: findings per candidate
+    # and check, and 民主测评 papers with one grade per candidate column.
+    db["inspection_files"].create({"id": int, "round": str, "stage": str, "kind": str, "file": str,
+                                   "sha256": str, "encoding": str, "sheet": str, "header": str,
+                                   "rows": str, "event": int, "at": str}, pk="id")
+    db["inspection_files"].create_index(["round", "stage", "sha256"], unique=True)
+    db["findings"].create({"round": str, "stage": str, "candidate": str, "check_name": str,
+                           "verdict": str, "note": str, "file": int, "line": int},
+                          pk=("round", "stage", "candidate", "check_name"))
+    db["evaluation_papers"].create({"round": str, "stage": str, "ballot": str, "file": int,
+                                    "void": str}, pk=("round", "stage", "ballot"))
+    db["evaluation_grades"].create({"round": str, "stage": str, "ballot": str, "candidate": str,
+                                    "grade": str, "unclear": int},
+                                   pk=("round", "stage", "ballot", "candidate"))
+    db["notices"].create({"round": str, "stage": str, "start": str, "end": str,
+                          "working_days": int, "calendar": str, "warning": str, "at": str},
+                         pk=("round", "stage"))
+    db["complaints"].create({"round": str, "stage": str, "number": int, "received": str,
+                             "candidate": str, "summary": str, "named": int, "outcome": str,
+                             "note": str, "until": str, "at": str, "resolved_at": str},
+                            pk=("round", "stage", "number"))

@@ -1,0 +1,42 @@
+"""The inspection command: findings and 民主测评 ballots for an inspect stage."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import List, Optional
+
+import typer
+
+from selector.cli.base import command, console, echo_json, selection
+
+
+@command(name="inspect")
+def inspect(
+    ctx: typer.Context,
+    stage: str = typer.Argument(..., help="Inspect stage id, e.g. inspect."),
+    files: List[Path] = typer.Argument(..., help="Findings files (candidate, check, verdict, note) "
+                                                 "and/or 民主测评 ballot files (ballot, one column per candidate)."),
+    encoding: Optional[str] = typer.Option(None, "--encoding", help="Override detection (utf-8, gb18030)."),
+    sheet: Optional[str] = typer.Option(None, "--sheet", help="XLSX sheet (default: the first)."),
+    as_json: bool = typer.Option(False, "--json", help="Machine-readable output."),
+) -> None:
+    """Record inspection findings (clear / concern / veto) and 民主测评 ballots, then show the stage.
+
+    Example: selector inspect inspect examples/haimen-2011/findings.csv examples/haimen-2011/evaluation.csv
+    """
+    from selector.reports import terminal
+    from selector.reports.view import stage_view
+    from selector.stages import record_inspection
+
+    sel = selection(ctx)
+    recorded = record_inspection(sel, stage, files, encoding=encoding, sheet=sheet)
+    view = stage_view(sel, sel.round.stage(stage))
+    if as_json:
+        echo_json({**view, "recorded": recorded})
+        return
+    out = console()
+    for r in recorded:
+        what = (f"{r['findings']} findings" + (f", vetoes: {', '.join(r['vetoes'])}" if r["vetoes"] else "")
+                if r["kind"] == "findings" else f"{r['ballots']} 民主测评 ballots ({r['void']} void)")
+        out.print(f"recorded: {r['file']} · {what} · {r['encoding']} · sha256 {r['sha256'][:12]}…")
+    terminal.stage(out, view)

@@ -1,0 +1,122 @@
+"""Public notice (任前公示, SPEC §3 "Inspection and notice"): working days and complaints.
+
+The official calendar is a parameter (`is_workday(day) -> True | False | None`, None for a
+day outside the calendar's years), so these rules stay pure and testable on any calendar.
+"""
+
+from __future__ import annotations
+
+import calendar
+from dataclasses import dataclass
+from datetime import date, timedelta
+from typing import Callable, Iterable, Mapping, Sequence
+
+OUTCOMES = ("unfounded", "minor", "serious", "postpone")
+# Several complaints about one person: the gravest outcome decides.
+GRAVITY = {"unfounded": 0, "minor": 1, "postpone": 2, "serious": 3}
+POSTPONE_MONTHS = 3
+
+Workday = Callable[[date], "bool | None"]
+
+
+def weekday_rule(day: date) -> bool:
+    """The fallback outside the official calendar's years: Monday to Friday."""
+    return day.weekday() < 5
+
+
+def end_date(start: date, working_days: int, is_workday: Workday) -> tuple[date, tuple[date, ...]]:
+    """The N-th working day counting `start` itself when it is one.
+
+    Returns the end date and the days the official calendar did not know (counted
+    Monday–Friday instead), so the caller can warn about them.
+    """
+    if working_days < 1:
+        raise ValueError("working_days must be at least 1")
+    day, counted, guessed = start, 0, []
+    while True:
+        known = is_workday(day)
+        if known is None:
+            guessed.append(day)
+            known = weekday_rule(day)
+        if known:
+            counted += 1
+            if counted == working_days:
+                return day, tuple(guessed)
+        day += timedelta(days=1)
+
+
+def add_months(day: date, months: int) -> date:
+    """Same day `months` later, clamped to the month's last day (31 Nov → 30 Nov)."""
+    index = day.month - 1 + months
+    year, month = day.year + index // 12, index % 12 + 1
+    return date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
+
+
+def postpone_limit(end: date) -> date:
+    """The latest date a postponed appointee may be held to: three months after the notice."""
+    return add_months(end, POSTPONE_MONTHS)
+
+
+@dataclass(frozen=True)
+class Complaint:
+    number: int
+    received: date
+    candidate: str
+    summary: str
+    named: bool
+    outcome: str | None = None  # None while open
+    note: str = ""
+    until: date | None = None  # postpone: held until
+
+
+@dataclass(frozen=True)
+class Appointee:
+    candidate: str
+    outcome: str  # confirmed | dropped | pending
+    until: date | None = None
+    complaints: tuple[int, ...] = ()
+
+
+def appointees(listed: Sequence[str], complaints: Iterable[Complaint]) -> list[Appointee]:
+    """The gravest closed outcome decides each person: serious drops, postpone holds."""
+    about: dict[str, list[Complaint]] = {}
+    for c in complaints:
+        about.setdefault(c.candidate, []).append(c)
+    out = []
+    for cid in listed:
+        mine = about.get(cid, [])
+        closed = [c for c in mine if c.outcome is not None]
+        worst = max((c.outcome for c in closed), key=GRAVITY.__getitem__, default=None)
+        numbers = tuple(c.number for c in mine)
+        if worst == "serious":
+            out.append(Appointee(cid, "dropped", None, numbers))
+        elif worst == "postpone":
+            until = max(c.until for c in closed if c.outcome == "postpone" and c.until)
+            out.append(Appointee(cid, "pending", until, numbers))
+        else:
+            out.append(Appointee(cid, "confirmed", None, numbers))
+    return out
+
+
+def post_status(people: Sequence[Appointee]) -> str:
+    """ok (all confirmed) | pending (someone postponed) | short (someone dropped) | unfilled."""
+    confirmed = [p for p in people if p.outcome == "confirmed"]
+    if any(p.outcome == "pending" for p in people):
+        return "pending"
+    if len(confirmed) == len(people) and people:
+        return "ok"
+    return "short" if confirmed else "unfilled"
+
+
+def close_problems(today: date, end: date, complaints: Iterable[Complaint],
+                   names: Mapping[str, str] | None = None) -> list[str]:
+    """Why the notice cannot close yet (empty: it can)."""
+    problems = []
+    if today < end:
+        problems.append(f"the notice runs until {end.isoformat()} (today is {today.isoformat()})")
+    still = [c for c in complaints if c.outcome is None]
+    if still:
+        names = names or {}
+        listed = ", ".join(f"#{c.number} ({names.get(c.candidate, c.candidate)})" for c in still)
+        problems.append(f"{len(still)} complaint{'s' if len(still) > 1 else ''} still open: {listed}")
+    return problems

@@ -1,0 +1,183 @@
+"""Inspection files (SPEC §3 "Inspection and notice"): findings and 民主测评 ballots.
+
+Files are opened with `ballots.open_table` (CSV in UTF-8 or GB18030, or XLSX), so they read
+exactly like ballot files; this module turns their rows into findings or evaluation papers,
+refusing the whole file at the first problem with file, row and column.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Iterable
+
+from selector.ballots import COLUMN_OF as BALLOT_COLUMNS, Row
+from selector.domain.counting import AMBIGUOUS, Resolver
+from selector.domain.inspection import Finding
+from selector.domain.model import Evaluation, normalize
+from selector.errors import BallotFileError
+
+FINDING_ALIASES = {
+    "candidate": ("candidate", "候选人", "人选", "姓名", "考察对象"),
+    "check": ("check", "项目", "部门", "鉴定部门", "鉴定单位", "单位"),
+    "verdict": ("verdict", "结论", "意见", "鉴定意见"),
+    "note": ("note", "说明", "备注", "情况"),
+}
+FINDING_COLUMNS = {normalize(a).casefold(): k for k, names in FINDING_ALIASES.items() for a in names}
+VERDICT_ALIASES = {
+    "clear": ("clear", "通过", "合格", "无问题", "同意"),
+    "concern": ("concern", "关注", "存疑", "有问题", "提醒"),
+    "veto": ("veto", "否决", "一票否决", "不同意", "不通过"),
+}
+VERDICT_OF = {normalize(a).casefold(): k for k, names in VERDICT_ALIASES.items() for a in names}
+UNCLEAR = {normalize(t).casefold() for t in ("废", "void")}
+
+
+@dataclass
+class EvaluationPaper:
+    """One 民主测评 paper: the grade given each candidate ("" blank; None unclear)."""
+
+    number: str
+    void: str | None
+    grades: dict[str, str | None] = field(default_factory=dict)
+
+
+def kind_of(name: str, header: list[str]) -> str:
+    """"findings" or "evaluation", from the header."""
+    keys = {normalize(h).casefold() for h in header}
+    if any(FINDING_COLUMNS.get(k) in ("check", "verdict") for k in keys):
+        return "findings"
+    if any(BALLOT_COLUMNS.get(k) == "ballot" for k in keys):
+        return "evaluation"
+    raise BallotFileError(f"{name}: row 1: neither a findings file (columns: candidate, check, "
+                          "verdict, note) nor 民主测评 ballots (columns: ballot, then one per "
+                          "candidate)")
+
+
+def _fail(name: str, line: int, col: int | None, header: list[str], message: str):
+    where = f"row {line}" if col is None else f"row {line}, column {col} ({header[col - 1] or 'no header'})"
+    raise BallotFileError(f"{name}: {where}: {message}")
+
+
+def _person(resolver: Resolver, allowed: Iterable[str], text: str) -> tuple[str | None, str | None]:
+    """(candidate id, None) or (None, why not)."""
+    cid = resolver.resolve(text)
+    if cid is AMBIGUOUS:
+        return None, f"{text!r} is a name two roster people share: use the id or label"
+    if cid is None:
+        return None, f"{text!r} is not on the roster"
+    if cid not in allowed:
+        return None, f"{text!r} ({cid}) is not being inspected at this stage"
+    return cid, None
+
+
+def read_findings(name: str, header: list[str], rows: Iterable[Row], *, resolver: Resolver,
+                  allowed: Iterable[str], checks: tuple[str, ...]) -> list[Finding]:
+    """Rows of `candidate, check, verdict, note` → findings (one per candidate and check)."""
+    allowed = set(allowed)
+    roles: dict[str, int] = {}
+    for col, h in enumerate(header, start=1):
+        key = FINDING_COLUMNS.get(normalize(h).casefold())
+        if key is None:
+            _fail(name, 1, col, header, f"unknown column {h!r} (expected candidate, check, verdict, note)")
+        if key in roles:
+            _fail(name, 1, col, header, f"the same column as column {roles[key]}")
+        roles[key] = col
+    for key in ("candidate", "check", "verdict"):
+        if key not in roles:
+            raise BallotFileError(f"{name}: row 1: no {key!r} column (columns: candidate, check, verdict, note)")
+    check_of = {normalize(c): c for c in checks}
+    out: list[Finding] = []
+    seen: dict[tuple[str, str], int] = {}
+    for line, cells in rows:
+        if not any(c.strip() for c in cells):
+            continue
+        if len(cells) > len(header) and any(c.strip() for c in cells[len(header):]):
+            _fail(name, line, None, header, f"{len(cells)} cells but the header has {len(header)} columns")
+
+        def cell(key):
+            col = roles.get(key)
+            return cells[col - 1].strip() if col is not None and col <= len(cells) else ""
+
+        cid, problem = _person(resolver, allowed, cell("candidate"))
+        if problem:
+            _fail(name, line, roles["candidate"], header,
+                  problem if cell("candidate") else "empty candidate")
+        check = check_of.get(normalize(cell("check")))
+        if check is None:
+            _fail(name, line, roles["check"], header,
+                  f"{cell('check')!r} is not one of this stage's checks ({', '.join(checks) or 'none'})")
+        verdict = VERDICT_OF.get(normalize(cell("verdict")).casefold())
+        if verdict is None:
+            _fail(name, line, roles["verdict"], header,
+                  f"{cell('verdict')!r} is not a verdict (clear/通过, concern/关注, veto/否决)")
+        if (cid, check) in seen:
+            _fail(name, line, None, header, f"{cid} has a second {check} finding (first on row {seen[cid, check]})")
+        seen[cid, check] = line
+        out.append(Finding(cid, check, verdict, cell("note"), f"{name} row {line}", line))
+    if not out:
+        raise BallotFileError(f"{name}: no findings after the header")
+    return out
+
+
+def read_evaluation(name: str, header: list[str], rows: Iterable[Row], *, resolver: Resolver,
+                    allowed: Iterable[str], evaluation: Evaluation) -> tuple[list[str], list[EvaluationPaper]]:
+    """民主测评 ballots → (the candidates with a column, the papers)."""
+    allowed = set(allowed)
+    grade_of = {normalize(g): g for g in evaluation.scale}
+    roles: list = []
+    seen: dict = {}
+    for col, h in enumerate(header, start=1):
+        if not h:
+            _fail(name, 1, col, header, "a column without a header")
+        key = BALLOT_COLUMNS.get(normalize(h).casefold())
+        if key in ("ballot", "void"):
+            role = (key,)
+        else:
+            text = h.partition("/")[2] if "/" in h and resolver.resolve(h) is None else h
+            cid, problem = _person(resolver, allowed, text)
+            if problem:
+                _fail(name, 1, col, header, f"unknown column: {problem} (expected ballot, void, "
+                                            "and one column per candidate)")
+            role = ("cand", cid)
+        if role in seen:
+            _fail(name, 1, col, header, f"the same column as column {seen[role]}")
+        seen[role] = col
+        roles.append(role)
+    if ("ballot",) not in seen:
+        raise BallotFileError(f"{name}: row 1: no 'ballot' column (the paper's serial number)")
+    candidates = [r[1] for r in roles if r[0] == "cand"]
+    if not candidates:
+        raise BallotFileError(f"{name}: row 1: no candidate columns")
+    papers: list[EvaluationPaper] = []
+    numbers: dict[str, int] = {}
+    for line, cells in rows:
+        if not any(c.strip() for c in cells):
+            continue
+        if len(cells) > len(roles) and any(c.strip() for c in cells[len(roles):]):
+            _fail(name, line, None, header, f"{len(cells)} cells but the header has {len(roles)} columns")
+        paper = EvaluationPaper("", None)
+        for col, role in enumerate(roles, start=1):
+            value = cells[col - 1].strip() if col <= len(cells) else ""
+            if role == ("ballot",):
+                paper.number = normalize(value)
+                if not paper.number:
+                    _fail(name, line, col, header, "empty ballot number")
+            elif role == ("void",):
+                paper.void = value or None
+            elif not value:
+                paper.grades[role[1]] = ""
+            elif normalize(value).casefold() in UNCLEAR:
+                paper.grades[role[1]] = None
+            elif normalize(value) in grade_of:
+                paper.grades[role[1]] = grade_of[normalize(value)]
+            else:
+                _fail(name, line, col, header, f"{value!r} is not a grade "
+                      f"({'/'.join(evaluation.scale)}, empty for none, 废 for an unclear mark)")
+        if paper.number in numbers:
+            _fail(name, line, None, header, f"ballot {paper.number} appears twice (also row {numbers[paper.number]})")
+        numbers[paper.number] = line
+        papers.append(paper)
+    if not papers:
+        raise BallotFileError(f"{name}: no ballots after the header")
+    return candidates, papers
+

@@ -1,0 +1,129 @@
+"""Storage for the non-ballot stages: inspection files, findings, 民主测评, notices, complaints.
+
+Functions over a `Store` (its connection and sqlite-utils database); callers hold
+`store.write()` around every write.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+from selector.domain.inspection import Finding, Grades
+from selector.domain.notice import Complaint
+from selector.findings import EvaluationPaper
+from selector.storage.store import Store, now
+
+
+def _key(round_id: str, stage_id: str) -> list[str]:
+    return [round_id, stage_id]
+
+
+# -- inspection ---------------------------------------------------------------------------
+def inspection_files(store: Store, round_id: str, stage_id: str) -> list[dict]:
+    return list(store.db["inspection_files"].rows_where("round = ? AND stage = ?",
+                                                        _key(round_id, stage_id), order_by="id"))
+
+
+def add_inspection_file(store: Store, row: dict) -> int:
+    return store.db["inspection_files"].insert({**row, "at": now()}).last_pk
+
+
+def findings(store: Store, round_id: str, stage_id: str) -> dict[str, dict[str, Finding]]:
+    """candidate -> check -> finding."""
+    out: dict[str, dict[str, Finding]] = {}
+    for r in store.conn.execute(
+            "SELECT f.candidate, f.check_name, f.verdict, f.note, i.file, f.line FROM findings f "
+            "JOIN inspection_files i ON i.id = f.file WHERE f.round = ? AND f.stage = ? "
+            "ORDER BY f.file, f.line", _key(round_id, stage_id)):
+        out.setdefault(r[0], {})[r[1]] = Finding(r[0], r[1], r[2], r[3] or "", f"{r[4]} row {r[5]}", r[5])
+    return out
+
+
+def add_findings(store: Store, round_id: str, stage_id: str, file_id: int, items: list[Finding]) -> None:
+    store.db["findings"].insert_all(
+        {"round": round_id, "stage": stage_id, "candidate": f.candidate, "check_name": f.check,
+         "verdict": f.verdict, "note": f.note, "file": file_id, "line": f.line} for f in items)
+
+
+def evaluation_numbers(store: Store, round_id: str, stage_id: str, numbers: list[str]) -> dict[str, str]:
+    """Which paper numbers are already stored for the stage, with their file."""
+    found = {}
+    for i in range(0, len(numbers), 500):
+        part = numbers[i:i + 500]
+        for ballot, file in store.conn.execute(
+                "SELECT p.ballot, i.file FROM evaluation_papers p JOIN inspection_files i ON i.id = p.file "
+                f"WHERE p.round = ? AND p.stage = ? AND p.ballot IN ({','.join('?' * len(part))})",
+                [round_id, stage_id, *part]):
+            found[ballot] = file
+    return found
+
+
+def add_evaluation(store: Store, round_id: str, stage_id: str, file_id: int,
+                   papers: list[EvaluationPaper]) -> None:
+    store.db["evaluation_papers"].insert_all(
+        {"round": round_id, "stage": stage_id, "ballot": p.number, "file": file_id, "void": p.void}
+        for p in papers)
+    store.db["evaluation_grades"].insert_all(
+        {"round": round_id, "stage": stage_id, "ballot": p.number, "candidate": cid,
+         "grade": grade or "", "unclear": int(grade is None)}
+        for p in papers for cid, grade in p.grades.items())
+
+
+def grades(store: Store, round_id: str, stage_id: str) -> dict[str, Grades]:
+    """candidate -> 民主测评 counts over every paper that had a column for them."""
+    raw: dict[str, dict] = {}
+    for cid, grade, unclear, void in store.conn.execute(
+            "SELECT g.candidate, g.grade, g.unclear, p.void FROM evaluation_grades g "
+            "JOIN evaluation_papers p ON p.round = g.round AND p.stage = g.stage AND p.ballot = g.ballot "
+            "WHERE g.round = ? AND g.stage = ?", _key(round_id, stage_id)):
+        r = raw.setdefault(cid, {"counts": {}, "blank": 0, "invalid": 0, "void": 0})
+        if void:
+            r["void"] += 1
+        elif unclear:
+            r["invalid"] += 1
+        elif not grade:
+            r["blank"] += 1
+        else:
+            r["counts"][grade] = r["counts"].get(grade, 0) + 1
+    return {cid: Grades(**r) for cid, r in raw.items()}
+
+
+def evaluation_papers(store: Store, round_id: str, stage_id: str) -> int:
+    return store.conn.execute("SELECT count(*) FROM evaluation_papers WHERE round = ? AND stage = ?",
+                              _key(round_id, stage_id)).fetchone()[0]
+
+
+# -- notice ---------------------------------------------------------------------------------
+def notice(store: Store, round_id: str, stage_id: str) -> dict | None:
+    rows = list(store.db["notices"].rows_where("round = ? AND stage = ?", _key(round_id, stage_id)))
+    return rows[0] if rows else None
+
+
+def open_notice(store: Store, row: dict) -> None:
+    store.db["notices"].insert({**row, "at": now()})
+
+
+def complaints(store: Store, round_id: str, stage_id: str) -> list[Complaint]:
+    out = []
+    for r in store.db["complaints"].rows_where("round = ? AND stage = ?", _key(round_id, stage_id),
+                                               order_by="number"):
+        out.append(Complaint(r["number"], date.fromisoformat(r["received"]), r["candidate"],
+                             r["summary"], bool(r["named"]), r["outcome"], r["note"] or "",
+                             date.fromisoformat(r["until"]) if r["until"] else None))
+    return out
+
+
+def add_complaint(store: Store, round_id: str, stage_id: str, complaint: Complaint) -> None:
+    store.db["complaints"].insert({
+        "round": round_id, "stage": stage_id, "number": complaint.number,
+        "received": complaint.received.isoformat(), "candidate": complaint.candidate,
+        "summary": complaint.summary, "named": int(complaint.named), "outcome": None,
+        "note": None, "until": None, "at": now(), "resolved_at": None})
+
+
+def resolve_complaint(store: Store, round_id: str, stage_id: str, number: int, outcome: str,
+                      note: str, until: date | None) -> None:
+    store.db["complaints"].update((round_id, stage_id, number), {
+        "outcome": outcome, "note": note, "until": until.isoformat() if until else None,
+        "resolved_at": now()})
+
