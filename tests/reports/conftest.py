@@ -78,16 +78,16 @@ def counted(run, tmp_path):
     def go(upto: str = "vote2") -> Path:
         shutil.copy(DATA / ROUND, tmp_path / ROUND)
         steps = [
-            ("rec1", lambda: run("tally", "rec1", rec1_ballots(tmp_path / "rec1.csv"),
+            ("rec1", lambda: run("tally", "rec1", rec1_ballots(Path("rec1.csv")),
                                  "--present", "56", "--issued", "56")),
-            ("rec2", lambda: (run("tally", "rec2", rec2_ballots(tmp_path / "rec2.csv"),
+            ("rec2", lambda: (run("tally", "rec2", rec2_ballots(Path("rec2.csv")),
                                   "--present", "28", "--issued", "28"),
                               run("cut", "rec2", "--resolve", "P02=C07", "--reason",
                                   "县委常委会2026年5月8日研究，按民主测评结果确定张伟"))),
-            ("vote1", lambda: (run("tally", "vote1", vote1_ballots(tmp_path / "vote1.csv"),
+            ("vote1", lambda: (run("tally", "vote1", vote1_ballots(Path("vote1.csv")),
                                    "--present", "11", "--issued", "11"),
                                run("cut", "vote1"))),
-            ("vote2", lambda: (run("tally", "vote2", vote2_ballots(tmp_path / "vote2.csv"),
+            ("vote2", lambda: (run("tally", "vote2", vote2_ballots(Path("vote2.csv")),
                                    "--present", "14", "--issued", "14"),
                                run("cut", "vote2"))),
         ]

@@ -154,6 +154,21 @@ def set_fonts(target, fonts: tuple[str, str], size=None, bold=None) -> None:
         target.font.bold = bold
 
 
+def _fit_columns(table, section, available: int) -> None:
+    """Column widths in proportion to their widest text, so names and units do not wrap
+    while a 序号 column takes little room."""
+    need = [max([text_width(h) + 2] + [text_width(r[i]) + 2 for r in section.rows if i < len(r)])
+            for i, h in enumerate(section.headers)]
+    need = [min(max(n, 5), 40) for n in need]
+    total = sum(need)
+    table.autofit = False
+    for i, column in enumerate(table.columns):
+        width = int(available * need[i] / total)
+        column.width = width
+        for cell in column.cells:
+            cell.width = width
+
+
 def docx(doc: Document, moment: datetime) -> bytes:
     """A4 pages, a centred title, bordered tables with a repeating header, 宋体/仿宋/黑体 set as
     the East Asian fonts so Chinese renders in Word and LibreOffice alike."""
@@ -213,10 +228,11 @@ def docx(doc: Document, moment: datetime) -> bytes:
                 for cell, value in zip(cells, row):
                     p = cell.paragraphs[0]
                     p.alignment = WD_ALIGN_PARAGRAPH.CENTER if isinstance(value, int) or \
-                        text_width(value) <= 8 else WD_ALIGN_PARAGRAPH.LEFT
+                        text_width(value) <= 10 else WD_ALIGN_PARAGRAPH.LEFT
                     set_fonts(p.add_run(str(value)), BODY_FONT, Pt(10.5))
-        for note in section.notes:
-            para(note, size=Pt(10.5))
+            _fit_columns(table, section, sec.page_width - sec.left_margin - sec.right_margin)
+        for i, note in enumerate(section.notes):
+            para(note, size=Pt(10.5), before=Pt(4) if i == 0 else None)
     for note in doc.notes:
         para(note, before=Pt(6))
     for i, line in enumerate(doc.closing):
