@@ -225,3 +225,18 @@ def test_english_labels(counted, run):
     assert "Electorate 30, present 28, issued 28, returned 28, valid 28, void 0, blank 2" in r.stdout
     assert "Teller: ________    Scrutineer: ________" in r.stdout
     assert "Tied for place 1 (张伟, 周涛): awaiting a decision" in r.stdout
+
+
+def test_lot_seed_is_printed_on_the_sheet(run):
+    from conftest import DATA, rec2_ballots
+
+    text = (DATA / "dongtai-2026.toml").read_text("utf-8")
+    Path("lot.toml").write_text(text.replace('ties = "hold"', 'ties = "lot"'), "utf-8")
+    assert run("init", "lot.toml").exit_code == 0
+    assert run("tally", "rec2", rec2_ballots(Path("rec2.csv")), "--present", "28",
+               "--issued", "28").exit_code == 0
+    assert run("cut", "rec2").exit_code == 0
+    for doc in ("tally", "shortlist"):
+        out = run("export", "rec2", "--doc", doc).stdout
+        assert "- 抽签种子：2026-05-06 县纪委监督抽签种子" in out
+        assert "张伟、周涛得票相同，按公开种子“2026-05-06 县纪委监督抽签种子/rec2/P02”抽签" in out
