@@ -6,6 +6,7 @@ import csv
 import hashlib
 import io
 import json
+from datetime import datetime, timezone
 from pathlib import Path
 
 import pytest
@@ -98,7 +99,9 @@ def test_xlsx_cells_numbers_header_and_fonts(counted, run):
     assert ws.cell(header_row + 1, 2).font.name == "仿宋"
     width = ws.column_dimensions["G"].width
     assert width >= 16  # "40.54%（30/74）" needs room for its full-width brackets
-    assert wb.properties.created.year == 2026 and wb.properties.creator == "selector"
+    fixed = datetime.fromtimestamp(1780000000, timezone.utc).replace(tzinfo=None)
+    assert wb.properties.created == wb.properties.modified == fixed  # SOURCE_DATE_EPOCH, not the clock
+    assert wb.properties.creator == "selector"
 
 
 def test_docx_a4_tables_borders_and_chinese_fonts(counted, run):
@@ -129,6 +132,10 @@ def test_docx_a4_tables_borders_and_chinese_fonts(counted, run):
     assert "通过线：超过应到会成员（15 人）的 1/2，即至少 8 票" in text
     assert "无人达到通过线，该职位空缺" in text
     assert "计票人：________" in text and text.count("监票人：________") == 2
+    fixed = datetime.fromtimestamp(1780000000, timezone.utc)
+    props = d.core_properties
+    assert {props.created.replace(tzinfo=None), props.modified.replace(tzinfo=None)} == \
+        {fixed.replace(tzinfo=None)}
 
 
 def test_notice_lists_descriptive_fields_and_complaints(counted, run):
@@ -155,8 +162,6 @@ def test_formula_injection_is_neutralised():
     assert "'=cmd|' /C calc'!A0" in cells
     for e in evil:
         assert "'" + e in cells and e not in cells
-    from datetime import datetime, timezone
-
     wb = load_workbook(io.BytesIO(render_xlsx(doc, datetime(2026, 5, 1, tzinfo=timezone.utc))))
     ws = wb.worksheets[0]
     found = {c.value: c.data_type for r in ws.iter_rows() for c in r if c.value is not None}

@@ -8,22 +8,16 @@ from __future__ import annotations
 
 import io
 import re
-import unicodedata
 import zipfile
 from datetime import datetime
 
 from selector.reports.documents import SIGN_BLANK, Document
-from selector.reports.render_text import FORMULA_START, signature_line
+from selector.reports.render_text import FORMULA_START, signature_line, text_width
 
 BODY_FONT = ("Times New Roman", "仿宋")  # (Latin, East Asian)
 TITLE_FONT = ("Times New Roman", "宋体")
 HEADING_FONT = ("Arial", "黑体")
 MAX_WIDTH = 60
-
-
-def text_width(value) -> int:
-    """Columns a value takes on screen: CJK (wide and fullwidth) characters count double."""
-    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in str(value))
 
 
 def reproducible_zip(data: bytes, moment: datetime) -> bytes:
@@ -132,8 +126,12 @@ def xlsx(doc: Document, moment: datetime) -> bytes:
     props.lastModifiedBy = "selector"
     props.title = doc.title
     props.created = props.modified = moment.replace(tzinfo=None)
+    from openpyxl.writer.excel import ExcelWriter
+
+    # Workbook.save() stamps `modified` with the clock; the writer itself keeps ours.
     buf = io.BytesIO()
-    wb.save(buf)
+    archive = zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED, allowZip64=True)
+    ExcelWriter(wb, archive).save()
     return reproducible_zip(buf.getvalue(), moment)
 
 

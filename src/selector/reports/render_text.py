@@ -5,10 +5,35 @@ from __future__ import annotations
 import csv
 import io
 import json
+import unicodedata
 
 from selector.reports.documents import SIGN_BLANK, Document
 
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def text_width(value) -> int:
+    """Columns a value takes on screen: CJK (wide and fullwidth) characters count double."""
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in str(value))
+
+
+def pipe_table(headers: list[str], rows: list[list]) -> list[str]:
+    """A GitHub Markdown table padded by display width, so Chinese columns line up in a
+    plain-text editor too (tabulate only does that when wcwidth happens to be installed)."""
+    widths = [max([3, text_width(h)] + [text_width(r[i]) for r in rows if i < len(r)])
+              for i, h in enumerate(headers)]
+    numeric = [bool(rows) and all(isinstance(r[i], int) for r in rows if i < len(r))
+               for i in range(len(headers))]
+
+    def line(cells, right):
+        out = []
+        for value, width, r in zip(cells, widths, right):
+            pad = " " * (width - text_width(value))
+            out.append(pad + str(value) if r else str(value) + pad)
+        return "| " + " | ".join(out) + " |"
+
+    rule = "|" + "|".join(("-" * (w + 1) + ":") if n else ("-" * (w + 2)) for w, n in zip(widths, numeric)) + "|"
+    return [line(headers, [False] * len(headers)), rule, *(line(r, numeric) for r in rows)]
 
 
 def safe_cell(value):
@@ -28,8 +53,6 @@ def signature_line(doc: Document) -> str:
 
 
 def markdown(doc: Document) -> bytes:
-    from tabulate import tabulate
-
     def esc(value) -> str:
         return str(value).replace("|", "\\|").replace("\n", " ")
 
@@ -44,8 +67,7 @@ def markdown(doc: Document) -> bytes:
             out += [esc(line), ""]
         if section.headers:
             rows = [[esc(c) if isinstance(c, str) else c for c in row] for row in section.rows]
-            out.append(tabulate(rows, headers=[esc(h) for h in section.headers], tablefmt="github",
-                                disable_numparse=True))
+            out += pipe_table([esc(h) for h in section.headers], rows)
             out.append("")
         for note in section.notes:
             out += [f"> {esc(note)}", ""]
