@@ -56,7 +56,7 @@ LABELS = {
         "notice.channels": "公示期间，对公示对象有意见的，可通过以下方式反映：{channels}",
         "notice.rules": "反映情况和问题应实事求是，提倡署真实姓名；我们将对反映人和反映内容严格保密。",
         "notice.none": "本环节无拟任人选，无需公示。",
-        "rec.no": "序号", "rec.at": "时间", "rec.by": "操作人", "rec.what": "事项",
+        "rec.no": "序号", "rec.at": "时间（UTC）", "rec.by": "操作人", "rec.what": "事项",
         "rec.stage": "环节", "rec.details": "内容", "rec.files": "文件 SHA-256",
         "round_level": "（全轮）",
     },
@@ -99,7 +99,7 @@ LABELS = {
         "notice.channels": "Comments on the people named may be made through: {channels}",
         "notice.rules": "Comments should be factual; signed comments are encouraged and kept confidential.",
         "notice.none": "Nobody was chosen at this stage: there is nothing to publish.",
-        "rec.no": "No.", "rec.at": "Time", "rec.by": "Operator", "rec.what": "Action",
+        "rec.no": "No.", "rec.at": "Time (UTC)", "rec.by": "Operator", "rec.what": "Action",
         "rec.stage": "Stage", "rec.details": "Details", "rec.files": "File SHA-256",
         "round_level": "(round)",
     },
@@ -419,7 +419,8 @@ def _record(ctx: _Context, events: list[dict]) -> Document:
     rows = []
     for i, e in enumerate(events or (), start=1):
         files = "; ".join(f"{name} {sha}" for name, sha in sorted(e["files"].items()))
-        rows.append([i, e["at"], e["operator"], e["command"], e["stage"] or t["round_level"],
+        at = e["at"].replace("T", " ").replace("+00:00", "")
+        rows.append([i, at, e["operator"], e["command"], e["stage"] or t["round_level"],
                      _details(e["details"]), files])
     headers = [t["rec.no"], t["rec.at"], t["rec.by"], t["rec.what"], t["rec.stage"], t["rec.details"],
                t["rec.files"]]
@@ -428,7 +429,19 @@ def _record(ctx: _Context, events: list[dict]) -> Document:
 
 
 def _details(details: dict) -> str:
-    """An event's details as one readable line (compact JSON keeps every key and value)."""
+    """An event's details on one line: `key: value` pairs, lists joined, nested data as JSON."""
     import json
 
-    return json.dumps(details, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+    parts = []
+    for key in sorted(details):
+        value = details[key]
+        if value in (None, "", [], {}):
+            continue
+        if isinstance(value, list) and all(isinstance(v, (str, int)) for v in value):
+            text = "、".join(str(v) for v in value)
+        elif isinstance(value, (dict, list)):
+            text = json.dumps(value, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+        else:
+            text = str(value)
+        parts.append(f"{key}: {text}")
+    return "; ".join(parts)

@@ -221,13 +221,16 @@ def docx(doc: Document, moment: datetime) -> bytes:
                 p = cell.paragraphs[0]
                 p.alignment = WD_ALIGN_PARAGRAPH.CENTER
                 set_fonts(p.add_run(str(h)), HEADING_FONT, Pt(10.5), True)
+            # a column of numbers or short words is centred; one of longer text reads from the left
+            centred = [all(isinstance(r[i], int) or text_width(r[i]) <= 8 for r in section.rows)
+                       for i in range(len(section.headers))]
+            size = Pt(10.5) if len(section.headers) <= 6 else Pt(9)
             for row in section.rows:
                 cells = table.add_row().cells
-                for cell, value in zip(cells, row):
+                for cell, value, centre in zip(cells, row, centred):
                     p = cell.paragraphs[0]
-                    p.alignment = WD_ALIGN_PARAGRAPH.CENTER if isinstance(value, int) or \
-                        text_width(value) <= 10 else WD_ALIGN_PARAGRAPH.LEFT
-                    set_fonts(p.add_run(str(value)), BODY_FONT, Pt(10.5))
+                    p.alignment = WD_ALIGN_PARAGRAPH.CENTER if centre else WD_ALIGN_PARAGRAPH.LEFT
+                    set_fonts(p.add_run(str(value)), BODY_FONT, size)
             _fit_columns(table, section, sec.page_width - sec.left_margin - sec.right_margin)
         for i, note in enumerate(section.notes):
             para(note, size=Pt(10.5), before=Pt(4) if i == 0 else None)
