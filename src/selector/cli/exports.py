@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import sys
 from typing import Optional
 
 import typer
@@ -27,9 +26,9 @@ def export(
 
     result = run_export(selection(ctx), stage, doc, fmt, out)
     if result.path is None:
-        sys.stdout.buffer.write(result.data) if hasattr(sys.stdout, "buffer") else typer.echo(
-            result.data.decode("utf-8"), nl=False)
-        sys.stdout.flush()
+        out_stream = typer.get_binary_stream("stdout")
+        out_stream.write(result.data)
+        out_stream.flush()
     else:
         console(stderr=True).print(f"wrote {result.path} · {len(result.data)} bytes · "
                                    f"sha256 {result.sha256[:12]}…", markup=False, highlight=False)
