@@ -12,5 +12,5 @@ def test_version(run):
 def test_help_lists_commands(run):
     result = run("--help")
     assert result.exit_code == 0
-    for name in ("init", "check", "rounds", "status", "tally", "show", "cut"):
+    for name in ("init", "check", "rounds", "status", "tally", "show", "cut", "export"):
         assert name in result.stdout

@@ -24,6 +24,20 @@ def share_text(share: str) -> str:
     return f"{pct(share)} ({share})" if "/" in share else pct(share)
 
 
+BAR_WIDTH = 12
+
+
+def bar(part: Fraction, mark: Fraction | None = None, width: int = BAR_WIDTH) -> str:
+    """A horizontal bar for `part` (0..1) of `width` cells, rounded exactly; `mark` (0..1)
+    inserts the pass line between cells, so a bar reaching past it has crossed it."""
+    filled = min(width, round(Fraction(part) * width))
+    text = "█" * filled + "·" * (width - filled)
+    if mark is not None:
+        at = min(width, round(Fraction(mark) * width))
+        text = text[:at] + "┃" + text[at:]
+    return text
+
+
 def stage(console: Console, view: dict) -> None:
     """A stage's tally, ranking and cut, post by post, with the cut line drawn."""
     if view["kind"] in ("inspect", "notice"):
@@ -98,6 +112,7 @@ def _table(view: dict, post: dict, results: list[dict]) -> Table:
         table.add_column("score", justify="right")
     if "pass_line" in post:
         table.add_column("pass", justify="left")
+    table.add_column("", justify="left", no_wrap=True)  # the bar: share, or yes votes of the pass base
     table.add_column("", justify="left")
     advanced = set(post.get("advanced") or ())
     k = post.get("k")
@@ -119,6 +134,11 @@ def _table(view: dict, post: dict, results: list[dict]) -> Table:
             cells.append(share_text(r["score"]) if r["score"] != r["share"] else "")
         if "pass_line" in post:
             cells.append("passed" if r["passed"] else f"needs {r['needs']} more")
+        pl = post.get("pass_line")
+        if pl and pl["of"]:
+            cells.append(bar(Fraction(r["yes"], pl["of"]), Fraction(pl["votes"], pl["of"])))
+        else:
+            cells.append(bar(Fraction(r["share"])))
         mark = "✓" if r["candidate"] in advanced else ("＝ tied" if r.get("tied") else "")
         if ranked and not r.get("eligible"):
             mark = mark or "not eligible"

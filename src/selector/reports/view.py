@@ -69,6 +69,8 @@ def stage_view(sel: Selection, stage: Stage, cuts: list[PostCut] | None = None,
         if pc is not None:
             entry["ballots"] = {"valid": pc.valid, "void": pc.void, "blank": pc.blank,
                                 "returned": pc.returned, "overvotes": pc.overvotes}
+            if stage.categories:
+                entry["ballots"]["weighted_valid"] = frac(pc.weighted_valid)
             entry["invalid_marks"] = len(pc.invalid_marks)
             entry["invalid_mark_list"] = [{"ballot": m.ballot, "text": m.text, "reason": m.reason}
                                           for m in pc.invalid_marks]
@@ -116,6 +118,8 @@ def _results(sel: Selection, stage: Stage, pc, pcut: PostCut | None, over_roster
         item = {"candidate": cid, "name": person.display, "votes": cc.votes, "yes": cc.votes,
                 "no": cc.no if approve else None, "abstain": cc.abstain if approve else None,
                 "invalid": cc.invalid, "share": frac(pc.share(cid)), "by_category": cc.by_category}
+        if stage.categories:
+            item["weighted"] = frac(cc.weighted)
         if pcut is not None:
             item.update({"score": frac(st.score), "rank": st.rank, "passed": st.passed,
                          "eligible": st.eligible, "needs": st.needs, "tied": cid in tied})

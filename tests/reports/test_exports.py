@@ -1,0 +1,247 @@
+"""`selector export`: documents checked as a clerk would open them (golden text, Excel, Word)."""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import io
+import json
+from datetime import datetime, timezone
+from pathlib import Path
+
+import pytest
+
+from selector.reports.collation import by_surname_strokes
+from selector.reports.documents import Document, Section
+from selector.reports.render_office import xlsx as render_xlsx
+from selector.reports.render_text import csv_bytes
+
+GOLDEN = Path(__file__).resolve().parent.parent / "golden" / "exports"
+
+
+def golden(name: str, data: bytes) -> None:
+    """Compare with tests/golden/exports/NAME; on a mismatch write NAME.new beside it to review."""
+    path = GOLDEN / name
+    if not path.exists() or path.read_bytes() != data:
+        path.with_name(name + ".new").write_bytes(data)
+        pytest.fail(f"{name} differs from its golden file: review {path}.new and rename it if right")
+
+
+@pytest.mark.parametrize("stage,doc,fmt", [
+    ("rec1", "tally", "md"), ("rec2", "tally", "csv"), ("rec2", "shortlist", "md"),
+    ("vote1", "vote", "md"), ("vote2", "vote", "csv"), ("vote2", "notice", "md"),
+])
+def test_golden_text_documents(counted, run, stage, doc, fmt):
+    counted("vote2")
+    out = f"{stage}-{doc}.{fmt}"
+    result = run("export", stage, "--doc", doc, "--format", fmt, "--out", out)
+    assert result.exit_code == 0, result.stderr
+    golden(out, Path(out).read_bytes())
+
+
+def test_markdown_goes_to_stdout_by_default(counted, run):
+    counted("rec2")
+    result = run("export", "rec2", "--doc", "shortlist")
+    assert result.exit_code == 0
+    assert result.stdout.startswith("# 考察人选名单\n")
+    assert "名单按姓氏笔画为序" in result.stdout
+
+
+def test_csv_opens_in_excel_as_utf8_with_bom(counted, run):
+    counted("vote2")
+    assert run("export", "vote2", "--doc", "vote", "--format", "csv").exit_code == 0
+    data = Path("dongtai-2026-vote2-vote.csv").read_bytes()
+    assert data.startswith(b"\xef\xbb\xbf") and b"\r\n" in data
+    rows = list(csv.reader(io.StringIO(data.decode("utf-8-sig"))))
+    assert rows[0] == ["票决结果表"]
+    header = rows.index(["名次", "姓名", "同意", "不同意", "弃权", "无效", "得票率", "结果", "距通过线"])
+    assert rows[header + 1] == ["1", "李强", "10", "3", "1", "0", "71.43%", "通过", ""]
+    assert ["计票人", "________", "监票人", "________", "监票人", "________"] in rows
+
+
+def test_stroke_collation_orders_surnames():
+    # 王 has 4 strokes, 李 7, 赵 9; 丁 2 and 马 3 come first whatever their votes.
+    assert by_surname_strokes(["赵敏", "李强", "王芳", "马丽", "丁一"], str) == \
+        ["丁一", "马丽", "王芳", "李强", "赵敏"]
+
+
+def test_shortlist_is_in_stroke_order_not_by_votes(counted, run):
+    counted("rec2")
+    assert run("export", "rec2", "--doc", "shortlist", "--format", "json", "--out", "s.json").exit_code == 0
+    data = json.loads(Path("s.json").read_text("utf-8"))
+    first = data["document"]["sections"][0]
+    # by votes the order is 李强 11, 赵敏 8, 王芳 5
+    assert [row[1] for row in first["rows"]] == ["王芳", "李强", "赵敏"]
+    second = data["document"]["sections"][1]
+    assert [row[1] for row in second["rows"]] == ["马丽", "刘洋", "张伟"]
+    assert any("张伟、周涛得票相同" in n and "县委常委会2026年5月8日" in n for n in second["notes"])
+    # the SPEC §4 structure is there as show --json gives it
+    assert data["posts"][0]["advanced"] == ["C02", "C01", "C03"]
+
+
+def test_xlsx_cells_numbers_header_and_fonts(counted, run):
+    from openpyxl import load_workbook
+
+    counted("vote2")
+    assert run("export", "rec1", "--doc", "tally", "--format", "xlsx", "--out", "t.xlsx").exit_code == 0
+    wb = load_workbook("t.xlsx")
+    assert wb.sheetnames == ["城关镇党委书记（职数 1 名）", "县审计局局长（职数 1 名）"]
+    ws = wb.worksheets[0]
+    assert ws["A1"].value == "推荐得票情况统计表" and ws["A1"].font.b
+    header_row = next(r for r in range(1, ws.max_row + 1) if ws.cell(r, 1).value == "名次")
+    headers = [c.value for c in ws[header_row]]
+    assert headers == ["名次", "姓名", "领导干部", "一般干部", "得票", "加权票数", "得票率"]
+    assert ws.freeze_panes == f"A{header_row + 1}"
+    assert all(c.font.b for c in ws[header_row])
+    first = [c.value for c in ws[header_row + 1]]
+    assert first == [1, "李强", 9, 12, 21, 30, "40.54%（30/74）"]
+    assert ws.cell(header_row + 1, 5).data_type == "n"
+    assert ws.cell(header_row + 1, 2).font.name == "仿宋"
+    width = ws.column_dimensions["G"].width
+    assert width >= 16  # "40.54%（30/74）" needs room for its full-width brackets
+    fixed = datetime.fromtimestamp(1780000000, timezone.utc).replace(tzinfo=None)
+    assert wb.properties.created == wb.properties.modified == fixed  # SOURCE_DATE_EPOCH, not the clock
+    assert wb.properties.creator == "selector"
+
+
+def test_docx_a4_tables_borders_and_chinese_fonts(counted, run):
+    from docx import Document as Docx
+    from docx.oxml.ns import qn
+    from docx.shared import Mm
+
+    counted("vote2")
+    assert run("export", "vote2", "--doc", "vote", "--format", "docx", "--out", "v.docx").exit_code == 0
+    d = Docx("v.docx")
+    sec = d.sections[0]
+    assert abs(sec.page_width - Mm(297)) < Mm(1) or abs(sec.page_width - Mm(210)) < Mm(1)
+    assert {round(sec.page_width / Mm(1)), round(sec.page_height / Mm(1))} == {210, 297}
+    assert d.paragraphs[0].text == "票决结果表"
+    assert d.paragraphs[0].runs[0].element.rPr.rFonts.get(qn("w:eastAsia")) == "宋体"
+    normal = d.styles["Normal"].element.rPr.rFonts
+    assert normal.get(qn("w:eastAsia")) == "仿宋"
+    assert len(d.tables) == 2
+    table = d.tables[0]
+    assert table.style.name == "Table Grid"
+    assert [c.text for c in table.rows[0].cells] == ["名次", "姓名", "同意", "不同意", "弃权", "无效",
+                                                     "得票率", "结果", "距通过线"]
+    assert [c.text for c in table.rows[2].cells][1:] == ["赵敏", "4", "8", "2", "0", "28.57%", "未通过",
+                                                         "还差 4 票"]
+    head_run = table.rows[0].cells[0].paragraphs[0].runs[0]
+    assert head_run.element.rPr.rFonts.get(qn("w:eastAsia")) == "黑体" and head_run.bold
+    text = "\n".join(p.text for p in d.paragraphs)
+    assert "通过线：超过应到会成员（15 人）的 1/2，即至少 8 票" in text
+    assert "无人达到通过线，该职位空缺" in text
+    assert "计票人：________" in text and text.count("监票人：________") == 2
+    fixed = datetime.fromtimestamp(1780000000, timezone.utc)
+    props = d.core_properties
+    assert {props.created.replace(tzinfo=None), props.modified.replace(tzinfo=None)} == \
+        {fixed.replace(tzinfo=None)}
+
+
+def test_notice_lists_descriptive_fields_and_complaints(counted, run):
+    from docx import Document as Docx
+
+    counted("vote2")
+    assert run("export", "vote2", "--doc", "notice", "--format", "docx", "--out", "n.docx").exit_code == 0
+    d = Docx("n.docx")
+    rows = [[c.text for c in r.cells] for r in d.tables[0].rows]
+    assert rows == [["序号", "姓名", "性别", "出生年月", "现工作单位及职务", "拟任职务"],
+                    ["1", "李强", "男", "1979.11", "城关镇镇长", "城关镇党委书记"]]
+    text = "\n".join(p.text for p in d.paragraphs)
+    assert "电话 0515-12380" in text and "公示时间" in text
+
+
+def test_formula_injection_is_neutralised():
+    from openpyxl import load_workbook
+
+    evil = ["=HYPERLINK(\"http://x\",\"点我\")", "+1+1", "-2", "@SUM(A1)"]
+    doc = Document("tally", "zh-CN", "测试", [("选拔工作", "=cmd|' /C calc'!A0")],
+                   [Section("职位", [], ["姓名", "单位"], [[e, e] for e in evil] + [["王芳", 3]])])
+    rows = list(csv.reader(io.StringIO(csv_bytes(doc).decode("utf-8-sig"))))
+    cells = [c for r in rows for c in r]
+    assert "'=cmd|' /C calc'!A0" in cells
+    for e in evil:
+        assert "'" + e in cells and e not in cells
+    wb = load_workbook(io.BytesIO(render_xlsx(doc, datetime(2026, 5, 1, tzinfo=timezone.utc))))
+    ws = wb.worksheets[0]
+    found = {c.value: c.data_type for r in ws.iter_rows() for c in r if c.value is not None}
+    for e in evil:
+        assert found[e] == "s"  # stored as text: Excel shows it, never runs it
+    assert found[3] == "n"
+
+
+def test_exports_are_deterministic_and_logged(counted, run, monkeypatch):
+    from selector.storage.store import Store
+
+    counted("vote2")
+    for fmt in ("docx", "xlsx", "csv", "md"):
+        for name in ("a", "b"):
+            r = run("export", "rec2", "--doc", "shortlist", "--format", fmt, "--out", f"{name}.{fmt}")
+            assert r.exit_code == 0, r.stderr
+        assert Path(f"a.{fmt}").read_bytes() == Path(f"b.{fmt}").read_bytes(), fmt
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1790000000")
+    assert run("export", "rec2", "--doc", "shortlist", "--format", "docx", "--out", "c.docx").exit_code == 0
+    assert Path("c.docx").read_bytes() != Path("a.docx").read_bytes()  # the date is the only input
+    store = Store(Path("selector.db"))
+    events = [e for e in store.events("dongtai-2026") if e["command"] == "export"]
+    last = events[-1]
+    assert last["stage"] == "rec2" and last["details"]["doc"] == "shortlist"
+    assert last["files"] == {"c.docx": hashlib.sha256(Path("c.docx").read_bytes()).hexdigest()}
+
+
+def test_record_lists_the_events(counted, run):
+    counted("rec2")
+    r = run("export", "rec2", "--doc", "record", "--format", "json")
+    data = json.loads(r.stdout)
+    rows = data["document"]["sections"][0]["rows"]
+    assert [row[3] for row in rows] == ["init", "tally", "tally", "cut"]
+    assert "县委常委会2026年5月8日研究" in rows[3][5]
+    assert data["events"][1]["files"]["rec1.csv"] == rows[1][6].split()[1]
+
+
+@pytest.mark.parametrize("args,code,text", [
+    (("rec2", "--doc", "vote"), 2, "vote stages"),
+    (("rec2", "--doc", "tally", "--format", "pdf"), 2, "--format"),
+    (("rec2", "--doc", "memo"), 2, "--doc"),
+    (("rec2", "--doc", "shortlist", "--format", "xlsx", "--out", "-"), 2, "binary"),
+    (("rec1", "--doc", "shortlist"), 1, "not locked"),
+    (("vote2", "--doc", "tally"), 1, "no tally"),
+])
+def test_refusals(counted, run, args, code, text):
+    counted("vote1")
+    result = run("export", *args)
+    assert result.exit_code == code, result.stdout + result.stderr
+    assert text in result.stderr
+
+
+def test_english_labels(counted, run):
+    from conftest import rec2_ballots
+
+    counted("rec1")
+    text = Path("dongtai-2026.toml").read_text("utf-8")
+    Path("en.toml").write_text(text.replace('id = "dongtai-2026"', 'id = "dongtai-en"')
+                               .replace('locale = "zh-CN"', 'locale = "en"'), "utf-8")
+    assert run("init", "en.toml").exit_code == 0
+    r = run("--round", "dongtai-en", "tally", "rec2", rec2_ballots(Path("en.csv")),
+            "--present", "28", "--issued", "28")
+    assert r.exit_code == 0, r.stderr
+    r = run("--round", "dongtai-en", "export", "rec2", "--doc", "tally")
+    assert r.stdout.startswith("# Recommendation vote tally\n")
+    assert "Electorate 30, present 28, issued 28, returned 28, valid 28, void 0, blank 2" in r.stdout
+    assert "Teller: ________    Scrutineer: ________" in r.stdout
+    assert "Tied for place 1 (张伟, 周涛): awaiting a decision" in r.stdout
+
+
+def test_lot_seed_is_printed_on_the_sheet(run):
+    from conftest import DATA, rec2_ballots
+
+    text = (DATA / "dongtai-2026.toml").read_text("utf-8")
+    Path("lot.toml").write_text(text.replace('ties = "hold"', 'ties = "lot"'), "utf-8")
+    assert run("init", "lot.toml").exit_code == 0
+    assert run("tally", "rec2", rec2_ballots(Path("rec2.csv")), "--present", "28",
+               "--issued", "28").exit_code == 0
+    assert run("cut", "rec2").exit_code == 0
+    for doc in ("tally", "shortlist"):
+        out = run("export", "rec2", "--doc", doc).stdout
+        assert "- 抽签种子：2026-05-06 县纪委监督抽签种子" in out
+        assert "张伟、周涛得票相同，按公开种子“2026-05-06 县纪委监督抽签种子/rec2/P02”抽签" in out
