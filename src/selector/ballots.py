@@ -109,7 +109,7 @@ def open_table(path: str | Path, *, encoding: str | None = None, sheet: str | No
         used = ("utf-8-sig" if bom else "utf-8") if utf8 else "gb18030"
     raw = _CountingReader(open(path, "rb"))
     text = io.TextIOWrapper(raw, encoding=used, errors="strict", newline="")
-    rows = _csv_rows(name, text, used)
+    rows = _csv_rows(name, text, used, path)
     try:
         header = next(rows, None)
     except BallotFileError:
@@ -146,7 +146,25 @@ def _closing(rows: Iterator[Row], raw) -> Iterator[Row]:
         raw.close()
 
 
-def _csv_rows(name: str, text, encoding: str) -> Iterator[Row]:
+def _bad_line(path: Path, encoding: str) -> tuple[int, bytes]:
+    """The first line whose bytes do not decode, and those bytes.
+
+    Text is decoded in large chunks ahead of the CSV reader, so the reader's row number says
+    nothing about where a bad byte is; a line break is never part of a UTF-8 or GB18030
+    sequence, so decoding line by line finds it.
+    """
+    decoder = codecs.getincrementaldecoder(encoding)()
+    lineno = 0
+    with open(path, "rb") as f:
+        for lineno, line in enumerate(f, start=1):
+            try:
+                decoder.decode(line)
+            except UnicodeDecodeError as e:
+                return lineno, e.object[e.start:e.start + 4]
+    return max(lineno, 1), b""
+
+
+def _csv_rows(name: str, text, encoding: str, path: Path) -> Iterator[Row]:
     reader = csv.reader(text, strict=True)
     line = 0
     while True:
@@ -155,9 +173,11 @@ def _csv_rows(name: str, text, encoding: str) -> Iterator[Row]:
         except StopIteration:
             return
         except UnicodeDecodeError as e:
+            lineno, bad = _bad_line(path, encoding)
+            bad = bad or e.object[e.start:e.start + 4]
             raise BallotFileError(
-                f"{name}: row {reader.line_num + 1}: bytes that are not valid {encoding} "
-                f"({e.object[e.start:e.start + 4].hex(' ')}); save the file as CSV UTF-8 "
+                f"{name}: line {lineno}: bytes that are not valid {encoding} "
+                f"({bad.hex(' ')}); save the file as CSV UTF-8 "
                 "or give --encoding") from None
         except csv.Error as e:
             raise BallotFileError(f"{name}: row {reader.line_num}: unreadable CSV ({e})") from None
