@@ -1,0 +1,97 @@
+"""Properties of counting and cuts that must hold for any ballots (hypothesis)."""
+
+from __future__ import annotations
+
+from fractions import Fraction as F
+
+from hypothesis import given, settings, strategies as st
+
+from selector.domain.counting import Ballot, count_stage
+from selector.domain.cuts import cut_post
+from selector.domain.model import Candidate, Cut, Post, Stage, Threshold
+
+POSTS = (Post("P01", "审计局局长", 1), Post("P02", "统计局副局长", 2))
+ROSTER = (Candidate("C01", "张伟", "张伟(审计)", ("P01",)), Candidate("C02", "张伟", "张伟(统计)", ("P02",)),
+          Candidate("C03", "李娜"), Candidate("C04", "王芳", None, ("P01",)), Candidate("C05", "刘洋"))
+LISTS = {"P01": ("C01", "C03", "C04"), "P02": ("C02", "C03", "C05")}
+TEXTS = ["张伟(审计)", "张伟(统计)", "张伟", "李娜", "王芳", "刘洋", "C03", "赵六", "王 芳"]
+CATEGORIES = (("领导干部", F(2)), ("一般干部", F(1)))
+
+marks = st.lists(st.sampled_from(TEXTS), max_size=4).map(tuple)
+papers = st.builds(lambda p1, p2, cat, void: (p1, p2, cat, void), marks, marks,
+                   st.sampled_from(["领导干部", "一般干部"]), st.sampled_from([None, None, None, "撕毁"]))
+stages = st.builds(lambda overvote, max_marks, weighted: Stage(
+    "rec1", "recommend", "推荐", electorate=99, overvote=overvote, max_marks=max_marks,
+    categories=CATEGORIES if weighted else (), candidates="roster"),
+    st.sampled_from(["void-post", "void-ballot"]), st.sampled_from([None, 1, 2, 3]), st.booleans())
+
+
+def ballots_of(items):
+    return [Ballot(str(i), cat, void, {"P01": p1, "P02": p2}) for i, (p1, p2, cat, void) in enumerate(items)]
+
+
+def summary(count):
+    return {pid: (pc.returned, pc.void, pc.blank, pc.weighted_valid, pc.overvotes,
+                  {c: (cc.votes, cc.weighted, tuple(sorted(cc.by_category.items())))
+                   for c, cc in pc.counts.items() if cc.votes},
+                  sorted((m.ballot, m.text, m.reason) for m in pc.invalid_marks))
+            for pid, pc in count.posts.items()}
+
+
+@settings(max_examples=150, deadline=None)
+@given(stages, st.lists(papers, max_size=25), st.randoms(use_true_random=False))
+def test_ballot_order_does_not_change_a_tally(stage, items, rnd):
+    ballots = ballots_of(items)
+    shuffled = list(ballots)
+    rnd.shuffle(shuffled)
+    first = count_stage(stage, POSTS, LISTS, ROSTER, ballots)
+    second = count_stage(stage, POSTS, LISTS, ROSTER, shuffled)
+    assert summary(first) == summary(second)
+
+
+@settings(max_examples=150, deadline=None)
+@given(stages, st.lists(papers, max_size=25))
+def test_votes_accounting(stage, items):
+    count = count_stage(stage, POSTS, LISTS, ROSTER, ballots_of(items))
+    for pid, pc in count.posts.items():
+        assert pc.returned == len(items) == count.returned
+        assert pc.valid + pc.void == pc.returned
+        assert 0 <= pc.blank <= pc.valid
+        assert count.void_papers <= pc.void
+        limit = stage.marks_allowed(pc.post)
+        for cid, cc in pc.counts.items():
+            assert cid in LISTS[pid]
+            assert cc.votes <= pc.valid
+            share = pc.share(cid)
+            assert 0 <= share <= 1 and isinstance(share, F)
+        assert sum(cc.votes for cc in pc.counts.values()) <= limit * pc.valid
+
+
+scores = st.dictionaries(st.sampled_from([f"C{i:02d}" for i in range(12)]),
+                         st.fractions(min_value=0, max_value=1, max_denominator=12), max_size=12)
+
+
+@settings(max_examples=300, deadline=None)
+@given(scores, st.integers(1, 3), st.integers(1, 3), st.sampled_from(["hold", "widen", "lot"]),
+       st.sampled_from(["hold", "accept"]), st.sampled_from([None, "1/10", "1/3"]))
+def test_a_cut_never_advances_more_than_k_unless_widened(scores, ratio, seats, ties, shortfall, min_share):
+    rule = Cut(ratio, (("rec1", F(1)),), Threshold(">=", F(min_share or 0)), ties, shortfall)
+    result = cut_post("P01", seats, rule, scores, {}, None, seed="s/rec1/P01")
+    k = ratio * seats
+    assert result.k == k
+    eligible = [s for s in result.standings if s.eligible]
+    if result.held:
+        assert result.advanced == () and result.status in ("tied", "short")
+    elif result.decision == "widened":
+        assert len(result.advanced) > k
+        assert {scores[c] for c in result.advanced[k - 1:]} == {result.tie.score}
+    else:
+        assert len(result.advanced) <= k
+        assert len(result.advanced) == min(k, len(eligible))
+    # every advanced candidate is eligible, and nobody eligible scores above an advanced one and stays out
+    assert all(scores[c] > 0 for c in result.advanced)
+    if result.advanced:
+        lowest = min(scores[c] for c in result.advanced)
+        assert all(s.candidate in result.advanced for s in eligible if s.score > lowest)
+    ranks = [s.rank for s in result.standings]
+    assert ranks == sorted(ranks) and (not ranks or ranks[0] == 1)
