@@ -135,6 +135,8 @@ class Selection:
                                    sheet, progress)
         except _Refused as refusal:
             failure = refusal
+        if dry_run:  # a dry run stores nothing, not even its refusal
+            raise RuleError(failure.message)
         # A rule refusal (attendance, more returned than issued) is itself part of the record.
         with self.store.write():
             self.store.log(self.round.id, self.operator, "tally refused", stage.id,
