@@ -5,6 +5,7 @@ from __future__ import annotations
 from fractions import Fraction
 
 from rich import box
+from rich.cells import cell_len
 from rich.console import Console
 from rich.table import Table
 from rich.text import Text
@@ -82,14 +83,15 @@ def _table(view: dict, post: dict, results: list[dict]) -> Table:
     table = Table(box=box.SIMPLE_HEAD, pad_edge=False)
     if ranked:
         table.add_column("rank", justify="right")
-    table.add_column("id")
-    table.add_column("name")
+    table.add_column("id", no_wrap=True)
+    # never squeeze the name: the label is what tells namesakes apart
+    table.add_column("name", no_wrap=True, min_width=max(cell_len(r["name"]) for r in results))
     if approve:
         for col in ("yes", "no", "abstain", "invalid"):
             table.add_column(col, justify="right")
     else:
         table.add_column("votes", justify="right")
-    table.add_column("share", justify="right")
+    table.add_column("share", justify="right", no_wrap=True)
     if ranked:
         table.add_column("score", justify="right")
     if "pass_line" in post:
