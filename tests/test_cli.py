@@ -254,14 +254,14 @@ def test_duplicate_ballot_numbers_across_batches(ready):
     write_csv(Path("c.csv"), [rows[0], rows[9], rows[3]])  # ballot 9 is new, ballot 3 was in a.csv
     result = ready("tally", "rec1", "c.csv")
     assert result.exit_code == 1
-    assert error_line(result) == ("error: c.csv: ballot 3 was already tallied in a.csv "
-                                  "(1 ballot numbers repeat an earlier batch)")
+    assert error_line(result) == ("error: c.csv: row 3: ballot 3 was already tallied in a.csv "
+                                  "(1 ballot number repeats an earlier batch)")
     # within one command, across two files
     write_csv(Path("d.csv"), [rows[0], rows[8]])
     write_csv(Path("e.csv"), [rows[0], rows[10], rows[8][:1] + rows[9][1:]])
     result = ready("tally", "rec1", "d.csv", "e.csv")
     assert result.exit_code == 1
-    assert error_line(result) == "error: e.csv: ballot 8 is also in d.csv (given in this same command)"
+    assert error_line(result) == "error: e.csv: row 3: ballot 8 is also in d.csv (given in this same command)"
     assert js(ready("status", "--json"))["stages"][0]["returned"] == 6
 
 

@@ -117,7 +117,7 @@ def open_table(path: str | Path, *, encoding: str | None = None, sheet: str | No
         raise
     if header is None:
         raw.close()
-        raise BallotFileError(f"{name}: the file is empty: the first row must be the header")
+        raise BallotFileError(f"{name}: row 1: the file is empty: the first row must be the header")
     return Table(name, sha, used, [h.strip() for h in header[1]], _closing(rows, raw), size,
                  lambda: raw.count)
 
@@ -213,7 +213,7 @@ def _open_xlsx(path: Path, sheet: str | None) -> Table:
     header = next(it, None)
     if header is None:
         wb.close()
-        raise BallotFileError(f"{name}: the sheet is empty: the first row must be the header")
+        raise BallotFileError(f"{name}: row 1: the sheet is empty: the first row must be the header")
     cells = header[1]
     while cells and not cells[-1].strip():
         cells.pop()
@@ -402,7 +402,7 @@ def _wide(paper: Paper, name: str, header: list[str], rows: Iterable[Row]) -> It
                 choice = _choice(name, header, line, col, value)
                 if choice is not None:
                     choices.setdefault(role[1], {})[role[2]] = choice
-        yield Ballot(number, category, void, marks, choices)
+        yield Ballot(number, category, void, marks, choices, line)
 
 
 def _long(paper: Paper, name: str, header: list[str], rows: Iterable[Row]) -> Iterator[Ballot]:
@@ -443,7 +443,7 @@ def _long(paper: Paper, name: str, header: list[str], rows: Iterable[Row]) -> It
             marks.append(cand_text)
     for number, entry in papers.items():
         yield Ballot(number, entry["category"], entry["void"],
-                     {pid: tuple(m) for pid, m in entry["marks"].items()}, entry["choices"])
+                     {pid: tuple(m) for pid, m in entry["marks"].items()}, entry["choices"], entry["line"])
 
 
 def _long_choice(paper, name, header, line, col_of, cell, entry):
