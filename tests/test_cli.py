@@ -433,3 +433,57 @@ def test_exit_codes(ready):
 def test_empty_database(run):
     result = run("status")
     assert result.exit_code == 1 and "holds no round yet" in error_line(result)
+
+
+# -- file options and pass bases ---------------------------------------------------------------
+
+def test_encoding_and_sheet_options(ready):
+    from support import write_xlsx
+
+    rows = rows_of((GOOD / "rec1.csv").read_text("utf-8"))
+    write_csv(Path("gbk.csv"), rows, "gb18030")
+    forced = ready("tally", "rec1", "gbk.csv", "--encoding", "utf-8", "--present", "20", "--issued", "20")
+    assert forced.exit_code == 1 and "gbk.csv: line 1: bytes that are not valid utf-8" in error_line(forced)
+    write_xlsx(Path("book.xlsx"), rows, sheet="选票", before=["封面"])
+    first = ready("tally", "rec1", "book.xlsx", "--present", "20", "--issued", "20")
+    assert first.exit_code == 1 and "book.xlsx: row 1, column 1 (说明): unknown column '说明'" in error_line(first)
+    views = []
+    for args in (["gbk.csv", "--encoding", "gb18030"], ["book.xlsx", "--sheet", "选票"], ["gbk.csv"],
+                 [str(GOOD / "rec1.xlsx")], [str(GOOD / "rec1.gb18030.csv")]):
+        result = ready("tally", "rec1", *args, "--present", "20", "--issued", "20", "--dry-run", "--json")
+        assert result.exit_code == 0, result.stderr
+        views.append(js(result)["posts"])
+    assert all(v == views[0] for v in views)
+    assert views[0][0]["results"][0]["share"] == "6/13"
+
+
+VOTE7 = [["ballot", "张伟(审计)", "王芳", "刘洋", "张伟(统计)", "void"],
+         ["1", "同意", "不同意", "同意", "不同意", ""], ["2", "同意", "不同意", "同意", "不同意", ""],
+         ["3", "同意", "同意", "同意", "不同意", ""], ["4", "同意", "同意", "不同意", "同意", ""],
+         ["5", "不同意", "同意", "同意", "不同意", ""], ["6", "同意", "不同意", "不同意", "不同意", ""],
+         ["7", "同意", "同意", "同意", "同意", "做记号"]]
+
+
+@pytest.mark.parametrize("base, of, votes, passed", [
+    ("members", 9, 5, {"C01": True, "C04": False, "C05": False, "C02": False}),
+    ("present", 7, 4, {"C01": True, "C04": False, "C05": True, "C02": False}),
+    ("valid", 6, 4, {"C01": True, "C04": False, "C05": True, "C02": False}),
+])
+def test_pass_base(run, round_file, base, of, votes, passed):
+    good_round(round_file.parent, {'pass_base = "members"': f'pass_base = "{base}"'})
+    shutil.copy(GOOD / "rec1.csv", "rec1.csv")
+    run("init", round_file)
+    run("tally", "rec1", "rec1.csv", "--present", "20", "--issued", "20")
+    run("cut", "rec1")
+    write_csv(Path("v7.csv"), VOTE7)
+    # 7 present of 9 members meets ">= 2/3" (6); ballot 7 is void, so 6 are valid
+    assert run("tally", "vote1", "v7.csv", "--present", "7", "--issued", "7").exit_code == 0
+    posts = js(run("show", "vote1", "--json"))["posts"]
+    assert {p["post"]: p["pass_line"]["of"] for p in posts} == {"P01": of, "P02": of}
+    assert {p["pass_line"]["votes"] for p in posts} == {votes}
+    yes = {r["candidate"]: r["yes"] for p in posts for r in p["results"]}
+    assert yes == {"C01": 5, "C04": 3, "C05": 4, "C02": 1}
+    assert {r["candidate"]: r["passed"] for p in posts for r in p["results"]} == passed
+    locked = js(run("cut", "vote1", "--json"))["posts"]
+    assert [(p["status"], p["advanced"]) for p in locked] == [
+        ("ok", ["C01"]), ("ok", ["C05"]) if passed["C05"] else ("unfilled", [])]
