@@ -14,6 +14,8 @@ ROUND, _ = config.load(GOOD / "round.toml")
 ROSTER_LISTS = {p.id: tuple(c.id for c in ROUND.candidates if c.eligible_for(p.id)) for p in ROUND.posts}
 # vote1 after rec1's cut; 李娜 (C03, eligible for any post) stands on both posts' lists here.
 VOTE_LISTS = {"P01": ("C01", "C03"), "P02": ("C05", "C03")}
+P01_ONLY = {"P01": ROSTER_LISTS["P01"], "P02": ()}  # P02 has nobody on its list: no column needed
+C01_ONLY = {"P01": ("C01",), "P02": ()}
 
 REC1 = rows_of("""
 ballot,category,审计局局长,统计局副局长
@@ -123,7 +125,7 @@ def test_same_ballots_same_tally_gb18030_csv_and_xlsx():
 def test_every_separator(tmp_path, sep):
     path = write_csv(tmp_path / "s.csv", [["ballot", "category", "P01"],
                                           ["1", "一般干部", f"王芳{sep} 李娜 {sep}"]])
-    assert read(path)[0].marks == {"P01": ("王芳", "李娜")}
+    assert read(path, lists=P01_ONLY)[0].marks == {"P01": ("王芳", "李娜")}
 
 
 def test_split_marks_strips_ideographic_spaces():
@@ -144,8 +146,17 @@ def test_post_headers_by_id_or_title(tmp_path, header):
 def test_chinese_column_names(tmp_path):
     path = write_csv(tmp_path / "zh.csv", [["选票编号", "票别", "审计局局长", "废票"],
                                            ["０１", "领导干部", "王芳", "撕毁"]])
-    b = read(path)[0]
+    b = read(path, lists=P01_ONLY)[0]
     assert (b.number, b.category, b.void) == ("01", "领导干部", "撕毁")
+
+
+def test_every_post_needs_a_column(tmp_path):
+    path = write_csv(tmp_path / "p.csv", [["ballot", "category", "P01"], ["1", "一般干部", "王芳"]])
+    assert refused(path) == (f"{path}: row 1: no column for post P02 (统计局副局长): every post on the "
+                             "paper needs one (an empty cell is a blank)")
+    path = write_csv(tmp_path / "v.csv", [["ballot", "张伟(审计)", "P01/李娜", "刘洋"], ["1", "Y", "N", "Y"]])
+    assert refused(path, "vote1") == (f"{path}: row 1: no column for 李娜 (C03) on the P02 list: "
+                                      "an approve file has one column per candidate")
 
 
 # -- approve ----------------------------------------------------------------------------------
@@ -157,14 +168,15 @@ def test_chinese_column_names(tmp_path):
     ("废", "invalid"), ("void", "invalid"), ("", None)])
 def test_approve_tokens(tmp_path, token, choice):
     path = write_csv(tmp_path / "v.csv", [["ballot", "张伟(审计)"], ["1", token]])
-    ballot = read(path, "vote1")[0]
+    ballot = read(path, "vote1", lists=C01_ONLY)[0]
     assert ballot.choices == ({"P01": {"C01": choice}} if choice else {})
 
 
 @pytest.mark.parametrize("token", ["OK", "是", "1", "同意?", "X"])
 def test_approve_other_text_refuses_the_file(tmp_path, token):
     path = write_csv(tmp_path / "v.csv", [["ballot", "张伟(审计)"], ["1", "同意"], ["2", token]])
-    assert refused(path, "vote1").startswith(f"{path}: row 3, column 2 (张伟(审计)): '{token}' is not a vote")
+    assert refused(path, "vote1", lists=C01_ONLY).startswith(
+        f"{path}: row 3, column 2 (张伟(审计)): '{token}' is not a vote")
 
 
 def test_approve_headers_post_slash_candidate(tmp_path):
@@ -195,7 +207,7 @@ def test_names_are_nfkc_normalised_without_spaces():
 def test_normalised_marks_count_for_the_person(tmp_path):
     path = write_csv(tmp_path / "n.csv", [["ballot", "category", "P01"], ["1", "一般干部", "王\u3000芳"],
                                           ["2", "一般干部", "张 伟（审计）"], ["3", "一般干部", "ＣＯ４"]])
-    counted = tally(read(path))["P01"]
+    counted = tally(read(path, lists=P01_ONLY), lists=P01_ONLY)["P01"]
     assert counted[4] == {"C01": (1, "1", 0, 0, 0), "C04": (1, "1", 0, 0, 0)}
     assert counted[5] == [("3", "ＣＯ４")]  # a letter O is not a zero
 

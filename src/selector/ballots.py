@@ -309,6 +309,8 @@ def _columns(paper: Paper, name: str, header: list[str], layout: str):
     if paper.stage.categories and ("category",) not in seen:
         raise BallotFileError(f"{name}: row 1: no 'category' column, but stage {paper.stage.id} "
                               f"weighs categories ({', '.join(c for c, _ in paper.stage.categories)})")
+    if layout == "wide":
+        _every_column(paper, name, seen)
     if layout == "long":
         needed = ("candidate", "choice") if paper.approve else ("post", "candidate")
         for key in needed:
@@ -316,6 +318,22 @@ def _columns(paper: Paper, name: str, header: list[str], layout: str):
                 raise BallotFileError(f"{name}: row 1: the long layout needs a '{key}' column "
                                       f"(columns: ballot, {', '.join(needed)})")
     return roles
+
+
+def _every_column(paper: Paper, name: str, seen: dict) -> None:
+    """A wide file needs a column for every post (every candidate, approve) on the paper:
+    a missing one would silently count every ballot as blank (abstaining) there."""
+    people = {c.id: c for c in paper.resolver.people}
+    for post in paper.posts:
+        if paper.approve:
+            for cid in paper.lists[post.id]:
+                if ("cand", post.id, cid) not in seen:
+                    raise BallotFileError(
+                        f"{name}: row 1: no column for {people[cid].display} ({cid}) on the "
+                        f"{post.id} list: an approve file has one column per candidate")
+        elif paper.lists[post.id] and ("post", post.id) not in seen:
+            raise BallotFileError(f"{name}: row 1: no column for post {post.id} ({post.title}): "
+                                  "every post on the paper needs one (an empty cell is a blank)")
 
 
 def _candidate_column(paper: Paper, name: str, header: list[str], col: int):

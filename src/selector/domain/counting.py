@@ -49,6 +49,8 @@ class Resolver:
     """
 
     def __init__(self, roster: Iterable[Candidate]):
+        self.people = tuple(roster)
+        roster = self.people
         self._ids: dict[str, str] = {}
         self._labels: dict[str, str] = {}
         names: dict[str, list[str]] = defaultdict(list)
