@@ -8,7 +8,7 @@ from hypothesis import given, settings, strategies as st
 
 from selector.domain.counting import Ballot, count_stage
 from selector.domain.cuts import cut_post
-from selector.domain.model import Candidate, Cut, Post, Stage, Threshold
+from selector.domain.model import Candidate, Cut, Post, Stage, Threshold, normalize
 
 POSTS = (Post("P01", "审计局局长", 1), Post("P02", "统计局副局长", 2))
 ROSTER = (Candidate("C01", "张伟", "张伟(审计)", ("P01",)), Candidate("C02", "张伟", "张伟(统计)", ("P02",)),
@@ -34,7 +34,7 @@ def summary(count):
     return {pid: (pc.returned, pc.void, pc.blank, pc.weighted_valid, pc.overvotes,
                   {c: (cc.votes, cc.weighted, tuple(sorted(cc.by_category.items())))
                    for c, cc in pc.counts.items() if cc.votes},
-                  sorted((m.ballot, m.text, m.reason) for m in pc.invalid_marks))
+                  sorted((m.ballot, normalize(m.text), m.reason) for m in pc.invalid_marks))
             for pid, pc in count.posts.items()}
 
 
@@ -95,3 +95,38 @@ def test_a_cut_never_advances_more_than_k_unless_widened(scores, ratio, seats, t
         assert all(s.candidate in result.advanced for s in eligible if s.score > lowest)
     ranks = [s.rank for s in result.standings]
     assert ranks == sorted(ranks) and (not ranks or ranks[0] == 1)
+
+
+# -- files: the same papers in every container and layout give the same tally -------------------
+
+SEPARATORS = [";", "；", "、", ",", "，", "|"]
+
+
+@settings(max_examples=15, deadline=None)
+@given(st.lists(papers, min_size=1, max_size=12), st.sampled_from(SEPARATORS), st.randoms(use_true_random=False))
+def test_wide_long_csv_xlsx_agree(tmp_path_factory, items, sep, rnd):
+    from selector.ballots import Paper, interpret, open_table
+    from selector.domain.counting import Resolver
+    from support import write_csv, write_xlsx
+
+    stage = Stage("rec1", "recommend", "推荐", electorate=99, categories=CATEGORIES, candidates="roster",
+                  max_marks=3)
+    paper = Paper(stage, POSTS, LISTS, Resolver(ROSTER))
+    wide = [["ballot", "category", "审计局局长", "P02", "void"]]
+    long = [["ballot", "category", "post", "candidate", "void"]]
+    for i, (p1, p2, cat, void) in enumerate(items):
+        wide.append([str(i), cat, sep.join(p1), sep.join(p2), void or ""])
+        rows = [[str(i), cat, pid, text, void or ""] for pid, texts in (("P01", p1), ("P02", p2))
+                for text in texts] or [[str(i), cat, "", "", void or ""]]
+        long.extend(rows)
+    body = long[1:]
+    rnd.shuffle(body)  # a long file's rows may come in any order
+    long = long[:1] + body
+    where = tmp_path_factory.mktemp("files")
+    files = [(write_csv(where / "w.csv", wide, "gb18030"), "wide"), (write_xlsx(where / "w.xlsx", wide), "wide"),
+             (write_csv(where / "l.csv", long, "utf-8", bom=True), "long")]
+    expected = summary(count_stage(stage, POSTS, LISTS, ROSTER, ballots_of(items)))
+    for path, layout in files:
+        table = open_table(path)
+        ballots = list(interpret(paper, table.name, table.header, table.rows, layout))
+        assert summary(count_stage(stage, POSTS, LISTS, ROSTER, ballots)) == expected, (path.name, layout)
