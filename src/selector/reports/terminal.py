@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from fractions import Fraction
 
 from rich import box
@@ -16,8 +17,11 @@ STATUS_TEXT = {"ok": "ok", "tied": "TIED — needs a recorded decision",
 
 
 def pct(value: Fraction | str) -> str:
-    """A share as a percentage with two decimals, rounded exactly (no floats)."""
-    hundredths = round(Fraction(value) * 10000)
+    """A share as a percentage with two decimals, rounded half up (四舍五入) exactly, no floats.
+
+    (Python's round() rounds half to even: 1/32 would print 3.12%, where a clerk writes 3.13%.)
+    """
+    hundredths = math.floor(Fraction(value) * 10000 + Fraction(1, 2))
     return f"{hundredths // 100}.{hundredths % 100:02d}%"
 
 
