@@ -193,6 +193,17 @@ def test_approve_headers_post_slash_candidate(tmp_path):
     assert "'张伟' is a name two roster people share: use the id or label" in refused(path, "vote1")
 
 
+def test_approve_header_with_a_slash_in_the_post_title(tmp_path):
+    from dataclasses import replace
+
+    posts = (replace(ROUND.posts[0], title="党工委书记/管委会主任"), ROUND.posts[1])
+    slashed = Paper(ROUND.stage("vote1"), posts, {"P01": ("C01",), "P02": ()}, Resolver(ROUND.candidates))
+    path = write_csv(tmp_path / "v.csv", [["ballot", "党工委书记/管委会主任/张伟(审计)"], ["1", "同意"]])
+    table = open_table(path)
+    ballots = list(interpret(slashed, table.name, table.header, table.rows))
+    assert ballots[0].choices == {"P01": {"C01": "yes"}}
+
+
 # -- names ------------------------------------------------------------------------------------
 
 def test_names_are_nfkc_normalised_without_spaces():

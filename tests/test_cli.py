@@ -487,3 +487,17 @@ def test_pass_base(run, round_file, base, of, votes, passed):
     locked = js(run("cut", "vote1", "--json"))["posts"]
     assert [(p["status"], p["advanced"]) for p in locked] == [
         ("ok", ["C01"]), ("ok", ["C05"]) if passed["C05"] else ("unfilled", [])]
+
+
+def test_a_bad_file_refuses_the_whole_command(ready):
+    split_rec1()
+    before = db_hash()
+    bad = Path(__file__).resolve().parent / "data" / "bad" / "unknown-category.csv"
+    result = ready("tally", "rec1", "a.csv", bad, "--present", "20", "--issued", "20")
+    assert result.exit_code == 1 and f"error: {bad}: row 3, column 2 (category)" in error_line(result)
+    assert db_hash() == before
+    assert js(ready("status", "--json"))["stages"][0]["batches"] == 0
+    both = ready("tally", "rec1", "a.csv", "b.csv", "--present", "20", "--issued", "20", "--json")
+    assert both.exit_code == 0
+    assert [b["ballots"] for b in js(both)["batches"]] == [6, 6]
+    assert js(ready("status", "--json"))["stages"][0]["batches"] == 2

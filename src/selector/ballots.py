@@ -347,11 +347,11 @@ def _candidate(paper: Paper, text: str):
     """`CANDIDATE` or `POST/CANDIDATE` → (("cand", post, id), None), (None, None) if nobody,
     or (None, problem)."""
     post = None
-    if "/" in text:
-        head, _, rest = text.partition("/")
-        post = paper.post_of(head)
-        if post is not None:
-            text = rest
+    # a post title may itself hold a slash (党工委书记/管委会主任): try every split
+    for i, ch in enumerate(text):
+        if ch == "/" and (post := paper.post_of(text[:i])) is not None:
+            text = text[i + 1:]
+            break
     cid = paper.resolver.resolve(text)
     if cid is AMBIGUOUS:
         return None, f"{text!r} is a name two roster people share: use the id or label"
