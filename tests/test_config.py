@@ -244,3 +244,19 @@ def test_thresholds_are_exact():
     assert half.minimum(29) == 15 and half.met(15, 29) and not half.met(14, 29)
     assert half.minimum(10) == 6 and not half.met(5, 10)
     assert str(config.parse_threshold(" >=0 ", "m")) == ">= 0"
+
+
+def test_a_label_may_not_be_someone_elses_name_or_id(tmp_path):
+    # marks are read as id, then label, then name: such a label would take the other's marks
+    got = inline(tmp_path, person("C1", "张伟", 'label = "张伟"') + person("C2", "张伟", 'label = "张伟(统计)"'))
+    assert got.endswith("candidate: C1's label \"张伟\" is also the name or id of C2: "
+                        "a mark written so would be ambiguous; choose another label")
+    got = inline(tmp_path, person("C1", "张伟", 'label = "李 娜"') + person("C2", "李娜"))
+    assert got.endswith("candidate: C1's label \"李 娜\" is also the name or id of C2: "
+                        "a mark written so would be ambiguous; choose another label")
+    got = inline(tmp_path, person("C1", "张伟", 'label = "C2"') + person("C2", "李娜"))
+    assert "C1's label \"C2\" is also the name or id of C2" in got
+    # a label equal to one's own (unshared) name is harmless
+    path = tmp_path / "ok.toml"
+    path.write_text(INLINE.format(people=person("C1", "张伟", 'label = "张伟"') + person("C2", "李娜")), "utf-8")
+    assert config.load(path)[0].candidate("C1").display == "张伟"

@@ -319,6 +319,20 @@ class _Parser:
                 self.fail(where, f"{len(same)} people are named {same[0].name} "
                                  f"({', '.join(c.id for c in same)}): give each a label, "
                                  f"e.g. label = \"{same[0].name}({same[0].field('unit') or '单位'})\"")
+        # A mark is read as an id, then a label, then a name: a label that is someone else's
+        # name or id would silently take that person's marks.
+        ids_norm = {normalize(c.id): c.id for c in people}
+        for c in people:
+            if not c.label:
+                continue
+            key = normalize(c.label)
+            others = [p.id for p in names.get(key, []) if p.id != c.id]
+            if key in ids_norm and ids_norm[key] != c.id:
+                others.append(ids_norm[key])
+            if others:
+                self.fail(where, f"{c.id}'s label {_q(c.label)} is also the name or id of "
+                                 f"{', '.join(others)}: "
+                                 "a mark written so would be ambiguous; choose another label")
 
     def stages(self, items: list, posts) -> tuple[Stage, ...]:
         if not items:
