@@ -501,3 +501,18 @@ def test_a_bad_file_refuses_the_whole_command(ready):
     assert both.exit_code == 0
     assert [b["ballots"] for b in js(both)["batches"]] == [6, 6]
     assert js(ready("status", "--json"))["stages"][0]["batches"] == 2
+
+
+def test_operator_is_recorded(run, round_file):
+    assert run("--by", "李四", "init", round_file).exit_code == 0
+    conn = sqlite3.connect(os.environ["SELECTOR_DB"])
+    assert conn.execute("SELECT operator, command FROM events").fetchall() == [("李四", "init")]
+    conn.close()
+
+
+def test_reduced_fraction_strings():
+    from fractions import Fraction
+
+    from selector.reports.view import frac
+
+    assert [frac(Fraction(50, 78)), frac(Fraction(3, 3)), frac(0), frac(Fraction(0, 5))] == ["25/39", "1", "0", "0"]
