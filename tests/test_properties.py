@@ -130,3 +130,39 @@ def test_wide_long_csv_xlsx_agree(tmp_path_factory, items, sep, rnd):
         table = open_table(path)
         ballots = list(interpret(paper, table.name, table.header, table.rows, layout))
         assert summary(count_stage(stage, POSTS, LISTS, ROSTER, ballots)) == expected, (path.name, layout)
+
+
+# -- malformed input never crashes: it is read, or refused with a BallotFileError ----------------
+
+HEADERS = ["ballot", "category", "void", "P01", "审计局局长", "P02", "post", "candidate", "choice", "张伟",
+           "张伟(审计)", "P01/李娜", "李娜", "", "备注", "票号"]
+CELLS = ["", "1", "2", "同意", "N", "废", "领导干部", "一般干部", "群众", "王芳;李娜", "张伟", "P01", "赵六",
+         "\u3000", "x\"y", "a,b", "\x00"]
+
+
+@settings(max_examples=120, deadline=None)
+@given(st.lists(st.sampled_from(HEADERS), max_size=6),
+       st.lists(st.lists(st.sampled_from(CELLS), max_size=7), max_size=6),
+       st.sampled_from(["rec1", "vote1"]), st.sampled_from(["wide", "long"]), st.booleans(), st.binary(max_size=40))
+def test_malformed_files_are_refused_not_crashed(tmp_path_factory, header, rows, stage_id, layout, gbk, noise):
+    from selector.ballots import Paper, interpret, open_table
+    from selector.domain.counting import Resolver
+    from selector.errors import BallotFileError
+    from support import write_csv
+
+    stage = (Stage("rec1", "recommend", "推荐", electorate=99, categories=CATEGORIES, candidates="roster")
+             if stage_id == "rec1" else Stage("vote1", "vote", "票决", members=9, form="approve"))
+    paper = Paper(stage, POSTS, LISTS, Resolver(ROSTER))
+    where = tmp_path_factory.mktemp("fuzz")
+    path = write_csv(where / "f.csv", [header, *rows], "gb18030" if gbk else "utf-8")
+    if noise:
+        (where / "n.csv").write_bytes(path.read_bytes() + noise)
+        path = where / "n.csv"
+    try:
+        table = open_table(path)
+        ballots = list(interpret(paper, table.name, table.header, table.rows, layout))
+    except BallotFileError as e:
+        assert e.message.startswith(f"{path}: ")
+        return
+    count = count_stage(stage, POSTS, LISTS, ROSTER, ballots)
+    assert count.returned == len(ballots)
