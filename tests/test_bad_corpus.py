@@ -44,6 +44,8 @@ CORPUS = {
     "ragged.csv": ("rec1", (), "row 3, column 5 (no header)", "6 cells but the header has 4 columns"),
     "unterminated-quote.csv": ("rec1", (), "row 5", "unreadable CSV"),
     "not-a-zip.xlsx": ("rec1", (), None, "not a readable XLSX workbook"),
+    "excel-97.xls": ("rec1", (), None, "an Excel 97-2003 workbook (.xls) is not read"),
+    "zip-not-workbook.xlsx": ("rec1", (), None, "not a readable XLSX workbook"),
     "zip-named.csv": ("rec1", (), None, "this is an XLSX/ZIP file: give it the .xlsx extension"),
     "long-missing-post.csv": ("rec1", ("--layout", "long"), "row 1", "the long layout needs a 'post' column"),
     "long-unknown-post.csv": ("rec1", ("--layout", "long"), "row 3, column 3 (post)", "unknown post 'P09'"),

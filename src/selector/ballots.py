@@ -96,6 +96,9 @@ def open_table(path: str | Path, *, encoding: str | None = None, sheet: str | No
         first = f.read(4)
     if first[:4] in (b"PK\x03\x04",):
         raise BallotFileError(f"{name}: this is an XLSX/ZIP file: give it the .xlsx extension")
+    if first[:4] == b"\xd0\xcf\x11\xe0" or path.suffix.lower() == ".xls":
+        raise BallotFileError(f"{name}: an Excel 97-2003 workbook (.xls) is not read: "
+                              "save it as .xlsx or CSV from Excel")
     # A NUL among the first bytes: UTF-16 without a BOM ("b\0a\0…"), which no CSV starts with.
     if first.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)) or b"\x00" in first[:2]:
         raise BallotFileError(f"{name}: UTF-16 text is not accepted: save it as CSV UTF-8 or CSV (GBK)")
