@@ -211,9 +211,9 @@ def test_roster_csv_bad_columns(tmp_path, encoding):
     got = roster_refusal(tmp_path, [["id", "name"], ["C01", "张伟", "多余"]], encoding)
     assert got == f"{where}: row 2: 3 cells for 2 columns"
     got = roster_refusal(tmp_path, [["id", "name"], ["C01", ""]], encoding)
-    assert got == f"{where}: row 2.name: missing"
+    assert got == f"{where}: row 2, column name: missing"
     got = roster_refusal(tmp_path, [["id", "name", "posts"], ["C01", "张伟", "P09"]], encoding)
-    assert got == f'{where}: row 2.posts: no post "P09"'
+    assert got == f'{where}: row 2, column posts: no post "P09"'
     got = roster_refusal(tmp_path, [["id", "name"], ["C01", "张伟"], ["C02", "张伟"]], encoding)
     assert "candidate: 2 people are named 张伟 (C01, C02): give each a label" in got
 

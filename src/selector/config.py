@@ -294,7 +294,9 @@ class _Parser:
             try:
                 out.append(self.candidate(item, f"row {lineno}", posts))
             except ConfigError as e:
-                raise ConfigError(str(e).replace(f"{self.name}: ", f"{name}: ", 1)) from None
+                # key paths of a table read as CSV columns: "row 2, column name: missing"
+                message = str(e).replace(f"{self.name}: ", f"{name}: ", 1)
+                raise ConfigError(message.replace(f"row {lineno}.", f"row {lineno}, column ", 1)) from None
         return tuple(out)
 
     def check_people(self, people: tuple[Candidate, ...], where: str) -> None:
