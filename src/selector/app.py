@@ -135,6 +135,8 @@ class Selection:
                                    sheet, progress)
         except _Refused as refusal:
             failure = refusal
+        if dry_run:  # a dry run stores nothing, not even its refusal
+            raise RuleError(failure.message)
         # A rule refusal (attendance, more returned than issued) is itself part of the record.
         with self.store.write():
             self.store.log(self.round.id, self.operator, "tally refused", stage.id,
@@ -176,23 +178,25 @@ class Selection:
             rows = _stored(self.store, batch, table.rows, progress and (
                 lambda base=done, t=table: progress(base + t.progress(), total)))
             ballots = 0
-            numbers: list[str] = []
+            numbers: dict[str, int | None] = {}  # ballot number -> its row in this file
             for ballot in interpret(paper, table.name, table.header, rows, layout):
                 if ballot.number in numbers_here:
-                    raise BallotFileError(f"{table.name}: ballot {ballot.number} is also in "
-                                          f"{numbers_here[ballot.number]} (given in this same command)")
+                    raise BallotFileError(f"{table.name}: row {ballot.line}: ballot {ballot.number} is "
+                                          f"also in {numbers_here[ballot.number]} (given in this same "
+                                          "command)")
                 numbers_here[ballot.number] = table.name
-                numbers.append(ballot.number)
+                numbers[ballot.number] = ballot.line
                 counter.add(ballot)
                 ballots += 1
             if not ballots:
-                raise BallotFileError(f"{table.name}: no ballots after the header")
-            clash = self.store.tallied_numbers(rid, stage.id, numbers)
+                raise BallotFileError(f"{table.name}: row 2: no ballots after the header")
+            clash = self.store.tallied_numbers(rid, stage.id, list(numbers))
             if clash:
-                first = sorted(clash)[0]
-                raise BallotFileError(f"{table.name}: ballot {first} was already tallied in "
-                                      f"{clash[first]} ({len(clash)} ballot numbers repeat "
-                                      "an earlier batch)")
+                first = min(clash, key=lambda n: numbers[n] or 0)
+                raise BallotFileError(f"{table.name}: row {numbers[first]}: ballot {first} was already "
+                                      f"tallied in {clash[first]} ("
+                                      + (f"{len(clash)} ballot numbers repeat" if len(clash) > 1
+                                         else "1 ballot number repeats") + " an earlier batch)")
             done += table.size
             result.batches.append({"file": table.name, "sha256": table.sha256, "ballots": ballots,
                                    "rows": rows.count, "encoding": table.encoding})

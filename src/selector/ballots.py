@@ -96,7 +96,11 @@ def open_table(path: str | Path, *, encoding: str | None = None, sheet: str | No
         first = f.read(4)
     if first[:4] in (b"PK\x03\x04",):
         raise BallotFileError(f"{name}: this is an XLSX/ZIP file: give it the .xlsx extension")
-    if first.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+    if first[:4] == b"\xd0\xcf\x11\xe0" or path.suffix.lower() == ".xls":
+        raise BallotFileError(f"{name}: an Excel 97-2003 workbook (.xls) is not read: "
+                              "save it as .xlsx or CSV from Excel")
+    # A NUL among the first bytes: UTF-16 without a BOM ("b\0a\0…"), which no CSV starts with.
+    if first.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)) or b"\x00" in first[:2]:
         raise BallotFileError(f"{name}: UTF-16 text is not accepted: save it as CSV UTF-8 or CSV (GBK)")
     if encoding:
         try:
@@ -109,7 +113,7 @@ def open_table(path: str | Path, *, encoding: str | None = None, sheet: str | No
         used = ("utf-8-sig" if bom else "utf-8") if utf8 else "gb18030"
     raw = _CountingReader(open(path, "rb"))
     text = io.TextIOWrapper(raw, encoding=used, errors="strict", newline="")
-    rows = _csv_rows(name, text, used)
+    rows = _csv_rows(name, text, used, path)
     try:
         header = next(rows, None)
     except BallotFileError:
@@ -117,7 +121,7 @@ def open_table(path: str | Path, *, encoding: str | None = None, sheet: str | No
         raise
     if header is None:
         raw.close()
-        raise BallotFileError(f"{name}: the file is empty: the first row must be the header")
+        raise BallotFileError(f"{name}: row 1: the file is empty: the first row must be the header")
     return Table(name, sha, used, [h.strip() for h in header[1]], _closing(rows, raw), size,
                  lambda: raw.count)
 
@@ -146,7 +150,25 @@ def _closing(rows: Iterator[Row], raw) -> Iterator[Row]:
         raw.close()
 
 
-def _csv_rows(name: str, text, encoding: str) -> Iterator[Row]:
+def _bad_line(path: Path, encoding: str) -> tuple[int, bytes]:
+    """The first line whose bytes do not decode, and those bytes.
+
+    Text is decoded in large chunks ahead of the CSV reader, so the reader's row number says
+    nothing about where a bad byte is; a line break is never part of a UTF-8 or GB18030
+    sequence, so decoding line by line finds it.
+    """
+    decoder = codecs.getincrementaldecoder(encoding)()
+    lineno = 0
+    with open(path, "rb") as f:
+        for lineno, line in enumerate(f, start=1):
+            try:
+                decoder.decode(line)
+            except UnicodeDecodeError as e:
+                return lineno, e.object[e.start:e.start + 4]
+    return max(lineno, 1), b""
+
+
+def _csv_rows(name: str, text, encoding: str, path: Path) -> Iterator[Row]:
     reader = csv.reader(text, strict=True)
     line = 0
     while True:
@@ -155,9 +177,11 @@ def _csv_rows(name: str, text, encoding: str) -> Iterator[Row]:
         except StopIteration:
             return
         except UnicodeDecodeError as e:
+            lineno, bad = _bad_line(path, encoding)
+            bad = bad or e.object[e.start:e.start + 4]
             raise BallotFileError(
-                f"{name}: row {reader.line_num + 1}: bytes that are not valid {encoding} "
-                f"({e.object[e.start:e.start + 4].hex(' ')}); save the file as CSV UTF-8 "
+                f"{name}: line {lineno}: bytes that are not valid {encoding} "
+                f"({bad.hex(' ')}); save the file as CSV UTF-8 "
                 "or give --encoding") from None
         except csv.Error as e:
             raise BallotFileError(f"{name}: row {reader.line_num}: unreadable CSV ({e})") from None
@@ -193,7 +217,7 @@ def _open_xlsx(path: Path, sheet: str | None) -> Table:
     header = next(it, None)
     if header is None:
         wb.close()
-        raise BallotFileError(f"{name}: the sheet is empty: the first row must be the header")
+        raise BallotFileError(f"{name}: row 1: the sheet is empty: the first row must be the header")
     cells = header[1]
     while cells and not cells[-1].strip():
         cells.pop()
@@ -288,6 +312,8 @@ def _columns(paper: Paper, name: str, header: list[str], layout: str):
     if paper.stage.categories and ("category",) not in seen:
         raise BallotFileError(f"{name}: row 1: no 'category' column, but stage {paper.stage.id} "
                               f"weighs categories ({', '.join(c for c, _ in paper.stage.categories)})")
+    if layout == "wide":
+        _every_column(paper, name, seen)
     if layout == "long":
         needed = ("candidate", "choice") if paper.approve else ("post", "candidate")
         for key in needed:
@@ -295,6 +321,22 @@ def _columns(paper: Paper, name: str, header: list[str], layout: str):
                 raise BallotFileError(f"{name}: row 1: the long layout needs a '{key}' column "
                                       f"(columns: ballot, {', '.join(needed)})")
     return roles
+
+
+def _every_column(paper: Paper, name: str, seen: dict) -> None:
+    """A wide file needs a column for every post (every candidate, approve) on the paper:
+    a missing one would silently count every ballot as blank (abstaining) there."""
+    people = {c.id: c for c in paper.resolver.people}
+    for post in paper.posts:
+        if paper.approve:
+            for cid in paper.lists[post.id]:
+                if ("cand", post.id, cid) not in seen:
+                    raise BallotFileError(
+                        f"{name}: row 1: no column for {people[cid].display} ({cid}) on the "
+                        f"{post.id} list: an approve file has one column per candidate")
+        elif paper.lists[post.id] and ("post", post.id) not in seen:
+            raise BallotFileError(f"{name}: row 1: no column for post {post.id} ({post.title}): "
+                                  "every post on the paper needs one (an empty cell is a blank)")
 
 
 def _candidate_column(paper: Paper, name: str, header: list[str], col: int):
@@ -308,11 +350,11 @@ def _candidate(paper: Paper, text: str):
     """`CANDIDATE` or `POST/CANDIDATE` → (("cand", post, id), None), (None, None) if nobody,
     or (None, problem)."""
     post = None
-    if "/" in text:
-        head, _, rest = text.partition("/")
-        post = paper.post_of(head)
-        if post is not None:
-            text = rest
+    # a post title may itself hold a slash (党工委书记/管委会主任): try every split
+    for i, ch in enumerate(text):
+        if ch == "/" and (post := paper.post_of(text[:i])) is not None:
+            text = text[i + 1:]
+            break
     cid = paper.resolver.resolve(text)
     if cid is AMBIGUOUS:
         return None, f"{text!r} is a name two roster people share: use the id or label"
@@ -382,7 +424,7 @@ def _wide(paper: Paper, name: str, header: list[str], rows: Iterable[Row]) -> It
                 choice = _choice(name, header, line, col, value)
                 if choice is not None:
                     choices.setdefault(role[1], {})[role[2]] = choice
-        yield Ballot(number, category, void, marks, choices)
+        yield Ballot(number, category, void, marks, choices, line)
 
 
 def _long(paper: Paper, name: str, header: list[str], rows: Iterable[Row]) -> Iterator[Ballot]:
@@ -423,7 +465,7 @@ def _long(paper: Paper, name: str, header: list[str], rows: Iterable[Row]) -> It
             marks.append(cand_text)
     for number, entry in papers.items():
         yield Ballot(number, entry["category"], entry["void"],
-                     {pid: tuple(m) for pid, m in entry["marks"].items()}, entry["choices"])
+                     {pid: tuple(m) for pid, m in entry["marks"].items()}, entry["choices"], entry["line"])
 
 
 def _long_choice(paper, name, header, line, col_of, cell, entry):

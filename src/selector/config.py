@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+import json
 import re
 import sys
 from fractions import Fraction
@@ -41,6 +42,11 @@ THRESHOLD_RE = re.compile(r"\s*(>=|>)\s*(\d+)\s*(?:/\s*(\d+))?\s*")
 RATIO_RE = re.compile(r"\s*1\s*:\s*(\d+)\s*")
 
 Loader = Callable[[str], bytes]
+
+
+def _q(value: Any) -> str:
+    """A value as the round file writes it (`"3"`, `3`, `true`), for messages."""
+    return json.dumps(value, ensure_ascii=False, default=str)
 
 
 def load(path: str | Path) -> tuple[Round, dict[str, bytes]]:
@@ -90,11 +96,16 @@ def parse_threshold(value: Any, where: str) -> Threshold:
     """`">= 2/3"`, `"> 1/2"`, `">= 0"` → Threshold (exact)."""
     m = THRESHOLD_RE.fullmatch(value) if isinstance(value, str) else None
     if not m or (m.group(3) is not None and int(m.group(3)) == 0):
-        raise ConfigError(f'{where}: expected a threshold like ">= 2/3" or "> 1/2", got {value!r}')
+        raise ConfigError(f'{where}: expected a threshold like ">= 2/3" or "> 1/2", got {_q(value)}')
     frac = Fraction(int(m.group(2)), int(m.group(3) or 1))
     if frac > 1:
-        raise ConfigError(f"{where}: a threshold is a share of at most 1, got {value!r}")
+        raise ConfigError(f"{where}: a threshold is a share of at most 1, got {_q(value)}")
     return Threshold(m.group(1), frac)  # type: ignore[arg-type]
+
+
+def _keys(value: Any) -> set[str]:
+    """Every key of a free-keyed table (categories, score); `table()` refuses a non-table."""
+    return set(value) if isinstance(value, dict) else set()
 
 
 class _Parser:
@@ -119,7 +130,7 @@ class _Parser:
 
     def text(self, value, where: str, *, empty: bool = False) -> str:
         if not isinstance(value, str):
-            self.fail(where, f"expected a string, got {value!r}")
+            self.fail(where, f"expected a string, got {_q(value)}")
         if not empty and not value.strip():
             self.fail(where, "must not be empty")
         return value.strip()
@@ -127,31 +138,31 @@ class _Parser:
     def ident(self, value, where: str, pattern=None) -> str:
         value = self.text(value, where)
         if pattern is not None and not pattern.fullmatch(value):
-            self.fail(where, f"expected [a-z0-9-]+, got {value!r}")
+            self.fail(where, f"expected [a-z0-9-]+, got {_q(value)}")
         if any(ch.isspace() for ch in value) or value != normalize(value):
-            self.fail(where, f"ids may not contain spaces or full-width characters, got {value!r}")
+            self.fail(where, f"ids may not contain spaces or full-width characters, got {_q(value)}")
         return value
 
     def count(self, value, where: str, minimum: int = 1) -> int:
         if isinstance(value, bool) or not isinstance(value, int) or value < minimum:
-            self.fail(where, f"expected a whole number ≥ {minimum}, got {value!r}")
+            self.fail(where, f"expected a whole number ≥ {minimum}, got {_q(value)}")
         return value
 
     def choice(self, value, where: str, options: tuple[str, ...]) -> str:
         if value not in options:
-            self.fail(where, f"expected one of {' | '.join(options)}, got {value!r}")
+            self.fail(where, f"expected one of {' | '.join(options)}, got {_q(value)}")
         return value
 
     def fraction(self, value, where: str) -> Fraction:
         if isinstance(value, bool):
-            self.fail(where, f"expected a whole number or fraction like \"1/2\", got {value!r}")
+            self.fail(where, f"expected a whole number or fraction like \"1/2\", got {_q(value)}")
         if isinstance(value, int):
             frac = Fraction(value)
         elif isinstance(value, str) and re.fullmatch(r"\s*\d+\s*(/\s*[1-9]\d*\s*)?", value):
             frac = Fraction(value.replace(" ", ""))
         else:
             self.fail(where, f"expected a whole number or fraction like \"1/2\" (no decimals), "
-                             f"got {value!r}")
+                             f"got {_q(value)}")
         if frac < 0:
             self.fail(where, "must not be negative")
         return frac
@@ -164,7 +175,7 @@ class _Parser:
 
     def strings(self, value, where: str) -> tuple[str, ...]:
         if not isinstance(value, list) or not all(isinstance(v, str) and v.strip() for v in value):
-            self.fail(where, f"expected a list of non-empty strings, got {value!r}")
+            self.fail(where, f"expected a list of non-empty strings, got {_q(value)}")
         if len(set(value)) != len(value):
             self.fail(where, "lists the same item twice")
         return tuple(v.strip() for v in value)
@@ -225,7 +236,7 @@ class _Parser:
                         self.count(item.get("seats", 1), f"{where}.seats"))
             for key, value in (("id", post.id), ("title", normalize(post.title))):
                 if (key, value) in seen:
-                    self.fail(f"{where}.{key}", f"{value!r} is also post[{seen[key, value]}]'s {key}")
+                    self.fail(f"{where}.{key}", f"{_q(value)} is also post[{seen[key, value]}]'s {key}")
                 seen[key, value] = i
             posts.append(post)
         return tuple(posts)
@@ -236,13 +247,13 @@ class _Parser:
         eligible = self.strings(item.get("posts", []), f"{where}.posts")
         for pid in eligible:
             if pid not in post_ids:
-                self.fail(f"{where}.posts", f"no post {pid!r}")
+                self.fail(f"{where}.posts", f"no post {_q(pid)}")
         fields = []
         for key in DESCRIPTIVE:
             if key in item:
                 value = item[key]
                 if not isinstance(value, (str, int)) or isinstance(value, bool):
-                    self.fail(f"{where}.{key}", f"expected text, got {value!r}")
+                    self.fail(f"{where}.{key}", f"expected text, got {_q(value)}")
                 fields.append((key, str(value).strip()))
         label = item.get("label")
         return Candidate(
@@ -260,14 +271,14 @@ class _Parser:
         except BallotFileError as e:
             self.fail("round.roster", e.message)
         except KeyError:
-            self.fail("round.roster", f"roster file {rel!r} was not stored with the round")
+            self.fail("round.roster", f"roster file {_q(rel)} was not stored with the round")
         rows = list(csv.reader(io.StringIO(text, newline="")))
         if not rows or not any(cell.strip() for cell in rows[0]):
             raise ConfigError(f"{name}: row 1: the roster needs a header (id, name, …)")
         header = [h.strip() for h in rows[0]]
         for col, h in enumerate(header, start=1):
             if h not in CANDIDATE_KEYS:
-                raise ConfigError(f"{name}: row 1, column {col}: unknown column {h!r} "
+                raise ConfigError(f"{name}: row 1, column {col}: unknown column {_q(h)} "
                                   f"(allowed: {', '.join(sorted(CANDIDATE_KEYS))})")
         if len(set(header)) != len(header):
             raise ConfigError(f"{name}: row 1: a column appears twice")
@@ -283,7 +294,9 @@ class _Parser:
             try:
                 out.append(self.candidate(item, f"row {lineno}", posts))
             except ConfigError as e:
-                raise ConfigError(str(e).replace(f"{self.name}: ", f"{name}: ", 1)) from None
+                # key paths of a table read as CSV columns: "row 2, column name: missing"
+                message = str(e).replace(f"{self.name}: ", f"{name}: ", 1)
+                raise ConfigError(message.replace(f"row {lineno}.", f"row {lineno}, column ", 1)) from None
         return tuple(out)
 
     def check_people(self, people: tuple[Candidate, ...], where: str) -> None:
@@ -294,12 +307,12 @@ class _Parser:
         names: dict[str, list[Candidate]] = {}
         for c in people:
             if c.id in ids:
-                self.fail(where, f"two people have id {c.id!r}")
+                self.fail(where, f"two people have id {_q(c.id)}")
             ids[c.id] = c.id
             if c.label:
                 key = normalize(c.label)
                 if key in labels:
-                    self.fail(where, f"{c.id} and {labels[key]} share the label {c.label!r}")
+                    self.fail(where, f"{c.id} and {labels[key]} share the label {_q(c.label)}")
                 labels[key] = c.id
             names.setdefault(normalize(c.name), []).append(c)
         for name, same in names.items():
@@ -308,6 +321,20 @@ class _Parser:
                 self.fail(where, f"{len(same)} people are named {same[0].name} "
                                  f"({', '.join(c.id for c in same)}): give each a label, "
                                  f"e.g. label = \"{same[0].name}({same[0].field('unit') or '单位'})\"")
+        # A mark is read as an id, then a label, then a name: a label that is someone else's
+        # name or id would silently take that person's marks.
+        ids_norm = {normalize(c.id): c.id for c in people}
+        for c in people:
+            if not c.label:
+                continue
+            key = normalize(c.label)
+            others = [p.id for p in names.get(key, []) if p.id != c.id]
+            if key in ids_norm and ids_norm[key] != c.id:
+                others.append(ids_norm[key])
+            if others:
+                self.fail(where, f"{c.id}'s label {_q(c.label)} is also the name or id of "
+                                 f"{', '.join(others)}: "
+                                 "a mark written so would be ambiguous; choose another label")
 
     def stages(self, items: list, posts) -> tuple[Stage, ...]:
         if not items:
@@ -318,7 +345,7 @@ class _Parser:
             item = self.table(item, where, STAGE_KEYS, ("id", "kind", "title"))
             sid = self.ident(item["id"], f"{where}.id")
             if any(s.id == sid for s in stages):
-                self.fail(f"{where}.id", f"another stage is already called {sid!r}")
+                self.fail(f"{where}.id", f"another stage is already called {_q(sid)}")
             kind = self.choice(item["kind"], f"{where}.kind", ("recommend", "vote", "inspect", "notice"))
             for key in item:
                 if key not in KIND_KEYS[kind] | {"id", "kind", "title"}:
@@ -350,7 +377,7 @@ class _Parser:
             kw["overvote"] = self.choice(item.get("overvote", "void-post"), f"{where}.overvote",
                                          ("void-post", "void-ballot"))
             if "categories" in item:
-                cats = self.table(item["categories"], f"{where}.categories", set(item["categories"]))
+                cats = self.table(item["categories"], f"{where}.categories", _keys(item["categories"]))
                 if not cats:
                     self.fail(f"{where}.categories", "give at least one category, or leave the key out")
                 kw["categories"] = tuple((self.text(k, f"{where}.categories"), self.fraction(v, f"{where}.categories.{k}"))
@@ -363,7 +390,7 @@ class _Parser:
                 kw["evaluation"] = self.evaluation(item["evaluation"], f"{where}.evaluation")
             backfill = item.get("backfill", False)
             if not isinstance(backfill, bool):
-                self.fail(f"{where}.backfill", f"expected true or false, got {backfill!r}")
+                self.fail(f"{where}.backfill", f"expected true or false, got {_q(backfill)}")
             kw["backfill"] = backfill
         if kind == "notice":
             kw["working_days"] = self.count(item.get("working_days", 5), f"{where}.working_days")
@@ -373,10 +400,10 @@ class _Parser:
         item = self.table(value, where, CUT_KEYS, ("ratio",))
         m = RATIO_RE.fullmatch(item["ratio"]) if isinstance(item["ratio"], str) else None
         if not m or int(m.group(1)) < 1:
-            self.fail(f"{where}.ratio", f'expected "1:N", got {item["ratio"]!r}')
+            self.fail(f"{where}.ratio", f'expected "1:N", got {_q(item["ratio"])}')
         weights = {sid: Fraction(1)}
         if "score" in item:
-            score = self.table(item["score"], f"{where}.score", set(item["score"]))
+            score = self.table(item["score"], f"{where}.score", _keys(item["score"]))
             ballot_stages = {s.id for s in earlier if s.takes_ballots} | {sid}
             for key in score:
                 if key not in ballot_stages:
@@ -404,5 +431,5 @@ class _Parser:
         top = self.strings(item["top"], f"{where}.top")
         for grade in top:
             if grade not in scale:
-                self.fail(f"{where}.top", f"{grade!r} is not on the scale")
+                self.fail(f"{where}.top", f"{_q(grade)} is not on the scale")
         return Evaluation(scale, top, self.threshold(item["pass"], f"{where}.pass"))

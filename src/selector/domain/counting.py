@@ -31,6 +31,7 @@ class Ballot:
     void: str | None = None
     marks: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
     choices: Mapping[str, Mapping[str, Choice]] = field(default_factory=dict)
+    line: int | None = field(default=None, compare=False)  # the file row it was read from
 
 
 @dataclass(frozen=True, slots=True)
@@ -48,6 +49,8 @@ class Resolver:
     """
 
     def __init__(self, roster: Iterable[Candidate]):
+        self.people = tuple(roster)
+        roster = self.people
         self._ids: dict[str, str] = {}
         self._labels: dict[str, str] = {}
         names: dict[str, list[str]] = defaultdict(list)

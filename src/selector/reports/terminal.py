@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import math
 from fractions import Fraction
 
 from rich import box
+from rich.cells import cell_len
 from rich.console import Console
 from rich.table import Table
 from rich.text import Text
@@ -15,8 +17,11 @@ STATUS_TEXT = {"ok": "ok", "tied": "TIED — needs a recorded decision",
 
 
 def pct(value: Fraction | str) -> str:
-    """A share as a percentage with two decimals, rounded exactly (no floats)."""
-    hundredths = round(Fraction(value) * 10000)
+    """A share as a percentage with two decimals, rounded half up (四舍五入) exactly, no floats.
+
+    (Python's round() rounds half to even: 1/32 would print 3.12%, where a clerk writes 3.13%.)
+    """
+    hundredths = math.floor(Fraction(value) * 10000 + Fraction(1, 2))
     return f"{hundredths // 100}.{hundredths % 100:02d}%"
 
 
@@ -100,14 +105,15 @@ def _table(view: dict, post: dict, results: list[dict]) -> Table:
     table = Table(box=box.SIMPLE_HEAD, pad_edge=False)
     if ranked:
         table.add_column("rank", justify="right")
-    table.add_column("id")
-    table.add_column("name")
+    table.add_column("id", no_wrap=True)
+    # never squeeze the name: the label is what tells namesakes apart
+    table.add_column("name", no_wrap=True, min_width=max(cell_len(r["name"]) for r in results))
     if approve:
         for col in ("yes", "no", "abstain", "invalid"):
             table.add_column(col, justify="right")
     else:
         table.add_column("votes", justify="right")
-    table.add_column("share", justify="right")
+    table.add_column("share", justify="right", no_wrap=True)
     if ranked:
         table.add_column("score", justify="right")
     if "pass_line" in post:

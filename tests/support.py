@@ -1,0 +1,55 @@
+"""Helpers shared by the tests: the good round, and ballot files written as clerks' tools write them."""
+
+from __future__ import annotations
+
+import csv
+import io
+import shutil
+from pathlib import Path
+
+GOOD = Path(__file__).resolve().parent / "data" / "good"
+BAD = Path(__file__).resolve().parent / "data" / "bad"
+
+
+def good_round(dest: Path, replace: dict[str, str] | None = None, append: str = "") -> Path:
+    """Copy the shared round (and roster) into `dest`, with text replacements; returns the TOML path."""
+    text = (GOOD / "round.toml").read_text("utf-8")
+    for old, new in (replace or {}).items():
+        assert old in text, old
+        text = text.replace(old, new)
+    shutil.copy(GOOD / "roster.csv", dest / "roster.csv")
+    path = dest / "round.toml"
+    path.write_text(text + append, "utf-8")
+    return path
+
+
+def rows_of(text: str) -> list[list[str]]:
+    """A small CSV literal (comma-separated lines) → rows."""
+    return list(csv.reader(io.StringIO(text.strip("\n"))))
+
+
+def write_csv(path: Path, rows: list[list[str]], encoding: str = "utf-8", bom: bool = False) -> Path:
+    """Write rows as Excel does: CRLF line ends; GB18030 for "CSV (逗号分隔)", a BOM for "CSV UTF-8"."""
+    buf = io.StringIO(newline="")
+    csv.writer(buf, lineterminator="\r\n").writerows(rows)
+    data = buf.getvalue().encode(encoding)
+    path.write_bytes((b"\xef\xbb\xbf" if bom else b"") + data)
+    return path
+
+
+def write_xlsx(path: Path, rows: list[list[str]], sheet: str = "Sheet1", before: list[str] = ()) -> Path:
+    """An XLSX workbook with `rows` on `sheet` (after empty sheets named in `before`); numbers as numbers."""
+    from openpyxl import Workbook
+
+    wb = Workbook()
+    first = wb.active
+    first.title = before[0] if before else sheet
+    for name in before[1:]:
+        wb.create_sheet(name)
+    ws = wb.create_sheet(sheet) if before else first
+    if before:
+        first.append(["说明"])
+    for row in rows:
+        ws.append([int(v) if v.isdigit() else (v or None) for v in row])
+    wb.save(path)
+    return path
