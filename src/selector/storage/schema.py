@@ -41,3 +41,14 @@ def m001_initial(db):
                          "stage": str, "details": str, "files": str, "prev": str, "hash": str},
                         pk="id")
     db["events"].create_index(["round"])
+
+
+@migrations()
+def m003_audit(db):
+    # The event log is append-only (SPEC §5). A trigger does not stop someone who edits the
+    # file by hand (the hash chain and `audit verify` catch that); it stops any code path,
+    # ours or a plugin's, from rewriting history by mistake.
+    for action in ("UPDATE", "DELETE"):
+        db.execute(f"""
+            CREATE TRIGGER IF NOT EXISTS events_no_{action.lower()} BEFORE {action} ON events
+            BEGIN SELECT RAISE(ABORT, 'the event log is append-only'); END""")
