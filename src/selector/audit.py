@@ -331,7 +331,9 @@ def _check_round(store: Store, round_id: str, events: list[dict], report: Report
     for r in store.db["round_files"].rows_where("round = ?", [round_id], order_by="name"):
         data = r["data"] if isinstance(r["data"], bytes) else str(r["data"]).encode("utf-8")
         sources[r["name"]] = data
-        if hashlib.sha256(data).hexdigest() != r["sha256"]:
+        if not isinstance(r["data"], bytes):
+            report.add(f"{where}: table round_files, row {r['name']}", "is no longer stored as bytes")
+        elif hashlib.sha256(data).hexdigest() != r["sha256"]:
             report.add(f"{where}: table round_files, row {r['name']}", "content does not match its SHA-256")
     sha = hashlib.sha256(b"".join(sources[k] for k in sorted(sources))).hexdigest()
     if sha != row["sha256"]:
@@ -342,6 +344,9 @@ def _check_round(store: Store, round_id: str, events: list[dict], report: Report
     elif inits[-1]["files"].get(row["main"]) != sha:
         report.add(f"{where}: table round_files",
                    f"the stored round files do not match the last init event (#{inits[-1]['id']})")
+    if any(p.startswith(f"{where}: table round_files") for p in report.problems):
+        report.add(where, "the stored round files were changed; nothing was recounted")
+        return None
     try:
         return Selection(store, round_id, "audit")
     except (ConfigError, NotFound, KeyError) as e:

@@ -9,7 +9,6 @@ the chain head is printed at certification and by `audit verify` for the signed 
 from __future__ import annotations
 
 import hashlib
-import json
 
 from selector.storage.store import Store, canonical
 
@@ -21,13 +20,12 @@ SNAPSHOT_TABLES = (
 
 
 def batch_rows(store: Store, batch: int) -> str:
-    """SHA-256 of a batch as stored: its header, then each raw row (line, cells) in order."""
+    """SHA-256 of a batch as stored: its header, then each raw row (line, cells JSON) in order."""
     header = store.conn.execute("SELECT header FROM batches WHERE id = ?", [batch]).fetchone()
-    h = hashlib.sha256(canonical(json.loads(header[0]) if header and header[0] else None).encode())
+    h = hashlib.sha256(str(header[0] if header else None).encode("utf-8"))
     for line, cells in store.conn.execute(
             "SELECT line, cells FROM rows WHERE batch = ? ORDER BY line", [batch]):
-        h.update(b"\n")
-        h.update(canonical([line, json.loads(cells)]).encode("utf-8"))
+        h.update(f"\n{line}\t{cells}".encode("utf-8"))
     return h.hexdigest()
 
 
