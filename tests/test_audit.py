@@ -146,6 +146,10 @@ def test_verify_catches_a_row_and_its_snapshot_edited_together(run, tallied):
     assert "stage rec1: table results, row P01/C01" not in r.stderr  # the recount agrees now …
     assert "stage rec1: table rows, batch 1 (rec1-a.csv): the stored ballot rows differ" in r.stderr
     assert "stage rec1: results: the stored results differ" in r.stderr  # … the digests do not
+    # With the original files at hand, verify names the very row.
+    r = run("audit", "verify", "--files", tallied)
+    assert ("stage rec1: table rows, batch 1 (rec1-a.csv), row 2: 0001,王芳,刘洋 in the database, "
+            "0001,张伟,刘洋 in the file") in r.stderr
 
 
 def test_verify_files_finds_a_changed_or_missing_ballot_file(run, tallied):
@@ -341,3 +345,24 @@ def test_audit_log_reads_oldest_first(run, tallied):
     events = json.loads(run("audit", "log", "--json").stdout)["events"]
     assert [e["id"] for e in events] == sorted(e["id"] for e in events)
     assert all(len(e["hash"]) == 64 for e in events)
+
+
+def test_verify_files_reads_xlsx_batches_row_by_row(run, tmp_path):
+    from openpyxl import Workbook
+
+    assert run("init", write_round(tmp_path)).exit_code == 0
+    wb = Workbook()
+    ws = wb.active
+    ws.title = "推荐票"
+    ws.append(["票号", "审计局局长", "统计局局长"])
+    for number, p01, p02 in REC1:
+        ws.append([int(number), p01, p02])
+    wb.save(tmp_path / "推荐票.xlsx")
+    assert run("tally", "rec1", tmp_path / "推荐票.xlsx", "--present", "50", "--issued", "50").exit_code == 0
+    r = run("audit", "verify", "--files", tmp_path)
+    assert r.exit_code == 0, r.stderr
+    assert "2 files re-hashed" in r.stdout  # the workbook and the round file
+    tamper("UPDATE rows SET cells = replace(cells, '杨帆', '陈静') WHERE batch = 1")
+    r = run("audit", "verify", "--files", tmp_path)
+    assert r.exit_code == 3
+    assert "stage rec1: table rows, batch 1 (推荐票.xlsx), row 6: 5,,陈静 in the database, 5,,杨帆 in the file" in r.stderr

@@ -21,7 +21,7 @@ from typing import Iterable
 
 from selector.app import Selection
 from selector.ballots import Paper, interpret, open_table
-from selector.domain.counting import AMBIGUOUS, Ballot, Count, StageCount
+from selector.domain.counting import Ballot, Count, StageCount
 from selector.domain.model import Stage, normalize
 from selector.errors import (
     AuditMismatch, BallotFileError, ConfigError, NotFound, RuleError, UsageError,
@@ -211,7 +211,8 @@ def _cells(paper: Paper, ballot: Ballot) -> dict[str, tuple[object, str]]:
             meaning = set()
             for text in texts:
                 cid = paper.resolver.resolve(text)
-                meaning.add(cid if isinstance(cid, str) and cid is not AMBIGUOUS else "?" + normalize(text))
+                # An unknown or ambiguous name is compared as written (normalised).
+                meaning.add(cid if isinstance(cid, str) else "?" + normalize(text))
             cells[f"{post.id} {post.title}"] = (frozenset(meaning), "、".join(texts) or "(blank)")
     return cells
 
@@ -567,12 +568,43 @@ def _check_files(sel: Selection, folder: Path, report: Report) -> None:
                 shown = ", ".join(f"{p} {h[:12]}…" for p, h in hashes.items())
                 report.add(name, f"changed since it was tallied: sha256 {shown}, tallied "
                                  f"{batch['sha256'][:12]}…")
+                continue
+            original = next(p for p, h in hashes.items() if h == batch["sha256"])
+            _check_rows(sel.store, stage, batch, original, report)
     for r in sel.store.db["round_files"].rows_where("round = ?", [sel.round.id]):
         for path in found.get(r["name"], []):
             report.files += 1
             if _sha256(path) != r["sha256"]:
                 report.add(f"round {sel.round.id}: file {path}",
                            "differs from the round file stored at init")
+
+
+def _check_rows(store: Store, stage: Stage, batch: dict, path: Path, report: Report) -> None:
+    """The stored header and rows against the original file, row by row."""
+    where = f"stage {stage.id}: table rows, batch {batch['id']} ({batch['file']})"
+    encoding = None if batch["encoding"] == "xlsx" else batch["encoding"]
+    try:
+        table = open_table(path, encoding=encoding, sheet=batch["sheet"])
+    except BallotFileError as e:
+        report.add(where, f"the original file no longer reads: {e}")
+        return
+    if json.loads(batch["header"]) != table.header:
+        report.add(f"stage {stage.id}: table batches, row {batch['id']} ({batch['file']})",
+                   f"header is {batch['header']} in the database, {table.header} in the file")
+    stored = iter(store.stored_rows(batch["id"]))
+    for line, cells in table.rows:
+        kept = next(stored, None)
+        if kept != (line, cells):
+            report.add(f"{where}, row {line}", f"{_cells_text(kept[1]) if kept else 'missing'} in the "
+                                               f"database, {_cells_text(cells)} in the file")
+            if kept is not None and kept[0] != line:
+                return  # rows out of step: one difference says it
+    for line, cells in stored:
+        report.add(f"{where}, row {line}", f"{_cells_text(cells)} in the database, not in the file")
+
+
+def _cells_text(cells: list[str]) -> str:
+    return ",".join(cells)
 
 
 def _sha256(path: Path) -> str:
