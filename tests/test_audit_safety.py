@@ -95,3 +95,29 @@ def test_two_tallies_at_once_never_double_count(run, tmp_path):
     assert (status["batches"], status["returned"]) == (2, 12_000)
     r = run("audit", "verify")
     assert r.exit_code == 0, r.stderr
+
+
+OPEN_AT = """
+import sys, time
+from selector.storage.store import Store
+start = float(sys.argv[1])
+while time.time() < start:
+    pass
+Store(sys.argv[2])
+"""
+
+
+def test_commands_opening_a_new_database_at_once_migrate_it_once(tmp_path):
+    path = tmp_path / "fresh.db"
+    env = {**os.environ, "PYTHONPATH": str(SRC)}
+    start = time.time() + 1.5  # every process imported and waiting: they open together
+    procs = [subprocess.Popen([sys.executable, "-c", OPEN_AT, str(start), str(path)], env=env,
+                              stderr=subprocess.PIPE, text=True) for _ in range(6)]
+    errors = [p.communicate(timeout=60)[1] for p in procs]
+    assert [p.returncode for p in procs] == [0] * 6, errors
+    from selector.storage.schema import migrations
+    from selector.storage.store import Store
+
+    store = Store(path)
+    applied = [m.name for m in migrations.applied(store.db)]
+    assert applied == [m.name for m in migrations._migrations]  # each once

@@ -53,7 +53,11 @@ class Store:
         self.conn = sqlite3.connect(str(path), timeout=30)
         self.db = Database(self.conn, execute_plugins=False)
         if migrations.pending(self.db):
-            migrations.apply(self.db)
+            # Under the write lock, so two commands opening a new file at once cannot both
+            # migrate it; the second finds the work done.
+            with self.write():
+                if migrations.pending(self.db):
+                    migrations.apply(self.db)
 
     def close(self) -> None:
         self.conn.close()
