@@ -12,6 +12,7 @@ With `files`, the original ballot files are re-hashed too. Nothing here prints o
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import re
@@ -281,11 +282,14 @@ def verify(store: Store, round_id: str | None, files: Path | None = None) -> Rep
         recounts: dict[str, StageCount] = {}
         for stage in sel.round.stages:
             if stage.takes_ballots:
-                count = _check_stage(sel, stage, events, report)
+                count = None
+                with _unreadable(report, f"stage {stage.id}"):
+                    count = _check_stage(sel, stage, events, report)
                 if count is not None:
                     recounts[stage.id] = count
         for stage in sel.round.stages:
-            _check_cut(sel, stage, events, recounts.get(stage.id), report)
+            with _unreadable(report, f"stage {stage.id}: table cuts"):
+                _check_cut(sel, stage, events, recounts.get(stage.id), report)
         if files is not None:
             _check_files(sel, files, report)
     if report.problems:
@@ -293,6 +297,16 @@ def verify(store: Store, round_id: str | None, files: Path | None = None) -> Rep
                             f"difference{'s' if len(report.problems) > 1 else ''} found",
                             report.problems)
     return report
+
+
+@contextlib.contextmanager
+def _unreadable(report: Report, where: str):
+    """Stored data edited into something that no longer decodes is a difference, not a crash."""
+    try:
+        yield
+    except (ValueError, TypeError, KeyError, NotFound) as e:  # JSONDecodeError is a ValueError
+        report.add(where, f"stored data no longer reads ({type(e).__name__}: {e}); "
+                          "checks of this part stopped here")
 
 
 def _check_chain(store: Store, round_id: str, report: Report) -> list[dict]:
@@ -570,7 +584,8 @@ def _check_files(sel: Selection, folder: Path, report: Report) -> None:
                                  f"{batch['sha256'][:12]}…")
                 continue
             original = next(p for p, h in hashes.items() if h == batch["sha256"])
-            _check_rows(sel.store, stage, batch, original, report)
+            with _unreadable(report, f"stage {stage.id}: table rows, batch {batch['id']}"):
+                _check_rows(sel.store, stage, batch, original, report)
     for r in sel.store.db["round_files"].rows_where("round = ?", [sel.round.id]):
         for path in found.get(r["name"], []):
             report.files += 1
