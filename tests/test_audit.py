@@ -374,3 +374,31 @@ def test_verify_files_reads_xlsx_batches_row_by_row(run, tmp_path):
     r = run("audit", "verify", "--files", tmp_path)
     assert r.exit_code == 3
     assert "stage rec1: table rows, batch 1 (推荐票.xlsx), row 6: 5,,陈静 in the database, 5,,杨帆 in the file" in r.stderr
+
+
+def test_init_logs_the_hash_of_each_round_file(run, tmp_path):
+    path = write_round(tmp_path)
+    text = path.read_text(encoding="utf-8")
+    people = text[text.index("[[candidate]]"):text.index("[[stage]]")]
+    text = text.replace(people, "").replace('organizer = "中共东台市委组织部"',
+                                            'organizer = "中共东台市委组织部"\nroster = "名册.csv"')
+    path.write_text(text, encoding="utf-8")
+    roster = tmp_path / "名册.csv"
+    roster.write_bytes("id,name,posts\r\nC01,张伟,P01\r\nC02,王芳,P01\r\nC03,李强,P01\r\n"
+                       "C04,刘洋,P02\r\nC05,陈静,P02\r\nC06,杨帆,P02\r\n".encode("gb18030"))
+    assert run("init", path).exit_code == 0, run("init", path).stderr
+    init = json.loads(run("audit", "log", "--json").stdout)["events"][0]
+    assert init["files"] == {path.name: hashlib.sha256(path.read_bytes()).hexdigest(),
+                             "名册.csv": hashlib.sha256(roster.read_bytes()).hexdigest()}
+    r = run("audit", "verify", "--files", tmp_path)
+    assert r.exit_code == 0 and "2 files re-hashed" in r.stdout
+    roster.write_bytes(roster.read_bytes().replace("杨帆".encode("gb18030"), "杨凡".encode("gb18030")))
+    r = run("audit", "verify", "--files", tmp_path)
+    assert r.exit_code == 3
+    assert f"round dongtai-2026: file {roster}: differs from the round file stored at init" in r.stderr
+    tamper("UPDATE round_files SET data = CAST(? AS BLOB), sha256 = ? WHERE name = '名册.csv'",
+           roster.read_bytes(), hashlib.sha256(roster.read_bytes()).hexdigest())
+    r = run("audit", "verify")
+    assert r.exit_code == 3
+    assert ("round dongtai-2026: table round_files: the stored round files do not match the last "
+            "init event (#1)") in r.stderr

@@ -49,8 +49,9 @@ def init_round(store: Store, path: str | Path, operator: str) -> tuple[Round, st
                                 "give the changed file a new round id")
         store.save_round(round_, path.name, sha, sources)
         store.log(round_.id, operator, "init", details={"file": path.name, "title": round_.title,
-                                                        "change": "updated" if existing else "stored"},
-                  files={path.name: sha})
+                                                        "change": "updated" if existing else "stored",
+                                                        "sha256": sha},
+                  files={name: hashlib.sha256(data).hexdigest() for name, data in sources.items()})
     return round_, "updated" if existing else "stored"
 
 
