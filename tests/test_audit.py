@@ -289,9 +289,9 @@ def test_compare_lists_every_difference_from_the_tally(run, tallied):
     assert "0007" in r.stdout and "王芳" in r.stdout and "李强" in r.stdout
     data = json.loads(run("audit", "compare", "rec1", hand, "--json").stdout)
     assert data["differences"] == [
-        {"ballot": "0007", "cell": "P01 审计局局长", "first": "王芳", "second": "李强"},
-        {"ballot": "0009", "cell": "P02 统计局局长", "first": "(blank)", "second": "杨帆"},
-        {"ballot": "0042", "cell": "paper", "first": "not tallied", "second": "present"},
+        {"ballot": "0007", "cell": "P01 审计局局长", "tallied": "王芳", "hand": "李强"},
+        {"ballot": "0009", "cell": "P02 统计局局长", "tallied": "(blank)", "hand": "杨帆"},
+        {"ballot": "0042", "cell": "paper", "tallied": "not tallied", "hand": "present"},
     ]
     checks = [e for e in json.loads(run("audit", "log", "--json").stdout)["events"]
               if e["command"] == "audit compare"]
@@ -402,3 +402,22 @@ def test_init_logs_the_hash_of_each_round_file(run, tmp_path):
     assert r.exit_code == 3
     assert ("round dongtai-2026: table round_files: the stored round files do not match the last "
             "init event (#1)") in r.stderr
+
+
+def test_double_entry_of_approve_ballots_compares_each_candidate(run, tmp_path):
+    path = write_round(tmp_path)
+    text = path.read_text(encoding="utf-8")
+    stages = text[text.index("[[stage]]"):]
+    path.write_text(text.replace(stages, '[[stage]]\nid = "vote2"\nkind = "vote"\ntitle = "市委全委会票决"\n'
+                                         'form = "approve"\nmembers = 45\n'), encoding="utf-8")
+    assert run("init", path).exit_code == 0
+    header = ("票号", "张伟", "王芳", "李强", "刘洋", "陈静", "杨帆")
+    rows = [("01", "同意", "", "不同意", "√", "×", "弃权"), ("02", "同意", "同意", "", "", "", "")]
+    first = write_csv(tmp_path / "甲.csv", rows, header)
+    second = write_csv(tmp_path / "乙.csv", [("01", "Y", "弃权", "N", "同意", "不同意", ""),
+                                            ("02", "同意", "不同意", "", "", "", "")], header)
+    r = run("tally", "vote2", first, "--present", "40", "--issued", "40", "--check-against", second)
+    assert r.exit_code == 1
+    assert "differ on 1 cell" in r.stderr
+    assert "ballot 02 · P01/C02: " in r.stderr
+    assert "甲.csv has 'yes'" in r.stderr and "乙.csv has 'no'" in r.stderr

@@ -132,9 +132,6 @@ class Difference:
     first: str  # what was tallied (compare) / the first keying (double entry)
     second: str  # the hand count (compare) / the second keying
 
-    def as_dict(self) -> dict:
-        return {"ballot": self.ballot, "cell": self.cell, "first": self.first, "second": self.second}
-
 
 def compare(sel: Selection, stage_id: str, path: Path, *, layout: str = "wide",
             encoding: str | None = None, sheet: str | None = None) -> dict:
@@ -145,8 +142,9 @@ def compare(sel: Selection, stage_id: str, path: Path, *, layout: str = "wide",
     hand = _by_number(interpret(paper, table.name, table.header, table.rows, layout))
     tallied = _tallied(sel, stage, paper, set(hand))
     differences = _diff(paper, tallied, hand, missing_first="not tallied")
-    result = {"stage": stage.id, "file": table.name, "sha256": table.sha256,
-              "ballots": len(hand), "differences": [d.as_dict() for d in differences]}
+    result = {"stage": stage.id, "file": table.name, "sha256": table.sha256, "ballots": len(hand),
+              "differences": [{"ballot": d.ballot, "cell": d.cell, "tallied": d.first, "hand": d.second}
+                              for d in differences]}
     with sel.store.write():
         sel.store.log(sel.round.id, sel.operator, "audit compare", stage.id,
                       {"file": table.name, "ballots": len(hand),

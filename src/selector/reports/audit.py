@@ -86,5 +86,5 @@ def comparison(console: Console, result: dict) -> None:
     for col in ("ballot", "cell", "tallied", "hand count"):
         table.add_column(col)
     for d in diffs:
-        table.add_row(d["ballot"], d["cell"], d["first"], d["second"])
+        table.add_row(d["ballot"], d["cell"], d["tallied"], d["hand"])
     console.print(table)
