@@ -73,6 +73,9 @@ def sample(console: Console, drawn: dict) -> None:
     for d in drawn["ballots"]:
         table.add_row(str(d["order"]), d["ballot"], d["file"], d["key"][:16] + "…")
     console.print(table)
+    from selector.audit import natural
+
+    console.print("in number order: " + ", ".join(sorted((d["ballot"] for d in drawn["ballots"]), key=natural)))
 
 
 def comparison(console: Console, result: dict) -> None:
