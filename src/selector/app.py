@@ -174,7 +174,7 @@ class Selection:
                 raise BallotFileError(f"{table.name}: this exact file was already tallied "
                                       f"for stage {stage.id} (as {known_sha[table.sha256]})")
             known_sha[table.sha256] = table.name
-            if checked and checked["against_sha256"] != table.sha256:
+            if checked and checked["tallied_sha256"] != table.sha256:
                 raise BallotFileError(f"{table.name}: changed since the double-entry check; run it again")
             batch = None if dry_run else self.store.add_batch(
                 {"round": rid, "stage": stage.id, "file": Path(path).name, "sha256": table.sha256,

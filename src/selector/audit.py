@@ -175,8 +175,9 @@ def double_entry(sel: Selection, stage_id: str, first: Path, second: Path, *, la
         raise BallotFileError(f"{tables[0].name} and {tables[1].name} differ on {len(differences)} "
                               f"cell{'s' if len(differences) > 1 else ''}: nothing recorded; "
                               "check the paper ballots and correct the keying", details)
+    # Recorded in the tally event as `checked_against`: the second keying, and the file it checked.
     return {"file": tables[1].name, "sha256": tables[1].sha256, "ballots": len(readings[1]),
-            "against": tables[0].name, "against_sha256": tables[0].sha256}
+            "tallied_sha256": tables[0].sha256}
 
 
 def _by_number(ballots: Iterable[Ballot]) -> dict[str, Ballot]:
