@@ -12,10 +12,14 @@ import hashlib
 
 from selector.storage.store import Store, canonical
 
+# The snapshot's columns, named: a column added later by a migration must not change the
+# digest of results recorded before it (add it here, and to `Store.snapshot_rows`, together).
 SNAPSHOT_TABLES = (
-    ("post_results", "post"),
-    ("results", "post, candidate"),
-    ("invalid_marks", "rowid"),
+    ("post_results", "post", ("round", "stage", "post", "returned", "void", "blank",
+                              "weighted_valid", "overvotes")),
+    ("results", "post, candidate", ("round", "stage", "post", "candidate", "votes", "weighted",
+                                    "no", "abstain", "invalid", "by_category")),
+    ("invalid_marks", "rowid", ("round", "stage", "post", "ballot", "text", "reason")),
 )
 
 
@@ -32,9 +36,10 @@ def batch_rows(store: Store, batch: int) -> str:
 def snapshot(store: Store, round_id: str, stage_id: str) -> dict[str, list[dict]]:
     """The stage's stored result snapshot, table by table, in a fixed order."""
     out: dict[str, list[dict]] = {}
-    for table, order in SNAPSHOT_TABLES:
+    for table, order, columns in SNAPSHOT_TABLES:
         out[table] = [dict(r) for r in store.db[table].rows_where(
-            "round = ? AND stage = ?", [round_id, stage_id], order_by=order)]
+            "round = ? AND stage = ?", [round_id, stage_id], order_by=order,
+            select=", ".join(f'"{c}"' for c in columns))]
     row = store.stage_row(round_id, stage_id)
     out["stages"] = [{"void_papers": row["void_papers"]}]
     return out
