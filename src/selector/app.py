@@ -18,6 +18,7 @@ from selector.domain.counting import Count, Resolver, StageCount
 from selector.domain.cuts import PassRule, PostCut, cut_post, lot_seed, score
 from selector.domain.model import Round, Stage
 from selector.errors import BallotFileError, NotFound, RuleError, UsageError
+from selector.storage import digest
 from selector.storage.store import Store
 
 Progress = Callable[[int, int], None]
@@ -48,8 +49,9 @@ def init_round(store: Store, path: str | Path, operator: str) -> tuple[Round, st
                                 "give the changed file a new round id")
         store.save_round(round_, path.name, sha, sources)
         store.log(round_.id, operator, "init", details={"file": path.name, "title": round_.title,
-                                                        "change": "updated" if existing else "stored"},
-                  files={path.name: sha})
+                                                        "change": "updated" if existing else "stored",
+                                                        "sha256": sha},
+                  files={name: hashlib.sha256(data).hexdigest() for name, data in sources.items()})
     return round_, "updated" if existing else "stored"
 
 
@@ -126,13 +128,15 @@ class Selection:
     def tally(self, stage_id: str, files: list[Path], *, present: int | None = None,
               issued: int | None = None, dry_run: bool = False, layout: str = "wide",
               encoding: str | None = None, sheet: str | None = None,
-              progress: Progress | None = None) -> TallyResult:
-        """Validate ballot files and (unless dry_run) record them as batches of the stage."""
+              progress: Progress | None = None, checked: dict | None = None) -> TallyResult:
+        """Validate ballot files and (unless dry_run) record them as batches of the stage.
+
+        `checked`: the double-entry check the file passed (recorded in the tally event)."""
         stage = self.ballot_stage(stage_id)
         try:
             with self.store.write():
                 return self._tally(stage, files, present, issued, dry_run, layout, encoding,
-                                   sheet, progress)
+                                   sheet, progress, checked)
         except _Refused as refusal:
             failure = refusal
         if dry_run:  # a dry run stores nothing, not even its refusal
@@ -143,7 +147,8 @@ class Selection:
                            {"reason": failure.message}, failure.files)
         raise RuleError(failure.message)
 
-    def _tally(self, stage, files, present, issued, dry_run, layout, encoding, sheet, progress):
+    def _tally(self, stage, files, present, issued, dry_run, layout, encoding, sheet, progress,
+               checked=None):
         rid = self.round.id
         state = self.state(stage)
         if state["certified"]:
@@ -171,6 +176,8 @@ class Selection:
                 raise BallotFileError(f"{table.name}: this exact file was already tallied "
                                       f"for stage {stage.id} (as {known_sha[table.sha256]})")
             known_sha[table.sha256] = table.name
+            if checked and checked["tallied_sha256"] != table.sha256:
+                raise BallotFileError(f"{table.name}: changed since the double-entry check; run it again")
             batch = None if dry_run else self.store.add_batch(
                 {"round": rid, "stage": stage.id, "file": Path(path).name, "sha256": table.sha256,
                  "encoding": table.encoding, "layout": layout, "sheet": sheet,
@@ -203,6 +210,7 @@ class Selection:
             if batch is not None:
                 self.store.add_papers(rid, stage.id, batch, numbers)
                 self.store.db["batches"].update(batch, {"rows": rows.count, "ballots": ballots})
+                result.batches[-1]["rows_sha256"] = digest.batch_rows(self.store, batch)
         returned = counter.result.returned
         if returned > issued:
             raise _Refused(
@@ -214,10 +222,13 @@ class Selection:
                 self.store.set_attendance(rid, stage.id, present, issued)
             self.store.save_count(rid, counter.result)
             self.store.log(rid, self.operator, "tally", stage.id,
-                           {"batches": [{k: b[k] for k in ("file", "ballots", "rows", "encoding")}
+                           {"batches": [{k: b[k] for k in ("file", "sha256", "ballots", "rows",
+                                                           "encoding", "rows_sha256")}
                                         for b in result.batches],
                             "returned": returned, "returned_before": returned_before,
-                            "present": present, "issued": issued, "layout": layout},
+                            "present": present, "issued": issued, "layout": layout,
+                            "results_sha256": digest.results(self.store, rid, stage.id),
+                            **({"checked_against": checked} if checked else {})},
                            {b["file"]: b["sha256"] for b in result.batches})
         else:
             self.store.conn.rollback()

@@ -26,6 +26,9 @@ def tally(
     encoding: Optional[str] = typer.Option(None, "--encoding", help="Override detection (utf-8, gb18030)."),
     sheet: Optional[str] = typer.Option(None, "--sheet", help="XLSX sheet (default: the first)."),
     as_json: bool = typer.Option(False, "--json", help="Machine-readable output."),
+    check_against: Optional[Path] = typer.Option(
+        None, "--check-against", help="双人录入: a second keying of the same papers; nothing is "
+                                      "recorded unless the two agree cell by cell."),
 ) -> None:
     """Validate and record ballot batches, then print the tally.
 
@@ -37,10 +40,19 @@ def tally(
     if layout not in ("wide", "long"):
         raise UsageError(f"--layout must be wide or long, not {layout!r}")
     sel = selection(ctx)
+    checked = None
+    if check_against is not None:
+        from selector.audit import double_entry
+
+        if len(files) != 1:
+            raise UsageError("--check-against compares one file with its second keying: give one FILE")
+        checked = double_entry(sel, stage, files[0], check_against, layout=layout,
+                               encoding=encoding, sheet=sheet)
     big = sum(f.stat().st_size for f in files if f.is_file()) >= BIG_FILE and not as_json
     with _progress(big) as progress:
         result = sel.tally(stage, files, present=present, issued=issued, dry_run=dry_run,
-                           layout=layout, encoding=encoding, sheet=sheet, progress=progress)
+                           layout=layout, encoding=encoding, sheet=sheet, progress=progress,
+                           checked=checked)
     view = stage_view(sel, result.stage, counted=result.count if dry_run else None)
     if dry_run:
         view["attendance"].update(present=result.present, issued=result.issued)

@@ -54,6 +54,10 @@ def stage(console: Console, view: dict) -> None:
     if view.get("certified"):
         head += " · certified"
     console.print(Text(head, style="bold"))
+    if view.get("certified_by"):
+        signed = view["certified_by"]
+        console.print(f"certified {view['certified_at']} · tellers (计票人) {', '.join(signed['tellers'])}"
+                      f" · scrutineers (监票人) {', '.join(signed['scrutineers'])}")
     if att:
         who = "electorate" if "electorate" in att else "members"
         console.print(f"{who} {att[who]} · present {att['present']} · issued {att['issued']} · "

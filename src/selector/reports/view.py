@@ -6,6 +6,7 @@ they cannot disagree about a number.
 
 from __future__ import annotations
 
+import json
 from fractions import Fraction
 
 from selector.app import Selection
@@ -58,6 +59,8 @@ def stage_view(sel: Selection, stage: Stage, cuts: list[PostCut] | None = None,
         "attendance": {who: stage.entitled, "present": row["present"], "issued": row["issued"],
                        "returned": count.returned if count else 0} if stage.takes_ballots else None,
         "certified": state["certified"],
+        "certified_at": row["certified_at"],
+        "certified_by": _signatures(row["certificate"]),
         "tie_seed": sel.round.tie_seed or None,
         "posts": [],
     }
@@ -102,6 +105,14 @@ def stage_view(sel: Selection, stage: Stage, cuts: list[PostCut] | None = None,
                                 "drawn": list(pcut.chosen)}
         view["posts"].append(entry)
     return view
+
+
+def _signatures(certificate: str | None) -> dict | None:
+    """Who signed a certified stage's count (计票人, 监票人)."""
+    if not certificate:
+        return None
+    signed = json.loads(certificate)
+    return {"tellers": signed.get("tellers", []), "scrutineers": signed.get("scrutineers", [])}
 
 
 def _results(sel: Selection, stage: Stage, pc, pcut: PostCut | None, over_roster: bool) -> list[dict]:

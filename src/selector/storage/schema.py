@@ -66,3 +66,14 @@ def m002_inspect_notice(db):
                              "candidate": str, "summary": str, "named": int, "outcome": str,
                              "note": str, "until": str, "at": str, "resolved_at": str},
                             pk=("round", "stage", "number"))
+
+
+@migrations()
+def m003_audit(db):
+    # The event log is append-only (SPEC §5). A trigger does not stop someone who edits the
+    # file by hand (the hash chain and `audit verify` catch that); it stops any code path,
+    # ours or a plugin's, from rewriting history by mistake.
+    for action in ("UPDATE", "DELETE"):
+        db.execute(f"""
+            CREATE TRIGGER IF NOT EXISTS events_no_{action.lower()} BEFORE {action} ON events
+            BEGIN SELECT RAISE(ABORT, 'the event log is append-only'); END""")

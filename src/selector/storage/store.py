@@ -54,7 +54,11 @@ class Store:
             self.conn = sqlite3.connect(str(path), timeout=30)
             self.db = Database(self.conn, execute_plugins=False)
             if migrations.pending(self.db):
-                migrations.apply(self.db)
+                # Under the write lock, so two commands opening a new file at once cannot both
+                # migrate it; the second finds the work done.
+                with self.write():
+                    if migrations.pending(self.db):
+                        migrations.apply(self.db)
         except OSError as e:
             raise DatabaseError(f"cannot open the database {path}: {e.strerror}") from None
         except sqlite3.DatabaseError as e:
@@ -136,6 +140,10 @@ class Store:
     def set_attendance(self, round_id: str, stage_id: str, present: int, issued: int) -> None:
         self.db["stages"].update((round_id, stage_id), {"present": present, "issued": issued})
 
+    def certify(self, round_id: str, stage_id: str, at: str, certificate: dict) -> None:
+        self.db["stages"].update((round_id, stage_id), {"certified_at": at,
+                                                        "certificate": canonical(certificate)})
+
     def lock(self, round_id: str, stage_id: str) -> None:
         self.db["stages"].update((round_id, stage_id), {"locked_at": now()})
 
@@ -183,24 +191,32 @@ class Store:
                                  [round_id, stage_id]).fetchone()[0]
 
     # -- result snapshots ------------------------------------------------------------------
+    @staticmethod
+    def snapshot_rows(round_id: str, count: StageCount) -> dict[str, list[dict]]:
+        """The result-snapshot rows `save_count` writes for `count` (also what a recount expects)."""
+        sid = count.stage.id
+        return {
+            "post_results": [
+                {"round": round_id, "stage": sid, "post": pid, "returned": pc.returned,
+                 "void": pc.void, "blank": pc.blank, "weighted_valid": str(pc.weighted_valid),
+                 "overvotes": pc.overvotes} for pid, pc in count.posts.items()],
+            "results": [
+                {"round": round_id, "stage": sid, "post": pid, "candidate": cid,
+                 "votes": cc.votes, "weighted": str(cc.weighted), "no": cc.no, "abstain": cc.abstain,
+                 "invalid": cc.invalid, "by_category": canonical(cc.by_category)}
+                for pid, pc in count.posts.items() for cid, cc in sorted(pc.counts.items())],
+            "invalid_marks": [
+                {"round": round_id, "stage": sid, "post": m.post, "ballot": m.ballot,
+                 "text": m.text, "reason": m.reason}
+                for pc in count.posts.values() for m in pc.invalid_marks],
+        }
+
     def save_count(self, round_id: str, count: StageCount) -> None:
         """Replace the stage's stored results with `count` (a full recount)."""
         key = [round_id, count.stage.id]
-        for table in ("post_results", "results", "invalid_marks"):
+        for table, rows in self.snapshot_rows(round_id, count).items():
             self.db.execute(f"DELETE FROM {table} WHERE round = ? AND stage = ?", key)
-        self.db["post_results"].insert_all(
-            {"round": round_id, "stage": count.stage.id, "post": pid, "returned": pc.returned,
-             "void": pc.void, "blank": pc.blank, "weighted_valid": str(pc.weighted_valid),
-             "overvotes": pc.overvotes} for pid, pc in count.posts.items())
-        self.db["results"].insert_all(
-            {"round": round_id, "stage": count.stage.id, "post": pid, "candidate": cid,
-             "votes": cc.votes, "weighted": str(cc.weighted), "no": cc.no, "abstain": cc.abstain,
-             "invalid": cc.invalid, "by_category": canonical(cc.by_category)}
-            for pid, pc in count.posts.items() for cid, cc in sorted(pc.counts.items()))
-        self.db["invalid_marks"].insert_all(
-            {"round": round_id, "stage": count.stage.id, "post": m.post, "ballot": m.ballot,
-             "text": m.text, "reason": m.reason}
-            for pc in count.posts.values() for m in pc.invalid_marks)
+            self.db[table].insert_all(rows)
         self.db["stages"].update((round_id, count.stage.id), {"void_papers": count.void_papers})
 
     def load_count(self, round_id: str, stage: Stage, posts, lists) -> StageCount | None:

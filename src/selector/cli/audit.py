@@ -1,0 +1,124 @@
+"""The record and its audit: certify, and `audit log | verify | sample | compare`."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import List, Optional
+
+import typer
+
+from selector.cli.base import app, command, console, echo_json, selection, store
+from selector.errors import AuditMismatch, UsageError
+
+audit_app = typer.Typer(help="The round's record (纪实): log, verify, sample ballots, compare a hand count.",
+                        no_args_is_help=True, rich_markup_mode=None)
+app.add_typer(audit_app, name="audit")
+
+
+@command(name="certify")
+def certify(
+    ctx: typer.Context,
+    stage: str = typer.Argument(..., help="Stage id."),
+    teller: List[str] = typer.Option([], "--teller", help="计票人 who signs the count (repeat for each)."),
+    scrutineer: List[str] = typer.Option([], "--scrutineer", help="监票人 who signs (repeat for each)."),
+    as_json: bool = typer.Option(False, "--json", help="Machine-readable output."),
+) -> None:
+    """Sign a stage's count (计票人, 监票人); it takes no more batches from then on.
+
+    Example: selector certify vote1 --teller 王芳 --scrutineer 李明 --scrutineer 赵强
+    """
+    from selector import audit
+    from selector.reports import audit as render
+
+    cert = audit.certify(selection(ctx), stage, teller, scrutineer)
+    if as_json:
+        echo_json(cert)
+    else:
+        render.certificate(console(), cert)
+
+
+@command(audit_app, name="log")
+def log(ctx: typer.Context, as_json: bool = typer.Option(False, "--json", help="Machine-readable output.")) -> None:
+    """The round's full record (纪实), oldest first.
+
+    Example: selector audit log --json > record.json
+    """
+    from selector import audit
+    from selector.reports import audit as render
+
+    sel = selection(ctx)
+    events = audit.log(sel)
+    if as_json:
+        echo_json({"round": sel.round.id, "events": events})
+    else:
+        render.log(console(), sel.round.id, sel.round.title, events)
+
+
+@command(audit_app, name="verify")
+def verify(
+    ctx: typer.Context,
+    files: Optional[Path] = typer.Option(None, "--files", help="Folder holding the original ballot files to re-hash."),
+) -> None:
+    """Re-check the log's hash chain, recount every stage from the stored ballots and
+    compare with the stored results and cuts; with --files, re-hash the ballot files.
+    Exit 0 when all holds, 3 naming every difference.
+
+    Example: selector audit verify --files archive/2011/
+    """
+    from selector import audit
+
+    report = audit.verify(store(ctx), ctx.obj.round, files)
+    typer.echo(report.summary)
+
+
+@command(audit_app, name="sample")
+def sample(
+    ctx: typer.Context,
+    stage: str = typer.Argument(..., help="Stage id."),
+    seed: str = typer.Option(..., "--seed", help="Public seed, e.g. the dice rolls read out at the meeting."),
+    count: int = typer.Option(..., "--count", min=1, help="How many papers to draw."),
+    as_json: bool = typer.Option(False, "--json", help="Machine-readable output."),
+) -> None:
+    """A reproducible list of paper ballots to pull from the box for a hand check.
+
+    Each tallied ballot number B is ranked by SHA-256 of "SEED/STAGE/B"; the lowest N are drawn.
+    Example: selector audit sample rec1 --seed 3-6-1-4-2-5 --count 20
+    """
+    from selector import audit
+    from selector.reports import audit as render
+
+    drawn = audit.sample(selection(ctx), stage, seed, count)
+    if as_json:
+        echo_json(drawn)
+    else:
+        render.sample(console(), drawn)
+
+
+@command(audit_app, name="compare")
+def compare(
+    ctx: typer.Context,
+    stage: str = typer.Argument(..., help="Stage id."),
+    file: Path = typer.Argument(..., help="The hand-read ballots, in the tally's format."),
+    layout: str = typer.Option("wide", "--layout", help="wide or long, as for tally."),
+    encoding: Optional[str] = typer.Option(None, "--encoding", help="Override detection (utf-8, gb18030)."),
+    sheet: Optional[str] = typer.Option(None, "--sheet", help="XLSX sheet (default: the first)."),
+    as_json: bool = typer.Option(False, "--json", help="Machine-readable output."),
+) -> None:
+    """Compare hand-read ballots with what was tallied; exit 3 listing every difference.
+
+    Example: selector audit compare rec1 handcheck.csv
+    """
+    from selector import audit
+    from selector.reports import audit as render
+
+    if layout not in ("wide", "long"):
+        raise UsageError(f"--layout must be wide or long, not {layout!r}")
+    result = audit.compare(selection(ctx), stage, file, layout=layout, encoding=encoding, sheet=sheet)
+    if as_json:
+        echo_json(result)
+    else:
+        render.comparison(console(), result)
+    n = len(result["differences"])
+    if n:
+        raise AuditMismatch(f"{result['file']}: {n} difference{'s' if n > 1 else ''} from the "
+                            f"tally of stage {result['stage']}")

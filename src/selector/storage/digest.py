@@ -1,0 +1,50 @@
+"""Fingerprints of stored data, recorded in the event log so `audit verify` can prove them.
+
+A recount proves that the stored results follow from the stored rows; these digests prove
+that the rows and results are the ones the log says were written, so a hand edit of a row
+*and* its result snapshot still shows (only a rewrite of the whole hash chain would not, and
+the chain head is printed at certification and by `audit verify` for the signed record).
+"""
+
+from __future__ import annotations
+
+import hashlib
+
+from selector.storage.store import Store, canonical
+
+# The snapshot's columns, named: a column added later by a migration must not change the
+# digest of results recorded before it (add it here, and to `Store.snapshot_rows`, together).
+SNAPSHOT_TABLES = (
+    ("post_results", "post", ("round", "stage", "post", "returned", "void", "blank",
+                              "weighted_valid", "overvotes")),
+    ("results", "post, candidate", ("round", "stage", "post", "candidate", "votes", "weighted",
+                                    "no", "abstain", "invalid", "by_category")),
+    ("invalid_marks", "rowid", ("round", "stage", "post", "ballot", "text", "reason")),
+)
+
+
+def batch_rows(store: Store, batch: int) -> str:
+    """SHA-256 of a batch as stored: its header, then each raw row (line, cells JSON) in order."""
+    header = store.conn.execute("SELECT header FROM batches WHERE id = ?", [batch]).fetchone()
+    h = hashlib.sha256(str(header[0] if header else None).encode("utf-8"))
+    for line, cells in store.conn.execute(
+            "SELECT line, cells FROM rows WHERE batch = ? ORDER BY line", [batch]):
+        h.update(f"\n{line}\t{cells}".encode("utf-8"))
+    return h.hexdigest()
+
+
+def snapshot(store: Store, round_id: str, stage_id: str) -> dict[str, list[dict]]:
+    """The stage's stored result snapshot, table by table, in a fixed order."""
+    out: dict[str, list[dict]] = {}
+    for table, order, columns in SNAPSHOT_TABLES:
+        out[table] = [dict(r) for r in store.db[table].rows_where(
+            "round = ? AND stage = ?", [round_id, stage_id], order_by=order,
+            select=", ".join(f'"{c}"' for c in columns))]
+    row = store.stage_row(round_id, stage_id)
+    out["stages"] = [{"void_papers": row["void_papers"]}]
+    return out
+
+
+def results(store: Store, round_id: str, stage_id: str) -> str:
+    """SHA-256 of the stage's stored result snapshot."""
+    return hashlib.sha256(canonical(snapshot(store, round_id, stage_id)).encode("utf-8")).hexdigest()

@@ -1,0 +1,103 @@
+"""A small real-looking round for the audit tests: two posts, six people, three stages."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+ROUND = """\
+[round]
+id = "dongtai-2026"
+title = "东台市部分市直单位正职公推公选"
+organizer = "中共东台市委组织部"
+
+[[post]]
+id = "P01"
+title = "审计局局长"
+
+[[post]]
+id = "P02"
+title = "统计局局长"
+
+[[candidate]]
+id = "C01"
+name = "张伟"
+posts = ["P01"]
+
+[[candidate]]
+id = "C02"
+name = "王芳"
+posts = ["P01"]
+
+[[candidate]]
+id = "C03"
+name = "李强"
+posts = ["P01"]
+
+[[candidate]]
+id = "C04"
+name = "刘洋"
+posts = ["P02"]
+
+[[candidate]]
+id = "C05"
+name = "陈静"
+posts = ["P02"]
+
+[[candidate]]
+id = "C06"
+name = "杨帆"
+posts = ["P02"]
+
+[[stage]]
+id = "rec1"
+kind = "recommend"
+title = "全市干部大会民主推荐"
+electorate = {electorate}
+
+[stage.cut]
+ratio = "1:2"
+
+[[stage]]
+id = "vote1"
+kind = "vote"
+title = "市委常委会差额票决"
+members = 11
+
+[stage.cut]
+ratio = "1:1"
+pass = "> 1/2"
+"""
+
+REC1 = [  # ballot, 审计局局长, 统计局局长
+    ("0001", "张伟", "刘洋"), ("0002", "张伟", "陈静"), ("0003", "王芳", "刘洋"),
+    ("0004", "张伟；王芳", "刘洋"), ("0005", "", "杨帆"), ("0006", "李强", "刘洋"),
+    ("0007", "王芳", "陈静"), ("0008", "张伟", "赵六"), ("0009", "李强", ""),
+    ("0010", "张伟", "陈静"),
+]
+
+
+def write_round(folder: Path, electorate: int = 60) -> Path:
+    path = folder / "dongtai-2026.toml"
+    path.write_text(ROUND.replace("{electorate}", str(electorate)), encoding="utf-8")
+    return path
+
+
+def write_csv(path: Path, rows, header=("票号", "审计局局长", "统计局局长")) -> Path:
+    """A GB18030 CSV with CRLF line ends, as Excel in China saves it."""
+    lines = [",".join(header)] + [",".join(r) for r in rows]
+    path.write_bytes(("\r\n".join(lines) + "\r\n").encode("gb18030"))
+    return path
+
+
+def setup_rec1(run, folder: Path) -> Path:
+    """A round stored, and rec1 tallied in two batches; returns the folder of ballot files."""
+    files = folder / "ballots"
+    files.mkdir()
+    assert run("init", write_round(folder)).exit_code == 0
+    write_csv(files / "rec1-a.csv", REC1[:6])
+    write_csv(files / "rec1-b.csv", REC1[6:])
+    r = run("tally", "rec1", files / "rec1-a.csv", "--present", "50", "--issued", "50")
+    assert r.exit_code == 0, r.stderr
+    r = run("tally", "rec1", files / "rec1-b.csv")
+    assert r.exit_code == 0, r.stderr
+    return files

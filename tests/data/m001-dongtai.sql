@@ -1,0 +1,152 @@
+BEGIN TRANSACTION;
+CREATE TABLE "_sqlite_migrations" (
+   "id" INTEGER PRIMARY KEY,
+   "migration_set" TEXT,
+   "name" TEXT,
+   "applied_at" TEXT
+);
+INSERT INTO "_sqlite_migrations" VALUES(1,'selector','m001_initial','2026-05-28 20:26:40.000000+00:00');
+CREATE TABLE "batches" (
+   "id" INTEGER PRIMARY KEY,
+   "round" TEXT,
+   "stage" TEXT,
+   "file" TEXT,
+   "sha256" TEXT,
+   "encoding" TEXT,
+   "layout" TEXT,
+   "sheet" TEXT,
+   "header" TEXT,
+   "rows" INTEGER,
+   "ballots" INTEGER,
+   "event" INTEGER,
+   "at" TEXT
+);
+INSERT INTO "batches" VALUES(1,'dongtai-2026','rec1','rec1-a.csv','8930c353a357063d5110af41595b902efea3d8a3eb4f7e34a8fda41b3c5d94ef','gb18030','wide',NULL,'["票号", "审计局局长", "统计局局长"]',6,6,NULL,'2026-05-28T20:26:40+00:00');
+CREATE TABLE "cuts" (
+   "round" TEXT,
+   "stage" TEXT,
+   "post" TEXT,
+   "status" TEXT,
+   "advanced" TEXT,
+   "decision" TEXT,
+   "chosen" TEXT,
+   "reason" TEXT,
+   PRIMARY KEY ("round", "stage", "post")
+);
+CREATE TABLE "events" (
+   "id" INTEGER PRIMARY KEY,
+   "round" TEXT,
+   "at" TEXT,
+   "operator" TEXT,
+   "command" TEXT,
+   "stage" TEXT,
+   "details" TEXT,
+   "files" TEXT,
+   "prev" TEXT,
+   "hash" TEXT
+);
+INSERT INTO "events" VALUES(1,'dongtai-2026','2026-05-28T20:26:40+00:00','科员','init',NULL,'{"change":"stored","file":"dongtai-2026.toml","title":"东台市部分市直单位正职公推公选"}','{"dongtai-2026.toml":"1390728651f7487bb0797fb3c761074ddf6c27e2818835b5e98d2288094b5f9d"}','0000000000000000000000000000000000000000000000000000000000000000','063421c69d4c1752d8c863a3bddb79abc747d461b8383c6a7359bb2bf28d3039');
+INSERT INTO "events" VALUES(2,'dongtai-2026','2026-05-28T20:26:40+00:00','科员','tally','rec1','{"batches":[{"ballots":6,"encoding":"gb18030","file":"rec1-a.csv","rows":6}],"issued":50,"layout":"wide","present":50,"returned":6,"returned_before":0}','{"rec1-a.csv":"8930c353a357063d5110af41595b902efea3d8a3eb4f7e34a8fda41b3c5d94ef"}','063421c69d4c1752d8c863a3bddb79abc747d461b8383c6a7359bb2bf28d3039','a22bf1ab4b4ff83b1280c38fcf18bad4d5aba02bfe20f2de4a28f39c28466bd0');
+CREATE TABLE "invalid_marks" (
+   "round" TEXT,
+   "stage" TEXT,
+   "post" TEXT,
+   "ballot" TEXT,
+   "text" TEXT,
+   "reason" TEXT
+);
+CREATE TABLE "papers" (
+   "round" TEXT,
+   "stage" TEXT,
+   "ballot" TEXT,
+   "batch" INTEGER,
+   PRIMARY KEY ("round", "stage", "ballot")
+);
+INSERT INTO "papers" VALUES('dongtai-2026','rec1','0001',1);
+INSERT INTO "papers" VALUES('dongtai-2026','rec1','0002',1);
+INSERT INTO "papers" VALUES('dongtai-2026','rec1','0003',1);
+INSERT INTO "papers" VALUES('dongtai-2026','rec1','0004',1);
+INSERT INTO "papers" VALUES('dongtai-2026','rec1','0005',1);
+INSERT INTO "papers" VALUES('dongtai-2026','rec1','0006',1);
+CREATE TABLE "post_results" (
+   "round" TEXT,
+   "stage" TEXT,
+   "post" TEXT,
+   "returned" INTEGER,
+   "void" INTEGER,
+   "blank" INTEGER,
+   "weighted_valid" TEXT,
+   "overvotes" INTEGER,
+   PRIMARY KEY ("round", "stage", "post")
+);
+INSERT INTO "post_results" VALUES('dongtai-2026','rec1','P01',6,1,1,'5',1);
+INSERT INTO "post_results" VALUES('dongtai-2026','rec1','P02',6,0,0,'6',0);
+CREATE TABLE "results" (
+   "round" TEXT,
+   "stage" TEXT,
+   "post" TEXT,
+   "candidate" TEXT,
+   "votes" INTEGER,
+   "weighted" TEXT,
+   "no" INTEGER,
+   "abstain" INTEGER,
+   "invalid" INTEGER,
+   "by_category" TEXT,
+   PRIMARY KEY ("round", "stage", "post", "candidate")
+);
+INSERT INTO "results" VALUES('dongtai-2026','rec1','P01','C01',2,'2',0,0,0,'{}');
+INSERT INTO "results" VALUES('dongtai-2026','rec1','P01','C02',1,'1',0,0,0,'{}');
+INSERT INTO "results" VALUES('dongtai-2026','rec1','P01','C03',1,'1',0,0,0,'{}');
+INSERT INTO "results" VALUES('dongtai-2026','rec1','P02','C04',4,'4',0,0,0,'{}');
+INSERT INTO "results" VALUES('dongtai-2026','rec1','P02','C05',1,'1',0,0,0,'{}');
+INSERT INTO "results" VALUES('dongtai-2026','rec1','P02','C06',1,'1',0,0,0,'{}');
+CREATE TABLE "round_files" (
+   "round" TEXT,
+   "name" TEXT,
+   "sha256" TEXT,
+   "data" BLOB,
+   PRIMARY KEY ("round", "name")
+);
+INSERT INTO "round_files" VALUES('dongtai-2026','dongtai-2026.toml','1390728651f7487bb0797fb3c761074ddf6c27e2818835b5e98d2288094b5f9d',X'5B726F756E645D0A6964203D2022646F6E677461692D32303236220A7469746C65203D2022E4B89CE58FB0E5B882E983A8E58886E5B882E79BB4E58D95E4BD8DE6ADA3E8818CE585ACE68EA8E585ACE98089220A6F7267616E697A6572203D2022E4B8ADE585B1E4B89CE58FB0E5B882E5A794E7BB84E7BB87E983A8220A0A5B5B706F73745D5D0A6964203D2022503031220A7469746C65203D2022E5AEA1E8AEA1E5B180E5B180E995BF220A0A5B5B706F73745D5D0A6964203D2022503032220A7469746C65203D2022E7BB9FE8AEA1E5B180E5B180E995BF220A0A5B5B63616E6469646174655D5D0A6964203D2022433031220A6E616D65203D2022E5BCA0E4BC9F220A706F737473203D205B22503031225D0A0A5B5B63616E6469646174655D5D0A6964203D2022433032220A6E616D65203D2022E78E8BE88AB3220A706F737473203D205B22503031225D0A0A5B5B63616E6469646174655D5D0A6964203D2022433033220A6E616D65203D2022E69D8EE5BCBA220A706F737473203D205B22503031225D0A0A5B5B63616E6469646174655D5D0A6964203D2022433034220A6E616D65203D2022E58898E6B48B220A706F737473203D205B22503032225D0A0A5B5B63616E6469646174655D5D0A6964203D2022433035220A6E616D65203D2022E99988E99D99220A706F737473203D205B22503032225D0A0A5B5B63616E6469646174655D5D0A6964203D2022433036220A6E616D65203D2022E69DA8E5B886220A706F737473203D205B22503032225D0A0A5B5B73746167655D5D0A6964203D202272656331220A6B696E64203D20227265636F6D6D656E64220A7469746C65203D2022E585A8E5B882E5B9B2E983A8E5A4A7E4BC9AE6B091E4B8BBE68EA8E88D90220A656C6563746F72617465203D2036300A0A5B73746167652E6375745D0A726174696F203D2022313A32220A0A5B5B73746167655D5D0A6964203D2022766F746531220A6B696E64203D2022766F7465220A7469746C65203D2022E5B882E5A794E5B8B8E5A794E4BC9AE5B7AEE9A29DE7A5A8E586B3220A6D656D62657273203D2031310A0A5B73746167652E6375745D0A726174696F203D2022313A31220A70617373203D20223E20312F32220A');
+CREATE TABLE "rounds" (
+   "id" TEXT PRIMARY KEY,
+   "title" TEXT,
+   "main" TEXT,
+   "sha256" TEXT,
+   "at" TEXT
+);
+INSERT INTO "rounds" VALUES('dongtai-2026','东台市部分市直单位正职公推公选','dongtai-2026.toml','1390728651f7487bb0797fb3c761074ddf6c27e2818835b5e98d2288094b5f9d','2026-05-28T20:26:40+00:00');
+CREATE TABLE "rows" (
+   "batch" INTEGER,
+   "line" INTEGER,
+   "cells" TEXT,
+   PRIMARY KEY ("batch", "line")
+);
+INSERT INTO "rows" VALUES(1,2,'["0001", "张伟", "刘洋"]');
+INSERT INTO "rows" VALUES(1,3,'["0002", "张伟", "陈静"]');
+INSERT INTO "rows" VALUES(1,4,'["0003", "王芳", "刘洋"]');
+INSERT INTO "rows" VALUES(1,5,'["0004", "张伟；王芳", "刘洋"]');
+INSERT INTO "rows" VALUES(1,6,'["0005", "", "杨帆"]');
+INSERT INTO "rows" VALUES(1,7,'["0006", "李强", "刘洋"]');
+CREATE TABLE "stages" (
+   "round" TEXT,
+   "stage" TEXT,
+   "present" INTEGER,
+   "issued" INTEGER,
+   "void_papers" INTEGER,
+   "locked_at" TEXT,
+   "certified_at" TEXT,
+   "certificate" TEXT,
+   PRIMARY KEY ("round", "stage")
+);
+INSERT INTO "stages" VALUES('dongtai-2026','rec1',50,50,0,NULL,NULL,NULL);
+INSERT INTO "stages" VALUES('dongtai-2026','vote1',NULL,NULL,NULL,NULL,NULL,NULL);
+CREATE UNIQUE INDEX "idx__sqlite_migrations_migration_set_name"
+    ON "_sqlite_migrations" ("migration_set", "name");
+CREATE UNIQUE INDEX "idx_batches_round_stage_sha256"
+    ON "batches" ("round", "stage", "sha256");
+CREATE INDEX "idx_invalid_marks_round_stage"
+    ON "invalid_marks" ("round", "stage");
+CREATE INDEX "idx_events_round"
+    ON "events" ("round");
+COMMIT;

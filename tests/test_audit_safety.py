@@ -1,0 +1,123 @@
+"""Crash and concurrency safety of writes, and the database file's permissions.
+
+These run `python -m selector` in real subprocesses (a real SIGKILL, real parallel writers)."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import sqlite3
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+from audit_data import REC1, write_csv, write_round
+
+SRC = Path(__file__).resolve().parent.parent / "src"
+
+
+def selector(*args, **kw) -> subprocess.Popen:
+    env = {**os.environ, "PYTHONPATH": str(SRC)}
+    return subprocess.Popen([sys.executable, "-m", "selector", *map(str, args)], env=env,
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, **kw)
+
+
+def long_file(path: Path, ballots: int, start: int = 0) -> Path:
+    """A long-layout CSV (ballot, post, candidate): two rows per paper."""
+    p01, p02 = ("张伟", "王芳", "李强"), ("刘洋", "陈静", "杨帆")
+    with open(path, "w", encoding="utf-8", newline="") as f:
+        f.write("ballot,post,candidate\r\n")
+        for i in range(start, start + ballots):
+            f.write(f"B{i:06d},P01,{p01[i % 3]}\r\nB{i:06d},P02,{p02[i // 3 % 3]}\r\n")
+    return path
+
+
+def dump(db: str) -> list[str]:
+    conn = sqlite3.connect(db)
+    lines = list(conn.iterdump())
+    conn.close()
+    return lines
+
+
+def test_database_is_created_owner_only(run, tmp_path):
+    old = os.umask(0)
+    try:
+        assert run("init", write_round(tmp_path)).exit_code == 0
+    finally:
+        os.umask(old)
+    assert (tmp_path / "selector.db").stat().st_mode & 0o777 == 0o600
+
+
+def test_a_killed_tally_leaves_the_database_as_it_was(run, tmp_path):
+    assert run("init", write_round(tmp_path, electorate=200_000)).exit_code == 0
+    write_csv(tmp_path / "first.csv", [("A" + b, *rest) for b, *rest in REC1])
+    assert run("tally", "rec1", tmp_path / "first.csv", "--present", "180000", "--issued", "160000").exit_code == 0
+    before = dump("selector.db")
+    big = long_file(tmp_path / "big.csv", 150_000)  # 300,000 rows
+
+    proc = selector("tally", "rec1", big, "--layout", "long")
+    journal = tmp_path / "selector.db-journal"
+    deadline = time.monotonic() + 60
+    while not (journal.exists() and journal.stat().st_size > 0) and time.monotonic() < deadline:
+        assert proc.poll() is None, proc.stderr.read()
+        time.sleep(0.01)
+    time.sleep(0.5)  # well into the file: rows are being written
+    assert proc.poll() is None, "the tally finished before it could be killed"
+    proc.send_signal(signal.SIGKILL)
+    proc.wait()
+    assert proc.returncode == -signal.SIGKILL
+
+    assert dump("selector.db") == before  # the hot journal rolled the half-tally back
+    r = run("audit", "verify")
+    assert r.exit_code == 0, r.stderr
+    assert "from 10 stored ballots" in r.stdout
+    status = json.loads(run("status", "--json").stdout)["stages"][0]
+    assert (status["batches"], status["returned"]) == (1, 10)
+
+
+def test_two_tallies_at_once_never_double_count(run, tmp_path):
+    assert run("init", write_round(tmp_path, electorate=50_000)).exit_code == 0
+    a = long_file(tmp_path / "a.csv", 6_000)
+    b = long_file(tmp_path / "b.csv", 6_000, start=6_000)
+    att = ("--present", "40000", "--issued", "40000", "--layout", "long")
+    procs = [selector("tally", "rec1", f, *att) for f in (a, b, a)]  # `a` twice, at once
+    results = [(p.wait(timeout=120), p.stderr.read()) for p in procs]
+    for p in procs:
+        p.stdout.close()
+        p.stderr.close()
+    codes = sorted(code for code, _ in results)
+    assert codes == [0, 0, 1], results
+    refused = next(err for code, err in results if code == 1)
+    assert "already tallied" in refused or "busy" in refused
+    status = json.loads(run("status", "--json").stdout)["stages"][0]
+    assert (status["batches"], status["returned"]) == (2, 12_000)
+    r = run("audit", "verify")
+    assert r.exit_code == 0, r.stderr
+
+
+OPEN_AT = """
+import sys, time
+from selector.storage.store import Store
+start = float(sys.argv[1])
+while time.time() < start:
+    pass
+Store(sys.argv[2])
+"""
+
+
+def test_commands_opening_a_new_database_at_once_migrate_it_once(tmp_path):
+    path = tmp_path / "fresh.db"
+    env = {**os.environ, "PYTHONPATH": str(SRC)}
+    start = time.time() + 1.5  # every process imported and waiting: they open together
+    procs = [subprocess.Popen([sys.executable, "-c", OPEN_AT, str(start), str(path)], env=env,
+                              stderr=subprocess.PIPE, text=True) for _ in range(6)]
+    errors = [p.communicate(timeout=60)[1] for p in procs]
+    assert [p.returncode for p in procs] == [0] * 6, errors
+    from selector.storage.schema import migrations
+    from selector.storage.store import Store
+
+    store = Store(path)
+    applied = [m.name for m in migrations.applied(store.db)]
+    assert applied == [m.name for m in migrations._migrations]  # each once
