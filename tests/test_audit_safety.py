@@ -103,7 +103,7 @@ from selector.storage.store import Store
 start = float(sys.argv[1])
 while time.time() < start:
     pass
-Store(sys.argv[2])
+Store(sys.argv[2], create=True)
 """
 
 

@@ -432,6 +432,9 @@ def test_exit_codes(ready):
 
 
 def test_empty_database(run):
+    from selector.storage.store import Store
+
+    Store("selector.db", create=True).close()
     result = run("status")
     assert result.exit_code == 1 and "holds no round yet" in error_line(result)
 
@@ -517,3 +520,10 @@ def test_reduced_fraction_strings():
     from selector.reports.view import frac
 
     assert [frac(Fraction(50, 78)), frac(Fraction(3, 3)), frac(0), frac(Fraction(0, 5))] == ["25/39", "1", "0", "0"]
+
+
+def test_a_mistyped_database_path_is_not_created(run, tmp_path):
+    result = run("--db", tmp_path / "typo.db", "status")
+    assert result.exit_code == 1
+    assert "no database at" in result.stderr and "selector init" in result.stderr
+    assert not (tmp_path / "typo.db").exists()

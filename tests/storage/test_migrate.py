@@ -23,7 +23,7 @@ def schema(path: Path) -> dict[str, str]:
 
 
 def test_blank_database_gets_every_migration(tmp_path):
-    store = Store(tmp_path / "new.db")
+    store = Store(tmp_path / "new.db", create=True)
     assert [m.name for m in migrations.applied(store.db)] == [m.name for m in migrations._migrations]
     assert not migrations.pending(store.db)
 
@@ -38,7 +38,7 @@ def test_frozen_first_schema_upgrades_and_keeps_its_record(tmp_path, run):
     store = Store(old)  # opening migrates
     assert not migrations.pending(store.db)
     store.close()
-    assert schema(old) == schema(Store(tmp_path / "fresh.db").path)
+    assert schema(old) == schema(Store(tmp_path / "fresh.db", create=True).path)
     # The old record still verifies, and the upgraded database takes new work.
     r = run("--db", old, "audit", "verify")
     assert r.exit_code == 0, r.stderr

@@ -92,10 +92,11 @@ def echo_json(data) -> None:
     typer.echo(json.dumps(data, ensure_ascii=False, indent=2))
 
 
-def store(ctx: typer.Context):
+def store(ctx: typer.Context, create: bool = False):
+    """The database; only `init` may create it."""
     from selector.storage.store import Store
 
-    return Store(ctx.obj.db)
+    return Store(ctx.obj.db, create=create)
 
 
 def selection(ctx: typer.Context):

@@ -32,7 +32,7 @@ def init(ctx: typer.Context, file: Path = typer.Argument(..., help="Round file (
     """
     from selector.app import init_round
 
-    r, outcome = init_round(store(ctx), file, ctx.obj.by)
+    r, outcome = init_round(store(ctx, create=True), file, ctx.obj.by)
     messages = {"stored": "stored", "unchanged": "already stored, unchanged",
                 "updated": "updated (no ballots were tallied yet)"}
     typer.echo(f"round {r.id}: {messages[outcome]} in {ctx.obj.db}")

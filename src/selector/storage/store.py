@@ -44,9 +44,13 @@ def chain(prev: str, event: dict) -> str:
 
 
 class Store:
-    def __init__(self, path: str | Path):
+    def __init__(self, path: str | Path, create: bool = False):
         path = Path(path)
         self.path = path
+        if not create and not path.exists():
+            # A mistyped --db must not leave an empty database behind and report "no round".
+            raise DatabaseError(f"no database at {path}: give --db (or SELECTOR_DB), "
+                                "or create one with `selector init ROUND.toml`")
         try:
             if not path.exists():
                 # Owner-only from the first byte: the file holds every ballot of every round.
