@@ -187,7 +187,7 @@ class Roster:
 # -- an independent counter (SPEC §3), for expected.json ------------------------------------
 
 
-class Counter_:
+class Tally:
     """Per post: valid, void, blank, overvotes, invalid marks and votes (weighted shares)."""
 
     def __init__(self, roster: Roster, posts, lists: dict[str, set[str]], limit: dict[str, int],
@@ -315,7 +315,7 @@ class Haimen:
                     "P12": [r.by_id[villagers[0]]["name"]], "P21": ["李向东"]}
         invalid2 = {"P15": ["赵志远"], "P06": [NAMESAKE]}
         for pid, _ in self.posts:
-            for attempt in range(50):
+            for _ in range(50):
                 pool = [p["id"] for p in r.pools[pid]]
                 if pid == TIE_POST:
                     a, b, c, d, e = tie_pool
@@ -361,8 +361,8 @@ class Haimen:
         lists = {pid: self.eligible(pid) for pid, _ in self.posts}
         limit = {pid: 1 for pid, _ in self.posts}
         weights = {"领导干部": 1, "两代表一委员": 1, "一般干部": 1}
-        c1 = Counter_(r, self.posts, lists, limit, weights).count(rec1)
-        c2 = Counter_(r, self.posts, lists, limit).count(rec2)
+        c1 = Tally(r, self.posts, lists, limit, weights).count(rec1)
+        c2 = Tally(r, self.posts, lists, limit).count(rec2)
         self.record("rec1", c1, {"electorate": 420, "present": 398, "issued": 398, "returned": 396})
         self.record("rec2", c2, {"electorate": 45, "present": 43, "issued": 43, "returned": 43})
 
@@ -453,7 +453,7 @@ class Haimen:
                 for pid, ids in listed.items()}
         blank_paper = papers[9]  # S10 leaves the whole paper blank
         for pid, _ in self.posts:
-            for attempt in range(50):
+            for _ in range(50):
                 cands = both[pid]
                 cells, votes = [], Counter()
                 for paper in papers[:9]:
@@ -470,7 +470,7 @@ class Haimen:
         fourth = self.ranked["P05"][3][0]  # not on vote1's list for P05
         first = papers[2]["cells"]["P05"].split("、")[0] if papers[2]["cells"]["P05"] else ""
         papers[2]["cells"]["P05"] = "、".join(x for x in (first, r.written(fourth)) if x)
-        counted = Counter_(r, self.posts, {p: set(ids) for p, ids in listed.items()},
+        counted = Tally(r, self.posts, {p: set(ids) for p, ids in listed.items()},
                            {pid: 2 for pid, _ in self.posts}).count(papers)
         self.record("vote1", counted, {"members": 11, "present": 10, "issued": 10, "returned": 10})
         shortlist = {}
@@ -512,7 +512,7 @@ class Haimen:
                 paper["cells"][pid] = cell
         for pid, _ in self.posts:
             papers[17]["cells"][pid] = r.written(listed[pid][0]) if rng.random() < .5 else ""
-        counted = Counter_(r, self.posts, {p: set(ids) for p, ids in listed.items()},
+        counted = Tally(r, self.posts, {p: set(ids) for p, ids in listed.items()},
                            {pid: 1 for pid, _ in self.posts}).count(papers)
         self.record("vote2", counted, {"members": 45, "present": 44, "issued": 44, "returned": 44})
         appointed = {}
