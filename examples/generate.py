@@ -55,6 +55,9 @@ SEED = 20110613
 
 TIE_POST = "P09"  # the post whose 1:3 line falls in a tie
 VETO_POST = "P14"  # the post whose third candidate is vetoed (计生), so 递补 happens
+# Set to True once `selector inspect` exists (then rerun this script): commands.sh records
+# the findings before `selector cut inspect` instead of showing them as comments.
+INSPECT_CLI = False
 TIE_REASON = "两人推荐得分相同，经市委常委会研究，以全委会推荐得票较多者进入考察人选"
 
 SURNAMES = "施陆黄张沈顾倪袁茅龚范曹季瞿郁宋徐朱陈王杨刘周吴钱秦蔡姜邱丁严邢成江汤"
@@ -558,9 +561,9 @@ class Haimen:
             "# 全委会民主推荐; the 1:3 cut is tied on one post and needs a recorded decision",
             f"selector tally rec2 {OUT}/rec2.xlsx --present {att['rec2']['present']} --issued {att['rec2']['issued']}",
             f"selector cut rec2 --resolve {t['post']}={t['chosen']} --reason \"{t['reason']}\"",
-            "# 考察: findings and 民主测评 (for the `selector inspect` command):",
-            f"#   selector inspect inspect {OUT}/inspect-findings.csv {OUT}/inspect-evaluation.csv",
-            f"#   selector inspect inspect {OUT}/inspect-findings-backfill.csv {OUT}/inspect-evaluation-backfill.csv",
+            "# 考察: findings and 民主测评; the veto strikes one person, the backfilled one is inspected next",
+            *(("" if INSPECT_CLI else "# ") + f"selector inspect inspect {OUT}/inspect-findings{part}.csv "
+              f"{OUT}/inspect-evaluation{part}.csv" for part in ("", "-backfill")),
             "selector cut inspect",
             "# 市委常委会差额票决 (long layout: one row per mark)",
             f"selector tally vote1 {OUT}/vote1.csv --layout long --present {att['vote1']['present']} --issued {att['vote1']['issued']}",

@@ -85,7 +85,10 @@ def test_haimen_pipeline_gives_the_intended_counts_and_shortlists(run):
             votes = {r["candidate"]: r["votes"] for r in post["results"] if r["votes"]}
             assert votes == counts["votes"], (stage, post["post"])
 
-    for stage in ("rec2", "vote1", "vote2"):
+    stages = ["rec2", "vote1", "vote2"]
+    if any(args[0] == "inspect" for args in commands(HAIMEN / "commands.sh")):
+        stages.append("inspect")  # with findings recorded, the veto's backfill shows in the cut
+    for stage in stages:
         view = shown(run, stage)
         assert {p["post"]: p["advanced"] for p in view["posts"]} == expected["shortlists"][stage], stage
     rec2 = {p["post"]: p for p in shown(run, "rec2")["posts"]}

@@ -10,9 +10,9 @@ selector cut rec1
 # 全委会民主推荐; the 1:3 cut is tied on one post and needs a recorded decision
 selector tally rec2 examples/haimen-2011/rec2.xlsx --present 43 --issued 43
 selector cut rec2 --resolve P09=C092 --reason "两人推荐得分相同，经市委常委会研究，以全委会推荐得票较多者进入考察人选"
-# 考察: findings and 民主测评 (for the `selector inspect` command):
-#   selector inspect inspect examples/haimen-2011/inspect-findings.csv examples/haimen-2011/inspect-evaluation.csv
-#   selector inspect inspect examples/haimen-2011/inspect-findings-backfill.csv examples/haimen-2011/inspect-evaluation-backfill.csv
+# 考察: findings and 民主测评; the veto strikes one person, the backfilled one is inspected next
+# selector inspect inspect examples/haimen-2011/inspect-findings.csv examples/haimen-2011/inspect-evaluation.csv
+# selector inspect inspect examples/haimen-2011/inspect-findings-backfill.csv examples/haimen-2011/inspect-evaluation-backfill.csv
 selector cut inspect
 # 市委常委会差额票决 (long layout: one row per mark)
 selector tally vote1 examples/haimen-2011/vote1.csv --layout long --present 10 --issued 10
