@@ -13,6 +13,7 @@ import csv
 import hashlib
 import io
 import re
+import warnings
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Iterable, Iterator, Mapping
@@ -199,7 +200,11 @@ def _open_xlsx(path: Path, sheet: str | None) -> Table:
     name = str(path)
     sha, size, _, _ = file_digest(path)
     try:
-        wb = load_workbook(path, read_only=True, data_only=True)
+        with warnings.catch_warnings():
+            # openpyxl warns about workbooks without its default styles (WPS, scripts):
+            # harmless for reading values, and a clerk should not see a Python warning.
+            warnings.filterwarnings("ignore", category=UserWarning, module=r"openpyxl\.")
+            wb = load_workbook(path, read_only=True, data_only=True)
     except (zipfile.BadZipFile, KeyError, OSError, ValueError) as e:
         raise BallotFileError(f"{name}: not a readable XLSX workbook ({e})") from None
     if sheet is not None and sheet not in wb.sheetnames:

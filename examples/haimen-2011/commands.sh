@@ -1,0 +1,26 @@
+#!/bin/sh
+# The Haimen 2011 example, end to end (made by examples/generate.py; `python3 dev.py demo`
+# runs these lines with a temporary database). Paths are relative to the repository root.
+set -e
+selector init rounds/haimen-2011.toml
+# 全市干部大会民主推荐: two counting teams, two files
+selector tally rec1 examples/haimen-2011/rec1-a.csv --present 398 --issued 398
+selector tally rec1 examples/haimen-2011/rec1-b.csv
+selector cut rec1
+# 全委会民主推荐; the 1:3 cut is tied on one post and needs a recorded decision
+selector tally rec2 examples/haimen-2011/rec2.xlsx --present 43 --issued 43
+selector cut rec2 --resolve P09=C092 --reason "两人推荐得分相同，经市委常委会研究，以全委会推荐得票较多者进入考察人选"
+# 考察: findings and 民主测评; the veto strikes one person, the backfilled one is inspected next
+# selector inspect inspect examples/haimen-2011/inspect-findings.csv examples/haimen-2011/inspect-evaluation.csv
+# selector inspect inspect examples/haimen-2011/inspect-findings-backfill.csv examples/haimen-2011/inspect-evaluation-backfill.csv
+selector cut inspect
+# 市委常委会差额票决 (long layout: one row per mark)
+selector tally vote1 examples/haimen-2011/vote1.csv --layout long --present 10 --issued 10
+selector cut vote1
+# 市委全委会票决
+selector tally vote2 examples/haimen-2011/vote2.csv --present 44 --issued 44
+selector cut vote2
+selector show rec2
+selector show vote1
+selector show vote2
+selector status
