@@ -55,9 +55,9 @@ SEED = 20110613
 
 TIE_POST = "P09"  # the post whose 1:3 line falls in a tie
 VETO_POST = "P14"  # the post whose third candidate is vetoed (计生), so 递补 happens
-# Set to True once `selector inspect` exists (then rerun this script): commands.sh records
-# the findings before `selector cut inspect` instead of showing them as comments.
-INSPECT_CLI = False
+NOTICE_START, NOTICE_COMPLAINT = "2011-06-20", "2011-06-21"
+COMPLAINT = "电话反映其任职期间接受管理服务对象宴请"
+COMPLAINT_NOTE = "经市纪委、组织部联合核查，所反映宴请系机关工作餐，按规定结算，反映问题不属实"
 TIE_REASON = "两人推荐得分相同，经市委常委会研究，以全委会推荐得票较多者进入考察人选"
 
 SURNAMES = "施陆黄张沈顾倪袁茅龚范曹季瞿郁宋徐朱陈王杨刘周吴钱秦蔡姜邱丁严邢成江汤"
@@ -547,6 +547,7 @@ class Haimen:
 
     def commands(self) -> bytes:
         t, e = self.tie, self.expected["stages"]
+        complained = self.expected["shortlists"]["vote2"]["P01"][0]
         att = {s: e[s]["attendance"] for s in e}
         lines = [
             "#!/bin/sh",
@@ -562,7 +563,7 @@ class Haimen:
             f"selector tally rec2 {OUT}/rec2.xlsx --present {att['rec2']['present']} --issued {att['rec2']['issued']}",
             f"selector cut rec2 --resolve {t['post']}={t['chosen']} --reason \"{t['reason']}\"",
             "# 考察: findings and 民主测评; the veto strikes one person, the backfilled one is inspected next",
-            *(("" if INSPECT_CLI else "# ") + f"selector inspect inspect {OUT}/inspect-findings{part}.csv "
+            *(f"selector inspect inspect {OUT}/inspect-findings{part}.csv "
               f"{OUT}/inspect-evaluation{part}.csv" for part in ("", "-backfill")),
             "selector cut inspect",
             "# 市委常委会差额票决 (long layout: one row per mark)",
@@ -571,9 +572,16 @@ class Haimen:
             "# 市委全委会票决",
             f"selector tally vote2 {OUT}/vote2.csv --present {att['vote2']['present']} --issued {att['vote2']['issued']}",
             "selector cut vote2",
+            f"# 任前公示: {NOTICE_START} plus 5 working days; one anonymous complaint, checked and unfounded",
+            f"selector notice notice open --start {NOTICE_START}",
+            f"selector notice notice complaint --received {NOTICE_COMPLAINT} --candidate {complained} "
+            f"--anonymous --summary \"{COMPLAINT}\"",
+            f"selector notice notice resolve 1 --outcome unfounded --note \"{COMPLAINT_NOTE}\"",
+            "selector notice notice close",
             "selector show rec2",
             "selector show vote1",
             "selector show vote2",
+            "selector show notice",
             "selector status",
         ]
         return ("\n".join(lines) + "\n").encode("utf-8")

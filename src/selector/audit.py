@@ -369,8 +369,8 @@ def _check_round(store: Store, round_id: str, events: list[dict], report: Report
         return None
 
 
-def _events_of(events: list[dict], stage_id: str, command: str) -> list[dict]:
-    return [e for e in events if e["stage"] == stage_id and e["command"] == command]
+def _events_of(events: list[dict], stage_id: str, *commands: str) -> list[dict]:
+    return [e for e in events if e["stage"] == stage_id and e["command"] in commands]
 
 
 def _check_stage(sel: Selection, stage: Stage, events: list[dict], report: Report) -> StageCount | None:
@@ -509,7 +509,8 @@ def _check_cut(sel: Selection, stage: Stage, events: list[dict], recount: StageC
     store, rid = sel.store, sel.round.id
     where = f"stage {stage.id}: table cuts"
     stored = store.locked_cut(rid, stage.id)
-    cut_events = [e for e in _events_of(events, stage.id, "cut") if "posts" in e["details"]]
+    # A notice stage's list is locked by `notice close`, every other stage's by `cut`.
+    cut_events = [e for e in _events_of(events, stage.id, "cut", "notice close") if "posts" in e["details"]]
     row = store.stage_row(rid, stage.id)
     if stored is None:
         if cut_events:
