@@ -32,8 +32,8 @@ def paper(stage="rec1", lists=None) -> Paper:
 
 
 def read(path, stage="rec1", layout="wide", lists=None, **kw):
-    table = open_table(path, **kw)
-    return list(interpret(paper(stage, lists), table.name, table.header, table.rows, layout))
+    with open_table(path, **kw) as table:
+        return list(interpret(paper(stage, lists), table.name, table.header, table.rows, layout))
 
 
 def tally(ballots, stage="rec1", lists=None):
@@ -59,9 +59,9 @@ def refused(path, *args, **kw) -> str:
 def test_csv_encodings(tmp_path, encoding, bom, expected):
     path = write_csv(tmp_path / "rec1.csv", REC1, encoding, bom)
     assert b"\r\n" in path.read_bytes()
-    table = open_table(path)
-    assert table.encoding == expected
-    assert table.header == ["ballot", "category", "审计局局长", "统计局副局长"]
+    with open_table(path) as table:
+        assert table.encoding == expected
+        assert table.header == ["ballot", "category", "审计局局长", "统计局副局长"]
     ballots = read(path)
     assert [b.number for b in ballots] == ["1", "2", "3"]
     assert ballots[1].category == "一般干部"
@@ -97,7 +97,8 @@ def test_bad_bytes_name_the_row(tmp_path):
 def test_xlsx_same_ballots_as_csv(tmp_path):
     csv_ballots = read(write_csv(tmp_path / "rec1.csv", REC1, "gb18030"))
     xlsx = write_xlsx(tmp_path / "rec1.xlsx", REC1)
-    assert open_table(xlsx).encoding == "xlsx"
+    with open_table(xlsx) as table:
+        assert table.encoding == "xlsx"
     assert read(xlsx) == csv_ballots
 
 
@@ -199,8 +200,8 @@ def test_approve_header_with_a_slash_in_the_post_title(tmp_path):
     posts = (replace(ROUND.posts[0], title="党工委书记/管委会主任"), ROUND.posts[1])
     slashed = Paper(ROUND.stage("vote1"), posts, {"P01": ("C01",), "P02": ()}, Resolver(ROUND.candidates))
     path = write_csv(tmp_path / "v.csv", [["ballot", "党工委书记/管委会主任/张伟(审计)"], ["1", "同意"]])
-    table = open_table(path)
-    ballots = list(interpret(slashed, table.name, table.header, table.rows))
+    with open_table(path) as table:
+        ballots = list(interpret(slashed, table.name, table.header, table.rows))
     assert ballots[0].choices == {"P01": {"C01": "yes"}}
 
 

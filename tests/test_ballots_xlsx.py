@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import warnings
 import zipfile
+from pathlib import Path
 
-from conftest import ROOT
 from selector.ballots import open_table
+
+ROOT = Path(__file__).resolve().parent.parent
 
 NO_NAMED_STYLE = ('<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
                   '<styleSheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import ROOT
+ROOT = Path(__file__).resolve().parent.parent
 
 HAIMEN = ROOT / "examples" / "haimen-2011"
 DEMO = ROOT / "examples" / "demo"

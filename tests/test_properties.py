@@ -127,8 +127,8 @@ def test_wide_long_csv_xlsx_agree(tmp_path_factory, items, sep, rnd):
              (write_csv(where / "l.csv", long, "utf-8", bom=True), "long")]
     expected = summary(count_stage(stage, POSTS, LISTS, ROSTER, ballots_of(items)))
     for path, layout in files:
-        table = open_table(path)
-        ballots = list(interpret(paper, table.name, table.header, table.rows, layout))
+        with open_table(path) as table:
+            ballots = list(interpret(paper, table.name, table.header, table.rows, layout))
         assert summary(count_stage(stage, POSTS, LISTS, ROSTER, ballots)) == expected, (path.name, layout)
 
 
@@ -159,8 +159,8 @@ def test_malformed_files_are_refused_not_crashed(tmp_path_factory, header, rows,
         (where / "n.csv").write_bytes(path.read_bytes() + noise)
         path = where / "n.csv"
     try:
-        table = open_table(path)
-        ballots = list(interpret(paper, table.name, table.header, table.rows, layout))
+        with open_table(path) as table:
+            ballots = list(interpret(paper, table.name, table.header, table.rows, layout))
     except BallotFileError as e:
         assert e.message.startswith(f"{path}: ")
         return

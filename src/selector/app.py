@@ -5,6 +5,7 @@ Commands call one function or method here; nothing here prints or exits.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 from dataclasses import dataclass, field
@@ -134,9 +135,9 @@ class Selection:
         `checked`: the double-entry check the file passed (recorded in the tally event)."""
         stage = self.ballot_stage(stage_id)
         try:
-            with self.store.write():
+            with self.store.write(), contextlib.ExitStack() as opened:
                 return self._tally(stage, files, present, issued, dry_run, layout, encoding,
-                                   sheet, progress, checked)
+                                   sheet, progress, opened, checked)
         except _Refused as refusal:
             failure = refusal
         if dry_run:  # a dry run stores nothing, not even its refusal
@@ -148,7 +149,7 @@ class Selection:
         raise RuleError(failure.message)
 
     def _tally(self, stage, files, present, issued, dry_run, layout, encoding, sheet, progress,
-               checked=None):
+               opened: contextlib.ExitStack, checked=None):
         rid = self.round.id
         state = self.state(stage)
         if state["certified"]:
@@ -171,7 +172,7 @@ class Selection:
         total = sum(Path(f).stat().st_size for f in files if Path(f).is_file())
         done = 0
         for path in files:
-            table = open_table(path, encoding=encoding, sheet=sheet)
+            table = opened.enter_context(open_table(path, encoding=encoding, sheet=sheet))
             if table.sha256 in known_sha:
                 raise BallotFileError(f"{table.name}: this exact file was already tallied "
                                       f"for stage {stage.id} (as {known_sha[table.sha256]})")

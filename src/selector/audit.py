@@ -138,8 +138,8 @@ def compare(sel: Selection, stage_id: str, path: Path, *, layout: str = "wide",
     """Hand-read ballots (same format as a tally) against what was tallied; the check is logged."""
     stage = sel.ballot_stage(stage_id)
     paper = sel.paper(stage)
-    table = open_table(path, encoding=encoding, sheet=sheet)
-    hand = _by_number(interpret(paper, table.name, table.header, table.rows, layout))
+    with open_table(path, encoding=encoding, sheet=sheet) as table:
+        hand = _by_number(interpret(paper, table.name, table.header, table.rows, layout))
     tallied = _tallied(sel, stage, paper, set(hand))
     differences = _diff(paper, tallied, hand, missing_first="not tallied")
     result = {"stage": stage.id, "file": table.name, "sha256": table.sha256, "ballots": len(hand),
@@ -162,8 +162,8 @@ def double_entry(sel: Selection, stage_id: str, first: Path, second: Path, *, la
     paper = sel.paper(stage)
     readings, tables = [], []
     for path in (first, second):
-        table = open_table(path, encoding=encoding, sheet=sheet)
-        readings.append(_by_number(interpret(paper, table.name, table.header, table.rows, layout)))
+        with open_table(path, encoding=encoding, sheet=sheet) as table:
+            readings.append(_by_number(interpret(paper, table.name, table.header, table.rows, layout)))
         tables.append(table)
     if tables[0].sha256 == tables[1].sha256:
         raise UsageError(f"--check-against {tables[1].name} is the same file as {tables[0].name}: "
@@ -608,7 +608,9 @@ def _check_rows(store: Store, stage: Stage, batch: dict, path: Path, report: Rep
         report.add(f"stage {stage.id}: table batches, row {batch['id']} ({batch['file']})",
                    f"header is {batch['header']} in the database, {table.header} in the file")
     stored = iter(store.stored_rows(batch["id"]))
-    for line, cells in table.rows:
+    with table:
+        rows = list(table.rows)
+    for line, cells in rows:
         kept = next(stored, None)
         if kept != (line, cells):
             report.add(f"{where}, row {line}", f"{_cells_text(kept[1]) if kept else 'missing'} in the "

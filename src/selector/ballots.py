@@ -57,6 +57,18 @@ class Table:
     size: int = 0
     progress: Callable[[], int] = field(default=lambda: 0)  # bytes read so far (CSV)
 
+    def close(self) -> None:
+        """Release the file now, also when a refusal stopped reading half-way."""
+        close = getattr(self.rows, "close", None)
+        if close is not None:
+            close()
+
+    def __enter__(self) -> "Table":
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
 
 def file_digest(path: Path) -> tuple[str, int, bool, bool]:
     """SHA-256, size, whether the bytes are valid UTF-8, and whether there is a BOM."""

@@ -122,8 +122,8 @@ def record_inspection(sel, stage_id: str, files: list[Path], *, encoding: str | 
         for path in files:
             # Each file sees the ones before it: a backfill can follow a veto in one command.
             state = inspection(sel, stage)
-            table = open_table(path, encoding=encoding, sheet=sheet)
-            rows = list(table.rows)
+            with open_table(path, encoding=encoding, sheet=sheet) as table:
+                rows = list(table.rows)
             if table.sha256 in known:
                 raise BallotFileError(f"{table.name}: this exact file was already recorded for "
                                       f"stage {stage.id} (as {known[table.sha256]})")

@@ -215,7 +215,7 @@ def test_refusals(counted, run, args, code, text):
 
 
 def test_english_labels(counted, run):
-    from conftest import rec2_ballots
+    from exportdata import rec2_ballots
 
     counted("rec1")
     text = Path("dongtai-2026.toml").read_text("utf-8")
@@ -233,7 +233,7 @@ def test_english_labels(counted, run):
 
 
 def test_lot_seed_is_printed_on_the_sheet(run):
-    from conftest import DATA, rec2_ballots
+    from exportdata import DATA, rec2_ballots
 
     text = (DATA / "dongtai-2026.toml").read_text("utf-8")
     Path("lot.toml").write_text(text.replace('ties = "hold"', 'ties = "lot"'), "utf-8")
