@@ -30,6 +30,8 @@ def share_text(share: str) -> str:
 
 
 BAR_WIDTH = 12
+# SIMPLE_HEAD, but a section break is drawn as a dashed rule: the cut line.
+CUT_BOX = box.Box("    \n    \n ── \n    \n ┄┄ \n ── \n    \n    \n")
 
 
 def bar(part: Fraction, mark: Fraction | None = None, width: int = BAR_WIDTH) -> str:
@@ -106,7 +108,8 @@ def _post(console: Console, view: dict, post: dict) -> None:
 def _table(view: dict, post: dict, results: list[dict]) -> Table:
     approve = any(r["no"] is not None for r in results)
     ranked = "rank" in results[0]
-    table = Table(box=box.SIMPLE_HEAD, pad_edge=False)
+    scored = ranked and any(r["score"] != r["share"] for r in results)  # scored over several stages
+    table = Table(box=CUT_BOX, pad_edge=False)
     if ranked:
         table.add_column("rank", justify="right")
     table.add_column("id", no_wrap=True)
@@ -118,7 +121,7 @@ def _table(view: dict, post: dict, results: list[dict]) -> Table:
     else:
         table.add_column("votes", justify="right")
     table.add_column("share", justify="right", no_wrap=True)
-    if ranked:
+    if scored:
         table.add_column("score", justify="right")
     if "pass_line" in post:
         table.add_column("pass", justify="left")
@@ -140,8 +143,8 @@ def _table(view: dict, post: dict, results: list[dict]) -> Table:
         else:
             cells.append(str(r["votes"]))
         cells.append(share_text(r["share"]))
-        if ranked:
-            cells.append(share_text(r["score"]) if r["score"] != r["share"] else "")
+        if scored:
+            cells.append(share_text(r["score"]))
         if "pass_line" in post:
             cells.append("passed" if r["passed"] else f"needs {r['needs']} more")
         pl = post.get("pass_line")
