@@ -26,7 +26,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent
 VENV = ROOT / ".venv"
 DEMO = ROOT / "examples" / "haimen-2011" / "commands.sh"
-SHOWN = {"show", "status", "init"}  # commands whose whole output the demo prints
+SHOWN = {"show", "status", "init", "export"}  # commands whose whole output the demo prints
 
 
 def venv_bin(name: str) -> Path:

@@ -578,10 +578,9 @@ class Haimen:
             f"--anonymous --summary \"{COMPLAINT}\"",
             f"selector notice notice resolve 1 --outcome unfounded --note \"{COMPLAINT_NOTE}\"",
             "selector notice notice close",
-            "selector show rec2",
-            "selector show vote1",
-            "selector show vote2",
-            "selector show notice",
+            "# the shortlists, in surname-stroke order as official lists are printed",
+            *(f"selector export {stage} --doc shortlist --format md"
+              for stage in ("rec2", "inspect", "vote1", "vote2", "notice")),
             "selector status",
         ]
         return ("\n".join(lines) + "\n").encode("utf-8")
