@@ -65,6 +65,18 @@ def test_stroke_collation_orders_surnames():
         ["丁一", "马丽", "王芳", "李强", "赵敏"]
 
 
+def test_stroke_counts_follow_mainland_practice_for_the_fu_radical():
+    from selector.reports.collation import strokes
+
+    # GB 13000.1 counts 阝 as 2 strokes; CLDR counts 3. Full forms 阜 邑 邕 are unchanged.
+    mainland = {"邓": 4, "邢": 6, "阮": 6, "阳": 6, "陈": 7, "阿": 7, "陆": 7, "邱": 7, "邹": 7,
+                "郑": 8, "郝": 9, "郭": 10, "陶": 10, "隋": 11, "阜": 8, "邑": 7, "邕": 10,
+                "王": 4, "李": 7, "周": 8, "赵": 9}
+    assert {ch: strokes(ch) for ch in mainland} == mainland
+    assert by_surname_strokes(["郑敏", "赵刚", "陈明", "李强", "王芳", "邓亮"], str) == \
+        ["王芳", "邓亮", "李强", "陈明", "郑敏", "赵刚"]
+
+
 def test_shortlist_is_in_stroke_order_not_by_votes(counted, run):
     counted("rec2")
     assert run("export", "rec2", "--doc", "shortlist", "--format", "json", "--out", "s.json").exit_code == 0
