@@ -172,13 +172,14 @@ def tally(console: Console, view: dict, result) -> None:
 def status(console: Console, round_title: str, round_id: str, rows: list[dict]) -> None:
     console.print(Text(f"{round_id} · {round_title}", style="bold"))
     table = Table(box=box.SIMPLE_HEAD, pad_edge=False)
-    for col in ("#", "stage", "kind", "title", "state", "batches", "returned", "present/issued"):
-        table.add_column(col)
+    # The title goes last and takes the width left over (80 columns fit a ten-character title).
+    for col in ("#", "stage", "state", "batches", "returned", "attendance"):
+        table.add_column(col, no_wrap=True, justify="right" if col in ("#", "batches", "returned") else "left")
+    table.add_column("title")
     for i, r in enumerate(rows, start=1):
         att = f"{r['present']}/{r['issued']}" if r["present"] is not None else ""
         state = r["state"] + (" · certified" if r["certified"] else "")
-        table.add_row(str(i), r["stage"], r["kind"], r["title"], state, str(r["batches"]),
-                      str(r["returned"]), att)
+        table.add_row(str(i), r["stage"], state, str(r["batches"]), str(r["returned"]), att, r["title"])
     console.print(table)
     nxt = next((r for r in rows if r["next"]), None)
     if nxt:
