@@ -292,7 +292,8 @@ def interpret(paper: Paper, name: str, header: list[str], rows: Iterable[Row],
     return _wide(paper, name, header, rows)
 
 
-def _fail(name: str, line: int, col: int | None, header: list[str], message: str):
+def refuse(name: str, line: int, col: int | None, header: list[str], message: str):
+    """Refuse the whole file, naming the row (and column, with its header)."""
     where = f"row {line}" if col is None else f"row {line}, column {col} ({header[col - 1] or 'no header'})"
     raise BallotFileError(f"{name}: {where}: {message}")
 
@@ -303,7 +304,7 @@ def _columns(paper: Paper, name: str, header: list[str], layout: str):
     seen: dict = {}
     for col, h in enumerate(header, start=1):
         if not h:
-            _fail(name, 1, col, header, "a column without a header")
+            refuse(name, 1, col, header, "a column without a header")
         key = COLUMN_OF.get(normalize(h).casefold())
         if key in ("ballot", "category", "void") or (layout == "long" and key in ("post", "candidate", "choice")):
             role = (key,)
@@ -318,10 +319,10 @@ def _columns(paper: Paper, name: str, header: list[str], layout: str):
             expected = ("ballot, post, candidate" if not paper.approve else "ballot, candidate, choice") \
                 if layout == "long" else ("ballot, and one column per candidate" if paper.approve
                                           else "ballot, and one column per post (id or title)")
-            _fail(name, 1, col, header, f"unknown column {h!r} (expected {expected}; "
+            refuse(name, 1, col, header, f"unknown column {h!r} (expected {expected}; "
                                         "optional: category, void)")
         if role in seen:
-            _fail(name, 1, col, header, f"the same column as column {seen[role]}")
+            refuse(name, 1, col, header, f"the same column as column {seen[role]}")
         seen[role] = col
         roles.append(role)
     if ("ballot",) not in seen:
@@ -359,7 +360,7 @@ def _every_column(paper: Paper, name: str, seen: dict) -> None:
 def _candidate_column(paper: Paper, name: str, header: list[str], col: int):
     role, problem = _candidate(paper, header[col - 1])
     if problem:
-        _fail(name, 1, col, header, problem)
+        refuse(name, 1, col, header, problem)
     return role
 
 
@@ -391,7 +392,7 @@ def _common(paper: Paper, name: str, header, roles, line: int, cells: list[str])
     if len(cells) > len(roles):
         extra = [c for c in cells[len(roles):] if c.strip()]
         if extra:
-            _fail(name, line, len(roles) + 1, header + [""] * (len(cells) - len(header)),
+            refuse(name, line, len(roles) + 1, header + [""] * (len(cells) - len(header)),
                   f"{len(cells)} cells but the header has {len(roles)} columns")
     number = category = void = None
     for col, role in enumerate(roles, start=1):
@@ -399,12 +400,12 @@ def _common(paper: Paper, name: str, header, roles, line: int, cells: list[str])
         if role == ("ballot",):
             number = normalize(value)
             if not number:
-                _fail(name, line, col, header, "empty ballot number")
+                refuse(name, line, col, header, "empty ballot number")
         elif role == ("category",):
             category = value
             if paper.stage.categories:
                 if value not in paper.stage.weights:
-                    _fail(name, line, col, header, f"unknown category {value!r} (stage "
+                    refuse(name, line, col, header, f"unknown category {value!r} (stage "
                           f"{paper.stage.id}: {', '.join(c for c, _ in paper.stage.categories)})")
             elif not value:
                 category = None
@@ -416,7 +417,7 @@ def _common(paper: Paper, name: str, header, roles, line: int, cells: list[str])
 def _choice(name, header, line, col, value: str):
     choice = CHOICE_OF.get(normalize(value).casefold()) if value.strip() else None
     if value.strip() and choice is None:
-        _fail(name, line, col, header, f"{value!r} is not a vote (同意/Y/√, 不同意/N/×, "
+        refuse(name, line, col, header, f"{value!r} is not a vote (同意/Y/√, 不同意/N/×, "
                                        "弃权/A or empty, 废 for an unclear mark)")
     return choice
 
@@ -429,7 +430,7 @@ def _wide(paper: Paper, name: str, header: list[str], rows: Iterable[Row]) -> It
             continue
         number, category, void = _common(paper, name, header, roles, line, cells)
         if number in seen:
-            _fail(name, line, None, header, f"ballot {number} appears twice (also row {seen[number]})")
+            refuse(name, line, None, header, f"ballot {number} appears twice (also row {seen[number]})")
         seen[number] = line
         marks: dict = {}
         choices: dict = {}
@@ -462,7 +463,7 @@ def _long(paper: Paper, name: str, header: list[str], rows: Iterable[Row]) -> It
             entry = papers[number] = {"line": line, "category": category, "void": None,
                                       "marks": {}, "choices": {}}
         elif entry["category"] != category:
-            _fail(name, line, col_of["category"] + 1, header,
+            refuse(name, line, col_of["category"] + 1, header,
                   f"ballot {number} has category {entry['category']!r} on row {entry['line']}")
         if void:
             entry["void"] = void
@@ -472,11 +473,11 @@ def _long(paper: Paper, name: str, header: list[str], rows: Iterable[Row]) -> It
         post_text, cand_text = cell("post"), cell("candidate")
         if not post_text:
             if cand_text:
-                _fail(name, line, col_of["post"] + 1, header, "a mark without a post")
+                refuse(name, line, col_of["post"] + 1, header, "a mark without a post")
             continue
         post = paper.post_of(post_text)
         if post is None:
-            _fail(name, line, col_of["post"] + 1, header, f"unknown post {post_text!r}")
+            refuse(name, line, col_of["post"] + 1, header, f"unknown post {post_text!r}")
         marks = entry["marks"].setdefault(post.id, [])
         if cand_text:
             marks.append(cand_text)
@@ -490,16 +491,16 @@ def _long_choice(paper, name, header, line, col_of, cell, entry):
     col = col_of["candidate"] + 1
     if not text:
         if cell("choice"):
-            _fail(name, line, col, header, "a choice without a candidate")
+            refuse(name, line, col, header, "a choice without a candidate")
         return
     post_text = cell("post")
     role, problem = _candidate(paper, f"{post_text}/{text}" if post_text else text)
     if role is None:
-        _fail(name, line, col, header, problem or f"{text!r} is not a candidate at this stage")
+        refuse(name, line, col, header, problem or f"{text!r} is not a candidate at this stage")
     choice = _choice(name, header, line, col_of["choice"] + 1, cell("choice"))
     if choice is not None:
         marked = entry["choices"].setdefault(role[1], {})
         if marked.get(role[2], choice) != choice:
-            _fail(name, line, col_of["choice"] + 1, header,
+            refuse(name, line, col_of["choice"] + 1, header,
                   f"{text} is marked twice on this ballot with different choices")
         marked[role[2]] = choice

@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Iterable
 
-from selector.ballots import COLUMN_OF as BALLOT_COLUMNS, Row
+from selector.ballots import COLUMN_OF as BALLOT_COLUMNS, Row, refuse
 from selector.domain.counting import AMBIGUOUS, Resolver
 from selector.domain.inspection import Finding
 from selector.domain.model import Evaluation, normalize
@@ -53,11 +53,6 @@ def kind_of(name: str, header: list[str]) -> str:
                           "candidate)")
 
 
-def _fail(name: str, line: int, col: int | None, header: list[str], message: str):
-    where = f"row {line}" if col is None else f"row {line}, column {col} ({header[col - 1] or 'no header'})"
-    raise BallotFileError(f"{name}: {where}: {message}")
-
-
 def _person(resolver: Resolver, allowed: Iterable[str], text: str) -> tuple[str | None, str | None]:
     """(candidate id, None) or (None, why not)."""
     cid = resolver.resolve(text)
@@ -78,9 +73,9 @@ def read_findings(name: str, header: list[str], rows: Iterable[Row], *, resolver
     for col, h in enumerate(header, start=1):
         key = FINDING_COLUMNS.get(normalize(h).casefold())
         if key is None:
-            _fail(name, 1, col, header, f"unknown column {h!r} (expected candidate, check, verdict, note)")
+            refuse(name, 1, col, header, f"unknown column {h!r} (expected candidate, check, verdict, note)")
         if key in roles:
-            _fail(name, 1, col, header, f"the same column as column {roles[key]}")
+            refuse(name, 1, col, header, f"the same column as column {roles[key]}")
         roles[key] = col
     for key in ("candidate", "check", "verdict"):
         if key not in roles:
@@ -92,7 +87,7 @@ def read_findings(name: str, header: list[str], rows: Iterable[Row], *, resolver
         if not any(c.strip() for c in cells):
             continue
         if len(cells) > len(header) and any(c.strip() for c in cells[len(header):]):
-            _fail(name, line, None, header, f"{len(cells)} cells but the header has {len(header)} columns")
+            refuse(name, line, None, header, f"{len(cells)} cells but the header has {len(header)} columns")
 
         def cell(key):
             col = roles.get(key)
@@ -100,18 +95,18 @@ def read_findings(name: str, header: list[str], rows: Iterable[Row], *, resolver
 
         cid, problem = _person(resolver, allowed, cell("candidate"))
         if problem:
-            _fail(name, line, roles["candidate"], header,
+            refuse(name, line, roles["candidate"], header,
                   problem if cell("candidate") else "empty candidate")
         check = check_of.get(normalize(cell("check")))
         if check is None:
-            _fail(name, line, roles["check"], header,
+            refuse(name, line, roles["check"], header,
                   f"{cell('check')!r} is not one of this stage's checks ({', '.join(checks) or 'none'})")
         verdict = VERDICT_OF.get(normalize(cell("verdict")).casefold())
         if verdict is None:
-            _fail(name, line, roles["verdict"], header,
+            refuse(name, line, roles["verdict"], header,
                   f"{cell('verdict')!r} is not a verdict (clear/通过, concern/关注, veto/否决)")
         if (cid, check) in seen:
-            _fail(name, line, None, header, f"{cid} has a second {check} finding (first on row {seen[cid, check]})")
+            refuse(name, line, None, header, f"{cid} has a second {check} finding (first on row {seen[cid, check]})")
         seen[cid, check] = line
         out.append(Finding(cid, check, verdict, cell("note"), f"{name} row {line}", line))
     if not out:
@@ -128,7 +123,7 @@ def read_evaluation(name: str, header: list[str], rows: Iterable[Row], *, resolv
     seen: dict = {}
     for col, h in enumerate(header, start=1):
         if not h:
-            _fail(name, 1, col, header, "a column without a header")
+            refuse(name, 1, col, header, "a column without a header")
         key = BALLOT_COLUMNS.get(normalize(h).casefold())
         if key in ("ballot", "void"):
             role = (key,)
@@ -136,11 +131,11 @@ def read_evaluation(name: str, header: list[str], rows: Iterable[Row], *, resolv
             text = h.partition("/")[2] if "/" in h and resolver.resolve(h) is None else h
             cid, problem = _person(resolver, allowed, text)
             if problem:
-                _fail(name, 1, col, header, f"unknown column: {problem} (expected ballot, void, "
+                refuse(name, 1, col, header, f"unknown column: {problem} (expected ballot, void, "
                                             "and one column per candidate)")
             role = ("cand", cid)
         if role in seen:
-            _fail(name, 1, col, header, f"the same column as column {seen[role]}")
+            refuse(name, 1, col, header, f"the same column as column {seen[role]}")
         seen[role] = col
         roles.append(role)
     if ("ballot",) not in seen:
@@ -154,14 +149,14 @@ def read_evaluation(name: str, header: list[str], rows: Iterable[Row], *, resolv
         if not any(c.strip() for c in cells):
             continue
         if len(cells) > len(roles) and any(c.strip() for c in cells[len(roles):]):
-            _fail(name, line, None, header, f"{len(cells)} cells but the header has {len(roles)} columns")
+            refuse(name, line, None, header, f"{len(cells)} cells but the header has {len(roles)} columns")
         paper = EvaluationPaper("", None)
         for col, role in enumerate(roles, start=1):
             value = cells[col - 1].strip() if col <= len(cells) else ""
             if role == ("ballot",):
                 paper.number = normalize(value)
                 if not paper.number:
-                    _fail(name, line, col, header, "empty ballot number")
+                    refuse(name, line, col, header, "empty ballot number")
             elif role == ("void",):
                 paper.void = value or None
             elif not value:
@@ -171,10 +166,10 @@ def read_evaluation(name: str, header: list[str], rows: Iterable[Row], *, resolv
             elif normalize(value) in grade_of:
                 paper.grades[role[1]] = grade_of[normalize(value)]
             else:
-                _fail(name, line, col, header, f"{value!r} is not a grade "
+                refuse(name, line, col, header, f"{value!r} is not a grade "
                       f"({'/'.join(evaluation.scale)}, empty for none, 废 for an unclear mark)")
         if paper.number in numbers:
-            _fail(name, line, None, header, f"ballot {paper.number} appears twice (also row {numbers[paper.number]})")
+            refuse(name, line, None, header, f"ballot {paper.number} appears twice (also row {numbers[paper.number]})")
         numbers[paper.number] = line
         papers.append(paper)
     if not papers:
