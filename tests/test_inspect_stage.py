@@ -83,7 +83,8 @@ def test_evaluation_at_the_threshold_passes_and_just_below_strikes(run, tmp_path
     assert c02["struck"] is True and c02["struck_by"] == ["民主测评"]
     assert post(view, "P01")["backfilled"] == ["C04"]
     text = run("show", "inspect").stdout
-    assert "2/3 = 66.67%" in text and "66.67% (2/3)" in text  # rate with its denominator
+    # the rate with its denominator, in the check table and in the 测评汇总 (1/0/1/0, 1 blank)
+    assert "2/3 = 66.67%" in text and "1/3 = 33.33%" in text and "1/0/1/0" in text
 
 
 def test_evaluation_just_below_with_a_void_paper(run, tmp_path):

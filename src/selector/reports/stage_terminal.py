@@ -9,7 +9,9 @@ from rich.text import Text
 
 from selector.reports.terminal import STATUS_TEXT, pct
 
-VERDICT = {"clear": "✓ clear", "concern": "! concern", "veto": "✗ VETO", None: "—"}
+# One character a check, so five departments fit an 80-column terminal; the legend says it.
+VERDICT = {"clear": "✓", "concern": "!", "veto": "✗", None: "—"}
+LEGEND = "✓ clear · ! concern · ✗ veto · — missing"
 OUTCOME = {"confirmed": "confirmed", "dropped": "DROPPED (serious)", "pending": "pending"}
 
 
@@ -36,8 +38,10 @@ def inspect(console: Console, view: dict) -> None:
             console.print("nobody on the list")
             continue
         table = Table(box=box.SIMPLE_HEAD, pad_edge=False)
-        for col in ("rank", "id", "name", *view["checks"]):
-            table.add_column(col)
+        for col in ("rank", "id", "name"):
+            table.add_column(col, no_wrap=True)
+        for col in view["checks"]:
+            table.add_column(col, justify="center", no_wrap=True)
         if ev:
             table.add_column("民主测评", no_wrap=True)
         table.add_column("", overflow="fold")
@@ -79,6 +83,7 @@ def inspect(console: Console, view: dict) -> None:
             d = post["decision"]
             note += f" · {d['kind']}" + (f": {d['reason']}" if d.get("reason") else "")
         console.print(Text(note, style="bold red" if status in ("tied", "short", "unfilled") else None))
+    console.print(LEGEND)
     if view.get("missing"):
         console.print()
         console.print(Text(f"missing before the cut: {len(view['missing'])} candidate(s)", style="bold"))
@@ -126,15 +131,16 @@ def notice(console: Console, view: dict) -> None:
 
 def _evaluation(ev: dict, results: list[dict]) -> Table:
     """测评汇总: grade counts per candidate, with the valid ballots the rate is taken over."""
+    rows = [r for r in results if r["evaluation"] and (r["evaluation"]["valid"] or r["evaluation"]["void"])]
+    unclear = any(r["evaluation"]["invalid"] for r in rows)
     table = Table(box=box.SIMPLE_HEAD, pad_edge=False, title="民主测评")
-    table.add_column("id")
-    for col in (*ev["scale"], "blank", "unclear", "valid", "void", "+".join(ev["top"]), "rate"):
-        table.add_column(col, justify="right")
-    for r in results:
+    # The top grades are named in the stage's header line ("pass: 优秀+称职 >= 2/3 …").
+    for col in ("name", "/".join(ev["scale"]), "blank", *(("unclear",) if unclear else ()),
+                "void", "valid", "rate"):
+        table.add_column(col, no_wrap=True, justify="left" if col == "name" else "right")
+    for r in rows:
         e = r["evaluation"]
-        if not e or not (e["valid"] or e["void"]):
-            continue
-        table.add_row(r["candidate"], *(str(e["counts"][g]) for g in ev["scale"]), str(e["blank"]),
-                      str(e["invalid"]), str(e["valid"]), str(e["void"]), str(e["top"]),
-                      f"{pct(e['rate'])} ({e['top']}/{e['valid']})")
+        table.add_row(r["name"], "/".join(str(e["counts"][g]) for g in ev["scale"]),
+                      str(e["blank"]), *((str(e["invalid"]),) if unclear else ()), str(e["void"]),
+                      str(e["valid"]), f"{e['top']}/{e['valid']} = {pct(e['rate'])}")
     return table
