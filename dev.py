@@ -86,7 +86,7 @@ def demo(db: str | None) -> int:
             out = done.stdout.splitlines()
             if args[1] in SHOWN:
                 lines = out
-            elif args[1] == "tally":
+            elif args[1] in ("tally", "inspect"):
                 lines = [x for x in out if x.startswith("recorded:")]
             else:
                 lines = [x for x in out if x.startswith("cut of")] or out[-1:]
