@@ -278,7 +278,7 @@ def test_the_same_file_twice_in_one_command(ready):
     split_rec1()
     result = ready("tally", "rec1", "a.csv", "a.csv", "--present", "20", "--issued", "20")
     assert result.exit_code == 1
-    assert error_line(result) == "error: a.csv: this exact file was already tallied for stage rec1 (as a.csv)"
+    assert error_line(result) == "error: a.csv: the same file as a.csv, given twice in this command"
     assert js(ready("status", "--json"))["stages"][0]["batches"] == 0
 
 

@@ -110,6 +110,12 @@ def test_tie_widen():
                                                                                "widened")
 
 
+@pytest.mark.parametrize("policy", ["widen", "lot"])
+def test_resolve_cannot_override_the_round_files_tie_policy(policy):
+    with pytest.raises(RuleError, match=f'the round file decides ties at this cut \\(ties = "{policy}"\\)'):
+        cut(TIED, ratio=2, ties=policy, seed="s/rec1/P01", resolve=("B",))
+
+
 def test_tie_lot_is_reproducible_and_seeded():
     seed = lot_seed("2026-03-01 公开种子", "rec1", "P01")
     assert seed == "2026-03-01 公开种子/rec1/P01"

@@ -169,14 +169,18 @@ class Selection:
         result = TallyResult(stage, counter.result, present=present, issued=issued, dry_run=dry_run)
         returned_before = counter.result.returned
         numbers_here: dict[str, str] = {}
+        given: dict[str, str] = {}  # sha256 -> file, in this command
         total = sum(Path(f).stat().st_size for f in files if Path(f).is_file())
         done = 0
         for path in files:
             table = opened.enter_context(open_table(path, encoding=encoding, sheet=sheet))
+            if table.sha256 in given:
+                raise BallotFileError(f"{table.name}: the same file as {given[table.sha256]}, "
+                                      "given twice in this command")
             if table.sha256 in known_sha:
                 raise BallotFileError(f"{table.name}: this exact file was already tallied "
                                       f"for stage {stage.id} (as {known_sha[table.sha256]})")
-            known_sha[table.sha256] = table.name
+            given[table.sha256] = table.name
             if checked and checked["tallied_sha256"] != table.sha256:
                 raise BallotFileError(f"{table.name}: changed since the double-entry check; run it again")
             batch = None if dry_run else self.store.add_batch(

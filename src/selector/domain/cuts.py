@@ -108,6 +108,9 @@ def cut_post(post_id: str, seats: int, rule: Cut, scores: Mapping[str, Fraction]
 
     if resolve is not None and not (len(eligible) > k and eligible[k - 1].score == eligible[k].score):
         raise RuleError(f"{post_id} is not tied at the cut line: --resolve {post_id}=… is not needed")
+    if resolve is not None and rule.ties != "hold":
+        raise RuleError(f"{post_id}: the round file decides ties at this cut (ties = \"{rule.ties}\"): "
+                        f"--resolve {post_id}=… cannot override it")
     if accept_short and len(eligible) >= k:
         raise RuleError(f"{post_id} is not short ({len(eligible)} eligible for {k} places): "
                         f"--accept-short {post_id} is not needed")
