@@ -7,7 +7,8 @@
 3. the results follow from the stored raw rows: every stage is recounted with the stored
    rules through the same code a tally uses (`ballots.interpret` → `counting.Count`), and
    every cut is made again with the recorded decisions.
-With `files`, the original ballot files are re-hashed too. Nothing here prints or exits.
+Inspect and notice stages are checked in `audit_stages`. With `files`, the original ballot
+and inspection files are re-hashed too. Nothing here prints or exits.
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ import json
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Iterable
+from typing import Iterable, Iterator
 
 from selector.app import Selection
 from selector.ballots import Paper, interpret, open_table
@@ -250,6 +251,9 @@ class Report:
     ballots: int = 0
     cuts: int = 0
     files: int = 0
+    inspections: int = 0  # inspection files re-read
+    notices: int = 0
+    complaints: int = 0
     problems: list[str] = field(default_factory=list)
 
     def add(self, where: str, message: str) -> None:
@@ -259,8 +263,18 @@ class Report:
     def summary(self) -> str:
         return (f"round {self.round}: {self.events} events chained (head {self.head[:16]}…), "
                 f"{len(self.stages)} stage{'s' if len(self.stages) != 1 else ''} recounted from "
-                f"{self.ballots} stored ballots, {self.cuts} cut{'s' if self.cuts != 1 else ''} "
+                f"{self.ballots} stored ballots, {self._other_stages}{self.cuts} cut{'s' if self.cuts != 1 else ''} "
                 f"rechecked, {self.files} file{'s' if self.files != 1 else ''} re-hashed: all hold")
+
+    @property
+    def _other_stages(self) -> str:
+        out = ""
+        if self.inspections:
+            out += f"{self.inspections} inspection file{'s' if self.inspections != 1 else ''} re-read, "
+        if self.notices:
+            out += (f"{self.notices} notice{'s' if self.notices != 1 else ''} with {self.complaints} "
+                    f"complaint{'s' if self.complaints != 1 else ''} rechecked, ")
+        return out
 
 
 def verify(store: Store, round_id: str | None, files: Path | None = None) -> Report:
@@ -286,6 +300,12 @@ def verify(store: Store, round_id: str | None, files: Path | None = None) -> Rep
                     count = _check_stage(sel, stage, events, report)
                 if count is not None:
                     recounts[stage.id] = count
+            elif stage.kind in ("inspect", "notice"):
+                from selector import audit_stages
+
+                check = audit_stages.check_inspect if stage.kind == "inspect" else audit_stages.check_notice
+                with _unreadable(report, f"stage {stage.id}"):
+                    check(sel, stage, events, report)
         for stage in sel.round.stages:
             with _unreadable(report, f"stage {stage.id}: table cuts"):
                 _check_cut(sel, stage, events, recounts.get(stage.id), report)
@@ -587,6 +607,10 @@ def _check_files(sel: Selection, folder: Path, report: Report) -> None:
             original = next(p for p, h in hashes.items() if h == batch["sha256"])
             with _unreadable(report, f"stage {stage.id}: table rows, batch {batch['id']}"):
                 _check_rows(sel.store, stage, batch, original, report)
+    from selector import audit_stages
+
+    with _unreadable(report, "table inspection_files"):
+        audit_stages.check_inspection_files(sel, found, folder, report)
     for r in sel.store.db["round_files"].rows_where("round = ?", [sel.round.id]):
         for path in found.get(r["name"], []):
             report.files += 1
@@ -599,15 +623,20 @@ def _check_rows(store: Store, stage: Stage, batch: dict, path: Path, report: Rep
     """The stored header and rows against the original file, row by row."""
     where = f"stage {stage.id}: table rows, batch {batch['id']} ({batch['file']})"
     encoding = None if batch["encoding"] == "xlsx" else batch["encoding"]
+    _compare_rows(report, where, batch["header"], iter(store.stored_rows(batch["id"])), path, encoding,
+                  batch["sheet"], f"stage {stage.id}: table batches, row {batch['id']} ({batch['file']})")
+
+
+def _compare_rows(report: Report, where: str, header: str, stored: Iterator[tuple[int, list[str]]],
+                  path: Path, encoding: str | None, sheet: str | None, header_where: str | None = None) -> None:
+    """A stored header (JSON) and raw rows against the original file, row by row."""
     try:
-        table = open_table(path, encoding=encoding, sheet=batch["sheet"])
+        table = open_table(path, encoding=encoding, sheet=sheet)
     except BallotFileError as e:
         report.add(where, f"the original file no longer reads: {e}")
         return
-    if json.loads(batch["header"]) != table.header:
-        report.add(f"stage {stage.id}: table batches, row {batch['id']} ({batch['file']})",
-                   f"header is {batch['header']} in the database, {table.header} in the file")
-    stored = iter(store.stored_rows(batch["id"]))
+    if json.loads(header) != table.header:
+        report.add(header_where or where, f"header is {header} in the database, {table.header} in the file")
     with table:
         rows = list(table.rows)
     for line, cells in rows:

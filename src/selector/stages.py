@@ -17,14 +17,16 @@ from selector import workdays
 from selector.ballots import open_table
 from selector.domain.counting import Resolver
 from selector.domain.cuts import PostCut, Standing
-from selector.domain.inspection import InspectCut, Vetting, inspect_post, missing_checks, vet
+from selector.domain.inspection import (
+    Finding, Grades, InspectCut, Vetting, inspect_post, missing_checks, vet,
+)
 from selector.domain.notice import (
     OUTCOMES, Appointee, Complaint, appointees, close_problems, end_date, post_status, postpone_limit,
 )
 from selector.domain.model import Stage
 from selector.errors import BallotFileError, RuleError, UsageError
 from selector.findings import kind_of, read_evaluation, read_findings
-from selector.storage import records
+from selector.storage import digest, records
 
 
 def _stage(sel, stage_id: str, kind: str) -> Stage:
@@ -96,16 +98,32 @@ def inspection(sel, stage: Stage, resolve: dict[str, tuple[str, ...]] | None = N
         locked = sel.store.locked_cut(rid, stage.id) or {}
         resolve = {p: tuple(r["chosen"]) for p, r in locked.items() if r["chosen"]}
         accept_short = [p for p, r in locked.items() if r["decision"] == "accepted-short"]
-    resolve = resolve or {}
-    accept = set(accept_short)
     found = records.findings(sel.store, rid, stage.id)
     graded = records.grades(sel.store, rid, stage.id)
+    vetting, cuts = judge(sel, stage, lists, ranks, found, graded, resolve, accept_short)
+    return Inspection(stage, lists, ranks, vetting, cuts, records.inspection_files(sel.store, rid, stage.id))
+
+
+def judge(sel, stage: Stage, lists: dict[str, tuple[str, ...]], ranks: dict[str, tuple[Standing, ...]],
+          found: dict[str, dict[str, Finding]], graded: dict[str, Grades],
+          resolve: dict[str, tuple[str, ...]] | None = None,
+          accept_short: Iterable[str] = ()) -> tuple[dict[str, Vetting], list[InspectCut]]:
+    """Each person's vetting and each post's strikes and backfills, from findings and grades
+    (the stored ones, or those `audit verify` re-reads from the stored raw rows)."""
+    resolve = resolve or {}
+    accept = set(accept_short)
     vetting = {c.id: vet(c.id, stage.checks, found.get(c.id, {}), stage.evaluation, graded.get(c.id))
                for c in sel.round.candidates}
     cuts = [inspect_post(p.id, lists[p.id], ranks.get(p.id, ()), vetting, stage.backfill,
                          resolve=resolve.get(p.id), accept_short=p.id in accept)
             for p in sel.round.posts]
-    return Inspection(stage, lists, ranks, vetting, cuts, records.inspection_files(sel.store, rid, stage.id))
+    return vetting, cuts
+
+
+def struck_record(vetting: dict[str, Vetting], cuts: list[InspectCut]) -> dict:
+    """Who was struck and why, as the inspect cut event records it."""
+    return {cid: {"vetoes": list(v.vetoes), "evaluation": v.evaluated}
+            for cid, v in vetting.items() if v.struck and any(cid in c.members for c in cuts)}
 
 
 def record_inspection(sel, stage_id: str, files: list[Path], *, encoding: str | None = None,
@@ -134,7 +152,8 @@ def record_inspection(sel, stage_id: str, files: list[Path], *, encoding: str | 
                 "sha256": table.sha256, "encoding": table.encoding, "sheet": sheet,
                 "header": json.dumps(table.header, ensure_ascii=False),
                 "rows": json.dumps(rows, ensure_ascii=False)})
-            entry = {"file": table.name, "kind": kind, "sha256": table.sha256, "encoding": table.encoding}
+            entry = {"file": table.name, "kind": kind, "sha256": table.sha256, "encoding": table.encoding,
+                     "rows_sha256": digest.inspection_rows(sel.store, file_id)}
             if kind == "findings":
                 entry.update(_record_findings(sel, stage, table, rows, resolver, state, file_id))
             else:
@@ -224,8 +243,7 @@ def cut_inspect(sel, stage: Stage, resolve: dict[str, tuple[str, ...]] | None,
                            "backfilled": list(c.backfilled),
                            **({"decision": c.decision, "chosen": list(c.chosen)} if c.decision else {})}
                   for c in state.cuts},
-        "struck": {cid: {"vetoes": list(v.vetoes), "evaluation": v.evaluated}
-                   for cid, v in state.vetting.items() if v.struck and any(cid in c.members for c in state.cuts)},
+        "struck": struck_record(state.vetting, state.cuts),
         **({"reason": reason, "resolve": {k: list(v) for k, v in (resolve or {}).items()},
             "accept_short": accept_short} if reason else {}),
     })
@@ -369,12 +387,7 @@ def close_notice(sel, stage_id: str) -> Notice:
         problems = close_problems(today(), state.end, state.complaints, names)
         if problems:
             raise RuleError(f"the notice {stage.id} cannot close: " + "; ".join(problems))
-        cuts = []
-        for post in sel.round.posts:
-            people = state.people[post.id]
-            confirmed = tuple(p.candidate for p in people if p.outcome == "confirmed")
-            cuts.append(PostCut(post.id, len(people), (), post_status(people) if people else "unfilled",
-                                False, confirmed))
+        cuts = notice_cuts(sel, state)
         sel.store.save_cut(sel.round.id, stage.id, cuts, None)
         sel.store.log(sel.round.id, sel.operator, "notice close", stage.id, {
             "posts": {c.post: {"status": c.status, "advanced": list(c.advanced)} for c in cuts},
@@ -383,6 +396,17 @@ def close_notice(sel, stage_id: str) -> Notice:
                         for p in ps if p.outcome == "pending"},
             "today": today().isoformat()})
     return notice(sel, stage)
+
+
+def notice_cuts(sel, state: Notice) -> list[PostCut]:
+    """The confirmed appointees per post, from the complaints' outcomes."""
+    cuts = []
+    for post in sel.round.posts:
+        people = state.people[post.id]
+        confirmed = tuple(p.candidate for p in people if p.outcome == "confirmed")
+        cuts.append(PostCut(post.id, len(people), (), post_status(people) if people else "unfilled",
+                            False, confirmed))
+    return cuts
 
 
 # -- pipeline ------------------------------------------------------------------------------

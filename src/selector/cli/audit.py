@@ -57,10 +57,11 @@ def log(ctx: typer.Context, as_json: bool = typer.Option(False, "--json", help="
 @command(audit_app, name="verify")
 def verify(
     ctx: typer.Context,
-    files: Optional[Path] = typer.Option(None, "--files", help="Folder holding the original ballot files to re-hash."),
+    files: Optional[Path] = typer.Option(None, "--files", help="Folder holding the original ballot and inspection files to re-hash."),
 ) -> None:
     """Re-check the log's hash chain, recount every stage from the stored ballots and
-    compare with the stored results and cuts; with --files, re-hash the ballot files.
+    compare with the stored results and cuts (inspection findings and the notice too); with
+    --files, re-hash the ballot and inspection files.
     Exit 0 when all holds, 3 naming every difference.
 
     Example: selector audit verify --files archive/2011/

@@ -48,3 +48,10 @@ def snapshot(store: Store, round_id: str, stage_id: str) -> dict[str, list[dict]
 def results(store: Store, round_id: str, stage_id: str) -> str:
     """SHA-256 of the stage's stored result snapshot."""
     return hashlib.sha256(canonical(snapshot(store, round_id, stage_id)).encode("utf-8")).hexdigest()
+
+
+def inspection_rows(store: Store, file_id: int) -> str:
+    """SHA-256 of an inspection file as stored: its header, then its raw rows (JSON), as stored."""
+    row = store.conn.execute("SELECT header, rows FROM inspection_files WHERE id = ?", [file_id]).fetchone()
+    header, rows = (row[0], row[1]) if row else (None, None)
+    return hashlib.sha256(f"{header}\n{rows}".encode("utf-8")).hexdigest()

@@ -7,6 +7,7 @@ Functions over a `Store` (its connection and sqlite-utils database); callers hol
 from __future__ import annotations
 
 from datetime import date
+from typing import Iterable
 
 from selector.domain.inspection import Finding, Grades
 from selector.domain.notice import Complaint
@@ -39,10 +40,14 @@ def findings(store: Store, round_id: str, stage_id: str) -> dict[str, dict[str, 
     return out
 
 
+def finding_rows(round_id: str, stage_id: str, file_id: int, items: list[Finding]) -> list[dict]:
+    """The `findings` rows of one file (also what `audit verify` expects from its raw rows)."""
+    return [{"round": round_id, "stage": stage_id, "candidate": f.candidate, "check_name": f.check,
+             "verdict": f.verdict, "note": f.note, "file": file_id, "line": f.line} for f in items]
+
+
 def add_findings(store: Store, round_id: str, stage_id: str, file_id: int, items: list[Finding]) -> None:
-    store.db["findings"].insert_all(
-        {"round": round_id, "stage": stage_id, "candidate": f.candidate, "check_name": f.check,
-         "verdict": f.verdict, "note": f.note, "file": file_id, "line": f.line} for f in items)
+    store.db["findings"].insert_all(finding_rows(round_id, stage_id, file_id, items))
 
 
 def evaluation_numbers(store: Store, round_id: str, stage_id: str, numbers: list[str]) -> dict[str, str]:
@@ -58,24 +63,37 @@ def evaluation_numbers(store: Store, round_id: str, stage_id: str, numbers: list
     return found
 
 
+def evaluation_rows(round_id: str, stage_id: str, file_id: int,
+                    papers: list[EvaluationPaper]) -> tuple[list[dict], list[dict]]:
+    """The `evaluation_papers` and `evaluation_grades` rows of one file."""
+    return ([{"round": round_id, "stage": stage_id, "ballot": p.number, "file": file_id, "void": p.void}
+             for p in papers],
+            [{"round": round_id, "stage": stage_id, "ballot": p.number, "candidate": cid,
+              "grade": grade or "", "unclear": int(grade is None)}
+             for p in papers for cid, grade in p.grades.items()])
+
+
 def add_evaluation(store: Store, round_id: str, stage_id: str, file_id: int,
                    papers: list[EvaluationPaper]) -> None:
-    store.db["evaluation_papers"].insert_all(
-        {"round": round_id, "stage": stage_id, "ballot": p.number, "file": file_id, "void": p.void}
-        for p in papers)
-    store.db["evaluation_grades"].insert_all(
-        {"round": round_id, "stage": stage_id, "ballot": p.number, "candidate": cid,
-         "grade": grade or "", "unclear": int(grade is None)}
-        for p in papers for cid, grade in p.grades.items())
+    paper_rows, grade_rows = evaluation_rows(round_id, stage_id, file_id, papers)
+    store.db["evaluation_papers"].insert_all(paper_rows)
+    store.db["evaluation_grades"].insert_all(grade_rows)
 
 
 def grades(store: Store, round_id: str, stage_id: str) -> dict[str, Grades]:
     """candidate -> 民主测评 counts over every paper that had a column for them."""
+    return grade_counts(store.conn.execute(
+        "SELECT g.candidate, g.grade, g.unclear, p.void FROM evaluation_grades g "
+        "JOIN evaluation_papers p ON p.round = g.round AND p.stage = g.stage AND p.ballot = g.ballot "
+        "WHERE g.round = ? AND g.stage = ?", _key(round_id, stage_id)))
+
+
+def grade_counts(cells: Iterable[tuple[str, str, int, str | None]]) -> dict[str, Grades]:
+    """(candidate, grade, unclear, paper's void reason) per graded cell → candidate -> counts.
+
+    Shared by the stage (from stored rows) and `audit verify` (from re-read raw rows)."""
     raw: dict[str, dict] = {}
-    for cid, grade, unclear, void in store.conn.execute(
-            "SELECT g.candidate, g.grade, g.unclear, p.void FROM evaluation_grades g "
-            "JOIN evaluation_papers p ON p.round = g.round AND p.stage = g.stage AND p.ballot = g.ballot "
-            "WHERE g.round = ? AND g.stage = ?", _key(round_id, stage_id)):
+    for cid, grade, unclear, void in cells:
         r = raw.setdefault(cid, {"counts": {}, "blank": 0, "invalid": 0, "void": 0})
         if void:
             r["void"] += 1
