@@ -201,11 +201,22 @@ def test_roster_csv_in_either_encoding(tmp_path, encoding):
     assert sources["roster.csv"] == (tmp_path / "roster.csv").read_bytes()
 
 
+def test_roster_csv_with_chinese_headings(tmp_path):
+    path = good_round(tmp_path)
+    write_csv(tmp_path / "roster.csv", [["编号", "姓名", "性别", "出生年月", "现工作单位及职务", "可报职位"],
+                                        ["C01", "张伟", "男", "1975-03", "三厂镇党委书记", "P01"],
+                                        ["C02", "李娜", "女", "1980-11", "统计局副局长", ""]], "gb18030")
+    r, _ = config.load(path)
+    assert [(c.id, c.name, c.posts, c.field("gender"), c.field("born"), c.field("unit"))
+            for c in r.candidates] == [("C01", "张伟", ("P01",), "男", "1975-03", "三厂镇党委书记"),
+                                       ("C02", "李娜", (), "女", "1980-11", "统计局副局长")]
+
+
 @pytest.mark.parametrize("encoding", ["utf-8", "gb18030"])
 def test_roster_csv_bad_columns(tmp_path, encoding):
     where = f"{tmp_path / 'round.toml'} → roster.csv"
-    got = roster_refusal(tmp_path, [["id", "姓名"], ["C01", "张伟"]], encoding)
-    assert got.startswith(f'{where}: row 1, column 2: unknown column "姓名" (allowed: ')
+    got = roster_refusal(tmp_path, [["id", "名字"], ["C01", "张伟"]], encoding)
+    assert got.startswith(f'{where}: row 1, column 2: unknown column "名字" (allowed: ')
     got = roster_refusal(tmp_path, [["id", "name", "name"], ["C01", "张伟", "张伟"]], encoding)
     assert got == f"{where}: row 1: a column appears twice"
     got = roster_refusal(tmp_path, [["id", "name"], ["C01", "张伟", "多余"]], encoding)

@@ -27,6 +27,15 @@ POST_KEYS = {"id", "title", "seats"}
 DESCRIPTIVE = ("gender", "born", "ethnicity", "native_place", "education", "party", "joined",
                "unit", "position", "resume", "note")
 CANDIDATE_KEYS = {"id", "name", "label", "posts", *DESCRIPTIVE}
+# Roster CSV headings as a 干部名册 exported from Excel has them (the words the exported
+# lists print).
+ROSTER_ALIASES = {
+    "编号": "id", "人员编号": "id", "姓名": "name", "标签": "label", "区分名": "label",
+    "可报职位": "posts", "推荐职位": "posts", "性别": "gender", "出生年月": "born",
+    "民族": "ethnicity", "籍贯": "native_place", "学历": "education", "政治面貌": "party",
+    "参加工作时间": "joined", "现工作单位": "unit", "现工作单位及职务": "unit", "现任职务": "position",
+    "简历": "resume", "备注": "note",
+}
 STAGE_KEYS = {"id", "kind", "title", "electorate", "members", "quorum", "max_marks", "overvote",
               "categories", "candidates", "form", "cut", "checks", "evaluation", "backfill",
               "working_days"}
@@ -275,11 +284,12 @@ class _Parser:
         rows = list(csv.reader(io.StringIO(text, newline="")))
         if not rows or not any(cell.strip() for cell in rows[0]):
             raise ConfigError(f"{name}: row 1: the roster needs a header (id, name, …)")
-        header = [h.strip() for h in rows[0]]
+        header = [ROSTER_ALIASES.get(normalize(h), h.strip()) for h in rows[0]]
         for col, h in enumerate(header, start=1):
             if h not in CANDIDATE_KEYS:
                 raise ConfigError(f"{name}: row 1, column {col}: unknown column {_q(h)} "
-                                  f"(allowed: {', '.join(sorted(CANDIDATE_KEYS))})")
+                                  f"(allowed: {', '.join(sorted(CANDIDATE_KEYS))}, "
+                                  "or the Chinese headings 编号, 姓名, 性别, 出生年月 …)")
         if len(set(header)) != len(header):
             raise ConfigError(f"{name}: row 1: a column appears twice")
         out = []
