@@ -517,7 +517,7 @@ def test_operator_is_recorded(run, round_file):
 def test_reduced_fraction_strings():
     from fractions import Fraction
 
-    from selector.reports.view import frac
+    from selector.reports.numbers import frac
 
     assert [frac(Fraction(50, 78)), frac(Fraction(3, 3)), frac(0), frac(Fraction(0, 5))] == ["25/39", "1", "0", "0"]
 

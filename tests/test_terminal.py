@@ -4,7 +4,8 @@ from fractions import Fraction
 
 import pytest
 
-from selector.reports.terminal import pct, share_text
+from selector.reports.numbers import pct
+from selector.reports.terminal import share_text
 
 
 @pytest.mark.parametrize("value, text", [

@@ -13,6 +13,7 @@ from fractions import Fraction
 
 from selector.errors import RuleError, UsageError
 from selector.reports.collation import by_surname_strokes
+from selector.reports.numbers import pct
 
 DOCS = ("tally", "shortlist", "vote", "notice", "record")
 Cell = str | int
@@ -135,12 +136,6 @@ class Document:
         out = asdict(self)
         out["meta"] = [{"label": k, "value": v} for k, v in self.meta]
         return out
-
-
-def percent(value: Fraction | str) -> str:
-    """A share as a percentage with two decimals, rounded exactly (no floats)."""
-    hundredths = round(Fraction(value) * 10000)
-    return f"{hundredths // 100}.{hundredths % 100:02d}%"
 
 
 def build(doc: str, sel, stage, view: dict, date: str, events: list[dict] | None = None) -> Document:
@@ -269,10 +264,10 @@ def _tally(ctx: _Context) -> Document:
             if weighted:
                 row.append(_number(r["weighted"]))
             top = r["weighted"] if weighted else r["votes"]
-            row.append(f"{percent(r['share'])}（{top}/{valid}）" if ctx.zh
-                       else f"{percent(r['share'])} ({top}/{valid})")
+            row.append(f"{pct(r['share'])}（{top}/{valid}）" if ctx.zh
+                       else f"{pct(r['share'])} ({top}/{valid})")
             if scored:
-                row.append(percent(r["score"]))
+                row.append(pct(r["score"]))
             if post.get("k") is not None:
                 row.append(t["advanced"] if r["candidate"] in advanced
                            else t["tied"] if r.get("tied") and post.get("advanced") is None else "")
@@ -346,7 +341,7 @@ def _vote(ctx: _Context) -> Document:
         for rank, r in _ranked(post["results"]):
             row: list[Cell] = [rank, r["name"]]
             row += [r["yes"], r["no"], r["abstain"], r["invalid"]] if approve else [r["votes"]]
-            row.append(percent(r["share"]))
+            row.append(pct(r["share"]))
             if has_pass:
                 row.append(t["passed"] if r.get("passed") else t["not_passed"])
                 row.append("" if r.get("passed") else t["needs"].format(n=r.get("needs")))

@@ -7,7 +7,8 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
-from selector.reports.terminal import STATUS_TEXT, pct
+from selector.reports.numbers import pct
+from selector.reports.terminal import STATUS_TEXT
 
 # One character a check, so five departments fit an 80-column terminal; the legend says it.
 VERDICT = {"clear": "✓", "concern": "!", "veto": "✗", None: "—"}

@@ -8,13 +8,8 @@ from __future__ import annotations
 from selector.domain.inspection import EVALUATION
 from selector.domain.model import Stage
 from selector.errors import RuleError
+from selector.reports.numbers import frac
 from selector.stages import inspection, notice
-
-
-def frac(value) -> str:
-    from fractions import Fraction
-
-    return str(Fraction(value))
 
 
 def _head(sel, stage: Stage) -> dict:

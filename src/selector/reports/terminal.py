@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import math
 from fractions import Fraction
 
 from rich import box
@@ -11,18 +10,11 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
+from selector.reports.numbers import pct
+
 STATUS_TEXT = {"ok": "ok", "tied": "TIED — needs a recorded decision",
                "short": "SHORT — fewer eligible than places", "unfilled": "UNFILLED — nobody advances",
                None: ""}
-
-
-def pct(value: Fraction | str) -> str:
-    """A share as a percentage with two decimals, rounded half up (四舍五入) exactly, no floats.
-
-    (Python's round() rounds half to even: 1/32 would print 3.12%, where a clerk writes 3.13%.)
-    """
-    hundredths = math.floor(Fraction(value) * 10000 + Fraction(1, 2))
-    return f"{hundredths // 100}.{hundredths % 100:02d}%"
 
 
 def share_text(share: str) -> str:

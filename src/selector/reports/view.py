@@ -14,11 +14,7 @@ from selector.domain.counting import StageCount
 from selector.domain.cuts import PostCut
 from selector.domain.model import Stage
 from selector.errors import RuleError
-
-
-def frac(value: Fraction | int) -> str:
-    """Reduced fraction string: "25/39", "1", "0"."""
-    return str(Fraction(value))
+from selector.reports.numbers import frac
 
 
 def stored_decisions(sel: Selection, stage: Stage):
