@@ -221,13 +221,17 @@ class Paper:
     posts: tuple[Post, ...]
     lists: Mapping[str, tuple[str, ...]]
     resolver: Resolver
+    _by_key: dict = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self):
+        by_key: dict[str, Post] = {}
+        for p in self.posts:  # the first post that matches wins, as in a scan
+            by_key.setdefault(normalize(p.id), p)
+            by_key.setdefault(normalize(p.title), p)
+        object.__setattr__(self, "_by_key", by_key)
 
     def post_of(self, header: str) -> Post | None:
-        key = normalize(header)
-        for p in self.posts:
-            if key in (normalize(p.id), normalize(p.title)):
-                return p
-        return None
+        return self._by_key.get(normalize(header))
 
     @property
     def approve(self) -> bool:

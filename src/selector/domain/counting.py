@@ -15,6 +15,8 @@ from selector.domain.model import Candidate, Post, Stage, normalize
 
 Choice = Literal["yes", "no", "abstain", "invalid"]
 AMBIGUOUS = object()
+_MISSING = object()
+CACHE = 50_000  # distinct mark texts remembered per resolver/counter (bounded for bad files)
 
 
 @dataclass(frozen=True, slots=True)
@@ -57,13 +59,21 @@ class Resolver:
                 self._labels[normalize(c.label)] = c.id
             names[normalize(c.name)].append(c.id)
         self._names = {n: ids[0] if len(ids) == 1 else AMBIGUOUS for n, ids in names.items()}
+        self._seen: dict[str, object] = {}  # text -> answer, for the texts a file repeats
 
     def resolve(self, text: str):
+        found = self._seen.get(text, _MISSING)
+        if found is not _MISSING:
+            return found
         key = normalize(text)
+        found = None
         for table in (self._ids, self._labels, self._names):
             if key in table:
-                return table[key]
-        return None
+                found = table[key]
+                break
+        if len(self._seen) < CACHE:
+            self._seen[text] = found
+        return found
 
 
 @dataclass
