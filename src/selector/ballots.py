@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Iterable, Iterator, Mapping
 
-from selector.domain.counting import AMBIGUOUS, Ballot, Resolver
+from selector.domain.counting import AMBIGUOUS, CACHE, Ballot, Resolver
 from selector.domain.model import Post, Stage, normalize
 from selector.errors import BallotFileError
 from selector.textfiles import ENCODINGS
@@ -109,7 +109,7 @@ def open_table(path: str | Path, *, encoding: str | None = None, sheet: str | No
         used = ("utf-8-sig" if bom else "utf-8") if utf8 else "gb18030"
     raw = _CountingReader(open(path, "rb"))
     text = io.TextIOWrapper(raw, encoding=used, errors="strict", newline="")
-    rows = _csv_rows(name, text, used)
+    rows = _csv_rows(name, text, used, lambda: raw.nul)
     try:
         header = next(rows, None)
     except BallotFileError:
@@ -124,7 +124,7 @@ def open_table(path: str | Path, *, encoding: str | None = None, sheet: str | No
 
 class _CountingReader(io.RawIOBase):
     def __init__(self, f):
-        self.f, self.count = f, 0
+        self.f, self.count, self.nul = f, 0, False
 
     def readable(self):
         return True
@@ -132,6 +132,9 @@ class _CountingReader(io.RawIOBase):
     def readinto(self, b):
         n = self.f.readinto(b)
         self.count += n or 0
+        if n and not self.nul:
+            # A 0 byte is NUL in UTF-8 and GB18030 alike: rows need checking only after one.
+            self.nul = b"\x00" in memoryview(b)[:n].tobytes()
         return n
 
     def close(self):
@@ -146,7 +149,7 @@ def _closing(rows: Iterator[Row], raw) -> Iterator[Row]:
         raw.close()
 
 
-def _csv_rows(name: str, text, encoding: str) -> Iterator[Row]:
+def _csv_rows(name: str, text, encoding: str, nul: Callable[[], bool] = lambda: True) -> Iterator[Row]:
     reader = csv.reader(text, strict=True)
     line = 0
     while True:
@@ -162,7 +165,7 @@ def _csv_rows(name: str, text, encoding: str) -> Iterator[Row]:
         except csv.Error as e:
             raise BallotFileError(f"{name}: row {reader.line_num}: unreadable CSV ({e})") from None
         line += 1
-        if any("\x00" in c for c in cells):
+        if nul() and any("\x00" in c for c in cells):
             raise BallotFileError(f"{name}: row {line}: NUL byte in a cell (binary or UTF-16 file?)")
         yield line, cells
 
@@ -332,20 +335,30 @@ def _candidate(paper: Paper, text: str):
     return ("cand", posts[0], cid), None
 
 
-def _common(paper: Paper, name: str, header, roles, line: int, cells: list[str]):
+def _fields(roles) -> list[tuple[int, str]]:
+    """The (column, key) of the ballot/category/void columns, in column order."""
+    return [(col, role[0]) for col, role in enumerate(roles, start=1)
+            if role[0] in ("ballot", "category", "void")]
+
+
+def _blank(cells: list[str]) -> bool:
+    return not "".join(cells).strip()
+
+
+def _common(paper: Paper, name: str, header, roles, fields, line: int, cells: list[str]):
     if len(cells) > len(roles):
         extra = [c for c in cells[len(roles):] if c.strip()]
         if extra:
             _fail(name, line, len(roles) + 1, header + [""] * (len(cells) - len(header)),
                   f"{len(cells)} cells but the header has {len(roles)} columns")
     number = category = void = None
-    for col, role in enumerate(roles, start=1):
+    for col, key in fields:
         value = cells[col - 1].strip() if col <= len(cells) else ""
-        if role == ("ballot",):
+        if key == "ballot":
             number = normalize(value)
             if not number:
                 _fail(name, line, col, header, "empty ballot number")
-        elif role == ("category",):
+        elif key == "category":
             category = value
             if paper.stage.categories:
                 if value not in paper.stage.weights:
@@ -353,7 +366,7 @@ def _common(paper: Paper, name: str, header, roles, line: int, cells: list[str])
                           f"{paper.stage.id}: {', '.join(c for c, _ in paper.stage.categories)})")
             elif not value:
                 category = None
-        elif role == ("void",):
+        else:
             void = value or None
     return number, category, void
 
@@ -368,69 +381,94 @@ def _choice(name, header, line, col, value: str):
 
 def _wide(paper: Paper, name: str, header: list[str], rows: Iterable[Row]) -> Iterator[Ballot]:
     roles = _columns(paper, name, header, "wide")
+    fields = _fields(roles)
+    posts = [(col - 1, role[1]) for col, role in enumerate(roles, start=1) if role[0] == "post"]
+    cands = [(col, role) for col, role in enumerate(roles, start=1) if role[0] == "cand"]
+    width = len(roles)
+    split: dict[str, tuple[str, ...]] = {}  # cell text -> marks, for the cells a file repeats
     seen: dict[str, int] = {}
     for line, cells in rows:
-        if not any(c.strip() for c in cells):
+        if _blank(cells):
             continue
-        number, category, void = _common(paper, name, header, roles, line, cells)
+        number, category, void = _common(paper, name, header, roles, fields, line, cells)
         if number in seen:
             _fail(name, line, None, header, f"ballot {number} appears twice (also row {seen[number]})")
         seen[number] = line
+        if len(cells) < width:
+            cells = cells + [""] * (width - len(cells))
         marks: dict = {}
+        for i, pid in posts:
+            value = cells[i]
+            texts = split.get(value)
+            if texts is None:
+                texts = split_marks(value)
+                if len(split) < CACHE:
+                    split[value] = texts
+            marks[pid] = texts
         choices: dict = {}
-        for col, role in enumerate(roles, start=1):
-            value = cells[col - 1] if col <= len(cells) else ""
-            if role[0] == "post":
-                marks[role[1]] = split_marks(value)
-            elif role[0] == "cand":
-                choice = _choice(name, header, line, col, value)
-                if choice is not None:
-                    choices.setdefault(role[1], {})[role[2]] = choice
+        for col, role in cands:
+            choice = _choice(name, header, line, col, cells[col - 1])
+            if choice is not None:
+                choices.setdefault(role[1], {})[role[2]] = choice
         yield Ballot(number, category, void, marks, choices)
 
 
 def _long(paper: Paper, name: str, header: list[str], rows: Iterable[Row]) -> Iterator[Ballot]:
     roles = _columns(paper, name, header, "long")
+    fields = _fields(roles)
     col_of = {role[0]: i for i, role in enumerate(roles)}
-    papers: dict[str, dict] = {}
+    ip, ic = col_of.get("post"), col_of.get("candidate")
+    # Every paper is held until the file ends (its rows may be anywhere), so keep it lean:
+    # number -> [first row, category, void, [post id, text or None, ...], choices], with
+    # repeated mark texts sharing one string.
+    papers: dict[str, list] = {}
+    texts: dict[str, str] = {}
     for line, cells in rows:
-        if not any(c.strip() for c in cells):
+        if _blank(cells):
             continue
-        number, category, void = _common(paper, name, header, roles, line, cells)
-
-        def cell(key):
-            i = col_of.get(key)
-            return cells[i].strip() if i is not None and i < len(cells) else ""
-
+        number, category, void = _common(paper, name, header, roles, fields, line, cells)
         entry = papers.get(number)
         if entry is None:
-            entry = papers[number] = {"line": line, "category": category, "void": None,
-                                      "marks": {}, "choices": {}}
-        elif entry["category"] != category:
+            entry = papers[number] = [line, category, None, [], {}]
+        elif entry[1] != category:
             _fail(name, line, col_of["category"] + 1, header,
-                  f"ballot {number} has category {entry['category']!r} on row {entry['line']}")
+                  f"ballot {number} has category {entry[1]!r} on row {entry[0]}")
         if void:
-            entry["void"] = void
+            entry[2] = void
         if paper.approve:
-            _long_choice(paper, name, header, line, col_of, cell, entry)
+            def cell(key, cells=cells):
+                i = col_of.get(key)
+                return cells[i].strip() if i is not None and i < len(cells) else ""
+
+            _long_choice(paper, name, header, line, col_of, cell, entry[4])
             continue
-        post_text, cand_text = cell("post"), cell("candidate")
+        post_text = cells[ip].strip() if ip < len(cells) else ""
+        cand_text = cells[ic].strip() if ic < len(cells) else ""
         if not post_text:
             if cand_text:
-                _fail(name, line, col_of["post"] + 1, header, "a mark without a post")
+                _fail(name, line, ip + 1, header, "a mark without a post")
             continue
         post = paper.post_of(post_text)
         if post is None:
-            _fail(name, line, col_of["post"] + 1, header, f"unknown post {post_text!r}")
-        marks = entry["marks"].setdefault(post.id, [])
+            _fail(name, line, ip + 1, header, f"unknown post {post_text!r}")
         if cand_text:
-            marks.append(cand_text)
-    for number, entry in papers.items():
-        yield Ballot(number, entry["category"], entry["void"],
-                     {pid: tuple(m) for pid, m in entry["marks"].items()}, entry["choices"])
+            shared = texts.get(cand_text)
+            if shared is None and len(texts) < CACHE:
+                shared = texts[cand_text] = cand_text
+            cand_text = shared or cand_text
+        entry[3] += (post.id, cand_text or None)
+    for number, (_, category, void, flat, choices) in papers.items():
+        marks: dict[str, list[str]] = {}
+        for i in range(0, len(flat), 2):
+            listed = marks.get(flat[i])
+            if listed is None:
+                listed = marks[flat[i]] = []
+            if flat[i + 1] is not None:
+                listed.append(flat[i + 1])
+        yield Ballot(number, category, void, {pid: tuple(m) for pid, m in marks.items()}, choices)
 
 
-def _long_choice(paper, name, header, line, col_of, cell, entry):
+def _long_choice(paper, name, header, line, col_of, cell, choices):
     text = cell("candidate")
     col = col_of["candidate"] + 1
     if not text:
@@ -443,7 +481,7 @@ def _long_choice(paper, name, header, line, col_of, cell, entry):
         _fail(name, line, col, header, problem or f"{text!r} is not a candidate at this stage")
     choice = _choice(name, header, line, col_of["choice"] + 1, cell("choice"))
     if choice is not None:
-        marked = entry["choices"].setdefault(role[1], {})
+        marked = choices.setdefault(role[1], {})
         if marked.get(role[2], choice) != choice:
             _fail(name, line, col_of["choice"] + 1, header,
                   f"{text} is marked twice on this ballot with different choices")
