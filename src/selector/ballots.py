@@ -345,7 +345,9 @@ def _blank(cells: list[str]) -> bool:
     return not "".join(cells).strip()
 
 
-def _common(paper: Paper, name: str, header, roles, fields, line: int, cells: list[str]):
+def _common(paper: Paper, name: str, header, roles, fields, line: int, cells: list[str],
+            numbers: dict[str, str] | None = None):
+    """The ballot number, category and void reason of a row; `numbers` memoises normalize()."""
     if len(cells) > len(roles):
         extra = [c for c in cells[len(roles):] if c.strip()]
         if extra:
@@ -355,7 +357,13 @@ def _common(paper: Paper, name: str, header, roles, fields, line: int, cells: li
     for col, key in fields:
         value = cells[col - 1].strip() if col <= len(cells) else ""
         if key == "ballot":
-            number = normalize(value)
+            number = numbers.get(value) if numbers is not None else None
+            if number is None:
+                number = normalize(value)
+                if numbers is not None:
+                    if len(numbers) >= 1024:
+                        numbers.clear()
+                    numbers[value] = number
             if not number:
                 _fail(name, line, col, header, "empty ballot number")
         elif key == "category":
@@ -423,10 +431,12 @@ def _long(paper: Paper, name: str, header: list[str], rows: Iterable[Row]) -> It
     # repeated mark texts sharing one string.
     papers: dict[str, list] = {}
     texts: dict[str, str] = {}
+    numbers: dict[str, str] = {}  # a paper's rows repeat its number
+    posts: dict[str, Post | None] = {}
     for line, cells in rows:
         if _blank(cells):
             continue
-        number, category, void = _common(paper, name, header, roles, fields, line, cells)
+        number, category, void = _common(paper, name, header, roles, fields, line, cells, numbers)
         entry = papers.get(number)
         if entry is None:
             entry = papers[number] = [line, category, None, [], {}]
@@ -448,9 +458,13 @@ def _long(paper: Paper, name: str, header: list[str], rows: Iterable[Row]) -> It
             if cand_text:
                 _fail(name, line, ip + 1, header, "a mark without a post")
             continue
-        post = paper.post_of(post_text)
+        post = posts.get(post_text)
         if post is None:
-            _fail(name, line, ip + 1, header, f"unknown post {post_text!r}")
+            post = paper.post_of(post_text)
+            if post is None:
+                _fail(name, line, ip + 1, header, f"unknown post {post_text!r}")
+            if len(posts) < CACHE:
+                posts[post_text] = post
         if cand_text:
             shared = texts.get(cand_text)
             if shared is None and len(texts) < CACHE:
