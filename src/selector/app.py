@@ -5,6 +5,8 @@ Commands call one function or method here; nothing here prints or exits.
 
 from __future__ import annotations
 
+import contextlib
+import gc
 import hashlib
 import json
 from dataclasses import dataclass, field
@@ -130,7 +132,7 @@ class Selection:
         """Validate ballot files and (unless dry_run) record them as batches of the stage."""
         stage = self.ballot_stage(stage_id)
         try:
-            with self.store.write():
+            with _gc_paused(), self.store.write():
                 return self._tally(stage, files, present, issued, dry_run, layout, encoding,
                                    sheet, progress)
         except _Refused as refusal:
@@ -433,6 +435,19 @@ class _stored:
             self.store.add_rows(self.batch, buffer)
         if self.tick:
             self.tick()
+
+
+@contextlib.contextmanager
+def _gc_paused():
+    """A tally keeps many small objects alive and makes almost no reference cycles, so the
+    cyclic collector only re-scans the same objects (a third of a 1M-mark tally's time)."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
 
 
 def _json(value) -> str:
