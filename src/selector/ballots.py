@@ -163,6 +163,10 @@ def _csv_rows(name: str, text, encoding: str, nul: Callable[[], bool] = lambda: 
                 f"({e.object[e.start:e.start + 4].hex(' ')}); save the file as CSV UTF-8 "
                 "or give --encoding") from None
         except csv.Error as e:
+            if "field limit" in str(e):  # csv.field_size_limit(): 131,072 characters
+                raise BallotFileError(
+                    f"{name}: row {reader.line_num}: a cell longer than {csv.field_size_limit():,} "
+                    "characters (an unclosed quote, or not a ballot file?)") from None
             raise BallotFileError(f"{name}: row {reader.line_num}: unreadable CSV ({e})") from None
         line += 1
         if nul() and any("\x00" in c for c in cells):
