@@ -12,15 +12,17 @@ import json
 from dataclasses import dataclass, field
 from fractions import Fraction
 from pathlib import Path
-from typing import Callable, Iterable, Iterator
+from typing import TYPE_CHECKING, Callable, Iterable, Iterator
 
 from selector import config
-from selector.ballots import Paper, interpret, open_table
 from selector.domain.counting import Count, Resolver, StageCount
 from selector.domain.cuts import PassRule, PostCut, cut_post, lot_seed, score
 from selector.domain.model import Round, Stage
 from selector.errors import BallotFileError, NotFound, RuleError, UsageError
 from selector.storage.store import Store
+
+if TYPE_CHECKING:  # the ballot reader is imported when a tally needs it (start-up time)
+    from selector.ballots import Paper
 
 Progress = Callable[[int, int], None]
 FLUSH = 20_000
@@ -111,6 +113,8 @@ class Selection:
         return {p.id: tuple(cut[p.id]["advanced"]) if p.id in cut else () for p in self.round.posts}
 
     def paper(self, stage: Stage) -> Paper:
+        from selector.ballots import Paper
+
         return Paper(stage, self.round.posts, self.lists(stage), Resolver(self.round.candidates))
 
     def state(self, stage: Stage) -> dict:
@@ -144,6 +148,8 @@ class Selection:
         raise RuleError(failure.message)
 
     def _tally(self, stage, files, present, issued, dry_run, layout, encoding, sheet, progress):
+        from selector.ballots import interpret, open_table
+
         rid = self.round.id
         state = self.state(stage)
         if state["certified"]:
