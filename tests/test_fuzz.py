@@ -295,3 +295,63 @@ def test_formula_like_and_odd_cells_tally_correctly(pristine):
     assert p02["ballots"]["blank"] == 1
     assert {r["candidate"]: (r["votes"], r["share"]) for r in p02["results"]} == \
         {"C003": (2, "3/4"), "C004": (1, "1/2")}
+
+
+# -- XLSX: damaged workbooks ------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def workbook() -> tuple[bytes, dict[str, bytes]]:
+    """A small ballot workbook as Excel saves it, and its zip members."""
+    import zipfile
+
+    from openpyxl import Workbook
+
+    wb = Workbook()
+    ws = wb.active
+    ws.append(["票号", "类别", "审计局局长", "三厂镇镇长"])
+    for i in range(1, 16):
+        ws.append([f"{i:03d}", "一般干部", "张伟" if i % 3 else "王芳", "李娜、刘强"])
+    buf = io.BytesIO()
+    wb.save(buf)
+    data = buf.getvalue()
+    with zipfile.ZipFile(io.BytesIO(data)) as z:
+        return data, {n: z.read(n) for n in z.namelist()}
+
+
+@FUZZ
+@given(seed=st.integers(0, 2**32), how=st.sampled_from(["truncate", "flip", "xml-cut", "xml-mangle"]))
+def test_damaged_workbooks_refuse_cleanly(paper, workbook, tmp_path, seed, how):
+    import random
+    import zipfile
+
+    round_, p = paper
+    whole, members = workbook
+    rng = random.Random(seed)  # byte-level damage: hypothesis draws the seed
+    if how == "truncate":
+        blob = whole[:rng.randrange(len(whole))]
+    elif how == "flip":
+        blob = bytearray(whole)
+        for _ in range(rng.randrange(1, 20)):
+            blob[rng.randrange(len(blob))] = rng.randrange(256)
+        blob = bytes(blob)
+    else:  # a valid zip whose XML members are cut or mangled
+        out = io.BytesIO()
+        with zipfile.ZipFile(out, "w") as z:
+            for name, content in members.items():
+                if rng.random() < 0.5:
+                    if how == "xml-cut":
+                        content = content[:rng.randrange(len(content) + 1)]
+                    else:
+                        content = bytearray(content)
+                        for _ in range(rng.randrange(1, 10)):
+                            content[rng.randrange(len(content))] = rng.choice(b'<>"/ =x0a\x00')
+                        content = bytes(content)
+                z.writestr(name, content)
+        blob = out.getvalue()
+    path = tmp_path / "ballots.xlsx"
+    path.write_bytes(blob)
+    try:
+        _read_and_count(round_, p, path, "wide")
+    except SelectorError as e:
+        assert "\n" not in e.message and e.message.startswith(str(path)), e.message

@@ -174,24 +174,50 @@ def _csv_rows(name: str, text, encoding: str, nul: Callable[[], bool] = lambda: 
         yield line, cells
 
 
-def _open_xlsx(path: Path, sheet: str | None) -> Table:
+def _unreadable_xlsx() -> tuple[type[BaseException], ...]:
+    """What openpyxl, zipfile, zlib and the XML parsers raise on a damaged workbook
+    (SyntaxError covers xml.etree's and lxml's parse errors)."""
     import zipfile
+    import zlib
 
+    return (zipfile.BadZipFile, zlib.error, EOFError, NotImplementedError, KeyError, IndexError,
+            OSError, ValueError, TypeError, AttributeError, SyntaxError)
+
+
+def _why(e: BaseException) -> str:
+    """The library's message on one line (its class name if it has none)."""
+    return " ".join(str(e).split())[:160] or type(e).__name__
+
+
+def _open_xlsx(path: Path, sheet: str | None) -> Table:
     from openpyxl import load_workbook  # heavy: only when a workbook is read
 
     name = str(path)
     sha, size, _, _ = file_digest(path)
+    unreadable = _unreadable_xlsx()
     try:
         wb = load_workbook(path, read_only=True, data_only=True)
-    except (zipfile.BadZipFile, KeyError, OSError, ValueError) as e:
-        raise BallotFileError(f"{name}: not a readable XLSX workbook ({e})") from None
-    if sheet is not None and sheet not in wb.sheetnames:
-        raise BallotFileError(f"{name}: no sheet {sheet!r} (sheets: {', '.join(wb.sheetnames)})")
-    ws = wb[sheet] if sheet else wb.worksheets[0]
+        names = wb.sheetnames
+        if sheet is not None and sheet not in names:
+            wb.close()
+            raise BallotFileError(f"{name}: no sheet {sheet!r} (sheets: {', '.join(names)})")
+        ws = wb[sheet] if sheet else wb.worksheets[0]
+    except unreadable as e:
+        raise BallotFileError(f"{name}: not a readable XLSX workbook ({_why(e)})") from None
 
     def rows() -> Iterator[Row]:
         try:
-            for line, values in enumerate(ws.iter_rows(values_only=True), start=1):
+            values_of = ws.iter_rows(values_only=True)
+            line = 0
+            while True:
+                try:
+                    values = next(values_of, None)
+                except unreadable as e:
+                    raise BallotFileError(f"{name}: row {line + 1}: the workbook is damaged "
+                                          f"({_why(e)}); save it again from Excel") from None
+                if values is None:
+                    return
+                line += 1
                 yield line, [_cell_text(v) for v in values]
         finally:
             wb.close()
