@@ -463,10 +463,23 @@ def _long(paper: Paper, name: str, header: list[str], rows: Iterable[Row]) -> It
     texts: dict[str, str] = {}
     numbers: dict[str, str] = {}  # a paper's rows repeat its number
     posts: dict[str, Post | None] = {}
+    approve = paper.approve
+    # The usual file has no category/void column and a paper's rows follow each other: a
+    # row of the right width with the same ballot cell as the row before needs no checks.
+    width = len(roles)
+    simple = [key for _, key in fields] == ["ballot"]
+    ib = col_of["ballot"]
+    last_cell = None
+    last: tuple = ()
     for line, cells in rows:
-        if _blank(cells):
-            continue
-        number, category, void = _common(paper, name, header, roles, fields, line, cells, numbers)
+        if simple and len(cells) == width and cells[ib] == last_cell:
+            number, category, void = last
+        else:
+            if _blank(cells):
+                continue
+            number, category, void = _common(paper, name, header, roles, fields, line, cells, numbers)
+            if simple and len(cells) == width:
+                last_cell, last = cells[ib], (number, category, void)
         entry = papers.get(number)
         if entry is None:
             entry = papers[number] = [line, category, None, [], {}]
@@ -475,7 +488,7 @@ def _long(paper: Paper, name: str, header: list[str], rows: Iterable[Row]) -> It
                   f"ballot {number} has category {entry[1]!r} on row {entry[0]}")
         if void:
             entry[2] = void
-        if paper.approve:
+        if approve:
             def cell(key, cells=cells):
                 i = col_of.get(key)
                 return cells[i].strip() if i is not None and i < len(cells) else ""
