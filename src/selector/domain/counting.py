@@ -139,6 +139,7 @@ class Count:
         self._approve = stage.form == "approve" and stage.kind == "vote"
         self._limits = {pid: stage.marks_allowed(pc.post) for pid, pc in self._result.posts.items()}
         self._checked: dict[tuple[str, str], tuple] = {}  # (post, text) -> (cid, reason, key)
+        self._single: dict[tuple[str, str], tuple] = {}  # (post, text) -> a one-mark cell's marks
 
     @property
     def result(self) -> StageCount:
@@ -165,13 +166,20 @@ class Count:
         marks = {}
         over = set()
         for pid in result.posts:
-            m = self._approve_marks(pid, ballot) if approve else self._choose_marks(pid, ballot)
+            if approve:
+                m = self._approve_marks(pid, ballot)
+                if limits[pid] is not None and self._overvoted(pid, m):
+                    over.add(pid)
+            else:
+                m = self._choose_marks(pid, ballot)
+                limit = limits[pid]
+                if limit is not None and len(m[0]) + len(m[1]) > limit:
+                    over.add(pid)
             marks[pid] = m
-            if limits[pid] is not None and self._overvoted(pid, m):
-                over.add(pid)
         paper_void = ballot.void is not None or (over and self.stage.overvote == "void-ballot")
         if paper_void:
             result.void_papers += 1
+        category = ballot.category
         for pid, pc in result.posts.items():
             pc.returned += 1
             if pid in over:
@@ -186,17 +194,35 @@ class Count:
                 pc.invalid_marks.append(InvalidMark(ballot.number, pid, text, reason))
             if approve:
                 self._record_approve(pc, ballot, valid_marks, weight)
-            else:
-                if not valid_marks and not invalid:
-                    pc.blank += 1
-                for cid in valid_marks:
-                    self._tick(pc, cid, ballot.category, weight)
+                continue
+            if not valid_marks and not invalid:
+                pc.blank += 1
+            counts = pc.counts
+            for cid in valid_marks:  # _tick, inlined: this runs once per mark
+                cc = counts.get(cid)
+                if cc is None:
+                    cc = counts[cid] = CandidateCount()
+                cc.votes += 1
+                if weight is not None:
+                    cc.weighted += weight
+                if category is not None:
+                    cc.by_category[category] = cc.by_category.get(category, 0) + 1
 
     # -- choose / recommend -------------------------------------------------
     def _choose_marks(self, pid: str, ballot: Ballot):
         texts = ballot.marks.get(pid)
         if not texts:
             return (), ()
+        if len(texts) == 1:  # the usual cell: one mark, same answer every time
+            found = self._single.get((pid, texts[0]))
+            if found is None:
+                found = self._choose_many(pid, texts)
+                if len(self._single) < CACHE:
+                    self._single[(pid, texts[0])] = found
+            return found
+        return self._choose_many(pid, texts)
+
+    def _choose_many(self, pid: str, texts: tuple[str, ...]):
         seen: dict[str, None] = {}
         invalid: dict[str, tuple[str, str]] = {}
         checked = self._checked
