@@ -176,11 +176,12 @@ def _csv_rows(name: str, text, encoding: str, nul: Callable[[], bool] = lambda: 
 
 def _unreadable_xlsx() -> tuple[type[BaseException], ...]:
     """What openpyxl, zipfile, zlib and the XML parsers raise on a damaged workbook
-    (SyntaxError covers xml.etree's and lxml's parse errors)."""
+    (RuntimeError: an "encrypted" or unsupported zip member; SyntaxError: xml.etree's and
+    lxml's parse errors)."""
     import zipfile
     import zlib
 
-    return (zipfile.BadZipFile, zlib.error, EOFError, NotImplementedError, KeyError, IndexError,
+    return (zipfile.BadZipFile, zlib.error, EOFError, RuntimeError, KeyError, IndexError,
             OSError, ValueError, TypeError, AttributeError, SyntaxError)
 
 
@@ -190,7 +191,13 @@ def _why(e: BaseException) -> str:
 
 
 def _open_xlsx(path: Path, sheet: str | None) -> Table:
+    import warnings
+
     from openpyxl import load_workbook  # heavy: only when a workbook is read
+
+    # openpyxl warns on stderr about styles, data validation and odd specs in files not
+    # written by Excel; the clerk gets one line (a refusal) or the tally, nothing else.
+    warnings.filterwarnings("ignore", category=UserWarning, module=r"openpyxl(\.|$)")
 
     name = str(path)
     sha, size, _, _ = file_digest(path)
