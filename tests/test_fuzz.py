@@ -359,3 +359,29 @@ def test_damaged_workbooks_refuse_cleanly(paper, workbook, tmp_path, seed, how):
         except SelectorError as e:
             assert "\n" not in e.message and e.message.startswith(str(path)), e.message
     assert not caught, [str(w.message) for w in caught]  # nothing but the one line on stderr
+
+
+@FUZZ
+@given(data=_round_variants(), roster=st.binary(max_size=200))
+def test_init_command_refuses_cleanly_and_writes_nothing(pristine, data, roster):
+    from selector.cli import app
+
+    n = next(_case)
+    db = pristine / f"init{n}.db"
+    shutil.copy(pristine / "pristine.db", db)
+    before = _dump(db)
+    folder = pristine / f"round{n}"
+    folder.mkdir()
+    (folder / "fuzz.toml").write_bytes(data)
+    (folder / "r.csv").write_bytes(roster)
+    result = CliRunner().invoke(app, ["--db", str(db), "init", str(folder / "fuzz.toml")],
+                                catch_exceptions=False)
+    try:
+        assert result.exit_code in (0, 1), (result.exit_code, result.stderr)
+        if result.exit_code == 1:
+            lines = result.stderr.strip().splitlines()
+            assert len(lines) == 1 and lines[0].startswith("error: "), result.stderr
+            assert _dump(db) == before
+    finally:
+        db.unlink()
+        shutil.rmtree(folder)
