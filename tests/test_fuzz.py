@@ -385,3 +385,22 @@ def test_init_command_refuses_cleanly_and_writes_nothing(pristine, data, roster)
     finally:
         db.unlink()
         shutil.rmtree(folder)
+
+
+def test_control_characters_in_a_refusal_are_escaped(pristine):
+    """Found by the long fuzz run: a header cell holding \\x1c (a line break to
+    str.splitlines) or an escape sequence must not split the error line or reach the terminal."""
+    from selector.cli import app
+
+    db = pristine / "ctl.db"
+    shutil.copy(pristine / "pristine.db", db)
+    path = pristine / "ctl.csv"
+    path.write_bytes("票号,审计局\x1c局长\x1b[31m\n001,张伟\n".encode("utf-8"))
+    result = CliRunner().invoke(app, ["--db", str(db), "tally", "rec1", str(path),
+                                      "--present", "1500", "--issued", "1500"],
+                                catch_exceptions=False)
+    db.unlink()
+    assert result.exit_code == 1
+    assert result.stderr.count("\n") == 1 and len(result.stderr.splitlines()) == 1
+    assert "\x1b" not in result.stderr and "\\x1c" in result.stderr
+    assert "row 1, column 2" in result.stderr
