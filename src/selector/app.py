@@ -6,21 +6,24 @@ Commands call one function or method here; nothing here prints or exits.
 from __future__ import annotations
 
 import contextlib
+import gc
 import hashlib
 import json
 from dataclasses import dataclass, field
 from fractions import Fraction
 from pathlib import Path
-from typing import Callable, Iterable, Iterator
+from typing import TYPE_CHECKING, Callable, Iterable, Iterator
 
 from selector import config
-from selector.ballots import Paper, interpret, open_table
 from selector.domain.counting import Count, Resolver, StageCount
 from selector.domain.cuts import PassRule, PostCut, cut_post, lot_seed, score
 from selector.domain.model import Round, Stage
 from selector.errors import BallotFileError, NotFound, RuleError, UsageError
 from selector.storage import digest
 from selector.storage.store import Store
+
+if TYPE_CHECKING:  # the ballot reader is imported when a tally needs it (start-up time)
+    from selector.ballots import Paper
 
 Progress = Callable[[int, int], None]
 FLUSH = 20_000
@@ -112,6 +115,8 @@ class Selection:
         return {p.id: tuple(cut[p.id]["advanced"]) if p.id in cut else () for p in self.round.posts}
 
     def paper(self, stage: Stage) -> Paper:
+        from selector.ballots import Paper
+
         return Paper(stage, self.round.posts, self.lists(stage), Resolver(self.round.candidates))
 
     def state(self, stage: Stage) -> dict:
@@ -135,7 +140,7 @@ class Selection:
         `checked`: the double-entry check the file passed (recorded in the tally event)."""
         stage = self.ballot_stage(stage_id)
         try:
-            with self.store.write(), contextlib.ExitStack() as opened:
+            with _gc_paused(), self.store.write(), contextlib.ExitStack() as opened:
                 return self._tally(stage, files, present, issued, dry_run, layout, encoding,
                                    sheet, progress, opened, checked)
         except _Refused as refusal:
@@ -150,6 +155,8 @@ class Selection:
 
     def _tally(self, stage, files, present, issued, dry_run, layout, encoding, sheet, progress,
                opened: contextlib.ExitStack, checked=None):
+        from selector.ballots import interpret, open_table
+
         rid = self.round.id
         state = self.state(stage)
         if state["certified"]:
@@ -469,6 +476,19 @@ class _stored:
             self.store.add_rows(self.batch, buffer)
         if self.tick:
             self.tick()
+
+
+@contextlib.contextmanager
+def _gc_paused():
+    """A tally keeps many small objects alive and makes almost no reference cycles, so the
+    cyclic collector only re-scans the same objects (a third of a 1M-mark tally's time)."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
 
 
 def _json(value) -> str:

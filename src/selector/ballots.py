@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Iterable, Iterator, Mapping
 
-from selector.domain.counting import AMBIGUOUS, Ballot, Resolver
+from selector.domain.counting import AMBIGUOUS, CACHE, Ballot, Resolver
 from selector.domain.model import Post, Stage, normalize
 from selector.errors import BallotFileError
 from selector.textfiles import ENCODINGS
@@ -126,7 +126,7 @@ def open_table(path: str | Path, *, encoding: str | None = None, sheet: str | No
         used = ("utf-8-sig" if bom else "utf-8") if utf8 else "gb18030"
     raw = _CountingReader(open(path, "rb"))
     text = io.TextIOWrapper(raw, encoding=used, errors="strict", newline="")
-    rows = _csv_rows(name, text, used, path)
+    rows = _csv_rows(name, text, used, path, lambda: raw.nul)
     try:
         header = next(rows, None)
     except BallotFileError:
@@ -141,7 +141,7 @@ def open_table(path: str | Path, *, encoding: str | None = None, sheet: str | No
 
 class _CountingReader(io.RawIOBase):
     def __init__(self, f):
-        self.f, self.count = f, 0
+        self.f, self.count, self.nul = f, 0, False
 
     def readable(self):
         return True
@@ -149,6 +149,9 @@ class _CountingReader(io.RawIOBase):
     def readinto(self, b):
         n = self.f.readinto(b)
         self.count += n or 0
+        if n and not self.nul:
+            # A 0 byte is NUL in UTF-8 and GB18030 alike: rows need checking only after one.
+            self.nul = b"\x00" in memoryview(b)[:n].tobytes()
         return n
 
     def close(self):
@@ -181,7 +184,8 @@ def _bad_line(path: Path, encoding: str) -> tuple[int, bytes]:
     return max(lineno, 1), b""
 
 
-def _csv_rows(name: str, text, encoding: str, path: Path) -> Iterator[Row]:
+def _csv_rows(name: str, text, encoding: str, path: Path,
+              nul: Callable[[], bool] = lambda: True) -> Iterator[Row]:
     reader = csv.reader(text, strict=True)
     line = 0
     while True:
@@ -197,35 +201,68 @@ def _csv_rows(name: str, text, encoding: str, path: Path) -> Iterator[Row]:
                 f"({bad.hex(' ')}); save the file as CSV UTF-8 "
                 "or give --encoding") from None
         except csv.Error as e:
+            if "field limit" in str(e):  # csv.field_size_limit(): 131,072 characters
+                raise BallotFileError(
+                    f"{name}: row {reader.line_num}: a cell longer than {csv.field_size_limit():,} "
+                    "characters (an unclosed quote, or not a ballot file?)") from None
             raise BallotFileError(f"{name}: row {reader.line_num}: unreadable CSV ({e})") from None
         line += 1
-        if any("\x00" in c for c in cells):
+        if nul() and any("\x00" in c for c in cells):
             raise BallotFileError(f"{name}: row {line}: NUL byte in a cell (binary or UTF-16 file?)")
         yield line, cells
 
 
-def _open_xlsx(path: Path, sheet: str | None) -> Table:
+def _unreadable_xlsx() -> tuple[type[BaseException], ...]:
+    """What openpyxl, zipfile, zlib and the XML parsers raise on a damaged workbook
+    (RuntimeError: an "encrypted" or unsupported zip member; SyntaxError: xml.etree's and
+    lxml's parse errors)."""
     import zipfile
+    import zlib
+
+    return (zipfile.BadZipFile, zlib.error, EOFError, RuntimeError, KeyError, IndexError,
+            OSError, ValueError, TypeError, AttributeError, SyntaxError)
+
+
+def _why(e: BaseException) -> str:
+    """The library's message on one line (its class name if it has none)."""
+    return " ".join(str(e).split())[:160] or type(e).__name__
+
+
+def _open_xlsx(path: Path, sheet: str | None) -> Table:
+    import warnings
 
     from openpyxl import load_workbook  # heavy: only when a workbook is read
 
+    # openpyxl warns on stderr about styles, data validation and odd specs in files not
+    # written by Excel; the clerk gets one line (a refusal) or the tally, nothing else.
+    warnings.filterwarnings("ignore", category=UserWarning, module=r"openpyxl(\.|$)")
+
     name = str(path)
     sha, size, _, _ = file_digest(path)
+    unreadable = _unreadable_xlsx()
     try:
-        with warnings.catch_warnings():
-            # openpyxl warns about workbooks without its default styles (WPS, scripts):
-            # harmless for reading values, and a clerk should not see a Python warning.
-            warnings.filterwarnings("ignore", category=UserWarning, module=r"openpyxl\.")
-            wb = load_workbook(path, read_only=True, data_only=True)
-    except (zipfile.BadZipFile, KeyError, OSError, ValueError) as e:
-        raise BallotFileError(f"{name}: not a readable XLSX workbook ({e})") from None
-    if sheet is not None and sheet not in wb.sheetnames:
-        raise BallotFileError(f"{name}: no sheet {sheet!r} (sheets: {', '.join(wb.sheetnames)})")
-    ws = wb[sheet] if sheet else wb.worksheets[0]
+        wb = load_workbook(path, read_only=True, data_only=True)
+        names = wb.sheetnames
+        if sheet is not None and sheet not in names:
+            wb.close()
+            raise BallotFileError(f"{name}: no sheet {sheet!r} (sheets: {', '.join(names)})")
+        ws = wb[sheet] if sheet else wb.worksheets[0]
+    except unreadable as e:
+        raise BallotFileError(f"{name}: not a readable XLSX workbook ({_why(e)})") from None
 
     def rows() -> Iterator[Row]:
         try:
-            for line, values in enumerate(ws.iter_rows(values_only=True), start=1):
+            values_of = ws.iter_rows(values_only=True)
+            line = 0
+            while True:
+                try:
+                    values = next(values_of, None)
+                except unreadable as e:
+                    raise BallotFileError(f"{name}: row {line + 1}: the workbook is damaged "
+                                          f"({_why(e)}); save it again from Excel") from None
+                if values is None:
+                    return
+                line += 1
                 yield line, [_cell_text(v) for v in values]
         finally:
             wb.close()
@@ -262,13 +299,17 @@ class Paper:
     posts: tuple[Post, ...]
     lists: Mapping[str, tuple[str, ...]]
     resolver: Resolver
+    _by_key: dict = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self):
+        by_key: dict[str, Post] = {}
+        for p in self.posts:  # the first post that matches wins, as in a scan
+            by_key.setdefault(normalize(p.id), p)
+            by_key.setdefault(normalize(p.title), p)
+        object.__setattr__(self, "_by_key", by_key)
 
     def post_of(self, header: str) -> Post | None:
-        key = normalize(header)
-        for p in self.posts:
-            if key in (normalize(p.id), normalize(p.title)):
-                return p
-        return None
+        return self._by_key.get(normalize(header))
 
     @property
     def approve(self) -> bool:
@@ -388,20 +429,38 @@ def _candidate(paper: Paper, text: str):
     return ("cand", posts[0], cid), None
 
 
-def _common(paper: Paper, name: str, header, roles, line: int, cells: list[str]):
+def _fields(roles) -> list[tuple[int, str]]:
+    """The (column, key) of the ballot/category/void columns, in column order."""
+    return [(col, role[0]) for col, role in enumerate(roles, start=1)
+            if role[0] in ("ballot", "category", "void")]
+
+
+def _blank(cells: list[str]) -> bool:
+    return not "".join(cells).strip()
+
+
+def _common(paper: Paper, name: str, header, roles, fields, line: int, cells: list[str],
+            numbers: dict[str, str] | None = None):
+    """The ballot number, category and void reason of a row; `numbers` memoises normalize()."""
     if len(cells) > len(roles):
         extra = [c for c in cells[len(roles):] if c.strip()]
         if extra:
             refuse(name, line, len(roles) + 1, header + [""] * (len(cells) - len(header)),
                   f"{len(cells)} cells but the header has {len(roles)} columns")
     number = category = void = None
-    for col, role in enumerate(roles, start=1):
+    for col, key in fields:
         value = cells[col - 1].strip() if col <= len(cells) else ""
-        if role == ("ballot",):
-            number = normalize(value)
+        if key == "ballot":
+            number = numbers.get(value) if numbers is not None else None
+            if number is None:
+                number = normalize(value)
+                if numbers is not None:
+                    if len(numbers) >= 1024:
+                        numbers.clear()
+                    numbers[value] = number
             if not number:
                 refuse(name, line, col, header, "empty ballot number")
-        elif role == ("category",):
+        elif key == "category":
             category = value
             if paper.stage.categories:
                 if value not in paper.stage.weights:
@@ -409,7 +468,7 @@ def _common(paper: Paper, name: str, header, roles, line: int, cells: list[str])
                           f"{paper.stage.id}: {', '.join(c for c, _ in paper.stage.categories)})")
             elif not value:
                 category = None
-        elif role == ("void",):
+        else:
             void = value or None
     return number, category, void
 
@@ -424,69 +483,113 @@ def _choice(name, header, line, col, value: str):
 
 def _wide(paper: Paper, name: str, header: list[str], rows: Iterable[Row]) -> Iterator[Ballot]:
     roles = _columns(paper, name, header, "wide")
+    fields = _fields(roles)
+    posts = [(col - 1, role[1]) for col, role in enumerate(roles, start=1) if role[0] == "post"]
+    cands = [(col, role) for col, role in enumerate(roles, start=1) if role[0] == "cand"]
+    width = len(roles)
+    split: dict[str, tuple[str, ...]] = {}  # cell text -> marks, for the cells a file repeats
     seen: dict[str, int] = {}
     for line, cells in rows:
-        if not any(c.strip() for c in cells):
+        if _blank(cells):
             continue
-        number, category, void = _common(paper, name, header, roles, line, cells)
+        number, category, void = _common(paper, name, header, roles, fields, line, cells)
         if number in seen:
             refuse(name, line, None, header, f"ballot {number} appears twice (also row {seen[number]})")
         seen[number] = line
+        if len(cells) < width:
+            cells = cells + [""] * (width - len(cells))
         marks: dict = {}
+        for i, pid in posts:
+            value = cells[i]
+            texts = split.get(value)
+            if texts is None:
+                texts = split_marks(value)
+                if len(split) < CACHE:
+                    split[value] = texts
+            marks[pid] = texts
         choices: dict = {}
-        for col, role in enumerate(roles, start=1):
-            value = cells[col - 1] if col <= len(cells) else ""
-            if role[0] == "post":
-                marks[role[1]] = split_marks(value)
-            elif role[0] == "cand":
-                choice = _choice(name, header, line, col, value)
-                if choice is not None:
-                    choices.setdefault(role[1], {})[role[2]] = choice
+        for col, role in cands:
+            choice = _choice(name, header, line, col, cells[col - 1])
+            if choice is not None:
+                choices.setdefault(role[1], {})[role[2]] = choice
         yield Ballot(number, category, void, marks, choices, line)
 
 
 def _long(paper: Paper, name: str, header: list[str], rows: Iterable[Row]) -> Iterator[Ballot]:
     roles = _columns(paper, name, header, "long")
+    fields = _fields(roles)
     col_of = {role[0]: i for i, role in enumerate(roles)}
-    papers: dict[str, dict] = {}
+    ip, ic = col_of.get("post"), col_of.get("candidate")
+    # Every paper is held until the file ends (its rows may be anywhere), so keep it lean:
+    # number -> [first row, category, void, [post id, text or None, ...], choices], with
+    # repeated mark texts sharing one string.
+    papers: dict[str, list] = {}
+    texts: dict[str, str] = {}
+    numbers: dict[str, str] = {}  # a paper's rows repeat its number
+    posts: dict[str, Post | None] = {}
+    approve = paper.approve
+    # The usual file has no category/void column and a paper's rows follow each other: a
+    # row of the right width with the same ballot cell as the row before needs no checks.
+    width = len(roles)
+    simple = [key for _, key in fields] == ["ballot"]
+    ib = col_of["ballot"]
+    last_cell = None
+    last: tuple = ()
     for line, cells in rows:
-        if not any(c.strip() for c in cells):
-            continue
-        number, category, void = _common(paper, name, header, roles, line, cells)
-
-        def cell(key):
-            i = col_of.get(key)
-            return cells[i].strip() if i is not None and i < len(cells) else ""
-
+        if simple and len(cells) == width and cells[ib] == last_cell:
+            number, category, void = last
+        else:
+            if _blank(cells):
+                continue
+            number, category, void = _common(paper, name, header, roles, fields, line, cells, numbers)
+            if simple and len(cells) == width:
+                last_cell, last = cells[ib], (number, category, void)
         entry = papers.get(number)
         if entry is None:
-            entry = papers[number] = {"line": line, "category": category, "void": None,
-                                      "marks": {}, "choices": {}}
-        elif entry["category"] != category:
+            entry = papers[number] = [line, category, None, [], {}]
+        elif entry[1] != category:
             refuse(name, line, col_of["category"] + 1, header,
-                  f"ballot {number} has category {entry['category']!r} on row {entry['line']}")
+                   f"ballot {number} has category {entry[1]!r} on row {entry[0]}")
         if void:
-            entry["void"] = void
-        if paper.approve:
-            _long_choice(paper, name, header, line, col_of, cell, entry)
+            entry[2] = void
+        if approve:
+            def cell(key, cells=cells):
+                i = col_of.get(key)
+                return cells[i].strip() if i is not None and i < len(cells) else ""
+
+            _long_choice(paper, name, header, line, col_of, cell, entry[4])
             continue
-        post_text, cand_text = cell("post"), cell("candidate")
+        post_text = cells[ip].strip() if ip < len(cells) else ""
+        cand_text = cells[ic].strip() if ic < len(cells) else ""
         if not post_text:
             if cand_text:
-                refuse(name, line, col_of["post"] + 1, header, "a mark without a post")
+                refuse(name, line, ip + 1, header, "a mark without a post")
             continue
-        post = paper.post_of(post_text)
+        post = posts.get(post_text)
         if post is None:
-            refuse(name, line, col_of["post"] + 1, header, f"unknown post {post_text!r}")
-        marks = entry["marks"].setdefault(post.id, [])
+            post = paper.post_of(post_text)
+            if post is None:
+                refuse(name, line, ip + 1, header, f"unknown post {post_text!r}")
+            if len(posts) < CACHE:
+                posts[post_text] = post
         if cand_text:
-            marks.append(cand_text)
-    for number, entry in papers.items():
-        yield Ballot(number, entry["category"], entry["void"],
-                     {pid: tuple(m) for pid, m in entry["marks"].items()}, entry["choices"], entry["line"])
+            shared = texts.get(cand_text)
+            if shared is None and len(texts) < CACHE:
+                shared = texts[cand_text] = cand_text
+            cand_text = shared or cand_text
+        entry[3] += (post.id, cand_text or None)
+    for number, (first, category, void, flat, choices) in papers.items():
+        marks: dict[str, list[str]] = {}
+        for i in range(0, len(flat), 2):
+            listed = marks.get(flat[i])
+            if listed is None:
+                listed = marks[flat[i]] = []
+            if flat[i + 1] is not None:
+                listed.append(flat[i + 1])
+        yield Ballot(number, category, void, {pid: tuple(m) for pid, m in marks.items()}, choices, first)
 
 
-def _long_choice(paper, name, header, line, col_of, cell, entry):
+def _long_choice(paper, name, header, line, col_of, cell, choices):
     text = cell("candidate")
     col = col_of["candidate"] + 1
     if not text:
@@ -499,7 +602,7 @@ def _long_choice(paper, name, header, line, col_of, cell, entry):
         refuse(name, line, col, header, problem or f"{text!r} is not a candidate at this stage")
     choice = _choice(name, header, line, col_of["choice"] + 1, cell("choice"))
     if choice is not None:
-        marked = entry["choices"].setdefault(role[1], {})
+        marked = choices.setdefault(role[1], {})
         if marked.get(role[2], choice) != choice:
             refuse(name, line, col_of["choice"] + 1, header,
                   f"{text} is marked twice on this ballot with different choices")

@@ -71,14 +71,23 @@ def command(group: typer.Typer = app, *args, **kwargs):
                 return func(*a, **kw)
             except SelectorError as e:
                 err = console(stderr=True)
-                err.print(f"error: {e.message}", markup=False, highlight=False, soft_wrap=True)
+                err.print(f"error: {_printable(e.message)}", markup=False, highlight=False,
+                          soft_wrap=True)
                 for line in e.details:
-                    err.print(f"  {line}", markup=False, highlight=False, soft_wrap=True)
+                    err.print(f"  {_printable(line)}", markup=False, highlight=False, soft_wrap=True)
                 raise typer.Exit(e.exit_code) from None
 
         return group.command(*args, **kwargs)(run)
 
     return decorate
+
+
+def _printable(text: str) -> str:
+    """Messages quote file contents: control characters (line breaks such as \\x1c, escape
+    sequences) are shown escaped, so the refusal stays one line and cannot drive the terminal."""
+    if text.isprintable():
+        return text
+    return "".join(c if c.isprintable() else repr(c)[1:-1] for c in text)
 
 
 def console(stderr: bool = False):

@@ -15,6 +15,8 @@ from selector.domain.model import Candidate, Post, Stage, normalize
 
 Choice = Literal["yes", "no", "abstain", "invalid"]
 AMBIGUOUS = object()
+_MISSING = object()
+CACHE = 50_000  # distinct mark texts remembered per resolver/counter (bounded for bad files)
 
 
 @dataclass(frozen=True, slots=True)
@@ -60,13 +62,21 @@ class Resolver:
                 self._labels[normalize(c.label)] = c.id
             names[normalize(c.name)].append(c.id)
         self._names = {n: ids[0] if len(ids) == 1 else AMBIGUOUS for n, ids in names.items()}
+        self._seen: dict[str, object] = {}  # text -> answer, for the texts a file repeats
 
     def resolve(self, text: str):
+        found = self._seen.get(text, _MISSING)
+        if found is not _MISSING:
+            return found
         key = normalize(text)
+        found = None
         for table in (self._ids, self._labels, self._names):
             if key in table:
-                return table[key]
-        return None
+                found = table[key]
+                break
+        if len(self._seen) < CACHE:
+            self._seen[text] = found
+        return found
 
 
 @dataclass
@@ -127,8 +137,23 @@ class Count:
         self.roster = roster
         self.weights = stage.weights
         # Counting is additive, so a new batch goes on from the stored count of earlier ones.
-        self.result = start or StageCount(stage, {p.id: PostCount(p, tuple(lists[p.id])) for p in posts})
-        self._on_list = {pid: set(pc.candidates) for pid, pc in self.result.posts.items()}
+        self._result = start or StageCount(stage, {p.id: PostCount(p, tuple(lists[p.id])) for p in posts})
+        self._on_list = {pid: set(pc.candidates) for pid, pc in self._result.posts.items()}
+        self._approve = stage.form == "approve" and stage.kind == "vote"
+        self._limits = {pid: stage.marks_allowed(pc.post) for pid, pc in self._result.posts.items()}
+        self._checked: dict[tuple[str, str], tuple] = {}  # (post, text) -> (cid, reason, key)
+        self._single: dict[tuple[str, str], tuple] = {}  # (post, text) -> a one-mark cell's marks
+
+    @property
+    def result(self) -> StageCount:
+        """The count so far. Without category weights every weight is 1, so the weighted
+        figures are the plain ones: they are set here rather than summed paper by paper."""
+        if not self.weights:
+            for pc in self._result.posts.values():
+                pc.weighted_valid = Fraction(pc.valid)
+                for cc in pc.counts.values():
+                    cc.weighted = Fraction(cc.votes)
+        return self._result
 
     def add_all(self, ballots: Iterable[Ballot]) -> StageCount:
         for b in ballots:
@@ -136,17 +161,28 @@ class Count:
         return self.result
 
     def add(self, ballot: Ballot) -> None:
-        result = self.result
+        result = self._result
         result.returned += 1
-        weight = self.weights[ballot.category] if self.weights else Fraction(1)
-        if self.stage.form == "approve" and self.stage.kind == "vote":
-            marks = {pid: self._approve_marks(pid, ballot) for pid in result.posts}
-        else:
-            marks = {pid: self._choose_marks(pid, ballot) for pid in result.posts}
-        over = {pid for pid, m in marks.items() if self._overvoted(pid, m)}
+        weight = self.weights[ballot.category] if self.weights else None
+        approve = self._approve
+        limits = self._limits
+        marks = {}
+        over = set()
+        for pid in result.posts:
+            if approve:
+                m = self._approve_marks(pid, ballot)
+                if limits[pid] is not None and self._overvoted(pid, m):
+                    over.add(pid)
+            else:
+                m = self._choose_marks(pid, ballot)
+                limit = limits[pid]
+                if limit is not None and len(m[0]) + len(m[1]) > limit:
+                    over.add(pid)
+            marks[pid] = m
         paper_void = ballot.void is not None or (over and self.stage.overvote == "void-ballot")
         if paper_void:
             result.void_papers += 1
+        category = ballot.category
         for pid, pc in result.posts.items():
             pc.returned += 1
             if pid in over:
@@ -154,28 +190,57 @@ class Count:
             if paper_void or pid in over:
                 pc.void += 1
                 continue
-            pc.weighted_valid += weight
+            if weight is not None:
+                pc.weighted_valid += weight
             valid_marks, invalid = marks[pid]
             for text, reason in invalid:
                 pc.invalid_marks.append(InvalidMark(ballot.number, pid, text, reason))
-            if self.stage.form == "approve" and self.stage.kind == "vote":
+            if approve:
                 self._record_approve(pc, ballot, valid_marks, weight)
-            else:
-                if not valid_marks and not invalid:
-                    pc.blank += 1
-                for cid in valid_marks:
-                    self._tick(pc, cid, ballot.category, weight)
+                continue
+            if not valid_marks and not invalid:
+                pc.blank += 1
+            counts = pc.counts
+            for cid in valid_marks:  # _tick, inlined: this runs once per mark
+                cc = counts.get(cid)
+                if cc is None:
+                    cc = counts[cid] = CandidateCount()
+                cc.votes += 1
+                if weight is not None:
+                    cc.weighted += weight
+                if category is not None:
+                    cc.by_category[category] = cc.by_category.get(category, 0) + 1
 
     # -- choose / recommend -------------------------------------------------
     def _choose_marks(self, pid: str, ballot: Ballot):
+        texts = ballot.marks.get(pid)
+        if not texts:
+            return (), ()
+        if len(texts) == 1:  # the usual cell: one mark, same answer every time
+            found = self._single.get((pid, texts[0]))
+            if found is None:
+                found = self._choose_many(pid, texts)
+                if len(self._single) < CACHE:
+                    self._single[(pid, texts[0])] = found
+            return found
+        return self._choose_many(pid, texts)
+
+    def _choose_many(self, pid: str, texts: tuple[str, ...]):
         seen: dict[str, None] = {}
         invalid: dict[str, tuple[str, str]] = {}
-        for text in ballot.marks.get(pid, ()):
-            cid, reason = self._check(pid, text)
+        checked = self._checked
+        for text in texts:
+            found = checked.get((pid, text))
+            if found is None:
+                cid, reason = self._check(pid, text)
+                found = (cid, reason, None if cid is not None else normalize(text))
+                if len(checked) < CACHE:
+                    checked[(pid, text)] = found
+            cid, reason, key = found
             if cid is not None:
                 seen[cid] = None
             else:
-                invalid.setdefault(normalize(text), (text, reason))
+                invalid.setdefault(key, (text, reason))
         return tuple(seen), tuple(invalid.values())
 
     def _check(self, pid: str, text: str):
@@ -191,20 +256,21 @@ class Count:
         return cid, None
 
     def _overvoted(self, pid: str, marks) -> bool:
-        limit = self.stage.marks_allowed(self.result.posts[pid].post)
+        limit = self._limits[pid]
         if limit is None:
             return False
         valid, invalid = marks
-        if self.stage.form == "approve" and self.stage.kind == "vote":
+        if self._approve:
             return sum(1 for choice in valid.values() if choice == "yes") > limit
         return len(valid) + len(invalid) > limit
 
-    def _tick(self, pc: PostCount, cid: str, category: str | None, weight: Fraction) -> None:
+    def _tick(self, pc: PostCount, cid: str, category: str | None, weight: Fraction | None) -> None:
         cc = pc.counts.get(cid)
         if cc is None:
             cc = pc.counts[cid] = CandidateCount()
         cc.votes += 1
-        cc.weighted += weight
+        if weight is not None:  # None: unweighted, `result` sets weighted = votes
+            cc.weighted += weight
         if category is not None:
             cc.by_category[category] = cc.by_category.get(category, 0) + 1
 
@@ -212,7 +278,7 @@ class Count:
     def _approve_marks(self, pid: str, ballot: Ballot):
         return dict(ballot.choices.get(pid, {})), ()
 
-    def _record_approve(self, pc: PostCount, ballot: Ballot, choices, weight: Fraction) -> None:
+    def _record_approve(self, pc: PostCount, ballot: Ballot, choices, weight: Fraction | None) -> None:
         # An empty cell is an abstention; a paper with every cell empty is a blank.
         if not any(cid in choices for cid in pc.candidates):
             pc.blank += 1

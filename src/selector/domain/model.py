@@ -15,6 +15,9 @@ BALLOT_KINDS = ("recommend", "vote")
 
 def normalize(text: str) -> str:
     """Names are compared after NFKC with every space (also U+3000) removed."""
+    # Fast path (most cells): letters/digits only, already NFKC — nothing to change.
+    if text.isalnum() and unicodedata.is_normalized("NFKC", text):
+        return text
     return "".join(unicodedata.normalize("NFKC", text).split())
 
 

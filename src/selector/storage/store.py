@@ -10,6 +10,7 @@ import contextlib
 import hashlib
 import json
 import os
+import re
 import sqlite3
 from datetime import datetime, timezone
 from fractions import Fraction
@@ -32,6 +33,17 @@ def now() -> str:
     epoch = os.environ.get("SOURCE_DATE_EPOCH")
     moment = datetime.fromtimestamp(int(epoch), timezone.utc) if epoch else datetime.now(timezone.utc)
     return moment.isoformat(timespec="seconds")
+
+
+_ESCAPED = re.compile(r'[\\"\x00-\x1f]')
+
+
+def cells_json(cells: list[str]) -> str:
+    """json.dumps(cells, ensure_ascii=False), byte for byte, without the encoder for the
+    usual row whose cells need no escaping."""
+    if not cells or _ESCAPED.search("".join(cells)):
+        return json.dumps(cells, ensure_ascii=False)
+    return '["' + '", "'.join(cells) + '"]'
 
 
 def canonical(value) -> str:
@@ -161,8 +173,7 @@ class Store:
 
     def add_rows(self, batch: int, rows: Iterable[tuple[int, list[str]]]) -> None:
         self.conn.executemany("INSERT INTO rows (batch, line, cells) VALUES (?, ?, ?)",
-                              ((batch, line, json.dumps(cells, ensure_ascii=False))
-                               for line, cells in rows))
+                              ((batch, line, cells_json(cells)) for line, cells in rows))
 
     def stored_rows(self, batch: int) -> Iterator[tuple[int, list[str]]]:
         for line, cells in self.conn.execute(

@@ -1,0 +1,45 @@
+"""Start-up stays lean: heavy libraries load only for the commands that need them."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+SRC = Path(__file__).resolve().parent.parent / "src"
+HEAVY = ("sqlite_utils", "openpyxl", "docx", "pandas", "numpy", "rich")
+
+
+def _imported(*args: str, extra_path: str = "") -> tuple[set[str], subprocess.CompletedProcess]:
+    env = dict(os.environ, PYTHONPATH=os.pathsep.join(p for p in (str(SRC), extra_path) if p))
+    proc = subprocess.run([sys.executable, "-X", "importtime", "-m", "selector", *args],
+                          capture_output=True, text=True, env=env)
+    names = {line.split("|")[-1].strip() for line in proc.stderr.splitlines()
+             if line.startswith("import time:")}
+    return names, proc
+
+
+def test_version_and_help_import_nothing_heavy():
+    for args in (["--version"], ["--help"]):
+        names, proc = _imported(*args)
+        assert proc.returncode == 0
+        assert not {n for n in names if n.split(".")[0] in HEAVY}, args
+
+
+def test_status_does_not_import_pandas_through_sqlite_utils(tmp_path, run):
+    # A clerk's machine with pandas installed: sqlite-utils would import it at start-up.
+    fake = tmp_path / "site"
+    (fake / "pandas").mkdir(parents=True)
+    (fake / "pandas" / "__init__.py").write_text("raise RuntimeError('pandas imported')\n")
+    (tmp_path / "r.toml").write_text(
+        '[round]\nid = "r"\ntitle = "乡镇党委换届"\norganizer = "中共某市委组织部"\n\n'
+        '[[post]]\nid = "P01"\ntitle = "审计局局长"\nseats = 1\n\n'
+        '[[candidate]]\nid = "C001"\nname = "张伟"\n\n'
+        '[[stage]]\nid = "rec1"\nkind = "recommend"\ntitle = "民主推荐"\nelectorate = 10\n',
+        encoding="utf-8")
+    assert run("init", "r.toml").exit_code == 0
+    names, proc = _imported("status", extra_path=str(fake))
+    assert proc.returncode == 0, proc.stderr[-500:]
+    assert "sqlite_utils" in names and "pandas" not in names
+    assert "rec1" in proc.stdout
