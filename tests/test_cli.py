@@ -527,3 +527,20 @@ def test_a_mistyped_database_path_is_not_created(run, tmp_path):
     assert result.exit_code == 1
     assert "no database at" in result.stderr and "selector init" in result.stderr
     assert not (tmp_path / "typo.db").exists()
+
+
+def test_a_stage_not_yet_tallied_has_no_status(ready):
+    view = js(ready("show", "rec1", "--json"))
+    assert view["state"] == "ready"
+    assert [(p["status"], p["advanced"], p["results"]) for p in view["posts"]] == [(None, None, [])] * 2
+    text = ready("show", "rec1").stdout
+    assert "attendance not given yet" in text and "None" not in text
+
+
+def test_a_recommendation_over_the_roster_lists_only_people_with_votes(ready):
+    assert ready("tally", "rec1", "rec1.csv", "--present", "20", "--issued", "20").exit_code == 0
+    view = js(ready("show", "rec1", "--json"))
+    listed = {p["post"]: {r["candidate"] for r in p["results"]} for p in view["posts"]}
+    # C03 李娜 may stand for either post; rec1.csv marks her for P01 only, so P02 leaves her out
+    assert "C03" in listed["P01"] and "C03" not in listed["P02"]
+    assert all(r["votes"] > 0 for p in view["posts"] for r in p["results"])

@@ -98,21 +98,40 @@ class Selection:
     def ballot_stage(self, stage_id: str) -> Stage:
         stage = self.round.stage(stage_id)
         if not stage.takes_ballots:
-            raise UsageError(f"stage {stage.id} is a {stage.kind} stage: it takes no ballots "
+            article = "an" if stage.kind == "inspect" else "a"
+            raise UsageError(f"stage {stage.id} is {article} {stage.kind} stage: it takes no ballots "
                              f"(use `selector {stage.kind} {stage.id} …`)")
         return stage
 
     def lists(self, stage: Stage) -> dict[str, tuple[str, ...]]:
         """Each post's candidate list at `stage`: the roster, or the previous stage's locked cut."""
-        previous = self.round.previous(stage)
-        if stage.candidates == "roster" or previous is None:
+        if self.takes_roster(stage):
             return {p.id: tuple(c.id for c in self.round.candidates if c.eligible_for(p.id))
                     for p in self.round.posts}
+        previous = self.round.previous(stage)
         cut = self.store.locked_cut(self.round.id, previous.id)
         if cut is None:
             raise RuleError(f"stage {stage.id} takes its candidates from stage {previous.id}, "
                             f"whose shortlist is not locked yet: run `selector cut {previous.id}`")
         return {p.id: tuple(cut[p.id]["advanced"]) if p.id in cut else () for p in self.round.posts}
+
+    def takes_roster(self, stage: Stage) -> bool:
+        """Does the stage's list come from the roster (not from a previous stage's cut)?"""
+        return stage.candidates == "roster" or self.round.previous(stage) is None
+
+    def pass_base(self, stage: Stage, valid: int) -> int:
+        """The number the cut's pass line is a share of, for a post with `valid` ballots."""
+        present = self.store.stage_row(self.round.id, stage.id)["present"] or 0
+        return {"members": stage.entitled, "present": present, "valid": valid}[stage.cut.pass_base]
+
+    def stored_decisions(self, stage: Stage):
+        """The locked cut's rows and the decisions it was made with: (rows, resolve, accept_short,
+        reasons), so its rankings can be rebuilt exactly."""
+        cut = self.store.locked_cut(self.round.id, stage.id) or {}
+        resolve = {p: tuple(r["chosen"]) for p, r in cut.items() if r["decision"] == "resolved"}
+        accept = [p for p, r in cut.items() if r["decision"] == "accepted-short"]
+        reasons = {p: r["reason"] for p, r in cut.items() if r["reason"]}
+        return cut, resolve, accept, reasons
 
     def paper(self, stage: Stage) -> Paper:
         from selector.ballots import Paper
@@ -258,7 +277,7 @@ class Selection:
             raise UsageError(f"stage {stage.id}: the first batch must give the attendance: "
                              "--present N (实到) and --issued N (发出票)")
         entitled = stage.entitled
-        who = "electorate" if stage.kind == "recommend" else "members"
+        who = stage.entitled_name
         if present > entitled:
             raise _Refused(f"stage {stage.id}: {present} present but the {who} is only {entitled}")
         if not stage.quorum.met(present, entitled):
@@ -303,16 +322,13 @@ class Selection:
             raise RuleError(f"stage {stage.id} has no tally yet: run `selector tally {stage.id} FILE…`")
         shares = self.shares(stage, count)
         weights = dict(rule.score)
-        attendance = self.store.stage_row(self.round.id, stage.id)
         out = []
         for post in self.round.posts:
             pc = count.posts[post.id]
             scores = {cid: score(weights, shares[post.id], cid) for cid in pc.candidates}
             pass_rule = None
             if rule.pass_ is not None:
-                base = {"members": stage.entitled, "present": attendance["present"] or 0,
-                        "valid": pc.valid}[rule.pass_base]
-                pass_rule = PassRule(rule.pass_, base)
+                pass_rule = PassRule(rule.pass_, self.pass_base(stage, pc.valid))
             out.append(cut_post(post.id, post.seats, rule, scores,
                                 {cid: cc.votes for cid, cc in pc.counts.items()}, pass_rule,
                                 seed=lot_seed(self.round.tie_seed, stage.id, post.id),
@@ -407,9 +423,8 @@ class Selection:
 
             return next_step(self, stage, label)
         if label == "ready":
-            who = "electorate" if stage.kind == "recommend" else "members"
             return (f"selector tally {stage.id} BALLOTS.csv --present N --issued N "
-                    f"({who} {stage.entitled})")
+                    f"({stage.entitled_name} {stage.entitled})")
         if stage.cut is None:
             return f"selector tally {stage.id} MORE.csv (another batch), or selector cut {stage.id}"
         try:

@@ -82,7 +82,7 @@ def rankings(sel, stage: Stage, lists: dict[str, tuple[str, ...]]) -> dict[str, 
     Without one (a list taken from the roster, or a previous stage without a cut rule) the
     list's own order stands and nobody is there to backfill."""
     previous = sel.round.previous(stage)
-    if stage.candidates != "roster" and previous is not None and previous.cut is not None:
+    if not sel.takes_roster(stage) and previous.cut is not None:
         return {c.post: c.standings for c in sel.cuts(previous)}
     return {pid: tuple(Standing(cid, Fraction(0), i, False) for i, cid in enumerate(ids, start=1))
             for pid, ids in lists.items()}
@@ -95,9 +95,7 @@ def inspection(sel, stage: Stage, resolve: dict[str, tuple[str, ...]] | None = N
     lists = sel.lists(stage)
     ranks = rankings(sel, stage, lists)
     if resolve is None and not accept_short:
-        locked = sel.store.locked_cut(rid, stage.id) or {}
-        resolve = {p: tuple(r["chosen"]) for p, r in locked.items() if r["chosen"]}
-        accept_short = [p for p, r in locked.items() if r["decision"] == "accepted-short"]
+        _, resolve, accept_short, _ = sel.stored_decisions(stage)
     found = records.findings(sel.store, rid, stage.id)
     graded = records.grades(sel.store, rid, stage.id)
     vetting, cuts = judge(sel, stage, lists, ranks, found, graded, resolve, accept_short)

@@ -123,6 +123,11 @@ class Stage:
         return self.electorate if self.kind == "recommend" else self.members  # type: ignore[return-value]
 
     @property
+    def entitled_name(self) -> str:
+        """What 应到 is called at this stage: "electorate" or "members"."""
+        return "electorate" if self.kind == "recommend" else "members"
+
+    @property
     def weights(self) -> dict[str, Fraction]:
         return dict(self.categories)
 

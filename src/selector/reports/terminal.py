@@ -54,8 +54,11 @@ def stage(console: Console, view: dict) -> None:
                       f" · scrutineers (监票人) {', '.join(signed['scrutineers'])}")
     if att:
         who = "electorate" if "electorate" in att else "members"
-        console.print(f"{who} {att[who]} · present {att['present']} · issued {att['issued']} · "
-                      f"returned {att['returned']}")
+        if att["present"] is None:
+            console.print(f"{who} {att[who]} · attendance not given yet (with the first batch)")
+        else:
+            console.print(f"{who} {att[who]} · present {att['present']} · issued {att['issued']} · "
+                          f"returned {att['returned']}")
     for post in view["posts"]:
         _post(console, view, post)
 

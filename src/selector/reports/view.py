@@ -11,19 +11,10 @@ from fractions import Fraction
 
 from selector.app import Selection
 from selector.domain.counting import StageCount
-from selector.domain.cuts import PostCut
+from selector.domain.cuts import PostCut, lot_seed
 from selector.domain.model import Stage
 from selector.errors import RuleError
 from selector.reports.numbers import frac
-
-
-def stored_decisions(sel: Selection, stage: Stage):
-    """The decisions a locked cut was made with, to rebuild its rankings exactly."""
-    cut = sel.store.locked_cut(sel.round.id, stage.id) or {}
-    resolve = {p: tuple(r["chosen"]) for p, r in cut.items() if r["decision"] == "resolved"}
-    accept = [p for p, r in cut.items() if r["decision"] == "accepted-short"]
-    reasons = {p: r["reason"] for p, r in cut.items() if r["reason"]}
-    return cut, resolve, accept, reasons
 
 
 def stage_view(sel: Selection, stage: Stage, cuts: list[PostCut] | None = None,
@@ -38,22 +29,20 @@ def stage_view(sel: Selection, stage: Stage, cuts: list[PostCut] | None = None,
         return inspect_view(sel, stage) if stage.kind == "inspect" else notice_view(sel, stage)
     state = sel.state(stage)
     row = state["row"]
-    locked_rows, resolve, accept, reasons = stored_decisions(sel, stage)
-    count = counted or (sel.count(stage) if stage.takes_ballots else None)
+    locked_rows, resolve, accept, reasons = sel.stored_decisions(stage)
+    count = counted or sel.count(stage)
     if cuts is None and stage.cut is not None and count is not None:
         try:
             cuts = sel.cuts(stage, resolve, accept, count=count)
         except RuleError:
             cuts = None  # e.g. a scored stage not tallied yet: show the count without a ranking
     by_post = {c.post: c for c in cuts or ()}
-    over_roster = stage.kind == "recommend" and (stage.candidates == "roster"
-                                                 or sel.round.previous(stage) is None)
-    who = "electorate" if stage.kind == "recommend" else "members"
+    over_roster = stage.kind == "recommend" and sel.takes_roster(stage)
     view = {
         "round": sel.round.id, "stage": stage.id, "kind": stage.kind, "title": stage.title,
         "state": sel.label(stage, state),
-        "attendance": {who: stage.entitled, "present": row["present"], "issued": row["issued"],
-                       "returned": count.returned if count else 0} if stage.takes_ballots else None,
+        "attendance": {stage.entitled_name: stage.entitled, "present": row["present"],
+                       "issued": row["issued"], "returned": count.returned if count else 0},
         "certified": state["certified"],
         "certified_at": row["certified_at"],
         "certified_by": _signatures(row["certificate"]),
@@ -77,8 +66,7 @@ def stage_view(sel: Selection, stage: Stage, cuts: list[PostCut] | None = None,
         if stage.cut is not None:
             entry["k"] = stage.cut.ratio * post.seats
             if stage.cut.pass_ is not None and pc is not None:
-                base = {"members": stage.entitled, "present": row["present"] or 0,
-                        "valid": pc.valid}[stage.cut.pass_base]
+                base = sel.pass_base(stage, pc.valid)
                 entry["pass_line"] = {"rule": str(stage.cut.pass_), "base": stage.cut.pass_base,
                                       "of": base, "votes": stage.cut.pass_.minimum(base)}
         if locked is not None:
@@ -91,13 +79,13 @@ def stage_view(sel: Selection, stage: Stage, cuts: list[PostCut] | None = None,
             entry["status"] = pcut.status
             entry["advanced"] = None
         else:
-            entry["status"] = "ok" if pc is not None or stage.cut is None else None
+            entry["status"] = "ok" if pc is not None else None  # nothing counted: no status yet
             entry["advanced"] = None
         if pcut is not None and pcut.tie is not None:
             entry["tie"] = {"score": frac(pcut.tie.score), "tied": list(pcut.tie.tied),
                             "slots": pcut.tie.slots}
             if pcut.decision == "lot":
-                entry["lot"] = {"seed": f"{sel.round.tie_seed}/{stage.id}/{post.id}",
+                entry["lot"] = {"seed": lot_seed(sel.round.tie_seed, stage.id, post.id),
                                 "drawn": list(pcut.chosen)}
         view["posts"].append(entry)
     return view
