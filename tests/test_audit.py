@@ -210,15 +210,27 @@ def test_certified_stage_is_frozen_and_shows_who_signed(run, tallied):
 def test_certify_needs_enough_distinct_signatures(run, tmp_path):
     setup_rec1(run, tmp_path)
     r = run("certify", "rec1", "--teller", "周敏", "--scrutineer", "吴刚")
-    assert r.exit_code == 2 and "2 scrutineers must sign" in r.stderr
+    # the certification rule refuses (exit 1), like a teller signing as scrutineer below
+    assert r.exit_code == 1 and "2 scrutineers must sign" in r.stderr
     r = run("certify", "rec1", "--teller", "周敏", "--scrutineer", "吴刚", "--scrutineer", "吴 刚")
-    assert r.exit_code == 2  # the same person twice is one signature
+    assert r.exit_code == 1  # the same person twice is one signature
     r = run("certify", "rec1", "--teller", "周敏", "--scrutineer", "周敏", "--scrutineer", "郑丽")
     assert r.exit_code == 1 and "cannot be both teller and scrutineer" in r.stderr
     assert run("certify", "vote1", "--teller", "周敏", "--scrutineer", "吴刚",
                "--scrutineer", "郑丽").exit_code == 1  # nothing tallied yet
     assert not [e for e in json.loads(run("audit", "log", "--json").stdout)["events"]
                 if e["command"] == "certify"]
+
+
+def test_verify_does_not_disguise_a_programming_error_as_a_difference(run, tallied, monkeypatch):
+    from selector import audit
+
+    def broken(*args, **kwargs):
+        raise TypeError("a bug, not an edited row")
+
+    monkeypatch.setattr(audit, "_check_stage", broken)
+    with pytest.raises(TypeError, match="a bug"):
+        run("audit", "verify")
 
 
 def test_certify_counts_come_from_the_round_file(run, tmp_path):
@@ -231,7 +243,7 @@ def test_certify_counts_come_from_the_round_file(run, tmp_path):
     write_csv(tmp_path / "a.csv", REC1)
     assert run("tally", "rec1", tmp_path / "a.csv", "--present", "50", "--issued", "50").exit_code == 0
     r = run("certify", "rec1", "--teller", "周敏", "--scrutineer", "吴刚", "--scrutineer", "郑丽")
-    assert r.exit_code == 2 and "2 tellers must sign" in r.stderr
+    assert r.exit_code == 1 and "2 tellers must sign" in r.stderr
     r = run("certify", "rec1", "--teller", "周敏", "--teller", "孙伟", "--scrutineer", "吴刚",
             "--scrutineer", "郑丽", "--scrutineer", "冯军", "--json")
     assert r.exit_code == 0, r.stderr

@@ -26,7 +26,7 @@ from selector.ballots import Paper, interpret, open_table
 from selector.domain.counting import Ballot, Count, StageCount
 from selector.domain.model import Stage, normalize
 from selector.errors import (
-    AuditMismatch, BallotFileError, ConfigError, NotFound, RuleError, UsageError,
+    AuditMismatch, BallotFileError, ConfigError, NotFound, RuleError, SelectorError, UsageError,
 )
 from selector.storage import digest
 from selector.storage.store import GENESIS, Store, canonical, chain
@@ -45,7 +45,7 @@ def certify(sel: Selection, stage_id: str, tellers: Iterable[str], scrutineers: 
     need = {"teller": sel.round.tellers, "scrutineer": sel.round.scrutineers}
     for role, names in (("teller", tellers), ("scrutineer", scrutineers)):
         if len(names) < need[role]:
-            raise UsageError(f"certify {stage.id}: {need[role]} {role}{'s' if need[role] > 1 else ''} "
+            raise RuleError(f"certify {stage.id}: {need[role]} {role}{'s' if need[role] > 1 else ''} "
                              f"must sign (round.certify.{role}s), got {len(names)}: "
                              f"give --{role} NAME for each")
     both = sorted(set(map(normalize, tellers)) & set(map(normalize, scrutineers)))
@@ -323,7 +323,7 @@ def _unreadable(report: Report, where: str):
     """Stored data edited into something that no longer decodes is a difference, not a crash."""
     try:
         yield
-    except (ValueError, TypeError, KeyError, NotFound) as e:  # JSONDecodeError is a ValueError
+    except (json.JSONDecodeError, SelectorError) as e:
         report.add(where, f"stored data no longer reads ({type(e).__name__}: {e}); "
                           "checks of this part stopped here")
 

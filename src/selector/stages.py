@@ -374,7 +374,7 @@ def resolve_complaint(sel, stage_id: str, number: int, outcome: str, note: str,
         sel.store.log(sel.round.id, sel.operator, "complaint resolved", stage.id,
                       {"number": number, "candidate": complaint.candidate, "outcome": outcome,
                        "note": note.strip(), **({"until": held.isoformat()} if held else {})})
-    return records.complaints(sel.store, sel.round.id, stage.id)[number - 1]
+    return next(c for c in records.complaints(sel.store, sel.round.id, stage.id) if c.number == number)
 
 
 def close_notice(sel, stage_id: str) -> Notice:
@@ -422,9 +422,8 @@ def label(sel, stage: Stage, locked: bool) -> str:
 
 
 def next_step(sel, stage: Stage, state: str) -> str:
-    if state == "waiting":
-        previous = sel.round.previous(stage)
-        return f"selector cut {previous.id}" if previous else f"selector cut {stage.id}"
+    if state == "waiting":  # only a stage with a previous one waits
+        return f"selector cut {sel.round.previous(stage).id}"
     if stage.kind == "inspect":
         try:
             now_ = inspection(sel, stage)

@@ -105,7 +105,9 @@ def store(ctx: typer.Context, create: bool = False):
     """The database; only `init` may create it."""
     from selector.storage.store import Store
 
-    return Store(ctx.obj.db, create=create)
+    opened = Store(ctx.obj.db, create=create)
+    ctx.call_on_close(opened.close)
+    return opened
 
 
 def selection(ctx: typer.Context):

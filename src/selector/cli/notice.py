@@ -26,12 +26,12 @@ def _stage(ctx: typer.Context) -> str:
     return ctx.parent.params["stage"]
 
 
-def _show(ctx: typer.Context, as_json: bool, extra: dict | None = None, message: str | None = None) -> None:
+def _show(sel, stage_id: str, as_json: bool, extra: dict | None = None, message: str | None = None) -> None:
+    """The notice as it now stands (the same Selection the change was made through)."""
     from selector.reports import terminal
     from selector.reports.view import stage_view
 
-    sel = selection(ctx)
-    view = stage_view(sel, sel.round.stage(_stage(ctx)))
+    view = stage_view(sel, sel.round.stage(stage_id))
     if as_json:
         echo_json({**view, **(extra or {})})
         return
@@ -52,11 +52,12 @@ def open_(
     """
     from selector.stages import open_notice
 
-    state, warnings = open_notice(selection(ctx), _stage(ctx), start)
+    sel = selection(ctx)
+    state, warnings = open_notice(sel, _stage(ctx), start)
     err = console(stderr=True)
     for w in warnings:
         err.print(f"warning: {w}", markup=False, highlight=False, soft_wrap=True)
-    _show(ctx, as_json, {"warnings": warnings},
+    _show(sel, _stage(ctx), as_json, {"warnings": warnings},
           f"notice open: {state.start.isoformat()} to {state.end.isoformat()}")
 
 
@@ -79,9 +80,10 @@ def complaint(
 
     if named is None:
         raise UsageError("say whether the complainant gave a name: --named or --anonymous")
-    c = add_complaint(selection(ctx), _stage(ctx), received=received, candidate=candidate,
+    sel = selection(ctx)
+    c = add_complaint(sel, _stage(ctx), received=received, candidate=candidate,
                       summary=summary, named=named)
-    _show(ctx, as_json, {"complaint": c.number}, f"complaint #{c.number} logged")
+    _show(sel, _stage(ctx), as_json, {"complaint": c.number}, f"complaint #{c.number} logged")
 
 
 @command(notice_app, name="resolve")
@@ -100,8 +102,9 @@ def resolve(
     """
     from selector.stages import resolve_complaint
 
-    c = resolve_complaint(selection(ctx), _stage(ctx), number, outcome, note, until)
-    _show(ctx, as_json, None, f"complaint #{c.number}: {c.outcome}")
+    sel = selection(ctx)
+    c = resolve_complaint(sel, _stage(ctx), number, outcome, note, until)
+    _show(sel, _stage(ctx), as_json, None, f"complaint #{c.number}: {c.outcome}")
 
 
 @command(notice_app, name="close")
@@ -115,5 +118,6 @@ def close(
     """
     from selector.stages import close_notice
 
-    close_notice(selection(ctx), _stage(ctx))
-    _show(ctx, as_json, None, "notice closed: appointees confirmed")
+    sel = selection(ctx)
+    close_notice(sel, _stage(ctx))
+    _show(sel, _stage(ctx), as_json, None, "notice closed: appointees confirmed")

@@ -161,9 +161,6 @@ class Round:
     def candidate(self, cand_id: str) -> Candidate:
         return self._lookup("candidate", cand_id, self.candidates)
 
-    def has_stage(self, stage_id: str) -> bool:
-        return any(s.id == stage_id for s in self.stages)
-
     def stage_index(self, stage_id: str) -> int:
         return next(i for i, s in enumerate(self.stages) if s.id == stage_id)
 
