@@ -26,6 +26,7 @@ from selector.errors import DatabaseError, NotFound, RuleError
 from selector.storage.schema import migrations
 
 GENESIS = "0" * 64
+CHUNK = 1000  # raw rows per row_chunks row
 
 
 def now() -> str:
@@ -171,14 +172,34 @@ class Store:
     def add_batch(self, row: dict) -> int:
         return self.db["batches"].insert({**row, "at": now()}).last_pk
 
-    def add_rows(self, batch: int, rows: Iterable[tuple[int, list[str]]]) -> None:
-        self.conn.executemany("INSERT INTO rows (batch, line, cells) VALUES (?, ?, ?)",
-                              ((batch, line, cells_json(cells)) for line, cells in rows))
+    def add_rows(self, batch: int, rows: Iterable[tuple[int, list[str]]], hasher=None) -> None:
+        """Store raw rows (in file order), CHUNK lines to a database row; each row's cells JSON
+        also goes to `hasher.add(line, text)` when given (the batch's rows digest)."""
+        chunk: list[str] = []
+        first = line = 0
+        for line, cells in rows:
+            text = cells_json(cells)
+            if hasher is not None:
+                hasher.add(line, text)
+            if not chunk:
+                first = line
+            chunk.append(f"[{line}, {text}]")
+            if len(chunk) >= CHUNK:
+                self._add_chunk(batch, first, line, chunk)
+                chunk = []
+        if chunk:
+            self._add_chunk(batch, first, line, chunk)
+
+    def _add_chunk(self, batch: int, first: int, last: int, chunk: list[str]) -> None:
+        self.conn.execute("INSERT INTO row_chunks (batch, first_line, last_line, cells) VALUES (?, ?, ?, ?)",
+                          (batch, first, last, "[" + ", ".join(chunk) + "]"))
 
     def stored_rows(self, batch: int) -> Iterator[tuple[int, list[str]]]:
-        for line, cells in self.conn.execute(
-                "SELECT line, cells FROM rows WHERE batch = ? ORDER BY line", [batch]):
-            yield line, json.loads(cells)
+        """The batch's raw rows as stored: (line, cells) in file order."""
+        for (chunk,) in self.conn.execute(
+                "SELECT cells FROM row_chunks WHERE batch = ? ORDER BY first_line", [batch]):
+            for line, cells in json.loads(chunk):
+                yield line, cells
 
     def add_papers(self, round_id: str, stage_id: str, batch: int, numbers: Iterable[str]) -> None:
         try:
