@@ -194,7 +194,7 @@ class Selection:
                 {"round": rid, "stage": stage.id, "file": Path(path).name, "sha256": table.sha256,
                  "encoding": table.encoding, "layout": layout, "sheet": sheet,
                  "header": _json(table.header), "rows": 0, "ballots": 0})
-            rows = _stored(self.store, batch, table.rows, progress and (
+            rows = _stored(self.store, batch, _json(table.header), table.rows, progress and (
                 lambda base=done, t=table: progress(base + t.progress(), total)))
             ballots = 0
             numbers: dict[str, int | None] = {}  # ballot number -> its row in this file
@@ -222,7 +222,7 @@ class Selection:
             if batch is not None:
                 self.store.add_papers(rid, stage.id, batch, numbers)
                 self.store.db["batches"].update(batch, {"rows": rows.count, "ballots": ballots})
-                result.batches[-1]["rows_sha256"] = digest.batch_rows(self.store, batch)
+                result.batches[-1]["rows_sha256"] = rows.digest()
         returned = counter.result.returned
         if returned > issued:
             raise _Refused(
@@ -456,9 +456,14 @@ class _Refused(Exception):
 class _stored:
     """Pass rows through to interpretation, writing them to the database in chunks."""
 
-    def __init__(self, store: Store, batch: int | None, rows: Iterator, tick: Callable | None):
+    def __init__(self, store: Store, batch: int | None, header: str, rows: Iterator, tick: Callable | None):
         self.store, self.batch, self.rows, self.tick = store, batch, rows, tick
         self.count = 0
+        self.hasher = digest.RowsHasher(header)
+
+    def digest(self) -> str:
+        """The rows digest of what was stored (digest.batch_rows, without reading it back)."""
+        return self.hasher.hexdigest()
 
     def __iter__(self):
         buffer = []
@@ -467,13 +472,13 @@ class _stored:
             if self.batch is not None:
                 buffer.append(row)
                 if len(buffer) >= FLUSH:
-                    self.store.add_rows(self.batch, buffer)
+                    self.store.add_rows(self.batch, buffer, self.hasher)
                     buffer.clear()
             if self.tick and not self.count % 5000:
                 self.tick()
             yield row
         if buffer:
-            self.store.add_rows(self.batch, buffer)
+            self.store.add_rows(self.batch, buffer, self.hasher)
         if self.tick:
             self.tick()
 
