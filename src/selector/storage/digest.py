@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+from typing import Iterable
 
 from selector.storage.store import Store, canonical, cells_json
 
@@ -33,7 +34,11 @@ class RowsHasher:
         self._h = hashlib.sha256(str(header).encode("utf-8"))
 
     def add(self, line: int, cells: str) -> None:
-        self._h.update(f"\n{line}\t{cells}".encode("utf-8"))
+        self.add_all((line,), (cells,))
+
+    def add_all(self, lines: Iterable[int], texts: Iterable[str]) -> None:
+        """Rows in order: their line numbers and cells JSON, as stored."""
+        self._h.update("".join([f"\n{line}\t{text}" for line, text in zip(lines, texts)]).encode("utf-8"))
 
     def hexdigest(self) -> str:
         return self._h.hexdigest()

@@ -47,6 +47,14 @@ def cells_json(cells: list[str]) -> str:
     return '["' + '", "'.join(cells) + '"]'
 
 
+def cells_json_all(rows: Iterable[list[str]]) -> list[str]:
+    """cells_json of each row; the usual rows (no cell to escape) joined in bulk."""
+    rows = rows if isinstance(rows, (list, tuple)) else list(rows)
+    if all(rows) and not _ESCAPED.search("".join(["".join(cells) for cells in rows])):
+        return ['["' + joined + '"]' for joined in map('", "'.join, rows)]
+    return [cells_json(cells) for cells in rows]
+
+
 def canonical(value) -> str:
     return json.dumps(value, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
 
@@ -174,25 +182,16 @@ class Store:
 
     def add_rows(self, batch: int, rows: Iterable[tuple[int, list[str]]], hasher=None) -> None:
         """Store raw rows (in file order), CHUNK lines to a database row; each row's cells JSON
-        also goes to `hasher.add(line, text)` when given (the batch's rows digest)."""
-        chunk: list[str] = []
-        first = line = 0
-        for line, cells in rows:
-            text = cells_json(cells)
+        also goes to `hasher.add_all(lines, texts)` when given (the batch's rows digest)."""
+        rows = rows if isinstance(rows, list) else list(rows)
+        for i in range(0, len(rows), CHUNK):
+            lines, cells = zip(*rows[i:i + CHUNK])
+            texts = cells_json_all(cells)
             if hasher is not None:
-                hasher.add(line, text)
-            if not chunk:
-                first = line
-            chunk.append(f"[{line}, {text}]")
-            if len(chunk) >= CHUNK:
-                self._add_chunk(batch, first, line, chunk)
-                chunk = []
-        if chunk:
-            self._add_chunk(batch, first, line, chunk)
-
-    def _add_chunk(self, batch: int, first: int, last: int, chunk: list[str]) -> None:
-        self.conn.execute("INSERT INTO row_chunks (batch, first_line, last_line, cells) VALUES (?, ?, ?, ?)",
-                          (batch, first, last, "[" + ", ".join(chunk) + "]"))
+                hasher.add_all(lines, texts)
+            chunk = "[" + ", ".join([f"[{line}, {text}]" for line, text in zip(lines, texts)]) + "]"
+            self.conn.execute("INSERT INTO row_chunks (batch, first_line, last_line, cells) "
+                              "VALUES (?, ?, ?, ?)", (batch, lines[0], lines[-1], chunk))
 
     def stored_rows(self, batch: int) -> Iterator[tuple[int, list[str]]]:
         """The batch's raw rows as stored: (line, cells) in file order."""
