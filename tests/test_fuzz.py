@@ -26,7 +26,7 @@ from selector import config
 from selector.ballots import Paper, interpret, open_table
 from selector.domain.counting import Count, Resolver
 from selector.errors import SelectorError
-from selector.storage.store import cells_json, cells_json_all
+from selector.storage.store import cells_json, chunk_json, rows_text
 
 LONG = bool(os.environ.get("SELECTOR_FUZZ_LONG"))
 settings.register_profile("fuzz", max_examples=2000 if LONG else 40, deadline=None,
@@ -174,7 +174,10 @@ def test_stored_rows_are_exactly_json(cells):
 def test_rows_stored_in_bulk_are_exactly_json(rows):
     import json
 
-    assert cells_json_all(rows) == [json.dumps(cells, ensure_ascii=False) for cells in rows]
+    numbered = list(enumerate(rows, start=2))
+    text = rows_text(numbered)
+    assert text == "".join(f"\n{line}\t{json.dumps(cells, ensure_ascii=False)}" for line, cells in numbered)
+    assert json.loads(chunk_json(text)) == [[line, cells] for line, cells in numbered]
 
 
 @pytest.mark.parametrize("make", [

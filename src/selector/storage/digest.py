@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-from typing import Iterable
 
 from selector.storage.store import Store, canonical, cells_json
 
@@ -34,11 +33,12 @@ class RowsHasher:
         self._h = hashlib.sha256(str(header).encode("utf-8"))
 
     def add(self, line: int, cells: str) -> None:
-        self.add_all((line,), (cells,))
+        """One row: its line number and cells JSON, as stored."""
+        self.add_text(f"\n{line}\t{cells}")
 
-    def add_all(self, lines: Iterable[int], texts: Iterable[str]) -> None:
-        """Rows in order: their line numbers and cells JSON, as stored."""
-        self._h.update("".join([f"\n{line}\t{text}" for line, text in zip(lines, texts)]).encode("utf-8"))
+    def add_text(self, text: str) -> None:
+        """Rows in order, as store.rows_text writes them."""
+        self._h.update(text.encode("utf-8"))
 
     def hexdigest(self) -> str:
         return self._h.hexdigest()

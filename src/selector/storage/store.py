@@ -47,12 +47,18 @@ def cells_json(cells: list[str]) -> str:
     return '["' + '", "'.join(cells) + '"]'
 
 
-def cells_json_all(rows: Iterable[list[str]]) -> list[str]:
-    """cells_json of each row; the usual rows (no cell to escape) joined in bulk."""
-    rows = rows if isinstance(rows, (list, tuple)) else list(rows)
-    if all(rows) and not _ESCAPED.search("".join(["".join(cells) for cells in rows])):
-        return ['["' + joined + '"]' for joined in map('", "'.join, rows)]
-    return [cells_json(cells) for cells in rows]
+def rows_text(rows: list[tuple[int, list[str]]]) -> str:
+    """"\n{line}\t{cells JSON}" for each row, in order: the text the rows digest hashes
+    (digest.RowsHasher). The usual rows (no cell to escape) are joined without cells_json."""
+    if all([cells for _, cells in rows]) and not _ESCAPED.search("".join(["".join(cells) for _, cells in rows])):
+        return "".join([f'\n{line}\t["' + '", "'.join(cells) + '"]' for line, cells in rows])
+    return "".join([f"\n{line}\t{cells_json(cells)}" for line, cells in rows])
+
+
+def chunk_json(text: str) -> str:
+    """rows_text as a JSON array of [line, cells] pairs (JSON text never holds a raw tab or
+    line break, so those are the rows' separators)."""
+    return "[[" + text[1:].replace("\t", ", ").replace("\n", "], [") + "]]" if text else "[]"
 
 
 def canonical(value) -> str:
@@ -181,17 +187,16 @@ class Store:
         return self.db["batches"].insert({**row, "at": now()}).last_pk
 
     def add_rows(self, batch: int, rows: Iterable[tuple[int, list[str]]], hasher=None) -> None:
-        """Store raw rows (in file order), CHUNK lines to a database row; each row's cells JSON
-        also goes to `hasher.add_all(lines, texts)` when given (the batch's rows digest)."""
+        """Store raw rows (in file order), CHUNK lines to a database row; each chunk's
+        rows_text also goes to `hasher.add_text` when given (the batch's rows digest)."""
         rows = rows if isinstance(rows, list) else list(rows)
         for i in range(0, len(rows), CHUNK):
-            lines, cells = zip(*rows[i:i + CHUNK])
-            texts = cells_json_all(cells)
+            part = rows[i:i + CHUNK]
+            text = rows_text(part)
             if hasher is not None:
-                hasher.add_all(lines, texts)
-            chunk = "[" + ", ".join([f"[{line}, {text}]" for line, text in zip(lines, texts)]) + "]"
+                hasher.add_text(text)
             self.conn.execute("INSERT INTO row_chunks (batch, first_line, last_line, cells) "
-                              "VALUES (?, ?, ?, ?)", (batch, lines[0], lines[-1], chunk))
+                              "VALUES (?, ?, ?, ?)", (batch, part[0][0], part[-1][0], chunk_json(text)))
 
     def stored_rows(self, batch: int) -> Iterator[tuple[int, list[str]]]:
         """The batch's raw rows as stored: (line, cells) in file order."""
