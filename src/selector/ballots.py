@@ -521,12 +521,12 @@ def _long(paper: Paper, name: str, header: list[str], rows: Iterable[Row]) -> It
     col_of = {role[0]: i for i, role in enumerate(roles)}
     ip, ic = col_of.get("post"), col_of.get("candidate")
     # Every paper is held until the file ends (its rows may be anywhere), so keep it lean:
-    # number -> [first row, category, void, [post id, text or None, ...], choices], with
-    # repeated mark texts sharing one string.
+    # number -> [first row, category, void, [post id, marks, ...], choices], where marks is
+    # (text,) or () for a blank cell, one shared tuple per distinct cell.
     papers: dict[str, list] = {}
-    texts: dict[str, str] = {}
+    marked: dict[str, tuple[str, ...]] = {}  # candidate cell as read -> its marks
     numbers: dict[str, str] = {}  # a paper's rows repeat its number
-    posts: dict[str, Post | None] = {}
+    pids: dict[str, str] = {}  # post cell as read -> post id
     approve = paper.approve
     # The usual file has no category/void column and a paper's rows follow each other: a
     # row of the right width with the same ballot cell as the row before needs no checks.
@@ -559,34 +559,37 @@ def _long(paper: Paper, name: str, header: list[str], rows: Iterable[Row]) -> It
 
             _long_choice(paper, name, header, line, col_of, cell, entry[4])
             continue
-        post_text = cells[ip].strip() if ip < len(cells) else ""
-        cand_text = cells[ic].strip() if ic < len(cells) else ""
-        if not post_text:
-            if cand_text:
-                refuse(name, line, ip + 1, header, "a mark without a post")
-            continue
-        post = posts.get(post_text)
-        if post is None:
+        cell = cells[ip] if ip < len(cells) else ""
+        pid = pids.get(cell)
+        if pid is None:
+            post_text = cell.strip()
+            if not post_text:
+                if ic < len(cells) and cells[ic].strip():
+                    refuse(name, line, ip + 1, header, "a mark without a post")
+                continue
             post = paper.post_of(post_text)
             if post is None:
                 refuse(name, line, ip + 1, header, f"unknown post {post_text!r}")
-            if len(posts) < CACHE:
-                posts[post_text] = post
-        if cand_text:
-            shared = texts.get(cand_text)
-            if shared is None and len(texts) < CACHE:
-                shared = texts[cand_text] = cand_text
-            cand_text = shared or cand_text
-        entry[3] += (post.id, cand_text or None)
+            pid = post.id
+            if len(pids) < CACHE:
+                pids[cell] = pid
+        cell = cells[ic] if ic < len(cells) else ""
+        marks = marked.get(cell)
+        if marks is None:
+            text = cell.strip()
+            marks = (text,) if text else ()
+            if len(marked) < CACHE:
+                marked[cell] = marks
+        entry[3] += (pid, marks)
     for number, (first, category, void, flat, choices) in papers.items():
-        marks: dict[str, list[str]] = {}
-        for i in range(0, len(flat), 2):
-            listed = marks.get(flat[i])
-            if listed is None:
-                listed = marks[flat[i]] = []
-            if flat[i + 1] is not None:
-                listed.append(flat[i + 1])
-        yield Ballot(number, category, void, {pid: tuple(m) for pid, m in marks.items()}, choices, first)
+        posts = flat[0::2]
+        if len(set(posts)) == len(posts):  # the usual paper: one row per post
+            by_post = dict(zip(posts, flat[1::2]))
+        else:
+            by_post = {}
+            for pid, marks in zip(posts, flat[1::2]):
+                by_post[pid] = by_post.get(pid, ()) + marks
+        yield Ballot(number, category, void, by_post, choices, first)
 
 
 def _long_choice(paper, name, header, line, col_of, cell, choices):
