@@ -26,7 +26,7 @@ if TYPE_CHECKING:  # the ballot reader is imported when a tally needs it (start-
     from selector.ballots import Paper
 
 Progress = Callable[[int, int], None]
-FLUSH = 20_000
+FLUSH = 5_000  # rows stored (and progress shown) at a time
 
 
 def check_round(path: str | Path) -> Round:
@@ -466,19 +466,19 @@ class _stored:
         return self.hasher.hexdigest()
 
     def __iter__(self):
-        buffer = []
+        buffer: list = []
         for row in self.rows:
-            self.count += 1
-            if self.batch is not None:
-                buffer.append(row)
-                if len(buffer) >= FLUSH:
-                    self.store.add_rows(self.batch, buffer, self.hasher)
-                    buffer.clear()
-            if self.tick and not self.count % 5000:
-                self.tick()
+            buffer.append(row)
+            if len(buffer) >= FLUSH:
+                self._flush(buffer)
             yield row
-        if buffer:
+        self._flush(buffer)
+
+    def _flush(self, buffer: list) -> None:
+        self.count += len(buffer)
+        if self.batch is not None and buffer:
             self.store.add_rows(self.batch, buffer, self.hasher)
+        buffer.clear()
         if self.tick:
             self.tick()
 

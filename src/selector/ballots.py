@@ -126,17 +126,11 @@ def open_table(path: str | Path, *, encoding: str | None = None, sheet: str | No
         used = ("utf-8-sig" if bom else "utf-8") if utf8 else "gb18030"
     raw = _CountingReader(open(path, "rb"))
     text = io.TextIOWrapper(raw, encoding=used, errors="strict", newline="")
-    rows = _csv_rows(name, text, used, path, lambda: raw.nul)
-    try:
-        header = next(rows, None)
-    except BallotFileError:
-        raw.close()
-        raise
+    rows = _csv_rows(name, text, used, path, raw)
+    header = next(rows, None)
     if header is None:
-        raw.close()
         raise BallotFileError(f"{name}: row 1: the file is empty: the first row must be the header")
-    return Table(name, sha, used, [h.strip() for h in header[1]], _closing(rows, raw), size,
-                 lambda: raw.count)
+    return Table(name, sha, used, [h.strip() for h in header[1]], rows, size, lambda: raw.count)
 
 
 class _CountingReader(io.RawIOBase):
@@ -159,13 +153,6 @@ class _CountingReader(io.RawIOBase):
         super().close()
 
 
-def _closing(rows: Iterator[Row], raw) -> Iterator[Row]:
-    try:
-        yield from rows
-    finally:
-        raw.close()
-
-
 def _bad_line(path: Path, encoding: str) -> tuple[int, bytes]:
     """The first line whose bytes do not decode, and those bytes.
 
@@ -184,32 +171,31 @@ def _bad_line(path: Path, encoding: str) -> tuple[int, bytes]:
     return max(lineno, 1), b""
 
 
-def _csv_rows(name: str, text, encoding: str, path: Path,
-              nul: Callable[[], bool] = lambda: True) -> Iterator[Row]:
+def _csv_rows(name: str, text, encoding: str, path: Path, raw: _CountingReader) -> Iterator[Row]:
+    """(line, cells) for each CSV row; the file is closed when the rows end or are abandoned."""
     reader = csv.reader(text, strict=True)
     line = 0
-    while True:
-        try:
-            cells = next(reader)
-        except StopIteration:
-            return
-        except UnicodeDecodeError as e:
-            lineno, bad = _bad_line(path, encoding)
-            bad = bad or e.object[e.start:e.start + 4]
+    try:
+        for cells in reader:
+            line += 1
+            if raw.nul and any("\x00" in c for c in cells):
+                raise BallotFileError(f"{name}: row {line}: NUL byte in a cell (binary or UTF-16 file?)")
+            yield line, cells
+    except UnicodeDecodeError as e:
+        lineno, bad = _bad_line(path, encoding)
+        bad = bad or e.object[e.start:e.start + 4]
+        raise BallotFileError(
+            f"{name}: line {lineno}: bytes that are not valid {encoding} "
+            f"({bad.hex(' ')}); save the file as CSV UTF-8 "
+            "or give --encoding") from None
+    except csv.Error as e:
+        if "field limit" in str(e):  # csv.field_size_limit(): 131,072 characters
             raise BallotFileError(
-                f"{name}: line {lineno}: bytes that are not valid {encoding} "
-                f"({bad.hex(' ')}); save the file as CSV UTF-8 "
-                "or give --encoding") from None
-        except csv.Error as e:
-            if "field limit" in str(e):  # csv.field_size_limit(): 131,072 characters
-                raise BallotFileError(
-                    f"{name}: row {reader.line_num}: a cell longer than {csv.field_size_limit():,} "
-                    "characters (an unclosed quote, or not a ballot file?)") from None
-            raise BallotFileError(f"{name}: row {reader.line_num}: unreadable CSV ({e})") from None
-        line += 1
-        if nul() and any("\x00" in c for c in cells):
-            raise BallotFileError(f"{name}: row {line}: NUL byte in a cell (binary or UTF-16 file?)")
-        yield line, cells
+                f"{name}: row {reader.line_num}: a cell longer than {csv.field_size_limit():,} "
+                "characters (an unclosed quote, or not a ballot file?)") from None
+        raise BallotFileError(f"{name}: row {reader.line_num}: unreadable CSV ({e})") from None
+    finally:
+        raw.close()
 
 
 def _unreadable_xlsx() -> tuple[type[BaseException], ...]:
