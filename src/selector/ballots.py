@@ -520,24 +520,24 @@ def _long(paper: Paper, name: str, header: list[str], rows: Iterable[Row]) -> It
     simple = [key for _, key in fields] == ["ballot"]
     ib = col_of["ballot"]
     last_cell = None
-    last: tuple = ()
+    last: list = []
     for line, cells in rows:
         if simple and len(cells) == width and cells[ib] == last_cell:
-            number, category, void = last
+            entry = last  # the paper of the row before, checked then
         else:
             if _blank(cells):
                 continue
             number, category, void = _common(paper, name, header, roles, fields, line, cells, numbers)
+            entry = papers.get(number)
+            if entry is None:
+                entry = papers[number] = [line, category, None, [], {}]
+            elif entry[1] != category:
+                refuse(name, line, col_of["category"] + 1, header,
+                       f"ballot {number} has category {entry[1]!r} on row {entry[0]}")
+            if void:
+                entry[2] = void
             if simple and len(cells) == width:
-                last_cell, last = cells[ib], (number, category, void)
-        entry = papers.get(number)
-        if entry is None:
-            entry = papers[number] = [line, category, None, [], {}]
-        elif entry[1] != category:
-            refuse(name, line, col_of["category"] + 1, header,
-                   f"ballot {number} has category {entry[1]!r} on row {entry[0]}")
-        if void:
-            entry[2] = void
+                last_cell, last = cells[ib], entry
         if approve:
             def cell(key, cells=cells):
                 i = col_of.get(key)
