@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+import sqlite3
 from pathlib import Path
 
 ROUND = """\
@@ -101,3 +103,18 @@ def setup_rec1(run, folder: Path) -> Path:
     r = run("tally", "rec1", files / "rec1-b.csv")
     assert r.exit_code == 0, r.stderr
     return files
+
+
+def tamper_row(batch: int, line: int, edit, db: str = "selector.db") -> None:
+    """Edit one stored raw row as someone with the file and the sqlite3 shell would: inside
+    its chunk's JSON (table row_chunks), the row's cells text becomes edit(text)."""
+    conn = sqlite3.connect(db)
+    first, cells = conn.execute("SELECT first_line, cells FROM row_chunks "
+                                "WHERE batch = ? AND ? BETWEEN first_line AND last_line",
+                                [batch, line]).fetchone()
+    pairs = [[n, json.dumps(c, ensure_ascii=False)] for n, c in json.loads(cells)]
+    assert [n for n, _ in pairs].count(line) == 1
+    text = "[" + ", ".join(f"[{n}, {edit(c) if n == line else c}]" for n, c in pairs) + "]"
+    conn.execute("UPDATE row_chunks SET cells = ? WHERE batch = ? AND first_line = ?", [text, batch, first])
+    conn.commit()
+    conn.close()

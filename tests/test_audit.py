@@ -6,11 +6,12 @@ import hashlib
 import json
 import shutil
 import sqlite3
+from functools import partial
 from pathlib import Path
 
 import pytest
 
-from audit_data import REC1, setup_rec1, write_csv, write_round
+from audit_data import REC1, setup_rec1, tamper_row, write_csv, write_round
 
 VOTE1 = [("%03d" % i, "张伟" if i <= 7 else "王芳", "刘洋" if i <= 5 else "陈静") for i in range(1, 11)]
 
@@ -78,10 +79,8 @@ def test_verify_passes_on_an_honest_record(run, tallied):
 
 
 TAMPERING = [
-    ("rows", "UPDATE rows SET cells = replace(cells, '张伟', '王芳') "
-             "WHERE batch = 1 AND line = 2", ["stage rec1: table rows, batch 1", "stage rec1: table results, row P01/C01"]),
-    ("rows of vote1", "UPDATE rows SET cells = replace(cells, '陈静', '刘洋') "
-                      "WHERE batch = 3 AND line = 9", ["stage vote1: table rows, batch 3"]),
+    ("rows", partial(tamper_row, 1, 2, lambda t: t.replace("张伟", "王芳")), ["stage rec1: table rows, batch 1", "stage rec1: table results, row P01/C01"]),
+    ("rows of vote1", partial(tamper_row, 3, 9, lambda t: t.replace("陈静", "刘洋")), ["stage vote1: table rows, batch 3"]),
     ("results", "UPDATE results SET votes = votes + 1 WHERE stage = 'rec1' AND candidate = 'C01'",
      ["stage rec1: table results, row P01/C01: votes is 5 in the database, 4 on recount"]),
     ("results of vote1", "UPDATE results SET votes = 4 WHERE stage = 'vote1' AND candidate = 'C05'",
@@ -111,7 +110,7 @@ TAMPERING = [
      ["stage rec1: table stages: has a stored cut but is not locked"]),
     ("garbage cut", "UPDATE cuts SET advanced = 'C01 C02' WHERE stage = 'rec1' AND post = 'P01'",
      ["stage rec1: table cuts: stored data no longer reads (JSONDecodeError"]),
-    ("garbage row", "UPDATE rows SET cells = '0003,王芳' WHERE batch = 1 AND line = 4",
+    ("garbage row", partial(tamper_row, 1, 4, lambda t: "0003,王芳"),
      ["stage rec1: table rows, batch 1 (rec1-a.csv): the stored rows no longer read"]),
     ("garbage result", "UPDATE results SET weighted = '4.0' WHERE stage = 'rec1' AND candidate = 'C01'",
      ["stage rec1: table results, row P01/C01: weighted is '4.0' in the database, '4' on recount"]),
@@ -134,7 +133,7 @@ TAMPERING = [
 
 @pytest.mark.parametrize("sql,expected", [t[1:] for t in TAMPERING], ids=[t[0] for t in TAMPERING])
 def test_verify_catches_every_edit(run, tallied, sql, expected):
-    tamper(sql)
+    tamper(sql) if isinstance(sql, str) else sql()
     r = run("audit", "verify")
     assert r.exit_code == 3, r.stdout
     assert r.stderr.startswith("error: audit verify: round dongtai-2026:")
@@ -144,7 +143,7 @@ def test_verify_catches_every_edit(run, tallied, sql, expected):
 
 def test_verify_catches_a_row_and_its_snapshot_edited_together(run, tallied):
     # Ballot 0001 really marked 张伟 (C01); make the rows and results both say 王芳 (C02).
-    tamper("UPDATE rows SET cells = replace(cells, '张伟', '王芳') WHERE batch = 1 AND line = 2")
+    tamper_row(1, 2, lambda t: t.replace("张伟", "王芳"))
     tamper("UPDATE results SET votes = votes - 1, weighted = CAST(CAST(weighted AS INT) - 1 AS TEXT) "
            "WHERE stage = 'rec1' AND candidate = 'C01'")
     tamper("UPDATE results SET votes = votes + 1, weighted = CAST(CAST(weighted AS INT) + 1 AS TEXT) "
@@ -382,7 +381,7 @@ def test_verify_files_reads_xlsx_batches_row_by_row(run, tmp_path):
     r = run("audit", "verify", "--files", tmp_path)
     assert r.exit_code == 0, r.stderr
     assert "2 files re-hashed" in r.stdout  # the workbook and the round file
-    tamper("UPDATE rows SET cells = replace(cells, '杨帆', '陈静') WHERE batch = 1")
+    tamper("UPDATE row_chunks SET cells = replace(cells, '杨帆', '陈静') WHERE batch = 1")
     r = run("audit", "verify", "--files", tmp_path)
     assert r.exit_code == 3
     assert "stage rec1: table rows, batch 1 (推荐票.xlsx), row 6: 5,,陈静 in the database, 5,,杨帆 in the file" in r.stderr

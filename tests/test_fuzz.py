@@ -26,7 +26,7 @@ from selector import config
 from selector.ballots import Paper, interpret, open_table
 from selector.domain.counting import Count, Resolver
 from selector.errors import SelectorError
-from selector.storage.store import cells_json
+from selector.storage.store import cells_json, chunk_json, rows_text
 
 LONG = bool(os.environ.get("SELECTOR_FUZZ_LONG"))
 settings.register_profile("fuzz", max_examples=2000 if LONG else 40, deadline=None,
@@ -167,6 +167,17 @@ def test_stored_rows_are_exactly_json(cells):
 
     assert json.loads(cells_json(cells)) == cells
     assert cells_json(cells) == json.dumps(cells, ensure_ascii=False)
+
+
+@FUZZ
+@given(rows=st.lists(st.lists(st.text(), max_size=4), max_size=5))
+def test_rows_stored_in_bulk_are_exactly_json(rows):
+    import json
+
+    numbered = list(enumerate(rows, start=2))
+    text = rows_text(numbered)
+    assert text == "".join(f"\n{line}\t{json.dumps(cells, ensure_ascii=False)}" for line, cells in numbered)
+    assert json.loads(chunk_json(text)) == [[line, cells] for line, cells in numbered]
 
 
 @pytest.mark.parametrize("make", [

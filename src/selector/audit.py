@@ -393,6 +393,14 @@ def _events_of(events: list[dict], stage_id: str, *commands: str) -> list[dict]:
     return [e for e in events if e["stage"] == stage_id and e["command"] in commands]
 
 
+def _rows_digest(store: Store, batch: int) -> str | None:
+    """The batch's rows digest, or None when the stored rows no longer decode."""
+    try:
+        return digest.batch_rows(store, batch)
+    except (ValueError, TypeError):  # JSONDecodeError is a ValueError
+        return None
+
+
 def _check_stage(sel: Selection, stage: Stage, events: list[dict], report: Report) -> StageCount | None:
     """The stage's batches, rows and results against the log, then a recount from stored rows."""
     store, rid = sel.store, sel.round.id
@@ -413,7 +421,7 @@ def _check_stage(sel: Selection, stage: Stage, events: list[dict], report: Repor
             if batch[key] != value:
                 report.add(bwhere, f"{key} is {batch[key]!r} but tally event #{event['id']} "
                                    f"recorded {value!r}")
-        if "rows_sha256" in entry and digest.batch_rows(store, batch["id"]) != entry["rows_sha256"]:
+        if "rows_sha256" in entry and _rows_digest(store, batch["id"]) != entry["rows_sha256"]:
             report.add(f"{where}: table rows, batch {batch['id']} ({batch['file']})",
                        f"the stored ballot rows differ from those tally event #{event['id']} recorded")
     certs = _events_of(events, stage.id, "certify")
@@ -448,7 +456,7 @@ def _check_stage(sel: Selection, stage: Stage, events: list[dict], report: Repor
                     continue
                 numbers[ballot.number] = batch["id"]
                 counter.add(ballot)
-        except (BallotFileError, json.JSONDecodeError, TypeError) as e:
+        except (BallotFileError, ValueError, TypeError) as e:  # JSONDecodeError is a ValueError
             report.add(f"{where}: table rows, batch {batch['id']} ({batch['file']})",
                        f"the stored rows no longer read as ballots: {e}")
     count = counter.result

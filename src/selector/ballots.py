@@ -126,17 +126,11 @@ def open_table(path: str | Path, *, encoding: str | None = None, sheet: str | No
         used = ("utf-8-sig" if bom else "utf-8") if utf8 else "gb18030"
     raw = _CountingReader(open(path, "rb"))
     text = io.TextIOWrapper(raw, encoding=used, errors="strict", newline="")
-    rows = _csv_rows(name, text, used, path, lambda: raw.nul)
-    try:
-        header = next(rows, None)
-    except BallotFileError:
-        raw.close()
-        raise
+    rows = _csv_rows(name, text, used, path, raw)
+    header = next(rows, None)
     if header is None:
-        raw.close()
         raise BallotFileError(f"{name}: row 1: the file is empty: the first row must be the header")
-    return Table(name, sha, used, [h.strip() for h in header[1]], _closing(rows, raw), size,
-                 lambda: raw.count)
+    return Table(name, sha, used, [h.strip() for h in header[1]], rows, size, lambda: raw.count)
 
 
 class _CountingReader(io.RawIOBase):
@@ -159,13 +153,6 @@ class _CountingReader(io.RawIOBase):
         super().close()
 
 
-def _closing(rows: Iterator[Row], raw) -> Iterator[Row]:
-    try:
-        yield from rows
-    finally:
-        raw.close()
-
-
 def _bad_line(path: Path, encoding: str) -> tuple[int, bytes]:
     """The first line whose bytes do not decode, and those bytes.
 
@@ -184,32 +171,31 @@ def _bad_line(path: Path, encoding: str) -> tuple[int, bytes]:
     return max(lineno, 1), b""
 
 
-def _csv_rows(name: str, text, encoding: str, path: Path,
-              nul: Callable[[], bool] = lambda: True) -> Iterator[Row]:
+def _csv_rows(name: str, text, encoding: str, path: Path, raw: _CountingReader) -> Iterator[Row]:
+    """(line, cells) for each CSV row; the file is closed when the rows end or are abandoned."""
     reader = csv.reader(text, strict=True)
     line = 0
-    while True:
-        try:
-            cells = next(reader)
-        except StopIteration:
-            return
-        except UnicodeDecodeError as e:
-            lineno, bad = _bad_line(path, encoding)
-            bad = bad or e.object[e.start:e.start + 4]
+    try:
+        for cells in reader:
+            line += 1
+            if raw.nul and any("\x00" in c for c in cells):
+                raise BallotFileError(f"{name}: row {line}: NUL byte in a cell (binary or UTF-16 file?)")
+            yield line, cells
+    except UnicodeDecodeError as e:
+        lineno, bad = _bad_line(path, encoding)
+        bad = bad or e.object[e.start:e.start + 4]
+        raise BallotFileError(
+            f"{name}: line {lineno}: bytes that are not valid {encoding} "
+            f"({bad.hex(' ')}); save the file as CSV UTF-8 "
+            "or give --encoding") from None
+    except csv.Error as e:
+        if "field limit" in str(e):  # csv.field_size_limit(): 131,072 characters
             raise BallotFileError(
-                f"{name}: line {lineno}: bytes that are not valid {encoding} "
-                f"({bad.hex(' ')}); save the file as CSV UTF-8 "
-                "or give --encoding") from None
-        except csv.Error as e:
-            if "field limit" in str(e):  # csv.field_size_limit(): 131,072 characters
-                raise BallotFileError(
-                    f"{name}: row {reader.line_num}: a cell longer than {csv.field_size_limit():,} "
-                    "characters (an unclosed quote, or not a ballot file?)") from None
-            raise BallotFileError(f"{name}: row {reader.line_num}: unreadable CSV ({e})") from None
-        line += 1
-        if nul() and any("\x00" in c for c in cells):
-            raise BallotFileError(f"{name}: row {line}: NUL byte in a cell (binary or UTF-16 file?)")
-        yield line, cells
+                f"{name}: row {reader.line_num}: a cell longer than {csv.field_size_limit():,} "
+                "characters (an unclosed quote, or not a ballot file?)") from None
+        raise BallotFileError(f"{name}: row {reader.line_num}: unreadable CSV ({e})") from None
+    finally:
+        raw.close()
 
 
 def _unreadable_xlsx() -> tuple[type[BaseException], ...]:
@@ -521,12 +507,12 @@ def _long(paper: Paper, name: str, header: list[str], rows: Iterable[Row]) -> It
     col_of = {role[0]: i for i, role in enumerate(roles)}
     ip, ic = col_of.get("post"), col_of.get("candidate")
     # Every paper is held until the file ends (its rows may be anywhere), so keep it lean:
-    # number -> [first row, category, void, [post id, text or None, ...], choices], with
-    # repeated mark texts sharing one string.
+    # number -> [first row, category, void, [post id, marks, ...], choices], where marks is
+    # (text,) or () for a blank cell, one shared tuple per distinct cell.
     papers: dict[str, list] = {}
-    texts: dict[str, str] = {}
+    marked: dict[str, tuple[str, ...]] = {}  # candidate cell as read -> its marks
     numbers: dict[str, str] = {}  # a paper's rows repeat its number
-    posts: dict[str, Post | None] = {}
+    pids: dict[str, str] = {}  # post cell as read -> post id
     approve = paper.approve
     # The usual file has no category/void column and a paper's rows follow each other: a
     # row of the right width with the same ballot cell as the row before needs no checks.
@@ -534,24 +520,24 @@ def _long(paper: Paper, name: str, header: list[str], rows: Iterable[Row]) -> It
     simple = [key for _, key in fields] == ["ballot"]
     ib = col_of["ballot"]
     last_cell = None
-    last: tuple = ()
+    last: list = []
     for line, cells in rows:
         if simple and len(cells) == width and cells[ib] == last_cell:
-            number, category, void = last
+            entry = last  # the paper of the row before, checked then
         else:
             if _blank(cells):
                 continue
             number, category, void = _common(paper, name, header, roles, fields, line, cells, numbers)
+            entry = papers.get(number)
+            if entry is None:
+                entry = papers[number] = [line, category, None, [], {}]
+            elif entry[1] != category:
+                refuse(name, line, col_of["category"] + 1, header,
+                       f"ballot {number} has category {entry[1]!r} on row {entry[0]}")
+            if void:
+                entry[2] = void
             if simple and len(cells) == width:
-                last_cell, last = cells[ib], (number, category, void)
-        entry = papers.get(number)
-        if entry is None:
-            entry = papers[number] = [line, category, None, [], {}]
-        elif entry[1] != category:
-            refuse(name, line, col_of["category"] + 1, header,
-                   f"ballot {number} has category {entry[1]!r} on row {entry[0]}")
-        if void:
-            entry[2] = void
+                last_cell, last = cells[ib], entry
         if approve:
             def cell(key, cells=cells):
                 i = col_of.get(key)
@@ -559,34 +545,37 @@ def _long(paper: Paper, name: str, header: list[str], rows: Iterable[Row]) -> It
 
             _long_choice(paper, name, header, line, col_of, cell, entry[4])
             continue
-        post_text = cells[ip].strip() if ip < len(cells) else ""
-        cand_text = cells[ic].strip() if ic < len(cells) else ""
-        if not post_text:
-            if cand_text:
-                refuse(name, line, ip + 1, header, "a mark without a post")
-            continue
-        post = posts.get(post_text)
-        if post is None:
+        cell = cells[ip] if ip < len(cells) else ""
+        pid = pids.get(cell)
+        if pid is None:
+            post_text = cell.strip()
+            if not post_text:
+                if ic < len(cells) and cells[ic].strip():
+                    refuse(name, line, ip + 1, header, "a mark without a post")
+                continue
             post = paper.post_of(post_text)
             if post is None:
                 refuse(name, line, ip + 1, header, f"unknown post {post_text!r}")
-            if len(posts) < CACHE:
-                posts[post_text] = post
-        if cand_text:
-            shared = texts.get(cand_text)
-            if shared is None and len(texts) < CACHE:
-                shared = texts[cand_text] = cand_text
-            cand_text = shared or cand_text
-        entry[3] += (post.id, cand_text or None)
+            pid = post.id
+            if len(pids) < CACHE:
+                pids[cell] = pid
+        cell = cells[ic] if ic < len(cells) else ""
+        marks = marked.get(cell)
+        if marks is None:
+            text = cell.strip()
+            marks = (text,) if text else ()
+            if len(marked) < CACHE:
+                marked[cell] = marks
+        entry[3] += (pid, marks)
     for number, (first, category, void, flat, choices) in papers.items():
-        marks: dict[str, list[str]] = {}
-        for i in range(0, len(flat), 2):
-            listed = marks.get(flat[i])
-            if listed is None:
-                listed = marks[flat[i]] = []
-            if flat[i + 1] is not None:
-                listed.append(flat[i + 1])
-        yield Ballot(number, category, void, {pid: tuple(m) for pid, m in marks.items()}, choices, first)
+        posts = flat[0::2]
+        if len(set(posts)) == len(posts):  # the usual paper: one row per post
+            by_post = dict(zip(posts, flat[1::2]))
+        else:
+            by_post = {}
+            for pid, marks in zip(posts, flat[1::2]):
+                by_post[pid] = by_post.get(pid, ()) + marks
+        yield Ballot(number, category, void, by_post, choices, first)
 
 
 def _long_choice(paper, name, header, line, col_of, cell, choices):

@@ -46,3 +46,36 @@ def test_frozen_first_schema_upgrades_and_keeps_its_record(tmp_path, run):
     (tmp_path / "rec1-b.csv").write_bytes("票号,审计局局长,统计局局长\r\n0007,王芳,陈静\r\n".encode("gb18030"))
     assert run("--db", old, "tally", "rec1", tmp_path / "rec1-b.csv").exit_code == 0
     assert run("--db", old, "audit", "verify").exit_code == 0
+
+
+def test_row_chunks_migration_keeps_every_row_as_stored(tmp_path):
+    """m004 moves one-row-per-line `rows` into chunks of 1,000 lines per batch, each row's JSON
+    byte for byte; a row that no longer read as JSON stays a visible difference."""
+    import json
+
+    from selector.storage import digest
+
+    path = tmp_path / "old.db"
+    db = Database(path)
+    migrations.apply(db, stop_before="m004_row_chunks")
+    rows = [(1, line, json.dumps([f"{line:04d}", "审计局局长", "张伟"], ensure_ascii=False))
+            for line in range(2, 2502)]
+    rows += [(2, 2, '["0001", "统计局局长", "王\\"芳"]'), (2, 3, "0002,刘洋")]
+    db.execute("INSERT INTO batches (id, header) VALUES (1, '[\"票号\"]'), (2, '[\"票号\"]')")
+    db.conn.executemany("INSERT INTO rows (batch, line, cells) VALUES (?, ?, ?)", rows)
+    hashed = {b: digest.RowsHasher('["票号"]') for b in (1, 2)}
+    for b, line, cells in rows:
+        hashed[b].add(line, cells)
+    db.conn.commit()
+    db.close()
+
+    store = Store(path)  # opening migrates
+    assert "rows" not in store.db.table_names()
+    chunks = store.conn.execute("SELECT batch, first_line, last_line FROM row_chunks "
+                                "ORDER BY batch, first_line").fetchall()
+    assert chunks == [(1, 2, 1001), (1, 1002, 2001), (1, 2002, 2501), (2, 2, 3)]
+    assert [(line, json.dumps(cells, ensure_ascii=False)) for line, cells in store.stored_rows(1)] \
+        == [(line, cells) for b, line, cells in rows if b == 1]
+    assert digest.batch_rows(store, 1) == hashed[1].hexdigest()  # logged digests still hold
+    assert list(store.stored_rows(2)) == [(2, ["0001", "统计局局长", '王"芳']), (3, "0002,刘洋")]
+    assert digest.batch_rows(store, 2) != hashed[2].hexdigest()  # the garbage row still shows

@@ -9,8 +9,9 @@ the chain head is printed at certification and by `audit verify` for the signed 
 from __future__ import annotations
 
 import hashlib
+import json
 
-from selector.storage.store import Store, canonical
+from selector.storage.store import Store, canonical, cells_json
 
 # The snapshot's columns, named: a column added later by a migration must not change the
 # digest of results recorded before it (add it here, and to `Store.snapshot_rows`, together).
@@ -23,14 +24,44 @@ SNAPSHOT_TABLES = (
 )
 
 
+class RowsHasher:
+    """The rows digest of a batch: SHA-256 over its stored header (JSON), then
+    "\n{line}\t{cells JSON}" for each raw row in order. A tally feeds it the rows as it
+    stores them; `batch_rows` feeds it the rows read back."""
+
+    def __init__(self, header: str | None):
+        self._h = hashlib.sha256(str(header).encode("utf-8"))
+
+    def add(self, line: int, cells: str) -> None:
+        """One row: its line number and cells JSON, as stored."""
+        self.add_text(f"\n{line}\t{cells}")
+
+    def add_text(self, text: str) -> None:
+        """Rows in order, as store.rows_text writes them."""
+        self._h.update(text.encode("utf-8"))
+
+    def hexdigest(self) -> str:
+        return self._h.hexdigest()
+
+
 def batch_rows(store: Store, batch: int) -> str:
-    """SHA-256 of a batch as stored: its header, then each raw row (line, cells JSON) in order."""
+    """The rows digest of a batch as stored now (see RowsHasher)."""
     header = store.conn.execute("SELECT header FROM batches WHERE id = ?", [batch]).fetchone()
-    h = hashlib.sha256(str(header[0] if header else None).encode("utf-8"))
-    for line, cells in store.conn.execute(
-            "SELECT line, cells FROM rows WHERE batch = ? ORDER BY line", [batch]):
-        h.update(f"\n{line}\t{cells}".encode("utf-8"))
+    h = RowsHasher(header[0] if header else None)
+    for line, cells in store.stored_rows(batch):
+        h.add(line, _as_stored(cells))
     return h.hexdigest()
+
+
+def _as_stored(cells) -> str:
+    """A row's cells as add_rows writes them (json.dumps of the list); anything else a hand
+    edit left there, as JSON too, so it cannot pass for a list."""
+    if type(cells) is list:
+        try:
+            return cells_json(cells)
+        except TypeError:  # not all strings
+            pass
+    return json.dumps(cells, ensure_ascii=False)
 
 
 def snapshot(store: Store, round_id: str, stage_id: str) -> dict[str, list[dict]]:

@@ -77,3 +77,33 @@ def m003_audit(db):
         db.execute(f"""
             CREATE TRIGGER IF NOT EXISTS events_no_{action.lower()} BEFORE {action} ON events
             BEGIN SELECT RAISE(ABORT, 'the event log is append-only'); END""")
+
+
+@migrations()
+def m004_row_chunks(db):
+    # Raw rows in chunks: one database row per run of file lines (`cells` is the JSON array
+    # of [line, cells] pairs), not one per line; a million single-line inserts cost more
+    # than the rest of a tally. Every cell is still stored as read (Store.stored_rows).
+    import json
+
+    db["row_chunks"].create({"batch": int, "first_line": int, "last_line": int, "cells": str},
+                            pk=("batch", "first_line"))
+    insert = "INSERT INTO row_chunks (batch, first_line, last_line, cells) VALUES (?, ?, ?, ?)"
+    chunk: list[str] = []
+    batch = first = last = None
+    for b, line, cells in db.execute("SELECT batch, line, cells FROM rows ORDER BY batch, line"):
+        if chunk and (b != batch or len(chunk) >= 1000):
+            db.execute(insert, [batch, first, last, "[" + ", ".join(chunk) + "]"])
+            chunk = []
+        if not chunk:
+            batch, first = b, line
+        last = line
+        try:
+            json.loads(cells)
+            text = cells  # kept byte for byte
+        except (TypeError, ValueError):
+            text = json.dumps(cells, ensure_ascii=False)  # a row that no longer read stays so
+        chunk.append(f"[{line}, {text}]")
+    if chunk:
+        db.execute(insert, [batch, first, last, "[" + ", ".join(chunk) + "]"])
+    db["rows"].drop()

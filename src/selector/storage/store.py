@@ -26,6 +26,7 @@ from selector.errors import DatabaseError, NotFound, RuleError
 from selector.storage.schema import migrations
 
 GENESIS = "0" * 64
+CHUNK = 1000  # raw rows per row_chunks row
 
 
 def now() -> str:
@@ -44,6 +45,20 @@ def cells_json(cells: list[str]) -> str:
     if not cells or _ESCAPED.search("".join(cells)):
         return json.dumps(cells, ensure_ascii=False)
     return '["' + '", "'.join(cells) + '"]'
+
+
+def rows_text(rows: list[tuple[int, list[str]]]) -> str:
+    """"\n{line}\t{cells JSON}" for each row, in order: the text the rows digest hashes
+    (digest.RowsHasher). The usual rows (no cell to escape) are joined without cells_json."""
+    if all([cells for _, cells in rows]) and not _ESCAPED.search("".join(["".join(cells) for _, cells in rows])):
+        return "".join([f'\n{line}\t["' + '", "'.join(cells) + '"]' for line, cells in rows])
+    return "".join([f"\n{line}\t{cells_json(cells)}" for line, cells in rows])
+
+
+def chunk_json(text: str) -> str:
+    """rows_text as a JSON array of [line, cells] pairs (JSON text never holds a raw tab or
+    line break, so those are the rows' separators)."""
+    return "[[" + text[1:].replace("\t", ", ").replace("\n", "], [") + "]]" if text else "[]"
 
 
 def canonical(value) -> str:
@@ -171,14 +186,24 @@ class Store:
     def add_batch(self, row: dict) -> int:
         return self.db["batches"].insert({**row, "at": now()}).last_pk
 
-    def add_rows(self, batch: int, rows: Iterable[tuple[int, list[str]]]) -> None:
-        self.conn.executemany("INSERT INTO rows (batch, line, cells) VALUES (?, ?, ?)",
-                              ((batch, line, cells_json(cells)) for line, cells in rows))
+    def add_rows(self, batch: int, rows: Iterable[tuple[int, list[str]]], hasher=None) -> None:
+        """Store raw rows (in file order), CHUNK lines to a database row; each chunk's
+        rows_text also goes to `hasher.add_text` when given (the batch's rows digest)."""
+        rows = rows if isinstance(rows, list) else list(rows)
+        for i in range(0, len(rows), CHUNK):
+            part = rows[i:i + CHUNK]
+            text = rows_text(part)
+            if hasher is not None:
+                hasher.add_text(text)
+            self.conn.execute("INSERT INTO row_chunks (batch, first_line, last_line, cells) "
+                              "VALUES (?, ?, ?, ?)", (batch, part[0][0], part[-1][0], chunk_json(text)))
 
     def stored_rows(self, batch: int) -> Iterator[tuple[int, list[str]]]:
-        for line, cells in self.conn.execute(
-                "SELECT line, cells FROM rows WHERE batch = ? ORDER BY line", [batch]):
-            yield line, json.loads(cells)
+        """The batch's raw rows as stored: (line, cells) in file order."""
+        for (chunk,) in self.conn.execute(
+                "SELECT cells FROM row_chunks WHERE batch = ? ORDER BY first_line", [batch]):
+            for line, cells in json.loads(chunk):
+                yield line, cells
 
     def add_papers(self, round_id: str, stage_id: str, batch: int, numbers: Iterable[str]) -> None:
         try:
