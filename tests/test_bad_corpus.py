@@ -42,6 +42,10 @@ CORPUS = {
     "unknown-category.xlsx": ("rec1", (), "row 3, column 2 (category)", "unknown category '群众代表'"),
     "missing-category-column.csv": ("rec1", (), "row 1", "no 'category' column, but stage rec1 weighs categories"),
     "ragged.csv": ("rec1", (), "row 3, column 5 (no header)", "6 cells but the header has 4 columns"),
+    "short-row.csv": ("rec1", (), "row 3", "3 cells but the header has 4 columns (the first missing "
+                      "is column 4, 统计局副局长): a lost separator?"),
+    "empty-category.csv": ("rec1", (), "row 3, column 2 (category)",
+                           "no category (stage rec1 weighs 领导干部, 一般干部: every paper needs one)"),
     "unterminated-quote.csv": ("rec1", (), "row 5", "unreadable CSV"),
     "not-a-zip.xlsx": ("rec1", (), None, "not a readable XLSX workbook"),
     "excel-97.xls": ("rec1", (), None, "an Excel 97-2003 workbook (.xls) is not read"),

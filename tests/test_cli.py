@@ -544,3 +544,23 @@ def test_a_recommendation_over_the_roster_lists_only_people_with_votes(ready):
     # C03 李娜 may stand for either post; rec1.csv marks her for P01 only, so P02 leaves her out
     assert "C03" in listed["P01"] and "C03" not in listed["P02"]
     assert all(r["votes"] > 0 for p in view["posts"] for r in p["results"])
+
+
+def test_the_record_names_ballot_files_not_the_clerks_folders(ready, tmp_path):
+    (tmp_path / "第一计票组").mkdir()
+    (tmp_path / "第二计票组").mkdir()
+    rows = Path("rec1.csv").read_text(encoding="utf-8").splitlines()
+    (tmp_path / "第一计票组" / "rec1.csv").write_text("\n".join(rows[:7]) + "\n", encoding="utf-8")
+    (tmp_path / "第二计票组" / "rec1.csv").write_text("\n".join(rows[:1] + rows[7:]) + "\n",
+                                                  encoding="utf-8")
+    first = ready("tally", "rec1", tmp_path / "第一计票组" / "rec1.csv", "--present", "20", "--issued", "20")
+    assert first.exit_code == 0, first.stderr
+    tally = [e for e in json.loads(ready("audit", "log", "--json").stdout)["events"] if e["command"] == "tally"]
+    assert [b["file"] for b in tally[0]["details"]["batches"]] == ["rec1.csv"]
+    assert list(tally[0]["files"]) == ["rec1.csv"]
+    # a second, different file of the same name would be indistinguishable in the record
+    second = ready("tally", "rec1", tmp_path / "第二计票组" / "rec1.csv")
+    assert second.exit_code == 1
+    assert "another file named rec1.csv was already tallied for stage rec1; rename this one" in error_line(second)
+    folder = ready("tally", "rec1", tmp_path / "第二计票组")
+    assert folder.exit_code == 1 and error_line(folder).endswith("第二计票组: is a folder, not a ballot file")

@@ -208,6 +208,13 @@ class Selection:
             if table.sha256 in known_sha:
                 raise BallotFileError(f"{table.name}: this exact file was already tallied "
                                       f"for stage {stage.id} (as {known_sha[table.sha256]})")
+            named = {**{b["file"]: "already tallied" for b in state["batches"]},
+                     **{Path(f).name: "given in this command" for f in given.values()}}
+            if Path(path).name in named:
+                # The record names batches by file name: two different files must not share one.
+                raise BallotFileError(f"{table.name}: another file named {Path(path).name} was "
+                                      f"{named[Path(path).name]} for stage {stage.id}; rename this "
+                                      "one (e.g. after its counting team) so the record tells them apart")
             given[table.sha256] = table.name
             if checked and checked["tallied_sha256"] != table.sha256:
                 raise BallotFileError(f"{table.name}: changed since the double-entry check; run it again")
@@ -238,7 +245,9 @@ class Selection:
                                       + (f"{len(clash)} ballot numbers repeat" if len(clash) > 1
                                          else "1 ballot number repeats") + " an earlier batch)")
             done += table.size
-            result.batches.append({"file": table.name, "sha256": table.sha256, "ballots": ballots,
+            # The record keeps the file's name, not the clerk's folders (`audit verify --files`
+            # finds it by name).
+            result.batches.append({"file": Path(path).name, "sha256": table.sha256, "ballots": ballots,
                                    "rows": rows.count, "encoding": table.encoding})
             if batch is not None:
                 self.store.add_papers(rid, stage.id, batch, numbers)

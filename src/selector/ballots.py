@@ -98,6 +98,8 @@ def open_table(path: str | Path, *, encoding: str | None = None, sheet: str | No
     """Open a CSV or XLSX ballot file; rows stream as they are read."""
     path = Path(path)
     name = str(path)
+    if path.is_dir():
+        raise BallotFileError(f"{name}: is a folder, not a ballot file")
     if not path.is_file():
         raise BallotFileError(f"{name}: no such file")
     if path.suffix.lower() in (".xlsx", ".xlsm"):
@@ -261,7 +263,18 @@ def _open_xlsx(path: Path, sheet: str | None) -> Table:
     cells = header[1]
     while cells and not cells[-1].strip():
         cells.pop()
-    return Table(name, sha, "xlsx", [h.strip() for h in cells], it, size)
+    width = len(cells)
+
+    def padded() -> Iterator[Row]:
+        # A workbook simply has no cell where nothing was typed: the row is as wide as the
+        # header, with those cells empty (a CSV row that is short has lost a separator).
+        try:
+            for line, values in it:
+                yield line, values + [""] * (width - len(values)) if len(values) < width else values
+        finally:
+            it.close()
+
+    return Table(name, sha, "xlsx", [h.strip() for h in cells], padded(), size)
 
 
 def _cell_text(value) -> str:
@@ -449,6 +462,9 @@ def _common(paper: Paper, name: str, header, roles, fields, line: int, cells: li
         elif key == "category":
             category = value
             if paper.stage.categories:
+                if not value:
+                    refuse(name, line, col, header, f"no category (stage {paper.stage.id} weighs "
+                           f"{', '.join(c for c, _ in paper.stage.categories)}: every paper needs one)")
                 if value not in paper.stage.weights:
                     refuse(name, line, col, header, f"unknown category {value!r} (stage "
                           f"{paper.stage.id}: {', '.join(c for c, _ in paper.stage.categories)})")
@@ -483,7 +499,10 @@ def _wide(paper: Paper, name: str, header: list[str], rows: Iterable[Row]) -> It
             refuse(name, line, None, header, f"ballot {number} appears twice (also row {seen[number]})")
         seen[number] = line
         if len(cells) < width:
-            cells = cells + [""] * (width - len(cells))
+            # A short row would silently count its missing posts as blanks.
+            refuse(name, line, None, header, f"{len(cells)} cells but the header has {width} "
+                   f"columns (the first missing is column {len(cells) + 1}, "
+                   f"{header[len(cells)]}): a lost separator?")
         marks: dict = {}
         for i, pid in posts:
             value = cells[i]

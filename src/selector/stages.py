@@ -150,7 +150,7 @@ def record_inspection(sel, stage_id: str, files: list[Path], *, encoding: str | 
                 "sha256": table.sha256, "encoding": table.encoding, "sheet": sheet,
                 "header": json.dumps(table.header, ensure_ascii=False),
                 "rows": json.dumps(rows, ensure_ascii=False)})
-            entry = {"file": table.name, "kind": kind, "sha256": table.sha256, "encoding": table.encoding,
+            entry = {"file": Path(path).name, "kind": kind, "sha256": table.sha256, "encoding": table.encoding,
                      "rows_sha256": digest.inspection_rows(sel.store, file_id)}
             if kind == "findings":
                 entry.update(_record_findings(sel, stage, table, rows, resolver, state, file_id))
@@ -160,7 +160,7 @@ def record_inspection(sel, stage_id: str, files: list[Path], *, encoding: str | 
             out.append(entry)
         sel.store.log(rid, sel.operator, "inspect", stage.id,
                       {"files": [{k: v for k, v in e.items() if k != "sha256"} for e in out]},
-                      {Path(e["file"]).name: e["sha256"] for e in out})
+                      {e["file"]: e["sha256"] for e in out})
     return out
 
 
