@@ -39,6 +39,19 @@ def test_golden_text_documents(counted, run, stage, doc, fmt):
     golden(out, Path(out).read_bytes())
 
 
+def test_a_certified_count_carries_who_signed_and_when(counted, run):
+    counted("vote2")
+    assert run("certify", "vote2", "--teller", "孙丽", "--scrutineer", "钱江", "--scrutineer", "郑海").exit_code == 0
+    md = run("export", "vote2", "--doc", "vote").stdout
+    assert "计票人：孙丽　　监票人：钱江　　监票人：郑海" in md and "________" not in md
+    assert "- 计票签署时间：" in md
+    assert run("export", "vote2", "--doc", "vote", "--format", "docx", "--out", "v.docx").exit_code == 0
+    from docx import Document
+
+    text = "\n".join(p.text for p in Document("v.docx").paragraphs)
+    assert "计票人：孙丽" in text and "监票人：郑海" in text
+
+
 def test_markdown_goes_to_stdout_by_default(counted, run):
     counted("rec2")
     result = run("export", "rec2", "--doc", "shortlist")

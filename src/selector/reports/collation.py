@@ -9,8 +9,9 @@ convention) where the mainland standard (GB 13000.1 stroke order) counts 2, so I
 陈 and 阿 with the 8-stroke names, 郑 with the 9s, 邓 with the 5s. We find those characters
 with ICU's own radical-stroke (unihan) order — everything filed under radical 阜 (170) or
 邑 (163), except the full forms 阜, 邑 and 邕 — and count them one stroke less. The key of a
-name is, character by character, (mainland stroke count, ICU stroke key), so within one
-stroke count ICU's first-stroke order still decides.
+name is, character by character, (mainland stroke count, ICU stroke key). Within one stroke
+count ICU orders by radical (Taiwan practice), not by first strokes (横竖撇点折): see
+docs/design.md.
 """
 
 from __future__ import annotations

@@ -50,7 +50,7 @@ LABELS = {
         "decision.widened": "{names}得票相同，均进入",
         "decision.accepted-short": "符合条件人数不足，经决定按现有人选进行。理由：{reason}",
         "stroke_order": "名单按姓氏笔画为序",
-        "teller": "计票人", "scrutineer": "监票人",
+        "teller": "计票人", "scrutineer": "监票人", "certified": "计票签署时间",
         "notice.intro": "根据{round}工作安排，经{stage}，拟任用下列同志，现予以公示：",
         "notice.period": "公示时间：{start}至{end}",
         "notice.period_blank": "公示时间：____年__月__日至____年__月__日",
@@ -92,7 +92,7 @@ LABELS = {
         "decision.widened": "{names} tied; all go forward",
         "decision.accepted-short": "Fewer eligible than places; decided to go on. Reason: {reason}",
         "stroke_order": "Names in surname-stroke order",
-        "teller": "Teller", "scrutineer": "Scrutineer",
+        "teller": "Teller", "scrutineer": "Scrutineer", "certified": "Count certified",
         "notice.intro": "After {stage} of {round}, the following people are to be appointed. "
                         "This notice is published for comment:",
         "notice.period": "Notice period: {start} to {end}",
@@ -129,7 +129,7 @@ class Document:
     meta: list[tuple[str, str]]
     sections: list[Section]
     notes: list[str] = field(default_factory=list)
-    signatures: list[str] = field(default_factory=list)  # role labels, one blank line each
+    signatures: list[tuple[str, str]] = field(default_factory=list)  # (role, name or "" to sign)
     closing: list[str] = field(default_factory=list)  # right-aligned lines (issuer, date)
 
     def as_dict(self) -> dict:
@@ -169,13 +169,21 @@ class _Context:
                (t["date"], self.date)]
         if any("lot" in p for p in self.view["posts"]):
             out.append((t["seed"], r.tie_seed))
+        if self.view.get("certified_at"):
+            out.append((t["certified"], self.view["certified_at"]))
         return out
 
     def post_heading(self, post: dict) -> str:
         return self.t["post"].format(title=post["title"], seats=post["seats"])
 
-    def signatures(self) -> list[str]:
-        return [self.t["teller"]] * self.round.tellers + [self.t["scrutineer"]] * self.round.scrutineers
+    def signatures(self) -> list[tuple[str, str]]:
+        """(role, name): the names who certified the count, or blank lines to sign on paper."""
+        signed = self.view.get("certified_by")
+        if signed:
+            return ([(self.t["teller"], n) for n in signed["tellers"]]
+                    + [(self.t["scrutineer"], n) for n in signed["scrutineers"]])
+        return ([(self.t["teller"], "")] * self.round.tellers
+                + [(self.t["scrutineer"], "")] * self.round.scrutineers)
 
     def reconcile(self, post: dict) -> list[str]:
         att, b = self.view["attendance"], post.get("ballots")

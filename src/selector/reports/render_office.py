@@ -109,9 +109,9 @@ def xlsx(doc: Document, moment: datetime) -> bytes:
             put(r, 1, note)
         if doc.signatures:
             r += 2
-            for i, role in enumerate(doc.signatures):
+            for i, (role, name) in enumerate(doc.signatures):
                 put(r, 1 + 2 * i, f"{role}：" if doc.locale != "en" else f"{role}:")
-                put(r, 2 + 2 * i, SIGN_BLANK)
+                put(r, 2 + 2 * i, name or SIGN_BLANK)
         from openpyxl.utils import get_column_letter
 
         widths[1] = max(widths.get(1, 0), max((text_width(k) for k, _ in doc.meta), default=0))

@@ -49,7 +49,7 @@ def _colon(doc: Document) -> str:
 
 def signature_line(doc: Document) -> str:
     gap = "　　" if doc.locale != "en" else "    "
-    return gap.join(f"{role}{_colon(doc)}{SIGN_BLANK}" for role in doc.signatures)
+    return gap.join(f"{role}{_colon(doc)}{name or SIGN_BLANK}" for role, name in doc.signatures)
 
 
 def markdown(doc: Document) -> bytes:
@@ -116,8 +116,8 @@ def csv_bytes(doc: Document) -> bytes:
     if doc.signatures:
         row()
         cells = []
-        for role in doc.signatures:
-            cells += [role, SIGN_BLANK]
+        for role, name in doc.signatures:
+            cells += [role, name or SIGN_BLANK]
         row(*cells)
     return ("\ufeff" + buf.getvalue()).encode("utf-8")
 
