@@ -90,6 +90,23 @@ def test_stroke_counts_follow_mainland_practice_for_the_fu_radical():
         ["王芳", "邓亮", "李强", "陈明", "郑敏", "赵刚"]
 
 
+def test_equal_stroke_counts_follow_the_first_strokes():
+    # six strokes each: 邢 starts 横, 朱 撇, 刘 点 (横竖撇点折); eight: 周 撇, 郑 点, 孟 折
+    assert by_surname_strokes(["刘洋", "朱敏", "邢军", "孟凡", "郑丽", "周涛"], str) == \
+        ["邢军", "朱敏", "刘洋", "周涛", "郑丽", "孟凡"]
+    # the same surname: the given names decide, the same way; a shorter name first
+    assert by_surname_strokes(["王芳", "王", "王一"], str) == ["王", "王一", "王芳"]
+
+
+def test_a_character_outside_the_table_falls_back_to_icu():
+    from selector.reports.collation import _table, strokes
+
+    # 䶮 (U+4DAE, 龙 over 天, as in 刘䶮) is outside GB 2312 and the table: ICU counts 9
+    assert "䶮" not in _table() and strokes("䶮") == 9
+    # after the table's nine-stroke 娜, before the twelve-stroke 强
+    assert by_surname_strokes(["李强", "李䶮", "李娜"], str) == ["李娜", "李䶮", "李强"]
+
+
 def test_shortlist_is_in_stroke_order_not_by_votes(counted, run):
     counted("rec2")
     assert run("export", "rec2", "--doc", "shortlist", "--format", "json", "--out", "s.json").exit_code == 0

@@ -1,22 +1,22 @@
 """Names in surname-stroke order (按姓氏笔画为序), as official lists are printed.
 
-ICU's Chinese stroke collation (`zh@collation=stroke`, CLDR data) orders Han characters by
-total stroke count, then by their first strokes. We use it through PyICU; the `pyicu-wheels`
-package ships ICU inside the wheel, so no OS package is needed.
+Mainland lists compare names character by character: the number of strokes first, then the
+strokes in writing order by the five classes of GB 13000.1 — 横 (with 提), 竖 (with 竖钩),
+撇, 点 (with 捺), 折 — so among six-stroke surnames 邢 (横 first) comes before 朱 (撇) and
+刘 (点). `strokes.txt` holds that order for the 6,939 characters of cnchar-order's data
+(GB 2312 and more; see tools/make_strokes.py).
 
-One correction for mainland lists: CLDR counts the 阝 component as 3 strokes (Taiwan's
-convention) where the mainland standard (GB 13000.1 stroke order) counts 2, so ICU puts
-陈 and 阿 with the 8-stroke names, 郑 with the 9s, 邓 with the 5s. We find those characters
-with ICU's own radical-stroke (unihan) order — everything filed under radical 阜 (170) or
-邑 (163), except the full forms 阜, 邑 and 邕 — and count them one stroke less. The key of a
-name is, character by character, (mainland stroke count, ICU stroke key). Within one stroke
-count ICU orders by radical (Taiwan practice), not by first strokes (横竖撇点折): see
-docs/design.md.
+A character outside the table (rare given names: 玥, 堃 …) falls back to ICU's Chinese
+stroke collation (`zh@collation=stroke`, CLDR data, through PyICU from the `pyicu-wheels`
+wheel): its stroke count, corrected for 阝, which CLDR counts as 3 strokes where the
+mainland counts 2 (characters ICU's radical-stroke order files under 阜 or 邑, except the
+full forms 阜 邑 邕), and then ICU's order, after the table's characters of that count.
 """
 
 from __future__ import annotations
 
 import functools
+from importlib import resources
 from typing import Callable, Iterable, TypeVar
 
 T = TypeVar("T")
@@ -27,8 +27,14 @@ FULL_FORMS = frozenset("阜邑邕")
 
 
 @functools.cache
+def _table() -> dict[str, str]:
+    text = resources.files("selector.reports").joinpath("strokes.txt").read_text(encoding="utf-8")
+    return dict(line.split("\t") for line in text.splitlines() if line and not line.startswith("#"))
+
+
+@functools.cache
 def _icu():
-    import icu  # PyICU (pyicu-wheels): imported here, only by the documents that sort names
+    import icu  # PyICU (pyicu-wheels): only for characters outside the table
 
     stroke = icu.Collator.createInstance(icu.Locale("zh@collation=stroke"))
     index = icu.AlphabeticIndex(icu.Locale("zh@collation=stroke")).buildImmutableIndex()
@@ -39,7 +45,10 @@ def _icu():
 
 @functools.cache
 def strokes(char: str) -> int | None:
-    """Mainland stroke count of a Han character (None for anything ICU files elsewhere)."""
+    """Mainland stroke count of a Han character (None for anything that is not one)."""
+    order = _table().get(char)
+    if order is not None:
+        return len(order)
     _, index, unihan, ranges = _icu()
     label = index.getBucket(index.getBucketIndex(char))[0]
     if not label.endswith("劃"):
@@ -51,10 +60,20 @@ def strokes(char: str) -> int | None:
     return count
 
 
+@functools.cache
+def _char_key(char: str) -> tuple:
+    order = _table().get(char)
+    if order is not None:
+        return (len(order), order, b"")
+    count = strokes(char)
+    if count is None:  # not a Han character: after them, by ICU's order (Latin, digits …)
+        return (10_000, "", _icu()[0].getSortKey(char))
+    return (count, "6", _icu()[0].getSortKey(char))  # "6": after the table's strokes 1–5
+
+
 def stroke_key(name: str) -> tuple:
     """A sort key putting names in mainland surname-stroke order (then by the text)."""
-    stroke = _icu()[0]
-    return tuple((strokes(ch) or 0, stroke.getSortKey(ch)) for ch in name) + (name,)
+    return tuple(_char_key(ch) for ch in name) + ((0, name, b""),)
 
 
 def by_surname_strokes(items: Iterable[T], name: Callable[[T], str]) -> list[T]:
