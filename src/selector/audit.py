@@ -591,6 +591,22 @@ def _check_cut(sel: Selection, stage: Stage, events: list[dict], recount: StageC
                                                f"recount gives {status} {advanced}")
 
 
+def find_original(found: dict[str, list[Path]], folder: Path, file: str, sha: str, verb: str,
+                  name: str, report: Report) -> Path | None:
+    """The file under `folder` named `file` whose SHA-256 is `sha`; a difference if none is."""
+    paths = found.get(file, [])
+    if not paths:
+        report.add(name, f"not found under {folder}")
+        return None
+    hashes = {p: _sha256(p) for p in paths}
+    report.files += 1
+    original = next((p for p, h in hashes.items() if h == sha), None)
+    if original is None:
+        shown = ", ".join(f"{p} {h[:12]}…" for p, h in hashes.items())
+        report.add(name, f"changed since it was {verb}: sha256 {shown}, {verb} {sha[:12]}…")
+    return original
+
+
 def _check_files(sel: Selection, folder: Path, report: Report) -> None:
     if not folder.is_dir():
         raise UsageError(f"--files {folder}: not a folder")
@@ -600,19 +616,11 @@ def _check_files(sel: Selection, folder: Path, report: Report) -> None:
             found.setdefault(path.name, []).append(path)
     for stage in sel.round.stages:
         for batch in sel.store.batches(sel.round.id, stage.id):
-            paths = found.get(batch["file"], [])
-            name = f"stage {stage.id}: file {batch['file']} (batch {batch['id']})"
-            if not paths:
-                report.add(name, f"not found under {folder}")
+            original = find_original(found, folder, batch["file"], batch["sha256"], "tallied",
+                                     f"stage {stage.id}: file {batch['file']} (batch {batch['id']})",
+                                     report)
+            if original is None:
                 continue
-            hashes = {p: _sha256(p) for p in paths}
-            report.files += 1
-            if batch["sha256"] not in hashes.values():
-                shown = ", ".join(f"{p} {h[:12]}…" for p, h in hashes.items())
-                report.add(name, f"changed since it was tallied: sha256 {shown}, tallied "
-                                 f"{batch['sha256'][:12]}…")
-                continue
-            original = next(p for p, h in hashes.items() if h == batch["sha256"])
             with _unreadable(report, f"stage {stage.id}: table rows, batch {batch['id']}"):
                 _check_rows(sel.store, stage, batch, original, report)
     from selector import audit_stages

@@ -14,7 +14,7 @@ from datetime import date
 from pathlib import Path
 
 from selector import stages, workdays
-from selector.audit import Report, _compare_table, _compare_rows, _events_of, _sha256, natural
+from selector.audit import Report, _compare_rows, _compare_table, _events_of, find_original, natural
 from selector.domain.counting import Resolver
 from selector.domain.inspection import Finding, missing_checks
 from selector.domain.model import Stage
@@ -320,19 +320,11 @@ def check_inspection_files(sel, found: dict[str, list[Path]], folder: Path, repo
         if stage.kind != "inspect":
             continue
         for f in records.inspection_files(sel.store, sel.round.id, stage.id):
-            name = f"stage {stage.id}: file {f['file']} (inspection_files row {f['id']})"
-            paths = found.get(f["file"], [])
-            if not paths:
-                report.add(name, f"not found under {folder}")
+            original = find_original(found, folder, f["file"], f["sha256"], "recorded",
+                                     f"stage {stage.id}: file {f['file']} (inspection_files row {f['id']})",
+                                     report)
+            if original is None:
                 continue
-            hashes = {p: _sha256(p) for p in paths}
-            report.files += 1
-            if f["sha256"] not in hashes.values():
-                shown = ", ".join(f"{p} {h[:12]}…" for p, h in hashes.items())
-                report.add(name, f"changed since it was recorded: sha256 {shown}, recorded "
-                                 f"{f['sha256'][:12]}…")
-                continue
-            original = next(p for p, h in hashes.items() if h == f["sha256"])
             rows = [(line, cells) for line, cells in json.loads(f["rows"])]
             _compare_rows(report, _file_row(stage, f), f["header"], iter(rows), original,
                           None if f["encoding"] == "xlsx" else f["encoding"], f["sheet"])
