@@ -564,3 +564,24 @@ def test_the_record_names_ballot_files_not_the_clerks_folders(ready, tmp_path):
     assert "another file named rec1.csv was already tallied for stage rec1; rename this one" in error_line(second)
     folder = ready("tally", "rec1", tmp_path / "第二计票组")
     assert folder.exit_code == 1 and error_line(folder).endswith("第二计票组: is a folder, not a ballot file")
+
+
+def test_a_large_file_reports_its_progress_up_to_the_whole_file(ready, round_file):
+    from selector.app import Selection
+    from selector.storage.store import Store
+
+    big_round = round_file.read_text(encoding="utf-8").replace('id = "demo-2026"', 'id = "province"')
+    big_round = big_round.replace("electorate = 30\n", "electorate = 30000\n")
+    round_file.with_name("province.toml").write_text(big_round, encoding="utf-8")
+    assert ready("init", round_file.with_name("province.toml")).exit_code == 0
+    header, *rows = Path("rec1.csv").read_text(encoding="utf-8").splitlines()
+    body = [",".join([str(n), *row.split(",")[1:]]) for n in range(1, 20_001)
+            for row in rows[n % len(rows):n % len(rows) + 1]]
+    Path("big.csv").write_text("\n".join([header, *body]) + "\n", encoding="utf-8")
+    seen: list[tuple[int, int]] = []
+    sel = Selection(Store("selector.db"), "province", "tester")
+    sel.tally("rec1", [Path("big.csv")], present=20_000, issued=20_000, dry_run=True,
+              progress=lambda done, total: seen.append((done, total)))
+    size = Path("big.csv").stat().st_size
+    assert len(seen) > 2 and all(total == size for _, total in seen)
+    assert [done for done, _ in seen] == sorted(done for done, _ in seen) and seen[-1][0] == size
