@@ -585,3 +585,13 @@ def test_a_large_file_reports_its_progress_up_to_the_whole_file(ready, round_fil
     size = Path("big.csv").stat().st_size
     assert len(seen) > 2 and all(total == size for _, total in seen)
     assert [done for done, _ in seen] == sorted(done for done, _ in seen) and seen[-1][0] == size
+
+
+def test_names_that_look_like_markup_print_as_written(run, tmp_path):
+    path = good_round(tmp_path)
+    roster = (tmp_path / "roster.csv").read_text(encoding="utf-8").replace("王芳,,", "王芳,王芳[bold],")
+    (tmp_path / "roster.csv").write_text(roster, encoding="utf-8")
+    assert run("init", path).exit_code == 0
+    shutil.copy(GOOD / "rec1.csv", "rec1.csv")
+    assert run("tally", "rec1", "rec1.csv", "--present", "20", "--issued", "20").exit_code == 0
+    assert "王芳[bold]" in run("show", "rec1").stdout

@@ -94,7 +94,8 @@ def console(stderr: bool = False):
     from rich.console import Console
 
     width = int(os.environ["COLUMNS"]) if os.environ.get("COLUMNS", "").isdigit() else None
-    return Console(stderr=stderr, width=width, highlight=False, soft_wrap=False)
+    # No markup: names, titles and notes come from clerks' files, and "[红]" must print as is.
+    return Console(stderr=stderr, width=width, highlight=False, soft_wrap=False, markup=False)
 
 
 def echo_json(data) -> None:
