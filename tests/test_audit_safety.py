@@ -115,9 +115,9 @@ def test_commands_opening_a_new_database_at_once_migrate_it_once(tmp_path):
                               stderr=subprocess.PIPE, text=True) for _ in range(6)]
     errors = [p.communicate(timeout=60)[1] for p in procs]
     assert [p.returncode for p in procs] == [0] * 6, errors
-    from selector.storage.schema import migrations
+    from selector.storage.schema import MIGRATIONS
     from selector.storage.store import Store
 
     store = Store(path)
-    applied = [m.name for m in migrations.applied(store.db)]
-    assert applied == [m.name for m in migrations._migrations]  # each once
+    applied = [name for (name,) in store.conn.execute("SELECT name FROM _sqlite_migrations ORDER BY id")]
+    assert applied == [m.__name__ for m in MIGRATIONS]  # each once

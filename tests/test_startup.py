@@ -27,8 +27,8 @@ def test_version_and_help_import_nothing_heavy():
         assert not {n for n in names if n.split(".")[0] in HEAVY}, args
 
 
-def test_status_does_not_import_pandas_through_sqlite_utils(tmp_path, run):
-    # A clerk's machine with pandas installed: sqlite-utils would import it at start-up.
+def test_sqlite_utils_loads_only_to_migrate_and_never_brings_pandas(tmp_path):
+    # A clerk's machine with pandas installed: sqlite-utils would import it at import time.
     fake = tmp_path / "site"
     (fake / "pandas").mkdir(parents=True)
     (fake / "pandas" / "__init__.py").write_text("raise RuntimeError('pandas imported')\n")
@@ -38,8 +38,11 @@ def test_status_does_not_import_pandas_through_sqlite_utils(tmp_path, run):
         '[[candidate]]\nid = "C001"\nname = "张伟"\n\n'
         '[[stage]]\nid = "rec1"\nkind = "recommend"\ntitle = "民主推荐"\nelectorate = 10\n',
         encoding="utf-8")
-    assert run("init", "r.toml").exit_code == 0
-    names, proc = _imported("status", extra_path=str(fake))
+    db = str(tmp_path / "r.db")
+    names, proc = _imported("--db", db, "init", str(tmp_path / "r.toml"), extra_path=str(fake))
     assert proc.returncode == 0, proc.stderr[-500:]
-    assert "sqlite_utils" in names and "pandas" not in names
+    assert "sqlite_utils.migrations" in names and "pandas" not in names  # a new file is migrated
+    names, proc = _imported("--db", db, "status", extra_path=str(fake))
+    assert proc.returncode == 0, proc.stderr[-500:]
     assert "rec1" in proc.stdout
+    assert not {n for n in names if n.split(".")[0] in ("sqlite_utils", "pandas")}  # nothing to migrate

@@ -47,9 +47,7 @@ def init_round(store: Store, path: str | Path, operator: str) -> tuple[Round, st
         if existing and existing["sha256"] == sha:
             return round_, "unchanged"
         if existing:
-            tallied = store.db.execute("SELECT count(*) FROM batches WHERE round = ?",
-                                       [round_.id]).fetchone()[0]
-            if tallied:
+            if store.tallied_batches(round_.id):
                 raise RuleError(f"round {round_.id} already has tallied ballots and {path} has changed: "
                                 "a stored round's rules cannot change after counting starts; "
                                 "give the changed file a new round id")
@@ -251,7 +249,7 @@ class Selection:
                                    "rows": rows.count, "encoding": table.encoding})
             if batch is not None:
                 self.store.add_papers(rid, stage.id, batch, numbers)
-                self.store.db["batches"].update(batch, {"rows": rows.count, "ballots": ballots})
+                self.store.update("batches", {"id": batch}, {"rows": rows.count, "ballots": ballots})
                 result.batches[-1]["rows_sha256"] = rows.digest()
         returned = counter.result.returned
         if returned > issued:
@@ -532,7 +530,7 @@ def round_overview(store: Store) -> list[dict]:
     for row in store.rounds():
         round_ = config.from_sources(row["main"], store.round_files(row["id"]))
         locked = sum(1 for s in round_.stages if store.stage_row(row["id"], s.id)["locked_at"])
-        last = store.db.execute("SELECT max(at) FROM events WHERE round = ?", [row["id"]]).fetchone()[0]
         state = "complete" if locked == len(round_.stages) else f"{locked}/{len(round_.stages)} stages locked"
-        out.append({"id": row["id"], "title": row["title"], "state": state, "at": row["at"], "last": last})
+        out.append({"id": row["id"], "title": row["title"], "state": state, "at": row["at"],
+                    "last": store.last_change(row["id"])})
     return out

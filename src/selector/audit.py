@@ -63,14 +63,12 @@ def certify(sel: Selection, stage_id: str, tellers: Iterable[str], scrutineers: 
                             f"{', '.join(signed.get('scrutineers', []))}); a certificate cannot change")
         if not state["batches"]:
             raise RuleError(f"stage {stage.id} has no tally to certify: run `selector tally {stage.id} FILE…`")
-        head = store.db.execute("SELECT hash FROM events WHERE round = ? ORDER BY id DESC LIMIT 1",
-                                [rid]).fetchone()
         certificate = {"tellers": tellers, "scrutineers": scrutineers,
                        "batches": len(state["batches"]), "returned": store.returned(rid, stage.id),
                        "results_sha256": digest.results(store, rid, stage.id),
-                       "log_head": head[0] if head else GENESIS}
+                       "log_head": store.head(rid)}
         event_id = store.log(rid, sel.operator, "certify", stage.id, certificate)
-        event = store.db["events"].get(event_id)
+        event = store.event(event_id)
         store.certify(rid, stage.id, event["at"], certificate)
     return {**certificate, "stage": stage.id, "at": event["at"], "hash": event["hash"]}
 
@@ -362,7 +360,7 @@ def _check_round(store: Store, round_id: str, events: list[dict], report: Report
     where = f"round {round_id}"
     row = store.round_row(round_id)
     sources = {}
-    for r in store.db["round_files"].rows_where("round = ?", [round_id], order_by="name"):
+    for r in store.round_file_rows(round_id):
         data = r["data"] if isinstance(r["data"], bytes) else str(r["data"]).encode("utf-8")
         sources[r["name"]] = data
         if not isinstance(r["data"], bytes):
@@ -627,7 +625,7 @@ def _check_files(sel: Selection, folder: Path, report: Report) -> None:
 
     with _unreadable(report, "table inspection_files"):
         audit_stages.check_inspection_files(sel, found, folder, report)
-    for r in sel.store.db["round_files"].rows_where("round = ?", [sel.round.id]):
+    for r in sel.store.round_file_rows(sel.round.id):
         for path in found.get(r["name"], []):
             report.files += 1
             if _sha256(path) != r["sha256"]:

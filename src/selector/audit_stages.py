@@ -69,8 +69,7 @@ def check_inspect(sel, stage: Stage, events: list[dict], report: Report) -> None
     want, cells = _reread(sel, stage, files, entries, lists, ranks, report)
     report.inspections += len(files)
     for table, key, columns in INSPECT_TABLES:
-        stored = [dict(r) for r in store.db[table].rows_where(
-            "round = ? AND stage = ?", [rid, stage.id], select=", ".join(f'"{c}"' for c in (*key, *columns)))]
+        stored = store.select(table, "round = ? AND stage = ?", [rid, stage.id], columns=(*key, *columns))
         _compare_table(report, where, table, key,
                        [{c: r[c] for c in (*key, *columns)} for r in want[table]], stored)
     _check_inspect_cut(sel, stage, events, lists, ranks, want["findings"], cells, report)
@@ -214,8 +213,7 @@ def check_notice(sel, stage: Stage, events: list[dict], report: Report) -> None:
     else:
         report.notices += 1
         _check_notice_row(sel, stage, row, opens, report)
-    complaints = [dict(r) for r in store.db["complaints"].rows_where(
-        "round = ? AND stage = ?", [rid, stage.id], order_by="number")]
+    complaints = store.select("complaints", "round = ? AND stage = ?", [rid, stage.id], "number")
     report.complaints += len(complaints)
     logged = {e["details"].get("number"): e for e in _events_of(events, stage.id, "complaint")}
     resolved = {e["details"].get("number"): e for e in _events_of(events, stage.id, "complaint resolved")}

@@ -7,7 +7,7 @@ from pathlib import Path
 
 from sqlite_utils import Database
 
-from selector.storage.schema import migrations
+from selector.storage.schema import MIGRATIONS, migrations, pending
 from selector.storage.store import Store
 
 # Made once with the first release (commit f6d6b53, schema m001_initial only): a round
@@ -24,8 +24,8 @@ def schema(path: Path) -> dict[str, str]:
 
 def test_blank_database_gets_every_migration(tmp_path):
     store = Store(tmp_path / "new.db", create=True)
-    assert [m.name for m in migrations.applied(store.db)] == [m.name for m in migrations._migrations]
-    assert not migrations.pending(store.db)
+    assert [m.name for m in migrations().applied(Database(store.conn))] == [m.__name__ for m in MIGRATIONS]
+    assert pending(store.conn) == []
 
 
 def test_frozen_first_schema_upgrades_and_keeps_its_record(tmp_path, run):
@@ -33,10 +33,11 @@ def test_frozen_first_schema_upgrades_and_keeps_its_record(tmp_path, run):
     conn = sqlite3.connect(old)
     conn.executescript(FROZEN.read_text(encoding="utf-8"))
     conn.close()
-    assert [m.name for m in migrations.applied(Database(old))] == ["m001_initial"]
+    assert [m.name for m in migrations().applied(Database(old))] == ["m001_initial"]
+    assert pending(sqlite3.connect(old)) == ["m002_inspect_notice", "m003_audit", "m004_row_chunks"]
 
     store = Store(old)  # opening migrates
-    assert not migrations.pending(store.db)
+    assert pending(store.conn) == []
     store.close()
     assert schema(old) == schema(Store(tmp_path / "fresh.db", create=True).path)
     # The old record still verifies, and the upgraded database takes new work.
@@ -57,7 +58,7 @@ def test_row_chunks_migration_keeps_every_row_as_stored(tmp_path):
 
     path = tmp_path / "old.db"
     db = Database(path)
-    migrations.apply(db, stop_before="m004_row_chunks")
+    migrations().apply(db, stop_before="m004_row_chunks")
     rows = [(1, line, json.dumps([f"{line:04d}", "审计局局长", "张伟"], ensure_ascii=False))
             for line in range(2, 2502)]
     rows += [(2, 2, '["0001", "统计局局长", "王\\"芳"]'), (2, 3, "0002,刘洋")]
@@ -70,7 +71,7 @@ def test_row_chunks_migration_keeps_every_row_as_stored(tmp_path):
     db.close()
 
     store = Store(path)  # opening migrates
-    assert "rows" not in store.db.table_names()
+    assert "rows" not in Database(store.conn).table_names()
     chunks = store.conn.execute("SELECT batch, first_line, last_line FROM row_chunks "
                                 "ORDER BY batch, first_line").fetchall()
     assert chunks == [(1, 2, 1001), (1, 1002, 2001), (1, 2002, 2501), (2, 2, 3)]

@@ -68,9 +68,7 @@ def snapshot(store: Store, round_id: str, stage_id: str) -> dict[str, list[dict]
     """The stage's stored result snapshot, table by table, in a fixed order."""
     out: dict[str, list[dict]] = {}
     for table, order, columns in SNAPSHOT_TABLES:
-        out[table] = [dict(r) for r in store.db[table].rows_where(
-            "round = ? AND stage = ?", [round_id, stage_id], order_by=order,
-            select=", ".join(f'"{c}"' for c in columns))]
+        out[table] = store.select(table, "round = ? AND stage = ?", [round_id, stage_id], order, columns)
     row = store.stage_row(round_id, stage_id)
     out["stages"] = [{"void_papers": row["void_papers"]}]
     return out

@@ -1,6 +1,6 @@
 """Storage for the non-ballot stages: inspection files, findings, 民主测评, notices, complaints.
 
-Functions over a `Store` (its connection and sqlite-utils database); callers hold
+Functions over a `Store` (its connection and row helpers); callers hold
 `store.write()` around every write.
 """
 
@@ -21,12 +21,11 @@ def _key(round_id: str, stage_id: str) -> list[str]:
 
 # -- inspection ---------------------------------------------------------------------------
 def inspection_files(store: Store, round_id: str, stage_id: str) -> list[dict]:
-    return list(store.db["inspection_files"].rows_where("round = ? AND stage = ?",
-                                                        _key(round_id, stage_id), order_by="id"))
+    return store.select("inspection_files", "round = ? AND stage = ?", _key(round_id, stage_id), "id")
 
 
 def add_inspection_file(store: Store, row: dict) -> int:
-    return store.db["inspection_files"].insert({**row, "at": now()}).last_pk
+    return store.insert("inspection_files", {**row, "at": now()})
 
 
 def findings(store: Store, round_id: str, stage_id: str) -> dict[str, dict[str, Finding]]:
@@ -47,7 +46,7 @@ def finding_rows(round_id: str, stage_id: str, file_id: int, items: list[Finding
 
 
 def add_findings(store: Store, round_id: str, stage_id: str, file_id: int, items: list[Finding]) -> None:
-    store.db["findings"].insert_all(finding_rows(round_id, stage_id, file_id, items))
+    store.insert_all("findings", finding_rows(round_id, stage_id, file_id, items))
 
 
 def evaluation_numbers(store: Store, round_id: str, stage_id: str, numbers: list[str]) -> dict[str, str]:
@@ -76,8 +75,8 @@ def evaluation_rows(round_id: str, stage_id: str, file_id: int,
 def add_evaluation(store: Store, round_id: str, stage_id: str, file_id: int,
                    papers: list[EvaluationPaper]) -> None:
     paper_rows, grade_rows = evaluation_rows(round_id, stage_id, file_id, papers)
-    store.db["evaluation_papers"].insert_all(paper_rows)
-    store.db["evaluation_grades"].insert_all(grade_rows)
+    store.insert_all("evaluation_papers", paper_rows)
+    store.insert_all("evaluation_grades", grade_rows)
 
 
 def grades(store: Store, round_id: str, stage_id: str) -> dict[str, Grades]:
@@ -113,18 +112,17 @@ def evaluation_papers(store: Store, round_id: str, stage_id: str) -> int:
 
 # -- notice ---------------------------------------------------------------------------------
 def notice(store: Store, round_id: str, stage_id: str) -> dict | None:
-    rows = list(store.db["notices"].rows_where("round = ? AND stage = ?", _key(round_id, stage_id)))
+    rows = store.select("notices", "round = ? AND stage = ?", _key(round_id, stage_id))
     return rows[0] if rows else None
 
 
 def open_notice(store: Store, row: dict) -> None:
-    store.db["notices"].insert({**row, "at": now()})
+    store.insert("notices", {**row, "at": now()})
 
 
 def complaints(store: Store, round_id: str, stage_id: str) -> list[Complaint]:
     out = []
-    for r in store.db["complaints"].rows_where("round = ? AND stage = ?", _key(round_id, stage_id),
-                                               order_by="number"):
+    for r in store.select("complaints", "round = ? AND stage = ?", _key(round_id, stage_id), "number"):
         out.append(Complaint(r["number"], date.fromisoformat(r["received"]), r["candidate"],
                              r["summary"], bool(r["named"]), r["outcome"], r["note"] or "",
                              date.fromisoformat(r["until"]) if r["until"] else None))
@@ -132,7 +130,7 @@ def complaints(store: Store, round_id: str, stage_id: str) -> list[Complaint]:
 
 
 def add_complaint(store: Store, round_id: str, stage_id: str, complaint: Complaint) -> None:
-    store.db["complaints"].insert({
+    store.insert("complaints", {
         "round": round_id, "stage": stage_id, "number": complaint.number,
         "received": complaint.received.isoformat(), "candidate": complaint.candidate,
         "summary": complaint.summary, "named": int(complaint.named), "outcome": None,
@@ -141,7 +139,7 @@ def add_complaint(store: Store, round_id: str, stage_id: str, complaint: Complai
 
 def resolve_complaint(store: Store, round_id: str, stage_id: str, number: int, outcome: str,
                       note: str, until: date | None) -> None:
-    store.db["complaints"].update((round_id, stage_id, number), {
+    store.update("complaints", {"round": round_id, "stage": stage_id, "number": number}, {
         "outcome": outcome, "note": note, "until": until.isoformat() if until else None,
         "resolved_at": now()})
 

@@ -1,15 +1,19 @@
 """The database schema, as named migrations (sqlite-utils `Migrations`).
 
-Never edit a migration that has shipped: add a new one. `tests/storage/test_migrate.py`
+Never edit a migration that has shipped: add a new one to MIGRATIONS. `tests/storage/test_migrate.py`
 upgrades a frozen copy of the first schema.
+
+Opening a database only asks `pending` (one query on sqlite-utils' `_sqlite_migrations` table);
+sqlite-utils itself is imported by `migrations()`, when there is something to apply.
 """
 
-from sqlite_utils.migrations import Migrations
+from __future__ import annotations
 
-migrations = Migrations("selector")
+import sqlite3
+
+SET = "selector"  # the migration set's name in _sqlite_migrations
 
 
-@migrations()
 def m001_initial(db):
     db["rounds"].create({"id": str, "title": str, "main": str, "sha256": str, "at": str}, pk="id")
     db["round_files"].create({"round": str, "name": str, "sha256": str, "data": bytes},
@@ -43,7 +47,6 @@ def m001_initial(db):
     db["events"].create_index(["round"])
 
 
-@migrations()
 def m002_inspect_notice(db):
     # Inspection files as read (rows as JSON), then what they say: findings per candidate
     # and check, and 民主测评 papers with one grade per candidate column.
@@ -68,7 +71,6 @@ def m002_inspect_notice(db):
                             pk=("round", "stage", "number"))
 
 
-@migrations()
 def m003_audit(db):
     # The event log is append-only (SPEC §5). A trigger does not stop someone who edits the
     # file by hand (the hash chain and `audit verify` catch that); it stops any code path,
@@ -79,7 +81,6 @@ def m003_audit(db):
             BEGIN SELECT RAISE(ABORT, 'the event log is append-only'); END""")
 
 
-@migrations()
 def m004_row_chunks(db):
     # Raw rows in chunks: one database row per run of file lines (`cells` is the JSON array
     # of [line, cells] pairs), not one per line; a million single-line inserts cost more
@@ -107,3 +108,33 @@ def m004_row_chunks(db):
     if chunk:
         db.execute(insert, [batch, first, last, "[" + ", ".join(chunk) + "]"])
     db["rows"].drop()
+
+
+MIGRATIONS = (m001_initial, m002_inspect_notice, m003_audit, m004_row_chunks)
+
+
+def pending(conn: sqlite3.Connection) -> list[str]:
+    """Names of the migrations not yet applied to the database, in order."""
+    if not conn.execute("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = '_sqlite_migrations'").fetchone():
+        return [m.__name__ for m in MIGRATIONS]
+    done = {name for (name,) in conn.execute("SELECT name FROM _sqlite_migrations WHERE migration_set = ?", [SET])}
+    return [m.__name__ for m in MIGRATIONS if m.__name__ not in done]
+
+
+def migrations():
+    """The sqlite-utils `Migrations` set of MIGRATIONS."""
+    from selector.storage import sqlite_utils_db  # noqa: F401  (sqlite-utils without pandas)
+    from sqlite_utils.migrations import Migrations
+
+    out = Migrations(SET)
+    for fn in MIGRATIONS:
+        out()(fn)
+    return out
+
+
+def migrate(conn: sqlite3.Connection) -> None:
+    """Apply the pending migrations (callers hold the write lock)."""
+    steps = migrations()
+    from sqlite_utils import Database
+
+    steps.apply(Database(conn, execute_plugins=False))
