@@ -106,15 +106,24 @@ def setup_rec1(run, folder: Path) -> Path:
 
 
 def tamper_row(batch: int, line: int, edit, db: str = "selector.db") -> None:
-    """Edit one stored raw row as someone with the file and the sqlite3 shell would: inside
-    its chunk's JSON (table row_chunks), the row's cells text becomes edit(text)."""
+    """Edit one stored raw row as someone with the file and the sqlite3 shell would, inside
+    its chunk (table row_chunks): a CSV file's row is a line of the chunk's `text`, and
+    edit(line text) replaces it; an XLSX row is JSON in `cells`, and edit(cells JSON) replaces it."""
     conn = sqlite3.connect(db)
-    first, cells = conn.execute("SELECT first_line, cells FROM row_chunks "
-                                "WHERE batch = ? AND ? BETWEEN first_line AND last_line",
-                                [batch, line]).fetchone()
-    pairs = [[n, json.dumps(c, ensure_ascii=False)] for n, c in json.loads(cells)]
-    assert [n for n, _ in pairs].count(line) == 1
-    text = "[" + ", ".join(f"[{n}, {edit(c) if n == line else c}]" for n, c in pairs) + "]"
-    conn.execute("UPDATE row_chunks SET cells = ? WHERE batch = ? AND first_line = ?", [text, batch, first])
+    first, cells, text = conn.execute("SELECT first_line, cells, text FROM row_chunks "
+                                      "WHERE batch = ? AND ? BETWEEN first_line AND last_line",
+                                      [batch, line]).fetchone()
+    if text is not None:
+        lines = text.splitlines(keepends=True)  # the test files have no line break in a cell
+        body = lines[line - first].rstrip("\r\n")
+        lines[line - first] = edit(body) + lines[line - first][len(body):]
+        conn.execute("UPDATE row_chunks SET text = ? WHERE batch = ? AND first_line = ?",
+                     ["".join(lines), batch, first])
+    else:
+        pairs = [[n, json.dumps(c, ensure_ascii=False)] for n, c in json.loads(cells)]
+        assert [n for n, _ in pairs].count(line) == 1
+        cells = "[" + ", ".join(f"[{n}, {edit(c) if n == line else c}]" for n, c in pairs) + "]"
+        conn.execute("UPDATE row_chunks SET cells = ? WHERE batch = ? AND first_line = ?",
+                     [cells, batch, first])
     conn.commit()
     conn.close()

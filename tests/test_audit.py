@@ -112,6 +112,10 @@ TAMPERING = [
      ["stage rec1: table cuts: stored data no longer reads (JSONDecodeError"]),
     ("garbage row", partial(tamper_row, 1, 4, lambda t: "0003,王芳"),
      ["stage rec1: table rows, batch 1 (rec1-a.csv): the stored rows no longer read"]),
+    ("unparseable row", partial(tamper_row, 1, 4, lambda t: '"0003"王芳,'),
+     ["stage rec1: table rows, batch 1 (rec1-a.csv): the stored ballot rows differ from those tally event #2",
+      "stage rec1: table rows, batch 1 (rec1-a.csv): the stored rows no longer read as ballots: "
+      "the CSV text of rows 1… no longer parses (',' expected after '\"')"]),
     ("garbage result", "UPDATE results SET weighted = '4.0' WHERE stage = 'rec1' AND candidate = 'C01'",
      ["stage rec1: table results, row P01/C01: weighted is '4.0' in the database, '4' on recount"]),
     ("stage row removed", "DELETE FROM stages WHERE stage = 'vote1'",

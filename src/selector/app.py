@@ -20,15 +20,12 @@ from selector.domain.cuts import PassRule, PostCut, cut_post, lot_seed, score
 from selector.domain.model import Round, Stage
 from selector.errors import BallotFileError, NotFound, RuleError, UsageError
 from selector.storage import digest
-from selector.storage.store import CHUNK, Store
+from selector.storage.store import Store
 
 if TYPE_CHECKING:  # the ballot reader is imported when a tally needs it (start-up time)
     from selector.ballots import Paper
 
 Progress = Callable[[int, int], None]
-# Rows are stored (and progress shown) a chunk at a time, while the rows just read are still
-# in the CPU cache: 5,000 at a time made a 1M-row tally's storing half as slow again.
-FLUSH = CHUNK
 
 
 def check_round(path: str | Path) -> Round:
@@ -220,7 +217,7 @@ class Selection:
                 {"round": rid, "stage": stage.id, "file": Path(path).name, "sha256": table.sha256,
                  "encoding": table.encoding, "layout": layout, "sheet": sheet,
                  "header": _json(table.header), "rows": 0, "ballots": 0})
-            rows = _stored(self.store, batch, _json(table.header), table.rows, progress and (
+            rows = _stored(self.store, batch, _json(table.header), table.chunks, progress and (
                 lambda base=done, t=table: progress(base + t.progress(), total)))
             ballots = 0
             numbers: dict[str, int | None] = {}  # ballot number -> its row in this file
@@ -478,10 +475,10 @@ class _Refused(Exception):
 
 
 class _stored:
-    """Pass rows through to interpretation, writing them to the database in chunks."""
+    """Pass a table's rows through to interpretation, storing each chunk as it is read."""
 
-    def __init__(self, store: Store, batch: int | None, header: str, rows: Iterator, tick: Callable | None):
-        self.store, self.batch, self.rows, self.tick = store, batch, rows, tick
+    def __init__(self, store: Store, batch: int | None, header: str, chunks: Iterator, tick: Callable | None):
+        self.store, self.batch, self.chunks, self.tick = store, batch, chunks, tick
         self.count = 0
         self.hasher = digest.RowsHasher(header)
 
@@ -490,21 +487,13 @@ class _stored:
         return self.hasher.hexdigest()
 
     def __iter__(self):
-        buffer: list = []
-        for row in self.rows:
-            buffer.append(row)
-            if len(buffer) >= FLUSH:
-                self._flush(buffer)
-            yield row
-        self._flush(buffer)
-
-    def _flush(self, buffer: list) -> None:
-        self.count += len(buffer)
-        if self.batch is not None and buffer:
-            self.store.add_rows(self.batch, buffer, self.hasher)
-        buffer.clear()
-        if self.tick:
-            self.tick()
+        for chunk in self.chunks:
+            self.count += len(chunk.rows)
+            if self.batch is not None:
+                self.store.add_rows(self.batch, chunk.first, chunk.last, chunk.rows, chunk.text, self.hasher)
+            if self.tick:
+                self.tick()
+            yield from chunk.rows
 
 
 @contextlib.contextmanager

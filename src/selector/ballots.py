@@ -46,20 +46,38 @@ Row = tuple[int, list[str]]  # (row number in the file, cells)
 
 
 @dataclass
+class Chunk:
+    """A run of consecutive rows as read. `text` is the CSV text they were parsed from, line
+    breaks and quotes included, starting at row `first` (row 1, the header, is in the first
+    chunk's text but not in its rows); XLSX rows have no text (None)."""
+
+    first: int
+    last: int
+    rows: list[Row]
+    text: str | None = None
+
+
+@dataclass
 class Table:
-    """A ballot file as read: its header, raw rows (streamed) and fingerprint."""
+    """A ballot file as read: its header, raw rows (streamed in chunks) and fingerprint."""
 
     name: str
     sha256: str
     encoding: str
     header: list[str]
-    rows: Iterator[Row]
+    chunks: Iterator[Chunk]
     size: int = 0
     progress: Callable[[], int] = field(default=lambda: 0)  # bytes read so far (CSV)
 
+    @property
+    def rows(self) -> Iterator[Row]:
+        """The rows after the header, one at a time."""
+        for chunk in self.chunks:
+            yield from chunk.rows
+
     def close(self) -> None:
         """Release the file now, also when a refusal stopped reading half-way."""
-        close = getattr(self.rows, "close", None)
+        close = getattr(self.chunks, "close", None)
         if close is not None:
             close()
 
@@ -128,16 +146,27 @@ def open_table(path: str | Path, *, encoding: str | None = None, sheet: str | No
         used = ("utf-8-sig" if bom else "utf-8") if utf8 else "gb18030"
     raw = _CountingReader(open(path, "rb"))
     text = io.TextIOWrapper(raw, encoding=used, errors="strict", newline="")
-    rows = _csv_rows(name, text, used, path, raw)
-    header = next(rows, None)
-    if header is None:
+    chunks = _csv_chunks(name, text, used, path)
+    first = next(chunks, None)
+    if first is None:
         raise BallotFileError(f"{name}: row 1: the file is empty: the first row must be the header")
-    return Table(name, sha, used, [h.strip() for h in header[1]], rows, size, lambda: raw.count)
+    header = first.rows.pop(0)[1]
+    return Table(name, sha, used, [h.strip() for h in header], _chain(first, chunks), size, lambda: raw.count)
+
+
+def _chain(first: Chunk, rest: Iterator[Chunk]) -> Iterator[Chunk]:
+    try:
+        yield first
+        yield from rest
+    finally:
+        rest.close()
 
 
 class _CountingReader(io.RawIOBase):
+    """The file's bytes, counted as they are read (the progress bar)."""
+
     def __init__(self, f):
-        self.f, self.count, self.nul = f, 0, False
+        self.f, self.count = f, 0
 
     def readable(self):
         return True
@@ -145,9 +174,6 @@ class _CountingReader(io.RawIOBase):
     def readinto(self, b):
         n = self.f.readinto(b)
         self.count += n or 0
-        if n and not self.nul:
-            # A 0 byte is NUL in UTF-8 and GB18030 alike: rows need checking only after one.
-            self.nul = b"\x00" in memoryview(b)[:n].tobytes()
         return n
 
     def close(self):
@@ -173,16 +199,53 @@ def _bad_line(path: Path, encoding: str) -> tuple[int, bytes]:
     return max(lineno, 1), b""
 
 
-def _csv_rows(name: str, text, encoding: str, path: Path, raw: _CountingReader) -> Iterator[Row]:
-    """(line, cells) for each CSV row; the file is closed when the rows end or are abandoned."""
-    reader = csv.reader(text, strict=True)
-    line = 0
+BLOCK = 1 << 16  # characters of CSV text parsed (and stored) at a time
+LONGEST_LINE = 1 << 24  # characters without a line break before a file is refused
+XLSX_CHUNK = 1000  # workbook rows per chunk
+
+
+def _csv_chunks(name: str, text, encoding: str, path: Path) -> Iterator[Chunk]:
+    """The file's rows, a block of text at a time, each block cut after a whole row (so
+    parsing a chunk's text alone gives its rows); the file is closed when they end or are
+    abandoned. Row numbers count CSV rows; error messages give physical lines."""
+    pending = ""
+    row = line = 0  # rows and physical lines before this block
     try:
-        for cells in reader:
-            line += 1
-            if raw.nul and any("\x00" in c for c in cells):
-                raise BallotFileError(f"{name}: row {line}: NUL byte in a cell (binary or UTF-16 file?)")
-            yield line, cells
+        while True:
+            block = text.read(BLOCK)
+            data = pending + block
+            if block:
+                cut = data.rfind("\n") + 1
+                if not cut and data.rfind("\r", 0, -1) >= 0:  # a file with CR line ends
+                    cut = data.rfind("\r", 0, -1) + 1
+                if not cut:
+                    if len(data) > LONGEST_LINE:
+                        raise BallotFileError(f"{name}: row {row + 1}: no line break in "
+                                              f"{LONGEST_LINE:,} characters (not a ballot file?)")
+                    pending = data
+                    continue
+                body, pending = data[:cut], data[cut:]
+            elif data:
+                body, pending = data, ""
+            else:
+                return
+            reader = csv.reader(io.StringIO(body, newline=""), strict=True)
+            try:
+                rows = list(reader)
+            except csv.Error as e:
+                if block and "unexpected end of data" in str(e):
+                    # A quoted cell runs on past this block: read on (a cell longer than
+                    # the csv field limit fails the parse before the text grows much).
+                    pending = body + pending
+                    continue
+                raise _csv_refusal(name, body, row, line, e) from None
+            if "\x00" in body:
+                at = next(i for i, cells in enumerate(rows) if any("\x00" in c for c in cells))
+                raise BallotFileError(f"{name}: row {row + at + 1}: NUL byte in a cell "
+                                      "(binary or UTF-16 file?)")
+            yield Chunk(row + 1, row + len(rows), list(enumerate(rows, row + 1)), body)
+            row += len(rows)
+            line += reader.line_num
     except UnicodeDecodeError as e:
         lineno, bad = _bad_line(path, encoding)
         bad = bad or e.object[e.start:e.start + 4]
@@ -190,14 +253,22 @@ def _csv_rows(name: str, text, encoding: str, path: Path, raw: _CountingReader) 
             f"{name}: line {lineno}: bytes that are not valid {encoding} "
             f"({bad.hex(' ')}); save the file as CSV UTF-8 "
             "or give --encoding") from None
-    except csv.Error as e:
-        if "field limit" in str(e):  # csv.field_size_limit(): 131,072 characters
-            raise BallotFileError(
-                f"{name}: row {reader.line_num}: a cell longer than {csv.field_size_limit():,} "
-                "characters (an unclosed quote, or not a ballot file?)") from None
-        raise BallotFileError(f"{name}: row {reader.line_num}: unreadable CSV ({e})") from None
     finally:
-        raw.close()
+        text.close()
+
+
+def _csv_refusal(name: str, body: str, row: int, line: int, e: csv.Error) -> BallotFileError:
+    reader = csv.reader(io.StringIO(body, newline=""), strict=True)
+    try:
+        for _ in reader:
+            pass
+    except csv.Error:
+        pass
+    if "field limit" in str(e):  # csv.field_size_limit(): 131,072 characters
+        return BallotFileError(
+            f"{name}: row {line + reader.line_num}: a cell longer than {csv.field_size_limit():,} "
+            "characters (an unclosed quote, or not a ballot file?)")
+    return BallotFileError(f"{name}: row {line + reader.line_num}: unreadable CSV ({e})")
 
 
 def _unreadable_xlsx() -> tuple[type[BaseException], ...]:
@@ -265,16 +336,22 @@ def _open_xlsx(path: Path, sheet: str | None) -> Table:
         cells.pop()
     width = len(cells)
 
-    def padded() -> Iterator[Row]:
+    def chunks() -> Iterator[Chunk]:
         # A workbook simply has no cell where nothing was typed: the row is as wide as the
         # header, with those cells empty (a CSV row that is short has lost a separator).
         try:
+            rows: list[Row] = []
             for line, values in it:
-                yield line, values + [""] * (width - len(values)) if len(values) < width else values
+                rows.append((line, values + [""] * (width - len(values)) if len(values) < width else values))
+                if len(rows) == XLSX_CHUNK:
+                    yield Chunk(rows[0][0], rows[-1][0], rows)
+                    rows = []
+            if rows:
+                yield Chunk(rows[0][0], rows[-1][0], rows)
         finally:
             it.close()
 
-    return Table(name, sha, "xlsx", [h.strip() for h in cells], padded(), size)
+    return Table(name, sha, "xlsx", [h.strip() for h in cells], chunks(), size)
 
 
 def _cell_text(value) -> str:

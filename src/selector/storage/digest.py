@@ -11,7 +11,7 @@ from __future__ import annotations
 import hashlib
 import json
 
-from selector.storage.store import Store, canonical, cells_json
+from selector.storage.store import Store, canonical, cells_json, text_digest_text
 
 # The snapshot's columns, named: a column added later by a migration must not change the
 # digest of results recorded before it (add it here, and to `Store.snapshot_rows`, together).
@@ -25,9 +25,10 @@ SNAPSHOT_TABLES = (
 
 
 class RowsHasher:
-    """The rows digest of a batch: SHA-256 over its stored header (JSON), then
-    "\n{line}\t{cells JSON}" for each raw row in order. A tally feeds it the rows as it
-    stores them; `batch_rows` feeds it the rows read back."""
+    """The rows digest of a batch: SHA-256 over its stored header (JSON), then each stored
+    chunk in order: "\n{line}\t{cells JSON}" for each row of a JSON chunk, and
+    store.text_digest_text for a chunk stored as CSV text. A tally feeds it the rows as it
+    stores them; `batch_rows` feeds it the chunks read back."""
 
     def __init__(self, header: str | None):
         self._h = hashlib.sha256(str(header).encode("utf-8"))
@@ -48,8 +49,12 @@ def batch_rows(store: Store, batch: int) -> str:
     """The rows digest of a batch as stored now (see RowsHasher)."""
     header = store.conn.execute("SELECT header FROM batches WHERE id = ?", [batch]).fetchone()
     h = RowsHasher(header[0] if header else None)
-    for line, cells in store.stored_rows(batch):
-        h.add(line, _as_stored(cells))
+    for first, last, cells, text in store.stored_chunks(batch):
+        if text is not None:
+            h.add_text(text_digest_text(first, last, text))
+        else:
+            for line, row in json.loads(cells):
+                h.add(line, _as_stored(row))
     return h.hexdigest()
 
 

@@ -110,7 +110,15 @@ def m004_row_chunks(db):
     db["rows"].drop()
 
 
-MIGRATIONS = (m001_initial, m002_inspect_notice, m003_audit, m004_row_chunks)
+
+def m005_row_text(db):
+    # A CSV file's rows are kept as the text they were read from (`text`, a run of whole rows;
+    # `cells` NULL), parsed again by the same CSV reader when read back: storing a million rows
+    # as JSON cost more than parsing them. XLSX rows, and every earlier chunk, keep `cells`.
+    db.execute("ALTER TABLE row_chunks ADD COLUMN text TEXT")
+
+
+MIGRATIONS = (m001_initial, m002_inspect_notice, m003_audit, m004_row_chunks, m005_row_text)
 
 
 def pending(conn: sqlite3.Connection) -> list[str]:

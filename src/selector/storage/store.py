@@ -11,7 +11,9 @@ it (≈ 70 ms of imports) out of every command a clerk runs on an existing datab
 from __future__ import annotations
 
 import contextlib
+import csv
 import hashlib
+import io
 import json
 import os
 import re
@@ -61,6 +63,21 @@ def chunk_json(text: str) -> str:
     """rows_text as a JSON array of [line, cells] pairs (JSON text never holds a raw tab or
     line break, so those are the rows' separators)."""
     return "[[" + text[1:].replace("\t", ", ").replace("\n", "], [") + "]]" if text else "[]"
+
+
+def text_digest_text(first: int, last: int, text: str) -> str:
+    """What the rows digest hashes for a chunk stored as CSV text (rows `first`..`last`)."""
+    return f"\n{first}-{last}\t{len(text)}\t{text}"
+
+
+def csv_text_rows(first: int, text: str) -> Iterator[tuple[int, list[str]]]:
+    """The rows of a chunk stored as CSV text, numbered from `first`; row 1 (the header,
+    stored with the batch) is skipped. Text that no longer parses raises ValueError."""
+    try:
+        rows = list(csv.reader(io.StringIO(text, newline=""), strict=True))
+    except csv.Error as e:
+        raise ValueError(f"the CSV text of rows {first}… no longer parses ({e})") from None
+    return iter(enumerate(rows[1:], 2) if first == 1 else enumerate(rows, first))
 
 
 def canonical(value) -> str:
@@ -238,10 +255,17 @@ class Store:
     def add_batch(self, row: dict) -> int:
         return self.insert("batches", {**row, "at": now()})
 
-    def add_rows(self, batch: int, rows: Iterable[tuple[int, list[str]]], hasher=None) -> None:
-        """Store raw rows (in file order), CHUNK lines to a database row; each chunk's
-        rows_text also goes to `hasher.add_text` when given (the batch's rows digest)."""
-        rows = rows if isinstance(rows, list) else list(rows)
+    def add_rows(self, batch: int, first: int, last: int, rows: list[tuple[int, list[str]]],
+                 text: str | None = None, hasher=None) -> None:
+        """Store a run of raw rows (in file order): as their CSV `text` when given (rows
+        `first`..`last` of the file, parsed back by `stored_rows`), else as JSON, CHUNK lines
+        to a database row. What is stored also goes to `hasher` (the batch's rows digest)."""
+        if text is not None:
+            if hasher is not None:
+                hasher.add_text(text_digest_text(first, last, text))
+            self.conn.execute("INSERT INTO row_chunks (batch, first_line, last_line, text) "
+                              "VALUES (?, ?, ?, ?)", (batch, first, last, text))
+            return
         for i in range(0, len(rows), CHUNK):
             part = rows[i:i + CHUNK]
             text = rows_text(part)
@@ -250,12 +274,20 @@ class Store:
             self.conn.execute("INSERT INTO row_chunks (batch, first_line, last_line, cells) "
                               "VALUES (?, ?, ?, ?)", (batch, part[0][0], part[-1][0], chunk_json(text)))
 
+    def stored_chunks(self, batch: int) -> Iterator[tuple[int, int, str | None, str | None]]:
+        """(first line, last line, cells JSON, CSV text) of each stored chunk, in file order."""
+        return self.conn.execute("SELECT first_line, last_line, cells, text FROM row_chunks "
+                                 "WHERE batch = ? ORDER BY first_line", [batch])
+
     def stored_rows(self, batch: int) -> Iterator[tuple[int, list[str]]]:
-        """The batch's raw rows as stored: (line, cells) in file order."""
-        for (chunk,) in self.conn.execute(
-                "SELECT cells FROM row_chunks WHERE batch = ? ORDER BY first_line", [batch]):
-            for line, cells in json.loads(chunk):
-                yield line, cells
+        """The batch's raw rows as stored: (line, cells) in file order. Stored data that no
+        longer reads raises ValueError."""
+        for first, _, cells, text in self.stored_chunks(batch):
+            if text is not None:
+                yield from csv_text_rows(first, text)
+            else:
+                for line, row in json.loads(cells):
+                    yield line, row
 
     def add_papers(self, round_id: str, stage_id: str, batch: int, numbers: Iterable[str]) -> None:
         try:
