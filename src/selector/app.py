@@ -8,6 +8,7 @@ from __future__ import annotations
 import contextlib
 import gc
 import hashlib
+import itertools
 import json
 from dataclasses import dataclass, field
 from fractions import Fraction
@@ -221,7 +222,8 @@ class Selection:
                 lambda base=done, t=table: progress(base + t.progress(), total)))
             ballots = 0
             numbers: dict[str, int | None] = {}  # ballot number -> its row in this file
-            for ballot in interpret(paper, table.name, table.header, rows, layout):
+            for ballot in interpret(paper, table.name, table.header, itertools.chain.from_iterable(rows),
+                                    layout):
                 if ballot.number in numbers_here:
                     raise BallotFileError(f"{table.name}: row {ballot.line}: ballot {ballot.number} is "
                                           f"also in {numbers_here[ballot.number]} (given in this same "
@@ -475,7 +477,8 @@ class _Refused(Exception):
 
 
 class _stored:
-    """Pass a table's rows through to interpretation, storing each chunk as it is read."""
+    """A table's chunks of rows (lists), each stored as it is read (flattened in C by the
+    caller: a generator yielding row by row was 7 % of a 1M-row tally)."""
 
     def __init__(self, store: Store, batch: int | None, header: str, chunks: Iterator, tick: Callable | None):
         self.store, self.batch, self.chunks, self.tick = store, batch, chunks, tick
@@ -493,7 +496,7 @@ class _stored:
                 self.store.add_rows(self.batch, chunk.first, chunk.last, chunk.rows, chunk.text, self.hasher)
             if self.tick:
                 self.tick()
-            yield from chunk.rows
+            yield chunk.rows
 
 
 @contextlib.contextmanager
