@@ -6,11 +6,13 @@ For each layout (long, wide) it times, in fresh databases:
   reference  `sqlite3` CLI: `.import` of the long CSV + one `GROUP BY post, candidate`
   selector   `python -m selector tally rec1 FILE --present N --issued N` (decode, validate,
              store raw rows, count, save the snapshot, print the table)
-and `python -m selector show rec1` on the tallied database. Prints the best and median wall
-time of each, the ratio selector / sqlite3 (the median over repetitions, each pairing runs
-made back to back, so a shared machine's load hits both sides alike; target ≤ 2×), and the
-peak RSS of the selector child (target ≤ 200 MiB, from wait4's rusage). `round init` is
-not timed.
+then `python -m selector show rec1` (target < 1 s) and `python -m selector audit verify`
+(the recount of every stored row, target ≤ 3× the reference) on the tallied database.
+Prints the best and median wall time of each, the ratios to sqlite3 (the median over
+repetitions, each pairing runs made back to back, so a shared machine's load hits both
+sides alike; tally target ≤ 2×), and the peak RSS of the selector child (target ≤ 200 MiB,
+from wait4's rusage). `round init` is not timed. The package is byte-compiled first, as
+pip does when it installs it.
 """
 
 from __future__ import annotations
@@ -55,6 +57,7 @@ def selector_env(db: Path) -> dict:
     env = dict(os.environ, SELECTOR_DB=str(db), SELECTOR_NO_PROGRESS="1", SELECTOR_OPERATOR="bench",
                PYTHONPATH=str(ROOT / "src") + os.pathsep + os.environ.get("PYTHONPATH", ""))
     env.pop("SELECTOR_ROUND", None)
+    env.pop("PYTHONDONTWRITEBYTECODE", None)  # an installed package has its .pyc files
     return env
 
 
@@ -89,6 +92,8 @@ def main() -> None:
     times: dict[str, list[float]] = {layout: [] for layout in layouts}
     rss: dict[str, list[int]] = {layout: [] for layout in layouts}
     shows: dict[str, list[float]] = {layout: [] for layout in layouts}
+    verifies: dict[str, list[float]] = {layout: [] for layout in layouts}
+    subprocess.run([sys.executable, "-m", "compileall", "-q", str(ROOT / "src" / "selector")], check=True)
     with tempfile.TemporaryDirectory(prefix="selector-bench-") as tmp:
         tmp = Path(tmp)
         # Interleaved (reference, long, wide, reference, …) so that both sides of each
@@ -106,6 +111,7 @@ def main() -> None:
                 times[layout].append(wall)
                 rss[layout].append(peak)
                 shows[layout].append(timed(selector("show", "rec1"), env=env, cwd=tmp)[0])
+                verifies[layout].append(timed(selector("audit", "verify"), env=env, cwd=tmp)[0])
                 db.unlink()
     print(f"{'sqlite3 .import + GROUP BY':32s} {summary(ref)}")
     for layout in layouts:
@@ -117,6 +123,10 @@ def main() -> None:
               f"ratio {ratio:4.2f}× (median of paired runs; target ≤ 2)  "
               f"peak RSS {mib:5.0f} MiB (target ≤ 200)  {'ok' if ok else 'MISSED'}")
         print(f"{'selector show (after ' + layout + ')':32s} {summary(shows[layout])}  (target < 1 s)")
+        ratio = statistics.median(t / r for t, r in zip(verifies[layout], ref))
+        failed |= ratio > 3 or min(shows[layout]) >= 1
+        print(f"{'selector audit verify (' + layout + ')':32s} {summary(verifies[layout])}  "
+              f"ratio {ratio:4.2f}× (target ≤ 3)  {'ok' if ratio <= 3 else 'MISSED'}")
     sys.exit(1 if failed else 0)
 
 
