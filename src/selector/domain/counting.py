@@ -166,33 +166,38 @@ class Count:
         weight = self.weights[ballot.category] if self.weights else None
         approve = self._approve
         limits = self._limits
-        marks = {}
-        over = set()
-        for pid in result.posts:
-            if approve:
-                m = self._approve_marks(pid, ballot)
-                if limits[pid] is not None and self._overvoted(pid, m):
-                    over.add(pid)
-            else:
-                m = self._choose_marks(pid, ballot)
-                limit = limits[pid]
-                if limit is not None and len(m[0]) + len(m[1]) > limit:
-                    over.add(pid)
-            marks[pid] = m
-        paper_void = ballot.void is not None or (over and self.stage.overvote == "void-ballot")
+        # Each post's marks and overvote; read up front only when one post's overvote voids
+        # the paper, or for approve papers, otherwise as each post is counted (one pass).
+        ahead = None
+        if approve or self.stage.overvote == "void-ballot":
+            ahead = {pid: self._marks(pid, ballot) for pid in result.posts}
+        paper_void = ballot.void is not None or (
+            self.stage.overvote == "void-ballot" and any(over for _, over in ahead.values()))
         if paper_void:
             result.void_papers += 1
         category = ballot.category
+        single = self._single
+        texts_of = ballot.marks
         for pid, pc in result.posts.items():
             pc.returned += 1
-            if pid in over:
+            if ahead is not None:
+                (valid_marks, invalid), over = ahead[pid]
+            else:  # _marks, inlined: this runs once per post of every paper
+                texts = texts_of.get(pid)
+                if not texts:
+                    valid_marks = invalid = ()
+                else:
+                    found = single.get((pid, texts[0])) if len(texts) == 1 else None
+                    valid_marks, invalid = found or self._choose_marks(pid, ballot)
+                limit = limits[pid]
+                over = limit is not None and len(valid_marks) + len(invalid) > limit
+            if over:
                 pc.overvotes += 1
-            if paper_void or pid in over:
+            if paper_void or over:
                 pc.void += 1
                 continue
             if weight is not None:
                 pc.weighted_valid += weight
-            valid_marks, invalid = marks[pid]
             for text, reason in invalid:
                 pc.invalid_marks.append(InvalidMark(ballot.number, pid, text, reason))
             if approve:
@@ -210,6 +215,15 @@ class Count:
                     cc.weighted += weight
                 if category is not None:
                     cc.by_category[category] = cc.by_category.get(category, 0) + 1
+
+    def _marks(self, pid: str, ballot: Ballot) -> tuple[tuple, bool]:
+        """A post's (valid marks, invalid marks) on the paper, and whether it is overvoted."""
+        limit = self._limits[pid]
+        if self._approve:
+            m = self._approve_marks(pid, ballot)
+            return m, limit is not None and self._overvoted(pid, m)
+        m = self._choose_marks(pid, ballot)
+        return m, limit is not None and len(m[0]) + len(m[1]) > limit
 
     # -- choose / recommend -------------------------------------------------
     def _choose_marks(self, pid: str, ballot: Ballot):
