@@ -108,12 +108,10 @@ def sample(sel: Selection, stage_id: str, seed: str, count: int) -> dict:
     if count < 1:
         raise UsageError(f"--count must be at least 1, got {count}")
     store, rid = sel.store, sel.round.id
-    papers = store.conn.execute(
-        "SELECT p.ballot, b.file FROM papers p JOIN batches b ON b.id = p.batch "
-        "WHERE p.round = ? AND p.stage = ?", [rid, stage.id]).fetchall()
+    papers = store.papers(rid, stage.id)
     if not papers:
         raise RuleError(f"stage {stage.id} has no tallied ballots to sample")
-    keyed = sorted((sample_key(seed, stage.id, b), b, f) for b, f in papers)
+    keyed = sorted((sample_key(seed, stage.id, p["ballot"]), p["ballot"], p["file"]) for p in papers)
     drawn = [{"order": i, "ballot": b, "file": f, "key": k}
              for i, (k, b, f) in enumerate(keyed[:count], start=1)]
     with store.write():
@@ -329,10 +327,11 @@ def _unreadable(report: Report, where: str):
 def _check_chain(store: Store, round_id: str, report: Report) -> list[dict]:
     """Every event's hash, and its link to the one before; returns the decodable events."""
     prev, out = GENESIS, []
-    rows = store.conn.execute(
-        "SELECT id, round, at, operator, command, stage, details, files, prev, hash "
-        "FROM events WHERE round = ? ORDER BY id", [round_id]).fetchall()
-    for (eid, rnd, at, operator, command, stage, details, files, prev_hash, hash_) in rows:
+    rows = store.select("events", "round = ?", [round_id], "id")  # as stored: JSON not decoded
+    for r in rows:
+        eid, rnd, at, operator, command, stage, details, files, prev_hash, hash_ = (
+            r[k] for k in ("id", "round", "at", "operator", "command", "stage", "details", "files",
+                           "prev", "hash"))
         where = f"event #{eid} ({command}{' ' + stage if stage else ''})"
         try:
             event = {"round": rnd, "at": at, "operator": operator, "command": command, "stage": stage,
@@ -349,9 +348,9 @@ def _check_chain(store: Store, round_id: str, report: Report) -> list[dict]:
         prev = hash_
         out.append({**event, "id": eid, "hash": hash_})
     report.events, report.head = len(rows), prev
+    triggers = {r["name"] for r in store.select("sqlite_master", "type = 'trigger'", columns=["name"])}
     for action in ("update", "delete"):
-        if not store.conn.execute("SELECT 1 FROM sqlite_master WHERE type = 'trigger' AND name = ?",
-                                  [f"events_no_{action}"]).fetchone():
+        if f"events_no_{action}" not in triggers:
             report.add("table events", f"the append-only guard (trigger events_no_{action}) was removed")
     return out
 
@@ -471,8 +470,7 @@ def _check_stage(sel: Selection, stage: Stage, events: list[dict], report: Repor
     if row["void_papers"] != count.void_papers:
         report.add(f"{where}: table stages", f"void_papers is {row['void_papers']}, recount "
                                              f"{count.void_papers}")
-    papers = {b: n for b, n in store.conn.execute(
-        "SELECT ballot, batch FROM papers WHERE round = ? AND stage = ?", [rid, stage.id])}
+    papers = {p["ballot"]: p["batch"] for p in store.papers(rid, stage.id)}
     for ballot in sorted(set(papers) | set(numbers), key=natural):
         if papers.get(ballot) != numbers.get(ballot):
             report.add(f"{where}: table papers, ballot {ballot}",

@@ -297,6 +297,12 @@ class Store:
         except sqlite3.IntegrityError:
             raise RuleError("a ballot number in this file was already tallied in another batch") from None
 
+    def papers(self, round_id: str, stage_id: str) -> list[dict]:
+        """The stage's tallied ballot numbers, each with its batch and file."""
+        cur = self.conn.execute("SELECT p.ballot, p.batch, b.file FROM papers p LEFT JOIN batches b ON b.id = p.batch "
+                                "WHERE p.round = ? AND p.stage = ?", [round_id, stage_id])
+        return [{"ballot": ballot, "batch": batch, "file": file} for ballot, batch, file in cur]
+
     def tallied_numbers(self, round_id: str, stage_id: str, numbers: list[str]) -> dict[str, str]:
         """Which of `numbers` are already stored, with the file they came in."""
         found: dict[str, str] = {}
