@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import csv
 import io
+import os
 import sqlite3
 from unittest import mock
 
@@ -89,3 +90,26 @@ def test_rows_stored_in_many_chunks_recount_and_verify(run, tmp_path):
     assert "".join(texts).encode("gb18030") == (tmp_path / "rec1.csv").read_bytes()
     r = run("audit", "verify", "--files", tmp_path)
     assert r.exit_code == 0, r.stderr
+
+
+@pytest.mark.skipif(not os.path.isdir("/proc/self/fd"), reason="needs /proc")
+@pytest.mark.parametrize("kind", ["csv", "xlsx"])
+def test_a_table_closed_before_its_rows_are_read_releases_the_file(tmp_path, kind):
+    # A tally refusing a file before reading its rows (already tallied, wrong name) closes it.
+    from support import write_xlsx
+
+    rows = [["票号", "审计局局长"], ["0001", "张伟"]]
+    path = tmp_path / f"b.{kind}"
+    if kind == "csv":
+        path.write_text("\r\n".join(",".join(r) for r in rows) + "\r\n", encoding="utf-8")
+    else:
+        write_xlsx(path, rows)
+
+    def open_fds():
+        return [fd for fd in os.listdir("/proc/self/fd")
+                if os.path.realpath(f"/proc/self/fd/{fd}") == str(path.resolve())]
+
+    table = open_table(path)
+    assert table.header == ["票号", "审计局局长"]
+    table.close()
+    assert open_fds() == []

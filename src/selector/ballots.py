@@ -147,19 +147,10 @@ def open_table(path: str | Path, *, encoding: str | None = None, sheet: str | No
     raw = _CountingReader(open(path, "rb"))
     text = io.TextIOWrapper(raw, encoding=used, errors="strict", newline="")
     chunks = _csv_chunks(name, text, used, path)
-    first = next(chunks, None)
-    if first is None:
+    header = next(chunks, None)
+    if header is None:
         raise BallotFileError(f"{name}: row 1: the file is empty: the first row must be the header")
-    header = first.rows.pop(0)[1]
-    return Table(name, sha, used, [h.strip() for h in header], _chain(first, chunks), size, lambda: raw.count)
-
-
-def _chain(first: Chunk, rest: Iterator[Chunk]) -> Iterator[Chunk]:
-    try:
-        yield first
-        yield from rest
-    finally:
-        rest.close()
+    return Table(name, sha, used, [h.strip() for h in header], chunks, size, lambda: raw.count)
 
 
 class _CountingReader(io.RawIOBase):
@@ -204,10 +195,11 @@ LONGEST_LINE = 1 << 24  # characters without a line break before a file is refus
 XLSX_CHUNK = 1000  # workbook rows per chunk
 
 
-def _csv_chunks(name: str, text, encoding: str, path: Path) -> Iterator[Chunk]:
-    """The file's rows, a block of text at a time, each block cut after a whole row (so
-    parsing a chunk's text alone gives its rows); the file is closed when they end or are
-    abandoned. Row numbers count CSV rows; error messages give physical lines."""
+def _csv_chunks(name: str, text, encoding: str, path: Path) -> Iterator:
+    """The header's cells, then the file's rows a block of text at a time, each block cut
+    after a whole row (so parsing a chunk's text alone gives its rows); the file is closed
+    when they end or are abandoned. Row numbers count CSV rows; error messages give
+    physical lines."""
     pending = ""
     row = line = 0  # rows and physical lines before this block
     try:
@@ -243,7 +235,10 @@ def _csv_chunks(name: str, text, encoding: str, path: Path) -> Iterator[Chunk]:
                 at = next(i for i, cells in enumerate(rows) if any("\x00" in c for c in cells))
                 raise BallotFileError(f"{name}: row {row + at + 1}: NUL byte in a cell "
                                       "(binary or UTF-16 file?)")
-            yield Chunk(row + 1, row + len(rows), list(enumerate(rows, row + 1)), body)
+            numbered = list(enumerate(rows, row + 1))
+            if not row:
+                yield numbered.pop(0)[1]  # the header, before the first chunk (which has its text)
+            yield Chunk(row + 1, row + len(rows), numbered, body)
             row += len(rows)
             line += reader.line_num
     except UnicodeDecodeError as e:
@@ -310,48 +305,48 @@ def _open_xlsx(path: Path, sheet: str | None) -> Table:
         raise BallotFileError(f"{name}: not a readable XLSX workbook ({_why(e)})") from None
 
     def rows() -> Iterator[Row]:
+        values_of = ws.iter_rows(values_only=True)
+        line = 0
+        while True:
+            try:
+                values = next(values_of, None)
+            except unreadable as e:
+                raise BallotFileError(f"{name}: row {line + 1}: the workbook is damaged "
+                                      f"({_why(e)}); save it again from Excel") from None
+            if values is None:
+                return
+            line += 1
+            yield line, [_cell_text(v) for v in values]
+
+    def chunks() -> Iterator:
+        """The header's cells, then chunks of rows; the workbook is closed when they end or
+        are abandoned."""
         try:
-            values_of = ws.iter_rows(values_only=True)
-            line = 0
-            while True:
-                try:
-                    values = next(values_of, None)
-                except unreadable as e:
-                    raise BallotFileError(f"{name}: row {line + 1}: the workbook is damaged "
-                                          f"({_why(e)}); save it again from Excel") from None
-                if values is None:
-                    return
-                line += 1
-                yield line, [_cell_text(v) for v in values]
+            it = rows()
+            header = next(it, None)
+            if header is None:
+                raise BallotFileError(f"{name}: row 1: the sheet is empty: the first row must be the header")
+            cells = header[1]
+            while cells and not cells[-1].strip():
+                cells.pop()
+            yield cells
+            # A workbook simply has no cell where nothing was typed: the row is as wide as
+            # the header, with those cells empty (a CSV row that is short has lost a separator).
+            width = len(cells)
+            part: list[Row] = []
+            for line, values in it:
+                part.append((line, values + [""] * (width - len(values)) if len(values) < width else values))
+                if len(part) == XLSX_CHUNK:
+                    yield Chunk(part[0][0], part[-1][0], part)
+                    part = []
+            if part:
+                yield Chunk(part[0][0], part[-1][0], part)
         finally:
             wb.close()
 
-    it = rows()
-    header = next(it, None)
-    if header is None:
-        wb.close()
-        raise BallotFileError(f"{name}: row 1: the sheet is empty: the first row must be the header")
-    cells = header[1]
-    while cells and not cells[-1].strip():
-        cells.pop()
-    width = len(cells)
-
-    def chunks() -> Iterator[Chunk]:
-        # A workbook simply has no cell where nothing was typed: the row is as wide as the
-        # header, with those cells empty (a CSV row that is short has lost a separator).
-        try:
-            rows: list[Row] = []
-            for line, values in it:
-                rows.append((line, values + [""] * (width - len(values)) if len(values) < width else values))
-                if len(rows) == XLSX_CHUNK:
-                    yield Chunk(rows[0][0], rows[-1][0], rows)
-                    rows = []
-            if rows:
-                yield Chunk(rows[0][0], rows[-1][0], rows)
-        finally:
-            it.close()
-
-    return Table(name, sha, "xlsx", [h.strip() for h in cells], chunks(), size)
+    gen = chunks()
+    header = next(gen)
+    return Table(name, sha, "xlsx", [h.strip() for h in header], gen, size)
 
 
 def _cell_text(value) -> str:
