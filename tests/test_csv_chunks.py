@@ -68,11 +68,12 @@ def test_an_unreadable_row_in_a_later_block_names_its_line(tmp_path):
 def test_a_file_without_line_breaks_is_refused_before_it_fills_memory(tmp_path):
     path = tmp_path / "b.csv"
     path.write_text("票号,审计局局长\n0001," + "张伟" * 200, encoding="utf-8")
-    with mock.patch.object(ballots, "LONGEST_LINE", 100), mock.patch.object(ballots, "BLOCK", 16):
+    with mock.patch.object(ballots, "LONGEST_ROW", 100), mock.patch.object(ballots, "BLOCK", 16):
         with pytest.raises(BallotFileError) as e:
             with open_table(path) as table:
                 list(table.rows)
-    assert e.value.message == f"{path}: row 2: no line break in 100 characters (not a ballot file?)"
+    assert e.value.message == (f"{path}: row 2: a row longer than 100 characters "
+                               "(no line break, or an unclosed quote: not a ballot file?)")
 
 
 def test_rows_stored_in_many_chunks_recount_and_verify(run, tmp_path):
@@ -113,3 +114,57 @@ def test_a_table_closed_before_its_rows_are_read_releases_the_file(tmp_path, kin
     assert table.header == ["票号", "审计局局长"]
     table.close()
     assert open_fds() == []
+
+
+def _parsed_characters(path, block: int, longest: int):
+    """(characters handed to the CSV parser, the rows or the refusal) reading `path`."""
+    seen = []
+    real = io.StringIO
+
+    def counting(text, newline=None):
+        seen.append(len(text))
+        return real(text, newline=newline)
+
+    with mock.patch.object(ballots, "BLOCK", block), mock.patch.object(ballots, "LONGEST_ROW", longest), \
+            mock.patch.object(ballots.io, "StringIO", counting):
+        try:
+            with open_table(path) as table:
+                outcome = list(table.rows)
+        except BallotFileError as e:
+            outcome = e.message
+    return sum(seen), outcome
+
+
+@pytest.mark.parametrize("text, refusal", [
+    # an old-Mac Excel export (CR line ends) with a line break typed inside one quoted cell
+    ('票号,void\r0001,"字迹\n不清"\r' + "".join(f"{i:04d},\r" for i in range(2, 3000)), None),
+    # many short quoted cells with line breaks: one long row, refused past LONGEST_ROW
+    ("票号,a\n0001," + ",".join(['"x\ny"'] * 3000) + "\n", "a row longer than 2,000 characters"),
+    # no line break at all after the header
+    ("票号,a\n0001," + "y" * 30_000, "a row longer than 2,000 characters"),
+    # an unclosed quote, one line break, then none
+    ('票号,a\n0001,"x\n' + "y" * 30_000, "a row longer than 2,000 characters"),
+])
+def test_growing_past_a_quoted_cell_stays_linear(tmp_path, text, refusal):
+    path = tmp_path / "b.csv"
+    path.write_text(text, encoding="utf-8")
+    parsed, outcome = _parsed_characters(path, 16, longest=2000)
+    assert parsed < 4 * len(text)
+    if refusal is None:
+        assert outcome == list(enumerate(_whole(text)[1:], 2))
+    else:
+        assert outcome.startswith(f"{path}: row 2: {refusal}"), outcome
+
+
+@pytest.mark.parametrize("late", ['0010,"张伟"x', "0010,张\x00伟"], ids=["csv-error", "nul"])
+def test_the_first_problem_in_the_file_is_the_one_reported(run, tmp_path, late):
+    # Row 3 has no ballot number; row 11, later in the same block, cannot be parsed at all.
+    from audit_data import write_round
+
+    assert run("init", write_round(tmp_path)).exit_code == 0
+    lines = ["票号,审计局局长,统计局局长", "0001,张伟,陈静", ",王芳,陈静"]
+    lines += [f"{i:04d},张伟,陈静" for i in range(3, 10)] + [late]
+    (tmp_path / "b.csv").write_text("\r\n".join(lines) + "\r\n", encoding="utf-8")
+    r = run("tally", "rec1", tmp_path / "b.csv", "--present", "50", "--issued", "50")
+    assert r.exit_code == 1
+    assert "b.csv: row 3, column 1 (票号): empty ballot number" in r.stderr, r.stderr

@@ -191,48 +191,57 @@ def _bad_line(path: Path, encoding: str) -> tuple[int, bytes]:
 
 
 BLOCK = 1 << 16  # characters of CSV text parsed (and stored) at a time
-LONGEST_LINE = 1 << 24  # characters without a line break before a file is refused
+LONGEST_ROW = 1 << 24  # characters in one row (or without a line break) before a file is refused
 XLSX_CHUNK = 1000  # workbook rows per chunk
 
 
 def _csv_chunks(name: str, text, encoding: str, path: Path) -> Iterator:
-    """The header's cells, then the file's rows a block of text at a time, each block cut
-    after a whole row (so parsing a chunk's text alone gives its rows); the file is closed
-    when they end or are abandoned. Row numbers count CSV rows; error messages give
-    physical lines."""
-    pending = ""
+    """The header's cells, then the file's rows a block of text at a time.
+
+    Each block is cut after its last line break, so parsing a chunk's text alone gives its
+    rows. When the cut falls inside a quoted cell (the parse runs out of text there), the
+    block grows: twice as much is read each time, and the next cut is after the new text's
+    last line break, so the work stays linear; a row or a line longer than LONGEST_ROW
+    refuses the file. The file is closed when the rows end or are abandoned. Rows are
+    numbered as CSV rows; a CSV syntax error names its physical line (as the csv module counts).
+    """
+    parts: list[str] = []  # text read and not parsed yet, with no usable cut in it
+    held = 0  # its length
+    size = BLOCK
     row = line = 0  # rows and physical lines before this block
     try:
         while True:
-            block = text.read(BLOCK)
-            data = pending + block
+            block = text.read(size)
             if block:
-                cut = data.rfind("\n") + 1
-                if not cut and data.rfind("\r", 0, -1) >= 0:  # a file with CR line ends
-                    cut = data.rfind("\r", 0, -1) + 1
-                if not cut:
-                    if len(data) > LONGEST_LINE:
-                        raise BallotFileError(f"{name}: row {row + 1}: no line break in "
-                                              f"{LONGEST_LINE:,} characters (not a ballot file?)")
-                    pending = data
+                # After a line break, or after a CR that the next character shows is not
+                # the first half of CRLF (a file with CR line ends).
+                end = max(block.rfind("\n"), block.rfind("\r", 0, len(block) - 1)) + 1
+                parts.append(block)
+                if not end:
+                    held += len(block)
+                    if held > LONGEST_ROW:
+                        yield from _refused_at(name, "".join(parts), row, line, None)
                     continue
-                body, pending = data[:cut], data[cut:]
-            elif data:
-                body, pending = data, ""
+                data = "".join(parts)
+                body, rest = data[:held + end], data[held + end:]
             else:
-                return
+                body, rest = "".join(parts), ""
+                if not body:
+                    return
             reader = csv.reader(io.StringIO(body, newline=""), strict=True)
             try:
                 rows = list(reader)
             except csv.Error as e:
+                # CPython's message when the text ends inside a quoted cell (a test pins it).
                 if block and "unexpected end of data" in str(e):
-                    # A quoted cell runs on past this block: read on (a cell longer than
-                    # the csv field limit fails the parse before the text grows much).
-                    pending = body + pending
+                    if len(body) > LONGEST_ROW:
+                        yield from _refused_at(name, body, row, line, None)
+                    parts, held, size = [body + rest], len(body) + len(rest), min(size * 2, LONGEST_ROW)
                     continue
-                raise _csv_refusal(name, body, row, line, e) from None
+                yield from _refused_at(name, body, row, line, e)
             if "\x00" in body:
                 at = next(i for i, cells in enumerate(rows) if any("\x00" in c for c in cells))
+                yield from _rows_before(row, rows[:at])
                 raise BallotFileError(f"{name}: row {row + at + 1}: NUL byte in a cell "
                                       "(binary or UTF-16 file?)")
             numbered = list(enumerate(rows, row + 1))
@@ -241,6 +250,7 @@ def _csv_chunks(name: str, text, encoding: str, path: Path) -> Iterator:
             yield Chunk(row + 1, row + len(rows), numbered, body)
             row += len(rows)
             line += reader.line_num
+            parts, held, size = [rest], len(rest), BLOCK
     except UnicodeDecodeError as e:
         lineno, bad = _bad_line(path, encoding)
         bad = bad or e.object[e.start:e.start + 4]
@@ -252,18 +262,39 @@ def _csv_chunks(name: str, text, encoding: str, path: Path) -> Iterator:
         text.close()
 
 
-def _csv_refusal(name: str, body: str, row: int, line: int, e: csv.Error) -> BallotFileError:
-    reader = csv.reader(io.StringIO(body, newline=""), strict=True)
+def _rows_before(row: int, rows: list[list[str]]) -> Iterator:
+    """The rows a block read before a problem, so that a problem in an earlier row is the
+    one reported (the refusal that follows rolls back whatever was stored of them)."""
+    numbered = list(enumerate(rows, row + 1))
+    if not row and numbered:
+        yield numbered.pop(0)[1]
+    if numbered:
+        yield Chunk(row + 1, row + len(numbered), numbered)
+
+
+def _refused_at(name: str, text: str, row: int, line: int, error: csv.Error | None) -> Iterator:
+    """The rows of `text` before its first problem, then the refusal. `error` is the CSV
+    syntax error parsing it gave, or None when it holds a row longer than LONGEST_ROW (no
+    line break, or a quoted cell running on)."""
+    reader = csv.reader(io.StringIO(text, newline=""), strict=True)
+    good: list[list[str]] = []
     try:
-        for _ in reader:
-            pass
+        for cells in reader:
+            good.append(cells)
     except csv.Error:
         pass
-    if "field limit" in str(e):  # csv.field_size_limit(): 131,072 characters
-        return BallotFileError(
+    else:
+        if error is None:
+            good.pop()  # the long row, cut short where the text read so far ends
+    yield from _rows_before(row, good)
+    if error is None:
+        raise BallotFileError(f"{name}: row {row + len(good) + 1}: a row longer than {LONGEST_ROW:,} "
+                              "characters (no line break, or an unclosed quote: not a ballot file?)")
+    if "field limit" in str(error):  # csv.field_size_limit(): 131,072 characters
+        raise BallotFileError(
             f"{name}: row {line + reader.line_num}: a cell longer than {csv.field_size_limit():,} "
             "characters (an unclosed quote, or not a ballot file?)")
-    return BallotFileError(f"{name}: row {line + reader.line_num}: unreadable CSV ({e})")
+    raise BallotFileError(f"{name}: row {line + reader.line_num}: unreadable CSV ({error})")
 
 
 def _unreadable_xlsx() -> tuple[type[BaseException], ...]:
