@@ -122,9 +122,12 @@ def main() -> None:
         print(f"{'selector tally (' + layout + ')':32s} {summary(times[layout])}  "
               f"ratio {ratio:4.2f}× (median of paired runs; target ≤ 2)  "
               f"peak RSS {mib:5.0f} MiB (target ≤ 200)  {'ok' if ok else 'MISSED'}")
-        print(f"{'selector show (after ' + layout + ')':32s} {summary(shows[layout])}  (target < 1 s)")
+        ok = statistics.median(shows[layout]) < 1
+        failed |= not ok
+        print(f"{'selector show (after ' + layout + ')':32s} {summary(shows[layout])}  "
+              f"(target < 1 s)  {'ok' if ok else 'MISSED'}")
         ratio = statistics.median(t / r for t, r in zip(verifies[layout], ref))
-        failed |= ratio > 3 or min(shows[layout]) >= 1
+        failed |= ratio > 3
         print(f"{'selector audit verify (' + layout + ')':32s} {summary(verifies[layout])}  "
               f"ratio {ratio:4.2f}× (target ≤ 3)  {'ok' if ratio <= 3 else 'MISSED'}")
     sys.exit(1 if failed else 0)

@@ -108,6 +108,13 @@ TAMPERING = [
      ["stage rec1: table cuts, row P01: reason"]),
     ("lock", "UPDATE stages SET locked_at = NULL WHERE stage = 'rec1'",
      ["stage rec1: table stages: has a stored cut but is not locked"]),
+    ("cells on a text chunk", "UPDATE row_chunks SET cells = '[]' WHERE batch = 1",
+     ["stage rec1: table rows, batch 1 (rec1-a.csv): the stored ballot rows differ from those tally event #2",
+      "stage rec1: table rows, batch 1 (rec1-a.csv): the stored rows no longer read as ballots: "
+      "row chunk 1–7 holds both CSV text and JSON cells"]),
+    ("text as bytes", "UPDATE row_chunks SET text = CAST(text AS BLOB) WHERE batch = 3",
+     ["stage vote1: table rows, batch 3 (vote1.csv): the stored rows no longer read as ballots: "
+      "row chunk 1–11 holds no CSV text or JSON cells"]),
     ("garbage cut", "UPDATE cuts SET advanced = 'C01 C02' WHERE stage = 'rec1' AND post = 'P01'",
      ["stage rec1: table cuts: stored data no longer reads (JSONDecodeError"]),
     ("garbage row", partial(tamper_row, 1, 4, lambda t: "0003,王芳"),
@@ -143,6 +150,10 @@ def test_verify_catches_every_edit(run, tallied, sql, expected):
     assert r.stderr.startswith("error: audit verify: round dongtai-2026:")
     for text in expected:
         assert text in r.stderr, r.stderr
+    # Comparing the stored rows with the original files finds it too, without a traceback.
+    r = run("audit", "verify", "--files", tallied)
+    assert r.exit_code == 3, r.stdout
+    assert r.stderr.startswith("error: audit verify: round dongtai-2026:")
 
 
 def test_verify_catches_a_row_and_its_snapshot_edited_together(run, tallied):

@@ -29,7 +29,7 @@ from selector.errors import (
     AuditMismatch, BallotFileError, ConfigError, NotFound, RuleError, SelectorError, UsageError,
 )
 from selector.storage import digest
-from selector.storage.store import GENESIS, Store, canonical, chain
+from selector.storage.store import GENESIS, Store, UnreadableRows, canonical, chain
 
 
 # -- certification -------------------------------------------------------------------------
@@ -319,7 +319,7 @@ def _unreadable(report: Report, where: str):
     """Stored data edited into something that no longer decodes is a difference, not a crash."""
     try:
         yield
-    except (json.JSONDecodeError, SelectorError) as e:
+    except (json.JSONDecodeError, UnreadableRows, SelectorError) as e:
         report.add(where, f"stored data no longer reads ({type(e).__name__}: {e}); "
                           "checks of this part stopped here")
 

@@ -38,7 +38,8 @@ class RowsHasher:
         self.add_text(f"\n{line}\t{cells}")
 
     def add_text(self, text: str) -> None:
-        """Rows in order, as store.rows_text writes them."""
+        """Stored rows in order: store.rows_text of a JSON chunk, store.text_digest_text of a
+        text chunk."""
         self._h.update(text.encode("utf-8"))
 
     def hexdigest(self) -> str:

@@ -3,7 +3,7 @@
 Never edit a migration that has shipped: add a new one to MIGRATIONS. `tests/storage/test_migrate.py`
 upgrades a frozen copy of the first schema.
 
-Opening a database only asks `pending` (one query on sqlite-utils' `_sqlite_migrations` table);
+Opening a database only asks `pending` (a query or two on sqlite-utils' `_sqlite_migrations`);
 sqlite-utils itself is imported by `migrations()`, when there is something to apply.
 """
 

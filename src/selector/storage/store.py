@@ -30,7 +30,6 @@ from selector.errors import DatabaseError, NotFound, RuleError
 from selector.storage import schema
 
 GENESIS = "0" * 64
-CHUNK = 1000  # raw rows per row_chunks row
 
 
 def now() -> str:
@@ -70,13 +69,17 @@ def text_digest_text(first: int, last: int, text: str) -> str:
     return f"\n{first}-{last}\t{len(text)}\t{text}"
 
 
+class UnreadableRows(ValueError):
+    """Stored raw rows that no longer read (edited by hand): `audit verify` reports them."""
+
+
 def csv_text_rows(first: int, text: str) -> Iterator[tuple[int, list[str]]]:
     """The rows of a chunk stored as CSV text, numbered from `first`; row 1 (the header,
-    stored with the batch) is skipped. Text that no longer parses raises ValueError."""
+    stored with the batch) is skipped. Text that no longer parses raises UnreadableRows."""
     try:
         rows = list(csv.reader(io.StringIO(text, newline=""), strict=True))
     except csv.Error as e:
-        raise ValueError(f"the CSV text of rows {first}… no longer parses ({e})") from None
+        raise UnreadableRows(f"the CSV text of rows {first}… no longer parses ({e})") from None
     return iter(enumerate(rows[1:], 2) if first == 1 else enumerate(rows, first))
 
 
@@ -155,9 +158,10 @@ class Store:
         """Insert rows that all have the same columns."""
         rows = list(rows)
         if rows:
-            cols = ", ".join(f'"{c}"' for c in rows[0])
-            self.conn.executemany(f'INSERT INTO "{table}" ({cols}) VALUES ({", ".join("?" * len(rows[0]))})',
-                                  [list(r.values()) for r in rows])
+            names = list(rows[0])
+            cols = ", ".join(f'"{c}"' for c in names)
+            self.conn.executemany(f'INSERT INTO "{table}" ({cols}) VALUES ({", ".join("?" * len(names))})',
+                                  [[r[c] for c in names] for r in rows])
 
     def update(self, table: str, key: dict, values: dict) -> None:
         """Set `values` on the row whose columns equal `key`; the row must exist."""
@@ -257,31 +261,36 @@ class Store:
 
     def add_rows(self, batch: int, first: int, last: int, rows: list[tuple[int, list[str]]],
                  text: str | None = None, hasher=None) -> None:
-        """Store a run of raw rows (in file order): as their CSV `text` when given (rows
-        `first`..`last` of the file, parsed back by `stored_rows`), else as JSON, CHUNK lines
-        to a database row. What is stored also goes to `hasher` (the batch's rows digest)."""
+        """Store a chunk of raw rows, `first`..`last` of the file: as their CSV `text` when
+        given (parsed back by `stored_rows`), else as JSON. What is stored also goes to
+        `hasher` (the batch's rows digest)."""
         if text is not None:
             if hasher is not None:
                 hasher.add_text(text_digest_text(first, last, text))
             self.conn.execute("INSERT INTO row_chunks (batch, first_line, last_line, text) "
                               "VALUES (?, ?, ?, ?)", (batch, first, last, text))
             return
-        for i in range(0, len(rows), CHUNK):
-            part = rows[i:i + CHUNK]
-            text = rows_text(part)
-            if hasher is not None:
-                hasher.add_text(text)
-            self.conn.execute("INSERT INTO row_chunks (batch, first_line, last_line, cells) "
-                              "VALUES (?, ?, ?, ?)", (batch, part[0][0], part[-1][0], chunk_json(text)))
+        text = rows_text(rows)
+        if hasher is not None:
+            hasher.add_text(text)
+        self.conn.execute("INSERT INTO row_chunks (batch, first_line, last_line, cells) "
+                          "VALUES (?, ?, ?, ?)", (batch, first, last, chunk_json(text)))
 
     def stored_chunks(self, batch: int) -> Iterator[tuple[int, int, str | None, str | None]]:
-        """(first line, last line, cells JSON, CSV text) of each stored chunk, in file order."""
-        return self.conn.execute("SELECT first_line, last_line, cells, text FROM row_chunks "
-                                 "WHERE batch = ? ORDER BY first_line", [batch])
+        """(first line, last line, cells JSON, CSV text) of each stored chunk, in file order;
+        a chunk holding both or neither (a hand edit) raises UnreadableRows."""
+        for first, last, cells, text in self.conn.execute(
+                "SELECT first_line, last_line, cells, text FROM row_chunks WHERE batch = ? "
+                "ORDER BY first_line", [batch]):
+            if not ((type(cells) is str and text is None) or (cells is None and type(text) is str)):
+                what = "both CSV text and JSON cells" if cells is not None and text is not None \
+                    else "no CSV text or JSON cells"
+                raise UnreadableRows(f"row chunk {first}–{last} holds {what}")
+            yield first, last, cells, text
 
     def stored_rows(self, batch: int) -> Iterator[tuple[int, list[str]]]:
         """The batch's raw rows as stored: (line, cells) in file order. Stored data that no
-        longer reads raises ValueError."""
+        longer reads raises ValueError (UnreadableRows, or JSONDecodeError)."""
         for first, _, cells, text in self.stored_chunks(batch):
             if text is not None:
                 yield from csv_text_rows(first, text)
