@@ -329,24 +329,21 @@ def _check_chain(store: Store, round_id: str, report: Report) -> list[dict]:
     prev, out = GENESIS, []
     rows = store.select("events", "round = ?", [round_id], "id")  # as stored: JSON not decoded
     for r in rows:
-        eid, rnd, at, operator, command, stage, details, files, prev_hash, hash_ = (
-            r[k] for k in ("id", "round", "at", "operator", "command", "stage", "details", "files",
-                           "prev", "hash"))
-        where = f"event #{eid} ({command}{' ' + stage if stage else ''})"
+        where = f"event #{r['id']} ({r['command']}{' ' + r['stage'] if r['stage'] else ''})"
         try:
-            event = {"round": rnd, "at": at, "operator": operator, "command": command, "stage": stage,
-                     "details": json.loads(details), "files": json.loads(files)}
+            event = {**{k: r[k] for k in ("round", "at", "operator", "command", "stage")},
+                     "details": json.loads(r["details"]), "files": json.loads(r["files"])}
         except (json.JSONDecodeError, TypeError):
             report.add(where, "details or files are not the JSON that was hashed")
-            prev = hash_
+            prev = r["hash"]
             continue
-        if prev_hash != prev:
+        if r["prev"] != prev:
             report.add(where, "does not link to the event before it (an event was removed, "
                               "inserted or reordered)")
-        elif chain(prev_hash, event) != hash_:
+        elif chain(r["prev"], event) != r["hash"]:
             report.add(where, "its content does not match its hash (the event was edited)")
-        prev = hash_
-        out.append({**event, "id": eid, "hash": hash_})
+        prev = r["hash"]
+        out.append({**event, "id": r["id"], "hash": r["hash"]})
     report.events, report.head = len(rows), prev
     triggers = {r["name"] for r in store.select("sqlite_master", "type = 'trigger'", columns=["name"])}
     for action in ("update", "delete"):
