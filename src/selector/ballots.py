@@ -241,13 +241,10 @@ def _csv_chunks(name: str, text, encoding: str, path: Path) -> Iterator:
                 yield from _refused_at(name, body, row, line, e)
             if "\x00" in body:
                 at = next(i for i, cells in enumerate(rows) if any("\x00" in c for c in cells))
-                yield from _rows_before(row, rows[:at])
+                yield from _chunk(row, rows[:at])
                 raise BallotFileError(f"{name}: row {row + at + 1}: NUL byte in a cell "
                                       "(binary or UTF-16 file?)")
-            numbered = list(enumerate(rows, row + 1))
-            if not row:
-                yield numbered.pop(0)[1]  # the header, before the first chunk (which has its text)
-            yield Chunk(row + 1, row + len(rows), numbered, body)
+            yield from _chunk(row, rows, body)
             row += len(rows)
             line += reader.line_num
             parts, held, size = [rest], len(rest), BLOCK
@@ -262,14 +259,16 @@ def _csv_chunks(name: str, text, encoding: str, path: Path) -> Iterator:
         text.close()
 
 
-def _rows_before(row: int, rows: list[list[str]]) -> Iterator:
-    """The rows a block read before a problem, so that a problem in an earlier row is the
-    one reported (the refusal that follows rolls back whatever was stored of them)."""
+def _chunk(row: int, rows: list[list[str]], text: str | None = None) -> Iterator:
+    """The chunk of `rows` (rows row+1…), preceded by the header's cells when they start the
+    file (the first chunk's text keeps the header line). Without `text`: the rows a block
+    read before a problem, so that a problem in an earlier row is the one reported (the
+    refusal that follows rolls back whatever was stored of them)."""
     numbered = list(enumerate(rows, row + 1))
     if not row and numbered:
         yield numbered.pop(0)[1]
-    if numbered:
-        yield Chunk(row + 1, row + len(numbered), numbered)
+    if numbered or text is not None:
+        yield Chunk(row + 1, row + len(rows), numbered, text)
 
 
 def _refused_at(name: str, text: str, row: int, line: int, error: csv.Error | None) -> Iterator:
@@ -286,7 +285,7 @@ def _refused_at(name: str, text: str, row: int, line: int, error: csv.Error | No
     else:
         if error is None:
             good.pop()  # the long row, cut short where the text read so far ends
-    yield from _rows_before(row, good)
+    yield from _chunk(row, good)
     if error is None:
         raise BallotFileError(f"{name}: row {row + len(good) + 1}: a row longer than {LONGEST_ROW:,} "
                               "characters (no line break, or an unclosed quote: not a ballot file?)")
