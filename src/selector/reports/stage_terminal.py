@@ -8,7 +8,7 @@ from rich.table import Table
 from rich.text import Text
 
 from selector.reports.numbers import pct
-from selector.reports.terminal import STATUS_TEXT
+from selector.reports.terminal import STATUS_TEXT, decision_note
 
 # One character a check, so five departments fit an 80-column terminal; the legend says it.
 VERDICT = {"clear": "✓", "concern": "!", "veto": "✗", None: "—"}
@@ -80,9 +80,7 @@ def inspect(console: Console, view: dict) -> None:
         if post.get("tie"):
             t = post["tie"]
             note += f" · backfill tie among {', '.join(t['tied'])} for {t['slots']}"
-        if post.get("decision"):
-            d = post["decision"]
-            note += f" · {d['kind']}" + (f": {d['reason']}" if d.get("reason") else "")
+        note += decision_note(post)
         console.print(Text(note, style="bold red" if status in ("tied", "short", "unfilled") else None))
     console.print(LEGEND)
     if view.get("missing"):

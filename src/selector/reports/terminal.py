@@ -26,6 +26,14 @@ BAR_WIDTH = 12
 CUT_BOX = box.Box("    \n    \n ── \n    \n ┄┄ \n ── \n    \n    \n")
 
 
+def decision_note(post: dict) -> str:
+    """" · {kind}: {reason}" for a post's recorded decision, "" without one."""
+    d = post.get("decision")
+    if not d:
+        return ""
+    return f" · {d['kind']}" + (f": {d['reason']}" if d.get("reason") else "")
+
+
 def bar(part: Fraction, mark: Fraction | None = None, width: int = BAR_WIDTH) -> str:
     """A horizontal bar for `part` (0..1) of `width` cells, rounded exactly; `mark` (0..1)
     inserts the pass line between cells, so a bar reaching past it has crossed it."""
@@ -90,9 +98,7 @@ def _post(console: Console, view: dict, post: dict) -> None:
     if post.get("tie"):
         tie = post["tie"]
         note += f" · tie at {tie['score']} among {', '.join(tie['tied'])} for {tie['slots']}"
-    if post.get("decision"):
-        d = post["decision"]
-        note += f" · {d['kind']}" + (f": {d['reason']}" if d.get("reason") else "")
+    note += decision_note(post)
     if post.get("lot"):
         note += f" · lot seed {post['lot']['seed']!r} drew {', '.join(post['lot']['drawn'])}"
     if note:
