@@ -440,17 +440,32 @@ def refuse(name: str, line: int, col: int | None, header: list[str], message: st
     raise BallotFileError(f"{name}: {where}: {message}")
 
 
-def _columns(paper: Paper, name: str, header: list[str], layout: str):
-    """Map each column to a role: ('ballot'|'category'|'void'|...), ('post', id) or ('cand', post, id)."""
+def header_roles(name: str, header: list[str], role_of: Callable[[int, str, str | None], tuple]):
+    """Each column's role, `role_of(column, heading, known column name or None)`, refusing a
+    column without a heading, two columns with one role and a file without a ballot column.
+    Returns (roles in column order, role -> column)."""
     roles: list = []
     seen: dict = {}
     for col, h in enumerate(header, start=1):
         if not h:
             refuse(name, 1, col, header, "a column without a header")
-        key = COLUMN_OF.get(normalize(h).casefold())
+        role = role_of(col, h, COLUMN_OF.get(normalize(h).casefold()))
+        if role in seen:
+            refuse(name, 1, col, header, f"the same column as column {seen[role]}")
+        seen[role] = col
+        roles.append(role)
+    if ("ballot",) not in seen:
+        raise BallotFileError(f"{name}: row 1: no 'ballot' column (the paper's serial number)")
+    return roles, seen
+
+
+def _columns(paper: Paper, name: str, header: list[str], layout: str):
+    """Map each column to a role: ('ballot'|'category'|'void'|...), ('post', id) or ('cand', post, id)."""
+
+    def role_of(col: int, h: str, key: str | None) -> tuple:
         if key in ("ballot", "category", "void") or (layout == "long" and key in ("post", "candidate", "choice")):
-            role = (key,)
-        elif layout == "long":
+            return (key,)
+        if layout == "long":
             role = None
         elif paper.approve:
             role = _candidate_column(paper, name, header, col)
@@ -463,12 +478,9 @@ def _columns(paper: Paper, name: str, header: list[str], layout: str):
                                           else "ballot, and one column per post (id or title)")
             refuse(name, 1, col, header, f"unknown column {h!r} (expected {expected}; "
                                         "optional: category, void)")
-        if role in seen:
-            refuse(name, 1, col, header, f"the same column as column {seen[role]}")
-        seen[role] = col
-        roles.append(role)
-    if ("ballot",) not in seen:
-        raise BallotFileError(f"{name}: row 1: no 'ballot' column (the paper's serial number)")
+        return role
+
+    roles, seen = header_roles(name, header, role_of)
     if paper.stage.categories and ("category",) not in seen:
         raise BallotFileError(f"{name}: row 1: no 'category' column, but stage {paper.stage.id} "
                               f"weighs categories ({', '.join(c for c, _ in paper.stage.categories)})")

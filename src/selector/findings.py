@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Iterable
 
-from selector.ballots import COLUMN_OF as BALLOT_COLUMNS, Row, refuse
+from selector.ballots import COLUMN_OF as BALLOT_COLUMNS, Row, header_roles, refuse
 from selector.domain.counting import AMBIGUOUS, Resolver
 from selector.domain.inspection import Finding
 from selector.domain.model import Evaluation, normalize
@@ -119,27 +119,18 @@ def read_evaluation(name: str, header: list[str], rows: Iterable[Row], *, resolv
     """民主测评 ballots → (the candidates with a column, the papers)."""
     allowed = set(allowed)
     grade_of = {normalize(g): g for g in evaluation.scale}
-    roles: list = []
-    seen: dict = {}
-    for col, h in enumerate(header, start=1):
-        if not h:
-            refuse(name, 1, col, header, "a column without a header")
-        key = BALLOT_COLUMNS.get(normalize(h).casefold())
+
+    def role_of(col: int, h: str, key: str | None) -> tuple:
         if key in ("ballot", "void"):
-            role = (key,)
-        else:
-            text = h.partition("/")[2] if "/" in h and resolver.resolve(h) is None else h
-            cid, problem = _person(resolver, allowed, text)
-            if problem:
-                refuse(name, 1, col, header, f"unknown column: {problem} (expected ballot, void, "
-                                            "and one column per candidate)")
-            role = ("cand", cid)
-        if role in seen:
-            refuse(name, 1, col, header, f"the same column as column {seen[role]}")
-        seen[role] = col
-        roles.append(role)
-    if ("ballot",) not in seen:
-        raise BallotFileError(f"{name}: row 1: no 'ballot' column (the paper's serial number)")
+            return (key,)
+        text = h.partition("/")[2] if "/" in h and resolver.resolve(h) is None else h
+        cid, problem = _person(resolver, allowed, text)
+        if problem:
+            refuse(name, 1, col, header, f"unknown column: {problem} (expected ballot, void, "
+                                        "and one column per candidate)")
+        return ("cand", cid)
+
+    roles, _ = header_roles(name, header, role_of)
     candidates = [r[1] for r in roles if r[0] == "cand"]
     if not candidates:
         raise BallotFileError(f"{name}: row 1: no candidate columns")
