@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import pytest
 
-from selector import config
-from selector.ballots import Paper, interpret, open_table, split_marks
+from selector.readers import roundfile
+from selector.readers.ballots import Paper, interpret, split_marks
+from selector.readers.tables import open_table
 from selector.domain.counting import AMBIGUOUS, Resolver, count_stage
 from selector.errors import BallotFileError
 from support import GOOD, rows_of, write_csv, write_xlsx
 
-ROUND, _ = config.load(GOOD / "round.toml")
+ROUND, _ = roundfile.load(GOOD / "round.toml")
 ROSTER_LISTS = {p.id: tuple(c.id for c in ROUND.candidates if c.eligible_for(p.id)) for p in ROUND.posts}
 # vote1 after rec1's cut; 李娜 (C03, eligible for any post) stands on both posts' lists here.
 VOTE_LISTS = {"P01": ("C01", "C03"), "P02": ("C05", "C03")}

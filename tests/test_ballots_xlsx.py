@@ -6,7 +6,7 @@ import warnings
 import zipfile
 from pathlib import Path
 
-from selector.ballots import open_table
+from selector.readers.tables import open_table
 
 ROOT = Path(__file__).resolve().parent.parent
 

@@ -6,7 +6,7 @@ from fractions import Fraction
 
 import pytest
 
-from selector import config
+from selector.readers import roundfile
 from selector.domain.model import Threshold
 from selector.errors import ConfigError
 from support import GOOD, good_round, write_csv
@@ -15,12 +15,12 @@ from support import GOOD, good_round, write_csv
 def refusal(tmp_path, replace=None, append="") -> str:
     path = good_round(tmp_path, replace, append)
     with pytest.raises(ConfigError) as e:
-        config.load(path)
+        roundfile.load(path)
     return e.value.message
 
 
 def test_the_shared_round_is_valid():
-    r, sources = config.load(GOOD / "round.toml")
+    r, sources = roundfile.load(GOOD / "round.toml")
     assert r.id == "demo-2026"
     assert [p.title for p in r.posts] == ["审计局局长", "统计局副局长"]
     assert [c.display for c in r.candidates][:2] == ["张伟(审计)", "张伟(统计)"]
@@ -30,7 +30,7 @@ def test_the_shared_round_is_valid():
     assert rec1.weights == {"领导干部": 2, "一般干部": 1}
     assert vote1.form == "approve" and vote1.cut.pass_ == Threshold(">", Fraction(1, 2))
     assert set(sources) == {"round.toml", "roster.csv"}
-    assert config.from_sources("round.toml", sources) == r
+    assert roundfile.from_sources("round.toml", sources) == r
 
 
 @pytest.mark.parametrize("replace, append, message", [
@@ -116,10 +116,10 @@ def test_not_toml_and_not_utf8(tmp_path):
     path = tmp_path / "r.toml"
     path.write_bytes('[round]\nid = "x"\ntitle = "审计"\n'.encode("gb18030"))
     with pytest.raises(ConfigError, match=r"r\.toml: a round file must be UTF-8 \(bad byte at \d+\)"):
-        config.load(path)
+        roundfile.load(path)
     path.write_text("[round\n", "utf-8")
     with pytest.raises(ConfigError, match=r"r\.toml: not valid TOML: "):
-        config.load(path)
+        roundfile.load(path)
 
 
 # -- people ------------------------------------------------------------------------------
@@ -147,7 +147,7 @@ def inline(tmp_path, people: str) -> str:
     path = tmp_path / "inline.toml"
     path.write_text(INLINE.format(people=people), "utf-8")
     with pytest.raises(ConfigError) as e:
-        config.load(path)
+        roundfile.load(path)
     return e.value.message
 
 
@@ -186,7 +186,7 @@ def roster_refusal(tmp_path, rows, encoding="utf-8") -> str:
     path = good_round(tmp_path)
     write_csv(tmp_path / "roster.csv", rows, encoding)
     with pytest.raises(ConfigError) as e:
-        config.load(path)
+        roundfile.load(path)
     return e.value.message
 
 
@@ -195,7 +195,7 @@ def test_roster_csv_in_either_encoding(tmp_path, encoding):
     path = good_round(tmp_path)
     write_csv(tmp_path / "roster.csv", [["id", "name", "label", "posts"], ["C01", "张伟", "", "P01；P02"],
                                         ["C02", "李娜", "", ""]], encoding)
-    r, sources = config.load(path)
+    r, sources = roundfile.load(path)
     assert [(c.id, c.name, c.posts) for c in r.candidates] == [("C01", "张伟", ("P01", "P02")),
                                                                ("C02", "李娜", ())]
     assert sources["roster.csv"] == (tmp_path / "roster.csv").read_bytes()
@@ -206,7 +206,7 @@ def test_roster_csv_with_chinese_headings(tmp_path):
     write_csv(tmp_path / "roster.csv", [["编号", "姓名", "性别", "出生年月", "现工作单位及职务", "可报职位"],
                                         ["C01", "张伟", "男", "1975-03", "三厂镇党委书记", "P01"],
                                         ["C02", "李娜", "女", "1980-11", "统计局副局长", ""]], "gb18030")
-    r, _ = config.load(path)
+    r, _ = roundfile.load(path)
     assert [(c.id, c.name, c.posts, c.field("gender"), c.field("born"), c.field("unit"))
             for c in r.candidates] == [("C01", "张伟", ("P01",), "男", "1975-03", "三厂镇党委书记"),
                                        ("C02", "李娜", (), "女", "1980-11", "统计局副局长")]
@@ -233,13 +233,13 @@ def test_roster_file_missing_or_empty(tmp_path):
     path = good_round(tmp_path)
     (tmp_path / "roster.csv").unlink()
     with pytest.raises(ConfigError, match=r"round\.roster: cannot read .*roster\.csv"):
-        config.load(path)
+        roundfile.load(path)
     (tmp_path / "roster.csv").write_bytes(b"")
     with pytest.raises(ConfigError, match=r"roster\.csv: row 1: the roster needs a header"):
-        config.load(path)
+        roundfile.load(path)
     (tmp_path / "roster.csv").write_bytes(b"id,name\r\nC01,\xff\xff\r\n")
     with pytest.raises(ConfigError, match=r"round\.roster: .*line 2: bytes that are neither UTF-8 nor GB18030"):
-        config.load(path)
+        roundfile.load(path)
 
 
 def test_roster_and_candidate_tables_are_exclusive(tmp_path):
@@ -248,13 +248,13 @@ def test_roster_and_candidate_tables_are_exclusive(tmp_path):
 
 
 def test_thresholds_are_exact():
-    two_thirds = config.parse_threshold(">= 2/3", "q")
+    two_thirds = roundfile.parse_threshold(">= 2/3", "q")
     assert two_thirds.met(6, 9) and not two_thirds.met(5, 9)
     assert two_thirds.minimum(9) == 6 and two_thirds.minimum(29) == 20
-    half = config.parse_threshold("> 1/2", "p")
+    half = roundfile.parse_threshold("> 1/2", "p")
     assert half.minimum(29) == 15 and half.met(15, 29) and not half.met(14, 29)
     assert half.minimum(10) == 6 and not half.met(5, 10)
-    assert str(config.parse_threshold(" >=0 ", "m")) == ">= 0"
+    assert str(roundfile.parse_threshold(" >=0 ", "m")) == ">= 0"
 
 
 def test_a_label_may_not_be_someone_elses_name_or_id(tmp_path):
@@ -270,4 +270,4 @@ def test_a_label_may_not_be_someone_elses_name_or_id(tmp_path):
     # a label equal to one's own (unshared) name is harmless
     path = tmp_path / "ok.toml"
     path.write_text(INLINE.format(people=person("C1", "张伟", 'label = "张伟"') + person("C2", "李娜")), "utf-8")
-    assert config.load(path)[0].candidate("C1").display == "张伟"
+    assert roundfile.load(path)[0].candidate("C1").display == "张伟"

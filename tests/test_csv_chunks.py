@@ -1,4 +1,4 @@
-"""CSV files are read, and stored, a block of text at a time (ballots.BLOCK characters cut
+"""CSV files are read, and stored, a block of text at a time (tables.BLOCK characters cut
 after a whole row): the rows must be exactly those of one csv.reader over the whole file,
 and each chunk's stored text must parse back to its own rows, wherever the cuts fall."""
 
@@ -14,8 +14,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from selector import ballots
-from selector.ballots import open_table
+from selector.readers import tables
+from selector.readers.tables import open_table
 from selector.errors import BallotFileError
 from selector.storage.store import csv_text_rows
 from test_fuzz import FUZZ
@@ -37,7 +37,7 @@ def test_chunks_are_the_whole_file_cut_between_rows(tmp_path_factory, rows, endi
     path = tmp_path_factory.mktemp("chunks") / "b.csv"
     path.write_bytes(text.encode("utf-8"))
     whole = _whole(text)
-    with mock.patch.object(ballots, "BLOCK", block), open_table(path) as table:
+    with mock.patch.object(tables, "BLOCK", block), open_table(path) as table:
         chunks = list(table.chunks)
     assert table.header == [h.strip() for h in whole[0]]
     assert [r for c in chunks for r in c.rows] == list(enumerate(whole[1:], 2))
@@ -50,7 +50,7 @@ def test_chunks_are_the_whole_file_cut_between_rows(tmp_path_factory, rows, endi
 def test_a_quoted_cell_running_over_a_block_stays_one_cell(tmp_path):
     path = tmp_path / "b.csv"
     path.write_bytes('票号,审计局局长,void\r\n0001,张伟,"字迹\r\n不清"\r\n0002,王芳,\r\n'.encode("gb18030"))
-    with mock.patch.object(ballots, "BLOCK", 4), open_table(path) as table:
+    with mock.patch.object(tables, "BLOCK", 4), open_table(path) as table:
         rows = list(table.rows)
     assert rows == [(2, ["0001", "张伟", "字迹\r\n不清"]), (3, ["0002", "王芳", ""])]
 
@@ -59,7 +59,7 @@ def test_an_unreadable_row_in_a_later_block_names_its_line(tmp_path):
     path = tmp_path / "b.csv"
     lines = ["票号,审计局局长"] + [f"{i:04d},张伟" for i in range(1, 40)] + ['0040,"张伟"x']
     path.write_text("\r\n".join(lines) + "\r\n", encoding="utf-8")
-    with mock.patch.object(ballots, "BLOCK", 30), pytest.raises(BallotFileError) as e:
+    with mock.patch.object(tables, "BLOCK", 30), pytest.raises(BallotFileError) as e:
         with open_table(path) as table:
             list(table.rows)
     assert e.value.message == f"{path}: row 41: unreadable CSV (',' expected after '\"')"
@@ -68,7 +68,7 @@ def test_an_unreadable_row_in_a_later_block_names_its_line(tmp_path):
 def test_a_file_without_line_breaks_is_refused_before_it_fills_memory(tmp_path):
     path = tmp_path / "b.csv"
     path.write_text("票号,审计局局长\n0001," + "张伟" * 200, encoding="utf-8")
-    with mock.patch.object(ballots, "LONGEST_ROW", 100), mock.patch.object(ballots, "BLOCK", 16):
+    with mock.patch.object(tables, "LONGEST_ROW", 100), mock.patch.object(tables, "BLOCK", 16):
         with pytest.raises(BallotFileError) as e:
             with open_table(path) as table:
                 list(table.rows)
@@ -81,7 +81,7 @@ def test_rows_stored_in_many_chunks_recount_and_verify(run, tmp_path):
 
     assert run("init", write_round(tmp_path)).exit_code == 0
     write_csv(tmp_path / "rec1.csv", REC1)
-    with mock.patch.object(ballots, "BLOCK", 20):
+    with mock.patch.object(tables, "BLOCK", 20):
         r = run("tally", "rec1", tmp_path / "rec1.csv", "--present", "50", "--issued", "50")
     assert r.exit_code == 0, r.stderr
     conn = sqlite3.connect("selector.db")
@@ -125,8 +125,8 @@ def _parsed_characters(path, block: int, longest: int):
         seen.append(len(text))
         return real(text, newline=newline)
 
-    with mock.patch.object(ballots, "BLOCK", block), mock.patch.object(ballots, "LONGEST_ROW", longest), \
-            mock.patch.object(ballots.io, "StringIO", counting):
+    with mock.patch.object(tables, "BLOCK", block), mock.patch.object(tables, "LONGEST_ROW", longest), \
+            mock.patch.object(tables.io, "StringIO", counting):
         try:
             with open_table(path) as table:
                 outcome = list(table.rows)

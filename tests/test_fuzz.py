@@ -24,8 +24,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from typer.testing import CliRunner
 
-from selector import ballots, config
-from selector.ballots import Paper, interpret, open_table
+from selector.readers import roundfile, tables
+from selector.readers.ballots import Paper, interpret
+from selector.readers.tables import open_table
 from selector.domain.counting import Count, Resolver
 from selector.errors import SelectorError
 from selector.storage.store import cells_json, chunk_json, csv_text_rows, rows_text
@@ -131,7 +132,7 @@ def ballot_bytes(draw) -> bytes:
 
 @pytest.fixture(scope="module")
 def paper():
-    round_ = config.parse(ROUND.encode(), "fuzz.toml", lambda name: b"")
+    round_ = roundfile.parse(ROUND.encode(), "fuzz.toml", lambda name: b"")
     stage = round_.stage("rec1")
     lists = {p.id: tuple(c.id for c in round_.candidates if c.eligible_for(p.id)) for p in round_.posts}
     return round_, Paper(stage, round_.posts, lists, Resolver(round_.candidates))
@@ -154,13 +155,13 @@ def _read_and_count(round_, paper, path: Path, layout: str) -> int:
 
 @FUZZ
 @given(data=ballot_bytes(), layout=st.sampled_from(["wide", "long"]),
-       block=st.sampled_from([ballots.BLOCK, 3, 16]))
+       block=st.sampled_from([tables.BLOCK, 3, 16]))
 def test_ballot_parser_refuses_cleanly_or_counts(paper, tmp_path, data, layout, block):
     round_, p = paper
-    path = tmp_path / "ballots.csv"
+    path = tmp_path / "tables.csv"
     path.write_bytes(data)
     try:
-        with mock.patch.object(ballots, "BLOCK", block):  # small blocks: cuts everywhere
+        with mock.patch.object(tables, "BLOCK", block):  # small blocks: cuts everywhere
             returned = _read_and_count(round_, p, path, layout)
     except SelectorError as e:
         assert "\n" not in e.message and e.message.startswith(str(path)), e.message
@@ -197,7 +198,7 @@ def test_rows_stored_in_bulk_are_exactly_json(rows):
 ])
 def test_extreme_files(paper, tmp_path, make):
     round_, p = paper
-    path = tmp_path / "ballots.csv"
+    path = tmp_path / "tables.csv"
     path.write_text(make(), encoding="utf-8")
     try:
         _read_and_count(round_, p, path, "wide")
@@ -226,7 +227,7 @@ def _round_variants():
 @given(data=_round_variants(), roster=st.binary(max_size=200))
 def test_round_parser_refuses_cleanly(data, roster):
     try:
-        config.parse(data, "fuzz.toml", lambda name: roster)
+        roundfile.parse(data, "fuzz.toml", lambda name: roster)
     except SelectorError as e:
         assert "\n" not in e.message and e.message.startswith("fuzz.toml"), e.message
 
@@ -364,7 +365,7 @@ def test_damaged_workbooks_refuse_cleanly(paper, workbook, tmp_path, seed, how):
                         content = bytes(content)
                 z.writestr(name, content)
         blob = out.getvalue()
-    path = tmp_path / "ballots.xlsx"
+    path = tmp_path / "tables.xlsx"
     path.write_bytes(blob)
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")

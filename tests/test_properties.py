@@ -105,7 +105,8 @@ SEPARATORS = [";", "；", "、", ",", "，", "|"]
 @settings(max_examples=15, deadline=None)
 @given(st.lists(papers, min_size=1, max_size=12), st.sampled_from(SEPARATORS), st.randoms(use_true_random=False))
 def test_wide_long_csv_xlsx_agree(tmp_path_factory, items, sep, rnd):
-    from selector.ballots import Paper, interpret, open_table
+    from selector.readers.ballots import Paper, interpret
+    from selector.readers.tables import open_table
     from selector.domain.counting import Resolver
     from support import write_csv, write_xlsx
 
@@ -145,7 +146,8 @@ CELLS = ["", "1", "2", "同意", "N", "废", "领导干部", "一般干部", "�
        st.lists(st.lists(st.sampled_from(CELLS), max_size=7), max_size=6),
        st.sampled_from(["rec1", "vote1"]), st.sampled_from(["wide", "long"]), st.booleans(), st.binary(max_size=40))
 def test_malformed_files_are_refused_not_crashed(tmp_path_factory, header, rows, stage_id, layout, gbk, noise):
-    from selector.ballots import Paper, interpret, open_table
+    from selector.readers.ballots import Paper, interpret
+    from selector.readers.tables import open_table
     from selector.domain.counting import Resolver
     from selector.errors import BallotFileError
     from support import write_csv

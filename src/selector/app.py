@@ -15,7 +15,7 @@ from fractions import Fraction
 from pathlib import Path
 from typing import TYPE_CHECKING, Callable, Iterable, Iterator
 
-from selector import config
+from selector.readers import roundfile
 from selector.domain.counting import Count, Resolver, StageCount
 from selector.domain.cuts import PassRule, PostCut, cut_post, lot_seed, score
 from selector.domain.model import Round, Stage
@@ -24,21 +24,21 @@ from selector.storage import digest
 from selector.storage.store import Store
 
 if TYPE_CHECKING:  # the ballot reader is imported when a tally needs it (start-up time)
-    from selector.ballots import Paper
+    from selector.readers.ballots import Paper
 
 Progress = Callable[[int, int], None]
 
 
 def check_round(path: str | Path) -> Round:
     """Validate a round file (and its roster) without touching any database."""
-    round_, _ = config.load(path)
+    round_, _ = roundfile.load(path)
     return round_
 
 
 def init_round(store: Store, path: str | Path, operator: str) -> tuple[Round, str]:
     """Store a round. Returns (round, "stored" | "unchanged" | "updated")."""
     path = Path(path)
-    round_, sources = config.load(path)
+    round_, sources = roundfile.load(path)
     sha = hashlib.sha256(b"".join(sources[k] for k in sorted(sources))).hexdigest()
     with store.write():
         existing = store.round_row(round_.id)
@@ -70,7 +70,7 @@ def open_round(store: Store, round_id: str | None) -> Round:
     row = store.round_row(round_id)
     if row is None:
         raise NotFound(f"no round {round_id!r} in {store.path} (rounds: {', '.join(ids) or 'none'})")
-    return config.from_sources(row["main"], store.round_files(round_id))
+    return roundfile.from_sources(row["main"], store.round_files(round_id))
 
 
 @dataclass
@@ -132,7 +132,7 @@ class Selection:
         return cut, resolve, accept, reasons
 
     def paper(self, stage: Stage) -> Paper:
-        from selector.ballots import Paper
+        from selector.readers.ballots import Paper
 
         return Paper(stage, self.round.posts, self.lists(stage), Resolver(self.round.candidates))
 
@@ -172,7 +172,8 @@ class Selection:
 
     def _tally(self, stage, files, present, issued, dry_run, layout, encoding, sheet, progress,
                opened: contextlib.ExitStack, checked=None):
-        from selector.ballots import interpret, open_table
+        from selector.readers.ballots import interpret
+        from selector.readers.tables import open_table
 
         rid = self.round.id
         state = self.state(stage)
@@ -520,7 +521,7 @@ def round_overview(store: Store) -> list[dict]:
     """Every stored round with its progress and the time of its last recorded change."""
     out = []
     for row in store.rounds():
-        round_ = config.from_sources(row["main"], store.round_files(row["id"]))
+        round_ = roundfile.from_sources(row["main"], store.round_files(row["id"]))
         locked = sum(1 for s in round_.stages if store.stage_row(row["id"], s.id)["locked_at"])
         state = "complete" if locked == len(round_.stages) else f"{locked}/{len(round_.stages)} stages locked"
         out.append({"id": row["id"], "title": row["title"], "state": state, "at": row["at"],

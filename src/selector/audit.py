@@ -22,7 +22,8 @@ from pathlib import Path
 from typing import Iterable, Iterator
 
 from selector.app import Selection
-from selector.ballots import Paper, interpret, open_table
+from selector.readers.ballots import Paper, interpret
+from selector.readers.tables import open_table
 from selector.domain.counting import Ballot, Count, StageCount
 from selector.domain.model import Stage, normalize
 from selector.errors import (

@@ -20,7 +20,7 @@ from selector.domain.inspection import Finding, missing_checks
 from selector.domain.model import Stage
 from selector.domain.notice import close_problems, end_date
 from selector.errors import BallotFileError, RuleError
-from selector.findings import kind_of, read_evaluation, read_findings
+from selector.readers.findings import kind_of, read_evaluation, read_findings
 from selector.storage import digest, records
 
 # The stored columns a re-read file must give again, table by table (key columns first).

@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Iterable
 
 from selector import workdays
-from selector.ballots import open_table
+from selector.readers.tables import open_table
 from selector.domain.counting import Resolver
 from selector.domain.cuts import PostCut, Standing
 from selector.domain.inspection import (
@@ -25,7 +25,7 @@ from selector.domain.notice import (
 )
 from selector.domain.model import Stage
 from selector.errors import BallotFileError, RuleError, UsageError
-from selector.findings import kind_of, read_evaluation, read_findings
+from selector.readers.findings import kind_of, read_evaluation, read_findings
 from selector.storage import digest, records
 
 

@@ -34,6 +34,15 @@ class Finding:
     line: int = 0  # row in its file
 
 
+@dataclass
+class EvaluationPaper:
+    """One 民主测评 paper: the grade given each candidate ("" blank; None unclear)."""
+
+    number: str
+    void: str | None
+    grades: dict[str, str | None] = field(default_factory=dict)
+
+
 @dataclass(frozen=True)
 class Grades:
     """A candidate's 民主测评 counts. `valid` papers are every paper that had a column for

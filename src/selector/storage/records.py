@@ -9,9 +9,8 @@ from __future__ import annotations
 from datetime import date
 from typing import Iterable
 
-from selector.domain.inspection import Finding, Grades
+from selector.domain.inspection import EvaluationPaper, Finding, Grades
 from selector.domain.notice import Complaint
-from selector.findings import EvaluationPaper
 from selector.storage.store import Store, now
 
 

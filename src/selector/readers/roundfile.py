@@ -20,7 +20,7 @@ from selector.domain.model import (
     Candidate, Cut, Evaluation, Post, Round, Stage, Threshold, normalize,
 )
 from selector.errors import BallotFileError, ConfigError
-from selector.textfiles import decode
+from selector.readers.tables import decode
 
 ROUND_KEYS = {"id", "title", "organizer", "locale", "tie_seed", "complaints", "roster", "certify"}
 POST_KEYS = {"id", "title", "seats"}

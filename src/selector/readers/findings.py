@@ -1,18 +1,18 @@
 """Inspection files (SPEC §3 "Inspection and notice"): findings and 民主测评 ballots.
 
-Files are opened with `ballots.open_table` (CSV in UTF-8 or GB18030, or XLSX), so they read
+Files are opened with `tables.open_table` (CSV in UTF-8 or GB18030, or XLSX), so they read
 exactly like ballot files; this module turns their rows into findings or evaluation papers,
 refusing the whole file at the first problem with file, row and column.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from typing import Iterable
 
-from selector.ballots import COLUMN_OF as BALLOT_COLUMNS, Row, header_roles, refuse
+from selector.readers.ballots import COLUMN_OF as BALLOT_COLUMNS, header_roles, refuse
+from selector.readers.tables import Row
 from selector.domain.counting import AMBIGUOUS, Resolver
-from selector.domain.inspection import Finding
+from selector.domain.inspection import EvaluationPaper, Finding
 from selector.domain.model import Evaluation, normalize
 from selector.errors import BallotFileError
 
@@ -30,15 +30,6 @@ VERDICT_ALIASES = {
 }
 VERDICT_OF = {normalize(a).casefold(): k for k, names in VERDICT_ALIASES.items() for a in names}
 UNCLEAR = {normalize(t).casefold() for t in ("废", "void")}
-
-
-@dataclass
-class EvaluationPaper:
-    """One 民主测评 paper: the grade given each candidate ("" blank; None unclear)."""
-
-    number: str
-    void: str | None
-    grades: dict[str, str | None] = field(default_factory=dict)
 
 
 def kind_of(name: str, header: list[str]) -> str:

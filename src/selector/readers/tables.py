@@ -1,0 +1,408 @@
+"""Opening the files clerks bring: CSV (UTF-8, BOM or not, GB18030 from Excel) or XLSX.
+
+`open_table` turns a file into a header and raw rows (cells as text, as read), streamed in
+chunks; `decode` reads a whole small text file (a roster) with the same encoding rules.
+Neither knows what the rows mean: that is `ballots.interpret` and `findings`, so a recount
+from stored rows uses exactly the code a tally used.
+"""
+
+from __future__ import annotations
+
+import codecs
+import csv
+import hashlib
+import io
+import warnings
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Callable, Iterator
+
+from selector.errors import BallotFileError
+
+ENCODINGS = ("utf-8", "utf-8-sig", "gb18030", "gbk")
+CHUNK = 1 << 20
+Row = tuple[int, list[str]]  # (row number in the file, cells)
+
+
+@dataclass
+class Chunk:
+    """A run of consecutive rows as read. `text` is the CSV text they were parsed from, line
+    breaks and quotes included, starting at row `first` (row 1, the header, is in the first
+    chunk's text but not in its rows); XLSX rows have no text (None)."""
+
+    first: int
+    last: int
+    rows: list[Row]
+    text: str | None = None
+
+
+@dataclass
+class Table:
+    """A ballot file as read: its header, raw rows (streamed in chunks) and fingerprint."""
+
+    name: str
+    sha256: str
+    encoding: str
+    header: list[str]
+    chunks: Iterator[Chunk]
+    size: int = 0
+    progress: Callable[[], int] = field(default=lambda: 0)  # bytes read so far (CSV)
+
+    @property
+    def rows(self) -> Iterator[Row]:
+        """The rows after the header, one at a time."""
+        for chunk in self.chunks:
+            yield from chunk.rows
+
+    def close(self) -> None:
+        """Release the file now, also when a refusal stopped reading half-way."""
+        close = getattr(self.chunks, "close", None)
+        if close is not None:
+            close()
+
+    def __enter__(self) -> "Table":
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+
+def file_digest(path: Path) -> tuple[str, int, bool]:
+    """SHA-256, size, and whether the bytes are valid UTF-8."""
+    h = hashlib.sha256()
+    decoder = codecs.getincrementaldecoder("utf-8")()
+    utf8, size = True, 0
+    with open(path, "rb") as f:
+        while chunk := f.read(CHUNK):
+            size += len(chunk)
+            h.update(chunk)
+            if utf8:
+                try:
+                    decoder.decode(chunk)
+                except UnicodeDecodeError:
+                    utf8 = False
+    if utf8:
+        try:
+            decoder.decode(b"", final=True)
+        except UnicodeDecodeError:
+            utf8 = False
+    return h.hexdigest(), size, utf8
+
+
+def open_table(path: str | Path, *, encoding: str | None = None, sheet: str | None = None) -> Table:
+    """Open a CSV or XLSX ballot file; rows stream as they are read."""
+    path = Path(path)
+    name = str(path)
+    if path.is_dir():
+        raise BallotFileError(f"{name}: is a folder, not a ballot file")
+    if not path.is_file():
+        raise BallotFileError(f"{name}: no such file")
+    if path.suffix.lower() in (".xlsx", ".xlsm"):
+        return _open_xlsx(path, sheet)
+    if sheet:
+        raise BallotFileError(f"{name}: --sheet applies to XLSX files only")
+    sha, size, utf8 = file_digest(path)
+    with open(path, "rb") as f:
+        first = f.read(4)
+    if first[:4] in (b"PK\x03\x04",):
+        raise BallotFileError(f"{name}: this is an XLSX/ZIP file: give it the .xlsx extension")
+    if first[:4] == b"\xd0\xcf\x11\xe0" or path.suffix.lower() == ".xls":
+        raise BallotFileError(f"{name}: an Excel 97-2003 workbook (.xls) is not read: "
+                              "save it as .xlsx or CSV from Excel")
+    # A NUL among the first bytes: UTF-16 without a BOM ("b\0a\0…"), which no CSV starts with.
+    used = encoding_of(name, first, utf8, encoding, utf16=b"\x00" in first[:2])
+    raw = _CountingReader(open(path, "rb"))
+    text = io.TextIOWrapper(raw, encoding=used, errors="strict", newline="")
+    chunks = _csv_chunks(name, text, used, path)
+    header = next(chunks, None)
+    if header is None:
+        raise BallotFileError(f"{name}: row 1: the file is empty: the first row must be the header")
+    return Table(name, sha, used, [h.strip() for h in header], chunks, size, lambda: raw.count)
+
+
+class _CountingReader(io.RawIOBase):
+    """The file's bytes, counted as they are read (the progress bar)."""
+
+    def __init__(self, f):
+        self.f, self.count = f, 0
+
+    def readable(self):
+        return True
+
+    def readinto(self, b):
+        n = self.f.readinto(b)
+        self.count += n or 0
+        return n
+
+    def close(self):
+        self.f.close()
+        super().close()
+
+
+def _bad_line(path: Path, encoding: str) -> tuple[int, bytes]:
+    """The first line whose bytes do not decode, and those bytes.
+
+    Text is decoded in large chunks ahead of the CSV reader, so the reader's row number says
+    nothing about where a bad byte is; a line break is never part of a UTF-8 or GB18030
+    sequence, so decoding line by line finds it.
+    """
+    decoder = codecs.getincrementaldecoder(encoding)()
+    lineno = 0
+    with open(path, "rb") as f:
+        for lineno, line in enumerate(f, start=1):
+            try:
+                decoder.decode(line)
+            except UnicodeDecodeError as e:
+                return lineno, e.object[e.start:e.start + 4]
+    return max(lineno, 1), b""
+
+
+BLOCK = 1 << 16  # characters of CSV text parsed (and stored) at a time
+LONGEST_ROW = 1 << 24  # characters in one row (or without a line break) before a file is refused
+XLSX_CHUNK = 1000  # workbook rows per chunk
+
+
+def _csv_chunks(name: str, text, encoding: str, path: Path) -> Iterator:
+    """The header's cells, then the file's rows a block of text at a time.
+
+    Each block is cut after its last line break, so parsing a chunk's text alone gives its
+    rows. When the cut falls inside a quoted cell (the parse runs out of text there), the
+    block grows: twice as much is read each time, and the next cut is after the new text's
+    last line break, so the work stays linear; a row or a line longer than LONGEST_ROW
+    refuses the file. The file is closed when the rows end or are abandoned. Rows are
+    numbered as CSV rows; a CSV syntax error names its physical line (as the csv module counts).
+    """
+    parts: list[str] = []  # text read and not parsed yet, with no usable cut in it
+    held = 0  # its length
+    size = BLOCK
+    row = line = 0  # rows and physical lines before this block
+    try:
+        while True:
+            block = text.read(size)
+            if block:
+                # After a line break, or after a CR that the next character shows is not
+                # the first half of CRLF (a file with CR line ends).
+                end = max(block.rfind("\n"), block.rfind("\r", 0, len(block) - 1)) + 1
+                parts.append(block)
+                if not end:
+                    held += len(block)
+                    if held > LONGEST_ROW:
+                        yield from _refused_at(name, "".join(parts), row, line, None)
+                    continue
+                data = "".join(parts)
+                body, rest = data[:held + end], data[held + end:]
+            else:
+                body, rest = "".join(parts), ""
+                if not body:
+                    return
+            reader = csv.reader(io.StringIO(body, newline=""), strict=True)
+            try:
+                rows = list(reader)
+            except csv.Error as e:
+                # CPython's message when the text ends inside a quoted cell (a test pins it).
+                if block and "unexpected end of data" in str(e):
+                    if len(body) > LONGEST_ROW:
+                        yield from _refused_at(name, body, row, line, None)
+                    parts, held, size = [body + rest], len(body) + len(rest), min(size * 2, LONGEST_ROW)
+                    continue
+                yield from _refused_at(name, body, row, line, e)
+            if "\x00" in body:
+                at = next(i for i, cells in enumerate(rows) if any("\x00" in c for c in cells))
+                yield from _chunk(row, rows[:at])
+                raise BallotFileError(f"{name}: row {row + at + 1}: NUL byte in a cell "
+                                      "(binary or UTF-16 file?)")
+            yield from _chunk(row, rows, body)
+            row += len(rows)
+            line += reader.line_num
+            parts, held, size = [rest], len(rest), BLOCK
+    except UnicodeDecodeError as e:
+        lineno, bad = _bad_line(path, encoding)
+        bad = bad or e.object[e.start:e.start + 4]
+        raise BallotFileError(
+            f"{name}: line {lineno}: bytes that are not valid {encoding} "
+            f"({bad.hex(' ')}); save the file as CSV UTF-8 "
+            "or give --encoding") from None
+    finally:
+        text.close()
+
+
+def _chunk(row: int, rows: list[list[str]], text: str | None = None) -> Iterator:
+    """The chunk of `rows` (rows row+1…), preceded by the header's cells when they start the
+    file (the first chunk's text keeps the header line). Without `text`: the rows a block
+    read before a problem, so that a problem in an earlier row is the one reported (the
+    refusal that follows rolls back whatever was stored of them)."""
+    numbered = list(enumerate(rows, row + 1))
+    if not row and numbered:
+        yield numbered.pop(0)[1]
+    if numbered or text is not None:
+        yield Chunk(row + 1, row + len(rows), numbered, text)
+
+
+def _refused_at(name: str, text: str, row: int, line: int, error: csv.Error | None) -> Iterator:
+    """The rows of `text` before its first problem, then the refusal. `error` is the CSV
+    syntax error parsing it gave, or None when it holds a row longer than LONGEST_ROW (no
+    line break, or a quoted cell running on)."""
+    reader = csv.reader(io.StringIO(text, newline=""), strict=True)
+    good: list[list[str]] = []
+    try:
+        for cells in reader:
+            good.append(cells)
+    except csv.Error:
+        pass
+    else:
+        if error is None:
+            good.pop()  # the long row, cut short where the text read so far ends
+    yield from _chunk(row, good)
+    if error is None:
+        raise BallotFileError(f"{name}: row {row + len(good) + 1}: a row longer than {LONGEST_ROW:,} "
+                              "characters (no line break, or an unclosed quote: not a ballot file?)")
+    if "field limit" in str(error):  # csv.field_size_limit(): 131,072 characters
+        raise BallotFileError(
+            f"{name}: row {line + reader.line_num}: a cell longer than {csv.field_size_limit():,} "
+            "characters (an unclosed quote, or not a ballot file?)")
+    raise BallotFileError(f"{name}: row {line + reader.line_num}: unreadable CSV ({error})")
+
+
+def _unreadable_xlsx() -> tuple[type[BaseException], ...]:
+    """What openpyxl, zipfile, zlib and the XML parsers raise on a damaged workbook
+    (RuntimeError: an "encrypted" or unsupported zip member; SyntaxError: xml.etree's and
+    lxml's parse errors)."""
+    import zipfile
+    import zlib
+
+    return (zipfile.BadZipFile, zlib.error, EOFError, RuntimeError, KeyError, IndexError,
+            OSError, ValueError, TypeError, AttributeError, SyntaxError)
+
+
+def _why(e: BaseException) -> str:
+    """The library's message on one line (its class name if it has none)."""
+    return " ".join(str(e).split())[:160] or type(e).__name__
+
+
+def _open_xlsx(path: Path, sheet: str | None) -> Table:
+    import warnings
+
+    from openpyxl import load_workbook  # heavy: only when a workbook is read
+
+    # openpyxl warns on stderr about styles, data validation and odd specs in files not
+    # written by Excel; the clerk gets one line (a refusal) or the tally, nothing else.
+    warnings.filterwarnings("ignore", category=UserWarning, module=r"openpyxl(\.|$)")
+
+    name = str(path)
+    sha, size, _ = file_digest(path)
+    unreadable = _unreadable_xlsx()
+    try:
+        wb = load_workbook(path, read_only=True, data_only=True)
+        names = wb.sheetnames
+        if sheet is not None and sheet not in names:
+            wb.close()
+            raise BallotFileError(f"{name}: no sheet {sheet!r} (sheets: {', '.join(names)})")
+        ws = wb[sheet] if sheet else wb.worksheets[0]
+    except unreadable as e:
+        raise BallotFileError(f"{name}: not a readable XLSX workbook ({_why(e)})") from None
+
+    def rows() -> Iterator[Row]:
+        values_of = ws.iter_rows(values_only=True)
+        line = 0
+        while True:
+            try:
+                values = next(values_of, None)
+            except unreadable as e:
+                raise BallotFileError(f"{name}: row {line + 1}: the workbook is damaged "
+                                      f"({_why(e)}); save it again from Excel") from None
+            if values is None:
+                return
+            line += 1
+            yield line, [_cell_text(v) for v in values]
+
+    def chunks() -> Iterator:
+        """The header's cells, then chunks of rows; the workbook is closed when they end or
+        are abandoned."""
+        try:
+            it = rows()
+            header = next(it, None)
+            if header is None:
+                raise BallotFileError(f"{name}: row 1: the sheet is empty: the first row must be the header")
+            cells = header[1]
+            while cells and not cells[-1].strip():
+                cells.pop()
+            yield cells
+            # A workbook simply has no cell where nothing was typed: the row is as wide as
+            # the header, with those cells empty (a CSV row that is short has lost a separator).
+            width = len(cells)
+            part: list[Row] = []
+            for line, values in it:
+                part.append((line, values + [""] * (width - len(values)) if len(values) < width else values))
+                if len(part) == XLSX_CHUNK:
+                    yield Chunk(part[0][0], part[-1][0], part)
+                    part = []
+            if part:
+                yield Chunk(part[0][0], part[-1][0], part)
+        finally:
+            wb.close()
+
+    gen = chunks()
+    header = next(gen)
+    return Table(name, sha, "xlsx", [h.strip() for h in header], gen, size)
+
+
+def _cell_text(value) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    if hasattr(value, "isoformat"):
+        return value.isoformat()
+    return str(value)
+
+
+# -- whole text files (rosters) ----------------------------------------------------
+def encoding_of(name: str, first: bytes, utf8: bool, given: str | None = None, *,
+                utf16: bool = False) -> str:
+    """The one rule for the encoding of a text file clerks bring: `given` (--encoding) when
+    it names a codec; else UTF-8 (utf-8-sig with a BOM) when the bytes are valid UTF-8, else
+    GB18030, which Excel in China writes. UTF-16 (a BOM, or `utf16` seen by the caller) is
+    refused: Excel's "Unicode text" is not a CSV."""
+    if given:
+        try:
+            codecs.lookup(given)
+        except LookupError:
+            raise BallotFileError(f"{name}: unknown encoding {given!r} "
+                                  f"(use one of {', '.join(ENCODINGS)})") from None
+        return given
+    if utf16 or first.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        raise BallotFileError(f"{name}: UTF-16 text is not accepted: save it as "
+                              "CSV UTF-8 or CSV (GBK/GB18030) from Excel")
+    if first.startswith(codecs.BOM_UTF8):
+        return "utf-8-sig"  # a BOM says UTF-8: bytes that are not are refused, not re-guessed
+    return "utf-8" if utf8 else "gb18030"
+
+
+def decode(data: bytes, name: str, encoding: str | None = None) -> tuple[str, str]:
+    """Return (text, encoding used) of a whole small file, by `encoding_of`; bytes that do
+    not fit refuse the file with the first bad byte."""
+    utf8 = True
+    try:
+        data.decode("utf-8")
+    except UnicodeDecodeError:
+        utf8 = False
+    used = encoding_of(name, data[:4], utf8, encoding)
+    if used == "utf-8-sig":
+        return _strict(data[3:], name, "utf-8"), used
+    return _strict(data, name, used), used
+
+
+def _strict(data: bytes, name: str, encoding: str) -> str:
+    try:
+        text = data.decode(encoding)
+    except UnicodeDecodeError as e:
+        line = data[: e.start].count(b"\n") + 1
+        raise BallotFileError(
+            f"{name}: line {line}: bytes that are neither UTF-8 nor GB18030 "
+            f"(byte {e.start}: {data[e.start:e.start + 4].hex(' ')}); "
+            "save the file as CSV UTF-8 or give --encoding") from None
+    if "\x00" in text:
+        line = text[: text.index("\x00")].count("\n") + 1
+        raise BallotFileError(f"{name}: line {line}: NUL byte in a text file "
+                              "(is this a binary file or UTF-16?)")
+    return text
