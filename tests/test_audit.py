@@ -237,12 +237,12 @@ def test_certify_needs_enough_distinct_signatures(run, tmp_path):
 
 
 def test_verify_does_not_disguise_a_programming_error_as_a_difference(run, tallied, monkeypatch):
-    from selector import audit
+    from selector.service.stages import ballots_check
 
     def broken(*args, **kwargs):
         raise TypeError("a bug, not an edited row")
 
-    monkeypatch.setattr(audit, "_check_stage", broken)
+    monkeypatch.setattr(ballots_check, "recheck", broken)
     with pytest.raises(TypeError, match="a bug"):
         run("audit", "verify")
 

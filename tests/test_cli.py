@@ -517,7 +517,7 @@ def test_operator_is_recorded(run, round_file):
 def test_reduced_fraction_strings():
     from fractions import Fraction
 
-    from selector.reports.numbers import frac
+    from selector.service.views import frac
 
     assert [frac(Fraction(50, 78)), frac(Fraction(3, 3)), frac(0), frac(Fraction(0, 5))] == ["25/39", "1", "0", "0"]
 
@@ -567,7 +567,8 @@ def test_the_record_names_ballot_files_not_the_clerks_folders(ready, tmp_path):
 
 
 def test_a_large_file_reports_its_progress_up_to_the_whole_file(ready, round_file):
-    from selector.app import Selection
+    from selector.service.rounds import OpenRound
+    from selector.service.stages.ballots import BallotStage
     from selector.storage.store import Store
 
     big_round = round_file.read_text(encoding="utf-8").replace('id = "demo-2026"', 'id = "province"')
@@ -579,9 +580,9 @@ def test_a_large_file_reports_its_progress_up_to_the_whole_file(ready, round_fil
             for row in rows[n % len(rows):n % len(rows) + 1]]
     Path("big.csv").write_text("\n".join([header, *body]) + "\n", encoding="utf-8")
     seen: list[tuple[int, int]] = []
-    sel = Selection(Store("selector.db"), "province", "tester")
-    sel.tally("rec1", [Path("big.csv")], present=20_000, issued=20_000, dry_run=True,
-              progress=lambda done, total: seen.append((done, total)))
+    handler = OpenRound(Store("selector.db"), "province", "tester").expect("rec1", BallotStage)
+    handler.tally([Path("big.csv")], present=20_000, issued=20_000, dry_run=True,
+                  progress=lambda done, total: seen.append((done, total)))
     size = Path("big.csv").stat().st_size
     assert len(seen) > 2 and all(total == size for _, total in seen)
     assert [done for done, _ in seen] == sorted(done for done, _ in seen) and seen[-1][0] == size

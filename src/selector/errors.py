@@ -1,4 +1,13 @@
-"""The project's exception types. The CLI maps these, and only these, to exit codes."""
+"""The project's exception types. The CLI maps these, and only these, to exit codes.
+
+A refusal that a clerk answers with a command (run this, give that option) is a typed error
+carrying its data — the stage, the posts, the people — and no sentence: `cli/messages.py`
+writes the sentence, in the interface's language. The other errors carry their message.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
 
 
 class SelectorError(Exception):
@@ -6,7 +15,7 @@ class SelectorError(Exception):
 
     exit_code = 1
 
-    def __init__(self, message: str, details: list[str] | None = None):
+    def __init__(self, message: str = "", details: list[str] | None = None):
         super().__init__(message)
         self.message = message
         self.details = details or []
@@ -42,3 +51,279 @@ class AuditMismatch(SelectorError):
     """`audit verify` found stored data that does not match its record."""
 
     exit_code = 3
+
+
+# -- typed refusals: data only; cli/messages.py words them ---------------------------------
+
+class Typed:
+    """Mixin for an error whose sentence `cli.messages` writes from its fields."""
+
+    def __post_init__(self):
+        SelectorError.__init__(self, "")  # type: ignore[arg-type]
+
+    def __str__(self) -> str:  # for logs and tracebacks: the class and its data
+        return f"{type(self).__name__}{self.__dict__}"
+
+
+@dataclass(eq=False)
+class NoDatabase(Typed, DatabaseError):
+    """No database file at the path given (and this command does not create one)."""
+
+    path: str
+
+
+@dataclass(eq=False)
+class NoRoundYet(Typed, NotFound):
+    """The database holds no round."""
+
+    path: str
+
+
+@dataclass(eq=False)
+class SeveralRounds(Typed, UsageError):
+    """The database holds several rounds and none was chosen."""
+
+    path: str
+    rounds: tuple[str, ...]
+
+
+@dataclass(eq=False)
+class WrongStageKind(Typed, UsageError):
+    """The command needs a stage of another kind (`wanted`: a handler capability name)."""
+
+    stage: str
+    kind: str
+    wanted: str  # "ballots" | "inspect" | "notice"
+
+
+@dataclass(eq=False)
+class PreviousCutNotLocked(Typed, RuleError):
+    """The stage takes its list from a previous stage whose cut is not locked yet."""
+
+    stage: str
+    previous: str
+
+
+@dataclass(eq=False)
+class NoTallyYet(Typed, RuleError):
+    """The stage has no tally yet (to cut, certify or export)."""
+
+    stage: str
+    purpose: str = "cut"  # cut | certify | export
+
+
+@dataclass(eq=False)
+class CutNotLocked(Typed, RuleError):
+    """A document needs the stage's locked cut."""
+
+    stage: str
+    doc: str
+
+
+@dataclass(eq=False)
+class AttendanceRequired(Typed, UsageError):
+    """The first batch of a stage must give the attendance."""
+
+    stage: str
+
+
+@dataclass(eq=False)
+class DecisionWithoutReason(Typed, UsageError):
+    """A recorded decision (resolve, accept short) needs a reason."""
+
+
+@dataclass(eq=False)
+class NothingToDecide(Typed, UsageError):
+    """Decisions were given for a stage without a cut rule."""
+
+    stage: str
+
+
+@dataclass(eq=False)
+class NoticeClosesItself(Typed, UsageError):
+    """A notice stage is confirmed by closing the notice, not by a cut."""
+
+    stage: str
+
+
+@dataclass(eq=False)
+class HeldPost:
+    """A post a cut cannot lock: tied (the tied, for `slots` places) or short (eligible of k)."""
+
+    post: str
+    status: str  # tied | short
+    tied: tuple[str, ...] = ()
+    slots: int = 0
+    eligible: int = 0
+    k: int = 0
+
+
+@dataclass(eq=False)
+class HeldCut(Typed, RuleError):
+    """The cut cannot be locked: posts are tied or short and need a recorded decision.
+
+    `cuts` is the preview the refusal shows (the stage's posts as they stand)."""
+
+    stage: str
+    held: tuple[HeldPost, ...]
+    cuts: object = None
+
+
+@dataclass(eq=False)
+class MissingChecks:
+    """A person who would go forward from an inspection without every sign-off."""
+
+    candidate: str
+    name: str
+    posts: tuple[str, ...]
+    missing: tuple[str, ...]
+
+
+@dataclass(eq=False)
+class InspectionIncomplete(Typed, RuleError):
+    """The inspection cannot be locked: checks are missing or a post is held."""
+
+    stage: str
+    missing: tuple[MissingChecks, ...]
+    held: tuple[HeldPost, ...]
+
+
+@dataclass(eq=False)
+class NotTied(Typed, RuleError):
+    """A decision names a post that is not tied at its line (`line`: cut | backfill)."""
+
+    post: str
+    line: str = "cut"
+    strangers: tuple[str, ...] = ()
+    tied: tuple[str, ...] = ()
+
+
+@dataclass(eq=False)
+class TiesDecidedByRound(Typed, RuleError):
+    """The round file settles ties at this cut (widen, lot): a decision cannot override it."""
+
+    post: str
+    policy: str
+
+
+@dataclass(eq=False)
+class NotShort(Typed, RuleError):
+    """--accept-short names a post that is not short (eligible of k; None when not counted)."""
+
+    post: str
+    eligible: int | None = None
+    k: int | None = None
+
+
+@dataclass(eq=False)
+class TiedNotShort(Typed, RuleError):
+    """--accept-short names a post that is tied at its backfill line."""
+
+    post: str
+    tied: tuple[str, ...]
+
+
+@dataclass(eq=False)
+class ShortWithoutBackfill(Typed, RuleError):
+    """--accept-short for a stage that strikes without backfill: nothing to decide."""
+
+    post: str
+
+
+@dataclass(eq=False)
+class BadResolve(Typed, RuleError):
+    """--resolve does not choose exactly the open places among the tied."""
+
+    post: str
+    slots: int
+    tied: tuple[str, ...]
+    chosen: tuple[str, ...]
+
+
+@dataclass(eq=False)
+class NoticeNotOpen(Typed, RuleError):
+    """The notice must be opened first."""
+
+    stage: str
+
+
+@dataclass(eq=False)
+class NotOnNotice(Typed, RuleError):
+    """A complaint names someone the notice does not publish."""
+
+    text: str
+    stage: str
+    listed: tuple[tuple[str, str], ...]  # (id, name)
+
+
+@dataclass(eq=False)
+class ReceivedBeforeNotice(Typed, RuleError):
+    """A complaint's received date is before the notice opened."""
+
+    received: str
+    start: str
+
+
+@dataclass(eq=False)
+class PostponeTooLong(Typed, RuleError):
+    """A postponement past its limit (three months after the notice ends)."""
+
+    until: str
+    limit: str
+
+
+@dataclass(eq=False)
+class PostponeBeforeEnd(Typed, RuleError):
+    """A postponement that ends before the notice does."""
+
+    until: str
+    end: str
+
+
+@dataclass(eq=False)
+class TooFewSigners(Typed, RuleError):
+    """A certificate needs more tellers or scrutineers than were given."""
+
+    stage: str
+    role: str  # teller | scrutineer
+    need: int
+    got: int
+
+
+@dataclass(eq=False)
+class SameFileTwice(Typed, UsageError):
+    """Double entry was given the same file twice."""
+
+    first: str
+    second: str
+
+
+@dataclass(eq=False)
+class NotAFolder(Typed, UsageError):
+    """`audit verify --files` was given something that is not a folder."""
+
+    path: str
+
+
+@dataclass(eq=False)
+class BinaryToStdout(Typed, UsageError):
+    """A binary document format cannot go to standard output."""
+
+    format: str
+
+
+@dataclass(eq=False)
+class DocumentNotFor(Typed, UsageError):
+    """The document means nothing for this stage (`documents`: the ones it has)."""
+
+    doc: str
+    stage: str
+    kind: str
+    documents: tuple[str, ...]
+
+
+@dataclass(eq=False)
+class VerifyFailed(Typed, AuditMismatch):
+    """`audit verify` found differences: the report (service.recheck.Report) names every one."""
+
+    report: object

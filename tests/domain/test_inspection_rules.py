@@ -7,7 +7,7 @@ import pytest
 from selector.domain.cuts import Standing
 from selector.domain.inspection import EVALUATION, Finding, Grades, inspect_post, missing_checks, vet
 from selector.domain.model import Evaluation, Threshold
-from selector.errors import RuleError
+from selector.errors import NotTied
 
 CHECKS = ("纪检", "信访")
 EV = Evaluation(("优秀", "称职", "基本称职", "不称职"), ("优秀", "称职"), Threshold(">=", Fraction(2, 3)))
@@ -100,8 +100,9 @@ def test_a_tie_at_the_backfill_line_is_held_until_resolved():
     assert set(cut.open_to) == {"C1", "C2", "C3", "C4", "C5"}
     cut = inspect_post("P01", ["C1", "C2", "C3"], rank, vetting, backfill=True, resolve=["C5"])
     assert cut.advanced == ("C2", "C3", "C5") and cut.decision == "resolved" and cut.chosen == ("C5",)
-    with pytest.raises(RuleError, match="not tied"):
+    with pytest.raises(NotTied) as e:
         inspect_post("P01", ["C1", "C2", "C3"], rank, vetting, backfill=True, resolve=["C2"])
+    assert (e.value.post, e.value.strangers, e.value.tied) == ("P01", ("C2",), ("C4", "C5"))
 
 
 def test_nobody_left_to_backfill_holds_the_post_until_accepted_short():

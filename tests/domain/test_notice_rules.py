@@ -2,7 +2,7 @@
 
 from datetime import date, timedelta
 
-from selector import workdays
+from selector.service import calendar as workdays
 from selector.domain.notice import (
     Complaint, add_months, appointees, close_problems, end_date, post_status, postpone_limit,
 )

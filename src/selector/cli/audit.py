@@ -7,7 +7,8 @@ from typing import List, Optional
 
 import typer
 
-from selector.cli.base import app, command, console, echo_json, selection, store
+from selector.cli.base import app, command, console, echo_json, open_round, store
+from selector.cli.ballots import Layout
 from selector.errors import AuditMismatch, UsageError
 
 audit_app = typer.Typer(help="The round's record (纪实): log, verify, sample ballots, compare a hand count.",
@@ -27,10 +28,10 @@ def certify(
 
     Example: selector certify vote1 --teller 王芳 --scrutineer 李明 --scrutineer 赵强
     """
-    from selector import audit
     from selector.reports import audit as render
+    from selector.service.certify import certify as sign
 
-    cert = audit.certify(selection(ctx), stage, teller, scrutineer)
+    cert = sign(open_round(ctx), stage, teller, scrutineer)
     if as_json:
         echo_json(cert)
     else:
@@ -43,15 +44,14 @@ def log(ctx: typer.Context, as_json: bool = typer.Option(False, "--json", help="
 
     Example: selector audit log --json > record.json
     """
-    from selector import audit
     from selector.reports import audit as render
 
-    sel = selection(ctx)
-    events = audit.log(sel)
+    open_ = open_round(ctx)
+    events = open_.store.events(open_.id)
     if as_json:
-        echo_json({"round": sel.round.id, "events": events})
+        echo_json({"round": open_.id, "events": events})
     else:
-        render.log(console(), sel.round.id, sel.round.title, events)
+        render.log(console(), open_.id, open_.round.title, events)
 
 
 @command(audit_app, name="verify")
@@ -66,10 +66,10 @@ def verify(
 
     Example: selector audit verify --files archive/2011/
     """
-    from selector import audit
+    from selector.audit.verify import verify as run
+    from selector.cli.messages import verify_summary
 
-    report = audit.verify(store(ctx), ctx.obj.round, files)
-    typer.echo(report.summary)
+    typer.echo(verify_summary(run(store(ctx), ctx.obj.round, files)))
 
 
 @command(audit_app, name="sample")
@@ -85,10 +85,12 @@ def sample(
     Each tallied ballot number B is ranked by SHA-256 of "SEED/STAGE/B"; the lowest N are drawn.
     Example: selector audit sample rec1 --seed 3-6-1-4-2-5 --count 20
     """
-    from selector import audit
+    from selector.audit.spot import sample as draw
     from selector.reports import audit as render
 
-    drawn = audit.sample(selection(ctx), stage, seed, count)
+    if not seed.strip():
+        raise UsageError("--seed must not be empty: use the public dice rolls, e.g. --seed 3-6-1-4-2-5")
+    drawn = draw(open_round(ctx), stage, seed, count)
     if as_json:
         echo_json(drawn)
     else:
@@ -100,7 +102,7 @@ def compare(
     ctx: typer.Context,
     stage: str = typer.Argument(..., help="Stage id."),
     file: Path = typer.Argument(..., help="The hand-read ballots, in the tally's format."),
-    layout: str = typer.Option("wide", "--layout", help="wide or long, as for tally."),
+    layout: Layout = typer.Option(Layout.wide, "--layout", help="wide or long, as for tally."),
     encoding: Optional[str] = typer.Option(None, "--encoding", help="Override detection (utf-8, gb18030)."),
     sheet: Optional[str] = typer.Option(None, "--sheet", help="XLSX sheet (default: the first)."),
     as_json: bool = typer.Option(False, "--json", help="Machine-readable output."),
@@ -109,12 +111,10 @@ def compare(
 
     Example: selector audit compare rec1 handcheck.csv
     """
-    from selector import audit
+    from selector.audit.spot import compare as check
     from selector.reports import audit as render
 
-    if layout not in ("wide", "long"):
-        raise UsageError(f"--layout must be wide or long, not {layout!r}")
-    result = audit.compare(selection(ctx), stage, file, layout=layout, encoding=encoding, sheet=sheet)
+    result = check(open_round(ctx), stage, file, layout=layout.value, encoding=encoding, sheet=sheet)
     if as_json:
         echo_json(result)
     else:

@@ -3,15 +3,23 @@
 from __future__ import annotations
 
 import os
+from enum import Enum
 from pathlib import Path
 from typing import List, Optional
 
 import typer
 
-from selector.cli.base import command, console, echo_json, selection
+from selector.cli.base import command, console, echo_json, open_round, show_view
 from selector.errors import UsageError
 
 BIG_FILE = 4 << 20  # bytes; files this large take about a second to read: show progress
+
+
+class Layout(str, Enum):
+    """How a ballot file is laid out."""
+
+    wide = "wide"
+    long = "long"
 
 
 @command(name="tally")
@@ -22,7 +30,7 @@ def tally(
     present: Optional[int] = typer.Option(None, "--present", min=0, help="实到: members present (first batch)."),
     issued: Optional[int] = typer.Option(None, "--issued", min=0, help="发出票: ballots issued (first batch)."),
     dry_run: bool = typer.Option(False, "--dry-run", help="Check and count, store nothing."),
-    layout: str = typer.Option("wide", "--layout", help="wide (a column per post) or long (a row per mark)."),
+    layout: Layout = typer.Option(Layout.wide, "--layout", help="wide (a column per post) or long (a row per mark)."),
     encoding: Optional[str] = typer.Option(None, "--encoding", help="Override detection (utf-8, gb18030)."),
     sheet: Optional[str] = typer.Option(None, "--sheet", help="XLSX sheet (default: the first)."),
     as_json: bool = typer.Option(False, "--json", help="Machine-readable output."),
@@ -35,25 +43,24 @@ def tally(
     Example: selector tally rec1 examples/haimen-2011/rec1.csv --present 400 --issued 400
     """
     from selector.reports import terminal
-    from selector.reports.view import stage_view
+    from selector.service.stages.ballots import BallotStage
 
-    if layout not in ("wide", "long"):
-        raise UsageError(f"--layout must be wide or long, not {layout!r}")
-    sel = selection(ctx)
+    open_ = open_round(ctx)
+    handler = open_.expect(stage, BallotStage)
     checked = None
     if check_against is not None:
-        from selector.audit import double_entry
+        from selector.audit.spot import double_entry
 
         if len(files) != 1:
             raise UsageError("--check-against compares one file with its second keying: give one FILE")
-        checked = double_entry(sel, stage, files[0], check_against, layout=layout,
+        checked = double_entry(open_, stage, files[0], check_against, layout=layout.value,
                                encoding=encoding, sheet=sheet)
     big = sum(f.stat().st_size for f in files if f.is_file()) >= BIG_FILE and not as_json
     with _progress(big) as progress:
-        result = sel.tally(stage, files, present=present, issued=issued, dry_run=dry_run,
-                           layout=layout, encoding=encoding, sheet=sheet, progress=progress,
-                           checked=checked)
-    view = stage_view(sel, result.stage, counted=result.count if dry_run else None)
+        result = handler.tally(files, present=present, issued=issued, dry_run=dry_run,
+                               layout=layout.value, encoding=encoding, sheet=sheet, progress=progress,
+                               checked=checked)
+    view = handler.view(counted=result.count if dry_run else None)
     if dry_run:
         view["attendance"].update(present=result.present, issued=result.issued)
     if as_json:
@@ -95,15 +102,7 @@ def show(
 
     Example: selector show rec2
     """
-    from selector.reports import terminal
-    from selector.reports.view import stage_view
-
-    sel = selection(ctx)
-    view = stage_view(sel, sel.round.stage(stage))
-    if as_json:
-        echo_json(view)
-    else:
-        terminal.stage(console(), view)
+    show_view(open_round(ctx).handler(stage).view(), as_json)
 
 
 def _resolutions(values: List[str]) -> dict[str, tuple[str, ...]]:
@@ -132,23 +131,15 @@ def cut(
 
     Example: selector cut rec2 --resolve P07=C112 --reason "常委会2011-06-02决定"
     """
-    from selector.app import HeldCut
-    from selector.reports import terminal
-    from selector.reports.view import stage_view
+    from selector.domain.cuts import Decisions
+    from selector.errors import HeldCut
 
-    sel = selection(ctx)
+    open_ = open_round(ctx)
     try:
-        st, _ = sel.cut(stage, _resolutions(resolve), accept_short, reason)
+        handler = open_.cut(stage, Decisions(_resolutions(resolve), tuple(accept_short), reason))
     except HeldCut as held:
-        view = stage_view(sel, held.stage, cuts=held.cuts)
-        if as_json:
-            echo_json(view)
-        else:
-            terminal.stage(console(), view)
+        show_view(open_.handler(stage).view(cuts=held.cuts), as_json)
         raise
-    view = stage_view(sel, st)
-    if as_json:
-        echo_json(view)
-    else:
-        terminal.stage(console(), view)
-        console().print(f"cut of {st.id} locked")
+    show_view(handler.view(), as_json)
+    if not as_json:
+        console().print(f"cut of {handler.stage.id} locked")

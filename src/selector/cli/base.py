@@ -13,7 +13,7 @@ from typing import Optional
 import typer
 
 from selector import __version__
-from selector.errors import SelectorError
+from selector.errors import SelectorError, UsageError
 
 app = typer.Typer(
     help="Count competitive cadre selections (公推公选): rounds, ballots, shortlists, audit.",
@@ -70,10 +70,12 @@ def command(group: typer.Typer = app, *args, **kwargs):
             try:
                 return func(*a, **kw)
             except SelectorError as e:
+                from selector.cli import messages
+
                 err = console(stderr=True)
-                err.print(f"error: {_printable(e.message)}", markup=False, highlight=False,
+                err.print(f"error: {_printable(messages.text(e))}", markup=False, highlight=False,
                           soft_wrap=True)
-                for line in e.details:
+                for line in messages.details(e):
                     err.print(f"  {_printable(line)}", markup=False, highlight=False, soft_wrap=True)
                 raise typer.Exit(e.exit_code) from None
 
@@ -111,7 +113,31 @@ def store(ctx: typer.Context, create: bool = False):
     return opened
 
 
-def selection(ctx: typer.Context):
-    from selector.app import Selection
+def open_round(ctx: typer.Context):
+    """The round the command works on (`--round`, or the database's only one)."""
+    from selector.service.rounds import OpenRound
 
-    return Selection(store(ctx), ctx.obj.round, ctx.obj.by)
+    return OpenRound(store(ctx), ctx.obj.round, ctx.obj.by)
+
+
+def show_view(view: dict, as_json: bool, extra: dict | None = None) -> None:
+    """A stage's view: as JSON, or drawn at the terminal."""
+    from selector.cli import messages
+
+    view = messages.worded(view)
+    if as_json:
+        echo_json({**view, **(extra or {})})
+    else:
+        from selector.reports import terminal
+
+        terminal.stage(console(), view)
+
+
+def parse_date(text: str, option: str):
+    """A date option (YYYY-MM-DD)."""
+    from datetime import date
+
+    try:
+        return date.fromisoformat(text.strip())
+    except ValueError:
+        raise UsageError(f"{option}: expected a date like 2026-09-29, got {text!r}") from None

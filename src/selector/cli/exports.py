@@ -2,19 +2,25 @@
 
 from __future__ import annotations
 
+from enum import Enum
 from typing import Optional
 
 import typer
 
-from selector.cli.base import command, console, selection
+from selector.cli.base import command, console, open_round
+
+
+# The choices, as typer lists them (service.exporting.DOCS and FORMATS; a test keeps them equal).
+Doc = Enum("Doc", {d: d for d in ("tally", "shortlist", "vote", "notice", "record")}, type=str)
+Format = Enum("Format", {f: f for f in ("md", "csv", "xlsx", "docx", "json")}, type=str)
 
 
 @command(name="export")
 def export(
     ctx: typer.Context,
     stage: str = typer.Argument(..., help="Stage id, e.g. rec2."),
-    doc: str = typer.Option(..., "--doc", help="tally | shortlist | vote | notice | record."),
-    fmt: str = typer.Option("md", "--format", help="md | csv | xlsx | docx | json."),
+    doc: Doc = typer.Option(..., "--doc", help="tally | shortlist | vote | notice | record."),
+    fmt: Format = typer.Option(Format.md, "--format", help="md | csv | xlsx | docx | json."),
     out: Optional[str] = typer.Option(None, "--out", help="Output file; - for stdout. Default: md and "
                                       "json to stdout, others to ROUND-STAGE-DOC.EXT."),
 ) -> None:
@@ -22,9 +28,9 @@ def export(
 
     Example: selector export rec2 --doc shortlist --format docx --out 考察人选名单.docx
     """
-    from selector.exporting import export as run_export
+    from selector.service.exporting import export as run_export
 
-    result = run_export(selection(ctx), stage, doc, fmt, out)
+    result = run_export(open_round(ctx), stage, doc.value, fmt.value, out)
     if result.path is None:
         out_stream = typer.get_binary_stream("stdout")
         out_stream.write(result.data)

@@ -7,7 +7,7 @@ from typing import List, Optional
 
 import typer
 
-from selector.cli.base import command, console, echo_json, selection
+from selector.cli.base import command, console, open_round, show_view
 
 
 @command(name="inspect")
@@ -24,19 +24,16 @@ def inspect(
 
     Example: selector inspect inspect examples/haimen-2011/findings.csv examples/haimen-2011/evaluation.csv
     """
-    from selector.reports import terminal
-    from selector.reports.view import stage_view
-    from selector.stages import record_inspection
+    from selector.service.stages.inspect import InspectStage
 
-    sel = selection(ctx)
-    recorded = record_inspection(sel, stage, files, encoding=encoding, sheet=sheet)
-    view = stage_view(sel, sel.round.stage(stage))
+    handler = open_round(ctx).expect(stage, InspectStage)
+    recorded = handler.record(files, encoding=encoding, sheet=sheet)
     if as_json:
-        echo_json({**view, "recorded": recorded})
+        show_view(handler.view(), as_json, {"recorded": recorded})
         return
     out = console()
     for r in recorded:
         what = (f"{r['findings']} findings" + (f", vetoes: {', '.join(r['vetoes'])}" if r["vetoes"] else "")
                 if r["kind"] == "findings" else f"{r['ballots']} 民主测评 ballots ({r['void']} void)")
         out.print(f"recorded: {r['file']} · {what} · {r['encoding']} · sha256 {r['sha256'][:12]}…")
-    terminal.stage(out, view)
+    show_view(handler.view(), as_json)

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from enum import Enum
 from typing import Optional
 
 import typer
 
-from selector.cli.base import app, command, console, echo_json, selection
+from selector.cli.base import app, command, console, open_round, parse_date, show_view
+from selector.errors import UsageError
 
 notice_app = typer.Typer(
     help="The public notice (任前公示): open it, log and resolve complaints, close it.\n\n"
@@ -22,21 +24,26 @@ def notice(stage: str = typer.Argument(..., help="Notice stage id, e.g. notice."
     """The public notice (任前公示): open, complaint, resolve, close."""
 
 
-def _stage(ctx: typer.Context) -> str:
-    return ctx.parent.params["stage"]
+class Outcome(str, Enum):
+    """How a complaint was concluded (domain.notice.OUTCOMES)."""
+
+    unfounded = "unfounded"
+    minor = "minor"
+    serious = "serious"
+    postpone = "postpone"
 
 
-def _show(sel, stage_id: str, as_json: bool, extra: dict | None = None, message: str | None = None) -> None:
-    """The notice as it now stands (the same Selection the change was made through)."""
-    from selector.reports import terminal
-    from selector.reports.view import stage_view
+def _notice(ctx: typer.Context):
+    """The notice stage's handler (refused for a stage of another kind)."""
+    from selector.service.stages.notice import NoticeStage
 
-    view = stage_view(sel, sel.round.stage(stage_id))
-    if as_json:
-        echo_json({**view, **(extra or {})})
-        return
-    terminal.stage(console(), view)
-    if message:
+    return open_round(ctx).expect(ctx.parent.params["stage"], NoticeStage)
+
+
+def _show(handler, as_json: bool, extra: dict | None = None, message: str | None = None) -> None:
+    """The notice as it now stands."""
+    show_view(handler.view(), as_json, extra)
+    if message and not as_json:
         console().print(message)
 
 
@@ -50,14 +57,13 @@ def open_(
 
     Example: selector notice notice open --start 2026-09-29
     """
-    from selector.stages import open_notice
-
-    sel = selection(ctx)
-    state, warnings = open_notice(sel, _stage(ctx), start)
+    first = parse_date(start, "--start")
+    handler = _notice(ctx)
+    state, warnings = handler.open_notice(first)
     err = console(stderr=True)
     for w in warnings:
         err.print(f"warning: {w}", markup=False, highlight=False, soft_wrap=True)
-    _show(sel, _stage(ctx), as_json, {"warnings": warnings},
+    _show(handler, as_json, {"warnings": warnings},
           f"notice open: {state.start.isoformat()} to {state.end.isoformat()}")
 
 
@@ -75,22 +81,21 @@ def complaint(
 
     Example: selector notice notice complaint --received 2026-09-30 --candidate 张伟 --summary "反映其违规兼职" --anonymous
     """
-    from selector.errors import UsageError
-    from selector.stages import add_complaint
-
     if named is None:
         raise UsageError("say whether the complainant gave a name: --named or --anonymous")
-    sel = selection(ctx)
-    c = add_complaint(sel, _stage(ctx), received=received, candidate=candidate,
-                      summary=summary, named=named)
-    _show(sel, _stage(ctx), as_json, {"complaint": c.number}, f"complaint #{c.number} logged")
+    day = parse_date(received, "--received")
+    if not summary.strip():
+        raise UsageError("--summary: say what the complaint is about")
+    handler = _notice(ctx)
+    c = handler.add_complaint(received=day, candidate=candidate, summary=summary, named=named)
+    _show(handler, as_json, {"complaint": c.number}, f"complaint #{c.number} logged")
 
 
 @command(notice_app, name="resolve")
 def resolve(
     ctx: typer.Context,
     number: int = typer.Argument(..., help="Complaint number (#)."),
-    outcome: str = typer.Option(..., "--outcome", help="unfounded | minor | serious | postpone."),
+    outcome: Outcome = typer.Option(..., "--outcome", help="unfounded | minor | serious | postpone."),
     note: str = typer.Option(..., "--note", help="How it was checked and what was concluded."),
     until: Optional[str] = typer.Option(None, "--until", help="postpone: held until (default and "
                                                                "latest: three months after the notice)."),
@@ -100,11 +105,14 @@ def resolve(
 
     Example: selector notice notice resolve 1 --outcome unfounded --note "经核查，兼职已按规定审批"
     """
-    from selector.stages import resolve_complaint
-
-    sel = selection(ctx)
-    c = resolve_complaint(sel, _stage(ctx), number, outcome, note, until)
-    _show(sel, _stage(ctx), as_json, None, f"complaint #{c.number}: {c.outcome}")
+    if not note.strip():
+        raise UsageError("--note: record how the complaint was checked and concluded")
+    if until is not None and outcome is not Outcome.postpone:
+        raise UsageError("--until applies to --outcome postpone only")
+    held = parse_date(until, "--until") if until else None
+    handler = _notice(ctx)
+    c = handler.resolve_complaint(number, outcome.value, note, held)
+    _show(handler, as_json, None, f"complaint #{c.number}: {c.outcome}")
 
 
 @command(notice_app, name="close")
@@ -116,8 +124,6 @@ def close(
 
     Example: selector notice notice close
     """
-    from selector.stages import close_notice
-
-    sel = selection(ctx)
-    close_notice(sel, _stage(ctx))
-    _show(sel, _stage(ctx), as_json, None, "notice closed: appointees confirmed")
+    handler = _notice(ctx)
+    handler.close_notice()
+    _show(handler, as_json, None, "notice closed: appointees confirmed")

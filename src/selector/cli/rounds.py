@@ -6,7 +6,7 @@ from pathlib import Path
 
 import typer
 
-from selector.cli.base import command, console, echo_json, selection, store
+from selector.cli.base import command, console, echo_json, open_round, store
 
 
 @command(name="check")
@@ -15,7 +15,7 @@ def check(file: Path = typer.Argument(..., help="Round file (TOML).")) -> None:
 
     Example: selector check rounds/haimen-2011.toml
     """
-    from selector.app import check_round
+    from selector.service.rounds import check_round
 
     r = check_round(file)
     candidates = len(r.candidates)
@@ -30,7 +30,7 @@ def init(ctx: typer.Context, file: Path = typer.Argument(..., help="Round file (
 
     Example: selector --db haimen.db init rounds/haimen-2011.toml
     """
-    from selector.app import init_round
+    from selector.service.rounds import init_round
 
     r, outcome = init_round(store(ctx, create=True), file, ctx.obj.by)
     messages = {"stored": "stored", "unchanged": "already stored, unchanged",
@@ -44,7 +44,7 @@ def rounds(ctx: typer.Context, as_json: bool = typer.Option(False, "--json", hel
 
     Example: selector rounds
     """
-    from selector.app import round_overview
+    from selector.service.rounds import round_overview
     from selector.reports import terminal
 
     rows = round_overview(store(ctx))
@@ -60,11 +60,12 @@ def status(ctx: typer.Context, as_json: bool = typer.Option(False, "--json", hel
 
     Example: selector status
     """
+    from selector.cli.messages import next_step
     from selector.reports import terminal
 
-    sel = selection(ctx)
-    rows = sel.status()
+    open_ = open_round(ctx)
+    rows = [{**r, "next": next_step(r["next"])} for r in open_.status()]
     if as_json:
-        echo_json({"round": sel.round.id, "stages": rows})
+        echo_json({"round": open_.id, "stages": rows})
     else:
-        terminal.status(console(), sel.round.title, sel.round.id, rows)
+        terminal.status(console(), open_.round.title, open_.id, rows)

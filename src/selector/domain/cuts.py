@@ -7,12 +7,12 @@ Ties are values, not exceptions: a post whose cut falls inside a group of equal 
 from __future__ import annotations
 
 import random
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from fractions import Fraction
 from typing import Mapping
 
 from selector.domain.model import Cut, Threshold
-from selector.errors import RuleError
+from selector.errors import BadResolve, NotShort, NotTied, TiesDecidedByRound
 
 
 @dataclass(frozen=True)
@@ -47,6 +47,37 @@ class PostCut:
     tie: Tie | None = None
     decision: str | None = None  # resolved | accepted-short | widened | lot
     chosen: tuple[str, ...] = ()  # resolved or drawn from the tie
+
+
+@dataclass(frozen=True)
+class Decisions:
+    """The clerk's decisions at a cut, recorded with one reason: who advances from a tie at
+    each post (`resolve`), and which posts go on with fewer than k (`accept_short`)."""
+
+    resolve: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+    accept_short: tuple[str, ...] = ()
+    reason: str | None = None
+
+    def __bool__(self) -> bool:
+        return bool(self.resolve or self.accept_short)
+
+    @property
+    def posts(self) -> list[str]:
+        """Every post a decision names."""
+        return [*self.resolve, *self.accept_short]
+
+    @classmethod
+    def stored(cls, cut: Mapping[str, Mapping]) -> "Decisions":
+        """The decisions a locked cut's rows (post -> row) were made with."""
+        return cls({p: tuple(r["chosen"]) for p, r in cut.items() if r["decision"] == "resolved"},
+                   tuple(p for p, r in cut.items() if r["decision"] == "accepted-short"),
+                   next((r["reason"] for r in cut.values() if r["reason"]), None))
+
+    @classmethod
+    def logged(cls, details: Mapping) -> "Decisions":
+        """The decisions a cut event recorded."""
+        return cls({p: tuple(ids) for p, ids in details.get("resolve", {}).items()},
+                   tuple(details.get("accept_short", [])), details.get("reason"))
 
 
 @dataclass(frozen=True)
@@ -107,13 +138,11 @@ def cut_post(post_id: str, seats: int, rule: Cut, scores: Mapping[str, Fraction]
         return PostCut(post_id, k, tuple(standings), status, False, ordered, **kw)
 
     if resolve is not None and not (len(eligible) > k and eligible[k - 1].score == eligible[k].score):
-        raise RuleError(f"{post_id} is not tied at the cut line: --resolve {post_id}=… is not needed")
+        raise NotTied(post_id)
     if resolve is not None and rule.ties != "hold":
-        raise RuleError(f"{post_id}: the round file decides ties at this cut (ties = \"{rule.ties}\"): "
-                        f"--resolve {post_id}=… cannot override it")
+        raise TiesDecidedByRound(post_id, rule.ties)
     if accept_short and len(eligible) >= k:
-        raise RuleError(f"{post_id} is not short ({len(eligible)} eligible for {k} places): "
-                        f"--accept-short {post_id} is not needed")
+        raise NotShort(post_id, len(eligible), k)
     if len(eligible) <= k:
         ids = [s.candidate for s in eligible]
         if len(eligible) == k:
@@ -137,7 +166,5 @@ def cut_post(post_id: str, seats: int, rule: Cut, scores: Mapping[str, Fraction]
     chosen = tuple(dict.fromkeys(resolve))
     strangers = [c for c in chosen if c not in tie.tied]
     if strangers or len(chosen) != tie.slots:
-        raise RuleError(
-            f"--resolve {post_id}: choose exactly {tie.slots} of the tied "
-            f"{', '.join(tie.tied)} (got {', '.join(chosen) or 'none'})")
+        raise BadResolve(post_id, tie.slots, tie.tied, chosen)
     return done("ok", above + list(chosen), tie=tie, decision="resolved", chosen=chosen)

@@ -12,11 +12,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from fractions import Fraction
-from typing import Mapping, Sequence
+from typing import Iterable, Mapping, Sequence
 
 from selector.domain.cuts import Standing, Tie
 from selector.domain.model import Evaluation
-from selector.errors import RuleError
+from selector.errors import NotShort, NotTied, ShortWithoutBackfill, TiedNotShort
 
 VERDICTS = ("clear", "concern", "veto")
 EVALUATION = "民主测评"  # how a missing evaluation is named among the missing checks
@@ -170,9 +170,7 @@ def inspect_post(post: str, listed: Sequence[str], ranking: Sequence[Standing],
         break
     strangers = [c for c in resolve if c not in chosen]
     if strangers:
-        raise RuleError(f"--resolve {post}: {', '.join(strangers)} "
-                        f"{'is' if len(strangers) == 1 else 'are'} not tied at {post}'s backfill line"
-                        + (f" (tied: {', '.join(tie.tied)})" if tie else ""))
+        raise NotTied(post, "backfill", tuple(strangers), tie.tied if tie else ())
     active = [c for c in members if not struck(c)]
     advanced = tuple(sorted(active, key=lambda c: (order.get(c, len(order)), c)))
     struck_ids = tuple(c for c in members if struck(c))
@@ -181,19 +179,17 @@ def inspect_post(post: str, listed: Sequence[str], ranking: Sequence[Standing],
     decision = "resolved" if chosen else None
     if tie is not None:
         if accept_short:
-            raise RuleError(f"{post} is tied at the backfill line, not short: "
-                            f"--resolve {post}=ID from {', '.join(tie.tied)}")
+            raise TiedNotShort(post, tie.tied)
         return InspectCut(status="tied", held=True, advanced=(), tie=tie, **common)
     if len(active) >= len(listed):
         if accept_short:
-            raise RuleError(f"{post} is not short: --accept-short {post} is not needed")
+            raise NotShort(post)
         return InspectCut(status="ok", held=False, advanced=advanced, decision=decision, **common)
     status = "short" if active else "unfilled"
     if not backfill:
         # Striking without 递补 is what the round file asks for: fewer go forward.
         if accept_short:
-            raise RuleError(f"{post}: the stage has no backfill, so going on short needs no "
-                            f"decision: leave out --accept-short {post}")
+            raise ShortWithoutBackfill(post)
         return InspectCut(status=status, held=False, advanced=advanced, **common)
     if accept_short:
         return InspectCut(status=status, held=False, advanced=advanced, decision="accepted-short",
@@ -212,3 +208,21 @@ def missing_checks(cuts: Sequence[InspectCut], vetting: Mapping[str, Vetting]) -
             if v is not None and v.missing and not v.struck:
                 out[cid] = v.missing
     return out
+
+
+def grade_counts(cells: Iterable[tuple[str, str, int, str | None]]) -> dict[str, Grades]:
+    """(candidate, grade, unclear, paper's void reason) per graded cell → candidate -> counts.
+
+    Shared by the stage (from stored rows) and `audit verify` (from re-read raw rows)."""
+    raw: dict[str, dict] = {}
+    for cid, grade, unclear, void in cells:
+        r = raw.setdefault(cid, {"counts": {}, "blank": 0, "invalid": 0, "void": 0})
+        if void:
+            r["void"] += 1
+        elif unclear:
+            r["invalid"] += 1
+        elif not grade:
+            r["blank"] += 1
+        else:
+            r["counts"][grade] = r["counts"].get(grade, 0) + 1
+    return {cid: Grades(**r) for cid, r in raw.items()}

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from dataclasses import dataclass, field
 from fractions import Fraction
@@ -177,3 +178,9 @@ class Round:
         except KeyError:
             known = ", ".join(table) or "none"
             raise NotFound(f"no {kind} {key!r} in round {self.id} (known: {known})") from None
+
+
+def natural(text: str) -> tuple:
+    """Sort key putting ballot 2 before ballot 10."""
+    return tuple((0, int(part), "") if part.isdigit() else (1, 0, part)
+                 for part in re.split(r"(\d+)", text) if part)

@@ -7,6 +7,8 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
+from selector.domain.model import natural
+
 
 def details_text(details: dict) -> str:
     """An event's details as short `key: value` lines (long lists shortened)."""
@@ -73,8 +75,6 @@ def sample(console: Console, drawn: dict) -> None:
     for d in drawn["ballots"]:
         table.add_row(str(d["order"]), d["ballot"], d["file"], d["key"][:16] + "…")
     console.print(table)
-    from selector.audit import natural
-
     console.print("in number order: " + ", ".join(sorted((d["ballot"] for d in drawn["ballots"]), key=natural)))
 
 

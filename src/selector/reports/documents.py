@@ -1,6 +1,6 @@
 """Committee documents (SPEC §4 `export`) as one neutral model that every format renders.
 
-Each builder starts from `view.stage_view` — the structure `show --json` prints — so a sheet
+Each builder starts from the stage's view — the structure `show --json` prints — so a sheet
 on the committee table cannot disagree with the screen. A `Document` is a title, meta lines,
 sections (lines, one table, notes), closing notes and signature lines; renderers in
 `render_text` (Markdown, CSV, JSON) and `render_office` (XLSX, DOCX) only lay it out.
@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, field
 from fractions import Fraction
 
-from selector.errors import RuleError, UsageError
+from selector.domain.model import Round, Stage
 from selector.reports.collation import by_surname_strokes
 from selector.reports.numbers import pct
 
@@ -138,25 +138,37 @@ class Document:
         return out
 
 
-def build(doc: str, sel, stage, view: dict, date: str, events: list[dict] | None = None) -> Document:
-    """The document `doc` for `stage`, from its `stage_view` (and the event log for `record`)."""
-    if doc not in DOCS:
-        raise UsageError(f"--doc must be one of {', '.join(DOCS)}, not {doc!r}")
+@dataclass
+class Published:
+    """What a notice publishes: the stage whose list it is, the list, and the notice's dates."""
+
+    source: Stage
+    lists: dict[str, tuple[str, ...]]
+    period: dict | None
+
+
+def build(doc: str, round_: Round, stage: Stage, view: dict, date: str, events: list[dict] | None = None,
+          published: Published | None = None) -> Document:
+    """The document `doc` for `stage`, from its view (and the event log for `record`, what it
+    publishes for `notice`). The service has checked that the document fits the stage."""
     builder = {"tally": _tally, "shortlist": _shortlist, "vote": _vote, "notice": _notice,
                "record": _record}[doc]
-    ctx = _Context(sel, stage, view, date)
-    return builder(ctx, events) if doc == "record" else builder(ctx)
+    ctx = _Context(round_, stage, view, date)
+    if doc == "record":
+        return builder(ctx, events)
+    return builder(ctx, published) if doc == "notice" else builder(ctx)
 
 
 class _Context:
-    def __init__(self, sel, stage, view, date):
-        self.sel, self.stage, self.view, self.date = sel, stage, view, date
-        self.round = sel.round
+    def __init__(self, round_: Round, stage: Stage, view: dict, date: str):
+        self.stage, self.view, self.date = stage, view, date
+        self.round = round_
+        self.roster = {c.id: c for c in round_.candidates}
         self.t = LABELS.get(self.round.locale, LABELS["zh-CN"])
         self.zh = self.round.locale != "en"
 
     def name(self, cid: str) -> str:
-        return self.sel.roster[cid].display
+        return self.roster[cid].display
 
     def names(self, ids) -> str:
         return ("、" if self.zh else ", ").join(self.name(c) for c in ids)
@@ -239,15 +251,7 @@ def _ranked(results: list[dict]) -> list[tuple[int, dict]]:
     return out
 
 
-def _need_ballots(ctx: _Context, doc: str) -> None:
-    if not ctx.stage.takes_ballots:
-        raise UsageError(f"--doc {doc} needs a ballot stage; {ctx.stage.id} is a {ctx.stage.kind} stage")
-    if not ctx.view["attendance"] or not ctx.view["attendance"]["returned"]:
-        raise RuleError(f"stage {ctx.stage.id} has no tally yet: run `selector tally {ctx.stage.id} FILE…`")
-
-
 def _tally(ctx: _Context) -> Document:
-    _need_ballots(ctx, "tally")
     t, stage, view = ctx.t, ctx.stage, ctx.view
     categories = [c for c, _ in stage.categories]
     weighted = bool(categories)
@@ -285,7 +289,7 @@ def _tally(ctx: _Context) -> Document:
             notes.append(t["cut_line"].format(ratio=stage.cut.ratio, k=post["k"]))
         notes += ctx.decision_notes(post)
         sections.append(Section(ctx.post_heading(post), ctx.reconcile(post), headers, rows, notes))
-    title = t["tally.title"] if stage.kind == "recommend" else t["vote.title"]
+    title = t["tally.title"] if view["kind"] == "recommend" else t["vote.title"]
     return Document("tally", ctx.round.locale, title, ctx.meta(), sections,
                     signatures=ctx.signatures())
 
@@ -296,44 +300,33 @@ def _number(value: str) -> Cell:
     return f.numerator if f.denominator == 1 else value
 
 
-def _locked(ctx: _Context, doc: str) -> None:
-    if any(p.get("advanced") is None for p in ctx.view["posts"]):
-        raise RuleError(f"stage {ctx.stage.id}'s shortlist is not locked yet: run "
-                        f"`selector cut {ctx.stage.id}` before exporting the {doc}")
-
-
 def _people_headers(ctx: _Context, ids) -> list[str]:
     """The descriptive fields any listed person has, in the roster's canonical order."""
-    present = {k for cid in ids for k, v in ctx.sel.roster[cid].fields if v}
+    present = {k for cid in ids for k, v in ctx.roster[cid].fields if v}
     return [k for k in DESCRIPTIVE if k in present]
 
 
 def _shortlist(ctx: _Context) -> Document:
-    _locked(ctx, "shortlist")
     t = ctx.t
     everyone = [c for p in ctx.view["posts"] for c in p["advanced"]]
     fields = _people_headers(ctx, everyone)
     sections = []
     for post in ctx.view["posts"]:
         ids = by_surname_strokes(post["advanced"], ctx.name)
-        rows = [[i, ctx.name(cid), *(ctx.sel.roster[cid].field(k) for k in fields)]
+        rows = [[i, ctx.name(cid), *(ctx.roster[cid].field(k) for k in fields)]
                 for i, cid in enumerate(ids, start=1)]
         lines = [] if ids else [t["nobody"]]
         sections.append(Section(ctx.post_heading(post), lines,
                                  [t["no_"], t["name"], *(t[k] for k in fields)], rows,
                                  ctx.decision_notes(post)))
     first = ctx.round.stages[0].id
-    title = t["shortlist.title"] if ctx.stage.kind == "recommend" or ctx.stage.id == first \
+    title = t["shortlist.title"] if ctx.view["kind"] == "recommend" or ctx.stage.id == first \
         else t["shortlist.next"].format(stage=ctx.stage.title)
     return Document("shortlist", ctx.round.locale, title, ctx.meta(), sections,
                     notes=[t["stroke_order"]])
 
 
 def _vote(ctx: _Context) -> Document:
-    if ctx.stage.kind != "vote":
-        raise UsageError(f"--doc vote is for vote stages; {ctx.stage.id} is a {ctx.stage.kind} "
-                         "stage (use --doc tally)")
-    _need_ballots(ctx, "vote")
     t, view = ctx.t, ctx.view
     approve = ctx.stage.form == "approve"
     sections = []
@@ -373,34 +366,18 @@ def _vote(ctx: _Context) -> Document:
                     signatures=ctx.signatures())
 
 
-def _notice(ctx: _Context) -> Document:
+def _notice(ctx: _Context, published: Published) -> Document:
     """公示: the people a locked cut sends forward (a notice stage publishes its previous one)."""
-    t, sel, stage = ctx.t, ctx.sel, ctx.stage
-    period = None
-    if stage.kind == "notice":
-        period = ctx.view.get("notice")
-        source = sel.round.previous(stage)
-        if source is None:
-            raise RuleError(f"stage {stage.id} has no previous stage whose list it publishes")
-        lists = sel.lists(stage)
-    else:
-        _locked(ctx, "notice")
-        source = stage
-        lists = {p["post"]: p["advanced"] for p in ctx.view["posts"]}
-        following = sel.round.stages[sel.round.stage_index(stage.id) + 1:]
-        nxt = next((s for s in following if s.kind == "notice"), None)
-        if nxt is not None and nxt is following[0]:
-            from selector.reports.view import stage_view
-
-            period = stage_view(sel, nxt).get("notice")
-    titles = {p.id: p.title for p in sel.round.posts}
+    t, round_ = ctx.t, ctx.round
+    source, lists, period = published.source, published.lists, published.period
+    titles = {p.id: p.title for p in round_.posts}
     pairs = [(cid, pid) for pid in titles for cid in lists.get(pid, ())]
     fields = [k for k in _people_headers(ctx, [c for c, _ in pairs]) if k != "position"]
     order = {cid: i for i, cid in enumerate(by_surname_strokes([c for c, _ in pairs], ctx.name))}
     pairs.sort(key=lambda cp: (order[cp[0]], cp[1]))
-    rows = [[i, ctx.name(cid), *(sel.roster[cid].field(k) for k in fields), titles[pid]]
+    rows = [[i, ctx.name(cid), *(ctx.roster[cid].field(k) for k in fields), titles[pid]]
             for i, (cid, pid) in enumerate(pairs, start=1)]
-    intro = t["notice.intro"].format(round=sel.round.title, stage=source.title)
+    intro = t["notice.intro"].format(round=round_.title, stage=source.title)
     section = Section("", [intro] if pairs else [t["notice.none"]],
                       [t["no_"], t["name"], *(t[k] for k in fields), t["intended"]] if pairs else [],
                       rows)
@@ -410,11 +387,11 @@ def _notice(ctx: _Context) -> Document:
             notes.append(t["notice.period"].format(start=period["start"], end=period["end"]))
         else:
             notes.append(t["notice.period_blank"])
-        if sel.round.complaints:
-            notes.append(t["notice.channels"].format(channels=sel.round.complaints))
+        if round_.complaints:
+            notes.append(t["notice.channels"].format(channels=round_.complaints))
         notes.append(t["notice.rules"])
-    return Document("notice", sel.round.locale, t["notice.title"], ctx.meta(), [section], notes=notes,
-                    closing=[sel.round.organizer, ctx.date])
+    return Document("notice", round_.locale, t["notice.title"], ctx.meta(), [section], notes=notes,
+                    closing=[round_.organizer, ctx.date])
 
 
 def _record(ctx: _Context, events: list[dict]) -> Document:

@@ -1,4 +1,4 @@
-"""Rich tables for inspect and notice stages, drawn from `stage_views` structures."""
+"""Rich tables for inspect and notice stages, drawn from their handlers' views."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from rich.table import Table
 from rich.text import Text
 
 from selector.reports.numbers import pct
-from selector.reports.terminal import STATUS_TEXT, decision_note
+from selector.reports.common import STATUS_TEXT, decision_note
 
 # One character a check, so five departments fit an 80-column terminal; the legend says it.
 VERDICT = {"clear": "✓", "concern": "!", "veto": "✗", None: "—"}

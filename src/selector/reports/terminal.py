@@ -1,4 +1,4 @@
-"""Rich tables for people at a terminal, drawn from `view.stage_view` structures."""
+"""Rich tables for people at a terminal, drawn from the views the stage handlers build."""
 
 from __future__ import annotations
 
@@ -10,11 +10,8 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
+from selector.reports.common import STATUS_TEXT, decision_note
 from selector.reports.numbers import pct
-
-STATUS_TEXT = {"ok": "ok", "tied": "TIED — needs a recorded decision",
-               "short": "SHORT — fewer eligible than places", "unfilled": "UNFILLED — nobody advances",
-               None: ""}
 
 
 def share_text(share: str) -> str:
@@ -24,14 +21,6 @@ def share_text(share: str) -> str:
 BAR_WIDTH = 12
 # SIMPLE_HEAD, but a section break is drawn as a dashed rule: the cut line.
 CUT_BOX = box.Box("    \n    \n ── \n    \n ┄┄ \n ── \n    \n    \n")
-
-
-def decision_note(post: dict) -> str:
-    """" · {kind}: {reason}" for a post's recorded decision, "" without one."""
-    d = post.get("decision")
-    if not d:
-        return ""
-    return f" · {d['kind']}" + (f": {d['reason']}" if d.get("reason") else "")
 
 
 def bar(part: Fraction, mark: Fraction | None = None, width: int = BAR_WIDTH) -> str:
@@ -47,10 +36,11 @@ def bar(part: Fraction, mark: Fraction | None = None, width: int = BAR_WIDTH) ->
 
 def stage(console: Console, view: dict) -> None:
     """A stage's tally, ranking and cut, post by post, with the cut line drawn."""
-    if view["kind"] in ("inspect", "notice"):
-        from selector.reports import stage_terminal
+    from selector.reports import stage_terminal
 
-        return getattr(stage_terminal, view["kind"])(console, view)
+    renderer = {"inspect": stage_terminal.inspect, "notice": stage_terminal.notice}.get(view["kind"])
+    if renderer is not None:  # one renderer per stage kind; ballot stages are drawn here
+        return renderer(console, view)
     att = view.get("attendance")
     head = f"{view['round']} · {view['stage']} {view['title']} · {view['state']}"
     if view.get("certified"):

@@ -1,144 +1,113 @@
 """Storage for the non-ballot stages: inspection files, findings, 民主测评, notices, complaints.
 
-Functions over a `Store` (its connection and row helpers); callers hold
-`store.write()` around every write.
+A mixin of `Store` (its methods use the connection and the row helpers), so the database
+has one API; callers hold `store.write()` around every write.
 """
 
 from __future__ import annotations
 
 from datetime import date
-from typing import Iterable
-
-from selector.domain.inspection import EvaluationPaper, Finding, Grades
+from selector.domain.inspection import EvaluationPaper, Finding, Grades, grade_counts
 from selector.domain.notice import Complaint
-from selector.storage.store import Store, now
+from selector.storage.clock import now
 
 
-def _key(round_id: str, stage_id: str) -> list[str]:
-    return [round_id, stage_id]
+class StageRecords:
+    """Inspection files, findings, 民主测评, notices and complaints."""
 
+    # -- inspection ---------------------------------------------------------------------------
+    def inspection_files(self, round_id: str, stage_id: str) -> list[dict]:
+        return self.select("inspection_files", "round = ? AND stage = ?", [round_id, stage_id], "id")
 
-# -- inspection ---------------------------------------------------------------------------
-def inspection_files(store: Store, round_id: str, stage_id: str) -> list[dict]:
-    return store.select("inspection_files", "round = ? AND stage = ?", _key(round_id, stage_id), "id")
+    def add_inspection_file(self, row: dict) -> int:
+        return self.insert("inspection_files", {**row, "at": now()})
 
+    def findings(self, round_id: str, stage_id: str) -> dict[str, dict[str, Finding]]:
+        """candidate -> check -> finding."""
+        out: dict[str, dict[str, Finding]] = {}
+        for r in self.conn.execute(
+                "SELECT f.candidate, f.check_name, f.verdict, f.note, i.file, f.line FROM findings f "
+                "JOIN inspection_files i ON i.id = f.file WHERE f.round = ? AND f.stage = ? "
+                "ORDER BY f.file, f.line", [round_id, stage_id]):
+            out.setdefault(r[0], {})[r[1]] = Finding(r[0], r[1], r[2], r[3] or "", f"{r[4]} row {r[5]}", r[5])
+        return out
 
-def add_inspection_file(store: Store, row: dict) -> int:
-    return store.insert("inspection_files", {**row, "at": now()})
+    @staticmethod
+    def finding_rows(round_id: str, stage_id: str, file_id: int, items: list[Finding]) -> list[dict]:
+        """The `findings` rows of one file (also what `audit verify` expects from its raw rows)."""
+        return [{"round": round_id, "stage": stage_id, "candidate": f.candidate, "check_name": f.check,
+                 "verdict": f.verdict, "note": f.note, "file": file_id, "line": f.line} for f in items]
 
+    def add_findings(self, round_id: str, stage_id: str, file_id: int, items: list[Finding]) -> None:
+        self.insert_all("findings", self.finding_rows(round_id, stage_id, file_id, items))
 
-def findings(store: Store, round_id: str, stage_id: str) -> dict[str, dict[str, Finding]]:
-    """candidate -> check -> finding."""
-    out: dict[str, dict[str, Finding]] = {}
-    for r in store.conn.execute(
-            "SELECT f.candidate, f.check_name, f.verdict, f.note, i.file, f.line FROM findings f "
-            "JOIN inspection_files i ON i.id = f.file WHERE f.round = ? AND f.stage = ? "
-            "ORDER BY f.file, f.line", _key(round_id, stage_id)):
-        out.setdefault(r[0], {})[r[1]] = Finding(r[0], r[1], r[2], r[3] or "", f"{r[4]} row {r[5]}", r[5])
-    return out
+    def evaluation_numbers(self, round_id: str, stage_id: str, numbers: list[str]) -> dict[str, str]:
+        """Which paper numbers are already stored for the stage, with their file."""
+        found = {}
+        for i in range(0, len(numbers), 500):
+            part = numbers[i:i + 500]
+            for ballot, file in self.conn.execute(
+                    "SELECT p.ballot, i.file FROM evaluation_papers p JOIN inspection_files i ON i.id = p.file "
+                    f"WHERE p.round = ? AND p.stage = ? AND p.ballot IN ({','.join('?' * len(part))})",
+                    [round_id, stage_id, *part]):
+                found[ballot] = file
+        return found
 
+    @staticmethod
+    def evaluation_rows(round_id: str, stage_id: str, file_id: int,
+                        papers: list[EvaluationPaper]) -> tuple[list[dict], list[dict]]:
+        """The `evaluation_papers` and `evaluation_grades` rows of one file."""
+        return ([{"round": round_id, "stage": stage_id, "ballot": p.number, "file": file_id, "void": p.void}
+                 for p in papers],
+                [{"round": round_id, "stage": stage_id, "ballot": p.number, "candidate": cid,
+                  "grade": grade or "", "unclear": int(grade is None)}
+                 for p in papers for cid, grade in p.grades.items()])
 
-def finding_rows(round_id: str, stage_id: str, file_id: int, items: list[Finding]) -> list[dict]:
-    """The `findings` rows of one file (also what `audit verify` expects from its raw rows)."""
-    return [{"round": round_id, "stage": stage_id, "candidate": f.candidate, "check_name": f.check,
-             "verdict": f.verdict, "note": f.note, "file": file_id, "line": f.line} for f in items]
+    def add_evaluation(self, round_id: str, stage_id: str, file_id: int,
+                       papers: list[EvaluationPaper]) -> None:
+        paper_rows, grade_rows = self.evaluation_rows(round_id, stage_id, file_id, papers)
+        self.insert_all("evaluation_papers", paper_rows)
+        self.insert_all("evaluation_grades", grade_rows)
 
+    def grades(self, round_id: str, stage_id: str) -> dict[str, Grades]:
+        """candidate -> 民主测评 counts over every paper that had a column for them."""
+        return grade_counts(self.conn.execute(
+            "SELECT g.candidate, g.grade, g.unclear, p.void FROM evaluation_grades g "
+            "JOIN evaluation_papers p ON p.round = g.round AND p.stage = g.stage AND p.ballot = g.ballot "
+            "WHERE g.round = ? AND g.stage = ?", [round_id, stage_id]))
 
-def add_findings(store: Store, round_id: str, stage_id: str, file_id: int, items: list[Finding]) -> None:
-    store.insert_all("findings", finding_rows(round_id, stage_id, file_id, items))
+    def evaluation_papers(self, round_id: str, stage_id: str) -> int:
+        return self.conn.execute("SELECT count(*) FROM evaluation_papers WHERE round = ? AND stage = ?",
+                                  [round_id, stage_id]).fetchone()[0]
 
+    # -- notice ---------------------------------------------------------------------------------
+    def notice(self, round_id: str, stage_id: str) -> dict | None:
+        rows = self.select("notices", "round = ? AND stage = ?", [round_id, stage_id])
+        return rows[0] if rows else None
 
-def evaluation_numbers(store: Store, round_id: str, stage_id: str, numbers: list[str]) -> dict[str, str]:
-    """Which paper numbers are already stored for the stage, with their file."""
-    found = {}
-    for i in range(0, len(numbers), 500):
-        part = numbers[i:i + 500]
-        for ballot, file in store.conn.execute(
-                "SELECT p.ballot, i.file FROM evaluation_papers p JOIN inspection_files i ON i.id = p.file "
-                f"WHERE p.round = ? AND p.stage = ? AND p.ballot IN ({','.join('?' * len(part))})",
-                [round_id, stage_id, *part]):
-            found[ballot] = file
-    return found
+    def open_notice(self, row: dict) -> None:
+        self.insert("notices", {**row, "at": now()})
 
+    def complaint_rows(self, round_id: str, stage_id: str) -> list[dict]:
+        return self.select("complaints", "round = ? AND stage = ?", [round_id, stage_id], "number")
 
-def evaluation_rows(round_id: str, stage_id: str, file_id: int,
-                    papers: list[EvaluationPaper]) -> tuple[list[dict], list[dict]]:
-    """The `evaluation_papers` and `evaluation_grades` rows of one file."""
-    return ([{"round": round_id, "stage": stage_id, "ballot": p.number, "file": file_id, "void": p.void}
-             for p in papers],
-            [{"round": round_id, "stage": stage_id, "ballot": p.number, "candidate": cid,
-              "grade": grade or "", "unclear": int(grade is None)}
-             for p in papers for cid, grade in p.grades.items()])
+    def complaints(self, round_id: str, stage_id: str) -> list[Complaint]:
+        out = []
+        for r in self.complaint_rows(round_id, stage_id):
+            out.append(Complaint(r["number"], date.fromisoformat(r["received"]), r["candidate"],
+                                 r["summary"], bool(r["named"]), r["outcome"], r["note"] or "",
+                                 date.fromisoformat(r["until"]) if r["until"] else None))
+        return out
 
+    def add_complaint(self, round_id: str, stage_id: str, complaint: Complaint) -> None:
+        self.insert("complaints", {
+            "round": round_id, "stage": stage_id, "number": complaint.number,
+            "received": complaint.received.isoformat(), "candidate": complaint.candidate,
+            "summary": complaint.summary, "named": int(complaint.named), "outcome": None,
+            "note": None, "until": None, "at": now(), "resolved_at": None})
 
-def add_evaluation(store: Store, round_id: str, stage_id: str, file_id: int,
-                   papers: list[EvaluationPaper]) -> None:
-    paper_rows, grade_rows = evaluation_rows(round_id, stage_id, file_id, papers)
-    store.insert_all("evaluation_papers", paper_rows)
-    store.insert_all("evaluation_grades", grade_rows)
-
-
-def grades(store: Store, round_id: str, stage_id: str) -> dict[str, Grades]:
-    """candidate -> 民主测评 counts over every paper that had a column for them."""
-    return grade_counts(store.conn.execute(
-        "SELECT g.candidate, g.grade, g.unclear, p.void FROM evaluation_grades g "
-        "JOIN evaluation_papers p ON p.round = g.round AND p.stage = g.stage AND p.ballot = g.ballot "
-        "WHERE g.round = ? AND g.stage = ?", _key(round_id, stage_id)))
-
-
-def grade_counts(cells: Iterable[tuple[str, str, int, str | None]]) -> dict[str, Grades]:
-    """(candidate, grade, unclear, paper's void reason) per graded cell → candidate -> counts.
-
-    Shared by the stage (from stored rows) and `audit verify` (from re-read raw rows)."""
-    raw: dict[str, dict] = {}
-    for cid, grade, unclear, void in cells:
-        r = raw.setdefault(cid, {"counts": {}, "blank": 0, "invalid": 0, "void": 0})
-        if void:
-            r["void"] += 1
-        elif unclear:
-            r["invalid"] += 1
-        elif not grade:
-            r["blank"] += 1
-        else:
-            r["counts"][grade] = r["counts"].get(grade, 0) + 1
-    return {cid: Grades(**r) for cid, r in raw.items()}
-
-
-def evaluation_papers(store: Store, round_id: str, stage_id: str) -> int:
-    return store.conn.execute("SELECT count(*) FROM evaluation_papers WHERE round = ? AND stage = ?",
-                              _key(round_id, stage_id)).fetchone()[0]
-
-
-# -- notice ---------------------------------------------------------------------------------
-def notice(store: Store, round_id: str, stage_id: str) -> dict | None:
-    rows = store.select("notices", "round = ? AND stage = ?", _key(round_id, stage_id))
-    return rows[0] if rows else None
-
-
-def open_notice(store: Store, row: dict) -> None:
-    store.insert("notices", {**row, "at": now()})
-
-
-def complaints(store: Store, round_id: str, stage_id: str) -> list[Complaint]:
-    out = []
-    for r in store.select("complaints", "round = ? AND stage = ?", _key(round_id, stage_id), "number"):
-        out.append(Complaint(r["number"], date.fromisoformat(r["received"]), r["candidate"],
-                             r["summary"], bool(r["named"]), r["outcome"], r["note"] or "",
-                             date.fromisoformat(r["until"]) if r["until"] else None))
-    return out
-
-
-def add_complaint(store: Store, round_id: str, stage_id: str, complaint: Complaint) -> None:
-    store.insert("complaints", {
-        "round": round_id, "stage": stage_id, "number": complaint.number,
-        "received": complaint.received.isoformat(), "candidate": complaint.candidate,
-        "summary": complaint.summary, "named": int(complaint.named), "outcome": None,
-        "note": None, "until": None, "at": now(), "resolved_at": None})
-
-
-def resolve_complaint(store: Store, round_id: str, stage_id: str, number: int, outcome: str,
-                      note: str, until: date | None) -> None:
-    store.update("complaints", {"round": round_id, "stage": stage_id, "number": number}, {
-        "outcome": outcome, "note": note, "until": until.isoformat() if until else None,
-        "resolved_at": now()})
-
+    def resolve_complaint(self, round_id: str, stage_id: str, number: int, outcome: str,
+                          note: str, until: date | None) -> None:
+        self.update("complaints", {"round": round_id, "stage": stage_id, "number": number}, {
+            "outcome": outcome, "note": note, "until": until.isoformat() if until else None,
+            "resolved_at": now()})

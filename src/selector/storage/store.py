@@ -18,25 +18,22 @@ import json
 import os
 import re
 import sqlite3
-from datetime import datetime, timezone
 from fractions import Fraction
 from pathlib import Path
-from typing import Iterable, Iterator
+from typing import TYPE_CHECKING, Iterable, Iterator
 
 from selector.domain.counting import CandidateCount, InvalidMark, PostCount, StageCount
 from selector.domain.cuts import PostCut
 from selector.domain.model import Round, Stage
-from selector.errors import DatabaseError, NotFound, RuleError
+from selector.errors import DatabaseError, NoDatabase, NotFound, RuleError
 from selector.storage import schema
+from selector.storage.clock import now
+from selector.storage.records import StageRecords
+
+if TYPE_CHECKING:
+    from selector.storage.intake import Intake
 
 GENESIS = "0" * 64
-
-
-def now() -> str:
-    """UTC timestamp; `SOURCE_DATE_EPOCH` fixes it (reproducible documents and tests)."""
-    epoch = os.environ.get("SOURCE_DATE_EPOCH")
-    moment = datetime.fromtimestamp(int(epoch), timezone.utc) if epoch else datetime.now(timezone.utc)
-    return moment.isoformat(timespec="seconds")
 
 
 _ESCAPED = re.compile(r'[\\"\x00-\x1f]')
@@ -92,14 +89,15 @@ def chain(prev: str, event: dict) -> str:
     return hashlib.sha256((prev + canonical(event)).encode("utf-8")).hexdigest()
 
 
-class Store:
+class Store(StageRecords):
+    """The round database: the one API the service reads and writes through."""
+
     def __init__(self, path: str | Path, create: bool = False):
         path = Path(path)
         self.path = path
         if not create and not path.exists():
             # A mistyped --db must not leave an empty database behind and report "no round".
-            raise DatabaseError(f"no database at {path}: give --db (or SELECTOR_DB), "
-                                "or create one with `selector init ROUND.toml`")
+            raise NoDatabase(str(path))
         try:
             if not path.exists():
                 # Owner-only from the first byte: the file holds every ballot of every round.
@@ -137,6 +135,21 @@ class Store:
             raise
         else:
             self.conn.commit()
+
+    @contextlib.contextmanager
+    def savepoint(self, keep: bool = True) -> Iterator["Store"]:
+        """A nested step inside `write()`: undone if it fails, and also when `keep` is False
+        (a dry run reads and counts everything, then leaves the database as it was)."""
+        self.conn.execute("SAVEPOINT step")
+        try:
+            yield self
+        except BaseException:
+            self.conn.execute("ROLLBACK TO step")
+            self.conn.execute("RELEASE step")
+            raise
+        if not keep:
+            self.conn.execute("ROLLBACK TO step")
+        self.conn.execute("RELEASE step")
 
     # -- plain SQL over whole rows ---------------------------------------------------------
     def select(self, table: str, where: str = "1", params: Iterable = (), order_by: str | None = None,
@@ -218,6 +231,14 @@ class Store:
                                  [round_id]).fetchone()
         return last[0] if last else GENESIS
 
+    def event_rows(self, round_id: str) -> list[dict]:
+        """The round's events as stored (details and files as JSON text), oldest first."""
+        return self.select("events", "round = ?", [round_id], "id")
+
+    def triggers(self) -> set[str]:
+        """The names of the database's triggers (the event log's append-only guards)."""
+        return {r[0] for r in self.conn.execute("SELECT name FROM sqlite_master WHERE type = 'trigger'")}
+
     def event(self, event_id: int) -> dict:
         """One event as stored (details and files as JSON text)."""
         return self.select("events", "id = ?", [event_id])[0]
@@ -258,6 +279,15 @@ class Store:
 
     def add_batch(self, row: dict) -> int:
         return self.insert("batches", {**row, "at": now()})
+
+    def intake(self, batch: int | None, header: str, chunks: Iterator, tick=None) -> "Intake":
+        """The batch's rows as they stream in, each chunk stored and hashed (see `Intake`)."""
+        from selector.storage.intake import Intake
+
+        return Intake(self, batch, header, chunks, tick)
+
+    def set_batch_size(self, batch: int, rows: int, ballots: int) -> None:
+        self.update("batches", {"id": batch}, {"rows": rows, "ballots": ballots})
 
     def add_rows(self, batch: int, first: int, last: int, rows: list[tuple[int, list[str]]],
                  text: str | None = None, hasher=None) -> None:

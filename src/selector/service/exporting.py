@@ -1,0 +1,97 @@
+"""`selector export`: check the document fits the stage, build it from the stage's view,
+render it, write it, and log the export."""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from selector.errors import BinaryToStdout, CutNotLocked, DocumentNotFor, NoTallyYet, RuleError
+from selector.storage import events
+from selector.storage.clock import moment
+
+if TYPE_CHECKING:
+    from selector.reports.documents import Published
+    from selector.service.rounds import OpenRound
+
+FORMATS = ("md", "csv", "xlsx", "docx", "json")
+DOCS = ("tally", "shortlist", "vote", "notice", "record")
+BINARY = ("csv", "xlsx", "docx")  # written to a file unless --out - asks for stdout
+
+
+@dataclass
+class Exported:
+    data: bytes
+    path: Path | None  # None: stdout
+    sha256: str
+    doc: str
+    format: str
+
+
+def default_path(round_id: str, stage: str, doc: str, fmt: str) -> Path:
+    return Path(f"{round_id}-{stage}-{doc}.{fmt}")
+
+
+def export(open_: "OpenRound", stage_id: str, doc: str, fmt: str, out: str | None) -> Exported:
+    """Render `doc` for the stage in `fmt`; write it to `out` (or the default name), log it."""
+    from selector.reports import documents, render_office, render_text
+
+    if out == "-" and fmt in ("xlsx", "docx"):
+        raise BinaryToStdout(fmt)
+    handler = open_.handler(stage_id)
+    stage = handler.stage
+    if doc not in handler.documents:
+        raise DocumentNotFor(doc, stage.id, stage.kind, handler.documents)
+    view = handler.view()
+    if doc in ("tally", "vote") and not (view["attendance"] or {}).get("returned"):
+        raise NoTallyYet(stage.id, "export")
+    published = _published(open_, handler, view) if doc == "notice" else None
+    if doc == "shortlist" and any(p.get("advanced") is None for p in view["posts"]):
+        raise CutNotLocked(stage.id, doc)
+    when = moment()
+    log = open_.store.events(open_.id) if doc == "record" else None
+    document = documents.build(doc, open_.round, stage, view, when.date().isoformat(), log, published)
+    if fmt == "md":
+        data = render_text.markdown(document)
+    elif fmt == "csv":
+        data = render_text.csv_bytes(document)
+    elif fmt == "json":
+        data = render_text.json_bytes(document, {**view, "events": log} if log is not None else view)
+    elif fmt == "xlsx":
+        data = render_office.xlsx(document, when)
+    else:
+        data = render_office.docx(document, when)
+    if out == "-" or (out is None and fmt not in BINARY):
+        path = None
+    else:
+        path = Path(out) if out else default_path(open_.id, stage.id, doc, fmt)
+    sha = hashlib.sha256(data).hexdigest()
+    with open_.store.write():
+        if path is not None:
+            path.write_bytes(data)
+        open_.log(events.export(stage.id, doc=doc, fmt=fmt, out=str(path) if path else "-", size=len(data),
+                                name=path.name if path else f"{stage.id}-{doc}.{fmt}", sha256=sha))
+    return Exported(data, path, sha, doc, fmt)
+
+
+def _published(open_: "OpenRound", handler, view: dict) -> "Published":
+    """What the notice publishes: a notice stage its previous stage's list; any other stage its
+    own locked list, with the dates of the notice stage that follows it, if one does."""
+    from selector.reports.documents import Published
+    from selector.service.stages.notice import NoticeStage
+
+    round_, stage = open_.round, handler.stage
+    if isinstance(handler, NoticeStage):
+        source = round_.previous(stage)
+        if source is None:
+            raise RuleError(f"stage {stage.id} has no previous stage whose list it publishes")
+        return Published(source, open_.lists(stage), view.get("notice"))
+    if any(p.get("advanced") is None for p in view["posts"]):
+        raise CutNotLocked(stage.id, "notice")
+    following = round_.stages[round_.stage_index(stage.id) + 1:]
+    period = None
+    if following and isinstance(nxt := open_.handler(following[0]), NoticeStage):
+        period = nxt.view().get("notice")
+    return Published(stage, {p["post"]: p["advanced"] for p in view["posts"]}, period)

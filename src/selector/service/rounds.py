@@ -1,0 +1,185 @@
+"""Rounds: check, store, list, and open one — `OpenRound`, what every stage use case works on.
+
+Nothing here prints or exits; errors are typed (`selector.errors`) and worded by `cli`.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, TypeVar
+
+from selector.domain.cuts import Decisions
+from selector.domain.model import Round, Stage
+from selector.errors import (
+    DecisionWithoutReason, NoRoundYet, NotFound, PreviousCutNotLocked, RuleError, SeveralRounds,
+    WrongStageKind,
+)
+from selector.readers import roundfile
+from selector.storage import events
+from selector.storage.store import Store
+
+if TYPE_CHECKING:
+    from selector.service.stages import StageHandler
+
+H = TypeVar("H")
+
+
+def check_round(path: str | Path) -> Round:
+    """Validate a round file (and its roster) without touching any database."""
+    round_, _ = roundfile.load(path)
+    return round_
+
+
+def init_round(store: Store, path: str | Path, operator: str) -> tuple[Round, str]:
+    """Store a round. Returns (round, "stored" | "unchanged" | "updated")."""
+    path = Path(path)
+    round_, sources = roundfile.load(path)
+    sha = hashlib.sha256(b"".join(sources[k] for k in sorted(sources))).hexdigest()
+    with store.write():
+        existing = store.round_row(round_.id)
+        if existing and existing["sha256"] == sha:
+            return round_, "unchanged"
+        if existing:
+            if store.tallied_batches(round_.id):
+                raise RuleError(f"round {round_.id} already has tallied ballots and {path} has changed: "
+                                "a stored round's rules cannot change after counting starts; "
+                                "give the changed file a new round id")
+        store.save_round(round_, path.name, sha, sources)
+        store.log(round_.id, operator, *events.init(path.name, round_.title, bool(existing), sha, sources))
+    return round_, "updated" if existing else "stored"
+
+
+def load_round(store: Store, round_id: str | None) -> Round:
+    """The round named, or the only one in the database."""
+    ids = store.round_ids()
+    if round_id is None:
+        if not ids:
+            raise NoRoundYet(str(store.path))
+        if len(ids) > 1:
+            raise SeveralRounds(str(store.path), tuple(ids))
+        round_id = ids[0]
+    row = store.round_row(round_id)
+    if row is None:
+        raise NotFound(f"no round {round_id!r} in {store.path} (rounds: {', '.join(ids) or 'none'})")
+    return roundfile.from_sources(row["main"], store.round_files(round_id))
+
+
+def round_overview(store: Store) -> list[dict]:
+    """Every stored round with its progress and the time of its last recorded change."""
+    out = []
+    for row in store.rounds():
+        round_ = roundfile.from_sources(row["main"], store.round_files(row["id"]))
+        locked = sum(1 for s in round_.stages if store.stage_row(row["id"], s.id)["locked_at"])
+        state = "complete" if locked == len(round_.stages) else f"{locked}/{len(round_.stages)} stages locked"
+        out.append({"id": row["id"], "title": row["title"], "state": state, "at": row["at"],
+                    "last": store.last_change(row["id"])})
+    return out
+
+
+@dataclass(frozen=True)
+class StageState:
+    """A stage's stored state: its row, whether its cut is locked or its count certified, batches."""
+
+    row: dict
+    locked: bool
+    certified: bool
+    batches: list[dict]
+
+
+class OpenRound:
+    """One stored round, the database it lives in, and who is working on it."""
+
+    def __init__(self, store: Store, round_id: str | None, operator: str):
+        self.store = store
+        self.operator = operator
+        self.round = load_round(store, round_id)
+        self.roster = {c.id: c for c in self.round.candidates}
+
+    @property
+    def id(self) -> str:
+        return self.round.id
+
+    # -- stages and their handlers ------------------------------------------------------------
+    def handler(self, stage: Stage | str) -> "StageHandler":
+        """The stage's handler (the one place that knows its kind)."""
+        from selector.service.stages import handler_for
+
+        return handler_for(self, self.round.stage(stage) if isinstance(stage, str) else stage)
+
+    def expect(self, stage_id: str, handler_type: type[H]) -> H:
+        """The stage's handler, refused unless it is a `handler_type` (tally needs a ballot stage…)."""
+        handler = self.handler(stage_id)
+        if not isinstance(handler, handler_type):
+            raise WrongStageKind(stage_id, handler.stage.kind, handler_type.capability)  # type: ignore[attr-defined]
+        return handler
+
+    def state(self, stage: Stage) -> StageState:
+        row = self.store.stage_row(self.id, stage.id)
+        return StageState(row, bool(row["locked_at"]), bool(row["certified_at"]),
+                          self.store.batches(self.id, stage.id))
+
+    def takes_roster(self, stage: Stage) -> bool:
+        """Does the stage's list come from the roster (not from a previous stage's cut)?"""
+        return stage.candidates == "roster" or self.round.previous(stage) is None
+
+    def lists(self, stage: Stage) -> dict[str, tuple[str, ...]]:
+        """Each post's candidate list at `stage`: the roster, or the previous stage's locked cut."""
+        if self.takes_roster(stage):
+            return {p.id: tuple(c.id for c in self.round.candidates if c.eligible_for(p.id))
+                    for p in self.round.posts}
+        previous = self.round.previous(stage)
+        cut = self.store.locked_cut(self.id, previous.id)
+        if cut is None:
+            raise PreviousCutNotLocked(stage.id, previous.id)
+        return {p.id: tuple(cut[p.id]["advanced"]) if p.id in cut else () for p in self.round.posts}
+
+    def decisions(self, stage: Stage) -> Decisions:
+        """The decisions the stage's locked cut was made with (none before it is locked)."""
+        return Decisions.stored(self.store.locked_cut(self.id, stage.id) or {})
+
+    def users_of(self, stage: Stage) -> list[str]:
+        """Later stages whose locked cut was scored on this stage's results."""
+        return [s.id for s in self.round.stages
+                if s.id != stage.id and s.cut and stage.id in dict(s.cut.score)
+                and self.store.stage_row(self.id, s.id)["locked_at"]]
+
+    def log(self, event: tuple[str, str | None, dict, dict]) -> int:
+        """Append an event built by `storage.events` to the round's chain."""
+        return self.store.log(self.id, self.operator, *event)
+
+    def cut(self, stage_id: str, decisions: Decisions) -> "StageHandler":
+        """Make and lock a stage's list with the clerk's decisions; refused (locking nothing)
+        while a post is held. Returns the stage's handler."""
+        if decisions and not (decisions.reason and decisions.reason.strip()):
+            raise DecisionWithoutReason()
+        handler = self.handler(stage_id)
+        with self.store.write():
+            handler.cut(decisions)
+        return handler
+
+    def refuse_if_locked(self, stage: Stage) -> None:
+        """A locked cut cannot change (the handlers' `cut` checks this first)."""
+        if self.state(stage).locked:
+            raise RuleError(f"stage {stage.id}'s cut is already locked; a locked cut cannot change")
+
+    # -- the pipeline ---------------------------------------------------------------------------
+    def status(self) -> list[dict]:
+        """Each stage's state, counts and, for the first unfinished one, the next step (a value)."""
+        out, next_given = [], False
+        for stage in self.round.stages:
+            handler = self.handler(stage)
+            state = self.state(stage)
+            label = handler.label(state)
+            row = state.row
+            entry = {"stage": stage.id, "kind": stage.kind, "title": stage.title, "state": label,
+                     "certified": state.certified, "batches": len(state.batches),
+                     "returned": self.store.returned(self.id, stage.id), "present": row["present"],
+                     "issued": row["issued"], "next": None}
+            entry.update(handler.counts())
+            if not next_given and label != "locked":
+                entry["next"] = handler.next_step(label)
+                next_given = True
+            out.append(entry)
+        return out

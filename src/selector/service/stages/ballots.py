@@ -1,0 +1,443 @@
+"""Recommendation and vote stages (民主推荐, 票决): numbered ballot papers, tallied in batches.
+
+The handler records batches (`tally`), counts and ranks them, makes the cut, builds the view
+every screen and document starts from, and re-checks itself for `audit verify`.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import itertools
+import json
+from dataclasses import dataclass, field
+from fractions import Fraction
+from pathlib import Path
+from typing import TYPE_CHECKING, Callable, ClassVar
+
+from selector.domain.counting import Count, Resolver, StageCount
+from selector.domain.cuts import Decisions, PassRule, PostCut, cut_post, lot_seed, score
+from selector.domain.model import Stage
+from selector.errors import (
+    AttendanceRequired, BallotFileError, HeldCut, HeldPost, NothingToDecide, NoTallyYet, RuleError,
+)
+from selector.service import steps
+from selector.service.views import frac, signatures
+from selector.storage import digest, events
+from selector.storage.intake import gc_paused
+
+if TYPE_CHECKING:
+    from selector.readers.ballots import Paper
+    from selector.service.recheck import Report
+    from selector.service.rounds import OpenRound, StageState
+
+Progress = Callable[[int, int], None]
+
+
+@dataclass
+class TallyResult:
+    stage: Stage
+    count: StageCount
+    batches: list[dict] = field(default_factory=list)  # file, sha256, ballots, rows, encoding
+    present: int | None = None
+    issued: int | None = None
+    dry_run: bool = False
+
+
+class _Refused(Exception):
+    """A rule refused a tally; recorded as an event, then reported as a RuleError."""
+
+    def __init__(self, message: str, files: dict[str, str] | None = None):
+        super().__init__(message)
+        self.message = message
+        self.files = files or {}
+
+
+def _json(value) -> str:
+    return json.dumps(value, ensure_ascii=False)
+
+
+class BallotStage:
+    """A `recommend` or `vote` stage."""
+
+    capability: ClassVar[str] = "ballots"
+
+    def __init__(self, open_: "OpenRound", stage: Stage):
+        self.open, self.stage = open_, stage
+        self.store, self.round = open_.store, open_.round
+
+    @property
+    def documents(self) -> tuple[str, ...]:
+        """tally and shortlist; `vote` for a vote stage; the notice and the record."""
+        return ("tally", "shortlist", *(("vote",) if self.stage.kind == "vote" else ()), "notice", "record")
+
+    # -- inputs ---------------------------------------------------------------------------------
+    def paper(self) -> "Paper":
+        from selector.readers.ballots import Paper
+
+        return Paper(self.stage, self.round.posts, self.open.lists(self.stage), Resolver(self.round.candidates))
+
+    def tally(self, files: list[Path], *, present: int | None = None, issued: int | None = None,
+              dry_run: bool = False, layout: str = "wide", encoding: str | None = None,
+              sheet: str | None = None, progress: Progress | None = None,
+              checked: dict | None = None) -> TallyResult:
+        """Validate ballot files and (unless dry_run) record them as batches of the stage.
+
+        `checked`: the double-entry check the file passed (recorded in the tally event)."""
+        try:
+            with gc_paused(), self.store.write(), self.store.savepoint(keep=not dry_run), \
+                    contextlib.ExitStack() as opened:
+                return self._tally(files, present, issued, dry_run, layout, encoding, sheet,
+                                   progress, opened, checked)
+        except _Refused as refusal:
+            failure = refusal
+        if dry_run:  # a dry run stores nothing, not even its refusal
+            raise RuleError(failure.message)
+        # A rule refusal (attendance, more returned than issued) is itself part of the record.
+        with self.store.write():
+            self.open.log(events.tally_refused(self.stage.id, failure.message, failure.files))
+        raise RuleError(failure.message)
+
+    def _tally(self, files, present, issued, dry_run, layout, encoding, sheet, progress,
+               opened: contextlib.ExitStack, checked=None) -> TallyResult:
+        from selector.readers.ballots import interpret
+        from selector.readers.tables import open_table
+
+        stage, store, rid = self.stage, self.store, self.round.id
+        state = self.open.state(stage)
+        if state.certified:
+            raise RuleError(f"stage {stage.id} is certified: its count is frozen")
+        if state.locked:
+            raise RuleError(f"stage {stage.id}'s cut is locked: no more ballots can be added")
+        users = self.open.users_of(stage)
+        if users:
+            raise RuleError(f"stage {stage.id}'s results were used by the locked cut of "
+                            f"{', '.join(users)}: no more ballots can be added")
+        paper = self.paper()
+        row = state.row
+        present, issued = self._attendance(row, present, issued)
+        known_sha = {b["sha256"]: b["file"] for b in state.batches}
+        start = store.load_count(rid, stage, self.round.posts, paper.lists)
+        counter = Count(stage, self.round.posts, paper.lists, paper.resolver, self.open.roster, start)
+        result = TallyResult(stage, counter.result, present=present, issued=issued, dry_run=dry_run)
+        returned_before = counter.result.returned
+        numbers_here: dict[str, str] = {}
+        given: dict[str, str] = {}  # sha256 -> file, in this command
+        total = sum(Path(f).stat().st_size for f in files if Path(f).is_file())
+        done = 0
+        for path in files:
+            table = opened.enter_context(open_table(path, encoding=encoding, sheet=sheet))
+            if table.sha256 in given:
+                raise BallotFileError(f"{table.name}: the same file as {given[table.sha256]}, "
+                                      "given twice in this command")
+            if table.sha256 in known_sha:
+                raise BallotFileError(f"{table.name}: this exact file was already tallied "
+                                      f"for stage {stage.id} (as {known_sha[table.sha256]})")
+            named = {**{b["file"]: "already tallied" for b in state.batches},
+                     **{Path(f).name: "given in this command" for f in given.values()}}
+            if Path(path).name in named:
+                # The record names batches by file name: two different files must not share one.
+                raise BallotFileError(f"{table.name}: another file named {Path(path).name} was "
+                                      f"{named[Path(path).name]} for stage {stage.id}; rename this "
+                                      "one (e.g. after its counting team) so the record tells them apart")
+            given[table.sha256] = table.name
+            if checked and checked["tallied_sha256"] != table.sha256:
+                raise BallotFileError(f"{table.name}: changed since the double-entry check; run it again")
+            batch = None if dry_run else store.add_batch(
+                {"round": rid, "stage": stage.id, "file": Path(path).name, "sha256": table.sha256,
+                 "encoding": table.encoding, "layout": layout, "sheet": sheet,
+                 "header": _json(table.header), "rows": 0, "ballots": 0})
+            rows = store.intake(batch, _json(table.header), table.chunks, progress and (
+                lambda base=done, t=table: progress(base + t.progress(), total)))
+            ballots = 0
+            numbers: dict[str, int | None] = {}  # ballot number -> its row in this file
+            for ballot in interpret(paper, table.name, table.header, itertools.chain.from_iterable(rows),
+                                    layout):
+                if ballot.number in numbers_here:
+                    raise BallotFileError(f"{table.name}: row {ballot.line}: ballot {ballot.number} is "
+                                          f"also in {numbers_here[ballot.number]} (given in this same "
+                                          "command)")
+                numbers_here[ballot.number] = table.name
+                numbers[ballot.number] = ballot.line
+                counter.add(ballot)
+                ballots += 1
+            if not ballots:
+                raise BallotFileError(f"{table.name}: row 2: no ballots after the header")
+            clash = store.tallied_numbers(rid, stage.id, list(numbers))
+            if clash:
+                first = min(clash, key=lambda n: numbers[n] or 0)
+                raise BallotFileError(f"{table.name}: row {numbers[first]}: ballot {first} was already "
+                                      f"tallied in {clash[first]} ("
+                                      + (f"{len(clash)} ballot numbers repeat" if len(clash) > 1
+                                         else "1 ballot number repeats") + " an earlier batch)")
+            done += table.size
+            # The record keeps the file's name, not the clerk's folders (`audit verify --files`
+            # finds it by name).
+            result.batches.append({"file": Path(path).name, "sha256": table.sha256, "ballots": ballots,
+                                   "rows": rows.count, "encoding": table.encoding})
+            if batch is not None:
+                store.add_papers(rid, stage.id, batch, numbers)
+                store.set_batch_size(batch, rows.count, ballots)
+                result.batches[-1]["rows_sha256"] = rows.digest()
+        returned = counter.result.returned
+        if returned > issued:
+            raise _Refused(
+                f"stage {stage.id}: more ballots returned than issued ({returned} returned, "
+                f"{issued} issued): this vote is void and must be held again",
+                {b["file"]: b["sha256"] for b in result.batches})
+        if not dry_run:
+            if row["present"] is None:
+                store.set_attendance(rid, stage.id, present, issued)
+            store.save_count(rid, counter.result)
+            self.open.log(events.tally(stage.id, result.batches, returned=returned,
+                                       returned_before=returned_before, present=present, issued=issued,
+                                       layout=layout, results_sha256=digest.results(store, rid, stage.id),
+                                       checked=checked))
+        return result
+
+    def _attendance(self, row: dict, present, issued) -> tuple[int, int]:
+        stage = self.stage
+        if row["present"] is not None:
+            for name, given, stored in (("present", present, row["present"]),
+                                        ("issued", issued, row["issued"])):
+                if given is not None and given != stored:
+                    raise RuleError(f"stage {stage.id}: --{name} was recorded as {stored} with the "
+                                    f"first batch; it cannot change to {given}")
+            return row["present"], row["issued"]
+        if present is None or issued is None:
+            raise AttendanceRequired(stage.id)
+        entitled = stage.entitled
+        who = stage.entitled_name
+        if present > entitled:
+            raise _Refused(f"stage {stage.id}: {present} present but the {who} is only {entitled}")
+        if not stage.quorum.met(present, entitled):
+            need = stage.quorum.minimum(entitled)
+            raise _Refused(f"stage {stage.id}: no quorum: {present} present of {entitled} "
+                           f"{who}, the quorum {stage.quorum} needs at least {need}; "
+                           "the meeting's ballots are void")
+        if issued > present:
+            raise _Refused(f"stage {stage.id}: {issued} ballots issued but only {present} present "
+                           "(issued must not exceed present)")
+        return present, issued
+
+    # -- results and cuts -----------------------------------------------------------------------
+    def count(self, stage: Stage | None = None) -> StageCount | None:
+        stage = stage or self.stage
+        return self.store.load_count(self.round.id, stage, self.round.posts, self.open.lists(stage))
+
+    def pass_base(self, valid: int) -> int:
+        """The number the cut's pass line is a share of, for a post with `valid` ballots."""
+        present = self.store.stage_row(self.round.id, self.stage.id)["present"] or 0
+        return {"members": self.stage.entitled, "present": present, "valid": valid}[self.stage.cut.pass_base]
+
+    def shares(self, own: StageCount) -> dict[str, dict[str, dict[str, Fraction]]]:
+        """post -> scored stage -> candidate -> share, for the stages in stage.cut.score."""
+        out: dict[str, dict[str, dict[str, Fraction]]] = {p.id: {} for p in self.round.posts}
+        for sid, _ in self.stage.cut.score:
+            count = own if sid == self.stage.id else self.count(self.round.stage(sid))
+            if count is None:
+                raise RuleError(f"stage {self.stage.id}'s score uses stage {sid}, which has no tally yet")
+            for pid, pc in count.posts.items():
+                out[pid][sid] = {cid: pc.share(cid) for cid in pc.counts}
+        return out
+
+    def cuts(self, decisions: Decisions | None = None, count: StageCount | None = None) -> list[PostCut] | None:
+        """The stage's cut per post as it stands (decisions applied), or None without a cut rule.
+
+        `count` replaces the stored count (a dry run's preview, or `audit verify`'s recount)."""
+        stage, rule = self.stage, self.stage.cut
+        if rule is None:
+            return None
+        decisions = decisions or Decisions()
+        for pid in decisions.posts:
+            self.round.post(pid)
+        count = count or self.count()
+        if count is None:
+            raise NoTallyYet(stage.id)
+        shares = self.shares(count)
+        weights = dict(rule.score)
+        out = []
+        for post in self.round.posts:
+            pc = count.posts[post.id]
+            scores = {cid: score(weights, shares[post.id], cid) for cid in pc.candidates}
+            pass_rule = None
+            if rule.pass_ is not None:
+                pass_rule = PassRule(rule.pass_, self.pass_base(pc.valid))
+            out.append(cut_post(post.id, post.seats, rule, scores,
+                                {cid: cc.votes for cid, cc in pc.counts.items()}, pass_rule,
+                                seed=lot_seed(self.round.tie_seed, stage.id, post.id),
+                                resolve=decisions.resolve.get(post.id),
+                                accept_short=post.id in decisions.accept_short))
+        return out
+
+    def cut(self, decisions: Decisions) -> list[PostCut]:
+        """Make and lock the shortlist; refuses (locking nothing) while a post is held."""
+        stage = self.stage
+        self.open.refuse_if_locked(stage)
+        if stage.cut is None:
+            if decisions:
+                raise NothingToDecide(stage.id)
+            if not self.open.state(stage).batches:
+                raise NoTallyYet(stage.id)
+            lists = self.open.lists(stage)
+            cuts = [PostCut(p.id, len(lists[p.id]), (), "ok", False, lists[p.id]) for p in self.round.posts]
+        else:
+            cuts = self.cuts(decisions)
+        held = [c for c in cuts if c.held]
+        if held:
+            raise HeldCut(stage.id, tuple(
+                HeldPost(c.post, c.status, c.tie.tied, c.tie.slots) if c.status == "tied"
+                else HeldPost(c.post, c.status, eligible=sum(1 for s in c.standings if s.eligible), k=c.k)
+                for c in held), cuts)
+        self.store.save_cut(self.round.id, stage.id, cuts, decisions.reason)
+        self.open.log(events.cut(stage.id, cuts, decisions, self.round.tie_seed))
+        return cuts
+
+    # -- the pipeline ---------------------------------------------------------------------------
+    def label(self, state: "StageState") -> str:
+        """waiting (for the previous cut) | ready | tallied | locked."""
+        if state.locked:
+            return "locked"
+        if state.batches:
+            return "tallied"
+        try:
+            self.open.lists(self.stage)
+        except RuleError:
+            return "waiting"
+        return "ready"
+
+    def next_step(self, label: str):
+        stage = self.stage
+        if label == "waiting":
+            return steps.Cut(self.round.previous(stage).id)
+        if label == "ready":
+            return steps.Tally(stage.id, stage.entitled_name, stage.entitled)
+        if stage.cut is None:
+            return steps.MoreOrCut(stage.id)
+        try:
+            cuts = self.cuts()
+        except RuleError as e:
+            return steps.Blocked(e)
+        return steps.Cut(stage.id, tuple(c.post for c in cuts if c.held and c.status == "tied"),
+                         tuple(c.post for c in cuts if c.held and c.status == "short"))
+
+    def counts(self) -> dict:
+        return {}
+
+    # -- the view -------------------------------------------------------------------------------
+    def view(self, cuts: list[PostCut] | None = None, counted: StageCount | None = None) -> dict:
+        """The stage's tally, ranking and cut (SPEC §4 `--json`, plus names and details).
+
+        `cuts` overrides the cut (a refused cut's preview); `counted` the stored count (a dry run).
+        """
+
+        stage, open_ = self.stage, self.open
+        state = open_.state(stage)
+        row = state.row
+        locked_rows = self.store.locked_cut(self.round.id, stage.id) or {}
+        count = counted or self.count()
+        if cuts is None and stage.cut is not None and count is not None:
+            try:
+                cuts = self.cuts(Decisions.stored(locked_rows), count=count)
+            except RuleError:
+                cuts = None  # e.g. a scored stage not tallied yet: show the count without a ranking
+        by_post = {c.post: c for c in cuts or ()}
+        over_roster = stage.kind == "recommend" and open_.takes_roster(stage)
+        view = {
+            "round": self.round.id, "stage": stage.id, "kind": stage.kind, "title": stage.title,
+            "state": self.label(state),
+            "attendance": {stage.entitled_name: stage.entitled, "present": row["present"],
+                           "issued": row["issued"], "returned": count.returned if count else 0},
+            "certified": state.certified,
+            "certified_at": row["certified_at"],
+            "certified_by": signatures(row["certificate"]),
+            "tie_seed": self.round.tie_seed or None,
+            "posts": [],
+        }
+        for post in self.round.posts:
+            pc = count.posts[post.id] if count else None
+            pcut = by_post.get(post.id)
+            locked = locked_rows.get(post.id)
+            entry = {"post": post.id, "title": post.title, "seats": post.seats}
+            if pc is not None:
+                entry["ballots"] = {"valid": pc.valid, "void": pc.void, "blank": pc.blank,
+                                    "returned": pc.returned, "overvotes": pc.overvotes}
+                if stage.categories:
+                    entry["ballots"]["weighted_valid"] = frac(pc.weighted_valid)
+                entry["invalid_marks"] = len(pc.invalid_marks)
+                entry["invalid_mark_list"] = [{"ballot": m.ballot, "text": m.text, "reason": m.reason}
+                                              for m in pc.invalid_marks]
+            entry["results"] = self._results(pc, pcut, over_roster) if pc is not None else []
+            if stage.cut is not None:
+                entry["k"] = stage.cut.ratio * post.seats
+                if stage.cut.pass_ is not None and pc is not None:
+                    base = self.pass_base(pc.valid)
+                    entry["pass_line"] = {"rule": str(stage.cut.pass_), "base": stage.cut.pass_base,
+                                          "of": base, "votes": stage.cut.pass_.minimum(base)}
+            if locked is not None:
+                entry["status"] = locked["status"]
+                entry["advanced"] = locked["advanced"]
+                if locked["decision"]:
+                    entry["decision"] = {"kind": locked["decision"], "chosen": locked["chosen"],
+                                         "reason": locked["reason"]}
+            elif pcut is not None:
+                entry["status"] = pcut.status
+                entry["advanced"] = None
+            else:
+                entry["status"] = "ok" if pc is not None else None  # nothing counted: no status yet
+                entry["advanced"] = None
+            if pcut is not None and pcut.tie is not None:
+                entry["tie"] = {"score": frac(pcut.tie.score), "tied": list(pcut.tie.tied),
+                                "slots": pcut.tie.slots}
+                if pcut.decision == "lot":
+                    entry["lot"] = {"seed": lot_seed(self.round.tie_seed, stage.id, post.id),
+                                    "drawn": list(pcut.chosen)}
+            view["posts"].append(entry)
+        return view
+
+    def _results(self, pc, pcut: PostCut | None, over_roster: bool) -> list[dict]:
+        stage = self.stage
+        standings = {s.candidate: s for s in pcut.standings} if pcut else {}
+        approve = stage.kind == "vote" and stage.form == "approve"
+        tied = set(pcut.tie.tied) if pcut and pcut.tie else set()
+        out = []
+        for cid in pc.candidates:
+            cc = pc.count(cid)
+            st = standings.get(cid)
+            if over_roster and not cc.votes and not (st and st.score > 0):
+                continue
+            person = self.open.roster[cid]
+            item = {"candidate": cid, "name": person.display, "votes": cc.votes, "yes": cc.votes,
+                    "no": cc.no if approve else None, "abstain": cc.abstain if approve else None,
+                    "invalid": cc.invalid, "share": frac(pc.share(cid)), "by_category": cc.by_category}
+            if stage.categories:
+                item["weighted"] = frac(cc.weighted)
+            if pcut is not None:
+                item.update({"score": frac(st.score), "rank": st.rank, "passed": st.passed,
+                             "eligible": st.eligible, "needs": st.needs, "tied": cid in tied})
+            else:
+                item["passed"] = None
+            out.append(item)
+        if pcut is not None:
+            out.sort(key=lambda r: (r["rank"], r["candidate"]))
+        else:
+            out.sort(key=lambda r: (-Fraction(r["share"]), r["candidate"]))
+        return out
+
+    # -- audit verify ---------------------------------------------------------------------------
+    def recheck(self, events_: list[dict], report: "Report") -> StageCount | None:
+        from selector.service.stages.ballots_check import recheck
+
+        return recheck(self, events_, report)
+
+    def recut(self, recount: StageCount | None, decisions: Decisions) -> dict[str, tuple[str, list[str]]] | None:
+        if recount is None:
+            return None
+        if self.stage.cut is None:
+            lists = self.open.lists(self.stage)
+            return {p.id: ("ok", list(lists[p.id])) for p in self.round.posts}
+        return {c.post: (c.status, list(c.advanced)) for c in self.cuts(decisions, count=recount)}
+
+    def recheck_files(self, found: dict[str, list[Path]], folder: Path, report: "Report") -> None:
+        from selector.service.stages.ballots_check import recheck_files
+
+        recheck_files(self, found, folder, report)

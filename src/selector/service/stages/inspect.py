@@ -1,0 +1,328 @@
+"""Inspection stages (考察): departments' sign-offs, 民主测评 ballots, strikes and 递补."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from fractions import Fraction
+from pathlib import Path
+from typing import TYPE_CHECKING, ClassVar
+
+from selector.domain.counting import Resolver
+from selector.domain.cuts import Decisions, PostCut, Standing
+from selector.domain.inspection import (
+    EVALUATION, Finding, Grades, InspectCut, Vetting, inspect_post, missing_checks, vet,
+)
+from selector.domain.model import Stage
+from selector.errors import BallotFileError, HeldPost, InspectionIncomplete, MissingChecks, RuleError
+from selector.service import steps
+from selector.service.views import frac
+from selector.storage import digest, events
+
+if TYPE_CHECKING:
+    from selector.service.recheck import Report
+    from selector.service.rounds import OpenRound, StageState
+
+
+@dataclass
+class Inspection:
+    """An inspect stage as it stands: lists, rankings, each person's vetting, each post's cut."""
+
+    stage: Stage
+    lists: dict[str, tuple[str, ...]]
+    rankings: dict[str, tuple[Standing, ...]]
+    vetting: dict[str, Vetting]
+    cuts: list[InspectCut]
+    files: list[dict] = field(default_factory=list)
+
+    @property
+    def open_to(self) -> set[str]:
+        return {cid for c in self.cuts for cid in c.open_to}
+
+    @property
+    def missing(self) -> dict[str, tuple[str, ...]]:
+        return missing_checks(self.cuts, self.vetting)
+
+
+def struck_record(vetting: dict[str, Vetting], cuts: list[InspectCut]) -> dict:
+    """Who was struck and why, as the inspect cut event records it."""
+    return {cid: {"vetoes": list(v.vetoes), "evaluation": v.evaluated}
+            for cid, v in vetting.items() if v.struck and any(cid in c.members for c in cuts)}
+
+
+class InspectStage:
+    """An `inspect` stage."""
+
+    capability: ClassVar[str] = "inspect"
+    documents: ClassVar[tuple[str, ...]] = ("shortlist", "notice", "record")
+
+    def __init__(self, open_: "OpenRound", stage: Stage):
+        self.open, self.stage = open_, stage
+        self.store, self.round = open_.store, open_.round
+
+    # -- the state --------------------------------------------------------------------------
+    def rankings(self, lists: dict[str, tuple[str, ...]]) -> dict[str, tuple[Standing, ...]]:
+        """Each post's ranking from the stage that produced the list (the previous stage's cut).
+
+        Without one (a list taken from the roster, or a previous stage without a cut rule) the
+        list's own order stands and nobody is there to backfill."""
+        previous = self.round.previous(self.stage)
+        if not self.open.takes_roster(self.stage) and previous.cut is not None:
+            return {c.post: c.standings for c in self.open.handler(previous).cuts()}
+        return {pid: tuple(Standing(cid, Fraction(0), i, False) for i, cid in enumerate(ids, start=1))
+                for pid, ids in lists.items()}
+
+    def inspection(self, decisions: Decisions | None = None) -> Inspection:
+        """Strikes and backfills as they stand (decisions applied, or the stored ones once locked)."""
+        rid, stage = self.round.id, self.stage
+        lists = self.open.lists(stage)
+        ranks = self.rankings(lists)
+        decisions = decisions if decisions else self.open.decisions(stage)
+        vetting, cuts = self.judge(lists, ranks, self.store.findings(rid, stage.id),
+                                   self.store.grades(rid, stage.id), decisions)
+        return Inspection(stage, lists, ranks, vetting, cuts, self.store.inspection_files(rid, stage.id))
+
+    def judge(self, lists: dict[str, tuple[str, ...]], ranks: dict[str, tuple[Standing, ...]],
+              found: dict[str, dict[str, Finding]], graded: dict[str, Grades],
+              decisions: Decisions = Decisions()) -> tuple[dict[str, Vetting], list[InspectCut]]:
+        """Each person's vetting and each post's strikes and backfills, from findings and grades
+        (the stored ones, or those `audit verify` re-reads from the stored raw rows)."""
+        stage = self.stage
+        vetting = {c.id: vet(c.id, stage.checks, found.get(c.id, {}), stage.evaluation, graded.get(c.id))
+                   for c in self.round.candidates}
+        cuts = [inspect_post(p.id, lists[p.id], ranks.get(p.id, ()), vetting, stage.backfill,
+                             resolve=decisions.resolve.get(p.id), accept_short=p.id in decisions.accept_short)
+                for p in self.round.posts]
+        return vetting, cuts
+
+    # -- inputs ---------------------------------------------------------------------------------
+    def record(self, files: list[Path], *, encoding: str | None = None, sheet: str | None = None) -> list[dict]:
+        """Record findings files and 民主测评 ballot files (all or nothing)."""
+        from selector.readers.findings import kind_of
+        from selector.readers.tables import open_table
+
+        stage, store, rid = self.stage, self.store, self.round.id
+        resolver = Resolver(self.round.candidates)
+        out = []
+        with store.write():
+            self._writable()
+            known = {f["sha256"]: f["file"] for f in store.inspection_files(rid, stage.id)}
+            numbers_here: dict[str, str] = {}
+            for path in files:
+                # Each file sees the ones before it: a backfill can follow a veto in one command.
+                state = self.inspection()
+                with open_table(path, encoding=encoding, sheet=sheet) as table:
+                    rows = list(table.rows)
+                if table.sha256 in known:
+                    raise BallotFileError(f"{table.name}: this exact file was already recorded for "
+                                          f"stage {stage.id} (as {known[table.sha256]})")
+                known[table.sha256] = table.name
+                kind = kind_of(table.name, table.header)
+                file_id = store.add_inspection_file({
+                    "round": rid, "stage": stage.id, "kind": kind, "file": Path(path).name,
+                    "sha256": table.sha256, "encoding": table.encoding, "sheet": sheet,
+                    "header": json.dumps(table.header, ensure_ascii=False),
+                    "rows": json.dumps(rows, ensure_ascii=False)})
+                entry = {"file": Path(path).name, "kind": kind, "sha256": table.sha256,
+                         "encoding": table.encoding, "rows_sha256": digest.inspection_rows(store, file_id)}
+                if kind == "findings":
+                    entry.update(self._findings(table, rows, resolver, state, file_id))
+                else:
+                    entry.update(self._evaluation(table, rows, resolver, state, file_id, numbers_here))
+                out.append(entry)
+            self.open.log(events.inspect(stage.id, out))
+        return out
+
+    def _writable(self) -> None:
+        if self.open.state(self.stage).locked:
+            raise RuleError(f"stage {self.stage.id} is locked: nothing more can be recorded")
+
+    def _findings(self, table, rows, resolver, state: Inspection, file_id) -> dict:
+        from selector.readers.findings import read_findings
+
+        stage, rid = self.stage, self.round.id
+        if not stage.checks:
+            raise BallotFileError(f"{table.name}: stage {stage.id} lists no checks, so it takes no findings")
+        items = read_findings(table.name, table.header, rows, resolver=resolver,
+                              allowed=state.open_to, checks=stage.checks)
+        stored = self.store.findings(rid, stage.id)
+        for f in items:
+            earlier = stored.get(f.candidate, {}).get(f.check)
+            if earlier is not None:
+                raise BallotFileError(f"{table.name}: {f.candidate} already has a {f.check} finding "
+                                      f"({earlier.verdict}, {earlier.source}); a finding is not replaced")
+        self.store.add_findings(rid, stage.id, file_id, items)
+        return findings_summary(items)
+
+    def _evaluation(self, table, rows, resolver, state: Inspection, file_id, numbers_here) -> dict:
+        from selector.readers.findings import read_evaluation
+
+        stage, rid = self.stage, self.round.id
+        if stage.evaluation is None:
+            raise BallotFileError(f"{table.name}: stage {stage.id} has no evaluation (民主测评) in the "
+                                  "round file, so it takes no evaluation ballots")
+        candidates, papers = read_evaluation(table.name, table.header, rows, resolver=resolver,
+                                             allowed=state.open_to, evaluation=stage.evaluation)
+        numbers = [p.number for p in papers]
+        for n in numbers:
+            if n in numbers_here:
+                raise BallotFileError(f"{table.name}: ballot {n} is also in {numbers_here[n]} "
+                                      "(given in this same command)")
+            numbers_here[n] = table.name
+        clash = self.store.evaluation_numbers(rid, stage.id, numbers)
+        if clash:
+            first = sorted(clash)[0]
+            raise BallotFileError(f"{table.name}: ballot {first} was already recorded in {clash[first]} "
+                                  f"({len(clash)} ballot numbers repeat an earlier file)")
+        self.store.add_evaluation(rid, stage.id, file_id, papers)
+        return {"ballots": len(papers), "void": sum(1 for p in papers if p.void), "candidates": candidates}
+
+    # -- the cut --------------------------------------------------------------------------------
+    def cuts(self, decisions: Decisions | None = None) -> list[PostCut]:
+        state = self.inspection(decisions)
+        return [PostCut(c.post, c.k, state.rankings.get(c.post, ()), c.status, c.held, c.advanced,
+                        tie=c.tie, decision=c.decision, chosen=c.chosen) for c in state.cuts]
+
+    def cut(self, decisions: Decisions) -> list[PostCut]:
+        """Lock the list after strikes and backfills; refused while a check is missing or a post held."""
+        stage = self.stage
+        self.open.refuse_if_locked(stage)
+        for pid in decisions.posts:
+            self.round.post(pid)
+        state = self.inspection(decisions)
+        missing = state.missing
+        held = [c for c in state.cuts if c.held]
+        if missing or held:
+            raise InspectionIncomplete(stage.id, tuple(
+                MissingChecks(cid, self.open.roster[cid].display,
+                              tuple(c.post for c in state.cuts if cid in c.members), what)
+                for cid, what in missing.items()), tuple(
+                HeldPost(c.post, "tied", c.tie.tied, c.tie.slots) if c.status == "tied"
+                else HeldPost(c.post, "short", eligible=len(c.members) - len(c.struck), k=c.k)
+                for c in held))
+        cuts = [PostCut(c.post, c.k, state.rankings.get(c.post, ()), c.status, False, c.advanced,
+                        tie=c.tie, decision=c.decision, chosen=c.chosen) for c in state.cuts]
+        self.store.save_cut(self.round.id, stage.id, cuts, decisions.reason)
+        self.open.log(events.inspect_cut(stage.id, state.cuts, struck_record(state.vetting, state.cuts),
+                                         decisions))
+        return cuts
+
+    # -- the pipeline ---------------------------------------------------------------------------
+    def label(self, state: "StageState") -> str:
+        """waiting | ready | inspecting | locked."""
+        if state.locked:
+            return "locked"
+        try:
+            self.open.lists(self.stage)
+        except RuleError:
+            return "waiting"
+        return "inspecting" if self.store.inspection_files(self.round.id, self.stage.id) else "ready"
+
+    def next_step(self, label: str):
+        stage = self.stage
+        if label == "waiting":
+            return steps.Cut(self.round.previous(stage).id)
+        try:
+            now_ = self.inspection()
+        except RuleError as e:
+            return steps.Blocked(e)
+        if now_.missing:
+            return steps.Inspect(stage.id, tuple(now_.missing.items()))
+        if any(c.held for c in now_.cuts):
+            return steps.Cut(stage.id, held=True)
+        return steps.Cut(stage.id)
+
+    def counts(self) -> dict:
+        rid, sid = self.round.id, self.stage.id
+        return {"batches": len(self.store.inspection_files(rid, sid)),
+                "returned": self.store.evaluation_papers(rid, sid)}
+
+    # -- the view -------------------------------------------------------------------------------
+    def view(self, cuts: list[PostCut] | None = None) -> dict:
+        """Each post's candidates with their sign-offs, 民主测评 counts and rate, struck or not."""
+        stage, open_ = self.stage, self.open
+        st = open_.state(stage)
+        view = {"round": self.round.id, "stage": stage.id, "kind": stage.kind, "title": stage.title,
+                "state": self.label(st), "attendance": None, "certified": st.certified,
+                "tie_seed": self.round.tie_seed or None}
+        ev = stage.evaluation
+        view.update({"checks": list(stage.checks), "backfill": stage.backfill,
+                     "evaluation": {"scale": list(ev.scale), "top": list(ev.top), "pass": str(ev.pass_)}
+                     if ev else None, "files": [], "missing": {}, "posts": []})
+        try:
+            state = self.inspection()
+        except RuleError as e:
+            view["waiting"] = e
+            view["posts"] = [{"post": p.id, "title": p.title, "seats": p.seats, "results": [],
+                              "status": None, "advanced": None} for p in self.round.posts]
+            return view
+        view["files"] = [{"file": f["file"], "kind": f["kind"], "sha256": f["sha256"], "at": f["at"]}
+                         for f in state.files]
+        view["missing"] = {cid: list(m) for cid, m in state.missing.items()}
+        locked = self.store.locked_cut(self.round.id, stage.id)
+        notes = self.store.findings(self.round.id, stage.id)
+        for cut in state.cuts:
+            post = self.round.post(cut.post)
+            ranking = {s.candidate: s for s in state.rankings.get(post.id, ())}
+            people = list(cut.open_to)
+            people.sort(key=lambda c: (ranking[c].rank if c in ranking else 10**9, c))
+            results = []
+            for cid in people:
+                v = state.vetting[cid]
+                standing = ranking.get(cid)
+                item = {"candidate": cid, "name": open_.roster[cid].display,
+                        "rank": standing.rank if standing else None,
+                        "score": frac(standing.score) if standing else None,
+                        "listed": cid in cut.listed, "backfilled": cid in cut.backfilled,
+                        "tied": bool(cut.tie and cid in cut.tie.tied and cid not in cut.members),
+                        "checks": dict(v.checks),
+                        "notes": {check: f.note for check, f in notes.get(cid, {}).items() if f.note},
+                        "evaluation": None, "struck": v.struck,
+                        "struck_by": list(v.vetoes) + ([EVALUATION] if v.evaluated is False else []),
+                        "missing": list(v.missing), "passed": v.evaluated}
+                if v.grades is not None:
+                    g = v.grades
+                    item["evaluation"] = {"counts": {grade: g.counts.get(grade, 0) for grade in ev.scale},
+                                          "blank": g.blank, "invalid": g.invalid, "void": g.void,
+                                          "valid": g.valid, "top": g.top(ev), "rate": frac(g.rate(ev)),
+                                          "passed": v.evaluated}
+                results.append(item)
+            entry = {"post": post.id, "title": post.title, "seats": post.seats, "k": cut.k,
+                     "results": results, "listed": list(cut.listed), "struck": list(cut.struck),
+                     "backfilled": list(cut.backfilled), "status": cut.status, "held": cut.held}
+            if locked is not None and post.id in locked:
+                row = locked[post.id]
+                entry["status"] = row["status"]
+                entry["advanced"] = row["advanced"]
+                if row["decision"]:
+                    entry["decision"] = {"kind": row["decision"], "chosen": row["chosen"],
+                                         "reason": row["reason"]}
+            else:
+                entry["advanced"] = None
+                entry["would_advance"] = list(cut.advanced) if not cut.held else None
+            if cut.tie is not None:
+                entry["tie"] = {"score": frac(cut.tie.score), "tied": list(cut.tie.tied),
+                                "slots": cut.tie.slots}
+            view["posts"].append(entry)
+        return view
+
+    # -- audit verify ---------------------------------------------------------------------------
+    def recheck(self, log: list[dict], report: "Report") -> None:
+        from selector.service.stages.inspect_check import recheck
+
+        recheck(self, log, report)
+
+    def recut(self, recount, decisions: Decisions) -> None:
+        return None  # re-made from the re-read findings in `recheck`
+
+    def recheck_files(self, found: dict[str, list[Path]], folder: Path, report: "Report") -> None:
+        from selector.service.stages.inspect_check import recheck_files
+
+        recheck_files(self, found, folder, report)
+
+
+def findings_summary(items: list[Finding]) -> dict:
+    """What the inspect event records of a findings file."""
+    return {"findings": len(items),
+            "vetoes": [f"{f.candidate} {f.check}" for f in items if f.verdict == "veto"],
+            "concerns": [f"{f.candidate} {f.check}" for f in items if f.verdict == "concern"]}

@@ -1,0 +1,265 @@
+"""Public-notice stages (任前公示): dates on the official calendar, complaints, confirmation."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+from typing import TYPE_CHECKING, ClassVar
+
+from selector.domain.counting import Resolver
+from selector.domain.cuts import Decisions, PostCut
+from selector.domain.model import Stage
+from selector.domain.notice import (
+    Appointee, Complaint, appointees, close_problems, end_date, post_status, postpone_limit,
+)
+from selector.errors import (
+    NoticeClosesItself, NoticeNotOpen, NotOnNotice, PostponeBeforeEnd, PostponeTooLong,
+    ReceivedBeforeNotice, RuleError,
+)
+from selector.service import calendar, steps
+from selector.storage import events
+from selector.storage.clock import today
+
+if TYPE_CHECKING:
+    from selector.service.recheck import Report
+    from selector.service.rounds import OpenRound, StageState
+
+
+@dataclass
+class Notice:
+    stage: Stage
+    lists: dict[str, tuple[str, ...]]
+    row: dict | None  # None until opened
+    complaints: list[Complaint]
+    people: dict[str, list[Appointee]]  # post -> appointees with their outcome so far
+
+    @property
+    def start(self) -> date | None:
+        return date.fromisoformat(self.row["start"]) if self.row else None
+
+    @property
+    def end(self) -> date | None:
+        return date.fromisoformat(self.row["end"]) if self.row else None
+
+
+class NoticeStage:
+    """A `notice` stage."""
+
+    capability: ClassVar[str] = "notice"
+    documents: ClassVar[tuple[str, ...]] = ("shortlist", "notice", "record")
+
+    def __init__(self, open_: "OpenRound", stage: Stage):
+        self.open, self.stage = open_, stage
+        self.store, self.round = open_.store, open_.round
+
+    def notice(self) -> Notice:
+        stage, rid = self.stage, self.round.id
+        lists = self.open.lists(stage)
+        complaints = self.store.complaints(rid, stage.id)
+        return Notice(stage, lists, self.store.notice(rid, stage.id), complaints,
+                      {pid: appointees(ids, complaints) for pid, ids in lists.items()})
+
+    def _writable(self) -> None:
+        if self.open.state(self.stage).locked:
+            raise RuleError(f"stage {self.stage.id} is locked: nothing more can be recorded")
+
+    def _opened(self) -> Notice:
+        self._writable()
+        state = self.notice()
+        if state.row is None:
+            raise NoticeNotOpen(self.stage.id)
+        return state
+
+    # -- inputs ---------------------------------------------------------------------------------
+    def open_notice(self, first: date) -> tuple[Notice, list[str]]:
+        """Fix the notice's start and end dates; returns the notice and any calendar warnings."""
+        stage = self.stage
+        with self.store.write():
+            self._writable()
+            state = self.notice()
+            if state.row is not None:
+                raise RuleError(f"the notice {stage.id} is already open ({state.row['start']} to "
+                                f"{state.row['end']}); its dates cannot change")
+            if not any(state.lists.values()):
+                raise RuleError(f"stage {stage.id}: nobody to give notice of (every post is unfilled)")
+            end, guessed = end_date(first, stage.working_days, calendar.is_workday)
+            source = calendar.source()
+            warnings = []
+            if guessed:
+                years = sorted({d.year for d in guessed})
+                warnings.append(f"{source} does not cover {', '.join(map(str, years))}: "
+                                f"those days were counted Monday–Friday; check the State Council's "
+                                "holiday notice before publishing")
+            self.store.open_notice({"round": self.round.id, "stage": stage.id,
+                                    "start": first.isoformat(), "end": end.isoformat(),
+                                    "working_days": stage.working_days, "calendar": source,
+                                    "warning": "; ".join(warnings) or None})
+            self.open.log(events.notice_open(stage.id, start=first.isoformat(), end=end.isoformat(),
+                                             working_days=stage.working_days, calendar=source,
+                                             warnings=warnings, candidates=state.lists))
+        return self.notice(), warnings
+
+    def add_complaint(self, *, received: date, candidate: str, summary: str, named: bool) -> Complaint:
+        """Log a complaint received during the notice."""
+        stage = self.stage
+        with self.store.write():
+            state = self._opened()
+            listed = {cid for ids in state.lists.values() for cid in ids}
+            cid = Resolver(self.round.candidates).resolve(candidate)
+            if not isinstance(cid, str) or cid not in listed:
+                raise NotOnNotice(candidate, stage.id,
+                                  tuple((c, self.open.roster[c].display) for c in sorted(listed)))
+            if received < state.start:
+                raise ReceivedBeforeNotice(received.isoformat(), state.start.isoformat())
+            number = max((c.number for c in state.complaints), default=0) + 1
+            complaint = Complaint(number, received, cid, summary.strip(), named)
+            self.store.add_complaint(self.round.id, stage.id, complaint)
+            self.open.log(events.complaint(stage.id, number=number, received=received.isoformat(),
+                                           candidate=cid, summary=complaint.summary, named=named))
+        return complaint
+
+    def resolve_complaint(self, number: int, outcome: str, note: str, until: date | None = None) -> Complaint:
+        """Close a complaint with its outcome; `postpone` holds the appointee until a date."""
+        stage, rid = self.stage, self.round.id
+        with self.store.write():
+            state = self._opened()
+            found = [c for c in state.complaints if c.number == number]
+            if not found:
+                raise RuleError(f"the notice {stage.id} has no complaint #{number} "
+                                f"(complaints: {', '.join(f'#{c.number}' for c in state.complaints) or 'none'})")
+            complaint = found[0]
+            if complaint.outcome is not None:
+                raise RuleError(f"complaint #{number} is already closed ({complaint.outcome}); "
+                                "an outcome is not changed")
+            held = None
+            if outcome == "postpone":
+                limit = postpone_limit(state.end)
+                held = until or limit
+                if held > limit:
+                    raise PostponeTooLong(held.isoformat(), limit.isoformat())
+                if held < state.end:
+                    raise PostponeBeforeEnd(held.isoformat(), state.end.isoformat())
+            self.store.resolve_complaint(rid, stage.id, number, outcome, note.strip(), held)
+            self.open.log(events.complaint_resolved(stage.id, number=number, candidate=complaint.candidate,
+                                                    outcome=outcome, note=note.strip(),
+                                                    until=held.isoformat() if held else None))
+        return next(c for c in self.store.complaints(rid, stage.id) if c.number == number)
+
+    def close_notice(self) -> Notice:
+        """Confirm the appointees once the end date is reached and every complaint is closed."""
+        stage = self.stage
+        with self.store.write():
+            state = self._opened()
+            names = {c: self.open.roster[c].display for c in self.open.roster}
+            problems = close_problems(today(), state.end, state.complaints, names)
+            if problems:
+                raise RuleError(f"the notice {stage.id} cannot close: " + "; ".join(problems))
+            cuts = self.confirmed(state)
+            self.store.save_cut(self.round.id, stage.id, cuts, None)
+            people = [p for ps in state.people.values() for p in ps]
+            self.open.log(events.notice_close(
+                stage.id, cuts, [p.candidate for p in people if p.outcome == "dropped"],
+                {p.candidate: p.until.isoformat() for p in people if p.outcome == "pending"},
+                today().isoformat()))
+        return self.notice()
+
+    def confirmed(self, state: Notice) -> list[PostCut]:
+        """The confirmed appointees per post, from the complaints' outcomes."""
+        cuts = []
+        for post in self.round.posts:
+            people = state.people[post.id]
+            ids = tuple(p.candidate for p in people if p.outcome == "confirmed")
+            cuts.append(PostCut(post.id, len(people), (), post_status(people) if people else "unfilled",
+                                False, ids))
+        return cuts
+
+    # -- the cut --------------------------------------------------------------------------------
+    def cuts(self, decisions: Decisions | None = None) -> list[PostCut]:
+        return self.confirmed(self.notice())
+
+    def cut(self, decisions: Decisions) -> list[PostCut]:
+        raise NoticeClosesItself(self.stage.id)
+
+    # -- the pipeline ---------------------------------------------------------------------------
+    def label(self, state: "StageState") -> str:
+        """waiting | ready | open | locked."""
+        if state.locked:
+            return "locked"
+        try:
+            self.open.lists(self.stage)
+        except RuleError:
+            return "waiting"
+        return "open" if self.store.notice(self.round.id, self.stage.id) else "ready"
+
+    def next_step(self, label: str):
+        stage = self.stage
+        if label == "waiting":
+            return steps.Cut(self.round.previous(stage).id)
+        if label == "ready":
+            return steps.OpenNotice(stage.id)
+        now_ = self.notice()
+        still = [c for c in now_.complaints if c.outcome is None]
+        if still:
+            return steps.ResolveComplaint(stage.id, still[0].number)
+        return steps.CloseNotice(stage.id, now_.end.isoformat())
+
+    def counts(self) -> dict:
+        return {"batches": 0, "returned": 0,
+                "complaints": len(self.store.complaints(self.round.id, self.stage.id))}
+
+    # -- the view -------------------------------------------------------------------------------
+    def view(self, cuts: list[PostCut] | None = None) -> dict:
+        """The notice's dates, complaints and each appointee's outcome."""
+        stage, open_ = self.stage, self.open
+        st = open_.state(stage)
+        view = {"round": self.round.id, "stage": stage.id, "kind": stage.kind, "title": stage.title,
+                "state": self.label(st), "attendance": None, "certified": st.certified,
+                "tie_seed": self.round.tie_seed or None}
+        try:
+            state = self.notice()
+        except RuleError as e:
+            view.update({"waiting": e, "notice": {"start": None, "end": None, "complaints": []},
+                         "posts": [{"post": p.id, "title": p.title, "seats": p.seats, "results": [],
+                                    "status": None, "advanced": None} for p in self.round.posts]})
+            return view
+        row = state.row or {}
+        roster = open_.roster
+        view["posts"] = []
+        view["notice"] = {
+            "start": row.get("start"), "end": row.get("end"), "working_days": stage.working_days,
+            "calendar": row.get("calendar"), "warning": row.get("warning"),
+            "complaints": [{"number": c.number, "candidate": c.candidate,
+                            "name": roster[c.candidate].display, "received": c.received.isoformat(),
+                            "summary": c.summary, "named": c.named, "outcome": c.outcome,
+                            "note": c.note or None, "until": c.until.isoformat() if c.until else None}
+                           for c in state.complaints]}
+        locked = self.store.locked_cut(self.round.id, stage.id)
+        for post in self.round.posts:
+            people = state.people[post.id]
+            entry = {"post": post.id, "title": post.title, "seats": post.seats,
+                     "results": [{"candidate": p.candidate, "name": roster[p.candidate].display,
+                                  "outcome": p.outcome, "until": p.until.isoformat() if p.until else None,
+                                  "complaints": list(p.complaints)} for p in people]}
+            if locked is not None and post.id in locked:
+                entry["status"] = locked[post.id]["status"]
+                entry["advanced"] = locked[post.id]["advanced"]
+            else:
+                entry["status"] = None
+                entry["advanced"] = None
+            entry["pending"] = [{"candidate": p.candidate, "until": p.until.isoformat()}
+                                for p in people if p.outcome == "pending"]
+            view["posts"].append(entry)
+        return view
+
+    # -- audit verify ---------------------------------------------------------------------------
+    def recheck(self, log: list[dict], report: "Report") -> None:
+        from selector.service.stages.notice_check import recheck
+
+        recheck(self, log, report)
+
+    def recut(self, recount, decisions: Decisions) -> None:
+        return None  # re-made from the complaints' outcomes in `recheck`
+
+    def recheck_files(self, found: dict[str, list[Path]], folder: Path, report: "Report") -> None:
+        return None  # a notice has no input files

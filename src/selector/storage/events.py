@@ -1,0 +1,143 @@
+"""The record's events: one builder per kind of change, and the readers `audit verify` uses.
+
+A builder returns `(command, stage, details, files)` for `Store.log`; the keys written here
+are the keys `audit verify` reads back (through the readers below), so the two cannot drift.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from typing import Iterable, Mapping
+
+from selector.domain.cuts import Decisions, PostCut
+
+Event = tuple[str, str | None, dict, dict]
+
+
+def _files(entries: Iterable[Mapping]) -> dict[str, str]:
+    return {e["file"]: e["sha256"] for e in entries}
+
+
+def _decided(decisions: Decisions) -> dict:
+    if not decisions.reason:
+        return {}
+    return {"reason": decisions.reason, "resolve": {k: list(v) for k, v in decisions.resolve.items()},
+            "accept_short": list(decisions.accept_short)}
+
+
+# -- builders -------------------------------------------------------------------------------
+
+def init(file: str, title: str, updated: bool, sha: str, sources: Mapping[str, bytes]) -> Event:
+    return ("init", None, {"file": file, "title": title, "change": "updated" if updated else "stored",
+                           "sha256": sha},
+            {name: hashlib.sha256(data).hexdigest() for name, data in sources.items()})
+
+
+TALLY_BATCH_KEYS = ("file", "sha256", "ballots", "rows", "encoding", "rows_sha256")
+
+
+def tally(stage: str, batches: list[dict], *, returned: int, returned_before: int, present: int,
+          issued: int, layout: str, results_sha256: str, checked: dict | None) -> Event:
+    return ("tally", stage, {
+        "batches": [{k: b[k] for k in TALLY_BATCH_KEYS} for b in batches],
+        "returned": returned, "returned_before": returned_before, "present": present, "issued": issued,
+        "layout": layout, "results_sha256": results_sha256,
+        **({"checked_against": checked} if checked else {})}, _files(batches))
+
+
+def tally_refused(stage: str, reason: str, files: dict[str, str]) -> Event:
+    return ("tally refused", stage, {"reason": reason}, files)
+
+
+def cut(stage: str, cuts: Iterable[PostCut], decisions: Decisions, tie_seed: str | None) -> Event:
+    cuts = list(cuts)
+    return ("cut", stage, {
+        "posts": {c.post: {"status": c.status, "advanced": list(c.advanced),
+                           **({"decision": c.decision, "chosen": list(c.chosen)} if c.decision else {})}
+                  for c in cuts},
+        **_decided(decisions),
+        **({"tie_seed": tie_seed} if any(c.decision == "lot" for c in cuts) else {}),
+    }, {})
+
+
+def inspect_cut(stage: str, cuts: Iterable, struck: dict, decisions: Decisions) -> Event:
+    """The cut of an inspection: each post's strikes and backfills (domain.inspection.InspectCut)."""
+    return ("cut", stage, {
+        "posts": {c.post: {"status": c.status, "advanced": list(c.advanced), "struck": list(c.struck),
+                           "backfilled": list(c.backfilled),
+                           **({"decision": c.decision, "chosen": list(c.chosen)} if c.decision else {})}
+                  for c in cuts},
+        "struck": struck,
+        **_decided(decisions),
+    }, {})
+
+
+def inspect(stage: str, entries: list[dict]) -> Event:
+    return ("inspect", stage, {"files": [{k: v for k, v in e.items() if k != "sha256"} for e in entries]},
+            _files(entries))
+
+
+def notice_open(stage: str, *, start: str, end: str, working_days: int, calendar: str,
+                warnings: list[str], candidates: Mapping[str, Iterable[str]]) -> Event:
+    return ("notice open", stage, {
+        "start": start, "end": end, "working_days": working_days, "calendar": calendar,
+        **({"warning": warnings[0]} if warnings else {}),
+        "candidates": {p: list(ids) for p, ids in candidates.items()}}, {})
+
+
+def complaint(stage: str, *, number: int, received: str, candidate: str, summary: str,
+              named: bool) -> Event:
+    return ("complaint", stage, {"number": number, "received": received, "candidate": candidate,
+                                 "summary": summary, "named": named}, {})
+
+
+def complaint_resolved(stage: str, *, number: int, candidate: str, outcome: str, note: str,
+                       until: str | None) -> Event:
+    return ("complaint resolved", stage, {"number": number, "candidate": candidate, "outcome": outcome,
+                                          "note": note, **({"until": until} if until else {})}, {})
+
+
+def notice_close(stage: str, cuts: Iterable[PostCut], dropped: list[str], pending: dict[str, str],
+                 today: str) -> Event:
+    return ("notice close", stage, {
+        "posts": {c.post: {"status": c.status, "advanced": list(c.advanced)} for c in cuts},
+        "dropped": dropped, "pending": pending, "today": today}, {})
+
+
+def certify(stage: str, certificate: dict) -> Event:
+    return ("certify", stage, certificate, {})
+
+
+def audit_sample(stage: str, *, seed: str, count: int, of: int, ballots: list[str]) -> Event:
+    return ("audit sample", stage, {"seed": seed, "count": count, "of": of, "ballots": ballots}, {})
+
+
+def audit_compare(stage: str, *, file: str, sha256: str, ballots: int, differences: list[dict]) -> Event:
+    return ("audit compare", stage, {"file": file, "ballots": ballots, "differences": differences},
+            {file: sha256})
+
+
+def export(stage: str, *, doc: str, fmt: str, out: str, size: int, name: str, sha256: str) -> Event:
+    return ("export", stage, {"doc": doc, "format": fmt, "out": out, "bytes": size}, {name: sha256})
+
+
+# -- readers --------------------------------------------------------------------------------
+
+def of(events: list[dict], stage: str, *commands: str) -> list[dict]:
+    """The stage's events of these commands, oldest first."""
+    return [e for e in events if e["stage"] == stage and e["command"] in commands]
+
+
+def cuts_of(events: list[dict], stage: str) -> list[dict]:
+    """The events that locked the stage's list (`cut`, or `notice close` for a notice)."""
+    return [e for e in of(events, stage, "cut", "notice close") if "posts" in e["details"]]
+
+
+def tallied_batches(tallies: list[dict]) -> list[tuple[dict, dict]]:
+    """(tally event, batch entry) for every batch the tally events recorded, in order."""
+    return [(e, b) for e in tallies for b in e["details"].get("batches", [])]
+
+
+def inspected_files(inspects: list[dict]) -> list[tuple[dict, dict]]:
+    """(inspect event, file entry) for every file the inspect events recorded, in order."""
+    return [(e, f) for e in inspects for f in e["details"].get("files", [])]
