@@ -72,6 +72,19 @@ def test_csv_opens_in_excel_as_utf8_with_bom(counted, run):
     assert ["计票人", "________", "监票人", "________", "监票人", "________"] in rows
 
 
+def test_pipe_table_layout_the_golden_files_do_not_reach():
+    from selector.reports.render_text import pipe_table
+
+    # tabulate lays it out; these are the bytes the hand-written table gave: headers left even
+    # over numbers, at least 3 wide, no number parsing ("1.50"), no stripping, CJK counts 2
+    assert pipe_table(["No.", "#", "Name", "得票"], [[1000, "a", " 李强 ", 7], [2, "1.50", "王", 12]]) == [
+        "| No.  | #    | Name   | 得票 |",
+        "|-----:|------|--------|-----:|",
+        "| 1000 | a    |  李强  |    7 |",
+        "|    2 | 1.50 | 王     |   12 |"]
+    assert pipe_table(["名次", "x"], []) == ["| 名次 | x   |", "|------|-----|"]
+
+
 def test_stroke_collation_orders_surnames():
     # 王 has 4 strokes, 李 7, 赵 9; 丁 2 and 马 3 come first whatever their votes.
     assert by_surname_strokes(["赵敏", "李强", "王芳", "马丽", "丁一"], str) == \
