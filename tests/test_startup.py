@@ -8,7 +8,7 @@ import sys
 from pathlib import Path
 
 SRC = Path(__file__).resolve().parent.parent / "src"
-HEAVY = ("sqlite_utils", "openpyxl", "docx", "pandas", "numpy", "rich")
+HEAVY = ("sqlite_utils", "openpyxl", "docx", "pandas", "numpy", "rich", "tabulate", "wcwidth")
 
 
 def _imported(*args: str, extra_path: str = "") -> tuple[set[str], subprocess.CompletedProcess]:

@@ -72,6 +72,19 @@ def test_csv_opens_in_excel_as_utf8_with_bom(counted, run):
     assert ["计票人", "________", "监票人", "________", "监票人", "________"] in rows
 
 
+def test_pipe_table_layout_the_golden_files_do_not_reach():
+    from selector.reports.render_text import pipe_table
+
+    # tabulate lays it out; these are the bytes the hand-written table gave: headers left even
+    # over numbers, at least 3 wide, no number parsing ("1.50"), no stripping, CJK counts 2
+    assert pipe_table(["No.", "#", "Name", "得票"], [[1000, "a", " 李强 ", 7], [2, "1.50", "王", 12]]) == [
+        "| No.  | #    | Name   | 得票 |",
+        "|-----:|------|--------|-----:|",
+        "| 1000 | a    |  李强  |    7 |",
+        "|    2 | 1.50 | 王     |   12 |"]
+    assert pipe_table(["名次", "x"], []) == ["| 名次 | x   |", "|------|-----|"]
+
+
 def test_stroke_collation_orders_surnames():
     # 王 has 4 strokes, 李 7, 赵 9; 丁 2 and 马 3 come first whatever their votes.
     assert by_surname_strokes(["赵敏", "李强", "王芳", "马丽", "丁一"], str) == \
@@ -98,13 +111,45 @@ def test_equal_stroke_counts_follow_the_first_strokes():
     assert by_surname_strokes(["王芳", "王", "王一"], str) == ["王", "王一", "王芳"]
 
 
-def test_a_character_outside_the_table_falls_back_to_icu():
+def test_a_character_outside_the_table_is_placed_as_icu_placed_it():
     from selector.reports.collation import _table, strokes
 
     # 䶮 (U+4DAE, 龙 over 天, as in 刘䶮) is outside GB 2312 and the table: ICU counts 9
     assert "䶮" not in _table() and strokes("䶮") == 9
     # after the table's nine-stroke 娜, before the twelve-stroke 强
     assert by_surname_strokes(["李强", "李䶮", "李娜"], str) == ["李娜", "李䶮", "李强"]
+
+
+# Checked against ICU 77.1's zh@collation=stroke (PyICU, pyicu-wheels 2.15.2) with the
+# mainland 阝 correction, as collation.py computed them before it dropped PyICU: every
+# character below must keep its stroke count and its place.
+NAME_CHARACTERS = {  # given names; only 䶮 and 婳 are outside strokes.txt
+    "玥": 8, "堃": 11, "喆": 12, "赟": 16, "䶮": 9, "昇": 8, "珺": 11, "琍": 11, "玮": 8, "祎": 8,
+    "婕": 11, "彧": 10, "瑄": 13, "晗": 11, "钰": 10, "镕": 15, "焜": 12, "炜": 8, "翀": 10,
+    "犇": 12, "淼": 12, "鑫": 24, "垚": 9, "昀": 8, "暐": 13, "韡": 19, "嫣": 14, "婳": 11}
+FU_CHARACTERS = {  # 阝: 2 strokes on the mainland
+    "邓": 4, "郑": 8, "陈": 7, "阿": 7, "陆": 7, "邢": 6, "那": 6, "都": 10, "郭": 10, "阳": 6,
+    "阴": 6, "队": 4, "限": 8, "隆": 11, "邱": 7, "邵": 7, "郝": 9, "邹": 7}
+ICU_ORDER = "队邓邢那阳阴邱邹陆阿陈邵玮玥昇昀郑炜祎限垚郝䶮都彧钰郭翀琍珺晗堃隆婕婳喆淼犇焜瑄暐嫣镕赟韡鑫"
+ICU_NAME_ORDER = [  # 𠇔 (U+201D4) 6 strokes, 龘 48; labels: other characters after Han ones
+    "王𠇔", "王婕", "王婳", "王龘", "李娜", "李䶮", "李强", "张伟", "张伟(甲)", "张伟（乙）", "张伟1",
+    "张伟①", "张伟a", "张伟B", "张伟Ⅱ", "张○", "阿依古丽买买提", "阿依古丽・买买提",
+    "阿依古丽·买买提", "阿依古丽•买买提"]
+
+
+def test_rare_name_characters_and_fu_keep_the_counts_and_order_icu_gave():
+    from selector.reports.collation import _icu_order, _table, strokes
+
+    chars = {**NAME_CHARACTERS, **FU_CHARACTERS}
+    assert all(ch in _table() or ch in _icu_order() for ch in chars)  # none left to the fallback
+    assert {ch: strokes(ch) for ch in chars} == chars
+    assert by_surname_strokes(list(chars), str) == list(ICU_ORDER)
+    assert by_surname_strokes(ICU_NAME_ORDER[::-1], str) == ICU_NAME_ORDER
+
+
+def test_characters_nobody_ranked_come_last_by_code_point():
+    # not in strokes.txt nor in strokes_icu.txt (emoji, Arabic): after everything ranked
+    assert by_surname_strokes(["王😀", "王ا", "王B", "王强"], str) == ["王强", "王B", "王ا", "王😀"]
 
 
 def test_shortlist_is_in_stroke_order_not_by_votes(counted, run):

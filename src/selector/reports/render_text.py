@@ -13,27 +13,44 @@ FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
 def text_width(value) -> int:
-    """Columns a value takes on screen: CJK (wide and fullwidth) characters count double."""
+    """Columns a value takes on screen (for XLSX/DOCX widths): CJK characters count double."""
     return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in str(value))
+
+
+def _rule(colwidths: list[int], colaligns: list[str]) -> str:
+    """The line under the header: `---:` over right-aligned (number) columns and plain
+    dashes over the others, where tabulate's "pipe" format would write `:---` for left."""
+    colaligns = colaligns or ["left"] * len(colwidths)  # no rows: tabulate passes no aligns
+    return "|" + "|".join("-" * (w - 1) + ":" if a == "right" else "-" * w
+                          for w, a in zip(colwidths, colaligns)) + "|"
 
 
 def pipe_table(headers: list[str], rows: list[list]) -> list[str]:
     """A GitHub Markdown table padded by display width, so Chinese columns line up in a
-    plain-text editor too (tabulate only does that when wcwidth happens to be installed)."""
-    widths = [max([3, text_width(h)] + [text_width(r[i]) for r in rows if i < len(r)])
-              for i, h in enumerate(headers)]
+    plain-text editor too: tabulate's "pipe" layout, measured by wcwidth (tabulate[widechars]).
+
+    Columns of ints are right-aligned, the rest left-aligned with a plain `---` rule; headers
+    are always left-aligned; columns are at least 3 wide and never wider than their widest
+    cell (tabulate's MIN_PADDING of 2 is set to 0 for the call); cells are printed as they are
+    (no number parsing, no stripping)."""
+    import tabulate  # imported here: `selector --version` and `status` never need it
+    import wcwidth  # the widechars extra: without it tabulate would count a CJK character as 1
+
     numeric = [bool(rows) and all(isinstance(r[i], int) for r in rows if i < len(r))
                for i in range(len(headers))]
-
-    def line(cells, right):
-        out = []
-        for value, width, r in zip(cells, widths, right):
-            pad = " " * (width - text_width(value))
-            out.append(pad + str(value) if r else str(value) + pad)
-        return "| " + " | ".join(out) + " |"
-
-    rule = "|" + "|".join(("-" * (w + 1) + ":") if n else ("-" * (w + 2)) for w, n in zip(widths, numeric)) + "|"
-    return [line(headers, [False] * len(headers)), rule, *(line(r, numeric) for r in rows)]
+    bar = tabulate.DataRow("|", "|", "|")
+    fmt = tabulate.TableFormat(lineabove=None, linebelowheader=_rule, linebetweenrows=None,
+                               linebelow=None, headerrow=bar, datarow=bar, padding=1,
+                               with_header_hide=None)
+    padded = [h + " " * (3 - wcwidth.wcswidth(h)) for h in headers]  # at least 3 wide
+    saved, tabulate.MIN_PADDING = tabulate.MIN_PADDING, 0
+    try:
+        text = tabulate.tabulate(rows, padded, tablefmt=fmt, disable_numparse=True,
+                                 colalign=["right" if n else "left" for n in numeric],
+                                 headersglobalalign="left", preserve_whitespace=True)
+    finally:
+        tabulate.MIN_PADDING = saved
+    return text.split("\n")
 
 
 def safe_cell(value):
