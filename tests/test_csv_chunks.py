@@ -17,7 +17,7 @@ from hypothesis import strategies as st
 from selector.readers import tables
 from selector.readers.tables import open_table
 from selector.errors import BallotFileError
-from selector.storage.store import csv_text_rows
+from selector.storage.rows import csv_text_rows
 from test_fuzz import FUZZ
 
 CELL = st.text(alphabet=st.sampled_from(list('张伟王芳,，"；\n\r x1')), max_size=8)

@@ -29,7 +29,7 @@ from selector.readers.ballots import Paper, interpret
 from selector.readers.tables import open_table
 from selector.domain.counting import Count, Resolver
 from selector.errors import SelectorError
-from selector.storage.store import cells_json, chunk_json, csv_text_rows, rows_text
+from selector.storage.rows import cells_json, chunk_json, csv_text_rows, rows_text
 
 LONG = bool(os.environ.get("SELECTOR_FUZZ_LONG"))
 settings.register_profile("fuzz", max_examples=2000 if LONG else 40, deadline=None,

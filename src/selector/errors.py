@@ -11,13 +11,20 @@ from dataclasses import dataclass
 
 
 class SelectorError(Exception):
-    """Base of every error selector reports to the clerk as one line."""
+    """Base of every error selector reports to the clerk as one line.
+
+    `message` is a template with `{name}` fields filled from `params` — the English text, and
+    the message id the CLI looks up in the interface language's catalog (so write
+    `RuleError("stage {stage} is certified", stage=sid)`, not an f-string, for it to be
+    translated). `details` are further lines (already worded)."""
 
     exit_code = 1
 
-    def __init__(self, message: str = "", details: list[str] | None = None):
-        super().__init__(message)
-        self.message = message
+    def __init__(self, message: str = "", details: list[str] | None = None, **params):
+        self.template = message
+        self.params = params
+        self.message = message.format(**params) if params else message
+        super().__init__(self.message)
         self.details = details or []
 
 

@@ -77,6 +77,6 @@ def test_row_chunks_migration_keeps_every_row_as_stored(tmp_path):
     assert chunks == [(1, 2, 1001), (1, 1002, 2001), (1, 2002, 2501), (2, 2, 3)]
     assert [(line, json.dumps(cells, ensure_ascii=False)) for line, cells in store.stored_rows(1)] \
         == [(line, cells) for b, line, cells in rows if b == 1]
-    assert digest.batch_rows(store, 1) == hashed[1].hexdigest()  # logged digests still hold
+    assert store.rows_digest(1) == hashed[1].hexdigest()  # logged digests still hold
     assert list(store.stored_rows(2)) == [(2, ["0001", "统计局局长", '王"芳']), (3, "0002,刘洋")]
-    assert digest.batch_rows(store, 2) != hashed[2].hexdigest()  # the garbage row still shows
+    assert store.rows_digest(2) != hashed[2].hexdigest()  # the garbage row still shows

@@ -11,7 +11,7 @@ from typing import Iterable
 
 from selector.domain.counting import Ballot
 from selector.domain.model import Stage, natural, normalize
-from selector.errors import BallotFileError, SameFileTwice
+from selector.errors import BallotFileError, RuleError, SameFileTwice
 from selector.readers.ballots import Paper, interpret
 from selector.readers.tables import open_table
 from selector.service.rounds import OpenRound

@@ -19,7 +19,8 @@ from selector.errors import ConfigError, NotAFolder, NotFound, RuleError, Verify
 from selector.service.recheck import Report, unreadable
 from selector.service.rounds import OpenRound, load_round
 from selector.storage import events
-from selector.storage.store import GENESIS, Store, chain
+from selector.storage.rows import GENESIS, chain
+from selector.storage.store import Store
 
 
 def verify(store: Store, round_id: str | None, files: Path | None = None) -> Report:

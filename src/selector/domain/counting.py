@@ -139,7 +139,7 @@ class Count:
         # Counting is additive, so a new batch goes on from the stored count of earlier ones.
         self._result = start or StageCount(stage, {p.id: PostCount(p, tuple(lists[p.id])) for p in posts})
         self._on_list = {pid: set(pc.candidates) for pid, pc in self._result.posts.items()}
-        self._approve = stage.form == "approve" and stage.kind == "vote"
+        self._approve = stage.approve
         self._limits = {pid: stage.marks_allowed(pc.post) for pid, pc in self._result.posts.items()}
         self._checked: dict[tuple[str, str], tuple] = {}  # (post, text) -> (cid, reason, key)
         self._single: dict[tuple[str, str], tuple] = {}  # (post, text) -> a one-mark cell's marks

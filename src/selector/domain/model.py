@@ -119,6 +119,11 @@ class Stage:
         return self.kind in BALLOT_KINDS
 
     @property
+    def approve(self) -> bool:
+        """同意/不同意/弃权 per candidate (the round file allows `form` on vote stages only)."""
+        return self.form == "approve"
+
+    @property
     def entitled(self) -> int:
         """应到: the electorate of a recommendation, the members of a vote."""
         return self.electorate if self.kind == "recommend" else self.members  # type: ignore[return-value]

@@ -58,7 +58,7 @@ class Paper:
 
     @property
     def approve(self) -> bool:
-        return self.stage.kind == "vote" and self.stage.form == "approve"
+        return self.stage.approve
 
 
 def split_marks(cell: str) -> tuple[str, ...]:

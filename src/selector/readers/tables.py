@@ -12,7 +12,6 @@ import codecs
 import csv
 import hashlib
 import io
-import warnings
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Iterator

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Iterable
 from selector.domain.model import normalize
 from selector.errors import NoTallyYet, RuleError, TooFewSigners
 from selector.service.stages.ballots import BallotStage
-from selector.storage import digest, events
+from selector.storage import events
 
 if TYPE_CHECKING:
     from selector.service.rounds import OpenRound
@@ -41,7 +41,7 @@ def certify(open_: "OpenRound", stage_id: str, tellers: Iterable[str], scrutinee
             raise NoTallyYet(stage.id, "certify")
         certificate = {"tellers": tellers, "scrutineers": scrutineers,
                        "batches": len(state.batches), "returned": store.returned(rid, stage.id),
-                       "results_sha256": digest.results(store, rid, stage.id),
+                       "results_sha256": store.results_digest(rid, stage.id),
                        "log_head": store.head(rid)}
         event = store.event(open_.log(events.certify(stage.id, certificate)))
         store.certify(rid, stage.id, event["at"], certificate)

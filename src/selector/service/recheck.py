@@ -13,7 +13,7 @@ from typing import Iterator
 
 from selector.domain.model import natural
 from selector.errors import BallotFileError, SelectorError
-from selector.storage.store import GENESIS, UnreadableRows
+from selector.storage.rows import GENESIS, UnreadableRows
 
 
 @dataclass(frozen=True)

@@ -10,8 +10,9 @@ from __future__ import annotations
 
 import hashlib
 import json
+from typing import Iterable
 
-from selector.storage.store import Store, canonical, cells_json, text_digest_text
+from selector.storage.rows import canonical, cells_json, text_digest_text
 
 # The snapshot's columns, named: a column added later by a migration must not change the
 # digest of results recorded before it (add it here, and to `Store.snapshot_rows`, together).
@@ -46,11 +47,10 @@ class RowsHasher:
         return self._h.hexdigest()
 
 
-def batch_rows(store: Store, batch: int) -> str:
-    """The rows digest of a batch as stored now (see RowsHasher)."""
-    header = store.conn.execute("SELECT header FROM batches WHERE id = ?", [batch]).fetchone()
-    h = RowsHasher(header[0] if header else None)
-    for first, last, cells, text in store.stored_chunks(batch):
+def stored_rows(header: str | None, chunks: Iterable[tuple[int, int, str | None, str | None]]) -> str:
+    """The rows digest of a batch from its stored header and chunks (see RowsHasher)."""
+    h = RowsHasher(header)
+    for first, last, cells, text in chunks:
         if text is not None:
             h.add_text(text_digest_text(first, last, text))
         else:
@@ -70,23 +70,11 @@ def _as_stored(cells) -> str:
     return json.dumps(cells, ensure_ascii=False)
 
 
-def snapshot(store: Store, round_id: str, stage_id: str) -> dict[str, list[dict]]:
-    """The stage's stored result snapshot, table by table, in a fixed order."""
-    out: dict[str, list[dict]] = {}
-    for table, order, columns in SNAPSHOT_TABLES:
-        out[table] = store.select(table, "round = ? AND stage = ?", [round_id, stage_id], order, columns)
-    row = store.stage_row(round_id, stage_id)
-    out["stages"] = [{"void_papers": row["void_papers"]}]
-    return out
+def of(snapshot: dict[str, list[dict]]) -> str:
+    """SHA-256 of a result snapshot (Store.snapshot)."""
+    return hashlib.sha256(canonical(snapshot).encode("utf-8")).hexdigest()
 
 
-def results(store: Store, round_id: str, stage_id: str) -> str:
-    """SHA-256 of the stage's stored result snapshot."""
-    return hashlib.sha256(canonical(snapshot(store, round_id, stage_id)).encode("utf-8")).hexdigest()
-
-
-def inspection_rows(store: Store, file_id: int) -> str:
-    """SHA-256 of an inspection file as stored: its header, then its raw rows (JSON), as stored."""
-    row = store.conn.execute("SELECT header, rows FROM inspection_files WHERE id = ?", [file_id]).fetchone()
-    header, rows = (row[0], row[1]) if row else (None, None)
+def inspection_file(header: str | None, rows: str | None) -> str:
+    """SHA-256 of an inspection file as stored: its header, then its raw rows (JSON)."""
     return hashlib.sha256(f"{header}\n{rows}".encode("utf-8")).hexdigest()

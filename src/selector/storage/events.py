@@ -121,6 +121,21 @@ def export(stage: str, *, doc: str, fmt: str, out: str, size: int, name: str, sh
     return ("export", stage, {"doc": doc, "format": fmt, "out": out, "bytes": size}, {name: sha256})
 
 
+def struck(vetting: Mapping, cuts: Iterable) -> dict:
+    """Who was struck and why, as the inspect cut event records it (domain.inspection values)."""
+    cuts = list(cuts)
+    return {cid: {"vetoes": list(v.vetoes), "evaluation": v.evaluated}
+            for cid, v in vetting.items() if v.struck and any(cid in c.members for c in cuts)}
+
+
+def findings_summary(items: Iterable) -> dict:
+    """What the inspect event records of a findings file (domain.inspection.Finding values)."""
+    items = list(items)
+    return {"findings": len(items),
+            "vetoes": [f"{f.candidate} {f.check}" for f in items if f.verdict == "veto"],
+            "concerns": [f"{f.candidate} {f.check}" for f in items if f.verdict == "concern"]}
+
+
 # -- readers --------------------------------------------------------------------------------
 
 def of(events: list[dict], stage: str, *commands: str) -> list[dict]:

@@ -25,7 +25,7 @@ class Intake:
         self.hasher = digest.RowsHasher(header)
 
     def digest(self) -> str:
-        """The rows digest of what was stored (digest.batch_rows, without reading it back)."""
+        """The rows digest of what was stored (Store.rows_digest, without reading it back)."""
         return self.hasher.hexdigest()
 
     def __iter__(self):

@@ -11,12 +11,9 @@ it (≈ 70 ms of imports) out of every command a clerk runs on an existing datab
 from __future__ import annotations
 
 import contextlib
-import csv
 import hashlib
-import io
 import json
 import os
-import re
 import sqlite3
 from fractions import Fraction
 from pathlib import Path
@@ -26,68 +23,15 @@ from selector.domain.counting import CandidateCount, InvalidMark, PostCount, Sta
 from selector.domain.cuts import PostCut
 from selector.domain.model import Round, Stage
 from selector.errors import DatabaseError, NoDatabase, NotFound, RuleError
-from selector.storage import schema
+from selector.storage import digest, schema
 from selector.storage.clock import now
 from selector.storage.records import StageRecords
+from selector.storage.rows import (
+    GENESIS, UnreadableRows, canonical, chain, chunk_json, csv_text_rows, rows_text, text_digest_text,
+)
 
 if TYPE_CHECKING:
     from selector.storage.intake import Intake
-
-GENESIS = "0" * 64
-
-
-_ESCAPED = re.compile(r'[\\"\x00-\x1f]')
-
-
-def cells_json(cells: list[str]) -> str:
-    """json.dumps(cells, ensure_ascii=False), byte for byte, without the encoder for the
-    usual row whose cells need no escaping."""
-    if not cells or _ESCAPED.search("".join(cells)):
-        return json.dumps(cells, ensure_ascii=False)
-    return '["' + '", "'.join(cells) + '"]'
-
-
-def rows_text(rows: list[tuple[int, list[str]]]) -> str:
-    """"\n{line}\t{cells JSON}" for each row, in order: the text the rows digest hashes
-    (digest.RowsHasher). The usual rows (no cell to escape) are joined without cells_json."""
-    if all([cells for _, cells in rows]) and not _ESCAPED.search("".join(["".join(cells) for _, cells in rows])):
-        return "".join([f'\n{line}\t["' + '", "'.join(cells) + '"]' for line, cells in rows])
-    return "".join([f"\n{line}\t{cells_json(cells)}" for line, cells in rows])
-
-
-def chunk_json(text: str) -> str:
-    """rows_text as a JSON array of [line, cells] pairs (JSON text never holds a raw tab or
-    line break, so those are the rows' separators)."""
-    return "[[" + text[1:].replace("\t", ", ").replace("\n", "], [") + "]]" if text else "[]"
-
-
-def text_digest_text(first: int, last: int, text: str) -> str:
-    """What the rows digest hashes for a chunk stored as CSV text (rows `first`..`last`)."""
-    return f"\n{first}-{last}\t{len(text)}\t{text}"
-
-
-class UnreadableRows(ValueError):
-    """Stored raw rows that no longer read (edited by hand): `audit verify` reports them."""
-
-
-def csv_text_rows(first: int, text: str) -> Iterator[tuple[int, list[str]]]:
-    """The rows of a chunk stored as CSV text, numbered from `first`; row 1 (the header,
-    stored with the batch) is skipped. Text that no longer parses raises UnreadableRows."""
-    try:
-        rows = list(csv.reader(io.StringIO(text, newline=""), strict=True))
-    except csv.Error as e:
-        raise UnreadableRows(f"the CSV text of rows {first}… no longer parses ({e})") from None
-    return iter(enumerate(rows[1:], 2) if first == 1 else enumerate(rows, first))
-
-
-def canonical(value) -> str:
-    return json.dumps(value, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
-
-
-def chain(prev: str, event: dict) -> str:
-    """hash = SHA-256(previous hash + canonical event)."""
-    return hashlib.sha256((prev + canonical(event)).encode("utf-8")).hexdigest()
-
 
 class Store(StageRecords):
     """The round database: the one API the service reads and writes through."""
@@ -432,3 +376,26 @@ class Store(StageRecords):
             return None
         return {r["post"]: {**r, "advanced": json.loads(r["advanced"]), "chosen": json.loads(r["chosen"])}
                 for r in rows}
+
+    # -- digests (what the log records, so `audit verify` can prove the stored data) -------------
+    def rows_digest(self, batch: int) -> str:
+        """The rows digest of a batch as stored now (see digest.RowsHasher)."""
+        header = self.conn.execute("SELECT header FROM batches WHERE id = ?", [batch]).fetchone()
+        return digest.stored_rows(header[0] if header else None, self.stored_chunks(batch))
+
+    def snapshot(self, round_id: str, stage_id: str) -> dict[str, list[dict]]:
+        """The stage's stored result snapshot, table by table, in a fixed order."""
+        out: dict[str, list[dict]] = {}
+        for table, order, columns in digest.SNAPSHOT_TABLES:
+            out[table] = self.select(table, "round = ? AND stage = ?", [round_id, stage_id], order, columns)
+        out["stages"] = [{"void_papers": self.stage_row(round_id, stage_id)["void_papers"]}]
+        return out
+
+    def results_digest(self, round_id: str, stage_id: str) -> str:
+        """SHA-256 of the stage's stored result snapshot."""
+        return digest.of(self.snapshot(round_id, stage_id))
+
+    def inspection_rows_digest(self, file_id: int) -> str:
+        """SHA-256 of an inspection file as stored: its header, then its raw rows (JSON)."""
+        row = self.conn.execute("SELECT header, rows FROM inspection_files WHERE id = ?", [file_id]).fetchone()
+        return digest.inspection_file(*(row if row else (None, None)))

@@ -54,10 +54,10 @@ class StageHandler(Protocol):
 
 
 def handler_for(open_: "OpenRound", stage: Stage) -> StageHandler:
-    from selector.service.stages.ballots import BallotStage
+    from selector.service.stages.ballots import RecommendStage, VoteStage
     from selector.service.stages.inspect import InspectStage
     from selector.service.stages.notice import NoticeStage
 
-    handlers: dict[str, type] = {"recommend": BallotStage, "vote": BallotStage,
+    handlers: dict[str, type] = {"recommend": RecommendStage, "vote": VoteStage,
                                  "inspect": InspectStage, "notice": NoticeStage}
     return handlers[stage.kind](open_, stage)

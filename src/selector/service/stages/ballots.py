@@ -22,7 +22,7 @@ from selector.errors import (
 )
 from selector.service import steps
 from selector.service.views import frac, signatures
-from selector.storage import digest, events
+from selector.storage import events
 from selector.storage.intake import gc_paused
 
 if TYPE_CHECKING:
@@ -57,7 +57,7 @@ def _json(value) -> str:
 
 
 class BallotStage:
-    """A `recommend` or `vote` stage."""
+    """A stage counted from numbered ballot papers (`RecommendStage`, `VoteStage`)."""
 
     capability: ClassVar[str] = "ballots"
 
@@ -65,10 +65,9 @@ class BallotStage:
         self.open, self.stage = open_, stage
         self.store, self.round = open_.store, open_.round
 
-    @property
-    def documents(self) -> tuple[str, ...]:
-        """tally and shortlist; `vote` for a vote stage; the notice and the record."""
-        return ("tally", "shortlist", *(("vote",) if self.stage.kind == "vote" else ()), "notice", "record")
+    documents: ClassVar[tuple[str, ...]] = ("tally", "shortlist", "notice", "record")
+    # Over the whole roster, a recommendation lists only the people someone marked.
+    lists_the_marked: ClassVar[bool] = False
 
     # -- inputs ---------------------------------------------------------------------------------
     def paper(self) -> "Paper":
@@ -190,7 +189,7 @@ class BallotStage:
             store.save_count(rid, counter.result)
             self.open.log(events.tally(stage.id, result.batches, returned=returned,
                                        returned_before=returned_before, present=present, issued=issued,
-                                       layout=layout, results_sha256=digest.results(store, rid, stage.id),
+                                       layout=layout, results_sha256=store.results_digest(rid, stage.id),
                                        checked=checked))
         return result
 
@@ -341,7 +340,7 @@ class BallotStage:
             except RuleError:
                 cuts = None  # e.g. a scored stage not tallied yet: show the count without a ranking
         by_post = {c.post: c for c in cuts or ()}
-        over_roster = stage.kind == "recommend" and open_.takes_roster(stage)
+        over_roster = self.lists_the_marked and open_.takes_roster(stage)
         view = {
             "round": self.round.id, "stage": stage.id, "kind": stage.kind, "title": stage.title,
             "state": self.label(state),
@@ -397,7 +396,7 @@ class BallotStage:
     def _results(self, pc, pcut: PostCut | None, over_roster: bool) -> list[dict]:
         stage = self.stage
         standings = {s.candidate: s for s in pcut.standings} if pcut else {}
-        approve = stage.kind == "vote" and stage.form == "approve"
+        approve = stage.approve
         tied = set(pcut.tie.tied) if pcut and pcut.tie else set()
         out = []
         for cid in pc.candidates:
@@ -441,3 +440,15 @@ class BallotStage:
         from selector.service.stages.ballots_check import recheck_files
 
         recheck_files(self, found, folder, report)
+
+
+class RecommendStage(BallotStage):
+    """民主推荐: a `recommend` stage."""
+
+    lists_the_marked = True
+
+
+class VoteStage(BallotStage):
+    """票决: a `vote` stage; its result sheet is the vote document."""
+
+    documents = ("tally", "shortlist", "vote", "notice", "record")

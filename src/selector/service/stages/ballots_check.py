@@ -12,8 +12,9 @@ from selector.domain.counting import Count, StageCount
 from selector.domain.model import Stage, natural
 from selector.errors import BallotFileError, RuleError
 from selector.service.recheck import Report, compare_rows, compare_table, find_original, unreadable
-from selector.storage import digest, events
-from selector.storage.store import Store, canonical
+from selector.storage import events
+from selector.storage.rows import canonical
+from selector.storage.store import Store
 
 if TYPE_CHECKING:
     from selector.service.stages.ballots import BallotStage
@@ -22,7 +23,7 @@ if TYPE_CHECKING:
 def _rows_digest(store: Store, batch: int) -> str | None:
     """The batch's rows digest, or None when the stored rows no longer decode."""
     try:
-        return digest.batch_rows(store, batch)
+        return store.rows_digest(batch)
     except (ValueError, TypeError):  # JSONDecodeError is a ValueError
         return None
 
@@ -57,7 +58,7 @@ def recheck(handler: "BallotStage", log: list[dict], report: Report) -> StageCou
             if row[key] != last.get(key):
                 report.add(f"{where}: table stages", f"{key} is {row[key]} but the log records "
                                                      f"{last.get(key)}")
-        if "results_sha256" in last and digest.results(store, rid, stage.id) != last["results_sha256"]:
+        if "results_sha256" in last and store.results_digest(rid, stage.id) != last["results_sha256"]:
             report.add(f"{where}: results", f"the stored results differ from those tally event "
                                             f"#{tallies[-1]['id']} recorded")
     if not batches:
@@ -91,7 +92,7 @@ def recheck(handler: "BallotStage", log: list[dict], report: Report) -> StageCou
     report.stages.append(stage.id)
     report.ballots += count.returned
     expected = store.snapshot_rows(rid, count)
-    stored = digest.snapshot(store, rid, stage.id)
+    stored = store.snapshot(rid, stage.id)
     compare_table(report, where, "post_results", ("post",), expected["post_results"],
                   stored["post_results"])
     compare_table(report, where, "results", ("post", "candidate"), expected["results"],
@@ -128,7 +129,7 @@ def _check_certificate(store: Store, row: dict, stage: Stage, certs: list[dict],
         report.add(f"stage {stage.id}", f"tally event #{late[0]['id']} came after certification "
                                         f"(event #{cert['id']})")
     signed = cert["details"].get("results_sha256")
-    if signed and digest.results(store, row["round"], stage.id) != signed:
+    if signed and store.results_digest(row["round"], stage.id) != signed:
         report.add(f"stage {stage.id}: results", f"the results differ from those certified in "
                                                  f"event #{cert['id']}")
 

@@ -17,7 +17,7 @@ from selector.domain.model import Stage
 from selector.errors import BallotFileError, HeldPost, InspectionIncomplete, MissingChecks, RuleError
 from selector.service import steps
 from selector.service.views import frac
-from selector.storage import digest, events
+from selector.storage import events
 
 if TYPE_CHECKING:
     from selector.service.recheck import Report
@@ -42,12 +42,6 @@ class Inspection:
     @property
     def missing(self) -> dict[str, tuple[str, ...]]:
         return missing_checks(self.cuts, self.vetting)
-
-
-def struck_record(vetting: dict[str, Vetting], cuts: list[InspectCut]) -> dict:
-    """Who was struck and why, as the inspect cut event records it."""
-    return {cid: {"vetoes": list(v.vetoes), "evaluation": v.evaluated}
-            for cid, v in vetting.items() if v.struck and any(cid in c.members for c in cuts)}
 
 
 class InspectStage:
@@ -124,7 +118,7 @@ class InspectStage:
                     "header": json.dumps(table.header, ensure_ascii=False),
                     "rows": json.dumps(rows, ensure_ascii=False)})
                 entry = {"file": Path(path).name, "kind": kind, "sha256": table.sha256,
-                         "encoding": table.encoding, "rows_sha256": digest.inspection_rows(store, file_id)}
+                         "encoding": table.encoding, "rows_sha256": store.inspection_rows_digest(file_id)}
                 if kind == "findings":
                     entry.update(self._findings(table, rows, resolver, state, file_id))
                 else:
@@ -152,7 +146,7 @@ class InspectStage:
                 raise BallotFileError(f"{table.name}: {f.candidate} already has a {f.check} finding "
                                       f"({earlier.verdict}, {earlier.source}); a finding is not replaced")
         self.store.add_findings(rid, stage.id, file_id, items)
-        return findings_summary(items)
+        return events.findings_summary(items)
 
     def _evaluation(self, table, rows, resolver, state: Inspection, file_id, numbers_here) -> dict:
         from selector.readers.findings import read_evaluation
@@ -203,7 +197,7 @@ class InspectStage:
         cuts = [PostCut(c.post, c.k, state.rankings.get(c.post, ()), c.status, False, c.advanced,
                         tie=c.tie, decision=c.decision, chosen=c.chosen) for c in state.cuts]
         self.store.save_cut(self.round.id, stage.id, cuts, decisions.reason)
-        self.open.log(events.inspect_cut(stage.id, state.cuts, struck_record(state.vetting, state.cuts),
+        self.open.log(events.inspect_cut(stage.id, state.cuts, events.struck(state.vetting, state.cuts),
                                          decisions))
         return cuts
 
@@ -319,10 +313,3 @@ class InspectStage:
         from selector.service.stages.inspect_check import recheck_files
 
         recheck_files(self, found, folder, report)
-
-
-def findings_summary(items: list[Finding]) -> dict:
-    """What the inspect event records of a findings file."""
-    return {"findings": len(items),
-            "vetoes": [f"{f.candidate} {f.check}" for f in items if f.verdict == "veto"],
-            "concerns": [f"{f.candidate} {f.check}" for f in items if f.verdict == "concern"]}

@@ -16,8 +16,7 @@ from selector.domain.model import Stage
 from selector.errors import BallotFileError, RuleError
 from selector.readers.findings import kind_of, read_evaluation, read_findings
 from selector.service.recheck import Report, compare_rows, compare_table, find_original, unreadable
-from selector.service.stages.inspect import findings_summary, struck_record
-from selector.storage import digest, events
+from selector.storage import events
 from selector.storage.store import Store
 
 if TYPE_CHECKING:
@@ -53,7 +52,7 @@ def recheck(handler: "InspectStage", log: list[dict], report: Report) -> None:
             if f[col] != value:
                 report.add(_file_row(stage, f), f"{col} is {f[col]!r} but inspect event "
                                                 f"#{event['id']} recorded {value!r}")
-        if "rows_sha256" in entry and digest.inspection_rows(store, f["id"]) != entry["rows_sha256"]:
+        if "rows_sha256" in entry and store.inspection_rows_digest(f["id"]) != entry["rows_sha256"]:
             report.add(_file_row(stage, f), f"the stored raw rows differ from those inspect event "
                                             f"#{event['id']} recorded")
     if not files and store.locked_cut(rid, stage.id) is None:
@@ -109,7 +108,7 @@ def _reread(handler: "InspectStage", files: list[dict], entries: dict, lists, ra
                     else:
                         found.setdefault(item.candidate, {})[item.check] = item
                 want["findings"] += Store.finding_rows(rid, stage.id, f["id"], items)
-                summary = findings_summary(items)
+                summary = events.findings_summary(items)
             else:
                 if stage.evaluation is None:
                     report.add(fwhere, "an evaluation file, but the stage has no evaluation (民主测评)")
@@ -184,7 +183,7 @@ def _check_inspect_cut(handler: "InspectStage", log: list[dict], lists, ranks, f
                 if logged.get(key) != list(getattr(c, key)):
                     report.add(name, f"cut event #{event['id']} recorded {key} {logged.get(key)}, "
                                      f"the re-read findings give {list(getattr(c, key))}")
-    struck = struck_record(vetting, cuts)
+    struck = events.struck(vetting, cuts)
     if "struck" in details and details["struck"] != struck:
         report.add(where, f"cut event #{event['id']} recorded struck {details['struck']}, "
                           f"the re-read findings give {struck}")

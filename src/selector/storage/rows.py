@@ -1,0 +1,66 @@
+"""How stored raw rows and events are written as text: the exact encodings the digests and
+the hash chain are computed over (pure functions; no database)."""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import io
+import json
+import re
+from typing import Iterator
+
+GENESIS = "0" * 64
+
+
+_ESCAPED = re.compile(r'[\\"\x00-\x1f]')
+
+
+def cells_json(cells: list[str]) -> str:
+    """json.dumps(cells, ensure_ascii=False), byte for byte, without the encoder for the
+    usual row whose cells need no escaping."""
+    if not cells or _ESCAPED.search("".join(cells)):
+        return json.dumps(cells, ensure_ascii=False)
+    return '["' + '", "'.join(cells) + '"]'
+
+
+def rows_text(rows: list[tuple[int, list[str]]]) -> str:
+    """"\n{line}\t{cells JSON}" for each row, in order: the text the rows digest hashes
+    (digest.RowsHasher). The usual rows (no cell to escape) are joined without cells_json."""
+    if all([cells for _, cells in rows]) and not _ESCAPED.search("".join(["".join(cells) for _, cells in rows])):
+        return "".join([f'\n{line}\t["' + '", "'.join(cells) + '"]' for line, cells in rows])
+    return "".join([f"\n{line}\t{cells_json(cells)}" for line, cells in rows])
+
+
+def chunk_json(text: str) -> str:
+    """rows_text as a JSON array of [line, cells] pairs (JSON text never holds a raw tab or
+    line break, so those are the rows' separators)."""
+    return "[[" + text[1:].replace("\t", ", ").replace("\n", "], [") + "]]" if text else "[]"
+
+
+def text_digest_text(first: int, last: int, text: str) -> str:
+    """What the rows digest hashes for a chunk stored as CSV text (rows `first`..`last`)."""
+    return f"\n{first}-{last}\t{len(text)}\t{text}"
+
+
+class UnreadableRows(ValueError):
+    """Stored raw rows that no longer read (edited by hand): `audit verify` reports them."""
+
+
+def csv_text_rows(first: int, text: str) -> Iterator[tuple[int, list[str]]]:
+    """The rows of a chunk stored as CSV text, numbered from `first`; row 1 (the header,
+    stored with the batch) is skipped. Text that no longer parses raises UnreadableRows."""
+    try:
+        rows = list(csv.reader(io.StringIO(text, newline=""), strict=True))
+    except csv.Error as e:
+        raise UnreadableRows(f"the CSV text of rows {first}… no longer parses ({e})") from None
+    return iter(enumerate(rows[1:], 2) if first == 1 else enumerate(rows, first))
+
+
+def canonical(value) -> str:
+    return json.dumps(value, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+
+
+def chain(prev: str, event: dict) -> str:
+    """hash = SHA-256(previous hash + canonical event)."""
+    return hashlib.sha256((prev + canonical(event)).encode("utf-8")).hexdigest()
