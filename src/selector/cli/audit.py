@@ -7,27 +7,27 @@ from typing import List, Optional
 
 import typer
 
-from selector.cli.base import app, command, console, echo_json, open_round, store
+from selector.i18n import N_, _
+
+from selector.cli.base import app, command, console, echo_json, group, open_round, store
 from selector.cli.ballots import Layout
 from selector.errors import AuditMismatch, UsageError
 
-audit_app = typer.Typer(help="The round's record (纪实): log, verify, sample ballots, compare a hand count.",
-                        no_args_is_help=True, rich_markup_mode=None)
+audit_app = group(N_("The round's record (纪实): log, verify, sample ballots, compare a hand count."))
 app.add_typer(audit_app, name="audit")
 
 
-@command(name="certify")
+@command(name="certify", help=N_(
+    "Sign a stage's count (计票人, 监票人); it takes no more batches from then on.\n"
+    "\n"
+    "Example: selector certify vote1 --teller 王芳 --scrutineer 李明 --scrutineer 赵强"))
 def certify(
     ctx: typer.Context,
-    stage: str = typer.Argument(..., help="Stage id."),
-    teller: List[str] = typer.Option([], "--teller", help="计票人 who signs the count (repeat for each)."),
-    scrutineer: List[str] = typer.Option([], "--scrutineer", help="监票人 who signs (repeat for each)."),
-    as_json: bool = typer.Option(False, "--json", help="Machine-readable output."),
+    stage: str = typer.Argument(..., help=N_("Stage id.")),
+    teller: List[str] = typer.Option([], "--teller", help=N_("计票人 who signs the count (repeat for each).")),
+    scrutineer: List[str] = typer.Option([], "--scrutineer", help=N_("监票人 who signs (repeat for each).")),
+    as_json: bool = typer.Option(False, "--json", help=N_("Machine-readable output.")),
 ) -> None:
-    """Sign a stage's count (计票人, 监票人); it takes no more batches from then on.
-
-    Example: selector certify vote1 --teller 王芳 --scrutineer 李明 --scrutineer 赵强
-    """
     from selector.reports import audit as render
     from selector.service.certify import certify as sign
 
@@ -38,12 +38,11 @@ def certify(
         render.certificate(console(), cert)
 
 
-@command(audit_app, name="log")
-def log(ctx: typer.Context, as_json: bool = typer.Option(False, "--json", help="Machine-readable output.")) -> None:
-    """The round's full record (纪实), oldest first.
-
-    Example: selector audit log --json > record.json
-    """
+@command(audit_app, name="log", help=N_(
+    "The round's full record (纪实), oldest first.\n"
+    "\n"
+    "Example: selector audit log --json > record.json"))
+def log(ctx: typer.Context, as_json: bool = typer.Option(False, "--json", help=N_("Machine-readable output."))) -> None:
     from selector.reports import audit as render
 
     open_ = open_round(ctx)
@@ -54,37 +53,35 @@ def log(ctx: typer.Context, as_json: bool = typer.Option(False, "--json", help="
         render.log(console(), open_.id, open_.round.title, events)
 
 
-@command(audit_app, name="verify")
+@command(audit_app, name="verify", help=N_(
+    "Re-check the log's hash chain, recount every stage from the stored ballots and\n"
+    "compare with the stored results and cuts (inspection findings and the notice too); with\n"
+    "--files, re-hash the ballot and inspection files.\n"
+    "Exit 0 when all holds, 3 naming every difference.\n"
+    "\n"
+    "Example: selector audit verify --files archive/2011/"))
 def verify(
     ctx: typer.Context,
-    files: Optional[Path] = typer.Option(None, "--files", help="Folder holding the original ballot and inspection files to re-hash."),
+    files: Optional[Path] = typer.Option(None, "--files", help=N_("Folder holding the original ballot and inspection files to re-hash.")),
 ) -> None:
-    """Re-check the log's hash chain, recount every stage from the stored ballots and
-    compare with the stored results and cuts (inspection findings and the notice too); with
-    --files, re-hash the ballot and inspection files.
-    Exit 0 when all holds, 3 naming every difference.
-
-    Example: selector audit verify --files archive/2011/
-    """
     from selector.audit.verify import verify as run
     from selector.cli.messages import verify_summary
 
     typer.echo(verify_summary(run(store(ctx), ctx.obj.round, files)))
 
 
-@command(audit_app, name="sample")
+@command(audit_app, name="sample", help=N_(
+    "A reproducible list of paper ballots to pull from the box for a hand check.\n"
+    "\n"
+    "Each tallied ballot number B is ranked by SHA-256 of \"SEED/STAGE/B\"; the lowest N are drawn.\n"
+    "Example: selector audit sample rec1 --seed 3-6-1-4-2-5 --count 20"))
 def sample(
     ctx: typer.Context,
-    stage: str = typer.Argument(..., help="Stage id."),
-    seed: str = typer.Option(..., "--seed", help="Public seed, e.g. the dice rolls read out at the meeting."),
-    count: int = typer.Option(..., "--count", min=1, help="How many papers to draw."),
-    as_json: bool = typer.Option(False, "--json", help="Machine-readable output."),
+    stage: str = typer.Argument(..., help=N_("Stage id.")),
+    seed: str = typer.Option(..., "--seed", help=N_("Public seed, e.g. the dice rolls read out at the meeting.")),
+    count: int = typer.Option(..., "--count", min=1, help=N_("How many papers to draw.")),
+    as_json: bool = typer.Option(False, "--json", help=N_("Machine-readable output.")),
 ) -> None:
-    """A reproducible list of paper ballots to pull from the box for a hand check.
-
-    Each tallied ballot number B is ranked by SHA-256 of "SEED/STAGE/B"; the lowest N are drawn.
-    Example: selector audit sample rec1 --seed 3-6-1-4-2-5 --count 20
-    """
     from selector.audit.spot import sample as draw
     from selector.reports import audit as render
 
@@ -97,20 +94,19 @@ def sample(
         render.sample(console(), drawn)
 
 
-@command(audit_app, name="compare")
+@command(audit_app, name="compare", help=N_(
+    "Compare hand-read ballots with what was tallied; exit 3 listing every difference.\n"
+    "\n"
+    "Example: selector audit compare rec1 handcheck.csv"))
 def compare(
     ctx: typer.Context,
-    stage: str = typer.Argument(..., help="Stage id."),
-    file: Path = typer.Argument(..., help="The hand-read ballots, in the tally's format."),
-    layout: Layout = typer.Option(Layout.wide, "--layout", help="wide or long, as for tally."),
-    encoding: Optional[str] = typer.Option(None, "--encoding", help="Override detection (utf-8, gb18030)."),
-    sheet: Optional[str] = typer.Option(None, "--sheet", help="XLSX sheet (default: the first)."),
-    as_json: bool = typer.Option(False, "--json", help="Machine-readable output."),
+    stage: str = typer.Argument(..., help=N_("Stage id.")),
+    file: Path = typer.Argument(..., help=N_("The hand-read ballots, in the tally's format.")),
+    layout: Layout = typer.Option(Layout.wide, "--layout", help=N_("wide or long, as for tally.")),
+    encoding: Optional[str] = typer.Option(None, "--encoding", help=N_("Override detection (utf-8, gb18030).")),
+    sheet: Optional[str] = typer.Option(None, "--sheet", help=N_("XLSX sheet (default: the first).")),
+    as_json: bool = typer.Option(False, "--json", help=N_("Machine-readable output.")),
 ) -> None:
-    """Compare hand-read ballots with what was tallied; exit 3 listing every difference.
-
-    Example: selector audit compare rec1 handcheck.csv
-    """
     from selector.audit.spot import compare as check
     from selector.reports import audit as render
 

@@ -9,6 +9,8 @@ from typing import List, Optional
 
 import typer
 
+from selector.i18n import N_, _
+
 from selector.cli.base import command, console, echo_json, open_round, show_view
 from selector.errors import UsageError
 
@@ -22,26 +24,25 @@ class Layout(str, Enum):
     long = "long"
 
 
-@command(name="tally")
+@command(name="tally", help=N_(
+    "Validate and record ballot batches, then print the tally.\n"
+    "\n"
+    "Example: selector tally rec1 examples/haimen-2011/rec1.csv --present 400 --issued 400"))
 def tally(
     ctx: typer.Context,
-    stage: str = typer.Argument(..., help="Stage id, e.g. rec1."),
-    files: List[Path] = typer.Argument(..., help="Ballot files (CSV or XLSX), one batch each."),
-    present: Optional[int] = typer.Option(None, "--present", min=0, help="实到: members present (first batch)."),
-    issued: Optional[int] = typer.Option(None, "--issued", min=0, help="发出票: ballots issued (first batch)."),
-    dry_run: bool = typer.Option(False, "--dry-run", help="Check and count, store nothing."),
-    layout: Layout = typer.Option(Layout.wide, "--layout", help="wide (a column per post) or long (a row per mark)."),
-    encoding: Optional[str] = typer.Option(None, "--encoding", help="Override detection (utf-8, gb18030)."),
-    sheet: Optional[str] = typer.Option(None, "--sheet", help="XLSX sheet (default: the first)."),
-    as_json: bool = typer.Option(False, "--json", help="Machine-readable output."),
+    stage: str = typer.Argument(..., help=N_("Stage id, e.g. rec1.")),
+    files: List[Path] = typer.Argument(..., help=N_("Ballot files (CSV or XLSX), one batch each.")),
+    present: Optional[int] = typer.Option(None, "--present", min=0, help=N_("实到: members present (first batch).")),
+    issued: Optional[int] = typer.Option(None, "--issued", min=0, help=N_("发出票: ballots issued (first batch).")),
+    dry_run: bool = typer.Option(False, "--dry-run", help=N_("Check and count, store nothing.")),
+    layout: Layout = typer.Option(Layout.wide, "--layout", help=N_("wide (a column per post) or long (a row per mark).")),
+    encoding: Optional[str] = typer.Option(None, "--encoding", help=N_("Override detection (utf-8, gb18030).")),
+    sheet: Optional[str] = typer.Option(None, "--sheet", help=N_("XLSX sheet (default: the first).")),
+    as_json: bool = typer.Option(False, "--json", help=N_("Machine-readable output.")),
     check_against: Optional[Path] = typer.Option(
-        None, "--check-against", help="双人录入: a second keying of the same papers; nothing is "
-                                      "recorded unless the two agree cell by cell."),
+        None, "--check-against", help=N_("双人录入: a second keying of the same papers; nothing is "
+                                      "recorded unless the two agree cell by cell.")),
 ) -> None:
-    """Validate and record ballot batches, then print the tally.
-
-    Example: selector tally rec1 examples/haimen-2011/rec1.csv --present 400 --issued 400
-    """
     from selector.reports import terminal
     from selector.service.stages.ballots import BallotStage
 
@@ -92,16 +93,15 @@ class _progress:
             self.bar.stop()
 
 
-@command(name="show")
+@command(name="show", help=N_(
+    "The stage's tally, ranking and cut, with the cut line and ties marked.\n"
+    "\n"
+    "Example: selector show rec2"))
 def show(
     ctx: typer.Context,
-    stage: str = typer.Argument(..., help="Stage id."),
-    as_json: bool = typer.Option(False, "--json", help="Machine-readable output."),
+    stage: str = typer.Argument(..., help=N_("Stage id.")),
+    as_json: bool = typer.Option(False, "--json", help=N_("Machine-readable output.")),
 ) -> None:
-    """The stage's tally, ranking and cut, with the cut line and ties marked.
-
-    Example: selector show rec2
-    """
     show_view(open_round(ctx).handler(stage).view(), as_json)
 
 
@@ -118,19 +118,18 @@ def _resolutions(values: List[str]) -> dict[str, tuple[str, ...]]:
     return out
 
 
-@command(name="cut")
+@command(name="cut", help=N_(
+    "Make and lock the stage's shortlist; held posts (ties, shortfalls) lock nothing.\n"
+    "\n"
+    "Example: selector cut rec2 --resolve P07=C112 --reason \"常委会2011-06-02决定\""))
 def cut(
     ctx: typer.Context,
-    stage: str = typer.Argument(..., help="Stage id."),
-    resolve: List[str] = typer.Option([], "--resolve", help="POST=ID,ID: who advances from a tie."),
-    accept_short: List[str] = typer.Option([], "--accept-short", help="POST: go on with fewer than k."),
-    reason: Optional[str] = typer.Option(None, "--reason", help="The recorded reason for the decisions."),
-    as_json: bool = typer.Option(False, "--json", help="Machine-readable output."),
+    stage: str = typer.Argument(..., help=N_("Stage id.")),
+    resolve: List[str] = typer.Option([], "--resolve", help=N_("POST=ID,ID: who advances from a tie.")),
+    accept_short: List[str] = typer.Option([], "--accept-short", help=N_("POST: go on with fewer than k.")),
+    reason: Optional[str] = typer.Option(None, "--reason", help=N_("The recorded reason for the decisions.")),
+    as_json: bool = typer.Option(False, "--json", help=N_("Machine-readable output.")),
 ) -> None:
-    """Make and lock the stage's shortlist; held posts (ties, shortfalls) lock nothing.
-
-    Example: selector cut rec2 --resolve P07=C112 --reason "常委会2011-06-02决定"
-    """
     from selector.domain.cuts import Decisions
     from selector.errors import HeldCut
 

@@ -1,4 +1,7 @@
-"""The typer app, global options, and the one place that maps errors to exit codes."""
+"""The typer app, global options, and the one place that maps errors to exit codes.
+
+Help texts are marked `N_(…)` (English, the message id) and translated when help is shown,
+so `--lang`/`SELECTOR_LANG`/`LANG` choose the language of `--help` as of everything else."""
 
 from __future__ import annotations
 
@@ -12,17 +15,86 @@ from typing import Optional
 
 import typer
 
-from selector import __version__
-from selector.errors import SelectorError, UsageError
+from typer.core import TyperCommand, TyperGroup
 
-app = typer.Typer(
-    help="Count competitive cadre selections (公推公选): rounds, ballots, shortlists, audit.",
-    context_settings={"help_option_names": ["-h", "--help"]},
-    no_args_is_help=True,
-    add_completion=False,
-    pretty_exceptions_enable=False,
-    rich_markup_mode=None,
-)
+from selector import __version__, i18n
+from selector.errors import SelectorError, UsageError
+from selector.i18n import N_, _
+
+# `selector --help` lists the commands in the order a round uses them.
+ORDER = ("check", "init", "tally", "show", "cut", "inspect", "notice", "certify", "export",
+         "status", "audit", "rounds", "log", "verify", "sample", "compare", "open", "complaint",
+         "resolve", "close")
+
+
+class _Translated:
+    """Help shown in the interface language: the command's text, its parameters' texts and
+    the section headings are looked up when the help is formatted."""
+
+    def format_usage(self, ctx, formatter) -> None:
+        formatter.write_usage(ctx.command_path, " ".join(self.collect_usage_pieces(ctx)), _("Usage: "))
+
+    def format_help_text(self, ctx, formatter) -> None:
+        if self.help:
+            formatter.write_paragraph()
+            with formatter.indentation():
+                formatter.write_text(_(self.help).partition("\f")[0])
+
+    def format_options(self, ctx, formatter) -> None:
+        sections: dict[str, list] = {"argument": [], "option": []}
+        for param in self.get_params(ctx):
+            original = param.help
+            param.help = _(original) if original else original
+            try:
+                record = param.get_help_record(ctx)
+            finally:
+                param.help = original
+            if record is not None and param.param_type_name in sections:
+                sections[param.param_type_name].append(record)
+        for kind, title in (("argument", N_("Arguments")), ("option", N_("Options"))):
+            if sections[kind]:
+                with formatter.section(_(title)):
+                    formatter.write_dl(sections[kind])
+
+    def get_short_help_str(self, limit: int = 45) -> str:
+        from typer._click.utils import make_default_short_help
+
+        return make_default_short_help(_(self.help), limit) if self.help else ""
+
+
+class Command(_Translated, TyperCommand):
+    pass
+
+
+class Group(_Translated, TyperGroup):
+    def format_options(self, ctx, formatter) -> None:
+        super().format_options(ctx, formatter)
+        self.format_commands(ctx, formatter)
+
+    def list_commands(self, ctx) -> list[str]:
+        return sorted(self.commands, key=lambda n: ORDER.index(n) if n in ORDER else len(ORDER))
+
+    def format_commands(self, ctx, formatter) -> None:
+        names = [n for n in self.list_commands(ctx) if not self.commands[n].hidden]
+        if names:
+            limit = formatter.width - 6 - max(map(len, names))
+            rows = [(name, self.commands[name].get_short_help_str(limit)) for name in names]
+            with formatter.section(_("Commands")):
+                formatter.write_dl(rows)
+
+    def main(self, *args, **kwargs):
+        i18n.choose(None)  # the environment's language, until --lang or the round says otherwise
+        return super().main(*args, **kwargs)
+
+
+def group(help: str, **kwargs) -> typer.Typer:
+    """A command group (the app, `audit`, `notice`) whose help follows the interface language."""
+    return typer.Typer(cls=Group, help=help, context_settings={"help_option_names": ["-h", "--help"]},
+                       no_args_is_help=True, add_completion=False, pretty_exceptions_enable=False,
+                       rich_markup_mode=None, **kwargs)
+
+
+app = group(N_("Count competitive cadre selections (公推公选): rounds, ballots, shortlists, audit."))
 
 
 @dataclass
@@ -38,19 +110,28 @@ def _version(value: bool) -> None:
         raise typer.Exit()
 
 
+def _lang(value: Optional[str]) -> Optional[str]:
+    if value is not None:
+        if i18n.normalize(value) is None:
+            raise typer.BadParameter(_("expected zh-CN or en, got {value!r}").format(value=value))
+        i18n.choose(value)
+    return value
+
+
 @app.callback()
 def options(
     ctx: typer.Context,
     db: Path = typer.Option(Path("selector.db"), "--db", envvar="SELECTOR_DB",
-                            help="The round database (SQLite)."),
+                            help=N_("The round database (SQLite).")),
     round_id: Optional[str] = typer.Option(None, "--round", envvar="SELECTOR_ROUND",
-                                           help="Round id; may be left out when the database holds one round."),
+                                           help=N_("Round id; may be left out when the database holds one round.")),
     by: Optional[str] = typer.Option(None, "--by", envvar="SELECTOR_OPERATOR",
-                                     help="Operator recorded in the log (default: the OS user)."),
+                                     help=N_("Operator recorded in the log (default: the OS user).")),
+    lang: Optional[str] = typer.Option(None, "--lang", callback=_lang, is_eager=True, metavar="zh-CN|en",
+                                       help=N_("Interface language (default: the round's locale, or LANG).")),
     version: bool = typer.Option(False, "--version", callback=_version, is_eager=True,
-                                 help="Print the version and exit."),
+                                 help=N_("Print the version and exit.")),
 ) -> None:
-    """selector: exact counting for 两轮推荐、两轮票决 selections, with a full record."""
     ctx.obj = Options(db, round_id, by or _os_user())
 
 
@@ -62,7 +143,8 @@ def _os_user() -> str:
 
 
 def command(group: typer.Typer = app, *args, **kwargs):
-    """Register a command whose SelectorError becomes one stderr line and its exit code."""
+    """Register a command whose SelectorError becomes one stderr line and its exit code.
+    Give its help as `help=N_("…")`: the English text, translated when shown."""
 
     def decorate(func):
         @functools.wraps(func)
@@ -73,13 +155,13 @@ def command(group: typer.Typer = app, *args, **kwargs):
                 from selector.cli import messages
 
                 err = console(stderr=True)
-                err.print(f"error: {_printable(messages.text(e))}", markup=False, highlight=False,
-                          soft_wrap=True)
+                err.print(_("error: {message}").format(message=_printable(messages.text(e))),
+                          markup=False, highlight=False, soft_wrap=True)
                 for line in messages.details(e):
                     err.print(f"  {_printable(line)}", markup=False, highlight=False, soft_wrap=True)
                 raise typer.Exit(e.exit_code) from None
 
-        return group.command(*args, **kwargs)(run)
+        return group.command(*args, cls=Command, **kwargs)(run)
 
     return decorate
 
@@ -96,8 +178,10 @@ def console(stderr: bool = False):
     from rich.console import Console
 
     width = int(os.environ["COLUMNS"]) if os.environ.get("COLUMNS", "").isdigit() else None
-    # No markup: names, titles and notes come from clerks' files, and "[红]" must print as is.
-    return Console(stderr=stderr, width=width, highlight=False, soft_wrap=False, markup=False)
+    # No markup or emoji codes: names, titles and notes come from clerks' files, and "[红]"
+    # or ":x:" must print as written.
+    return Console(stderr=stderr, width=width, highlight=False, soft_wrap=False, markup=False,
+                   emoji=False)
 
 
 def echo_json(data) -> None:
@@ -117,7 +201,9 @@ def open_round(ctx: typer.Context):
     """The round the command works on (`--round`, or the database's only one)."""
     from selector.service.rounds import OpenRound
 
-    return OpenRound(store(ctx), ctx.obj.round, ctx.obj.by)
+    opened = OpenRound(store(ctx), ctx.obj.round, ctx.obj.by)
+    i18n.for_round(opened.round.locale)
+    return opened
 
 
 def show_view(view: dict, as_json: bool, extra: dict | None = None) -> None:
@@ -140,4 +226,5 @@ def parse_date(text: str, option: str):
     try:
         return date.fromisoformat(text.strip())
     except ValueError:
-        raise UsageError(f"{option}: expected a date like 2026-09-29, got {text!r}") from None
+        raise UsageError("{option}: expected a date like 2026-09-29, got {text!r}", option=option,
+                         text=text) from None

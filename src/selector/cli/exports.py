@@ -7,6 +7,8 @@ from typing import Optional
 
 import typer
 
+from selector.i18n import N_, _
+
 from selector.cli.base import command, console, open_round
 
 
@@ -15,19 +17,18 @@ Doc = Enum("Doc", {d: d for d in ("tally", "shortlist", "vote", "notice", "recor
 Format = Enum("Format", {f: f for f in ("md", "csv", "xlsx", "docx", "json")}, type=str)
 
 
-@command(name="export")
+@command(name="export", help=N_(
+    "Write a committee-meeting document (统计表, 名单, 票决结果表, 公示, 纪实).\n"
+    "\n"
+    "Example: selector export rec2 --doc shortlist --format docx --out 考察人选名单.docx"))
 def export(
     ctx: typer.Context,
-    stage: str = typer.Argument(..., help="Stage id, e.g. rec2."),
-    doc: Doc = typer.Option(..., "--doc", help="tally | shortlist | vote | notice | record."),
-    fmt: Format = typer.Option(Format.md, "--format", help="md | csv | xlsx | docx | json."),
-    out: Optional[str] = typer.Option(None, "--out", help="Output file; - for stdout. Default: md and "
-                                      "json to stdout, others to ROUND-STAGE-DOC.EXT."),
+    stage: str = typer.Argument(..., help=N_("Stage id, e.g. rec2.")),
+    doc: Doc = typer.Option(..., "--doc", help=N_("tally | shortlist | vote | notice | record.")),
+    fmt: Format = typer.Option(Format.md, "--format", help=N_("md | csv | xlsx | docx | json.")),
+    out: Optional[str] = typer.Option(None, "--out", help=N_("Output file; - for stdout. Default: md and "
+                                      "json to stdout, others to ROUND-STAGE-DOC.EXT.")),
 ) -> None:
-    """Write a committee-meeting document (统计表, 名单, 票决结果表, 公示, 纪实).
-
-    Example: selector export rec2 --doc shortlist --format docx --out 考察人选名单.docx
-    """
     from selector.service.exporting import export as run_export
 
     result = run_export(open_round(ctx), stage, doc.value, fmt.value, out)

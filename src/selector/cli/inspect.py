@@ -7,23 +7,24 @@ from typing import List, Optional
 
 import typer
 
+from selector.i18n import N_, _
+
 from selector.cli.base import command, console, open_round, show_view
 
 
-@command(name="inspect")
+@command(name="inspect", help=N_(
+    "Record inspection findings (clear / concern / veto) and 民主测评 ballots, then show the stage.\n"
+    "\n"
+    "Example: selector inspect inspect examples/haimen-2011/findings.csv examples/haimen-2011/evaluation.csv"))
 def inspect(
     ctx: typer.Context,
-    stage: str = typer.Argument(..., help="Inspect stage id, e.g. inspect."),
-    files: List[Path] = typer.Argument(..., help="Findings files (candidate, check, verdict, note) "
-                                                 "and/or 民主测评 ballot files (ballot, one column per candidate)."),
-    encoding: Optional[str] = typer.Option(None, "--encoding", help="Override detection (utf-8, gb18030)."),
-    sheet: Optional[str] = typer.Option(None, "--sheet", help="XLSX sheet (default: the first)."),
-    as_json: bool = typer.Option(False, "--json", help="Machine-readable output."),
+    stage: str = typer.Argument(..., help=N_("Inspect stage id, e.g. inspect.")),
+    files: List[Path] = typer.Argument(..., help=N_("Findings files (candidate, check, verdict, note) "
+                                                 "and/or 民主测评 ballot files (ballot, one column per candidate).")),
+    encoding: Optional[str] = typer.Option(None, "--encoding", help=N_("Override detection (utf-8, gb18030).")),
+    sheet: Optional[str] = typer.Option(None, "--sheet", help=N_("XLSX sheet (default: the first).")),
+    as_json: bool = typer.Option(False, "--json", help=N_("Machine-readable output.")),
 ) -> None:
-    """Record inspection findings (clear / concern / veto) and 民主测评 ballots, then show the stage.
-
-    Example: selector inspect inspect examples/haimen-2011/findings.csv examples/haimen-2011/evaluation.csv
-    """
     from selector.service.stages.inspect import InspectStage
 
     handler = open_round(ctx).expect(stage, InspectStage)

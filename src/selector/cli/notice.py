@@ -7,21 +7,19 @@ from typing import Optional
 
 import typer
 
-from selector.cli.base import app, command, console, open_round, parse_date, show_view
+from selector.i18n import N_, _
+
+from selector.cli.base import app, command, console, group, open_round, parse_date, show_view
 from selector.errors import UsageError
 
-notice_app = typer.Typer(
-    help="The public notice (任前公示): open it, log and resolve complaints, close it.\n\n"
-         "Example: selector notice notice open --start 2011-06-20",
-    no_args_is_help=True,
-    rich_markup_mode=None,
-)
+notice_app = group(N_("The public notice (任前公示): open it, log and resolve complaints, close it.\n\n"
+                      "Example: selector notice notice open --start 2011-06-20"))
 app.add_typer(notice_app, name="notice")
 
 
 @notice_app.callback()
-def notice(stage: str = typer.Argument(..., help="Notice stage id, e.g. notice.")) -> None:
-    """The public notice (任前公示): open, complaint, resolve, close."""
+def notice(stage: str = typer.Argument(..., help=N_("Notice stage id, e.g. notice."))) -> None:
+    pass
 
 
 class Outcome(str, Enum):
@@ -47,16 +45,15 @@ def _show(handler, as_json: bool, extra: dict | None = None, message: str | None
         console().print(message)
 
 
-@command(notice_app, name="open")
+@command(notice_app, name="open", help=N_(
+    "Open the notice: the end date is the N-th working day on China's official calendar.\n"
+    "\n"
+    "Example: selector notice notice open --start 2026-09-29"))
 def open_(
     ctx: typer.Context,
-    start: str = typer.Option(..., "--start", help="First day of the notice (YYYY-MM-DD)."),
-    as_json: bool = typer.Option(False, "--json", help="Machine-readable output."),
+    start: str = typer.Option(..., "--start", help=N_("First day of the notice (YYYY-MM-DD).")),
+    as_json: bool = typer.Option(False, "--json", help=N_("Machine-readable output.")),
 ) -> None:
-    """Open the notice: the end date is the N-th working day on China's official calendar.
-
-    Example: selector notice notice open --start 2026-09-29
-    """
     first = parse_date(start, "--start")
     handler = _notice(ctx)
     state, warnings = handler.open_notice(first)
@@ -67,20 +64,19 @@ def open_(
           f"notice open: {state.start.isoformat()} to {state.end.isoformat()}")
 
 
-@command(notice_app, name="complaint")
+@command(notice_app, name="complaint", help=N_(
+    "Log a complaint received during the notice.\n"
+    "\n"
+    "Example: selector notice notice complaint --received 2026-09-30 --candidate 张伟 --summary \"反映其违规兼职\" --anonymous"))
 def complaint(
     ctx: typer.Context,
-    received: str = typer.Option(..., "--received", help="Date received (YYYY-MM-DD)."),
-    candidate: str = typer.Option(..., "--candidate", help="The appointee concerned (id, name or label)."),
-    summary: str = typer.Option(..., "--summary", help="What the complaint says."),
+    received: str = typer.Option(..., "--received", help=N_("Date received (YYYY-MM-DD).")),
+    candidate: str = typer.Option(..., "--candidate", help=N_("The appointee concerned (id, name or label).")),
+    summary: str = typer.Option(..., "--summary", help=N_("What the complaint says.")),
     named: Optional[bool] = typer.Option(None, "--named/--anonymous",
-                                         help="A named complainant (gets feedback) or anonymous."),
-    as_json: bool = typer.Option(False, "--json", help="Machine-readable output."),
+                                         help=N_("A named complainant (gets feedback) or anonymous.")),
+    as_json: bool = typer.Option(False, "--json", help=N_("Machine-readable output.")),
 ) -> None:
-    """Log a complaint received during the notice.
-
-    Example: selector notice notice complaint --received 2026-09-30 --candidate 张伟 --summary "反映其违规兼职" --anonymous
-    """
     if named is None:
         raise UsageError("say whether the complainant gave a name: --named or --anonymous")
     day = parse_date(received, "--received")
@@ -91,20 +87,19 @@ def complaint(
     _show(handler, as_json, {"complaint": c.number}, f"complaint #{c.number} logged")
 
 
-@command(notice_app, name="resolve")
+@command(notice_app, name="resolve", help=N_(
+    "Close a complaint: unfounded / minor (appoint), serious (drop), postpone (hold ≤ 3 months).\n"
+    "\n"
+    "Example: selector notice notice resolve 1 --outcome unfounded --note \"经核查，兼职已按规定审批\""))
 def resolve(
     ctx: typer.Context,
-    number: int = typer.Argument(..., help="Complaint number (#)."),
-    outcome: Outcome = typer.Option(..., "--outcome", help="unfounded | minor | serious | postpone."),
-    note: str = typer.Option(..., "--note", help="How it was checked and what was concluded."),
-    until: Optional[str] = typer.Option(None, "--until", help="postpone: held until (default and "
-                                                               "latest: three months after the notice)."),
-    as_json: bool = typer.Option(False, "--json", help="Machine-readable output."),
+    number: int = typer.Argument(..., help=N_("Complaint number (#).")),
+    outcome: Outcome = typer.Option(..., "--outcome", help=N_("unfounded | minor | serious | postpone.")),
+    note: str = typer.Option(..., "--note", help=N_("How it was checked and what was concluded.")),
+    until: Optional[str] = typer.Option(None, "--until", help=N_("postpone: held until (default and "
+                                                               "latest: three months after the notice).")),
+    as_json: bool = typer.Option(False, "--json", help=N_("Machine-readable output.")),
 ) -> None:
-    """Close a complaint: unfounded / minor (appoint), serious (drop), postpone (hold ≤ 3 months).
-
-    Example: selector notice notice resolve 1 --outcome unfounded --note "经核查，兼职已按规定审批"
-    """
     if not note.strip():
         raise UsageError("--note: record how the complaint was checked and concluded")
     if until is not None and outcome is not Outcome.postpone:
@@ -115,15 +110,14 @@ def resolve(
     _show(handler, as_json, None, f"complaint #{c.number}: {c.outcome}")
 
 
-@command(notice_app, name="close")
+@command(notice_app, name="close", help=N_(
+    "Close the notice and confirm the appointees (on or after the end date, no open complaint).\n"
+    "\n"
+    "Example: selector notice notice close"))
 def close(
     ctx: typer.Context,
-    as_json: bool = typer.Option(False, "--json", help="Machine-readable output."),
+    as_json: bool = typer.Option(False, "--json", help=N_("Machine-readable output.")),
 ) -> None:
-    """Close the notice and confirm the appointees (on or after the end date, no open complaint).
-
-    Example: selector notice notice close
-    """
     handler = _notice(ctx)
     handler.close_notice()
     _show(handler, as_json, None, "notice closed: appointees confirmed")

@@ -6,15 +6,16 @@ from pathlib import Path
 
 import typer
 
+from selector.i18n import N_, _
+
 from selector.cli.base import command, console, echo_json, open_round, store
 
 
-@command(name="check")
-def check(file: Path = typer.Argument(..., help="Round file (TOML).")) -> None:
-    """Validate a round file only; no database is touched.
-
-    Example: selector check rounds/haimen-2011.toml
-    """
+@command(name="check", help=N_(
+    "Validate a round file only; no database is touched.\n"
+    "\n"
+    "Example: selector check rounds/haimen-2011.toml"))
+def check(file: Path = typer.Argument(..., help=N_("Round file (TOML)."))) -> None:
     from selector.service.rounds import check_round
 
     r = check_round(file)
@@ -24,12 +25,11 @@ def check(file: Path = typer.Argument(..., help="Round file (TOML).")) -> None:
                f"stages {' → '.join(s.id for s in r.stages)}")
 
 
-@command(name="init")
-def init(ctx: typer.Context, file: Path = typer.Argument(..., help="Round file (TOML).")) -> None:
-    """Validate and store a round (again with an unchanged file: nothing happens).
-
-    Example: selector --db haimen.db init rounds/haimen-2011.toml
-    """
+@command(name="init", help=N_(
+    "Validate and store a round (again with an unchanged file: nothing happens).\n"
+    "\n"
+    "Example: selector --db haimen.db init rounds/haimen-2011.toml"))
+def init(ctx: typer.Context, file: Path = typer.Argument(..., help=N_("Round file (TOML)."))) -> None:
     from selector.service.rounds import init_round
 
     r, outcome = init_round(store(ctx, create=True), file, ctx.obj.by)
@@ -38,12 +38,11 @@ def init(ctx: typer.Context, file: Path = typer.Argument(..., help="Round file (
     typer.echo(f"round {r.id}: {messages[outcome]} in {ctx.obj.db}")
 
 
-@command(name="rounds")
-def rounds(ctx: typer.Context, as_json: bool = typer.Option(False, "--json", help="Machine-readable output.")) -> None:
-    """List the rounds in the database with their state and dates.
-
-    Example: selector rounds
-    """
+@command(name="rounds", help=N_(
+    "List the rounds in the database with their state and dates.\n"
+    "\n"
+    "Example: selector rounds"))
+def rounds(ctx: typer.Context, as_json: bool = typer.Option(False, "--json", help=N_("Machine-readable output."))) -> None:
     from selector.service.rounds import round_overview
     from selector.reports import terminal
 
@@ -54,12 +53,11 @@ def rounds(ctx: typer.Context, as_json: bool = typer.Option(False, "--json", hel
         terminal.rounds(console(), rows)
 
 
-@command(name="status")
-def status(ctx: typer.Context, as_json: bool = typer.Option(False, "--json", help="Machine-readable output.")) -> None:
-    """The pipeline: each stage's state and counts, and the next step to take.
-
-    Example: selector status
-    """
+@command(name="status", help=N_(
+    "The pipeline: each stage's state and counts, and the next step to take.\n"
+    "\n"
+    "Example: selector status"))
+def status(ctx: typer.Context, as_json: bool = typer.Option(False, "--json", help=N_("Machine-readable output."))) -> None:
     from selector.cli.messages import next_step
     from selector.reports import terminal
 
