@@ -18,6 +18,8 @@ def _isolated(tmp_path, monkeypatch):
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "1780000000")
     monkeypatch.setenv("COLUMNS", "100")
     monkeypatch.setenv("SELECTOR_NO_PROGRESS", "1")
+    # English unless a test asks for Chinese (the example rounds' locale is zh-CN).
+    monkeypatch.setenv("SELECTOR_LANG", "en")
     monkeypatch.delenv("SELECTOR_ROUND", raising=False)
     monkeypatch.chdir(tmp_path)
 

@@ -4,11 +4,34 @@ from __future__ import annotations
 
 import csv
 import io
+import os
 import shutil
 from pathlib import Path
 
+import pytest
+
 GOOD = Path(__file__).resolve().parent / "data" / "good"
 BAD = Path(__file__).resolve().parent / "data" / "bad"
+GOLDEN = Path(__file__).resolve().parent / "golden"
+
+
+def check_golden(relative: str, data: bytes | str) -> None:
+    """Compare with tests/golden/RELATIVE. On a mismatch the new output is written beside it as
+    RELATIVE.new (diff the two); SELECTOR_UPDATE_GOLDEN=1 rewrites the golden file instead."""
+    data = data.encode("utf-8") if isinstance(data, str) else data
+    path = GOLDEN / relative
+    new = path.with_name(path.name + ".new")
+    if os.environ.get("SELECTOR_UPDATE_GOLDEN") == "1":
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(data)
+        new.unlink(missing_ok=True)
+        return
+    if not path.exists() or path.read_bytes() != data:
+        new.parent.mkdir(parents=True, exist_ok=True)
+        new.write_bytes(data)
+        pytest.fail(f"{relative}: output differs from its golden file; see {new} "
+                    "(SELECTOR_UPDATE_GOLDEN=1 accepts it)")
+    new.unlink(missing_ok=True)
 
 
 def good_round(dest: Path, replace: dict[str, str] | None = None, append: str = "") -> Path:

@@ -212,7 +212,7 @@ def test_certified_stage_is_frozen_and_shows_who_signed(run, tallied):
     assert view["certified_by"] == {"tellers": ["周敏"], "scrutineers": ["吴刚", "郑丽"]}
     assert view["certified_at"] == "2026-05-28T20:26:40+00:00"
     shown = run("show", "rec1").stdout
-    assert "certified 2026-05-28T20:26:40+00:00 · tellers (计票人) 周敏 · scrutineers (监票人) 吴刚, 郑丽" in shown
+    assert "certified 2026-05-29 04:26:40 (UTC+8) · tellers (计票人) 周敏 · scrutineers (监票人) 吴刚, 郑丽" in shown
     again = run("certify", "rec1", "--teller", "周敏", "--scrutineer", "吴刚", "--scrutineer", "郑丽")
     assert again.exit_code == 1 and "already certified" in again.stderr
     log = json.loads(run("audit", "log", "--json").stdout)["events"]

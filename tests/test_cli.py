@@ -337,8 +337,8 @@ def test_cut_held_locks_nothing(ready):
     before = db_hash()
     result = ready("cut", "rec1", "--json")
     assert result.exit_code == 1
-    assert error_line(result) == ("error: stage rec1: nothing locked, 1 post held: P01 tied (C03, C04 for "
-                                  "1 place: --resolve P01=ID) — give the decision with --reason \"…\"")
+    assert error_line(result) == ("error: stage rec1: nothing locked, 1 post held: P01 tied (李娜 (C03), "
+                                  "王芳 (C04) for 1 place: --resolve P01=ID) — give the decision with --reason \"…\"")
     view = js(result)
     assert view["state"] == "tallied"
     p01, p02 = view["posts"]
@@ -411,7 +411,8 @@ def test_lot_is_drawn_from_the_seed(round_file, run):
     assert p01["lot"]["drawn"] == drawn and p01["advanced"] == ["C01", *drawn]
     assert json.loads(events("cut")[0][2])["tie_seed"] == "2026-03-01 公开种子"
     shown = " ".join(run("show", "rec1").stdout.split())
-    assert f"lot seed '2026-03-01 公开种子/rec1/P01' drew {drawn[0]}" in shown
+    names = {"C03": "李娜", "C04": "王芳"}
+    assert f"lot seed '2026-03-01 公开种子/rec1/P01' drew {names[drawn[0]]} ({drawn[0]})" in shown
 
 
 # -- exit codes -----------------------------------------------------------------------------

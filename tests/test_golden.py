@@ -1,68 +1,71 @@
-"""Terminal output of `show` and `status` at COLUMNS=100, compared with tests/golden/*.txt.
+"""The screens a clerk reads, in both interface languages, at 80 and 120 columns, compared
+with tests/golden/LANG-WIDTH/*.txt: tally, show, cut (held at a tie, and locked), status and
+audit verify. Nothing a clerk must read may end in "…" at 80 columns.
 
-On a mismatch the new output is written next to the golden file as `<name>.new` (diff the two);
-SELECTOR_UPDATE_GOLDEN=1 rewrites the golden files instead.
+On a mismatch the new output is written beside the golden file as `NAME.txt.new` (diff the
+two); SELECTOR_UPDATE_GOLDEN=1 rewrites the golden files instead.
 """
 
 from __future__ import annotations
 
-import os
+import re
 import shutil
-from pathlib import Path
 
 import pytest
 
-from support import GOOD, good_round
+from support import GOOD, check_golden, good_round
+from test_cli import tie_file
 
-GOLDEN = Path(__file__).resolve().parent / "golden"
-
-
-def check_golden(name: str, text: str) -> None:
-    golden = GOLDEN / f"{name}.txt"
-    new = GOLDEN / f"{name}.txt.new"
-    if os.environ.get("SELECTOR_UPDATE_GOLDEN") == "1":
-        golden.write_text(text, "utf-8")
-        new.unlink(missing_ok=True)
-        return
-    expected = golden.read_text("utf-8") if golden.exists() else None
-    if text != expected:
-        new.write_text(text, "utf-8")
-        pytest.fail(f"{name}: output differs from {golden.name}; see {new} "
-                    "(SELECTOR_UPDATE_GOLDEN=1 accepts it)")
-    new.unlink(missing_ok=True)
+SCREENS = [(lang, width) for lang in ("zh-CN", "en") for width in (80, 120)]
 
 
-@pytest.fixture
-def demo(run, tmp_path):
+@pytest.fixture(params=SCREENS, ids=lambda p: f"{p[0]}-{p[1]}")
+def screen(request, run, tmp_path, monkeypatch):
+    """`run` in one language at one width; returns (run, golden folder)."""
+    lang, width = request.param
+    monkeypatch.setenv("SELECTOR_LANG", lang)
+    monkeypatch.setenv("COLUMNS", str(width))
     good_round(tmp_path)
     for name in ("rec1.csv", "vote1.csv"):
         shutil.copy(GOOD / name, name)
     assert run("init", "round.toml").exit_code == 0
-    return run
+    return run, f"{lang}-{width}"
 
 
-def output(result) -> str:
-    assert result.exit_code == 0, result.stderr
-    return result.stdout
+def screen_text(result, code: int = 0) -> str:
+    assert result.exit_code == code, result.stderr
+    return result.stdout + (f"--- stderr\n{result.stderr}" if result.stderr else "")
 
 
-def test_golden_status_and_show(demo):
-    check_golden("status-new", output(demo("status")))
-    demo("tally", "rec1", "rec1.csv", "--present", "20", "--issued", "20")
-    check_golden("show-rec1-tallied", output(demo("show", "rec1")))
-    check_golden("status-rec1-tallied", output(demo("status")))
-    demo("cut", "rec1")
-    demo("tally", "vote1", "vote1.csv", "--present", "8", "--issued", "8")
-    check_golden("show-vote1-tallied", output(demo("show", "vote1")))
-    demo("cut", "vote1")
-    check_golden("show-vote1-locked", output(demo("show", "vote1")))
-    check_golden("status-complete", output(demo("status")))
+def keep(folder: str, name: str, text: str) -> None:
+    # Rich pads short lines to the width: the trailing spaces are not what a clerk reads.
+    text = "\n".join(line.rstrip() for line in text.split("\n"))
+    if folder.endswith("-80"):
+        # "…" stands only where we write it (a shortened hash, FILE…, "…" for a reason), never
+        # where a table cut a name, title or verdict short.
+        ours = re.sub(r'[0-9a-f]…|FILE…|文件…|=ID,…|"…"| … ', "", text)
+        assert "…" not in ours, f"{name} cuts text off at 80 columns"
+    check_golden(f"{folder}/{name}.txt", text)
 
 
-def test_golden_tie(demo):
-    from test_cli import tie_file
+def test_golden_screens(screen):
+    run, folder = screen
+    keep(folder, "status-new", screen_text(run("status")))
+    keep(folder, "tally-rec1", screen_text(run("tally", "rec1", "rec1.csv", "--present", "20", "--issued", "20")))
+    keep(folder, "status-rec1-tallied", screen_text(run("status")))
+    keep(folder, "cut-rec1-locked", screen_text(run("cut", "rec1")))
+    run("tally", "vote1", "vote1.csv", "--present", "8", "--issued", "8")
+    keep(folder, "show-vote1-tallied", screen_text(run("show", "vote1")))
+    run("cut", "vote1")
+    keep(folder, "show-vote1-locked", screen_text(run("show", "vote1")))
+    keep(folder, "status-complete", screen_text(run("status")))
+    keep(folder, "audit-verify", screen_text(run("audit", "verify")))
 
+
+def test_golden_tie(screen):
+    run, folder = screen
     tie_file()
-    demo("tally", "rec1", "tie.csv", "--present", "20", "--issued", "20")
-    check_golden("show-rec1-tied", output(demo("show", "rec1")))
-    check_golden("status-rec1-tied", output(demo("status")))
+    run("tally", "rec1", "tie.csv", "--present", "20", "--issued", "20")
+    keep(folder, "show-rec1-tied", screen_text(run("show", "rec1")))
+    keep(folder, "cut-rec1-tied", screen_text(run("cut", "rec1"), code=1))
+    keep(folder, "status-rec1-tied", screen_text(run("status")))

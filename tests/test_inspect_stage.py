@@ -173,7 +173,7 @@ def test_a_tie_at_the_backfill_line_is_resolved_at_the_cut(run, tmp_path):
     view = show(run, "inspect")
     assert post(view, "P01")["status"] == "tied" and post(view, "P01")["tie"]["tied"] == ["C04", "C05"]
     r = run("cut", "inspect")
-    assert r.exit_code == 1 and "P01: backfill tied between C04, C05" in r.stderr
+    assert r.exit_code == 1 and "P01: backfill tied between 刘洋 (C04), 陈静 (C05)" in r.stderr
     # the tied may be inspected before the committee decides
     run("inspect", "inspect", all_clear(tmp_path / "f5.csv", ["C05"]),
         good_evaluation(tmp_path / "e5.csv", ["C05"], start=10))

@@ -163,6 +163,7 @@ class HeldPost:
     slots: int = 0
     eligible: int = 0
     k: int = 0
+    names: tuple[str, ...] = ()  # the tied people's names, as `tied`
 
 
 @dataclass(eq=False)

@@ -12,19 +12,13 @@ from pathlib import Path
 import pytest
 
 from selector.reports.collation import by_surname_strokes
+from support import check_golden
 from selector.reports.documents import Document, Section
 from selector.reports.render_office import xlsx as render_xlsx
 from selector.reports.render_text import csv_bytes
 
-GOLDEN = Path(__file__).resolve().parent.parent / "golden" / "exports"
-
-
 def golden(name: str, data: bytes) -> None:
-    """Compare with tests/golden/exports/NAME; on a mismatch write NAME.new beside it to review."""
-    path = GOLDEN / name
-    if not path.exists() or path.read_bytes() != data:
-        path.with_name(name + ".new").write_bytes(data)
-        pytest.fail(f"{name} differs from its golden file: review {path}.new and rename it if right")
+    check_golden(f"exports/{name}", data)
 
 
 @pytest.mark.parametrize("stage,doc,fmt", [

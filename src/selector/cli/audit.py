@@ -7,7 +7,7 @@ from typing import List, Optional
 
 import typer
 
-from selector.i18n import N_, _
+from selector.i18n import N_, _, ngettext
 
 from selector.cli.base import app, command, console, echo_json, group, open_round, store
 from selector.cli.ballots import Layout
@@ -117,5 +117,6 @@ def compare(
         render.comparison(console(), result)
     n = len(result["differences"])
     if n:
-        raise AuditMismatch(f"{result['file']}: {n} difference{'s' if n > 1 else ''} from the "
-                            f"tally of stage {result['stage']}")
+        raise AuditMismatch(ngettext("{file}: {n} difference from the tally of stage {stage}",
+                                     "{file}: {n} differences from the tally of stage {stage}", n),
+                            file=result["file"], n=n, stage=result["stage"])

@@ -111,9 +111,9 @@ def _resolutions(values: List[str]) -> dict[str, tuple[str, ...]]:
         post, sep, ids = value.partition("=")
         chosen = tuple(i.strip() for i in ids.replace("，", ",").split(",") if i.strip())
         if not sep or not post.strip() or not chosen:
-            raise UsageError(f"--resolve expects POST=ID[,ID…], got {value!r}")
+            raise UsageError("--resolve expects POST=ID[,ID…], got {value!r}", value=value)
         if post.strip() in out:
-            raise UsageError(f"--resolve gives {post.strip()} twice")
+            raise UsageError("--resolve gives {post} twice", post=post.strip())
         out[post.strip()] = chosen
     return out
 
@@ -141,4 +141,4 @@ def cut(
         raise
     show_view(handler.view(), as_json)
     if not as_json:
-        console().print(f"cut of {handler.stage.id} locked")
+        console().print(_("cut of {stage} locked").format(stage=handler.stage.id))

@@ -37,5 +37,5 @@ def export(
         out_stream.write(result.data)
         out_stream.flush()
     else:
-        console(stderr=True).print(f"wrote {result.path} · {len(result.data)} bytes · "
-                                   f"sha256 {result.sha256[:12]}…", markup=False, highlight=False)
+        console(stderr=True).print(_("wrote {path} · {size} bytes · sha256 {sha}").format(
+            path=result.path, size=len(result.data), sha=result.sha256[:12] + "…"), markup=False, highlight=False)

@@ -34,7 +34,12 @@ def inspect(
         return
     out = console()
     for r in recorded:
-        what = (f"{r['findings']} findings" + (f", vetoes: {', '.join(r['vetoes'])}" if r["vetoes"] else "")
-                if r["kind"] == "findings" else f"{r['ballots']} 民主测评 ballots ({r['void']} void)")
-        out.print(f"recorded: {r['file']} · {what} · {r['encoding']} · sha256 {r['sha256'][:12]}…")
+        if r["kind"] == "findings":
+            what = _("{n} findings").format(n=r["findings"])
+            if r["vetoes"]:
+                what += _(", vetoes: {vetoes}").format(vetoes=_(", ").join(r["vetoes"]))
+        else:
+            what = _("{n} 民主测评 ballots ({void} void)").format(n=r["ballots"], void=r["void"])
+        out.print(_("recorded: {file} · {what} · {encoding} · sha256 {sha}").format(
+            file=r["file"], what=what, encoding=r["encoding"], sha=r["sha256"][:12] + "…"))
     show_view(handler.view(), as_json)

@@ -1,8 +1,9 @@
-"""The sentences: typed refusals and next steps, worded for the clerk.
+"""The sentences: refusals and next steps, worded for the clerk in the interface language.
 
 The domain and the service raise errors that carry data (`errors.py`) and return next steps
 as values (`service.steps`); this module is the one place that turns them into words, with
-the command lines to type.
+the command lines to type. An error that carries its own message (a template and its
+fields) is looked up in the catalog by that template.
 """
 
 from __future__ import annotations
@@ -10,129 +11,154 @@ from __future__ import annotations
 from typing import Callable
 
 from selector import errors as e
+from selector.i18n import _, ngettext
 from selector.service import steps as s
 
 
-def _plural(n: int, word: str) -> str:
-    return f"{word}{'s' if n != 1 else ''}"
+def _who(ids, names=()) -> str:
+    """People by name and id where the names are known: "王芳 (C02), 李强 (C03)"."""
+    if names and len(names) == len(ids):
+        return _(", ").join(_("{name} ({id})").format(name=n, id=i) for i, n in zip(ids, names))
+    return _(", ").join(ids)
 
 
 def _held_cut(err: e.HeldCut) -> str:
     parts = []
     for h in err.held:
         if h.status == "tied":
-            parts.append(f"{h.post} tied ({', '.join(h.tied)} for {h.slots} "
-                         f"place{'s' if h.slots > 1 else ''}: --resolve {h.post}=ID)")
+            parts.append(ngettext("{post} tied ({tied} for {slots} place: --resolve {post}=ID)",
+                                  "{post} tied ({tied} for {slots} places: --resolve {post}=ID)", h.slots)
+                         .format(post=h.post, tied=_who(h.tied, h.names), slots=h.slots))
         else:
-            parts.append(f"{h.post} short ({h.eligible} eligible for {h.k}: --accept-short {h.post})")
+            parts.append(_("{post} short ({eligible} eligible for {k}: --accept-short {post})")
+                         .format(post=h.post, eligible=h.eligible, k=h.k))
     n = len(err.held)
-    return (f"stage {err.stage}: nothing locked, {n} post{'s' if n > 1 else ''} held: "
-            + "; ".join(parts) + " — give the decision with --reason \"…\"")
+    return ngettext("stage {stage}: nothing locked, {n} post held: {posts} — give the decision with --reason \"…\"",
+                    "stage {stage}: nothing locked, {n} posts held: {posts} — give the decision with --reason \"…\"",
+                    n).format(stage=err.stage, n=n, posts=_("; ").join(parts))
 
 
 def _inspection_incomplete(err: e.InspectionIncomplete) -> str:
-    n = len(err.missing)
-    return (f"stage {err.stage}: nothing locked: {n} {_plural(n, 'candidate')} missing checks, "
-            f"{len(err.held)} post(s) held")
+    return ngettext("stage {stage}: nothing locked: {n} candidate missing checks, {held} post(s) held",
+                    "stage {stage}: nothing locked: {n} candidates missing checks, {held} post(s) held",
+                    len(err.missing)).format(stage=err.stage, n=len(err.missing), held=len(err.held))
 
 
 def _inspection_details(err: e.InspectionIncomplete) -> list[str]:
-    out = [f"{m.candidate} {m.name} ({', '.join(m.posts)}): missing {', '.join(m.missing)}"
-           for m in err.missing]
+    out = [_("{id} {name} ({posts}): missing {checks}").format(
+        id=m.candidate, name=m.name, posts=_(", ").join(m.posts), checks=_(", ").join(m.missing))
+        for m in err.missing]
     for h in err.held:
         if h.status == "tied":
-            out.append(f"{h.post}: backfill tied between {', '.join(h.tied)} for {h.slots} "
-                       f"place{'s' if h.slots > 1 else ''}: --resolve {h.post}=ID --reason \"…\"")
+            out.append(ngettext("{post}: backfill tied between {tied} for {slots} place: --resolve {post}=ID --reason \"…\"",
+                                "{post}: backfill tied between {tied} for {slots} places: --resolve {post}=ID --reason \"…\"",
+                                h.slots).format(post=h.post, tied=_who(h.tied, h.names), slots=h.slots))
         else:
-            out.append(f"{h.post}: short ({h.eligible} of {h.k} after strikes, nobody left to "
-                       f"backfill): --accept-short {h.post} --reason \"…\"")
+            out.append(_("{post}: short ({eligible} of {k} after strikes, nobody left to backfill): "
+                         "--accept-short {post} --reason \"…\"").format(post=h.post, eligible=h.eligible, k=h.k))
     return out
 
 
 def _wrong_kind(err: e.WrongStageKind) -> str:
     if err.wanted == "ballots":
-        article = "an" if err.kind == "inspect" else "a"
-        return (f"stage {err.stage} is {article} {err.kind} stage: it takes no ballots "
-                f"(use `selector {err.kind} {err.stage} …`)")
-    return f"stage {err.stage} is a {err.kind} stage, not {err.wanted}"
+        text = (_("stage {stage} is an {kind} stage: it takes no ballots (use `selector {kind} {stage} …`)")
+                if err.kind == "inspect" else
+                _("stage {stage} is a {kind} stage: it takes no ballots (use `selector {kind} {stage} …`)"))
+        return text.format(stage=err.stage, kind=err.kind)
+    return _("stage {stage} is a {kind} stage, not {wanted}").format(stage=err.stage, kind=err.kind,
+                                                                    wanted=err.wanted)
 
 
 def _not_tied(err: e.NotTied) -> str:
     if err.line == "cut":
-        return f"{err.post} is not tied at the cut line: --resolve {err.post}=… is not needed"
-    verb = "is" if len(err.strangers) == 1 else "are"
-    return (f"--resolve {err.post}: {', '.join(err.strangers)} {verb} not tied at {err.post}'s "
-            "backfill line" + (f" (tied: {', '.join(err.tied)})" if err.tied else ""))
+        return _("{post} is not tied at the cut line: --resolve {post}=… is not needed").format(post=err.post)
+    text = ngettext("--resolve {post}: {strangers} is not tied at {post}'s backfill line",
+                    "--resolve {post}: {strangers} are not tied at {post}'s backfill line", len(err.strangers))
+    text = text.format(post=err.post, strangers=_(", ").join(err.strangers))
+    return text + (_(" (tied: {tied})").format(tied=_(", ").join(err.tied)) if err.tied else "")
 
 
 def _not_short(err: e.NotShort) -> str:
     if err.k is None:
-        return f"{err.post} is not short: --accept-short {err.post} is not needed"
-    return (f"{err.post} is not short ({err.eligible} eligible for {err.k} places): "
-            f"--accept-short {err.post} is not needed")
+        return _("{post} is not short: --accept-short {post} is not needed").format(post=err.post)
+    return _("{post} is not short ({eligible} eligible for {k} places): --accept-short {post} is not needed"
+             ).format(post=err.post, eligible=err.eligible, k=err.k)
 
 
 def _no_tally(err: e.NoTallyYet) -> str:
-    what = "to certify" if err.purpose == "certify" else "yet"
-    return f"stage {err.stage} has no tally {what}: run `selector tally {err.stage} FILE…`"
+    if err.purpose == "certify":
+        return _("stage {stage} has no tally to certify: run `selector tally {stage} FILE…`").format(stage=err.stage)
+    return _("stage {stage} has no tally yet: run `selector tally {stage} FILE…`").format(stage=err.stage)
 
 
 def _document_not_for(err: e.DocumentNotFor) -> str:
     if err.doc == "vote":
-        return f"--doc vote is for vote stages; {err.stage} is a {err.kind} stage (use --doc tally)"
-    return f"--doc {err.doc} needs a ballot stage; {err.stage} is a {err.kind} stage"
+        return _("--doc vote is for vote stages; {stage} is a {kind} stage (use --doc tally)").format(
+            stage=err.stage, kind=err.kind)
+    return _("--doc {doc} needs a ballot stage; {stage} is a {kind} stage").format(
+        doc=err.doc, stage=err.stage, kind=err.kind)
 
 
-def _verify_failed(err) -> str:
+def _verify_failed(err: e.VerifyFailed) -> str:
     n = len(err.report.problems)
-    return f"audit verify: round {err.report.round}: {n} difference{'s' if n > 1 else ''} found"
+    return ngettext("audit verify: round {round}: {n} difference found",
+                    "audit verify: round {round}: {n} differences found", n).format(round=err.report.round, n=n)
 
 
 TEXT: dict[type, Callable] = {
-    e.NoDatabase: lambda x: (f"no database at {x.path}: give --db (or SELECTOR_DB), "
-                             "or create one with `selector init ROUND.toml`"),
-    e.NoRoundYet: lambda x: f"{x.path} holds no round yet: run `selector init rounds/FILE.toml`",
-    e.SeveralRounds: lambda x: (f"{x.path} holds {len(x.rounds)} rounds ({', '.join(x.rounds)}): "
-                                "choose one with --round ID or SELECTOR_ROUND"),
+    e.NoDatabase: lambda x: _("no database at {path}: give --db (or SELECTOR_DB), or create one with "
+                              "`selector init ROUND.toml`").format(path=x.path),
+    e.NoRoundYet: lambda x: _("{path} holds no round yet: run `selector init rounds/FILE.toml`").format(path=x.path),
+    e.SeveralRounds: lambda x: _("{path} holds {n} rounds ({rounds}): choose one with --round ID or "
+                                 "SELECTOR_ROUND").format(path=x.path, n=len(x.rounds), rounds=", ".join(x.rounds)),
     e.WrongStageKind: _wrong_kind,
-    e.PreviousCutNotLocked: lambda x: (f"stage {x.stage} takes its candidates from stage {x.previous}, "
-                                       f"whose shortlist is not locked yet: run `selector cut {x.previous}`"),
+    e.PreviousCutNotLocked: lambda x: _("stage {stage} takes its candidates from stage {previous}, whose "
+                                        "shortlist is not locked yet: run `selector cut {previous}`").format(
+        stage=x.stage, previous=x.previous),
     e.NoTallyYet: _no_tally,
-    e.CutNotLocked: lambda x: (f"stage {x.stage}'s shortlist is not locked yet: run "
-                               f"`selector cut {x.stage}` before exporting the {x.doc}"),
-    e.AttendanceRequired: lambda x: (f"stage {x.stage}: the first batch must give the attendance: "
-                                     "--present N (实到) and --issued N (发出票)"),
-    e.DecisionWithoutReason: lambda x: "--resolve and --accept-short are decisions: give --reason \"…\"",
-    e.NothingToDecide: lambda x: f"stage {x.stage} has no [stage.cut]: nothing to resolve",
-    e.NoticeClosesItself: lambda x: (f"stage {x.stage} is a notice: it is confirmed with "
-                                     f"`selector notice {x.stage} close`"),
+    e.CutNotLocked: lambda x: _("stage {stage}'s shortlist is not locked yet: run `selector cut {stage}` "
+                                "before exporting the {doc}").format(stage=x.stage, doc=x.doc),
+    e.AttendanceRequired: lambda x: _("stage {stage}: the first batch must give the attendance: --present N "
+                                      "(实到) and --issued N (发出票)").format(stage=x.stage),
+    e.DecisionWithoutReason: lambda x: _("--resolve and --accept-short are decisions: give --reason \"…\""),
+    e.NothingToDecide: lambda x: _("stage {stage} has no [stage.cut]: nothing to resolve").format(stage=x.stage),
+    e.NoticeClosesItself: lambda x: _("stage {stage} is a notice: it is confirmed with "
+                                      "`selector notice {stage} close`").format(stage=x.stage),
     e.HeldCut: _held_cut,
     e.InspectionIncomplete: _inspection_incomplete,
     e.NotTied: _not_tied,
-    e.TiesDecidedByRound: lambda x: (f"{x.post}: the round file decides ties at this cut "
-                                     f"(ties = \"{x.policy}\"): --resolve {x.post}=… cannot override it"),
+    e.TiesDecidedByRound: lambda x: _("{post}: the round file decides ties at this cut (ties = \"{policy}\"): "
+                                      "--resolve {post}=… cannot override it").format(post=x.post, policy=x.policy),
     e.NotShort: _not_short,
-    e.TiedNotShort: lambda x: (f"{x.post} is tied at the backfill line, not short: "
-                               f"--resolve {x.post}=ID from {', '.join(x.tied)}"),
-    e.ShortWithoutBackfill: lambda x: (f"{x.post}: the stage has no backfill, so going on short needs "
-                                       f"no decision: leave out --accept-short {x.post}"),
-    e.BadResolve: lambda x: (f"--resolve {x.post}: choose exactly {x.slots} of the tied "
-                             f"{', '.join(x.tied)} (got {', '.join(x.chosen) or 'none'})"),
-    e.NoticeNotOpen: lambda x: (f"the notice {x.stage} is not open yet: "
-                                f"selector notice {x.stage} open --start YYYY-MM-DD"),
-    e.NotOnNotice: lambda x: (f"--candidate {x.text!r} is not on the notice {x.stage} ("
-                              + ", ".join(f"{c} {n}" for c, n in x.listed) + ")"),
-    e.ReceivedBeforeNotice: lambda x: f"--received {x.received} is before the notice opened ({x.start})",
-    e.PostponeTooLong: lambda x: (f"--until {x.until}: a postponement lasts at most three months after "
-                                  f"the notice ends ({x.limit})"),
-    e.PostponeBeforeEnd: lambda x: f"--until {x.until} is before the notice ends ({x.end})",
-    e.TooFewSigners: lambda x: (f"certify {x.stage}: {x.need} {x.role}{'s' if x.need > 1 else ''} "
-                                f"must sign (round.certify.{x.role}s), got {x.got}: "
-                                f"give --{x.role} NAME for each"),
-    e.SameFileTwice: lambda x: (f"--check-against {x.second} is the same file as {x.first}: "
-                                "double entry needs a second, independent keying"),
-    e.NotAFolder: lambda x: f"--files {x.path}: not a folder",
-    e.BinaryToStdout: lambda x: f"--format {x.format} is a binary file: give --out PATH, not -",
+    e.TiedNotShort: lambda x: _("{post} is tied at the backfill line, not short: --resolve {post}=ID from "
+                                "{tied}").format(post=x.post, tied=_(", ").join(x.tied)),
+    e.ShortWithoutBackfill: lambda x: _("{post}: the stage has no backfill, so going on short needs no "
+                                        "decision: leave out --accept-short {post}").format(post=x.post),
+    e.BadResolve: lambda x: _("--resolve {post}: choose exactly {slots} of the tied {tied} (got {chosen})").format(
+        post=x.post, slots=x.slots, tied=_(", ").join(x.tied), chosen=_(", ").join(x.chosen) or _("none")),
+    e.NoticeNotOpen: lambda x: _("the notice {stage} is not open yet: selector notice {stage} open --start "
+                                 "YYYY-MM-DD").format(stage=x.stage),
+    e.NotOnNotice: lambda x: _("--candidate {text!r} is not on the notice {stage} ({listed})").format(
+        text=x.text, stage=x.stage, listed=_(", ").join(f"{c} {n}" for c, n in x.listed)),
+    e.ReceivedBeforeNotice: lambda x: _("--received {received} is before the notice opened ({start})").format(
+        received=x.received, start=x.start),
+    e.PostponeTooLong: lambda x: _("--until {until}: a postponement lasts at most three months after the "
+                                   "notice ends ({limit})").format(until=x.until, limit=x.limit),
+    e.PostponeBeforeEnd: lambda x: _("--until {until} is before the notice ends ({end})").format(
+        until=x.until, end=x.end),
+    e.TooFewSigners: lambda x: (
+        (ngettext("certify {stage}: {need} teller must sign (round.certify.tellers), got {got}: give --teller "
+                  "NAME for each",
+                  "certify {stage}: {need} tellers must sign (round.certify.tellers), got {got}: give --teller "
+                  "NAME for each", x.need) if x.role == "teller" else
+         ngettext("certify {stage}: {need} scrutineer must sign (round.certify.scrutineers), got {got}: give "
+                  "--scrutineer NAME for each",
+                  "certify {stage}: {need} scrutineers must sign (round.certify.scrutineers), got {got}: give "
+                  "--scrutineer NAME for each", x.need)).format(stage=x.stage, need=x.need, got=x.got)),
+    e.SameFileTwice: lambda x: _("--check-against {second} is the same file as {first}: double entry needs a "
+                                 "second, independent keying").format(first=x.first, second=x.second),
+    e.NotAFolder: lambda x: _("--files {path}: not a folder").format(path=x.path),
+    e.BinaryToStdout: lambda x: _("--format {format} is a binary file: give --out PATH, not -").format(format=x.format),
     e.DocumentNotFor: _document_not_for,
     e.VerifyFailed: _verify_failed,
 }
@@ -144,7 +170,14 @@ DETAILS: dict[type, Callable] = {e.InspectionIncomplete: _inspection_details,
 def text(err: e.SelectorError) -> str:
     """The refusal's one line (without "error: ")."""
     render = TEXT.get(type(err))
-    return render(err) if render else err.message
+    if render is not None:
+        return render(err)
+    if err.params:
+        try:
+            return _(err.template).format(**err.params)
+        except (KeyError, IndexError, ValueError):  # a translation that lost a field: the English
+            return err.message
+    return _(err.message)
 
 
 def details(err: e.SelectorError) -> list[str]:
@@ -158,34 +191,41 @@ def details(err: e.SelectorError) -> list[str]:
 def _next_cut(step: s.Cut) -> str:
     if step.tied or step.short:
         parts = [f"--resolve {p}=ID,…" for p in step.tied] + [f"--accept-short {p}" for p in step.short]
-        return f"selector cut {step.stage} {' '.join(parts)} --reason \"…\" (see selector show {step.stage})"
+        return _("selector cut {stage} {decisions} --reason \"…\" (see selector show {stage})").format(
+            stage=step.stage, decisions=" ".join(parts))
     if step.held:
-        return (f"selector cut {step.stage} --resolve/--accept-short … --reason \"…\" "
-                f"(see selector show {step.stage})")
+        return _("selector cut {stage} --resolve/--accept-short … --reason \"…\" (see selector show {stage})"
+                 ).format(stage=step.stage)
     return f"selector cut {step.stage}"
 
 
 def _next_inspect(step: s.Inspect) -> str:
-    who = ", ".join(f"{cid}: {'/'.join(m)}" for cid, m in step.missing[:4])
-    more = f" and {len(step.missing) - 4} more" if len(step.missing) > 4 else ""
-    return f"selector inspect {step.stage} FINDINGS.csv … (missing {who}{more})"
+    who = _(", ").join(f"{cid}: {'/'.join(m)}" for cid, m in step.missing[:4])
+    if len(step.missing) > 4:
+        who += _(" and {n} more").format(n=len(step.missing) - 4)
+    return _("selector inspect {stage} FINDINGS.csv … (missing {who})").format(stage=step.stage, who=who)
+
+
+def _entitled(step: s.Tally) -> str:
+    return (_("electorate {n}") if step.entitled_name == "electorate" else _("members {n}")).format(n=step.entitled)
 
 
 NEXT: dict[type, Callable] = {
-    s.Tally: lambda x: (f"selector tally {x.stage} BALLOTS.csv --present N --issued N "
-                        f"({x.entitled_name} {x.entitled})"),
-    s.MoreOrCut: lambda x: f"selector tally {x.stage} MORE.csv (another batch), or selector cut {x.stage}",
+    s.Tally: lambda x: _("selector tally {stage} BALLOTS.csv --present N --issued N ({entitled})").format(
+        stage=x.stage, entitled=_entitled(x)),
+    s.MoreOrCut: lambda x: _("selector tally {stage} MORE.csv (another batch), or selector cut {stage}").format(
+        stage=x.stage),
     s.Cut: _next_cut,
     s.Inspect: _next_inspect,
-    s.OpenNotice: lambda x: f"selector notice {x.stage} open --start YYYY-MM-DD",
-    s.ResolveComplaint: lambda x: (f"selector notice {x.stage} resolve {x.number} --outcome "
-                                   "unfounded|minor|serious|postpone --note \"…\""),
-    s.CloseNotice: lambda x: f"selector notice {x.stage} close (on or after {x.end})",
+    s.OpenNotice: lambda x: _("selector notice {stage} open --start YYYY-MM-DD").format(stage=x.stage),
+    s.ResolveComplaint: lambda x: _("selector notice {stage} resolve {n} --outcome unfounded|minor|serious|postpone "
+                                    "--note \"…\"").format(stage=x.stage, n=x.number),
+    s.CloseNotice: lambda x: _("selector notice {stage} close (on or after {end})").format(stage=x.stage, end=x.end),
     s.Blocked: lambda x: text(x.error),
 }
 
 
-def next_step(step: s.Step | None) -> str | None:
+def next_step(step) -> str | None:
     """The command line (or the reason it cannot be given yet) for a next step."""
     return None if step is None else NEXT[type(step)](step)
 
@@ -206,11 +246,19 @@ def verify_summary(report) -> str:
     """What `audit verify` checked, when everything holds."""
     other = ""
     if report.inspections:
-        other += f"{report.inspections} inspection {_plural(report.inspections, 'file')} re-read, "
+        other += ngettext("{n} inspection file re-read, ", "{n} inspection files re-read, ",
+                          report.inspections).format(n=report.inspections)
     if report.notices:
-        other += (f"{report.notices} {_plural(report.notices, 'notice')} with {report.complaints} "
-                  f"{_plural(report.complaints, 'complaint')} rechecked, ")
-    return (f"round {report.round}: {report.events} events chained (head {report.head[:16]}…), "
-            f"{len(report.stages)} {_plural(len(report.stages), 'stage')} recounted from "
-            f"{report.ballots} stored ballots, {other}{report.cuts} {_plural(report.cuts, 'cut')} "
-            f"rechecked, {report.files} {_plural(report.files, 'file')} re-hashed: all hold")
+        other += (ngettext("{n} notice with ", "{n} notices with ", report.notices).format(n=report.notices)
+                  + ngettext("{n} complaint rechecked, ", "{n} complaints rechecked, ",
+                             report.complaints).format(n=report.complaints))
+    return (ngettext("round {round}: {events} events chained (head {head}…), {n} stage recounted from "
+                     "{ballots} stored ballots, ",
+                     "round {round}: {events} events chained (head {head}…), {n} stages recounted from "
+                     "{ballots} stored ballots, ", len(report.stages)).format(
+        round=report.round, events=report.events, head=report.head[:16], n=len(report.stages),
+        ballots=report.ballots)
+        + other
+        + ngettext("{n} cut rechecked, ", "{n} cuts rechecked, ", report.cuts).format(n=report.cuts)
+        + ngettext("{n} file re-hashed: all hold", "{n} files re-hashed: all hold", report.files).format(
+            n=report.files))

@@ -42,7 +42,7 @@ def _show(handler, as_json: bool, extra: dict | None = None, message: str | None
     """The notice as it now stands."""
     show_view(handler.view(), as_json, extra)
     if message and not as_json:
-        console().print(message)
+        console().print(message, markup=False, highlight=False)
 
 
 @command(notice_app, name="open", help=N_(
@@ -59,9 +59,9 @@ def open_(
     state, warnings = handler.open_notice(first)
     err = console(stderr=True)
     for w in warnings:
-        err.print(f"warning: {w}", markup=False, highlight=False, soft_wrap=True)
+        err.print(_("warning: {message}").format(message=w), markup=False, highlight=False, soft_wrap=True)
     _show(handler, as_json, {"warnings": warnings},
-          f"notice open: {state.start.isoformat()} to {state.end.isoformat()}")
+          _("notice open: {start} to {end}").format(start=state.start.isoformat(), end=state.end.isoformat()))
 
 
 @command(notice_app, name="complaint", help=N_(
@@ -84,7 +84,7 @@ def complaint(
         raise UsageError("--summary: say what the complaint is about")
     handler = _notice(ctx)
     c = handler.add_complaint(received=day, candidate=candidate, summary=summary, named=named)
-    _show(handler, as_json, {"complaint": c.number}, f"complaint #{c.number} logged")
+    _show(handler, as_json, {"complaint": c.number}, _("complaint #{n} logged").format(n=c.number))
 
 
 @command(notice_app, name="resolve", help=N_(
@@ -107,7 +107,7 @@ def resolve(
     held = parse_date(until, "--until") if until else None
     handler = _notice(ctx)
     c = handler.resolve_complaint(number, outcome.value, note, held)
-    _show(handler, as_json, None, f"complaint #{c.number}: {c.outcome}")
+    _show(handler, as_json, None, _("complaint #{n}: {outcome}").format(n=c.number, outcome=c.outcome))
 
 
 @command(notice_app, name="close", help=N_(
@@ -120,4 +120,4 @@ def close(
 ) -> None:
     handler = _notice(ctx)
     handler.close_notice()
-    _show(handler, as_json, None, "notice closed: appointees confirmed")
+    _show(handler, as_json, None, _("notice closed: appointees confirmed"))

@@ -6,6 +6,7 @@ from pathlib import Path
 
 import typer
 
+from selector import i18n
 from selector.i18n import N_, _
 
 from selector.cli.base import command, console, echo_json, open_round, store
@@ -19,10 +20,11 @@ def check(file: Path = typer.Argument(..., help=N_("Round file (TOML)."))) -> No
     from selector.service.rounds import check_round
 
     r = check_round(file)
+    i18n.for_round(r.locale)
     candidates = len(r.candidates)
-    typer.echo(f"{file}: ok · round {r.id} · {len(r.posts)} posts, "
-               f"{sum(p.seats for p in r.posts)} seats · {candidates} people · "
-               f"stages {' → '.join(s.id for s in r.stages)}")
+    typer.echo(_("{file}: ok · round {round} · {posts} posts, {seats} seats · {people} people · stages {stages}").format(
+        file=file, round=r.id, posts=len(r.posts), seats=sum(p.seats for p in r.posts), people=candidates,
+        stages=" → ".join(s.id for s in r.stages)))
 
 
 @command(name="init", help=N_(
@@ -33,9 +35,11 @@ def init(ctx: typer.Context, file: Path = typer.Argument(..., help=N_("Round fil
     from selector.service.rounds import init_round
 
     r, outcome = init_round(store(ctx, create=True), file, ctx.obj.by)
-    messages = {"stored": "stored", "unchanged": "already stored, unchanged",
-                "updated": "updated (no ballots were tallied yet)"}
-    typer.echo(f"round {r.id}: {messages[outcome]} in {ctx.obj.db}")
+    i18n.for_round(r.locale)
+    said = {"stored": _("round {round}: stored in {db}"),
+            "unchanged": _("round {round}: already stored, unchanged in {db}"),
+            "updated": _("round {round}: updated (no ballots were tallied yet) in {db}")}[outcome]
+    typer.echo(said.format(round=r.id, db=ctx.obj.db))
 
 
 @command(name="rounds", help=N_(

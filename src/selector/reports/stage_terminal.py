@@ -7,45 +7,54 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
+from selector.i18n import N_, _
+from selector.reports.common import decision_note, names_text, people, state_word, status_word
 from selector.reports.numbers import pct
-from selector.reports.common import STATUS_TEXT, decision_note
 
 # One character a check, so five departments fit an 80-column terminal; the legend says it.
 VERDICT = {"clear": "✓", "concern": "!", "veto": "✗", None: "—"}
-LEGEND = "✓ clear · ! concern · ✗ veto · — missing"
-OUTCOME = {"confirmed": "confirmed", "dropped": "DROPPED (serious)", "pending": "pending"}
+LEGEND = N_("✓ clear · ! concern · ✗ veto · — missing")
+OUTCOME = {"confirmed": N_("confirmed"), "dropped": N_("DROPPED (serious)"), "pending": N_("pending")}
+COMPLAINT = {"unfounded": N_("unfounded"), "minor": N_("minor"), "serious": N_("serious"),
+             "postpone": N_("postpone")}
 
 
 def _head(console: Console, view: dict) -> None:
-    head = f"{view['round']} · {view['stage']} {view['title']} · {view['state']}"
+    head = f"{view['round']} · {view['stage']} {view['title']} · {state_word(view['state'])}"
     console.print(Text(head, style="bold"))
     if view.get("waiting"):
-        console.print(view["waiting"])
+        console.print(Text(view["waiting"]))
 
 
 def inspect(console: Console, view: dict) -> None:
     """Each post's candidates: rank, sign-offs, 民主测评 (counts, rate, denominator), struck."""
     _head(console, view)
     ev = view.get("evaluation")
-    console.print(f"checks: {', '.join(view['checks']) or 'none'}"
-                  + (f" · 民主测评 {'/'.join(ev['scale'])}, pass: {'+'.join(ev['top'])} {ev['pass']} "
-                     "of valid ballots" if ev else "")
-                  + f" · backfill {'on' if view['backfill'] else 'off'}")
+    line = _("checks: {checks}").format(checks=_(", ").join(view["checks"]) or _("none"))
+    if ev:
+        line += " · " + _("民主测评 {scale}, pass: {top} {rule} of valid ballots").format(
+            scale="/".join(ev["scale"]), top="+".join(ev["top"]), rule=ev["pass"])
+    line += " · " + (_("backfill on") if view["backfill"] else _("backfill off"))
+    console.print(Text(line))
     for post in view["posts"]:
         console.print()
-        console.print(Text(f"{post['post']} {post['title']} · seats {post['seats']}"
-                           + (f" · list {post['k']}" if "k" in post else ""), style="bold"))
+        title = _("{post} {title} · seats {seats}").format(post=post["post"], title=post["title"],
+                                                             seats=post["seats"])
+        if "k" in post:
+            title += " · " + _("list {k}").format(k=post["k"])
+        console.print(Text(title, style="bold"))
         if not post["results"]:
-            console.print("nobody on the list")
+            console.print(_("nobody on the list"))
             continue
         table = Table(box=box.SIMPLE_HEAD, pad_edge=False)
-        for col in ("rank", "id", "name"):
-            table.add_column(col, no_wrap=True)
+        for col in (N_("rank"), N_("id"), N_("name")):
+            table.add_column(_(col), no_wrap=True)
         for col in view["checks"]:
             table.add_column(col, justify="center", no_wrap=True)
         if ev:
             table.add_column("民主测评", no_wrap=True)
         table.add_column("", overflow="fold")
+        names = {r["candidate"]: r["name"] for r in post["results"]}
         for r in post["results"]:
             cells = [str(r["rank"] or ""), r["candidate"], r["name"]]
             cells += [VERDICT[r["checks"][c]] for c in view["checks"]]
@@ -54,40 +63,44 @@ def inspect(console: Console, view: dict) -> None:
                 cells.append(f"{e['top']}/{e['valid']} = {pct(e['rate'])}" if e and e["valid"] else "—")
             mark = []
             if r["struck"]:
-                mark.append("STRUCK (" + ", ".join(r["struck_by"]) + ")")
+                mark.append(_("STRUCK ({by})").format(by=_(", ").join(r["struck_by"])))
             if r["backfilled"]:
                 mark.append("递补")
             if r["tied"]:
-                mark.append("＝ tied")
+                mark.append("＝ " + _("tied"))
             if r["missing"] and not r["struck"] and not r["tied"]:
-                mark.append("missing " + ", ".join(r["missing"]))
+                mark.append(_("missing {checks}").format(checks=_(", ").join(r["missing"])))
             if post["advanced"] and r["candidate"] in post["advanced"]:
                 mark.append("✓")
             cells.append(" · ".join(mark))
-            table.add_row(*cells, style="red" if r["struck"] else ("yellow" if r["tied"] else None))
+            table.add_row(*(Text(c) for c in cells),
+                          style="red" if r["struck"] else ("yellow" if r["tied"] else None))
         console.print(table)
         if ev and any(r["evaluation"] and r["evaluation"]["valid"] for r in post["results"]):
             console.print(_evaluation(ev, post["results"]))
         for r in post["results"]:
             for check, note in r["notes"].items():
-                console.print(f"  {r['candidate']} {check}: {note}")
+                console.print(Text(f"  {r['candidate']} {check}: {note}"))
         status = post.get("status")
-        note = STATUS_TEXT.get(status, status or "")
+        note = status_word(status)
         if post.get("advanced") is not None:
-            note += f" · advanced: {', '.join(post['advanced']) or 'nobody'}"
+            note += " · " + _("advanced: {names}").format(names=people(post["advanced"], names) or _("nobody"))
         elif post.get("would_advance") is not None:
-            note += f" · would advance: {', '.join(post['would_advance']) or 'nobody'} (not locked)"
+            note += " · " + _("would advance: {names} (not locked)").format(
+                names=people(post["would_advance"], names) or _("nobody"))
         if post.get("tie"):
             t = post["tie"]
-            note += f" · backfill tie among {', '.join(t['tied'])} for {t['slots']}"
+            note += " · " + _("backfill tie among {names} for {slots}").format(
+                names=people(t["tied"], names), slots=t["slots"])
         note += decision_note(post)
         console.print(Text(note, style="bold red" if status in ("tied", "short", "unfilled") else None))
-    console.print(LEGEND)
+    console.print(_(LEGEND))
     if view.get("missing"):
         console.print()
-        console.print(Text(f"missing before the cut: {len(view['missing'])} candidate(s)", style="bold"))
+        console.print(Text(_("missing before the cut: {n} candidate(s)").format(n=len(view["missing"])),
+                           style="bold"))
         for cid, what in view["missing"].items():
-            console.print(f"  {cid}: {', '.join(what)}")
+            console.print(Text(f"  {cid}: {_(', ').join(what)}"))
 
 
 def notice(console: Console, view: dict) -> None:
@@ -95,37 +108,43 @@ def notice(console: Console, view: dict) -> None:
     _head(console, view)
     n = view["notice"]
     if n["start"]:
-        console.print(f"notice {n['start']} → {n['end']} ({n['working_days']} working days, "
-                      f"{n['calendar']})")
+        console.print(Text(_("notice {start} → {end} ({days} working days, {calendar})").format(
+            start=n["start"], end=n["end"], days=n["working_days"], calendar=n["calendar"])))
         if n.get("warning"):
-            console.print(Text(f"warning: {n['warning']}", style="yellow"))
+            console.print(Text(_("warning: {message}").format(message=n["warning"]), style="yellow"))
     table = Table(box=box.SIMPLE_HEAD, pad_edge=False)
-    for col in ("post", "id", "name", "outcome", "complaints"):
-        table.add_column(col)
+    for col in (N_("post"), N_("id"), N_("name"), N_("outcome"), N_("complaints")):
+        table.add_column(_(col), overflow="fold")
     for post in view["posts"]:
         if not post["results"]:
-            table.add_row(post["post"], "", "", "unfilled", "")
+            table.add_row(post["post"], "", "", _("unfilled"), "")
         for r in post["results"]:
-            outcome = OUTCOME[r["outcome"]] + (f" until {r['until']}" if r["until"] else "")
-            table.add_row(post["post"], r["candidate"], r["name"], outcome,
+            outcome = _(OUTCOME[r["outcome"]]) + (" " + _("until {date}").format(date=r["until"])
+                                                  if r["until"] else "")
+            table.add_row(post["post"], r["candidate"], Text(r["name"]), outcome,
                           ", ".join(f"#{c}" for c in r["complaints"]))
     console.print(table)
     if n["complaints"]:
-        ct = Table(box=box.SIMPLE_HEAD, pad_edge=False, title="complaints")
-        for col in ("#", "received", "candidate", "from", "summary", "outcome", "note"):
-            ct.add_column(col)
+        ct = Table(box=box.SIMPLE_HEAD, pad_edge=False, title=_("complaints"))
+        for col in (N_("#"), N_("received"), N_("candidate"), N_("from"), N_("summary"), N_("outcome"),
+                    N_("note")):
+            ct.add_column(_(col), overflow="fold")
         for c in n["complaints"]:
-            ct.add_row(str(c["number"]), c["received"], f"{c['candidate']} {c['name']}",
-                       "named" if c["named"] else "anonymous", c["summary"],
-                       (c["outcome"] or "OPEN") + (f" until {c['until']}" if c["until"] else ""),
-                       c["note"] or "")
+            outcome = _(COMPLAINT[c["outcome"]]) if c["outcome"] in COMPLAINT else _("OPEN")
+            if c["until"]:
+                outcome += " " + _("until {date}").format(date=c["until"])
+            ct.add_row(str(c["number"]), c["received"], Text(f"{c['candidate']} {c['name']}"),
+                       _("named") if c["named"] else _("anonymous"), Text(c["summary"]), outcome,
+                       Text(c["note"] or ""))
         console.print(ct)
     if any(p.get("advanced") is not None for p in view["posts"]):
+        names = {r["candidate"]: r["name"] for p in view["posts"] for r in p["results"]}
         for post in view["posts"]:
             status = post["status"]
-            console.print(f"{post['post']} {post['title']}: {STATUS_TEXT.get(status, status)} · "
-                          f"confirmed: {', '.join(post['advanced']) or 'nobody'}",
-                          style="bold red" if status in ("unfilled", "short") else None)
+            console.print(Text(_("{post} {title}: {status} · confirmed: {names}").format(
+                post=post["post"], title=post["title"], status=status_word(status),
+                names=people(post["advanced"], names) or _("nobody")),
+                style="bold red" if status in ("unfilled", "short") else None))
 
 
 def _evaluation(ev: dict, results: list[dict]) -> Table:
@@ -134,12 +153,12 @@ def _evaluation(ev: dict, results: list[dict]) -> Table:
     unclear = any(r["evaluation"]["invalid"] for r in rows)
     table = Table(box=box.SIMPLE_HEAD, pad_edge=False, title="民主测评")
     # The top grades are named in the stage's header line ("pass: 优秀+称职 >= 2/3 …").
-    for col in ("name", "/".join(ev["scale"]), "blank", *(("unclear",) if unclear else ()),
-                "void", "valid", "rate"):
-        table.add_column(col, no_wrap=True, justify="left" if col == "name" else "right")
+    for col in (_("name"), "/".join(ev["scale"]), _("blank"), *((_("unclear"),) if unclear else ()),
+                _("void"), _("valid"), _("rate")):
+        table.add_column(col, no_wrap=True, justify="left" if col == _("name") else "right")
     for r in rows:
         e = r["evaluation"]
-        table.add_row(r["name"], "/".join(str(e["counts"][g]) for g in ev["scale"]),
+        table.add_row(Text(r["name"]), "/".join(str(e["counts"][g]) for g in ev["scale"]),
                       str(e["blank"]), *((str(e["invalid"]),) if unclear else ()), str(e["void"]),
                       str(e["valid"]), f"{e['top']}/{e['valid']} = {pct(e['rate'])}")
     return table

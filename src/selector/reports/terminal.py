@@ -10,12 +10,19 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
-from selector.reports.common import STATUS_TEXT, decision_note
+from selector.i18n import N_, _
+from selector.reports.common import (
+    decision_note, names_text, pass_line_text, people, reason_text, state_word, status_word, when,
+)
 from selector.reports.numbers import pct
 
 
-def share_text(share: str) -> str:
-    return f"{pct(share)} ({share})" if "/" in share else pct(share)
+def share_text(share: str, part=None, whole=None) -> str:
+    """"79.07% (34/43)": the percentage, then the votes over the valid ballots as counted
+    (unreduced); a share of 0 or 1 with nothing to show is the percentage alone."""
+    if part is None or whole is None:
+        return f"{pct(share)} ({share})" if "/" in share else pct(share)
+    return f"{pct(share)} ({part}/{whole})"
 
 
 BAR_WIDTH = 12
@@ -42,89 +49,130 @@ def stage(console: Console, view: dict) -> None:
     if renderer is not None:  # one renderer per stage kind; ballot stages are drawn here
         return renderer(console, view)
     att = view.get("attendance")
-    head = f"{view['round']} · {view['stage']} {view['title']} · {view['state']}"
+    head = f"{view['round']} · {view['stage']} {view['title']} · {state_word(view['state'])}"
     if view.get("certified"):
-        head += " · certified"
+        head += " · " + _("certified")
     console.print(Text(head, style="bold"))
     if view.get("certified_by"):
         signed = view["certified_by"]
-        console.print(f"certified {view['certified_at']} · tellers (计票人) {', '.join(signed['tellers'])}"
-                      f" · scrutineers (监票人) {', '.join(signed['scrutineers'])}")
+        console.print(Text(_("certified {at} · tellers (计票人) {tellers} · scrutineers (监票人) {scrutineers}").format(
+            at=when(view["certified_at"]), tellers=names_text(signed["tellers"]),
+            scrutineers=names_text(signed["scrutineers"]))))
     if att:
         who = "electorate" if "electorate" in att else "members"
+        entitled = (_("electorate {n}") if who == "electorate" else _("members {n}")).format(n=att[who])
         if att["present"] is None:
-            console.print(f"{who} {att[who]} · attendance not given yet (with the first batch)")
+            console.print(Text(_("{entitled} · attendance not given yet (with the first batch)").format(
+                entitled=entitled)))
         else:
-            console.print(f"{who} {att[who]} · present {att['present']} · issued {att['issued']} · "
-                          f"returned {att['returned']}")
+            console.print(Text(_("{entitled} · present {present} · issued {issued} · returned {returned}").format(
+                entitled=entitled, present=att["present"], issued=att["issued"], returned=att["returned"])))
     for post in view["posts"]:
         _post(console, view, post)
 
 
 def _post(console: Console, view: dict, post: dict) -> None:
     ballots = post.get("ballots")
-    title = f"{post['post']} {post['title']} · seats {post['seats']}"
+    title = _("{post} {title} · seats {seats}").format(post=post["post"], title=post["title"], seats=post["seats"])
     if "k" in post:
-        title += f" · cut {post['k']}"
+        title += " · " + _("cut {k}").format(k=post["k"])
     console.print()
     console.print(Text(title, style="bold"))
     if ballots:
-        console.print(f"valid {ballots['valid']} · void {ballots['void']} · blank {ballots['blank']}"
-                      f" · invalid marks {post['invalid_marks']}")
+        console.print(Text(_("valid {valid} · void {void} · blank {blank} · invalid marks {invalid}").format(
+            valid=ballots["valid"], void=ballots["void"], blank=ballots["blank"], invalid=post["invalid_marks"])))
     if "pass_line" in post:
         pl = post["pass_line"]
-        console.print(f"pass line: {pl['rule']} of {pl['base']} ({pl['of']}) = {pl['votes']} votes")
+        console.print(Text(pass_line_text(pl)))
     results = post["results"]
     if not results:
-        console.print("no votes")
+        console.print(_("no votes"))
     else:
-        console.print(_table(view, post, results))
+        console.print(_ranking(console, view, post, results))
+    for m in post.get("invalid_mark_list") or ():
+        console.print(Text("  " + _("invalid mark on ballot {ballot}: {text} ({reason})").format(
+            ballot=m["ballot"], text=m["text"], reason=reason_text(m["reason"]))))
+    for v in post.get("void_list") or ():
+        console.print(Text("  " + _("void on ballot {ballot}: {reason}").format(
+            ballot=v["ballot"], reason=reason_text(v["reason"]))))
     status = post.get("status")
-    note = STATUS_TEXT.get(status, status or "")
+    note = status_word(status)
+    names = {r["candidate"]: r["name"] for r in results}
     if post.get("advanced") is not None:
-        note = f"{note} · advanced: {', '.join(post['advanced']) or 'nobody'}"
+        note += " · " + _("advanced: {names}").format(names=people(post["advanced"], names) or _("nobody"))
     elif status is not None and view["kind"] in ("recommend", "vote") and "k" in post:
-        note = f"{note} · not locked"
+        note += " · " + _("not locked")
     if post.get("tie"):
         tie = post["tie"]
-        note += f" · tie at {tie['score']} among {', '.join(tie['tied'])} for {tie['slots']}"
+        note += " · " + _("tie at {share} among {names} for {slots}").format(
+            share=pct(tie["score"]), names=people(tie["tied"], names), slots=tie["slots"])
     note += decision_note(post)
     if post.get("lot"):
-        note += f" · lot seed {post['lot']['seed']!r} drew {', '.join(post['lot']['drawn'])}"
+        note += " · " + _("lot seed {seed!r} drew {names}").format(seed=post["lot"]["seed"],
+                                                                  names=people(post["lot"]["drawn"], names))
     if note:
         style = "bold red" if status in ("tied", "short", "unfilled") else None
         console.print(Text(note, style=style))
 
 
-def _table(view: dict, post: dict, results: list[dict]) -> Table:
+def _ranking(console: Console, view: dict, post: dict, results: list[dict]):
+    """The post's ranking as a table with bars; where the terminal is too narrow, without the
+    bars, then with one space between columns, then one line per person (stacked)."""
+    for bars, pad in ((True, 1), (False, 1), (False, 0)):
+        columns, rows, cut_at = _cells(view, post, results, bars)
+        widths = [max([cell_len(c[0])] + [cell_len(r[0][i]) for r in rows]) for i, c in enumerate(columns)]
+        if sum(widths) + (1 + 2 * pad) * (len(widths) - 1) + 2 <= console.width:
+            table = Table(box=CUT_BOX, pad_edge=False, padding=(0, pad))
+            for title, justify, overflow in columns:
+                table.add_column(title, justify=justify, no_wrap=overflow is None, overflow=overflow or "fold")
+            for i, (cells, style) in enumerate(rows):
+                if i == cut_at:
+                    table.add_section()
+                table.add_row(*(Text(c) for c in cells), style=style)
+            return table
+    # Stacked: the person on one line, every figure on the next, the cut line a dashed rule.
+    out = Text()
+    titles = [c[0] for c in columns]
+    for i, (cells, style) in enumerate(rows):
+        if i == cut_at:
+            out.append("┄" * min(console.width, 40) + "\n")
+        person = " ".join(c for c in cells[:3] if c)
+        figures = " · ".join(f"{t} {c}" if t else c for t, c in zip(titles[3:-1], cells[3:-1]) if c)
+        out.append(f"{person}  {cells[-1]}".rstrip() + "\n    " + figures + "\n", style=style)
+    return out
+
+
+def _cells(view: dict, post: dict, results: list[dict], bars: bool):
+    """The ranking's columns (title, justify, overflow: None for no wrap), its rows (cells,
+    style) and the row before which the cut line is drawn (None: no line)."""
     approve = any(r["no"] is not None for r in results)
     ranked = "rank" in results[0]
     scored = ranked and any(r["score"] != r["share"] for r in results)  # scored over several stages
-    table = Table(box=CUT_BOX, pad_edge=False)
+    weighted = "weighted" in results[0]
+    ballots = post.get("ballots") or {}
+    valid = ballots.get("weighted_valid") if weighted else ballots.get("valid")
+    columns = []
     if ranked:
-        table.add_column("rank", justify="right")
-    table.add_column("id", no_wrap=True)
-    # never squeeze the name: the label is what tells namesakes apart
-    table.add_column("name", no_wrap=True, min_width=max(cell_len(r["name"]) for r in results))
+        columns.append((_("rank"), "right", None))
+    columns += [(_("id"), "left", None), (_("name"), "left", None)]  # never squeeze the name
     if approve:
-        for col in ("yes", "no", "abstain", "invalid"):
-            table.add_column(col, justify="right")
+        columns += [(_(col), "right", None) for col in (N_("yes"), N_("no"), N_("abstain"), N_("invalid"))]
     else:
-        table.add_column("votes", justify="right")
-    table.add_column("share", justify="right", no_wrap=True)
+        columns.append((_("votes"), "right", None))
+    columns.append((_("share"), "right", None))
     if scored:
-        table.add_column("score", justify="right")
+        columns.append((_("score"), "right", None))
     if "pass_line" in post:
-        table.add_column("pass", justify="left")
-    table.add_column("", justify="left", no_wrap=True)  # the bar: share, or yes votes of the pass base
-    table.add_column("", justify="left")
+        columns.append((_("pass"), "left", "fold"))
+    if bars:
+        columns.append(("", "left", None))  # the bar: share, or yes votes of the pass base
+    columns.append(("", "left", "fold"))
     advanced = set(post.get("advanced") or ())
     k = post.get("k")
-    eligible_seen = 0
+    eligible_seen, cut_at, rows = 0, None, []
     for r in results:
         if ranked and k is not None and r.get("eligible") and eligible_seen == k and not r.get("tied"):
-            table.add_section()
-            k = None  # draw the cut line once
+            cut_at, k = len(rows), None  # draw the cut line once
         if ranked and r.get("eligible"):
             eligible_seen += 1
         cells = [str(r["rank"])] if ranked else []
@@ -133,56 +181,62 @@ def _table(view: dict, post: dict, results: list[dict]) -> Table:
             cells += [str(r["yes"]), str(r["no"]), str(r["abstain"]), str(r["invalid"])]
         else:
             cells.append(str(r["votes"]))
-        cells.append(share_text(r["share"]))
+        cells.append(share_text(r["share"], r["weighted"] if weighted else r["votes"], valid))
         if scored:
-            cells.append(share_text(r["score"]))
+            cells.append(pct(r["score"]))
         if "pass_line" in post:
-            cells.append("passed" if r["passed"] else f"needs {r['needs']} more")
-        pl = post.get("pass_line")
-        if pl and pl["of"]:
-            cells.append(bar(Fraction(r["yes"], pl["of"]), Fraction(pl["votes"], pl["of"])))
-        else:
-            cells.append(bar(Fraction(r["share"])))
-        mark = "✓" if r["candidate"] in advanced else ("＝ tied" if r.get("tied") else "")
+            cells.append(_("passed") if r["passed"] else _("needs {n} more").format(n=r["needs"]))
+        if bars:
+            pl = post.get("pass_line")
+            if pl and pl["of"]:
+                cells.append(bar(Fraction(r["yes"], pl["of"]), Fraction(pl["votes"], pl["of"])))
+            else:
+                cells.append(bar(Fraction(r["share"])))
+        mark = "✓" if r["candidate"] in advanced else ("＝ " + _("tied") if r.get("tied") else "")
         if ranked and not r.get("eligible"):
-            mark = mark or "not eligible"
+            mark = mark or _("not eligible")
         cells.append(mark)
-        table.add_row(*cells, style="yellow" if r.get("tied") else None)
-    return table
+        rows.append((cells, "yellow" if r.get("tied") else None))
+    return columns, rows, cut_at
 
 
 def tally(console: Console, view: dict, result) -> None:
     """What a tally read, then the stage as it stands."""
-    verb = "checked (dry run, nothing stored)" if result.dry_run else "recorded"
+    line = (_("checked (dry run, nothing stored): {file} · {ballots} ballots · {rows} rows · {encoding} · sha256 {sha}")
+            if result.dry_run else
+            _("recorded: {file} · {ballots} ballots · {rows} rows · {encoding} · sha256 {sha}"))
     for b in result.batches:
-        console.print(f"{verb}: {b['file']} · {b['ballots']} ballots · {b['rows']} rows · {b['encoding']}"
-                      f" · sha256 {b['sha256'][:12]}…")
+        console.print(Text(line.format(file=b["file"], ballots=b["ballots"], rows=b["rows"], encoding=b["encoding"],
+                                       sha=b["sha256"][:12] + "…")))
     stage(console, view)
 
 
 def status(console: Console, round_title: str, round_id: str, rows: list[dict]) -> None:
     console.print(Text(f"{round_id} · {round_title}", style="bold"))
     table = Table(box=box.SIMPLE_HEAD, pad_edge=False)
-    # The title goes last and takes the width left over (80 columns fit a ten-character title).
-    for col in ("#", "stage", "state", "batches", "returned", "attendance"):
-        table.add_column(col, no_wrap=True, justify="right" if col in ("#", "batches", "returned") else "left")
-    table.add_column("title")
+    # The title goes last and takes the width left over; a long one wraps (never "…").
+    for col, right in ((N_("#"), True), (N_("stage"), False), (N_("state"), False), (N_("batches"), True),
+                       (N_("returned"), True), (N_("attendance"), False)):
+        table.add_column(_(col), no_wrap=True, justify="right" if right else "left")
+    table.add_column(_("title"), overflow="fold")
     for i, r in enumerate(rows, start=1):
         att = f"{r['present']}/{r['issued']}" if r["present"] is not None else ""
-        state = r["state"] + (" · certified" if r["certified"] else "")
-        table.add_row(str(i), r["stage"], state, str(r["batches"]), str(r["returned"]), att, r["title"])
+        state = state_word(r["state"]) + (" · " + _("certified") if r["certified"] else "")
+        table.add_row(str(i), r["stage"], state, str(r["batches"]), str(r["returned"]), att, Text(r["title"]))
     console.print(table)
     nxt = next((r for r in rows if r["next"]), None)
     if nxt:
-        console.print(Text(f"next: {nxt['next']}", style="bold"))
+        console.print(Text(_("next: {step}").format(step=nxt["next"]), style="bold"))
     else:
-        console.print("every stage is locked: the round is complete")
+        console.print(_("every stage is locked: the round is complete"))
 
 
 def rounds(console: Console, rows: list[dict]) -> None:
     table = Table(box=box.SIMPLE_HEAD, pad_edge=False)
-    for col in ("round", "title", "state", "stored", "last change"):
-        table.add_column(col)
+    for col in (N_("round"), N_("title"), N_("state"), N_("stored"), N_("last change")):
+        table.add_column(_(col), overflow="fold")
     for r in rows:
-        table.add_row(r["id"], r["title"], r["state"], r["at"][:10], (r["last"] or "")[:19])
+        state = (_("complete") if r["locked"] == r["stages"] else
+                 _("{locked}/{stages} stages locked").format(locked=r["locked"], stages=r["stages"]))
+        table.add_row(r["id"], Text(r["title"]), state, r["at"][:10], (r["last"] or "")[:19])
     console.print(table)

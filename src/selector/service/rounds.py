@@ -74,7 +74,7 @@ def round_overview(store: Store) -> list[dict]:
         locked = sum(1 for s in round_.stages if store.stage_row(row["id"], s.id)["locked_at"])
         state = "complete" if locked == len(round_.stages) else f"{locked}/{len(round_.stages)} stages locked"
         out.append({"id": row["id"], "title": row["title"], "state": state, "at": row["at"],
-                    "last": store.last_change(row["id"])})
+                    "last": store.last_change(row["id"]), "locked": locked, "stages": len(round_.stages)})
     return out
 
 

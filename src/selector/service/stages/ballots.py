@@ -284,7 +284,8 @@ class BallotStage:
         held = [c for c in cuts if c.held]
         if held:
             raise HeldCut(stage.id, tuple(
-                HeldPost(c.post, c.status, c.tie.tied, c.tie.slots) if c.status == "tied"
+                HeldPost(c.post, c.status, c.tie.tied, c.tie.slots,
+                         names=tuple(self.open.roster[i].display for i in c.tie.tied)) if c.status == "tied"
                 else HeldPost(c.post, c.status, eligible=sum(1 for s in c.standings if s.eligible), k=c.k)
                 for c in held), cuts)
         self.store.save_cut(self.round.id, stage.id, cuts, decisions.reason)

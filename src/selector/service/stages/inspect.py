@@ -191,7 +191,8 @@ class InspectStage:
                 MissingChecks(cid, self.open.roster[cid].display,
                               tuple(c.post for c in state.cuts if cid in c.members), what)
                 for cid, what in missing.items()), tuple(
-                HeldPost(c.post, "tied", c.tie.tied, c.tie.slots) if c.status == "tied"
+                HeldPost(c.post, "tied", c.tie.tied, c.tie.slots,
+                         names=tuple(self.open.roster[i].display for i in c.tie.tied)) if c.status == "tied"
                 else HeldPost(c.post, "short", eligible=len(c.members) - len(c.struck), k=c.k)
                 for c in held))
         cuts = [PostCut(c.post, c.k, state.rankings.get(c.post, ()), c.status, False, c.advanced,
