@@ -47,6 +47,8 @@ CORPUS = {
     "empty-category.csv": ("rec1", (), "row 3, column 2 (category)",
                            "no category (stage rec1 weighs 领导干部, 一般干部: every paper needs one)"),
     "unterminated-quote.csv": ("rec1", (), "row 5", "unreadable CSV"),
+    "quote-runs-on.csv": ("rec1", (), "row 2", "a quote opened on this row runs on to line 41"),
+    "mixed-encodings.csv": ("rec1", (), "line 3", "the file mixes encodings"),
     "not-a-zip.xlsx": ("rec1", (), None, "not a readable XLSX workbook"),
     "excel-97.xls": ("rec1", (), None, "an Excel 97-2003 workbook (.xls) is not read"),
     "zip-not-workbook.xlsx": ("rec1", (), None, "not a readable XLSX workbook"),

@@ -113,7 +113,7 @@ def open_table(path: str | Path, *, encoding: str | None = None, sheet: str | No
     used = encoding_of(name, first, utf8, encoding, utf16=b"\x00" in first[:2])
     raw = _CountingReader(open(path, "rb"))
     text = io.TextIOWrapper(raw, encoding=used, errors="strict", newline="")
-    chunks = _csv_chunks(name, text, used, path)
+    chunks = _csv_chunks(name, text, used, path, detected=not encoding)
     header = next(chunks, None)
     if header is None:
         raise BallotFileError(f"{name}: row 1: the file is empty: the first row must be the header")
@@ -154,7 +154,33 @@ def _bad_line(path: Path, encoding: str) -> tuple[int, bytes]:
                 decoder.decode(line)
             except UnicodeDecodeError as e:
                 return lineno, e.object[e.start:e.start + 4]
+    try:
+        decoder.decode(b"", final=True)
+    except UnicodeDecodeError as e:
+        return max(lineno, 1), e.object[e.start:e.start + 4]
     return max(lineno, 1), b""
+
+
+def _undecodable(name: str, path: Path, encoding: str, detected: bool, error: UnicodeDecodeError):
+    """The refusal of a file with bytes that `encoding` cannot decode, naming their line.
+
+    A file that is not UTF-8 is read as GB18030; when its first lines are UTF-8 (and so are
+    what GB18030 trips over) and a later one is not, the file mixes encodings (rows pasted in
+    from a file saved another way): the line to fix is the first one that is not UTF-8.
+    """
+    lineno, bad = _bad_line(path, encoding)
+    bad = bad or error.object[error.start:error.start + 4]
+    if detected and encoding == "gb18030":
+        utf8_end, not_utf8 = _bad_line(path, "utf-8")
+        if lineno < utf8_end:
+            return BallotFileError(
+                f"{name}: line {utf8_end}: bytes that are not valid UTF-8 ({not_utf8.hex(' ')}) "
+                f"after {utf8_end - 1} line{'s' if utf8_end > 2 else ''} in UTF-8: the file mixes "
+                "encodings (rows pasted in from a file saved another way?); save it again as CSV UTF-8")
+    return BallotFileError(
+        f"{name}: line {lineno}: bytes that are not valid {encoding} "
+        f"({bad.hex(' ')}); save the file as CSV UTF-8 "
+        "or give --encoding")
 
 
 BLOCK = 1 << 16  # characters of CSV text parsed (and stored) at a time
@@ -162,7 +188,7 @@ LONGEST_ROW = 1 << 24  # characters in one row (or without a line break) before 
 XLSX_CHUNK = 1000  # workbook rows per chunk
 
 
-def _csv_chunks(name: str, text, encoding: str, path: Path) -> Iterator:
+def _csv_chunks(name: str, text, encoding: str, path: Path, detected: bool = False) -> Iterator:
     """The header's cells, then the file's rows a block of text at a time.
 
     Each block is cut after its last line break, so parsing a chunk's text alone gives its
@@ -216,12 +242,7 @@ def _csv_chunks(name: str, text, encoding: str, path: Path) -> Iterator:
             line += reader.line_num
             parts, held, size = [rest], len(rest), BLOCK
     except UnicodeDecodeError as e:
-        lineno, bad = _bad_line(path, encoding)
-        bad = bad or e.object[e.start:e.start + 4]
-        raise BallotFileError(
-            f"{name}: line {lineno}: bytes that are not valid {encoding} "
-            f"({bad.hex(' ')}); save the file as CSV UTF-8 "
-            "or give --encoding") from None
+        raise _undecodable(name, path, encoding, detected, e) from None
     finally:
         text.close()
 
@@ -241,26 +262,43 @@ def _chunk(row: int, rows: list[list[str]], text: str | None = None) -> Iterator
 def _refused_at(name: str, text: str, row: int, line: int, error: csv.Error | None) -> Iterator:
     """The rows of `text` before its first problem, then the refusal. `error` is the CSV
     syntax error parsing it gave, or None when it holds a row longer than LONGEST_ROW (no
-    line break, or a quoted cell running on)."""
+    line break, or a quoted cell running on). `row` and `line` are the CSV rows and the
+    physical lines before `text`.
+
+    The row refused is the one being read when the parse failed, numbered as CSV rows like
+    every other message: for a quote that is never closed (or closed in the wrong place)
+    that is the row the quote opened on, not the line, maybe far below, where the parse gave up.
+    """
     reader = csv.reader(io.StringIO(text, newline=""), strict=True)
     good: list[list[str]] = []
+    began = 0  # physical lines of `text` before the row being read
     try:
         for cells in reader:
             good.append(cells)
+            began = reader.line_num
     except csv.Error:
         pass
     else:
         if error is None:
             good.pop()  # the long row, cut short where the text read so far ends
     yield from _chunk(row, good)
+    bad = row + len(good) + 1  # the CSV row that could not be read
     if error is None:
-        raise BallotFileError(f"{name}: row {row + len(good) + 1}: a row longer than {LONGEST_ROW:,} "
+        raise BallotFileError(f"{name}: row {bad}: a row longer than {LONGEST_ROW:,} "
                               "characters (no line break, or an unclosed quote: not a ballot file?)")
     if "field limit" in str(error):  # csv.field_size_limit(): 131,072 characters
         raise BallotFileError(
-            f"{name}: row {line + reader.line_num}: a cell longer than {csv.field_size_limit():,} "
+            f"{name}: row {bad}: a cell longer than {csv.field_size_limit():,} "
             "characters (an unclosed quote, or not a ballot file?)")
-    raise BallotFileError(f"{name}: row {line + reader.line_num}: unreadable CSV ({error})")
+    at = line + reader.line_num  # the physical line where the parse gave up
+    if "unexpected end of data" in str(error):
+        raise BallotFileError(f"{name}: row {bad}: unreadable CSV: a quote opened on this row "
+                              "is never closed (the file ends inside it); close it where the cell ends")
+    if at > line + began + 1:
+        raise BallotFileError(f"{name}: row {bad}: unreadable CSV ({error} on line {at}): a quote "
+                              f"opened on this row runs on to line {at}; close it where the cell ends")
+    raise BallotFileError(f"{name}: row {bad}: unreadable CSV ({error}); a quote inside a cell "
+                          "must be doubled (\"\") and the cell quoted")
 
 
 def _unreadable_xlsx() -> tuple[type[BaseException], ...]:
