@@ -65,3 +65,56 @@ def test_a_stray_quote_inside_a_row_names_that_row(tmp_path, block):
     path.write_text('ballot,P01\n1,张伟\n2,"王"芳\n3,李娜\n', encoding="utf-8")
     with mock.patch.object(tables, "BLOCK", block):
         assert refusal(path).startswith(f"{path}: row 3: unreadable CSV")
+
+
+# -- paths that are not files (item 9) ------------------------------------------------------
+
+def test_a_fifo_is_named_as_such(tmp_path):
+    import os
+
+    path = tmp_path / "ballots.csv"
+    os.mkfifo(path)
+    assert refusal(path) == f"{path}: is a FIFO (named pipe), not a file: give the ballot file itself"
+
+
+def test_a_device_is_named_as_such():
+    assert refusal("/dev/zero") == "/dev/zero: is a device, not a file: give the ballot file itself"
+
+
+def test_a_symbolic_link_loop_is_named_as_such(tmp_path):
+    (tmp_path / "a.csv").symlink_to(tmp_path / "b.csv")
+    (tmp_path / "b.csv").symlink_to(tmp_path / "a.csv")
+    message = refusal(tmp_path / "a.csv")
+    assert message.startswith(f"{tmp_path / 'a.csv'}: a symbolic link loop"), message
+
+
+def test_a_dangling_symbolic_link_is_named_as_such(tmp_path):
+    (tmp_path / "a.csv").symlink_to(tmp_path / "gone.csv")
+    message = refusal(tmp_path / "a.csv")
+    assert message.startswith(f"{tmp_path / 'a.csv'}: a symbolic link to a missing file"), message
+
+
+def test_a_missing_file_and_a_folder(tmp_path):
+    assert refusal(tmp_path / "nope.csv") == f"{tmp_path / 'nope.csv'}: no such file"
+    assert refusal(tmp_path) == f"{tmp_path}: is a folder, not a ballot file"
+
+
+def test_the_tally_command_names_a_fifo(run, tmp_path):
+    import os
+
+    from support import good_round
+
+    good_round(tmp_path)
+    assert run("init", "round.toml").exit_code == 0
+    os.mkfifo(tmp_path / "p.csv")
+    result = run("tally", "rec1", "p.csv", "--present", "20", "--issued", "20")
+    assert result.exit_code == 1
+    assert result.stderr.strip() == "error: p.csv: is a FIFO (named pipe), not a file: give the ballot file itself"
+
+
+def test_a_file_that_cannot_be_read_says_why(tmp_path):
+    path = tmp_path / "b.csv"
+    path.write_text("ballot,P01\n1,张伟\n", encoding="utf-8")
+    denied = PermissionError(13, "Permission denied")
+    with mock.patch.object(tables, "file_digest", side_effect=denied):
+        assert refusal(path) == f"{path}: cannot read it (Permission denied)"

@@ -10,8 +10,11 @@ from __future__ import annotations
 
 import codecs
 import csv
+import errno
 import hashlib
 import io
+import os
+import stat
 import warnings
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -67,6 +70,31 @@ class Table:
         self.close()
 
 
+def regular_file(path: Path, name: str, what: str) -> os.stat_result:
+    """Refuse anything but a regular file (through symbolic links), saying what it is: a FIFO
+    or a device would block or never end, and "no such file" for them misleads."""
+    try:
+        st = os.stat(path)
+    except OSError as e:
+        if e.errno == errno.ELOOP:
+            raise BallotFileError(f"{name}: a symbolic link loop (the link leads back to itself): "
+                                  f"give the {what} itself") from None
+        if e.errno in (errno.ENOENT, errno.ENOTDIR):
+            if os.path.islink(path):
+                raise BallotFileError(f"{name}: a symbolic link to a missing file "
+                                      f"({os.readlink(path)})") from None
+            raise BallotFileError(f"{name}: no such file") from None
+        raise BallotFileError(f"{name}: cannot read it ({e.strerror})") from None
+    mode = st.st_mode
+    if stat.S_ISREG(mode):
+        return st
+    if stat.S_ISDIR(mode):
+        raise BallotFileError(f"{name}: is a folder, not a {what}")
+    kind = ("a FIFO (named pipe)" if stat.S_ISFIFO(mode) else "a socket" if stat.S_ISSOCK(mode)
+            else "a device" if stat.S_ISCHR(mode) or stat.S_ISBLK(mode) else "not a regular file")
+    raise BallotFileError(f"{name}: is {kind}, not a file: give the {what} itself")
+
+
 def file_digest(path: Path) -> tuple[str, int, bool]:
     """SHA-256, size, and whether the bytes are valid UTF-8."""
     h = hashlib.sha256()
@@ -93,10 +121,14 @@ def open_table(path: str | Path, *, encoding: str | None = None, sheet: str | No
     """Open a CSV or XLSX ballot file; rows stream as they are read."""
     path = Path(path)
     name = str(path)
-    if path.is_dir():
-        raise BallotFileError(f"{name}: is a folder, not a ballot file")
-    if not path.is_file():
-        raise BallotFileError(f"{name}: no such file")
+    regular_file(path, name, "ballot file")
+    try:
+        return _open(path, name, encoding, sheet)
+    except OSError as e:  # e.g. no permission to read it
+        raise BallotFileError(f"{name}: cannot read it ({e.strerror or _why(e)})") from None
+
+
+def _open(path: Path, name: str, encoding: str | None, sheet: str | None) -> Table:
     if path.suffix.lower() in (".xlsx", ".xlsm"):
         return _open_xlsx(path, sheet)
     if sheet:
