@@ -118,3 +118,124 @@ def test_a_file_that_cannot_be_read_says_why(tmp_path):
     denied = PermissionError(13, "Permission denied")
     with mock.patch.object(tables, "file_digest", side_effect=denied):
         assert refusal(path) == f"{path}: cannot read it (Permission denied)"
+
+
+# -- invisible characters in names and ballot numbers (items 4 and 6) -------------------------
+
+def test_the_invisible_list_covers_every_format_character():
+    import sys
+    import unicodedata
+
+    from selector.domain.model import INVISIBLE
+
+    missing = [hex(c) for c in range(sys.maxunicode + 1)
+               if unicodedata.category(chr(c)) == "Cf" and not INVISIBLE.fullmatch(chr(c))]
+    assert missing == [], f"new format characters in Unicode {unicodedata.unidata_version}: add them"
+    assert not any(INVISIBLE.fullmatch(chr(c)) for c in range(128))  # normalize's ASCII shortcut
+
+
+@pytest.mark.parametrize("text", ["张伟\u200b", "\u200b张伟", "张\u200d伟", "\u202e张伟\u202c", "\ufeff张伟",
+                                  "张伟\u2066", "张\u00ad伟", "张伟\ufe0f", " 张 伟\u3000"])
+def test_normalize_removes_invisible_characters(text):
+    from selector.domain.model import normalize
+
+    assert normalize(text) == "张伟"
+
+
+def _reading(tmp_path, rows, stage="rec1", layout="wide", lists=None):
+    from test_ballots import paper
+    from support import write_csv
+
+    from selector.readers.ballots import interpret
+
+    path = write_csv(tmp_path / "b.csv", rows)
+    with open_table(path) as table:
+        reading = interpret(paper(stage, lists), table.name, table.header, table.rows, layout)
+        ballots = list(reading)
+    return ballots, reading
+
+
+def test_a_name_with_a_zero_width_space_is_counted_and_noted(tmp_path):
+    from test_ballots import tally
+
+    rows = [["ballot", "category", "审计局局长", "统计局副局长"],
+            ["1", "一般干部", "张伟(审计)\u200b", "刘洋"],
+            ["2", "一般干部", "王芳", "\u2067刘洋\u2069"],
+            ["3", "一般干部", "王芳", "刘洋"]]
+    ballots, reading = _reading(tmp_path, rows)
+    result = tally(ballots)
+    assert result["P01"][4]["C01"][0] == 1 and result["P01"][5] == []  # a vote, no invalid mark
+    assert result["P02"][4]["C05"][0] == 3
+    assert reading.cleaned_cells == 2
+    assert [tuple(c) for c in reading.cleaned] == [
+        ("1", 2, 3, "审计局局长", "张伟(审计)\u200b"), ("2", 3, 4, "统计局副局长", "\u2067刘洋\u2069")]
+
+
+def test_an_invisible_only_mark_is_no_mark_not_an_overvote(tmp_path):
+    from test_ballots import tally
+
+    rows = [["ballot", "category", "审计局局长", "统计局副局长"],
+            ["1", "一般干部", "王芳、\u200b", "\ufeff"]]
+    ballots, reading = _reading(tmp_path, rows)
+    result = tally(ballots)
+    assert result["P01"][:3] == (1, 0, 0) and result["P01"][4]["C04"][0] == 1  # valid, not overvoted
+    assert result["P02"][:3] == (1, 0, 1)  # a blank
+    assert reading.cleaned_cells == 2
+
+
+def test_invisible_characters_in_the_long_layout_and_approve_cells(tmp_path):
+    rows = [["ballot", "category", "post", "candidate"],
+            ["1", "一般干部", "P01\u200b", "王芳"], ["1", "一般干部", "P02", "刘洋\u200c"]]
+    ballots, reading = _reading(tmp_path, rows, layout="long")
+    assert ballots[0].marks == {"P01": ("王芳",), "P02": ("刘洋\u200c",)}
+    assert [(c.row, c.column) for c in reading.cleaned] == [(2, 3), (3, 4)]
+    rows = [["ballot", "P01/张伟(审计)", "P01/李娜", "刘洋", "P02/李娜"],
+            ["1", "同意\u200b", "不同意", "\u200b", "弃权"]]
+    ballots, reading = _reading(tmp_path, rows, stage="vote1")
+    assert ballots[0].choices == {"P01": {"C01": "yes", "C03": "no"}, "P02": {"C03": "abstain"}}
+    assert [(c.row, c.column, c.text) for c in reading.cleaned] == [(2, 2, "同意\u200b"), (2, 4, "\u200b")]
+
+
+def test_a_category_with_an_invisible_character_is_the_category(tmp_path):
+    rows = [["ballot", "category", "审计局局长", "统计局副局长"], ["1", "领导干部\u200b", "王芳", ""],
+            ["2", "一般干部", "王芳", ""]]
+    ballots, reading = _reading(tmp_path, rows)
+    assert [b.category for b in ballots] == ["领导干部", "一般干部"]
+    assert [(c.ballot, c.column) for c in reading.cleaned] == [("1", 2)]
+
+
+@pytest.mark.parametrize("layout", ["wide", "long"])
+def test_a_ballot_number_with_an_invisible_character_is_a_duplicate(tmp_path, layout):
+    head = ["ballot", "category", "审计局局长", "统计局副局长"] if layout == "wide" else \
+        ["ballot", "category", "post", "candidate"]
+    rows = [head, ["101", "一般干部", "王芳", "刘洋"], ["B7", "一般干部", "王芳", "刘洋"],
+            ["\ufeff101\u200b", "一般干部", "王芳", "刘洋"]]
+    if layout == "long":  # the same number on rows apart is one paper: a category clash shows it
+        rows[1:] = [["101", "一般干部", "P01", "王芳"], ["B7", "一般干部", "P01", "王芳"],
+                    ["\ufeff101\u200b", "领导干部", "P02", "刘洋"]]
+    with pytest.raises(BallotFileError) as e:
+        _reading(tmp_path, rows, layout=layout)
+    expected = "ballot 101 appears twice (also row 2)" if layout == "wide" else \
+        "ballot 101 has category '一般干部' on row 2"
+    assert f"row 4" in e.value.message and expected in e.value.message
+
+
+def test_a_ballot_number_of_invisible_characters_only(tmp_path):
+    rows = [["ballot", "category", "审计局局长", "统计局副局长"], ["\u200b", "一般干部", "王芳", ""]]
+    with pytest.raises(BallotFileError) as e:
+        _reading(tmp_path, rows)
+    assert "row 2, column 1 (ballot): the ballot number '\\u200b' is only invisible characters" in e.value.message
+
+
+def test_a_later_batch_with_an_invisible_character_repeats_the_number(run, tmp_path):
+    from support import good_round, write_csv
+
+    good_round(tmp_path)
+    assert run("init", "round.toml").exit_code == 0
+    head = ["ballot", "category", "审计局局长", "统计局副局长"]
+    write_csv(tmp_path / "a.csv", [head, ["101", "一般干部", "王芳", "刘洋"]])
+    write_csv(tmp_path / "b.csv", [head, ["101\u200b", "一般干部", "王芳", "刘洋"]])
+    assert run("tally", "rec1", "a.csv", "--present", "20", "--issued", "20").exit_code == 0
+    result = run("tally", "rec1", "b.csv")
+    assert result.exit_code == 1
+    assert "b.csv: row 2: ballot 101 was already tallied in a.csv" in result.stderr
