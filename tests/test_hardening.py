@@ -239,3 +239,50 @@ def test_a_later_batch_with_an_invisible_character_repeats_the_number(run, tmp_p
     result = run("tally", "rec1", "b.csv")
     assert result.exit_code == 1
     assert "b.csv: row 2: ballot 101 was already tallied in a.csv" in result.stderr
+
+
+# -- a heading row pasted again (item 5) ------------------------------------------------------
+
+@pytest.mark.parametrize("layout, heading", [
+    ("wide", ["ballot", "category", "审计局局长", "统计局副局长"]),
+    ("wide", ["票号", "类别", "P01", "P02"]),  # another file's heading for the same columns
+    ("long", ["ballot", "category", "post", "candidate"]),
+])
+def test_a_repeated_heading_row_is_refused_with_its_row(tmp_path, layout, heading):
+    head = ["ballot", "category", "审计局局长", "统计局副局长"] if layout == "wide" else \
+        ["ballot", "category", "post", "candidate"]
+    cells = [["一般干部", "王芳", "刘洋"], ["一般干部", "王芳", ""]] if layout == "wide" else \
+        [["一般干部", "P01", "王芳"], ["一般干部", "P02", "刘洋"]]
+    rows = [head, *[[str(n), *cells[n % 2]] for n in range(1, 5)], heading,
+            *[[str(n), *cells[n % 2]] for n in range(10, 12)]]
+    with pytest.raises(BallotFileError) as e:
+        _reading(tmp_path, rows, layout=layout)
+    assert e.value.message.endswith(f"b.csv: row 6: this row repeats the heading row "
+                                    f"({heading[0]!r} in the ballot column): delete it"), e.value.message
+
+
+def test_a_repeated_heading_row_in_an_evaluation_file(tmp_path):
+    from selector.domain.counting import Resolver
+    from selector.domain.model import Candidate, Evaluation, Threshold
+    from selector.readers.findings import read_evaluation
+
+    people = (Candidate("C01", "张伟"),)
+    ev = Evaluation(("优秀", "称职"), ("优秀",), Threshold(">=", 0))
+    rows = [(2, ["T1", "优秀"]), (3, ["票号", "张伟"])]
+    with pytest.raises(BallotFileError) as e:
+        read_evaluation("e.csv", ["票号", "张伟"], rows, resolver=Resolver(people), allowed={"C01"},
+                        evaluation=ev)
+    assert e.value.message == "e.csv: row 3: this row repeats the heading row ('票号' in the ballot column): delete it"
+
+
+def test_a_repeated_heading_row_in_a_findings_file():
+    from selector.domain.counting import Resolver
+    from selector.domain.model import Candidate
+    from selector.readers.findings import read_findings
+
+    rows = [(2, ["张伟", "纪检", "通过"]), (3, ["候选人", "鉴定部门", "结论"])]
+    with pytest.raises(BallotFileError) as e:
+        read_findings("f.csv", ["候选人", "鉴定部门", "结论"], rows, resolver=Resolver((Candidate("C01", "张伟"),)),
+                      allowed={"C01"}, checks=("纪检",))
+    assert e.value.message == ("f.csv: row 3: this row repeats the heading row ('候选人' in the candidate "
+                               "column): delete it")

@@ -230,9 +230,10 @@ def _candidate(paper: Paper, text: str):
 
 
 def _fields(roles) -> list[tuple[int, str]]:
-    """The (column, key) of the ballot/category/void columns, in column order."""
-    return [(col, role[0]) for col, role in enumerate(roles, start=1)
-            if role[0] in ("ballot", "category", "void")]
+    """The (column, key) of the ballot/category/void columns: the ballot column first (a row
+    is first of all a paper, or a heading pasted again), then the others in column order."""
+    return sorted(((col, role[0]) for col, role in enumerate(roles, start=1)
+                   if role[0] in ("ballot", "category", "void")), key=lambda f: f[1] != "ballot")
 
 
 def _blank(cells: list[str]) -> bool:
@@ -256,6 +257,9 @@ def _common(paper: Paper, name: str, header, roles, fields, line: int, cells: li
             number = numbers.get(value) if numbers is not None else None
             if number is None:
                 number = normalize(value)
+                if not number.isdigit() and number.casefold() in COLUMN_OF:
+                    refuse(name, line, None, header, f"this row repeats the heading row ({value!r} "
+                           "in the ballot column): delete it")
                 if number is not value and has_invisible(value):
                     cleaned.append((col, value))
                 elif numbers is not None:

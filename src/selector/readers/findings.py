@@ -84,6 +84,9 @@ def read_findings(name: str, header: list[str], rows: Iterable[Row], *, resolver
             col = roles.get(key)
             return cells[col - 1].strip() if col is not None and col <= len(cells) else ""
 
+        if FINDING_COLUMNS.get(normalize(cell("candidate")).casefold()) == "candidate":
+            refuse(name, line, None, header, f"this row repeats the heading row "
+                   f"({cell('candidate')!r} in the candidate column): delete it")
         cid, problem = _person(resolver, allowed, cell("candidate"))
         if problem:
             refuse(name, line, roles["candidate"], header,
@@ -139,6 +142,9 @@ def read_evaluation(name: str, header: list[str], rows: Iterable[Row], *, resolv
                 paper.number = normalize(value)
                 if not paper.number:
                     refuse(name, line, col, header, "empty ballot number")
+                if BALLOT_COLUMNS.get(paper.number.casefold()) == "ballot":
+                    refuse(name, line, None, header, f"this row repeats the heading row ({value!r} "
+                           "in the ballot column): delete it")
             elif role == ("void",):
                 paper.void = value or None
             elif not value:
