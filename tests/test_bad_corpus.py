@@ -36,6 +36,7 @@ CORPUS = {
     "duplicate-column.csv": ("rec1", (), "row 1, column 5 (P01)", "the same column as column 3"),
     "empty-ballot-number.csv": ("rec1", (), "row 3, column 1 (ballot)", "empty ballot number"),
     "duplicate-ballot.csv": ("rec1", (), "row 5", "ballot 102 appears twice (also row 3)"),
+    "void-tick.csv": ("rec1", (), "row 3, column 5 (废票)", "'√' in the void column means neither void nor valid"),
     "repeated-heading.csv": ("rec1", (), "row 4", "this row repeats the heading row ('ballot' in the ballot column)"),
     "invisible-duplicate-ballot.csv": ("rec1", (), "row 3", "ballot 102 appears twice (also row 2)"),
     "repeats-earlier-batch.csv": ("rec1", (), "row 3", "ballot 3 was already tallied in setup.csv"),

@@ -286,3 +286,66 @@ def test_a_repeated_heading_row_in_a_findings_file():
                       allowed={"C01"}, checks=("纪检",))
     assert e.value.message == ("f.csv: row 3: this row repeats the heading row ('候选人' in the candidate "
                                "column): delete it")
+
+
+# -- the void column (item 3) ------------------------------------------------------------------
+
+VOID_ROWS = [["ballot", "category", "审计局局长", "统计局副局长", "void"]]
+
+
+@pytest.mark.parametrize("cell", ["", "否", "无", "没有", "有效", "0", "FALSE", "false", "No", "N", "n/a",
+                                  "\u200b", " 否 ", "ＦＡＬＳＥ"])
+def test_a_no_in_the_void_column_is_a_valid_paper(tmp_path, cell):
+    ballots, _ = _reading(tmp_path, VOID_ROWS + [["1", "一般干部", "王芳", "刘洋", cell]])
+    assert ballots[0].void is None
+
+
+@pytest.mark.parametrize("cell", ["是", "1", "TRUE", "yes", "Y", "废", "废票", "无效", "作废", "void",
+                                  "撕毁", "在选票上署名", "torn", "无法辨认"])
+def test_a_yes_or_a_reason_in_the_void_column_voids_the_paper(tmp_path, cell):
+    ballots, _ = _reading(tmp_path, VOID_ROWS + [["1", "一般干部", "王芳", "刘洋", cell]])
+    assert ballots[0].void == cell
+
+
+@pytest.mark.parametrize("cell", ["√", "×", "-", "/", "2", "?", "✓"])
+def test_a_mark_in_the_void_column_that_could_mean_either_is_refused(tmp_path, cell):
+    with pytest.raises(BallotFileError) as e:
+        _reading(tmp_path, VOID_ROWS + [["1", "一般干部", "王芳", "刘洋", ""], ["2", "一般干部", "王芳", "刘洋", cell]])
+    assert e.value.message.endswith(
+        f"b.csv: row 3, column 5 (void): {cell!r} in the void column means neither void nor valid: "
+        "leave it empty for a valid paper; for a void one write the reason (e.g. 撕毁) or 是")
+
+
+def test_xlsx_booleans_in_the_void_column(tmp_path):
+    from openpyxl import Workbook
+
+    from test_ballots import read
+
+    wb = Workbook()
+    ws = wb.active
+    ws.append(VOID_ROWS[0])
+    ws.append([1, "一般干部", "王芳", "刘洋", False])
+    ws.append([2, "一般干部", "王芳", "刘洋", True])
+    ws.append([3, "一般干部", "王芳", "刘洋", 0])
+    wb.save(tmp_path / "v.xlsx")
+    assert [b.void for b in read(tmp_path / "v.xlsx")] == [None, "True", None]
+
+
+def test_the_void_rule_in_the_long_layout_and_evaluation_files(tmp_path):
+    from selector.domain.counting import Resolver
+    from selector.domain.model import Candidate, Evaluation, Threshold
+    from selector.readers.findings import read_evaluation
+
+    rows = [["ballot", "category", "post", "candidate", "void"], ["1", "一般干部", "P01", "王芳", "否"],
+            ["1", "一般干部", "P02", "刘洋", ""], ["2", "一般干部", "P01", "王芳", "FALSE"],
+            ["2", "一般干部", "P02", "刘洋", "撕毁"]]
+    ballots, _ = _reading(tmp_path, rows, layout="long")
+    assert [b.void for b in ballots] == [None, "撕毁"]
+    ev = Evaluation(("优秀", "称职"), ("优秀",), Threshold(">=", 0))
+    papers = read_evaluation("e.csv", ["票号", "废票", "张伟"], [(2, ["T1", "否", "优秀"]), (3, ["T2", "撕毁", ""])],
+                             resolver=Resolver((Candidate("C01", "张伟"),)), allowed={"C01"}, evaluation=ev)[1]
+    assert [p.void for p in papers] == [None, "撕毁"]
+    with pytest.raises(BallotFileError) as e:
+        read_evaluation("e.csv", ["票号", "废票", "张伟"], [(2, ["T1", "×", "优秀"])],
+                        resolver=Resolver((Candidate("C01", "张伟"),)), allowed={"C01"}, evaluation=ev)
+    assert e.value.message.startswith("e.csv: row 2, column 2 (废票): '×' in the void column means neither")

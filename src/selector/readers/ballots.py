@@ -34,6 +34,31 @@ ALIASES = {
     "choice": ("choice", "意见", "表决意见"),
 }
 COLUMN_OF = {normalize(a).casefold(): key for key, names in ALIASES.items() for a in names}
+# The void column (SPEC §3): empty, or the reason the paper is void (撕毁, 在选票上署名 …). Clerks
+# also fill it in as a yes/no column, so a "no" must not void the paper: these mean "not void".
+NOT_VOID = ("否", "不", "不是", "非", "无", "没有", "有效", "正常", "0", "no", "n", "false", "f", "none",
+            "n/a", "na")
+# … and these void it with no other reason (the word itself is kept as the reason).
+VOID = ("是", "废", "废票", "作废", "无效", "1", "yes", "y", "true", "t", "void")
+NOT_VOID_KEYS = frozenset(normalize(t).casefold() for t in NOT_VOID)
+VOID_KEYS = frozenset(normalize(t).casefold() for t in VOID)
+
+
+def void_reason(value: str) -> tuple[str | None, str | None]:
+    """A void cell (stripped) → (reason or None for a valid paper, problem or None).
+
+    Empty, or a NOT_VOID word: not void. A VOID word, or any text with a letter or a Chinese
+    character in it: void, the text is the reason. Anything else (√, ×, -, /, 2 …) could mean
+    either, so the file is refused rather than every such paper voided (or counted)."""
+    if not value:
+        return None, None
+    key = normalize(value).casefold()
+    if not key or key in NOT_VOID_KEYS:
+        return None, None
+    if key in VOID_KEYS or any(ch.isalpha() for ch in key):
+        return value, None
+    return None, (f"{value!r} in the void column means neither void nor valid: leave it empty for "
+                  "a valid paper; for a void one write the reason (e.g. 撕毁) or 是")
 
 
 @dataclass(frozen=True)
@@ -286,8 +311,12 @@ def _common(paper: Paper, name: str, header, roles, fields, line: int, cells: li
                           f"{paper.stage.id}: {', '.join(c for c, _ in paper.stage.categories)})")
             elif not value:
                 category = None
-        else:
-            void = value or None
+        elif value:
+            void, problem = void_reason(value)
+            if problem:
+                refuse(name, line, col, header, problem)
+            if has_invisible(value):
+                cleaned.append((col, value))
     for col, value in cleaned:
         note(number, line, col, value)
     return number, category, void

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Iterable
 
-from selector.readers.ballots import COLUMN_OF as BALLOT_COLUMNS, header_roles, refuse
+from selector.readers.ballots import COLUMN_OF as BALLOT_COLUMNS, header_roles, refuse, void_reason
 from selector.readers.tables import Row
 from selector.domain.counting import AMBIGUOUS, Resolver
 from selector.domain.inspection import EvaluationPaper, Finding
@@ -146,7 +146,9 @@ def read_evaluation(name: str, header: list[str], rows: Iterable[Row], *, resolv
                     refuse(name, line, None, header, f"this row repeats the heading row ({value!r} "
                            "in the ballot column): delete it")
             elif role == ("void",):
-                paper.void = value or None
+                paper.void, problem = void_reason(value)
+                if problem:
+                    refuse(name, line, col, header, problem)
             elif not value:
                 paper.grades[role[1]] = ""
             elif normalize(value).casefold() in UNCLEAR:
