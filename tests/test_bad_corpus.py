@@ -53,6 +53,9 @@ CORPUS = {
     "quote-runs-on.csv": ("rec1", (), "row 2", "a quote opened on this row runs on to line 41"),
     "mixed-encodings.csv": ("rec1", (), "line 3", "the file mixes encodings"),
     "not-a-zip.xlsx": ("rec1", (), None, "not a readable XLSX workbook"),
+    # XLSX files written by tests/data/make_bad_xlsx.py
+    "long-cell.xlsx": ("rec1", (), "row 3, column 3 (审计局局长)", "a cell of 10,002 characters"),
+    "zip-bomb.xlsx": ("rec1", (), None, "its part xl/media/image1.png unpacks from"),
     "excel-97.xls": ("rec1", (), None, "an Excel 97-2003 workbook (.xls) is not read"),
     "zip-not-workbook.xlsx": ("rec1", (), None, "not a readable XLSX workbook"),
     "zip-named.csv": ("rec1", (), None, "this is an XLSX/ZIP file: give it the .xlsx extension"),

@@ -349,3 +349,85 @@ def test_the_void_rule_in_the_long_layout_and_evaluation_files(tmp_path):
         read_evaluation("e.csv", ["票号", "废票", "张伟"], [(2, ["T1", "×", "优秀"])],
                         resolver=Resolver((Candidate("C01", "张伟"),)), allowed={"C01"}, evaluation=ev)
     assert e.value.message.startswith("e.csv: row 2, column 2 (废票): '×' in the void column means neither")
+
+
+# -- bounds (item 7) ----------------------------------------------------------------------------
+
+@BLOCKS
+@pytest.mark.parametrize("quoted", [False, True])
+def test_a_csv_cell_longer_than_the_bound_names_its_row_and_column(tmp_path, block, quoted):
+    path = tmp_path / "b.csv"
+    cell = "张伟" * 5001
+    path.write_text("ballot,P01,P02\n1,王芳,刘洋\n2,王芳," + (f'"{cell}"' if quoted else cell) + "\n3,x,y\n",
+                    encoding="utf-8")
+    with mock.patch.object(tables, "BLOCK", block):
+        message = refusal(path)
+    assert message == (f"{path}: row 3, column 3 (P02): a cell of more than 10,000 characters, more "
+                       "than the 10,000 a ballot file may hold (an unclosed quote, or not a ballot file?)")
+
+
+def test_the_cell_bound_leaves_other_csv_readers_alone(tmp_path):
+    import csv
+
+    before = csv.field_size_limit()
+    path = tmp_path / "b.csv"
+    path.write_text("ballot,P01\n1," + "x" * 20_000 + "\n", encoding="utf-8")
+    refusal(path)
+    assert csv.field_size_limit() == before
+
+
+def _workbook(path, rows, **extra):
+    """A one-sheet workbook, plus zip members `extra` (name with / as __)."""
+    import zipfile
+
+    from openpyxl import Workbook
+
+    wb = Workbook()
+    for row in rows:
+        wb.active.append(row)
+    wb.save(path)
+    if extra:
+        with zipfile.ZipFile(path, "a", zipfile.ZIP_DEFLATED) as z:
+            for member, data in extra.items():
+                z.writestr(member.replace("__", "/"), data)
+    return path
+
+
+def test_an_xlsx_cell_longer_than_the_bound_names_its_row_and_column(tmp_path):
+    path = _workbook(tmp_path / "b.xlsx", [["ballot", "P01"], [1, "张伟"], ["2" * 10_001, "张伟"]])
+    assert refusal(path) == (f"{path}: row 3, column 1 (ballot): a cell of 10,001 characters, more than "
+                             "the 10,000 a ballot file may hold (an unclosed quote, or not a ballot file?)")
+
+
+def test_a_workbook_that_unpacks_past_the_bound_is_refused_before_it_is_read(tmp_path):
+    path = _workbook(tmp_path / "b.xlsx", [["ballot", "P01"], *[[i, "张伟" * 50] for i in range(3000)]])
+    with mock.patch.object(tables, "MAX_UNPACKED", 100_000), \
+            mock.patch("openpyxl.load_workbook", side_effect=AssertionError("opened")):
+        message = refusal(path)
+    assert message.startswith(f"{path}: the workbook unpacks to "), message
+
+
+def test_a_300_million_character_cell_is_refused_by_its_packing(tmp_path):
+    # A ballot number that unpacks to 300 MB from a few hundred KB.
+    import zipfile
+
+    path = _workbook(tmp_path / "b.xlsx", [["ballot", "P01"], ["x", "张伟"]])
+    with zipfile.ZipFile(path) as z:
+        members = {n: z.read(n) for n in z.namelist()}
+    sst = members["xl/worksheets/sheet1.xml"].decode()
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as z:
+        for member, data in members.items():
+            if member == "xl/worksheets/sheet1.xml":
+                with z.open(member, "w", force_zip64=True) as f:
+                    head, tail = sst.split("<t>x</t>")
+                    f.write((head + "<t>").encode())
+                    for _ in range(30):
+                        f.write(b"1" * 10_000_000)
+                    f.write(("</t>" + tail).encode())
+            else:
+                z.writestr(member, data)
+    assert path.stat().st_size < 1_000_000
+    message = refusal(path)
+    assert message.startswith(f"{path}: the workbook unpacks to 286 MB, more than the 200 MB"), message
+    with mock.patch.object(tables, "MAX_UNPACKED", 400 << 20):
+        assert "unpacks from" in refusal(path) and "times its size" in refusal(path)

@@ -9,6 +9,7 @@ from stored rows uses exactly the code a tally used.
 from __future__ import annotations
 
 import codecs
+import contextlib
 import csv
 import errno
 import hashlib
@@ -217,7 +218,34 @@ def _undecodable(name: str, path: Path, encoding: str, detected: bool, error: Un
 
 BLOCK = 1 << 16  # characters of CSV text parsed (and stored) at a time
 LONGEST_ROW = 1 << 24  # characters in one row (or without a line break) before a file is refused
+LONGEST_CELL = 10_000  # characters in one cell, CSV or XLSX (no ballot cell comes near it)
 XLSX_CHUNK = 1000  # workbook rows per chunk
+
+
+@contextlib.contextmanager
+def _cell_limit(limit: int):
+    """csv's field size limit is process-wide: set ours only while our parser runs (no yield
+    inside), so other readers of CSV text (stored rows, rosters) keep theirs."""
+    old = csv.field_size_limit(limit)
+    try:
+        yield
+    finally:
+        csv.field_size_limit(old)
+
+
+def _where(line: int, col: int, header: list[str] | None) -> str:
+    """"row L, column C (heading)", as ballots.refuse words it; no heading for row 1 itself."""
+    if line == 1 or header is None:
+        return f"row {line}, column {col}"
+    heading = header[col - 1] if col <= len(header) else ""
+    return f"row {line}, column {col} ({heading or 'no header'})"
+
+
+def _too_long(name: str, line: int, col: int, header: list[str] | None, length: int | None = None):
+    size = f"{length:,} characters" if length is not None else f"more than {LONGEST_CELL:,} characters"
+    return BallotFileError(f"{name}: {_where(line, col, header)}: a cell of {size}, more than the "
+                           f"{LONGEST_CELL:,} a ballot file may hold (an unclosed quote, or not a "
+                           "ballot file?)")
 
 
 def _csv_chunks(name: str, text, encoding: str, path: Path, detected: bool = False) -> Iterator:
@@ -231,6 +259,7 @@ def _csv_chunks(name: str, text, encoding: str, path: Path, detected: bool = Fal
     numbered as CSV rows; a CSV syntax error names its physical line (as the csv module counts).
     """
     parts: list[str] = []  # text read and not parsed yet, with no usable cut in it
+    header: list[str] | None = None  # row 1, once read (for messages)
     held = 0  # its length
     size = BLOCK
     row = line = 0  # rows and physical lines before this block
@@ -245,7 +274,7 @@ def _csv_chunks(name: str, text, encoding: str, path: Path, detected: bool = Fal
                 if not end:
                     held += len(block)
                     if held > LONGEST_ROW:
-                        yield from _refused_at(name, "".join(parts), row, line, None)
+                        yield from _refused_at(name, "".join(parts), row, line, None, header)
                     continue
                 data = "".join(parts)
                 body, rest = data[:held + end], data[held + end:]
@@ -255,20 +284,23 @@ def _csv_chunks(name: str, text, encoding: str, path: Path, detected: bool = Fal
                     return
             reader = csv.reader(io.StringIO(body, newline=""), strict=True)
             try:
-                rows = list(reader)
+                with _cell_limit(LONGEST_CELL):
+                    rows = list(reader)
             except csv.Error as e:
                 # CPython's message when the text ends inside a quoted cell (a test pins it).
                 if block and "unexpected end of data" in str(e):
                     if len(body) > LONGEST_ROW:
-                        yield from _refused_at(name, body, row, line, None)
+                        yield from _refused_at(name, body, row, line, None, header)
                     parts, held, size = [body + rest], len(body) + len(rest), min(size * 2, LONGEST_ROW)
                     continue
-                yield from _refused_at(name, body, row, line, e)
+                yield from _refused_at(name, body, row, line, e, header)
             if "\x00" in body:
                 at = next(i for i, cells in enumerate(rows) if any("\x00" in c for c in cells))
                 yield from _chunk(row, rows[:at])
                 raise BallotFileError(f"{name}: row {row + at + 1}: NUL byte in a cell "
                                       "(binary or UTF-16 file?)")
+            if header is None and rows:
+                header = rows[0]
             yield from _chunk(row, rows, body)
             row += len(rows)
             line += reader.line_num
@@ -291,7 +323,8 @@ def _chunk(row: int, rows: list[list[str]], text: str | None = None) -> Iterator
         yield Chunk(row + 1, row + len(rows), numbered, text)
 
 
-def _refused_at(name: str, text: str, row: int, line: int, error: csv.Error | None) -> Iterator:
+def _refused_at(name: str, text: str, row: int, line: int, error: csv.Error | None,
+                header: list[str] | None = None) -> Iterator:
     """The rows of `text` before its first problem, then the refusal. `error` is the CSV
     syntax error parsing it gave, or None when it holds a row longer than LONGEST_ROW (no
     line break, or a quoted cell running on). `row` and `line` are the CSV rows and the
@@ -305,23 +338,24 @@ def _refused_at(name: str, text: str, row: int, line: int, error: csv.Error | No
     good: list[list[str]] = []
     began = 0  # physical lines of `text` before the row being read
     try:
-        for cells in reader:
-            good.append(cells)
-            began = reader.line_num
+        with _cell_limit(LONGEST_CELL):
+            for cells in reader:
+                good.append(cells)
+                began = reader.line_num
     except csv.Error:
         pass
     else:
         if error is None:
             good.pop()  # the long row, cut short where the text read so far ends
+    if header is None and good and not row:
+        header = good[0]
     yield from _chunk(row, good)
     bad = row + len(good) + 1  # the CSV row that could not be read
     if error is None:
         raise BallotFileError(f"{name}: row {bad}: a row longer than {LONGEST_ROW:,} "
                               "characters (no line break, or an unclosed quote: not a ballot file?)")
-    if "field limit" in str(error):  # csv.field_size_limit(): 131,072 characters
-        raise BallotFileError(
-            f"{name}: row {bad}: a cell longer than {csv.field_size_limit():,} "
-            "characters (an unclosed quote, or not a ballot file?)")
+    if "field limit" in str(error):  # longer than LONGEST_CELL: which cell?
+        raise _too_long(name, bad, _long_cell(text, began), header)
     at = line + reader.line_num  # the physical line where the parse gave up
     if "unexpected end of data" in str(error):
         raise BallotFileError(f"{name}: row {bad}: unreadable CSV: a quote opened on this row "
@@ -331,6 +365,20 @@ def _refused_at(name: str, text: str, row: int, line: int, error: csv.Error | No
                               f"opened on this row runs on to line {at}; close it where the cell ends")
     raise BallotFileError(f"{name}: row {bad}: unreadable CSV ({error}); a quote inside a cell "
                           "must be doubled (\"\") and the cell quoted")
+
+
+def _long_cell(text: str, began: int) -> int:
+    """The column of the first cell longer than LONGEST_CELL in the row starting after line
+    `began` of `text` (read leniently: the row may be cut short or its quote never closed)."""
+    lines = io.StringIO(text, newline="")
+    for _ in range(began):
+        lines.readline()
+    with _cell_limit(LONGEST_ROW):
+        try:
+            cells = next(csv.reader(lines), [])
+        except csv.Error:
+            cells = []
+    return next((col for col, cell in enumerate(cells, 1) if len(cell) > LONGEST_CELL), len(cells) or 1)
 
 
 def _unreadable_xlsx() -> tuple[type[BaseException], ...]:
@@ -349,6 +397,35 @@ def _why(e: BaseException) -> str:
     return " ".join(str(e).split())[:160] or type(e).__name__
 
 
+MAX_UNPACKED = 200 << 20  # bytes all the parts of a workbook may unpack to
+MAX_RATIO = 200  # how many times its packed size a part over 1 MB may unpack to
+MAX_PARTS = 10_000  # zip members in a workbook (Excel writes a dozen or two)
+
+
+def _check_parts(path: Path, name: str) -> None:
+    """Refuse a workbook that would unpack to more than MAX_UNPACKED, or has a part packed
+    more than MAX_RATIO times (a zip bomb), before openpyxl unpacks anything: a 1.2 MB file
+    can hold gigabytes of XML. Sizes are what the zip's directory declares; Python's zipfile
+    never unpacks more than that (and a part that would is damaged), so they bound the work."""
+    import zipfile
+
+    with zipfile.ZipFile(path) as z:
+        parts = z.infolist()
+    if len(parts) > MAX_PARTS:
+        raise BallotFileError(f"{name}: a workbook of {len(parts):,} parts (more than {MAX_PARTS:,}): "
+                              "not a ballot file?")
+    total = sum(p.file_size for p in parts)
+    if total > MAX_UNPACKED:
+        raise BallotFileError(f"{name}: the workbook unpacks to {total / (1 << 20):,.0f} MB, more than "
+                              f"the {MAX_UNPACKED >> 20} MB a ballot workbook may: save it as CSV "
+                              "(UTF-8) instead, or check it is the right file")
+    for p in parts:
+        if p.file_size > 1 << 20 and p.file_size > MAX_RATIO * max(p.compress_size, 1):
+            raise BallotFileError(f"{name}: its part {p.filename} unpacks from {p.compress_size:,} "
+                                  f"to {p.file_size:,} bytes, more than {MAX_RATIO} times its size: "
+                                  "not a workbook Excel saved (a zip bomb?)")
+
+
 def _open_xlsx(path: Path, sheet: str | None) -> Table:
     import warnings
 
@@ -362,6 +439,7 @@ def _open_xlsx(path: Path, sheet: str | None) -> Table:
     sha, size, _ = file_digest(path)
     unreadable = _unreadable_xlsx()
     try:
+        _check_parts(path, name)
         wb = load_workbook(path, read_only=True, data_only=True)
         names = wb.sheetnames
         if sheet is not None and sheet not in names:
@@ -370,6 +448,8 @@ def _open_xlsx(path: Path, sheet: str | None) -> Table:
         ws = wb[sheet] if sheet else wb.worksheets[0]
     except unreadable as e:
         raise BallotFileError(f"{name}: not a readable XLSX workbook ({_why(e)})") from None
+
+    header_cells: list[str] | None = None  # row 1, once read (for messages)
 
     def rows() -> Iterator[Row]:
         values_of = ws.iter_rows(values_only=True)
@@ -383,7 +463,11 @@ def _open_xlsx(path: Path, sheet: str | None) -> Table:
             if values is None:
                 return
             line += 1
-            yield line, [_cell_text(v) for v in values]
+            cells = [_cell_text(v) for v in values]
+            if max(map(len, cells), default=0) > LONGEST_CELL:
+                col = next(c for c, text in enumerate(cells, 1) if len(text) > LONGEST_CELL)
+                raise _too_long(name, line, col, header_cells, len(cells[col - 1]))
+            yield line, cells
 
     def chunks() -> Iterator:
         """The header's cells, then chunks of rows; the workbook is closed when they end or
@@ -393,7 +477,8 @@ def _open_xlsx(path: Path, sheet: str | None) -> Table:
             header = next(it, None)
             if header is None:
                 raise BallotFileError(f"{name}: row 1: the sheet is empty: the first row must be the header")
-            cells = header[1]
+            nonlocal header_cells
+            cells = header_cells = header[1]
             while cells and not cells[-1].strip():
                 cells.pop()
             yield cells
