@@ -56,6 +56,8 @@ CORPUS = {
     # XLSX files written by tests/data/make_bad_xlsx.py
     "long-cell.xlsx": ("rec1", (), "row 3, column 3 (审计局局长)", "a cell of 10,002 characters"),
     "zip-bomb.xlsx": ("rec1", (), None, "its part xl/media/image1.png unpacks from"),
+    "several-sheets.xlsx": ("rec1", (), None, "2 visible sheets hold data (第一组, 第二组): give --sheet"),
+    "hidden-ballots.xlsx": ("rec1", (), "row 1", "the sheet is empty"),
     "excel-97.xls": ("rec1", (), None, "an Excel 97-2003 workbook (.xls) is not read"),
     "zip-not-workbook.xlsx": ("rec1", (), None, "not a readable XLSX workbook"),
     "zip-named.csv": ("rec1", (), None, "this is an XLSX/ZIP file: give it the .xlsx extension"),

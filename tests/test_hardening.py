@@ -431,3 +431,77 @@ def test_a_300_million_character_cell_is_refused_by_its_packing(tmp_path):
     assert message.startswith(f"{path}: the workbook unpacks to 286 MB, more than the 200 MB"), message
     with mock.patch.object(tables, "MAX_UNPACKED", 400 << 20):
         assert "unpacks from" in refusal(path) and "times its size" in refusal(path)
+
+
+# -- which sheet of a workbook (item 1) --------------------------------------------------------
+
+def _book(path, sheets: dict[str, tuple[str, list]]):
+    """sheets: title -> (sheet_state, rows), in order."""
+    from openpyxl import Workbook
+
+    wb = Workbook()
+    wb.remove(wb.active)
+    for title, (state, rows) in sheets.items():
+        ws = wb.create_sheet(title)
+        ws.sheet_state = state
+        for row in rows:
+            ws.append(row)
+    wb.save(path)
+    return path
+
+
+BALLOTS = [["ballot", "P01"], [1, "张伟"], [2, "王芳"]]
+DECOY = [["ballot", "P01"], [9, "李娜"]]
+
+
+def _read_rows(path, **kw):
+    with open_table(path, **kw) as table:
+        return table.header, list(table.rows)
+
+
+def test_a_hidden_first_sheet_is_not_read(tmp_path):
+    path = _book(tmp_path / "b.xlsx", {"旧": ("hidden", DECOY), "选票": ("visible", BALLOTS)})
+    assert _read_rows(path) == (["ballot", "P01"], [(2, ["1", "张伟"]), (3, ["2", "王芳"])])
+
+
+def test_several_visible_sheets_with_data_need_sheet(tmp_path):
+    path = _book(tmp_path / "b.xlsx", {"选票": ("visible", BALLOTS), "草稿": ("visible", DECOY),
+                                       "空": ("visible", []), "旧": ("hidden", DECOY)})
+    assert refusal(path) == (f"{path}: 2 visible sheets hold data (选票, 草稿): give --sheet with the "
+                             "one that holds the ballots")
+    assert _read_rows(path, sheet="草稿")[1] == [(2, ["9", "李娜"])]
+
+
+def test_empty_visible_sheets_do_not_count(tmp_path):
+    # Excel 2007-2010 and WPS start a workbook with Sheet1-3: the empty ones hide nothing.
+    path = _book(tmp_path / "b.xlsx", {"Sheet1": ("visible", []), "Sheet2": ("visible", BALLOTS),
+                                       "Sheet3": ("visible", [])})
+    assert _read_rows(path)[1] == [(2, ["1", "张伟"]), (3, ["2", "王芳"])]
+
+
+@pytest.mark.parametrize("state", ["hidden", "veryHidden"])
+def test_sheet_naming_a_hidden_sheet_is_refused(tmp_path, state):
+    path = _book(tmp_path / "b.xlsx", {"选票": ("visible", BALLOTS), "旧": (state, DECOY)})
+    assert refusal(path, sheet="旧") == (f"{path}: sheet '旧' is hidden ({state}): unhide it in Excel if "
+                                         "it holds the ballots (visible sheets: 选票)")
+
+
+def test_a_workbook_whose_sheets_are_all_hidden(tmp_path):
+    from openpyxl import Workbook
+
+    wb = Workbook()
+    wb.active.append(["ballot"])
+    wb.create_sheet("b").append(["ballot"])
+    wb.active.sheet_state = "hidden"
+    wb.save(tmp_path / "b.xlsx")
+    # openpyxl will not save a workbook with no visible sheet: hide the other in the XML
+    import zipfile
+
+    with zipfile.ZipFile(tmp_path / "b.xlsx") as z:
+        members = {n: z.read(n) for n in z.namelist()}
+    members["xl/workbook.xml"] = members["xl/workbook.xml"].replace(b'state="visible"', b'state="hidden"')
+    with zipfile.ZipFile(tmp_path / "c.xlsx", "w") as z:
+        for n, data in members.items():
+            z.writestr(n, data)
+    assert refusal(tmp_path / "c.xlsx").endswith("c.xlsx: every sheet is hidden: unhide the sheet of "
+                                                 "ballots in Excel (or give --sheet)")

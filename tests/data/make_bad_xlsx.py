@@ -1,6 +1,7 @@
 """Write the XLSX files of tests/data/bad/ that openpyxl can make (run from the checkout:
 `.venv/bin/python tests/data/make_bad_xlsx.py`). The same openpyxl gives the same bytes: the
-document dates are fixed and the zip is rewritten with fixed entry times, in name order.
+document dates are fixed and the zip is rewritten with fixed entry times, in name order
+(`python3 tests/data/make_bad_xlsx.py` twice gives the same files).
 
 Each workbook is the corpus round's rec1 ballot sheet with one thing wrong (test_bad_corpus.py
 says what, and where the refusal must point).
@@ -10,6 +11,7 @@ from __future__ import annotations
 
 import datetime
 import io
+import re
 import zipfile
 from pathlib import Path
 
@@ -34,6 +36,9 @@ def save(wb: Workbook, name: str, extra: dict[str, bytes] | None = None) -> None
     out = io.BytesIO()
     with zipfile.ZipFile(buf) as src, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as z:
         members = {n: src.read(n) for n in src.namelist()} | (extra or {})
+        # openpyxl stamps the save time as the modification date: fix it too
+        members["docProps/core.xml"] = re.sub(rb"(<dcterms:modified[^>]*>)[^<]*", rb"\g<1>2026-01-01T00:00:00Z",
+                                              members["docProps/core.xml"])
         for member in sorted(members):
             info = zipfile.ZipInfo(member, date_time=(2026, 1, 1, 0, 0, 0))
             info.compress_type = zipfile.ZIP_DEFLATED
@@ -56,9 +61,31 @@ def zip_bomb() -> None:
     save(wb, "zip-bomb.xlsx", {"xl/media/image1.png": bytes(4 << 20)})
 
 
+def several_sheets() -> None:
+    # Two visible sheets with ballots: which one is the count?
+    wb = Workbook()
+    wb.active.title = "第一组"
+    ballots(wb.active)
+    ballots(wb.create_sheet("第二组"), [[201, "一般干部", "王芳", "刘洋"]])
+    save(wb, "several-sheets.xlsx")
+
+
+def hidden_ballots() -> None:
+    # The ballots are on a hidden sheet; the sheet the clerk sees is empty.
+    wb = Workbook()
+    wb.active.title = "旧选票"
+    ballots(wb.active)
+    wb.active.sheet_state = "hidden"
+    wb.create_sheet("选票")
+    wb.active = 1
+    save(wb, "hidden-ballots.xlsx")
+
+
 def main() -> None:
     long_cell()
     zip_bomb()
+    several_sheets()
+    hidden_ballots()
 
 
 if __name__ == "__main__":

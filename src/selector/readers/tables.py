@@ -438,16 +438,17 @@ def _open_xlsx(path: Path, sheet: str | None) -> Table:
     name = str(path)
     sha, size, _ = file_digest(path)
     unreadable = _unreadable_xlsx()
+    wb = None
     try:
         _check_parts(path, name)
         wb = load_workbook(path, read_only=True, data_only=True)
-        names = wb.sheetnames
-        if sheet is not None and sheet not in names:
+        ws = _ballot_sheet(wb, name, sheet)
+    except BaseException as e:
+        if wb is not None:
             wb.close()
-            raise BallotFileError(f"{name}: no sheet {sheet!r} (sheets: {', '.join(names)})")
-        ws = wb[sheet] if sheet else wb.worksheets[0]
-    except unreadable as e:
-        raise BallotFileError(f"{name}: not a readable XLSX workbook ({_why(e)})") from None
+        if isinstance(e, unreadable):
+            raise BallotFileError(f"{name}: not a readable XLSX workbook ({_why(e)})") from None
+        raise
 
     header_cells: list[str] | None = None  # row 1, once read (for messages)
 
@@ -499,6 +500,39 @@ def _open_xlsx(path: Path, sheet: str | None) -> Table:
     gen = chunks()
     header = next(gen)
     return Table(name, sha, "xlsx", [h.strip() for h in header], gen, size)
+
+
+def _ballot_sheet(wb, name: str, sheet: str | None):
+    """The worksheet to read: the one `sheet` names, which must be visible; else the one
+    visible worksheet that holds anything. A hidden sheet is never read unasked (the clerk
+    checked what Excel shows), and two visible sheets with data need --sheet to say which."""
+    visible = [ws for ws in wb.worksheets if ws.sheet_state == "visible"]
+    shown = ", ".join(ws.title for ws in visible) or "none"
+    if sheet is not None:
+        if sheet not in wb.sheetnames:
+            raise BallotFileError(f"{name}: no sheet {sheet!r} (sheets: {', '.join(wb.sheetnames)})")
+        ws = wb[sheet]
+        if ws not in wb.worksheets:
+            raise BallotFileError(f"{name}: sheet {sheet!r} is a chart, not a table of ballots")
+        if ws.sheet_state != "visible":
+            raise BallotFileError(f"{name}: sheet {sheet!r} is hidden ({ws.sheet_state}): unhide it in "
+                                  f"Excel if it holds the ballots (visible sheets: {shown})")
+        return ws
+    if not visible:
+        raise BallotFileError(f"{name}: every sheet is hidden: unhide the sheet of ballots in Excel "
+                              "(or give --sheet)")
+    if len(visible) == 1:
+        return visible[0]
+    filled = [ws for ws in visible if _holds_data(ws)]
+    if len(filled) > 1:
+        raise BallotFileError(f"{name}: {len(filled)} visible sheets hold data ({', '.join(ws.title for ws in filled)}): "
+                              "give --sheet with the one that holds the ballots")
+    return (filled or visible)[0]
+
+
+def _holds_data(ws) -> bool:
+    """Does any cell of the sheet hold something? (Read up to the first that does.)"""
+    return any(v is not None and v != "" for row in ws.iter_rows(values_only=True) for v in row)
 
 
 def _cell_text(value) -> str:
