@@ -58,6 +58,8 @@ CORPUS = {
     "zip-bomb.xlsx": ("rec1", (), None, "its part xl/media/image1.png unpacks from"),
     "several-sheets.xlsx": ("rec1", (), None, "2 visible sheets hold data (第一组, 第二组): give --sheet"),
     "hidden-ballots.xlsx": ("rec1", (), "row 1", "the sheet is empty"),
+    "formula-no-value.xlsx": ("rec1", (), "row 3, column 4 (统计局副局长)", "a formula with no saved value (D3)"),
+    "merged-cells.xlsx": ("rec1", (), "row 3, column 3 (审计局局长)", "merged cells (C3:D3)"),
     "excel-97.xls": ("rec1", (), None, "an Excel 97-2003 workbook (.xls) is not read"),
     "zip-not-workbook.xlsx": ("rec1", (), None, "not a readable XLSX workbook"),
     "zip-named.csv": ("rec1", (), None, "this is an XLSX/ZIP file: give it the .xlsx extension"),

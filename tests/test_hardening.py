@@ -505,3 +505,110 @@ def test_a_workbook_whose_sheets_are_all_hidden(tmp_path):
             z.writestr(n, data)
     assert refusal(tmp_path / "c.xlsx").endswith("c.xlsx: every sheet is hidden: unhide the sheet of "
                                                  "ballots in Excel (or give --sheet)")
+
+
+# -- formulas, error values and merged cells (item 2) -------------------------------------------
+
+def _patched(path, **replace):
+    """Rewrite the first sheet's XML of workbook `path`: replace={old: new} (bytes as str)."""
+    import zipfile
+
+    with zipfile.ZipFile(path) as z:
+        members = {n: z.read(n) for n in z.namelist()}
+    xml = members["xl/worksheets/sheet1.xml"].decode()
+    for old, new in replace.items():
+        assert old in xml, (old, xml)
+        xml = xml.replace(old, new)
+    members["xl/worksheets/sheet1.xml"] = xml.encode()
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as z:
+        for n, data in members.items():
+            z.writestr(n, data)
+    return path
+
+
+def _sheet(tmp_path, rows, merge=(), name="b.xlsx"):
+    from openpyxl import Workbook
+
+    wb = Workbook()
+    for row in rows:
+        wb.active.append(row)
+    for ref in merge:
+        wb.active.merge_cells(ref)
+    wb.save(tmp_path / name)
+    return tmp_path / name
+
+
+def test_a_formula_with_no_saved_value_is_refused_naming_its_cell(tmp_path):
+    path = _sheet(tmp_path, [["ballot", "P01", "P02"], [1, "张伟", "王芳"], [2, "=A1", "王芳"]])
+    assert refusal(path) == (f"{path}: row 3, column 2 (P01): a formula with no saved value (B3): open the "
+                             "file in Excel and save it again, or paste the values")
+
+
+def test_a_formula_with_a_saved_value_reads_as_that_value(tmp_path):
+    path = _sheet(tmp_path, [["ballot", "P01"], [1, "=C9"], [2, "=C9"]])
+    _patched(path, **{'<c r="B2"><f>C9</f><v></v></c>': '<c r="B2" t="str"><f>C9</f><v>张伟</v></c>',
+                      '<c r="B3"><f>C9</f><v></v></c>': '<c r="B3" t="str"><f>C9</f><v></v></c>'})
+    assert _read_rows(path)[1] == [(2, ["1", "张伟"]), (3, ["2", ""])]  # an empty result is empty
+
+
+def test_an_error_value_is_refused_naming_its_cell(tmp_path):
+    path = _sheet(tmp_path, [["ballot", "P01"], [1, "张伟"], [2, "x"]])
+    _patched(path, **{'<c r="B3" t="inlineStr"><is><t>x</t></is></c>': '<c r="B3" t="e"><v>#N/A</v></c>'})
+    assert refusal(path) == f"{path}: row 3, column 2 (P01): the error value #N/A (B3): correct the cell in Excel"
+
+
+@pytest.mark.parametrize("ref, where", [
+    ("B3:C3", "row 3, column 2 (P01)"), ("A1:B1", "row 1, column 1"), ("A3:A4", "row 3, column 1 (ballot)"),
+    ("E9:F9", "row 9, column 5 (no header)")])  # below the last row: found after it
+def test_merged_cells_are_refused_naming_the_range(tmp_path, ref, where):
+    path = _sheet(tmp_path, [["ballot", "P01", "P02"], [1, "张伟", "王芳"], [2, "张伟", ""], [3, "", ""]], [ref])
+    assert refusal(path) == (f"{path}: {where}: merged cells ({ref}): unmerge them and type the value into "
+                             "each cell (a merged cell counts as empty)")
+
+
+def test_a_merge_the_byte_scan_cannot_see_is_refused_after_the_last_row(tmp_path):
+    path = _sheet(tmp_path, [["ballot", "P01"], [1, "张伟"], [2, "王芳"]], ["B2:C2"])
+    with mock.patch.object(tables, "_merged_ranges", return_value=[]):
+        assert "row 2, column 2 (P01): merged cells (B2:C2)" in refusal(path)
+
+
+def test_rows_past_a_short_dimension_are_read(tmp_path):
+    # iter_rows trusted <dimension>: the rows and columns past it were dropped without a word.
+    path = _sheet(tmp_path, [["ballot", "P01", "void"], [1, "张伟", ""], [2, "王芳", "撕毁"], [3, "王芳", ""]])
+    _patched(path, **{'<dimension ref="A1:C4"/>': '<dimension ref="A1:B2"/>'})
+    assert _read_rows(path) == (["ballot", "P01", "void"],
+                                [(2, ["1", "张伟", ""]), (3, ["2", "王芳", "撕毁"]), (4, ["3", "王芳", ""])])
+
+
+def test_a_row_repeated_in_the_xml_is_refused(tmp_path):
+    path = _sheet(tmp_path, [["ballot", "P01"], [1, "张伟"], [2, "王芳"]])
+    _patched(path, **{'<row r="3">': '<row r="2">'})
+    assert "row 2 comes again after row 2 in the sheet's XML: the workbook is damaged" in refusal(path)
+
+
+@pytest.mark.parametrize("source", ["examples/haimen-2011/rec2.xlsx", "tests/data/good/rec1.xlsx", "gaps"])
+def test_rows_read_as_iter_rows_read_them(tmp_path, source):
+    # Files tallied before are re-read by `audit verify --files`: the same rows, cell for cell.
+    from pathlib import Path
+
+    from openpyxl import load_workbook
+
+    if source == "gaps":
+        path = _sheet(tmp_path, [["ballot", "P01", "P02", None], [1, "张伟", None, None], [], [],
+                                 [4, None, "王芳", None], [None, None, None, 3.0], [5, "", 2.5, None]])
+    else:
+        path = Path(__file__).resolve().parent.parent / source
+    wb = load_workbook(path, read_only=True, data_only=True)
+    old = [[tables._cell_text(v) for v in row] for row in wb.worksheets[0].iter_rows(values_only=True)]
+    wb.close()
+    header, rows = _read_rows(path)
+    width = len(header)
+    expected = [(n, cells + [""] * (width - len(cells))) for n, cells in enumerate(old[1:], 2)]
+    assert rows == expected
+
+
+def test_a_row_past_excels_last_row_is_refused(tmp_path):
+    path = _sheet(tmp_path, [["ballot", "P01"], [1, "张伟"], [2, "王芳"]])
+    _patched(path, **{'<row r="3"><c r="A3"': '<row r="99999999"><c r="A99999999"',
+                      '<c r="B3"': '<c r="B99999999"'})
+    assert "row 99999999, column 2 (P01): a cell past Excel's last row or column" in refusal(path)

@@ -81,11 +81,30 @@ def hidden_ballots() -> None:
     save(wb, "hidden-ballots.xlsx")
 
 
+def formula() -> None:
+    # A mark typed as a formula that was never calculated (no saved value): read as a blank.
+    wb = Workbook()
+    rows = [list(r) for r in ROWS]
+    rows[1][3] = "=C2"
+    ballots(wb.active, rows)
+    save(wb, "formula-no-value.xlsx")
+
+
+def merged() -> None:
+    # Two posts' cells merged on row 3: the second read as a blank.
+    wb = Workbook()
+    ballots(wb.active)
+    wb.active.merge_cells("C3:D3")
+    save(wb, "merged-cells.xlsx")
+
+
 def main() -> None:
     long_cell()
     zip_bomb()
     several_sheets()
     hidden_ballots()
+    formula()
+    merged()
 
 
 if __name__ == "__main__":

@@ -15,6 +15,7 @@ import errno
 import hashlib
 import io
 import os
+import re
 import stat
 import warnings
 from dataclasses import dataclass, field
@@ -453,17 +454,19 @@ def _open_xlsx(path: Path, sheet: str | None) -> Table:
     header_cells: list[str] | None = None  # row 1, once read (for messages)
 
     def rows() -> Iterator[Row]:
-        values_of = ws.iter_rows(values_only=True)
+        sheet_rows = _sheet_rows(wb, ws)
         line = 0
         while True:
             try:
-                values = next(values_of, None)
+                found = next(sheet_rows, None)
             except unreadable as e:
                 raise BallotFileError(f"{name}: row {line + 1}: the workbook is damaged "
                                       f"({_why(e)}); save it again from Excel") from None
-            if values is None:
+            if found is None:
                 return
-            line += 1
+            if isinstance(found, _Refusal):
+                raise BallotFileError(f"{name}: {_where(found.row, found.col, header_cells)}: {found.why}")
+            line, values = found
             cells = [_cell_text(v) for v in values]
             if max(map(len, cells), default=0) > LONGEST_CELL:
                 col = next(c for c, text in enumerate(cells, 1) if len(text) > LONGEST_CELL)
@@ -502,6 +505,135 @@ def _open_xlsx(path: Path, sheet: str | None) -> Table:
     return Table(name, sha, "xlsx", [h.strip() for h in header], gen, size)
 
 
+@dataclass
+class _Refusal:
+    """A cell the sheet reader will not read as a value, in its place among the rows."""
+
+    row: int
+    col: int
+    why: str
+
+
+def _sheet_parser():
+    """openpyxl's streaming sheet parser (the one its read-only sheets use), telling a formula
+    never calculated from an empty cell: with data_only both read as None. A formula cell
+    with no `<v>`, or an empty one (openpyxl and other scripts write `<f>…</f><v></v>`), has
+    no saved value; only a text result (t="str") may be empty. The check runs only for cells
+    with no value."""
+    from openpyxl.worksheet._reader import FORMULA_TAG, WorkSheetParser
+
+    class SheetParser(WorkSheetParser):
+        def parse_cell(self, element):
+            cell = super().parse_cell(element)
+            if cell["value"] is None and cell["data_type"] != "str" \
+                    and element.find(FORMULA_TAG) is not None:
+                cell["data_type"] = "unsaved"
+            return cell
+
+    return SheetParser
+
+
+EXCEL_ROWS, EXCEL_COLUMNS = 1_048_576, 16_384  # the size of an Excel sheet
+
+
+def _sheet_rows(wb, ws) -> Iterator:
+    """(row number, values) for every row of the sheet, row 1 first, or a _Refusal in the
+    place of a row holding a cell that cannot be read as a value: a formula with no saved
+    value, an error value (#N/A, #REF! …), or merged cells.
+
+    One streaming pass of openpyxl's parser over the sheet XML, as `ws.iter_rows` makes, but
+    every cell counts: iter_rows trusts the sheet's <dimension>, so a tool that wrote a
+    short one lost rows and columns past it without a word. As iter_rows did, a row is as
+    wide as the dimension says (or its last cell, if wider) and missing rows are empty rows,
+    so files read before read the same. Merged ranges are listed after the cells in the XML:
+    `_merged_ranges` finds them first (a second, byte-level pass, no XML parsing), so the
+    first one is refused at its row; any the scan missed are refused after the last row.
+    """
+    from openpyxl.utils import get_column_letter
+
+    merged = _merged_ranges(wb, ws)
+    first_merge = merged[0] if merged else None
+    width = min(ws.max_column or 0, EXCEL_COLUMNS)  # the dimension's, as iter_rows had it
+    empty = [None] * width
+    counter = 1
+    with wb._archive.open(ws._worksheet_path) as src:
+        parser = _sheet_parser()(src, ws._shared_strings, data_only=True, epoch=wb.epoch,
+                                 date_formats=wb._date_formats, timedelta_formats=wb._timedelta_formats)
+        for idx, cells in parser.parse():
+            if first_merge is not None and first_merge[0] <= idx:
+                yield _merge_refusal(*first_merge)
+                return
+            if idx < counter:  # iter_rows skipped such a row without a word
+                yield _Refusal(idx, cells[0]["column"] if cells else 1,
+                               f"row {idx} comes again after row {counter - 1} in the sheet's XML: "
+                               "the workbook is damaged; save it again from Excel")
+                return
+            last = max((c["column"] for c in cells), default=0)
+            if idx > EXCEL_ROWS or last > EXCEL_COLUMNS:  # no sheet Excel saves goes there
+                yield _Refusal(idx, last or 1,
+                               "a cell past Excel's last row or column: the workbook is damaged; "
+                               "save it again from Excel")
+                return
+            while counter < idx:
+                yield counter, empty
+                counter += 1
+            values = [None] * max(width, last)
+            for cell in cells:
+                kind = cell["data_type"]
+                if kind == "unsaved" or kind == "e":
+                    at = f"{get_column_letter(cell['column'])}{idx}"
+                    yield _Refusal(idx, cell["column"], (
+                        f"a formula with no saved value ({at}): open the file in Excel and save it "
+                        "again, or paste the values" if kind == "unsaved" else
+                        f"the error value {cell['value']} ({at}): correct the cell in Excel"))
+                    return
+                values[cell["column"] - 1] = cell["value"]
+            yield idx, values
+            counter = idx + 1
+        # A range below the last row, or one the byte scan missed (the parser has read them now).
+        late = sorted(_top_left(r.ref) + (r.ref,) for r in
+                      (parser.merged_cells.mergeCell if parser.merged_cells else ()))
+        if first_merge is not None or late:
+            yield _merge_refusal(*(first_merge or late[0]))
+
+
+def _merge_refusal(row: int, col: int, ref: str) -> _Refusal:
+    return _Refusal(row, col, f"merged cells ({ref}): unmerge them and type the value into each "
+                              "cell (a merged cell counts as empty)")
+
+
+_MERGE_CELL = re.compile(rb'<(?:[A-Za-z_][\w.-]*:)?mergeCell\s[^>]*?\bref\s*=\s*["\']([^"\']*)["\']')
+
+
+def _merged_ranges(wb, ws) -> list[tuple[int, int, str]]:
+    """The merged ranges of a sheet, (top row, left column, "B3:C3"), top first: the sheet's
+    XML unpacked and searched for `mergeCell` (fast: no parsing; the XML cannot hold a
+    literal "<" in text, so a `<mergeCell` is an element). A tag cut across two reads is
+    found thanks to the overlap kept; one longer than that is found by the parser at the end."""
+    found: set[str] = set()
+    tail = b""
+    with wb._archive.open(ws._worksheet_path) as src:
+        while block := src.read(CHUNK):
+            data = tail + block
+            at = data.find(b"mergeCell")
+            while at >= 0:
+                lt = data.rfind(b"<", max(0, at - 64), at)
+                m = _MERGE_CELL.match(data, lt) if lt >= 0 else None
+                if m:
+                    found.add(m.group(1).decode("ascii", "replace"))
+                at = data.find(b"mergeCell", at + 9)
+            tail = data[-4096:]
+    return sorted(_top_left(ref) + (ref,) for ref in found)
+
+
+def _top_left(ref: str) -> tuple[int, int]:
+    """"B3:C4" → (3, 2): the row and column of a range's first cell."""
+    from openpyxl.utils.cell import range_boundaries
+
+    min_col, min_row, _, _ = range_boundaries(ref)
+    return min_row or 1, min_col or 1
+
+
 def _ballot_sheet(wb, name: str, sheet: str | None):
     """The worksheet to read: the one `sheet` names, which must be visible; else the one
     visible worksheet that holds anything. A hidden sheet is never read unasked (the clerk
@@ -523,16 +655,19 @@ def _ballot_sheet(wb, name: str, sheet: str | None):
                               "(or give --sheet)")
     if len(visible) == 1:
         return visible[0]
-    filled = [ws for ws in visible if _holds_data(ws)]
+    filled = [ws for ws in visible if _holds_data(wb, ws)]
     if len(filled) > 1:
         raise BallotFileError(f"{name}: {len(filled)} visible sheets hold data ({', '.join(ws.title for ws in filled)}): "
                               "give --sheet with the one that holds the ballots")
     return (filled or visible)[0]
 
 
-def _holds_data(ws) -> bool:
-    """Does any cell of the sheet hold something? (Read up to the first that does.)"""
-    return any(v is not None and v != "" for row in ws.iter_rows(values_only=True) for v in row)
+def _holds_data(wb, ws) -> bool:
+    """Does any cell of the sheet hold something (a formula too)? Read up to the first that does."""
+    with wb._archive.open(ws._worksheet_path) as src:
+        parser = _sheet_parser()(src, ws._shared_strings, data_only=True)
+        return any(c["value"] not in (None, "") or c["data_type"] == "unsaved"
+                   for _, cells in parser.parse() for c in cells)
 
 
 def _cell_text(value) -> str:
