@@ -612,3 +612,90 @@ def test_a_row_past_excels_last_row_is_refused(tmp_path):
     _patched(path, **{'<row r="3"><c r="A3"': '<row r="99999999"><c r="A99999999"',
                       '<c r="B3"': '<c r="B99999999"'})
     assert "row 99999999, column 2 (P01): a cell past Excel's last row or column" in refusal(path)
+
+
+# -- round files: where the roster may be, and how big things may be (items 8 and 11) ---------
+
+def _round_refusal(tmp_path, roster: str) -> str:
+    from support import good_round
+
+    from selector.errors import ConfigError
+    from selector.readers import roundfile
+
+    path = good_round(tmp_path, {'roster = "roster.csv"': f"roster = {roster!r}".replace("'", '"')})
+    with pytest.raises(ConfigError) as e:
+        roundfile.load(path)
+    return e.value.message
+
+
+def test_a_roster_path_that_is_absolute_is_refused(tmp_path):
+    assert _round_refusal(tmp_path, "/dev/zero") == (
+        f"{tmp_path / 'round.toml'}: round.roster: \"/dev/zero\" is an absolute path: give the roster's "
+        "name relative to the round file's folder (keep it next to the round file)")
+
+
+def test_a_roster_path_outside_the_folder_is_refused(tmp_path):
+    (tmp_path / "round").mkdir()
+    message = _round_refusal(tmp_path / "round", "../../../../../../etc/passwd")
+    assert message == (f"{tmp_path / 'round' / 'round.toml'}: round.roster: \"../../../../../../etc/passwd\" "
+                       f"is outside the round file's folder ({tmp_path / 'round'}): copy the roster next "
+                       "to the round file")
+    assert "root:x:0" not in message  # nothing of the file is quoted
+
+
+def test_a_roster_link_leading_outside_the_folder_is_refused(tmp_path):
+    (tmp_path / "round").mkdir()
+    (tmp_path / "round" / "名册.csv").symlink_to("/etc/passwd")
+    assert "is outside the round file's folder" in _round_refusal(tmp_path / "round", "名册.csv")
+
+
+def test_a_roster_link_inside_the_folder_and_a_subfolder_are_fine(tmp_path):
+    from support import GOOD, good_round
+
+    from selector.readers import roundfile
+
+    (tmp_path / "data").mkdir()
+    (tmp_path / "data" / "r.csv").write_bytes((GOOD / "roster.csv").read_bytes())
+    (tmp_path / "link.csv").symlink_to(tmp_path / "data" / "r.csv")
+    for rel in ("link.csv", "data/r.csv", "data/../data/r.csv"):
+        path = good_round(tmp_path, {'roster = "roster.csv"': f'roster = "{rel}"'})
+        round_, sources = roundfile.load(path)
+        assert len(round_.candidates) == 6 and sources[rel] == (GOOD / "roster.csv").read_bytes()
+
+
+def test_a_roster_that_is_a_fifo_or_too_big(tmp_path):
+    import os
+
+    from selector.readers import roundfile
+
+    os.mkfifo(tmp_path / "fifo.csv")
+    assert _round_refusal(tmp_path, "fifo.csv").endswith(
+        "round.roster: cannot read " + f"{tmp_path / 'fifo.csv'}: is a FIFO (named pipe), not a file: "
+        "give the roster file itself")
+    (tmp_path / "big.csv").write_bytes(b"id,name\n" + b"C01,x\n" * 1000)
+    with mock.patch.object(roundfile, "MAX_FILE", 1000):
+        assert _round_refusal(tmp_path, "big.csv").endswith(f"{tmp_path / 'big.csv'}: larger than 0 MB: "
+                                                            "not a roster file?")
+
+
+def test_a_round_file_that_is_a_device(tmp_path):
+    from selector.errors import ConfigError
+    from selector.readers import roundfile
+
+    with pytest.raises(ConfigError) as e:
+        roundfile.load("/dev/zero")
+    assert e.value.message == "/dev/zero: is a device, not a file: give the round file itself"
+
+
+def test_a_roster_cell_past_the_csv_limit_is_a_config_error(tmp_path):
+    from support import good_round
+
+    from selector.errors import ConfigError
+    from selector.readers import roundfile
+
+    path = good_round(tmp_path)
+    (tmp_path / "roster.csv").write_text("id,name,resume\nC01,张伟," + "x" * 200_000 + "\n", encoding="utf-8")
+    with pytest.raises(ConfigError) as e:
+        roundfile.load(path)
+    assert e.value.message == (f"{path} → roster.csv: line 2: unreadable CSV (field larger than field "
+                               "limit (131072))")

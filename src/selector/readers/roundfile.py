@@ -20,7 +20,9 @@ from selector.domain.model import (
     Candidate, Cut, Evaluation, Post, Round, Stage, Threshold, normalize,
 )
 from selector.errors import BallotFileError, ConfigError
-from selector.readers.tables import decode
+from selector.readers.tables import decode, regular_file
+
+MAX_FILE = 20 << 20  # bytes of a round file or roster file
 
 ROUND_KEYS = {"id", "title", "organizer", "locale", "tie_seed", "complaints", "roster", "certify"}
 POST_KEYS = {"id", "title", "seats"}
@@ -68,19 +70,52 @@ def load(path: str | Path) -> tuple[Round, dict[str, bytes]]:
     sources: dict[str, bytes] = {}
 
     def loader(name: str) -> bytes:
-        target = path.parent / name
-        try:
-            sources[name] = target.read_bytes()
-        except OSError as e:
-            raise ConfigError(f"{path}: round.roster: cannot read {target}: {e.strerror}") from None
+        sources[name] = _roster_bytes(path, name)
         return sources[name]
 
     try:
-        data = path.read_bytes()
-    except OSError as e:
-        raise ConfigError(f"{path}: cannot read the round file: {e.strerror}") from None
+        data = _read_file(path, str(path), "round file")
+    except BallotFileError as e:
+        raise ConfigError(e.message) from None
     round_ = parse(data, str(path), loader)
     return round_, {path.name: data, **sources}
+
+
+def _read_file(path: Path, name: str, what: str) -> bytes:
+    """The bytes of a regular file of at most MAX_FILE bytes (a FIFO would block, /dev/zero
+    never end); a refusal is a BallotFileError naming `name`."""
+    regular_file(path, name, what)
+    try:
+        with open(path, "rb") as f:
+            data = f.read(MAX_FILE + 1)
+    except OSError as e:
+        raise BallotFileError(f"{name}: cannot read it ({e.strerror})") from None
+    if len(data) > MAX_FILE:
+        raise BallotFileError(f"{name}: larger than {MAX_FILE >> 20} MB: not a {what}?")
+    return data
+
+
+def _roster_bytes(round_path: Path, rel: str) -> bytes:
+    """The roster file `rel`, which must be in the round file's folder (or below it): the
+    round file names it, and a round file from elsewhere must not make `init` read (and quote
+    in its messages) any file on the machine. Symbolic links are followed, then confined."""
+    where = f"{round_path}: round.roster"
+    if Path(rel).is_absolute() or rel.startswith(("/", "\\")) or re.match(r"[A-Za-z]:", rel):
+        raise ConfigError(f"{where}: {_q(rel)} is an absolute path: give the roster's name "
+                          "relative to the round file's folder (keep it next to the round file)")
+    folder = round_path.parent.resolve()
+    target = round_path.parent / rel
+    try:
+        real = target.resolve(strict=True)
+    except (OSError, RuntimeError):
+        real = None  # missing, or a link loop: regular_file says which
+    if real is not None and not real.is_relative_to(folder):
+        raise ConfigError(f"{where}: {_q(rel)} is outside the round file's folder ({folder}): "
+                          "copy the roster next to the round file")
+    try:
+        return _read_file(real or target, str(target), "roster file")
+    except BallotFileError as e:
+        raise ConfigError(f"{where}: cannot read {e.message}") from None
 
 
 def from_sources(main: str, sources: dict[str, bytes]) -> Round:
@@ -281,7 +316,11 @@ class _Parser:
             self.fail("round.roster", e.message)
         except KeyError:
             self.fail("round.roster", f"roster file {_q(rel)} was not stored with the round")
-        rows = list(csv.reader(io.StringIO(text, newline="")))
+        reader = csv.reader(io.StringIO(text, newline=""))
+        try:
+            rows = list(reader)
+        except csv.Error as e:  # a cell past csv's field limit (131,072 characters)
+            raise ConfigError(f"{name}: line {reader.line_num}: unreadable CSV ({e})") from None
         if not rows or not any(cell.strip() for cell in rows[0]):
             raise ConfigError(f"{name}: row 1: the roster needs a header (id, name, …)")
         header = [ROSTER_ALIASES.get(normalize(h), h.strip()) for h in rows[0]]
