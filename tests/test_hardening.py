@@ -699,3 +699,63 @@ def test_a_roster_cell_past_the_csv_limit_is_a_config_error(tmp_path):
         roundfile.load(path)
     assert e.value.message == (f"{path} → roster.csv: line 2: unreadable CSV (field larger than field "
                                "limit (131072))")
+
+
+def _parse_refusal(replace: dict[str, str]) -> str:
+    from support import GOOD
+
+    from selector.errors import ConfigError
+    from selector.readers import roundfile
+
+    text = (GOOD / "round.toml").read_text("utf-8")
+    for old, new in replace.items():
+        assert old in text, old
+        text = text.replace(old, new, 1)
+    roster = (GOOD / "roster.csv").read_bytes()
+    with pytest.raises(ConfigError) as e:
+        roundfile.parse(text.encode(), "r.toml", lambda name: roster)
+    assert "\n" not in e.value.message and len(e.value.message) < 300, e.value.message[:400]
+    return e.value.message
+
+
+SEED = 'tie_seed = "2026-03-01 公开种子"'
+
+
+@pytest.mark.parametrize("replace, message", [
+    ({SEED: "tie_seed = " + "[" * 5000 + "]" * 5000},
+     "r.toml: round.tie_seed: arrays or tables nested more than 32 deep (line 5): not a round file?"),
+    ({SEED: "tie_seed = " + "{a=" * 3000 + "1" + "}" * 3000},
+     "r.toml: round.tie_seed: arrays or tables nested more than 32 deep (line 5): not a round file?"),
+    ({"electorate = 30": "electorate = " + "9" * 5000},
+     "r.toml: stage[0].electorate: a number of more than 18 digits (line 22): too large"),
+    ({"electorate = 30": "electorate = 9223372036854775807"},
+     "r.toml: stage[0].electorate: expected a whole number ≥ 1 and at most 10,000,000, got 9223372036854775807"),
+    ({"seats = 1": "seats = 100000"},
+     "r.toml: post[0].seats: expected a whole number ≥ 1 and at most 1,000, got 100000"),
+    ({'quorum = ">= 2/3"\ncategories': 'quorum = ">= 1/' + "9" * 4400 + '"\ncategories'},
+     'r.toml: stage[0].quorum: a number of more than 18 digits in ">= 1/' + "9" * 52 + '…"'),
+    ({'quorum = ">= 2/3"\ncategories': 'quorum = ">= 1/10000000000"\ncategories'},
+     'r.toml: stage[0].quorum: 1/10000000000: numbers in a fraction may be at most 1,000,000,000'),
+    ({'"领导干部" = 2': '"领导干部" = "' + "9" * 5000 + '"'},
+     'r.toml: stage[0].categories.领导干部: a number of more than 18 digits in "' + "9" * 57 + '…"'),
+    ({'"领导干部" = 2': '"领导干部" = 0x' + "f" * 40},
+     "r.toml: stage[0].categories.领导干部: 1461501637330902918203684832716283019655932542975: numbers in "
+     "a fraction may be at most 1,000,000,000"),
+    ({'ratio = "1:2"': 'ratio = "1:' + "9" * 5000 + '"'},
+     'r.toml: stage[0].cut.ratio: a number of more than 18 digits in "1:' + "9" * 55 + '…"'),
+    ({'ratio = "1:2"': 'ratio = "1:5000"'}, 'r.toml: stage[0].cut.ratio: N of "1:N" may be at most 1,000, got "1:5000"'),
+])
+def test_absurd_numbers_and_nesting_in_a_round_file(replace, message):
+    assert _parse_refusal(replace) == message
+
+
+def test_a_huge_hexadecimal_number_in_a_descriptive_field(tmp_path):
+    from selector.errors import ConfigError
+    from selector.readers import roundfile
+
+    text = ('[round]\nid = "r"\ntitle = "t"\norganizer = "o"\n[[post]]\nid = "P01"\ntitle = "局长"\n'
+            '[[candidate]]\nid = "C01"\nname = "张伟"\nborn = 0x' + "f" * 4000 + "\n"
+            '[[stage]]\nid = "s"\nkind = "recommend"\ntitle = "推荐"\nelectorate = 10\n')
+    with pytest.raises(ConfigError) as e:
+        roundfile.parse(text.encode(), "r.toml", lambda name: b"")
+    assert e.value.message == "r.toml: candidate[0].born: a number of more than 18 digits: write it as text"
