@@ -504,7 +504,7 @@ def test_a_workbook_whose_sheets_are_all_hidden(tmp_path):
         for n, data in members.items():
             z.writestr(n, data)
     assert refusal(tmp_path / "c.xlsx").endswith("c.xlsx: every sheet is hidden: unhide the sheet of "
-                                                 "ballots in Excel (or give --sheet)")
+                                                 "ballots in Excel")
 
 
 # -- formulas, error values and merged cells (item 2) -------------------------------------------
@@ -786,3 +786,18 @@ def test_a_file_with_invisible_characters_recounts_the_same_in_audit_verify(run,
     assert numbers == ["101", "102", "103"]
     r = run("audit", "verify", "--files", tmp_path)
     assert r.exit_code == 0, r.stdout + r.stderr
+
+
+def test_invisible_only_cells_are_empty_in_long_and_evaluation_files(tmp_path):
+    from selector.domain.counting import Resolver
+    from selector.domain.model import Candidate, Evaluation, Threshold
+    from selector.readers.findings import read_evaluation
+
+    rows = [["ballot", "category", "post", "candidate"], ["1", "一般干部", "", "\u200b"],
+            ["2", "一般干部", "P01", "\ufeff"]]
+    ballots, reading = _reading(tmp_path, rows, layout="long")
+    assert [b.marks for b in ballots] == [{}, {"P01": ()}] and reading.cleaned_cells == 1
+    ev = Evaluation(("优秀", "称职"), ("优秀",), Threshold(">=", 0))
+    papers = read_evaluation("e.csv", ["票号", "张伟"], [(2, ["T1", "\u200b"])],
+                             resolver=Resolver((Candidate("C01", "张伟"),)), allowed={"C01"}, evaluation=ev)[1]
+    assert papers[0].grades == {"C01": ""}

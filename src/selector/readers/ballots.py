@@ -436,7 +436,7 @@ def _long(paper: Paper, name: str, header: list[str], rows: Iterable[Row], note)
                 note(number, line, ip + 1, cell)
                 post_text = normalize(post_text)
             if not post_text:
-                if ic < len(cells) and cells[ic].strip():
+                if ic < len(cells) and normalize(cells[ic]):
                     refuse(name, line, ip + 1, header, "a mark without a post")
                 continue
             post = paper.post_of(post_text)

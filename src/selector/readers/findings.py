@@ -149,7 +149,7 @@ def read_evaluation(name: str, header: list[str], rows: Iterable[Row], *, resolv
                 paper.void, problem = void_reason(value)
                 if problem:
                     refuse(name, line, col, header, problem)
-            elif not value:
+            elif not value or not normalize(value):  # empty, or only invisible characters
                 paper.grades[role[1]] = ""
             elif normalize(value).casefold() in UNCLEAR:
                 paper.grades[role[1]] = None

@@ -12,6 +12,7 @@ import codecs
 import contextlib
 import csv
 import errno
+import functools
 import hashlib
 import io
 import os
@@ -514,6 +515,7 @@ class _Refusal:
     why: str
 
 
+@functools.cache
 def _sheet_parser():
     """openpyxl's streaming sheet parser (the one its read-only sheets use), telling a formula
     never calculated from an empty cell: with data_only both read as None. A formula cell
@@ -651,8 +653,7 @@ def _ballot_sheet(wb, name: str, sheet: str | None):
                                   f"Excel if it holds the ballots (visible sheets: {shown})")
         return ws
     if not visible:
-        raise BallotFileError(f"{name}: every sheet is hidden: unhide the sheet of ballots in Excel "
-                              "(or give --sheet)")
+        raise BallotFileError(f"{name}: every sheet is hidden: unhide the sheet of ballots in Excel")
     if len(visible) == 1:
         return visible[0]
     filled = [ws for ws in visible if _holds_data(wb, ws)]
