@@ -105,8 +105,9 @@ def test_xlsx_same_ballots_as_csv(tmp_path):
 
 def test_xlsx_sheet_option(tmp_path):
     xlsx = write_xlsx(tmp_path / "book.xlsx", REC1, sheet="选票", before=["封面"])
-    # the first sheet is a cover page: its header is not a ballot header
-    assert "unknown column '说明'" in refused(xlsx)
+    # the first sheet is a cover page: which visible sheet holds the ballots must be said
+    assert refused(xlsx) == (f"{xlsx}: 2 visible sheets hold data (封面, 选票): give --sheet with the "
+                             "one that holds the ballots")
     assert [b.number for b in read(xlsx, sheet="选票")] == ["1", "2", "3"]
     assert refused(xlsx, sheet="票") == f"{xlsx}: no sheet '票' (sheets: 封面, 选票)"
     csv_path = write_csv(tmp_path / "b.csv", REC1)

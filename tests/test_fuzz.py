@@ -12,6 +12,7 @@ import io
 import itertools
 import json
 import os
+import re
 import shutil
 import sqlite3
 import tempfile
@@ -20,7 +21,7 @@ from pathlib import Path
 from unittest import mock
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 from typer.testing import CliRunner
 
@@ -217,7 +218,10 @@ def _round_variants():
         st.tuples(st.integers(0, len(lines)), st.sampled_from(
             ["x = 1\n", "[[stage]]\n", 'id = "P01"\n', "seats = -1\n", 'quorum = "> 3/0"\n',
              'max_marks = "a"\n', "[[post]]\n", "roster = \"r.csv\"\n", "\x00\n", "=\n", "é = 1\n",
-             'ratio = "1:0"\n', "[stage.cut]\n", 'score = { nope = 1 }\n', "[" * 300 + "\n"]))
+             'ratio = "1:0"\n', "[stage.cut]\n", 'score = { nope = 1 }\n', "[" * 300 + "\n",
+             "x = " + "[" * 3000 + "]" * 3000 + "\n", "y = " + "{a=" * 2000 + "1" + "}" * 2000 + "\n",
+             "electorate = " + "9" * 5000 + "\n", 'quorum = ">= 1/' + "9" * 5000 + '"\n',
+             "seats = 0x" + "f" * 5000 + "\n", 'ratio = "1:' + "7" * 30 + '"\n', "working_days = 10000000\n"]))
         .map(lambda t: "".join([*lines[:t[0]], t[1], *lines[t[0]:]]).encode()),
         st.text(max_size=200).map(str.encode),
     )
@@ -422,3 +426,124 @@ def test_control_characters_in_a_refusal_are_escaped(pristine):
     assert result.stderr.count("\n") == 1 and len(result.stderr.splitlines()) == 1
     assert "\x1b" not in result.stderr and "\\x1c" in result.stderr
     assert "row 1, column 2" in result.stderr
+
+
+# -- XLSX: workbooks whose structure hides or changes what a clerk sees ----------------------
+
+XLSX_CELLS = ["B001", "B002", "1", "领导干部", "一般干部", "张伟", "王芳", "李娜、刘强", "陈静(财政)", "",
+              "撕毁", "否", "√", "张伟\u200b", 7, 3.0, True, "=A1", "=SUM(A1:A3)", "x" * 11_000, "票号"]
+
+
+@st.composite
+def workbook_plan(draw):
+    """Sheets (title, state, rows, merged ranges), the --sheet to give, and extra zip parts."""
+    n = draw(st.integers(1, 3))
+    sheets = []
+    for i in range(n):
+        header = draw(st.lists(st.sampled_from(["票号", "类别", "废票", "审计局局长", "三厂镇镇长", "P01"]),
+                               min_size=1, max_size=4, unique=True))
+        rows = draw(st.lists(st.lists(st.sampled_from(XLSX_CELLS), min_size=0, max_size=5), max_size=6))
+        merges = draw(st.lists(st.tuples(st.integers(1, 8), st.integers(1, 5), st.integers(0, 2),
+                                         st.integers(0, 1)), max_size=2))
+        state = draw(st.sampled_from(["visible", "hidden", "veryHidden"]))
+        sheets.append((f"S{i}", state, [header, *rows] if draw(st.integers(0, 3)) else [], merges))
+    if all(state != "visible" for _, state, _, _ in sheets):  # Excel and openpyxl need one
+        sheets[0] = (sheets[0][0], "visible", *sheets[0][2:])
+    sheet = draw(st.one_of(st.none(), st.sampled_from([s[0] for s in sheets] + ["nope"])))
+    extra = draw(st.sampled_from([None, None, None, "bomb", "big"]))
+    short_dimension = draw(st.booleans())
+    return sheets, sheet, extra, short_dimension
+
+
+def _write_plan(path: Path, plan) -> None:
+    import zipfile
+
+    from openpyxl import Workbook
+
+    sheets, _, extra, short_dimension = plan
+    wb = Workbook()
+    wb.remove(wb.active)
+    for title, state, rows, merges in sheets:
+        ws = wb.create_sheet(title)
+        ws.sheet_state = state
+        for row in rows:
+            ws.append(row)
+        for r, c, dr, dc in merges:
+            if dr or dc:
+                ws.merge_cells(start_row=r, start_column=c, end_row=r + dr, end_column=c + dc)
+    wb.active = next(i for i, s in enumerate(sheets) if s[1] == "visible")
+    wb.save(path)
+    if extra == "bomb" or short_dimension:
+        with zipfile.ZipFile(path) as z:
+            members = {n: z.read(n) for n in z.namelist()}
+        if short_dimension:
+            for name in members:
+                if name.startswith("xl/worksheets/"):
+                    members[name] = re.sub(rb'<dimension ref="[^"]*"/>', b'<dimension ref="A1:A2"/>', members[name])
+        if extra == "bomb":  # 1.5 MB of nothing: packed a thousand times
+            members["xl/media/image1.png"] = bytes(3 << 19)
+        with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as z:
+            for name, data in members.items():
+                z.writestr(name, data)
+
+
+def _expected_sheet(plan):
+    """The sheet a correct read must come from: the one --sheet names, else the only visible
+    sheet holding anything; None where the file must be refused for its sheets."""
+    sheets, sheet, _, _ = plan
+    if sheet is not None:
+        chosen = [s for s in sheets if s[0] == sheet]
+        return chosen[0] if chosen and chosen[0][1] == "visible" else None
+    visible = [s for s in sheets if s[1] == "visible"]
+    filled = [s for s in visible if any(v not in (None, "") for row in s[2] for v in row)]
+    return filled[0] if len(filled) == 1 else visible[0] if len(visible) == 1 or not filled else None
+
+
+@FUZZ
+@given(plan=workbook_plan(), layout=st.sampled_from(["wide", "long"]))
+def test_workbook_structure_is_refused_cleanly_or_read_as_shown(paper, tmp_path, plan, layout):
+    round_, p = paper
+    path = tmp_path / "tables.xlsx"
+    _write_plan(path, plan)
+    sheets, sheet, extra, _ = plan
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ResourceWarning)
+        try:
+            # "big": a bound below what any workbook unpacks to
+            with mock.patch.object(tables, "MAX_UNPACKED", 12_000 if extra == "big" else 2 << 20):
+                table = open_table(path, sheet=sheet)
+                with table:
+                    rows = list(table.rows)
+        except SelectorError as e:
+            assert "\n" not in e.message and e.message.startswith(str(path)), e.message
+            event(e.message.split(": ", 2)[-1][:40])
+            return
+    event("read")
+    # Read: so nothing was there to refuse, and the rows are the cells of the sheet shown.
+    assert extra is None
+    expected = _expected_sheet(plan)
+    assert expected is not None, plan
+    _, _, written, merges = expected
+    assert not any(dr or dc for _, _, dr, dc in merges)
+    cells = [[tables._cell_text(v) for v in row] for row in written]
+    assert not any(isinstance(v, str) and v.startswith("=") for row in written for v in row)
+    assert not any(len(c) > tables.LONGEST_CELL for row in cells for c in row)
+    header = cells[0] if cells else []
+    while header and not header[-1]:
+        header.pop()
+    assert table.header == [h.strip() for h in header]
+
+    def trim(row):
+        row = list(row)
+        while row and not row[-1]:
+            row.pop()
+        return row
+
+    got = {n: trim(c) for n, c in rows}
+    want = {n: trim(row) for n, row in enumerate(cells[1:], 2)}
+    assert {n: c for n, c in got.items() if c} == {n: c for n, c in want.items() if c}
+    try:  # and the ballot reader takes it, or refuses it in one line
+        counter = Count(p.stage, round_.posts, p.lists, p.resolver, {c.id: c for c in round_.candidates})
+        counter.add_all(interpret(p, table.name, table.header, iter(rows), layout))
+    except SelectorError as e:
+        assert "\n" not in e.message and e.message.startswith(str(path)), e.message

@@ -14,12 +14,33 @@ StageKind = Literal["recommend", "vote", "inspect", "notice"]
 BALLOT_KINDS = ("recommend", "vote")
 
 
+# Characters nobody sees: the format characters (Unicode category Cf: soft hyphen, zero-width
+# space and joiners, direction marks and isolates, word joiner, BOM, tags … as of Unicode 15.1;
+# a test checks the list against the running Python's unicodedata), the variation selectors
+# and the combining grapheme joiner. A name or ballot number pasted from a web page or a chat
+# often carries one, and "张伟\u200b" must be 张伟.
+INVISIBLE = re.compile(
+    "[\u00ad\u034f\u0600-\u0605\u061c\u06dd\u070f\u0890\u0891\u08e2\u180b-\u180f"
+    "\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u206f\ufe00-\ufe0f\ufeff\ufff9-\ufffb"
+    "\U000110bd\U000110cd\U00013430-\U0001343f\U0001bca0-\U0001bca3\U0001d173-\U0001d17a"
+    "\U000e0001\U000e0020-\U000e007f\U000e0100-\U000e01ef]")
+
+
 def normalize(text: str) -> str:
-    """Names are compared after NFKC with every space (also U+3000) removed."""
-    # Fast path (most cells): letters/digits only, already NFKC — nothing to change.
+    """Names (and ballot numbers, headings, tokens) are compared after removing invisible
+    characters (INVISIBLE), then NFKC, with every space (also U+3000) removed."""
+    # Fast path (most cells): letters/digits only, already NFKC — nothing to change. No
+    # invisible character is a letter or digit, and none is ASCII.
     if text.isalnum() and unicodedata.is_normalized("NFKC", text):
         return text
+    if not text.isascii():
+        text = INVISIBLE.sub("", text)
     return "".join(unicodedata.normalize("NFKC", text).split())
+
+
+def has_invisible(text: str) -> bool:
+    """Does `text` hold a character `normalize` removes as invisible?"""
+    return not text.isascii() and INVISIBLE.search(text) is not None
 
 
 @dataclass(frozen=True)

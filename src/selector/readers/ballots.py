@@ -9,10 +9,10 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from typing import Callable, Iterable, Iterator, Mapping
+from typing import Callable, Iterable, Iterator, Mapping, NamedTuple
 
 from selector.domain.counting import AMBIGUOUS, CACHE, Ballot, Resolver
-from selector.domain.model import Post, Stage, normalize
+from selector.domain.model import Post, Stage, has_invisible, normalize
 from selector.errors import BallotFileError
 from selector.readers.tables import Row
 
@@ -34,6 +34,31 @@ ALIASES = {
     "choice": ("choice", "意见", "表决意见"),
 }
 COLUMN_OF = {normalize(a).casefold(): key for key, names in ALIASES.items() for a in names}
+# The void column (SPEC §3): empty, or the reason the paper is void (撕毁, 在选票上署名 …). Clerks
+# also fill it in as a yes/no column, so a "no" must not void the paper: these mean "not void".
+NOT_VOID = ("否", "不", "不是", "非", "无", "没有", "有效", "正常", "0", "no", "n", "false", "f", "none",
+            "n/a", "na")
+# … and these void it with no other reason (the word itself is kept as the reason).
+VOID = ("是", "废", "废票", "作废", "无效", "1", "yes", "y", "true", "t", "void")
+NOT_VOID_KEYS = frozenset(normalize(t).casefold() for t in NOT_VOID)
+VOID_KEYS = frozenset(normalize(t).casefold() for t in VOID)
+
+
+def void_reason(value: str) -> tuple[str | None, str | None]:
+    """A void cell (stripped) → (reason or None for a valid paper, problem or None).
+
+    Empty, or a NOT_VOID word: not void. A VOID word, or any text with a letter or a Chinese
+    character in it: void, the text is the reason. Anything else (√, ×, -, /, 2 …) could mean
+    either, so the file is refused rather than every such paper voided (or counted)."""
+    if not value:
+        return None, None
+    key = normalize(value).casefold()
+    if not key or key in NOT_VOID_KEYS:
+        return None, None
+    if key in VOID_KEYS or any(ch.isalpha() for ch in key):
+        return value, None
+    return None, (f"{value!r} in the void column means neither void nor valid: leave it empty for "
+                  "a valid paper; for a void one write the reason (e.g. 撕毁) or 是")
 
 
 @dataclass(frozen=True)
@@ -62,20 +87,63 @@ class Paper:
 
 
 def split_marks(cell: str) -> tuple[str, ...]:
-    """A wide-layout cell → the texts marked in it (any of ; ； 、 , ， |)."""
+    """A wide-layout cell → the texts marked in it (any of ; ； 、 , ， |). A part that is
+    nothing but invisible characters is no mark (it would be an invalid one, and an overvote)."""
     if not cell.strip():
         return ()
-    return tuple(t for t in (part.strip().strip("\u3000") for part in SEPARATORS.split(cell)) if t)
+    parts = (part.strip().strip("\u3000") for part in SEPARATORS.split(cell))
+    if cell.isascii():
+        return tuple(t for t in parts if t)
+    return tuple(t for t in parts if t and normalize(t))
+
+
+class Cleaned(NamedTuple):
+    """A cell that held invisible characters (zero-width spaces and joiners, direction marks,
+    BOM, soft hyphen …; model.INVISIBLE), which were removed before it was read. Nobody sees
+    them, so the count is right; the tally says so, as the file was not what it looks like."""
+
+    ballot: str  # the paper's number, as read (normalised)
+    row: int
+    column: int
+    heading: str  # the column's heading
+    text: str  # the cell as it is in the file
+
+
+KEEP_CLEANED = 1000  # cells kept in Reading.cleaned; Reading.cleaned_cells counts them all
+
+
+class Reading:
+    """The ballots of a file (an iterator, streamed as the rows are read) and, once they are
+    read, what reading them noticed: `cleaned`, the first KEEP_CLEANED cells whose invisible
+    characters were removed (in file order for a wide file), and `cleaned_cells`, how many."""
+
+    def __init__(self, paper: Paper, name: str, header: list[str], rows: Iterable[Row], layout: str):
+        self.cleaned: list[Cleaned] = []
+        self.cleaned_cells = 0
+        self._header = header
+        read = _long if layout == "long" else _wide
+        self._ballots = read(paper, name, header, rows, self._note)
+
+    def __iter__(self) -> "Reading":
+        return self
+
+    def __next__(self) -> Ballot:
+        return next(self._ballots)
+
+    def _note(self, ballot: str, row: int, column: int, text: str) -> None:
+        self.cleaned_cells += 1
+        if len(self.cleaned) < KEEP_CLEANED:
+            heading = self._header[column - 1] if column <= len(self._header) else ""
+            self.cleaned.append(Cleaned(ballot, row, column, heading, text))
 
 
 def interpret(paper: Paper, name: str, header: list[str], rows: Iterable[Row],
-              layout: str = "wide") -> Iterator[Ballot]:
-    """Turn a file's rows into ballots for `paper`'s stage, refusing the file on any problem."""
+              layout: str = "wide") -> Reading:
+    """Turn a file's rows into ballots for `paper`'s stage, refusing the file on any problem.
+    The ballots stream; what was noticed on the way is on the Reading once they are read."""
     if not any(h.strip() for h in header):
         raise BallotFileError(f"{name}: row 1: missing header (the first row must name the columns)")
-    if layout == "long":
-        return _long(paper, name, header, rows)
-    return _wide(paper, name, header, rows)
+    return Reading(paper, name, header, rows, layout)
 
 
 def refuse(name: str, line: int, col: int | None, header: list[str], message: str):
@@ -187,61 +255,96 @@ def _candidate(paper: Paper, text: str):
 
 
 def _fields(roles) -> list[tuple[int, str]]:
-    """The (column, key) of the ballot/category/void columns, in column order."""
-    return [(col, role[0]) for col, role in enumerate(roles, start=1)
-            if role[0] in ("ballot", "category", "void")]
+    """The (column, key) of the ballot/category/void columns: the ballot column first (a row
+    is first of all a paper, or a heading pasted again), then the others in column order."""
+    return sorted(((col, role[0]) for col, role in enumerate(roles, start=1)
+                   if role[0] in ("ballot", "category", "void")), key=lambda f: f[1] != "ballot")
 
 
 def _blank(cells: list[str]) -> bool:
     return not "".join(cells).strip()
 
 
-def _common(paper: Paper, name: str, header, roles, fields, line: int, cells: list[str],
+def _common(paper: Paper, name: str, header, roles, fields, line: int, cells: list[str], note,
             numbers: dict[str, str] | None = None):
-    """The ballot number, category and void reason of a row; `numbers` memoises normalize()."""
+    """The ballot number, category and void reason of a row; `numbers` memoises normalize()
+    (never for a number with invisible characters: each of its rows is noted)."""
     if len(cells) > len(roles):
         extra = [c for c in cells[len(roles):] if c.strip()]
         if extra:
             refuse(name, line, len(roles) + 1, header + [""] * (len(cells) - len(header)),
                   f"{len(cells)} cells but the header has {len(roles)} columns")
     number = category = void = None
+    cleaned: list[tuple[int, str]] = []
     for col, key in fields:
         value = cells[col - 1].strip() if col <= len(cells) else ""
         if key == "ballot":
             number = numbers.get(value) if numbers is not None else None
             if number is None:
                 number = normalize(value)
-                if numbers is not None:
+                if not number.isdigit() and number.casefold() in COLUMN_OF:
+                    refuse(name, line, None, header, f"this row repeats the heading row ({value!r} "
+                           "in the ballot column): delete it")
+                if number is not value and has_invisible(value):
+                    cleaned.append((col, value))
+                elif numbers is not None:
                     if len(numbers) >= 1024:
                         numbers.clear()
                     numbers[value] = number
             if not number:
-                refuse(name, line, col, header, "empty ballot number")
+                refuse(name, line, col, header, "empty ballot number" if not value else
+                       f"the ballot number {value!r} is only invisible characters: "
+                       "delete them and type the number")
         elif key == "category":
             category = value
             if paper.stage.categories:
+                if value not in paper.stage.weights:
+                    # written another way (full-width, spaces, an invisible character)?
+                    category = _categories(paper).get(normalize(value))
+                    if category is not None and has_invisible(value):
+                        cleaned.append((col, value))
                 if not value:
                     refuse(name, line, col, header, f"no category (stage {paper.stage.id} weighs "
                            f"{', '.join(c for c, _ in paper.stage.categories)}: every paper needs one)")
-                if value not in paper.stage.weights:
+                if category is None:
                     refuse(name, line, col, header, f"unknown category {value!r} (stage "
                           f"{paper.stage.id}: {', '.join(c for c, _ in paper.stage.categories)})")
             elif not value:
                 category = None
-        else:
-            void = value or None
+        elif value:
+            void, problem = void_reason(value)
+            if problem:
+                refuse(name, line, col, header, problem)
+            if has_invisible(value):
+                cleaned.append((col, value))
+    for col, value in cleaned:
+        note(number, line, col, value)
     return number, category, void
 
 
-def _choice(name, header, line, col, value: str):
-    choice = CHOICE_OF.get(normalize(value).casefold()) if value.strip() else None
-    if value.strip() and choice is None:
+def _categories(paper: Paper) -> dict[str, str]:
+    """The stage's categories by their normalised name."""
+    return {normalize(c): c for c, _ in paper.stage.categories}
+
+
+def _choice(name, header, line, col, value: str, note=None, number: str = ""):
+    """The vote in an approve cell (None: empty, an abstention)."""
+    choice = CHOICE_OF.get(value)
+    if choice is not None or not value.strip():
+        return choice
+    key = normalize(value).casefold()
+    if note is not None and has_invisible(value):
+        note(number, line, col, value)
+    if not key:
+        return None
+    choice = CHOICE_OF.get(key)
+    if choice is None:
         refuse(name, line, col, header, f"{value!r} is not a vote (同意/Y/√, 不同意/N/×, "
                                        "弃权/A or empty, 废 for an unclear mark)")
     return choice
 
 
-def _wide(paper: Paper, name: str, header: list[str], rows: Iterable[Row]) -> Iterator[Ballot]:
+def _wide(paper: Paper, name: str, header: list[str], rows: Iterable[Row], note) -> Iterator[Ballot]:
     roles = _columns(paper, name, header, "wide")
     fields = _fields(roles)
     posts = [(col - 1, role[1]) for col, role in enumerate(roles, start=1) if role[0] == "post"]
@@ -252,7 +355,7 @@ def _wide(paper: Paper, name: str, header: list[str], rows: Iterable[Row]) -> It
     for line, cells in rows:
         if _blank(cells):
             continue
-        number, category, void = _common(paper, name, header, roles, fields, line, cells)
+        number, category, void = _common(paper, name, header, roles, fields, line, cells, note)
         if number in seen:
             refuse(name, line, None, header, f"ballot {number} appears twice (also row {seen[number]})")
         seen[number] = line
@@ -267,18 +370,20 @@ def _wide(paper: Paper, name: str, header: list[str], rows: Iterable[Row]) -> It
             texts = split.get(value)
             if texts is None:
                 texts = split_marks(value)
-                if len(split) < CACHE:
+                if has_invisible(value):  # not remembered: each paper with it is noted
+                    note(number, line, i + 1, value)
+                elif len(split) < CACHE:
                     split[value] = texts
             marks[pid] = texts
         choices: dict = {}
         for col, role in cands:
-            choice = _choice(name, header, line, col, cells[col - 1])
+            choice = _choice(name, header, line, col, cells[col - 1], note, number)
             if choice is not None:
                 choices.setdefault(role[1], {})[role[2]] = choice
         yield Ballot(number, category, void, marks, choices, line)
 
 
-def _long(paper: Paper, name: str, header: list[str], rows: Iterable[Row]) -> Iterator[Ballot]:
+def _long(paper: Paper, name: str, header: list[str], rows: Iterable[Row], note) -> Iterator[Ballot]:
     roles = _columns(paper, name, header, "long")
     fields = _fields(roles)
     col_of = {role[0]: i for i, role in enumerate(roles)}
@@ -304,7 +409,7 @@ def _long(paper: Paper, name: str, header: list[str], rows: Iterable[Row]) -> It
         else:
             if _blank(cells):
                 continue
-            number, category, void = _common(paper, name, header, roles, fields, line, cells, numbers)
+            number, category, void = _common(paper, name, header, roles, fields, line, cells, note, numbers)
             entry = papers.get(number)
             if entry is None:
                 entry = papers[number] = [line, category, None, [], {}]
@@ -320,28 +425,36 @@ def _long(paper: Paper, name: str, header: list[str], rows: Iterable[Row]) -> It
                 i = col_of.get(key)
                 return cells[i].strip() if i is not None and i < len(cells) else ""
 
-            _long_choice(paper, name, header, line, col_of, cell, entry[4])
+            _long_choice(paper, name, header, line, col_of, cell, entry[4], note, number)
             continue
         cell = cells[ip] if ip < len(cells) else ""
         pid = pids.get(cell)
         if pid is None:
             post_text = cell.strip()
+            dirty = has_invisible(post_text)
+            if dirty:
+                note(number, line, ip + 1, cell)
+                post_text = normalize(post_text)
             if not post_text:
-                if ic < len(cells) and cells[ic].strip():
+                if ic < len(cells) and normalize(cells[ic]):
                     refuse(name, line, ip + 1, header, "a mark without a post")
                 continue
             post = paper.post_of(post_text)
             if post is None:
                 refuse(name, line, ip + 1, header, f"unknown post {post_text!r}")
             pid = post.id
-            if len(pids) < CACHE:
+            if len(pids) < CACHE and not dirty:
                 pids[cell] = pid
         cell = cells[ic] if ic < len(cells) else ""
         marks = marked.get(cell)
         if marks is None:
             text = cell.strip()
             marks = (text,) if text else ()
-            if len(marked) < CACHE:
+            if has_invisible(text):  # not remembered: each paper with it is noted
+                note(number, line, ic + 1, cell)
+                if not normalize(text):
+                    marks = ()
+            elif len(marked) < CACHE:
                 marked[cell] = marks
         entry[3] += (pid, marks)
     for number, (first, category, void, flat, choices) in papers.items():
@@ -355,9 +468,12 @@ def _long(paper: Paper, name: str, header: list[str], rows: Iterable[Row]) -> It
         yield Ballot(number, category, void, by_post, choices, first)
 
 
-def _long_choice(paper, name, header, line, col_of, cell, choices):
+def _long_choice(paper, name, header, line, col_of, cell, choices, note, number):
     text = cell("candidate")
     col = col_of["candidate"] + 1
+    if has_invisible(text):
+        note(number, line, col, text)
+        text = normalize(text)
     if not text:
         if cell("choice"):
             refuse(name, line, col, header, "a choice without a candidate")
@@ -366,7 +482,7 @@ def _long_choice(paper, name, header, line, col_of, cell, choices):
     role, problem = _candidate(paper, f"{post_text}/{text}" if post_text else text)
     if role is None:
         refuse(name, line, col, header, problem or f"{text!r} is not a candidate at this stage")
-    choice = _choice(name, header, line, col_of["choice"] + 1, cell("choice"))
+    choice = _choice(name, header, line, col_of["choice"] + 1, cell("choice"), note, number)
     if choice is not None:
         marked = choices.setdefault(role[1], {})
         if marked.get(role[2], choice) != choice:

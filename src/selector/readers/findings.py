@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Iterable
 
-from selector.readers.ballots import COLUMN_OF as BALLOT_COLUMNS, header_roles, refuse
+from selector.readers.ballots import COLUMN_OF as BALLOT_COLUMNS, header_roles, refuse, void_reason
 from selector.readers.tables import Row
 from selector.domain.counting import AMBIGUOUS, Resolver
 from selector.domain.inspection import EvaluationPaper, Finding
@@ -84,6 +84,9 @@ def read_findings(name: str, header: list[str], rows: Iterable[Row], *, resolver
             col = roles.get(key)
             return cells[col - 1].strip() if col is not None and col <= len(cells) else ""
 
+        if FINDING_COLUMNS.get(normalize(cell("candidate")).casefold()) == "candidate":
+            refuse(name, line, None, header, f"this row repeats the heading row "
+                   f"({cell('candidate')!r} in the candidate column): delete it")
         cid, problem = _person(resolver, allowed, cell("candidate"))
         if problem:
             refuse(name, line, roles["candidate"], header,
@@ -139,9 +142,14 @@ def read_evaluation(name: str, header: list[str], rows: Iterable[Row], *, resolv
                 paper.number = normalize(value)
                 if not paper.number:
                     refuse(name, line, col, header, "empty ballot number")
+                if BALLOT_COLUMNS.get(paper.number.casefold()) == "ballot":
+                    refuse(name, line, None, header, f"this row repeats the heading row ({value!r} "
+                           "in the ballot column): delete it")
             elif role == ("void",):
-                paper.void = value or None
-            elif not value:
+                paper.void, problem = void_reason(value)
+                if problem:
+                    refuse(name, line, col, header, problem)
+            elif not value or not normalize(value):  # empty, or only invisible characters
                 paper.grades[role[1]] = ""
             elif normalize(value).casefold() in UNCLEAR:
                 paper.grades[role[1]] = None

@@ -20,7 +20,9 @@ from selector.domain.model import (
     Candidate, Cut, Evaluation, Post, Round, Stage, Threshold, normalize,
 )
 from selector.errors import BallotFileError, ConfigError
-from selector.readers.tables import decode
+from selector.readers.tables import decode, regular_file
+
+MAX_FILE = 20 << 20  # bytes of a round file or roster file
 
 ROUND_KEYS = {"id", "title", "organizer", "locale", "tie_seed", "complaints", "roster", "certify"}
 POST_KEYS = {"id", "title", "seats"}
@@ -54,8 +56,74 @@ Loader = Callable[[str], bytes]
 
 
 def _q(value: Any) -> str:
-    """A value as the round file writes it (`"3"`, `3`, `true`), for messages."""
-    return json.dumps(value, ensure_ascii=False, default=str)
+    """A value as the round file writes it (`"3"`, `3`, `true`), for messages; a long one is
+    cut short (…): a message is one line."""
+    try:
+        text = json.dumps(value, ensure_ascii=False, default=str)
+    except (RecursionError, ValueError):
+        text = type(value).__name__
+    return text if len(text) <= QUOTED else text[:QUOTED - 2] + "…" + text[-1]
+
+
+# Numbers (SQLite holds integers below 2**63; nothing in a round comes near these).
+MAX_DIGITS = 18  # digits of any number in a round file
+MAX_PART = 10**9  # numerator or denominator of a fraction (weights, thresholds)
+MAX_COUNT = {"seats": 1_000, "max_marks": 1_000, "electorate": 10_000_000, "members": 10_000_000,
+             "tellers": 100, "scrutineers": 100, "working_days": 365}
+MAX_RATIO = 1_000  # N of "1:N"
+MAX_DEPTH = 32  # arrays and tables inside each other (a round file needs 3)
+QUOTED = 60  # characters of a value quoted in a message
+# What tomllib cannot take: nesting deep enough to exhaust Python's stack (RecursionError),
+# and decimal integers past int()'s 4,300 digits (ValueError). Found first, with a key path.
+_TOML_TOKENS = re.compile(r'"""(?:[^\\]|\\.)*?"""|\'\'\'.*?\'\'\'|"(?:[^"\\\n]|\\.)*"|\'[^\'\n]*\'|#[^\n]*'
+                          r"|(?P<open>[\[{])|(?P<close>[\]}])|(?P<num>\d[\d_]{99,})", re.S)
+_TABLE = re.compile(r"\s*(\[\[?)\s*([^\[\]]+?)\s*\]")
+_KEY = re.compile(r"\s*([^\s=\[#][^=]*?)\s*=")
+
+
+def _scan(text: str, name: str) -> None:
+    """Refuse, naming the key path and line, what tomllib cannot parse without crashing."""
+    depth = 0
+    for m in _TOML_TOKENS.finditer(text):
+        kind = m.lastgroup
+        if kind == "open":
+            depth += 1
+            if depth > MAX_DEPTH:
+                path, line = _key_at(text, m.start())
+                raise ConfigError(f"{name}: {path}: arrays or tables nested more than {MAX_DEPTH} deep "
+                                  f"(line {line}): not a round file?")
+        elif kind == "close":
+            depth = max(depth - 1, 0)
+        elif kind == "num" and len(m.group().replace("_", "")) > MAX_DIGITS:
+            path, line = _key_at(text, m.start())
+            raise ConfigError(f"{name}: {path}: a number of more than {MAX_DIGITS} digits (line {line}): "
+                              "too large")
+
+
+def _key_at(text: str, pos: int) -> tuple[str, int]:
+    """The key path (as `_Parser` names keys: `stage[1].cut.ratio`) of the value at `pos`,
+    read from the table headers and the last `key =` before it, and its line."""
+    lines = text[:pos].split("\n")
+    counts: dict[str, int] = {}
+    table = ""
+    for line in lines[:-1]:
+        m = _TABLE.match(line)
+        if not m:
+            continue
+        parts = [p.strip().strip('"') for p in m.group(2).split(".")]
+        if m.group(1) == "[[":
+            key = ".".join(parts)
+            counts[key] = counts.get(key, -1) + 1
+        table = ".".join(f"{p}[{counts['.'.join(parts[:i + 1])]}]" if ".".join(parts[:i + 1]) in counts
+                         else p for i, p in enumerate(parts))
+    key = ""
+    for line in reversed(lines):
+        m = _KEY.match(line)
+        if m and not _TABLE.match(line):
+            key = m.group(1).strip().strip('"')
+            break
+    path = ".".join(p for p in (table, key) if p) or "(top level)"
+    return path, len(lines)
 
 
 def load(path: str | Path) -> tuple[Round, dict[str, bytes]]:
@@ -68,19 +136,52 @@ def load(path: str | Path) -> tuple[Round, dict[str, bytes]]:
     sources: dict[str, bytes] = {}
 
     def loader(name: str) -> bytes:
-        target = path.parent / name
-        try:
-            sources[name] = target.read_bytes()
-        except OSError as e:
-            raise ConfigError(f"{path}: round.roster: cannot read {target}: {e.strerror}") from None
+        sources[name] = _roster_bytes(path, name)
         return sources[name]
 
     try:
-        data = path.read_bytes()
-    except OSError as e:
-        raise ConfigError(f"{path}: cannot read the round file: {e.strerror}") from None
+        data = _read_file(path, str(path), "round file")
+    except BallotFileError as e:
+        raise ConfigError(e.message) from None
     round_ = parse(data, str(path), loader)
     return round_, {path.name: data, **sources}
+
+
+def _read_file(path: Path, name: str, what: str) -> bytes:
+    """The bytes of a regular file of at most MAX_FILE bytes (a FIFO would block, /dev/zero
+    never end); a refusal is a BallotFileError naming `name`."""
+    regular_file(path, name, what)
+    try:
+        with open(path, "rb") as f:
+            data = f.read(MAX_FILE + 1)
+    except OSError as e:
+        raise BallotFileError(f"{name}: cannot read it ({e.strerror})") from None
+    if len(data) > MAX_FILE:
+        raise BallotFileError(f"{name}: larger than {MAX_FILE >> 20} MB: not a {what}?")
+    return data
+
+
+def _roster_bytes(round_path: Path, rel: str) -> bytes:
+    """The roster file `rel`, which must be in the round file's folder (or below it): the
+    round file names it, and a round file from elsewhere must not make `init` read (and quote
+    in its messages) any file on the machine. Symbolic links are followed, then confined."""
+    where = f"{round_path}: round.roster"
+    if Path(rel).is_absolute() or rel.startswith(("/", "\\")) or re.match(r"[A-Za-z]:", rel):
+        raise ConfigError(f"{where}: {_q(rel)} is an absolute path: give the roster's name "
+                          "relative to the round file's folder (keep it next to the round file)")
+    folder = round_path.parent.resolve()
+    target = round_path.parent / rel
+    try:
+        real = target.resolve(strict=True)
+    except (OSError, RuntimeError):
+        real = None  # missing, or a link loop: regular_file says which
+    if real is not None and not real.is_relative_to(folder):
+        raise ConfigError(f"{where}: {_q(rel)} is outside the round file's folder ({folder}): "
+                          "copy the roster next to the round file")
+    try:
+        return _read_file(real or target, str(target), "roster file")
+    except BallotFileError as e:
+        raise ConfigError(f"{where}: cannot read {e.message}") from None
 
 
 def from_sources(main: str, sources: dict[str, bytes]) -> Round:
@@ -94,19 +195,43 @@ def parse(data: bytes, name: str, loader: Loader) -> Round:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as e:
         raise ConfigError(f"{name}: a round file must be UTF-8 (bad byte at {e.start})") from None
+    _scan(text, name)
     try:
         doc = tomllib.loads(text)
     except tomllib.TOMLDecodeError as e:
         raise ConfigError(f"{name}: not valid TOML: {e}") from None
-    return _Parser(name, loader).round(doc)
+    except (ValueError, RecursionError) as e:  # what _scan did not foresee
+        raise ConfigError(f"{name}: not a round file TOML can read ({_q(str(e))})") from None
+    try:
+        return _Parser(name, loader).round(doc)
+    except RecursionError:
+        raise ConfigError(f"{name}: values nested too deeply: not a round file?") from None
+
+
+def _digits(value: str, where: str) -> None:
+    """Refuse a string holding a run of more than MAX_DIGITS digits before int() reads it
+    (past 4,300 digits int() itself refuses, with a ValueError)."""
+    if re.search(r"\d{%d}" % (MAX_DIGITS + 1), value):
+        raise ConfigError(f"{where}: a number of more than {MAX_DIGITS} digits in {_q(value)}")
+
+
+def _parts(frac: Fraction, where: str) -> Fraction:
+    if frac.numerator > MAX_PART or frac.denominator > MAX_PART:
+        raise ConfigError(f"{where}: {frac}: numbers in a fraction may be at most {MAX_PART:,}")
+    return frac
 
 
 def parse_threshold(value: Any, where: str) -> Threshold:
     """`">= 2/3"`, `"> 1/2"`, `">= 0"` → Threshold (exact)."""
+    if isinstance(value, str):
+        _digits(value, where)
     m = THRESHOLD_RE.fullmatch(value) if isinstance(value, str) else None
     if not m or (m.group(3) is not None and int(m.group(3)) == 0):
         raise ConfigError(f'{where}: expected a threshold like ">= 2/3" or "> 1/2", got {_q(value)}')
-    frac = Fraction(int(m.group(2)), int(m.group(3) or 1))
+    num, den = int(m.group(2)), int(m.group(3) or 1)
+    if max(num, den) > MAX_PART:
+        raise ConfigError(f"{where}: {m.group(2)}/{den}: numbers in a fraction may be at most {MAX_PART:,}")
+    frac = Fraction(num, den)
     if frac > 1:
         raise ConfigError(f"{where}: a threshold is a share of at most 1, got {_q(value)}")
     return Threshold(m.group(1), frac)  # type: ignore[arg-type]
@@ -155,6 +280,9 @@ class _Parser:
     def count(self, value, where: str, minimum: int = 1) -> int:
         if isinstance(value, bool) or not isinstance(value, int) or value < minimum:
             self.fail(where, f"expected a whole number ≥ {minimum}, got {_q(value)}")
+        maximum = MAX_COUNT[where.rpartition(".")[2]]
+        if value > maximum:
+            self.fail(where, f"expected a whole number ≥ {minimum} and at most {maximum:,}, got {_q(value)}")
         return value
 
     def choice(self, value, where: str, options: tuple[str, ...]) -> str:
@@ -165,10 +293,14 @@ class _Parser:
     def fraction(self, value, where: str) -> Fraction:
         if isinstance(value, bool):
             self.fail(where, f"expected a whole number or fraction like \"1/2\", got {_q(value)}")
+        named = f"{self.name}: {where}"
+        if isinstance(value, str):
+            _digits(value, named)
         if isinstance(value, int):
-            frac = Fraction(value)
+            frac = _parts(Fraction(value), named)
         elif isinstance(value, str) and re.fullmatch(r"\s*\d+\s*(/\s*[1-9]\d*\s*)?", value):
-            frac = Fraction(value.replace(" ", ""))
+            num, _, den = value.replace(" ", "").partition("/")
+            frac = _parts(Fraction(int(num), 1), named) / _parts(Fraction(1, int(den or 1)), named)
         else:
             self.fail(where, f"expected a whole number or fraction like \"1/2\" (no decimals), "
                              f"got {_q(value)}")
@@ -263,6 +395,8 @@ class _Parser:
                 value = item[key]
                 if not isinstance(value, (str, int)) or isinstance(value, bool):
                     self.fail(f"{where}.{key}", f"expected text, got {_q(value)}")
+                if isinstance(value, int) and abs(value) >= 10**MAX_DIGITS:
+                    self.fail(f"{where}.{key}", f"a number of more than {MAX_DIGITS} digits: write it as text")
                 fields.append((key, str(value).strip()))
         label = item.get("label")
         return Candidate(
@@ -281,7 +415,11 @@ class _Parser:
             self.fail("round.roster", e.message)
         except KeyError:
             self.fail("round.roster", f"roster file {_q(rel)} was not stored with the round")
-        rows = list(csv.reader(io.StringIO(text, newline="")))
+        reader = csv.reader(io.StringIO(text, newline=""))
+        try:
+            rows = list(reader)
+        except csv.Error as e:  # a cell past csv's field limit (131,072 characters)
+            raise ConfigError(f"{name}: line {reader.line_num}: unreadable CSV ({e})") from None
         if not rows or not any(cell.strip() for cell in rows[0]):
             raise ConfigError(f"{name}: row 1: the roster needs a header (id, name, …)")
         header = [ROSTER_ALIASES.get(normalize(h), h.strip()) for h in rows[0]]
@@ -408,9 +546,13 @@ class _Parser:
 
     def cut(self, value, where, sid, earlier) -> Cut:
         item = self.table(value, where, CUT_KEYS, ("ratio",))
+        if isinstance(item["ratio"], str):
+            _digits(item["ratio"], f"{self.name}: {where}.ratio")
         m = RATIO_RE.fullmatch(item["ratio"]) if isinstance(item["ratio"], str) else None
         if not m or int(m.group(1)) < 1:
             self.fail(f"{where}.ratio", f'expected "1:N", got {_q(item["ratio"])}')
+        if int(m.group(1)) > MAX_RATIO:
+            self.fail(f"{where}.ratio", f'N of "1:N" may be at most {MAX_RATIO:,}, got {_q(item["ratio"])}')
         weights = {sid: Fraction(1)}
         if "score" in item:
             score = self.table(item["score"], f"{where}.score", _keys(item["score"]))

@@ -9,9 +9,16 @@ from stored rows uses exactly the code a tally used.
 from __future__ import annotations
 
 import codecs
+import contextlib
 import csv
+import errno
+import functools
 import hashlib
 import io
+import os
+import re
+import stat
+import warnings
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Iterator
@@ -66,6 +73,31 @@ class Table:
         self.close()
 
 
+def regular_file(path: Path, name: str, what: str) -> os.stat_result:
+    """Refuse anything but a regular file (through symbolic links), saying what it is: a FIFO
+    or a device would block or never end, and "no such file" for them misleads."""
+    try:
+        st = os.stat(path)
+    except OSError as e:
+        if e.errno == errno.ELOOP:
+            raise BallotFileError(f"{name}: a symbolic link loop (the link leads back to itself): "
+                                  f"give the {what} itself") from None
+        if e.errno in (errno.ENOENT, errno.ENOTDIR):
+            if os.path.islink(path):
+                raise BallotFileError(f"{name}: a symbolic link to a missing file "
+                                      f"({os.readlink(path)})") from None
+            raise BallotFileError(f"{name}: no such file") from None
+        raise BallotFileError(f"{name}: cannot read it ({e.strerror})") from None
+    mode = st.st_mode
+    if stat.S_ISREG(mode):
+        return st
+    if stat.S_ISDIR(mode):
+        raise BallotFileError(f"{name}: is a folder, not a {what}")
+    kind = ("a FIFO (named pipe)" if stat.S_ISFIFO(mode) else "a socket" if stat.S_ISSOCK(mode)
+            else "a device" if stat.S_ISCHR(mode) or stat.S_ISBLK(mode) else "not a regular file")
+    raise BallotFileError(f"{name}: is {kind}, not a file: give the {what} itself")
+
+
 def file_digest(path: Path) -> tuple[str, int, bool]:
     """SHA-256, size, and whether the bytes are valid UTF-8."""
     h = hashlib.sha256()
@@ -92,10 +124,14 @@ def open_table(path: str | Path, *, encoding: str | None = None, sheet: str | No
     """Open a CSV or XLSX ballot file; rows stream as they are read."""
     path = Path(path)
     name = str(path)
-    if path.is_dir():
-        raise BallotFileError(f"{name}: is a folder, not a ballot file")
-    if not path.is_file():
-        raise BallotFileError(f"{name}: no such file")
+    regular_file(path, name, "ballot file")
+    try:
+        return _open(path, name, encoding, sheet)
+    except OSError as e:  # e.g. no permission to read it
+        raise BallotFileError(f"{name}: cannot read it ({e.strerror or _why(e)})") from None
+
+
+def _open(path: Path, name: str, encoding: str | None, sheet: str | None) -> Table:
     if path.suffix.lower() in (".xlsx", ".xlsm"):
         return _open_xlsx(path, sheet)
     if sheet:
@@ -112,7 +148,7 @@ def open_table(path: str | Path, *, encoding: str | None = None, sheet: str | No
     used = encoding_of(name, first, utf8, encoding, utf16=b"\x00" in first[:2])
     raw = _CountingReader(open(path, "rb"))
     text = io.TextIOWrapper(raw, encoding=used, errors="strict", newline="")
-    chunks = _csv_chunks(name, text, used, path)
+    chunks = _csv_chunks(name, text, used, path, detected=not encoding)
     header = next(chunks, None)
     if header is None:
         raise BallotFileError(f"{name}: row 1: the file is empty: the first row must be the header")
@@ -153,15 +189,68 @@ def _bad_line(path: Path, encoding: str) -> tuple[int, bytes]:
                 decoder.decode(line)
             except UnicodeDecodeError as e:
                 return lineno, e.object[e.start:e.start + 4]
+    try:
+        decoder.decode(b"", final=True)
+    except UnicodeDecodeError as e:
+        return max(lineno, 1), e.object[e.start:e.start + 4]
     return max(lineno, 1), b""
+
+
+def _undecodable(name: str, path: Path, encoding: str, detected: bool, error: UnicodeDecodeError):
+    """The refusal of a file with bytes that `encoding` cannot decode, naming their line.
+
+    A file that is not UTF-8 is read as GB18030; when its first lines are UTF-8 (and so are
+    what GB18030 trips over) and a later one is not, the file mixes encodings (rows pasted in
+    from a file saved another way): the line to fix is the first one that is not UTF-8.
+    """
+    lineno, bad = _bad_line(path, encoding)
+    bad = bad or error.object[error.start:error.start + 4]
+    if detected and encoding == "gb18030":
+        utf8_end, not_utf8 = _bad_line(path, "utf-8")
+        if lineno < utf8_end:
+            return BallotFileError(
+                f"{name}: line {utf8_end}: bytes that are not valid UTF-8 ({not_utf8.hex(' ')}) "
+                f"after {utf8_end - 1} line{'s' if utf8_end > 2 else ''} in UTF-8: the file mixes "
+                "encodings (rows pasted in from a file saved another way?); save it again as CSV UTF-8")
+    return BallotFileError(
+        f"{name}: line {lineno}: bytes that are not valid {encoding} "
+        f"({bad.hex(' ')}); save the file as CSV UTF-8 "
+        "or give --encoding")
 
 
 BLOCK = 1 << 16  # characters of CSV text parsed (and stored) at a time
 LONGEST_ROW = 1 << 24  # characters in one row (or without a line break) before a file is refused
+LONGEST_CELL = 10_000  # characters in one cell, CSV or XLSX (no ballot cell comes near it)
 XLSX_CHUNK = 1000  # workbook rows per chunk
 
 
-def _csv_chunks(name: str, text, encoding: str, path: Path) -> Iterator:
+@contextlib.contextmanager
+def _cell_limit(limit: int):
+    """csv's field size limit is process-wide: set ours only while our parser runs (no yield
+    inside), so other readers of CSV text (stored rows, rosters) keep theirs."""
+    old = csv.field_size_limit(limit)
+    try:
+        yield
+    finally:
+        csv.field_size_limit(old)
+
+
+def _where(line: int, col: int, header: list[str] | None) -> str:
+    """"row L, column C (heading)", as ballots.refuse words it; no heading for row 1 itself."""
+    if line == 1 or header is None:
+        return f"row {line}, column {col}"
+    heading = header[col - 1] if col <= len(header) else ""
+    return f"row {line}, column {col} ({heading or 'no header'})"
+
+
+def _too_long(name: str, line: int, col: int, header: list[str] | None, length: int | None = None):
+    size = f"{length:,} characters" if length is not None else f"more than {LONGEST_CELL:,} characters"
+    return BallotFileError(f"{name}: {_where(line, col, header)}: a cell of {size}, more than the "
+                           f"{LONGEST_CELL:,} a ballot file may hold (an unclosed quote, or not a "
+                           "ballot file?)")
+
+
+def _csv_chunks(name: str, text, encoding: str, path: Path, detected: bool = False) -> Iterator:
     """The header's cells, then the file's rows a block of text at a time.
 
     Each block is cut after its last line break, so parsing a chunk's text alone gives its
@@ -172,6 +261,7 @@ def _csv_chunks(name: str, text, encoding: str, path: Path) -> Iterator:
     numbered as CSV rows; a CSV syntax error names its physical line (as the csv module counts).
     """
     parts: list[str] = []  # text read and not parsed yet, with no usable cut in it
+    header: list[str] | None = None  # row 1, once read (for messages)
     held = 0  # its length
     size = BLOCK
     row = line = 0  # rows and physical lines before this block
@@ -186,7 +276,7 @@ def _csv_chunks(name: str, text, encoding: str, path: Path) -> Iterator:
                 if not end:
                     held += len(block)
                     if held > LONGEST_ROW:
-                        yield from _refused_at(name, "".join(parts), row, line, None)
+                        yield from _refused_at(name, "".join(parts), row, line, None, header)
                     continue
                 data = "".join(parts)
                 body, rest = data[:held + end], data[held + end:]
@@ -196,31 +286,29 @@ def _csv_chunks(name: str, text, encoding: str, path: Path) -> Iterator:
                     return
             reader = csv.reader(io.StringIO(body, newline=""), strict=True)
             try:
-                rows = list(reader)
+                with _cell_limit(LONGEST_CELL):
+                    rows = list(reader)
             except csv.Error as e:
                 # CPython's message when the text ends inside a quoted cell (a test pins it).
                 if block and "unexpected end of data" in str(e):
                     if len(body) > LONGEST_ROW:
-                        yield from _refused_at(name, body, row, line, None)
+                        yield from _refused_at(name, body, row, line, None, header)
                     parts, held, size = [body + rest], len(body) + len(rest), min(size * 2, LONGEST_ROW)
                     continue
-                yield from _refused_at(name, body, row, line, e)
+                yield from _refused_at(name, body, row, line, e, header)
             if "\x00" in body:
                 at = next(i for i, cells in enumerate(rows) if any("\x00" in c for c in cells))
                 yield from _chunk(row, rows[:at])
                 raise BallotFileError(f"{name}: row {row + at + 1}: NUL byte in a cell "
                                       "(binary or UTF-16 file?)")
+            if header is None and rows:
+                header = rows[0]
             yield from _chunk(row, rows, body)
             row += len(rows)
             line += reader.line_num
             parts, held, size = [rest], len(rest), BLOCK
     except UnicodeDecodeError as e:
-        lineno, bad = _bad_line(path, encoding)
-        bad = bad or e.object[e.start:e.start + 4]
-        raise BallotFileError(
-            f"{name}: line {lineno}: bytes that are not valid {encoding} "
-            f"({bad.hex(' ')}); save the file as CSV UTF-8 "
-            "or give --encoding") from None
+        raise _undecodable(name, path, encoding, detected, e) from None
     finally:
         text.close()
 
@@ -237,29 +325,62 @@ def _chunk(row: int, rows: list[list[str]], text: str | None = None) -> Iterator
         yield Chunk(row + 1, row + len(rows), numbered, text)
 
 
-def _refused_at(name: str, text: str, row: int, line: int, error: csv.Error | None) -> Iterator:
+def _refused_at(name: str, text: str, row: int, line: int, error: csv.Error | None,
+                header: list[str] | None = None) -> Iterator:
     """The rows of `text` before its first problem, then the refusal. `error` is the CSV
     syntax error parsing it gave, or None when it holds a row longer than LONGEST_ROW (no
-    line break, or a quoted cell running on)."""
+    line break, or a quoted cell running on). `row` and `line` are the CSV rows and the
+    physical lines before `text`.
+
+    The row refused is the one being read when the parse failed, numbered as CSV rows like
+    every other message: for a quote that is never closed (or closed in the wrong place)
+    that is the row the quote opened on, not the line, maybe far below, where the parse gave up.
+    """
     reader = csv.reader(io.StringIO(text, newline=""), strict=True)
     good: list[list[str]] = []
+    began = 0  # physical lines of `text` before the row being read
     try:
-        for cells in reader:
-            good.append(cells)
+        with _cell_limit(LONGEST_CELL):
+            for cells in reader:
+                good.append(cells)
+                began = reader.line_num
     except csv.Error:
         pass
     else:
         if error is None:
             good.pop()  # the long row, cut short where the text read so far ends
+    if header is None and good and not row:
+        header = good[0]
     yield from _chunk(row, good)
+    bad = row + len(good) + 1  # the CSV row that could not be read
     if error is None:
-        raise BallotFileError(f"{name}: row {row + len(good) + 1}: a row longer than {LONGEST_ROW:,} "
+        raise BallotFileError(f"{name}: row {bad}: a row longer than {LONGEST_ROW:,} "
                               "characters (no line break, or an unclosed quote: not a ballot file?)")
-    if "field limit" in str(error):  # csv.field_size_limit(): 131,072 characters
-        raise BallotFileError(
-            f"{name}: row {line + reader.line_num}: a cell longer than {csv.field_size_limit():,} "
-            "characters (an unclosed quote, or not a ballot file?)")
-    raise BallotFileError(f"{name}: row {line + reader.line_num}: unreadable CSV ({error})")
+    if "field limit" in str(error):  # longer than LONGEST_CELL: which cell?
+        raise _too_long(name, bad, _long_cell(text, began), header)
+    at = line + reader.line_num  # the physical line where the parse gave up
+    if "unexpected end of data" in str(error):
+        raise BallotFileError(f"{name}: row {bad}: unreadable CSV: a quote opened on this row "
+                              "is never closed (the file ends inside it); close it where the cell ends")
+    if at > line + began + 1:
+        raise BallotFileError(f"{name}: row {bad}: unreadable CSV ({error} on line {at}): a quote "
+                              f"opened on this row runs on to line {at}; close it where the cell ends")
+    raise BallotFileError(f"{name}: row {bad}: unreadable CSV ({error}); a quote inside a cell "
+                          "must be doubled (\"\") and the cell quoted")
+
+
+def _long_cell(text: str, began: int) -> int:
+    """The column of the first cell longer than LONGEST_CELL in the row starting after line
+    `began` of `text` (read leniently: the row may be cut short or its quote never closed)."""
+    lines = io.StringIO(text, newline="")
+    for _ in range(began):
+        lines.readline()
+    with _cell_limit(LONGEST_ROW):
+        try:
+            cells = next(csv.reader(lines), [])
+        except csv.Error:
+            cells = []
+    return next((col for col, cell in enumerate(cells, 1) if len(cell) > LONGEST_CELL), len(cells) or 1)
 
 
 def _unreadable_xlsx() -> tuple[type[BaseException], ...]:
@@ -278,6 +399,35 @@ def _why(e: BaseException) -> str:
     return " ".join(str(e).split())[:160] or type(e).__name__
 
 
+MAX_UNPACKED = 200 << 20  # bytes all the parts of a workbook may unpack to
+MAX_RATIO = 200  # how many times its packed size a part over 1 MB may unpack to
+MAX_PARTS = 10_000  # zip members in a workbook (Excel writes a dozen or two)
+
+
+def _check_parts(path: Path, name: str) -> None:
+    """Refuse a workbook that would unpack to more than MAX_UNPACKED, or has a part packed
+    more than MAX_RATIO times (a zip bomb), before openpyxl unpacks anything: a 1.2 MB file
+    can hold gigabytes of XML. Sizes are what the zip's directory declares; Python's zipfile
+    never unpacks more than that (and a part that would is damaged), so they bound the work."""
+    import zipfile
+
+    with zipfile.ZipFile(path) as z:
+        parts = z.infolist()
+    if len(parts) > MAX_PARTS:
+        raise BallotFileError(f"{name}: a workbook of {len(parts):,} parts (more than {MAX_PARTS:,}): "
+                              "not a ballot file?")
+    total = sum(p.file_size for p in parts)
+    if total > MAX_UNPACKED:
+        raise BallotFileError(f"{name}: the workbook unpacks to {total / (1 << 20):,.0f} MB, more than "
+                              f"the {MAX_UNPACKED >> 20} MB a ballot workbook may: save it as CSV "
+                              "(UTF-8) instead, or check it is the right file")
+    for p in parts:
+        if p.file_size > 1 << 20 and p.file_size > MAX_RATIO * max(p.compress_size, 1):
+            raise BallotFileError(f"{name}: its part {p.filename} unpacks from {p.compress_size:,} "
+                                  f"to {p.file_size:,} bytes, more than {MAX_RATIO} times its size: "
+                                  "not a workbook Excel saved (a zip bomb?)")
+
+
 def _open_xlsx(path: Path, sheet: str | None) -> Table:
     import warnings
 
@@ -290,29 +440,39 @@ def _open_xlsx(path: Path, sheet: str | None) -> Table:
     name = str(path)
     sha, size, _ = file_digest(path)
     unreadable = _unreadable_xlsx()
+    wb = None
     try:
+        _check_parts(path, name)
         wb = load_workbook(path, read_only=True, data_only=True)
-        names = wb.sheetnames
-        if sheet is not None and sheet not in names:
+        ws = _ballot_sheet(wb, name, sheet)
+    except BaseException as e:
+        if wb is not None:
             wb.close()
-            raise BallotFileError(f"{name}: no sheet {sheet!r} (sheets: {', '.join(names)})")
-        ws = wb[sheet] if sheet else wb.worksheets[0]
-    except unreadable as e:
-        raise BallotFileError(f"{name}: not a readable XLSX workbook ({_why(e)})") from None
+        if isinstance(e, unreadable):
+            raise BallotFileError(f"{name}: not a readable XLSX workbook ({_why(e)})") from None
+        raise
+
+    header_cells: list[str] | None = None  # row 1, once read (for messages)
 
     def rows() -> Iterator[Row]:
-        values_of = ws.iter_rows(values_only=True)
+        sheet_rows = _sheet_rows(wb, ws)
         line = 0
         while True:
             try:
-                values = next(values_of, None)
+                found = next(sheet_rows, None)
             except unreadable as e:
                 raise BallotFileError(f"{name}: row {line + 1}: the workbook is damaged "
                                       f"({_why(e)}); save it again from Excel") from None
-            if values is None:
+            if found is None:
                 return
-            line += 1
-            yield line, [_cell_text(v) for v in values]
+            if isinstance(found, _Refusal):
+                raise BallotFileError(f"{name}: {_where(found.row, found.col, header_cells)}: {found.why}")
+            line, values = found
+            cells = [_cell_text(v) for v in values]
+            if max(map(len, cells), default=0) > LONGEST_CELL:
+                col = next(c for c, text in enumerate(cells, 1) if len(text) > LONGEST_CELL)
+                raise _too_long(name, line, col, header_cells, len(cells[col - 1]))
+            yield line, cells
 
     def chunks() -> Iterator:
         """The header's cells, then chunks of rows; the workbook is closed when they end or
@@ -322,7 +482,8 @@ def _open_xlsx(path: Path, sheet: str | None) -> Table:
             header = next(it, None)
             if header is None:
                 raise BallotFileError(f"{name}: row 1: the sheet is empty: the first row must be the header")
-            cells = header[1]
+            nonlocal header_cells
+            cells = header_cells = header[1]
             while cells and not cells[-1].strip():
                 cells.pop()
             yield cells
@@ -343,6 +504,171 @@ def _open_xlsx(path: Path, sheet: str | None) -> Table:
     gen = chunks()
     header = next(gen)
     return Table(name, sha, "xlsx", [h.strip() for h in header], gen, size)
+
+
+@dataclass
+class _Refusal:
+    """A cell the sheet reader will not read as a value, in its place among the rows."""
+
+    row: int
+    col: int
+    why: str
+
+
+@functools.cache
+def _sheet_parser():
+    """openpyxl's streaming sheet parser (the one its read-only sheets use), telling a formula
+    never calculated from an empty cell: with data_only both read as None. A formula cell
+    with no `<v>`, or an empty one (openpyxl and other scripts write `<f>…</f><v></v>`), has
+    no saved value; only a text result (t="str") may be empty. The check runs only for cells
+    with no value."""
+    from openpyxl.worksheet._reader import FORMULA_TAG, WorkSheetParser
+
+    class SheetParser(WorkSheetParser):
+        def parse_cell(self, element):
+            cell = super().parse_cell(element)
+            if cell["value"] is None and cell["data_type"] != "str" \
+                    and element.find(FORMULA_TAG) is not None:
+                cell["data_type"] = "unsaved"
+            return cell
+
+    return SheetParser
+
+
+EXCEL_ROWS, EXCEL_COLUMNS = 1_048_576, 16_384  # the size of an Excel sheet
+
+
+def _sheet_rows(wb, ws) -> Iterator:
+    """(row number, values) for every row of the sheet, row 1 first, or a _Refusal in the
+    place of a row holding a cell that cannot be read as a value: a formula with no saved
+    value, an error value (#N/A, #REF! …), or merged cells.
+
+    One streaming pass of openpyxl's parser over the sheet XML, as `ws.iter_rows` makes, but
+    every cell counts: iter_rows trusts the sheet's <dimension>, so a tool that wrote a
+    short one lost rows and columns past it without a word. As iter_rows did, a row is as
+    wide as the dimension says (or its last cell, if wider) and missing rows are empty rows,
+    so files read before read the same. Merged ranges are listed after the cells in the XML:
+    `_merged_ranges` finds them first (a second, byte-level pass, no XML parsing), so the
+    first one is refused at its row; any the scan missed are refused after the last row.
+    """
+    from openpyxl.utils import get_column_letter
+
+    merged = _merged_ranges(wb, ws)
+    first_merge = merged[0] if merged else None
+    width = min(ws.max_column or 0, EXCEL_COLUMNS)  # the dimension's, as iter_rows had it
+    empty = [None] * width
+    counter = 1
+    with wb._archive.open(ws._worksheet_path) as src:
+        parser = _sheet_parser()(src, ws._shared_strings, data_only=True, epoch=wb.epoch,
+                                 date_formats=wb._date_formats, timedelta_formats=wb._timedelta_formats)
+        for idx, cells in parser.parse():
+            if first_merge is not None and first_merge[0] <= idx:
+                yield _merge_refusal(*first_merge)
+                return
+            if idx < counter:  # iter_rows skipped such a row without a word
+                yield _Refusal(idx, cells[0]["column"] if cells else 1,
+                               f"row {idx} comes again after row {counter - 1} in the sheet's XML: "
+                               "the workbook is damaged; save it again from Excel")
+                return
+            last = max((c["column"] for c in cells), default=0)
+            if idx > EXCEL_ROWS or last > EXCEL_COLUMNS:  # no sheet Excel saves goes there
+                yield _Refusal(idx, last or 1,
+                               "a cell past Excel's last row or column: the workbook is damaged; "
+                               "save it again from Excel")
+                return
+            while counter < idx:
+                yield counter, empty
+                counter += 1
+            values = [None] * max(width, last)
+            for cell in cells:
+                kind = cell["data_type"]
+                if kind == "unsaved" or kind == "e":
+                    at = f"{get_column_letter(cell['column'])}{idx}"
+                    yield _Refusal(idx, cell["column"], (
+                        f"a formula with no saved value ({at}): open the file in Excel and save it "
+                        "again, or paste the values" if kind == "unsaved" else
+                        f"the error value {cell['value']} ({at}): correct the cell in Excel"))
+                    return
+                values[cell["column"] - 1] = cell["value"]
+            yield idx, values
+            counter = idx + 1
+        # A range below the last row, or one the byte scan missed (the parser has read them now).
+        late = sorted(_top_left(r.ref) + (r.ref,) for r in
+                      (parser.merged_cells.mergeCell if parser.merged_cells else ()))
+        if first_merge is not None or late:
+            yield _merge_refusal(*(first_merge or late[0]))
+
+
+def _merge_refusal(row: int, col: int, ref: str) -> _Refusal:
+    return _Refusal(row, col, f"merged cells ({ref}): unmerge them and type the value into each "
+                              "cell (a merged cell counts as empty)")
+
+
+_MERGE_CELL = re.compile(rb'<(?:[A-Za-z_][\w.-]*:)?mergeCell\s[^>]*?\bref\s*=\s*["\']([^"\']*)["\']')
+
+
+def _merged_ranges(wb, ws) -> list[tuple[int, int, str]]:
+    """The merged ranges of a sheet, (top row, left column, "B3:C3"), top first: the sheet's
+    XML unpacked and searched for `mergeCell` (fast: no parsing; the XML cannot hold a
+    literal "<" in text, so a `<mergeCell` is an element). A tag cut across two reads is
+    found thanks to the overlap kept; one longer than that is found by the parser at the end."""
+    found: set[str] = set()
+    tail = b""
+    with wb._archive.open(ws._worksheet_path) as src:
+        while block := src.read(CHUNK):
+            data = tail + block
+            at = data.find(b"mergeCell")
+            while at >= 0:
+                lt = data.rfind(b"<", max(0, at - 64), at)
+                m = _MERGE_CELL.match(data, lt) if lt >= 0 else None
+                if m:
+                    found.add(m.group(1).decode("ascii", "replace"))
+                at = data.find(b"mergeCell", at + 9)
+            tail = data[-4096:]
+    return sorted(_top_left(ref) + (ref,) for ref in found)
+
+
+def _top_left(ref: str) -> tuple[int, int]:
+    """"B3:C4" → (3, 2): the row and column of a range's first cell."""
+    from openpyxl.utils.cell import range_boundaries
+
+    min_col, min_row, _, _ = range_boundaries(ref)
+    return min_row or 1, min_col or 1
+
+
+def _ballot_sheet(wb, name: str, sheet: str | None):
+    """The worksheet to read: the one `sheet` names, which must be visible; else the one
+    visible worksheet that holds anything. A hidden sheet is never read unasked (the clerk
+    checked what Excel shows), and two visible sheets with data need --sheet to say which."""
+    visible = [ws for ws in wb.worksheets if ws.sheet_state == "visible"]
+    shown = ", ".join(ws.title for ws in visible) or "none"
+    if sheet is not None:
+        if sheet not in wb.sheetnames:
+            raise BallotFileError(f"{name}: no sheet {sheet!r} (sheets: {', '.join(wb.sheetnames)})")
+        ws = wb[sheet]
+        if ws not in wb.worksheets:
+            raise BallotFileError(f"{name}: sheet {sheet!r} is a chart, not a table of ballots")
+        if ws.sheet_state != "visible":
+            raise BallotFileError(f"{name}: sheet {sheet!r} is hidden ({ws.sheet_state}): unhide it in "
+                                  f"Excel if it holds the ballots (visible sheets: {shown})")
+        return ws
+    if not visible:
+        raise BallotFileError(f"{name}: every sheet is hidden: unhide the sheet of ballots in Excel")
+    if len(visible) == 1:
+        return visible[0]
+    filled = [ws for ws in visible if _holds_data(wb, ws)]
+    if len(filled) > 1:
+        raise BallotFileError(f"{name}: {len(filled)} visible sheets hold data ({', '.join(ws.title for ws in filled)}): "
+                              "give --sheet with the one that holds the ballots")
+    return (filled or visible)[0]
+
+
+def _holds_data(wb, ws) -> bool:
+    """Does any cell of the sheet hold something (a formula too)? Read up to the first that does."""
+    with wb._archive.open(ws._worksheet_path) as src:
+        parser = _sheet_parser()(src, ws._shared_strings, data_only=True)
+        return any(c["value"] not in (None, "") or c["data_type"] == "unsaved"
+                   for _, cells in parser.parse() for c in cells)
 
 
 def _cell_text(value) -> str:
