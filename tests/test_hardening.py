@@ -801,3 +801,23 @@ def test_invisible_only_cells_are_empty_in_long_and_evaluation_files(tmp_path):
     papers = read_evaluation("e.csv", ["票号", "张伟"], [(2, ["T1", "\u200b"])],
                              resolver=Resolver((Candidate("C01", "张伟"),)), allowed={"C01"}, evaluation=ev)[1]
     assert papers[0].grades == {"C01": ""}
+
+
+def test_the_tally_says_which_cells_held_invisible_characters(run, tmp_path):
+    import json
+
+    from support import good_round, write_csv
+
+    good_round(tmp_path)
+    assert run("init", "round.toml").exit_code == 0
+    rows = [["ballot", "category", "审计局局长", "统计局副局长"],
+            ["1", "一般干部", "张伟(审计)\u200b", "刘洋"], ["2", "一般干部", "王芳", "刘洋"]]
+    write_csv(tmp_path / "rec.csv", rows)
+    checked = run("tally", "rec1", "rec.csv", "--present", "20", "--issued", "20", "--dry-run", "--json")
+    assert json.loads(checked.stdout)["batches"][0]["cleaned"] == {"cells": 1, "first": [
+        {"ballot": "1", "row": 2, "column": 3, "heading": "审计局局长", "text": "张伟(审计)\u200b"}]}
+    r = run("tally", "rec1", "rec.csv", "--present", "20", "--issued", "20")
+    assert r.exit_code == 0, r.stderr
+    said = " ".join(r.stdout.split())
+    assert ("note: rec.csv: 1 cells held invisible characters (zero-width spaces, direction marks…), "
+            "removed before counting: row 2, column 3 (审计局局长) ballot 1 张伟(审计)\\u200b") in said

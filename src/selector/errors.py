@@ -28,11 +28,50 @@ class SelectorError(Exception):
         self.details = details or []
 
 
-class ConfigError(SelectorError):
-    """A round file is invalid; the message names the file and key path."""
+class Located(SelectorError):
+    """An error at a place in a file. The place is given as fields — `file`, and `row`,
+    `line`, `column` (with its `heading`) or `key` (a round file's key path) where known — and
+    written before the message: "rec1.csv: row 3, column 2 (category): unknown category …".
+    The message template and its fields are as for SelectorError."""
+
+    def __init__(self, message: str = "", details: list[str] | None = None, *, file: str | None = None,
+                 row: int | None = None, line: int | None = None, column: int | None = None,
+                 heading: str | None = None, key: str | None = None, **params):
+        self.place = {k: v for k, v in (("file", file), ("row", row), ("line", line), ("column", column),
+                                        ("heading", heading), ("key", key)) if v is not None}
+        super().__init__(message, details, **params)
+        self.message = self.where() + self.message
+        self.args = (self.message,)
+
+    def where(self) -> str:
+        """The place in English: "rec1.csv: row 3, column 2 (category): "."""
+        return place_text(self.place, {"row": "row {row}", "line": "line {line}", "column": "column {column}",
+                                       "heading": "column {column} ({heading})", "no heading": "no header",
+                                       "key": "{key}"})
 
 
-class BallotFileError(SelectorError):
+def place_text(place: dict, words: dict[str, str]) -> str:
+    """A place (Located.place) in the given words: the file, then "row …, column …" or the key."""
+    parts = []
+    if "row" in place or "line" in place:
+        parts.append(words["row"].format(**place) if "row" in place else words["line"].format(**place))
+    if "column" in place:
+        if "heading" in place:
+            parts.append(words["heading"].format(**{**place, "heading": place["heading"] or words["no heading"]}))
+        else:
+            parts.append(words["column"].format(**place))
+    if "key" in place:
+        parts.append(words["key"].format(**place))
+    inner = words.get("joiner", ", ").join(parts)
+    head = [place["file"]] if "file" in place else []
+    return "".join(f"{x}{words.get('colon', ': ')}" for x in head + ([inner] if inner else []))
+
+
+class ConfigError(Located):
+    """A round file is invalid; the message names the file and key path (`file`, `key`)."""
+
+
+class BallotFileError(Located):
     """A ballot (or findings) file is refused whole; the message names file, row, column."""
 
 

@@ -104,7 +104,7 @@ def compare(
     file: Path = typer.Argument(..., help=N_("The hand-read ballots, in the tally's format.")),
     layout: Layout = typer.Option(Layout.wide, "--layout", help=N_("wide or long, as for tally.")),
     encoding: Optional[str] = typer.Option(None, "--encoding", help=N_("Override detection (utf-8, gb18030).")),
-    sheet: Optional[str] = typer.Option(None, "--sheet", help=N_("XLSX sheet (default: the first).")),
+    sheet: Optional[str] = typer.Option(None, "--sheet", help=N_("XLSX sheet (default: the one visible sheet holding data).")),
     as_json: bool = typer.Option(False, "--json", help=N_("Machine-readable output.")),
 ) -> None:
     from selector.audit.spot import compare as check

@@ -37,7 +37,7 @@ def tally(
     dry_run: bool = typer.Option(False, "--dry-run", help=N_("Check and count, store nothing.")),
     layout: Layout = typer.Option(Layout.wide, "--layout", help=N_("wide (a column per post) or long (a row per mark).")),
     encoding: Optional[str] = typer.Option(None, "--encoding", help=N_("Override detection (utf-8, gb18030).")),
-    sheet: Optional[str] = typer.Option(None, "--sheet", help=N_("XLSX sheet (default: the first).")),
+    sheet: Optional[str] = typer.Option(None, "--sheet", help=N_("XLSX sheet (default: the one visible sheet holding data).")),
     as_json: bool = typer.Option(False, "--json", help=N_("Machine-readable output.")),
     check_against: Optional[Path] = typer.Option(
         None, "--check-against", help=N_("双人录入: a second keying of the same papers; nothing is "

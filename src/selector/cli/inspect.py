@@ -22,7 +22,7 @@ def inspect(
     files: List[Path] = typer.Argument(..., help=N_("Findings files (candidate, check, verdict, note) "
                                                  "and/or 民主测评 ballot files (ballot, one column per candidate).")),
     encoding: Optional[str] = typer.Option(None, "--encoding", help=N_("Override detection (utf-8, gb18030).")),
-    sheet: Optional[str] = typer.Option(None, "--sheet", help=N_("XLSX sheet (default: the first).")),
+    sheet: Optional[str] = typer.Option(None, "--sheet", help=N_("XLSX sheet (default: the one visible sheet holding data).")),
     as_json: bool = typer.Option(False, "--json", help=N_("Machine-readable output.")),
 ) -> None:
     from selector.service.stages.inspect import InspectStage

@@ -167,17 +167,26 @@ DETAILS: dict[type, Callable] = {e.InspectionIncomplete: _inspection_details,
                                  e.VerifyFailed: lambda x: [problem(p) for p in x.report.problems]}
 
 
+def place(err: e.Located) -> str:
+    """Where in a file: "rec1.csv: row 3, column 2 (category): " in the interface language."""
+    return e.place_text(err.place, {"row": _("row {row}"), "line": _("line {line}"),
+                                    "column": _("column {column}"), "heading": _("column {column} ({heading})"),
+                                    "no heading": _("no header"), "key": "{key}", "colon": _(": "),
+                                    "joiner": _(", ")})
+
+
 def text(err: e.SelectorError) -> str:
     """The refusal's one line (without "error: ")."""
     render = TEXT.get(type(err))
     if render is not None:
         return render(err)
-    if err.params:
-        try:
-            return _(err.template).format(**err.params)
-        except (KeyError, IndexError, ValueError):  # a translation that lost a field: the English
-            return err.message
-    return _(err.message)
+    where = place(err) if isinstance(err, e.Located) else ""
+    if not err.params:
+        return where + _(err.template) if where else _(err.message)
+    try:
+        return where + _(err.template).format(**err.params)
+    except (KeyError, IndexError, ValueError):  # a translation that lost a field: the English
+        return err.message
 
 
 def details(err: e.SelectorError) -> list[str]:

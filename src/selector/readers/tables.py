@@ -18,7 +18,6 @@ import io
 import os
 import re
 import stat
-import warnings
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Iterator

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import unicodedata
 from fractions import Fraction
 
 from rich import box
@@ -15,6 +16,12 @@ from selector.reports.common import (
     decision_note, names_text, pass_line_text, people, reason_text, state_word, status_word, when,
 )
 from selector.reports.numbers import pct
+
+
+def shown(text: str) -> str:
+    """Text with its invisible characters written out (\\u200b), so a clerk can see them."""
+    return "".join(f"\\u{ord(c):04x}" if unicodedata.category(c) == "Cf" or not c.isprintable() else c
+                   for c in text)
 
 
 def share_text(share: str, part=None, whole=None) -> str:
@@ -208,6 +215,15 @@ def tally(console: Console, view: dict, result) -> None:
     for b in result.batches:
         console.print(Text(line.format(file=b["file"], ballots=b["ballots"], rows=b["rows"], encoding=b["encoding"],
                                        sha=b["sha256"][:12] + "…")))
+        if b.get("cleaned"):
+            cells = "; ".join(_("row {row}, column {column} ({heading}) ballot {ballot} {text}").format(
+                row=c["row"], column=c["column"], heading=c["heading"], ballot=c["ballot"],
+                text=shown(c["text"])) for c in b["cleaned"]["first"])
+            more = b["cleaned"]["cells"] - len(b["cleaned"]["first"])
+            console.print(Text(_("note: {file}: {n} cells held invisible characters (zero-width spaces, direction "
+                                 "marks…), removed before counting: {cells}").format(
+                file=b["file"], n=b["cleaned"]["cells"], cells=cells)
+                + (_(" and {n} more").format(n=more) if more > 0 else ""), style="yellow"))
     stage(console, view)
 
 

@@ -149,8 +149,8 @@ class BallotStage:
                 lambda base=done, t=table: progress(base + t.progress(), total)))
             ballots = 0
             numbers: dict[str, int | None] = {}  # ballot number -> its row in this file
-            for ballot in interpret(paper, table.name, table.header, itertools.chain.from_iterable(rows),
-                                    layout):
+            reading = interpret(paper, table.name, table.header, itertools.chain.from_iterable(rows), layout)
+            for ballot in reading:
                 if ballot.number in numbers_here:
                     raise BallotFileError(f"{table.name}: row {ballot.line}: ballot {ballot.number} is "
                                           f"also in {numbers_here[ballot.number]} (given in this same "
@@ -173,6 +173,11 @@ class BallotStage:
             # finds it by name).
             result.batches.append({"file": Path(path).name, "sha256": table.sha256, "ballots": ballots,
                                    "rows": rows.count, "encoding": table.encoding})
+            if reading.cleaned_cells:  # invisible characters removed before counting: say where
+                result.batches[-1]["cleaned"] = {
+                    "cells": reading.cleaned_cells,
+                    "first": [{"ballot": c.ballot, "row": c.row, "column": c.column, "heading": c.heading,
+                               "text": c.text} for c in reading.cleaned[:5]]}
             if batch is not None:
                 store.add_papers(rid, stage.id, batch, numbers)
                 store.set_batch_size(batch, rows.count, ballots)
