@@ -24,15 +24,21 @@ ERRORS = ("SelectorError", "ConfigError", "BallotFileError", "RuleError", "NotFo
 KEYWORDS = {"_": None, "N_": None, "ngettext": (1, 2), **{name: (1,) for name in ERRORS}}
 
 
-def extract():
-    """The catalog of every message in the package, as Babel extracts it."""
+def extract(quiet: bool = False):
+    """The catalog of every message in the package, as Babel extracts it (it warns of each
+    f-string it skips: a message that cannot be translated as written)."""
+    import contextlib
+    import os
+
     from babel.messages.catalog import Catalog
     from babel.messages.extract import extract_from_dir
 
     catalog = Catalog(project="selector", domain=DOMAIN, charset="utf-8")
-    for filename, lineno, message, comments, context in extract_from_dir(
-            str(SRC), method_map=[("**.py", "python")], keywords=KEYWORDS, strip_comment_tags=True):
-        catalog.add(message, None, [(f"selector/{filename}", lineno)], auto_comments=comments, context=context)
+    with open(os.devnull, "w") as devnull, contextlib.redirect_stderr(devnull if quiet else sys.stderr):
+        for filename, lineno, message, comments, context in extract_from_dir(
+                str(SRC), method_map=[("**.py", "python")], keywords=KEYWORDS, strip_comment_tags=True):
+            catalog.add(message, None, [(f"selector/{filename}", lineno)], auto_comments=comments,
+                        context=context)
     return catalog
 
 
@@ -77,7 +83,7 @@ def problems() -> list[str]:
     """What --check (and the test suite) refuses."""
     from babel.messages.pofile import read_po
 
-    template = extract()
+    template = extract(quiet=True)
     wanted = {m.id if isinstance(m.id, str) else m.id[0] for m in template if m.id}
     out = []
     for lang in languages():

@@ -121,6 +121,9 @@ class StageCount:
     posts: dict[str, PostCount]
     returned: int = 0
     void_papers: int = 0
+    # What was not counted and why: (ballot, None, the void column's text or "overvote") for a
+    # void paper, (ballot, post, "overvote") for a post voided on an otherwise valid paper.
+    voided: list[tuple[str, str | None, str]] = field(default_factory=list)
 
 
 class Count:
@@ -175,6 +178,7 @@ class Count:
             self.stage.overvote == "void-ballot" and any(over for _, over in ahead.values()))
         if paper_void:
             result.void_papers += 1
+            result.voided.append((ballot.number, None, ballot.void if ballot.void is not None else "overvote"))
         category = ballot.category
         single = self._single
         texts_of = ballot.marks
@@ -193,6 +197,8 @@ class Count:
                 over = limit is not None and len(valid_marks) + len(invalid) > limit
             if over:
                 pc.overvotes += 1
+                if not paper_void:
+                    result.voided.append((ballot.number, pid, "overvote"))
             if paper_void or over:
                 pc.void += 1
                 continue

@@ -22,8 +22,10 @@ REASONS = (
     (re.compile(r"not on the roster"), N_("not on the roster")),
     (re.compile(r"not eligible for (?P<post>.+)"), N_("not eligible for {post}")),
     (re.compile(r"not on this stage's list for (?P<post>.+)"), N_("not on this stage's list for {post}")),
+    (re.compile(r"overvote"), N_("overvote: more marks than places")),
 )
 CHINA = timezone(timedelta(hours=8))
+OPERATORS = {">": N_(">"), ">=": N_(">=")}
 
 
 def state_word(state: str | None) -> str:
@@ -47,10 +49,10 @@ def pass_line_text(pl: dict) -> str:
     """"pass line: > 1/2 of members (45) = 23 votes"."""
     base = _(BASE[pl["base"]]) if pl["base"] in BASE else pl["base"]
     op, _space, fraction = pl["rule"].partition(" ")
-    # The words for > and >= (超过, 达到…以上) are the translation's to use; English shows the rule.
-    return _("pass line: {rule} of {base} ({of}) = {votes} votes").format(
-        rule=pl["rule"], base=base, of=pl["of"], votes=pl["votes"], fraction=fraction,
-        op=_("more than") if op == ">" else _("at least"))
+    # ">" and ">=" are words in Chinese (超过, 达到): the operator is a message of its own.
+    return _("pass line: {op} {fraction} of {base} ({of}) = {votes} votes").format(
+        op=_(OPERATORS[op]) if op in OPERATORS else op, fraction=fraction, base=base, of=pl["of"],
+        votes=pl["votes"])
 
 
 def people(ids, names: dict[str, str]) -> str:

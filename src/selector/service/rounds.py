@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, TypeVar
 
 from selector.domain.cuts import Decisions
-from selector.domain.model import Round, Stage
+from selector.domain.model import Round, Stage, normalize
 from selector.errors import (
     DecisionWithoutReason, NoRoundYet, NotFound, PreviousCutNotLocked, RuleError, SeveralRounds,
     WrongStageKind,
@@ -154,10 +154,28 @@ class OpenRound:
         while a post is held. Returns the stage's handler."""
         if decisions and not (decisions.reason and decisions.reason.strip()):
             raise DecisionWithoutReason()
+        decisions = Decisions({self.post_id(p): tuple(self.person(p, t) for t in texts)
+                               for p, texts in decisions.resolve.items()},
+                              tuple(self.post_id(p) for p in decisions.accept_short), decisions.reason)
         handler = self.handler(stage_id)
         with self.store.write():
             handler.cut(decisions)
         return handler
+
+    def post_id(self, text: str) -> str:
+        """A post named by its id or its title (as a clerk writes it); unknown text as given."""
+        key = normalize(text)
+        return next((p.id for p in self.round.posts if key in (normalize(p.id), normalize(p.title))), text)
+
+    def person(self, post: str, text: str) -> str:
+        """A person named by id, label or name among those who may stand for the post; the
+        text as given when it names nobody there or more than one (the rule then says whom
+        it expected)."""
+        key, pid = normalize(text), self.post_id(post)
+        found = [c.id for c in self.round.candidates if c.eligible_for(pid)
+                 and key in (normalize(c.id), normalize(c.label or ""), normalize(c.name))]
+        exact = [c for c in found if normalize(c) == key]
+        return (exact or found)[0] if len(exact or found) == 1 else text
 
     def refuse_if_locked(self, stage: Stage) -> None:
         """A locked cut cannot change (the handlers' `cut` checks this first)."""

@@ -37,11 +37,12 @@ TALLY_BATCH_KEYS = ("file", "sha256", "ballots", "rows", "encoding", "rows_sha25
 
 
 def tally(stage: str, batches: list[dict], *, returned: int, returned_before: int, present: int,
-          issued: int, layout: str, results_sha256: str, checked: dict | None) -> Event:
+          issued: int, layout: str, results_sha256: str, checked: dict | None, voided: int | None) -> Event:
     return ("tally", stage, {
         "batches": [{k: b[k] for k in TALLY_BATCH_KEYS} for b in batches],
         "returned": returned, "returned_before": returned_before, "present": present, "issued": issued,
         "layout": layout, "results_sha256": results_sha256,
+        **({"voided": voided} if voided is not None else {}),
         **({"checked_against": checked} if checked else {})}, _files(batches))
 
 

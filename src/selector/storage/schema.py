@@ -118,7 +118,14 @@ def m005_row_text(db):
     db.execute("ALTER TABLE row_chunks ADD COLUMN text TEXT")
 
 
-MIGRATIONS = (m001_initial, m002_inspect_notice, m003_audit, m004_row_chunks, m005_row_text)
+def m008_void_papers(db):
+    """Which papers (or posts on a paper) were void and why, for `show` and the sheets."""
+    db["void_papers"].create({"round": str, "stage": str, "ballot": str, "post": str, "reason": str})
+    db["void_papers"].create_index(["round", "stage"])
+
+
+MIGRATIONS = (m001_initial, m002_inspect_notice, m003_audit, m004_row_chunks, m005_row_text,
+              m008_void_papers)
 
 
 def pending(conn: sqlite3.Connection) -> list[str]:

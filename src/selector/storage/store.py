@@ -322,6 +322,9 @@ class Store(StageRecords):
                 {"round": round_id, "stage": sid, "post": m.post, "ballot": m.ballot,
                  "text": m.text, "reason": m.reason}
                 for pc in count.posts.values() for m in pc.invalid_marks],
+            # not in the results digest (digest.SNAPSHOT_TABLES): tallies before m008 have none
+            "void_papers": [{"round": round_id, "stage": sid, "ballot": b, "post": p, "reason": r}
+                            for b, p, r in count.voided],
         }
 
     def save_count(self, round_id: str, count: StageCount) -> None:
@@ -355,9 +358,15 @@ class Store(StageRecords):
             pc = count.posts.get(r["post"])
             if pc is not None:
                 pc.invalid_marks.append(InvalidMark(r["ballot"], r["post"], r["text"], r["reason"]))
+        count.voided = [(r["ballot"], r["post"], r["reason"])
+                        for r in self.select("void_papers", "round = ? AND stage = ?", key, "rowid")]
         count.returned = self.returned(round_id, stage.id)
         count.void_papers = self.stage_row(round_id, stage.id)["void_papers"] or 0
         return count
+
+    def void_paper_rows(self, round_id: str, stage_id: str) -> list[dict]:
+        return self.select("void_papers", "round = ? AND stage = ?", [round_id, stage_id], "rowid",
+                           ("round", "stage", "ballot", "post", "reason"))
 
     # -- cuts ------------------------------------------------------------------------------
     def save_cut(self, round_id: str, stage_id: str, cuts: Iterable[PostCut], reason: str | None) -> None:

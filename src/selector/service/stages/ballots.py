@@ -195,8 +195,16 @@ class BallotStage:
             self.open.log(events.tally(stage.id, result.batches, returned=returned,
                                        returned_before=returned_before, present=present, issued=issued,
                                        layout=layout, results_sha256=store.results_digest(rid, stage.id),
-                                       checked=checked))
+                                       checked=checked, voided=self._voided(returned_before, counter.result)))
         return result
+
+    def _voided(self, returned_before: int, count: StageCount) -> int | None:
+        """How many void papers and posts are listed, or None when earlier batches were
+        tallied before the list was kept (m008_void_papers): then it is not complete."""
+        if returned_before and any("voided" not in e["details"] for e in events.of(
+                self.store.events(self.round.id), self.stage.id, "tally")):
+            return None
+        return len(count.voided)
 
     def _attendance(self, row: dict, present, issued) -> tuple[int, int]:
         stage = self.stage
@@ -371,6 +379,8 @@ class BallotStage:
                 entry["invalid_marks"] = len(pc.invalid_marks)
                 entry["invalid_mark_list"] = [{"ballot": m.ballot, "text": m.text, "reason": m.reason}
                                               for m in pc.invalid_marks]
+                entry["void_list"] = [{"ballot": b, "reason": r} for b, p, r in count.voided
+                                      if p in (None, post.id)]
             entry["results"] = self._results(pc, pcut, over_roster) if pc is not None else []
             if stage.cut is not None:
                 entry["k"] = stage.cut.ratio * post.seats

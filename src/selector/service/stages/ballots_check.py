@@ -99,6 +99,9 @@ def recheck(handler: "BallotStage", log: list[dict], report: Report) -> StageCou
                   stored["results"])
     compare_table(report, where, "invalid_marks", ("post", "ballot", "text"),
                   expected["invalid_marks"], stored["invalid_marks"])
+    if tallies and "voided" in tallies[-1]["details"]:  # recorded since m008_void_papers
+        compare_table(report, where, "void_papers", ("ballot", "post"), expected["void_papers"],
+                      store.void_paper_rows(rid, stage.id))
     if row["void_papers"] != count.void_papers:
         report.add(f"{where}: table stages", f"void_papers is {row['void_papers']}, recount "
                                              f"{count.void_papers}")
