@@ -12,13 +12,14 @@ from typing import Iterable
 from selector.domain.counting import Ballot
 from selector.domain.model import Stage, natural, normalize
 from selector.errors import BallotFileError, RuleError, SameFileTwice
+from selector.i18n import N_
 from selector.readers.ballots import Paper, interpret
 from selector.readers.tables import open_table
 from selector.service.rounds import OpenRound
 from selector.service.stages.ballots import BallotStage
 from selector.storage import events
 
-SAMPLE_ALGORITHM = ("every ballot number B tallied for the stage is ranked by "
+SAMPLE_ALGORITHM = N_("every ballot number B tallied for the stage is ranked by "
                     "SHA-256(\"SEED/STAGE/B\" in UTF-8) as hex, lowest first; the first N are drawn")
 
 

@@ -7,11 +7,12 @@ from typing import List, Optional
 
 import typer
 
+from selector import i18n
 from selector.i18n import N_, _, ngettext
 
 from selector.cli.base import app, command, console, echo_json, group, open_round, store
 from selector.cli.ballots import Layout
-from selector.errors import AuditMismatch, UsageError
+from selector.errors import AuditMismatch, SelectorError, UsageError
 
 audit_app = group(N_("The round's record (纪实): log, verify, sample ballots, compare a hand count."))
 app.add_typer(audit_app, name="audit")
@@ -67,7 +68,20 @@ def verify(
     from selector.audit.verify import verify as run
     from selector.cli.messages import verify_summary
 
-    typer.echo(verify_summary(run(store(ctx), ctx.obj.round, files)))
+    opened = store(ctx)
+    _speak_the_rounds_language(opened, ctx.obj.round)
+    typer.echo(verify_summary(run(opened, ctx.obj.round, files)))
+
+
+def _speak_the_rounds_language(opened, round_id) -> None:
+    """The round's locale for `audit verify`, which checks the round rather than opening it;
+    a round that no longer reads keeps the environment's language."""
+    from selector.service.rounds import load_round
+
+    try:
+        i18n.for_round(load_round(opened, round_id).locale)
+    except (SelectorError, KeyError, TypeError, ValueError, AttributeError):  # verify says what is wrong
+        pass
 
 
 @command(audit_app, name="sample", help=N_(

@@ -8,6 +8,8 @@ from rich.table import Table
 from rich.text import Text
 
 from selector.domain.model import natural
+from selector.i18n import N_, _
+from selector.reports.common import when
 
 
 def details_text(details: dict) -> str:
@@ -38,56 +40,58 @@ def _short(value) -> str:
 
 def log(console: Console, round_id: str, title: str, events: list[dict]) -> None:
     """One block per event: a heading line, then its details and input files, indented."""
-    console.print(Text(f"{round_id} · {title} · record (纪实), {len(events)} events", style="bold"))
+    console.print(Text(_("{round} · {title} · record (纪实), {n} events").format(round=round_id, title=title,
+                                                                              n=len(events)), style="bold"))
     for e in events:
         console.print()
         stage = f" {e['stage']}" if e["stage"] else ""
-        console.print(Text(f"#{e['id']} {e['at'].replace('T', ' ').replace('+00:00', ' UTC')} · "
-                           f"{e['operator']} · {e['command']}{stage} · hash {e['hash'][:12]}…",
-                           style="bold"))
+        console.print(Text(f"#{e['id']} {when(e['at'])} · {e['operator']} · {e['command']}{stage} · "
+                           + _("hash {hash}").format(hash=e["hash"][:12] + "…"), style="bold"))
         for line in details_text(e["details"]).splitlines():
             console.print(Text(f"    {line}"))
         for name, sha in e["files"].items():
-            console.print(Text(f"    file {name} sha256 {sha}"))
+            console.print(Text("    " + _("file {name} sha256 {sha}").format(name=name, sha=sha)))
     if events:
         console.print()
-        console.print(f"head of the chain: {events[-1]['hash']}")
+        console.print(_("head of the chain: {hash}").format(hash=events[-1]["hash"]))
 
 
 def certificate(console: Console, cert: dict) -> None:
-    console.print(Text(f"stage {cert['stage']} certified at {cert['at']}", style="bold"))
-    console.print(f"tellers (计票人): {', '.join(cert['tellers'])}")
-    console.print(f"scrutineers (监票人): {', '.join(cert['scrutineers'])}")
-    console.print(f"{cert['batches']} batches · {cert['returned']} ballots returned · "
-                  f"results sha256 {cert['results_sha256']}")
-    console.print(f"record hash (write it on the signed sheet): {cert['hash']}")
+    console.print(Text(_("stage {stage} certified at {at}").format(stage=cert["stage"], at=when(cert["at"])),
+                       style="bold"))
+    console.print(Text(_("tellers (计票人): {names}").format(names=_(", ").join(cert["tellers"]))))
+    console.print(Text(_("scrutineers (监票人): {names}").format(names=_(", ").join(cert["scrutineers"]))))
+    console.print(_("{batches} batches · {returned} ballots returned · results sha256 {sha}").format(
+        batches=cert["batches"], returned=cert["returned"], sha=cert["results_sha256"]))
+    console.print(_("record hash (write it on the signed sheet): {hash}").format(hash=cert["hash"]))
 
 
 def sample(console: Console, drawn: dict) -> None:
-    console.print(Text(f"stage {drawn['stage']} · {len(drawn['ballots'])} of {drawn['of']} papers "
-                       f"to pull · seed {drawn['seed']!r}", style="bold"))
-    console.print(f"how: {drawn['algorithm']}")
+    console.print(Text(_("stage {stage} · {n} of {of} papers to pull · seed {seed!r}").format(
+        stage=drawn["stage"], n=len(drawn["ballots"]), of=drawn["of"], seed=drawn["seed"]), style="bold"))
+    console.print(Text(_("how: {algorithm}").format(algorithm=_(drawn["algorithm"]))))
     if drawn["count"] > drawn["of"]:
-        console.print(f"only {drawn['of']} papers were tallied: all are listed")
+        console.print(_("only {n} papers were tallied: all are listed").format(n=drawn["of"]))
     table = Table(box=box.SIMPLE_HEAD, pad_edge=False)
-    for col in ("#", "ballot", "batch file", "sha256 key"):
-        table.add_column(col)
+    for col in (N_("#"), N_("ballot"), N_("batch file"), N_("sha256 key")):
+        table.add_column(_(col))
     for d in drawn["ballots"]:
         table.add_row(str(d["order"]), d["ballot"], d["file"], d["key"][:16] + "…")
     console.print(table)
-    console.print("in number order: " + ", ".join(sorted((d["ballot"] for d in drawn["ballots"]), key=natural)))
+    console.print(_("in number order: {ballots}").format(
+        ballots=", ".join(sorted((d["ballot"] for d in drawn["ballots"]), key=natural))))
 
 
 def comparison(console: Console, result: dict) -> None:
     diffs = result["differences"]
-    console.print(Text(f"stage {result['stage']} · {result['file']} · {result['ballots']} papers "
-                       f"checked by hand · {len(diffs)} differences", style="bold"))
+    console.print(Text(_("stage {stage} · {file} · {n} papers checked by hand · {d} differences").format(
+        stage=result["stage"], file=result["file"], n=result["ballots"], d=len(diffs)), style="bold"))
     if not diffs:
-        console.print("every hand-read paper matches the tally")
+        console.print(_("every hand-read paper matches the tally"))
         return
     table = Table(box=box.SIMPLE_HEAD, pad_edge=False)
-    for col in ("ballot", "cell", "tallied", "hand count"):
-        table.add_column(col)
+    for col in (N_("ballot"), N_("cell"), N_("tallied"), N_("hand count")):
+        table.add_column(_(col))
     for d in diffs:
         table.add_row(d["ballot"], d["cell"], d["tallied"], d["hand"])
     console.print(table)
