@@ -23,14 +23,32 @@ def certify(
     teller: List[str] = typer.Option([], "--teller", help="计票人 who signs the count (repeat for each)."),
     scrutineer: List[str] = typer.Option([], "--scrutineer", help="监票人 who signs (repeat for each)."),
     as_json: bool = typer.Option(False, "--json", help="Machine-readable output."),
+    revoke: bool = typer.Option(False, "--revoke", help="更正: withdraw the certificate, with --reason, "
+                                                        "so the count can be corrected and signed again."),
+    reason: Optional[str] = typer.Option(None, "--reason", help="Why (recorded with --revoke)."),
 ) -> None:
     """Sign a stage's count (计票人, 监票人); it takes no more batches from then on.
 
     Example: selector certify vote1 --teller 王芳 --scrutineer 李明 --scrutineer 赵强
+    Correct: selector certify vote1 --revoke --reason "第二批选票重复录入，需撤回重计"
     """
     from selector.reports import audit as render
     from selector.service.certify import certify as sign
 
+    if revoke:
+        from selector.service.certify import revoke as run_revoke
+
+        if teller or scrutineer:
+            raise UsageError("--revoke takes no --teller or --scrutineer: revoke first, then sign again")
+        done = run_revoke(open_round(ctx), stage, reason)
+        if as_json:
+            echo_json(done)
+        else:
+            console().print(f"certificate of {done['stage']} (signed {done['certified_at']}) revoked · "
+                            f"reason: {done['reason']}", markup=False, highlight=False)
+        return
+    if reason is not None:
+        raise UsageError("--reason goes with --revoke (a certificate records its signers)")
     cert = sign(open_round(ctx), stage, teller, scrutineer)
     if as_json:
         echo_json(cert)
@@ -46,8 +64,10 @@ def log(ctx: typer.Context, as_json: bool = typer.Option(False, "--json", help="
     """
     from selector.reports import audit as render
 
+    from selector.storage.events import is_correction
+
     open_ = open_round(ctx)
-    events = open_.store.events(open_.id)
+    events = [{**e, "correction": True} if is_correction(e) else e for e in open_.store.events(open_.id)]
     if as_json:
         echo_json({"round": open_.id, "events": events})
     else:

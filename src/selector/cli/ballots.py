@@ -26,7 +26,7 @@ class Layout(str, Enum):
 def tally(
     ctx: typer.Context,
     stage: str = typer.Argument(..., help="Stage id, e.g. rec1."),
-    files: List[Path] = typer.Argument(..., help="Ballot files (CSV or XLSX), one batch each."),
+    files: Optional[List[Path]] = typer.Argument(None, help="Ballot files (CSV or XLSX), one batch each."),
     present: Optional[int] = typer.Option(None, "--present", min=0, help="实到: members present (first batch)."),
     issued: Optional[int] = typer.Option(None, "--issued", min=0, help="发出票: ballots issued (first batch)."),
     dry_run: bool = typer.Option(False, "--dry-run", help="Check and count, store nothing."),
@@ -37,16 +37,39 @@ def tally(
     check_against: Optional[Path] = typer.Option(
         None, "--check-against", help="双人录入: a second keying of the same papers; nothing is "
                                       "recorded unless the two agree cell by cell."),
+    withdraw: Optional[str] = typer.Option(
+        None, "--withdraw", help="更正: take a batch (number or file name, as `show` lists them) out "
+                                 "of the count, with --reason; allowed until the cut is locked."),
+    reason: Optional[str] = typer.Option(None, "--reason", help="Why (recorded with a correction)."),
 ) -> None:
-    """Validate and record ballot batches, then print the tally.
+    """Validate and record ballot batches, then print the tally; or withdraw a batch (更正).
 
     Example: selector tally rec1 examples/haimen-2011/rec1.csv --present 400 --issued 400
+    Correct: selector tally rec1 --withdraw 2 --reason "第二计票组重复录入"
     """
     from selector.reports import terminal
     from selector.service.stages.ballots import BallotStage
 
     open_ = open_round(ctx)
     handler = open_.expect(stage, BallotStage)
+    if withdraw is not None:
+        if files or check_against is not None or dry_run or present is not None or issued is not None:
+            raise UsageError("--withdraw takes no FILE, --dry-run, --check-against or attendance: "
+                             "withdraw first, then tally the corrected file")
+        done = handler.withdraw(withdraw, reason)
+        view = handler.view()
+        if as_json:
+            echo_json({**view, "withdrawn": done})
+        else:
+            console().print(f"withdrawn: batch {done['batch']} {done['file']} · {done['ballots']} ballots · "
+                            f"returned {done['returned_before']} → {done['returned']} · reason: {done['reason']}",
+                            markup=False, highlight=False)
+            show_view(view, False)
+        return
+    if not files:
+        raise UsageError("give the ballot FILE(s) to tally (or --withdraw BATCH --reason \"…\")")
+    if reason is not None:
+        raise UsageError("--reason goes with --withdraw (a tally needs none)")
     checked = None
     if check_against is not None:
         from selector.audit.spot import double_entry
@@ -126,15 +149,32 @@ def cut(
     accept_short: List[str] = typer.Option([], "--accept-short", help="POST: go on with fewer than k."),
     reason: Optional[str] = typer.Option(None, "--reason", help="The recorded reason for the decisions."),
     as_json: bool = typer.Option(False, "--json", help="Machine-readable output."),
+    reopen: bool = typer.Option(False, "--reopen", help="更正: re-open the locked cut, with --reason "
+                                                        "(while no later stage depends on it)."),
 ) -> None:
     """Make and lock the stage's shortlist; held posts (ties, shortfalls) lock nothing.
 
     Example: selector cut rec2 --resolve P07=C112 --reason "常委会2011-06-02决定"
+    Correct: selector cut rec2 --reopen --reason "第二批选票需撤回重计"
     """
     from selector.domain.cuts import Decisions
     from selector.errors import HeldCut
 
     open_ = open_round(ctx)
+    if reopen:
+        from selector.service.corrections import reopen as run_reopen
+
+        if resolve or accept_short:
+            raise UsageError("--reopen takes no --resolve or --accept-short: re-open first, then cut again")
+        done = run_reopen(open_, stage, reason)
+        view = open_.handler(stage).view()
+        if as_json:
+            echo_json({**view, "reopened": done})
+        else:
+            show_view(view, False)
+            console().print(f"cut of {stage} re-opened · reason: {done['reason']}", markup=False,
+                            highlight=False)
+        return
     try:
         handler = open_.cut(stage, Decisions(_resolutions(resolve), tuple(accept_short), reason))
     except HeldCut as held:

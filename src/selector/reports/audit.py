@@ -42,8 +42,9 @@ def log(console: Console, round_id: str, title: str, events: list[dict]) -> None
     for e in events:
         console.print()
         stage = f" {e['stage']}" if e["stage"] else ""
+        marked = "更正 correction · " if e.get("correction") else ""  # listed apart from ordinary steps
         console.print(Text(f"#{e['id']} {e['at'].replace('T', ' ').replace('+00:00', ' UTC')} · "
-                           f"{e['operator']} · {e['command']}{stage} · hash {e['hash'][:12]}…",
+                           f"{e['operator']} · {marked}{e['command']}{stage} · hash {e['hash'][:12]}…",
                            style="bold"))
         for line in details_text(e["details"]).splitlines():
             console.print(Text(f"    {line}"))
@@ -51,6 +52,10 @@ def log(console: Console, round_id: str, title: str, events: list[dict]) -> None
             console.print(Text(f"    file {name} sha256 {sha}"))
     if events:
         console.print()
+        corrections = [e for e in events if e.get("correction")]
+        if corrections:
+            console.print(f"corrections (更正): {len(corrections)} — "
+                          + ", ".join(f"#{e['id']} {e['command']}" for e in corrections))
         console.print(f"head of the chain: {events[-1]['hash']}")
 
 

@@ -8,7 +8,7 @@ from rich.table import Table
 from rich.text import Text
 
 from selector.reports.numbers import pct
-from selector.reports.common import STATUS_TEXT, decision_note
+from selector.reports.common import STATUS_TEXT, correction_line, decision_note
 
 # One character a check, so five departments fit an 80-column terminal; the legend says it.
 VERDICT = {"clear": "✓", "concern": "!", "veto": "✗", None: "—"}
@@ -19,6 +19,8 @@ OUTCOME = {"confirmed": "confirmed", "dropped": "DROPPED (serious)", "pending": 
 def _head(console: Console, view: dict) -> None:
     head = f"{view['round']} · {view['stage']} {view['title']} · {view['state']}"
     console.print(Text(head, style="bold"))
+    for c in view.get("corrections", ()):
+        console.print(Text(correction_line(c)))
     if view.get("waiting"):
         console.print(view["waiting"])
 

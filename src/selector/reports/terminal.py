@@ -10,7 +10,7 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
-from selector.reports.common import STATUS_TEXT, decision_note
+from selector.reports.common import STATUS_TEXT, correction_line, decision_note
 from selector.reports.numbers import pct
 
 
@@ -50,6 +50,12 @@ def stage(console: Console, view: dict) -> None:
         signed = view["certified_by"]
         console.print(f"certified {view['certified_at']} · tellers (计票人) {', '.join(signed['tellers'])}"
                       f" · scrutineers (监票人) {', '.join(signed['scrutineers'])}")
+    for c in view.get("corrections", ()):
+        console.print(Text(correction_line(c)))
+    if len(view.get("stage_batches") or ()) > 1:  # one batch needs no number to be told apart
+        console.print("batches: " + " · ".join(
+            f"{b['batch']} {b['file']} ({b['ballots']})" + (" withdrawn" if b["withdrawn"] else "")
+            for b in view["stage_batches"]))
     if att:
         who = "electorate" if "electorate" in att else "members"
         if att["present"] is None:

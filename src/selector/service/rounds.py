@@ -13,8 +13,8 @@ from typing import TYPE_CHECKING, TypeVar
 from selector.domain.cuts import Decisions
 from selector.domain.model import Round, Stage
 from selector.errors import (
-    DecisionWithoutReason, NoRoundYet, NotFound, PreviousCutNotLocked, RuleError, SeveralRounds,
-    WrongStageKind,
+    CorrectCertifiedStage, CorrectLockedStage, CorrectUsedStage, DecisionWithoutReason, NoRoundYet,
+    NotFound, PreviousCutNotLocked, RuleError, SeveralRounds, WrongStageKind,
 )
 from selector.readers import roundfile
 from selector.storage import events
@@ -158,6 +158,18 @@ class OpenRound:
         with self.store.write():
             handler.cut(decisions)
         return handler
+
+    def refuse_correction(self, stage: Stage) -> None:
+        """A stage's inputs can be corrected until its cut is locked (re-open it first), while its
+        count is not certified (revoke first) and no later locked cut was scored on it."""
+        state = self.state(stage)
+        if state.certified:
+            raise CorrectCertifiedStage(stage.id)
+        if state.locked:
+            raise CorrectLockedStage(stage.id)
+        users = self.users_of(stage)
+        if users:
+            raise CorrectUsedStage(stage.id, tuple(users))
 
     def refuse_if_locked(self, stage: Stage) -> None:
         """A locked cut cannot change (the handlers' `cut` checks this first)."""
