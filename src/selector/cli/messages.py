@@ -144,7 +144,7 @@ def _reopen_steps(err: e.ReopenBlocked) -> list[str]:
 def _change(c: e.RoundChange) -> str:
     line = f"{c.path}: {c.old} → {c.new}"
     if c.stage:
-        line += f" (stage {c.stage} has recorded {c.holds} that depend on it)"
+        line += f" — stage {c.stage} has recorded {c.holds} under the stored rule"
     return line
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Optional
 
 import typer
 
@@ -25,17 +26,27 @@ def check(file: Path = typer.Argument(..., help="Round file (TOML).")) -> None:
 
 
 @command(name="init")
-def init(ctx: typer.Context, file: Path = typer.Argument(..., help="Round file (TOML).")) -> None:
-    """Validate and store a round (again with an unchanged file: nothing happens).
+def init(
+    ctx: typer.Context,
+    file: Path = typer.Argument(..., help="Round file (TOML)."),
+    reason: Optional[str] = typer.Option(None, "--reason", help="更正: why a stored round is amended "
+                                                                 "after recording started."),
+) -> None:
+    """Validate and store a round (again with an unchanged file: nothing happens; a changed file
+    once stages have recorded something is an amendment, shown key by key, with --reason).
 
     Example: selector --db haimen.db init rounds/haimen-2011.toml
+    Correct: selector init rounds/haimen-2011.toml --reason "补录考察对象出生年月"
     """
     from selector.service.rounds import init_round
 
-    r, outcome = init_round(store(ctx, create=True), file, ctx.obj.by)
+    r, outcome, changes = init_round(store(ctx, create=True), file, ctx.obj.by, reason)
     messages = {"stored": "stored", "unchanged": "already stored, unchanged",
-                "updated": "updated (no ballots were tallied yet)"}
+                "updated": "updated (no ballots were tallied yet)",
+                "amended": f"amended (更正; reason: {(reason or '').strip()})"}
     typer.echo(f"round {r.id}: {messages[outcome]} in {ctx.obj.db}")
+    for c in changes:
+        typer.echo(f"  {c.path}: {c.old} → {c.new}")
 
 
 @command(name="rounds")
