@@ -14,20 +14,46 @@ from selector.cli.base import command, console, open_round, show_view
 def inspect(
     ctx: typer.Context,
     stage: str = typer.Argument(..., help="Inspect stage id, e.g. inspect."),
-    files: List[Path] = typer.Argument(..., help="Findings files (candidate, check, verdict, note) "
-                                                 "and/or 民主测评 ballot files (ballot, one column per candidate)."),
+    files: Optional[List[Path]] = typer.Argument(
+        None, help="Findings files (candidate, check, verdict, note) and/or 民主测评 ballot files "
+                   "(ballot, one column per candidate)."),
     encoding: Optional[str] = typer.Option(None, "--encoding", help="Override detection (utf-8, gb18030)."),
     sheet: Optional[str] = typer.Option(None, "--sheet", help="XLSX sheet (default: the first)."),
     as_json: bool = typer.Option(False, "--json", help="Machine-readable output."),
+    replace: bool = typer.Option(False, "--replace", help="更正: the file's findings replace the stored "
+                                                          "ones for the same candidate and check (--reason)."),
+    withdraw: Optional[str] = typer.Option(None, "--withdraw", help="更正: take back a file (number or name) "
+                                                                    "or a finding (CANDIDATE/CHECK), with --reason."),
+    reason: Optional[str] = typer.Option(None, "--reason", help="Why (recorded with a correction)."),
 ) -> None:
     """Record inspection findings (clear / concern / veto) and 民主测评 ballots, then show the stage.
 
     Example: selector inspect inspect examples/haimen-2011/findings.csv examples/haimen-2011/evaluation.csv
+    Correct: selector inspect inspect 纪检更正.csv --replace --reason "纪检意见误录"
+             selector inspect inspect --withdraw C03/信访 --reason "误录"
     """
+    from selector.errors import UsageError
     from selector.service.stages.inspect import InspectStage
 
     handler = open_round(ctx).expect(stage, InspectStage)
-    recorded = handler.record(files, encoding=encoding, sheet=sheet)
+    if withdraw is not None:
+        if files or replace:
+            raise UsageError("--withdraw takes no FILE or --replace: withdraw first, then record the corrected file")
+        done = handler.withdraw(withdraw, reason)
+        if as_json:
+            show_view(handler.view(), as_json, {"withdrawn": done})
+            return
+        what = (f"file {done['number']} {done['file']} · {len(done['findings'])} findings, "
+                f"{done['ballots']} 民主测评 ballots" if "file" in done
+                else f"finding {done['finding']['candidate']}/{done['finding']['check']} ({done['finding']['verdict']})")
+        console().print(f"withdrawn: {what} · reason: {done['reason']}", markup=False, highlight=False)
+        show_view(handler.view(), as_json)
+        return
+    if not files:
+        raise UsageError("give the findings or evaluation FILE(s) (or --withdraw FILE|CANDIDATE/CHECK --reason \"…\")")
+    if reason is not None and not replace:
+        raise UsageError("--reason goes with --replace or --withdraw (recording a file needs none)")
+    recorded = handler.record(files, encoding=encoding, sheet=sheet, replace=replace, reason=reason)
     if as_json:
         show_view(handler.view(), as_json, {"recorded": recorded})
         return

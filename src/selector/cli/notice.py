@@ -127,3 +127,20 @@ def close(
     handler = _notice(ctx)
     handler.close_notice()
     _show(handler, as_json, None, "notice closed: appointees confirmed")
+
+
+@command(notice_app, name="withdraw-complaint")
+def withdraw_complaint(
+    ctx: typer.Context,
+    number: int = typer.Argument(..., help="Complaint number (#)."),
+    reason: Optional[str] = typer.Option(None, "--reason", help="Why it was entered in error (recorded)."),
+    as_json: bool = typer.Option(False, "--json", help="Machine-readable output."),
+) -> None:
+    """更正: withdraw a complaint entered in error (until the notice is closed); it stays in the record.
+
+    Example: selector notice notice withdraw-complaint 2 --reason "重复登记（同第1号）"
+    """
+    handler = _notice(ctx)
+    done = handler.withdraw_complaint(number, reason)
+    _show(handler, as_json, {"withdrawn": done},
+          f"complaint #{done['number']} withdrawn · reason: {done['reason']}")

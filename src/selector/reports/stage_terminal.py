@@ -33,6 +33,10 @@ def inspect(console: Console, view: dict) -> None:
                   + (f" · 民主测评 {'/'.join(ev['scale'])}, pass: {'+'.join(ev['top'])} {ev['pass']} "
                      "of valid ballots" if ev else "")
                   + f" · backfill {'on' if view['backfill'] else 'off'}")
+    numbered = view.get("stage_files") or ()
+    if len(numbered) > 1 or any(f["withdrawn"] for f in numbered):
+        console.print("files: " + " · ".join(f"{f['number']} {f['file']}" + (" withdrawn" if f["withdrawn"] else "")
+                                             for f in numbered))
     for post in view["posts"]:
         console.print()
         console.print(Text(f"{post['post']} {post['title']} · seats {post['seats']}"
