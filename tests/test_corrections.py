@@ -152,6 +152,9 @@ def test_withdraw_from_a_certified_stage_needs_the_certificate_revoked(run, two_
     # the sheet carries the revocation and the withdrawal
     sheet = run("export", "rec1", "--doc", "tally", "--format", "md").stdout
     assert "更正" in sheet and "撤销" in sheet and "周敏" in sheet
+    assert "- 更正：2026-05-28 撤回第2批选票（rec1-b.csv，4张），理由：第二批重复录入（tester）" in sheet
+    record = run("export", "rec1", "--doc", "record", "--format", "md").stdout
+    assert "更正：withdraw batch" in record and "更正：revoke certificate" in record
 
 
 def test_a_dry_run_checks_a_file_without_attendance(run, tmp_path):

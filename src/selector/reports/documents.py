@@ -407,7 +407,8 @@ def _record(ctx: _Context, events: list[dict]) -> Document:
     for i, e in enumerate(events or (), start=1):
         files = "; ".join(f"{name} {sha}" for name, sha in sorted(e["files"].items()))
         at = e["at"].replace("T", " ").replace("+00:00", "")
-        rows.append([i, at, e["operator"], e["command"], e["stage"] or t["round_level"],
+        what = f"{t['corrected']}：{e['command']}" if "undid" in e["details"] else e["command"]  # 更正 apart
+        rows.append([i, at, e["operator"], what, e["stage"] or t["round_level"],
                      _details(e["details"]), files])
     headers = [t["rec.no"], t["rec.at"], t["rec.by"], t["rec.what"], t["rec.stage"], t["rec.details"],
                t["rec.files"]]
