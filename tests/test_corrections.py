@@ -291,3 +291,82 @@ def test_verify_fails_when_a_reopened_cut_is_put_back(run, two_batches):
     conn.close()
     r = run("audit", "verify")
     assert r.exit_code == 3 and "a cut is stored but the log has no cut event" in r.stderr
+
+
+def test_options_that_do_not_go_together(run, two_batches):
+    assert refused(run, "tally", "rec1", code=2) == (
+        "error: give the FILE(s) to tally for stage rec1, or correct one with "
+        "`selector tally rec1 --withdraw BATCH --reason \"…\"`")
+    assert refused(run, "tally", "rec1", two_batches / "x.csv", "--reason", "x", code=2) == \
+        "error: --reason goes with --withdraw (a correction); this command records none"
+    assert refused(run, "cut", "rec1", "--reopen", "--resolve", "P01=C02", "--reason", "x", code=2) == \
+        "error: --reopen takes no --resolve: correct first, then record or decide again with a command of its own"
+    assert refused(run, "certify", "rec1", "--revoke", "--teller", "周敏", "--reason", "x", code=2).startswith(
+        "error: --revoke takes no --teller")
+    assert refused(run, "certify", "rec1", "--teller", "周敏", "--reason", "x", code=2) == \
+        "error: --reason goes with --revoke (a correction); this command records none"
+
+
+SCORED = """\
+[round]
+id = "scored"
+title = "两轮推荐"
+organizer = "组织部"
+
+[[post]]
+id = "P01"
+title = "审计局局长"
+
+[[candidate]]
+id = "C01"
+name = "张伟"
+
+[[candidate]]
+id = "C02"
+name = "王芳"
+
+[[candidate]]
+id = "C03"
+name = "李强"
+
+[[stage]]
+id = "rec1"
+kind = "recommend"
+title = "干部大会推荐"
+electorate = 10
+
+[[stage]]
+id = "rec2"
+kind = "recommend"
+title = "全委会推荐"
+electorate = 10
+candidates = "roster"
+
+[stage.cut]
+ratio = "1:2"
+score = { rec1 = 1, rec2 = 1 }
+"""
+
+
+def test_a_later_cut_scored_on_a_stage_blocks_its_corrections(run, tmp_path):
+    """rec2 takes the roster but scores rec1's shares: its locked cut stands in the way of a
+    withdrawal from rec1 (not cut yet) and of re-opening rec1's cut."""
+    (tmp_path / "scored.toml").write_text(SCORED, "utf-8")
+    assert run("init", tmp_path / "scored.toml").exit_code == 0
+    rows = [("1", "张伟"), ("2", "张伟"), ("3", "王芳"), ("4", "李强"), ("5", "张伟"), ("6", "王芳"),
+            ("7", "张伟")]
+    write_csv(tmp_path / "r1.csv", rows, header=("票号", "审计局局长"))
+    write_csv(tmp_path / "r2.csv", rows, header=("票号", "审计局局长"))
+    assert run("tally", "rec1", tmp_path / "r1.csv", "--present", "7", "--issued", "7").exit_code == 0
+    assert run("tally", "rec2", tmp_path / "r2.csv", "--present", "7", "--issued", "7").exit_code == 0
+    assert run("cut", "rec2").exit_code == 0
+    assert refused(run, "tally", "rec1", "--withdraw", "1", "--reason", "x") == (
+        "error: stage rec1's results were used by the locked cut of rec2: re-open it first with "
+        "`selector cut rec2 --reopen --reason \"…\"`")
+    assert run("cut", "rec1").exit_code == 0
+    line = refused(run, "cut", "rec1", "--reopen", "--reason", "x")
+    assert "(rec2: a locked cut)" in line
+    assert run("cut", "rec2", "--reopen", "--reason", "x").exit_code == 0
+    assert run("cut", "rec1", "--reopen", "--reason", "x").exit_code == 0
+    assert run("tally", "rec1", "--withdraw", "1", "--reason", "x").exit_code == 0
+    verify_ok(run)

@@ -435,3 +435,26 @@ class NothingReplaced(Typed, RuleError):
 
     stage: str
     file: str
+
+
+@dataclass(eq=False)
+class CorrectionAlone(Typed, UsageError):
+    """A correction option given with options of the ordinary command (one step at a time)."""
+
+    option: str  # --withdraw | --reopen | --revoke
+    others: tuple[str, ...]
+
+
+@dataclass(eq=False)
+class InputsRequired(Typed, UsageError):
+    """A recording command given no input files (and no correction either)."""
+
+    command: str  # tally | inspect
+    stage: str
+
+
+@dataclass(eq=False)
+class ReasonWithoutCorrection(Typed, UsageError):
+    """--reason given to a command that records no correction (`options`: those it goes with)."""
+
+    options: tuple[str, ...]

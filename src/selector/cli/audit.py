@@ -9,7 +9,7 @@ import typer
 
 from selector.cli.base import app, command, console, echo_json, open_round, store
 from selector.cli.ballots import Layout
-from selector.errors import AuditMismatch, UsageError
+from selector.errors import AuditMismatch, CorrectionAlone, ReasonWithoutCorrection, UsageError
 
 audit_app = typer.Typer(help="The round's record (纪实): log, verify, sample ballots, compare a hand count.",
                         no_args_is_help=True, rich_markup_mode=None)
@@ -39,7 +39,8 @@ def certify(
         from selector.service.certify import revoke as run_revoke
 
         if teller or scrutineer:
-            raise UsageError("--revoke takes no --teller or --scrutineer: revoke first, then sign again")
+            raise CorrectionAlone("--revoke", tuple(n for n, v in (("--teller", teller),
+                                                                  ("--scrutineer", scrutineer)) if v))
         done = run_revoke(open_round(ctx), stage, reason)
         if as_json:
             echo_json(done)
@@ -48,7 +49,7 @@ def certify(
                             f"reason: {done['reason']}", markup=False, highlight=False)
         return
     if reason is not None:
-        raise UsageError("--reason goes with --revoke (a certificate records its signers)")
+        raise ReasonWithoutCorrection(("--revoke",))
     cert = sign(open_round(ctx), stage, teller, scrutineer)
     if as_json:
         echo_json(cert)

@@ -10,7 +10,7 @@ from typing import List, Optional
 import typer
 
 from selector.cli.base import command, console, echo_json, open_round, show_view
-from selector.errors import UsageError
+from selector.errors import CorrectionAlone, InputsRequired, ReasonWithoutCorrection, UsageError
 
 BIG_FILE = 4 << 20  # bytes; files this large take about a second to read: show progress
 
@@ -53,9 +53,11 @@ def tally(
     open_ = open_round(ctx)
     handler = open_.expect(stage, BallotStage)
     if withdraw is not None:
-        if files or check_against is not None or dry_run or present is not None or issued is not None:
-            raise UsageError("--withdraw takes no FILE, --dry-run, --check-against or attendance: "
-                             "withdraw first, then tally the corrected file")
+        given = [name for name, value in (("FILE", files), ("--check-against", check_against is not None),
+                                          ("--dry-run", dry_run), ("--present", present is not None),
+                                          ("--issued", issued is not None)) if value]
+        if given:
+            raise CorrectionAlone("--withdraw", tuple(given))
         done = handler.withdraw(withdraw, reason)
         view = handler.view()
         if as_json:
@@ -67,9 +69,9 @@ def tally(
             show_view(view, False)
         return
     if not files:
-        raise UsageError("give the ballot FILE(s) to tally (or --withdraw BATCH --reason \"…\")")
+        raise InputsRequired("tally", stage)
     if reason is not None:
-        raise UsageError("--reason goes with --withdraw (a tally needs none)")
+        raise ReasonWithoutCorrection(("--withdraw",))
     checked = None
     if check_against is not None:
         from selector.audit.spot import double_entry
@@ -165,7 +167,8 @@ def cut(
         from selector.service.corrections import reopen as run_reopen
 
         if resolve or accept_short:
-            raise UsageError("--reopen takes no --resolve or --accept-short: re-open first, then cut again")
+            raise CorrectionAlone("--reopen", tuple(n for n, v in (("--resolve", resolve),
+                                                                  ("--accept-short", accept_short)) if v))
         done = run_reopen(open_, stage, reason)
         view = open_.handler(stage).view()
         if as_json:

@@ -32,13 +32,13 @@ def inspect(
     Correct: selector inspect inspect 纪检更正.csv --replace --reason "纪检意见误录"
              selector inspect inspect --withdraw C03/信访 --reason "误录"
     """
-    from selector.errors import UsageError
+    from selector.errors import CorrectionAlone, InputsRequired, ReasonWithoutCorrection
     from selector.service.stages.inspect import InspectStage
 
     handler = open_round(ctx).expect(stage, InspectStage)
     if withdraw is not None:
         if files or replace:
-            raise UsageError("--withdraw takes no FILE or --replace: withdraw first, then record the corrected file")
+            raise CorrectionAlone("--withdraw", tuple(n for n, v in (("FILE", files), ("--replace", replace)) if v))
         done = handler.withdraw(withdraw, reason)
         if as_json:
             show_view(handler.view(), as_json, {"withdrawn": done})
@@ -50,9 +50,9 @@ def inspect(
         show_view(handler.view(), as_json)
         return
     if not files:
-        raise UsageError("give the findings or evaluation FILE(s) (or --withdraw FILE|CANDIDATE/CHECK --reason \"…\")")
+        raise InputsRequired("inspect", stage)
     if reason is not None and not replace:
-        raise UsageError("--reason goes with --replace or --withdraw (recording a file needs none)")
+        raise ReasonWithoutCorrection(("--replace", "--withdraw"))
     recorded = handler.record(files, encoding=encoding, sheet=sheet, replace=replace, reason=reason)
     if as_json:
         show_view(handler.view(), as_json, {"recorded": recorded})

@@ -219,6 +219,14 @@ TEXT: dict[type, Callable] = {
     e.AmendmentWithoutReason: _amend_without_reason,
     e.NothingReplaced: lambda x: (f"--replace: {x.file} replaces no finding of stage {x.stage}; "
                                   "record it without --replace"),
+    e.CorrectionAlone: lambda x: (f"{x.option} takes no {', '.join(x.others)}: correct first, then record "
+                                  "or decide again with a command of its own"),
+    e.InputsRequired: lambda x: (f"give the FILE(s) to {x.command} for stage {x.stage}, or correct one with "
+                                 f"`selector {x.command} {x.stage} --withdraw "
+                                 + ("BATCH" if x.command == "tally" else "FILE|CANDIDATE/CHECK")
+                                 + " --reason \"…\"`"),
+    e.ReasonWithoutCorrection: lambda x: (f"--reason goes with {' or '.join(x.options)} (a correction); "
+                                          "this command records none"),
 }
 
 DETAILS: dict[type, Callable] = {e.InspectionIncomplete: _inspection_details,

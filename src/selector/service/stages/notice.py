@@ -167,8 +167,9 @@ class NoticeStage:
             self._refuse_withdrawn(number)
             rows = [r for r in self.store.complaint_rows(rid, stage.id) if r["number"] == number]
             if not rows:
-                raise RuleError(f"the notice {stage.id} has no complaint #{number} "
-                                f"(complaints: {', '.join(f'#{c.number}' for c in state.complaints) or 'none'})")
+                raise RuleError("the notice {stage} has no complaint #{number} (complaints: {known})",
+                                stage=stage.id, number=number,
+                                known=", ".join(f"#{c.number}" for c in state.complaints) or "none")
             row = rows[0]
             event = self.open.log(events.withdraw_complaint(stage.id, number=number, candidate=row["candidate"],
                                                             reason=reason.strip(), complaint=row))
