@@ -374,3 +374,127 @@ class VerifyFailed(Typed, AuditMismatch):
     """`audit verify` found differences: the report (service.recheck.Report) names every one."""
 
     report: object
+
+
+# -- corrections ---------------------------------------------------------------------------
+
+@dataclass(eq=False)
+class ReasonRequired(Typed, UsageError):
+    """A correction (`option`: --withdraw, --reopen, --revoke, --replace, withdraw-complaint)
+    is recorded with its reason."""
+
+    option: str
+
+
+@dataclass(eq=False)
+class CorrectLockedStage(Typed, RuleError):
+    """A correction to a stage whose cut is locked: the cut must be re-opened first."""
+
+    stage: str
+
+
+@dataclass(eq=False)
+class CorrectCertifiedStage(Typed, RuleError):
+    """A correction (or re-opening) of a certified count: the certificate must be revoked first."""
+
+    stage: str
+
+
+@dataclass(eq=False)
+class CorrectUsedStage(Typed, RuleError):
+    """A correction to a stage whose results a later locked cut was scored on."""
+
+    stage: str
+    users: tuple[str, ...]
+
+
+@dataclass(eq=False)
+class NoSuchInput(Typed, NotFound):
+    """--withdraw names no batch, file or finding of the stage (`known`: (number, name) pairs)."""
+
+    stage: str
+    ref: str
+    kind: str  # batch | file | finding
+    known: tuple[tuple[int, str], ...] = ()
+
+
+@dataclass(eq=False)
+class Dependent:
+    """A later stage that depends on a cut, and what it holds."""
+
+    stage: str
+    kind: str
+    batches: tuple[tuple[int, str], ...] = ()  # (number, file) of its live batches
+    files: tuple[tuple[int, str], ...] = ()  # (number, file) of its live inspection files
+    locked: bool = False
+    certified: bool = False
+    notice: bool = False
+    complaints: tuple[int, ...] = ()
+
+
+@dataclass(eq=False)
+class ReopenBlocked(Typed, RuleError):
+    """A cut later stages depend on, while they hold something: undo theirs first."""
+
+    stage: str
+    dependents: tuple[Dependent, ...]
+
+
+@dataclass(eq=False)
+class RoundChange:
+    """One difference between the stored round and a changed round file (a key path)."""
+
+    path: str
+    old: str
+    new: str
+    stage: str | None = None  # the stage that has recorded something this change would alter
+    holds: str = ""  # what that stage holds: ballots | cut | certificate | inspection | notice
+
+
+@dataclass(eq=False)
+class RoundChangeRefused(Typed, RuleError):
+    """A changed round file would alter what a stage has already recorded."""
+
+    round: str
+    file: str
+    refused: tuple[RoundChange, ...]
+
+
+@dataclass(eq=False)
+class AmendmentWithoutReason(Typed, UsageError):
+    """A changed round file after recording started is an amendment: it needs --reason."""
+
+    round: str
+    file: str
+    changes: tuple[RoundChange, ...]
+
+
+@dataclass(eq=False)
+class NothingReplaced(Typed, RuleError):
+    """--replace with a file that replaces no stored finding."""
+
+    stage: str
+    file: str
+
+
+@dataclass(eq=False)
+class CorrectionAlone(Typed, UsageError):
+    """A correction option given with options of the ordinary command (one step at a time)."""
+
+    option: str  # --withdraw | --reopen | --revoke
+    others: tuple[str, ...]
+
+
+@dataclass(eq=False)
+class InputsRequired(Typed, UsageError):
+    """A recording command given no input files (and no correction either)."""
+
+    command: str  # tally | inspect
+    stage: str
+
+
+@dataclass(eq=False)
+class ReasonWithoutCorrection(Typed, UsageError):
+    """--reason given to a command that records no correction (`options`: those it goes with)."""
+
+    options: tuple[str, ...]

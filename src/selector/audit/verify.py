@@ -119,7 +119,8 @@ def _check_cut(open_: OpenRound, stage, log: list[dict], recount, report: Report
     store, rid = open_.store, open_.id
     where = f"stage {stage.id}: table cuts"
     stored = store.locked_cut(rid, stage.id)
-    cut_events = events.cuts_of(log, stage.id)
+    _check_reopens(stage, log, report)
+    cut_events = events.current_cuts(log, stage.id)  # since the cut was last re-opened
     row = store.stage_row(rid, stage.id)
     if stored is None:
         if cut_events:
@@ -161,6 +162,26 @@ def _check_cut(open_: OpenRound, stage, log: list[dict], recount, report: Report
         if s is not None and (s["status"], s["advanced"]) != (status, advanced):
             report.add(f"{where}, row {post}", f"stored {s['status']} {s['advanced']}, but the "
                                                f"recount gives {status} {advanced}")
+
+
+def _check_reopens(stage, log: list[dict], report: Report) -> None:
+    """Each `reopen cut` event re-opened a locked cut, and recorded what that cut held."""
+    locked = None
+    for e in events.of(log, stage.id, "cut", "notice close", "reopen cut"):
+        if e["command"] != "reopen cut":
+            if "posts" in e["details"]:
+                locked = e
+            continue
+        report.corrections += 1
+        undid = e["details"].get("undid") or {}
+        held = {p: (v.get("status"), v.get("advanced")) for p, v in (undid.get("posts") or {}).items()}
+        if locked is None:
+            report.add(f"stage {stage.id}", f"reopen cut event #{e['id']} re-opens no locked cut")
+        elif held != {p: (v["status"], v["advanced"]) for p, v in locked["details"]["posts"].items()} \
+                or undid.get("cut") != locked["id"]:
+            report.add(f"stage {stage.id}", f"reopen cut event #{e['id']} does not record the cut of "
+                                            f"event #{locked['id']} it re-opened")
+        locked = None
 
 
 def _check_files(open_: OpenRound, folder: Path, report: Report) -> None:

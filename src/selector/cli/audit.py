@@ -8,11 +8,12 @@ from typing import List, Optional
 import typer
 
 from selector import i18n
-from selector.i18n import N_, _, ngettext
-
 from selector.cli.base import app, command, console, echo_json, group, open_round, store
 from selector.cli.ballots import Layout
-from selector.errors import AuditMismatch, SelectorError, UsageError
+from selector.errors import (
+    AuditMismatch, CorrectionAlone, ReasonWithoutCorrection, SelectorError, UsageError,
+)
+from selector.i18n import N_, _, ngettext
 
 audit_app = group(N_("The round's record (纪实): log, verify, sample ballots, compare a hand count."))
 app.add_typer(audit_app, name="audit")
@@ -21,17 +22,36 @@ app.add_typer(audit_app, name="audit")
 @command(name="certify", help=N_(
     "Sign a stage's count (计票人, 监票人); it takes no more batches from then on.\n"
     "\n"
-    "Example: selector certify vote1 --teller 王芳 --scrutineer 李明 --scrutineer 赵强"))
+    "Example: selector certify vote1 --teller 王芳 --scrutineer 李明 --scrutineer 赵强\n"
+    "Correct: selector certify vote1 --revoke --reason \"第二批选票重复录入，需撤回重计\""))
 def certify(
     ctx: typer.Context,
     stage: str = typer.Argument(..., help=N_("Stage id.")),
     teller: List[str] = typer.Option([], "--teller", help=N_("计票人 who signs the count (repeat for each).")),
     scrutineer: List[str] = typer.Option([], "--scrutineer", help=N_("监票人 who signs (repeat for each).")),
     as_json: bool = typer.Option(False, "--json", help=N_("Machine-readable output.")),
+    revoke: bool = typer.Option(False, "--revoke", help=N_("更正: withdraw the certificate, with --reason, "
+                                                        "so the count can be corrected and signed again.")),
+    reason: Optional[str] = typer.Option(None, "--reason", help=N_("Why (recorded with --revoke).")),
 ) -> None:
     from selector.reports import audit as render
     from selector.service.certify import certify as sign
 
+    if revoke:
+        from selector.service.certify import revoke as run_revoke
+
+        if teller or scrutineer:
+            raise CorrectionAlone("--revoke", tuple(n for n, v in (("--teller", teller),
+                                                                  ("--scrutineer", scrutineer)) if v))
+        done = run_revoke(open_round(ctx), stage, reason)
+        if as_json:
+            echo_json(done)
+        else:
+            console().print(f"certificate of {done['stage']} (signed {done['certified_at']}) revoked · "
+                            f"reason: {done['reason']}", markup=False, highlight=False)
+        return
+    if reason is not None:
+        raise ReasonWithoutCorrection(("--revoke",))
     cert = sign(open_round(ctx), stage, teller, scrutineer)
     if as_json:
         echo_json(cert)
@@ -46,8 +66,10 @@ def certify(
 def log(ctx: typer.Context, as_json: bool = typer.Option(False, "--json", help=N_("Machine-readable output."))) -> None:
     from selector.reports import audit as render
 
+    from selector.storage.events import is_correction
+
     open_ = open_round(ctx)
-    events = open_.store.events(open_.id)
+    events = [{**e, "correction": True} if is_correction(e) else e for e in open_.store.events(open_.id)]
     if as_json:
         echo_json({"round": open_.id, "events": events})
     else:

@@ -12,7 +12,7 @@ import typer
 from selector.i18n import N_, _
 
 from selector.cli.base import command, console, echo_json, open_round, show_view
-from selector.errors import UsageError
+from selector.errors import CorrectionAlone, InputsRequired, ReasonWithoutCorrection, UsageError
 
 BIG_FILE = 4 << 20  # bytes; files this large take about a second to read: show progress
 
@@ -25,13 +25,14 @@ class Layout(str, Enum):
 
 
 @command(name="tally", help=N_(
-    "Validate and record ballot batches, then print the tally.\n"
+    "Validate and record ballot batches, then print the tally; or withdraw a batch (更正).\n"
     "\n"
-    "Example: selector tally rec1 examples/haimen-2011/rec1.csv --present 400 --issued 400"))
+    "Example: selector tally rec1 examples/haimen-2011/rec1.csv --present 400 --issued 400\n"
+    "Correct: selector tally rec1 --withdraw 2 --reason \"第二计票组重复录入\""))
 def tally(
     ctx: typer.Context,
     stage: str = typer.Argument(..., help=N_("Stage id, e.g. rec1.")),
-    files: List[Path] = typer.Argument(..., help=N_("Ballot files (CSV or XLSX), one batch each.")),
+    files: Optional[List[Path]] = typer.Argument(None, help=N_("Ballot files (CSV or XLSX), one batch each.")),
     present: Optional[int] = typer.Option(None, "--present", min=0, help=N_("实到: members present (first batch).")),
     issued: Optional[int] = typer.Option(None, "--issued", min=0, help=N_("发出票: ballots issued (first batch).")),
     dry_run: bool = typer.Option(False, "--dry-run", help=N_("Check and count, store nothing.")),
@@ -42,12 +43,36 @@ def tally(
     check_against: Optional[Path] = typer.Option(
         None, "--check-against", help=N_("双人录入: a second keying of the same papers; nothing is "
                                       "recorded unless the two agree cell by cell.")),
+    withdraw: Optional[str] = typer.Option(
+        None, "--withdraw", help=N_("更正: take a batch (number or file name, as `show` lists them) out "
+                                 "of the count, with --reason; allowed until the cut is locked.")),
+    reason: Optional[str] = typer.Option(None, "--reason", help=N_("Why (recorded with a correction).")),
 ) -> None:
     from selector.reports import terminal
     from selector.service.stages.ballots import BallotStage
 
     open_ = open_round(ctx)
     handler = open_.expect(stage, BallotStage)
+    if withdraw is not None:
+        given = [name for name, value in (("FILE", files), ("--check-against", check_against is not None),
+                                          ("--dry-run", dry_run), ("--present", present is not None),
+                                          ("--issued", issued is not None)) if value]
+        if given:
+            raise CorrectionAlone("--withdraw", tuple(given))
+        done = handler.withdraw(withdraw, reason)
+        view = handler.view()
+        if as_json:
+            echo_json({**view, "withdrawn": done})
+        else:
+            console().print(f"withdrawn: batch {done['batch']} {done['file']} · {done['ballots']} ballots · "
+                            f"returned {done['returned_before']} → {done['returned']} · reason: {done['reason']}",
+                            markup=False, highlight=False)
+            show_view(view, False)
+        return
+    if not files:
+        raise InputsRequired("tally", stage)
+    if reason is not None:
+        raise ReasonWithoutCorrection(("--withdraw",))
     checked = None
     if check_against is not None:
         from selector.audit.spot import double_entry
@@ -121,7 +146,8 @@ def _resolutions(values: List[str]) -> dict[str, tuple[str, ...]]:
 @command(name="cut", help=N_(
     "Make and lock the stage's shortlist; held posts (ties, shortfalls) lock nothing.\n"
     "\n"
-    "Example: selector cut rec2 --resolve P07=C112 --reason \"常委会2011-06-02决定\""))
+    "Example: selector cut rec2 --resolve P07=C112 --reason \"常委会2011-06-02决定\"\n"
+    "Correct: selector cut rec2 --reopen --reason \"第二批选票需撤回重计\""))
 def cut(
     ctx: typer.Context,
     stage: str = typer.Argument(..., help=N_("Stage id.")),
@@ -129,11 +155,28 @@ def cut(
     accept_short: List[str] = typer.Option([], "--accept-short", help=N_("POST: go on with fewer than k.")),
     reason: Optional[str] = typer.Option(None, "--reason", help=N_("The recorded reason for the decisions.")),
     as_json: bool = typer.Option(False, "--json", help=N_("Machine-readable output.")),
+    reopen: bool = typer.Option(False, "--reopen", help=N_("更正: re-open the locked cut, with --reason "
+                                                        "(while no later stage depends on it).")),
 ) -> None:
     from selector.domain.cuts import Decisions
     from selector.errors import HeldCut
 
     open_ = open_round(ctx)
+    if reopen:
+        from selector.service.corrections import reopen as run_reopen
+
+        if resolve or accept_short:
+            raise CorrectionAlone("--reopen", tuple(n for n, v in (("--resolve", resolve),
+                                                                  ("--accept-short", accept_short)) if v))
+        done = run_reopen(open_, stage, reason)
+        view = open_.handler(stage).view()
+        if as_json:
+            echo_json({**view, "reopened": done})
+        else:
+            show_view(view, False)
+            console().print(f"cut of {stage} re-opened · reason: {done['reason']}", markup=False,
+                            highlight=False)
+        return
     try:
         handler = open_.cut(stage, Decisions(_resolutions(resolve), tuple(accept_short), reason))
     except HeldCut as held:

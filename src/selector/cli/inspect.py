@@ -15,20 +15,46 @@ from selector.cli.base import command, console, open_round, show_view
 @command(name="inspect", help=N_(
     "Record inspection findings (clear / concern / veto) and 民主测评 ballots, then show the stage.\n"
     "\n"
-    "Example: selector inspect inspect examples/haimen-2011/findings.csv examples/haimen-2011/evaluation.csv"))
+    "Example: selector inspect inspect examples/haimen-2011/findings.csv examples/haimen-2011/evaluation.csv\n"
+    "Correct: selector inspect inspect 纪检更正.csv --replace --reason \"纪检意见误录\"\n"
+    "         selector inspect inspect --withdraw C03/信访 --reason \"误录\""))
 def inspect(
     ctx: typer.Context,
     stage: str = typer.Argument(..., help=N_("Inspect stage id, e.g. inspect.")),
-    files: List[Path] = typer.Argument(..., help=N_("Findings files (candidate, check, verdict, note) "
-                                                 "and/or 民主测评 ballot files (ballot, one column per candidate).")),
+    files: Optional[List[Path]] = typer.Argument(
+        None, help=N_("Findings files (candidate, check, verdict, note) and/or 民主测评 ballot files "
+                   "(ballot, one column per candidate).")),
     encoding: Optional[str] = typer.Option(None, "--encoding", help=N_("Override detection (utf-8, gb18030).")),
     sheet: Optional[str] = typer.Option(None, "--sheet", help=N_("XLSX sheet (default: the one visible sheet holding data).")),
     as_json: bool = typer.Option(False, "--json", help=N_("Machine-readable output.")),
+    replace: bool = typer.Option(False, "--replace", help=N_("更正: the file's findings replace the stored "
+                                                          "ones for the same candidate and check (--reason).")),
+    withdraw: Optional[str] = typer.Option(None, "--withdraw", help=N_("更正: take back a file (number or name) "
+                                                                    "or a finding (CANDIDATE/CHECK), with --reason.")),
+    reason: Optional[str] = typer.Option(None, "--reason", help=N_("Why (recorded with a correction).")),
 ) -> None:
+    from selector.errors import CorrectionAlone, InputsRequired, ReasonWithoutCorrection
     from selector.service.stages.inspect import InspectStage
 
     handler = open_round(ctx).expect(stage, InspectStage)
-    recorded = handler.record(files, encoding=encoding, sheet=sheet)
+    if withdraw is not None:
+        if files or replace:
+            raise CorrectionAlone("--withdraw", tuple(n for n, v in (("FILE", files), ("--replace", replace)) if v))
+        done = handler.withdraw(withdraw, reason)
+        if as_json:
+            show_view(handler.view(), as_json, {"withdrawn": done})
+            return
+        what = (f"file {done['number']} {done['file']} · {len(done['findings'])} findings, "
+                f"{done['ballots']} 民主测评 ballots" if "file" in done
+                else f"finding {done['finding']['candidate']}/{done['finding']['check']} ({done['finding']['verdict']})")
+        console().print(f"withdrawn: {what} · reason: {done['reason']}", markup=False, highlight=False)
+        show_view(handler.view(), as_json)
+        return
+    if not files:
+        raise InputsRequired("inspect", stage)
+    if reason is not None and not replace:
+        raise ReasonWithoutCorrection(("--replace", "--withdraw"))
+    recorded = handler.record(files, encoding=encoding, sheet=sheet, replace=replace, reason=reason)
     if as_json:
         show_view(handler.view(), as_json, {"recorded": recorded})
         return

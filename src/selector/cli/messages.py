@@ -15,6 +15,10 @@ from selector.i18n import _, ngettext
 from selector.service import steps as s
 
 
+def _plural(n: int, word: str) -> str:
+    return f"{word}{'s' if n != 1 else ''}"
+
+
 def _who(ids, names=()) -> str:
     """People by name and id where the names are known: "王芳 (C02), 李强 (C03)"."""
     if names and len(names) == len(ids):
@@ -105,6 +109,73 @@ def _verify_failed(err: e.VerifyFailed) -> str:
                     "audit verify: round {round}: {n} differences found", n).format(round=err.report.round, n=n)
 
 
+def _reason(option: str) -> str:
+    return f"{option} is a correction and is recorded with its reason: give --reason \"…\""
+
+
+def _no_such_input(err: e.NoSuchInput) -> str:
+    if err.kind == "finding":
+        return (f"stage {err.stage} has no finding {err.ref!r} to withdraw: give CANDIDATE/CHECK "
+                "(e.g. C03/纪检), or a file's number or name")
+    known = ", ".join(f"{n} {name}" for n, name in err.known) or "none"
+    return f"stage {err.stage} has no {err.kind} {err.ref!r} ({err.kind}{'es' if err.kind == 'batch' else 's'}: {known})"
+
+
+def _holds(d: e.Dependent) -> str:
+    parts = []
+    if d.batches:
+        parts.append(f"{len(d.batches)} {'batch' if len(d.batches) == 1 else 'batches'}")
+    if d.files:
+        parts.append(f"{len(d.files)} inspection {_plural(len(d.files), 'file')}")
+    if d.notice:
+        parts.append("an open notice")
+    if d.complaints:
+        parts.append(f"{len(d.complaints)} {_plural(len(d.complaints), 'complaint')}")
+    if d.locked:
+        parts.append("a locked cut")
+    if d.certified:
+        parts.append("a certificate")
+    return ", ".join(parts)
+
+
+def _reopen_blocked(err: e.ReopenBlocked) -> str:
+    n = len(err.dependents)
+    return (f"stage {err.stage}'s cut cannot be re-opened: {n} later {_plural(n, 'stage')} "
+            f"{'depends' if n == 1 else 'depend'} on it ("
+            + "; ".join(f"{d.stage}: {_holds(d)}" for d in err.dependents)
+            + "); undo what they hold first, the latest stage first (below)")
+
+
+def _reopen_steps(err: e.ReopenBlocked) -> list[str]:
+    out = []
+    for d in reversed(err.dependents):
+        if d.certified:
+            out.append(f"selector certify {d.stage} --revoke --reason \"…\"")
+        if d.locked:
+            out.append(f"selector cut {d.stage} --reopen --reason \"…\"")
+        out += [f"selector tally {d.stage} --withdraw {n} --reason \"…\"   ({file})" for n, file in d.batches]
+        out += [f"selector inspect {d.stage} --withdraw {n} --reason \"…\"   ({file})" for n, file in d.files]
+        out += [f"selector notice {d.stage} withdraw-complaint {n} --reason \"…\"" for n in d.complaints]
+        if d.notice:
+            out.append(f"the notice {d.stage} is open: it has published the list, which cannot be "
+                       "taken back here")
+    return out
+
+
+def _change(c: e.RoundChange) -> str:
+    line = f"{c.path}: {c.old} → {c.new}"
+    if c.stage:
+        line += f" — stage {c.stage} has recorded {c.holds} under the stored rule"
+    return line
+
+
+def _amend_without_reason(err: e.AmendmentWithoutReason) -> str:
+    n = len(err.changes)
+    what = f"{n} {_plural(n, 'change')}, below" if n else "its layout or comments only"
+    return (f"round {err.round}: {err.file} changes the stored round after recording started ({what}): "
+            "an amendment is a correction; run again with --reason \"…\"")
+
+
 TEXT: dict[type, Callable] = {
     e.NoDatabase: lambda x: _("no database at {path}: give --db (or SELECTOR_DB), or create one with "
                               "`selector init ROUND.toml`").format(path=x.path),
@@ -161,10 +232,38 @@ TEXT: dict[type, Callable] = {
     e.BinaryToStdout: lambda x: _("--format {format} is a binary file: give --out PATH, not -").format(format=x.format),
     e.DocumentNotFor: _document_not_for,
     e.VerifyFailed: _verify_failed,
+    e.ReasonRequired: lambda x: _reason(x.option),
+    e.CorrectLockedStage: lambda x: (f"stage {x.stage}'s cut is locked: re-open it first with "
+                                     f"`selector cut {x.stage} --reopen --reason \"…\"`"),
+    e.CorrectCertifiedStage: lambda x: (f"stage {x.stage} is certified: its count is frozen; revoke the "
+                                        f"certificate first with `selector certify {x.stage} --revoke "
+                                        f"--reason \"…\"`"),
+    e.CorrectUsedStage: lambda x: (f"stage {x.stage}'s results were used by the locked cut of "
+                                   f"{', '.join(x.users)}: re-open it first with `selector cut "
+                                   f"{x.users[-1]} --reopen --reason \"…\"`"),
+    e.NoSuchInput: _no_such_input,
+    e.ReopenBlocked: _reopen_blocked,
+    e.RoundChangeRefused: lambda x: (f"round {x.round} already has tallied ballots and {x.file} has changed: "
+                                     "a stored round's rules cannot change after counting starts; "
+                                     "give the changed file a new round id"),
+    e.AmendmentWithoutReason: _amend_without_reason,
+    e.NothingReplaced: lambda x: (f"--replace: {x.file} replaces no finding of stage {x.stage}; "
+                                  "record it without --replace"),
+    e.CorrectionAlone: lambda x: (f"{x.option} takes no {', '.join(x.others)}: correct first, then record "
+                                  "or decide again with a command of its own"),
+    e.InputsRequired: lambda x: (f"give the FILE(s) to {x.command} for stage {x.stage}, or correct one with "
+                                 f"`selector {x.command} {x.stage} --withdraw "
+                                 + ("BATCH" if x.command == "tally" else "FILE|CANDIDATE/CHECK")
+                                 + " --reason \"…\"`"),
+    e.ReasonWithoutCorrection: lambda x: (f"--reason goes with {' or '.join(x.options)} (a correction); "
+                                          "this command records none"),
 }
 
 DETAILS: dict[type, Callable] = {e.InspectionIncomplete: _inspection_details,
-                                 e.VerifyFailed: lambda x: [problem(p) for p in x.report.problems]}
+                                 e.VerifyFailed: lambda x: [problem(p) for p in x.report.problems],
+                                 e.ReopenBlocked: _reopen_steps,
+                                 e.RoundChangeRefused: lambda x: [_change(c) for c in x.refused],
+                                 e.AmendmentWithoutReason: lambda x: [_change(c) for c in x.changes]}
 
 
 def place(err: e.Located) -> str:
@@ -268,6 +367,8 @@ def verify_summary(report) -> str:
         round=report.round, events=report.events, head=report.head[:16], n=len(report.stages),
         ballots=report.ballots)
         + other
+        + (ngettext("{n} correction rechecked, ", "{n} corrections rechecked, ", report.corrections).format(
+            n=report.corrections) if report.corrections else "")
         + ngettext("{n} cut rechecked, ", "{n} cuts rechecked, ", report.cuts).format(n=report.cuts)
         + ngettext("{n} file re-hashed: all hold", "{n} files re-hashed: all hold", report.files).format(
             n=report.files))

@@ -121,3 +121,19 @@ def close(
     handler = _notice(ctx)
     handler.close_notice()
     _show(handler, as_json, None, _("notice closed: appointees confirmed"))
+
+
+@command(notice_app, name="withdraw-complaint", help=N_(
+    "更正: withdraw a complaint entered in error (until the notice is closed); it stays in the record.\n"
+    "\n"
+    "Example: selector notice notice withdraw-complaint 2 --reason \"重复登记（同第1号）\""))
+def withdraw_complaint(
+    ctx: typer.Context,
+    number: int = typer.Argument(..., help=N_("Complaint number (#).")),
+    reason: Optional[str] = typer.Option(None, "--reason", help=N_("Why it was entered in error (recorded).")),
+    as_json: bool = typer.Option(False, "--json", help=N_("Machine-readable output.")),
+) -> None:
+    handler = _notice(ctx)
+    done = handler.withdraw_complaint(number, reason)
+    _show(handler, as_json, {"withdrawn": done},
+          _("complaint #{n} withdrawn · reason: {reason}").format(n=done["number"], reason=done["reason"]))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Optional
 
 import typer
 
@@ -28,18 +29,28 @@ def check(file: Path = typer.Argument(..., help=N_("Round file (TOML)."))) -> No
 
 
 @command(name="init", help=N_(
-    "Validate and store a round (again with an unchanged file: nothing happens).\n"
+    "Validate and store a round (again with an unchanged file: nothing happens; a changed file\n"
+    "once stages have recorded something is an amendment, shown key by key, with --reason).\n"
     "\n"
-    "Example: selector --db haimen.db init rounds/haimen-2011.toml"))
-def init(ctx: typer.Context, file: Path = typer.Argument(..., help=N_("Round file (TOML)."))) -> None:
+    "Example: selector --db haimen.db init rounds/haimen-2011.toml\n"
+    "Correct: selector init rounds/haimen-2011.toml --reason \"补录考察对象出生年月\""))
+def init(
+    ctx: typer.Context,
+    file: Path = typer.Argument(..., help=N_("Round file (TOML).")),
+    reason: Optional[str] = typer.Option(None, "--reason", help=N_("更正: why a stored round is amended "
+                                                                 "after recording started.")),
+) -> None:
     from selector.service.rounds import init_round
 
-    r, outcome = init_round(store(ctx, create=True), file, ctx.obj.by)
+    r, outcome, changes = init_round(store(ctx, create=True), file, ctx.obj.by, reason)
     i18n.for_round(r.locale)
     said = {"stored": _("round {round}: stored in {db}"),
             "unchanged": _("round {round}: already stored, unchanged in {db}"),
-            "updated": _("round {round}: updated (no ballots were tallied yet) in {db}")}[outcome]
-    typer.echo(said.format(round=r.id, db=ctx.obj.db))
+            "updated": _("round {round}: updated (no ballots were tallied yet) in {db}"),
+            "amended": _("round {round}: amended (更正; reason: {reason}) in {db}")}[outcome]
+    typer.echo(said.format(round=r.id, db=ctx.obj.db, reason=(reason or "").strip()))
+    for c in changes:
+        typer.echo(f"  {c.path}: {c.old} → {c.new}")
 
 
 @command(name="rounds", help=N_(

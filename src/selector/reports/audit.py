@@ -45,7 +45,8 @@ def log(console: Console, round_id: str, title: str, events: list[dict]) -> None
     for e in events:
         console.print()
         stage = f" {e['stage']}" if e["stage"] else ""
-        console.print(Text(f"#{e['id']} {when(e['at'])} · {e['operator']} · {e['command']}{stage} · "
+        marked = _("更正 correction · ") if e.get("correction") else ""  # listed apart from ordinary steps
+        console.print(Text(f"#{e['id']} {when(e['at'])} · {e['operator']} · {marked}{e['command']}{stage} · "
                            + _("hash {hash}").format(hash=e["hash"][:12] + "…"), style="bold"))
         for line in details_text(e["details"]).splitlines():
             console.print(Text(f"    {line}"))
@@ -53,6 +54,10 @@ def log(console: Console, round_id: str, title: str, events: list[dict]) -> None
             console.print(Text("    " + _("file {name} sha256 {sha}").format(name=name, sha=sha)))
     if events:
         console.print()
+        corrections = [e for e in events if e.get("correction")]
+        if corrections:
+            console.print(Text(_("corrections (更正): {n} — {events}").format(
+                n=len(corrections), events=", ".join(f"#{e['id']} {e['command']}" for e in corrections))))
         console.print(_("head of the chain: {hash}").format(hash=events[-1]["hash"]))
 
 

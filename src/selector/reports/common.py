@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 from datetime import datetime, timedelta, timezone
 
-from selector.i18n import N_, _
+from selector.i18n import N_, _, current
 
 STATE = {"waiting": N_("waiting"), "ready": N_("ready"), "tallied": N_("tallied"), "locked": N_("locked"),
          "inspecting": N_("inspecting"), "open": N_("open")}
@@ -83,3 +83,43 @@ def when(at: str | None) -> str:
     except ValueError:
         return at
     return _("{time} (UTC+8)").format(time=moment.strftime("%Y-%m-%d %H:%M:%S"))
+
+
+_CORRECTIONS = {
+    "en": {
+        "withdraw batch": "withdrew batch {batch} ({file}, {ballots} ballots)",
+        "reopen cut": "re-opened the locked cut",
+        "revoke certificate": "revoked the certificate signed {certified_at} ({signers})",
+        "withdraw file": "withdrew file {number} ({file})",
+        "withdraw finding": "withdrew the finding {findings}",
+        "inspect": "replaced the findings {findings} with {files}",
+        "withdraw complaint": "withdrew complaint #{number} ({candidate})",
+    },
+    "zh-CN": {
+        "withdraw batch": "撤回第{batch}批选票（{file}，{ballots}张）",
+        "reopen cut": "重新开启已锁定的名单",
+        "revoke certificate": "撤销{certified_at}的计票签署（{signers}）",
+        "withdraw file": "撤回第{number}个考察文件（{file}）",
+        "withdraw finding": "撤回鉴定意见{findings}",
+        "inspect": "以{files}更正鉴定意见{findings}",
+        "withdraw complaint": "撤回第{number}号反映（{candidate}）",
+    },
+}
+
+
+def correction_text(c: dict, locale: str = "en") -> str:
+    """What a correction (更正, an entry of a view's `corrections`) did, in words, without its reason."""
+    words = _CORRECTIONS.get(locale, _CORRECTIONS["zh-CN"])
+    sep = "、" if locale != "en" else ", "
+    fields = {**c, "findings": sep.join(f"{f['candidate']}/{f['check']}" for f in c.get("findings") or ()),
+              "files": sep.join(c.get("files") or ()),
+              "signers": sep.join([*c.get("tellers", []), *c.get("scrutineers", [])])}
+    template = words.get(c["action"])
+    return template.format(**fields) if template else c["action"]
+
+
+def correction_line(c: dict) -> str:
+    """One correction as the terminal shows it, in the interface language: when, who, what, why."""
+    return _("corrected (更正) #{event} {at} · {by}: {what} · reason: {reason}").format(
+        event=c["event"], at=when(c.get("at")), by=c["by"], what=correction_text(c, current()),
+        reason=c.get("reason") or "")

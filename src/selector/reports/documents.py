@@ -13,6 +13,7 @@ from fractions import Fraction
 
 from selector.domain.model import Round, Stage
 from selector.reports.collation import by_surname_strokes
+from selector.reports.common import correction_text
 from selector.reports.numbers import pct
 
 DOCS = ("tally", "shortlist", "vote", "notice", "record")
@@ -60,6 +61,7 @@ LABELS = {
         "rec.no": "序号", "rec.at": "时间（UTC）", "rec.by": "操作人", "rec.what": "事项",
         "rec.stage": "环节", "rec.details": "内容", "rec.files": "文件 SHA-256",
         "round_level": "（全轮）",
+        "corrected": "更正", "corrected.line": "{date} {what}，理由：{reason}（{by}）",
     },
     "en": {
         "tally.title": "Recommendation vote tally", "shortlist.title": "Shortlist for inspection",
@@ -103,6 +105,7 @@ LABELS = {
         "rec.no": "No.", "rec.at": "Time (UTC)", "rec.by": "Operator", "rec.what": "Action",
         "rec.stage": "Stage", "rec.details": "Details", "rec.files": "File SHA-256",
         "round_level": "(round)",
+        "corrected": "Corrected", "corrected.line": "{date} {what}; reason: {reason} ({by})",
     },
 }
 DESCRIPTIVE = ("gender", "born", "ethnicity", "native_place", "education", "party", "joined",
@@ -183,6 +186,10 @@ class _Context:
             out.append((t["seed"], r.tie_seed))
         if self.view.get("certified_at"):
             out.append((t["certified"], self.view["certified_at"]))
+        for c in self.view.get("corrections", ()):  # 更正: what was corrected, when and why
+            out.append((t["corrected"], t["corrected.line"].format(
+                date=(c.get("at") or "")[:10], what=correction_text(c, self.round.locale),
+                reason=c.get("reason") or "", by=c.get("by") or "")))
         return out
 
     def post_heading(self, post: dict) -> str:
@@ -400,7 +407,8 @@ def _record(ctx: _Context, events: list[dict]) -> Document:
     for i, e in enumerate(events or (), start=1):
         files = "; ".join(f"{name} {sha}" for name, sha in sorted(e["files"].items()))
         at = e["at"].replace("T", " ").replace("+00:00", "")
-        rows.append([i, at, e["operator"], e["command"], e["stage"] or t["round_level"],
+        what = f"{t['corrected']}：{e['command']}" if "undid" in e["details"] else e["command"]  # 更正 apart
+        rows.append([i, at, e["operator"], what, e["stage"] or t["round_level"],
                      _details(e["details"]), files])
     headers = [t["rec.no"], t["rec.at"], t["rec.by"], t["rec.what"], t["rec.stage"], t["rec.details"],
                t["rec.files"]]

@@ -8,7 +8,9 @@ from rich.table import Table
 from rich.text import Text
 
 from selector.i18n import N_, _
-from selector.reports.common import decision_note, names_text, people, state_word, status_word
+from selector.reports.common import (
+    correction_line, decision_note, names_text, people, state_word, status_word,
+)
 from selector.reports.numbers import pct
 
 # One character a check, so five departments fit an 80-column terminal; the legend says it.
@@ -22,6 +24,8 @@ COMPLAINT = {"unfounded": N_("unfounded"), "minor": N_("minor"), "serious": N_("
 def _head(console: Console, view: dict) -> None:
     head = f"{view['round']} · {view['stage']} {view['title']} · {state_word(view['state'])}"
     console.print(Text(head, style="bold"))
+    for c in view.get("corrections", ()):
+        console.print(Text(correction_line(c)))
     if view.get("waiting"):
         console.print(Text(view["waiting"]))
 
@@ -36,6 +40,10 @@ def inspect(console: Console, view: dict) -> None:
             scale="/".join(ev["scale"]), top="+".join(ev["top"]), rule=ev["pass"])
     line += " · " + (_("backfill on") if view["backfill"] else _("backfill off"))
     console.print(Text(line))
+    numbered = view.get("stage_files") or ()
+    if len(numbered) > 1 or any(f["withdrawn"] for f in numbered):
+        console.print(Text(_("files: {files}").format(files=" · ".join(
+            f"{f['number']} {f['file']}" + (" " + _("withdrawn") if f["withdrawn"] else "") for f in numbered))))
     for post in view["posts"]:
         console.print()
         title = _("{post} {title} · seats {seats}").format(post=post["post"], title=post["title"],

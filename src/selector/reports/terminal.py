@@ -13,7 +13,8 @@ from rich.text import Text
 
 from selector.i18n import N_, _
 from selector.reports.common import (
-    decision_note, names_text, pass_line_text, people, reason_text, state_word, status_word, when,
+    correction_line, decision_note, names_text, pass_line_text, people, reason_text, state_word, status_word,
+    when,
 )
 from selector.reports.numbers import pct
 
@@ -65,6 +66,12 @@ def stage(console: Console, view: dict) -> None:
         console.print(Text(_("certified {at} · tellers (计票人) {tellers} · scrutineers (监票人) {scrutineers}").format(
             at=when(view["certified_at"]), tellers=names_text(signed["tellers"]),
             scrutineers=names_text(signed["scrutineers"]))))
+    for c in view.get("corrections", ()):
+        console.print(Text(correction_line(c)))
+    if len(view.get("stage_batches") or ()) > 1:  # one batch needs no number to be told apart
+        console.print(Text(_("batches: {batches}").format(batches=" · ".join(
+            f"{b['batch']} {b['file']} ({b['ballots']})" + (" " + _("withdrawn") if b["withdrawn"] else "")
+            for b in view["stage_batches"]))))
     if att:
         who = "electorate" if "electorate" in att else "members"
         entitled = (_("electorate {n}") if who == "electorate" else _("members {n}")).format(n=att[who])

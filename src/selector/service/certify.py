@@ -6,7 +6,7 @@ import json
 from typing import TYPE_CHECKING, Iterable
 
 from selector.domain.model import normalize
-from selector.errors import NoTallyYet, RuleError, TooFewSigners
+from selector.errors import NoTallyYet, ReasonRequired, RuleError, TooFewSigners
 from selector.service.stages.ballots import BallotStage
 from selector.storage import events
 
@@ -46,6 +46,27 @@ def certify(open_: "OpenRound", stage_id: str, tellers: Iterable[str], scrutinee
         event = store.event(open_.log(events.certify(stage.id, certificate)))
         store.certify(rid, stage.id, event["at"], certificate)
     return {**certificate, "stage": stage.id, "at": event["at"], "hash": event["hash"]}
+
+
+def revoke(open_: "OpenRound", stage_id: str, reason: str | None) -> dict:
+    """Withdraw a stage's certificate (a correction), so its count can be corrected and signed
+    again; the event records the certificate it revoked, and the stage's sheets carry it."""
+    if not (reason and reason.strip()):
+        raise ReasonRequired("--revoke")
+    stage = open_.expect(stage_id, BallotStage).stage
+    store, rid = open_.store, open_.id
+    with store.write():
+        row = open_.state(stage).row
+        if not row["certified_at"]:
+            raise RuleError("stage {stage} is not certified: there is no certificate to revoke", stage=stage.id)
+        signed = events.of(store.events(rid), stage.id, "certify")
+        certificate = json.loads(row["certificate"] or "{}")
+        event = open_.log(events.revoke(stage.id, reason=reason.strip(),
+                                        certify_event=signed[-1]["id"] if signed else None,
+                                        certified_at=row["certified_at"], certificate=certificate))
+        store.revoke(rid, stage.id)
+    return {"stage": stage.id, "event": event, "reason": reason.strip(),
+            "certified_at": row["certified_at"], "certificate": certificate}
 
 
 def _names(values: Iterable[str]) -> list[str]:

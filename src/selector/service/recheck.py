@@ -37,6 +37,7 @@ class Report:
     inspections: int = 0  # inspection files re-read
     notices: int = 0
     complaints: int = 0
+    corrections: int = 0  # correction events rechecked (withdrawals, re-openings, revocations)
     problems: list[Problem] = field(default_factory=list)
 
     def add(self, where: str, *parts: str | SelectorError) -> None:

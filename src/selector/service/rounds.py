@@ -13,8 +13,9 @@ from typing import TYPE_CHECKING, TypeVar
 from selector.domain.cuts import Decisions
 from selector.domain.model import Round, Stage, normalize
 from selector.errors import (
-    DecisionWithoutReason, NoRoundYet, NotFound, PreviousCutNotLocked, RuleError, SeveralRounds,
-    WrongStageKind,
+    AmendmentWithoutReason, CorrectCertifiedStage, CorrectLockedStage, CorrectUsedStage,
+    DecisionWithoutReason, NoRoundYet, NotFound, PreviousCutNotLocked, RoundChange, RoundChangeRefused,
+    RuleError, SeveralRounds, WrongStageKind,
 )
 from selector.readers import roundfile
 from selector.storage import events
@@ -32,23 +33,39 @@ def check_round(path: str | Path) -> Round:
     return round_
 
 
-def init_round(store: Store, path: str | Path, operator: str) -> tuple[Round, str]:
-    """Store a round. Returns (round, "stored" | "unchanged" | "updated")."""
+def init_round(store: Store, path: str | Path, operator: str,
+               reason: str | None = None) -> tuple[Round, str, list[RoundChange]]:
+    """Store a round. Returns (round, "stored" | "unchanged" | "updated" | "amended", changes).
+
+    A changed file updates the round until a stage records something; after that it is an
+    amendment (a correction, with a reason), accepted only when it alters nothing counted."""
+    from selector.service import amend
+
     path = Path(path)
     round_, sources = roundfile.load(path)
     sha = hashlib.sha256(b"".join(sources[k] for k in sorted(sources))).hexdigest()
     with store.write():
         existing = store.round_row(round_.id)
         if existing and existing["sha256"] == sha:
-            return round_, "unchanged"
+            return round_, "unchanged", []
         if existing:
-            if store.tallied_batches(round_.id):
-                raise RuleError(f"round {round_.id} already has tallied ballots and {path} has changed: "
-                                "a stored round's rules cannot change after counting starts; "
-                                "give the changed file a new round id")
+            stored = OpenRound(store, round_.id, operator)
+            if any(amend.holdings(stored, s) for s in stored.round.stages):
+                found = amend.changes(stored, round_)
+                refused = tuple(c for c in found if c.stage)
+                if refused:
+                    raise RoundChangeRefused(round_.id, str(path), refused)
+                if not (reason and reason.strip()):
+                    raise AmendmentWithoutReason(round_.id, str(path), tuple(found))
+                before = {r["name"]: r["sha256"] for r in store.round_file_rows(round_.id)}
+                store.save_round(round_, path.name, sha, sources)
+                store.log(round_.id, operator, *events.amend(
+                    path.name, round_.title, sha, sources, reason=reason.strip(), before=existing["sha256"],
+                    before_files=before, changes=[{"path": c.path, "old": c.old, "new": c.new} for c in found]))
+                return round_, "amended", found
         store.save_round(round_, path.name, sha, sources)
         store.log(round_.id, operator, *events.init(path.name, round_.title, bool(existing), sha, sources))
-    return round_, "updated" if existing else "stored"
+    return round_, "updated" if existing else "stored", []
 
 
 def load_round(store: Store, round_id: str | None) -> Round:
@@ -176,6 +193,17 @@ class OpenRound:
                  and key in (normalize(c.id), normalize(c.label or ""), normalize(c.name))]
         exact = [c for c in found if normalize(c) == key]
         return (exact or found)[0] if len(exact or found) == 1 else text
+    def refuse_correction(self, stage: Stage) -> None:
+        """A stage's inputs can be corrected until its cut is locked (re-open it first), while its
+        count is not certified (revoke first) and no later locked cut was scored on it."""
+        state = self.state(stage)
+        if state.certified:
+            raise CorrectCertifiedStage(stage.id)
+        if state.locked:
+            raise CorrectLockedStage(stage.id)
+        users = self.users_of(stage)
+        if users:
+            raise CorrectUsedStage(stage.id, tuple(users))
 
     def refuse_if_locked(self, stage: Stage) -> None:
         """A locked cut cannot change (the handlers' `cut` checks this first)."""

@@ -18,3 +18,29 @@ def signatures(certificate: str | None) -> dict | None:
         return None
     signed = json.loads(certificate)
     return {"tellers": signed.get("tellers", []), "scrutineers": signed.get("scrutineers", [])}
+
+
+def corrections(store, round_id: str, stage_id: str) -> list[dict]:
+    """The stage's corrections (更正) as views show them: when, by whom, what and why."""
+    out = []
+    for e in store.corrections(round_id, stage_id):
+        d, undid = e["details"], e["details"].get("undid") or {}
+        item = {"event": e["id"], "at": e["at"], "by": e["operator"], "action": e["command"],
+                "reason": d.get("reason")}
+        if e["command"] == "withdraw batch":
+            item.update(batch=d.get("batch"), file=d.get("file"), ballots=undid.get("ballots"))
+        elif e["command"] == "revoke certificate":
+            cert = undid.get("certificate") or {}
+            item.update(certified_at=undid.get("certified_at"), tellers=cert.get("tellers", []),
+                        scrutineers=cert.get("scrutineers", []))
+        elif e["command"] == "withdraw file":
+            item.update(file=d.get("file"), number=d.get("file_number"), kind=d.get("kind"))
+        elif e["command"] in ("withdraw finding", "inspect"):
+            item.update(findings=[{k: f.get(k) for k in ("candidate", "check", "verdict")}
+                                  for f in undid.get("findings") or ()])
+            if e["command"] == "inspect":
+                item.update(files=[f.get("file") for f in d.get("files", [])])
+        elif e["command"] == "withdraw complaint":
+            item.update(number=d.get("number"), candidate=d.get("candidate"))
+        out.append(item)
+    return out

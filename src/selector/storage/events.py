@@ -33,6 +33,15 @@ def init(file: str, title: str, updated: bool, sha: str, sources: Mapping[str, b
             {name: hashlib.sha256(data).hexdigest() for name, data in sources.items()})
 
 
+def amend(file: str, title: str, sha: str, sources: Mapping[str, bytes], *, reason: str,
+          changes: list[dict], before: str, before_files: Mapping[str, str]) -> Event:
+    """A stored round changed after something was recorded (a correction: `init` with --reason).
+    `changes` are the key paths with their old and new values; `undid` the files replaced."""
+    command, stage, details, files = init(file, title, True, sha, sources)
+    return (command, stage, {**details, "change": "amended", "reason": reason, "changes": changes,
+                             "undid": {"sha256": before, "files": dict(before_files)}}, files)
+
+
 TALLY_BATCH_KEYS = ("file", "sha256", "ballots", "rows", "encoding", "rows_sha256")
 
 
@@ -44,6 +53,17 @@ def tally(stage: str, batches: list[dict], *, returned: int, returned_before: in
         "layout": layout, "results_sha256": results_sha256,
         **({"voided": voided} if voided is not None else {}),
         **({"checked_against": checked} if checked else {})}, _files(batches))
+
+
+def withdraw_batch(stage: str, *, number: int, batch: Mapping, rows_sha256: str, tally_event: int | None,
+                   reason: str, returned_before: int, returned: int, results_sha256: str) -> Event:
+    """A batch taken out of the count (a correction); its stored rows stay, with this digest."""
+    return ("withdraw batch", stage, {
+        "batch": number, "file": batch["file"], "reason": reason,
+        "undid": {"tally": tally_event, "batch_id": batch["id"], "sha256": batch["sha256"],
+                  "rows_sha256": rows_sha256, "ballots": batch["ballots"], "rows": batch["rows"]},
+        "returned_before": returned_before, "returned": returned, "results_sha256": results_sha256},
+        {batch["file"]: batch["sha256"]})
 
 
 def tally_refused(stage: str, reason: str, files: dict[str, str]) -> Event:
@@ -73,9 +93,55 @@ def inspect_cut(stage: str, cuts: Iterable, struck: dict, decisions: Decisions) 
     }, {})
 
 
-def inspect(stage: str, entries: list[dict]) -> Event:
-    return ("inspect", stage, {"files": [{k: v for k, v in e.items() if k != "sha256"} for e in entries]},
-            _files(entries))
+def inspect(stage: str, entries: list[dict], replaced: list[dict] | None = None,
+            reason: str | None = None) -> Event:
+    """Inspection files recorded; with `replaced`, the findings they replace (a correction)."""
+    correction = {"reason": reason, "undid": {"findings": replaced}} if replaced else {}
+    return ("inspect", stage, {"files": [{k: v for k, v in e.items() if k != "sha256"} for e in entries],
+                               **correction}, _files(entries))
+
+
+def finding_record(row: Mapping) -> dict:
+    """A finding as a correction event records what it undid (a `findings` row)."""
+    return {"candidate": row["candidate"], "check": row["check_name"], "verdict": row["verdict"],
+            "note": row["note"], "file": row["file"], "line": row["line"]}
+
+
+def withdraw_file(stage: str, *, number: int, file: Mapping, rows_sha256: str, reason: str,
+                  findings: list[dict], ballots: int) -> Event:
+    """An inspection file taken back (a correction): what it still said stops counting."""
+    return ("withdraw file", stage, {
+        "file_number": number, "file": file["file"], "kind": file["kind"], "reason": reason,
+        "undid": {"file_id": file["id"], "sha256": file["sha256"], "rows_sha256": rows_sha256,
+                  "findings": findings, "ballots": ballots}}, {file["file"]: file["sha256"]})
+
+
+def withdraw_finding(stage: str, *, finding: dict, reason: str) -> Event:
+    return ("withdraw finding", stage, {"candidate": finding["candidate"], "check": finding["check"],
+                                        "reason": reason, "undid": {"findings": [finding]}}, {})
+
+
+def reopen(stage: str, *, reason: str, cut_event: int | None, locked_at: str | None,
+           posts: Mapping[str, Mapping]) -> Event:
+    """A locked cut re-opened (a correction): the cut rows it removed, as they were."""
+    return ("reopen cut", stage, {"reason": reason, "undid": {
+        "cut": cut_event, "locked_at": locked_at,
+        "posts": {p: {k: row[k] for k in ("status", "advanced", "decision", "chosen", "reason")}
+                  for p, row in posts.items()}}}, {})
+
+
+def revoke(stage: str, *, reason: str, certify_event: int | None, certified_at: str | None,
+           certificate: dict) -> Event:
+    """A certificate withdrawn (a correction), so the count can be corrected and signed again."""
+    return ("revoke certificate", stage, {"reason": reason, "undid": {
+        "certify": certify_event, "certified_at": certified_at, "certificate": certificate}}, {})
+
+
+def withdraw_complaint(stage: str, *, number: int, candidate: str, reason: str, complaint: Mapping) -> Event:
+    """A complaint entered in error (a correction); the row stays, marked withdrawn."""
+    return ("withdraw complaint", stage, {"number": number, "candidate": candidate, "reason": reason,
+                                          "undid": {k: complaint[k] for k in (
+                                              "received", "summary", "named", "outcome", "note", "until")}}, {})
 
 
 def notice_open(stage: str, *, start: str, end: str, working_days: int, calendar: str,
@@ -139,6 +205,12 @@ def findings_summary(items: Iterable) -> dict:
 
 # -- readers --------------------------------------------------------------------------------
 
+def is_correction(event: Mapping) -> bool:
+    """A correction is an event that says what it undid (withdrawals, re-opening, revocation,
+    replaced findings, an amended round)."""
+    return isinstance(event.get("details"), dict) and "undid" in event["details"]
+
+
 def of(events: list[dict], stage: str, *commands: str) -> list[dict]:
     """The stage's events of these commands, oldest first."""
     return [e for e in events if e["stage"] == stage and e["command"] in commands]
@@ -147,6 +219,14 @@ def of(events: list[dict], stage: str, *commands: str) -> list[dict]:
 def cuts_of(events: list[dict], stage: str) -> list[dict]:
     """The events that locked the stage's list (`cut`, or `notice close` for a notice)."""
     return [e for e in of(events, stage, "cut", "notice close") if "posts" in e["details"]]
+
+
+def current_cuts(events: list[dict], stage: str) -> list[dict]:
+    """The events that locked the stage's list since it was last re-opened (all of them when
+    it never was)."""
+    cuts = cuts_of(events, stage)
+    reopened = [e["id"] for e in of(events, stage, "reopen cut")]
+    return [e for e in cuts if e["id"] > reopened[-1]] if reopened else cuts
 
 
 def tallied_batches(tallies: list[dict]) -> list[tuple[dict, dict]]:

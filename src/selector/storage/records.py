@@ -16,8 +16,25 @@ class StageRecords:
     """Inspection files, findings, 民主测评, notices and complaints."""
 
     # -- inspection ---------------------------------------------------------------------------
-    def inspection_files(self, round_id: str, stage_id: str) -> list[dict]:
-        return self.select("inspection_files", "round = ? AND stage = ?", [round_id, stage_id], "id")
+    def inspection_files(self, round_id: str, stage_id: str, withdrawn: bool = False) -> list[dict]:
+        """The stage's live inspection files in order; with `withdrawn`, every one ever recorded."""
+        return self.select("inspection_files", "round = ? AND stage = ?"
+                           + ("" if withdrawn else " AND withdrawn IS NULL"), [round_id, stage_id], "id")
+
+    def drop_file_records(self, round_id: str, stage_id: str, file_id: int) -> None:
+        """What a withdrawn inspection file said stops counting: its findings and 民主测评 papers
+        (its raw rows stay stored, and say what they were)."""
+        key = [round_id, stage_id, file_id]
+        self.conn.execute("DELETE FROM findings WHERE round = ? AND stage = ? AND file = ?", key)
+        self.conn.execute("DELETE FROM evaluation_grades WHERE round = ? AND stage = ? AND ballot IN "
+                          "(SELECT ballot FROM evaluation_papers WHERE round = ? AND stage = ? AND file = ?)",
+                          [round_id, stage_id, *key])
+        self.conn.execute("DELETE FROM evaluation_papers WHERE round = ? AND stage = ? AND file = ?", key)
+
+    def drop_finding(self, round_id: str, stage_id: str, candidate: str, check: str) -> None:
+        """A withdrawn or replaced finding stops counting (its file's raw rows keep it)."""
+        self.conn.execute("DELETE FROM findings WHERE round = ? AND stage = ? AND candidate = ? AND check_name = ?",
+                          [round_id, stage_id, candidate, check])
 
     def add_inspection_file(self, row: dict) -> int:
         return self.insert("inspection_files", {**row, "at": now()})
@@ -89,11 +106,15 @@ class StageRecords:
         self.insert("notices", {**row, "at": now()})
 
     def complaint_rows(self, round_id: str, stage_id: str) -> list[dict]:
+        """Every complaint logged, withdrawn ones too (`withdrawn`: the event that withdrew it)."""
         return self.select("complaints", "round = ? AND stage = ?", [round_id, stage_id], "number")
 
     def complaints(self, round_id: str, stage_id: str) -> list[Complaint]:
+        """The complaints that stand (a complaint withdrawn as entered in error does not)."""
         out = []
         for r in self.complaint_rows(round_id, stage_id):
+            if r["withdrawn"] is not None:
+                continue
             out.append(Complaint(r["number"], date.fromisoformat(r["received"]), r["candidate"],
                                  r["summary"], bool(r["named"]), r["outcome"], r["note"] or "",
                                  date.fromisoformat(r["until"]) if r["until"] else None))

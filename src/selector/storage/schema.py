@@ -118,6 +118,19 @@ def m005_row_text(db):
     db.execute("ALTER TABLE row_chunks ADD COLUMN text TEXT")
 
 
+def m007_corrections(db):
+    # Corrections keep what they undo. A withdrawn ballot batch or inspection file stays stored
+    # (rows and all, still hashed) with the id of the event that withdrew it; only live ones
+    # must be unique by content, so the same file can be tallied again after its withdrawal.
+    # A complaint entered in error is kept too, marked the same way (its number is not reused).
+    for table in ("batches", "inspection_files"):
+        db.execute(f"ALTER TABLE {table} ADD COLUMN withdrawn INTEGER")
+        db.execute(f"DROP INDEX IF EXISTS idx_{table}_round_stage_sha256")
+        db.execute(f"CREATE UNIQUE INDEX idx_{table}_live_sha256 ON {table} (round, stage, sha256) "
+                   "WHERE withdrawn IS NULL")
+    db.execute("ALTER TABLE complaints ADD COLUMN withdrawn INTEGER")
+
+
 def m008_void_papers(db):
     """Which papers (or posts on a paper) were void and why, for `show` and the sheets."""
     db["void_papers"].create({"round": str, "stage": str, "ballot": str, "post": str, "reason": str})
@@ -125,7 +138,7 @@ def m008_void_papers(db):
 
 
 MIGRATIONS = (m001_initial, m002_inspect_notice, m003_audit, m004_row_chunks, m005_row_text,
-              m008_void_papers)
+              m007_corrections, m008_void_papers)
 
 
 def pending(conn: sqlite3.Connection) -> list[str]:

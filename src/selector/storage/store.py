@@ -214,12 +214,24 @@ class Store(StageRecords):
         self.update("stages", {"round": round_id, "stage": stage_id}, {"locked_at": now()})
 
     # -- batches and raw rows -------------------------------------------------------------
-    def batches(self, round_id: str, stage_id: str) -> list[dict]:
-        return self.select("batches", "round = ? AND stage = ?", [round_id, stage_id], "id")
+    def batches(self, round_id: str, stage_id: str, withdrawn: bool = False) -> list[dict]:
+        """The stage's live batches in order; with `withdrawn`, every batch ever tallied (a
+        withdrawn one has the id of the event that withdrew it in `withdrawn`)."""
+        return self.select("batches", "round = ? AND stage = ?" + ("" if withdrawn else " AND withdrawn IS NULL"),
+                           [round_id, stage_id], "id")
 
     def tallied_batches(self, round_id: str) -> int:
-        """How many ballot files the round has tallied, over all its stages."""
-        return self.conn.execute("SELECT count(*) FROM batches WHERE round = ?", [round_id]).fetchone()[0]
+        """How many ballot files the round has tallied (and not withdrawn), over all its stages."""
+        return self.conn.execute("SELECT count(*) FROM batches WHERE round = ? AND withdrawn IS NULL",
+                                 [round_id]).fetchone()[0]
+
+    def drop_papers(self, batch: int) -> None:
+        """Free a withdrawn batch's ballot numbers (its stored rows stay, and say what they were)."""
+        self.conn.execute("DELETE FROM papers WHERE batch = ?", [batch])
+
+    def mark_withdrawn(self, table: str, key: dict, event: int) -> None:
+        """Mark a batch, inspection file or complaint withdrawn by `event` (it stays stored)."""
+        self.update(table, key, {"withdrawn": event})
 
     def add_batch(self, row: dict) -> int:
         return self.insert("batches", {**row, "at": now()})
@@ -335,6 +347,12 @@ class Store(StageRecords):
             self.insert_all(table, rows)
         self.update("stages", {"round": round_id, "stage": count.stage.id}, {"void_papers": count.void_papers})
 
+    def clear_count(self, round_id: str, stage_id: str) -> None:
+        """Remove the stage's result snapshot (every batch withdrawn: nothing is counted)."""
+        for table, _, _ in digest.SNAPSHOT_TABLES:
+            self.conn.execute(f"DELETE FROM {table} WHERE round = ? AND stage = ?", [round_id, stage_id])
+        self.update("stages", {"round": round_id, "stage": stage_id}, {"void_papers": None})
+
     def load_count(self, round_id: str, stage: Stage, posts, lists) -> StageCount | None:
         """The stored results of a stage, or None if it has none."""
         key = [round_id, stage.id]
@@ -377,6 +395,23 @@ class Store(StageRecords):
              "reason": reason if c.decision in ("resolved", "accepted-short") else None}
             for c in cuts))
         self.lock(round_id, stage_id)
+
+    def unlock(self, round_id: str, stage_id: str) -> None:
+        """Re-open a locked cut: its rows go (the reopen event records what they held)."""
+        self.conn.execute("DELETE FROM cuts WHERE round = ? AND stage = ?", [round_id, stage_id])
+        self.update("stages", {"round": round_id, "stage": stage_id}, {"locked_at": None})
+
+    def revoke(self, round_id: str, stage_id: str) -> None:
+        """Withdraw a stage's certificate (the revoke event records what it said)."""
+        self.update("stages", {"round": round_id, "stage": stage_id}, {"certified_at": None, "certificate": None})
+
+    def corrections(self, round_id: str, stage_id: str) -> list[dict]:
+        """The stage's correction events (those whose details say what they `undid`), oldest first."""
+        out = []
+        for r in self.select("events", "round = ? AND stage = ? AND json_extract(details, '$.undid') IS NOT NULL",
+                             [round_id, stage_id], "id"):
+            out.append({**r, "details": json.loads(r["details"]), "files": json.loads(r["files"])})
+        return out
 
     def locked_cut(self, round_id: str, stage_id: str) -> dict[str, dict] | None:
         """post -> stored cut row (advanced decoded), or None while the stage has no locked cut."""

@@ -18,10 +18,11 @@ from selector.domain.counting import Count, Resolver, StageCount
 from selector.domain.cuts import Decisions, PassRule, PostCut, cut_post, lot_seed, score
 from selector.domain.model import Stage
 from selector.errors import (
-    AttendanceRequired, BallotFileError, HeldCut, HeldPost, NothingToDecide, NoTallyYet, RuleError,
+    AttendanceRequired, BallotFileError, HeldCut, HeldPost, NoSuchInput, NothingToDecide, NoTallyYet,
+    ReasonRequired, RuleError,
 )
 from selector.service import steps
-from selector.service.views import frac, signatures
+from selector.service.views import corrections, frac, signatures
 from selector.storage import events
 from selector.storage.intake import gc_paused
 
@@ -113,7 +114,7 @@ class BallotStage:
                             f"{', '.join(users)}: no more ballots can be added")
         paper = self.paper()
         row = state.row
-        present, issued = self._attendance(row, present, issued)
+        present, issued = self._attendance(row, present, issued, dry_run)
         known_sha = {b["sha256"]: b["file"] for b in state.batches}
         start = store.load_count(rid, stage, self.round.posts, paper.lists)
         counter = Count(stage, self.round.posts, paper.lists, paper.resolver, self.open.roster, start)
@@ -183,7 +184,7 @@ class BallotStage:
                 store.set_batch_size(batch, rows.count, ballots)
                 result.batches[-1]["rows_sha256"] = rows.digest()
         returned = counter.result.returned
-        if returned > issued:
+        if issued is not None and returned > issued:
             raise _Refused(
                 f"stage {stage.id}: more ballots returned than issued ({returned} returned, "
                 f"{issued} issued): this vote is void and must be held again",
@@ -206,7 +207,9 @@ class BallotStage:
             return None
         return len(count.voided)
 
-    def _attendance(self, row: dict, present, issued) -> tuple[int, int]:
+    def _attendance(self, row: dict, present, issued, dry_run: bool = False) -> tuple[int | None, int | None]:
+        """The stage's attendance: as recorded, or given with this first batch and checked. A dry
+        run may leave it out (None, None): it checks the file, and reports attendance not given."""
         stage = self.stage
         if row["present"] is not None:
             for name, given, stored in (("present", present, row["present"]),
@@ -215,6 +218,8 @@ class BallotStage:
                     raise RuleError(f"stage {stage.id}: --{name} was recorded as {stored} with the "
                                     f"first batch; it cannot change to {given}")
             return row["present"], row["issued"]
+        if dry_run and present is None and issued is None:
+            return None, None
         if present is None or issued is None:
             raise AttendanceRequired(stage.id)
         entitled = stage.entitled
@@ -230,6 +235,66 @@ class BallotStage:
             raise _Refused(f"stage {stage.id}: {issued} ballots issued but only {present} present "
                            "(issued must not exceed present)")
         return present, issued
+
+    # -- corrections ----------------------------------------------------------------------------
+    def batch_list(self) -> list[dict]:
+        """Every batch the stage has tallied, withdrawn ones too, numbered 1, 2, … in order (the
+        numbers `show` lists and `--withdraw` takes; a withdrawn batch keeps its number)."""
+        return [{**b, "number": i}
+                for i, b in enumerate(self.store.batches(self.round.id, self.stage.id, withdrawn=True), start=1)]
+
+    def find_batch(self, ref: str) -> dict:
+        """A batch by its number or file name (the live one, when a withdrawn file was tallied again)."""
+        batches = self.batch_list()
+        ref = ref.strip()
+        found = [b for b in batches if ref.isdigit() and b["number"] == int(ref)] or \
+                [b for b in batches if b["file"] == Path(ref).name]
+        if not found:
+            raise NoSuchInput(self.stage.id, ref, "batch", tuple((b["number"], b["file"]) for b in batches))
+        live = [b for b in found if b["withdrawn"] is None]
+        return live[0] if live else found[-1]
+
+    def withdraw(self, ref: str, reason: str | None) -> dict:
+        """Take a batch out of the count (a correction, until the cut is locked): the stage is
+        counted again from the batches left, through the code `audit verify` recounts with; the
+        batch's stored rows stay (and stay hashed), and its ballot numbers are free again."""
+        from selector.service.stages.ballots_check import recount
+
+        if not (reason and reason.strip()):
+            raise ReasonRequired("--withdraw")
+        stage, store, rid = self.stage, self.store, self.round.id
+        with store.write():
+            self.open.refuse_correction(stage)
+            batch = self.find_batch(ref)
+            if batch["withdrawn"] is not None:
+                raise RuleError("batch {number} ({file}) of stage {stage} was already withdrawn "
+                                "(event #{event})", number=batch["number"], file=batch["file"],
+                                stage=stage.id, event=batch["withdrawn"])
+            try:
+                rows_sha256 = store.rows_digest(batch["id"])
+            except ValueError as e:
+                raise RuleError("stage {stage}: the stored rows of batch {number} ({file}) no longer read "
+                                "({problem}); nothing was changed", stage=stage.id, number=batch["number"],
+                                file=batch["file"], problem=str(e)) from None
+            before = store.returned(rid, stage.id)
+            logged = events.tallied_batches(events.of(store.events(rid), stage.id, "tally"))
+            position = batch["number"] - 1
+            tally_event = logged[position][0]["id"] if position < len(logged) else None
+            store.drop_papers(batch["id"])
+            left = [b for b in store.batches(rid, stage.id) if b["id"] != batch["id"]]
+            if left:
+                count, _ = recount(self, left)
+                store.save_count(rid, count)
+            else:
+                store.clear_count(rid, stage.id)
+            after = store.returned(rid, stage.id)
+            event = self.open.log(events.withdraw_batch(
+                stage.id, number=batch["number"], batch=batch, rows_sha256=rows_sha256,
+                tally_event=tally_event, reason=reason.strip(), returned_before=before, returned=after,
+                results_sha256=store.results_digest(rid, stage.id)))
+            store.mark_withdrawn("batches", {"id": batch["id"]}, event)
+        return {"batch": batch["number"], "file": batch["file"], "ballots": batch["ballots"],
+                "returned_before": before, "returned": after, "reason": reason.strip(), "event": event}
 
     # -- results and cuts -----------------------------------------------------------------------
     def count(self, stage: Stage | None = None) -> StageCount | None:
@@ -365,7 +430,13 @@ class BallotStage:
             "certified_by": signatures(row["certificate"]),
             "tie_seed": self.round.tie_seed or None,
             "posts": [],
+            "stage_batches": [{"batch": b["number"], "file": b["file"], "ballots": b["ballots"],
+                               "rows": b["rows"], "sha256": b["sha256"], "at": b["at"],
+                               "withdrawn": b["withdrawn"]} for b in self.batch_list()],
         }
+        corrected = corrections(self.store, self.round.id, stage.id)
+        if corrected:
+            view["corrections"] = corrected
         for post in self.round.posts:
             pc = count.posts[post.id] if count else None
             pcut = by_post.get(post.id)

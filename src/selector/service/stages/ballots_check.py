@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 
 from selector.domain.counting import Count, StageCount
 from selector.domain.model import Stage, natural
-from selector.errors import BallotFileError, RuleError
+from selector.errors import BallotFileError, RuleError, SelectorError
 from selector.service.recheck import Report, compare_rows, compare_table, find_original, unreadable
 from selector.storage import events
 from selector.storage.rows import canonical
@@ -32,8 +32,9 @@ def recheck(handler: "BallotStage", log: list[dict], report: Report) -> StageCou
     """The stage's batches, rows and results against the log, then a recount from stored rows."""
     stage, store, rid = handler.stage, handler.store, handler.round.id
     where = f"stage {stage.id}"
-    batches = store.batches(rid, stage.id)
+    batches = store.batches(rid, stage.id, withdrawn=True)  # withdrawn ones too: the log has them
     tallies = events.of(log, stage.id, "tally")
+    withdrawals = events.of(log, stage.id, "withdraw batch")
     row = store.stage_row(rid, stage.id)
     logged = events.tallied_batches(tallies)
     if len(logged) != len(batches):
@@ -51,44 +52,34 @@ def recheck(handler: "BallotStage", log: list[dict], report: Report) -> StageCou
         if "rows_sha256" in entry and _rows_digest(store, batch["id"]) != entry["rows_sha256"]:
             report.add(f"{where}: table rows, batch {batch['id']} ({batch['file']})",
                        f"the stored ballot rows differ from those tally event #{event['id']} recorded")
-    _check_certificate(store, row, stage, events.of(log, stage.id, "certify"), tallies, report)
+    _check_withdrawals(store, stage, batches, withdrawals, report)
+    counted = events.of(log, stage.id, "tally", "withdraw batch")  # the events that changed the count
+    _check_certificate(store, row, stage, events.of(log, stage.id, "certify", "revoke certificate"),
+                       counted, report)
     if tallies:
         last = tallies[-1]["details"]
         for key in ("present", "issued"):
             if row[key] != last.get(key):
                 report.add(f"{where}: table stages", f"{key} is {row[key]} but the log records "
                                                      f"{last.get(key)}")
-        if "results_sha256" in last and store.results_digest(rid, stage.id) != last["results_sha256"]:
-            report.add(f"{where}: results", f"the stored results differ from those tally event "
-                                            f"#{tallies[-1]['id']} recorded")
-    if not batches:
+        latest = counted[-1]
+        if "results_sha256" in latest["details"] and \
+                store.results_digest(rid, stage.id) != latest["details"]["results_sha256"]:
+            report.add(f"{where}: results", f"the stored results differ from those {latest['command']} "
+                                            f"event #{latest['id']} recorded")
+    live = [b for b in batches if b["withdrawn"] is None]
+    if not live:
+        if batches and store.snapshot(rid, stage.id)["post_results"]:
+            report.add(f"{where}: results", "every batch is withdrawn but results are stored")
         return None
+    batches = live
     # The recount: the same path as a tally, from the stored rows only.
-    from selector.readers.ballots import interpret
-
     try:
         paper = handler.paper()
     except RuleError as e:
         report.add(where, "cannot recount: ", e)
         return None
-    counter = Count(stage, handler.round.posts, paper.lists, paper.resolver, handler.open.roster)
-    numbers: dict[str, int] = {}
-    for batch in batches:
-        try:
-            header = json.loads(batch["header"])
-            for ballot in interpret(paper, batch["file"], header, store.stored_rows(batch["id"]),
-                                    batch["layout"]):
-                if ballot.number in numbers:
-                    report.add(f"{where}: table rows, batch {batch['id']}",
-                               f"ballot {ballot.number} is also in batch {numbers[ballot.number]}")
-                    continue
-                numbers[ballot.number] = batch["id"]
-                counter.add(ballot)
-        except (BallotFileError, ValueError, TypeError) as e:  # JSONDecodeError is a ValueError
-            report.add(f"{where}: table rows, batch {batch['id']} ({batch['file']})",
-                       "the stored rows no longer read as ballots: ",
-                       e if isinstance(e, BallotFileError) else str(e))
-    count = counter.result
+    count, numbers = recount(handler, batches, report, paper)
     report.stages.append(stage.id)
     report.ballots += count.returned
     expected = store.snapshot_rows(rid, count)
@@ -111,15 +102,104 @@ def recheck(handler: "BallotStage", log: list[dict], report: Report) -> StageCou
             report.add(f"{where}: table papers, ballot {ballot}",
                        f"batch {papers.get(ballot)} in the database, {numbers.get(ballot)} "
                        "in the stored rows")
-    if tallies and tallies[-1]["details"].get("returned") != count.returned:
+    if counted and counted[-1]["details"].get("returned") != count.returned:
         report.add(where, f"recount has {count.returned} ballots returned, the log "
-                          f"{tallies[-1]['details'].get('returned')}")
+                          f"{counted[-1]['details'].get('returned')}")
     return count
+
+
+def _check_withdrawals(store: Store, stage: Stage, batches: list[dict], withdrawals: list[dict],
+                       report: Report) -> None:
+    """Each withdrawn batch against the event that withdrew it: still stored, its rows unchanged."""
+    where = f"stage {stage.id}"
+    by_id = {b["id"]: b for b in batches}
+    seen: set[int] = set()
+    for event in withdrawals:
+        d = event["details"]
+        undid = d.get("undid") or {}
+        name = f"{where}: table batches, row {undid.get('batch_id')} ({d.get('file')})"
+        batch = by_id.get(undid.get("batch_id"))
+        report.corrections += 1
+        if batch is None:
+            report.add(name, f"missing from the database (withdraw batch event #{event['id']} withdrew it)")
+            continue
+        seen.add(batch["id"])
+        if batch["withdrawn"] != event["id"]:
+            report.add(name, f"withdrawn is {batch['withdrawn']!r} but withdraw batch event #{event['id']} "
+                             "withdrew it")
+        for key, value in (("file", d.get("file")), ("sha256", undid.get("sha256"))):
+            if batch[key] != value:
+                report.add(name, f"{key} is {batch[key]!r} but withdraw batch event #{event['id']} "
+                                 f"recorded {value!r}")
+        if _rows_digest(store, batch["id"]) != undid.get("rows_sha256"):
+            report.add(f"{where}: table rows, batch {batch['id']} ({batch['file']})",
+                       f"the withdrawn batch's stored rows differ from those withdraw batch event "
+                       f"#{event['id']} recorded")
+    for batch in batches:
+        if batch["withdrawn"] is not None and batch["id"] not in seen:
+            report.add(f"{where}: table batches, row {batch['id']} ({batch['file']})",
+                       "marked withdrawn but the log has no withdraw batch event for it")
+
+
+def recount(handler: "BallotStage", batches: list[dict], report: Report | None = None,
+            paper=None) -> tuple[StageCount, dict[str, int]]:
+    """The stage counted again from the stored rows of `batches` alone, through the code a tally
+    uses (`readers.ballots.interpret` → `domain.counting.Count`): `audit verify`'s recount, and
+    the count a withdrawal leaves. Returns the count and each ballot number's batch.
+
+    Every problem goes to `report`; without one (a withdrawal) the first refuses the change."""
+    from selector.readers.ballots import interpret
+
+    stage, store = handler.stage, handler.store
+    where = f"stage {stage.id}"
+    paper = paper or handler.paper()
+    counter = Count(stage, handler.round.posts, paper.lists, paper.resolver, handler.open.roster)
+    numbers: dict[str, int] = {}
+    for batch in batches:
+        try:
+            header = json.loads(batch["header"])
+            for ballot in interpret(paper, batch["file"], header, store.stored_rows(batch["id"]),
+                                    batch["layout"]):
+                if ballot.number in numbers:
+                    _problem(report, f"{where}: table rows, batch {batch['id']}",
+                             f"ballot {ballot.number} is also in batch {numbers[ballot.number]}")
+                    continue
+                numbers[ballot.number] = batch["id"]
+                counter.add(ballot)
+        except (BallotFileError, ValueError, TypeError) as e:  # JSONDecodeError is a ValueError
+            _problem(report, f"{where}: table rows, batch {batch['id']} ({batch['file']})",
+                     "the stored rows no longer read as ballots: ",
+                     e if isinstance(e, BallotFileError) else str(e))
+    return counter.result, numbers
+
+
+def _problem(report: Report | None, where: str, *parts) -> None:
+    if report is not None:
+        report.add(where, *parts)
+        return
+    text = "".join(p.message if isinstance(p, SelectorError) else str(p) for p in parts)
+    raise RuleError("{where}: {problem}; nothing was changed", where=where, problem=text)
 
 
 def _check_certificate(store: Store, row: dict, stage: Stage, certs: list[dict], tallies: list[dict],
                        report: Report) -> None:
+    """The stored certificate against the last certify event (none after a revocation), and
+    nothing counted after it; `certs` are the certify and revoke certificate events."""
     where = f"stage {stage.id}: table stages"
+    for before, revoked in zip(certs, certs[1:]):
+        if revoked["command"] == "revoke certificate":
+            report.corrections += 1
+            if before["command"] != "certify" or \
+                    (revoked["details"].get("undid") or {}).get("certificate") != before["details"]:
+                report.add(f"stage {stage.id}", f"revoke certificate event #{revoked['id']} does not "
+                                                "record the certificate it revoked")
+    if certs and certs[0]["command"] == "revoke certificate":
+        report.add(f"stage {stage.id}", f"revoke certificate event #{certs[0]['id']} revokes no certificate")
+    if certs and certs[-1]["command"] == "revoke certificate":
+        if row["certified_at"] or row["certificate"]:
+            report.add(where, f"marked certified but revoke certificate event #{certs[-1]['id']} "
+                              "withdrew the certificate")
+        return
     if not certs:
         if row["certified_at"] or row["certificate"]:
             report.add(where, "marked certified but the log has no certify event")
@@ -129,8 +209,8 @@ def _check_certificate(store: Store, row: dict, stage: Stage, certs: list[dict],
         report.add(where, f"the certificate differs from certify event #{cert['id']}")
     late = [e for e in tallies if e["id"] > cert["id"]]
     if late:
-        report.add(f"stage {stage.id}", f"tally event #{late[0]['id']} came after certification "
-                                        f"(event #{cert['id']})")
+        report.add(f"stage {stage.id}", f"{late[0]['command']} event #{late[0]['id']} came after "
+                                        f"certification (event #{cert['id']})")
     signed = cert["details"].get("results_sha256")
     if signed and store.results_digest(row["round"], stage.id) != signed:
         report.add(f"stage {stage.id}: results", f"the results differ from those certified in "

@@ -14,9 +14,12 @@ from selector.domain.inspection import (
     EVALUATION, Finding, Grades, InspectCut, Vetting, inspect_post, missing_checks, vet,
 )
 from selector.domain.model import Stage
-from selector.errors import BallotFileError, HeldPost, InspectionIncomplete, MissingChecks, RuleError
+from selector.errors import (
+    BallotFileError, HeldPost, InspectionIncomplete, MissingChecks, NoSuchInput, NothingReplaced,
+    ReasonRequired, RuleError,
+)
 from selector.service import steps
-from selector.service.views import frac
+from selector.service.views import corrections, frac
 from selector.storage import events
 
 if TYPE_CHECKING:
@@ -90,18 +93,29 @@ class InspectStage:
         return vetting, cuts
 
     # -- inputs ---------------------------------------------------------------------------------
-    def record(self, files: list[Path], *, encoding: str | None = None, sheet: str | None = None) -> list[dict]:
-        """Record findings files and 民主测评 ballot files (all or nothing)."""
+    def record(self, files: list[Path], *, encoding: str | None = None, sheet: str | None = None,
+               replace: bool = False, reason: str | None = None) -> list[dict]:
+        """Record findings files and 民主测评 ballot files (all or nothing).
+
+        With `replace` (a correction, with its reason) a finding replaces the stored one for the
+        same candidate and check, instead of being refused; the event records each one replaced."""
         from selector.readers.findings import kind_of
         from selector.readers.tables import open_table
 
+        if replace and not (reason and reason.strip()):
+            raise ReasonRequired("--replace")
         stage, store, rid = self.stage, self.store, self.round.id
         resolver = Resolver(self.round.candidates)
         out = []
         with store.write():
+            if replace:
+                self.open.refuse_correction(stage)
             self._writable()
             known = {f["sha256"]: f["file"] for f in store.inspection_files(rid, stage.id)}
             numbers_here: dict[str, str] = {}
+            # What --replace may replace: the findings stored before this command.
+            replaceable = {(r["candidate"], r["check_name"]): r for r in self._finding_rows()} if replace else {}
+            replaced: list[dict] = []
             for path in files:
                 # Each file sees the ones before it: a backfill can follow a veto in one command.
                 state = self.inspection()
@@ -120,18 +134,75 @@ class InspectStage:
                 entry = {"file": Path(path).name, "kind": kind, "sha256": table.sha256,
                          "encoding": table.encoding, "rows_sha256": store.inspection_rows_digest(file_id)}
                 if kind == "findings":
-                    entry.update(self._findings(table, rows, resolver, state, file_id))
+                    entry.update(self._findings(table, rows, resolver, state, file_id, replaceable, replaced))
                 else:
                     entry.update(self._evaluation(table, rows, resolver, state, file_id, numbers_here))
                 out.append(entry)
-            self.open.log(events.inspect(stage.id, out))
+            if replace and not replaced:
+                raise NothingReplaced(stage.id, ", ".join(Path(f).name for f in files))
+            self.open.log(events.inspect(stage.id, out, replaced, reason.strip() if replace else None))
         return out
+
+    def _finding_rows(self) -> list[dict]:
+        return self.store.select("findings", "round = ? AND stage = ?", [self.round.id, self.stage.id],
+                                 "file, line")
+
+    # -- corrections ----------------------------------------------------------------------------
+    def file_list(self) -> list[dict]:
+        """Every file the stage has recorded, withdrawn ones too, numbered 1, 2, … in order."""
+        return [{**f, "number": i} for i, f in
+                enumerate(self.store.inspection_files(self.round.id, self.stage.id, withdrawn=True), start=1)]
+
+    def withdraw(self, ref: str, reason: str | None) -> dict:
+        """Take back a file (number or name) or one finding (CANDIDATE/CHECK) recorded in error,
+        until the cut is locked: what it said stops counting, its raw rows stay stored."""
+        if not (reason and reason.strip()):
+            raise ReasonRequired("--withdraw")
+        stage, store, rid = self.stage, self.store, self.round.id
+        reason = reason.strip()
+        ref = ref.strip()
+        with store.write():
+            self.open.refuse_correction(stage)
+            files = self.file_list()
+            found = [f for f in files if ref.isdigit() and f["number"] == int(ref)] or \
+                    [f for f in files if f["file"] == Path(ref).name]
+            if found:
+                live = [f for f in found if f["withdrawn"] is None]
+                return self._withdraw_file(live[0] if live else found[-1], reason)
+            if "/" not in ref:
+                raise NoSuchInput(stage.id, ref, "file", tuple((f["number"], f["file"]) for f in files))
+            who, _, check = ref.rpartition("/")
+            cid = Resolver(self.round.candidates).resolve(who.strip())
+            rows = [r for r in self._finding_rows() if r["candidate"] == cid and r["check_name"] == check.strip()]
+            if not isinstance(cid, str) or not rows:
+                raise NoSuchInput(stage.id, ref, "finding")
+            finding = events.finding_record(rows[0])
+            store.drop_finding(rid, stage.id, rows[0]["candidate"], rows[0]["check_name"])
+            event = self.open.log(events.withdraw_finding(stage.id, finding=finding, reason=reason))
+        return {"finding": finding, "reason": reason, "event": event}
+
+    def _withdraw_file(self, f: dict, reason: str) -> dict:
+        stage, store, rid = self.stage, self.store, self.round.id
+        if f["withdrawn"] is not None:
+            raise RuleError("file {number} ({file}) of stage {stage} was already withdrawn (event #{event})",
+                            number=f["number"], file=f["file"], stage=stage.id, event=f["withdrawn"])
+        findings = [events.finding_record(r) for r in self._finding_rows() if r["file"] == f["id"]]
+        ballots = len(store.select("evaluation_papers", "round = ? AND stage = ? AND file = ?",
+                                   [rid, stage.id, f["id"]], columns=("ballot",)))
+        rows_sha256 = store.inspection_rows_digest(f["id"])
+        store.drop_file_records(rid, stage.id, f["id"])
+        event = self.open.log(events.withdraw_file(stage.id, number=f["number"], file=f, reason=reason,
+                                                   rows_sha256=rows_sha256, findings=findings, ballots=ballots))
+        store.mark_withdrawn("inspection_files", {"id": f["id"]}, event)
+        return {"file": f["file"], "number": f["number"], "kind": f["kind"], "findings": findings,
+                "ballots": ballots, "reason": reason, "event": event}
 
     def _writable(self) -> None:
         if self.open.state(self.stage).locked:
             raise RuleError(f"stage {self.stage.id} is locked: nothing more can be recorded")
 
-    def _findings(self, table, rows, resolver, state: Inspection, file_id) -> dict:
+    def _findings(self, table, rows, resolver, state: Inspection, file_id, replaceable: dict | None = None,
+                  replaced: list[dict] | None = None) -> dict:
         from selector.readers.findings import read_findings
 
         stage, rid = self.stage, self.round.id
@@ -142,7 +213,11 @@ class InspectStage:
         stored = self.store.findings(rid, stage.id)
         for f in items:
             earlier = stored.get(f.candidate, {}).get(f.check)
-            if earlier is not None:
+            if earlier is not None and (f.candidate, f.check) in (replaceable or {}):
+                # --replace: the earlier finding stops counting (its file's raw rows keep it)
+                replaced.append(events.finding_record(replaceable.pop((f.candidate, f.check))))
+                self.store.drop_finding(rid, stage.id, f.candidate, f.check)
+            elif earlier is not None:
                 raise BallotFileError(f"{table.name}: {f.candidate} already has a {f.check} finding "
                                       f"({earlier.verdict}, {earlier.source}); a finding is not replaced")
         self.store.add_findings(rid, stage.id, file_id, items)
@@ -251,8 +326,15 @@ class InspectStage:
             view["posts"] = [{"post": p.id, "title": p.title, "seats": p.seats, "results": [],
                               "status": None, "advanced": None} for p in self.round.posts]
             return view
-        view["files"] = [{"file": f["file"], "kind": f["kind"], "sha256": f["sha256"], "at": f["at"]}
-                         for f in state.files]
+        numbered = self.file_list()
+        number = {f["id"]: f["number"] for f in numbered}
+        view["files"] = [{"file": f["file"], "kind": f["kind"], "sha256": f["sha256"], "at": f["at"],
+                          "number": number[f["id"]]} for f in state.files]
+        view["stage_files"] = [{"number": f["number"], "file": f["file"], "kind": f["kind"],
+                                "withdrawn": f["withdrawn"]} for f in numbered]
+        corrected = corrections(self.store, self.round.id, stage.id)
+        if corrected:
+            view["corrections"] = corrected
         view["missing"] = {cid: list(m) for cid, m in state.missing.items()}
         locked = self.store.locked_cut(self.round.id, stage.id)
         notes = self.store.findings(self.round.id, stage.id)

@@ -35,7 +35,7 @@ def recheck(handler: "InspectStage", log: list[dict], report: Report) -> None:
     stored raw rows, and the inspect cut made again from them with the recorded decisions."""
     stage, store, rid = handler.stage, handler.store, handler.round.id
     where = f"stage {stage.id}"
-    files = store.inspection_files(rid, stage.id)
+    files = store.inspection_files(rid, stage.id, withdrawn=True)  # withdrawn ones too: the log has them
     logged = events.inspected_files(events.of(log, stage.id, "inspect"))
     if len(logged) != len(files):
         report.add(f"{where}: table inspection_files", f"{len(files)} files stored but the log "
@@ -55,15 +55,21 @@ def recheck(handler: "InspectStage", log: list[dict], report: Report) -> None:
         if "rows_sha256" in entry and store.inspection_rows_digest(f["id"]) != entry["rows_sha256"]:
             report.add(_file_row(stage, f), f"the stored raw rows differ from those inspect event "
                                             f"#{event['id']} recorded")
+    corrections = events.of(log, stage.id, "withdraw file", "withdraw finding")
+    _check_withdrawn_files(handler, files, corrections, report)
     if not files and store.locked_cut(rid, stage.id) is None:
         return
     try:
         lists = handler.open.lists(stage)
         ranks = handler.rankings(lists)
     except RuleError as e:
-        report.add(where, "cannot re-read the inspection: ", e)
-        return
-    want, cells = _reread(handler, files, entries, lists, ranks, report)
+        if any(f["withdrawn"] is None for f in files) or store.locked_cut(rid, stage.id) is not None:
+            report.add(where, "cannot re-read the inspection: ", e)
+            return
+        # Every file withdrawn, and the list it was read against re-opened: the files are
+        # re-read for what they said (withdrawn files are not held to the list).
+        lists, ranks = {p.id: () for p in handler.round.posts}, {}
+    want, cells = _reread(handler, files, entries, corrections, lists, ranks, report)
     report.inspections += len(files)
     for table, key, columns in INSPECT_TABLES:
         stored = store.select(table, "round = ? AND stage = ?", [rid, stage.id], columns=(*key, *columns))
@@ -76,22 +82,34 @@ def _file_row(stage: Stage, f: dict) -> str:
     return f"stage {stage.id}: table inspection_files, row {f['id']} ({f['file']})"
 
 
-def _reread(handler: "InspectStage", files: list[dict], entries: dict, lists, ranks,
-            report: Report) -> tuple[dict[str, list[dict]], list[tuple]]:
+def _reread(handler: "InspectStage", files: list[dict], entries: dict, corrections: list[dict], lists,
+            ranks, report: Report) -> tuple[dict[str, list[dict]], list[tuple]]:
     """Each stored file read again as `inspect` read it, in order: each file sees the findings
-    and grades of the files before it (who may be inspected depends on them).
+    and grades of the files before it (who may be inspected depends on them), and the
+    corrections recorded before it (findings replaced, files and findings withdrawn).
 
     Returns the rows the tables should hold, and the graded cells for `grade_counts`."""
     stage, rid = handler.stage, handler.round.id
     resolver = Resolver(handler.round.candidates)
+    everyone = {c.id for c in handler.round.candidates}
     want: dict[str, list[dict]] = {table: [] for table, _, _ in INSPECT_TABLES}
-    found: dict[str, dict[str, Finding]] = {}
-    cells: list[tuple] = []
-    numbers: dict[str, str] = {}
+    numbers: dict[str, tuple[int, str]] = {}  # 民主测评 paper number -> (file id, name)
+    pending = list(corrections)
+    replacing: set[int] = set()  # inspect events whose replaced findings were taken out
     for f in files:
         fwhere = _file_row(stage, f)
-        _, cuts = handler.judge(lists, ranks, _findings_of(want["findings"]), grade_counts(cells))
-        allowed = {cid for c in cuts for cid in c.open_to}
+        event = entries[f["id"]][0] if f["id"] in entries else None
+        while pending and event is not None and pending[0]["id"] < event["id"]:
+            _undo(stage, pending.pop(0), want, numbers, report)
+        if event is not None and event["id"] not in replacing:
+            replacing.add(event["id"])
+            if event["details"].get("undid"):
+                _undo(stage, event, want, numbers, report)
+        found = _findings_of(want["findings"])
+        _, cuts = handler.judge(lists, ranks, found, grade_counts(_cells(want)))
+        # A withdrawn file was read when it was recorded (its rows are proved by their digest);
+        # the lists it was read against may since have been corrected.
+        allowed = {cid for c in cuts for cid in c.open_to} if f["withdrawn"] is None else everyone
         try:
             header, rows = json.loads(f["header"]), json.loads(f["rows"])
             kind = kind_of(f["file"], header)
@@ -117,11 +135,9 @@ def _reread(handler: "InspectStage", files: list[dict], entries: dict, lists, ra
                                                      allowed=allowed, evaluation=stage.evaluation)
                 for p in papers:
                     if p.number in numbers:
-                        report.add(fwhere, f"ballot {p.number} is also in {numbers[p.number]}")
-                    numbers.setdefault(p.number, f["file"])
+                        report.add(fwhere, f"ballot {p.number} is also in {numbers[p.number][1]}")
+                    numbers.setdefault(p.number, (f["id"], f["file"]))
                 paper_rows, grade_rows = Store.evaluation_rows(rid, stage.id, f["id"], papers)
-                void = {p.number: p.void for p in papers}
-                cells += [(g["candidate"], g["grade"], g["unclear"], void[g["ballot"]]) for g in grade_rows]
                 want["evaluation_papers"] += paper_rows
                 want["evaluation_grades"] += grade_rows
                 summary = {"ballots": len(papers), "void": sum(1 for p in papers if p.void),
@@ -135,7 +151,70 @@ def _reread(handler: "InspectStage", files: list[dict], entries: dict, lists, ra
                 if key in entry and entry[key] != value:
                     report.add(fwhere, f"re-read gives {key} {value!r}, inspect event #{event['id']} "
                                        f"recorded {entry[key]!r}")
-    return want, cells
+    for correction in pending:
+        _undo(stage, correction, want, numbers, report)
+    return want, _cells(want)
+
+
+def _cells(want: dict[str, list[dict]]) -> list[tuple]:
+    """The graded cells `grade_counts` takes, from the 民主测评 rows that stand."""
+    void = {p["ballot"]: p["void"] for p in want["evaluation_papers"]}
+    return [(g["candidate"], g["grade"], g["unclear"], void[g["ballot"]]) for g in want["evaluation_grades"]]
+
+
+def _undo(stage: Stage, event: dict, want: dict[str, list[dict]], numbers: dict, report: Report) -> None:
+    """Replay a correction on the re-read rows: the findings it replaced or withdrew, or a whole
+    file withdrawn; each against what the event says it undid."""
+    undid = event["details"].get("undid") or {}
+    where = f"stage {stage.id}"
+    report.corrections += 1
+    if event["command"] == "withdraw file":
+        file_id = undid.get("file_id")
+        gone = [r for r in want["findings"] if r["file"] == file_id]
+        papers = {r["ballot"] for r in want["evaluation_papers"] if r["file"] == file_id}
+        want["findings"] = [r for r in want["findings"] if r["file"] != file_id]
+        want["evaluation_papers"] = [r for r in want["evaluation_papers"] if r["file"] != file_id]
+        want["evaluation_grades"] = [r for r in want["evaluation_grades"] if r["ballot"] not in papers]
+        for number in [n for n, (fid, _) in numbers.items() if fid == file_id]:
+            del numbers[number]
+        if [events.finding_record(r) for r in gone] != undid.get("findings") or len(papers) != undid.get("ballots"):
+            report.add(where, f"withdraw file event #{event['id']} does not record what the file still said "
+                              f"(re-read: {len(gone)} findings, {len(papers)} 民主测评 ballots)")
+        return
+    for finding in undid.get("findings") or ():
+        match = [r for r in want["findings"]
+                 if r["candidate"] == finding.get("candidate") and r["check_name"] == finding.get("check")]
+        if not match or events.finding_record(match[0]) != finding:
+            report.add(where, f"{event['command']} event #{event['id']} undid a {finding.get('check')} finding "
+                              f"for {finding.get('candidate')} that the re-read files do not hold as recorded")
+        want["findings"] = [r for r in want["findings"] if not match or r is not match[0]]
+
+
+def _check_withdrawn_files(handler: "InspectStage", files: list[dict], corrections: list[dict],
+                           report: Report) -> None:
+    """Each withdrawn file against the event that withdrew it: still stored, its rows unchanged."""
+    stage, store = handler.stage, handler.store
+    by_id = {f["id"]: f for f in files}
+    seen: set[int] = set()
+    for event in corrections:
+        if event["command"] != "withdraw file":
+            continue
+        undid = event["details"].get("undid") or {}
+        f = by_id.get(undid.get("file_id"))
+        if f is None:
+            report.add(f"stage {stage.id}: table inspection_files, row {undid.get('file_id')}",
+                       f"missing from the database (withdraw file event #{event['id']} withdrew it)")
+            continue
+        seen.add(f["id"])
+        if f["withdrawn"] != event["id"]:
+            report.add(_file_row(stage, f), f"withdrawn is {f['withdrawn']!r} but withdraw file event "
+                                            f"#{event['id']} withdrew it")
+        if f["sha256"] != undid.get("sha256") or store.inspection_rows_digest(f["id"]) != undid.get("rows_sha256"):
+            report.add(_file_row(stage, f), f"the withdrawn file's stored raw rows differ from those "
+                                            f"withdraw file event #{event['id']} recorded")
+    for f in files:
+        if f["withdrawn"] is not None and f["id"] not in seen:
+            report.add(_file_row(stage, f), "marked withdrawn but the log has no withdraw file event for it")
 
 
 def _findings_of(rows: list[dict]) -> dict[str, dict[str, Finding]]:

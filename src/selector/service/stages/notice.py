@@ -14,11 +14,12 @@ from selector.domain.notice import (
     Appointee, Complaint, appointees, close_problems, end_date, post_status, postpone_limit,
 )
 from selector.errors import (
-    NoticeClosesItself, NoticeNotOpen, NotOnNotice, PostponeBeforeEnd, PostponeTooLong,
+    NoticeClosesItself, NoticeNotOpen, NotOnNotice, PostponeBeforeEnd, PostponeTooLong, ReasonRequired,
     ReceivedBeforeNotice, RuleError,
 )
 from selector.service import calendar, steps
 from selector.storage import events
+from selector.service.views import corrections
 from selector.storage.clock import today
 
 if TYPE_CHECKING:
@@ -112,7 +113,8 @@ class NoticeStage:
                                   tuple((c, self.open.roster[c].display) for c in sorted(listed)))
             if received < state.start:
                 raise ReceivedBeforeNotice(received.isoformat(), state.start.isoformat())
-            number = max((c.number for c in state.complaints), default=0) + 1
+            # numbered over every complaint logged: a withdrawn one keeps its number
+            number = max((r["number"] for r in self.store.complaint_rows(self.round.id, stage.id)), default=0) + 1
             complaint = Complaint(number, received, cid, summary.strip(), named)
             self.store.add_complaint(self.round.id, stage.id, complaint)
             self.open.log(events.complaint(stage.id, number=number, received=received.isoformat(),
@@ -125,6 +127,7 @@ class NoticeStage:
         with self.store.write():
             state = self._opened()
             found = [c for c in state.complaints if c.number == number]
+            self._refuse_withdrawn(number)
             if not found:
                 raise RuleError(f"the notice {stage.id} has no complaint #{number} "
                                 f"(complaints: {', '.join(f'#{c.number}' for c in state.complaints) or 'none'})")
@@ -145,6 +148,33 @@ class NoticeStage:
                                                     outcome=outcome, note=note.strip(),
                                                     until=held.isoformat() if held else None))
         return next(c for c in self.store.complaints(rid, stage.id) if c.number == number)
+
+    def _refuse_withdrawn(self, number: int) -> None:
+        for r in self.store.complaint_rows(self.round.id, self.stage.id):
+            if r["number"] == number and r["withdrawn"] is not None:
+                raise RuleError("complaint #{number} of the notice {stage} was withdrawn (event #{event})",
+                                number=number, stage=self.stage.id, event=r["withdrawn"])
+
+    def withdraw_complaint(self, number: int, reason: str | None) -> dict:
+        """Withdraw a complaint entered in error (a correction, until the notice is closed): it
+        stops counting (no outcome of it holds anyone), and stays in the record, marked."""
+        if not (reason and reason.strip()):
+            raise ReasonRequired("withdraw-complaint")
+        stage, rid = self.stage, self.round.id
+        with self.store.write():
+            self.open.refuse_correction(stage)
+            state = self._opened()
+            self._refuse_withdrawn(number)
+            rows = [r for r in self.store.complaint_rows(rid, stage.id) if r["number"] == number]
+            if not rows:
+                raise RuleError("the notice {stage} has no complaint #{number} (complaints: {known})",
+                                stage=stage.id, number=number,
+                                known=", ".join(f"#{c.number}" for c in state.complaints) or "none")
+            row = rows[0]
+            event = self.open.log(events.withdraw_complaint(stage.id, number=number, candidate=row["candidate"],
+                                                            reason=reason.strip(), complaint=row))
+            self.store.mark_withdrawn("complaints", {"round": rid, "stage": stage.id, "number": number}, event)
+        return {"number": number, "candidate": row["candidate"], "reason": reason.strip(), "event": event}
 
     def close_notice(self) -> Notice:
         """Confirm the appointees once the end date is reached and every complaint is closed."""
@@ -225,6 +255,9 @@ class NoticeStage:
             return view
         row = state.row or {}
         roster = open_.roster
+        corrected = corrections(self.store, self.round.id, stage.id)
+        if corrected:
+            view["corrections"] = corrected
         view["posts"] = []
         view["notice"] = {
             "start": row.get("start"), "end": row.get("end"), "working_days": stage.working_days,

@@ -36,6 +36,8 @@ def recheck(handler: "NoticeStage", log: list[dict], report: Report) -> None:
     report.complaints += len(complaints)
     logged = {e["details"].get("number"): e for e in events.of(log, stage.id, "complaint")}
     resolved = {e["details"].get("number"): e for e in events.of(log, stage.id, "complaint resolved")}
+    withdrawn = {e["details"].get("number"): e for e in events.of(log, stage.id, "withdraw complaint")}
+    report.corrections += len(withdrawn)
     stored = {r["number"]: r for r in complaints}
     for number in sorted(set(stored) | set(logged) | set(resolved), key=lambda n: natural(str(n))):
         name = f"{where}: table complaints, row {number}"
@@ -48,6 +50,11 @@ def recheck(handler: "NoticeStage", log: list[dict], report: Report) -> None:
         if opened is None:
             report.add(name, "in the database but the log has no complaint event for it")
             continue
+        gone = withdrawn.get(number)
+        if r["withdrawn"] != (gone["id"] if gone else None):
+            report.add(name, f"withdrawn is {r['withdrawn']!r} in the database, "
+                             + (f"withdraw complaint event #{gone['id']} withdrew it" if gone
+                                else "the log has no withdraw complaint event for it"))
         d = opened["details"]
         want = {"received": (d.get("received"), opened), "candidate": (d.get("candidate"), opened),
                 "summary": (d.get("summary"), opened), "named": (int(bool(d.get("named"))), opened)}

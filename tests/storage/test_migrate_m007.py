@@ -1,0 +1,45 @@
+"""m007_corrections upgrades an old database: its record verifies as before, and a batch tallied
+before the upgrade can be withdrawn and its file tallied again."""
+
+from __future__ import annotations
+
+import sqlite3
+
+from sqlite_utils import Database
+
+from selector.storage.schema import migrations, pending
+from selector.storage.store import Store
+from test_migrate import FROZEN
+
+
+def test_m007_upgrades_the_frozen_first_schema(tmp_path, run):
+    old = tmp_path / "old.db"
+    conn = sqlite3.connect(old)
+    conn.executescript(FROZEN.read_text(encoding="utf-8"))
+    conn.close()
+    migrations().apply(Database(old), stop_before="m007_corrections")
+    assert pending(sqlite3.connect(old)) == ["m007_corrections", "m008_void_papers"]
+
+    store = Store(old)  # opening migrates
+    assert pending(store.conn) == []
+    columns = {t: [r[1] for r in store.conn.execute(f"PRAGMA table_info({t})")]
+               for t in ("batches", "inspection_files", "complaints")}
+    assert all(c[-1] == "withdrawn" for c in columns.values())
+    assert [b["withdrawn"] for b in store.batches("dongtai-2026", "rec1", withdrawn=True)] == [None]
+    store.close()
+
+    # the old record verifies exactly as it did before the upgrade
+    r = run("--db", old, "audit", "verify")
+    assert r.exit_code == 0, r.stderr
+    assert r.stdout.strip() == ("round dongtai-2026: 2 events chained (head a22bf1ab4b4ff83b…), 1 stage "
+                                "recounted from 6 stored ballots, 0 cuts rechecked, 0 files re-hashed: all hold")
+    # the batch tallied by the first release is withdrawn, its ballot numbers and file freed
+    r = run("--db", old, "tally", "rec1", "--withdraw", "rec1-a.csv", "--reason", "录入有误")
+    assert r.exit_code == 0, r.stderr
+    assert run("--db", old, "audit", "verify").exit_code == 0
+    (tmp_path / "rec1-a.csv").write_bytes("票号,审计局局长,统计局局长\r\n0001,王芳,陈静\r\n".encode("gb18030"))
+    r = run("--db", old, "tally", "rec1", tmp_path / "rec1-a.csv")
+    assert r.exit_code == 0, r.stderr
+    r = run("--db", old, "audit", "verify")
+    assert r.exit_code == 0, r.stderr
+    assert "1 stage recounted from 1 stored ballots, 1 correction rechecked" in r.stdout
