@@ -47,8 +47,8 @@ def certify(
         if as_json:
             echo_json(done)
         else:
-            console().print(f"certificate of {done['stage']} (signed {done['certified_at']}) revoked · "
-                            f"reason: {done['reason']}", markup=False, highlight=False)
+            console().print(_("certificate of {stage} (signed {at}) revoked · reason: {reason}").format(
+                stage=done["stage"], at=done["certified_at"], reason=done["reason"]), markup=False, highlight=False)
         return
     if reason is not None:
         raise ReasonWithoutCorrection(("--revoke",))

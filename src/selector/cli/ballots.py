@@ -64,9 +64,10 @@ def tally(
         if as_json:
             echo_json({**view, "withdrawn": done})
         else:
-            console().print(f"withdrawn: batch {done['batch']} {done['file']} · {done['ballots']} ballots · "
-                            f"returned {done['returned_before']} → {done['returned']} · reason: {done['reason']}",
-                            markup=False, highlight=False)
+            console().print(_("withdrawn: batch {batch} {file} · {ballots} ballots · returned {before} → {after} · "
+                              "reason: {reason}").format(batch=done["batch"], file=done["file"], ballots=done["ballots"],
+                                                         before=done["returned_before"], after=done["returned"],
+                                                         reason=done["reason"]), markup=False, highlight=False)
             show_view(view, False)
         return
     if not files:
@@ -174,8 +175,8 @@ def cut(
             echo_json({**view, "reopened": done})
         else:
             show_view(view, False)
-            console().print(f"cut of {stage} re-opened · reason: {done['reason']}", markup=False,
-                            highlight=False)
+            console().print(_("cut of {stage} re-opened · reason: {reason}").format(stage=stage, reason=done["reason"]),
+                            markup=False, highlight=False)
         return
     try:
         handler = open_.cut(stage, Decisions(_resolutions(resolve), tuple(accept_short), reason))

@@ -44,10 +44,15 @@ def inspect(
         if as_json:
             show_view(handler.view(), as_json, {"withdrawn": done})
             return
-        what = (f"file {done['number']} {done['file']} · {len(done['findings'])} findings, "
-                f"{done['ballots']} 民主测评 ballots" if "file" in done
-                else f"finding {done['finding']['candidate']}/{done['finding']['check']} ({done['finding']['verdict']})")
-        console().print(f"withdrawn: {what} · reason: {done['reason']}", markup=False, highlight=False)
+        if "file" in done:
+            what = _("file {number} {file} · {findings} findings, {ballots} 民主测评 ballots").format(
+                number=done["number"], file=done["file"], findings=len(done["findings"]), ballots=done["ballots"])
+        else:
+            f = done["finding"]
+            what = _("finding {candidate}/{check} ({verdict})").format(candidate=f["candidate"], check=f["check"],
+                                                                       verdict=f["verdict"])
+        console().print(_("withdrawn: {what} · reason: {reason}").format(what=what, reason=done["reason"]),
+                        markup=False, highlight=False)
         show_view(handler.view(), as_json)
         return
     if not files:

@@ -15,10 +15,6 @@ from selector.i18n import _, ngettext
 from selector.service import steps as s
 
 
-def _plural(n: int, word: str) -> str:
-    return f"{word}{'s' if n != 1 else ''}"
-
-
 def _who(ids, names=()) -> str:
     """People by name and id where the names are known: "王芳 (C02), 李强 (C03)"."""
     if names and len(names) == len(ids):
@@ -110,40 +106,44 @@ def _verify_failed(err: e.VerifyFailed) -> str:
 
 
 def _reason(option: str) -> str:
-    return f"{option} is a correction and is recorded with its reason: give --reason \"…\""
+    return _("{option} is a correction and is recorded with its reason: give --reason \"…\"").format(option=option)
 
 
 def _no_such_input(err: e.NoSuchInput) -> str:
     if err.kind == "finding":
-        return (f"stage {err.stage} has no finding {err.ref!r} to withdraw: give CANDIDATE/CHECK "
-                "(e.g. C03/纪检), or a file's number or name")
-    known = ", ".join(f"{n} {name}" for n, name in err.known) or "none"
-    return f"stage {err.stage} has no {err.kind} {err.ref!r} ({err.kind}{'es' if err.kind == 'batch' else 's'}: {known})"
+        return _("stage {stage} has no finding {ref!r} to withdraw: give CANDIDATE/CHECK (e.g. C03/纪检), or a "
+                 "file's number or name").format(stage=err.stage, ref=err.ref)
+    known = _(", ").join(f"{n} {name}" for n, name in err.known) or _("none")
+    text = (_("stage {stage} has no batch {ref!r} (batches: {known})") if err.kind == "batch" else
+            _("stage {stage} has no file {ref!r} (files: {known})") if err.kind == "file" else
+            _("stage {stage} has no {kind} {ref!r} ({kind}s: {known})"))
+    return text.format(stage=err.stage, ref=err.ref, kind=err.kind, known=known)
 
 
 def _holds(d: e.Dependent) -> str:
     parts = []
     if d.batches:
-        parts.append(f"{len(d.batches)} {'batch' if len(d.batches) == 1 else 'batches'}")
+        parts.append(ngettext("{n} batch", "{n} batches", len(d.batches)).format(n=len(d.batches)))
     if d.files:
-        parts.append(f"{len(d.files)} inspection {_plural(len(d.files), 'file')}")
+        parts.append(ngettext("{n} inspection file", "{n} inspection files", len(d.files)).format(n=len(d.files)))
     if d.notice:
-        parts.append("an open notice")
+        parts.append(_("an open notice"))
     if d.complaints:
-        parts.append(f"{len(d.complaints)} {_plural(len(d.complaints), 'complaint')}")
+        parts.append(ngettext("{n} complaint", "{n} complaints", len(d.complaints)).format(n=len(d.complaints)))
     if d.locked:
-        parts.append("a locked cut")
+        parts.append(_("a locked cut"))
     if d.certified:
-        parts.append("a certificate")
-    return ", ".join(parts)
+        parts.append(_("a certificate"))
+    return _(", ").join(parts)
 
 
 def _reopen_blocked(err: e.ReopenBlocked) -> str:
     n = len(err.dependents)
-    return (f"stage {err.stage}'s cut cannot be re-opened: {n} later {_plural(n, 'stage')} "
-            f"{'depends' if n == 1 else 'depend'} on it ("
-            + "; ".join(f"{d.stage}: {_holds(d)}" for d in err.dependents)
-            + "); undo what they hold first, the latest stage first (below)")
+    return ngettext("stage {stage}'s cut cannot be re-opened: {n} later stage depends on it ({holds}); undo what "
+                    "they hold first, the latest stage first (below)",
+                    "stage {stage}'s cut cannot be re-opened: {n} later stages depend on it ({holds}); undo what "
+                    "they hold first, the latest stage first (below)", n).format(
+        stage=err.stage, n=n, holds=_("; ").join(f"{d.stage}: {_holds(d)}" for d in err.dependents))
 
 
 def _reopen_steps(err: e.ReopenBlocked) -> list[str]:
@@ -157,23 +157,24 @@ def _reopen_steps(err: e.ReopenBlocked) -> list[str]:
         out += [f"selector inspect {d.stage} --withdraw {n} --reason \"…\"   ({file})" for n, file in d.files]
         out += [f"selector notice {d.stage} withdraw-complaint {n} --reason \"…\"" for n in d.complaints]
         if d.notice:
-            out.append(f"the notice {d.stage} is open: it has published the list, which cannot be "
-                       "taken back here")
+            out.append(_("the notice {stage} is open: it has published the list, which cannot be taken back "
+                         "here").format(stage=d.stage))
     return out
 
 
 def _change(c: e.RoundChange) -> str:
     line = f"{c.path}: {c.old} → {c.new}"
     if c.stage:
-        line += f" — stage {c.stage} has recorded {c.holds} under the stored rule"
+        line += _(" — stage {stage} has recorded {holds} under the stored rule").format(stage=c.stage, holds=c.holds)
     return line
 
 
 def _amend_without_reason(err: e.AmendmentWithoutReason) -> str:
     n = len(err.changes)
-    what = f"{n} {_plural(n, 'change')}, below" if n else "its layout or comments only"
-    return (f"round {err.round}: {err.file} changes the stored round after recording started ({what}): "
-            "an amendment is a correction; run again with --reason \"…\"")
+    what = ngettext("{n} change, below", "{n} changes, below", n).format(n=n) if n else \
+        _("its layout or comments only")
+    return _("round {round}: {file} changes the stored round after recording started ({what}): an amendment "
+             "is a correction; run again with --reason \"…\"").format(round=err.round, file=err.file, what=what)
 
 
 TEXT: dict[type, Callable] = {
@@ -233,30 +234,32 @@ TEXT: dict[type, Callable] = {
     e.DocumentNotFor: _document_not_for,
     e.VerifyFailed: _verify_failed,
     e.ReasonRequired: lambda x: _reason(x.option),
-    e.CorrectLockedStage: lambda x: (f"stage {x.stage}'s cut is locked: re-open it first with "
-                                     f"`selector cut {x.stage} --reopen --reason \"…\"`"),
-    e.CorrectCertifiedStage: lambda x: (f"stage {x.stage} is certified: its count is frozen; revoke the "
-                                        f"certificate first with `selector certify {x.stage} --revoke "
-                                        f"--reason \"…\"`"),
-    e.CorrectUsedStage: lambda x: (f"stage {x.stage}'s results were used by the locked cut of "
-                                   f"{', '.join(x.users)}: re-open it first with `selector cut "
-                                   f"{x.users[-1]} --reopen --reason \"…\"`"),
+    e.CorrectLockedStage: lambda x: _("stage {stage}'s cut is locked: re-open it first with "
+                                      "`selector cut {stage} --reopen --reason \"…\"`").format(stage=x.stage),
+    e.CorrectCertifiedStage: lambda x: _("stage {stage} is certified: its count is frozen; revoke the certificate "
+                                         "first with `selector certify {stage} --revoke --reason \"…\"`").format(
+        stage=x.stage),
+    e.CorrectUsedStage: lambda x: _("stage {stage}'s results were used by the locked cut of {users}: re-open it "
+                                    "first with `selector cut {last} --reopen --reason \"…\"`").format(
+        stage=x.stage, users=", ".join(x.users), last=x.users[-1]),
     e.NoSuchInput: _no_such_input,
     e.ReopenBlocked: _reopen_blocked,
-    e.RoundChangeRefused: lambda x: (f"round {x.round} already has tallied ballots and {x.file} has changed: "
-                                     "a stored round's rules cannot change after counting starts; "
-                                     "give the changed file a new round id"),
+    e.RoundChangeRefused: lambda x: _("round {round} already has tallied ballots and {file} has changed: a stored "
+                                      "round's rules cannot change after counting starts; give the changed file a "
+                                      "new round id").format(round=x.round, file=x.file),
     e.AmendmentWithoutReason: _amend_without_reason,
-    e.NothingReplaced: lambda x: (f"--replace: {x.file} replaces no finding of stage {x.stage}; "
-                                  "record it without --replace"),
-    e.CorrectionAlone: lambda x: (f"{x.option} takes no {', '.join(x.others)}: correct first, then record "
-                                  "or decide again with a command of its own"),
-    e.InputsRequired: lambda x: (f"give the FILE(s) to {x.command} for stage {x.stage}, or correct one with "
-                                 f"`selector {x.command} {x.stage} --withdraw "
-                                 + ("BATCH" if x.command == "tally" else "FILE|CANDIDATE/CHECK")
-                                 + " --reason \"…\"`"),
-    e.ReasonWithoutCorrection: lambda x: (f"--reason goes with {' or '.join(x.options)} (a correction); "
-                                          "this command records none"),
+    e.NothingReplaced: lambda x: _("--replace: {file} replaces no finding of stage {stage}; record it without "
+                                   "--replace").format(file=x.file, stage=x.stage),
+    e.CorrectionAlone: lambda x: _("{option} takes no {others}: correct first, then record or decide again with a "
+                                   "command of its own").format(option=x.option, others=", ".join(x.others)),
+    e.InputsRequired: lambda x: (_("give the FILE(s) to {command} for stage {stage}, or correct one with "
+                                   "`selector {command} {stage} --withdraw BATCH --reason \"…\"`")
+                                 if x.command == "tally" else
+                                 _("give the FILE(s) to {command} for stage {stage}, or correct one with "
+                                   "`selector {command} {stage} --withdraw FILE|CANDIDATE/CHECK --reason \"…\"`")
+                                 ).format(command=x.command, stage=x.stage),
+    e.ReasonWithoutCorrection: lambda x: _("--reason goes with {options} (a correction); this command records "
+                                           "none").format(options=" or ".join(x.options)),
 }
 
 DETAILS: dict[type, Callable] = {e.InspectionIncomplete: _inspection_details,
