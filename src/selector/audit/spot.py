@@ -35,7 +35,7 @@ def sample(open_: OpenRound, stage_id: str, seed: str, count: int) -> dict:
     store, rid = open_.store, open_.id
     papers = store.papers(rid, stage.id)
     if not papers:
-        raise RuleError(f"stage {stage.id} has no tallied ballots to sample")
+        raise RuleError("stage {stage} has no tallied ballots to sample", stage=stage.id)
     keyed = sorted((sample_key(seed, stage.id, p["ballot"]), p["ballot"], p["file"]) for p in papers)
     drawn = [{"order": i, "ballot": b, "file": f, "key": k}
              for i, (k, b, f) in enumerate(keyed[:count], start=1)]
@@ -91,9 +91,11 @@ def double_entry(open_: OpenRound, stage_id: str, first: Path, second: Path, *, 
     if differences:
         details = [f"ballot {d.ballot} · {d.cell}: {tables[0].name} has {d.first!r}, "
                    f"{tables[1].name} has {d.second!r}" for d in differences]
-        raise BallotFileError(f"{tables[0].name} and {tables[1].name} differ on {len(differences)} "
-                              f"cell{'s' if len(differences) > 1 else ''}: nothing recorded; "
-                              "check the paper ballots and correct the keying", details)
+        text = (N_("{first} and {second} differ on {n} cells: nothing recorded; check the paper ballots and "
+                   "correct the keying") if len(differences) > 1 else
+                N_("{first} and {second} differ on {n} cell: nothing recorded; check the paper ballots and "
+                   "correct the keying"))
+        raise BallotFileError(text, details, first=tables[0].name, second=tables[1].name, n=len(differences))
     # Recorded in the tally event as `checked_against`: the second keying, and the file it checked.
     return {"file": tables[1].name, "sha256": tables[1].sha256, "ballots": len(readings[1]),
             "tallied_sha256": tables[0].sha256}

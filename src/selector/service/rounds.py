@@ -208,7 +208,7 @@ class OpenRound:
     def refuse_if_locked(self, stage: Stage) -> None:
         """A locked cut cannot change (the handlers' `cut` checks this first)."""
         if self.state(stage).locked:
-            raise RuleError(f"stage {stage.id}'s cut is already locked; a locked cut cannot change")
+            raise RuleError("stage {stage}'s cut is already locked; a locked cut cannot change", stage=stage.id)
 
     # -- the pipeline ---------------------------------------------------------------------------
     def status(self) -> list[dict]:

@@ -21,6 +21,7 @@ from selector.errors import (
     AttendanceRequired, BallotFileError, HeldCut, HeldPost, NoSuchInput, NothingToDecide, NoTallyYet,
     ReasonRequired, RuleError,
 )
+from selector.i18n import N_
 from selector.service import steps
 from selector.service.views import corrections, frac, signatures
 from selector.storage import events
@@ -45,11 +46,12 @@ class TallyResult:
 
 
 class _Refused(Exception):
-    """A rule refused a tally; recorded as an event, then reported as a RuleError."""
+    """A rule refused a tally; recorded as an event (in English), then reported as a RuleError."""
 
-    def __init__(self, message: str, files: dict[str, str] | None = None):
-        super().__init__(message)
-        self.message = message
+    def __init__(self, error: RuleError, files: dict[str, str] | None = None):
+        self.error = error
+        super().__init__(self.error.message)
+        self.message = self.error.message
         self.files = files or {}
 
 
@@ -91,11 +93,11 @@ class BallotStage:
         except _Refused as refusal:
             failure = refusal
         if dry_run:  # a dry run stores nothing, not even its refusal
-            raise RuleError(failure.message)
+            raise failure.error
         # A rule refusal (attendance, more returned than issued) is itself part of the record.
         with self.store.write():
             self.open.log(events.tally_refused(self.stage.id, failure.message, failure.files))
-        raise RuleError(failure.message)
+        raise failure.error
 
     def _tally(self, files, present, issued, dry_run, layout, encoding, sheet, progress,
                opened: contextlib.ExitStack, checked=None) -> TallyResult:
@@ -105,13 +107,13 @@ class BallotStage:
         stage, store, rid = self.stage, self.store, self.round.id
         state = self.open.state(stage)
         if state.certified:
-            raise RuleError(f"stage {stage.id} is certified: its count is frozen")
+            raise RuleError("stage {stage} is certified: its count is frozen", stage=stage.id)
         if state.locked:
-            raise RuleError(f"stage {stage.id}'s cut is locked: no more ballots can be added")
+            raise RuleError("stage {stage}'s cut is locked: no more ballots can be added", stage=stage.id)
         users = self.open.users_of(stage)
         if users:
-            raise RuleError(f"stage {stage.id}'s results were used by the locked cut of "
-                            f"{', '.join(users)}: no more ballots can be added")
+            raise RuleError("stage {stage}'s results were used by the locked cut of {users}: no more ballots "
+                            "can be added", stage=stage.id, users=", ".join(users))
         paper = self.paper()
         row = state.row
         present, issued = self._attendance(row, present, issued, dry_run)
@@ -127,21 +129,24 @@ class BallotStage:
         for path in files:
             table = opened.enter_context(open_table(path, encoding=encoding, sheet=sheet))
             if table.sha256 in given:
-                raise BallotFileError(f"{table.name}: the same file as {given[table.sha256]}, "
-                                      "given twice in this command")
+                raise BallotFileError("the same file as {other}, given twice in this command", file=table.name,
+                                      other=given[table.sha256])
             if table.sha256 in known_sha:
-                raise BallotFileError(f"{table.name}: this exact file was already tallied "
-                                      f"for stage {stage.id} (as {known_sha[table.sha256]})")
-            named = {**{b["file"]: "already tallied" for b in state.batches},
-                     **{Path(f).name: "given in this command" for f in given.values()}}
-            if Path(path).name in named:
-                # The record names batches by file name: two different files must not share one.
-                raise BallotFileError(f"{table.name}: another file named {Path(path).name} was "
-                                      f"{named[Path(path).name]} for stage {stage.id}; rename this "
-                                      "one (e.g. after its counting team) so the record tells them apart")
+                raise BallotFileError("this exact file was already tallied for stage {stage} (as {other})",
+                                      file=table.name, stage=stage.id, other=known_sha[table.sha256])
+            name = Path(path).name
+            # The record names batches by file name: two different files must not share one.
+            if name in {b["file"] for b in state.batches}:
+                raise BallotFileError("another file named {name} was already tallied for stage {stage}; rename "
+                                      "this one (e.g. after its counting team) so the record tells them apart",
+                                      file=table.name, name=name, stage=stage.id)
+            if name in {Path(f).name for f in given.values()}:
+                raise BallotFileError("another file named {name} was given in this command for stage {stage}; "
+                                      "rename this one (e.g. after its counting team) so the record tells them "
+                                      "apart", file=table.name, name=name, stage=stage.id)
             given[table.sha256] = table.name
             if checked and checked["tallied_sha256"] != table.sha256:
-                raise BallotFileError(f"{table.name}: changed since the double-entry check; run it again")
+                raise BallotFileError("changed since the double-entry check; run it again", file=table.name)
             batch = None if dry_run else store.add_batch(
                 {"round": rid, "stage": stage.id, "file": Path(path).name, "sha256": table.sha256,
                  "encoding": table.encoding, "layout": layout, "sheet": sheet,
@@ -153,22 +158,24 @@ class BallotStage:
             reading = interpret(paper, table.name, table.header, itertools.chain.from_iterable(rows), layout)
             for ballot in reading:
                 if ballot.number in numbers_here:
-                    raise BallotFileError(f"{table.name}: row {ballot.line}: ballot {ballot.number} is "
-                                          f"also in {numbers_here[ballot.number]} (given in this same "
-                                          "command)")
+                    raise BallotFileError("ballot {ballot} is also in {other} (given in this same command)",
+                                          file=table.name, row=ballot.line, ballot=ballot.number,
+                                          other=numbers_here[ballot.number])
                 numbers_here[ballot.number] = table.name
                 numbers[ballot.number] = ballot.line
                 counter.add(ballot)
                 ballots += 1
             if not ballots:
-                raise BallotFileError(f"{table.name}: row 2: no ballots after the header")
+                raise BallotFileError("no ballots after the header", file=table.name, row=2)
             clash = store.tallied_numbers(rid, stage.id, list(numbers))
             if clash:
                 first = min(clash, key=lambda n: numbers[n] or 0)
-                raise BallotFileError(f"{table.name}: row {numbers[first]}: ballot {first} was already "
-                                      f"tallied in {clash[first]} ("
-                                      + (f"{len(clash)} ballot numbers repeat" if len(clash) > 1
-                                         else "1 ballot number repeats") + " an earlier batch)")
+                text = (N_("ballot {ballot} was already tallied in {other} ({n} ballot numbers repeat an earlier "
+                           "batch)") if len(clash) > 1 else
+                        N_("ballot {ballot} was already tallied in {other} (1 ballot number repeats an earlier "
+                           "batch)"))
+                raise BallotFileError(text, file=table.name, row=numbers[first], ballot=first, other=clash[first],
+                                      n=len(clash))
             done += table.size
             # The record keeps the file's name, not the clerk's folders (`audit verify --files`
             # finds it by name).
@@ -185,10 +192,10 @@ class BallotStage:
                 result.batches[-1]["rows_sha256"] = rows.digest()
         returned = counter.result.returned
         if issued is not None and returned > issued:
-            raise _Refused(
-                f"stage {stage.id}: more ballots returned than issued ({returned} returned, "
-                f"{issued} issued): this vote is void and must be held again",
-                {b["file"]: b["sha256"] for b in result.batches})
+            raise _Refused(RuleError("stage {stage}: more ballots returned than issued ({returned} returned, "
+                                     "{issued} issued): this vote is void and must be held again",
+                                     stage=stage.id, returned=returned, issued=issued),
+                           {b["file"]: b["sha256"] for b in result.batches})
         if not dry_run:
             if row["present"] is None:
                 store.set_attendance(rid, stage.id, present, issued)
@@ -215,8 +222,8 @@ class BallotStage:
             for name, given, stored in (("present", present, row["present"]),
                                         ("issued", issued, row["issued"])):
                 if given is not None and given != stored:
-                    raise RuleError(f"stage {stage.id}: --{name} was recorded as {stored} with the "
-                                    f"first batch; it cannot change to {given}")
+                    raise RuleError("stage {stage}: --{option} was recorded as {stored} with the first batch; it "
+                                    "cannot change to {given}", stage=stage.id, option=name, stored=stored, given=given)
             return row["present"], row["issued"]
         if dry_run and present is None and issued is None:
             return None, None
@@ -225,15 +232,22 @@ class BallotStage:
         entitled = stage.entitled
         who = stage.entitled_name
         if present > entitled:
-            raise _Refused(f"stage {stage.id}: {present} present but the {who} is only {entitled}")
+            text = (N_("stage {stage}: {present} present but the electorate is only {entitled}")
+                    if who == "electorate" else
+                    N_("stage {stage}: {present} present but the members is only {entitled}"))
+            raise _Refused(RuleError(text, stage=stage.id, present=present, entitled=entitled))
         if not stage.quorum.met(present, entitled):
             need = stage.quorum.minimum(entitled)
-            raise _Refused(f"stage {stage.id}: no quorum: {present} present of {entitled} "
-                           f"{who}, the quorum {stage.quorum} needs at least {need}; "
-                           "the meeting's ballots are void")
+            text = (N_("stage {stage}: no quorum: {present} present of {entitled} electorate, the quorum {quorum} "
+                       "needs at least {need}; the meeting's ballots are void")
+                    if who == "electorate" else
+                    N_("stage {stage}: no quorum: {present} present of {entitled} members, the quorum {quorum} "
+                       "needs at least {need}; the meeting's ballots are void"))
+            raise _Refused(RuleError(text, stage=stage.id, present=present, entitled=entitled,
+                                     quorum=str(stage.quorum), need=need))
         if issued > present:
-            raise _Refused(f"stage {stage.id}: {issued} ballots issued but only {present} present "
-                           "(issued must not exceed present)")
+            raise _Refused(RuleError("stage {stage}: {issued} ballots issued but only {present} present (issued "
+                                     "must not exceed present)", stage=stage.id, issued=issued, present=present))
         return present, issued
 
     # -- corrections ----------------------------------------------------------------------------
@@ -312,7 +326,8 @@ class BallotStage:
         for sid, _ in self.stage.cut.score:
             count = own if sid == self.stage.id else self.count(self.round.stage(sid))
             if count is None:
-                raise RuleError(f"stage {self.stage.id}'s score uses stage {sid}, which has no tally yet")
+                raise RuleError("stage {stage}'s score uses stage {scored}, which has no tally yet",
+                                stage=self.stage.id, scored=sid)
             for pid, pc in count.posts.items():
                 out[pid][sid] = {cid: pc.share(cid) for cid in pc.counts}
         return out

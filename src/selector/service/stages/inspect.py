@@ -122,8 +122,8 @@ class InspectStage:
                 with open_table(path, encoding=encoding, sheet=sheet) as table:
                     rows = list(table.rows)
                 if table.sha256 in known:
-                    raise BallotFileError(f"{table.name}: this exact file was already recorded for "
-                                          f"stage {stage.id} (as {known[table.sha256]})")
+                    raise BallotFileError("this exact file was already recorded for stage {stage} (as {other})",
+                                          file=table.name, stage=stage.id, other=known[table.sha256])
                 known[table.sha256] = table.name
                 kind = kind_of(table.name, table.header)
                 file_id = store.add_inspection_file({
@@ -199,7 +199,7 @@ class InspectStage:
 
     def _writable(self) -> None:
         if self.open.state(self.stage).locked:
-            raise RuleError(f"stage {self.stage.id} is locked: nothing more can be recorded")
+            raise RuleError("stage {stage} is locked: nothing more can be recorded", stage=self.stage.id)
 
     def _findings(self, table, rows, resolver, state: Inspection, file_id, replaceable: dict | None = None,
                   replaced: list[dict] | None = None) -> dict:
@@ -207,7 +207,8 @@ class InspectStage:
 
         stage, rid = self.stage, self.round.id
         if not stage.checks:
-            raise BallotFileError(f"{table.name}: stage {stage.id} lists no checks, so it takes no findings")
+            raise BallotFileError("stage {stage} lists no checks, so it takes no findings", file=table.name,
+                                  stage=stage.id)
         items = read_findings(table.name, table.header, rows, resolver=resolver,
                               allowed=state.open_to, checks=stage.checks)
         stored = self.store.findings(rid, stage.id)
@@ -218,8 +219,9 @@ class InspectStage:
                 replaced.append(events.finding_record(replaceable.pop((f.candidate, f.check))))
                 self.store.drop_finding(rid, stage.id, f.candidate, f.check)
             elif earlier is not None:
-                raise BallotFileError(f"{table.name}: {f.candidate} already has a {f.check} finding "
-                                      f"({earlier.verdict}, {earlier.source}); a finding is not replaced")
+                raise BallotFileError("{candidate} already has a {check} finding ({verdict}, {source}); a finding is "
+                                      "not replaced", file=table.name, candidate=f.candidate, check=f.check,
+                                      verdict=earlier.verdict, source=earlier.source)
         self.store.add_findings(rid, stage.id, file_id, items)
         return events.findings_summary(items)
 
@@ -228,21 +230,21 @@ class InspectStage:
 
         stage, rid = self.stage, self.round.id
         if stage.evaluation is None:
-            raise BallotFileError(f"{table.name}: stage {stage.id} has no evaluation (民主测评) in the "
-                                  "round file, so it takes no evaluation ballots")
+            raise BallotFileError("stage {stage} has no evaluation (民主测评) in the round file, so it takes no "
+                                  "evaluation ballots", file=table.name, stage=stage.id)
         candidates, papers = read_evaluation(table.name, table.header, rows, resolver=resolver,
                                              allowed=state.open_to, evaluation=stage.evaluation)
         numbers = [p.number for p in papers]
         for n in numbers:
             if n in numbers_here:
-                raise BallotFileError(f"{table.name}: ballot {n} is also in {numbers_here[n]} "
-                                      "(given in this same command)")
+                raise BallotFileError("ballot {ballot} is also in {other} (given in this same command)",
+                                      file=table.name, ballot=n, other=numbers_here[n])
             numbers_here[n] = table.name
         clash = self.store.evaluation_numbers(rid, stage.id, numbers)
         if clash:
             first = sorted(clash)[0]
-            raise BallotFileError(f"{table.name}: ballot {first} was already recorded in {clash[first]} "
-                                  f"({len(clash)} ballot numbers repeat an earlier file)")
+            raise BallotFileError("ballot {ballot} was already recorded in {other} ({n} ballot numbers repeat an "
+                                  "earlier file)", file=table.name, ballot=first, other=clash[first], n=len(clash))
         self.store.add_evaluation(rid, stage.id, file_id, papers)
         return {"ballots": len(papers), "void": sum(1 for p in papers if p.void), "candidates": candidates}
 

@@ -63,7 +63,7 @@ class NoticeStage:
 
     def _writable(self) -> None:
         if self.open.state(self.stage).locked:
-            raise RuleError(f"stage {self.stage.id} is locked: nothing more can be recorded")
+            raise RuleError("stage {stage} is locked: nothing more can be recorded", stage=self.stage.id)
 
     def _opened(self) -> Notice:
         self._writable()
@@ -80,10 +80,10 @@ class NoticeStage:
             self._writable()
             state = self.notice()
             if state.row is not None:
-                raise RuleError(f"the notice {stage.id} is already open ({state.row['start']} to "
-                                f"{state.row['end']}); its dates cannot change")
+                raise RuleError("the notice {stage} is already open ({start} to {end}); its dates cannot change",
+                                stage=stage.id, start=state.row["start"], end=state.row["end"])
             if not any(state.lists.values()):
-                raise RuleError(f"stage {stage.id}: nobody to give notice of (every post is unfilled)")
+                raise RuleError("stage {stage}: nobody to give notice of (every post is unfilled)", stage=stage.id)
             end, guessed = end_date(first, stage.working_days, calendar.is_workday)
             source = calendar.source()
             warnings = []
@@ -129,12 +129,12 @@ class NoticeStage:
             found = [c for c in state.complaints if c.number == number]
             self._refuse_withdrawn(number)
             if not found:
-                raise RuleError(f"the notice {stage.id} has no complaint #{number} "
-                                f"(complaints: {', '.join(f'#{c.number}' for c in state.complaints) or 'none'})")
+                raise RuleError("the notice {stage} has no complaint #{number} (complaints: {known})", stage=stage.id,
+                                number=number, known=", ".join(f"#{c.number}" for c in state.complaints) or "none")
             complaint = found[0]
             if complaint.outcome is not None:
-                raise RuleError(f"complaint #{number} is already closed ({complaint.outcome}); "
-                                "an outcome is not changed")
+                raise RuleError("complaint #{number} is already closed ({outcome}); an outcome is not changed",
+                                number=number, outcome=complaint.outcome)
             held = None
             if outcome == "postpone":
                 limit = postpone_limit(state.end)
