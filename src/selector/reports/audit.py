@@ -95,7 +95,7 @@ def comparison(console: Console, result: dict) -> None:
         console.print(_("every hand-read paper matches the tally"))
         return
     table = Table(box=box.SIMPLE_HEAD, pad_edge=False)
-    for col in (N_("ballot"), N_("cell"), N_("tallied"), N_("hand count")):
+    for col in (N_("ballot"), N_("cell"), N_("as tallied"), N_("hand count")):
         table.add_column(_(col))
     for d in diffs:
         table.add_row(d["ballot"], d["cell"], d["tallied"], d["hand"])
