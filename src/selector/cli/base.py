@@ -9,6 +9,8 @@ import functools
 import getpass
 import json
 import os
+import re
+import sys
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Optional
@@ -82,9 +84,57 @@ class Group(_Translated, TyperGroup):
             with formatter.section(_("Commands")):
                 formatter.write_dl(rows)
 
-    def main(self, *args, **kwargs):
+    def main(self, *args, standalone_mode: bool = True, **kwargs):
         i18n.choose(None)  # the environment's language, until --lang or the round says otherwise
-        return super().main(*args, **kwargs)
+        if not standalone_mode:
+            return super().main(*args, standalone_mode=False, **kwargs)
+        from typer._click.exceptions import ClickException, NoArgsIsHelpError
+        from typer.exceptions import Abort
+
+        try:
+            code = super().main(*args, standalone_mode=False, **kwargs)
+        except NoArgsIsHelpError as e:
+            e.show()
+            sys.exit(e.exit_code)
+        except ClickException as e:  # typer's own usage errors, worded in the interface language
+            _usage_error(e)
+            sys.exit(e.exit_code)
+        except Abort:
+            typer.echo(_("Aborted."), err=True)
+            sys.exit(1)
+        sys.exit(code if isinstance(code, int) else 0)
+
+
+# typer's usage errors (English, from its vendored click) → the interface's words.
+USAGE_ERRORS = (
+    (re.compile(r"Missing option '(?P<name>[^']+)'\.?"), N_("Missing option '{name}'.")),
+    (re.compile(r"Missing argument '(?P<name>[^']+)'\.?"), N_("Missing argument '{name}'.")),
+    (re.compile(r"No such option: (?P<name>\S+?)(?: Did you mean (?P<hint>.+)\?)?$"), N_("No such option: {name}")),
+    (re.compile(r"No such command '(?P<name>[^']+)'\.?"), N_("No such command '{name}'.")),
+    (re.compile(r"Option '(?P<name>[^']+)' requires an argument\.?"), N_("Option '{name}' requires an argument.")),
+    (re.compile(r"Got unexpected extra arguments? \((?P<args>.*)\)"), N_("Got unexpected extra arguments ({args})")),
+    (re.compile(r"Invalid value for (?P<name>'[^']+'(?: / '[^']+')*): (?P<why>.*)"), N_("Invalid value for {name}: {why}")),
+)
+
+
+def _usage_error(e) -> None:
+    """A usage error as typer prints it (usage line, help hint, error), in the interface language."""
+    ctx = getattr(e, "ctx", None)
+    message = e.format_message()
+    for pattern, words in USAGE_ERRORS:
+        m = pattern.fullmatch(message)
+        if m:
+            message = _(words).format(**{k: v or "" for k, v in m.groupdict().items()})
+            break
+    if ctx is not None:
+        usage = ctx.get_usage()
+        if usage.startswith("Usage: "):
+            usage = _("Usage: ") + usage[len("Usage: "):]
+        typer.echo(usage, err=True)
+        if ctx.command.get_help_option(ctx) is not None:
+            typer.echo(_("Try '{command} {option}' for help.").format(
+                command=ctx.command_path, option=ctx.help_option_names[0]) + "\n", err=True)
+    typer.echo(_("Error: {message}").format(message=message), err=True)
 
 
 def group(help: str, **kwargs) -> typer.Typer:
