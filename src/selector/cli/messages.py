@@ -285,8 +285,10 @@ def text(err: e.SelectorError) -> str:
     where = place(err) if isinstance(err, e.Located) else ""
     if not err.params:
         return where + _(err.template) if where else _(err.message)
+    # A field may itself be a refusal (what made this one: a roster that cannot be read): worded too.
+    params = {k: text(v) if isinstance(v, e.SelectorError) else v for k, v in err.params.items()}
     try:
-        return where + _(err.template).format(**err.params)
+        return where + _(err.template).format(**params)
     except (KeyError, IndexError, ValueError):  # a translation that lost a field: the English
         return err.message
 

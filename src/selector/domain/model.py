@@ -203,7 +203,14 @@ class Round:
             return table[key]
         except KeyError:
             known = ", ".join(table) or "none"
-            raise NotFound(f"no {kind} {key!r} in round {self.id} (known: {known})") from None
+            if kind == "post":
+                raise NotFound("no post {id!r} in round {round} (known: {known})", id=key, round=self.id,
+                               known=known) from None
+            if kind == "stage":
+                raise NotFound("no stage {id!r} in round {round} (known: {known})", id=key, round=self.id,
+                               known=known) from None
+            raise NotFound("no candidate {id!r} in round {round} (known: {known})", id=key, round=self.id,
+                           known=known) from None
 
 
 def natural(text: str) -> tuple:

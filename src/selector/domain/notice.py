@@ -108,15 +108,43 @@ def post_status(people: Sequence[Appointee]) -> str:
     return "short" if confirmed else "unfilled"
 
 
+class StillRunning(str):
+    """The notice cannot close: it runs until `end` (`today` is before it). As a string, the
+    English sentence (what the audit records); the interface words it from the fields."""
+
+    end: date
+    today: date
+
+    def __new__(cls, end: date, today: date) -> "StillRunning":
+        self = super().__new__(cls, f"the notice runs until {end.isoformat()} (today is {today.isoformat()})")
+        self.end, self.today = end, today
+        return self
+
+
+class StillOpen(str):
+    """The notice cannot close: complaints are still open, `complaints` as (number, name). As a
+    string, the English sentence (what the audit records); `listed` is the list it names."""
+
+    complaints: tuple[tuple[int, str], ...]
+    listed: str
+
+    def __new__(cls, complaints: tuple[tuple[int, str], ...]) -> "StillOpen":
+        listed = ", ".join(f"#{number} ({name})" for number, name in complaints)
+        n = len(complaints)
+        self = super().__new__(cls, f"{n} complaint{'s' if n > 1 else ''} still open: {listed}")
+        self.complaints, self.listed = complaints, listed
+        return self
+
+
 def close_problems(today: date, end: date, complaints: Iterable[Complaint],
-                   names: Mapping[str, str] | None = None) -> list[str]:
-    """Why the notice cannot close yet (empty: it can)."""
-    problems = []
+                   names: Mapping[str, str] | None = None) -> list[StillRunning | StillOpen]:
+    """Why the notice cannot close yet (empty: it can): at most one StillRunning, then at
+    most one StillOpen."""
+    problems: list[StillRunning | StillOpen] = []
     if today < end:
-        problems.append(f"the notice runs until {end.isoformat()} (today is {today.isoformat()})")
+        problems.append(StillRunning(end, today))
     still = [c for c in complaints if c.outcome is None]
     if still:
         names = names or {}
-        listed = ", ".join(f"#{c.number} ({names.get(c.candidate, c.candidate)})" for c in still)
-        problems.append(f"{len(still)} complaint{'s' if len(still) > 1 else ''} still open: {listed}")
+        problems.append(StillOpen(tuple((c.number, names.get(c.candidate, c.candidate)) for c in still)))
     return problems

@@ -14,6 +14,7 @@ from typing import Callable, Iterable, Iterator, Mapping, NamedTuple
 from selector.domain.counting import AMBIGUOUS, CACHE, Ballot, Resolver
 from selector.domain.model import Post, Stage, has_invisible, normalize
 from selector.errors import BallotFileError
+from selector.i18n import N_
 from selector.readers.tables import Row
 
 SEPARATORS = re.compile(r"[;；、,，|]")
@@ -44,8 +45,9 @@ NOT_VOID_KEYS = frozenset(normalize(t).casefold() for t in NOT_VOID)
 VOID_KEYS = frozenset(normalize(t).casefold() for t in VOID)
 
 
-def void_reason(value: str) -> tuple[str | None, str | None]:
-    """A void cell (stripped) → (reason or None for a valid paper, problem or None).
+def void_reason(value: str) -> tuple[str | None, BallotFileError | None]:
+    """A void cell (stripped) → (reason or None for a valid paper, problem or None). A problem
+    is a refusal without its place, for `refuse` to give it one.
 
     Empty, or a NOT_VOID word: not void. A VOID word, or any text with a letter or a Chinese
     character in it: void, the text is the reason. Anything else (√, ×, -, /, 2 …) could mean
@@ -57,8 +59,9 @@ def void_reason(value: str) -> tuple[str | None, str | None]:
         return None, None
     if key in VOID_KEYS or any(ch.isalpha() for ch in key):
         return value, None
-    return None, (f"{value!r} in the void column means neither void nor valid: leave it empty for "
-                  "a valid paper; for a void one write the reason (e.g. 撕毁) or 是")
+    return None, BallotFileError("{value!r} in the void column means neither void nor valid: leave it "
+                                 "empty for a valid paper; for a void one write the reason (e.g. 撕毁) or 是",
+                                 value=value)
 
 
 @dataclass(frozen=True)
@@ -142,14 +145,19 @@ def interpret(paper: Paper, name: str, header: list[str], rows: Iterable[Row],
     """Turn a file's rows into ballots for `paper`'s stage, refusing the file on any problem.
     The ballots stream; what was noticed on the way is on the Reading once they are read."""
     if not any(h.strip() for h in header):
-        raise BallotFileError(f"{name}: row 1: missing header (the first row must name the columns)")
+        raise BallotFileError("missing header (the first row must name the columns)", file=name, row=1)
     return Reading(paper, name, header, rows, layout)
 
 
-def refuse(name: str, line: int, col: int | None, header: list[str], message: str):
-    """Refuse the whole file, naming the row (and column, with its header)."""
-    where = f"row {line}" if col is None else f"row {line}, column {col} ({header[col - 1] or 'no header'})"
-    raise BallotFileError(f"{name}: {where}: {message}")
+def refuse(name: str, line: int, col: int | None, header: list[str], message: str | BallotFileError,
+           /, **fields):
+    """Refuse the whole file, naming the row (and column, with its heading). `message` is a
+    template (marked N_ for the catalog) with its `fields`, or a problem found earlier: a
+    BallotFileError without a place (its template and fields are kept)."""
+    if isinstance(message, BallotFileError):
+        message, fields = message.template, {**message.params, **fields}
+    place = {} if col is None else {"column": col, "heading": header[col - 1]}
+    raise BallotFileError(message, file=name, row=line, **place, **fields)
 
 
 def header_roles(name: str, header: list[str], role_of: Callable[[int, str, str | None], tuple]):
@@ -160,15 +168,25 @@ def header_roles(name: str, header: list[str], role_of: Callable[[int, str, str 
     seen: dict = {}
     for col, h in enumerate(header, start=1):
         if not h:
-            refuse(name, 1, col, header, "a column without a header")
+            refuse(name, 1, col, header, N_("a column without a header"))
         role = role_of(col, h, COLUMN_OF.get(normalize(h).casefold()))
         if role in seen:
-            refuse(name, 1, col, header, f"the same column as column {seen[role]}")
+            refuse(name, 1, col, header, N_("the same column as column {other}"), other=seen[role])
         seen[role] = col
         roles.append(role)
     if ("ballot",) not in seen:
-        raise BallotFileError(f"{name}: row 1: no 'ballot' column (the paper's serial number)")
+        raise BallotFileError("no 'ballot' column (the paper's serial number)", file=name, row=1)
     return roles, seen
+
+
+UNKNOWN_COLUMN = {  # (layout, approve) → the refusal of a column no role fits
+    ("wide", False): N_("unknown column {text!r} (expected ballot, and one column per post (id or title); "
+                        "optional: category, void)"),
+    ("wide", True): N_("unknown column {text!r} (expected ballot, and one column per candidate; "
+                       "optional: category, void)"),
+    ("long", False): N_("unknown column {text!r} (expected ballot, post, candidate; optional: category, void)"),
+    ("long", True): N_("unknown column {text!r} (expected ballot, candidate, choice; optional: category, void)"),
+}
 
 
 def _columns(paper: Paper, name: str, header: list[str], layout: str):
@@ -185,25 +203,22 @@ def _columns(paper: Paper, name: str, header: list[str], layout: str):
             post = paper.post_of(h)
             role = ("post", post.id) if post else None
         if role is None:
-            expected = ("ballot, post, candidate" if not paper.approve else "ballot, candidate, choice") \
-                if layout == "long" else ("ballot, and one column per candidate" if paper.approve
-                                          else "ballot, and one column per post (id or title)")
-            refuse(name, 1, col, header, f"unknown column {h!r} (expected {expected}; "
-                                        "optional: category, void)")
+            refuse(name, 1, col, header, UNKNOWN_COLUMN[layout, paper.approve], text=h)
         return role
 
     roles, seen = header_roles(name, header, role_of)
     if paper.stage.categories and ("category",) not in seen:
-        raise BallotFileError(f"{name}: row 1: no 'category' column, but stage {paper.stage.id} "
-                              f"weighs categories ({', '.join(c for c, _ in paper.stage.categories)})")
+        raise BallotFileError("no 'category' column, but stage {stage} weighs categories ({categories})",
+                              file=name, row=1, stage=paper.stage.id,
+                              categories=", ".join(c for c, _ in paper.stage.categories))
     if layout == "wide":
         _every_column(paper, name, seen)
     if layout == "long":
         needed = ("candidate", "choice") if paper.approve else ("post", "candidate")
         for key in needed:
             if (key,) not in seen:
-                raise BallotFileError(f"{name}: row 1: the long layout needs a '{key}' column "
-                                      f"(columns: ballot, {', '.join(needed)})")
+                raise BallotFileError("the long layout needs a {wanted!r} column (columns: ballot, {needed})",
+                                      file=name, row=1, wanted=key, needed=", ".join(needed))
     return roles
 
 
@@ -215,12 +230,12 @@ def _every_column(paper: Paper, name: str, seen: dict) -> None:
         if paper.approve:
             for cid in paper.lists[post.id]:
                 if ("cand", post.id, cid) not in seen:
-                    raise BallotFileError(
-                        f"{name}: row 1: no column for {people[cid].display} ({cid}) on the "
-                        f"{post.id} list: an approve file has one column per candidate")
+                    raise BallotFileError("no column for {person} ({id}) on the {post} list: an approve file "
+                                          "has one column per candidate", file=name, row=1,
+                                          person=people[cid].display, id=cid, post=post.id)
         elif paper.lists[post.id] and ("post", post.id) not in seen:
-            raise BallotFileError(f"{name}: row 1: no column for post {post.id} ({post.title}): "
-                                  "every post on the paper needs one (an empty cell is a blank)")
+            raise BallotFileError("no column for post {post} ({title}): every post on the paper needs one "
+                                  "(an empty cell is a blank)", file=name, row=1, post=post.id, title=post.title)
 
 
 def _candidate_column(paper: Paper, name: str, header: list[str], col: int):
@@ -232,7 +247,7 @@ def _candidate_column(paper: Paper, name: str, header: list[str], col: int):
 
 def _candidate(paper: Paper, text: str):
     """`CANDIDATE` or `POST/CANDIDATE` → (("cand", post, id), None), (None, None) if nobody,
-    or (None, problem)."""
+    or (None, problem): a refusal without its place (see `refuse`)."""
     post = None
     # a post title may itself hold a slash (党工委书记/管委会主任): try every split
     for i, ch in enumerate(text):
@@ -241,16 +256,17 @@ def _candidate(paper: Paper, text: str):
             break
     cid = paper.resolver.resolve(text)
     if cid is AMBIGUOUS:
-        return None, f"{text!r} is a name two roster people share: use the id or label"
+        return None, BallotFileError("{text!r} is a name two roster people share: use the id or label", text=text)
     if cid is None:
         return None, None
     posts = [p.id for p in paper.posts if cid in paper.lists[p.id] and (post is None or p.id == post.id)]
     if not posts:
-        where = f" for {post.id}" if post else ""
-        return None, f"{text!r} is not on this stage's list{where}"
+        if post:
+            return None, BallotFileError("{text!r} is not on this stage's list for {post}", text=text, post=post.id)
+        return None, BallotFileError("{text!r} is not on this stage's list", text=text)
     if len(posts) > 1:
-        return None, (f"{text!r} stands for {', '.join(posts)}: "
-                      f"write POST/CANDIDATE, e.g. {posts[0]}/{text}")
+        return None, BallotFileError("{text!r} stands for {posts}: write POST/CANDIDATE, e.g. {first}/{text}",
+                                     text=text, posts=", ".join(posts), first=posts[0])
     return ("cand", posts[0], cid), None
 
 
@@ -273,7 +289,7 @@ def _common(paper: Paper, name: str, header, roles, fields, line: int, cells: li
         extra = [c for c in cells[len(roles):] if c.strip()]
         if extra:
             refuse(name, line, len(roles) + 1, header + [""] * (len(cells) - len(header)),
-                  f"{len(cells)} cells but the header has {len(roles)} columns")
+                   N_("{cells} cells but the header has {columns} columns"), cells=len(cells), columns=len(roles))
     number = category = void = None
     cleaned: list[tuple[int, str]] = []
     for col, key in fields:
@@ -283,18 +299,19 @@ def _common(paper: Paper, name: str, header, roles, fields, line: int, cells: li
             if number is None:
                 number = normalize(value)
                 if not number.isdigit() and number.casefold() in COLUMN_OF:
-                    refuse(name, line, None, header, f"this row repeats the heading row ({value!r} "
-                           "in the ballot column): delete it")
+                    refuse(name, line, None, header, N_("this row repeats the heading row ({value!r} in the "
+                                                        "ballot column): delete it"), value=value)
                 if number is not value and has_invisible(value):
                     cleaned.append((col, value))
                 elif numbers is not None:
                     if len(numbers) >= 1024:
                         numbers.clear()
                     numbers[value] = number
+            if not number and not value:
+                refuse(name, line, col, header, N_("empty ballot number"))
             if not number:
-                refuse(name, line, col, header, "empty ballot number" if not value else
-                       f"the ballot number {value!r} is only invisible characters: "
-                       "delete them and type the number")
+                refuse(name, line, col, header, N_("the ballot number {value!r} is only invisible characters: "
+                                                   "delete them and type the number"), value=value)
         elif key == "category":
             category = value
             if paper.stage.categories:
@@ -304,11 +321,13 @@ def _common(paper: Paper, name: str, header, roles, fields, line: int, cells: li
                     if category is not None and has_invisible(value):
                         cleaned.append((col, value))
                 if not value:
-                    refuse(name, line, col, header, f"no category (stage {paper.stage.id} weighs "
-                           f"{', '.join(c for c, _ in paper.stage.categories)}: every paper needs one)")
+                    refuse(name, line, col, header, N_("no category (stage {stage} weighs {categories}: every "
+                                                       "paper needs one)"), stage=paper.stage.id,
+                           categories=", ".join(c for c, _ in paper.stage.categories))
                 if category is None:
-                    refuse(name, line, col, header, f"unknown category {value!r} (stage "
-                          f"{paper.stage.id}: {', '.join(c for c, _ in paper.stage.categories)})")
+                    refuse(name, line, col, header, N_("unknown category {category!r} (stage {stage}: {known})"),
+                           category=value, stage=paper.stage.id,
+                           known=", ".join(c for c, _ in paper.stage.categories))
             elif not value:
                 category = None
         elif value:
@@ -339,8 +358,8 @@ def _choice(name, header, line, col, value: str, note=None, number: str = ""):
         return None
     choice = CHOICE_OF.get(key)
     if choice is None:
-        refuse(name, line, col, header, f"{value!r} is not a vote (同意/Y/√, 不同意/N/×, "
-                                       "弃权/A or empty, 废 for an unclear mark)")
+        refuse(name, line, col, header, N_("{value!r} is not a vote (同意/Y/√, 不同意/N/×, 弃权/A or empty, "
+                                           "废 for an unclear mark)"), value=value)
     return choice
 
 
@@ -357,13 +376,14 @@ def _wide(paper: Paper, name: str, header: list[str], rows: Iterable[Row], note)
             continue
         number, category, void = _common(paper, name, header, roles, fields, line, cells, note)
         if number in seen:
-            refuse(name, line, None, header, f"ballot {number} appears twice (also row {seen[number]})")
+            refuse(name, line, None, header, N_("ballot {number} appears twice (also row {first})"),
+                   number=number, first=seen[number])
         seen[number] = line
         if len(cells) < width:
             # A short row would silently count its missing posts as blanks.
-            refuse(name, line, None, header, f"{len(cells)} cells but the header has {width} "
-                   f"columns (the first missing is column {len(cells) + 1}, "
-                   f"{header[len(cells)]}): a lost separator?")
+            refuse(name, line, None, header, N_("{cells} cells but the header has {columns} columns (the first "
+                                                "missing is column {missing}, {title}): a lost separator?"),
+                   cells=len(cells), columns=width, missing=len(cells) + 1, title=header[len(cells)])
         marks: dict = {}
         for i, pid in posts:
             value = cells[i]
@@ -415,7 +435,8 @@ def _long(paper: Paper, name: str, header: list[str], rows: Iterable[Row], note)
                 entry = papers[number] = [line, category, None, [], {}]
             elif entry[1] != category:
                 refuse(name, line, col_of["category"] + 1, header,
-                       f"ballot {number} has category {entry[1]!r} on row {entry[0]}")
+                       N_("ballot {number} has category {category!r} on row {first}"),
+                       number=number, category=entry[1], first=entry[0])
             if void:
                 entry[2] = void
             if simple and len(cells) == width:
@@ -437,11 +458,11 @@ def _long(paper: Paper, name: str, header: list[str], rows: Iterable[Row], note)
                 post_text = normalize(post_text)
             if not post_text:
                 if ic < len(cells) and normalize(cells[ic]):
-                    refuse(name, line, ip + 1, header, "a mark without a post")
+                    refuse(name, line, ip + 1, header, N_("a mark without a post"))
                 continue
             post = paper.post_of(post_text)
             if post is None:
-                refuse(name, line, ip + 1, header, f"unknown post {post_text!r}")
+                refuse(name, line, ip + 1, header, N_("unknown post {post!r}"), post=post_text)
             pid = post.id
             if len(pids) < CACHE and not dirty:
                 pids[cell] = pid
@@ -476,16 +497,18 @@ def _long_choice(paper, name, header, line, col_of, cell, choices, note, number)
         text = normalize(text)
     if not text:
         if cell("choice"):
-            refuse(name, line, col, header, "a choice without a candidate")
+            refuse(name, line, col, header, N_("a choice without a candidate"))
         return
     post_text = cell("post")
     role, problem = _candidate(paper, f"{post_text}/{text}" if post_text else text)
+    if problem is not None:
+        refuse(name, line, col, header, problem)
     if role is None:
-        refuse(name, line, col, header, problem or f"{text!r} is not a candidate at this stage")
+        refuse(name, line, col, header, N_("{text!r} is not a candidate at this stage"), text=text)
     choice = _choice(name, header, line, col_of["choice"] + 1, cell("choice"), note, number)
     if choice is not None:
         marked = choices.setdefault(role[1], {})
         if marked.get(role[2], choice) != choice:
             refuse(name, line, col_of["choice"] + 1, header,
-                  f"{text} is marked twice on this ballot with different choices")
+                   N_("{text} is marked twice on this ballot with different choices"), text=text)
         marked[role[2]] = choice

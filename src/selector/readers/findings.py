@@ -15,6 +15,7 @@ from selector.domain.counting import AMBIGUOUS, Resolver
 from selector.domain.inspection import EvaluationPaper, Finding
 from selector.domain.model import Evaluation, normalize
 from selector.errors import BallotFileError
+from selector.i18n import N_
 
 FINDING_ALIASES = {
     "candidate": ("candidate", "候选人", "人选", "姓名", "考察对象"),
@@ -39,20 +40,19 @@ def kind_of(name: str, header: list[str]) -> str:
         return "findings"
     if any(BALLOT_COLUMNS.get(k) == "ballot" for k in keys):
         return "evaluation"
-    raise BallotFileError(f"{name}: row 1: neither a findings file (columns: candidate, check, "
-                          "verdict, note) nor 民主测评 ballots (columns: ballot, then one per "
-                          "candidate)")
+    raise BallotFileError("neither a findings file (columns: candidate, check, verdict, note) nor 民主测评 "
+                          "ballots (columns: ballot, then one per candidate)", file=name, row=1)
 
 
-def _person(resolver: Resolver, allowed: Iterable[str], text: str) -> tuple[str | None, str | None]:
-    """(candidate id, None) or (None, why not)."""
+def _person(resolver: Resolver, allowed: Iterable[str], text: str) -> tuple[str | None, BallotFileError | None]:
+    """(candidate id, None) or (None, why not: a refusal without its place, see `refuse`)."""
     cid = resolver.resolve(text)
     if cid is AMBIGUOUS:
-        return None, f"{text!r} is a name two roster people share: use the id or label"
+        return None, BallotFileError("{text!r} is a name two roster people share: use the id or label", text=text)
     if cid is None:
-        return None, f"{text!r} is not on the roster"
+        return None, BallotFileError("{text!r} is not on the roster", text=text)
     if cid not in allowed:
-        return None, f"{text!r} ({cid}) is not being inspected at this stage"
+        return None, BallotFileError("{text!r} ({id}) is not being inspected at this stage", text=text, id=cid)
     return cid, None
 
 
@@ -64,13 +64,15 @@ def read_findings(name: str, header: list[str], rows: Iterable[Row], *, resolver
     for col, h in enumerate(header, start=1):
         key = FINDING_COLUMNS.get(normalize(h).casefold())
         if key is None:
-            refuse(name, 1, col, header, f"unknown column {h!r} (expected candidate, check, verdict, note)")
+            refuse(name, 1, col, header, N_("unknown column {text!r} (expected candidate, check, verdict, note)"),
+                   text=h)
         if key in roles:
-            refuse(name, 1, col, header, f"the same column as column {roles[key]}")
+            refuse(name, 1, col, header, N_("the same column as column {other}"), other=roles[key])
         roles[key] = col
     for key in ("candidate", "check", "verdict"):
         if key not in roles:
-            raise BallotFileError(f"{name}: row 1: no {key!r} column (columns: candidate, check, verdict, note)")
+            raise BallotFileError("no {wanted!r} column (columns: candidate, check, verdict, note)", file=name,
+                                  row=1, wanted=key)
     check_of = {normalize(c): c for c in checks}
     out: list[Finding] = []
     seen: dict[tuple[str, str], int] = {}
@@ -78,33 +80,38 @@ def read_findings(name: str, header: list[str], rows: Iterable[Row], *, resolver
         if not any(c.strip() for c in cells):
             continue
         if len(cells) > len(header) and any(c.strip() for c in cells[len(header):]):
-            refuse(name, line, None, header, f"{len(cells)} cells but the header has {len(header)} columns")
+            refuse(name, line, None, header, N_("{cells} cells but the header has {columns} columns"),
+                   cells=len(cells), columns=len(header))
 
         def cell(key):
             col = roles.get(key)
             return cells[col - 1].strip() if col is not None and col <= len(cells) else ""
 
         if FINDING_COLUMNS.get(normalize(cell("candidate")).casefold()) == "candidate":
-            refuse(name, line, None, header, f"this row repeats the heading row "
-                   f"({cell('candidate')!r} in the candidate column): delete it")
+            refuse(name, line, None, header, N_("this row repeats the heading row ({value!r} in the candidate "
+                                                "column): delete it"), value=cell("candidate"))
         cid, problem = _person(resolver, allowed, cell("candidate"))
         if problem:
             refuse(name, line, roles["candidate"], header,
-                  problem if cell("candidate") else "empty candidate")
+                   problem if cell("candidate") else N_("empty candidate"))
         check = check_of.get(normalize(cell("check")))
+        if check is None and not checks:
+            refuse(name, line, roles["check"], header, N_("{value!r} is not one of this stage's checks (none)"),
+                   value=cell("check"))
         if check is None:
-            refuse(name, line, roles["check"], header,
-                  f"{cell('check')!r} is not one of this stage's checks ({', '.join(checks) or 'none'})")
+            refuse(name, line, roles["check"], header, N_("{value!r} is not one of this stage's checks ({checks})"),
+                   value=cell("check"), checks=", ".join(checks))
         verdict = VERDICT_OF.get(normalize(cell("verdict")).casefold())
         if verdict is None:
             refuse(name, line, roles["verdict"], header,
-                  f"{cell('verdict')!r} is not a verdict (clear/通过, concern/关注, veto/否决)")
+                   N_("{value!r} is not a verdict (clear/通过, concern/关注, veto/否决)"), value=cell("verdict"))
         if (cid, check) in seen:
-            refuse(name, line, None, header, f"{cid} has a second {check} finding (first on row {seen[cid, check]})")
+            refuse(name, line, None, header, N_("{id} has a second {check} finding (first on row {first})"),
+                   id=cid, check=check, first=seen[cid, check])
         seen[cid, check] = line
         out.append(Finding(cid, check, verdict, cell("note"), f"{name} row {line}", line))
     if not out:
-        raise BallotFileError(f"{name}: no findings after the header")
+        raise BallotFileError("no findings after the header", file=name)
     return out
 
 
@@ -120,31 +127,32 @@ def read_evaluation(name: str, header: list[str], rows: Iterable[Row], *, resolv
         text = h.partition("/")[2] if "/" in h and resolver.resolve(h) is None else h
         cid, problem = _person(resolver, allowed, text)
         if problem:
-            refuse(name, 1, col, header, f"unknown column: {problem} (expected ballot, void, "
-                                        "and one column per candidate)")
+            refuse(name, 1, col, header, N_("unknown column: {problem} (expected ballot, void, and one column "
+                                            "per candidate)"), problem=problem)
         return ("cand", cid)
 
     roles, _ = header_roles(name, header, role_of)
     candidates = [r[1] for r in roles if r[0] == "cand"]
     if not candidates:
-        raise BallotFileError(f"{name}: row 1: no candidate columns")
+        raise BallotFileError("no candidate columns", file=name, row=1)
     papers: list[EvaluationPaper] = []
     numbers: dict[str, int] = {}
     for line, cells in rows:
         if not any(c.strip() for c in cells):
             continue
         if len(cells) > len(roles) and any(c.strip() for c in cells[len(roles):]):
-            refuse(name, line, None, header, f"{len(cells)} cells but the header has {len(roles)} columns")
+            refuse(name, line, None, header, N_("{cells} cells but the header has {columns} columns"),
+                   cells=len(cells), columns=len(roles))
         paper = EvaluationPaper("", None)
         for col, role in enumerate(roles, start=1):
             value = cells[col - 1].strip() if col <= len(cells) else ""
             if role == ("ballot",):
                 paper.number = normalize(value)
                 if not paper.number:
-                    refuse(name, line, col, header, "empty ballot number")
+                    refuse(name, line, col, header, N_("empty ballot number"))
                 if BALLOT_COLUMNS.get(paper.number.casefold()) == "ballot":
-                    refuse(name, line, None, header, f"this row repeats the heading row ({value!r} "
-                           "in the ballot column): delete it")
+                    refuse(name, line, None, header, N_("this row repeats the heading row ({value!r} in the "
+                                                        "ballot column): delete it"), value=value)
             elif role == ("void",):
                 paper.void, problem = void_reason(value)
                 if problem:
@@ -156,13 +164,14 @@ def read_evaluation(name: str, header: list[str], rows: Iterable[Row], *, resolv
             elif normalize(value) in grade_of:
                 paper.grades[role[1]] = grade_of[normalize(value)]
             else:
-                refuse(name, line, col, header, f"{value!r} is not a grade "
-                      f"({'/'.join(evaluation.scale)}, empty for none, 废 for an unclear mark)")
+                refuse(name, line, col, header, N_("{value!r} is not a grade ({grades}, empty for none, 废 for an "
+                                                   "unclear mark)"), value=value, grades="/".join(evaluation.scale))
         if paper.number in numbers:
-            refuse(name, line, None, header, f"ballot {paper.number} appears twice (also row {numbers[paper.number]})")
+            refuse(name, line, None, header, N_("ballot {number} appears twice (also row {first})"),
+                   number=paper.number, first=numbers[paper.number])
         numbers[paper.number] = line
         papers.append(paper)
     if not papers:
-        raise BallotFileError(f"{name}: no ballots after the header")
+        raise BallotFileError("no ballots after the header", file=name)
     return candidates, papers
 

@@ -1,4 +1,5 @@
-"""Round files (`rounds/*.toml`) → a frozen `Round`. Every message names the file and key path."""
+"""Round files (`rounds/*.toml`) → a frozen `Round`. Every message names the file and key path
+(given as the refusal's `file` and `key`; the message is a template with its fields)."""
 
 from __future__ import annotations
 
@@ -20,7 +21,8 @@ from selector.domain.model import (
     Candidate, Cut, Evaluation, Post, Round, Stage, Threshold, normalize,
 )
 from selector.errors import BallotFileError, ConfigError
-from selector.readers.tables import decode, regular_file
+from selector.i18n import N_
+from selector.readers.tables import decode, placed, regular_file
 
 MAX_FILE = 20 << 20  # bytes of a round file or roster file
 
@@ -90,14 +92,14 @@ def _scan(text: str, name: str) -> None:
             depth += 1
             if depth > MAX_DEPTH:
                 path, line = _key_at(text, m.start())
-                raise ConfigError(f"{name}: {path}: arrays or tables nested more than {MAX_DEPTH} deep "
-                                  f"(line {line}): not a round file?")
+                raise ConfigError("arrays or tables nested more than {depth} deep (line {at}): not a round file?",
+                                  file=name, key=path, depth=MAX_DEPTH, at=line)
         elif kind == "close":
             depth = max(depth - 1, 0)
         elif kind == "num" and len(m.group().replace("_", "")) > MAX_DIGITS:
             path, line = _key_at(text, m.start())
-            raise ConfigError(f"{name}: {path}: a number of more than {MAX_DIGITS} digits (line {line}): "
-                              "too large")
+            raise ConfigError("a number of more than {digits} digits (line {at}): too large", file=name,
+                              key=path, digits=MAX_DIGITS, at=line)
 
 
 def _key_at(text: str, pos: int) -> tuple[str, int]:
@@ -142,7 +144,7 @@ def load(path: str | Path) -> tuple[Round, dict[str, bytes]]:
     try:
         data = _read_file(path, str(path), "round file")
     except BallotFileError as e:
-        raise ConfigError(e.message) from None
+        raise placed(e, ConfigError) from None
     round_ = parse(data, str(path), loader)
     return round_, {path.name: data, **sources}
 
@@ -155,20 +157,24 @@ def _read_file(path: Path, name: str, what: str) -> bytes:
         with open(path, "rb") as f:
             data = f.read(MAX_FILE + 1)
     except OSError as e:
-        raise BallotFileError(f"{name}: cannot read it ({e.strerror})") from None
+        raise BallotFileError("cannot read it ({why})", file=name, why=e.strerror) from None
     if len(data) > MAX_FILE:
-        raise BallotFileError(f"{name}: larger than {MAX_FILE >> 20} MB: not a {what}?")
+        raise BallotFileError(TOO_LARGE[what], file=name, mb=MAX_FILE >> 20)
     return data
+
+
+TOO_LARGE = {"round file": N_("larger than {mb} MB: not a round file?"),
+             "roster file": N_("larger than {mb} MB: not a roster file?")}
 
 
 def _roster_bytes(round_path: Path, rel: str) -> bytes:
     """The roster file `rel`, which must be in the round file's folder (or below it): the
     round file names it, and a round file from elsewhere must not make `init` read (and quote
     in its messages) any file on the machine. Symbolic links are followed, then confined."""
-    where = f"{round_path}: round.roster"
+    where = {"file": str(round_path), "key": "round.roster"}
     if Path(rel).is_absolute() or rel.startswith(("/", "\\")) or re.match(r"[A-Za-z]:", rel):
-        raise ConfigError(f"{where}: {_q(rel)} is an absolute path: give the roster's name "
-                          "relative to the round file's folder (keep it next to the round file)")
+        raise ConfigError("{roster} is an absolute path: give the roster's name relative to the round "
+                          "file's folder (keep it next to the round file)", **where, roster=_q(rel))
     folder = round_path.parent.resolve()
     target = round_path.parent / rel
     try:
@@ -176,12 +182,12 @@ def _roster_bytes(round_path: Path, rel: str) -> bytes:
     except (OSError, RuntimeError):
         real = None  # missing, or a link loop: regular_file says which
     if real is not None and not real.is_relative_to(folder):
-        raise ConfigError(f"{where}: {_q(rel)} is outside the round file's folder ({folder}): "
-                          "copy the roster next to the round file")
+        raise ConfigError("{roster} is outside the round file's folder ({folder}): copy the roster next to "
+                          "the round file", **where, roster=_q(rel), folder=str(folder))
     try:
         return _read_file(real or target, str(target), "roster file")
     except BallotFileError as e:
-        raise ConfigError(f"{where}: cannot read {e.message}") from None
+        raise ConfigError("cannot read {error}", **where, error=e) from None
 
 
 def from_sources(main: str, sources: dict[str, bytes]) -> Round:
@@ -194,47 +200,57 @@ def parse(data: bytes, name: str, loader: Loader) -> Round:
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as e:
-        raise ConfigError(f"{name}: a round file must be UTF-8 (bad byte at {e.start})") from None
+        raise ConfigError("a round file must be UTF-8 (bad byte at {at})", file=name, at=e.start) from None
     _scan(text, name)
     try:
         doc = tomllib.loads(text)
     except tomllib.TOMLDecodeError as e:
-        raise ConfigError(f"{name}: not valid TOML: {e}") from None
+        raise ConfigError("not valid TOML: {error}", file=name, error=str(e)) from None
     except (ValueError, RecursionError) as e:  # what _scan did not foresee
-        raise ConfigError(f"{name}: not a round file TOML can read ({_q(str(e))})") from None
+        raise ConfigError("not a round file TOML can read ({error})", file=name, error=_q(str(e))) from None
     try:
         return _Parser(name, loader).round(doc)
     except RecursionError:
-        raise ConfigError(f"{name}: values nested too deeply: not a round file?") from None
+        raise ConfigError("values nested too deeply: not a round file?", file=name) from None
 
 
-def _digits(value: str, where: str) -> None:
+def _digits(value: str, key: str, file: str | None = None) -> None:
     """Refuse a string holding a run of more than MAX_DIGITS digits before int() reads it
     (past 4,300 digits int() itself refuses, with a ValueError)."""
     if re.search(r"\d{%d}" % (MAX_DIGITS + 1), value):
-        raise ConfigError(f"{where}: a number of more than {MAX_DIGITS} digits in {_q(value)}")
+        raise ConfigError("a number of more than {digits} digits in {value}", file=file, key=key,
+                          digits=MAX_DIGITS, value=_q(value))
 
 
-def _parts(frac: Fraction, where: str) -> Fraction:
+def _parts(frac: Fraction, key: str, file: str | None = None) -> Fraction:
     if frac.numerator > MAX_PART or frac.denominator > MAX_PART:
-        raise ConfigError(f"{where}: {frac}: numbers in a fraction may be at most {MAX_PART:,}")
+        raise ConfigError("{fraction}: numbers in a fraction may be at most {limit:,}", file=file, key=key,
+                          fraction=str(frac), limit=MAX_PART)
     return frac
 
 
 def parse_threshold(value: Any, where: str) -> Threshold:
-    """`">= 2/3"`, `"> 1/2"`, `">= 0"` → Threshold (exact)."""
+    """`">= 2/3"`, `"> 1/2"`, `">= 0"` → Threshold (exact). A refusal names the key path
+    `where` (and no file: the caller's)."""
     if isinstance(value, str):
         _digits(value, where)
     m = THRESHOLD_RE.fullmatch(value) if isinstance(value, str) else None
     if not m or (m.group(3) is not None and int(m.group(3)) == 0):
-        raise ConfigError(f'{where}: expected a threshold like ">= 2/3" or "> 1/2", got {_q(value)}')
+        raise ConfigError('expected a threshold like ">= 2/3" or "> 1/2", got {value}', key=where, value=_q(value))
     num, den = int(m.group(2)), int(m.group(3) or 1)
     if max(num, den) > MAX_PART:
-        raise ConfigError(f"{where}: {m.group(2)}/{den}: numbers in a fraction may be at most {MAX_PART:,}")
+        raise ConfigError("{fraction}: numbers in a fraction may be at most {limit:,}", key=where,
+                          fraction=m.group(2) + "/" + str(den), limit=MAX_PART)
     frac = Fraction(num, den)
     if frac > 1:
-        raise ConfigError(f"{where}: a threshold is a share of at most 1, got {_q(value)}")
+        raise ConfigError("a threshold is a share of at most 1, got {value}", key=where, value=_q(value))
     return Threshold(m.group(1), frac)  # type: ignore[arg-type]
+
+
+# Refusals worded per key or stage kind (a translation words each sentence whole).
+POST_CLASH = {"id": N_("{value} is also post[{other}]'s id"), "title": N_("{value} is also post[{other}]'s title")}
+NOT_USED = {"recommend": N_("not used by a recommend stage"), "vote": N_("not used by a vote stage"),
+            "inspect": N_("not used by a inspect stage"), "notice": N_("not used by a notice stage")}
 
 
 def _keys(value: Any) -> set[str]:
@@ -247,84 +263,88 @@ class _Parser:
         self.name = name
         self.loader = loader
 
-    def fail(self, where: str, message: str):
-        raise ConfigError(f"{self.name}: {where}: {message}")
+    def fail(self, where: str, message: str, /, **fields):
+        """Refuse the round file at key path `where`: `message` is a template (marked N_ for
+        the catalog) with its `fields`."""
+        raise ConfigError(message, file=self.name, key=where, **fields)
 
     # -- helpers ---------------------------------------------------------------
     def table(self, value, where: str, allowed: set[str], required: tuple[str, ...] = ()) -> dict:
         if not isinstance(value, dict):
-            self.fail(where, f"expected a table, got {type(value).__name__}")
+            self.fail(where, N_("expected a table, got {type}"), type=type(value).__name__)
         for key in value:
             if key not in allowed:
-                self.fail(f"{where}.{key}", f"unknown key (allowed: {', '.join(sorted(allowed))})")
+                self.fail(f"{where}.{key}", N_("unknown key (allowed: {allowed})"), allowed=", ".join(sorted(allowed)))
         for key in required:
             if key not in value:
-                self.fail(f"{where}.{key}", "missing")
+                self.fail(f"{where}.{key}", N_("missing"))
         return value
 
     def text(self, value, where: str, *, empty: bool = False) -> str:
         if not isinstance(value, str):
-            self.fail(where, f"expected a string, got {_q(value)}")
+            self.fail(where, N_("expected a string, got {value}"), value=_q(value))
         if not empty and not value.strip():
-            self.fail(where, "must not be empty")
+            self.fail(where, N_("must not be empty"))
         return value.strip()
 
     def ident(self, value, where: str, pattern=None) -> str:
         value = self.text(value, where)
         if pattern is not None and not pattern.fullmatch(value):
-            self.fail(where, f"expected [a-z0-9-]+, got {_q(value)}")
+            self.fail(where, N_("expected [a-z0-9-]+, got {value}"), value=_q(value))
         if any(ch.isspace() for ch in value) or value != normalize(value):
-            self.fail(where, f"ids may not contain spaces or full-width characters, got {_q(value)}")
+            self.fail(where, N_("ids may not contain spaces or full-width characters, got {value}"), value=_q(value))
         return value
 
     def count(self, value, where: str, minimum: int = 1) -> int:
         if isinstance(value, bool) or not isinstance(value, int) or value < minimum:
-            self.fail(where, f"expected a whole number ≥ {minimum}, got {_q(value)}")
+            self.fail(where, N_("expected a whole number ≥ {minimum}, got {value}"), minimum=minimum, value=_q(value))
         maximum = MAX_COUNT[where.rpartition(".")[2]]
         if value > maximum:
-            self.fail(where, f"expected a whole number ≥ {minimum} and at most {maximum:,}, got {_q(value)}")
+            self.fail(where, N_("expected a whole number ≥ {minimum} and at most {maximum:,}, got {value}"),
+                      minimum=minimum, maximum=maximum, value=_q(value))
         return value
 
     def choice(self, value, where: str, options: tuple[str, ...]) -> str:
         if value not in options:
-            self.fail(where, f"expected one of {' | '.join(options)}, got {_q(value)}")
+            self.fail(where, N_("expected one of {options}, got {value}"), options=" | ".join(options),
+                      value=_q(value))
         return value
 
     def fraction(self, value, where: str) -> Fraction:
         if isinstance(value, bool):
-            self.fail(where, f"expected a whole number or fraction like \"1/2\", got {_q(value)}")
-        named = f"{self.name}: {where}"
+            self.fail(where, N_('expected a whole number or fraction like "1/2", got {value}'), value=_q(value))
         if isinstance(value, str):
-            _digits(value, named)
+            _digits(value, where, self.name)
         if isinstance(value, int):
-            frac = _parts(Fraction(value), named)
+            frac = _parts(Fraction(value), where, self.name)
         elif isinstance(value, str) and re.fullmatch(r"\s*\d+\s*(/\s*[1-9]\d*\s*)?", value):
             num, _, den = value.replace(" ", "").partition("/")
-            frac = _parts(Fraction(int(num), 1), named) / _parts(Fraction(1, int(den or 1)), named)
+            frac = _parts(Fraction(int(num), 1), where, self.name) / _parts(Fraction(1, int(den or 1)), where,
+                                                                            self.name)
         else:
-            self.fail(where, f"expected a whole number or fraction like \"1/2\" (no decimals), "
-                             f"got {_q(value)}")
+            self.fail(where, N_('expected a whole number or fraction like "1/2" (no decimals), got {value}'),
+                      value=_q(value))
         if frac < 0:
-            self.fail(where, "must not be negative")
+            self.fail(where, N_("must not be negative"))
         return frac
 
     def threshold(self, value, where: str) -> Threshold:
         try:
             return parse_threshold(value, where)
         except ConfigError as e:
-            raise ConfigError(f"{self.name}: {e}") from None
+            raise placed(e, file=self.name) from None
 
     def strings(self, value, where: str) -> tuple[str, ...]:
         if not isinstance(value, list) or not all(isinstance(v, str) and v.strip() for v in value):
-            self.fail(where, f"expected a list of non-empty strings, got {_q(value)}")
+            self.fail(where, N_("expected a list of non-empty strings, got {value}"), value=_q(value))
         if len(set(value)) != len(value):
-            self.fail(where, "lists the same item twice")
+            self.fail(where, N_("lists the same item twice"))
         return tuple(v.strip() for v in value)
 
     def array(self, doc: dict, key: str) -> list:
         value = doc.get(key, [])
         if not isinstance(value, list):
-            self.fail(key, f"expected [[{key}]] tables")
+            self.fail(key, N_("expected [[{table}]] tables"), table=key)
         return value
 
     # -- the document ------------------------------------------------------------
@@ -340,7 +360,7 @@ class _Parser:
             scrutineers = self.count(cert.get("scrutineers", 2), "round.certify.scrutineers")
         posts = self.posts(self.array(doc, "post"))
         if "roster" in head and doc.get("candidate"):
-            self.fail("round.roster", "give the roster as a file or as [[candidate]] tables, not both")
+            self.fail("round.roster", N_("give the roster as a file or as [[candidate]] tables, not both"))
         if "roster" in head:
             candidates = self.roster_file(self.text(head["roster"], "round.roster"), posts)
         else:
@@ -351,7 +371,7 @@ class _Parser:
         tie_seed = self.text(head.get("tie_seed", ""), "round.tie_seed", empty=True)
         for i, s in enumerate(stages):
             if s.cut and s.cut.ties == "lot" and not tie_seed:
-                self.fail(f"stage[{i}].cut.ties", '"lot" needs round.tie_seed, fixed before any tally')
+                self.fail(f"stage[{i}].cut.ties", N_('"lot" needs round.tie_seed, fixed before any tally'))
         return Round(
             id=round_id,
             title=self.text(head["title"], "round.title"),
@@ -367,8 +387,9 @@ class _Parser:
         )
 
     def posts(self, items: list) -> tuple[Post, ...]:
+        """The [[post]] tables (ids and titles unique)."""
         if not items:
-            self.fail("post", "a round needs at least one [[post]]")
+            self.fail("post", N_("a round needs at least one [[post]]"))
         posts, seen = [], {}
         for i, item in enumerate(items):
             where = f"post[{i}]"
@@ -377,7 +398,7 @@ class _Parser:
                         self.count(item.get("seats", 1), f"{where}.seats"))
             for key, value in (("id", post.id), ("title", normalize(post.title))):
                 if (key, value) in seen:
-                    self.fail(f"{where}.{key}", f"{_q(value)} is also post[{seen[key, value]}]'s {key}")
+                    self.fail(f"{where}.{key}", POST_CLASH[key], value=_q(value), other=seen[key, value])
                 seen[key, value] = i
             posts.append(post)
         return tuple(posts)
@@ -388,15 +409,16 @@ class _Parser:
         eligible = self.strings(item.get("posts", []), f"{where}.posts")
         for pid in eligible:
             if pid not in post_ids:
-                self.fail(f"{where}.posts", f"no post {_q(pid)}")
+                self.fail(f"{where}.posts", N_("no post {post}"), post=_q(pid))
         fields = []
         for key in DESCRIPTIVE:
             if key in item:
                 value = item[key]
                 if not isinstance(value, (str, int)) or isinstance(value, bool):
-                    self.fail(f"{where}.{key}", f"expected text, got {_q(value)}")
+                    self.fail(f"{where}.{key}", N_("expected text, got {value}"), value=_q(value))
                 if isinstance(value, int) and abs(value) >= 10**MAX_DIGITS:
-                    self.fail(f"{where}.{key}", f"a number of more than {MAX_DIGITS} digits: write it as text")
+                    self.fail(f"{where}.{key}", N_("a number of more than {digits} digits: write it as text"),
+                              digits=MAX_DIGITS)
                 fields.append((key, str(value).strip()))
         label = item.get("label")
         return Candidate(
@@ -412,63 +434,68 @@ class _Parser:
         try:
             text, _ = decode(self.loader(rel), rel)
         except BallotFileError as e:
-            self.fail("round.roster", e.message)
+            self.fail("round.roster", N_("{error}"), error=e)
         except KeyError:
-            self.fail("round.roster", f"roster file {_q(rel)} was not stored with the round")
+            self.fail("round.roster", N_("roster file {roster} was not stored with the round"), roster=_q(rel))
         reader = csv.reader(io.StringIO(text, newline=""))
         try:
             rows = list(reader)
         except csv.Error as e:  # a cell past csv's field limit (131,072 characters)
-            raise ConfigError(f"{name}: line {reader.line_num}: unreadable CSV ({e})") from None
+            raise ConfigError("unreadable CSV ({error})", file=name, line=reader.line_num, error=str(e)) from None
         if not rows or not any(cell.strip() for cell in rows[0]):
-            raise ConfigError(f"{name}: row 1: the roster needs a header (id, name, …)")
+            raise ConfigError("the roster needs a header (id, name, …)", file=name, row=1)
         header = [ROSTER_ALIASES.get(normalize(h), h.strip()) for h in rows[0]]
         for col, h in enumerate(header, start=1):
             if h not in CANDIDATE_KEYS:
-                raise ConfigError(f"{name}: row 1, column {col}: unknown column {_q(h)} "
-                                  f"(allowed: {', '.join(sorted(CANDIDATE_KEYS))}, "
-                                  "or the Chinese headings 编号, 姓名, 性别, 出生年月 …)")
+                raise ConfigError("unknown column {text} (allowed: {allowed}, or the Chinese headings 编号, 姓名, "
+                                  "性别, 出生年月 …)", file=name, row=1, column=col, text=_q(h),
+                                  allowed=", ".join(sorted(CANDIDATE_KEYS)))
         if len(set(header)) != len(header):
-            raise ConfigError(f"{name}: row 1: a column appears twice")
+            raise ConfigError("a column appears twice", file=name, row=1)
         out = []
         for lineno, row in enumerate(rows[1:], start=2):
             if not any(cell.strip() for cell in row):
                 continue
             if len(row) > len(header):
-                raise ConfigError(f"{name}: row {lineno}: {len(row)} cells for {len(header)} columns")
+                raise ConfigError("{cells} cells for {columns} columns", file=name, row=lineno, cells=len(row),
+                                  columns=len(header))
             item = {h: v.strip() for h, v in zip(header, row) if v.strip()}
             if "posts" in item:
                 item["posts"] = [p.strip() for p in re.split(r"[;；、,，|]", item["posts"]) if p.strip()]
+            row_key = f"row {lineno}"
             try:
-                out.append(self.candidate(item, f"row {lineno}", posts))
+                out.append(self.candidate(item, row_key, posts))
             except ConfigError as e:
                 # key paths of a table read as CSV columns: "row 2, column name: missing"
-                message = str(e).replace(f"{self.name}: ", f"{name}: ", 1)
-                raise ConfigError(message.replace(f"row {lineno}.", f"row {lineno}, column ", 1)) from None
+                key = e.place.get("key", "")
+                if key.startswith(row_key + "."):
+                    raise placed(e, file=name, key=None, row=lineno, column=key[len(row_key) + 1:]) from None
+                raise placed(e, file=name) from None
         return tuple(out)
 
     def check_people(self, people: tuple[Candidate, ...], where: str) -> None:
         if not people:
-            self.fail(where, "the round has nobody on its roster")
+            self.fail(where, N_("the round has nobody on its roster"))
         ids: dict[str, str] = {}
         labels: dict[str, str] = {}
         names: dict[str, list[Candidate]] = {}
         for c in people:
             if c.id in ids:
-                self.fail(where, f"two people have id {_q(c.id)}")
+                self.fail(where, N_("two people have id {id}"), id=_q(c.id))
             ids[c.id] = c.id
             if c.label:
                 key = normalize(c.label)
                 if key in labels:
-                    self.fail(where, f"{c.id} and {labels[key]} share the label {_q(c.label)}")
+                    self.fail(where, N_("{id} and {other} share the label {label}"), id=c.id, other=labels[key],
+                              label=_q(c.label))
                 labels[key] = c.id
             names.setdefault(normalize(c.name), []).append(c)
         for name, same in names.items():
             unlabeled = [c.id for c in same if not c.label]
             if len(same) > 1 and unlabeled:
-                self.fail(where, f"{len(same)} people are named {same[0].name} "
-                                 f"({', '.join(c.id for c in same)}): give each a label, "
-                                 f"e.g. label = \"{same[0].name}({same[0].field('unit') or '单位'})\"")
+                self.fail(where, N_('{n} people are named {name} ({ids}): give each a label, e.g. label = '
+                                    '"{name}({unit})"'), n=len(same), name=same[0].name,
+                          ids=", ".join(c.id for c in same), unit=same[0].field("unit") or "单位")
         # A mark is read as an id, then a label, then a name: a label that is someone else's
         # name or id would silently take that person's marks.
         ids_norm = {normalize(c.id): c.id for c in people}
@@ -480,24 +507,24 @@ class _Parser:
             if key in ids_norm and ids_norm[key] != c.id:
                 others.append(ids_norm[key])
             if others:
-                self.fail(where, f"{c.id}'s label {_q(c.label)} is also the name or id of "
-                                 f"{', '.join(others)}: "
-                                 "a mark written so would be ambiguous; choose another label")
+                self.fail(where, N_("{id}'s label {label} is also the name or id of {others}: a mark written so "
+                                    "would be ambiguous; choose another label"), id=c.id, label=_q(c.label),
+                          others=", ".join(others))
 
     def stages(self, items: list, posts) -> tuple[Stage, ...]:
         if not items:
-            self.fail("stage", "a round needs at least one [[stage]]")
+            self.fail("stage", N_("a round needs at least one [[stage]]"))
         stages: list[Stage] = []
         for i, item in enumerate(items):
             where = f"stage[{i}]"
             item = self.table(item, where, STAGE_KEYS, ("id", "kind", "title"))
             sid = self.ident(item["id"], f"{where}.id")
             if any(s.id == sid for s in stages):
-                self.fail(f"{where}.id", f"another stage is already called {_q(sid)}")
+                self.fail(f"{where}.id", N_("another stage is already called {stage}"), stage=_q(sid))
             kind = self.choice(item["kind"], f"{where}.kind", ("recommend", "vote", "inspect", "notice"))
             for key in item:
                 if key not in KIND_KEYS[kind] | {"id", "kind", "title"}:
-                    self.fail(f"{where}.{key}", f"not used by a {kind} stage")
+                    self.fail(f"{where}.{key}", NOT_USED[kind])
             stages.append(self.stage(item, where, sid, kind, stages, posts, i))
         return tuple(stages)
 
@@ -507,14 +534,14 @@ class _Parser:
         kw["candidates"] = self.choice(item.get("candidates", default_list), f"{where}.candidates",
                                        ("roster", "previous"))
         if kw["candidates"] == "previous" and index == 0:
-            self.fail(f"{where}.candidates", 'the first stage has no previous stage: use "roster"')
+            self.fail(f"{where}.candidates", N_('the first stage has no previous stage: use "roster"'))
         if kind == "recommend":
             if "electorate" not in item:
-                self.fail(f"{where}.electorate", "missing (应到人数 of a recommendation)")
+                self.fail(f"{where}.electorate", N_("missing (应到人数 of a recommendation)"))
             kw["electorate"] = self.count(item["electorate"], f"{where}.electorate")
         if kind == "vote":
             if "members" not in item:
-                self.fail(f"{where}.members", "missing (应到会成员 of a vote)")
+                self.fail(f"{where}.members", N_("missing (应到会成员 of a vote)"))
             kw["members"] = self.count(item["members"], f"{where}.members")
             kw["form"] = self.choice(item.get("form", "choose"), f"{where}.form", ("choose", "approve"))
         if kind in ("recommend", "vote"):
@@ -527,7 +554,7 @@ class _Parser:
             if "categories" in item:
                 cats = self.table(item["categories"], f"{where}.categories", _keys(item["categories"]))
                 if not cats:
-                    self.fail(f"{where}.categories", "give at least one category, or leave the key out")
+                    self.fail(f"{where}.categories", N_("give at least one category, or leave the key out"))
                 kw["categories"] = tuple((self.text(k, f"{where}.categories"), self.fraction(v, f"{where}.categories.{k}"))
                                          for k, v in cats.items())
             if "cut" in item:
@@ -538,7 +565,7 @@ class _Parser:
                 kw["evaluation"] = self.evaluation(item["evaluation"], f"{where}.evaluation")
             backfill = item.get("backfill", False)
             if not isinstance(backfill, bool):
-                self.fail(f"{where}.backfill", f"expected true or false, got {_q(backfill)}")
+                self.fail(f"{where}.backfill", N_("expected true or false, got {value}"), value=_q(backfill))
             kw["backfill"] = backfill
         if kind == "notice":
             kw["working_days"] = self.count(item.get("working_days", 5), f"{where}.working_days")
@@ -547,23 +574,24 @@ class _Parser:
     def cut(self, value, where, sid, earlier) -> Cut:
         item = self.table(value, where, CUT_KEYS, ("ratio",))
         if isinstance(item["ratio"], str):
-            _digits(item["ratio"], f"{self.name}: {where}.ratio")
+            _digits(item["ratio"], f"{where}.ratio", self.name)
         m = RATIO_RE.fullmatch(item["ratio"]) if isinstance(item["ratio"], str) else None
         if not m or int(m.group(1)) < 1:
-            self.fail(f"{where}.ratio", f'expected "1:N", got {_q(item["ratio"])}')
+            self.fail(f"{where}.ratio", N_('expected "1:N", got {value}'), value=_q(item["ratio"]))
         if int(m.group(1)) > MAX_RATIO:
-            self.fail(f"{where}.ratio", f'N of "1:N" may be at most {MAX_RATIO:,}, got {_q(item["ratio"])}')
+            self.fail(f"{where}.ratio", N_('N of "1:N" may be at most {limit:,}, got {value}'), limit=MAX_RATIO,
+                      value=_q(item["ratio"]))
         weights = {sid: Fraction(1)}
         if "score" in item:
             score = self.table(item["score"], f"{where}.score", _keys(item["score"]))
             ballot_stages = {s.id for s in earlier if s.takes_ballots} | {sid}
             for key in score:
                 if key not in ballot_stages:
-                    self.fail(f"{where}.score.{key}", "not this stage or an earlier ballot stage "
-                                                      f"(known: {', '.join(sorted(ballot_stages))})")
+                    self.fail(f"{where}.score.{key}", N_("not this stage or an earlier ballot stage (known: {known})"),
+                              known=", ".join(sorted(ballot_stages)))
             weights = {k: self.fraction(v, f"{where}.score.{k}") for k, v in score.items()}
             if not any(weights.values()):
-                self.fail(f"{where}.score", "every weight is zero")
+                self.fail(f"{where}.score", N_("every weight is zero"))
         kw: dict[str, Any] = {"ratio": int(m.group(1)), "score": tuple(weights.items())}
         if "min_share" in item:
             kw["min_share"] = self.threshold(item["min_share"], f"{where}.min_share")
@@ -572,7 +600,7 @@ class _Parser:
         if "pass" in item:
             kw["pass_"] = self.threshold(item["pass"], f"{where}.pass")
         elif "pass_base" in item:
-            self.fail(f"{where}.pass_base", "given without a pass line (cut.pass)")
+            self.fail(f"{where}.pass_base", N_("given without a pass line (cut.pass)"))
         kw["pass_base"] = self.choice(item.get("pass_base", "members"), f"{where}.pass_base",
                                       ("members", "present", "valid"))
         return Cut(**kw)
@@ -583,5 +611,5 @@ class _Parser:
         top = self.strings(item["top"], f"{where}.top")
         for grade in top:
             if grade not in scale:
-                self.fail(f"{where}.top", f"{_q(grade)} is not on the scale")
+                self.fail(f"{where}.top", N_("{grade} is not on the scale"), grade=_q(grade))
         return Evaluation(scale, top, self.threshold(item["pass"], f"{where}.pass"))

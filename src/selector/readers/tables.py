@@ -22,7 +22,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Iterator
 
-from selector.errors import BallotFileError
+from selector.errors import BallotFileError, Located
+from selector.i18n import N_
 
 ENCODINGS = ("utf-8", "utf-8-sig", "gb18030", "gbk")
 CHUNK = 1 << 20
@@ -72,29 +73,75 @@ class Table:
         self.close()
 
 
+def placed(err: Located, cls: type[Located] | None = None, **place) -> Located:
+    """The refusal `err` at another place: the place fields given replace its own (None drops
+    one); as `cls`, by default its own type. Template and fields are kept, so it is worded
+    (and translated) as before."""
+    return (cls or type(err))(err.template, err.details, **{**err.place, **place}, **err.params)
+
+
+def cell_place(line: int, col: int, header: list[str] | None) -> dict:
+    """The place of a cell as a refusal names it: row and column, and the column's heading
+    except on row 1 (the headings themselves) or before the header was read."""
+    if line == 1 or header is None:
+        return {"row": line, "column": col}
+    return {"row": line, "column": col, "heading": header[col - 1] if col <= len(header) else ""}
+
+
+# What a path that is not a regular file is, in the words of the file it should have been
+# (a translation words each sentence whole).
+NOT_A_FILE = {
+    "ballot file": {
+        "loop": N_("a symbolic link loop (the link leads back to itself): give the ballot file itself"),
+        "folder": N_("is a folder, not a ballot file"),
+        "fifo": N_("is a FIFO (named pipe), not a file: give the ballot file itself"),
+        "socket": N_("is a socket, not a file: give the ballot file itself"),
+        "device": N_("is a device, not a file: give the ballot file itself"),
+        "other": N_("is not a regular file, not a file: give the ballot file itself"),
+    },
+    "round file": {
+        "loop": N_("a symbolic link loop (the link leads back to itself): give the round file itself"),
+        "folder": N_("is a folder, not a round file"),
+        "fifo": N_("is a FIFO (named pipe), not a file: give the round file itself"),
+        "socket": N_("is a socket, not a file: give the round file itself"),
+        "device": N_("is a device, not a file: give the round file itself"),
+        "other": N_("is not a regular file, not a file: give the round file itself"),
+    },
+    "roster file": {
+        "loop": N_("a symbolic link loop (the link leads back to itself): give the roster file itself"),
+        "folder": N_("is a folder, not a roster file"),
+        "fifo": N_("is a FIFO (named pipe), not a file: give the roster file itself"),
+        "socket": N_("is a socket, not a file: give the roster file itself"),
+        "device": N_("is a device, not a file: give the roster file itself"),
+        "other": N_("is not a regular file, not a file: give the roster file itself"),
+    },
+}
+
+
 def regular_file(path: Path, name: str, what: str) -> os.stat_result:
     """Refuse anything but a regular file (through symbolic links), saying what it is: a FIFO
-    or a device would block or never end, and "no such file" for them misleads."""
+    or a device would block or never end, and "no such file" for them misleads. `what` is
+    the file it should be: a key of NOT_A_FILE."""
+    words = NOT_A_FILE[what]
     try:
         st = os.stat(path)
     except OSError as e:
         if e.errno == errno.ELOOP:
-            raise BallotFileError(f"{name}: a symbolic link loop (the link leads back to itself): "
-                                  f"give the {what} itself") from None
+            raise BallotFileError(words["loop"], file=name) from None
         if e.errno in (errno.ENOENT, errno.ENOTDIR):
             if os.path.islink(path):
-                raise BallotFileError(f"{name}: a symbolic link to a missing file "
-                                      f"({os.readlink(path)})") from None
-            raise BallotFileError(f"{name}: no such file") from None
-        raise BallotFileError(f"{name}: cannot read it ({e.strerror})") from None
+                raise BallotFileError("a symbolic link to a missing file ({target})", file=name,
+                                      target=os.readlink(path)) from None
+            raise BallotFileError("no such file", file=name) from None
+        raise BallotFileError("cannot read it ({why})", file=name, why=e.strerror) from None
     mode = st.st_mode
     if stat.S_ISREG(mode):
         return st
     if stat.S_ISDIR(mode):
-        raise BallotFileError(f"{name}: is a folder, not a {what}")
-    kind = ("a FIFO (named pipe)" if stat.S_ISFIFO(mode) else "a socket" if stat.S_ISSOCK(mode)
-            else "a device" if stat.S_ISCHR(mode) or stat.S_ISBLK(mode) else "not a regular file")
-    raise BallotFileError(f"{name}: is {kind}, not a file: give the {what} itself")
+        raise BallotFileError(words["folder"], file=name)
+    kind = ("fifo" if stat.S_ISFIFO(mode) else "socket" if stat.S_ISSOCK(mode)
+            else "device" if stat.S_ISCHR(mode) or stat.S_ISBLK(mode) else "other")
+    raise BallotFileError(words[kind], file=name)
 
 
 def file_digest(path: Path) -> tuple[str, int, bool]:
@@ -127,22 +174,22 @@ def open_table(path: str | Path, *, encoding: str | None = None, sheet: str | No
     try:
         return _open(path, name, encoding, sheet)
     except OSError as e:  # e.g. no permission to read it
-        raise BallotFileError(f"{name}: cannot read it ({e.strerror or _why(e)})") from None
+        raise BallotFileError("cannot read it ({why})", file=name, why=e.strerror or _why(e)) from None
 
 
 def _open(path: Path, name: str, encoding: str | None, sheet: str | None) -> Table:
     if path.suffix.lower() in (".xlsx", ".xlsm"):
         return _open_xlsx(path, sheet)
     if sheet:
-        raise BallotFileError(f"{name}: --sheet applies to XLSX files only")
+        raise BallotFileError("--sheet applies to XLSX files only", file=name)
     sha, size, utf8 = file_digest(path)
     with open(path, "rb") as f:
         first = f.read(4)
     if first[:4] in (b"PK\x03\x04",):
-        raise BallotFileError(f"{name}: this is an XLSX/ZIP file: give it the .xlsx extension")
+        raise BallotFileError("this is an XLSX/ZIP file: give it the .xlsx extension", file=name)
     if first[:4] == b"\xd0\xcf\x11\xe0" or path.suffix.lower() == ".xls":
-        raise BallotFileError(f"{name}: an Excel 97-2003 workbook (.xls) is not read: "
-                              "save it as .xlsx or CSV from Excel")
+        raise BallotFileError("an Excel 97-2003 workbook (.xls) is not read: "
+                              "save it as .xlsx or CSV from Excel", file=name)
     # A NUL among the first bytes: UTF-16 without a BOM ("b\0a\0…"), which no CSV starts with.
     used = encoding_of(name, first, utf8, encoding, utf16=b"\x00" in first[:2])
     raw = _CountingReader(open(path, "rb"))
@@ -150,7 +197,7 @@ def _open(path: Path, name: str, encoding: str | None, sheet: str | None) -> Tab
     chunks = _csv_chunks(name, text, used, path, detected=not encoding)
     header = next(chunks, None)
     if header is None:
-        raise BallotFileError(f"{name}: row 1: the file is empty: the first row must be the header")
+        raise BallotFileError("the file is empty: the first row must be the header", file=name, row=1)
     return Table(name, sha, used, [h.strip() for h in header], chunks, size, lambda: raw.count)
 
 
@@ -207,14 +254,18 @@ def _undecodable(name: str, path: Path, encoding: str, detected: bool, error: Un
     if detected and encoding == "gb18030":
         utf8_end, not_utf8 = _bad_line(path, "utf-8")
         if lineno < utf8_end:
+            place = {"file": name, "line": utf8_end}
+            if utf8_end == 2:
+                return BallotFileError(
+                    "bytes that are not valid UTF-8 ({bytes}) after 1 line in UTF-8: the file mixes "
+                    "encodings (rows pasted in from a file saved another way?); save it again as CSV UTF-8",
+                    **place, bytes=not_utf8.hex(" "))
             return BallotFileError(
-                f"{name}: line {utf8_end}: bytes that are not valid UTF-8 ({not_utf8.hex(' ')}) "
-                f"after {utf8_end - 1} line{'s' if utf8_end > 2 else ''} in UTF-8: the file mixes "
-                "encodings (rows pasted in from a file saved another way?); save it again as CSV UTF-8")
-    return BallotFileError(
-        f"{name}: line {lineno}: bytes that are not valid {encoding} "
-        f"({bad.hex(' ')}); save the file as CSV UTF-8 "
-        "or give --encoding")
+                "bytes that are not valid UTF-8 ({bytes}) after {n} lines in UTF-8: the file mixes "
+                "encodings (rows pasted in from a file saved another way?); save it again as CSV UTF-8",
+                **place, bytes=not_utf8.hex(" "), n=utf8_end - 1)
+    return BallotFileError("bytes that are not valid {encoding} ({bytes}); save the file as CSV UTF-8 "
+                           "or give --encoding", file=name, line=lineno, encoding=encoding, bytes=bad.hex(" "))
 
 
 BLOCK = 1 << 16  # characters of CSV text parsed (and stored) at a time
@@ -234,19 +285,15 @@ def _cell_limit(limit: int):
         csv.field_size_limit(old)
 
 
-def _where(line: int, col: int, header: list[str] | None) -> str:
-    """"row L, column C (heading)", as ballots.refuse words it; no heading for row 1 itself."""
-    if line == 1 or header is None:
-        return f"row {line}, column {col}"
-    heading = header[col - 1] if col <= len(header) else ""
-    return f"row {line}, column {col} ({heading or 'no header'})"
-
-
 def _too_long(name: str, line: int, col: int, header: list[str] | None, length: int | None = None):
-    size = f"{length:,} characters" if length is not None else f"more than {LONGEST_CELL:,} characters"
-    return BallotFileError(f"{name}: {_where(line, col, header)}: a cell of {size}, more than the "
-                           f"{LONGEST_CELL:,} a ballot file may hold (an unclosed quote, or not a "
-                           "ballot file?)")
+    place = {"file": name, **cell_place(line, col, header)}
+    if length is None:
+        return BallotFileError("a cell of more than {limit:,} characters, more than the {limit:,} a ballot "
+                               "file may hold (an unclosed quote, or not a ballot file?)",
+                               **place, limit=LONGEST_CELL)
+    return BallotFileError("a cell of {length:,} characters, more than the {limit:,} a ballot file may "
+                           "hold (an unclosed quote, or not a ballot file?)",
+                           **place, length=length, limit=LONGEST_CELL)
 
 
 def _csv_chunks(name: str, text, encoding: str, path: Path, detected: bool = False) -> Iterator:
@@ -298,8 +345,8 @@ def _csv_chunks(name: str, text, encoding: str, path: Path, detected: bool = Fal
             if "\x00" in body:
                 at = next(i for i, cells in enumerate(rows) if any("\x00" in c for c in cells))
                 yield from _chunk(row, rows[:at])
-                raise BallotFileError(f"{name}: row {row + at + 1}: NUL byte in a cell "
-                                      "(binary or UTF-16 file?)")
+                raise BallotFileError("NUL byte in a cell (binary or UTF-16 file?)", file=name,
+                                      row=row + at + 1)
             if header is None and rows:
                 header = rows[0]
             yield from _chunk(row, rows, body)
@@ -353,19 +400,20 @@ def _refused_at(name: str, text: str, row: int, line: int, error: csv.Error | No
     yield from _chunk(row, good)
     bad = row + len(good) + 1  # the CSV row that could not be read
     if error is None:
-        raise BallotFileError(f"{name}: row {bad}: a row longer than {LONGEST_ROW:,} "
-                              "characters (no line break, or an unclosed quote: not a ballot file?)")
+        raise BallotFileError("a row longer than {limit:,} characters (no line break, or an unclosed "
+                              "quote: not a ballot file?)", file=name, row=bad, limit=LONGEST_ROW)
     if "field limit" in str(error):  # longer than LONGEST_CELL: which cell?
         raise _too_long(name, bad, _long_cell(text, began), header)
     at = line + reader.line_num  # the physical line where the parse gave up
     if "unexpected end of data" in str(error):
-        raise BallotFileError(f"{name}: row {bad}: unreadable CSV: a quote opened on this row "
-                              "is never closed (the file ends inside it); close it where the cell ends")
+        raise BallotFileError("unreadable CSV: a quote opened on this row is never closed (the file "
+                              "ends inside it); close it where the cell ends", file=name, row=bad)
     if at > line + began + 1:
-        raise BallotFileError(f"{name}: row {bad}: unreadable CSV ({error} on line {at}): a quote "
-                              f"opened on this row runs on to line {at}; close it where the cell ends")
-    raise BallotFileError(f"{name}: row {bad}: unreadable CSV ({error}); a quote inside a cell "
-                          "must be doubled (\"\") and the cell quoted")
+        raise BallotFileError("unreadable CSV ({error} on line {at}): a quote opened on this row runs on "
+                              "to line {at}; close it where the cell ends", file=name, row=bad,
+                              error=str(error), at=at)
+    raise BallotFileError("unreadable CSV ({error}); a quote inside a cell must be doubled (\"\") and "
+                          "the cell quoted", file=name, row=bad, error=str(error))
 
 
 def _long_cell(text: str, began: int) -> int:
@@ -413,18 +461,19 @@ def _check_parts(path: Path, name: str) -> None:
     with zipfile.ZipFile(path) as z:
         parts = z.infolist()
     if len(parts) > MAX_PARTS:
-        raise BallotFileError(f"{name}: a workbook of {len(parts):,} parts (more than {MAX_PARTS:,}): "
-                              "not a ballot file?")
+        raise BallotFileError("a workbook of {parts:,} parts (more than {limit:,}): not a ballot file?",
+                              file=name, parts=len(parts), limit=MAX_PARTS)
     total = sum(p.file_size for p in parts)
     if total > MAX_UNPACKED:
-        raise BallotFileError(f"{name}: the workbook unpacks to {total / (1 << 20):,.0f} MB, more than "
-                              f"the {MAX_UNPACKED >> 20} MB a ballot workbook may: save it as CSV "
-                              "(UTF-8) instead, or check it is the right file")
+        raise BallotFileError("the workbook unpacks to {mb:,.0f} MB, more than the {limit} MB a ballot "
+                              "workbook may: save it as CSV (UTF-8) instead, or check it is the right file",
+                              file=name, mb=total / (1 << 20), limit=MAX_UNPACKED >> 20)
     for p in parts:
         if p.file_size > 1 << 20 and p.file_size > MAX_RATIO * max(p.compress_size, 1):
-            raise BallotFileError(f"{name}: its part {p.filename} unpacks from {p.compress_size:,} "
-                                  f"to {p.file_size:,} bytes, more than {MAX_RATIO} times its size: "
-                                  "not a workbook Excel saved (a zip bomb?)")
+            raise BallotFileError("its part {part} unpacks from {packed:,} to {size:,} bytes, more than "
+                                  "{ratio} times its size: not a workbook Excel saved (a zip bomb?)",
+                                  file=name, part=p.filename, packed=p.compress_size, size=p.file_size,
+                                  ratio=MAX_RATIO)
 
 
 def _open_xlsx(path: Path, sheet: str | None) -> Table:
@@ -448,7 +497,7 @@ def _open_xlsx(path: Path, sheet: str | None) -> Table:
         if wb is not None:
             wb.close()
         if isinstance(e, unreadable):
-            raise BallotFileError(f"{name}: not a readable XLSX workbook ({_why(e)})") from None
+            raise BallotFileError("not a readable XLSX workbook ({why})", file=name, why=_why(e)) from None
         raise
 
     header_cells: list[str] | None = None  # row 1, once read (for messages)
@@ -460,12 +509,13 @@ def _open_xlsx(path: Path, sheet: str | None) -> Table:
             try:
                 found = next(sheet_rows, None)
             except unreadable as e:
-                raise BallotFileError(f"{name}: row {line + 1}: the workbook is damaged "
-                                      f"({_why(e)}); save it again from Excel") from None
+                raise BallotFileError("the workbook is damaged ({why}); save it again from Excel",
+                                      file=name, row=line + 1, why=_why(e)) from None
+            except BallotFileError as e:  # a cell the sheet reader refused: name its place
+                raise placed(e, file=name, **cell_place(e.place["row"], e.place["column"],
+                                                        header_cells)) from None
             if found is None:
                 return
-            if isinstance(found, _Refusal):
-                raise BallotFileError(f"{name}: {_where(found.row, found.col, header_cells)}: {found.why}")
             line, values = found
             cells = [_cell_text(v) for v in values]
             if max(map(len, cells), default=0) > LONGEST_CELL:
@@ -480,7 +530,7 @@ def _open_xlsx(path: Path, sheet: str | None) -> Table:
             it = rows()
             header = next(it, None)
             if header is None:
-                raise BallotFileError(f"{name}: row 1: the sheet is empty: the first row must be the header")
+                raise BallotFileError("the sheet is empty: the first row must be the header", file=name, row=1)
             nonlocal header_cells
             cells = header_cells = header[1]
             while cells and not cells[-1].strip():
@@ -503,15 +553,6 @@ def _open_xlsx(path: Path, sheet: str | None) -> Table:
     gen = chunks()
     header = next(gen)
     return Table(name, sha, "xlsx", [h.strip() for h in header], gen, size)
-
-
-@dataclass
-class _Refusal:
-    """A cell the sheet reader will not read as a value, in its place among the rows."""
-
-    row: int
-    col: int
-    why: str
 
 
 @functools.cache
@@ -538,9 +579,10 @@ EXCEL_ROWS, EXCEL_COLUMNS = 1_048_576, 16_384  # the size of an Excel sheet
 
 
 def _sheet_rows(wb, ws) -> Iterator:
-    """(row number, values) for every row of the sheet, row 1 first, or a _Refusal in the
-    place of a row holding a cell that cannot be read as a value: a formula with no saved
-    value, an error value (#N/A, #REF! …), or merged cells.
+    """(row number, values) for every row of the sheet, row 1 first; a row holding a cell that
+    cannot be read as a value (a formula with no saved value, an error value (#N/A, #REF! …),
+    or merged cells) raises a BallotFileError in its place, naming its row and column (the
+    caller adds the file and heading).
 
     One streaming pass of openpyxl's parser over the sheet XML, as `ws.iter_rows` makes, but
     every cell counts: iter_rows trusts the sheet's <dimension>, so a tool that wrote a
@@ -562,32 +604,30 @@ def _sheet_rows(wb, ws) -> Iterator:
                                  date_formats=wb._date_formats, timedelta_formats=wb._timedelta_formats)
         for idx, cells in parser.parse():
             if first_merge is not None and first_merge[0] <= idx:
-                yield _merge_refusal(*first_merge)
-                return
+                raise _merge_refusal(*first_merge)
             if idx < counter:  # iter_rows skipped such a row without a word
-                yield _Refusal(idx, cells[0]["column"] if cells else 1,
-                               f"row {idx} comes again after row {counter - 1} in the sheet's XML: "
-                               "the workbook is damaged; save it again from Excel")
-                return
+                raise BallotFileError("row {again} comes again after row {before} in the sheet's XML: "
+                                      "the workbook is damaged; save it again from Excel",
+                                      row=idx, column=cells[0]["column"] if cells else 1,
+                                      again=idx, before=counter - 1)
             last = max((c["column"] for c in cells), default=0)
             if idx > EXCEL_ROWS or last > EXCEL_COLUMNS:  # no sheet Excel saves goes there
-                yield _Refusal(idx, last or 1,
-                               "a cell past Excel's last row or column: the workbook is damaged; "
-                               "save it again from Excel")
-                return
+                raise BallotFileError("a cell past Excel's last row or column: the workbook is damaged; "
+                                      "save it again from Excel", row=idx, column=last or 1)
             while counter < idx:
                 yield counter, empty
                 counter += 1
             values = [None] * max(width, last)
             for cell in cells:
                 kind = cell["data_type"]
-                if kind == "unsaved" or kind == "e":
-                    at = f"{get_column_letter(cell['column'])}{idx}"
-                    yield _Refusal(idx, cell["column"], (
-                        f"a formula with no saved value ({at}): open the file in Excel and save it "
-                        "again, or paste the values" if kind == "unsaved" else
-                        f"the error value {cell['value']} ({at}): correct the cell in Excel"))
-                    return
+                if kind == "unsaved":
+                    raise BallotFileError("a formula with no saved value ({cell}): open the file in Excel "
+                                          "and save it again, or paste the values", row=idx,
+                                          column=cell["column"], cell=get_column_letter(cell["column"]) + str(idx))
+                if kind == "e":
+                    raise BallotFileError("the error value {value} ({cell}): correct the cell in Excel",
+                                          row=idx, column=cell["column"], value=cell["value"],
+                                          cell=get_column_letter(cell["column"]) + str(idx))
                 values[cell["column"] - 1] = cell["value"]
             yield idx, values
             counter = idx + 1
@@ -595,12 +635,12 @@ def _sheet_rows(wb, ws) -> Iterator:
         late = sorted(_top_left(r.ref) + (r.ref,) for r in
                       (parser.merged_cells.mergeCell if parser.merged_cells else ()))
         if first_merge is not None or late:
-            yield _merge_refusal(*(first_merge or late[0]))
+            raise _merge_refusal(*(first_merge or late[0]))
 
 
-def _merge_refusal(row: int, col: int, ref: str) -> _Refusal:
-    return _Refusal(row, col, f"merged cells ({ref}): unmerge them and type the value into each "
-                              "cell (a merged cell counts as empty)")
+def _merge_refusal(row: int, col: int, ref: str) -> BallotFileError:
+    return BallotFileError("merged cells ({range}): unmerge them and type the value into each cell (a "
+                           "merged cell counts as empty)", row=row, column=col, range=ref)
 
 
 _MERGE_CELL = re.compile(rb'<(?:[A-Za-z_][\w.-]*:)?mergeCell\s[^>]*?\bref\s*=\s*["\']([^"\']*)["\']')
@@ -640,25 +680,30 @@ def _ballot_sheet(wb, name: str, sheet: str | None):
     visible worksheet that holds anything. A hidden sheet is never read unasked (the clerk
     checked what Excel shows), and two visible sheets with data need --sheet to say which."""
     visible = [ws for ws in wb.worksheets if ws.sheet_state == "visible"]
-    shown = ", ".join(ws.title for ws in visible) or "none"
     if sheet is not None:
         if sheet not in wb.sheetnames:
-            raise BallotFileError(f"{name}: no sheet {sheet!r} (sheets: {', '.join(wb.sheetnames)})")
+            raise BallotFileError("no sheet {sheet!r} (sheets: {sheets})", file=name, sheet=sheet,
+                                  sheets=", ".join(wb.sheetnames))
         ws = wb[sheet]
         if ws not in wb.worksheets:
-            raise BallotFileError(f"{name}: sheet {sheet!r} is a chart, not a table of ballots")
+            raise BallotFileError("sheet {sheet!r} is a chart, not a table of ballots", file=name, sheet=sheet)
+        if ws.sheet_state != "visible" and not visible:
+            raise BallotFileError("sheet {sheet!r} is hidden ({state}): unhide it in Excel if it holds the "
+                                  "ballots (visible sheets: none)", file=name, sheet=sheet, state=ws.sheet_state)
         if ws.sheet_state != "visible":
-            raise BallotFileError(f"{name}: sheet {sheet!r} is hidden ({ws.sheet_state}): unhide it in "
-                                  f"Excel if it holds the ballots (visible sheets: {shown})")
+            raise BallotFileError("sheet {sheet!r} is hidden ({state}): unhide it in Excel if it holds the "
+                                  "ballots (visible sheets: {shown})", file=name, sheet=sheet,
+                                  state=ws.sheet_state, shown=", ".join(ws.title for ws in visible))
         return ws
     if not visible:
-        raise BallotFileError(f"{name}: every sheet is hidden: unhide the sheet of ballots in Excel")
+        raise BallotFileError("every sheet is hidden: unhide the sheet of ballots in Excel", file=name)
     if len(visible) == 1:
         return visible[0]
     filled = [ws for ws in visible if _holds_data(wb, ws)]
     if len(filled) > 1:
-        raise BallotFileError(f"{name}: {len(filled)} visible sheets hold data ({', '.join(ws.title for ws in filled)}): "
-                              "give --sheet with the one that holds the ballots")
+        raise BallotFileError("{n} visible sheets hold data ({sheets}): give --sheet with the one that "
+                              "holds the ballots", file=name, n=len(filled),
+                              sheets=", ".join(ws.title for ws in filled))
     return (filled or visible)[0]
 
 
@@ -691,12 +736,12 @@ def encoding_of(name: str, first: bytes, utf8: bool, given: str | None = None, *
         try:
             codecs.lookup(given)
         except LookupError:
-            raise BallotFileError(f"{name}: unknown encoding {given!r} "
-                                  f"(use one of {', '.join(ENCODINGS)})") from None
+            raise BallotFileError("unknown encoding {encoding!r} (use one of {encodings})", file=name,
+                                  encoding=given, encodings=", ".join(ENCODINGS)) from None
         return given
     if utf16 or first.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-        raise BallotFileError(f"{name}: UTF-16 text is not accepted: save it as "
-                              "CSV UTF-8 or CSV (GBK/GB18030) from Excel")
+        raise BallotFileError("UTF-16 text is not accepted: save it as CSV UTF-8 or CSV (GBK/GB18030) "
+                              "from Excel", file=name)
     if first.startswith(codecs.BOM_UTF8):
         return "utf-8-sig"  # a BOM says UTF-8: bytes that are not are refused, not re-guessed
     return "utf-8" if utf8 else "gb18030"
@@ -720,13 +765,11 @@ def _strict(data: bytes, name: str, encoding: str) -> str:
     try:
         text = data.decode(encoding)
     except UnicodeDecodeError as e:
-        line = data[: e.start].count(b"\n") + 1
-        raise BallotFileError(
-            f"{name}: line {line}: bytes that are neither UTF-8 nor GB18030 "
-            f"(byte {e.start}: {data[e.start:e.start + 4].hex(' ')}); "
-            "save the file as CSV UTF-8 or give --encoding") from None
+        raise BallotFileError("bytes that are neither UTF-8 nor GB18030 (byte {offset}: {bytes}); save the "
+                              "file as CSV UTF-8 or give --encoding", file=name,
+                              line=data[: e.start].count(b"\n") + 1, offset=e.start,
+                              bytes=data[e.start:e.start + 4].hex(" ")) from None
     if "\x00" in text:
-        line = text[: text.index("\x00")].count("\n") + 1
-        raise BallotFileError(f"{name}: line {line}: NUL byte in a text file "
-                              "(is this a binary file or UTF-16?)")
+        raise BallotFileError("NUL byte in a text file (is this a binary file or UTF-16?)", file=name,
+                              line=text[: text.index("\x00")].count("\n") + 1)
     return text

@@ -11,7 +11,8 @@ from selector.domain.counting import Resolver
 from selector.domain.cuts import Decisions, PostCut
 from selector.domain.model import Stage
 from selector.domain.notice import (
-    Appointee, Complaint, appointees, close_problems, end_date, post_status, postpone_limit,
+    Appointee, Complaint, StillOpen, StillRunning, appointees, close_problems, end_date, post_status,
+    postpone_limit,
 )
 from selector.errors import (
     NoticeClosesItself, NoticeNotOpen, NotOnNotice, PostponeBeforeEnd, PostponeTooLong, ReasonRequired,
@@ -25,6 +26,28 @@ from selector.storage.clock import today
 if TYPE_CHECKING:
     from selector.service.recheck import Report
     from selector.service.rounds import OpenRound, StageState
+
+
+def _cannot_close(stage: str, problems: list) -> RuleError:
+    """The refusal to close a notice, worded whole from close_problems' values (the English is
+    "the notice S cannot close: " and the problems' sentences joined by "; ")."""
+    running = next((p for p in problems if isinstance(p, StillRunning)), None)
+    still = next((p for p in problems if isinstance(p, StillOpen)), None)
+    fields: dict = {"stage": stage}
+    if running is not None:
+        fields.update(end=running.end.isoformat(), today=running.today.isoformat())
+    if still is None:
+        return RuleError("the notice {stage} cannot close: the notice runs until {end} (today is {today})", **fields)
+    fields.update(n=len(still.complaints), listed=still.listed)
+    if running is None:
+        if fields["n"] == 1:
+            return RuleError("the notice {stage} cannot close: 1 complaint still open: {listed}", **fields)
+        return RuleError("the notice {stage} cannot close: {n} complaints still open: {listed}", **fields)
+    if fields["n"] == 1:
+        return RuleError("the notice {stage} cannot close: the notice runs until {end} (today is {today}); "
+                         "1 complaint still open: {listed}", **fields)
+    return RuleError("the notice {stage} cannot close: the notice runs until {end} (today is {today}); "
+                     "{n} complaints still open: {listed}", **fields)
 
 
 @dataclass
@@ -184,7 +207,7 @@ class NoticeStage:
             names = {c: self.open.roster[c].display for c in self.open.roster}
             problems = close_problems(today(), state.end, state.complaints, names)
             if problems:
-                raise RuleError(f"the notice {stage.id} cannot close: " + "; ".join(problems))
+                raise _cannot_close(stage.id, problems)
             cuts = self.confirmed(state)
             self.store.save_cut(self.round.id, stage.id, cuts, None)
             people = [p for ps in state.people.values() for p in ps]
