@@ -6,6 +6,8 @@ import json
 import sqlite3
 from pathlib import Path
 
+from support import write_csv
+
 ROUND = """\
 [round]
 id = "dongtai-2026"
@@ -84,11 +86,9 @@ def write_round(folder: Path, electorate: int = 60) -> Path:
     return path
 
 
-def write_csv(path: Path, rows, header=("票号", "审计局局长", "统计局局长")) -> Path:
-    """A GB18030 CSV with CRLF line ends, as Excel in China saves it."""
-    lines = [",".join(header)] + [",".join(r) for r in rows]
-    path.write_bytes(("\r\n".join(lines) + "\r\n").encode("gb18030"))
-    return path
+def papers_csv(path: Path, rows, header=("票号", "审计局局长", "统计局局长")) -> Path:
+    """Ballot papers (rows) under the round's heading, as Excel in China saves a CSV."""
+    return write_csv(path, [list(header), *map(list, rows)], "gb18030")
 
 
 def setup_rec1(run, folder: Path) -> Path:
@@ -96,8 +96,8 @@ def setup_rec1(run, folder: Path) -> Path:
     files = folder / "ballots"
     files.mkdir()
     assert run("init", write_round(folder)).exit_code == 0
-    write_csv(files / "rec1-a.csv", REC1[:6])
-    write_csv(files / "rec1-b.csv", REC1[6:])
+    papers_csv(files / "rec1-a.csv", REC1[:6])
+    papers_csv(files / "rec1-b.csv", REC1[6:])
     r = run("tally", "rec1", files / "rec1-a.csv", "--present", "50", "--issued", "50")
     assert r.exit_code == 0, r.stderr
     r = run("tally", "rec1", files / "rec1-b.csv")

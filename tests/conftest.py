@@ -1,10 +1,14 @@
-"""Shared fixtures: every test gets its own database, a fixed width and a fixed clock."""
+"""Shared fixtures: every test gets its own database, a fixed width and a fixed clock; `run`
+runs the CLI in-process; `counted` is a round counted once a session and copied."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
+import shutil
+
 import pytest
+from exportdata import DATA as EXPORT_DATA, ROUND, rec1_ballots, rec2_ballots, vote1_ballots, vote2_ballots
 from typer.testing import CliRunner
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -35,3 +39,49 @@ def run():
         return runner.invoke(app, [str(a) for a in args], input=input, catch_exceptions=False)
 
     return invoke
+
+
+_COUNTED: dict[str, Path] = {}
+
+
+@pytest.fixture
+def counted(run, tmp_path, tmp_path_factory):
+    """The 东台县 round (two posts, five stages) counted up to `upto` (a stage id) in the test's
+    folder: built once a session through the CLI, then copied (the tests may edit their copy).
+    Returns the folder with the database, the round file and the ballot files."""
+
+    def go(upto: str = "vote2") -> Path:
+        if upto in _COUNTED:
+            shutil.copytree(_COUNTED[upto], tmp_path, dirs_exist_ok=True)
+            return tmp_path
+        build(upto)
+        keep = tmp_path_factory.mktemp(f"counted-{upto}")
+        shutil.copytree(tmp_path, keep, dirs_exist_ok=True)
+        _COUNTED[upto] = keep
+        return tmp_path
+
+    def build(upto: str) -> None:
+        shutil.copy(EXPORT_DATA / ROUND, tmp_path / ROUND)
+        steps = [
+            ("rec1", lambda: run("tally", "rec1", rec1_ballots(Path("rec1.csv")),
+                                 "--present", "56", "--issued", "56")),
+            ("rec2", lambda: (run("tally", "rec2", rec2_ballots(Path("rec2.csv")),
+                                  "--present", "28", "--issued", "28"),
+                              run("cut", "rec2", "--resolve", "P02=C07", "--reason",
+                                  "县委常委会2026年5月8日研究，按民主测评结果确定张伟"))),
+            ("vote1", lambda: (run("tally", "vote1", vote1_ballots(Path("vote1.csv")),
+                                   "--present", "11", "--issued", "11"),
+                               run("cut", "vote1"))),
+            ("vote2", lambda: (run("tally", "vote2", vote2_ballots(Path("vote2.csv")),
+                                   "--present", "14", "--issued", "14"),
+                               run("cut", "vote2"))),
+        ]
+        assert run("init", ROUND).exit_code == 0
+        for stage, step in steps:
+            results = step()
+            for r in results if isinstance(results, tuple) else (results,):
+                assert r.exit_code == 0, r.stdout + r.stderr
+            if stage == upto:
+                break
+
+    return go

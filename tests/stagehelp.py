@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-import csv
-import io
 import json
 from pathlib import Path
+
+from support import write_csv
 
 DATA = Path(__file__).resolve().parent / "data"
 
@@ -17,27 +17,17 @@ VOTES = {"P01": {"C01": 7, "C02": 5, "C03": 4, "C04": 3, "C05": 1},
          "P02": {"C06": 10, "C07": 6, "C08": 4}}
 
 
-def write_csv(path: Path, header: list[str], rows: list[list[str]], encoding: str = "gb18030") -> Path:
-    """A CSV as Excel in China saves it (GBK/GB18030, CRLF)."""
-    out = io.StringIO(newline="")
-    writer = csv.writer(out, lineterminator="\r\n")
-    writer.writerow(header)
-    writer.writerows(rows)
-    path.write_bytes(out.getvalue().encode(encoding))
-    return path
-
-
 def rec1_ballots(path: Path, votes: dict | None = None) -> Path:
     votes = votes or VOTES
     columns = {pid: [NAMES[c] for c, n in v.items() for _ in range(n)] for pid, v in votes.items()}
     total = max(len(c) for c in columns.values())
     rows = [[f"{i + 1:03d}", *(col[i] if i < len(col) else "" for col in columns.values())]
             for i in range(total)]
-    return write_csv(path, ["票号", "审计局局长", "统计局局长"], rows)
+    return write_csv(path, [["票号", "审计局局长", "统计局局长"], *rows], "gb18030")
 
 
 def findings(path: Path, rows: list[tuple[str, str, str, str]]) -> Path:
-    return write_csv(path, ["候选人", "鉴定部门", "结论", "备注"], [list(r) for r in rows])
+    return write_csv(path, [["候选人", "鉴定部门", "结论", "备注"], *[list(r) for r in rows]], "gb18030")
 
 
 def all_clear(path: Path, people: list[str], checks=("纪检", "信访")) -> Path:
@@ -47,7 +37,7 @@ def all_clear(path: Path, people: list[str], checks=("纪检", "信访")) -> Pat
 def evaluation(path: Path, people: list[str], papers: list[list[str]], start: int = 1) -> Path:
     """民主测评 ballots: one row per paper, one grade per candidate column ("" = no grade)."""
     rows = [[f"CP{start + i:03d}", *grades] for i, grades in enumerate(papers)]
-    return write_csv(path, ["票号", *[NAMES[c] for c in people]], rows)
+    return write_csv(path, [["票号", *[NAMES[c] for c in people]], *rows], "gb18030")
 
 
 def good_evaluation(path: Path, people: list[str], start: int = 1) -> Path:
@@ -93,7 +83,7 @@ def voted(run, tmp: Path):
     """Up to a locked vote1: appointees C01 (P01, 6 of 9) and C06 (P02, 7 of 9)."""
     inspected(run, tmp)
     rows = [[f"{i:02d}", "张伟" if i <= 6 else "王芳", "杨军" if i <= 7 else "赵磊"] for i in range(1, 10)]
-    r = run("tally", "vote1", write_csv(tmp / "vote1.csv", ["票号", "审计局局长", "统计局局长"], rows),
+    r = run("tally", "vote1", write_csv(tmp / "vote1.csv", [["票号", "审计局局长", "统计局局长"], *rows], "gb18030"),
             "--present", "9", "--issued", "9")
     assert r.exit_code == 0, r.stderr
     r = run("cut", "vote1")

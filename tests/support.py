@@ -10,9 +10,12 @@ from pathlib import Path
 
 import pytest
 
-GOOD = Path(__file__).resolve().parent / "data" / "good"
-BAD = Path(__file__).resolve().parent / "data" / "bad"
-GOLDEN = Path(__file__).resolve().parent / "golden"
+TESTS = Path(__file__).resolve().parent
+ROOT = TESTS.parent
+DATA = TESTS / "data"
+GOOD = DATA / "good"
+BAD = DATA / "bad"
+GOLDEN = TESTS / "golden"
 
 
 def check_golden(relative: str, data: bytes | str) -> None:

@@ -91,8 +91,8 @@ def test_evaluation_just_below_with_a_void_paper(run, tmp_path):
     ready_for_inspection(run, tmp_path)
     # 5 of 8 valid top grades for 张伟 (< 2/3); the void paper is not a valid ballot.
     grades = ["优秀"] * 3 + ["称职"] * 2 + ["基本称职"] * 3
-    path = write_csv(tmp_path / "e.csv", ["票号", "张伟", "废票"],
-                     [[f"{i:02d}", g, ""] for i, g in enumerate(grades, start=1)] + [["09", "优秀", "撕毁"]])
+    path = write_csv(tmp_path / "e.csv", [["票号", "张伟", "废票"],
+                     *[[f"{i:02d}", g, ""] for i, g in enumerate(grades, start=1)], ["09", "优秀", "撕毁"]], "gb18030")
     assert run("inspect", "inspect", path).exit_code == 0
     e = result(show(run, "inspect"), "P01", "C01")
     assert (e["evaluation"]["top"], e["evaluation"]["valid"], e["evaluation"]["void"]) == (5, 8, 1)
@@ -111,7 +111,7 @@ def test_files_are_refused_whole_with_row_and_column(run, tmp_path):
     assert r.exit_code == 1 and "not being inspected" in r.stderr
     r = run("inspect", "inspect", evaluation(tmp_path / "e.csv", ["C01"], [["良好"]]))
     assert r.exit_code == 1 and "'良好' is not a grade" in r.stderr
-    r = run("inspect", "inspect", write_csv(tmp_path / "x.csv", ["姓名", "得分"], [["张伟", "9"]]))
+    r = run("inspect", "inspect", write_csv(tmp_path / "x.csv", [["姓名", "得分"], ["张伟", "9"]], "gb18030"))
     assert r.exit_code == 1 and "neither a findings file" in r.stderr
     view = show(run, "inspect")
     assert view["files"] == [] and result(view, "P01", "C01")["checks"] == {"纪检": None, "信访": None}

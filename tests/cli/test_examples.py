@@ -9,8 +9,9 @@ import sys
 from pathlib import Path
 
 import pytest
+from support import ROOT
 
-ROOT = Path(__file__).resolve().parent.parent
+
 
 HAIMEN = ROOT / "examples" / "haimen-2011"
 DEMO = ROOT / "examples" / "demo"

@@ -6,8 +6,9 @@ import os
 import subprocess
 import sys
 from pathlib import Path
+from support import ROOT
 
-SRC = Path(__file__).resolve().parent.parent / "src"
+SRC = ROOT / "src"
 HEAVY = ("sqlite_utils", "openpyxl", "docx", "pandas", "numpy", "rich", "tabulate", "wcwidth")
 
 

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from support import GOOD, good_round, rows_of, write_csv
+from support import BAD, GOOD, good_round, rows_of, write_csv
 
 REC1_HEADER = ["ballot", "category", "审计局局长", "统计局副局长"]
 # P01 (k = 2): C01 2 votes, C04 and C03 1 each: tied for the second place.
@@ -497,7 +497,7 @@ def test_pass_base(run, round_file, base, of, votes, passed):
 def test_a_bad_file_refuses_the_whole_command(ready):
     split_rec1()
     before = db_hash()
-    bad = Path(__file__).resolve().parent / "data" / "bad" / "unknown-category.csv"
+    bad = BAD / "unknown-category.csv"
     result = ready("tally", "rec1", "a.csv", bad, "--present", "20", "--issued", "20")
     assert result.exit_code == 1 and f"error: {bad}: row 3, column 2 (category)" in error_line(result)
     assert db_hash() == before

@@ -77,10 +77,10 @@ def test_a_file_without_line_breaks_is_refused_before_it_fills_memory(tmp_path):
 
 
 def test_rows_stored_in_many_chunks_recount_and_verify(run, tmp_path):
-    from audit_data import REC1, write_csv, write_round
+    from audit_data import REC1, papers_csv, write_round
 
     assert run("init", write_round(tmp_path)).exit_code == 0
-    write_csv(tmp_path / "rec1.csv", REC1)
+    papers_csv(tmp_path / "rec1.csv", REC1)
     with mock.patch.object(tables, "BLOCK", 20):
         r = run("tally", "rec1", tmp_path / "rec1.csv", "--present", "50", "--issued", "50")
     assert r.exit_code == 0, r.stderr

@@ -7,8 +7,9 @@ import zipfile
 from pathlib import Path
 
 from selector.readers.tables import open_table
+from support import ROOT
 
-ROOT = Path(__file__).resolve().parent.parent
+
 
 NO_NAMED_STYLE = ('<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
                   '<styleSheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'

@@ -10,6 +10,7 @@ import pytest
 from selector.readers import tables
 from selector.readers.tables import open_table
 from selector.errors import BallotFileError
+from support import ROOT
 
 
 def refusal(path, **kw) -> str:
@@ -597,7 +598,7 @@ def test_rows_read_as_iter_rows_read_them(tmp_path, source):
         path = _sheet(tmp_path, [["ballot", "P01", "P02", None], [1, "张伟", None, None], [], [],
                                  [4, None, "王芳", None], [None, None, None, 3.0], [5, "", 2.5, None]])
     else:
-        path = Path(__file__).resolve().parent.parent / source
+        path = ROOT / source
     wb = load_workbook(path, read_only=True, data_only=True)
     old = [[tables._cell_text(v) for v in row] for row in wb.worksheets[0].iter_rows(values_only=True)]
     wb.close()

@@ -7,8 +7,9 @@ import re
 from pathlib import Path
 
 from babel.messages.pofile import read_po
+from support import ROOT
 
-ROOT = Path(__file__).resolve().parent.parent
+
 
 
 def glossary() -> dict[str, set[str]]:

@@ -13,9 +13,10 @@ import sys
 import time
 from pathlib import Path
 
-from audit_data import REC1, write_csv, write_round
+from audit_data import REC1, papers_csv, write_round
+from support import ROOT
 
-SRC = Path(__file__).resolve().parent.parent / "src"
+SRC = ROOT / "src"
 
 
 def selector(*args, **kw) -> subprocess.Popen:
@@ -52,7 +53,7 @@ def test_database_is_created_owner_only(run, tmp_path):
 
 def test_a_killed_tally_leaves_the_database_as_it_was(run, tmp_path):
     assert run("init", write_round(tmp_path, electorate=200_000)).exit_code == 0
-    write_csv(tmp_path / "first.csv", [("A" + b, *rest) for b, *rest in REC1])
+    papers_csv(tmp_path / "first.csv", [("A" + b, *rest) for b, *rest in REC1])
     assert run("tally", "rec1", tmp_path / "first.csv", "--present", "180000", "--issued", "160000").exit_code == 0
     before = dump("selector.db")
     big = long_file(tmp_path / "big.csv", 150_000)  # 300,000 rows

@@ -41,7 +41,7 @@ def _build(run, tmp: Path) -> None:
     r = run("cut", "inspect")
     assert r.exit_code == 0, r.stderr
     rows = [[f"{i:02d}", "张伟" if i <= 6 else "李娜", "杨军" if i <= 7 else "赵磊"] for i in range(1, 10)]
-    r = run("tally", "vote1", write_csv(tmp / "vote1.csv", ["票号", "审计局局长", "统计局局长"], rows),
+    r = run("tally", "vote1", write_csv(tmp / "vote1.csv", [["票号", "审计局局长", "统计局局长"], *rows], "gb18030"),
             "--present", "9", "--issued", "9")
     assert r.exit_code == 0, r.stderr
     assert run("cut", "vote1").exit_code == 0

@@ -4,11 +4,11 @@ saves them (GB18030 CSV with CRLF lines)."""
 
 from __future__ import annotations
 
-import csv
-import io
 from pathlib import Path
 
-DATA = Path(__file__).resolve().parent.parent / "data" / "exports"
+from support import write_csv
+
+DATA = Path(__file__).resolve().parent / "data" / "exports"
 ROUND = "dongtai-2026.toml"
 
 
@@ -17,15 +17,6 @@ def _times(*pairs):
     for text, n in pairs:
         out += [text] * n
     return out
-
-
-def write_csv(path: Path, header: list[str], rows: list[list[str]]) -> Path:
-    buf = io.StringIO(newline="")
-    writer = csv.writer(buf, lineterminator="\r\n")
-    writer.writerow(header)
-    writer.writerows(rows)
-    path.write_bytes(buf.getvalue().encode("gb18030"))
-    return path
 
 
 def rec1_ballots(path: Path) -> Path:
@@ -39,21 +30,21 @@ def rec1_ballots(path: Path) -> Path:
     rows += [[f"{i:03d}", "一般干部", "", p1, p2]
              for i, (p1, p2) in enumerate(general, start=len(rows) + 1)]
     rows.append([f"{len(rows) + 1:03d}", "一般干部", "在选票上署名", "", ""])
-    return write_csv(path, ["票号", "类别", "废票", "城关镇党委书记", "县审计局局长"], rows)
+    return write_csv(path, [["票号", "类别", "废票", "城关镇党委书记", "县审计局局长"], *rows], "gb18030")
 
 
 def rec2_ballots(path: Path) -> Path:
     p1 = _times(("李强", 11), ("赵敏", 8), ("王芳", 5), ("丁一", 2), ("", 2))
     p2 = _times(("马丽", 10), ("刘洋", 8), ("张伟", 4), ("周涛", 4), ("", 2))
     rows = [[f"{i:02d}", a, b] for i, (a, b) in enumerate(zip(p1, p2), start=1)]
-    return write_csv(path, ["ballot", "P01", "P02"], rows)
+    return write_csv(path, [["ballot", "P01", "P02"], *rows], "gb18030")
 
 
 def vote1_ballots(path: Path) -> Path:
     p1 = _times(("李强", 6), ("赵敏", 3), ("王芳", 2))
     p2 = _times(("马丽", 5), ("刘洋", 4), ("张伟", 2))
     rows = [[f"{i:02d}", a, b] for i, (a, b) in enumerate(zip(p1, p2), start=1)]
-    return write_csv(path, ["票号", "城关镇党委书记", "县审计局局长"], rows)
+    return write_csv(path, [["票号", "城关镇党委书记", "县审计局局长"], *rows], "gb18030")
 
 
 def vote2_ballots(path: Path) -> Path:
@@ -64,6 +55,6 @@ def vote2_ballots(path: Path) -> Path:
         "刘洋": _times(("弃权", 2), ("同意", 6), ("不同意", 6)),
     }
     rows = [[f"{i + 1:02d}", *(col[i] for col in cols.values())] for i in range(14)]
-    return write_csv(path, ["票号", *cols], rows)
+    return write_csv(path, [["票号", *cols], *rows], "gb18030")
 
 

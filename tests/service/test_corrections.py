@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from audit_data import REC1, setup_rec1, tamper_row, write_csv
+from audit_data import REC1, setup_rec1, tamper_row, papers_csv
 from test_audit import VOTE1
 
 
@@ -163,7 +163,7 @@ def test_a_dry_run_checks_a_file_without_attendance(run, tmp_path):
     files = tmp_path / "ballots"
     files.mkdir()
     assert run("init", write_round(tmp_path)).exit_code == 0
-    write_csv(files / "rec1-a.csv", REC1[:6])
+    papers_csv(files / "rec1-a.csv", REC1[:6])
     before = dump()
     r = run("tally", "rec1", files / "rec1-a.csv", "--dry-run", "--json")
     assert r.exit_code == 0, r.stderr
@@ -181,7 +181,7 @@ def test_a_dry_run_checks_a_file_without_attendance(run, tmp_path):
 
 def test_reopen_is_refused_while_a_later_stage_holds_ballots(run, two_batches):
     assert run(*CUT).exit_code == 0
-    write_csv(two_batches / "vote1.csv", VOTE1)
+    papers_csv(two_batches / "vote1.csv", VOTE1)
     assert run("tally", "vote1", two_batches / "vote1.csv", "--present", "10", "--issued", "10").exit_code == 0
     before = dump()
     r = run("cut", "rec1", "--reopen", "--reason", "第二批需撤回")
@@ -224,7 +224,7 @@ def test_reopen_is_refused_while_a_later_cut_is_locked(run, tmp_path):
     cut; undone in order, latest first, everything verifies."""
     files = setup_rec1(run, tmp_path)
     assert run(*CUT).exit_code == 0
-    write_csv(files / "vote1.csv", VOTE1)
+    papers_csv(files / "vote1.csv", VOTE1)
     assert run("tally", "vote1", files / "vote1.csv", "--present", "10", "--issued", "10").exit_code == 0
     r = run(*CUT_VOTE1)
     assert r.exit_code == 0, r.stderr
@@ -355,8 +355,8 @@ def test_a_later_cut_scored_on_a_stage_blocks_its_corrections(run, tmp_path):
     assert run("init", tmp_path / "scored.toml").exit_code == 0
     rows = [("1", "张伟"), ("2", "张伟"), ("3", "王芳"), ("4", "李强"), ("5", "张伟"), ("6", "王芳"),
             ("7", "张伟")]
-    write_csv(tmp_path / "r1.csv", rows, header=("票号", "审计局局长"))
-    write_csv(tmp_path / "r2.csv", rows, header=("票号", "审计局局长"))
+    papers_csv(tmp_path / "r1.csv", rows, header=("票号", "审计局局长"))
+    papers_csv(tmp_path / "r2.csv", rows, header=("票号", "审计局局长"))
     assert run("tally", "rec1", tmp_path / "r1.csv", "--present", "7", "--issued", "7").exit_code == 0
     assert run("tally", "rec2", tmp_path / "r2.csv", "--present", "7", "--issued", "7").exit_code == 0
     assert run("cut", "rec2").exit_code == 0

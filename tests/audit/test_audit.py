@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from audit_data import REC1, setup_rec1, tamper_row, write_csv, write_round
+from audit_data import REC1, setup_rec1, tamper_row, papers_csv, write_round
 
 VOTE1 = [("%03d" % i, "张伟" if i <= 7 else "王芳", "刘洋" if i <= 5 else "陈静") for i in range(1, 11)]
 
@@ -42,7 +42,7 @@ def _build(run, tmp_path):
     assert r.exit_code == 0, r.stderr
     r = run("certify", "rec1", "--teller", "周敏", "--scrutineer", "吴刚", "--scrutineer", "郑丽")
     assert r.exit_code == 0, r.stderr
-    write_csv(files / "vote1.csv", VOTE1)
+    papers_csv(files / "vote1.csv", VOTE1)
     r = run("tally", "vote1", files / "vote1.csv", "--present", "10", "--issued", "10")
     assert r.exit_code == 0, r.stderr
     return files
@@ -175,7 +175,7 @@ def test_verify_catches_a_row_and_its_snapshot_edited_together(run, tallied):
 
 
 def test_verify_files_finds_a_changed_or_missing_ballot_file(run, tallied):
-    write_csv(tallied / "rec1-a.csv", [("0001", "王芳", "刘洋"), *REC1[1:6]])
+    papers_csv(tallied / "rec1-a.csv", [("0001", "王芳", "刘洋"), *REC1[1:6]])
     (tallied / "vote1.csv").unlink()
     r = run("audit", "verify", "--files", tallied)
     assert r.exit_code == 3
@@ -203,7 +203,7 @@ def test_verify_reports_a_removed_guard(run, tallied):
 # -- certify -------------------------------------------------------------------------------
 
 def test_certified_stage_is_frozen_and_shows_who_signed(run, tallied):
-    write_csv(tallied / "late.csv", [("0011", "张伟", "刘洋")])
+    papers_csv(tallied / "late.csv", [("0011", "张伟", "刘洋")])
     r = run("tally", "rec1", tallied / "late.csv")
     assert r.exit_code == 1
     assert "certified" in r.stderr
@@ -254,7 +254,7 @@ def test_certify_counts_come_from_the_round_file(run, tmp_path):
         'organizer = "中共东台市委组织部"\ncertify = { tellers = 2, scrutineers = 3 }')
     path.write_text(text, encoding="utf-8")
     assert run("init", path).exit_code == 0
-    write_csv(tmp_path / "a.csv", REC1)
+    papers_csv(tmp_path / "a.csv", REC1)
     assert run("tally", "rec1", tmp_path / "a.csv", "--present", "50", "--issued", "50").exit_code == 0
     r = run("certify", "rec1", "--teller", "周敏", "--scrutineer", "吴刚", "--scrutineer", "郑丽")
     assert r.exit_code == 1 and "2 tellers must sign" in r.stderr
@@ -303,7 +303,7 @@ def test_sample_of_more_than_were_tallied_lists_all(run, tallied):
 # -- compare (hand check) ----------------------------------------------------------------
 
 def test_compare_lists_every_difference_from_the_tally(run, tallied):
-    hand = write_csv(tallied / "hand.csv", [
+    hand = papers_csv(tallied / "hand.csv", [
         ("0002", "张伟", "陈静"),          # as tallied
         ("0007", "李强", "陈静"),          # the box paper says 李强, the tally read 王芳
         ("0009", "C03", "杨帆"),           # same name given by id; a blank misread
@@ -325,7 +325,7 @@ def test_compare_lists_every_difference_from_the_tally(run, tallied):
 
 
 def test_compare_agrees_with_an_exact_hand_count(run, tallied):
-    hand = write_csv(tallied / "hand.csv", [("0004", "王芳、张伟", "刘洋"), ("0008", "张伟", "赵六")])
+    hand = papers_csv(tallied / "hand.csv", [("0004", "王芳、张伟", "刘洋"), ("0008", "张伟", "赵六")])
     r = run("audit", "compare", "rec1", hand)
     assert r.exit_code == 0, r.stderr
     assert "every hand-read paper matches the tally" in r.stdout
@@ -335,12 +335,12 @@ def test_compare_agrees_with_an_exact_hand_count(run, tallied):
 
 def test_double_entry_refuses_until_both_keyings_agree(run, tmp_path):
     assert run("init", write_round(tmp_path)).exit_code == 0
-    first = write_csv(tmp_path / "录入甲.csv", REC1)
+    first = papers_csv(tmp_path / "录入甲.csv", REC1)
     second_rows = list(REC1)
     second_rows[2] = ("0003", "王芳", "陈静")   # 0003: 统计局局长 keyed differently
     second_rows[7] = ("0008", "C01", "赵六")    # an id for the same person is the same mark
     del second_rows[9]                           # 0010 left out by the second clerk
-    second = write_csv(tmp_path / "录入乙.csv", second_rows)
+    second = papers_csv(tmp_path / "录入乙.csv", second_rows)
     r = run("tally", "rec1", first, "--present", "50", "--issued", "50", "--check-against", second)
     assert r.exit_code == 1
     assert "differ on 2 cells: nothing recorded" in r.stderr
@@ -351,7 +351,7 @@ def test_double_entry_refuses_until_both_keyings_agree(run, tmp_path):
 
     fixed = list(REC1)
     fixed[7] = ("0008", "C01", "赵六")
-    second = write_csv(tmp_path / "录入乙.csv", fixed)
+    second = papers_csv(tmp_path / "录入乙.csv", fixed)
     r = run("tally", "rec1", first, "--present", "50", "--issued", "50", "--check-against", second)
     assert r.exit_code == 0, r.stderr
     tally = json.loads(run("audit", "log", "--json").stdout)["events"][-1]
@@ -363,7 +363,7 @@ def test_double_entry_refuses_until_both_keyings_agree(run, tmp_path):
 
 def test_double_entry_needs_one_file_and_a_different_second_file(run, tmp_path):
     assert run("init", write_round(tmp_path)).exit_code == 0
-    first = write_csv(tmp_path / "a.csv", REC1)
+    first = papers_csv(tmp_path / "a.csv", REC1)
     r = run("tally", "rec1", first, "--present", "50", "--issued", "50", "--check-against", first)
     assert r.exit_code == 2 and "independent keying" in r.stderr
     r = run("tally", "rec1", first, first, "--present", "50", "--issued", "50", "--check-against", first)
@@ -439,8 +439,8 @@ def test_double_entry_of_approve_ballots_compares_each_candidate(run, tmp_path):
     assert run("init", path).exit_code == 0
     header = ("票号", "张伟", "王芳", "李强", "刘洋", "陈静", "杨帆")
     rows = [("01", "同意", "", "不同意", "√", "×", "弃权"), ("02", "同意", "同意", "", "", "", "")]
-    first = write_csv(tmp_path / "甲.csv", rows, header)
-    second = write_csv(tmp_path / "乙.csv", [("01", "Y", "弃权", "N", "同意", "不同意", ""),
+    first = papers_csv(tmp_path / "甲.csv", rows, header)
+    second = papers_csv(tmp_path / "乙.csv", [("01", "Y", "弃权", "N", "同意", "不同意", ""),
                                             ("02", "同意", "不同意", "", "", "", "")], header)
     r = run("tally", "vote2", first, "--present", "40", "--issued", "40", "--check-against", second)
     assert r.exit_code == 1

@@ -12,9 +12,9 @@ from pathlib import Path
 import pytest
 
 from selector.errors import BallotFileError, ConfigError, Located, SelectorError
-from support import BAD, GOOD
+from support import BAD, GOOD, ROOT
 
-SRC = Path(__file__).resolve().parents[1] / "src" / "selector"
+SRC = ROOT / "src" / "selector"
 ERRORS = {"SelectorError", "ConfigError", "BallotFileError", "RuleError", "NotFound", "DatabaseError",
           "UsageError", "AuditMismatch"}
 # Helpers that take a message template: name -> the index of the template among the arguments.
