@@ -26,7 +26,13 @@ from selector.storage.store import Store
 def verify(store: Store, round_id: str | None, files: Path | None = None) -> Report:
     """Check the chain, the stored data against the log, and a full recount.
 
-    Returns the report when everything holds; raises VerifyFailed naming every difference."""
+    Returns the report when everything holds; raises VerifyFailed naming every difference.
+    Everything is read in one transaction: a command committing meanwhile waits for it."""
+    with store.read():
+        return _verify(store, round_id, files)
+
+
+def _verify(store: Store, round_id: str | None, files: Path | None) -> Report:
     ids = store.round_ids()
     if round_id is None:
         if len(ids) != 1:

@@ -81,6 +81,20 @@ class Store(StageRecords):
             self.conn.commit()
 
     @contextlib.contextmanager
+    def read(self) -> Iterator["Store"]:
+        """One read transaction: every query inside sees the database as it was at the first
+        one. A command that commits meanwhile waits (busy timeout) until it ends, so a long
+        read such as `audit verify` never sees half of another command's work."""
+        if self.conn.in_transaction:
+            yield self
+            return
+        self.conn.execute("BEGIN")
+        try:
+            yield self
+        finally:
+            self.conn.rollback()
+
+    @contextlib.contextmanager
     def savepoint(self, keep: bool = True) -> Iterator["Store"]:
         """A nested step inside `write()`: undone if it fails, and also when `keep` is False
         (a dry run reads and counts everything, then leaves the database as it was)."""
