@@ -125,6 +125,8 @@ TAMPERING = [
       "the CSV text of rows 1… no longer parses (',' expected after '\"')"]),
     ("garbage result", "UPDATE results SET weighted = '4.0' WHERE stage = 'rec1' AND candidate = 'C01'",
      ["stage rec1: table results, row P01/C01: weighted is '4.0' in the database, '4' on recount"]),
+    ("round row removed", "DELETE FROM rounds",
+     ["round dongtai-2026: table rounds: the round's row is missing, but the log holds 6 events"]),
     ("stage row removed", "DELETE FROM stages WHERE stage = 'vote1'",
      ["stage vote1: stored data no longer reads (NotFound: no stage 'vote1' stored"]),
     ("event edited", "UPDATE events SET operator = '某人' WHERE command = 'cut'",

@@ -15,9 +15,11 @@ import json
 from pathlib import Path
 
 from selector.domain.cuts import Decisions
-from selector.errors import ConfigError, NotAFolder, NotFound, RuleError, VerifyFailed
+from selector.errors import (
+    ConfigError, NoRoundYet, NotAFolder, NotFound, RuleError, SeveralRounds, VerifyFailed,
+)
 from selector.service.recheck import Report, unreadable
-from selector.service.rounds import OpenRound, load_round
+from selector.service.rounds import OpenRound
 from selector.storage import events
 from selector.storage.rows import GENESIS, chain
 from selector.storage.store import Store
@@ -33,10 +35,13 @@ def verify(store: Store, round_id: str | None, files: Path | None = None) -> Rep
 
 
 def _verify(store: Store, round_id: str | None, files: Path | None) -> Report:
-    ids = store.round_ids()
+    # A round whose row was deleted still has its events: it is checked (and found tampered).
+    ids = sorted(set(store.round_ids()) | set(store.logged_round_ids()))
     if round_id is None:
-        if len(ids) != 1:
-            load_round(store, None)  # raises the usual NoRoundYet / SeveralRounds
+        if not ids:
+            raise NoRoundYet(str(store.path))
+        if len(ids) > 1:
+            raise SeveralRounds(str(store.path), tuple(ids))
         round_id = ids[0]
     elif round_id not in ids:
         raise NotFound(f"no round {round_id!r} in {store.path} (rounds: {', '.join(ids) or 'none'})")
@@ -91,6 +96,10 @@ def _check_chain(store: Store, round_id: str, report: Report) -> list[dict]:
 def _check_round(store: Store, round_id: str, log: list[dict], report: Report) -> OpenRound | None:
     where = f"round {round_id}"
     row = store.round_row(round_id)
+    if row is None:
+        report.add(f"{where}: table rounds", f"the round's row is missing, but the log holds "
+                                             f"{len(log)} events of it; nothing was recounted")
+        return None
     sources = {}
     for r in store.round_file_rows(round_id):
         data = r["data"] if isinstance(r["data"], bytes) else str(r["data"]).encode("utf-8")

@@ -146,6 +146,10 @@ class Store(StageRecords):
     def round_ids(self) -> list[str]:
         return [r["id"] for r in self.rounds()]
 
+    def logged_round_ids(self) -> list[str]:
+        """The rounds the event log holds events of (a round's row may have been deleted)."""
+        return [r[0] for r in self.conn.execute("SELECT DISTINCT round FROM events ORDER BY round")]
+
     def round_row(self, round_id: str) -> dict | None:
         rows = self.select("rounds", "id = ?", [round_id])
         return rows[0] if rows else None
