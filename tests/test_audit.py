@@ -449,3 +449,44 @@ def test_double_entry_of_approve_ballots_compares_each_candidate(run, tmp_path):
     assert "differ on 1 cell" in r.stderr
     assert "ballot 02 · P01/C02: " in r.stderr
     assert "甲.csv has 'yes'" in r.stderr and "乙.csv has 'no'" in r.stderr
+
+
+# -- damaged stored data -----------------------------------------------------------------------
+
+LONG = "CAST(replace(hex(zeroblob(3000)), '00', '张伟,') AS BLOB)"  # kilobytes of ballot text
+
+
+@pytest.mark.parametrize("table,column,where,expected", [
+    ("row_chunks", "text", "batch = 1",
+     "stage rec1: stored data no longer reads (column text holds text that is not UTF-8)"),
+    ("events", "details", "command = 'cut'",
+     "event #4 (cut rec1): column details holds text that is not UTF-8"),
+    ("rounds", "title", "1",
+     "round dongtai-2026: stored data no longer reads (column title holds text that is not UTF-8)"),
+    ("batches", "file", "id = 3",
+     "stage vote1: stored data no longer reads (column file holds text that is not UTF-8)"),
+    ("invalid_marks", "text", "1",
+     "stage rec1: stored data no longer reads (column text holds text that is not UTF-8)"),
+])
+def test_stored_text_that_is_not_utf8_is_a_difference(run, tallied, table, column, where, expected):
+    tamper(f"UPDATE {table} SET {column} = CAST({LONG} || x'ff' || {LONG} AS TEXT) WHERE {where}")
+    for args in ((), ("--files", tallied)):
+        r = run("audit", "verify", *args)
+        assert r.exit_code == 3, r.stdout
+        assert expected in r.stderr, r.stderr
+        assert all(len(line) < 200 for line in r.stderr.splitlines()), r.stderr  # no ballot text dumped
+
+
+def test_a_damaged_page_is_a_difference(run, tallied):
+    conn = sqlite3.connect("selector.db")
+    page_size = conn.execute("PRAGMA page_size").fetchone()[0]
+    root = conn.execute("SELECT rootpage FROM sqlite_master WHERE name = 'row_chunks'").fetchone()[0]
+    conn.close()
+    with open("selector.db", "r+b") as f:
+        f.seek((root - 1) * page_size)
+        f.write(b"\xff" * 16)  # the page's b-tree header: not a page type SQLite knows
+    r = run("audit", "verify")
+    assert r.exit_code == 3, r.stdout
+    assert ("stage rec1: stored data no longer reads (the database file is damaged: database disk "
+            "image is malformed)") in r.stderr
+    assert len(r.stderr.splitlines()) < 10

@@ -10,8 +10,10 @@ prints or exits.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
+import sqlite3
 from pathlib import Path
 
 from selector.domain.cuts import Decisions
@@ -21,7 +23,7 @@ from selector.errors import (
 from selector.service.recheck import Report, unreadable
 from selector.service.rounds import OpenRound
 from selector.storage import events
-from selector.storage.rows import GENESIS, chain
+from selector.storage.rows import GENESIS, NotText, chain, damage
 from selector.storage.store import Store
 
 
@@ -36,7 +38,8 @@ def verify(store: Store, round_id: str | None, files: Path | None = None) -> Rep
 
 def _verify(store: Store, round_id: str | None, files: Path | None) -> Report:
     # A round whose row was deleted still has its events: it is checked (and found tampered).
-    ids = sorted(set(store.round_ids()) | set(store.logged_round_ids()))
+    with _damaged(store, Report(round_id or str(store.path))):
+        ids = sorted(set(store.round_ids()) | set(store.logged_round_ids()))
     if round_id is None:
         if not ids:
             raise NoRoundYet(str(store.path))
@@ -48,21 +51,37 @@ def _verify(store: Store, round_id: str | None, files: Path | None) -> Report:
     if files is not None and not files.is_dir():
         raise NotAFolder(str(files))
     report = Report(round_id)
-    log = _check_chain(store, round_id, report)
-    open_ = _check_round(store, round_id, log, report)
-    if open_ is not None:
-        recounts = {}
-        for stage in open_.round.stages:
-            with unreadable(report, f"stage {stage.id}"):
-                recounts[stage.id] = open_.handler(stage).recheck(log, report)
-        for stage in open_.round.stages:
-            with unreadable(report, f"stage {stage.id}: table cuts"):
-                _check_cut(open_, stage, log, recounts.get(stage.id), report)
-        if files is not None:
-            _check_files(open_, files, report)
+    with _damaged(store, report):
+        log = _check_chain(store, round_id, report)
+        open_ = None
+        with unreadable(report, f"round {round_id}"):
+            open_ = _check_round(store, round_id, log, report)
+        if open_ is not None:
+            recounts = {}
+            for stage in open_.round.stages:
+                with unreadable(report, f"stage {stage.id}"):
+                    recounts[stage.id] = open_.handler(stage).recheck(log, report)
+            for stage in open_.round.stages:
+                with unreadable(report, f"stage {stage.id}: table cuts"):
+                    _check_cut(open_, stage, log, recounts.get(stage.id), report)
+            if files is not None:
+                _check_files(open_, files, report)
     if report.problems:
         raise VerifyFailed(report)
     return report
+
+
+@contextlib.contextmanager
+def _damaged(store: Store, report: Report):
+    """A damaged file met outside any one part's checks: one line, and verify stops there."""
+    try:
+        yield
+    except sqlite3.DatabaseError as e:
+        what = damage(e)
+        if what is None:
+            raise
+        report.add(f"database {store.path}", f"{what}; nothing more was checked")
+        raise VerifyFailed(report) from None
 
 
 def _check_chain(store: Store, round_id: str, report: Report) -> list[dict]:
@@ -70,7 +89,13 @@ def _check_chain(store: Store, round_id: str, report: Report) -> list[dict]:
     prev, out = GENESIS, []
     rows = store.event_rows(round_id)  # as stored: JSON not decoded
     for r in rows:
-        where = f"event #{r['id']} ({r['command']}{' ' + r['stage'] if r['stage'] else ''})"
+        where = f"event #{r['id']} ({r['command']}{' ' + str(r['stage']) if r['stage'] else ''})"
+        bad = [k for k, v in r.items() if isinstance(v, NotText)]
+        if bad:
+            report.add(where, f"column {', '.join(bad)} holds text that is not UTF-8 (edited, or "
+                              "the file is damaged)")
+            prev = r["hash"]
+            continue
         try:
             event = {**{k: r[k] for k in ("round", "at", "operator", "command", "stage")},
                      "details": json.loads(r["details"]), "files": json.loads(r["files"])}

@@ -7,13 +7,14 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import json
+import sqlite3
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterator
 
 from selector.domain.model import natural
 from selector.errors import BallotFileError, SelectorError
-from selector.storage.rows import GENESIS, UnreadableRows
+from selector.storage.rows import GENESIS, UnreadableRows, damage
 
 
 @dataclass(frozen=True)
@@ -45,12 +46,18 @@ class Report:
 
 @contextlib.contextmanager
 def unreadable(report: Report, where: str):
-    """Stored data edited into something that no longer decodes is a difference, not a crash."""
+    """Stored data edited into something that no longer decodes is a difference, not a crash:
+    bad JSON, text that is not UTF-8, a damaged page of the file (one short line each)."""
     try:
         yield
     except (json.JSONDecodeError, UnreadableRows, SelectorError) as e:
         report.add(where, f"stored data no longer reads ({type(e).__name__}: ",
                    e if isinstance(e, SelectorError) else str(e), "); checks of this part stopped here")
+    except sqlite3.DatabaseError as e:
+        what = damage(e)
+        if what is None:
+            raise
+        report.add(where, f"stored data no longer reads ({what}); checks of this part stopped here")
 
 
 def compare_table(report: Report, where: str, table: str, key: tuple[str, ...],

@@ -28,6 +28,7 @@ from selector.storage.clock import now
 from selector.storage.records import StageRecords
 from selector.storage.rows import (
     GENESIS, UnreadableRows, canonical, chain, chunk_json, csv_text_rows, rows_text, text_digest_text,
+    tolerant_text,
 )
 
 if TYPE_CHECKING:
@@ -144,7 +145,7 @@ class Store(StageRecords):
 
     # -- rounds --------------------------------------------------------------------
     def round_ids(self) -> list[str]:
-        return [r["id"] for r in self.rounds()]
+        return [r[0] for r in self.conn.execute("SELECT id FROM rounds ORDER BY at, id")]
 
     def logged_round_ids(self) -> list[str]:
         """The rounds the event log holds events of (a round's row may have been deleted)."""
@@ -194,8 +195,13 @@ class Store(StageRecords):
         return last[0] if last else GENESIS
 
     def event_rows(self, round_id: str) -> list[dict]:
-        """The round's events as stored (details and files as JSON text), oldest first."""
-        return self.select("events", "round = ?", [round_id], "id")
+        """The round's events as stored (details and files as JSON text), oldest first. Text
+        that is not UTF-8 comes back as a `NotText` value (for `audit verify` to report)."""
+        self.conn.text_factory = tolerant_text
+        try:
+            return self.select("events", "round = ?", [round_id], "id")
+        finally:
+            self.conn.text_factory = str
 
     def triggers(self) -> set[str]:
         """The names of the database's triggers (the event log's append-only guards)."""
