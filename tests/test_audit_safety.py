@@ -97,30 +97,37 @@ def test_two_tallies_at_once_never_double_count(run, tmp_path):
     assert r.exit_code == 0, r.stderr
 
 
-OPEN_AT = """
+INIT_AT = """
 import sys, time
-from selector.storage.store import Store
+from selector.cli import app
 start = float(sys.argv[1])
 while time.time() < start:
     pass
-Store(sys.argv[2], create=True)
+app(["--db", sys.argv[2], "init", sys.argv[3]], prog_name="selector")
 """
 
 
-def test_commands_opening_a_new_database_at_once_migrate_it_once(tmp_path):
+def test_inits_of_a_new_database_at_once_store_the_round_once(tmp_path):
+    """Each builds the new file aside and names it at its commit; those that lose the race store
+    the round in the winner's file (unchanged), so every one succeeds and nothing is doubled."""
     path = tmp_path / "fresh.db"
+    round_file = write_round(tmp_path)
     env = {**os.environ, "PYTHONPATH": str(SRC)}
     start = time.time() + 1.5  # every process imported and waiting: they open together
-    procs = [subprocess.Popen([sys.executable, "-c", OPEN_AT, str(start), str(path)], env=env,
-                              stderr=subprocess.PIPE, text=True) for _ in range(6)]
-    errors = [p.communicate(timeout=60)[1] for p in procs]
-    assert [p.returncode for p in procs] == [0] * 6, errors
+    procs = [subprocess.Popen([sys.executable, "-c", INIT_AT, str(start), str(path), str(round_file)],
+                              env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+             for _ in range(6)]
+    outs = [p.communicate(timeout=60) for p in procs]
+    assert [p.returncode for p in procs] == [0] * 6, outs
+    assert sum("stored in" in out for out, _ in outs) == 1
     from selector.storage.schema import MIGRATIONS
     from selector.storage.store import Store
 
     store = Store(path)
     applied = [name for (name,) in store.conn.execute("SELECT name FROM _sqlite_migrations ORDER BY id")]
     assert applied == [m.__name__ for m in MIGRATIONS]  # each once
+    assert store.conn.execute("SELECT count(*) FROM events").fetchone()[0] == 1
+    assert sorted(os.listdir(tmp_path)) == ["dongtai-2026.toml", "fresh.db"]  # no file left aside
 
 
 def test_verify_reads_one_state_while_a_tally_commits(run, tmp_path, monkeypatch):

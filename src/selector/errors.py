@@ -79,6 +79,30 @@ class NoDatabase(Typed, DatabaseError):
     path: str
 
 
+class CreatedMeanwhile(DatabaseError):
+    """Another command created the database at the same path while this one built it."""
+
+
+@dataclass(eq=False)
+class NotSelectorDatabase(Typed, DatabaseError):
+    """The path holds something that is not a selector database (`what`: folder | empty |
+    foreign — another application's SQLite file | unreadable — not SQLite | damaged)."""
+
+    path: str
+    what: str
+    reason: str = ""
+
+
+@dataclass(eq=False)
+class NewerDatabase(Typed, DatabaseError):
+    """The database was migrated by a newer selector (`migration`: one this version lacks)."""
+
+    path: str
+    needs: str | None
+    version: str
+    migration: str
+
+
 @dataclass(eq=False)
 class NoRoundYet(Typed, NotFound):
     """The database holds no round."""

@@ -88,7 +88,26 @@ def _verify_failed(err) -> str:
     return f"audit verify: round {err.report.round}: {n} difference{'s' if n > 1 else ''} found"
 
 
+_NOT_SELECTOR = {"folder": "a folder", "empty": "an empty file",
+                 "foreign": "an SQLite database of another application",
+                 "unreadable": "not an SQLite database", "damaged": "a damaged SQLite file"}
+
+
+def _not_selector(err: e.NotSelectorDatabase) -> str:
+    return (f"{err.path} is not a selector database ({_NOT_SELECTOR.get(err.what, err.what)}"
+            f"{': ' + err.reason if err.reason else ''}): give --db a selector database, or a "
+            "path that does not exist yet to `selector init`")
+
+
+def _newer(err: e.NewerDatabase) -> str:
+    needs = f"selector {err.needs} or newer" if err.needs else "a newer selector"
+    return (f"{err.path} was written by a newer selector: it needs {needs} (this is selector "
+            f"{err.version}, which does not know {err.migration})")
+
+
 TEXT: dict[type, Callable] = {
+    e.NotSelectorDatabase: _not_selector,
+    e.NewerDatabase: _newer,
     e.NoDatabase: lambda x: (f"no database at {x.path}: give --db (or SELECTOR_DB), "
                              "or create one with `selector init ROUND.toml`"),
     e.NoRoundYet: lambda x: f"{x.path} holds no round yet: run `selector init rounds/FILE.toml`",

@@ -30,9 +30,13 @@ def init(ctx: typer.Context, file: Path = typer.Argument(..., help="Round file (
 
     Example: selector --db haimen.db init rounds/haimen-2011.toml
     """
+    from selector.errors import CreatedMeanwhile
     from selector.service.rounds import init_round
 
-    r, outcome = init_round(store(ctx, create=True), file, ctx.obj.by)
+    try:
+        r, outcome = init_round(store(ctx, create=True), file, ctx.obj.by)
+    except CreatedMeanwhile:  # another init made the file first: store the round in it
+        r, outcome = init_round(store(ctx), file, ctx.obj.by)
     messages = {"stored": "stored", "unchanged": "already stored, unchanged",
                 "updated": "updated (no ballots were tallied yet)"}
     typer.echo(f"round {r.id}: {messages[outcome]} in {ctx.obj.db}")

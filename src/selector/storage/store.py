@@ -14,6 +14,7 @@ import contextlib
 import hashlib
 import json
 import os
+import secrets
 import sqlite3
 from fractions import Fraction
 from pathlib import Path
@@ -22,7 +23,10 @@ from typing import TYPE_CHECKING, Iterable, Iterator
 from selector.domain.counting import CandidateCount, InvalidMark, PostCount, StageCount
 from selector.domain.cuts import PostCut
 from selector.domain.model import Round, Stage
-from selector.errors import DatabaseError, NoDatabase, NotFound, RuleError
+from selector import __version__
+from selector.errors import (
+    CreatedMeanwhile, DatabaseError, NewerDatabase, NoDatabase, NotFound, NotSelectorDatabase, RuleError,
+)
 from selector.storage import digest, schema
 from selector.storage.clock import now
 from selector.storage.records import StageRecords
@@ -38,29 +42,120 @@ class Store(StageRecords):
     """The round database: the one API the service reads and writes through."""
 
     def __init__(self, path: str | Path, create: bool = False):
+        """Open the selector database at `path`. Only a selector database is opened (never an
+        empty file or another application's SQLite file, which migrating would fill with
+        tables), and one written by a newer selector is refused. With `create` (init alone), a
+        path that does not exist yet gets a new database, built in a temporary file beside it
+        that takes the name at the first commit: a refused init leaves no file behind."""
         path = Path(path)
         self.path = path
-        if not create and not path.exists():
+        self._unpublished: Path | None = None  # the temporary file of a new database
+        if path.exists():
+            self.conn = self._open_existing(path)
+        elif not create:
             # A mistyped --db must not leave an empty database behind and report "no round".
             raise NoDatabase(str(path))
+        else:
+            self.conn = self._create(path)
+
+    def _open_existing(self, path: Path) -> sqlite3.Connection:
+        if path.is_dir():
+            raise NotSelectorDatabase(str(path), "folder")
         try:
-            if not path.exists():
-                # Owner-only from the first byte: the file holds every ballot of every round.
-                os.close(os.open(path, os.O_CREAT | os.O_WRONLY, 0o600))
-            self.conn = sqlite3.connect(str(path), timeout=30)
-            if schema.pending(self.conn):
-                # Under the write lock, so two commands opening a new file at once cannot both
-                # migrate it; the second finds the work done.
-                with self.write():
-                    if schema.pending(self.conn):
-                        schema.migrate(self.conn)
+            if path.stat().st_size == 0:
+                raise NotSelectorDatabase(str(path), "empty")
+            conn = sqlite3.connect(str(path), timeout=30)
         except OSError as e:
-            raise DatabaseError(f"cannot open the database {path}: {e.strerror}") from None
+            raise DatabaseError("cannot open the database {path}: {reason}", path=str(path),
+                                reason=e.strerror) from None
         except sqlite3.DatabaseError as e:
-            raise DatabaseError(f"{path} is not a selector database ({e})") from None
+            raise DatabaseError("cannot open the database {path}: {reason}", path=str(path),
+                                reason=str(e)) from None
+        try:
+            applied = schema.applied(conn)
+            if applied is None:
+                raise NotSelectorDatabase(str(path), "foreign")
+            unknown = schema.unknown(applied)
+            if unknown:
+                raise NewerDatabase(str(path), schema.needs(conn), __version__, unknown[0])
+            if schema.pending(conn):
+                # Under the write lock, so two commands opening an old file at once cannot both
+                # migrate it; the second finds the work done.
+                self.conn = conn
+                with self.write():
+                    if schema.pending(conn):
+                        schema.migrate(conn)
+        except sqlite3.DatabaseError as e:
+            conn.close()
+            why = "unreadable" if "not a database" in str(e) or "encrypted" in str(e) else "damaged"
+            raise NotSelectorDatabase(str(path), why, str(e)) from None
+        except BaseException:
+            conn.close()
+            raise
+        return conn
+
+    def _create(self, path: Path) -> sqlite3.Connection:
+        work = path.with_name(f".{path.name}.new-{os.getpid()}-{secrets.token_hex(4)}")
+        try:
+            # Owner-only from the first byte: the file holds every ballot of every round.
+            os.close(os.open(work, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600))
+        except OSError as e:
+            raise DatabaseError("cannot create the database {path}: {reason}", path=str(path),
+                                reason=e.strerror) from None
+        self._unpublished = work
+        try:
+            self.conn = sqlite3.connect(str(work), timeout=30)
+            self.conn.execute("BEGIN IMMEDIATE")
+            schema.migrate(self.conn)
+            self.conn.commit()
+        except BaseException as e:
+            self._discard()
+            if isinstance(e, sqlite3.DatabaseError):
+                raise DatabaseError("cannot create the database {path}: {reason}", path=str(path),
+                                    reason=str(e)) from None
+            raise
+        return self.conn
+
+    def _publish(self) -> None:
+        """Give a new database its name, after its first commit: never over a file another
+        command created at that path meanwhile."""
+        work, path = self._unpublished, self.path
+        self.conn.close()
+        try:
+            try:
+                os.link(work, path)
+            except FileExistsError:
+                raise
+            except OSError:  # a filesystem without hard links (FAT on a USB stick)
+                if path.exists():
+                    raise FileExistsError(path) from None
+                os.rename(work, path)
+        except FileExistsError:
+            self._discard()
+            raise CreatedMeanwhile("{path} was created by another command meanwhile; nothing was "
+                                   "stored in it by this one", path=str(path)) from None
+        except OSError as e:
+            self._discard()
+            raise DatabaseError("cannot create the database {path}: {reason}", path=str(path),
+                                reason=e.strerror) from None
+        self._discard()
+        # Reopened under its own name, so later transactions journal beside it.
+        self.conn = sqlite3.connect(str(path), timeout=30)
+
+    def _discard(self) -> None:
+        """Remove the temporary file of a new database (and its journal)."""
+        work, self._unpublished = self._unpublished, None
+        with contextlib.suppress(Exception):
+            self.conn.close()
+        for name in (work, Path(f"{work}-journal")):
+            with contextlib.suppress(OSError):
+                os.unlink(name)
 
     def close(self) -> None:
-        self.conn.close()
+        if self._unpublished is not None:
+            self._discard()  # created, never written: nothing is left behind
+        else:
+            self.conn.close()
 
     @contextlib.contextmanager
     def write(self) -> Iterator["Store"]:
@@ -80,6 +175,8 @@ class Store(StageRecords):
             raise
         else:
             self.conn.commit()
+            if self._unpublished is not None:
+                self._publish()
 
     @contextlib.contextmanager
     def read(self) -> Iterator["Store"]:
