@@ -125,6 +125,33 @@ TAMPERING = [
       "the CSV text of rows 1… no longer parses (',' expected after '\"')"]),
     ("garbage result", "UPDATE results SET weighted = '4.0' WHERE stage = 'rec1' AND candidate = 'C01'",
      ["stage rec1: table results, row P01/C01: weighted is '4.0' in the database, '4' on recount"]),
+    # metadata: each stored value is held to the event that wrote it
+    ("batch encoding", "UPDATE batches SET encoding = 'utf-8' WHERE id = 1",
+     ["stage rec1: table batches, row 1 (rec1-a.csv): encoding is 'utf-8' but tally event #2 recorded 'gb18030'"]),
+    ("batch sheet", "UPDATE batches SET sheet = '推荐票' WHERE id = 1",
+     ["stage rec1: table batches, row 1 (rec1-a.csv): sheet is '推荐票' but tally event #2 recorded None"]),
+    ("batch time", "UPDATE batches SET at = '2026-05-29T08:00:00+00:00' WHERE id = 2",
+     ["stage rec1: table batches, row 2 (rec1-b.csv): at is '2026-05-29T08:00:00+00:00' but tally event "
+      "#3 was written at '2026-05-28T20:26:40+00:00'"]),
+    ("batch event", "UPDATE batches SET event = 3 WHERE id = 1",
+     ["stage rec1: table batches, row 1 (rec1-a.csv): event is 3 but tally event #2 recorded 2"]),
+    ("chunk last line", "UPDATE row_chunks SET last_line = 9 WHERE batch = 1",
+     ["stage rec1: table rows, batch 1 (rec1-a.csv): row chunk 1–9 holds rows 1–7: its last_line was edited"]),
+    ("lock time", "UPDATE stages SET locked_at = '2026-05-01T00:00:00+00:00' WHERE stage = 'rec1'",
+     ["stage rec1: table stages: locked_at is '2026-05-01T00:00:00+00:00' but cut event #4 was written at"]),
+    ("round title", "UPDATE rounds SET title = '东台市部分市直单位副职公推公选'",
+     ["round dongtai-2026: table rounds: title is '东台市部分市直单位副职公推公选' but init event #1 recorded "
+      "'东台市部分市直单位正职公推公选'"]),
+    ("round time", "UPDATE rounds SET at = '2026-01-01T00:00:00+00:00'",
+     ["round dongtai-2026: table rounds: at is '2026-01-01T00:00:00+00:00' but init event #1 was written at"]),
+    ("reason on an undecided post", "UPDATE cuts SET reason = '常委会研究决定' WHERE stage = 'rec1' AND post = 'P02'",
+     ["stage rec1: table cuts, row P02: reason is '常委会研究决定' in the database, None in cut event #4"]),
+    ("unique index dropped", "DROP INDEX idx_batches_round_stage_sha256",
+     ["table batches: the unique index on (round, stage, sha256) was removed"]),
+    ("events index dropped", "DROP INDEX idx_events_round",
+     ["table events: the index on (round) was removed"]),
+    ("exact times switched off", "UPDATE selector_meta SET value = 'x' WHERE key = 'exact_times_from'",
+     ["table selector_meta: exact_times_from is not an event id up to 7"]),
     ("round row removed", "DELETE FROM rounds",
      ["round dongtai-2026: table rounds: the round's row is missing, but the log holds 6 events"]),
     ("stage row removed", "DELETE FROM stages WHERE stage = 'vote1'",
@@ -402,6 +429,22 @@ def test_verify_files_reads_xlsx_batches_row_by_row(run, tmp_path):
     r = run("audit", "verify", "--files", tmp_path)
     assert r.exit_code == 3
     assert "stage rec1: table rows, batch 1 (推荐票.xlsx), row 6: 5,,陈静 in the database, 5,,杨帆 in the file" in r.stderr
+
+
+def test_verify_holds_the_chunk_bounds_of_xlsx_rows_to_their_rows(run, tmp_path):
+    """XLSX rows are stored as JSON chunks, whose digest covers each row but not the chunk's
+    last_line: the recount holds it to the chunk's last row."""
+    from support import write_xlsx
+
+    assert run("init", write_round(tmp_path)).exit_code == 0
+    write_xlsx(tmp_path / "推荐票.xlsx", [["票号", "审计局局长", "统计局局长"], *map(list, REC1)])
+    assert run("tally", "rec1", tmp_path / "推荐票.xlsx", "--present", "50", "--issued", "50").exit_code == 0
+    assert run("audit", "verify").exit_code == 0
+    tamper("UPDATE row_chunks SET last_line = 16 WHERE batch = 1")
+    r = run("audit", "verify")
+    assert r.exit_code == 3
+    assert r.stderr.splitlines()[1:] == [
+        "  stage rec1: table rows, batch 1 (推荐票.xlsx): row chunk 2–16 holds rows 2–11: its last_line was edited"]
 
 
 def test_init_logs_the_hash_of_each_round_file(run, tmp_path):

@@ -61,6 +61,24 @@ def test_frozen_first_schema_upgrades_and_keeps_its_record(tmp_path, run):
     (tmp_path / "rec1-b.csv").write_bytes("票号,审计局局长,统计局局长\r\n0007,王芳,陈静\r\n".encode("gb18030"))
     assert run("--db", old, "tally", "rec1", tmp_path / "rec1-b.csv").exit_code == 0
     assert run("--db", old, "audit", "verify").exit_code == 0
+    # A row written before m006 need only lie between its neighbouring events' times …
+    conn = sqlite3.connect(old)
+    conn.execute("UPDATE batches SET at = '2026-05-28T20:26:39+00:00' WHERE id = 1")
+    conn.commit()
+    r = run("--db", old, "audit", "verify")
+    assert r.exit_code == 3
+    assert ("stage rec1: table batches, row 1 (rec1-a.csv): at is '2026-05-28T20:26:39+00:00', outside "
+            "the times of the events around tally event #2 (2026-05-28T20:26:40+00:00 to "
+            "2026-05-28T20:26:40+00:00)") in r.stderr
+    # … while one written since must carry its event's time exactly.
+    conn.execute("UPDATE batches SET at = '2026-05-28T20:26:39+00:00' WHERE id = 2")
+    conn.execute("UPDATE batches SET at = '2026-05-28T20:26:40+00:00' WHERE id = 1")
+    conn.commit()
+    conn.close()
+    r = run("--db", old, "audit", "verify")
+    assert r.stderr.splitlines()[1:] == [
+        "  stage rec1: table batches, row 2 (rec1-b.csv): at is '2026-05-28T20:26:39+00:00' but tally "
+        "event #3 was written at '2026-05-28T20:26:40+00:00'"]
 
 
 def test_row_chunks_migration_keeps_every_row_as_stored(tmp_path):

@@ -20,7 +20,7 @@ from selector.domain.cuts import Decisions
 from selector.errors import (
     ConfigError, NoRoundYet, NotAFolder, NotFound, RuleError, SeveralRounds, VerifyFailed,
 )
-from selector.service.recheck import Report, unreadable
+from selector.service.recheck import Report, Times, unreadable
 from selector.service.rounds import OpenRound
 from selector.storage import events
 from selector.storage.rows import GENESIS, NotText, chain, damage
@@ -53,6 +53,8 @@ def _verify(store: Store, round_id: str | None, files: Path | None) -> Report:
     report = Report(round_id)
     with _damaged(store, report):
         log = _check_chain(store, round_id, report)
+        _check_schema(store, report)
+        report.times = _times(store, log, report)
         open_ = None
         with unreadable(report, f"round {round_id}"):
             open_ = _check_round(store, round_id, log, report)
@@ -60,7 +62,10 @@ def _verify(store: Store, round_id: str | None, files: Path | None) -> Report:
             recounts = {}
             for stage in open_.round.stages:
                 with unreadable(report, f"stage {stage.id}"):
-                    recounts[stage.id] = open_.handler(stage).recheck(log, report)
+                    handler = open_.handler(stage)
+                    if handler.capability != "ballots":
+                        _check_unsigned(store.stage_row(open_.id, stage.id), stage, report)
+                    recounts[stage.id] = handler.recheck(log, report)
             for stage in open_.round.stages:
                 with unreadable(report, f"stage {stage.id}: table cuts"):
                     _check_cut(open_, stage, log, recounts.get(stage.id), report)
@@ -111,11 +116,51 @@ def _check_chain(store: Store, round_id: str, report: Report) -> list[dict]:
         prev = r["hash"]
         out.append({**event, "id": r["id"], "hash": r["hash"]})
     report.events, report.head = len(rows), prev
-    triggers = store.triggers()
-    for action in ("update", "delete"):
-        if f"events_no_{action}" not in triggers:
-            report.add("table events", f"the append-only guard (trigger events_no_{action}) was removed")
     return out
+
+
+def _check_schema(store: Store, report: Report) -> None:
+    """The tables, indexes and triggers against what the migrations make: a dropped unique
+    index or append-only guard changes no row, but lets the next command write what it
+    should refuse."""
+    have, want = store.schema_shape()
+    for name, expected in sorted(want.items()):
+        kind, _, bare = name.partition(" ")
+        found = have.get(name)
+        if kind == "trigger":
+            if found is None:
+                report.add("table events", f"the append-only guard (trigger {bare}) was removed")
+            elif found != expected:
+                report.add("table events", f"the append-only guard (trigger {bare}) was changed")
+            continue
+        where = f"table {bare}"
+        if found is None:
+            report.add(where, "missing from the database")
+            continue
+        if found["columns"] != expected["columns"]:
+            report.add(where, f"its columns are ({', '.join(c[0] for c in found['columns'])}), not "
+                              f"the schema's ({', '.join(c[0] for c in expected['columns'])}) "
+                              "or not as the schema declares them")
+        for unique, columns in sorted(expected["indexes"] - found["indexes"]):
+            report.add(where, f"the {'unique ' if unique else ''}index on ({', '.join(columns)}) "
+                              "was removed")
+
+
+def _times(store: Store, log: list[dict], report: Report) -> Times:
+    """How stored times are held to the log: exactly from the event m006 names on."""
+    first, top = store.exact_times_from()
+    if first is None or not 1 <= first <= top:
+        report.add("table selector_meta", f"exact_times_from is not an event id up to {top}")
+        first = 1
+    return Times(log, first)
+
+
+def _check_unsigned(row: dict, stage, report: Report) -> None:
+    """A stage without ballots has no attendance, void papers or certificate."""
+    for col in ("present", "issued", "void_papers", "certified_at", "certificate"):
+        if row[col] is not None:
+            report.add(f"stage {stage.id}: table stages", f"{col} is {row[col]!r}, but {stage.kind} "
+                                                          "stages record none")
 
 
 def _check_round(store: Store, round_id: str, log: list[dict], report: Report) -> OpenRound | None:
@@ -143,6 +188,13 @@ def _check_round(store: Store, round_id: str, log: list[dict], report: Report) -
                                    {name: hashlib.sha256(data).hexdigest() for name, data in sources.items()}):
         report.add(f"{where}: table round_files",
                    f"the stored round files do not match the last init event (#{inits[-1]['id']})")
+    if inits:
+        init = inits[-1]
+        for col, value in (("title", init["details"].get("title")), ("main", init["details"].get("file"))):
+            if row[col] != value:
+                report.add(f"{where}: table rounds", f"{col} is {row[col]!r} but init event "
+                                                     f"#{init['id']} recorded {value!r}")
+        report.times.check(report, f"{where}: table rounds", "at", row["at"], init)
     if any(p.where.startswith(f"{where}: table round_files") for p in report.problems):
         report.add(where, "the stored round files were changed; nothing was recounted")
         return None
@@ -174,6 +226,8 @@ def _check_cut(open_: OpenRound, stage, log: list[dict], recount, report: Report
         report.add(where, "a cut is stored but the log has no cut event")
         return
     event = cut_events[-1]
+    if row["locked_at"]:
+        report.times.check(report, f"stage {stage.id}: table stages", "locked_at", row["locked_at"], event)
     logged = event["details"]["posts"]
     for post in sorted(set(stored) | set(logged)):
         s, e = stored.get(post), logged.get(post)
@@ -183,9 +237,10 @@ def _check_cut(open_: OpenRound, stage, log: list[dict], recount, report: Report
                              f"cut event #{event['id']}")
             continue
         want = {"status": e["status"], "advanced": e["advanced"], "decision": e.get("decision"),
-                "chosen": e.get("chosen", [])}
-        if s["decision"] in ("resolved", "accepted-short"):
-            want["reason"] = event["details"].get("reason")
+                "chosen": e.get("chosen", []),
+                # a reason is kept only with a decision someone made
+                "reason": event["details"].get("reason") if e.get("decision") in ("resolved", "accepted-short")
+                else None}
         for col, value in want.items():
             if s[col] != value:
                 report.add(name, f"{col} is {s[col]!r} in the database, {value!r} in cut event "

@@ -27,6 +27,31 @@ class Problem:
 
 
 @dataclass
+class Times:
+    """Each stored `at` against the event that wrote it. Since m006 a command writes one time
+    (Store.stamp), so from event `exact_from` on the two must be equal; a row of an earlier
+    event need only lie between the times of the events around it (it was written during
+    that command, a moment before or after its event)."""
+
+    log: list[dict] = field(default_factory=list)
+    exact_from: int = 1
+
+    def check(self, report: "Report", where: str, column: str, value, event: dict) -> None:
+        if value == event["at"]:
+            return
+        said = f"{event['command']} event #{event['id']}"
+        if event["id"] >= self.exact_from:
+            report.add(where, f"{column} is {value!r} but {said} was written at {event['at']!r}")
+            return
+        at = next((i for i, e in enumerate(self.log) if e["id"] == event["id"]), None)
+        low = self.log[at - 1]["at"] if at else ""
+        high = self.log[at + 1]["at"] if at is not None and at + 1 < len(self.log) else "~"
+        if not (isinstance(value, str) and low <= value <= high):
+            report.add(where, f"{column} is {value!r}, outside the times of the events around {said} "
+                              f"({low or 'the start'} to {high if high != '~' else 'now'})")
+
+
+@dataclass
 class Report:
     round: str
     events: int = 0
@@ -39,6 +64,7 @@ class Report:
     notices: int = 0
     complaints: int = 0
     problems: list[Problem] = field(default_factory=list)
+    times: Times = field(default_factory=Times)  # how stored times are held to the log
 
     def add(self, where: str, *parts: str | SelectorError) -> None:
         self.problems.append(Problem(where, parts))

@@ -37,9 +37,12 @@ TALLY_BATCH_KEYS = ("file", "sha256", "ballots", "rows", "encoding", "rows_sha25
 
 
 def tally(stage: str, batches: list[dict], *, returned: int, returned_before: int, present: int,
-          issued: int, layout: str, results_sha256: str, checked: dict | None) -> Event:
+          issued: int, layout: str, results_sha256: str, checked: dict | None,
+          sheet: str | None = None) -> Event:
+    # `sheet` (the --sheet option, null for the first sheet or a CSV) is in every batch entry
+    # since m006; its presence also says the batches' `at` and `event` were written exactly.
     return ("tally", stage, {
-        "batches": [{k: b[k] for k in TALLY_BATCH_KEYS} for b in batches],
+        "batches": [{**{k: b[k] for k in TALLY_BATCH_KEYS}, "sheet": sheet} for b in batches],
         "returned": returned, "returned_before": returned_before, "present": present, "issued": issued,
         "layout": layout, "results_sha256": results_sha256,
         **({"checked_against": checked} if checked else {})}, _files(batches))
@@ -72,8 +75,9 @@ def inspect_cut(stage: str, cuts: Iterable, struck: dict, decisions: Decisions) 
     }, {})
 
 
-def inspect(stage: str, entries: list[dict]) -> Event:
-    return ("inspect", stage, {"files": [{k: v for k, v in e.items() if k != "sha256"} for e in entries]},
+def inspect(stage: str, entries: list[dict], sheet: str | None = None) -> Event:
+    return ("inspect", stage, {"files": [{**{k: v for k, v in e.items() if k != "sha256"}, "sheet": sheet}
+                                         for e in entries]},
             _files(entries))
 
 

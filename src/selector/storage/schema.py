@@ -161,6 +161,34 @@ def meta(conn: sqlite3.Connection, key: str) -> str | None:
     return row[0] if row else None
 
 
+def shape(conn: sqlite3.Connection) -> dict[str, dict]:
+    """The schema as comparable values: table -> {"columns": (name, type, notnull, pk)…,
+    "indexes": {(unique, columns)…}}; trigger -> its SQL with runs of white space as one."""
+    out: dict[str, dict] = {}
+    for kind, name, sql in conn.execute("SELECT type, name, sql FROM sqlite_master WHERE type IN "
+                                        "('table', 'trigger') AND name NOT LIKE 'sqlite_%'"):
+        if kind == "trigger":
+            out[f"trigger {name}"] = {"sql": " ".join(str(sql).split())}
+            continue
+        columns = tuple((c[1], str(c[2]).upper(), c[3], c[5])
+                        for c in conn.execute(f'PRAGMA table_info("{name}")'))
+        indexes = set()
+        for _, index, unique, _, _ in conn.execute(f'PRAGMA index_list("{name}")'):
+            indexes.add((bool(unique), tuple(c[2] for c in conn.execute(f'PRAGMA index_info("{index}")'))))
+        out[f"table {name}"] = {"columns": columns, "indexes": indexes}
+    return out
+
+
+def expected_shape() -> dict[str, dict]:
+    """The shape every migration together makes (a new database in memory)."""
+    conn = sqlite3.connect(":memory:")
+    try:
+        migrate(conn)
+        return shape(conn)
+    finally:
+        conn.close()
+
+
 def pending(conn: sqlite3.Connection) -> list[str]:
     """Names of the migrations not yet applied to the database, in order."""
     done = applied(conn) or set()

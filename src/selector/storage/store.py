@@ -50,6 +50,7 @@ class Store(StageRecords):
         path = Path(path)
         self.path = path
         self._unpublished: Path | None = None  # the temporary file of a new database
+        self._clock: str | None = None  # the time of the write under way (see `stamp`)
         if path.exists():
             self.conn = self._open_existing(path)
         elif not create:
@@ -168,6 +169,7 @@ class Store(StageRecords):
         except sqlite3.OperationalError as e:
             raise RuleError(f"the database is busy ({e}): another selector command is writing; "
                             "try again when it has finished") from None
+        self._clock = now()
         try:
             yield self
         except BaseException:
@@ -177,6 +179,13 @@ class Store(StageRecords):
             self.conn.commit()
             if self._unpublished is not None:
                 self._publish()
+        finally:
+            self._clock = None
+
+    def stamp(self) -> str:
+        """The time every row and event of the write under way records: one per command, so
+        `audit verify` can hold each stored `at` to its event's."""
+        return self._clock or now()
 
     @contextlib.contextmanager
     def read(self) -> Iterator["Store"]:
@@ -265,7 +274,7 @@ class Store(StageRecords):
         self.conn.execute("INSERT INTO rounds (id, title, main, sha256, at) VALUES (?, ?, ?, ?, ?) "
                           "ON CONFLICT (id) DO UPDATE SET title = excluded.title, main = excluded.main, "
                           "sha256 = excluded.sha256, at = excluded.at",
-                          [round_.id, round_.title, main, sha, now()])
+                          [round_.id, round_.title, main, sha, self.stamp()])
         self.conn.execute("DELETE FROM round_files WHERE round = ?", [round_.id])
         self.insert_all("round_files", (
             {"round": round_.id, "name": name, "sha256": hashlib.sha256(data).hexdigest(), "data": data}
@@ -279,7 +288,7 @@ class Store(StageRecords):
             details: dict | None = None, files: dict[str, str] | None = None) -> int:
         """Append an event to the round's hash chain; returns its id."""
         prev = self.head(round_id)
-        event = {"round": round_id, "at": now(), "operator": operator, "command": command,
+        event = {"round": round_id, "at": self.stamp(), "operator": operator, "command": command,
                  "stage": stage, "details": details or {}, "files": files or {}}
         row = {**event, "details": canonical(event["details"]), "files": canonical(event["files"]),
                "prev": prev, "hash": chain(prev, event)}
@@ -303,6 +312,21 @@ class Store(StageRecords):
     def triggers(self) -> set[str]:
         """The names of the database's triggers (the event log's append-only guards)."""
         return {r[0] for r in self.conn.execute("SELECT name FROM sqlite_master WHERE type = 'trigger'")}
+
+    def schema_shape(self) -> tuple[dict[str, dict], dict[str, dict]]:
+        """(the database's tables, indexes and triggers, what the migrations make): see
+        schema.shape. A dropped unique index would let a ballot file be tallied twice."""
+        return schema.shape(self.conn), schema.expected_shape()
+
+    def exact_times_from(self) -> tuple[int | None, int]:
+        """(the first event whose rows' times must equal its own — None when the stored value
+        is not a number —, the id the next event would get); see m006."""
+        value = schema.meta(self.conn, "exact_times_from")
+        top = (self.conn.execute("SELECT max(id) FROM events").fetchone()[0] or 0) + 1
+        try:
+            return int(value), top
+        except (TypeError, ValueError):
+            return None, top
 
     def event(self, event_id: int) -> dict:
         """One event as stored (details and files as JSON text)."""
@@ -332,7 +356,7 @@ class Store(StageRecords):
                                                         "certificate": canonical(certificate)})
 
     def lock(self, round_id: str, stage_id: str) -> None:
-        self.update("stages", {"round": round_id, "stage": stage_id}, {"locked_at": now()})
+        self.update("stages", {"round": round_id, "stage": stage_id}, {"locked_at": self.stamp()})
 
     # -- batches and raw rows -------------------------------------------------------------
     def batches(self, round_id: str, stage_id: str) -> list[dict]:
@@ -343,13 +367,18 @@ class Store(StageRecords):
         return self.conn.execute("SELECT count(*) FROM batches WHERE round = ?", [round_id]).fetchone()[0]
 
     def add_batch(self, row: dict) -> int:
-        return self.insert("batches", {**row, "at": now()})
+        return self.insert("batches", {**row, "at": self.stamp()})
 
     def intake(self, batch: int | None, header: str, chunks: Iterator, tick=None) -> "Intake":
         """The batch's rows as they stream in, each chunk stored and hashed (see `Intake`)."""
         from selector.storage.intake import Intake
 
         return Intake(self, batch, header, chunks, tick)
+
+    def set_batch_event(self, batches: list[int], event: int) -> None:
+        """The tally event that recorded these batches."""
+        for batch in batches:
+            self.update("batches", {"id": batch}, {"event": event})
 
     def set_batch_size(self, batch: int, rows: int, ballots: int) -> None:
         self.update("batches", {"id": batch}, {"rows": rows, "ballots": ballots})
@@ -383,15 +412,19 @@ class Store(StageRecords):
                 raise UnreadableRows(f"row chunk {first}–{last} holds {what}")
             yield first, last, cells, text
 
-    def stored_rows(self, batch: int) -> Iterator[tuple[int, list[str]]]:
+    def stored_rows(self, batch: int, bounds: list | None = None) -> Iterator[tuple[int, list[str]]]:
         """The batch's raw rows as stored: (line, cells) in file order. Stored data that no
-        longer reads raises ValueError (UnreadableRows, or JSONDecodeError)."""
-        for first, _, cells, text in self.stored_chunks(batch):
-            if text is not None:
-                yield from csv_text_rows(first, text)
-            else:
-                for line, row in json.loads(cells):
-                    yield line, row
+        longer reads raises ValueError (UnreadableRows, or JSONDecodeError). With `bounds`, a
+        chunk whose `last_line` is not the line of its last row is added to it as (first
+        line, last line, line of the last row)."""
+        for first, last, cells, text in self.stored_chunks(batch):
+            rows = csv_text_rows(first, text) if text is not None else iter(json.loads(cells))
+            held = first  # a text chunk of the header alone ends where it starts
+            for line, row in rows:
+                held = line
+                yield line, row
+            if bounds is not None and held != last:
+                bounds.append((first, last, held))
 
     def add_papers(self, round_id: str, stage_id: str, batch: int, numbers: Iterable[str]) -> None:
         try:

@@ -121,6 +121,7 @@ class BallotStage:
         returned_before = counter.result.returned
         numbers_here: dict[str, str] = {}
         given: dict[str, str] = {}  # sha256 -> file, in this command
+        stored: list[int] = []  # the batches this command stores
         total = sum(Path(f).stat().st_size for f in files if Path(f).is_file())
         done = 0
         for path in files:
@@ -174,6 +175,7 @@ class BallotStage:
             result.batches.append({"file": Path(path).name, "sha256": table.sha256, "ballots": ballots,
                                    "rows": rows.count, "encoding": table.encoding})
             if batch is not None:
+                stored.append(batch)
                 store.add_papers(rid, stage.id, batch, numbers)
                 store.set_batch_size(batch, rows.count, ballots)
                 result.batches[-1]["rows_sha256"] = rows.digest()
@@ -187,10 +189,12 @@ class BallotStage:
             if row["present"] is None:
                 store.set_attendance(rid, stage.id, present, issued)
             store.save_count(rid, counter.result)
-            self.open.log(events.tally(stage.id, result.batches, returned=returned,
-                                       returned_before=returned_before, present=present, issued=issued,
-                                       layout=layout, results_sha256=store.results_digest(rid, stage.id),
-                                       checked=checked))
+            event = self.open.log(events.tally(stage.id, result.batches, returned=returned,
+                                               returned_before=returned_before, present=present,
+                                               issued=issued, layout=layout,
+                                               results_sha256=store.results_digest(rid, stage.id),
+                                               checked=checked, sheet=sheet))
+            store.set_batch_event(stored, event)
         return result
 
     def _attendance(self, row: dict, present, issued) -> tuple[int, int]:

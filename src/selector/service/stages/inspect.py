@@ -102,6 +102,7 @@ class InspectStage:
             self._writable()
             known = {f["sha256"]: f["file"] for f in store.inspection_files(rid, stage.id)}
             numbers_here: dict[str, str] = {}
+            added: list[int] = []
             for path in files:
                 # Each file sees the ones before it: a backfill can follow a veto in one command.
                 state = self.inspection()
@@ -117,6 +118,7 @@ class InspectStage:
                     "sha256": table.sha256, "encoding": table.encoding, "sheet": sheet,
                     "header": json.dumps(table.header, ensure_ascii=False),
                     "rows": json.dumps(rows, ensure_ascii=False)})
+                added.append(file_id)
                 entry = {"file": Path(path).name, "kind": kind, "sha256": table.sha256,
                          "encoding": table.encoding, "rows_sha256": store.inspection_rows_digest(file_id)}
                 if kind == "findings":
@@ -124,7 +126,8 @@ class InspectStage:
                 else:
                     entry.update(self._evaluation(table, rows, resolver, state, file_id, numbers_here))
                 out.append(entry)
-            self.open.log(events.inspect(stage.id, out))
+            event = self.open.log(events.inspect(stage.id, out, sheet))
+            store.set_inspection_event(added, event)
         return out
 
     def _writable(self) -> None:
