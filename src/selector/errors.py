@@ -337,6 +337,16 @@ class NotAFolder(Typed, UsageError):
 
 
 @dataclass(eq=False)
+class BadHead(Typed, UsageError):
+    """`audit verify --head` was given neither a record hash nor a file of them (`why`:
+    neither | empty — a file without one | unreadable)."""
+
+    value: str
+    why: str
+    reason: str = ""
+
+
+@dataclass(eq=False)
 class BinaryToStdout(Typed, UsageError):
     """A binary document format cannot go to standard output."""
 

@@ -16,6 +16,7 @@ import json
 import sqlite3
 from pathlib import Path
 
+from selector.audit import anchors
 from selector.domain.cuts import Decisions
 from selector.errors import (
     ConfigError, NoRoundYet, NotAFolder, NotFound, RuleError, SeveralRounds, VerifyFailed,
@@ -27,16 +28,19 @@ from selector.storage.rows import GENESIS, NotText, chain, damage
 from selector.storage.store import Store
 
 
-def verify(store: Store, round_id: str | None, files: Path | None = None) -> Report:
-    """Check the chain, the stored data against the log, and a full recount.
+def verify(store: Store, round_id: str | None, files: Path | None = None,
+           heads: list[str] | None = None) -> Report:
+    """Check the chain, the stored data against the log, and a full recount; the anchors kept
+    outside the database (`heads`: hashes or files of them, and the witness file) against
+    the chain.
 
     Returns the report when everything holds; raises VerifyFailed naming every difference.
     Everything is read in one transaction: a command committing meanwhile waits for it."""
     with store.read():
-        return _verify(store, round_id, files)
+        return _verify(store, round_id, files, heads or [])
 
 
-def _verify(store: Store, round_id: str | None, files: Path | None) -> Report:
+def _verify(store: Store, round_id: str | None, files: Path | None, heads: list[str]) -> Report:
     # A round whose row was deleted still has its events: it is checked (and found tampered).
     with _damaged(store, Report(round_id or str(store.path))):
         ids = sorted(set(store.round_ids()) | set(store.logged_round_ids()))
@@ -50,9 +54,11 @@ def _verify(store: Store, round_id: str | None, files: Path | None) -> Report:
         raise NotFound(f"no round {round_id!r} in {store.path} (rounds: {', '.join(ids) or 'none'})")
     if files is not None and not files.is_dir():
         raise NotAFolder(str(files))
+    given = anchors.given(heads, round_id)
     report = Report(round_id)
     with _damaged(store, report):
         log = _check_chain(store, round_id, report)
+        anchors.check(report, log, given, anchors.witnessed(store, round_id, report), store.witness_path)
         _check_schema(store, report)
         report.times = _times(store, log, report)
         open_ = None

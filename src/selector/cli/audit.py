@@ -58,18 +58,24 @@ def log(ctx: typer.Context, as_json: bool = typer.Option(False, "--json", help="
 def verify(
     ctx: typer.Context,
     files: Optional[Path] = typer.Option(None, "--files", help="Folder holding the original ballot and inspection files to re-hash."),
+    head: List[str] = typer.Option([], "--head", help="A record hash kept outside the database (the "
+                                   "one certify printed for the signed sheet, or a head an earlier "
+                                   "verify printed), or a file of them such as a copy of the witness "
+                                   "file; repeat for several. Each must be in the chain."),
 ) -> None:
     """Re-check the log's hash chain, recount every stage from the stored ballots and
     compare with the stored results and cuts (inspection findings and the notice too); with
-    --files, re-hash the ballot and inspection files.
+    --files, re-hash the ballot and inspection files. Record hashes kept outside the database
+    (--head, and the witness file DB.witness when there is one) must be in the chain: they
+    catch a record cut short or rewritten whole, which the database alone cannot show.
     Exit 0 when all holds, 3 naming every difference.
 
-    Example: selector audit verify --files archive/2011/
+    Example: selector audit verify --files archive/2011/ --head archive/2011/selector.db.witness
     """
     from selector.audit.verify import verify as run
     from selector.cli.messages import verify_summary
 
-    typer.echo(verify_summary(run(store(ctx), ctx.obj.round, files)))
+    typer.echo(verify_summary(run(store(ctx), ctx.obj.round, files, head)))
 
 
 @command(audit_app, name="sample")

@@ -151,6 +151,10 @@ TEXT: dict[type, Callable] = {
     e.SameFileTwice: lambda x: (f"--check-against {x.second} is the same file as {x.first}: "
                                 "double entry needs a second, independent keying"),
     e.NotAFolder: lambda x: f"--files {x.path}: not a folder",
+    e.BadHead: lambda x: {
+        "neither": f"--head {x.value}: neither a record hash (64 hexadecimal characters) nor a file of them",
+        "empty": f"--head {x.value}: the file holds no record hash",
+    }.get(x.why, f"--head {x.value}: the file cannot be read ({x.reason})"),
     e.BinaryToStdout: lambda x: f"--format {x.format} is a binary file: give --out PATH, not -",
     e.DocumentNotFor: _document_not_for,
     e.VerifyFailed: _verify_failed,
@@ -229,7 +233,9 @@ def verify_summary(report) -> str:
     if report.notices:
         other += (f"{report.notices} {_plural(report.notices, 'notice')} with {report.complaints} "
                   f"{_plural(report.complaints, 'complaint')} rechecked, ")
-    return (f"round {report.round}: {report.events} events chained (head {report.head[:16]}…), "
+    anchors = (f", {report.anchors} record {'hash' if report.anchors == 1 else 'hashes'} kept outside "
+               "found in the chain") if report.anchors else ""
+    return (f"round {report.round}: {report.events} events chained (head {report.head}), "
             f"{len(report.stages)} {_plural(len(report.stages), 'stage')} recounted from "
             f"{report.ballots} stored ballots, {other}{report.cuts} {_plural(report.cuts, 'cut')} "
-            f"rechecked, {report.files} {_plural(report.files, 'file')} re-hashed: all hold")
+            f"rechecked, {report.files} {_plural(report.files, 'file')} re-hashed{anchors}: all hold")

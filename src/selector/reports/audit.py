@@ -60,7 +60,8 @@ def certificate(console: Console, cert: dict) -> None:
     console.print(f"scrutineers (监票人): {', '.join(cert['scrutineers'])}")
     console.print(f"{cert['batches']} batches · {cert['returned']} ballots returned · "
                   f"results sha256 {cert['results_sha256']}")
-    console.print(f"record hash (write it on the signed sheet): {cert['hash']}")
+    # one line, never wrapped: the hash is copied onto the signed sheet and given to --head
+    console.print(f"record hash (write it on the signed sheet): {cert['hash']}", soft_wrap=True)
 
 
 def sample(console: Console, drawn: dict) -> None:

@@ -45,6 +45,12 @@ def export(open_: "OpenRound", stage_id: str, doc: str, fmt: str, out: str | Non
     if doc not in handler.documents:
         raise DocumentNotFor(doc, stage.id, stage.kind, handler.documents)
     view = handler.view()
+    if view.get("certified"):
+        # The signed sheet carries the certification's record hash: written on paper, it is an
+        # anchor outside the database (`audit verify --head`).
+        signed = events.of(open_.store.events(open_.id), stage.id, "certify")
+        if signed:
+            view = {**view, "certified_hash": signed[-1]["hash"]}
     if doc in ("tally", "vote") and not (view["attendance"] or {}).get("returned"):
         raise NoTallyYet(stage.id, "export")
     published = _published(open_, handler, view) if doc == "notice" else None

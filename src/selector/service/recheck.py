@@ -63,6 +63,7 @@ class Report:
     inspections: int = 0  # inspection files re-read
     notices: int = 0
     complaints: int = 0
+    anchors: int = 0  # record hashes kept outside the database found in the chain
     problems: list[Problem] = field(default_factory=list)
     times: Times = field(default_factory=Times)  # how stored times are held to the log
 

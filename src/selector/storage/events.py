@@ -13,6 +13,10 @@ from selector.domain.cuts import Decisions, PostCut
 
 Event = tuple[str, str | None, dict, dict]
 
+# The events whose hash goes to the witness file (storage/witness.py) as they commit: a
+# certification and every cut that locks a list.
+ANCHORED = ("certify", "cut", "notice close")
+
 
 def _files(entries: Iterable[Mapping]) -> dict[str, str]:
     return {e["file"]: e["sha256"] for e in entries}

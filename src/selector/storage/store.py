@@ -20,14 +20,14 @@ from fractions import Fraction
 from pathlib import Path
 from typing import TYPE_CHECKING, Iterable, Iterator
 
+from selector import __version__
 from selector.domain.counting import CandidateCount, InvalidMark, PostCount, StageCount
 from selector.domain.cuts import PostCut
 from selector.domain.model import Round, Stage
-from selector import __version__
 from selector.errors import (
     CreatedMeanwhile, DatabaseError, NewerDatabase, NoDatabase, NotFound, NotSelectorDatabase, RuleError,
 )
-from selector.storage import digest, schema
+from selector.storage import digest, events, schema, witness
 from selector.storage.clock import now
 from selector.storage.records import StageRecords
 from selector.storage.rows import (
@@ -51,6 +51,7 @@ class Store(StageRecords):
         self.path = path
         self._unpublished: Path | None = None  # the temporary file of a new database
         self._clock: str | None = None  # the time of the write under way (see `stamp`)
+        self._witness: list[str] = []  # witness lines of the write under way
         if path.exists():
             self.conn = self._open_existing(path)
         elif not create:
@@ -169,18 +170,48 @@ class Store(StageRecords):
         except sqlite3.OperationalError as e:
             raise RuleError(f"the database is busy ({e}): another selector command is writing; "
                             "try again when it has finished") from None
-        self._clock = now()
+        self._clock, self._witness = now(), []
         try:
             yield self
+            self._commit()
         except BaseException:
             self.conn.rollback()
             raise
         else:
-            self.conn.commit()
             if self._unpublished is not None:
                 self._publish()
         finally:
-            self._clock = None
+            self._clock, self._witness = None, []
+
+    def _commit(self) -> None:
+        """Commit, with the witness lines of the anchored events written first (a failure to
+        write them refuses the whole command); they are taken back if the commit fails."""
+        path, before = self.witness_path, None
+        if self._witness:
+            try:
+                before = witness.append(path, self._witness)
+            except OSError as e:
+                raise DatabaseError("cannot write the witness file {path}: {reason}; nothing was "
+                                    "changed", path=str(path), reason=e.strerror) from None
+        try:
+            self.conn.commit()
+        except BaseException:
+            if before is not None:
+                with contextlib.suppress(OSError):
+                    witness.truncate(path, before)
+            raise
+
+    @property
+    def witness_path(self) -> Path:
+        """The witness file beside the database (see storage/witness.py)."""
+        return witness.path_of(self.path)
+
+    def witness_lines(self) -> list[str] | None:
+        """The witness file's lines, or None when there is none."""
+        try:
+            return self.witness_path.read_text(encoding="utf-8", errors="replace").splitlines()
+        except FileNotFoundError:
+            return None
 
     def stamp(self) -> str:
         """The time every row and event of the write under way records: one per command, so
@@ -206,14 +237,17 @@ class Store(StageRecords):
         """A nested step inside `write()`: undone if it fails, and also when `keep` is False
         (a dry run reads and counts everything, then leaves the database as it was)."""
         self.conn.execute("SAVEPOINT step")
+        queued = len(self._witness)
         try:
             yield self
         except BaseException:
             self.conn.execute("ROLLBACK TO step")
             self.conn.execute("RELEASE step")
+            del self._witness[queued:]
             raise
         if not keep:
             self.conn.execute("ROLLBACK TO step")
+            del self._witness[queued:]
         self.conn.execute("RELEASE step")
 
     # -- plain SQL over whole rows ---------------------------------------------------------
@@ -292,7 +326,10 @@ class Store(StageRecords):
                  "stage": stage, "details": details or {}, "files": files or {}}
         row = {**event, "details": canonical(event["details"]), "files": canonical(event["files"]),
                "prev": prev, "hash": chain(prev, event)}
-        return self.insert("events", row)
+        event_id = self.insert("events", row)
+        if command in events.ANCHORED:
+            self._witness.append(witness.line(row["hash"], round_id, event_id, row["at"], command, stage))
+        return event_id
 
     def head(self, round_id: str) -> str:
         """The hash of the round's last event (GENESIS before the first)."""
