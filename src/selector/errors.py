@@ -354,6 +354,31 @@ class BinaryToStdout(Typed, UsageError):
 
 
 @dataclass(eq=False)
+class BadOutput(Typed, RuleError):
+    """`export --out` names a folder (`why`: folder) or a file in a folder that does not
+    exist (no folder)."""
+
+    path: str
+    why: str
+
+
+@dataclass(eq=False)
+class OutputFailed(Typed, RuleError):
+    """The document could not be written (disk full, read-only folder…); nothing was changed."""
+
+    path: str
+    reason: str
+
+
+@dataclass(eq=False)
+class NotXmlText(Typed, RuleError):
+    """A text of the document holds a control character XLSX and DOCX cannot store."""
+
+    format: str
+    text: str
+
+
+@dataclass(eq=False)
 class DocumentNotFor(Typed, UsageError):
     """The document means nothing for this stage (`documents`: the ones it has)."""
 

@@ -7,6 +7,7 @@ the command lines to type.
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Callable
 
 from selector import errors as e
@@ -156,6 +157,12 @@ TEXT: dict[type, Callable] = {
         "empty": f"--head {x.value}: the file holds no record hash",
     }.get(x.why, f"--head {x.value}: the file cannot be read ({x.reason})"),
     e.BinaryToStdout: lambda x: f"--format {x.format} is a binary file: give --out PATH, not -",
+    e.BadOutput: lambda x: (f"--out {x.path}: a folder: give a file name, e.g. --out {x.path}/FILE"
+                            if x.why == "folder" else
+                            f"--out {x.path}: the folder {Path(x.path).parent} does not exist"),
+    e.OutputFailed: lambda x: f"cannot write {x.path}: {x.reason}; nothing was changed",
+    e.NotXmlText: lambda x: (f"--format {x.format}: {x.text!r} holds a control character, which "
+                             f"{x.format.upper()} files cannot hold: export it with --format md or csv"),
     e.DocumentNotFor: _document_not_for,
     e.VerifyFailed: _verify_failed,
 }
@@ -174,6 +181,18 @@ def details(err: e.SelectorError) -> list[str]:
     """The refusal's detail lines."""
     render = DETAILS.get(type(err))
     return render(err) if render else err.details
+
+
+def failure(err: BaseException) -> str:
+    """The one line for what no refusal foresaw: memory or disk running out, a file or the
+    database failing underneath (the command's writes were rolled back)."""
+    if isinstance(err, MemoryError):
+        return ("out of memory: nothing was changed (close other programs, or give the files in "
+                "smaller batches)")
+    if isinstance(err, OSError):
+        where = f" ({err.filename})" if getattr(err, "filename", None) else ""
+        return f"{err.strerror or type(err).__name__}{where}: nothing was changed"
+    return f"the database failed ({str(err)[:120]}): nothing was changed"
 
 
 # -- next steps ----------------------------------------------------------------------------

@@ -4,11 +4,14 @@ render it, write it, and log the export."""
 from __future__ import annotations
 
 import hashlib
+import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from selector.errors import BinaryToStdout, CutNotLocked, DocumentNotFor, NoTallyYet, RuleError
+from selector.errors import (
+    BadOutput, BinaryToStdout, CutNotLocked, DocumentNotFor, NotXmlText, NoTallyYet, OutputFailed, RuleError,
+)
 from selector.storage import events
 from selector.storage.clock import moment
 
@@ -40,6 +43,11 @@ def export(open_: "OpenRound", stage_id: str, doc: str, fmt: str, out: str | Non
 
     if out == "-" and fmt in ("xlsx", "docx"):
         raise BinaryToStdout(fmt)
+    if out == "-" or (out is None and fmt not in BINARY):
+        path = None
+    else:
+        path = Path(out) if out else default_path(open_.id, stage_id, doc, fmt)
+        _check_output(path)
     handler = open_.handler(stage_id)
     stage = handler.stage
     if doc not in handler.documents:
@@ -59,6 +67,8 @@ def export(open_: "OpenRound", stage_id: str, doc: str, fmt: str, out: str | Non
     when = moment()
     log = open_.store.events(open_.id) if doc == "record" else None
     document = documents.build(doc, open_.round, stage, view, when.date().isoformat(), log, published)
+    if fmt in ("xlsx", "docx"):
+        _check_xml_text(document, fmt)
     if fmt == "md":
         data = render_text.markdown(document)
     elif fmt == "csv":
@@ -69,17 +79,46 @@ def export(open_: "OpenRound", stage_id: str, doc: str, fmt: str, out: str | Non
         data = render_office.xlsx(document, when)
     else:
         data = render_office.docx(document, when)
-    if out == "-" or (out is None and fmt not in BINARY):
-        path = None
-    else:
-        path = Path(out) if out else default_path(open_.id, stage.id, doc, fmt)
     sha = hashlib.sha256(data).hexdigest()
     with open_.store.write():
         if path is not None:
-            path.write_bytes(data)
+            try:
+                path.write_bytes(data)
+            except OSError as e:
+                raise OutputFailed(str(path), e.strerror or str(e)) from None
         open_.log(events.export(stage.id, doc=doc, fmt=fmt, out=str(path) if path else "-", size=len(data),
                                 name=path.name if path else f"{stage.id}-{doc}.{fmt}", sha256=sha))
     return Exported(data, path, sha, doc, fmt)
+
+
+def _check_output(path: Path) -> None:
+    """--out must name a file in a folder that exists."""
+    if path.is_dir():
+        raise BadOutput(str(path), "folder")
+    if not path.parent.is_dir():
+        raise BadOutput(str(path), "no folder")
+
+
+# Characters XML 1.0 cannot hold: XLSX and DOCX are XML inside, and their writers refuse them.
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+
+
+def _check_xml_text(document, fmt: str) -> None:
+    """A name or note with a control character (from a round file) refuses an XLSX or DOCX
+    export with the text, instead of failing inside the writer."""
+    def strings(value):
+        if isinstance(value, str):
+            yield value
+        elif isinstance(value, dict):
+            for v in value.values():
+                yield from strings(v)
+        elif isinstance(value, (list, tuple)):
+            for v in value:
+                yield from strings(v)
+
+    for text in strings(document.as_dict()):
+        if _NOT_XML.search(text):
+            raise NotXmlText(fmt, text[:60])
 
 
 def _published(open_: "OpenRound", handler, view: dict) -> "Published":

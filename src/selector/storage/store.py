@@ -26,6 +26,7 @@ from selector.domain.cuts import PostCut
 from selector.domain.model import Round, Stage
 from selector.errors import (
     CreatedMeanwhile, DatabaseError, NewerDatabase, NoDatabase, NotFound, NotSelectorDatabase, RuleError,
+    SelectorError,
 )
 from selector.storage import digest, events, schema, witness
 from selector.storage.clock import now
@@ -37,6 +38,15 @@ from selector.storage.rows import (
 
 if TYPE_CHECKING:
     from selector.storage.intake import Intake
+
+# What SQLite says when a write fails, in the clerk's words.
+WRITE_FAILURES = (
+    ("database or disk is full", "the disk is full"),
+    ("readonly database", "the database file or its folder is read-only"),
+    ("unable to open database file", "its folder cannot be written to (read-only?)"),
+    ("disk I/O error", "the disk reported an I/O error"),
+)
+
 
 class Store(StageRecords):
     """The round database: the one API the service reads and writes through."""
@@ -168,12 +178,18 @@ class Store(StageRecords):
         try:
             self.conn.execute("BEGIN IMMEDIATE")
         except sqlite3.OperationalError as e:
-            raise RuleError(f"the database is busy ({e}): another selector command is writing; "
-                            "try again when it has finished") from None
+            raise self._cannot_write(e) from None
         self._clock, self._witness = now(), []
         try:
             yield self
             self._commit()
+        except sqlite3.Error as e:
+            with contextlib.suppress(sqlite3.Error):
+                self.conn.rollback()
+            if type(e) in (sqlite3.OperationalError, sqlite3.DatabaseError):
+                # disk full, read-only file or folder, I/O error, busy: one line, not a traceback
+                raise self._cannot_write(e) from None
+            raise
         except BaseException:
             self.conn.rollback()
             raise
@@ -213,6 +229,19 @@ class Store(StageRecords):
         except FileNotFoundError:
             return None
 
+    def _cannot_write(self, error: sqlite3.Error) -> SelectorError:
+        """The refusal for a write the database did not take (the transaction is rolled back)."""
+        text = str(error)
+        if "locked" in text or "busy" in text:
+            return RuleError("the database is busy ({reason}): another selector command is writing; "
+                             "try again when it has finished", reason=text)
+        for known, reason in WRITE_FAILURES:
+            if known in text:
+                text = reason
+                break
+        return DatabaseError("cannot write the database {path}: {reason}; nothing was changed",
+                             path=str(self.path), reason=text[:120])
+
     def stamp(self) -> str:
         """The time every row and event of the write under way records: one per command, so
         `audit verify` can hold each stored `at` to its event's."""
@@ -241,9 +270,12 @@ class Store(StageRecords):
         try:
             yield self
         except BaseException:
-            self.conn.execute("ROLLBACK TO step")
-            self.conn.execute("RELEASE step")
             del self._witness[queued:]
+            # A full disk or an I/O error may have rolled the whole transaction back already:
+            # then there is no savepoint left, and the error that did it is the one to report.
+            with contextlib.suppress(sqlite3.OperationalError):
+                self.conn.execute("ROLLBACK TO step")
+                self.conn.execute("RELEASE step")
             raise
         if not keep:
             self.conn.execute("ROLLBACK TO step")
