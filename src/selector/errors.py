@@ -363,6 +363,13 @@ class BadOutput(Typed, RuleError):
 
 
 @dataclass(eq=False)
+class OutputExists(Typed, RuleError):
+    """`export` would replace an existing file, and --force was not given."""
+
+    path: str
+
+
+@dataclass(eq=False)
 class OutputFailed(Typed, RuleError):
     """The document could not be written (disk full, read-only folder…); nothing was changed."""
 

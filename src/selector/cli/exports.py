@@ -23,6 +23,7 @@ def export(
     fmt: Format = typer.Option(Format.md, "--format", help="md | csv | xlsx | docx | json."),
     out: Optional[str] = typer.Option(None, "--out", help="Output file; - for stdout. Default: md and "
                                       "json to stdout, others to ROUND-STAGE-DOC.EXT."),
+    force: bool = typer.Option(False, "--force", help="Replace the output file if it exists."),
 ) -> None:
     """Write a committee-meeting document (统计表, 名单, 票决结果表, 公示, 纪实).
 
@@ -30,7 +31,7 @@ def export(
     """
     from selector.service.exporting import export as run_export
 
-    result = run_export(open_round(ctx), stage, doc.value, fmt.value, out)
+    result = run_export(open_round(ctx), stage, doc.value, fmt.value, out, force)
     if result.path is None:
         out_stream = typer.get_binary_stream("stdout")
         out_stream.write(result.data)

@@ -161,6 +161,8 @@ TEXT: dict[type, Callable] = {
                             if x.why == "folder" else
                             f"--out {x.path}: the folder {Path(x.path).parent} does not exist"),
     e.OutputFailed: lambda x: f"cannot write {x.path}: {x.reason}; nothing was changed",
+    e.OutputExists: lambda x: (f"{x.path} already exists: give --force to replace it, or another "
+                               "--out"),
     e.NotXmlText: lambda x: (f"--format {x.format}: {x.text!r} holds a control character, which "
                              f"{x.format.upper()} files cannot hold: export it with --format md or csv"),
     e.DocumentNotFor: _document_not_for,

@@ -3,14 +3,18 @@ render it, write it, and log the export."""
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
+import os
 import re
+import secrets
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from selector.errors import (
-    BadOutput, BinaryToStdout, CutNotLocked, DocumentNotFor, NotXmlText, NoTallyYet, OutputFailed, RuleError,
+    BadOutput, BinaryToStdout, CutNotLocked, DocumentNotFor, NotXmlText, NoTallyYet, OutputExists,
+    OutputFailed, RuleError,
 )
 from selector.storage import events
 from selector.storage.clock import moment
@@ -37,8 +41,13 @@ def default_path(round_id: str, stage: str, doc: str, fmt: str) -> Path:
     return Path(f"{round_id}-{stage}-{doc}.{fmt}")
 
 
-def export(open_: "OpenRound", stage_id: str, doc: str, fmt: str, out: str | None) -> Exported:
-    """Render `doc` for the stage in `fmt`; write it to `out` (or the default name), log it."""
+def export(open_: "OpenRound", stage_id: str, doc: str, fmt: str, out: str | None,
+           force: bool = False) -> Exported:
+    """Render `doc` for the stage in `fmt`; write it to `out` (or the default name), log it.
+
+    The file is written whole under a temporary name beside it and then given its name, so a
+    failure (a full disk) never leaves a truncated document; an existing file is replaced
+    only with `force`. The export event records the file name, not the clerk's folders."""
     from selector.reports import documents, render_office, render_text
 
     if out == "-" and fmt in ("xlsx", "docx"):
@@ -48,6 +57,8 @@ def export(open_: "OpenRound", stage_id: str, doc: str, fmt: str, out: str | Non
     else:
         path = Path(out) if out else default_path(open_.id, stage_id, doc, fmt)
         _check_output(path)
+        if not force and os.path.lexists(path):
+            raise OutputExists(str(path))
     handler = open_.handler(stage_id)
     stage = handler.stage
     if doc not in handler.documents:
@@ -81,14 +92,44 @@ def export(open_: "OpenRound", stage_id: str, doc: str, fmt: str, out: str | Non
         data = render_office.docx(document, when)
     sha = hashlib.sha256(data).hexdigest()
     with open_.store.write():
-        if path is not None:
-            try:
-                path.write_bytes(data)
-            except OSError as e:
-                raise OutputFailed(str(path), e.strerror or str(e)) from None
-        open_.log(events.export(stage.id, doc=doc, fmt=fmt, out=str(path) if path else "-", size=len(data),
+        open_.log(events.export(stage.id, doc=doc, fmt=fmt, out=path.name if path else "-", size=len(data),
                                 name=path.name if path else f"{stage.id}-{doc}.{fmt}", sha256=sha))
+        if path is not None:
+            # Last in the transaction: a file that cannot be written leaves no export event.
+            _write_whole(path, data, force)
     return Exported(data, path, sha, doc, fmt)
+
+
+def _write_whole(path: Path, data: bytes, replace: bool) -> None:
+    """Write `data` to a temporary file beside `path`, sync it, then give it the name:
+    `os.replace` when replacing is allowed, else a hard link that fails if the name was
+    taken meanwhile. The temporary file never outlives the call."""
+    work = path.with_name(f".{path.name}.{os.getpid()}-{secrets.token_hex(4)}.tmp")
+    try:
+        fd = os.open(work, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
+        try:
+            view = memoryview(data)
+            while view:
+                view = view[os.write(fd, view):]
+            os.fsync(fd)
+        finally:
+            os.close(fd)
+        if replace:
+            os.replace(work, path)
+            return
+        try:
+            os.link(work, path)
+        except FileExistsError:
+            raise OutputExists(str(path)) from None
+        except OSError:  # no hard links here (FAT): the name was free a moment ago
+            if os.path.lexists(path):
+                raise OutputExists(str(path)) from None
+            os.rename(work, path)
+    except OSError as e:
+        raise OutputFailed(str(path), e.strerror or str(e)) from None
+    finally:
+        with contextlib.suppress(OSError):
+            os.unlink(work)
 
 
 def _check_output(path: Path) -> None:
