@@ -154,6 +154,8 @@ TAMPERING = [
      ["table events: the index on (round) was removed"]),
     ("exact times switched off", "UPDATE selector_meta SET value = 'x' WHERE key = 'exact_times_from'",
      ["table selector_meta: exact_times_from is not an event id up to 7"]),
+    ("record's own table dropped", "DROP TABLE selector_meta",
+     ["table selector_meta: missing from the database", "table selector_meta: exact_times_from is not"]),
     ("round row removed", "DELETE FROM rounds",
      ["round dongtai-2026: table rounds: the round's row is missing, but the log holds 6 events"]),
     ("stage row removed", "DELETE FROM stages WHERE stage = 'vote1'",

@@ -390,8 +390,11 @@ class Store(StageRecords):
     def exact_times_from(self) -> tuple[int | None, int]:
         """(the first event whose rows' times must equal its own — None when the stored value
         is not a number —, the id the next event would get); see m006."""
-        value = schema.meta(self.conn, "exact_times_from")
         top = (self.conn.execute("SELECT max(id) FROM events").fetchone()[0] or 0) + 1
+        try:
+            value = schema.meta(self.conn, "exact_times_from")
+        except sqlite3.OperationalError:  # the table was dropped (the schema check names it)
+            return None, top
         try:
             return int(value), top
         except (TypeError, ValueError):
