@@ -6,7 +6,7 @@ import os
 import sqlite3
 from pathlib import Path
 
-from audit_data import write_round
+from audit_data import REC1, write_csv, write_round
 
 
 def tables(path: Path) -> list[str]:
@@ -80,3 +80,21 @@ def test_a_refused_init_leaves_no_file_behind(run, tmp_path):
     assert run("init", good).exit_code == 0
     assert sorted(os.listdir(tmp_path)) == ["dongtai-2026.toml", "selector.db"]
     assert run("status").exit_code == 0
+
+
+def test_init_does_not_start_a_new_database_beside_an_old_witness_file(run, tmp_path):
+    """Its lines would all be differences against the new record, or the old record was deleted."""
+    path = write_round(tmp_path)
+    assert run("init", path).exit_code == 0
+    write_csv(tmp_path / "a.csv", REC1)
+    assert run("tally", "rec1", tmp_path / "a.csv", "--present", "50", "--issued", "50").exit_code == 0
+    assert run("cut", "rec1", "--resolve", "P01=C02", "--reason", "常委会研究决定").exit_code == 0
+    Path("selector.db").unlink()
+    r = run("init", path)
+    assert r.exit_code == 1
+    assert r.stderr == (f"error: {tmp_path}/selector.db.witness is there but {tmp_path}/selector.db is not: "
+                        "it is the witness file of an earlier database (deleted or moved?); move it away "
+                        "before `selector init` makes a new database there\n")
+    assert not Path("selector.db").exists()
+    Path("selector.db.witness").rename("practice.witness")
+    assert run("init", path).exit_code == 0

@@ -94,6 +94,14 @@ class NotSelectorDatabase(Typed, DatabaseError):
 
 
 @dataclass(eq=False)
+class WitnessWithoutDatabase(Typed, DatabaseError):
+    """init would create a database where only the witness file of an earlier one is left."""
+
+    path: str
+    witness: str
+
+
+@dataclass(eq=False)
 class NewerDatabase(Typed, DatabaseError):
     """The database was migrated by a newer selector (`migration`: one this version lacks)."""
 

@@ -109,6 +109,9 @@ def _newer(err: e.NewerDatabase) -> str:
 TEXT: dict[type, Callable] = {
     e.NotSelectorDatabase: _not_selector,
     e.NewerDatabase: _newer,
+    e.WitnessWithoutDatabase: lambda x: (f"{x.witness} is there but {x.path} is not: it is the witness "
+                                         "file of an earlier database (deleted or moved?); move it "
+                                         "away before `selector init` makes a new database there"),
     e.NoDatabase: lambda x: (f"no database at {x.path}: give --db (or SELECTOR_DB), "
                              "or create one with `selector init ROUND.toml`"),
     e.NoRoundYet: lambda x: f"{x.path} holds no round yet: run `selector init rounds/FILE.toml`",

@@ -26,7 +26,7 @@ from selector.domain.cuts import PostCut
 from selector.domain.model import Round, Stage
 from selector.errors import (
     CreatedMeanwhile, DatabaseError, NewerDatabase, NoDatabase, NotFound, NotSelectorDatabase, RuleError,
-    SelectorError,
+    SelectorError, WitnessWithoutDatabase,
 )
 from selector.storage import digest, events, schema, witness
 from selector.storage.clock import now
@@ -99,6 +99,8 @@ class Store(StageRecords):
                         schema.migrate(conn)
         except sqlite3.DatabaseError as e:
             conn.close()
+            if "locked" in str(e) or "busy" in str(e):
+                raise self._cannot_write(e) from None
             why = "unreadable" if "not a database" in str(e) or "encrypted" in str(e) else "damaged"
             raise NotSelectorDatabase(str(path), why, str(e)) from None
         except BaseException:
@@ -107,6 +109,9 @@ class Store(StageRecords):
         return conn
 
     def _create(self, path: Path) -> sqlite3.Connection:
+        if witness.path_of(path).exists():
+            # Its lines would all fail against a new record (or the old record was deleted).
+            raise WitnessWithoutDatabase(str(path), str(witness.path_of(path)))
         work = path.with_name(f".{path.name}.new-{os.getpid()}-{secrets.token_hex(4)}")
         try:
             # Owner-only from the first byte: the file holds every ballot of every round.
@@ -377,10 +382,6 @@ class Store(StageRecords):
             return self.select("events", "round = ?", [round_id], "id")
         finally:
             self.conn.text_factory = str
-
-    def triggers(self) -> set[str]:
-        """The names of the database's triggers (the event log's append-only guards)."""
-        return {r[0] for r in self.conn.execute("SELECT name FROM sqlite_master WHERE type = 'trigger'")}
 
     def schema_shape(self) -> tuple[dict[str, dict], dict[str, dict]]:
         """(the database's tables, indexes and triggers, what the migrations make): see
