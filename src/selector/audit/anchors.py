@@ -25,7 +25,7 @@ from selector.storage import witness
 from selector.storage.rows import GENESIS, chain
 from selector.storage.store import Store
 
-HASH = re.compile(r"[0-9a-fA-F]{64}")
+HASH = re.compile(r"(?<![0-9a-fA-F])[0-9a-fA-F]{64}(?![0-9a-fA-F])")  # not part of a longer hex run
 _EVENT_KEYS = ("round", "at", "operator", "command", "stage", "details", "files")
 
 
