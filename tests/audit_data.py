@@ -127,3 +127,43 @@ def tamper_row(batch: int, line: int, edit, db: str = "selector.db") -> None:
                      [cells, batch, first])
     conn.commit()
     conn.close()
+
+
+VOTE1 = [("%03d" % i, "张伟" if i <= 7 else "王芳", "刘洋" if i <= 5 else "陈静") for i in range(1, 11)]
+
+
+def tamper(sql: str, *params) -> None:
+    """Edit the database as someone with the file and the sqlite3 shell would."""
+    conn = sqlite3.connect("selector.db")
+    conn.execute("DROP TRIGGER IF EXISTS events_no_update")
+    conn.execute("DROP TRIGGER IF EXISTS events_no_delete")
+    conn.execute(sql, params)
+    conn.commit()
+    conn.close()
+    restore_guards()
+
+
+def restore_guards() -> None:
+    conn = sqlite3.connect("selector.db")
+    for action in ("UPDATE", "DELETE"):
+        conn.execute(f"CREATE TRIGGER IF NOT EXISTS events_no_{action.lower()} BEFORE {action} ON events "
+                     "BEGIN SELECT RAISE(ABORT, 'the event log is append-only'); END")
+    conn.commit()
+    conn.close()
+
+
+def long_file(path: Path, ballots: int, start: int = 0) -> Path:
+    """A long-layout CSV (ballot, post, candidate): two rows per paper."""
+    p01, p02 = ("张伟", "王芳", "李强"), ("刘洋", "陈静", "杨帆")
+    with open(path, "w", encoding="utf-8", newline="") as f:
+        f.write("ballot,post,candidate\r\n")
+        for i in range(start, start + ballots):
+            f.write(f"B{i:06d},P01,{p01[i % 3]}\r\nB{i:06d},P02,{p02[i // 3 % 3]}\r\n")
+    return path
+
+
+def dump(db: str) -> list[str]:
+    conn = sqlite3.connect(db)
+    lines = list(conn.iterdump())
+    conn.close()
+    return lines

@@ -85,3 +85,39 @@ def counted(run, tmp_path, tmp_path_factory):
                 break
 
     return go
+
+
+_TALLIED: dict[str, Path] = {}
+
+
+@pytest.fixture
+def tallied(run, tmp_path, tmp_path_factory):
+    """rec1 tallied (two batches), cut with a recorded decision, certified; vote1 tallied.
+
+    Built once through the CLI, then copied for each test (the tests edit their copy)."""
+    if "dir" in _TALLIED:
+        for name in ("selector.db", "selector.db.witness"):
+            shutil.copy(_TALLIED["dir"] / name, tmp_path / name)
+        shutil.copytree(_TALLIED["dir"] / "ballots", tmp_path / "ballots")
+        return tmp_path / "ballots"
+    files = _build(run, tmp_path)
+    keep = tmp_path_factory.mktemp("tallied")
+    for name in ("selector.db", "selector.db.witness"):
+        shutil.copy(tmp_path / name, keep / name)
+    shutil.copytree(files, keep / "ballots")
+    _TALLIED["dir"] = keep
+    return files
+
+
+def _build(run, tmp_path):
+    from audit_data import VOTE1, papers_csv, setup_rec1
+
+    files = setup_rec1(run, tmp_path)
+    r = run("cut", "rec1", "--resolve", "P01=C02", "--reason", "常委会2026年3月2日研究决定")
+    assert r.exit_code == 0, r.stderr
+    r = run("certify", "rec1", "--teller", "周敏", "--scrutineer", "吴刚", "--scrutineer", "郑丽")
+    assert r.exit_code == 0, r.stderr
+    papers_csv(files / "vote1.csv", VOTE1)
+    r = run("tally", "vote1", files / "vote1.csv", "--present", "10", "--issued", "10")
+    assert r.exit_code == 0, r.stderr
+    return files

@@ -79,3 +79,14 @@ def write_xlsx(path: Path, rows: list[list[str]], sheet: str = "Sheet1", before:
         ws.append([int(v) if v.isdigit() else (v or None) for v in row])
     wb.save(path)
     return path
+
+
+REC1_HEADER = ["ballot", "category", "审计局局长", "统计局副局长"]
+# P01 (k = 2): C01 2 votes, C04 and C03 1 each: tied for the second place.
+# P02 (k = 2): C05 and C02 2 votes each: equal, but both inside the cut.
+TIE_ROWS = [REC1_HEADER, ["1", "一般干部", "C01", "C05"], ["2", "一般干部", "C01", "C05"],
+            ["3", "一般干部", "C04", "C02"], ["4", "一般干部", "C03", "C02"]]
+
+
+def tie_file():
+    write_csv(Path("tie.csv"), TIE_ROWS)

@@ -118,6 +118,38 @@ class NoDatabase(Typed, DatabaseError):
     path: str
 
 
+class CreatedMeanwhile(DatabaseError):
+    """Another command created the database at the same path while this one built it."""
+
+
+@dataclass(eq=False)
+class NotSelectorDatabase(Typed, DatabaseError):
+    """The path holds something that is not a selector database (`what`: folder | empty |
+    foreign — another application's SQLite file | unreadable — not SQLite | damaged)."""
+
+    path: str
+    what: str
+    reason: str = ""
+
+
+@dataclass(eq=False)
+class WitnessWithoutDatabase(Typed, DatabaseError):
+    """init would create a database where only the witness file of an earlier one is left."""
+
+    path: str
+    witness: str
+
+
+@dataclass(eq=False)
+class NewerDatabase(Typed, DatabaseError):
+    """The database was migrated by a newer selector (`migration`: one this version lacks)."""
+
+    path: str
+    needs: str | None
+    version: str
+    migration: str
+
+
 @dataclass(eq=False)
 class NoRoundYet(Typed, NotFound):
     """The database holds no round."""
@@ -353,10 +385,52 @@ class NotAFolder(Typed, UsageError):
 
 
 @dataclass(eq=False)
+class BadHead(Typed, UsageError):
+    """`audit verify --head` was given neither a record hash nor a file of them (`why`:
+    neither | empty — a file without one | unreadable)."""
+
+    value: str
+    why: str
+    reason: str = ""
+
+
+@dataclass(eq=False)
 class BinaryToStdout(Typed, UsageError):
     """A binary document format cannot go to standard output."""
 
     format: str
+
+
+@dataclass(eq=False)
+class BadOutput(Typed, RuleError):
+    """`export --out` names a folder (`why`: folder) or a file in a folder that does not
+    exist (no folder)."""
+
+    path: str
+    why: str
+
+
+@dataclass(eq=False)
+class OutputExists(Typed, RuleError):
+    """`export` would replace an existing file, and --force was not given."""
+
+    path: str
+
+
+@dataclass(eq=False)
+class OutputFailed(Typed, RuleError):
+    """The document could not be written (disk full, read-only folder…); nothing was changed."""
+
+    path: str
+    reason: str
+
+
+@dataclass(eq=False)
+class NotXmlText(Typed, RuleError):
+    """A text of the document holds a control character XLSX and DOCX cannot store."""
+
+    format: str
+    text: str
 
 
 @dataclass(eq=False)

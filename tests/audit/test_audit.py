@@ -11,62 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from audit_data import REC1, setup_rec1, tamper_row, papers_csv, write_round
-
-VOTE1 = [("%03d" % i, "张伟" if i <= 7 else "王芳", "刘洋" if i <= 5 else "陈静") for i in range(1, 11)]
-
-
-_BUILT: dict[str, Path] = {}
-
-
-@pytest.fixture
-def tallied(run, tmp_path, tmp_path_factory):
-    """rec1 tallied (two batches), cut with a recorded decision, certified; vote1 tallied.
-
-    Built once through the CLI, then copied for each test (the tests edit their copy)."""
-    if "dir" in _BUILT:
-        shutil.copy(_BUILT["dir"] / "selector.db", tmp_path / "selector.db")
-        shutil.copytree(_BUILT["dir"] / "ballots", tmp_path / "ballots")
-        return tmp_path / "ballots"
-    files = _build(run, tmp_path)
-    keep = tmp_path_factory.mktemp("tallied")
-    shutil.copy(tmp_path / "selector.db", keep / "selector.db")
-    shutil.copytree(files, keep / "ballots")
-    _BUILT["dir"] = keep
-    return files
-
-
-def _build(run, tmp_path):
-    files = setup_rec1(run, tmp_path)
-    r = run("cut", "rec1", "--resolve", "P01=C02", "--reason", "常委会2026年3月2日研究决定")
-    assert r.exit_code == 0, r.stderr
-    r = run("certify", "rec1", "--teller", "周敏", "--scrutineer", "吴刚", "--scrutineer", "郑丽")
-    assert r.exit_code == 0, r.stderr
-    papers_csv(files / "vote1.csv", VOTE1)
-    r = run("tally", "vote1", files / "vote1.csv", "--present", "10", "--issued", "10")
-    assert r.exit_code == 0, r.stderr
-    return files
-
-
-def tamper(sql: str, *params) -> None:
-    """Edit the database as someone with the file and the sqlite3 shell would."""
-    conn = sqlite3.connect("selector.db")
-    conn.execute("DROP TRIGGER IF EXISTS events_no_update")
-    conn.execute("DROP TRIGGER IF EXISTS events_no_delete")
-    conn.execute(sql, params)
-    conn.commit()
-    conn.close()
-    restore_guards()
-
-
-def restore_guards() -> None:
-    conn = sqlite3.connect("selector.db")
-    for action in ("UPDATE", "DELETE"):
-        conn.execute(f"CREATE TRIGGER IF NOT EXISTS events_no_{action.lower()} BEFORE {action} ON events "
-                     "BEGIN SELECT RAISE(ABORT, 'the event log is append-only'); END")
-    conn.commit()
-    conn.close()
-
+from audit_data import REC1, VOTE1, papers_csv, restore_guards, setup_rec1, tamper, tamper_row, write_round
 
 def test_verify_passes_on_an_honest_record(run, tallied):
     r = run("audit", "verify", "--files", tallied)
@@ -125,6 +70,37 @@ TAMPERING = [
       "the CSV text of rows 1… no longer parses (',' expected after '\"')"]),
     ("garbage result", "UPDATE results SET weighted = '4.0' WHERE stage = 'rec1' AND candidate = 'C01'",
      ["stage rec1: table results, row P01/C01: weighted is '4.0' in the database, '4' on recount"]),
+    # metadata: each stored value is held to the event that wrote it
+    ("batch encoding", "UPDATE batches SET encoding = 'utf-8' WHERE id = 1",
+     ["stage rec1: table batches, row 1 (rec1-a.csv): encoding is 'utf-8' but tally event #2 recorded 'gb18030'"]),
+    ("batch sheet", "UPDATE batches SET sheet = '推荐票' WHERE id = 1",
+     ["stage rec1: table batches, row 1 (rec1-a.csv): sheet is '推荐票' but tally event #2 recorded None"]),
+    ("batch time", "UPDATE batches SET at = '2026-05-29T08:00:00+00:00' WHERE id = 2",
+     ["stage rec1: table batches, row 2 (rec1-b.csv): at is '2026-05-29T08:00:00+00:00' but tally event "
+      "#3 was written at '2026-05-28T20:26:40+00:00'"]),
+    ("batch event", "UPDATE batches SET event = 3 WHERE id = 1",
+     ["stage rec1: table batches, row 1 (rec1-a.csv): event is 3 but tally event #2 recorded 2"]),
+    ("chunk last line", "UPDATE row_chunks SET last_line = 9 WHERE batch = 1",
+     ["stage rec1: table rows, batch 1 (rec1-a.csv): row chunk 1–9 holds rows 1–7: its last_line was edited"]),
+    ("lock time", "UPDATE stages SET locked_at = '2026-05-01T00:00:00+00:00' WHERE stage = 'rec1'",
+     ["stage rec1: table stages: locked_at is '2026-05-01T00:00:00+00:00' but cut event #4 was written at"]),
+    ("round title", "UPDATE rounds SET title = '东台市部分市直单位副职公推公选'",
+     ["round dongtai-2026: table rounds: title is '东台市部分市直单位副职公推公选' but init event #1 recorded "
+      "'东台市部分市直单位正职公推公选'"]),
+    ("round time", "UPDATE rounds SET at = '2026-01-01T00:00:00+00:00'",
+     ["round dongtai-2026: table rounds: at is '2026-01-01T00:00:00+00:00' but init event #1 was written at"]),
+    ("reason on an undecided post", "UPDATE cuts SET reason = '常委会研究决定' WHERE stage = 'rec1' AND post = 'P02'",
+     ["stage rec1: table cuts, row P02: reason is '常委会研究决定' in the database, None in cut event #4"]),
+    ("unique index dropped", "DROP INDEX idx_batches_live_sha256",
+     ["table batches: the unique index on (round, stage, sha256) was removed"]),
+    ("events index dropped", "DROP INDEX idx_events_round",
+     ["table events: the index on (round) was removed"]),
+    ("exact times switched off", "UPDATE selector_meta SET value = 'x' WHERE key = 'exact_times_from'",
+     ["table selector_meta: exact_times_from is not an event id up to 7"]),
+    ("record's own table dropped", "DROP TABLE selector_meta",
+     ["table selector_meta: missing from the database", "table selector_meta: exact_times_from is not"]),
+    ("round row removed", "DELETE FROM rounds",
+     ["round dongtai-2026: table rounds: the round's row is missing, but the log holds 6 events"]),
     ("stage row removed", "DELETE FROM stages WHERE stage = 'vote1'",
      ["stage vote1: stored data no longer reads (NotFound: no stage 'vote1' stored"]),
     ("event edited", "UPDATE events SET operator = '某人' WHERE command = 'cut'",
@@ -402,6 +378,22 @@ def test_verify_files_reads_xlsx_batches_row_by_row(run, tmp_path):
     assert "stage rec1: table rows, batch 1 (推荐票.xlsx), row 6: 5,,陈静 in the database, 5,,杨帆 in the file" in r.stderr
 
 
+def test_verify_holds_the_chunk_bounds_of_xlsx_rows_to_their_rows(run, tmp_path):
+    """XLSX rows are stored as JSON chunks, whose digest covers each row but not the chunk's
+    last_line: the recount holds it to the chunk's last row."""
+    from support import write_xlsx
+
+    assert run("init", write_round(tmp_path)).exit_code == 0
+    write_xlsx(tmp_path / "推荐票.xlsx", [["票号", "审计局局长", "统计局局长"], *map(list, REC1)])
+    assert run("tally", "rec1", tmp_path / "推荐票.xlsx", "--present", "50", "--issued", "50").exit_code == 0
+    assert run("audit", "verify").exit_code == 0
+    tamper("UPDATE row_chunks SET last_line = 16 WHERE batch = 1")
+    r = run("audit", "verify")
+    assert r.exit_code == 3
+    assert r.stderr.splitlines()[1:] == [
+        "  stage rec1: table rows, batch 1 (推荐票.xlsx): row chunk 2–16 holds rows 2–11: its last_line was edited"]
+
+
 def test_init_logs_the_hash_of_each_round_file(run, tmp_path):
     path = write_round(tmp_path)
     text = path.read_text(encoding="utf-8")
@@ -447,3 +439,44 @@ def test_double_entry_of_approve_ballots_compares_each_candidate(run, tmp_path):
     assert "differ on 1 cell" in r.stderr
     assert "ballot 02 · P01/C02: " in r.stderr
     assert "甲.csv has 'yes'" in r.stderr and "乙.csv has 'no'" in r.stderr
+
+
+# -- damaged stored data -----------------------------------------------------------------------
+
+LONG = "CAST(replace(hex(zeroblob(3000)), '00', '张伟,') AS BLOB)"  # kilobytes of ballot text
+
+
+@pytest.mark.parametrize("table,column,where,expected", [
+    ("row_chunks", "text", "batch = 1",
+     "stage rec1: stored data no longer reads (column text holds text that is not UTF-8)"),
+    ("events", "details", "command = 'cut'",
+     "event #4 (cut rec1): column details holds text that is not UTF-8"),
+    ("rounds", "title", "1",
+     "round dongtai-2026: stored data no longer reads (column title holds text that is not UTF-8)"),
+    ("batches", "file", "id = 3",
+     "stage vote1: stored data no longer reads (column file holds text that is not UTF-8)"),
+    ("invalid_marks", "text", "1",
+     "stage rec1: stored data no longer reads (column text holds text that is not UTF-8)"),
+])
+def test_stored_text_that_is_not_utf8_is_a_difference(run, tallied, table, column, where, expected):
+    tamper(f"UPDATE {table} SET {column} = CAST({LONG} || x'ff' || {LONG} AS TEXT) WHERE {where}")
+    for args in ((), ("--files", tallied)):
+        r = run("audit", "verify", *args)
+        assert r.exit_code == 3, r.stdout
+        assert expected in r.stderr, r.stderr
+        assert all(len(line) < 400 for line in r.stderr.splitlines()), r.stderr  # no ballot text dumped
+
+
+def test_a_damaged_page_is_a_difference(run, tallied):
+    conn = sqlite3.connect("selector.db")
+    page_size = conn.execute("PRAGMA page_size").fetchone()[0]
+    root = conn.execute("SELECT rootpage FROM sqlite_master WHERE name = 'row_chunks'").fetchone()[0]
+    conn.close()
+    with open("selector.db", "r+b") as f:
+        f.seek((root - 1) * page_size)
+        f.write(b"\xff" * 16)  # the page's b-tree header: not a page type SQLite knows
+    r = run("audit", "verify")
+    assert r.exit_code == 3, r.stdout
+    assert ("stage rec1: stored data no longer reads (the database file is damaged: database disk "
+            "image is malformed)") in r.stderr
+    assert len(r.stderr.splitlines()) < 10

@@ -13,7 +13,7 @@ import sys
 import time
 from pathlib import Path
 
-from audit_data import REC1, papers_csv, write_round
+from audit_data import REC1, dump, long_file, papers_csv, write_round
 from support import ROOT
 
 SRC = ROOT / "src"
@@ -23,23 +23,6 @@ def selector(*args, **kw) -> subprocess.Popen:
     env = {**os.environ, "PYTHONPATH": str(SRC)}
     return subprocess.Popen([sys.executable, "-m", "selector", *map(str, args)], env=env,
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, **kw)
-
-
-def long_file(path: Path, ballots: int, start: int = 0) -> Path:
-    """A long-layout CSV (ballot, post, candidate): two rows per paper."""
-    p01, p02 = ("张伟", "王芳", "李强"), ("刘洋", "陈静", "杨帆")
-    with open(path, "w", encoding="utf-8", newline="") as f:
-        f.write("ballot,post,candidate\r\n")
-        for i in range(start, start + ballots):
-            f.write(f"B{i:06d},P01,{p01[i % 3]}\r\nB{i:06d},P02,{p02[i // 3 % 3]}\r\n")
-    return path
-
-
-def dump(db: str) -> list[str]:
-    conn = sqlite3.connect(db)
-    lines = list(conn.iterdump())
-    conn.close()
-    return lines
 
 
 def test_database_is_created_owner_only(run, tmp_path):
@@ -98,27 +81,68 @@ def test_two_tallies_at_once_never_double_count(run, tmp_path):
     assert r.exit_code == 0, r.stderr
 
 
-OPEN_AT = """
+INIT_AT = """
 import sys, time
-from selector.storage.store import Store
+from selector.cli import app
 start = float(sys.argv[1])
 while time.time() < start:
     pass
-Store(sys.argv[2], create=True)
+app(["--db", sys.argv[2], "init", sys.argv[3]], prog_name="selector")
 """
 
 
-def test_commands_opening_a_new_database_at_once_migrate_it_once(tmp_path):
+def test_inits_of_a_new_database_at_once_store_the_round_once(tmp_path):
+    """Each builds the new file aside and names it at its commit; those that lose the race store
+    the round in the winner's file (unchanged), so every one succeeds and nothing is doubled."""
     path = tmp_path / "fresh.db"
+    round_file = write_round(tmp_path)
     env = {**os.environ, "PYTHONPATH": str(SRC)}
     start = time.time() + 1.5  # every process imported and waiting: they open together
-    procs = [subprocess.Popen([sys.executable, "-c", OPEN_AT, str(start), str(path)], env=env,
-                              stderr=subprocess.PIPE, text=True) for _ in range(6)]
-    errors = [p.communicate(timeout=60)[1] for p in procs]
-    assert [p.returncode for p in procs] == [0] * 6, errors
+    procs = [subprocess.Popen([sys.executable, "-c", INIT_AT, str(start), str(path), str(round_file)],
+                              env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+             for _ in range(6)]
+    outs = [p.communicate(timeout=60) for p in procs]
+    assert [p.returncode for p in procs] == [0] * 6, outs
+    assert sum("stored in" in out for out, _ in outs) == 1
     from selector.storage.schema import MIGRATIONS
     from selector.storage.store import Store
 
     store = Store(path)
     applied = [name for (name,) in store.conn.execute("SELECT name FROM _sqlite_migrations ORDER BY id")]
     assert applied == [m.__name__ for m in MIGRATIONS]  # each once
+    assert store.conn.execute("SELECT count(*) FROM events").fetchone()[0] == 1
+    assert sorted(os.listdir(tmp_path)) == ["dongtai-2026.toml", "fresh.db"]  # no file left aside
+
+
+def test_verify_reads_one_state_while_a_tally_commits(run, tmp_path, monkeypatch):
+    """A tally that commits while `audit verify` runs must not show as differences: verify
+    reads in one transaction, and the tally's commit waits for it."""
+    assert run("init", write_round(tmp_path)).exit_code == 0
+    papers_csv(tmp_path / "a.csv", REC1)
+    assert run("tally", "rec1", tmp_path / "a.csv", "--present", "50", "--issued", "50").exit_code == 0
+    papers_csv(tmp_path / "b.csv", [("B" + b, *rest) for b, *rest in REC1])
+    from selector.audit import verify as audit_verify
+
+    check_round, procs = audit_verify._check_round, []
+
+    def midway(*args):
+        # The chain has been read; another command tallies and tries to commit now.
+        proc = selector("tally", "rec1", tmp_path / "b.csv")
+        procs.append(proc)
+        journal = tmp_path / "selector.db-journal"
+        deadline = time.monotonic() + 60
+        while proc.poll() is None and not journal.exists() and time.monotonic() < deadline:
+            time.sleep(0.01)
+        time.sleep(0.5)  # committed by now, unless it waits for verify
+        return check_round(*args)
+
+    with monkeypatch.context() as patched:
+        patched.setattr(audit_verify, "_check_round", midway)
+        r = run("audit", "verify")
+    assert r.exit_code == 0, r.stderr
+    assert "from 10 stored ballots" in r.stdout
+    out, err = procs[0].communicate(timeout=60)
+    assert procs[0].returncode == 0, err  # the tally went ahead once verify was done
+    r = run("audit", "verify")
+    assert r.exit_code == 0, r.stderr
+    assert "from 20 stored ballots" in r.stdout

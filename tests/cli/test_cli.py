@@ -11,18 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from support import BAD, GOOD, good_round, rows_of, write_csv
-
-REC1_HEADER = ["ballot", "category", "审计局局长", "统计局副局长"]
-# P01 (k = 2): C01 2 votes, C04 and C03 1 each: tied for the second place.
-# P02 (k = 2): C05 and C02 2 votes each: equal, but both inside the cut.
-TIE_ROWS = [REC1_HEADER, ["1", "一般干部", "C01", "C05"], ["2", "一般干部", "C01", "C05"],
-            ["3", "一般干部", "C04", "C02"], ["4", "一般干部", "C03", "C02"]]
-
-
-def tie_file():
-    write_csv(Path("tie.csv"), TIE_ROWS)
-
+from support import BAD, GOOD, REC1_HEADER, TIE_ROWS, good_round, rows_of, tie_file, write_csv
 
 @pytest.fixture
 def round_file(tmp_path) -> Path:
@@ -435,7 +424,10 @@ def test_exit_codes(ready):
 def test_empty_database(run):
     from selector.storage.store import Store
 
-    Store("selector.db", create=True).close()
+    store = Store("selector.db", create=True)
+    with store.write():
+        pass  # the first commit gives the new database its name
+    store.close()
     result = run("status")
     assert result.exit_code == 1 and "holds no round yet" in error_line(result)
 

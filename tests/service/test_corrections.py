@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from audit_data import REC1, setup_rec1, tamper_row, papers_csv
-from test_audit import VOTE1
+from audit_data import VOTE1
 
 
 def dump() -> str:

@@ -7,7 +7,8 @@ from pathlib import Path
 
 from sqlite_utils import Database
 
-from selector.storage.schema import MIGRATIONS, migrations, pending
+from selector import __version__
+from selector.storage.schema import MIGRATIONS, meta, migrations, pending
 from selector.storage.store import Store
 
 # Made once with the first release (commit f6d6b53, schema m001_initial only): a round
@@ -22,10 +23,20 @@ def schema(path: Path) -> dict[str, str]:
     return dict(rows)
 
 
+def fresh(path: Path) -> Path:
+    """A new database with every migration (and nothing stored)."""
+    store = Store(path, create=True)
+    with store.write():
+        pass  # the first commit gives the new file its name
+    store.close()
+    return path
+
+
 def test_blank_database_gets_every_migration(tmp_path):
-    store = Store(tmp_path / "new.db", create=True)
+    store = Store(fresh(tmp_path / "new.db"))
     assert [m.name for m in migrations().applied(Database(store.conn))] == [m.__name__ for m in MIGRATIONS]
     assert pending(store.conn) == []
+    assert meta(store.conn, "exact_times_from") == "1"
 
 
 def test_frozen_first_schema_upgrades_and_keeps_its_record(tmp_path, run):
@@ -38,8 +49,11 @@ def test_frozen_first_schema_upgrades_and_keeps_its_record(tmp_path, run):
 
     store = Store(old)  # opening migrates
     assert pending(store.conn) == []
+    # m006: the two events written before it keep the looser check of their rows' times
+    assert meta(store.conn, "exact_times_from") == "3"
+    assert meta(store.conn, "needs") == __version__
     store.close()
-    assert schema(old) == schema(Store(tmp_path / "fresh.db", create=True).path)
+    assert schema(old) == schema(fresh(tmp_path / "fresh.db"))
     # The old record still verifies, and the upgraded database takes new work.
     r = run("--db", old, "audit", "verify")
     assert r.exit_code == 0, r.stderr
@@ -47,6 +61,24 @@ def test_frozen_first_schema_upgrades_and_keeps_its_record(tmp_path, run):
     (tmp_path / "rec1-b.csv").write_bytes("票号,审计局局长,统计局局长\r\n0007,王芳,陈静\r\n".encode("gb18030"))
     assert run("--db", old, "tally", "rec1", tmp_path / "rec1-b.csv").exit_code == 0
     assert run("--db", old, "audit", "verify").exit_code == 0
+    # A row written before m006 need only lie between its neighbouring events' times …
+    conn = sqlite3.connect(old)
+    conn.execute("UPDATE batches SET at = '2026-05-28T20:26:39+00:00' WHERE id = 1")
+    conn.commit()
+    r = run("--db", old, "audit", "verify")
+    assert r.exit_code == 3
+    assert ("stage rec1: table batches, row 1 (rec1-a.csv): at is '2026-05-28T20:26:39+00:00', outside "
+            "the times of the events around tally event #2 (2026-05-28T20:26:40+00:00 to "
+            "2026-05-28T20:26:40+00:00)") in r.stderr
+    # … while one written since must carry its event's time exactly.
+    conn.execute("UPDATE batches SET at = '2026-05-28T20:26:39+00:00' WHERE id = 2")
+    conn.execute("UPDATE batches SET at = '2026-05-28T20:26:40+00:00' WHERE id = 1")
+    conn.commit()
+    conn.close()
+    r = run("--db", old, "audit", "verify")
+    assert r.stderr.splitlines()[1:] == [
+        "  stage rec1: table batches, row 2 (rec1-b.csv): at is '2026-05-28T20:26:39+00:00' but tally "
+        "event #3 was written at '2026-05-28T20:26:40+00:00'"]
 
 
 def test_row_chunks_migration_keeps_every_row_as_stored(tmp_path):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sqlite3
 from pathlib import Path
 from typing import List, Optional
 
@@ -79,20 +80,26 @@ def log(ctx: typer.Context, as_json: bool = typer.Option(False, "--json", help=N
 @command(audit_app, name="verify", help=N_(
     "Re-check the log's hash chain, recount every stage from the stored ballots and\n"
     "compare with the stored results and cuts (inspection findings and the notice too); with\n"
-    "--files, re-hash the ballot and inspection files.\n"
+    "--files, re-hash the ballot and inspection files. Record hashes kept outside the database\n"
+    "(--head, and the witness file DB.witness when there is one) must be in the chain: they\n"
+    "catch a record cut short or rewritten whole, which the database alone cannot show.\n"
     "Exit 0 when all holds, 3 naming every difference.\n"
     "\n"
-    "Example: selector audit verify --files archive/2011/"))
+    "Example: selector audit verify --files archive/2011/ --head archive/2011/selector.db.witness"))
 def verify(
     ctx: typer.Context,
     files: Optional[Path] = typer.Option(None, "--files", help=N_("Folder holding the original ballot and inspection files to re-hash.")),
+    head: List[str] = typer.Option([], "--head", help=N_("A record hash kept outside the database (the "
+                                   "one certify printed for the signed sheet, or a head an earlier "
+                                   "verify printed), or a file of them such as a copy of the witness "
+                                   "file; repeat for several. Each must be in the chain.")),
 ) -> None:
     from selector.audit.verify import verify as run
     from selector.cli.messages import verify_summary
 
     opened = store(ctx)
     _speak_the_rounds_language(opened, ctx.obj.round)
-    typer.echo(verify_summary(run(opened, ctx.obj.round, files)))
+    typer.echo(verify_summary(run(opened, ctx.obj.round, files, head)))
 
 
 def _speak_the_rounds_language(opened, round_id) -> None:
@@ -102,7 +109,7 @@ def _speak_the_rounds_language(opened, round_id) -> None:
 
     try:
         i18n.for_round(load_round(opened, round_id).locale)
-    except (SelectorError, KeyError, TypeError, ValueError, AttributeError):  # verify says what is wrong
+    except (SelectorError, sqlite3.Error, KeyError, TypeError, ValueError, AttributeError):  # verify says what is wrong
         pass
 
 

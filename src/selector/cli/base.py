@@ -210,6 +210,22 @@ def command(group: typer.Typer = app, *args, **kwargs):
                 for line in messages.details(e):
                     err.print(f"  {_printable(line)}", markup=False, highlight=False, soft_wrap=True)
                 raise typer.Exit(e.exit_code) from None
+            except (MemoryError, OSError) as e:
+                # The last resort: whatever ran out (memory, disk) or failed underneath, the
+                # writes were rolled back; the clerk gets one line, not a traceback.
+                from selector.cli import messages
+
+                typer.echo(f"error: {_printable(messages.failure(e))}", err=True)
+                raise typer.Exit(1) from None
+            except Exception as e:
+                import sqlite3
+
+                if not isinstance(e, sqlite3.Error):
+                    raise
+                from selector.cli import messages
+
+                typer.echo(f"error: {_printable(messages.failure(e))}", err=True)
+                raise typer.Exit(1) from None
 
         return group.command(*args, cls=Command, **kwargs)(run)
 

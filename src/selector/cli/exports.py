@@ -28,10 +28,11 @@ def export(
     fmt: Format = typer.Option(Format.md, "--format", help=N_("md | csv | xlsx | docx | json.")),
     out: Optional[str] = typer.Option(None, "--out", help=N_("Output file; - for stdout. Default: md and "
                                       "json to stdout, others to ROUND-STAGE-DOC.EXT.")),
+    force: bool = typer.Option(False, "--force", help=N_("Replace the output file if it exists.")),
 ) -> None:
     from selector.service.exporting import export as run_export
 
-    result = run_export(open_round(ctx), stage, doc.value, fmt.value, out)
+    result = run_export(open_round(ctx), stage, doc.value, fmt.value, out, force)
     if result.path is None:
         out_stream = typer.get_binary_stream("stdout")
         out_stream.write(result.data)

@@ -8,10 +8,11 @@ fields) is looked up in the catalog by that template.
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Callable
 
 from selector import errors as e
-from selector.i18n import _, ngettext
+from selector.i18n import N_, _, ngettext
 from selector.service import steps as s
 
 
@@ -177,12 +178,51 @@ def _amend_without_reason(err: e.AmendmentWithoutReason) -> str:
              "is a correction; run again with --reason \"…\"").format(round=err.round, file=err.file, what=what)
 
 
+_NOT_SELECTOR = {"folder": N_("a folder"), "empty": N_("an empty file"),
+                 "foreign": N_("an SQLite database of another application"),
+                 "unreadable": N_("not an SQLite database"), "damaged": N_("a damaged SQLite file")}
+
+
+def _not_selector(err: e.NotSelectorDatabase) -> str:
+    what = _(_NOT_SELECTOR[err.what]) if err.what in _NOT_SELECTOR else err.what
+    if err.reason:
+        what += _(": ") + err.reason
+    return _("{path} is not a selector database ({what}): give --db a selector database, or a path that does not "
+             "exist yet to `selector init`").format(path=err.path, what=what)
+
+
+def _newer(err: e.NewerDatabase) -> str:
+    needs = (_("selector {version} or newer").format(version=err.needs) if err.needs else _("a newer selector"))
+    return _("{path} was written by a newer selector: it needs {needs} (this is selector {version}, which does "
+             "not know {migration})").format(path=err.path, needs=needs, version=err.version, migration=err.migration)
+
+
+def _bad_head(err) -> str:
+    if err.why == "neither":
+        return _("--head {value}: neither a record hash (64 hexadecimal characters) nor a file of them").format(
+            value=err.value)
+    if err.why == "empty":
+        return _("--head {value}: the file holds no record hash").format(value=err.value)
+    return _("--head {value}: the file cannot be read ({reason})").format(value=err.value, reason=err.reason)
+
+
+def _bad_output(err) -> str:
+    if err.why == "folder":
+        return _("--out {path}: a folder: give a file name, e.g. --out {path}/FILE").format(path=err.path)
+    return _("--out {path}: the folder {folder} does not exist").format(path=err.path, folder=Path(err.path).parent)
+
+
 TEXT: dict[type, Callable] = {
     e.NoDatabase: lambda x: _("no database at {path}: give --db (or SELECTOR_DB), or create one with "
                               "`selector init ROUND.toml`").format(path=x.path),
     e.NoRoundYet: lambda x: _("{path} holds no round yet: run `selector init rounds/FILE.toml`").format(path=x.path),
     e.SeveralRounds: lambda x: _("{path} holds {n} rounds ({rounds}): choose one with --round ID or "
                                  "SELECTOR_ROUND").format(path=x.path, n=len(x.rounds), rounds=", ".join(x.rounds)),
+    e.NotSelectorDatabase: _not_selector,
+    e.NewerDatabase: _newer,
+    e.WitnessWithoutDatabase: lambda x: _("{witness} is there but {path} is not: it is the witness file of an "
+                                          "earlier database (deleted or moved?); move it away before `selector "
+                                          "init` makes a new database there").format(witness=x.witness, path=x.path),
     e.WrongStageKind: _wrong_kind,
     e.PreviousCutNotLocked: lambda x: _("stage {stage} takes its candidates from stage {previous}, whose "
                                         "shortlist is not locked yet: run `selector cut {previous}`").format(
@@ -231,6 +271,15 @@ TEXT: dict[type, Callable] = {
                                  "second, independent keying").format(first=x.first, second=x.second),
     e.NotAFolder: lambda x: _("--files {path}: not a folder").format(path=x.path),
     e.BinaryToStdout: lambda x: _("--format {format} is a binary file: give --out PATH, not -").format(format=x.format),
+    e.BadHead: _bad_head,
+    e.BadOutput: _bad_output,
+    e.OutputFailed: lambda x: _("cannot write {path}: {reason}; nothing was changed").format(path=x.path,
+                                                                                           reason=x.reason),
+    e.OutputExists: lambda x: _("{path} already exists: give --force to replace it, or another --out").format(
+        path=x.path),
+    e.NotXmlText: lambda x: _("--format {format}: {text!r} holds a control character, which {upper} files cannot "
+                              "hold: export it with --format md or csv").format(format=x.format, text=x.text,
+                                                                                 upper=x.format.upper()),
     e.DocumentNotFor: _document_not_for,
     e.VerifyFailed: _verify_failed,
     e.ReasonRequired: lambda x: _reason(x.option),
@@ -299,6 +348,18 @@ def details(err: e.SelectorError) -> list[str]:
     return render(err) if render else err.details
 
 
+def failure(err: BaseException) -> str:
+    """The one line for what no refusal foresaw: memory or disk running out, a file or the
+    database failing underneath (the command's writes were rolled back)."""
+    if isinstance(err, MemoryError):
+        return ("out of memory: nothing was changed (close other programs, or give the files in "
+                "smaller batches)")
+    if isinstance(err, OSError):
+        where = f" ({err.filename})" if getattr(err, "filename", None) else ""
+        return f"{err.strerror or type(err).__name__}{where}: nothing was changed"
+    return f"the database failed ({str(err)[:120]}): nothing was changed"
+
+
 # -- next steps ----------------------------------------------------------------------------
 
 def _next_cut(step: s.Cut) -> str:
@@ -365,15 +426,18 @@ def verify_summary(report) -> str:
         other += (ngettext("{n} notice with ", "{n} notices with ", report.notices).format(n=report.notices)
                   + ngettext("{n} complaint rechecked, ", "{n} complaints rechecked, ",
                              report.complaints).format(n=report.complaints))
-    return (ngettext("round {round}: {events} events chained (head {head}…), {n} stage recounted from "
+    return (ngettext("round {round}: {events} events chained (head {head}), {n} stage recounted from "
                      "{ballots} stored ballots, ",
-                     "round {round}: {events} events chained (head {head}…), {n} stages recounted from "
+                     "round {round}: {events} events chained (head {head}), {n} stages recounted from "
                      "{ballots} stored ballots, ", len(report.stages)).format(
-        round=report.round, events=report.events, head=report.head[:16], n=len(report.stages),
+        round=report.round, events=report.events, head=report.head, n=len(report.stages),
         ballots=report.ballots)
         + other
         + (ngettext("{n} correction rechecked, ", "{n} corrections rechecked, ", report.corrections).format(
             n=report.corrections) if report.corrections else "")
         + ngettext("{n} cut rechecked, ", "{n} cuts rechecked, ", report.cuts).format(n=report.cuts)
-        + ngettext("{n} file re-hashed: all hold", "{n} files re-hashed: all hold", report.files).format(
-            n=report.files))
+        + ngettext("{n} file re-hashed", "{n} files re-hashed", report.files).format(n=report.files)
+        + (ngettext(", {n} record hash kept outside found in the chain",
+                    ", {n} record hashes kept outside found in the chain", report.anchors).format(n=report.anchors)
+           if report.anchors else "")
+        + _(": all hold"))

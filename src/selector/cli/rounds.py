@@ -40,9 +40,13 @@ def init(
     reason: Optional[str] = typer.Option(None, "--reason", help=N_("更正: why a stored round is amended "
                                                                  "after recording started.")),
 ) -> None:
+    from selector.errors import CreatedMeanwhile
     from selector.service.rounds import init_round
 
-    r, outcome, changes = init_round(store(ctx, create=True), file, ctx.obj.by, reason)
+    try:
+        r, outcome, changes = init_round(store(ctx, create=True), file, ctx.obj.by, reason)
+    except CreatedMeanwhile:  # another init made the file first: store the round in it
+        r, outcome, changes = init_round(store(ctx), file, ctx.obj.by, reason)
     i18n.for_round(r.locale)
     said = {"stored": _("round {round}: stored in {db}"),
             "unchanged": _("round {round}: already stored, unchanged in {db}"),

@@ -68,7 +68,8 @@ def certificate(console: Console, cert: dict) -> None:
     console.print(Text(_("scrutineers (监票人): {names}").format(names=_(", ").join(cert["scrutineers"]))))
     console.print(_("{batches} batches · {returned} ballots returned · results sha256 {sha}").format(
         batches=cert["batches"], returned=cert["returned"], sha=cert["results_sha256"]))
-    console.print(_("record hash (write it on the signed sheet): {hash}").format(hash=cert["hash"]))
+    # one line, never wrapped: the hash is copied onto the signed sheet and given to --head
+    console.print(_("record hash (write it on the signed sheet): {hash}").format(hash=cert["hash"]), soft_wrap=True)
 
 
 def sample(console: Console, drawn: dict) -> None:

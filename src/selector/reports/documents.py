@@ -52,6 +52,7 @@ LABELS = {
         "decision.accepted-short": "符合条件人数不足，经决定按现有人选进行。理由：{reason}",
         "stroke_order": "名单按姓氏笔画为序",
         "teller": "计票人", "scrutineer": "监票人", "certified": "计票签署时间",
+        "record_hash": "签署时记录哈希",
         "notice.intro": "根据{round}工作安排，经{stage}，拟任用下列同志，现予以公示：",
         "notice.period": "公示时间：{start}至{end}",
         "notice.period_blank": "公示时间：____年__月__日至____年__月__日",
@@ -95,6 +96,7 @@ LABELS = {
         "decision.accepted-short": "Fewer eligible than places; decided to go on. Reason: {reason}",
         "stroke_order": "Names in surname-stroke order",
         "teller": "Teller", "scrutineer": "Scrutineer", "certified": "Count certified",
+        "record_hash": "Record hash at certification",
         "notice.intro": "After {stage} of {round}, the following people are to be appointed. "
                         "This notice is published for comment:",
         "notice.period": "Notice period: {start} to {end}",
@@ -190,6 +192,8 @@ class _Context:
             out.append((t["corrected"], t["corrected.line"].format(
                 date=(c.get("at") or "")[:10], what=correction_text(c, self.round.locale),
                 reason=c.get("reason") or "", by=c.get("by") or "")))
+        if self.view.get("certified_hash"):
+            out.append((t["record_hash"], self.view["certified_hash"]))
         return out
 
     def post_heading(self, post: dict) -> str:

@@ -26,17 +26,18 @@ def certify(open_: "OpenRound", stage_id: str, tellers: Iterable[str], scrutinee
             raise TooFewSigners(stage.id, role, need[role], len(names))
     both = sorted(set(map(normalize, tellers)) & set(map(normalize, scrutineers)))
     if both:
-        raise RuleError(f"certify {stage.id}: {', '.join(both)} cannot be both teller and "
-                        "scrutineer (scrutineers check the tellers' count)")
+        raise RuleError("certify {stage}: {names} cannot be both teller and scrutineer (scrutineers check the "
+                        "tellers' count)", stage=stage.id, names=", ".join(both))
     store, rid = open_.store, open_.id
     with store.write():
         state = open_.state(stage)
         row = state.row
         if state.certified:
             signed = json.loads(row["certificate"] or "{}")
-            raise RuleError(f"stage {stage.id} was already certified at {row['certified_at']} "
-                            f"(tellers {', '.join(signed.get('tellers', []))}; scrutineers "
-                            f"{', '.join(signed.get('scrutineers', []))}); a certificate cannot change")
+            raise RuleError("stage {stage} was already certified at {at} (tellers {tellers}; scrutineers "
+                            "{scrutineers}); a certificate cannot change", stage=stage.id, at=row["certified_at"],
+                            tellers=", ".join(signed.get("tellers", [])),
+                            scrutineers=", ".join(signed.get("scrutineers", [])))
         if not state.batches:
             raise NoTallyYet(stage.id, "certify")
         certificate = {"tellers": tellers, "scrutineers": scrutineers,

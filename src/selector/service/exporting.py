@@ -3,12 +3,19 @@ render it, write it, and log the export."""
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
+import os
+import re
+import secrets
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from selector.errors import BinaryToStdout, CutNotLocked, DocumentNotFor, NoTallyYet, RuleError
+from selector.errors import (
+    BadOutput, BinaryToStdout, CutNotLocked, DocumentNotFor, NotXmlText, NoTallyYet, OutputExists,
+    OutputFailed, RuleError,
+)
 from selector.storage import events
 from selector.storage.clock import moment
 
@@ -34,17 +41,35 @@ def default_path(round_id: str, stage: str, doc: str, fmt: str) -> Path:
     return Path(f"{round_id}-{stage}-{doc}.{fmt}")
 
 
-def export(open_: "OpenRound", stage_id: str, doc: str, fmt: str, out: str | None) -> Exported:
-    """Render `doc` for the stage in `fmt`; write it to `out` (or the default name), log it."""
+def export(open_: "OpenRound", stage_id: str, doc: str, fmt: str, out: str | None,
+           force: bool = False) -> Exported:
+    """Render `doc` for the stage in `fmt`; write it to `out` (or the default name), log it.
+
+    The file is written whole under a temporary name beside it and then given its name, so a
+    failure (a full disk) never leaves a truncated document; an existing file is replaced
+    only with `force`. The export event records the file name, not the clerk's folders."""
     from selector.reports import documents, render_office, render_text
 
     if out == "-" and fmt in ("xlsx", "docx"):
         raise BinaryToStdout(fmt)
+    if out == "-" or (out is None and fmt not in BINARY):
+        path = None
+    else:
+        path = Path(out) if out else default_path(open_.id, stage_id, doc, fmt)
+        _check_output(path)
+        if not force and os.path.lexists(path):
+            raise OutputExists(str(path))
     handler = open_.handler(stage_id)
     stage = handler.stage
     if doc not in handler.documents:
         raise DocumentNotFor(doc, stage.id, stage.kind, handler.documents)
     view = handler.view()
+    if view.get("certified"):
+        # The signed sheet carries the certification's record hash: written on paper, it is an
+        # anchor outside the database (`audit verify --head`).
+        signed = events.of(open_.store.events(open_.id), stage.id, "certify")
+        if signed:
+            view = {**view, "certified_hash": signed[-1]["hash"]}
     if doc in ("tally", "vote") and not (view["attendance"] or {}).get("returned"):
         raise NoTallyYet(stage.id, "export")
     published = _published(open_, handler, view) if doc == "notice" else None
@@ -53,6 +78,8 @@ def export(open_: "OpenRound", stage_id: str, doc: str, fmt: str, out: str | Non
     when = moment()
     log = open_.store.events(open_.id) if doc == "record" else None
     document = documents.build(doc, open_.round, stage, view, when.date().isoformat(), log, published)
+    if fmt in ("xlsx", "docx"):
+        _check_xml_text(document, fmt)
     if fmt == "md":
         data = render_text.markdown(document)
     elif fmt == "csv":
@@ -63,17 +90,76 @@ def export(open_: "OpenRound", stage_id: str, doc: str, fmt: str, out: str | Non
         data = render_office.xlsx(document, when)
     else:
         data = render_office.docx(document, when)
-    if out == "-" or (out is None and fmt not in BINARY):
-        path = None
-    else:
-        path = Path(out) if out else default_path(open_.id, stage.id, doc, fmt)
     sha = hashlib.sha256(data).hexdigest()
     with open_.store.write():
-        if path is not None:
-            path.write_bytes(data)
-        open_.log(events.export(stage.id, doc=doc, fmt=fmt, out=str(path) if path else "-", size=len(data),
+        open_.log(events.export(stage.id, doc=doc, fmt=fmt, out=path.name if path else "-", size=len(data),
                                 name=path.name if path else f"{stage.id}-{doc}.{fmt}", sha256=sha))
+        if path is not None:
+            # Last in the transaction: a file that cannot be written leaves no export event.
+            _write_whole(path, data, force)
     return Exported(data, path, sha, doc, fmt)
+
+
+def _write_whole(path: Path, data: bytes, replace: bool) -> None:
+    """Write `data` to a temporary file beside `path`, sync it, then give it the name:
+    `os.replace` when replacing is allowed, else a hard link that fails if the name was
+    taken meanwhile. The temporary file never outlives the call."""
+    work = path.with_name(f".{path.name}.{os.getpid()}-{secrets.token_hex(4)}.tmp")
+    try:
+        fd = os.open(work, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
+        try:
+            view = memoryview(data)
+            while view:
+                view = view[os.write(fd, view):]
+            os.fsync(fd)
+        finally:
+            os.close(fd)
+        if replace:
+            os.replace(work, path)
+            return
+        try:
+            os.link(work, path)
+        except FileExistsError:
+            raise OutputExists(str(path)) from None
+        except OSError:  # no hard links here (FAT): the name was free a moment ago
+            if os.path.lexists(path):
+                raise OutputExists(str(path)) from None
+            os.rename(work, path)
+    except OSError as e:
+        raise OutputFailed(str(path), e.strerror or str(e)) from None
+    finally:
+        with contextlib.suppress(OSError):
+            os.unlink(work)
+
+
+def _check_output(path: Path) -> None:
+    """--out must name a file in a folder that exists."""
+    if path.is_dir():
+        raise BadOutput(str(path), "folder")
+    if not path.parent.is_dir():
+        raise BadOutput(str(path), "no folder")
+
+
+# Characters XML 1.0 cannot hold: XLSX and DOCX are XML inside, and their writers refuse them.
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+
+
+def _check_xml_text(document, fmt: str) -> None:
+    """A name or note with a control character (from a round file) refuses an XLSX or DOCX
+    export with the text, instead of failing inside the writer."""
+    def strings(value):
+        if isinstance(value, str):
+            yield value
+        elif isinstance(value, dict):
+            for v in value.values():
+                yield from strings(v)
+        elif isinstance(value, (list, tuple)):
+            for v in value:
+                yield from strings(v)
+
+    for text in strings(document.as_dict()):
+        if _NOT_XML.search(text):
+            raise NotXmlText(fmt, text[:60])
 
 
 def _published(open_: "OpenRound", handler, view: dict) -> "Published":
@@ -86,7 +172,7 @@ def _published(open_: "OpenRound", handler, view: dict) -> "Published":
     if isinstance(handler, NoticeStage):
         source = round_.previous(stage)
         if source is None:
-            raise RuleError(f"stage {stage.id} has no previous stage whose list it publishes")
+            raise RuleError("stage {stage} has no previous stage whose list it publishes", stage=stage.id)
         return Published(source, open_.lists(stage), view.get("notice"))
     if any(p.get("advanced") is None for p in view["posts"]):
         raise CutNotLocked(stage.id, "notice")

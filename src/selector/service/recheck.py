@@ -7,13 +7,14 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import json
+import sqlite3
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterator
 
 from selector.domain.model import natural
 from selector.errors import BallotFileError, SelectorError
-from selector.storage.rows import GENESIS, UnreadableRows
+from selector.storage.rows import GENESIS, UnreadableRows, damage
 
 
 @dataclass(frozen=True)
@@ -23,6 +24,31 @@ class Problem:
 
     where: str
     parts: tuple[str | SelectorError, ...]
+
+
+@dataclass
+class Times:
+    """Each stored `at` against the event that wrote it. Since m006 a command writes one time
+    (Store.stamp), so from event `exact_from` on the two must be equal; a row of an earlier
+    event need only lie between the times of the events around it (it was written during
+    that command, a moment before or after its event)."""
+
+    log: list[dict] = field(default_factory=list)
+    exact_from: int = 1
+
+    def check(self, report: "Report", where: str, column: str, value, event: dict) -> None:
+        if value == event["at"]:
+            return
+        said = f"{event['command']} event #{event['id']}"
+        if event["id"] >= self.exact_from:
+            report.add(where, f"{column} is {value!r} but {said} was written at {event['at']!r}")
+            return
+        at = next((i for i, e in enumerate(self.log) if e["id"] == event["id"]), None)
+        low = self.log[at - 1]["at"] if at else ""
+        high = self.log[at + 1]["at"] if at is not None and at + 1 < len(self.log) else "~"
+        if not (isinstance(value, str) and low <= value <= high):
+            report.add(where, f"{column} is {value!r}, outside the times of the events around {said} "
+                              f"({low or 'the start'} to {high if high != '~' else 'now'})")
 
 
 @dataclass
@@ -38,7 +64,9 @@ class Report:
     notices: int = 0
     complaints: int = 0
     corrections: int = 0  # correction events rechecked (withdrawals, re-openings, revocations)
+    anchors: int = 0  # record hashes kept outside the database found in the chain
     problems: list[Problem] = field(default_factory=list)
+    times: Times = field(default_factory=Times)  # how stored times are held to the log
 
     def add(self, where: str, *parts: str | SelectorError) -> None:
         self.problems.append(Problem(where, parts))
@@ -46,12 +74,18 @@ class Report:
 
 @contextlib.contextmanager
 def unreadable(report: Report, where: str):
-    """Stored data edited into something that no longer decodes is a difference, not a crash."""
+    """Stored data edited into something that no longer decodes is a difference, not a crash:
+    bad JSON, text that is not UTF-8, a damaged page of the file (one short line each)."""
     try:
         yield
     except (json.JSONDecodeError, UnreadableRows, SelectorError) as e:
         report.add(where, f"stored data no longer reads ({type(e).__name__}: ",
                    e if isinstance(e, SelectorError) else str(e), "); checks of this part stopped here")
+    except sqlite3.DatabaseError as e:
+        what = damage(e)
+        if what is None:
+            raise
+        report.add(where, f"stored data no longer reads ({what}); checks of this part stopped here")
 
 
 def compare_table(report: Report, where: str, table: str, key: tuple[str, ...],

@@ -79,7 +79,8 @@ def load_round(store: Store, round_id: str | None) -> Round:
         round_id = ids[0]
     row = store.round_row(round_id)
     if row is None:
-        raise NotFound(f"no round {round_id!r} in {store.path} (rounds: {', '.join(ids) or 'none'})")
+        raise NotFound("no round {round!r} in {path} (rounds: {known})", round=round_id, path=str(store.path),
+                       known=", ".join(ids) or "none")
     return roundfile.from_sources(row["main"], store.round_files(round_id))
 
 

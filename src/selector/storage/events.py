@@ -13,6 +13,10 @@ from selector.domain.cuts import Decisions, PostCut
 
 Event = tuple[str, str | None, dict, dict]
 
+# The events whose hash goes to the witness file (storage/witness.py) as they commit: a
+# certification and every cut that locks a list.
+ANCHORED = ("certify", "cut", "notice close")
+
 
 def _files(entries: Iterable[Mapping]) -> dict[str, str]:
     return {e["file"]: e["sha256"] for e in entries}
@@ -46,9 +50,12 @@ TALLY_BATCH_KEYS = ("file", "sha256", "ballots", "rows", "encoding", "rows_sha25
 
 
 def tally(stage: str, batches: list[dict], *, returned: int, returned_before: int, present: int,
-          issued: int, layout: str, results_sha256: str, checked: dict | None, voided: int | None) -> Event:
+          issued: int, layout: str, results_sha256: str, checked: dict | None, voided: int | None,
+          sheet: str | None = None) -> Event:
+    # `sheet` (the --sheet option, null for the first sheet or a CSV) is in every batch entry
+    # since m006; its presence also says the batches' `at` and `event` were written exactly.
     return ("tally", stage, {
-        "batches": [{k: b[k] for k in TALLY_BATCH_KEYS} for b in batches],
+        "batches": [{**{k: b[k] for k in TALLY_BATCH_KEYS}, "sheet": sheet} for b in batches],
         "returned": returned, "returned_before": returned_before, "present": present, "issued": issued,
         "layout": layout, "results_sha256": results_sha256,
         **({"voided": voided} if voided is not None else {}),
@@ -94,11 +101,11 @@ def inspect_cut(stage: str, cuts: Iterable, struck: dict, decisions: Decisions) 
 
 
 def inspect(stage: str, entries: list[dict], replaced: list[dict] | None = None,
-            reason: str | None = None) -> Event:
+            reason: str | None = None, sheet: str | None = None) -> Event:
     """Inspection files recorded; with `replaced`, the findings they replace (a correction)."""
     correction = {"reason": reason, "undid": {"findings": replaced}} if replaced else {}
-    return ("inspect", stage, {"files": [{k: v for k, v in e.items() if k != "sha256"} for e in entries],
-                               **correction}, _files(entries))
+    return ("inspect", stage, {"files": [{**{k: v for k, v in e.items() if k != "sha256"}, "sheet": sheet}
+                                         for e in entries], **correction}, _files(entries))
 
 
 def finding_record(row: Mapping) -> dict:

@@ -9,7 +9,6 @@ from __future__ import annotations
 from datetime import date
 from selector.domain.inspection import EvaluationPaper, Finding, Grades, grade_counts
 from selector.domain.notice import Complaint
-from selector.storage.clock import now
 
 
 class StageRecords:
@@ -37,7 +36,12 @@ class StageRecords:
                           [round_id, stage_id, candidate, check])
 
     def add_inspection_file(self, row: dict) -> int:
-        return self.insert("inspection_files", {**row, "at": now()})
+        return self.insert("inspection_files", {**row, "at": self.stamp()})
+
+    def set_inspection_event(self, files: list[int], event: int) -> None:
+        """The inspect event that recorded these files."""
+        for file_id in files:
+            self.update("inspection_files", {"id": file_id}, {"event": event})
 
     def findings(self, round_id: str, stage_id: str) -> dict[str, dict[str, Finding]]:
         """candidate -> check -> finding."""
@@ -103,7 +107,7 @@ class StageRecords:
         return rows[0] if rows else None
 
     def open_notice(self, row: dict) -> None:
-        self.insert("notices", {**row, "at": now()})
+        self.insert("notices", {**row, "at": self.stamp()})
 
     def complaint_rows(self, round_id: str, stage_id: str) -> list[dict]:
         """Every complaint logged, withdrawn ones too (`withdrawn`: the event that withdrew it)."""
@@ -125,10 +129,10 @@ class StageRecords:
             "round": round_id, "stage": stage_id, "number": complaint.number,
             "received": complaint.received.isoformat(), "candidate": complaint.candidate,
             "summary": complaint.summary, "named": int(complaint.named), "outcome": None,
-            "note": None, "until": None, "at": now(), "resolved_at": None})
+            "note": None, "until": None, "at": self.stamp(), "resolved_at": None})
 
     def resolve_complaint(self, round_id: str, stage_id: str, number: int, outcome: str,
                           note: str, until: date | None) -> None:
         self.update("complaints", {"round": round_id, "stage": stage_id, "number": number}, {
             "outcome": outcome, "note": note, "until": until.isoformat() if until else None,
-            "resolved_at": now()})
+            "resolved_at": self.stamp()})

@@ -57,6 +57,42 @@ def csv_text_rows(first: int, text: str) -> Iterator[tuple[int, list[str]]]:
     return iter(enumerate(rows[1:], 2) if first == 1 else enumerate(rows, first))
 
 
+class NotText:
+    """A stored TEXT value that is not UTF-8 (a hand edit, or a damaged file), as a tolerant
+    read (`Store.event_rows`) returns it: equal to nothing, and short when printed."""
+
+    def __init__(self, data: bytes):
+        self.size = len(data)
+
+    def __repr__(self) -> str:
+        return f"<{self.size} bytes that are not UTF-8>"
+
+    __str__ = __repr__
+
+
+def tolerant_text(data: bytes) -> "str | NotText":
+    """A connection's text_factory that reads undecodable TEXT as NotText instead of failing."""
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError:
+        return NotText(data)
+
+
+_UNDECODABLE = re.compile(r"Could not decode to UTF-8 column '([^']*)'")
+
+
+def damage(error: Exception) -> str | None:
+    """What a database error says about the stored data, in a few words (never the stored text
+    itself, which the sqlite3 message quotes); None when it is not damage (busy, locked)."""
+    text = str(error)
+    found = _UNDECODABLE.match(text)
+    if found:
+        return f"column {found.group(1)} holds text that is not UTF-8"
+    if "locked" in text or "busy" in text:
+        return None
+    return f"the database file is damaged: {text[:80]}"
+
+
 def canonical(value) -> str:
     return json.dumps(value, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
 

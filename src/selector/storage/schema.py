@@ -118,6 +118,17 @@ def m005_row_text(db):
     db.execute("ALTER TABLE row_chunks ADD COLUMN text TEXT")
 
 
+def m006_record_anchors(db):
+    # What the record keeps about itself: `needs`, the selector version that last migrated the
+    # file (a database with a migration this version does not know is refused with it), and
+    # `exact_times_from`, the first event written since every row a command writes takes that
+    # command's one time (Store.write): from it on, each stored `at` must equal its event's;
+    # rows of earlier events need only lie between their neighbouring events' times.
+    db["selector_meta"].create({"key": str, "value": str}, pk="key")
+    first = (db.execute("SELECT max(id) FROM events").fetchone()[0] or 0) + 1
+    db["selector_meta"].insert({"key": "exact_times_from", "value": str(first)})
+
+
 def m007_corrections(db):
     # Corrections keep what they undo. A withdrawn ballot batch or inspection file stays stored
     # (rows and all, still hashed) with the id of the event that withdrew it; only live ones
@@ -138,14 +149,68 @@ def m008_void_papers(db):
 
 
 MIGRATIONS = (m001_initial, m002_inspect_notice, m003_audit, m004_row_chunks, m005_row_text,
-              m007_corrections, m008_void_papers)
+              m006_record_anchors, m007_corrections, m008_void_papers)
+
+
+def applied(conn: sqlite3.Connection) -> set[str] | None:
+    """Names of the selector migrations applied to the database; None when it holds none (an
+    empty file, or another application's database)."""
+    if not conn.execute("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = '_sqlite_migrations'").fetchone():
+        return None
+    done = {name for (name,) in conn.execute("SELECT name FROM _sqlite_migrations WHERE migration_set = ?", [SET])}
+    return done or None
+
+
+def unknown(done: set[str]) -> list[str]:
+    """Applied migrations this version does not know (the database is newer than it)."""
+    return sorted(done - {m.__name__ for m in MIGRATIONS})
+
+
+def needs(conn: sqlite3.Connection) -> str | None:
+    """The selector version a database says it needs (None when it does not say)."""
+    try:
+        return meta(conn, "needs")
+    except sqlite3.OperationalError:  # no selector_meta: older than m006
+        return None
+
+
+def meta(conn: sqlite3.Connection, key: str) -> str | None:
+    """A value of `selector_meta` (None when absent)."""
+    row = conn.execute("SELECT value FROM selector_meta WHERE key = ?", [key]).fetchone()
+    return row[0] if row else None
+
+
+def shape(conn: sqlite3.Connection) -> dict[str, dict]:
+    """The schema as comparable values: table -> {"columns": (name, type, notnull, pk)…,
+    "indexes": {(unique, columns)…}}; trigger -> its SQL with runs of white space as one."""
+    out: dict[str, dict] = {}
+    for kind, name, sql in conn.execute("SELECT type, name, sql FROM sqlite_master WHERE type IN "
+                                        "('table', 'trigger') AND name NOT LIKE 'sqlite_%'"):
+        if kind == "trigger":
+            out[f"trigger {name}"] = {"sql": " ".join(str(sql).split())}
+            continue
+        columns = tuple((c[1], str(c[2]).upper(), c[3], c[5])
+                        for c in conn.execute(f'PRAGMA table_info("{name}")'))
+        indexes = set()
+        for _, index, unique, _, _ in conn.execute(f'PRAGMA index_list("{name}")'):
+            indexes.add((bool(unique), tuple(c[2] for c in conn.execute(f'PRAGMA index_info("{index}")'))))
+        out[f"table {name}"] = {"columns": columns, "indexes": indexes}
+    return out
+
+
+def expected_shape() -> dict[str, dict]:
+    """The shape every migration together makes (a new database in memory)."""
+    conn = sqlite3.connect(":memory:")
+    try:
+        migrate(conn)
+        return shape(conn)
+    finally:
+        conn.close()
 
 
 def pending(conn: sqlite3.Connection) -> list[str]:
     """Names of the migrations not yet applied to the database, in order."""
-    if not conn.execute("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = '_sqlite_migrations'").fetchone():
-        return [m.__name__ for m in MIGRATIONS]
-    done = {name for (name,) in conn.execute("SELECT name FROM _sqlite_migrations WHERE migration_set = ?", [SET])}
+    done = applied(conn) or set()
     return [m.__name__ for m in MIGRATIONS if m.__name__ not in done]
 
 
@@ -166,3 +231,6 @@ def migrate(conn: sqlite3.Connection) -> None:
     from sqlite_utils import Database
 
     steps.apply(Database(conn, execute_plugins=False))
+    from selector import __version__
+
+    conn.execute("INSERT OR REPLACE INTO selector_meta (key, value) VALUES ('needs', ?)", [__version__])

@@ -14,52 +14,165 @@ import contextlib
 import hashlib
 import json
 import os
+import secrets
 import sqlite3
 from fractions import Fraction
 from pathlib import Path
 from typing import TYPE_CHECKING, Iterable, Iterator
 
+from selector import __version__
 from selector.domain.counting import CandidateCount, InvalidMark, PostCount, StageCount
 from selector.domain.cuts import PostCut
 from selector.domain.model import Round, Stage
-from selector.errors import DatabaseError, NoDatabase, NotFound, RuleError
-from selector.storage import digest, schema
+from selector.errors import (
+    CreatedMeanwhile, DatabaseError, NewerDatabase, NoDatabase, NotFound, NotSelectorDatabase, RuleError,
+    SelectorError, WitnessWithoutDatabase,
+)
+from selector.storage import digest, events, schema, witness
 from selector.storage.clock import now
 from selector.storage.records import StageRecords
 from selector.storage.rows import (
     GENESIS, UnreadableRows, canonical, chain, chunk_json, csv_text_rows, rows_text, text_digest_text,
+    tolerant_text,
 )
 
 if TYPE_CHECKING:
     from selector.storage.intake import Intake
 
+# What SQLite says when a write fails, in the clerk's words.
+WRITE_FAILURES = (
+    ("database or disk is full", "the disk is full"),
+    ("readonly database", "the database file or its folder is read-only"),
+    ("unable to open database file", "its folder cannot be written to (read-only?)"),
+    ("disk I/O error", "the disk reported an I/O error"),
+)
+
+
 class Store(StageRecords):
     """The round database: the one API the service reads and writes through."""
 
     def __init__(self, path: str | Path, create: bool = False):
+        """Open the selector database at `path`. Only a selector database is opened (never an
+        empty file or another application's SQLite file, which migrating would fill with
+        tables), and one written by a newer selector is refused. With `create` (init alone), a
+        path that does not exist yet gets a new database, built in a temporary file beside it
+        that takes the name at the first commit: a refused init leaves no file behind."""
         path = Path(path)
         self.path = path
-        if not create and not path.exists():
+        self._unpublished: Path | None = None  # the temporary file of a new database
+        self._clock: str | None = None  # the time of the write under way (see `stamp`)
+        self._witness: list[str] = []  # witness lines of the write under way
+        if path.exists():
+            self.conn = self._open_existing(path)
+        elif not create:
             # A mistyped --db must not leave an empty database behind and report "no round".
             raise NoDatabase(str(path))
+        else:
+            self.conn = self._create(path)
+
+    def _open_existing(self, path: Path) -> sqlite3.Connection:
+        if path.is_dir():
+            raise NotSelectorDatabase(str(path), "folder")
         try:
-            if not path.exists():
-                # Owner-only from the first byte: the file holds every ballot of every round.
-                os.close(os.open(path, os.O_CREAT | os.O_WRONLY, 0o600))
-            self.conn = sqlite3.connect(str(path), timeout=30)
-            if schema.pending(self.conn):
-                # Under the write lock, so two commands opening a new file at once cannot both
-                # migrate it; the second finds the work done.
-                with self.write():
-                    if schema.pending(self.conn):
-                        schema.migrate(self.conn)
+            if path.stat().st_size == 0:
+                raise NotSelectorDatabase(str(path), "empty")
+            conn = sqlite3.connect(str(path), timeout=30)
         except OSError as e:
-            raise DatabaseError(f"cannot open the database {path}: {e.strerror}") from None
+            raise DatabaseError("cannot open the database {path}: {reason}", path=str(path),
+                                reason=e.strerror) from None
         except sqlite3.DatabaseError as e:
-            raise DatabaseError(f"{path} is not a selector database ({e})") from None
+            raise DatabaseError("cannot open the database {path}: {reason}", path=str(path),
+                                reason=str(e)) from None
+        try:
+            applied = schema.applied(conn)
+            if applied is None:
+                raise NotSelectorDatabase(str(path), "foreign")
+            unknown = schema.unknown(applied)
+            if unknown:
+                raise NewerDatabase(str(path), schema.needs(conn), __version__, unknown[0])
+            if schema.pending(conn):
+                # Under the write lock, so two commands opening an old file at once cannot both
+                # migrate it; the second finds the work done.
+                self.conn = conn
+                with self.write():
+                    if schema.pending(conn):
+                        schema.migrate(conn)
+        except sqlite3.DatabaseError as e:
+            conn.close()
+            if "locked" in str(e) or "busy" in str(e):
+                raise self._cannot_write(e) from None
+            why = "unreadable" if "not a database" in str(e) or "encrypted" in str(e) else "damaged"
+            raise NotSelectorDatabase(str(path), why, str(e)) from None
+        except BaseException:
+            conn.close()
+            raise
+        return conn
+
+    def _create(self, path: Path) -> sqlite3.Connection:
+        if witness.path_of(path).exists():
+            # Its lines would all fail against a new record (or the old record was deleted).
+            raise WitnessWithoutDatabase(str(path), str(witness.path_of(path)))
+        work = path.with_name(f".{path.name}.new-{os.getpid()}-{secrets.token_hex(4)}")
+        try:
+            # Owner-only from the first byte: the file holds every ballot of every round.
+            os.close(os.open(work, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600))
+        except OSError as e:
+            raise DatabaseError("cannot create the database {path}: {reason}", path=str(path),
+                                reason=e.strerror) from None
+        self._unpublished = work
+        try:
+            self.conn = sqlite3.connect(str(work), timeout=30)
+            self.conn.execute("BEGIN IMMEDIATE")
+            schema.migrate(self.conn)
+            self.conn.commit()
+        except BaseException as e:
+            self._discard()
+            if isinstance(e, sqlite3.DatabaseError):
+                raise DatabaseError("cannot create the database {path}: {reason}", path=str(path),
+                                    reason=str(e)) from None
+            raise
+        return self.conn
+
+    def _publish(self) -> None:
+        """Give a new database its name, after its first commit: never over a file another
+        command created at that path meanwhile."""
+        work, path = self._unpublished, self.path
+        self.conn.close()
+        try:
+            try:
+                os.link(work, path)
+            except FileExistsError:
+                raise
+            except OSError:  # a filesystem without hard links (FAT on a USB stick)
+                if path.exists():
+                    raise FileExistsError(path) from None
+                os.rename(work, path)
+        except FileExistsError:
+            self._discard()
+            raise CreatedMeanwhile("{path} was created by another command meanwhile; nothing was "
+                                   "stored in it by this one", path=str(path)) from None
+        except OSError as e:
+            self._discard()
+            raise DatabaseError("cannot create the database {path}: {reason}", path=str(path),
+                                reason=e.strerror) from None
+        self._discard()
+        # Reopened under its own name, so later transactions journal beside it.
+        self.conn = sqlite3.connect(str(path), timeout=30)
+
+    def _discard(self) -> None:
+        """Remove the temporary file of a new database (and its journal)."""
+        work, self._unpublished = self._unpublished, None
+        with contextlib.suppress(Exception):
+            self.conn.close()
+        for name in (work, Path(f"{work}-journal")):
+            with contextlib.suppress(OSError):
+                os.unlink(name)
 
     def close(self) -> None:
-        self.conn.close()
+        if self._unpublished is not None:
+            self._discard()  # created, never written: nothing is left behind
+        else:
+            self.conn.close()
 
     @contextlib.contextmanager
     def write(self) -> Iterator["Store"]:
@@ -70,29 +183,108 @@ class Store(StageRecords):
         try:
             self.conn.execute("BEGIN IMMEDIATE")
         except sqlite3.OperationalError as e:
-            raise RuleError(f"the database is busy ({e}): another selector command is writing; "
-                            "try again when it has finished") from None
+            raise self._cannot_write(e) from None
+        self._clock, self._witness = now(), []
         try:
             yield self
+            self._commit()
+        except sqlite3.Error as e:
+            with contextlib.suppress(sqlite3.Error):
+                self.conn.rollback()
+            if type(e) in (sqlite3.OperationalError, sqlite3.DatabaseError):
+                # disk full, read-only file or folder, I/O error, busy: one line, not a traceback
+                raise self._cannot_write(e) from None
+            raise
         except BaseException:
             self.conn.rollback()
             raise
         else:
+            if self._unpublished is not None:
+                self._publish()
+        finally:
+            self._clock, self._witness = None, []
+
+    def _commit(self) -> None:
+        """Commit, with the witness lines of the anchored events written first (a failure to
+        write them refuses the whole command); they are taken back if the commit fails."""
+        path, before = self.witness_path, None
+        if self._witness:
+            try:
+                before = witness.append(path, self._witness)
+            except OSError as e:
+                raise DatabaseError("cannot write the witness file {path}: {reason}; nothing was "
+                                    "changed", path=str(path), reason=e.strerror) from None
+        try:
             self.conn.commit()
+        except BaseException:
+            if before is not None:
+                with contextlib.suppress(OSError):
+                    witness.truncate(path, before)
+            raise
+
+    @property
+    def witness_path(self) -> Path:
+        """The witness file beside the database (see storage/witness.py)."""
+        return witness.path_of(self.path)
+
+    def witness_lines(self) -> list[str] | None:
+        """The witness file's lines, or None when there is none."""
+        try:
+            return self.witness_path.read_text(encoding="utf-8", errors="replace").splitlines()
+        except FileNotFoundError:
+            return None
+
+    def _cannot_write(self, error: sqlite3.Error) -> SelectorError:
+        """The refusal for a write the database did not take (the transaction is rolled back)."""
+        text = str(error)
+        if "locked" in text or "busy" in text:
+            return RuleError("the database is busy ({reason}): another selector command is writing; "
+                             "try again when it has finished", reason=text)
+        for known, reason in WRITE_FAILURES:
+            if known in text:
+                text = reason
+                break
+        return DatabaseError("cannot write the database {path}: {reason}; nothing was changed",
+                             path=str(self.path), reason=text[:120])
+
+    def stamp(self) -> str:
+        """The time every row and event of the write under way records: one per command, so
+        `audit verify` can hold each stored `at` to its event's."""
+        return self._clock or now()
+
+    @contextlib.contextmanager
+    def read(self) -> Iterator["Store"]:
+        """One read transaction: every query inside sees the database as it was at the first
+        one. A command that commits meanwhile waits (busy timeout) until it ends, so a long
+        read such as `audit verify` never sees half of another command's work."""
+        if self.conn.in_transaction:
+            yield self
+            return
+        self.conn.execute("BEGIN")
+        try:
+            yield self
+        finally:
+            self.conn.rollback()
 
     @contextlib.contextmanager
     def savepoint(self, keep: bool = True) -> Iterator["Store"]:
         """A nested step inside `write()`: undone if it fails, and also when `keep` is False
         (a dry run reads and counts everything, then leaves the database as it was)."""
         self.conn.execute("SAVEPOINT step")
+        queued = len(self._witness)
         try:
             yield self
         except BaseException:
-            self.conn.execute("ROLLBACK TO step")
-            self.conn.execute("RELEASE step")
+            del self._witness[queued:]
+            # A full disk or an I/O error may have rolled the whole transaction back already:
+            # then there is no savepoint left, and the error that did it is the one to report.
+            with contextlib.suppress(sqlite3.OperationalError):
+                self.conn.execute("ROLLBACK TO step")
+                self.conn.execute("RELEASE step")
             raise
         if not keep:
             self.conn.execute("ROLLBACK TO step")
+            del self._witness[queued:]
         self.conn.execute("RELEASE step")
 
     # -- plain SQL over whole rows ---------------------------------------------------------
@@ -130,7 +322,11 @@ class Store(StageRecords):
 
     # -- rounds --------------------------------------------------------------------
     def round_ids(self) -> list[str]:
-        return [r["id"] for r in self.rounds()]
+        return [r[0] for r in self.conn.execute("SELECT id FROM rounds ORDER BY at, id")]
+
+    def logged_round_ids(self) -> list[str]:
+        """The rounds the event log holds events of (a round's row may have been deleted)."""
+        return [r[0] for r in self.conn.execute("SELECT DISTINCT round FROM events ORDER BY round")]
 
     def round_row(self, round_id: str) -> dict | None:
         rows = self.select("rounds", "id = ?", [round_id])
@@ -149,7 +345,7 @@ class Store(StageRecords):
         self.conn.execute("INSERT INTO rounds (id, title, main, sha256, at) VALUES (?, ?, ?, ?, ?) "
                           "ON CONFLICT (id) DO UPDATE SET title = excluded.title, main = excluded.main, "
                           "sha256 = excluded.sha256, at = excluded.at",
-                          [round_.id, round_.title, main, sha, now()])
+                          [round_.id, round_.title, main, sha, self.stamp()])
         self.conn.execute("DELETE FROM round_files WHERE round = ?", [round_.id])
         self.insert_all("round_files", (
             {"round": round_.id, "name": name, "sha256": hashlib.sha256(data).hexdigest(), "data": data}
@@ -163,11 +359,14 @@ class Store(StageRecords):
             details: dict | None = None, files: dict[str, str] | None = None) -> int:
         """Append an event to the round's hash chain; returns its id."""
         prev = self.head(round_id)
-        event = {"round": round_id, "at": now(), "operator": operator, "command": command,
+        event = {"round": round_id, "at": self.stamp(), "operator": operator, "command": command,
                  "stage": stage, "details": details or {}, "files": files or {}}
         row = {**event, "details": canonical(event["details"]), "files": canonical(event["files"]),
                "prev": prev, "hash": chain(prev, event)}
-        return self.insert("events", row)
+        event_id = self.insert("events", row)
+        if command in events.ANCHORED:
+            self._witness.append(witness.line(row["hash"], round_id, event_id, row["at"], command, stage))
+        return event_id
 
     def head(self, round_id: str) -> str:
         """The hash of the round's last event (GENESIS before the first)."""
@@ -176,12 +375,31 @@ class Store(StageRecords):
         return last[0] if last else GENESIS
 
     def event_rows(self, round_id: str) -> list[dict]:
-        """The round's events as stored (details and files as JSON text), oldest first."""
-        return self.select("events", "round = ?", [round_id], "id")
+        """The round's events as stored (details and files as JSON text), oldest first. Text
+        that is not UTF-8 comes back as a `NotText` value (for `audit verify` to report)."""
+        self.conn.text_factory = tolerant_text
+        try:
+            return self.select("events", "round = ?", [round_id], "id")
+        finally:
+            self.conn.text_factory = str
 
-    def triggers(self) -> set[str]:
-        """The names of the database's triggers (the event log's append-only guards)."""
-        return {r[0] for r in self.conn.execute("SELECT name FROM sqlite_master WHERE type = 'trigger'")}
+    def schema_shape(self) -> tuple[dict[str, dict], dict[str, dict]]:
+        """(the database's tables, indexes and triggers, what the migrations make): see
+        schema.shape. A dropped unique index would let a ballot file be tallied twice."""
+        return schema.shape(self.conn), schema.expected_shape()
+
+    def exact_times_from(self) -> tuple[int | None, int]:
+        """(the first event whose rows' times must equal its own — None when the stored value
+        is not a number —, the id the next event would get); see m006."""
+        top = (self.conn.execute("SELECT max(id) FROM events").fetchone()[0] or 0) + 1
+        try:
+            value = schema.meta(self.conn, "exact_times_from")
+        except sqlite3.OperationalError:  # the table was dropped (the schema check names it)
+            return None, top
+        try:
+            return int(value), top
+        except (TypeError, ValueError):
+            return None, top
 
     def event(self, event_id: int) -> dict:
         """One event as stored (details and files as JSON text)."""
@@ -200,7 +418,7 @@ class Store(StageRecords):
     def stage_row(self, round_id: str, stage_id: str) -> dict:
         rows = self.select("stages", "round = ? AND stage = ?", [round_id, stage_id])
         if not rows:
-            raise NotFound(f"no stage {stage_id!r} stored for round {round_id}")
+            raise NotFound("no stage {stage!r} stored for round {round}", stage=stage_id, round=round_id)
         return rows[0]
 
     def set_attendance(self, round_id: str, stage_id: str, present: int, issued: int) -> None:
@@ -211,7 +429,7 @@ class Store(StageRecords):
                                                         "certificate": canonical(certificate)})
 
     def lock(self, round_id: str, stage_id: str) -> None:
-        self.update("stages", {"round": round_id, "stage": stage_id}, {"locked_at": now()})
+        self.update("stages", {"round": round_id, "stage": stage_id}, {"locked_at": self.stamp()})
 
     # -- batches and raw rows -------------------------------------------------------------
     def batches(self, round_id: str, stage_id: str, withdrawn: bool = False) -> list[dict]:
@@ -234,13 +452,18 @@ class Store(StageRecords):
         self.update(table, key, {"withdrawn": event})
 
     def add_batch(self, row: dict) -> int:
-        return self.insert("batches", {**row, "at": now()})
+        return self.insert("batches", {**row, "at": self.stamp()})
 
     def intake(self, batch: int | None, header: str, chunks: Iterator, tick=None) -> "Intake":
         """The batch's rows as they stream in, each chunk stored and hashed (see `Intake`)."""
         from selector.storage.intake import Intake
 
         return Intake(self, batch, header, chunks, tick)
+
+    def set_batch_event(self, batches: list[int], event: int) -> None:
+        """The tally event that recorded these batches."""
+        for batch in batches:
+            self.update("batches", {"id": batch}, {"event": event})
 
     def set_batch_size(self, batch: int, rows: int, ballots: int) -> None:
         self.update("batches", {"id": batch}, {"rows": rows, "ballots": ballots})
@@ -274,15 +497,19 @@ class Store(StageRecords):
                 raise UnreadableRows(f"row chunk {first}–{last} holds {what}")
             yield first, last, cells, text
 
-    def stored_rows(self, batch: int) -> Iterator[tuple[int, list[str]]]:
+    def stored_rows(self, batch: int, bounds: list | None = None) -> Iterator[tuple[int, list[str]]]:
         """The batch's raw rows as stored: (line, cells) in file order. Stored data that no
-        longer reads raises ValueError (UnreadableRows, or JSONDecodeError)."""
-        for first, _, cells, text in self.stored_chunks(batch):
-            if text is not None:
-                yield from csv_text_rows(first, text)
-            else:
-                for line, row in json.loads(cells):
-                    yield line, row
+        longer reads raises ValueError (UnreadableRows, or JSONDecodeError). With `bounds`, a
+        chunk whose `last_line` is not the line of its last row is added to it as (first
+        line, last line, line of the last row)."""
+        for first, last, cells, text in self.stored_chunks(batch):
+            rows = csv_text_rows(first, text) if text is not None else iter(json.loads(cells))
+            held = first  # a text chunk of the header alone ends where it starts
+            for line, row in rows:
+                held = line
+                yield line, row
+            if bounds is not None and held != last:
+                bounds.append((first, last, held))
 
     def add_papers(self, round_id: str, stage_id: str, batch: int, numbers: Iterable[str]) -> None:
         try:

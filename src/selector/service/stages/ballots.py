@@ -124,6 +124,7 @@ class BallotStage:
         returned_before = counter.result.returned
         numbers_here: dict[str, str] = {}
         given: dict[str, str] = {}  # sha256 -> file, in this command
+        stored: list[int] = []  # the batches this command stores
         total = sum(Path(f).stat().st_size for f in files if Path(f).is_file())
         done = 0
         for path in files:
@@ -187,6 +188,7 @@ class BallotStage:
                     "first": [{"ballot": c.ballot, "row": c.row, "column": c.column, "heading": c.heading,
                                "text": c.text} for c in reading.cleaned[:5]]}
             if batch is not None:
+                stored.append(batch)
                 store.add_papers(rid, stage.id, batch, numbers)
                 store.set_batch_size(batch, rows.count, ballots)
                 result.batches[-1]["rows_sha256"] = rows.digest()
@@ -200,10 +202,13 @@ class BallotStage:
             if row["present"] is None:
                 store.set_attendance(rid, stage.id, present, issued)
             store.save_count(rid, counter.result)
-            self.open.log(events.tally(stage.id, result.batches, returned=returned,
-                                       returned_before=returned_before, present=present, issued=issued,
-                                       layout=layout, results_sha256=store.results_digest(rid, stage.id),
-                                       checked=checked, voided=self._voided(returned_before, counter.result)))
+            event = self.open.log(events.tally(stage.id, result.batches, returned=returned,
+                                               returned_before=returned_before, present=present,
+                                               issued=issued, layout=layout,
+                                               results_sha256=store.results_digest(rid, stage.id),
+                                               checked=checked, voided=self._voided(returned_before, counter.result),
+                                               sheet=sheet))
+            store.set_batch_event(stored, event)
         return result
 
     def _voided(self, returned_before: int, count: StageCount) -> int | None:

@@ -45,10 +45,17 @@ def recheck(handler: "BallotStage", log: list[dict], report: Report) -> StageCou
         sha = entry.get("sha256") or event["files"].get(entry["file"])
         expected = {"file": Path(entry["file"]).name, "sha256": sha, "rows": entry["rows"],
                     "ballots": entry["ballots"], "layout": event["details"].get("layout", "wide")}
+        if "encoding" in entry:
+            expected["encoding"] = entry["encoding"]
+        # Entries with `sheet` were written with the batch's event id; before, it stayed empty.
+        expected["event"] = event["id"] if "sheet" in entry else None
+        if "sheet" in entry:
+            expected["sheet"] = entry["sheet"]
         for key, value in expected.items():
             if batch[key] != value:
                 report.add(bwhere, f"{key} is {batch[key]!r} but tally event #{event['id']} "
                                    f"recorded {value!r}")
+        report.times.check(report, bwhere, "at", batch["at"], event)
         if "rows_sha256" in entry and _rows_digest(store, batch["id"]) != entry["rows_sha256"]:
             report.add(f"{where}: table rows, batch {batch['id']} ({batch['file']})",
                        f"the stored ballot rows differ from those tally event #{event['id']} recorded")
@@ -156,9 +163,10 @@ def recount(handler: "BallotStage", batches: list[dict], report: Report | None =
     counter = Count(stage, handler.round.posts, paper.lists, paper.resolver, handler.open.roster)
     numbers: dict[str, int] = {}
     for batch in batches:
+        bounds: list[tuple[int, int, int]] = []
         try:
             header = json.loads(batch["header"])
-            for ballot in interpret(paper, batch["file"], header, store.stored_rows(batch["id"]),
+            for ballot in interpret(paper, batch["file"], header, store.stored_rows(batch["id"], bounds),
                                     batch["layout"]):
                 if ballot.number in numbers:
                     _problem(report, f"{where}: table rows, batch {batch['id']}",
@@ -170,6 +178,9 @@ def recount(handler: "BallotStage", batches: list[dict], report: Report | None =
             _problem(report, f"{where}: table rows, batch {batch['id']} ({batch['file']})",
                      "the stored rows no longer read as ballots: ",
                      e if isinstance(e, BallotFileError) else str(e))
+        for first, last, held in bounds:
+            _problem(report, f"{where}: table rows, batch {batch['id']} ({batch['file']})",
+                     f"row chunk {first}–{last} holds rows {first}–{held}: its last_line was edited")
     return counter.result, numbers
 
 

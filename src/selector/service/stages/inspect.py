@@ -116,6 +116,7 @@ class InspectStage:
             # What --replace may replace: the findings stored before this command.
             replaceable = {(r["candidate"], r["check_name"]): r for r in self._finding_rows()} if replace else {}
             replaced: list[dict] = []
+            added: list[int] = []
             for path in files:
                 # Each file sees the ones before it: a backfill can follow a veto in one command.
                 state = self.inspection()
@@ -131,6 +132,7 @@ class InspectStage:
                     "sha256": table.sha256, "encoding": table.encoding, "sheet": sheet,
                     "header": json.dumps(table.header, ensure_ascii=False),
                     "rows": json.dumps(rows, ensure_ascii=False)})
+                added.append(file_id)
                 entry = {"file": Path(path).name, "kind": kind, "sha256": table.sha256,
                          "encoding": table.encoding, "rows_sha256": store.inspection_rows_digest(file_id)}
                 if kind == "findings":
@@ -140,7 +142,9 @@ class InspectStage:
                 out.append(entry)
             if replace and not replaced:
                 raise NothingReplaced(stage.id, ", ".join(Path(f).name for f in files))
-            self.open.log(events.inspect(stage.id, out, replaced, reason.strip() if replace else None))
+            event = self.open.log(events.inspect(stage.id, out, replaced, reason.strip() if replace else None,
+                                                 sheet))
+            store.set_inspection_event(added, event)
         return out
 
     def _finding_rows(self) -> list[dict]:

@@ -47,11 +47,16 @@ def recheck(handler: "InspectStage", log: list[dict], report: Report) -> None:
         event, entry = entries[f["id"]]
         name = Path(entry["file"]).name
         expected = {"file": name, "kind": entry.get("kind"), "sha256": event["files"].get(name),
-                    "encoding": entry.get("encoding")}
+                    "encoding": entry.get("encoding"),
+                    # entries with `sheet` were written with the file's event id; before, none
+                    "event": event["id"] if "sheet" in entry else None}
+        if "sheet" in entry:
+            expected["sheet"] = entry["sheet"]
         for col, value in expected.items():
             if f[col] != value:
                 report.add(_file_row(stage, f), f"{col} is {f[col]!r} but inspect event "
                                                 f"#{event['id']} recorded {value!r}")
+        report.times.check(report, _file_row(stage, f), "at", f["at"], event)
         if "rows_sha256" in entry and store.inspection_rows_digest(f["id"]) != entry["rows_sha256"]:
             report.add(_file_row(stage, f), f"the stored raw rows differ from those inspect event "
                                             f"#{event['id']} recorded")

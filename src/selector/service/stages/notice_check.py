@@ -67,6 +67,12 @@ def recheck(handler: "NoticeStage", log: list[dict], report: Report) -> None:
                 said = (f"{event['command']} event #{event['id']} recorded {value!r}" if event
                         else "the log has no complaint resolved event for it")
                 report.add(name, f"{col} is {r[col]!r} in the database, {said}")
+        report.times.check(report, name, "at", r["at"], opened)
+        if closed is not None:
+            report.times.check(report, name, "resolved_at", r["resolved_at"], closed)
+        elif r["resolved_at"] is not None:
+            report.add(name, f"resolved_at is {r['resolved_at']!r} in the database, but the log has "
+                             "no complaint resolved event for it")
     if row is not None:
         try:
             lists = {p: list(ids) for p, ids in handler.open.lists(stage).items()}
@@ -88,6 +94,7 @@ def _check_notice_row(stage: Stage, row: dict, opens: list[dict], report: Report
         if row[col] != d.get(col):
             report.add(where, f"{col} is {row[col]!r} in the database, {d.get(col)!r} in notice open "
                               f"event #{event['id']}")
+    report.times.check(report, where, "at", row["at"], event)
     if row["working_days"] != stage.working_days:
         report.add(where, f"working_days is {row['working_days']!r}, the round file says "
                           f"{stage.working_days}")
