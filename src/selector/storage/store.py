@@ -318,7 +318,7 @@ class Store(StageRecords):
         where = " AND ".join(f'"{c}" = ?' for c in key)
         cur = self.conn.execute(f'UPDATE "{table}" SET {sets} WHERE {where}', [*values.values(), *key.values()])
         if cur.rowcount != 1:
-            raise NotFound(f"no row {key} in table {table}")
+            raise NotFound("no row {key} in table {table}", key=str(key), table=table)
 
     # -- rounds --------------------------------------------------------------------
     def round_ids(self) -> list[str]:
