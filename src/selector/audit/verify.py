@@ -19,10 +19,10 @@ from pathlib import Path
 from selector.audit import anchors
 from selector.domain.cuts import Decisions
 from selector.errors import (
-    ConfigError, NoRoundYet, NotAFolder, NotFound, RuleError, SeveralRounds, VerifyFailed,
+    ConfigError, NotAFolder, NotFound, RuleError, VerifyFailed,
 )
 from selector.service.recheck import Report, Times, unreadable
-from selector.service.rounds import OpenRound
+from selector.service.rounds import OpenRound, choose_round
 from selector.storage import events
 from selector.storage.rows import GENESIS, NotText, chain, damage
 from selector.storage.store import Store
@@ -44,15 +44,7 @@ def _verify(store: Store, round_id: str | None, files: Path | None, heads: list[
     # A round whose row was deleted still has its events: it is checked (and found tampered).
     with _damaged(store, Report(round_id or str(store.path))):
         ids = sorted(set(store.round_ids()) | set(store.logged_round_ids()))
-    if round_id is None:
-        if not ids:
-            raise NoRoundYet(str(store.path))
-        if len(ids) > 1:
-            raise SeveralRounds(str(store.path), tuple(ids))
-        round_id = ids[0]
-    elif round_id not in ids:
-        raise NotFound("no round {round!r} in {path} (rounds: {known})", round=round_id, path=str(store.path),
-                       known=", ".join(ids) or "none")
+    round_id = choose_round(store, round_id, ids)
     if files is not None and not files.is_dir():
         raise NotAFolder(str(files))
     given = anchors.given(heads, round_id)

@@ -9,7 +9,7 @@ from rich.text import Text
 
 from selector.i18n import N_, _
 from selector.reports.common import (
-    correction_line, decision_note, names_text, people, state_word, status_word,
+    correction_line, decision_note, people, state_word, status_word,
 )
 from selector.reports.numbers import pct
 

@@ -68,19 +68,24 @@ def init_round(store: Store, path: str | Path, operator: str,
     return round_, "updated" if existing else "stored", []
 
 
-def load_round(store: Store, round_id: str | None) -> Round:
-    """The round named, or the only one in the database."""
-    ids = store.round_ids()
+def choose_round(store: Store, round_id: str | None, ids: list[str]) -> str:
+    """The round named (it must be among `ids`), or the only one of `ids`."""
     if round_id is None:
         if not ids:
             raise NoRoundYet(str(store.path))
         if len(ids) > 1:
             raise SeveralRounds(str(store.path), tuple(ids))
-        round_id = ids[0]
-    row = store.round_row(round_id)
-    if row is None:
+        return ids[0]
+    if round_id not in ids:
         raise NotFound("no round {round!r} in {path} (rounds: {known})", round=round_id, path=str(store.path),
                        known=", ".join(ids) or "none")
+    return round_id
+
+
+def load_round(store: Store, round_id: str | None) -> Round:
+    """The round named, or the only one in the database."""
+    round_id = choose_round(store, round_id, store.round_ids())
+    row = store.round_row(round_id)
     return roundfile.from_sources(row["main"], store.round_files(round_id))
 
 
@@ -141,6 +146,14 @@ class OpenRound:
     def takes_roster(self, stage: Stage) -> bool:
         """Does the stage's list come from the roster (not from a previous stage's cut)?"""
         return stage.candidates == "roster" or self.round.previous(stage) is None
+
+    def waiting(self, stage: Stage) -> bool:
+        """Does the stage still wait for its candidate list (a previous cut not locked yet)?"""
+        try:
+            self.lists(stage)
+        except RuleError:
+            return True
+        return False
 
     def lists(self, stage: Stage) -> dict[str, tuple[str, ...]]:
         """Each post's candidate list at `stage`: the roster, or the previous stage's locked cut."""

@@ -397,11 +397,7 @@ class BallotStage:
             return "locked"
         if state.batches:
             return "tallied"
-        try:
-            self.open.lists(self.stage)
-        except RuleError:
-            return "waiting"
-        return "ready"
+        return "waiting" if self.open.waiting(self.stage) else "ready"
 
     def next_step(self, label: str):
         stage = self.stage

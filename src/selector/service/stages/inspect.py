@@ -288,9 +288,7 @@ class InspectStage:
         """waiting | ready | inspecting | locked."""
         if state.locked:
             return "locked"
-        try:
-            self.open.lists(self.stage)
-        except RuleError:
+        if self.open.waiting(self.stage):
             return "waiting"
         return "inspecting" if self.store.inspection_files(self.round.id, self.stage.id) else "ready"
 

@@ -239,9 +239,7 @@ class NoticeStage:
         """waiting | ready | open | locked."""
         if state.locked:
             return "locked"
-        try:
-            self.open.lists(self.stage)
-        except RuleError:
+        if self.open.waiting(self.stage):
             return "waiting"
         return "open" if self.store.notice(self.round.id, self.stage.id) else "ready"
 
