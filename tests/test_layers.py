@@ -66,6 +66,7 @@ FORBIDDEN = {
     "audit": {"cli"},
     "errors": {"cli", "service", "audit", "readers", "storage", "reports", "domain", "i18n"},
     "i18n": {"cli", "service", "audit", "readers", "storage", "reports", "domain", "errors"},
+    "views": {"cli", "service", "audit", "readers", "storage", "reports", "domain", "errors", "i18n"},
 }
 DOMAIN_MAY = {"selector.errors"}  # besides its own modules: the domain is pure
 

@@ -12,6 +12,7 @@ from selector.reports.common import (
     correction_line, decision_note, people, state_word, status_word,
 )
 from selector.reports.numbers import pct
+from selector.views import StageView
 
 # One character a check, so five departments fit an 80-column terminal; the legend says it.
 VERDICT = {"clear": "✓", "concern": "!", "veto": "✗", None: "—"}
@@ -30,7 +31,7 @@ def _head(console: Console, view: dict) -> None:
         console.print(Text(view["waiting"]))
 
 
-def inspect(console: Console, view: dict) -> None:
+def inspect(console: Console, view: StageView) -> None:
     """Each post's candidates: rank, sign-offs, 民主测评 (counts, rate, denominator), struck."""
     _head(console, view)
     ev = view.get("evaluation")
@@ -111,7 +112,7 @@ def inspect(console: Console, view: dict) -> None:
             console.print(Text(f"  {cid}: {_(', ').join(what)}"))
 
 
-def notice(console: Console, view: dict) -> None:
+def notice(console: Console, view: StageView) -> None:
     """The notice period, each appointee's outcome and the complaints."""
     _head(console, view)
     n = view["notice"]

@@ -17,6 +17,7 @@ from selector.reports.common import (
     when,
 )
 from selector.reports.numbers import pct
+from selector.views import PostView, StageView
 
 
 def shown(text: str) -> str:
@@ -49,7 +50,7 @@ def bar(part: Fraction, mark: Fraction | None = None, width: int = BAR_WIDTH) ->
     return text
 
 
-def stage(console: Console, view: dict) -> None:
+def stage(console: Console, view: StageView) -> None:
     """A stage's tally, ranking and cut, post by post, with the cut line drawn."""
     from selector.reports import stage_terminal
 
@@ -85,7 +86,7 @@ def stage(console: Console, view: dict) -> None:
         _post(console, view, post)
 
 
-def _post(console: Console, view: dict, post: dict) -> None:
+def _post(console: Console, view: StageView, post: PostView) -> None:
     ballots = post.get("ballots")
     title = _("{post} {title} · seats {seats}").format(post=post["post"], title=post["title"], seats=post["seats"])
     if "k" in post:
@@ -214,7 +215,7 @@ def _cells(view: dict, post: dict, results: list[dict], bars: bool):
     return columns, rows, cut_at
 
 
-def tally(console: Console, view: dict, result) -> None:
+def tally(console: Console, view: StageView, result) -> None:
     """What a tally read, then the stage as it stands."""
     line = (_("checked (dry run, nothing stored): {file} · {ballots} ballots · {rows} rows · {encoding} · sha256 {sha}")
             if result.dry_run else

@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, ClassVar, Protocol
 
 from selector.domain.cuts import Decisions, PostCut
 from selector.domain.model import Stage
+from selector.views import StageView
 
 if TYPE_CHECKING:
     from selector.service.recheck import Report
@@ -40,7 +41,7 @@ class StageHandler(Protocol):
     def cut(self, decisions: Decisions) -> list[PostCut]:
         """Make and lock its list (inside the caller's transaction), or refuse."""
 
-    def view(self, cuts: list[PostCut] | None = None) -> dict:
+    def view(self, cuts: list[PostCut] | None = None) -> StageView:
         """The stage as one structure: `show --json`, the screens and the documents."""
 
     def recheck(self, events: list[dict], report: "Report"):

@@ -26,6 +26,7 @@ from selector.service import steps
 from selector.service.views import corrections, frac, signatures
 from selector.storage import events
 from selector.storage.intake import gc_paused
+from selector.views import StageView
 
 if TYPE_CHECKING:
     from selector.readers.ballots import Paper
@@ -418,7 +419,7 @@ class BallotStage:
         return {}
 
     # -- the view -------------------------------------------------------------------------------
-    def view(self, cuts: list[PostCut] | None = None, counted: StageCount | None = None) -> dict:
+    def view(self, cuts: list[PostCut] | None = None, counted: StageCount | None = None) -> StageView:
         """The stage's tally, ranking and cut (SPEC §4 `--json`, plus names and details).
 
         `cuts` overrides the cut (a refused cut's preview); `counted` the stored count (a dry run).

@@ -21,6 +21,7 @@ from selector.errors import (
 from selector.service import steps
 from selector.service.views import corrections, frac
 from selector.storage import events
+from selector.views import StageView
 
 if TYPE_CHECKING:
     from selector.service.recheck import Report
@@ -312,7 +313,7 @@ class InspectStage:
                 "returned": self.store.evaluation_papers(rid, sid)}
 
     # -- the view -------------------------------------------------------------------------------
-    def view(self, cuts: list[PostCut] | None = None) -> dict:
+    def view(self, cuts: list[PostCut] | None = None) -> StageView:
         """Each post's candidates with their sign-offs, 民主测评 counts and rate, struck or not."""
         stage, open_ = self.stage, self.open
         st = open_.state(stage)

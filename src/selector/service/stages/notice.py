@@ -22,6 +22,7 @@ from selector.service import calendar, steps
 from selector.storage import events
 from selector.service.views import corrections
 from selector.storage.clock import today
+from selector.views import StageView
 
 if TYPE_CHECKING:
     from selector.service.recheck import Report
@@ -260,7 +261,7 @@ class NoticeStage:
                 "complaints": len(self.store.complaints(self.round.id, self.stage.id))}
 
     # -- the view -------------------------------------------------------------------------------
-    def view(self, cuts: list[PostCut] | None = None) -> dict:
+    def view(self, cuts: list[PostCut] | None = None) -> StageView:
         """The notice's dates, complaints and each appointee's outcome."""
         stage, open_ = self.stage, self.open
         st = open_.state(stage)

@@ -1,0 +1,70 @@
+"""The shapes of the views: what the service builds for a stage and the reports render.
+
+A view is the `show --json` structure (SPEC §4, plus names and details), so it stays a plain
+JSON-ready dict; these TypedDicts name its keys for the code on both sides. `total=False`
+where a key is there only for some stages or once something is counted.
+"""
+
+from __future__ import annotations
+
+from typing import Any, TypedDict
+
+
+class Result(TypedDict, total=False):
+    """One candidate's line in a post: counts, share, and (with a cut rule) rank and standing."""
+
+    candidate: str
+    name: str
+    votes: int
+    yes: int
+    no: int | None
+    abstain: int | None
+    invalid: int
+    share: str  # a reduced fraction, "25/39"
+    weighted: str
+    by_category: dict[str, int]
+    score: str
+    rank: int
+    passed: bool | None
+    eligible: bool
+    needs: int | None
+    tied: bool
+
+
+class PostView(TypedDict, total=False):
+    """One post of a stage: its ballots, its results and its cut (ballot stages), its people
+    with their checks (inspect), or its appointees (notice)."""
+
+    post: str
+    title: str
+    seats: int
+    k: int
+    ballots: dict[str, Any]
+    invalid_marks: int
+    invalid_mark_list: list[dict[str, str]]
+    void_list: list[dict[str, str]]
+    results: list[Result]
+    pass_line: dict[str, Any]
+    status: str | None
+    advanced: list[str] | None
+    decision: dict[str, Any]
+    tie: dict[str, Any]
+    lot: dict[str, Any]
+
+
+class StageView(TypedDict, total=False):
+    """A stage as one structure: every screen, `--json` and document starts from it."""
+
+    round: str
+    stage: str
+    kind: str
+    title: str
+    state: str
+    attendance: dict[str, Any] | None
+    certified: bool
+    certified_at: str | None
+    certified_by: dict[str, list[str]] | None
+    tie_seed: str | None
+    posts: list[PostView]
+    waiting: Any  # a refusal (why the stage waits), worded by the CLI
+    corrections: list[dict[str, Any]]
