@@ -66,5 +66,6 @@ class StageView(TypedDict, total=False):
     certified_by: dict[str, list[str]] | None
     tie_seed: str | None
     posts: list[PostView]
+    void_papers: list[dict[str, str]]  # papers void as a whole: ballot and reason
     waiting: Any  # a refusal (why the stage waits), worded by the CLI
     corrections: list[dict[str, Any]]

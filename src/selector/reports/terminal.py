@@ -82,8 +82,16 @@ def stage(console: Console, view: StageView) -> None:
         else:
             console.print(Text(_("{entitled} · present {present} · issued {issued} · returned {returned}").format(
                 entitled=entitled, present=att["present"], issued=att["issued"], returned=att["returned"])))
+    if view.get("void_papers"):
+        console.print(_lines([_("void paper {ballot}: {reason}").format(ballot=v["ballot"], reason=reason_text(v["reason"]))
+                              for v in view["void_papers"]]))
     for post in view["posts"]:
         _post(console, view, post)
+
+
+def _lines(lines: list[str], indent: str = "  ") -> Text:
+    """Many lines printed at once (a long list of ballots is one print, not one each)."""
+    return Text("\n".join(indent + line for line in lines))
 
 
 def _post(console: Console, view: StageView, post: PostView) -> None:
@@ -104,12 +112,12 @@ def _post(console: Console, view: StageView, post: PostView) -> None:
         console.print(_("no votes"))
     else:
         console.print(_ranking(console, view, post, results))
-    for m in post.get("invalid_mark_list") or ():
-        console.print(Text("  " + _("invalid mark on ballot {ballot}: {text} ({reason})").format(
-            ballot=m["ballot"], text=m["text"], reason=reason_text(m["reason"]))))
-    for v in post.get("void_list") or ():
-        console.print(Text("  " + _("void on ballot {ballot}: {reason}").format(
-            ballot=v["ballot"], reason=reason_text(v["reason"]))))
+    listed = [_("invalid mark on ballot {ballot}: {text} ({reason})").format(
+        ballot=m["ballot"], text=m["text"], reason=reason_text(m["reason"])) for m in post.get("invalid_mark_list") or ()]
+    listed += [_("void on ballot {ballot}: {reason}").format(ballot=v["ballot"], reason=reason_text(v["reason"]))
+               for v in post.get("void_list") or ()]
+    if listed:
+        console.print(_lines(listed))
     status = post.get("status")
     note = status_word(status)
     names = {r["candidate"]: r["name"] for r in results}

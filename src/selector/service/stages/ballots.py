@@ -451,6 +451,13 @@ class BallotStage:
                                "rows": b["rows"], "sha256": b["sha256"], "at": b["at"],
                                "withdrawn": b["withdrawn"]} for b in self.batch_list()],
         }
+        # Void papers once for the stage; a post voided on an otherwise valid paper under its post.
+        overvoted: dict[str, list[dict]] = {}
+        if count is not None:
+            view["void_papers"] = [{"ballot": b, "reason": r} for b, p, r in count.voided if p is None]
+            for b, p, r in count.voided:
+                if p is not None:
+                    overvoted.setdefault(p, []).append({"ballot": b, "reason": r})
         corrected = corrections(self.store, self.round.id, stage.id)
         if corrected:
             view["corrections"] = corrected
@@ -467,8 +474,7 @@ class BallotStage:
                 entry["invalid_marks"] = len(pc.invalid_marks)
                 entry["invalid_mark_list"] = [{"ballot": m.ballot, "text": m.text, "reason": m.reason}
                                               for m in pc.invalid_marks]
-                entry["void_list"] = [{"ballot": b, "reason": r} for b, p, r in count.voided
-                                      if p in (None, post.id)]
+                entry["void_list"] = overvoted.get(post.id, [])
             entry["results"] = self._results(pc, pcut, over_roster) if pc is not None else []
             if stage.cut is not None:
                 entry["k"] = stage.cut.ratio * post.seats
