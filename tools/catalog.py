@@ -21,7 +21,7 @@ LOCALE = SRC / "locale"
 DOMAIN = "selector"
 ERRORS = ("SelectorError", "ConfigError", "BallotFileError", "RuleError", "NotFound", "DatabaseError",
           "UsageError", "AuditMismatch")
-KEYWORDS = {"_": None, "N_": None, "ngettext": (1, 2), **{name: (1,) for name in ERRORS}}
+KEYWORDS = {"_": None, "N_": None, "ngettext": (1, 2), "At": (1,), **{name: (1,) for name in ERRORS}}
 
 
 def extract(quiet: bool = False):

@@ -1,6 +1,7 @@
-"""The readers' and the domain's refusals are translatable: a template (the catalog's message id)
-with its fields, and the place in a file given as fields, never a sentence formatted in advance
-(an f-string), which the catalog cannot hold.
+"""The readers' and the domain's refusals, and the differences `audit verify` reports, are
+translatable: a template (the catalog's message id) with its fields, and the place in a file
+given as fields, never a sentence formatted in advance (an f-string), which the catalog cannot
+hold.
 """
 
 from __future__ import annotations
@@ -52,6 +53,68 @@ def test_no_refusal_is_formatted_in_advance(path):
     wrong = [f"{path.name}:{line}: {ast.unparse(arg)[:80]}" for line, arg in _message_args(tree)
              if _formatted(arg)]
     assert not wrong, "\n".join(wrong)
+
+
+# -- audit verify's differences: report.add(where, N_("…"), **fields), the place an At("…", …) --------
+
+CHECKS = sorted([*SRC.glob("audit/*.py"), *SRC.glob("service/**/*.py")])
+DIFFERENCE_HELPERS = {"_problem"}  # helpers taking (report, where, message, **fields)
+
+
+def _marked(arg: ast.AST) -> bool:
+    """A template Babel extracts: N_("literal") (of one literal, no conditional inside), a
+    choice between such (`N_("a") if x else N_("b")`), or a name holding one."""
+    if isinstance(arg, ast.IfExp):
+        return _marked(arg.body) and _marked(arg.orelse)
+    if isinstance(arg, ast.Name):
+        return True
+    return (isinstance(arg, ast.Call) and isinstance(arg.func, ast.Name) and arg.func.id == "N_"
+            and len(arg.args) == 1 and isinstance(arg.args[0], ast.Constant) and isinstance(arg.args[0].value, str))
+
+
+def _difference_args(tree: ast.AST):
+    """(line, what, argument) of every report.add(where, message, …) and At(template, …)."""
+    for node in ast.walk(tree):
+        if not isinstance(node, ast.Call):
+            continue
+        func = node.func
+        if isinstance(func, ast.Attribute) and func.attr == "add" and isinstance(func.value, ast.Name) \
+                and func.value.id == "report":
+            assert len(node.args) == 2 and not any(isinstance(a, ast.Starred) for a in node.args), \
+                f"line {node.lineno}: report.add(where, message, **fields)"
+            yield node.lineno, "place", node.args[0]
+            yield node.lineno, "message", node.args[1]
+        elif isinstance(func, ast.Name) and func.id == "At" and node.args:
+            yield node.lineno, "At", node.args[0]
+        elif isinstance(func, ast.Name) and func.id in DIFFERENCE_HELPERS and len(node.args) > 2:
+            yield node.lineno, "place", node.args[1]
+            yield node.lineno, "message", node.args[2]
+
+
+@pytest.mark.parametrize("path", CHECKS, ids=lambda p: f"{p.parent.name}/{p.name}")
+def test_no_difference_is_formatted_in_advance(path):
+    """Each difference audit verify reports is a place and a message the catalog holds: no
+    f-string, `+` or .format(); the message marked N_("…"), the place an At("…", …)."""
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    wrong = []
+    for line, what, arg in _difference_args(tree):
+        if _formatted(arg):
+            wrong.append(f"{path.name}:{line}: {what} formatted in advance: {ast.unparse(arg)[:80]}")
+        elif what == "message" and not _marked(arg):
+            wrong.append(f"{path.name}:{line}: message not marked N_(\"…\"): {ast.unparse(arg)[:80]}")
+        elif what == "place" and isinstance(arg, ast.Constant | ast.JoinedStr):
+            wrong.append(f"{path.name}:{line}: the place is text, not an At(…): {ast.unparse(arg)[:80]}")
+        elif what == "At" and not (isinstance(arg, ast.Name)
+                                   or isinstance(arg, ast.Constant) and isinstance(arg.value, str)):
+            wrong.append(f"{path.name}:{line}: At takes its template as one literal: {ast.unparse(arg)[:80]}")
+    assert not wrong, "\n".join(wrong)
+
+
+def test_the_differences_are_found_where_the_check_looks():
+    """The AST check above sees the differences: about as many as audit verify can report."""
+    found = sum(1 for path in CHECKS for _, what, _ in _difference_args(ast.parse(path.read_text(encoding="utf-8")))
+                if what == "message")
+    assert found > 100
 
 
 # -- what a run over bad files raises ----------------------------------------------------------

@@ -19,7 +19,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from selector.errors import BadHead
-from selector.service.recheck import Report
+from selector.i18n import N_
+from selector.service.recheck import At, Report
 from selector.storage import events as event_kinds
 from selector.storage import witness
 from selector.storage.rows import GENESIS, chain
@@ -32,7 +33,7 @@ _EVENT_KEYS = ("round", "at", "operator", "command", "stage", "details", "files"
 @dataclass(frozen=True)
 class Anchor:
     hash: str
-    where: str  # how the report names it
+    where: At  # how the report names it
     event: int | None = None  # the event a witness line says it is
     line: int | None = None  # its line in the witness file
 
@@ -44,7 +45,7 @@ def given(values: list[str], round_id: str) -> list[Anchor]:
     for value in values:
         text = value.strip()
         if HASH.fullmatch(text):
-            out.append(Anchor(text.lower(), f"--head {text.lower()[:16]}…"))
+            out.append(Anchor(text.lower(), At("--head {head}…", head=text.lower()[:16])))
             continue
         path = Path(value)
         if not path.is_file():
@@ -58,9 +59,10 @@ def given(values: list[str], round_id: str) -> list[Anchor]:
             parsed = witness.parse(line)
             if parsed is not None:
                 if parsed[1] == round_id:
-                    found.append(Anchor(parsed[0], f"--head {value}, line {n}", parsed[2]))
+                    found.append(Anchor(parsed[0], At("--head {file}, line {line}", file=value, line=n), parsed[2]))
                 continue
-            found += [Anchor(h.lower(), f"--head {value}, line {n}") for h in HASH.findall(line)]
+            found += [Anchor(h.lower(), At("--head {file}, line {line}", file=value, line=n))
+                      for h in HASH.findall(line)]
         if not found and not any(witness.parse(line) for line in lines):
             raise BadHead(value, "empty")
         out += found
@@ -73,17 +75,18 @@ def witnessed(store: Store, round_id: str, report: Report) -> list[Anchor] | Non
     try:
         lines = store.witness_lines()
     except OSError as e:
-        report.add(f"witness file {store.witness_path}", f"cannot be read ({e.strerror or e})")
+        report.add(At("witness file {path}", path=store.witness_path), N_("cannot be read ({reason})"),
+                   reason=e.strerror or e)
         return []
     if lines is None:
         return None
     out = []
     for n, line in enumerate(lines, 1):
         parsed = witness.parse(line)
-        where = f"witness file {store.witness_path}, line {n}"
+        where = At("witness file {path}, line {line}", path=store.witness_path, line=n)
         if parsed is None:
             if line.strip():
-                report.add(where, "does not read as a witness line (HASH ROUND #EVENT …)")
+                report.add(where, N_("does not read as a witness line (HASH ROUND #EVENT …)"))
             continue
         if parsed[1] == round_id:
             out.append(Anchor(parsed[0], where, parsed[2], n))
@@ -105,23 +108,25 @@ def check(report: Report, log: list[dict], anchors: list[Anchor], witness_lines:
             report.anchors += 1
             e = log[position[a.hash]]
             if a.event is not None and a.event != e["id"]:
-                report.add(a.where, f"says event #{a.event}, but {a.hash[:16]}… is the hash of event #{e['id']}")
+                report.add(a.where, N_("says event #{said}, but {hash}… is the hash of event #{event}"),
+                           said=a.event, hash=a.hash[:16], event=e["id"])
         elif a.hash in stored:
-            report.add(a.where, f"{a.hash[:16]}… is stored on event #{stored[a.hash]['id']}, but the "
-                                "record before it no longer hashes to it: events it covers were changed "
-                                "or removed")
+            report.add(a.where, N_("{hash}… is stored on event #{event}, but the record before it no longer "
+                                   "hashes to it: events it covers were changed or removed"),
+                       hash=a.hash[:16], event=stored[a.hash]["id"])
         else:
-            report.add(a.where, f"{a.hash[:16]}… is not in the record: its last events were removed, or "
-                                "the record was rewritten")
+            report.add(a.where, N_("{hash}… is not in the record: its last events were removed, or the record "
+                                   "was rewritten"), hash=a.hash[:16])
     held = [(a, position[a.hash]) for a in witness_lines if a.hash in position]
     for (a, i), (b, j) in zip(held, held[1:]):
         if j < i:
-            report.add(b.where, f"comes after line {a.line} but its event #{log[j]['id']} is older: the "
-                                "witness file was edited")
+            report.add(b.where, N_("comes after line {after} but its event #{event} is older: the witness file "
+                                   "was edited"), after=a.line, event=log[j]["id"])
     if witness_lines:
         first = min(a.event for a in witness_lines if a.event is not None)
         lined = {a.event for a in witness_lines}
         for e in log:
             if e["id"] > first and e["command"] in event_kinds.ANCHORED and e["id"] not in lined:
-                report.add(f"witness file {witness_file}",
-                           f"has no line for {e['command']} event #{e['id']}: lines were removed")
+                report.add(At("witness file {path}", path=witness_file),
+                           N_("has no line for {command} event #{event}: lines were removed"),
+                           command=e["command"], event=e["id"])

@@ -21,7 +21,8 @@ from selector.domain.cuts import Decisions
 from selector.errors import (
     ConfigError, NotAFolder, NotFound, RuleError, VerifyFailed,
 )
-from selector.service.recheck import Report, Times, unreadable
+from selector.i18n import N_
+from selector.service.recheck import At, Report, Times, unreadable
 from selector.service.rounds import OpenRound, choose_round
 from selector.storage import events
 from selector.storage.rows import GENESIS, NotText, chain, damage
@@ -55,18 +56,18 @@ def _verify(store: Store, round_id: str | None, files: Path | None, heads: list[
         _check_schema(store, report)
         report.times = _times(store, log, report)
         open_ = None
-        with unreadable(report, f"round {round_id}"):
+        with unreadable(report, At("round {round}", round=round_id)):
             open_ = _check_round(store, round_id, log, report)
         if open_ is not None:
             recounts = {}
             for stage in open_.round.stages:
-                with unreadable(report, f"stage {stage.id}"):
+                with unreadable(report, At("stage {stage}", stage=stage.id)):
                     handler = open_.handler(stage)
                     if handler.capability != "ballots":
                         _check_unsigned(store.stage_row(open_.id, stage.id), stage, report)
                     recounts[stage.id] = handler.recheck(log, report)
             for stage in open_.round.stages:
-                with unreadable(report, f"stage {stage.id}: table cuts"):
+                with unreadable(report, At("stage {stage}: table {table}", stage=stage.id, table="cuts")):
                     _check_cut(open_, stage, log, recounts.get(stage.id), report)
             if files is not None:
                 _check_files(open_, files, report)
@@ -84,7 +85,7 @@ def _damaged(store: Store, report: Report):
         what = damage(e)
         if what is None:
             raise
-        report.add(f"database {store.path}", f"{what}; nothing more was checked")
+        report.add(At("database {path}", path=store.path), N_("{what}; nothing more was checked"), what=what)
         raise VerifyFailed(report) from None
 
 
@@ -93,25 +94,27 @@ def _check_chain(store: Store, round_id: str, report: Report) -> list[dict]:
     prev, out = GENESIS, []
     rows = store.event_rows(round_id)  # as stored: JSON not decoded
     for r in rows:
-        where = f"event #{r['id']} ({r['command']}{' ' + str(r['stage']) if r['stage'] else ''})"
+        where = At("event #{event} ({command} {stage})", event=r["id"], command=r["command"],
+                   stage=str(r["stage"])) if r["stage"] else \
+            At("event #{event} ({command})", event=r["id"], command=r["command"])
         bad = [k for k, v in r.items() if isinstance(v, NotText)]
         if bad:
-            report.add(where, f"column {', '.join(bad)} holds text that is not UTF-8 (edited, or "
-                              "the file is damaged)")
+            report.add(where, N_("column {columns} holds text that is not UTF-8 (edited, or the file is damaged)"),
+                       columns=", ".join(bad))
             prev = r["hash"]
             continue
         try:
             event = {**{k: r[k] for k in ("round", "at", "operator", "command", "stage")},
                      "details": json.loads(r["details"]), "files": json.loads(r["files"])}
         except (json.JSONDecodeError, TypeError):
-            report.add(where, "details or files are not the JSON that was hashed")
+            report.add(where, N_("details or files are not the JSON that was hashed"))
             prev = r["hash"]
             continue
         if r["prev"] != prev:
-            report.add(where, "does not link to the event before it (an event was removed, "
-                              "inserted or reordered)")
+            report.add(where, N_("does not link to the event before it (an event was removed, inserted or "
+                                 "reordered)"))
         elif chain(r["prev"], event) != r["hash"]:
-            report.add(where, "its content does not match its hash (the event was edited)")
+            report.add(where, N_("its content does not match its hash (the event was edited)"))
         prev = r["hash"]
         out.append({**event, "id": r["id"], "hash": r["hash"]})
     report.events, report.head = len(rows), prev
@@ -128,28 +131,31 @@ def _check_schema(store: Store, report: Report) -> None:
         found = have.get(name)
         if kind == "trigger":
             if found is None:
-                report.add("table events", f"the append-only guard (trigger {bare}) was removed")
+                report.add(At("table {table}", table="events"),
+                           N_("the append-only guard (trigger {trigger}) was removed"), trigger=bare)
             elif found != expected:
-                report.add("table events", f"the append-only guard (trigger {bare}) was changed")
+                report.add(At("table {table}", table="events"),
+                           N_("the append-only guard (trigger {trigger}) was changed"), trigger=bare)
             continue
-        where = f"table {bare}"
+        where = At("table {table}", table=bare)
         if found is None:
-            report.add(where, "missing from the database")
+            report.add(where, N_("missing from the database"))
             continue
         if found["columns"] != expected["columns"]:
-            report.add(where, f"its columns are ({', '.join(c[0] for c in found['columns'])}), not "
-                              f"the schema's ({', '.join(c[0] for c in expected['columns'])}) "
-                              "or not as the schema declares them")
+            report.add(where, N_("its columns are ({found}), not the schema's ({expected}) or not as the schema "
+                                 "declares them"), found=", ".join(c[0] for c in found["columns"]),
+                       expected=", ".join(c[0] for c in expected["columns"]))
         for unique, columns in sorted(expected["indexes"] - found["indexes"]):
-            report.add(where, f"the {'unique ' if unique else ''}index on ({', '.join(columns)}) "
-                              "was removed")
+            report.add(where, N_("the unique index on ({columns}) was removed") if unique else
+                       N_("the index on ({columns}) was removed"), columns=", ".join(columns))
 
 
 def _times(store: Store, log: list[dict], report: Report) -> Times:
     """How stored times are held to the log: exactly from the event m006 names on."""
     first, top = store.exact_times_from()
     if first is None or not 1 <= first <= top:
-        report.add("table selector_meta", f"exact_times_from is not an event id up to {top}")
+        report.add(At("table {table}", table="selector_meta"),
+                   N_("exact_times_from is not an event id up to {top}"), top=top)
         first = 1
     return Times(log, first)
 
@@ -158,83 +164,91 @@ def _check_unsigned(row: dict, stage, report: Report) -> None:
     """A stage without ballots has no attendance, void papers or certificate."""
     for col in ("present", "issued", "void_papers", "certified_at", "certificate"):
         if row[col] is not None:
-            report.add(f"stage {stage.id}: table stages", f"{col} is {row[col]!r}, but {stage.kind} "
-                                                          "stages record none")
+            report.add(At("stage {stage}: table {table}", stage=stage.id, table="stages"),
+                       N_("{column} is {value!r}, but {kind} stages record none"), column=col, value=row[col],
+                       kind=stage.kind)
 
 
 def _check_round(store: Store, round_id: str, log: list[dict], report: Report) -> OpenRound | None:
-    where = f"round {round_id}"
+    where = At("round {round}", round=round_id)
+    rounds = At("round {round}: table {table}", round=round_id, table="rounds")
     row = store.round_row(round_id)
     if row is None:
-        report.add(f"{where}: table rounds", f"the round's row is missing, but the log holds "
-                                             f"{len(log)} events of it; nothing was recounted")
+        report.add(rounds, N_("the round's row is missing, but the log holds {n} events of it; nothing was "
+                              "recounted"), n=len(log))
         return None
     sources = {}
+    changed = False  # a difference in table round_files
     for r in store.round_file_rows(round_id):
         data = r["data"] if isinstance(r["data"], bytes) else str(r["data"]).encode("utf-8")
         sources[r["name"]] = data
+        file_row = At("round {round}: table {table}, row {row}", round=round_id, table="round_files", row=r["name"])
         if not isinstance(r["data"], bytes):
-            report.add(f"{where}: table round_files, row {r['name']}", "is no longer stored as bytes")
+            report.add(file_row, N_("is no longer stored as bytes"))
+            changed = True
         elif hashlib.sha256(data).hexdigest() != r["sha256"]:
-            report.add(f"{where}: table round_files, row {r['name']}", "content does not match its SHA-256")
+            report.add(file_row, N_("content does not match its SHA-256"))
+            changed = True
     sha = hashlib.sha256(b"".join(sources[k] for k in sorted(sources))).hexdigest()
     if sha != row["sha256"]:
-        report.add(f"{where}: table rounds", "the stored round files do not match the round's SHA-256")
+        report.add(rounds, N_("the stored round files do not match the round's SHA-256"))
     inits = [e for e in log if e["command"] == "init"]
     if not inits:
-        report.add(where, "no init event in the log")
+        report.add(where, N_("no init event in the log"))
     elif inits[-1]["files"] not in ({row["main"]: sha},  # the first release logged the combined hash
                                    {name: hashlib.sha256(data).hexdigest() for name, data in sources.items()}):
-        report.add(f"{where}: table round_files",
-                   f"the stored round files do not match the last init event (#{inits[-1]['id']})")
+        report.add(At("round {round}: table {table}", round=round_id, table="round_files"),
+                   N_("the stored round files do not match the last init event (#{event})"), event=inits[-1]["id"])
+        changed = True
     if inits:
         init = inits[-1]
         for col, value in (("title", init["details"].get("title")), ("main", init["details"].get("file"))):
             if row[col] != value:
-                report.add(f"{where}: table rounds", f"{col} is {row[col]!r} but init event "
-                                                     f"#{init['id']} recorded {value!r}")
-        report.times.check(report, f"{where}: table rounds", "at", row["at"], init)
-    if any(p.where.startswith(f"{where}: table round_files") for p in report.problems):
-        report.add(where, "the stored round files were changed; nothing was recounted")
+                report.add(rounds, N_("{column} is {value!r} but init event #{event} recorded {recorded!r}"),
+                           column=col, value=row[col], event=init["id"], recorded=value)
+        report.times.check(report, rounds, "at", row["at"], init)
+    if changed:
+        report.add(where, N_("the stored round files were changed; nothing was recounted"))
         return None
     try:
         return OpenRound(store, round_id, "audit")
     except (ConfigError, NotFound, KeyError) as e:
-        report.add(where, "the stored round can no longer be read (", e if isinstance(e, ConfigError | NotFound)
-                   else str(e), "); nothing was recounted")
+        report.add(where, N_("the stored round can no longer be read ({error}); nothing was recounted"),
+                   error=e if isinstance(e, ConfigError | NotFound) else str(e))
         return None
 
 
 def _check_cut(open_: OpenRound, stage, log: list[dict], recount, report: Report) -> None:
     """The stored cut against the event that locked it, then made again from the recount."""
     store, rid = open_.store, open_.id
-    where = f"stage {stage.id}: table cuts"
+    where = At("stage {stage}: table {table}", stage=stage.id, table="cuts")
+    stages = At("stage {stage}: table {table}", stage=stage.id, table="stages")
     stored = store.locked_cut(rid, stage.id)
     _check_reopens(stage, log, report)
     cut_events = events.current_cuts(log, stage.id)  # since the cut was last re-opened
     row = store.stage_row(rid, stage.id)
     if stored is None:
         if cut_events:
-            report.add(where, f"the cut of event #{cut_events[-1]['id']} is missing")
+            report.add(where, N_("the cut of event #{event} is missing"), event=cut_events[-1]["id"])
         if row["locked_at"]:
-            report.add(f"stage {stage.id}: table stages", "locked but no cut is stored")
+            report.add(stages, N_("locked but no cut is stored"))
         return
     report.cuts += 1
     if not row["locked_at"]:
-        report.add(f"stage {stage.id}: table stages", "has a stored cut but is not locked")
+        report.add(stages, N_("has a stored cut but is not locked"))
     if not cut_events:
-        report.add(where, "a cut is stored but the log has no cut event")
+        report.add(where, N_("a cut is stored but the log has no cut event"))
         return
     event = cut_events[-1]
     if row["locked_at"]:
-        report.times.check(report, f"stage {stage.id}: table stages", "locked_at", row["locked_at"], event)
+        report.times.check(report, stages, "locked_at", row["locked_at"], event)
     logged = event["details"]["posts"]
     for post in sorted(set(stored) | set(logged)):
         s, e = stored.get(post), logged.get(post)
-        name = f"{where}, row {post}"
+        name = At("stage {stage}: table {table}, row {row}", stage=stage.id, table="cuts", row=post)
         if s is None or e is None:
-            report.add(name, f"{'missing from the database' if s is None else 'not in'} "
-                             f"cut event #{event['id']}")
+            report.add(name, N_("missing from the database cut event #{event}") if s is None else
+                       N_("not in cut event #{event}"), event=event["id"])
             continue
         want = {"status": e["status"], "advanced": e["advanced"], "decision": e.get("decision"),
                 "chosen": e.get("chosen", []),
@@ -243,19 +257,20 @@ def _check_cut(open_: OpenRound, stage, log: list[dict], recount, report: Report
                 else None}
         for col, value in want.items():
             if s[col] != value:
-                report.add(name, f"{col} is {s[col]!r} in the database, {value!r} in cut event "
-                                 f"#{event['id']}")
+                report.add(name, N_("{column} is {value!r} in the database, {recorded!r} in cut event #{event}"),
+                           column=col, value=s[col], recorded=value, event=event["id"])
     # Make the cut again from the recount, with the decisions the log recorded.
     try:
         again = open_.handler(stage).recut(recount, Decisions.logged(event["details"]))
     except RuleError as e:
-        report.add(where, "the cut cannot be made again from the recount: ", e)
+        report.add(where, N_("the cut cannot be made again from the recount: {error}"), error=e)
         return
     for post, (status, advanced) in (again or {}).items():
         s = stored.get(post)
         if s is not None and (s["status"], s["advanced"]) != (status, advanced):
-            report.add(f"{where}, row {post}", f"stored {s['status']} {s['advanced']}, but the "
-                                               f"recount gives {status} {advanced}")
+            report.add(At("stage {stage}: table {table}, row {row}", stage=stage.id, table="cuts", row=post),
+                       N_("stored {was} {had}, but the recount gives {status} {advanced}"), was=s["status"],
+                       had=s["advanced"], status=status, advanced=advanced)
 
 
 def _check_reopens(stage, log: list[dict], report: Report) -> None:
@@ -270,11 +285,13 @@ def _check_reopens(stage, log: list[dict], report: Report) -> None:
         undid = e["details"].get("undid") or {}
         held = {p: (v.get("status"), v.get("advanced")) for p, v in (undid.get("posts") or {}).items()}
         if locked is None:
-            report.add(f"stage {stage.id}", f"reopen cut event #{e['id']} re-opens no locked cut")
+            report.add(At("stage {stage}", stage=stage.id), N_("reopen cut event #{event} re-opens no locked cut"),
+                       event=e["id"])
         elif held != {p: (v["status"], v["advanced"]) for p, v in locked["details"]["posts"].items()} \
                 or undid.get("cut") != locked["id"]:
-            report.add(f"stage {stage.id}", f"reopen cut event #{e['id']} does not record the cut of "
-                                            f"event #{locked['id']} it re-opened")
+            report.add(At("stage {stage}", stage=stage.id),
+                       N_("reopen cut event #{event} does not record the cut of event #{cut} it re-opened"),
+                       event=e["id"], cut=locked["id"])
         locked = None
 
 
@@ -291,4 +308,5 @@ def _check_files(open_: OpenRound, folder: Path, report: Report) -> None:
         for path in found.get(r["name"], []):
             report.files += 1
             if sha256(path) != r["sha256"]:
-                report.add(f"round {open_.id}: file {path}", "differs from the round file stored at init")
+                report.add(At("round {round}: file {path}", round=open_.id, path=path),
+                           N_("differs from the round file stored at init"))

@@ -412,8 +412,14 @@ def worded(view: dict) -> dict:
 
 
 def problem(p) -> str:
-    """One difference `audit verify` found, as a line."""
-    return f"{p.where}: " + "".join(text(x) if isinstance(x, e.SelectorError) else x for x in p.parts)
+    """One difference `audit verify` found (service.recheck.Problem), as a line: its place and
+    its message, each a template looked up in the catalog, filled from the fields (a refusal
+    among them worded like any refusal)."""
+    fields = {k: text(v) if isinstance(v, e.SelectorError) else v for k, v in p.fields.items()}
+    try:
+        return _(p.where).format(**fields) + _(": ") + _(p.message).format(**fields)
+    except (KeyError, IndexError, ValueError):  # a translation that lost a field: the English
+        return f"{p.where.format(**fields)}: {p.message.format(**fields)}"
 
 
 def verify_summary(report) -> str:

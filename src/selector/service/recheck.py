@@ -14,16 +14,46 @@ from typing import Iterator
 
 from selector.domain.model import natural
 from selector.errors import BallotFileError, SelectorError
+from selector.i18n import N_
 from selector.storage.rows import GENESIS, UnreadableRows, damage
+
+
+class At:
+    """Where a difference is: a template (the English text, and the message id the CLI looks
+    up in the interface language's catalog) and its fields — `At("stage {stage}: table
+    {table}, row {row}", stage="rec1", table="results", row="P01/C01")`. Table and column
+    names are fields, as the database spells them."""
+
+    __slots__ = ("template", "fields")
+
+    def __init__(self, template: str, **fields):
+        self.template, self.fields = template, fields
+
+    def english(self) -> str:
+        return self.template.format(**_english(self.fields))
+
+    def __repr__(self) -> str:
+        return f"At({self.english()!r})"
 
 
 @dataclass(frozen=True)
 class Problem:
-    """One difference: where, and what — text, and the refusal that stopped a check (worded
-    by the CLI like any refusal)."""
+    """One difference: where (a template), what (a template) and the fields both are filled
+    from. A field may be the refusal that stopped a check (a SelectorError), worded by the CLI
+    like any refusal."""
 
     where: str
-    parts: tuple[str | SelectorError, ...]
+    message: str
+    fields: dict = field(default_factory=dict)
+
+    def english(self) -> str:
+        """The line in English: "stage rec1: table results, row P01/C01: votes is 5 …"."""
+        fields = _english(self.fields)
+        return f"{self.where.format(**fields)}: {self.message.format(**fields)}"
+
+
+def _english(fields: dict) -> dict:
+    return {k: v.message if isinstance(v, SelectorError) else v for k, v in fields.items()}
 
 
 @dataclass
@@ -36,19 +66,31 @@ class Times:
     log: list[dict] = field(default_factory=list)
     exact_from: int = 1
 
-    def check(self, report: "Report", where: str, column: str, value, event: dict) -> None:
+    def check(self, report: "Report", where: At, column: str, value, event: dict) -> None:
         if value == event["at"]:
             return
-        said = f"{event['command']} event #{event['id']}"
+        said = {"column": column, "value": value, "command": event["command"], "event": event["id"]}
         if event["id"] >= self.exact_from:
-            report.add(where, f"{column} is {value!r} but {said} was written at {event['at']!r}")
+            report.add(where, N_("{column} is {value!r} but {command} event #{event} was written at {at!r}"),
+                       **said, at=event["at"])
             return
         at = next((i for i, e in enumerate(self.log) if e["id"] == event["id"]), None)
         low = self.log[at - 1]["at"] if at else ""
         high = self.log[at + 1]["at"] if at is not None and at + 1 < len(self.log) else "~"
         if not (isinstance(value, str) and low <= value <= high):
-            report.add(where, f"{column} is {value!r}, outside the times of the events around {said} "
-                              f"({low or 'the start'} to {high if high != '~' else 'now'})")
+            if low and high != "~":
+                message = N_("{column} is {value!r}, outside the times of the events around {command} event "
+                             "#{event} ({low} to {high})")
+            elif low:
+                message = N_("{column} is {value!r}, outside the times of the events around {command} event "
+                             "#{event} ({low} to now)")
+            elif high != "~":
+                message = N_("{column} is {value!r}, outside the times of the events around {command} event "
+                             "#{event} (the start to {high})")
+            else:
+                message = N_("{column} is {value!r}, outside the times of the events around {command} event "
+                             "#{event} (the start to now)")
+            report.add(where, message, **said, low=low, high=high)
 
 
 @dataclass
@@ -68,29 +110,34 @@ class Report:
     problems: list[Problem] = field(default_factory=list)
     times: Times = field(default_factory=Times)  # how stored times are held to the log
 
-    def add(self, where: str, *parts: str | SelectorError) -> None:
-        self.problems.append(Problem(where, parts))
+    def add(self, where: At, message: str, **fields) -> None:
+        """A difference at `where`: `message` is a template (mark it `N_("…")`: the English
+        text and the message id), filled from `fields` and the place's own fields."""
+        clash = sorted(k for k in where.fields.keys() & fields.keys() if where.fields[k] != fields[k])
+        if clash:
+            raise ValueError(f"the place and the message give different values for {clash}")
+        self.problems.append(Problem(where.template, message, {**where.fields, **fields}))
 
 
 @contextlib.contextmanager
-def unreadable(report: Report, where: str):
+def unreadable(report: Report, where: At):
     """Stored data edited into something that no longer decodes is a difference, not a crash:
     bad JSON, text that is not UTF-8, a damaged page of the file (one short line each)."""
     try:
         yield
     except (json.JSONDecodeError, UnreadableRows, SelectorError) as e:
-        report.add(where, f"stored data no longer reads ({type(e).__name__}: ",
-                   e if isinstance(e, SelectorError) else str(e), "); checks of this part stopped here")
+        report.add(where, N_("stored data no longer reads ({kind}: {error}); checks of this part stopped here"),
+                   kind=type(e).__name__, error=e if isinstance(e, SelectorError) else str(e))
     except sqlite3.DatabaseError as e:
         what = damage(e)
         if what is None:
             raise
-        report.add(where, f"stored data no longer reads ({what}); checks of this part stopped here")
+        report.add(where, N_("stored data no longer reads ({what}); checks of this part stopped here"), what=what)
 
 
-def compare_table(report: Report, where: str, table: str, key: tuple[str, ...],
+def compare_table(report: Report, stage: str, table: str, key: tuple[str, ...],
                   expected: list[dict], stored: list[dict]) -> None:
-    """Rows a table should hold against the rows it holds, matched by `key`."""
+    """Rows a table of `stage` should hold against the rows it holds, matched by `key`."""
     def index(rows):
         out: dict[tuple, list[dict]] = {}
         for r in rows:
@@ -99,64 +146,74 @@ def compare_table(report: Report, where: str, table: str, key: tuple[str, ...],
 
     want, have = index(expected), index(stored)
     for k in sorted(set(want) | set(have), key=lambda t: tuple(natural(str(x)) for x in t)):
-        name = f"{where}: table {table}, row {'/'.join(str(x) for x in k)}"
+        name = At("stage {stage}: table {table}, row {row}", stage=stage, table=table,
+                  row="/".join(str(x) for x in k))
         a, b = want.get(k, []), have.get(k, [])
         if not b:
-            report.add(name, "missing from the database (the recount has it)")
+            report.add(name, N_("missing from the database (the recount has it)"))
         elif not a:
-            report.add(name, "in the database but not in the recount")
+            report.add(name, N_("in the database but not in the recount"))
         elif len(a) != len(b):
-            report.add(name, f"{len(b)} rows in the database, {len(a)} on recount")
+            report.add(name, N_("{stored} rows in the database, {expected} on recount"), stored=len(b),
+                       expected=len(a))
         else:
             for ra, rb in zip(a, b):
                 for col in ra:
                     if ra[col] != rb.get(col):
-                        report.add(name, f"{col} is {rb.get(col)!r} in the database, "
-                                         f"{ra[col]!r} on recount")
+                        report.add(name, N_("{column} is {stored!r} in the database, {expected!r} on recount"),
+                                   column=col, stored=rb.get(col), expected=ra[col])
 
 
-def compare_rows(report: Report, where: str, header: str, stored: Iterator[tuple[int, list[str]]],
-                 path: Path, encoding: str | None, sheet: str | None, header_where: str | None = None) -> None:
-    """A stored header (JSON) and raw rows against the original file, row by row."""
+def compare_rows(report: Report, where: At, line: str, header: str, stored: Iterator[tuple[int, list[str]]],
+                 path: Path, encoding: str | None, sheet: str | None, header_where: At | None = None) -> None:
+    """A stored header (JSON) and raw rows against the original file, row by row. `line` is
+    the template of a row of `where` (its fields and `{line}`)."""
     from selector.readers.tables import open_table
 
     try:
         table = open_table(path, encoding=encoding, sheet=sheet)
     except BallotFileError as e:
-        report.add(where, "the original file no longer reads: ", e)
+        report.add(where, N_("the original file no longer reads: {error}"), error=e)
         return
     if json.loads(header) != table.header:
-        report.add(header_where or where, f"header is {header} in the database, {table.header} in the file")
+        report.add(header_where or where, N_("header is {stored} in the database, {found} in the file"),
+                   stored=header, found=table.header)
     with table:
         rows = list(table.rows)
-    for line, cells in rows:
+    for number, cells in rows:
         kept = next(stored, None)
-        if kept != (line, cells):
-            report.add(f"{where}, row {line}", f"{_cells_text(kept[1]) if kept else 'missing'} in the "
-                                               f"database, {_cells_text(cells)} in the file")
-            if kept is not None and kept[0] != line:
+        if kept != (number, cells):
+            at = At(line, **where.fields, line=number)
+            if kept:
+                report.add(at, N_("{stored} in the database, {found} in the file"), stored=_cells_text(kept[1]),
+                           found=_cells_text(cells))
+            else:
+                report.add(at, N_("missing in the database, {found} in the file"), found=_cells_text(cells))
+            if kept is not None and kept[0] != number:
                 return  # rows out of step: one difference says it
-    for line, cells in stored:
-        report.add(f"{where}, row {line}", f"{_cells_text(cells)} in the database, not in the file")
+    for number, cells in stored:
+        report.add(At(line, **where.fields, line=number), N_("{stored} in the database, not in the file"),
+                   stored=_cells_text(cells))
 
 
 def _cells_text(cells: list[str]) -> str:
     return ",".join(cells)
 
 
-def find_original(found: dict[str, list[Path]], folder: Path, file: str, sha: str, verb: str,
-                  name: str, report: Report) -> Path | None:
-    """The file under `folder` named `file` whose SHA-256 is `sha`; a difference if none is."""
+def find_original(found: dict[str, list[Path]], folder: Path, file: str, sha: str, changed: str,
+                  name: At, report: Report) -> Path | None:
+    """The file under `folder` named `file` whose SHA-256 is `sha`; a difference if none is
+    (`changed`: its message, with the hashes found as `{found}` and the one stored as `{sha}`)."""
     paths = found.get(file, [])
     if not paths:
-        report.add(name, f"not found under {folder}")
+        report.add(name, N_("not found under {folder}"), folder=folder)
         return None
     hashes = {p: sha256(p) for p in paths}
     report.files += 1
     original = next((p for p, h in hashes.items() if h == sha), None)
     if original is None:
         shown = ", ".join(f"{p} {h[:12]}…" for p, h in hashes.items())
-        report.add(name, f"changed since it was {verb}: sha256 {shown}, {verb} {sha[:12]}…")
+        report.add(name, changed, found=shown, sha=sha[:12])
     return original
 
 

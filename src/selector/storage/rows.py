@@ -10,6 +10,8 @@ import json
 import re
 from typing import Iterator
 
+from selector.errors import DatabaseError
+
 GENESIS = "0" * 64
 
 
@@ -81,16 +83,17 @@ def tolerant_text(data: bytes) -> "str | NotText":
 _UNDECODABLE = re.compile(r"Could not decode to UTF-8 column '([^']*)'")
 
 
-def damage(error: Exception) -> str | None:
+def damage(error: Exception) -> DatabaseError | None:
     """What a database error says about the stored data, in a few words (never the stored text
-    itself, which the sqlite3 message quotes); None when it is not damage (busy, locked)."""
+    itself, which the sqlite3 message quotes), as a template and its fields for the interface
+    to word; None when it is not damage (busy, locked)."""
     text = str(error)
     found = _UNDECODABLE.match(text)
     if found:
-        return f"column {found.group(1)} holds text that is not UTF-8"
+        return DatabaseError("column {column} holds text that is not UTF-8", column=found.group(1))
     if "locked" in text or "busy" in text:
         return None
-    return f"the database file is damaged: {text[:80]}"
+    return DatabaseError("the database file is damaged: {reason}", reason=text[:80])
 
 
 def canonical(value) -> str:

@@ -11,7 +11,8 @@ from typing import TYPE_CHECKING
 from selector.domain.counting import Count, StageCount
 from selector.domain.model import Stage, natural
 from selector.errors import BallotFileError, RuleError, SelectorError
-from selector.service.recheck import Report, compare_rows, compare_table, find_original, unreadable
+from selector.i18n import N_
+from selector.service.recheck import At, Problem, Report, compare_rows, compare_table, find_original, unreadable
 from selector.storage import events
 from selector.storage.rows import canonical
 from selector.storage.store import Store
@@ -31,17 +32,20 @@ def _rows_digest(store: Store, batch: int) -> str | None:
 def recheck(handler: "BallotStage", log: list[dict], report: Report) -> StageCount | None:
     """The stage's batches, rows and results against the log, then a recount from stored rows."""
     stage, store, rid = handler.stage, handler.store, handler.round.id
-    where = f"stage {stage.id}"
+    where = At("stage {stage}", stage=stage.id)
+    stages = At("stage {stage}: table {table}", stage=stage.id, table="stages")
+    results = At("stage {stage}: results", stage=stage.id)
     batches = store.batches(rid, stage.id, withdrawn=True)  # withdrawn ones too: the log has them
     tallies = events.of(log, stage.id, "tally")
     withdrawals = events.of(log, stage.id, "withdraw batch")
     row = store.stage_row(rid, stage.id)
     logged = events.tallied_batches(tallies)
     if len(logged) != len(batches):
-        report.add(f"{where}: table batches", f"{len(batches)} batches stored but the log records "
-                                              f"{len(logged)}")
+        report.add(At("stage {stage}: table {table}", stage=stage.id, table="batches"),
+                   N_("{stored} batches stored but the log records {logged}"), stored=len(batches),
+                   logged=len(logged))
     for (event, entry), batch in zip(logged, batches):
-        bwhere = f"{where}: table batches, row {batch['id']} ({batch['file']})"
+        bwhere = _batch_row(stage, batch["id"], batch["file"])
         sha = entry.get("sha256") or event["files"].get(entry["file"])
         expected = {"file": Path(entry["file"]).name, "sha256": sha, "rows": entry["rows"],
                     "ballots": entry["ballots"], "layout": event["details"].get("layout", "wide")}
@@ -53,12 +57,12 @@ def recheck(handler: "BallotStage", log: list[dict], report: Report) -> StageCou
             expected["sheet"] = entry["sheet"]
         for key, value in expected.items():
             if batch[key] != value:
-                report.add(bwhere, f"{key} is {batch[key]!r} but tally event #{event['id']} "
-                                   f"recorded {value!r}")
+                report.add(bwhere, N_("{column} is {value!r} but tally event #{event} recorded {recorded!r}"),
+                           column=key, value=batch[key], event=event["id"], recorded=value)
         report.times.check(report, bwhere, "at", batch["at"], event)
         if "rows_sha256" in entry and _rows_digest(store, batch["id"]) != entry["rows_sha256"]:
-            report.add(f"{where}: table rows, batch {batch['id']} ({batch['file']})",
-                       f"the stored ballot rows differ from those tally event #{event['id']} recorded")
+            report.add(_batch_rows(stage, batch["id"], batch["file"]),
+                       N_("the stored ballot rows differ from those tally event #{event} recorded"), event=event["id"])
     _check_withdrawals(store, stage, batches, withdrawals, report)
     counted = events.of(log, stage.id, "tally", "withdraw batch")  # the events that changed the count
     _check_certificate(store, row, stage, events.of(log, stage.id, "certify", "revoke certificate"),
@@ -67,85 +71,98 @@ def recheck(handler: "BallotStage", log: list[dict], report: Report) -> StageCou
         last = tallies[-1]["details"]
         for key in ("present", "issued"):
             if row[key] != last.get(key):
-                report.add(f"{where}: table stages", f"{key} is {row[key]} but the log records "
-                                                     f"{last.get(key)}")
+                report.add(stages, N_("{column} is {value} but the log records {recorded}"), column=key,
+                           value=row[key], recorded=last.get(key))
         latest = counted[-1]
         if "results_sha256" in latest["details"] and \
                 store.results_digest(rid, stage.id) != latest["details"]["results_sha256"]:
-            report.add(f"{where}: results", f"the stored results differ from those {latest['command']} "
-                                            f"event #{latest['id']} recorded")
+            report.add(results, N_("the stored results differ from those {command} event #{event} recorded"),
+                       command=latest["command"], event=latest["id"])
     live = [b for b in batches if b["withdrawn"] is None]
     if not live:
         if batches and store.snapshot(rid, stage.id)["post_results"]:
-            report.add(f"{where}: results", "every batch is withdrawn but results are stored")
+            report.add(results, N_("every batch is withdrawn but results are stored"))
         return None
     batches = live
     # The recount: the same path as a tally, from the stored rows only.
     try:
         paper = handler.paper()
     except RuleError as e:
-        report.add(where, "cannot recount: ", e)
+        report.add(where, N_("cannot recount: {error}"), error=e)
         return None
     count, numbers = recount(handler, batches, report, paper)
     report.stages.append(stage.id)
     report.ballots += count.returned
     expected = store.snapshot_rows(rid, count)
     stored = store.snapshot(rid, stage.id)
-    compare_table(report, where, "post_results", ("post",), expected["post_results"],
+    compare_table(report, stage.id, "post_results", ("post",), expected["post_results"],
                   stored["post_results"])
-    compare_table(report, where, "results", ("post", "candidate"), expected["results"],
+    compare_table(report, stage.id, "results", ("post", "candidate"), expected["results"],
                   stored["results"])
-    compare_table(report, where, "invalid_marks", ("post", "ballot", "text"),
+    compare_table(report, stage.id, "invalid_marks", ("post", "ballot", "text"),
                   expected["invalid_marks"], stored["invalid_marks"])
     if tallies and "voided" in tallies[-1]["details"]:  # recorded since m008_void_papers
-        compare_table(report, where, "void_papers", ("ballot", "post"), expected["void_papers"],
+        compare_table(report, stage.id, "void_papers", ("ballot", "post"), expected["void_papers"],
                       store.void_paper_rows(rid, stage.id))
     if row["void_papers"] != count.void_papers:
-        report.add(f"{where}: table stages", f"void_papers is {row['void_papers']}, recount "
-                                             f"{count.void_papers}")
+        report.add(stages, N_("{column} is {value}, recount {recount}"), column="void_papers",
+                   value=row["void_papers"], recount=count.void_papers)
     papers = {p["ballot"]: p["batch"] for p in store.papers(rid, stage.id)}
     for ballot in sorted(set(papers) | set(numbers), key=natural):
         if papers.get(ballot) != numbers.get(ballot):
-            report.add(f"{where}: table papers, ballot {ballot}",
-                       f"batch {papers.get(ballot)} in the database, {numbers.get(ballot)} "
-                       "in the stored rows")
+            report.add(At("stage {stage}: table {table}, ballot {ballot}", stage=stage.id, table="papers",
+                          ballot=ballot),
+                       N_("batch {stored} in the database, {recount} in the stored rows"), stored=papers.get(ballot),
+                       recount=numbers.get(ballot))
     if counted and counted[-1]["details"].get("returned") != count.returned:
-        report.add(where, f"recount has {count.returned} ballots returned, the log "
-                          f"{counted[-1]['details'].get('returned')}")
+        report.add(where, N_("recount has {recount} ballots returned, the log {logged}"), recount=count.returned,
+                   logged=counted[-1]["details"].get("returned"))
     return count
+
+
+def _batch_row(stage: Stage, batch, file) -> At:
+    """A batch's row in table batches."""
+    return At("stage {stage}: table {table}, row {row} ({file})", stage=stage.id, table="batches", row=batch,
+              file=file)
+
+
+def _batch_rows(stage: Stage, batch, file) -> At:
+    """A batch's ballot rows (table rows)."""
+    return At("stage {stage}: table {table}, batch {batch} ({file})", stage=stage.id, table="rows", batch=batch,
+              file=file)
 
 
 def _check_withdrawals(store: Store, stage: Stage, batches: list[dict], withdrawals: list[dict],
                        report: Report) -> None:
     """Each withdrawn batch against the event that withdrew it: still stored, its rows unchanged."""
-    where = f"stage {stage.id}"
     by_id = {b["id"]: b for b in batches}
     seen: set[int] = set()
     for event in withdrawals:
         d = event["details"]
         undid = d.get("undid") or {}
-        name = f"{where}: table batches, row {undid.get('batch_id')} ({d.get('file')})"
+        name = _batch_row(stage, undid.get("batch_id"), d.get("file"))
         batch = by_id.get(undid.get("batch_id"))
         report.corrections += 1
         if batch is None:
-            report.add(name, f"missing from the database (withdraw batch event #{event['id']} withdrew it)")
+            report.add(name, N_("missing from the database (withdraw batch event #{event} withdrew it)"),
+                       event=event["id"])
             continue
         seen.add(batch["id"])
         if batch["withdrawn"] != event["id"]:
-            report.add(name, f"withdrawn is {batch['withdrawn']!r} but withdraw batch event #{event['id']} "
-                             "withdrew it")
+            report.add(name, N_("withdrawn is {value!r} but withdraw batch event #{event} withdrew it"),
+                       value=batch["withdrawn"], event=event["id"])
         for key, value in (("file", d.get("file")), ("sha256", undid.get("sha256"))):
             if batch[key] != value:
-                report.add(name, f"{key} is {batch[key]!r} but withdraw batch event #{event['id']} "
-                                 f"recorded {value!r}")
+                report.add(name, N_("{column} is {value!r} but withdraw batch event #{event} recorded {recorded!r}"),
+                           column=key, value=batch[key], event=event["id"], recorded=value)
         if _rows_digest(store, batch["id"]) != undid.get("rows_sha256"):
-            report.add(f"{where}: table rows, batch {batch['id']} ({batch['file']})",
-                       f"the withdrawn batch's stored rows differ from those withdraw batch event "
-                       f"#{event['id']} recorded")
+            report.add(_batch_rows(stage, batch["id"], batch["file"]),
+                       N_("the withdrawn batch's stored rows differ from those withdraw batch event #{event} "
+                          "recorded"), event=event["id"])
     for batch in batches:
         if batch["withdrawn"] is not None and batch["id"] not in seen:
-            report.add(f"{where}: table batches, row {batch['id']} ({batch['file']})",
-                       "marked withdrawn but the log has no withdraw batch event for it")
+            report.add(_batch_row(stage, batch["id"], batch["file"]),
+                       N_("marked withdrawn but the log has no withdraw batch event for it"))
 
 
 def recount(handler: "BallotStage", batches: list[dict], report: Report | None = None,
@@ -158,7 +175,6 @@ def recount(handler: "BallotStage", batches: list[dict], report: Report | None =
     from selector.readers.ballots import interpret
 
     stage, store = handler.stage, handler.store
-    where = f"stage {stage.id}"
     paper = paper or handler.paper()
     counter = Count(stage, handler.round.posts, paper.lists, paper.resolver, handler.open.roster)
     numbers: dict[str, int] = {}
@@ -169,76 +185,86 @@ def recount(handler: "BallotStage", batches: list[dict], report: Report | None =
             for ballot in interpret(paper, batch["file"], header, store.stored_rows(batch["id"], bounds),
                                     batch["layout"]):
                 if ballot.number in numbers:
-                    _problem(report, f"{where}: table rows, batch {batch['id']}",
-                             f"ballot {ballot.number} is also in batch {numbers[ballot.number]}")
+                    _problem(report, At("stage {stage}: table {table}, batch {batch}", stage=stage.id, table="rows",
+                                        batch=batch["id"]),
+                             N_("ballot {ballot} is also in batch {other}"), ballot=ballot.number,
+                             other=numbers[ballot.number])
                     continue
                 numbers[ballot.number] = batch["id"]
                 counter.add(ballot)
         except (BallotFileError, ValueError, TypeError) as e:  # JSONDecodeError is a ValueError
-            _problem(report, f"{where}: table rows, batch {batch['id']} ({batch['file']})",
-                     "the stored rows no longer read as ballots: ",
-                     e if isinstance(e, BallotFileError) else str(e))
+            _problem(report, _batch_rows(stage, batch["id"], batch["file"]),
+                     N_("the stored rows no longer read as ballots: {error}"),
+                     error=e if isinstance(e, BallotFileError) else str(e))
         for first, last, held in bounds:
-            _problem(report, f"{where}: table rows, batch {batch['id']} ({batch['file']})",
-                     f"row chunk {first}–{last} holds rows {first}–{held}: its last_line was edited")
+            _problem(report, _batch_rows(stage, batch["id"], batch["file"]),
+                     N_("row chunk {first}–{last} holds rows {first}–{held}: its last_line was edited"),
+                     first=first, last=last, held=held)
     return counter.result, numbers
 
 
-def _problem(report: Report | None, where: str, *parts) -> None:
+def _problem(report: Report | None, where: At, message: str, **fields) -> None:
+    """A difference the recount meets: to the report in `audit verify`; without one (a
+    withdrawal recounting what is left), the refusal of the change."""
     if report is not None:
-        report.add(where, *parts)
+        report.add(where, message, **fields)
         return
-    text = "".join(p.message if isinstance(p, SelectorError) else str(p) for p in parts)
-    raise RuleError("{where}: {problem}; nothing was changed", where=where, problem=text)
+    p = Problem(where.template, message, {**where.fields, **fields})
+    raise RuleError("{where}: {problem}; nothing was changed", where=SelectorError(p.where, **p.fields),
+                    problem=SelectorError(p.message, **p.fields))
 
 
 def _check_certificate(store: Store, row: dict, stage: Stage, certs: list[dict], tallies: list[dict],
                        report: Report) -> None:
     """The stored certificate against the last certify event (none after a revocation), and
     nothing counted after it; `certs` are the certify and revoke certificate events."""
-    where = f"stage {stage.id}: table stages"
+    where = At("stage {stage}: table {table}", stage=stage.id, table="stages")
+    whole = At("stage {stage}", stage=stage.id)
     for before, revoked in zip(certs, certs[1:]):
         if revoked["command"] == "revoke certificate":
             report.corrections += 1
             if before["command"] != "certify" or \
                     (revoked["details"].get("undid") or {}).get("certificate") != before["details"]:
-                report.add(f"stage {stage.id}", f"revoke certificate event #{revoked['id']} does not "
-                                                "record the certificate it revoked")
+                report.add(whole, N_("revoke certificate event #{event} does not record the certificate it revoked"),
+                           event=revoked["id"])
     if certs and certs[0]["command"] == "revoke certificate":
-        report.add(f"stage {stage.id}", f"revoke certificate event #{certs[0]['id']} revokes no certificate")
+        report.add(whole, N_("revoke certificate event #{event} revokes no certificate"), event=certs[0]["id"])
     if certs and certs[-1]["command"] == "revoke certificate":
         if row["certified_at"] or row["certificate"]:
-            report.add(where, f"marked certified but revoke certificate event #{certs[-1]['id']} "
-                              "withdrew the certificate")
+            report.add(where, N_("marked certified but revoke certificate event #{event} withdrew the certificate"),
+                       event=certs[-1]["id"])
         return
     if not certs:
         if row["certified_at"] or row["certificate"]:
-            report.add(where, "marked certified but the log has no certify event")
+            report.add(where, N_("marked certified but the log has no certify event"))
         return
     cert = certs[-1]
     if row["certified_at"] != cert["at"] or row["certificate"] != canonical(cert["details"]):
-        report.add(where, f"the certificate differs from certify event #{cert['id']}")
+        report.add(where, N_("the certificate differs from certify event #{event}"), event=cert["id"])
     late = [e for e in tallies if e["id"] > cert["id"]]
     if late:
-        report.add(f"stage {stage.id}", f"{late[0]['command']} event #{late[0]['id']} came after "
-                                        f"certification (event #{cert['id']})")
+        report.add(whole, N_("{command} event #{event} came after certification (event #{certify})"),
+                   command=late[0]["command"], event=late[0]["id"], certify=cert["id"])
     signed = cert["details"].get("results_sha256")
     if signed and store.results_digest(row["round"], stage.id) != signed:
-        report.add(f"stage {stage.id}: results", f"the results differ from those certified in "
-                                                 f"event #{cert['id']}")
+        report.add(At("stage {stage}: results", stage=stage.id),
+                   N_("the results differ from those certified in event #{event}"), event=cert["id"])
 
 
 def recheck_files(handler: "BallotStage", found: dict[str, list[Path]], folder: Path, report: Report) -> None:
     """Each batch's original file, found by name under the folder: re-hashed, then re-read."""
     stage, store = handler.stage, handler.store
     for batch in store.batches(handler.round.id, stage.id):
-        original = find_original(found, folder, batch["file"], batch["sha256"], "tallied",
-                                 f"stage {stage.id}: file {batch['file']} (batch {batch['id']})", report)
+        original = find_original(found, folder, batch["file"], batch["sha256"],
+                                 N_("changed since it was tallied: sha256 {found}, tallied {sha}…"),
+                                 At("stage {stage}: file {file} (batch {batch})", stage=stage.id, file=batch["file"],
+                                    batch=batch["id"]), report)
         if original is None:
             continue
-        with unreadable(report, f"stage {stage.id}: table rows, batch {batch['id']}"):
-            where = f"stage {stage.id}: table rows, batch {batch['id']} ({batch['file']})"
+        with unreadable(report, At("stage {stage}: table {table}, batch {batch}", stage=stage.id, table="rows",
+                                   batch=batch["id"])):
             encoding = None if batch["encoding"] == "xlsx" else batch["encoding"]
-            compare_rows(report, where, batch["header"], iter(store.stored_rows(batch["id"])), original,
-                         encoding, batch["sheet"],
-                         f"stage {stage.id}: table batches, row {batch['id']} ({batch['file']})")
+            compare_rows(report, _batch_rows(stage, batch["id"], batch["file"]),
+                         N_("stage {stage}: table {table}, batch {batch} ({file}), row {line}"),
+                         batch["header"], iter(store.stored_rows(batch["id"])), original, encoding, batch["sheet"],
+                         _batch_row(stage, batch["id"], batch["file"]))

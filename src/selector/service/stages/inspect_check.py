@@ -15,7 +15,8 @@ from selector.domain.inspection import Finding, grade_counts, missing_checks
 from selector.domain.model import Stage
 from selector.errors import BallotFileError, RuleError
 from selector.readers.findings import kind_of, read_evaluation, read_findings
-from selector.service.recheck import Report, compare_rows, compare_table, find_original, unreadable
+from selector.i18n import N_
+from selector.service.recheck import At, Report, compare_rows, compare_table, find_original, unreadable
 from selector.storage import events
 from selector.storage.store import Store
 
@@ -34,12 +35,12 @@ def recheck(handler: "InspectStage", log: list[dict], report: Report) -> None:
     """Inspection files against their `inspect` events, findings and 民主测评 re-read from the
     stored raw rows, and the inspect cut made again from them with the recorded decisions."""
     stage, store, rid = handler.stage, handler.store, handler.round.id
-    where = f"stage {stage.id}"
+    where = At("stage {stage}", stage=stage.id)
     files = store.inspection_files(rid, stage.id, withdrawn=True)  # withdrawn ones too: the log has them
     logged = events.inspected_files(events.of(log, stage.id, "inspect"))
     if len(logged) != len(files):
-        report.add(f"{where}: table inspection_files", f"{len(files)} files stored but the log "
-                                                       f"records {len(logged)}")
+        report.add(At("stage {stage}: table {table}", stage=stage.id, table="inspection_files"),
+                   N_("{stored} files stored but the log records {logged}"), stored=len(files), logged=len(logged))
     entries = {f["id"]: pair for f, pair in zip(files, logged)}
     for f in files:
         if f["id"] not in entries:
@@ -54,12 +55,13 @@ def recheck(handler: "InspectStage", log: list[dict], report: Report) -> None:
             expected["sheet"] = entry["sheet"]
         for col, value in expected.items():
             if f[col] != value:
-                report.add(_file_row(stage, f), f"{col} is {f[col]!r} but inspect event "
-                                                f"#{event['id']} recorded {value!r}")
+                report.add(_file_row(stage, f), N_("{column} is {value!r} but inspect event #{event} recorded "
+                                                   "{recorded!r}"), column=col, value=f[col], event=event["id"],
+                           recorded=value)
         report.times.check(report, _file_row(stage, f), "at", f["at"], event)
         if "rows_sha256" in entry and store.inspection_rows_digest(f["id"]) != entry["rows_sha256"]:
-            report.add(_file_row(stage, f), f"the stored raw rows differ from those inspect event "
-                                            f"#{event['id']} recorded")
+            report.add(_file_row(stage, f), N_("the stored raw rows differ from those inspect event #{event} recorded"),
+                       event=event["id"])
     corrections = events.of(log, stage.id, "withdraw file", "withdraw finding")
     _check_withdrawn_files(handler, files, corrections, report)
     if not files and store.locked_cut(rid, stage.id) is None:
@@ -69,7 +71,7 @@ def recheck(handler: "InspectStage", log: list[dict], report: Report) -> None:
         ranks = handler.rankings(lists)
     except RuleError as e:
         if any(f["withdrawn"] is None for f in files) or store.locked_cut(rid, stage.id) is not None:
-            report.add(where, "cannot re-read the inspection: ", e)
+            report.add(where, N_("cannot re-read the inspection: {error}"), error=e)
             return
         # Every file withdrawn, and the list it was read against re-opened: the files are
         # re-read for what they said (withdrawn files are not held to the list).
@@ -78,13 +80,14 @@ def recheck(handler: "InspectStage", log: list[dict], report: Report) -> None:
     report.inspections += len(files)
     for table, key, columns in INSPECT_TABLES:
         stored = store.select(table, "round = ? AND stage = ?", [rid, stage.id], columns=(*key, *columns))
-        compare_table(report, where, table, key,
+        compare_table(report, stage.id, table, key,
                        [{c: r[c] for c in (*key, *columns)} for r in want[table]], stored)
     _check_inspect_cut(handler, log, lists, ranks, want["findings"], cells, report)
 
 
-def _file_row(stage: Stage, f: dict) -> str:
-    return f"stage {stage.id}: table inspection_files, row {f['id']} ({f['file']})"
+def _file_row(stage: Stage, f: dict) -> At:
+    return At("stage {stage}: table {table}, row {row} ({file})", stage=stage.id, table="inspection_files",
+              row=f["id"], file=f["file"])
 
 
 def _reread(handler: "InspectStage", files: list[dict], entries: dict, corrections: list[dict], lists,
@@ -119,28 +122,30 @@ def _reread(handler: "InspectStage", files: list[dict], entries: dict, correctio
             header, rows = json.loads(f["header"]), json.loads(f["rows"])
             kind = kind_of(f["file"], header)
             if kind != f["kind"]:
-                report.add(fwhere, f"kind is {f['kind']!r} but its header reads as {kind!r}")
+                report.add(fwhere, N_("kind is {value!r} but its header reads as {kind!r}"), value=f["kind"], kind=kind)
             if kind == "findings":
                 items = read_findings(f["file"], header, rows, resolver=resolver, allowed=allowed,
                                       checks=stage.checks)
                 for item in items:
                     earlier = found.get(item.candidate, {}).get(item.check)
                     if earlier is not None:
-                        report.add(fwhere, f"row {item.line}: a second {item.check} finding for "
-                                           f"{item.candidate} (first: {earlier.source}); inspect refuses it")
+                        report.add(fwhere, N_("row {line}: a second {check} finding for {candidate} (first: {first}); "
+                                              "inspect refuses it"), line=item.line, check=item.check,
+                                   candidate=item.candidate, first=earlier.source)
                     else:
                         found.setdefault(item.candidate, {})[item.check] = item
                 want["findings"] += Store.finding_rows(rid, stage.id, f["id"], items)
                 summary = events.findings_summary(items)
             else:
                 if stage.evaluation is None:
-                    report.add(fwhere, "an evaluation file, but the stage has no evaluation (民主测评)")
+                    report.add(fwhere, N_("an evaluation file, but the stage has no evaluation (民主测评)"))
                     continue
                 candidates, papers = read_evaluation(f["file"], header, rows, resolver=resolver,
                                                      allowed=allowed, evaluation=stage.evaluation)
                 for p in papers:
                     if p.number in numbers:
-                        report.add(fwhere, f"ballot {p.number} is also in {numbers[p.number][1]}")
+                        report.add(fwhere, N_("ballot {ballot} is also in {other}"), ballot=p.number,
+                                   other=numbers[p.number][1])
                     numbers.setdefault(p.number, (f["id"], f["file"]))
                 paper_rows, grade_rows = Store.evaluation_rows(rid, stage.id, f["id"], papers)
                 want["evaluation_papers"] += paper_rows
@@ -148,14 +153,16 @@ def _reread(handler: "InspectStage", files: list[dict], entries: dict, correctio
                 summary = {"ballots": len(papers), "void": sum(1 for p in papers if p.void),
                            "candidates": candidates}
         except (BallotFileError, json.JSONDecodeError, TypeError) as e:
-            report.add(fwhere, "the stored raw rows no longer read as inspect read them: ", e if isinstance(e, BallotFileError) else str(e))
+            report.add(fwhere, N_("the stored raw rows no longer read as inspect read them: {error}"),
+                       error=e if isinstance(e, BallotFileError) else str(e))
             continue
         if f["id"] in entries:
             event, entry = entries[f["id"]]
             for key, value in summary.items():
                 if key in entry and entry[key] != value:
-                    report.add(fwhere, f"re-read gives {key} {value!r}, inspect event #{event['id']} "
-                                       f"recorded {entry[key]!r}")
+                    report.add(fwhere, N_("re-read gives {key} {value!r}, inspect event #{event} recorded "
+                                          "{recorded!r}"),
+                               key=key, value=value, event=event["id"], recorded=entry[key])
     for correction in pending:
         _undo(stage, correction, want, numbers, report)
     return want, _cells(want)
@@ -171,7 +178,7 @@ def _undo(stage: Stage, event: dict, want: dict[str, list[dict]], numbers: dict,
     """Replay a correction on the re-read rows: the findings it replaced or withdrew, or a whole
     file withdrawn; each against what the event says it undid."""
     undid = event["details"].get("undid") or {}
-    where = f"stage {stage.id}"
+    where = At("stage {stage}", stage=stage.id)
     report.corrections += 1
     if event["command"] == "withdraw file":
         file_id = undid.get("file_id")
@@ -183,15 +190,17 @@ def _undo(stage: Stage, event: dict, want: dict[str, list[dict]], numbers: dict,
         for number in [n for n, (fid, _) in numbers.items() if fid == file_id]:
             del numbers[number]
         if [events.finding_record(r) for r in gone] != undid.get("findings") or len(papers) != undid.get("ballots"):
-            report.add(where, f"withdraw file event #{event['id']} does not record what the file still said "
-                              f"(re-read: {len(gone)} findings, {len(papers)} 民主测评 ballots)")
+            report.add(where, N_("withdraw file event #{event} does not record what the file still said (re-read: "
+                                 "{findings} findings, {ballots} 民主测评 ballots)"), event=event["id"],
+                       findings=len(gone), ballots=len(papers))
         return
     for finding in undid.get("findings") or ():
         match = [r for r in want["findings"]
                  if r["candidate"] == finding.get("candidate") and r["check_name"] == finding.get("check")]
         if not match or events.finding_record(match[0]) != finding:
-            report.add(where, f"{event['command']} event #{event['id']} undid a {finding.get('check')} finding "
-                              f"for {finding.get('candidate')} that the re-read files do not hold as recorded")
+            report.add(where, N_("{command} event #{event} undid a {check} finding for {candidate} that the re-read "
+                                 "files do not hold as recorded"), command=event["command"], event=event["id"],
+                       check=finding.get("check"), candidate=finding.get("candidate"))
         want["findings"] = [r for r in want["findings"] if not match or r is not match[0]]
 
 
@@ -207,19 +216,20 @@ def _check_withdrawn_files(handler: "InspectStage", files: list[dict], correctio
         undid = event["details"].get("undid") or {}
         f = by_id.get(undid.get("file_id"))
         if f is None:
-            report.add(f"stage {stage.id}: table inspection_files, row {undid.get('file_id')}",
-                       f"missing from the database (withdraw file event #{event['id']} withdrew it)")
+            report.add(At("stage {stage}: table {table}, row {row}", stage=stage.id, table="inspection_files",
+                          row=undid.get("file_id")),
+                       N_("missing from the database (withdraw file event #{event} withdrew it)"), event=event["id"])
             continue
         seen.add(f["id"])
         if f["withdrawn"] != event["id"]:
-            report.add(_file_row(stage, f), f"withdrawn is {f['withdrawn']!r} but withdraw file event "
-                                            f"#{event['id']} withdrew it")
+            report.add(_file_row(stage, f), N_("withdrawn is {value!r} but withdraw file event #{event} withdrew it"),
+                       value=f["withdrawn"], event=event["id"])
         if f["sha256"] != undid.get("sha256") or store.inspection_rows_digest(f["id"]) != undid.get("rows_sha256"):
-            report.add(_file_row(stage, f), f"the withdrawn file's stored raw rows differ from those "
-                                            f"withdraw file event #{event['id']} recorded")
+            report.add(_file_row(stage, f), N_("the withdrawn file's stored raw rows differ from those withdraw file "
+                                               "event #{event} recorded"), event=event["id"])
     for f in files:
         if f["withdrawn"] is not None and f["id"] not in seen:
-            report.add(_file_row(stage, f), "marked withdrawn but the log has no withdraw file event for it")
+            report.add(_file_row(stage, f), N_("marked withdrawn but the log has no withdraw file event for it"))
 
 
 def _findings_of(rows: list[dict]) -> dict[str, dict[str, Finding]]:
@@ -234,7 +244,7 @@ def _findings_of(rows: list[dict]) -> dict[str, dict[str, Finding]]:
 def _check_inspect_cut(handler: "InspectStage", log: list[dict], lists, ranks, finding_rows: list[dict],
                        cells: list[tuple], report: Report) -> None:
     stage, store, rid = handler.stage, handler.store, handler.round.id
-    where = f"stage {stage.id}: table cuts"
+    where = At("stage {stage}: table {table}", stage=stage.id, table="cuts")
     stored = store.locked_cut(rid, stage.id)
     cut_events = [e for e in events.of(log, stage.id, "cut") if "posts" in e["details"]]
     if stored is None or not cut_events:
@@ -245,44 +255,48 @@ def _check_inspect_cut(handler: "InspectStage", log: list[dict], lists, ranks, f
         vetting, cuts = handler.judge(lists, ranks, _findings_of(finding_rows), grade_counts(cells),
                                       Decisions.logged(details))
     except RuleError as e:
-        report.add(where, "the cut cannot be made again from the re-read findings: ", e)
+        report.add(where, N_("the cut cannot be made again from the re-read findings: {error}"), error=e)
         return
     for cid, what in missing_checks(cuts, vetting).items():
-        report.add(where, f"could not have been locked: the re-read findings leave {cid} missing "
-                          f"{', '.join(what)}")
+        report.add(where, N_("could not have been locked: the re-read findings leave {candidate} missing {checks}"),
+                   candidate=cid, checks=", ".join(what))
     for c in cuts:
-        name = f"{where}, row {c.post}"
+        name = At("stage {stage}: table {table}, row {row}", stage=stage.id, table="cuts", row=c.post)
         s, logged = stored.get(c.post), details["posts"].get(c.post)
         if c.held:
-            report.add(name, f"could not have been locked: the re-read findings leave it {c.status}")
+            report.add(name, N_("could not have been locked: the re-read findings leave it {status}"), status=c.status)
         if s is not None:
             again = {"status": c.status, "advanced": list(c.advanced), "decision": c.decision,
                      "chosen": list(c.chosen)}
             for col, value in again.items():
                 if s[col] != value:
-                    report.add(name, f"{col} is {s[col]!r} in the database, {value!r} from the "
-                                     "re-read findings")
+                    report.add(name, N_("{column} is {value!r} in the database, {found!r} from the re-read findings"),
+                               column=col, value=s[col], found=value)
         if logged is not None:
             for key in ("struck", "backfilled"):
                 if logged.get(key) != list(getattr(c, key)):
-                    report.add(name, f"cut event #{event['id']} recorded {key} {logged.get(key)}, "
-                                     f"the re-read findings give {list(getattr(c, key))}")
+                    report.add(name, N_("cut event #{event} recorded {key} {recorded}, the re-read findings give "
+                                        "{found}"), event=event["id"], key=key, recorded=logged.get(key),
+                               found=list(getattr(c, key)))
     struck = events.struck(vetting, cuts)
     if "struck" in details and details["struck"] != struck:
-        report.add(where, f"cut event #{event['id']} recorded struck {details['struck']}, "
-                          f"the re-read findings give {struck}")
+        report.add(where, N_("cut event #{event} recorded struck {recorded}, the re-read findings give {found}"),
+                   event=event["id"], recorded=details["struck"], found=struck)
 
 
 def recheck_files(handler: "InspectStage", found: dict[str, list[Path]], folder: Path, report: Report) -> None:
     """Each inspection file found by name under the folder: re-hashed, then re-read line by line."""
     stage = handler.stage
-    with unreadable(report, "table inspection_files"):
+    with unreadable(report, At("table {table}", table="inspection_files")):
         for f in handler.store.inspection_files(handler.round.id, stage.id):
-            original = find_original(found, folder, f["file"], f["sha256"], "recorded",
-                                     f"stage {stage.id}: file {f['file']} (inspection_files row {f['id']})",
-                                     report)
+            original = find_original(found, folder, f["file"], f["sha256"],
+                                     N_("changed since it was recorded: sha256 {found}, recorded {sha}…"),
+                                     At("stage {stage}: file {file} ({table} row {row})", stage=stage.id,
+                                        file=f["file"], table="inspection_files", row=f["id"]), report)
             if original is None:
                 continue
             rows = [(line, cells) for line, cells in json.loads(f["rows"])]
-            compare_rows(report, _file_row(stage, f), f["header"], iter(rows), original,
-                         None if f["encoding"] == "xlsx" else f["encoding"], f["sheet"])
+            compare_rows(report, _file_row(stage, f),
+                         N_("stage {stage}: table {table}, row {row} ({file}), row {line}"),
+                         f["header"], iter(rows), original, None if f["encoding"] == "xlsx" else f["encoding"],
+                         f["sheet"])

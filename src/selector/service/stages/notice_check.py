@@ -7,10 +7,11 @@ from datetime import date
 from typing import TYPE_CHECKING
 
 from selector.domain.model import Stage, natural
-from selector.domain.notice import close_problems, end_date
+from selector.domain.notice import StillOpen, StillRunning, close_problems, end_date
 from selector.errors import RuleError
 from selector.service import calendar
-from selector.service.recheck import Report
+from selector.i18n import N_
+from selector.service.recheck import At, Report
 from selector.storage import events
 
 if TYPE_CHECKING:
@@ -23,12 +24,13 @@ def recheck(handler: "NoticeStage", log: list[dict], report: Report) -> None:
     """The notice and its complaints against their events, and the confirmed list made again
     from the complaints' outcomes."""
     stage, store, rid = handler.stage, handler.store, handler.round.id
-    where = f"stage {stage.id}"
+    where = At("stage {stage}", stage=stage.id)
     row = store.notice(rid, stage.id)
     opens = events.of(log, stage.id, "notice open")
     if row is None:
         if opens:
-            report.add(f"{where}: table notices", f"the notice of event #{opens[-1]['id']} is missing")
+            report.add(At("stage {stage}: table {table}", stage=stage.id, table="notices"),
+                       N_("the notice of event #{event} is missing"), event=opens[-1]["id"])
     else:
         report.notices += 1
         _check_notice_row(stage, row, opens, report)
@@ -40,21 +42,24 @@ def recheck(handler: "NoticeStage", log: list[dict], report: Report) -> None:
     report.corrections += len(withdrawn)
     stored = {r["number"]: r for r in complaints}
     for number in sorted(set(stored) | set(logged) | set(resolved), key=lambda n: natural(str(n))):
-        name = f"{where}: table complaints, row {number}"
+        name = At("stage {stage}: table {table}, row {row}", stage=stage.id, table="complaints", row=number)
         r, opened, closed = stored.get(number), logged.get(number), resolved.get(number)
         if r is None:
             event = opened or closed
-            report.add(name, f"missing from the database ({event['command']} event #{event['id']} "
-                             "recorded it)")
+            report.add(name, N_("missing from the database ({command} event #{event} recorded it)"),
+                       command=event["command"], event=event["id"])
             continue
         if opened is None:
-            report.add(name, "in the database but the log has no complaint event for it")
+            report.add(name, N_("in the database but the log has no complaint event for it"))
             continue
         gone = withdrawn.get(number)
         if r["withdrawn"] != (gone["id"] if gone else None):
-            report.add(name, f"withdrawn is {r['withdrawn']!r} in the database, "
-                             + (f"withdraw complaint event #{gone['id']} withdrew it" if gone
-                                else "the log has no withdraw complaint event for it"))
+            if gone:
+                report.add(name, N_("withdrawn is {value!r} in the database, withdraw complaint event #{event} "
+                                    "withdrew it"), value=r["withdrawn"], event=gone["id"])
+            else:
+                report.add(name, N_("withdrawn is {value!r} in the database, the log has no withdraw complaint "
+                                    "event for it"), value=r["withdrawn"])
         d = opened["details"]
         want = {"received": (d.get("received"), opened), "candidate": (d.get("candidate"), opened),
                 "summary": (d.get("summary"), opened), "named": (int(bool(d.get("named"))), opened)}
@@ -64,60 +69,69 @@ def recheck(handler: "NoticeStage", log: list[dict], report: Report) -> None:
         for col in COMPLAINT_COLUMNS:
             value, event = want[col]
             if r[col] != value:
-                said = (f"{event['command']} event #{event['id']} recorded {value!r}" if event
-                        else "the log has no complaint resolved event for it")
-                report.add(name, f"{col} is {r[col]!r} in the database, {said}")
+                if event:
+                    report.add(name, N_("{column} is {value!r} in the database, {command} event #{event} recorded "
+                                        "{recorded!r}"), column=col, value=r[col], command=event["command"],
+                               event=event["id"], recorded=value)
+                else:
+                    report.add(name, N_("{column} is {value!r} in the database, the log has no complaint resolved "
+                                        "event for it"), column=col, value=r[col])
         report.times.check(report, name, "at", r["at"], opened)
         if closed is not None:
             report.times.check(report, name, "resolved_at", r["resolved_at"], closed)
         elif r["resolved_at"] is not None:
-            report.add(name, f"resolved_at is {r['resolved_at']!r} in the database, but the log has "
-                             "no complaint resolved event for it")
+            report.add(name, N_("{column} is {value!r} in the database, but the log has no complaint resolved event "
+                                "for it"), column="resolved_at", value=r["resolved_at"])
     if row is not None:
         try:
             lists = {p: list(ids) for p, ids in handler.open.lists(stage).items()}
         except RuleError as e:
-            report.add(where, "cannot recheck the notice's list: ", e)
+            report.add(where, N_("cannot recheck the notice's list: {error}"), error=e)
             return
         _check_notice_list(stage, lists, opens, report)
         _check_notice_cut(handler, log, row, report)
 
 
 def _check_notice_row(stage: Stage, row: dict, opens: list[dict], report: Report) -> None:
-    where = f"stage {stage.id}: table notices, row {stage.id}"
+    where = _notice_row(stage)
     if not opens:
-        report.add(where, "a notice is stored but the log has no notice open event")
+        report.add(where, N_("a notice is stored but the log has no notice open event"))
         return
     event = opens[-1]
     d = event["details"]
     for col in ("start", "end", "working_days", "calendar", "warning"):
         if row[col] != d.get(col):
-            report.add(where, f"{col} is {row[col]!r} in the database, {d.get(col)!r} in notice open "
-                              f"event #{event['id']}")
+            report.add(where, N_("{column} is {value!r} in the database, {recorded!r} in notice open event #{event}"),
+                       column=col, value=row[col], recorded=d.get(col), event=event["id"])
     report.times.check(report, where, "at", row["at"], event)
     if row["working_days"] != stage.working_days:
-        report.add(where, f"working_days is {row['working_days']!r}, the round file says "
-                          f"{stage.working_days}")
+        report.add(where, N_("{column} is {value!r}, the round file says {days}"), column="working_days",
+                   value=row["working_days"], days=stage.working_days)
     # The end date again from the start, with the stored rule and the same calendar (a newer
     # calendar may know holidays the recorded one did not: then the dates are not recomputed).
     if row["calendar"] == calendar.source():
         start = date.fromisoformat(d.get("start") or row["start"])
         end, _ = end_date(start, stage.working_days, calendar.is_workday)
         if row["end"] != end.isoformat():
-            report.add(where, f"end is {row['end']!r} in the database, but {stage.working_days} working "
-                              f"days from {start.isoformat()} end on {end.isoformat()}")
+            report.add(where, N_("{column} is {value!r} in the database, but {days} working days from {start} end on "
+                                 "{end}"), column="end", value=row["end"], days=stage.working_days,
+                       start=start.isoformat(), end=end.isoformat())
+
+
+def _notice_row(stage: Stage) -> At:
+    return At("stage {stage}: table {table}, row {row}", stage=stage.id, table="notices", row=stage.id)
 
 
 def _check_notice_list(stage: Stage, lists: dict[str, list[str]], opens: list[dict], report: Report) -> None:
     if opens and "candidates" in opens[-1]["details"] and opens[-1]["details"]["candidates"] != lists:
-        report.add(f"stage {stage.id}: table notices, row {stage.id}",
-                   f"notice open event #{opens[-1]['id']} gave notice of {opens[-1]['details']['candidates']}, "
-                   f"but the list locked before it is {lists}")
+        report.add(_notice_row(stage), N_("notice open event #{event} gave notice of {listed}, but the list locked "
+                                          "before it is {lists}"), event=opens[-1]["id"],
+                   listed=opens[-1]["details"]["candidates"], lists=lists)
 
 
 def _check_notice_cut(handler: "NoticeStage", log: list[dict], row: dict, report: Report) -> None:
     stage = handler.stage
-    where = f"stage {stage.id}: table cuts"
+    where = At("stage {stage}: table {table}", stage=stage.id, table="cuts")
     stored = handler.store.locked_cut(handler.round.id, stage.id)
     closes = [e for e in events.of(log, stage.id, "notice close") if "posts" in e["details"]]
     if stored is None or not closes:
@@ -128,18 +142,45 @@ def _check_notice_cut(handler: "NoticeStage", log: list[dict], row: dict, report
     for c in handler.confirmed(state):
         s = stored.get(c.post)
         if s is not None and (s["status"], s["advanced"]) != (c.status, list(c.advanced)):
-            report.add(f"{where}, row {c.post}", f"stored {s['status']} {s['advanced']}, but the "
-                                                 f"complaints' outcomes give {c.status} {list(c.advanced)}")
+            report.add(At("stage {stage}: table {table}, row {row}", stage=stage.id, table="cuts", row=c.post),
+                       N_("stored {was} {had}, but the complaints' outcomes give {status} {advanced}"),
+                       was=s["status"], had=s["advanced"], status=c.status, advanced=list(c.advanced))
     people = [p for ps in state.people.values() for p in ps]
     dropped = [p.candidate for p in people if p.outcome == "dropped"]
     pending = {p.candidate: p.until.isoformat() for p in people if p.outcome == "pending"}
     if d.get("dropped", dropped) != dropped or d.get("pending", pending) != pending:
-        report.add(where, f"notice close event #{event['id']} recorded dropped {d.get('dropped')} and "
-                          f"pending {d.get('pending')}, the complaints give {dropped} and {pending}")
+        report.add(where, N_("notice close event #{event} recorded dropped {dropped} and pending {pending}, the "
+                             "complaints give {found_dropped} and {found_pending}"), event=event["id"],
+                   dropped=d.get("dropped"), pending=d.get("pending"), found_dropped=dropped, found_pending=pending)
     if "today" in d:
         names = {c: p.display for c, p in handler.open.roster.items()}
         problems = close_problems(date.fromisoformat(d["today"]), date.fromisoformat(row["end"]),
                                   state.complaints, names)
         if problems:
-            report.add(where, f"notice close event #{event['id']} could not have closed the notice: "
-                              + "; ".join(problems))
+            message, fields = _could_not_close(problems)
+            report.add(where, message, event=event["id"], **fields)
+
+
+def _could_not_close(problems: list) -> tuple[str, dict]:
+    """Why the recorded close could not have closed the notice (close_problems' values): the
+    message and its fields; the English joins the problems' sentences with "; "."""
+    running = next((p for p in problems if isinstance(p, StillRunning)), None)
+    still = next((p for p in problems if isinstance(p, StillOpen)), None)
+    fields: dict = {}
+    if running is not None:
+        fields.update(end=running.end.isoformat(), today=running.today.isoformat())
+    if still is None:
+        return N_("notice close event #{event} could not have closed the notice: the notice runs until {end} "
+                  "(today is {today})"), fields
+    fields.update(n=len(still.complaints), listed=still.listed)
+    if running is None:
+        if fields["n"] == 1:
+            return N_("notice close event #{event} could not have closed the notice: 1 complaint still open: "
+                      "{listed}"), fields
+        return N_("notice close event #{event} could not have closed the notice: {n} complaints still open: "
+                  "{listed}"), fields
+    if fields["n"] == 1:
+        return N_("notice close event #{event} could not have closed the notice: the notice runs until {end} "
+                  "(today is {today}); 1 complaint still open: {listed}"), fields
+    return N_("notice close event #{event} could not have closed the notice: the notice runs until {end} "
+              "(today is {today}); {n} complaints still open: {listed}"), fields
