@@ -72,21 +72,6 @@ def test_commands_are_listed_in_the_order_a_round_uses_them(run):
                       "status", "audit", "rounds"]
 
 
-def test_names_print_as_written_not_as_markup_or_emoji(run, tmp_path):
-    from support import good_round
-
-    path = good_round(tmp_path)
-    roster = (tmp_path / "roster.csv").read_text(encoding="utf-8").replace("王芳,,", "王芳,王芳:x:[b],")
-    (tmp_path / "roster.csv").write_text(roster, encoding="utf-8")
-    assert run("init", path).exit_code == 0
-    from support import GOOD
-    import shutil
-
-    shutil.copy(GOOD / "rec1.csv", "rec1.csv")
-    assert run("tally", "rec1", "rec1.csv", "--present", "20", "--issued", "20").exit_code == 0
-    assert "王芳:x:[b]" in run("show", "rec1").stdout
-
-
 def test_resolve_takes_names_and_post_titles(run, tmp_path):
     from support import good_round
     from test_cli import tie_file

@@ -582,10 +582,11 @@ def test_a_large_file_reports_its_progress_up_to_the_whole_file(ready, round_fil
 
 
 def test_names_that_look_like_markup_print_as_written(run, tmp_path):
+    """Neither Rich markup nor emoji codes: "[bold]" and ":x:" in a label print as written."""
     path = good_round(tmp_path)
-    roster = (tmp_path / "roster.csv").read_text(encoding="utf-8").replace("王芳,,", "王芳,王芳[bold],")
+    roster = (tmp_path / "roster.csv").read_text(encoding="utf-8").replace("王芳,,", "王芳,王芳[bold]:x:,")
     (tmp_path / "roster.csv").write_text(roster, encoding="utf-8")
     assert run("init", path).exit_code == 0
     shutil.copy(GOOD / "rec1.csv", "rec1.csv")
     assert run("tally", "rec1", "rec1.csv", "--present", "20", "--issued", "20").exit_code == 0
-    assert "王芳[bold]" in run("show", "rec1").stdout
+    assert "王芳[bold]:x:" in run("show", "rec1").stdout
