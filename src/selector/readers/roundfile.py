@@ -246,6 +246,7 @@ class _Parser:
     def __init__(self, name: str, loader: Loader):
         self.name = name
         self.loader = loader
+        self._post_ids: tuple[object, set[str]] = (None, set())
 
     def fail(self, where: str, message: str):
         raise ConfigError(f"{self.name}: {where}: {message}")
@@ -384,7 +385,9 @@ class _Parser:
 
     def candidate(self, item, where: str, posts) -> Candidate:
         item = self.table(item, where, CANDIDATE_KEYS, ("id", "name"))
-        post_ids = {p.id for p in posts}
+        if self._post_ids[0] is not posts:  # once per round, not once per person
+            self._post_ids = (posts, {p.id for p in posts})
+        post_ids = self._post_ids[1]
         eligible = self.strings(item.get("posts", []), f"{where}.posts")
         for pid in eligible:
             if pid not in post_ids:
