@@ -315,10 +315,15 @@ class BallotStage:
         stage = stage or self.stage
         return self.store.load_count(self.round.id, stage, self.round.posts, self.open.lists(stage))
 
-    def pass_base(self, valid: int) -> int:
-        """The number the cut's pass line is a share of, for a post with `valid` ballots."""
-        present = self.store.stage_row(self.round.id, self.stage.id)["present"] or 0
+    def pass_base(self, valid: int, present: int | None = None) -> int:
+        """The number the cut's pass line is a share of, for a post with `valid` ballots
+        (`present`: the stage's attendance, when the caller has read it already)."""
+        if present is None:
+            present = self._present()
         return {"members": self.stage.entitled, "present": present, "valid": valid}[self.stage.cut.pass_base]
+
+    def _present(self) -> int:
+        return self.store.stage_row(self.round.id, self.stage.id)["present"] or 0
 
     def shares(self, own: StageCount) -> dict[str, dict[str, dict[str, Fraction]]]:
         """post -> scored stage -> candidate -> share, for the stages in stage.cut.score."""
@@ -347,13 +352,14 @@ class BallotStage:
             raise NoTallyYet(stage.id)
         shares = self.shares(count)
         weights = dict(rule.score)
+        present = self._present() if rule.pass_ is not None else None
         out = []
         for post in self.round.posts:
             pc = count.posts[post.id]
             scores = {cid: score(weights, shares[post.id], cid) for cid in pc.candidates}
             pass_rule = None
             if rule.pass_ is not None:
-                pass_rule = PassRule(rule.pass_, self.pass_base(pc.valid))
+                pass_rule = PassRule(rule.pass_, self.pass_base(pc.valid, present))
             out.append(cut_post(post.id, post.seats, rule, scores,
                                 {cid: cc.votes for cid, cc in pc.counts.items()}, pass_rule,
                                 seed=lot_seed(self.round.tie_seed, stage.id, post.id),
@@ -452,6 +458,12 @@ class BallotStage:
         corrected = corrections(self.store, self.round.id, stage.id)
         if corrected:
             view["corrections"] = corrected
+        present = row["present"] or 0
+        # Each post's void papers and voided posts, in the order counted: one pass, not one per post.
+        void_lists: dict[str, list[dict]] = {p.id: [] for p in self.round.posts} if count else {}
+        for b, p, r in count.voided if count else ():
+            for pid in void_lists if p is None else (p,) if p in void_lists else ():
+                void_lists[pid].append({"ballot": b, "reason": r})
         for post in self.round.posts:
             pc = count.posts[post.id] if count else None
             pcut = by_post.get(post.id)
@@ -465,13 +477,12 @@ class BallotStage:
                 entry["invalid_marks"] = len(pc.invalid_marks)
                 entry["invalid_mark_list"] = [{"ballot": m.ballot, "text": m.text, "reason": m.reason}
                                               for m in pc.invalid_marks]
-                entry["void_list"] = [{"ballot": b, "reason": r} for b, p, r in count.voided
-                                      if p in (None, post.id)]
+                entry["void_list"] = void_lists[post.id]
             entry["results"] = self._results(pc, pcut, over_roster) if pc is not None else []
             if stage.cut is not None:
                 entry["k"] = stage.cut.ratio * post.seats
                 if stage.cut.pass_ is not None and pc is not None:
-                    base = self.pass_base(pc.valid)
+                    base = self.pass_base(pc.valid, present)
                     entry["pass_line"] = {"rule": str(stage.cut.pass_), "base": stage.cut.pass_base,
                                           "of": base, "votes": stage.cut.pass_.minimum(base)}
             if locked is not None:
