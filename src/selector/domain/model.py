@@ -52,7 +52,7 @@ class Threshold:
 
     def met(self, part: Fraction | int, whole: Fraction | int) -> bool:
         """Does `part` of `whole` meet the threshold? Exact; a zero whole meets only `>= 0`."""
-        need = self.fraction * whole
+        need = self.fraction if whole == 1 else self.fraction * whole
         return part > need if self.op == ">" else part >= need
 
     def minimum(self, whole: int) -> int:
