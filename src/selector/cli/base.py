@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import functools
 import getpass
-import json
 import os
 from dataclasses import dataclass
 from pathlib import Path
@@ -185,7 +184,9 @@ def console(stderr: bool = False):
 
 
 def echo_json(data) -> None:
-    typer.echo(json.dumps(data, ensure_ascii=False, indent=2))
+    from selector.reports.jsontext import dumps  # json.dumps(data, ensure_ascii=False, indent=2), faster
+
+    typer.echo(dumps(data))
 
 
 def store(ctx: typer.Context, create: bool = False):

@@ -8,7 +8,7 @@ sections (lines, one table, notes), closing notes and signature lines; renderers
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from fractions import Fraction
 
 from selector.domain.model import Round, Stage
@@ -136,9 +136,14 @@ class Document:
     closing: list[str] = field(default_factory=list)  # right-aligned lines (issuer, date)
 
     def as_dict(self) -> dict:
-        out = asdict(self)
-        out["meta"] = [{"label": k, "value": v} for k, v in self.meta]
-        return out
+        """`asdict(self)` with meta as label/value pairs; built directly (asdict deep-copies
+        every cell of every table, which is most of an export of a big round)."""
+        return {"doc": self.doc, "locale": self.locale, "title": self.title,
+                "meta": [{"label": k, "value": v} for k, v in self.meta],
+                "sections": [{"heading": s.heading, "lines": list(s.lines), "headers": list(s.headers),
+                              "rows": [list(r) for r in s.rows], "notes": list(s.notes)} for s in self.sections],
+                "notes": list(self.notes), "signatures": [tuple(s) for s in self.signatures],
+                "closing": list(self.closing)}
 
 
 @dataclass
