@@ -5,7 +5,7 @@ import json
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from selector.reports.jsontext import dumps
+from selector.reports.jsontext import chunks, dumps, dumps_utf8
 
 SCALARS = st.one_of(st.none(), st.booleans(), st.integers(), st.text(), st.floats(allow_nan=True),
                     st.sampled_from(["张伟", "\u200b", "\x00\x1f", "\"\\/", "\ud800", "😀", "\u2028"]))
@@ -28,3 +28,21 @@ def test_a_stage_view_shape():
                                      "void_list": [], "tie": {"tied": ["C1", "C2"], "slots": 1}}],
             "attendance": {"electorate": 10, "present": 9}, "certified_by": None}
     assert dumps(view) == json.dumps(view, ensure_ascii=False, indent=2)
+
+
+@settings(max_examples=200, deadline=None)
+@given(VALUES)
+def test_chunks_and_utf8_are_the_same_text(value):
+    text = json.dumps(value, ensure_ascii=False, indent=2)
+    assert "".join(chunks(value)) == text
+    try:
+        expected = text.encode("utf-8")
+    except UnicodeEncodeError:  # a lone surrogate: json.dumps(...).encode() raises too
+        return
+    assert dumps_utf8(value) == expected
+
+
+def test_a_long_list_comes_in_several_chunks():
+    value = [{"n": i, "name": "张伟"} for i in range(30_000)]
+    assert len(chunks(value)) > 1
+    assert dumps_utf8(value) == json.dumps(value, ensure_ascii=False, indent=2).encode("utf-8")

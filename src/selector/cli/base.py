@@ -184,9 +184,12 @@ def console(stderr: bool = False):
 
 
 def echo_json(data) -> None:
-    from selector.reports.jsontext import dumps  # json.dumps(data, ensure_ascii=False, indent=2), faster
+    """`typer.echo(json.dumps(data, ensure_ascii=False, indent=2))`, written a chunk at a time."""
+    from selector.reports.jsontext import chunks
 
-    typer.echo(dumps(data))
+    for chunk in chunks(data):
+        typer.echo(chunk, nl=False)
+    typer.echo()
 
 
 def store(ctx: typer.Context, create: bool = False):

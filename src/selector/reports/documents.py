@@ -136,14 +136,14 @@ class Document:
     closing: list[str] = field(default_factory=list)  # right-aligned lines (issuer, date)
 
     def as_dict(self) -> dict:
-        """`asdict(self)` with meta as label/value pairs; built directly (asdict deep-copies
-        every cell of every table, which is most of an export of a big round)."""
+        """`asdict(self)` with meta as label/value pairs, for JSON: built directly, sharing the
+        document's lists (asdict deep-copies every cell of every table, most of an export of a
+        big round)."""
         return {"doc": self.doc, "locale": self.locale, "title": self.title,
                 "meta": [{"label": k, "value": v} for k, v in self.meta],
-                "sections": [{"heading": s.heading, "lines": list(s.lines), "headers": list(s.headers),
-                              "rows": [list(r) for r in s.rows], "notes": list(s.notes)} for s in self.sections],
-                "notes": list(self.notes), "signatures": [tuple(s) for s in self.signatures],
-                "closing": list(self.closing)}
+                "sections": [{"heading": s.heading, "lines": s.lines, "headers": s.headers, "rows": s.rows,
+                              "notes": s.notes} for s in self.sections],
+                "notes": self.notes, "signatures": self.signatures, "closing": self.closing}
 
 
 @dataclass

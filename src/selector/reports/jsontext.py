@@ -13,21 +13,58 @@ from __future__ import annotations
 import json
 from json.encoder import encode_basestring
 
-__all__ = ["dumps"]
+__all__ = ["chunks", "dumps", "dumps_utf8"]
+
+PIECES = 20_000  # pieces joined into one chunk: the list of small strings stays small
 
 
 class _Other(Exception):
     """A value this encoder does not write itself."""
 
 
+class _Out(list):
+    """The pieces written so far, joined into `done` chunks as they pile up (as UTF-8 bytes
+    with `utf8`)."""
+
+    def __init__(self, utf8: bool = False):
+        super().__init__()
+        self.done: list = []
+        self.utf8 = utf8
+
+    def collect(self, at: int = PIECES) -> None:
+        if len(self) > at:
+            chunk = "".join(self)
+            self.done.append(chunk.encode("utf-8") if self.utf8 else chunk)
+            self.clear()
+
+
 def dumps(value) -> str:
     """`json.dumps(value, ensure_ascii=False, indent=2)`."""
-    out: list[str] = []
+    return "".join(chunks(value))
+
+
+def chunks(value) -> list[str]:
+    """`json.dumps(value, ensure_ascii=False, indent=2)` in pieces of some 20,000 tokens
+    (for a big view: less memory than the whole text and its list of tokens at once)."""
+    out = _Out()
     try:
         _value(value, out, "\n")
     except _Other:
-        return json.dumps(value, ensure_ascii=False, indent=2)
-    return "".join(out)
+        return [json.dumps(value, ensure_ascii=False, indent=2)]
+    out.collect(0)
+    return out.done
+
+
+def dumps_utf8(value) -> bytes:
+    """`json.dumps(value, ensure_ascii=False, indent=2).encode("utf-8")`, each chunk encoded
+    as it is made."""
+    out = _Out(utf8=True)
+    try:
+        _value(value, out, "\n")
+    except _Other:
+        return json.dumps(value, ensure_ascii=False, indent=2).encode("utf-8")
+    out.collect(0)
+    return b"".join(out.done)
 
 
 def _scalar(value) -> str | None:
@@ -82,6 +119,7 @@ def _dict(value: dict, out: list[str], newline: str) -> None:
                 _list(item, out, inner)
             else:
                 raise _Other
+            out.collect()
         lead = between
     append(newline + "}")
 
@@ -107,5 +145,6 @@ def _list(value, out: list[str], newline: str) -> None:
                 _list(item, out, inner)
             else:
                 raise _Other
+            out.collect()
         lead = between
     append(newline + "]")

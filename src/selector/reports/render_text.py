@@ -140,7 +140,6 @@ def csv_bytes(doc: Document) -> bytes:
 
 def json_bytes(doc: Document, view: dict) -> bytes:
     """SPEC §4's stage structure with the document (as laid out) under "document"."""
-    from selector.reports.jsontext import dumps
+    from selector.reports.jsontext import dumps_utf8
 
-    data = {**view, "document": doc.as_dict()}
-    return (dumps(data) + "\n").encode("utf-8")
+    return dumps_utf8({**view, "document": doc.as_dict()}) + b"\n"
