@@ -31,6 +31,18 @@ from rich.text import Text
 
 # SIMPLE_HEAD, but a section break is drawn as a dashed rule: the cut line.
 CUT_BOX = box.Box("    \n    \n ── \n    \n ┄┄ \n ── \n    \n    \n")
+BATCH = 4096  # pieces laid out before they go to the console (a few dozen posts)
+_WIDTHS: dict[str, int] = {}
+
+
+def width(text: str) -> int:
+    """`rich.cells.cell_len(text)`, remembered: a round prints the same names and figures often."""
+    found = _WIDTHS.get(text)
+    if found is None:
+        found = cell_len(text)
+        if len(_WIDTHS) < 200_000:
+            _WIDTHS[text] = found
+    return found
 
 
 class Ranking:
@@ -108,11 +120,12 @@ class Printer:
         self.flush()
         self.console.print(item.table() if isinstance(item, Ranking) else item)
 
-    def flush(self) -> None:
-        """Hand what was laid out to the console. Runs of unstyled text become one Segment
-        (styled text keeps its own: each is coloured on its own, as Rich does); every line is
-        within the width, so Rich has nothing to crop (`crop=False` skips measuring again)."""
-        if not self.pending:
+    def flush(self, done: bool = True) -> None:
+        """Hand what was laid out to the console (with `done=False`, only once a batch has
+        piled up). Runs of unstyled text become one Segment (styled text keeps its own: each
+        is coloured on its own, as Rich does); every line is within the width, so Rich has
+        nothing to crop (`crop=False` skips measuring again)."""
+        if not self.pending or (not done and len(self.pending) < BATCH):
             return
         pending, self.pending = self.pending, []
         if self.plain:
@@ -135,7 +148,7 @@ class Printer:
     def _line(self, text: Text) -> list[tuple[str, Style | None]] | None:
         plain = text.plain
         if (text.spans or text.end != "\n" or text.justify or text.overflow or text.no_wrap is not None
-                or not plain.isprintable() or cell_len(plain) > self.width):
+                or not plain.isprintable() or width(plain) > self.width):
             return None
         style = self._named(text.style) if text.style else None
         return [(plain, style or None), ("\n", None)]
@@ -169,7 +182,7 @@ class Printer:
         if not count or not all(t.isprintable() for t in texts) or not all(
                 "".join(cells).isprintable() and len(cells) == count for cells, _ in rows):
             return None
-        lens = ranking.lens or [[cell_len(c) for c in cells] for cells in [texts, *(cells for cells, _ in rows)]]
+        lens = ranking.lens or [[width(c) for c in cells] for cells in [texts, *(cells for cells, _ in rows)]]
         widths = [max(column) for column in zip(*lens)]
         lefts = [0] + [pad] * (count - 1)
         rights = [pad] * (count - 1) + [0]
@@ -186,16 +199,16 @@ class Printer:
             """Each cell as (left padding, text padded to its column, right padding)."""
             out = []
             for i, c in enumerate(cells):
-                width = widths[i]
-                if not width:
+                room = widths[i]
+                if not room:
                     out.append(("", " " * full[i], ""))
                     continue
                 if right[i]:
                     stripped = c.rstrip()
-                    size = sizes[i] if stripped == c else cell_len(stripped)
-                    text = " " * (width - size) + stripped
+                    size = sizes[i] if stripped == c else width(stripped)
+                    text = " " * (room - size) + stripped
                 else:
-                    text = c + " " * (width - sizes[i])
+                    text = c + " " * (room - sizes[i])
                 out.append((" " * lefts[i], text, " " * rights[i]))
             return out
 

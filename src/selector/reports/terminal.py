@@ -7,12 +7,11 @@ from fractions import Fraction
 from functools import lru_cache
 
 from rich import box
-from rich.cells import cell_len
 from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
-from selector.reports.screen import Printer, Ranking
+from selector.reports.screen import Printer, Ranking, width
 
 from selector.i18n import N_, _
 from selector.reports.common import (
@@ -95,7 +94,8 @@ def stage(console: Console, view: dict) -> None:
     out = Printer(console)  # a table and a few lines per post: laid out here, as Rich would
     for post in view["posts"]:
         _post(out, view, post)
-        out.flush()
+        out.flush(done=False)
+    out.flush()
 
 
 def _post(console: Printer, view: dict, post: dict) -> None:
@@ -142,21 +142,21 @@ def _post(console: Printer, view: dict, post: dict) -> None:
         console.print(Text(note, style=style))
 
 
-def _ranking(width: int, view: dict, post: dict, results: list[dict]):
+def _ranking(room: int, view: dict, post: dict, results: list[dict]):
     """The post's ranking as a table with bars; where the terminal is too narrow, without the
     bars, then with one space between columns, then one line per person (stacked)."""
     for bars, pad in ((True, 1), (False, 1), (False, 0)):
         columns, rows, cut_at = _cells(view, post, results, bars)
-        lens = [[cell_len(c) for c in cells] for cells in [[c[0] for c in columns], *(r[0] for r in rows)]]
+        lens = [[width(c) for c in cells] for cells in [[c[0] for c in columns], *(r[0] for r in rows)]]
         widths = [max(column) for column in zip(*lens)]
-        if sum(widths) + (1 + 2 * pad) * (len(widths) - 1) + 2 <= width:
+        if sum(widths) + (1 + 2 * pad) * (len(widths) - 1) + 2 <= room:
             return Ranking(columns, rows, cut_at, pad, lens)
     # Stacked: the person on one line, every figure on the next, the cut line a dashed rule.
     out = Text()
     titles = [c[0] for c in columns]
     for i, (cells, style) in enumerate(rows):
         if i == cut_at:
-            out.append("┄" * min(width, 40) + "\n")
+            out.append("┄" * min(room, 40) + "\n")
         person = " ".join(c for c in cells[:3] if c)
         figures = " · ".join(f"{t} {c}" if t else c for t, c in zip(titles[3:-1], cells[3:-1]) if c)
         out.append(f"{person}  {cells[-1]}".rstrip() + "\n    " + figures + "\n", style=style)
