@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from operator import itemgetter
 from typing import Callable, Iterable, Iterator, Mapping, NamedTuple
 
 from selector.domain.counting import AMBIGUOUS, CACHE, Ballot, Resolver
@@ -351,6 +352,14 @@ def _wide(paper: Paper, name: str, header: list[str], rows: Iterable[Row], note)
     cands = [(col, role) for col, role in enumerate(roles, start=1) if role[0] == "cand"]
     width = len(roles)
     split: dict[str, tuple[str, ...]] = {}  # cell text -> marks, for the cells a file repeats
+    # as many as the lists have names (a round of 10,000 posts: 60,000), and CACHE more
+    room = CACHE + sum(len(ids) for ids in paper.lists.values())
+    # the post cells of a row, in column order, fetched in C
+    post_ids = [pid for _, pid in posts]
+    if len(posts) > 1:
+        post_cells = itemgetter(*(i for i, _ in posts))
+    else:
+        post_cells = (lambda cells, i=posts[0][0]: (cells[i],)) if posts else (lambda cells: ())
     seen: dict[str, int] = {}
     for line, cells in rows:
         if _blank(cells):
@@ -364,17 +373,21 @@ def _wide(paper: Paper, name: str, header: list[str], rows: Iterable[Row], note)
             refuse(name, line, None, header, f"{len(cells)} cells but the header has {width} "
                    f"columns (the first missing is column {len(cells) + 1}, "
                    f"{header[len(cells)]}): a lost separator?")
-        marks: dict = {}
-        for i, pid in posts:
-            value = cells[i]
-            texts = split.get(value)
-            if texts is None:
-                texts = split_marks(value)
-                if has_invisible(value):  # not remembered: each paper with it is noted
-                    note(number, line, i + 1, value)
-                elif len(split) < CACHE:
-                    split[value] = texts
-            marks[pid] = texts
+        values = post_cells(cells)
+        found = list(map(split.get, values))
+        if None in found:  # cells not seen before (or not remembered), in column order
+            for k, texts in enumerate(found):
+                if texts is None:
+                    value = values[k]
+                    texts = split.get(value)
+                    if texts is None:
+                        texts = split_marks(value)
+                        if has_invisible(value):  # not remembered: each paper with it is noted
+                            note(number, line, posts[k][0] + 1, value)
+                        elif len(split) < room:
+                            split[value] = texts
+                    found[k] = texts
+        marks = dict(zip(post_ids, found))
         choices: dict = {}
         for col, role in cands:
             choice = _choice(name, header, line, col, cells[col - 1], note, number)
