@@ -158,16 +158,19 @@ class Count:
         self._plan = [(pid, pc, self._limits[pid], self._by_post[pid], self._hot[pid])
                       for pid, pc in self._result.posts.items()]
         self._pids = list(self._result.posts)
+        self._unset = True  # weighted figures to set from the plain ones (see result)
 
     @property
     def result(self) -> StageCount:
         """The count so far. Without category weights every weight is 1, so the weighted
-        figures are the plain ones: they are set here rather than summed paper by paper."""
-        if not self.weights:
+        figures are the plain ones: they are set here rather than summed paper by paper
+        (once after each run of papers: a tally asks for the result several times)."""
+        if not self.weights and self._unset:
             for pc in self._result.posts.values():
                 pc.weighted_valid = Fraction(pc.valid)
                 for cc in pc.counts.values():
                     cc.weighted = Fraction(cc.votes)
+            self._unset = False
         return self._result
 
     def add_all(self, ballots: Iterable[Ballot]) -> StageCount:
@@ -177,6 +180,7 @@ class Count:
 
     def add(self, ballot: Ballot) -> None:
         result = self._result
+        self._unset = True
         result.returned += 1
         weight = self.weights[ballot.category] if self.weights else None
         approve = self._approve

@@ -375,18 +375,18 @@ def _wide(paper: Paper, name: str, header: list[str], rows: Iterable[Row], note)
                    f"{header[len(cells)]}): a lost separator?")
         values = post_cells(cells)
         found = list(map(split.get, values))
-        if None in found:  # cells not seen before (or not remembered), in column order
-            for k, texts in enumerate(found):
-                if texts is None:
-                    value = values[k]
-                    texts = split.get(value)
-                    if texts is None:
-                        texts = split_marks(value)
-                        if has_invisible(value):  # not remembered: each paper with it is noted
-                            note(number, line, posts[k][0] + 1, value)
-                        elif len(split) < room:
-                            split[value] = texts
-                    found[k] = texts
+        k = _index(found, None, 0)
+        while k >= 0:  # cells not seen before (or not remembered), in column order
+            value = values[k]
+            texts = split.get(value)
+            if texts is None:
+                texts = split_marks(value)
+                if has_invisible(value):  # not remembered: each paper with it is noted
+                    note(number, line, posts[k][0] + 1, value)
+                elif len(split) < room:
+                    split[value] = texts
+            found[k] = texts
+            k = _index(found, None, k + 1)
         marks = dict(zip(post_ids, found))
         choices: dict = {}
         for col, role in cands:
@@ -394,6 +394,14 @@ def _wide(paper: Paper, name: str, header: list[str], rows: Iterable[Row], note)
             if choice is not None:
                 choices.setdefault(role[1], {})[role[2]] = choice
         yield Ballot(number, category, void, marks, choices, line)
+
+
+def _index(items: list, value, start: int) -> int:
+    """items.index(value, start), or -1 (the scan runs in C)."""
+    try:
+        return items.index(value, start)
+    except ValueError:
+        return -1
 
 
 def _long(paper: Paper, name: str, header: list[str], rows: Iterable[Row], note) -> Iterator[Ballot]:

@@ -328,7 +328,7 @@ class Store(StageRecords):
             "results": [
                 {"round": round_id, "stage": sid, "post": pid, "candidate": cid,
                  "votes": cc.votes, "weighted": str(cc.weighted), "no": cc.no, "abstain": cc.abstain,
-                 "invalid": cc.invalid, "by_category": canonical(cc.by_category)}
+                 "invalid": cc.invalid, "by_category": canonical(cc.by_category) if cc.by_category else "{}"}
                 for pid, pc in count.posts.items() for cid, cc in sorted(pc.counts.items())],
             "invalid_marks": [
                 {"round": round_id, "stage": sid, "post": m.post, "ballot": m.ballot,
