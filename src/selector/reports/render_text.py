@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import csv
 import io
-import json
 import unicodedata
 
 from selector.reports.documents import SIGN_BLANK, Document
@@ -141,5 +140,6 @@ def csv_bytes(doc: Document) -> bytes:
 
 def json_bytes(doc: Document, view: dict) -> bytes:
     """SPEC §4's stage structure with the document (as laid out) under "document"."""
-    data = {**view, "document": doc.as_dict()}
-    return (json.dumps(data, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
+    from selector.reports.jsontext import dumps_utf8
+
+    return dumps_utf8({**view, "document": doc.as_dict()}) + b"\n"
