@@ -9,10 +9,12 @@ from __future__ import annotations
 import io
 import re
 import zipfile
+from dataclasses import dataclass
 from datetime import datetime
 
 from selector.reports.documents import SIGN_BLANK, Document
 from selector.reports.render_text import FORMULA_START, signature_line, text_width
+from selector.reports.zipped import stamped_zip
 
 BODY_FONT = ("Times New Roman", "仿宋")  # (Latin, East Asian)
 TITLE_FONT = ("Times New Roman", "宋体")
@@ -22,17 +24,10 @@ MAX_WIDTH = 60
 
 def reproducible_zip(data: bytes, moment: datetime) -> bytes:
     """The same zip with every entry dated `moment` (not before 1980, zip's epoch)."""
-    stamp = max((moment.year, moment.month, moment.day, moment.hour, moment.minute, moment.second),
-                (1980, 1, 1, 0, 0, 0))
-    out = io.BytesIO()
-    with zipfile.ZipFile(io.BytesIO(data)) as src, \
-            zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
-        for info in src.infolist():
-            entry = zipfile.ZipInfo(info.filename, date_time=stamp)
-            entry.compress_type = zipfile.ZIP_DEFLATED
-            entry.external_attr = 0o644 << 16
-            dst.writestr(entry, src.read(info.filename))
-    return out.getvalue()
+    with zipfile.ZipFile(io.BytesIO(data)) as src:
+        return stamped_zip({info.filename: src.read(info.filename) for info in src.infolist()}, moment)
+
+
 
 
 # -- XLSX ------------------------------------------------------------------------------
@@ -46,59 +41,36 @@ def _sheet_name(text: str, used: set[str]) -> str:
     return name
 
 
-def xlsx(doc: Document, moment: datetime) -> bytes:
-    """One worksheet per section (per post): title and meta on top, the table with a styled,
-    frozen header, numbers stored as numbers, and text that looks like a formula kept as text.
+@dataclass
+class SheetPlan:
+    """One worksheet as `xlsx` lays it out: its title (before openpyxl renames a title that
+    differs from another only in case), its cells in the order they are put (row by row, left
+    to right: (row, column, value, bold, size, look)), the table's heading row (frozen and
+    printed on every page) and the column widths."""
 
-    Made in time linear in the cells (a round of 10,000 posts is 10,000 sheets): each kind of
-    cell is styled through openpyxl once and its style array copied to the others, and sheets
-    are added and written without openpyxl's per-sheet scans (see `_add_sheet`, `_Writer`)."""
-    from openpyxl import Workbook
-    from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
-    from openpyxl.styles.cell_style import StyleArray
+    title: str
+    cells: list[tuple[int, int, object, bool, int, str | None]]
+    header_row: int | None
+    widths: dict[int, int]
 
-    thin = Side(style="thin", color="000000")
-    border = Border(left=thin, right=thin, top=thin, bottom=thin)
-    font = BODY_FONT[1] if doc.locale != "en" else "Calibri"
-    head_fill = PatternFill("solid", fgColor="D9E1F2")
 
-    wb = Workbook()
-    wb.remove(wb.active)
+def sheet_plans(doc: Document) -> list[SheetPlan]:
+    """One sheet per section (per post): title and meta on top, the section's heading and
+    lines, its table (`look`: "head" for a heading, "left"/"right" for a cell, by type),
+    notes, signature lines; each measured column as wide as its widest text (+3, at most
+    MAX_WIDTH), the first also as its widest meta label."""
+    plans = []
     used: set[str] = set()
-    lowered: set[str] = set()
-    # (bold, size, quoted, look) -> the style array openpyxl made for the first such cell. The
-    # workbook's font, fill, border and alignment lists grow in the order kinds first appear,
-    # as when every cell was styled one by one, so the style ids are the same.
-    looks: dict[tuple, StyleArray] = {}
+    meta_width = max((text_width(k) for k, _ in doc.meta), default=0)
     for section in doc.sections:
-        ws = _add_sheet(wb, _sheet_name(section.heading or doc.title, used), lowered)
+        cells: list[tuple[int, int, object, bool, int, str | None]] = []
         widths: dict[int, int] = {}
+        header_row = None
 
         def put(row, col, value, bold=False, size=11, measure=False, look=None):
-            """A cell; `look`: "head" (a table heading), "left" or "right" (a table cell)."""
-            cell = ws.cell(row=row, column=col, value=value)
-            quoted = isinstance(value, str) and value.startswith(FORMULA_START)
-            if quoted:
-                cell.data_type = "s"  # text, never a formula
-            key = (bold, size, quoted, look)
-            style = looks.get(key)
-            if style is not None:
-                cell._style = StyleArray(style)
-            else:
-                if quoted:
-                    cell.quotePrefix = True
-                cell.font = Font(name=font, bold=bold, size=size)
-                if look == "head":
-                    cell.fill = head_fill
-                    cell.border = border
-                    cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
-                elif look is not None:
-                    cell.border = border
-                    cell.alignment = Alignment(horizontal=look, vertical="center")
-                looks[key] = StyleArray(cell._style)
+            cells.append((row, col, value, bold, size, look))
             if measure:
                 widths[col] = max(widths.get(col, 0), text_width(value))
-            return cell
 
         r = 1
         put(r, 1, doc.title, bold=True, size=14)
@@ -122,8 +94,6 @@ def xlsx(doc: Document, moment: datetime) -> bytes:
                 r += 1
                 for c, value in enumerate(row, start=1):
                     put(r, c, value, measure=True, look="right" if isinstance(value, int) else "left")
-            ws.freeze_panes = ws.cell(row=header_row + 1, column=1)
-            ws.print_title_rows = f"{header_row}:{header_row}"
         for note in [*section.notes, *doc.notes, *doc.closing]:
             r += 1
             put(r, 1, note)
@@ -132,25 +102,130 @@ def xlsx(doc: Document, moment: datetime) -> bytes:
             for i, (role, name) in enumerate(doc.signatures):
                 put(r, 1 + 2 * i, f"{role}：" if doc.locale != "en" else f"{role}:")
                 put(r, 2 + 2 * i, name or SIGN_BLANK)
-        from openpyxl.utils import get_column_letter
+        widths[1] = max(widths.get(1, 0), meta_width)
+        plans.append(SheetPlan(_sheet_name(section.heading or doc.title, used), cells, header_row,
+                               {col: min(w + 3, MAX_WIDTH) for col, w in widths.items()}))
+    return plans
 
-        widths[1] = max(widths.get(1, 0), max((text_width(k) for k, _ in doc.meta), default=0))
-        for col, w in widths.items():
-            ws.column_dimensions[get_column_letter(col)].width = min(w + 3, MAX_WIDTH)
-        ws.page_setup.paperSize = ws.PAPERSIZE_A4
-        ws.page_setup.fitToWidth = 1
-    if not doc.sections:
-        wb.create_sheet(doc.title[:31])
+
+def xlsx(doc: Document, moment: datetime) -> bytes:
+    """One worksheet per section (per post): title and meta on top, the table with a styled,
+    frozen header, numbers stored as numbers, and text that looks like a formula kept as text.
+
+    A round of 10,000 posts is 10,000 sheets: the parts are written directly, as openpyxl
+    writes them (`xlsx_parts`, in time linear in the cells); a document that holds anything
+    that writer leaves alone is made by openpyxl (`xlsx_openpyxl`), which is also what the
+    tests compare the direct parts with."""
+    from selector.reports import xlsx_parts
+
+    plans = sheet_plans(doc)
+    made = xlsx_parts.workbook(doc, plans, moment, lambda kinds: _cell_styles(doc, kinds, moment))
+    return made if made is not None else xlsx_openpyxl(doc, moment, plans)
+
+
+def _styler(doc: Document):
+    """put(cell, bold, size, quoted, look): style a cell as `xlsx` does, through openpyxl."""
+    from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
+
+    thin = Side(style="thin", color="000000")
+    border = Border(left=thin, right=thin, top=thin, bottom=thin)
+    font = BODY_FONT[1] if doc.locale != "en" else "Calibri"
+    head_fill = PatternFill("solid", fgColor="D9E1F2")
+
+    def style(cell, bold: bool, size: int, quoted: bool, look: str | None) -> None:
+        if quoted:
+            cell.quotePrefix = True
+        cell.font = Font(name=font, bold=bold, size=size)
+        if look == "head":
+            cell.fill = head_fill
+            cell.border = border
+            cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
+        elif look is not None:
+            cell.border = border
+            cell.alignment = Alignment(horizontal=look, vertical="center")
+
+    return style
+
+
+def _properties(wb, doc: Document, moment: datetime) -> None:
     props = wb.properties
     props.creator = "selector"
     props.lastModifiedBy = "selector"
     props.title = doc.title
     props.created = props.modified = moment.replace(tzinfo=None)
-    # Workbook.save() stamps `modified` with the clock; the writer itself keeps ours.
+
+
+def _save(wb) -> dict[str, bytes]:
+    """The workbook's parts as openpyxl writes them, in its order (a dict keeps it).
+    Workbook.save() stamps `modified` with the clock; the writer itself keeps ours."""
     buf = io.BytesIO()
-    archive = zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED, allowZip64=True)
-    _writer()(wb, archive).save()
-    return reproducible_zip(buf.getvalue(), moment)
+    with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED, allowZip64=True) as archive:
+        _writer()(wb, archive).save()  # closes the archive; `with` closes it if openpyxl refuses
+    with zipfile.ZipFile(io.BytesIO(buf.getvalue())) as written:
+        return {info.filename: written.read(info.filename) for info in written.infolist()}
+
+
+def _cell_styles(doc: Document, kinds: list[tuple], moment: datetime) -> dict[str, bytes]:
+    """The parts of a workbook that do not depend on its sheets but on the kinds of cell
+    it holds: styles.xml (fonts, fills, borders, alignments and cell formats in the order the
+    kinds first appear), the theme, the document properties and the package relationships;
+    made by openpyxl from one sheet with a cell of each kind, in that order."""
+    from openpyxl import Workbook
+
+    style = _styler(doc)
+    wb = Workbook()
+    ws = wb.active
+    for i, (bold, size, quoted, look) in enumerate(kinds, start=1):
+        cell = ws.cell(row=i, column=1, value="=x" if quoted else "x")
+        if quoted:
+            cell.data_type = "s"
+        style(cell, bold, size, quoted, look)
+    _properties(wb, doc, moment)
+    return _save(wb)
+
+
+def xlsx_openpyxl(doc: Document, moment: datetime, plans: list[SheetPlan] | None = None) -> bytes:
+    """`xlsx` through openpyxl's objects (the reference the direct parts are checked against,
+    and the maker of any document they leave alone): each kind of cell is styled through
+    openpyxl once and its style array copied to the others, and sheets are added and written
+    without openpyxl's per-sheet scans (see `_add_sheet`, `_writer`)."""
+    from openpyxl import Workbook
+    from openpyxl.styles.cell_style import StyleArray
+    from openpyxl.utils import get_column_letter
+
+    style = _styler(doc)
+    wb = Workbook()
+    wb.remove(wb.active)
+    lowered: set[str] = set()
+    # (bold, size, quoted, look) -> the style array openpyxl made for the first such cell. The
+    # workbook's font, fill, border and alignment lists grow in the order kinds first appear,
+    # as when every cell was styled one by one, so the style ids are the same.
+    looks: dict[tuple, StyleArray] = {}
+    for plan in plans if plans is not None else sheet_plans(doc):
+        ws = _add_sheet(wb, plan.title, lowered)
+        for row, col, value, bold, size, look in plan.cells:
+            cell = ws.cell(row=row, column=col, value=value)
+            quoted = isinstance(value, str) and value.startswith(FORMULA_START)
+            if quoted:
+                cell.data_type = "s"  # text, never a formula
+            key = (bold, size, quoted, look)
+            found = looks.get(key)
+            if found is not None:
+                cell._style = StyleArray(found)
+            else:
+                style(cell, bold, size, quoted, look)
+                looks[key] = StyleArray(cell._style)
+        if plan.header_row is not None:
+            ws.freeze_panes = ws.cell(row=plan.header_row + 1, column=1)
+            ws.print_title_rows = f"{plan.header_row}:{plan.header_row}"
+        for col, w in plan.widths.items():
+            ws.column_dimensions[get_column_letter(col)].width = w
+        ws.page_setup.paperSize = ws.PAPERSIZE_A4
+        ws.page_setup.fitToWidth = 1
+    if not doc.sections:
+        wb.create_sheet(doc.title[:31])
+    _properties(wb, doc, moment)
+    return stamped_zip(_save(wb), moment)
 
 
 def _add_sheet(wb, title: str, lowered: set[str]):
