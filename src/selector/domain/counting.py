@@ -79,7 +79,7 @@ class Resolver:
         return found
 
 
-@dataclass
+@dataclass(slots=True)  # slots: a 10,000-post tally touches one per mark
 class CandidateCount:
     votes: int = 0  # marks (choose) or 同意 (approve) on papers valid for the post
     weighted: Fraction = Fraction(0)
@@ -89,7 +89,7 @@ class CandidateCount:
     invalid: int = 0
 
 
-@dataclass
+@dataclass(slots=True)
 class PostCount:
     post: Post
     candidates: tuple[str, ...]  # the stage's list for this post
@@ -159,12 +159,18 @@ class Count:
                       for pid, pc in self._result.posts.items()]
         self._pids = list(self._result.posts)
         self._unset = True  # weighted figures to set from the plain ones (see result)
+        self._papers = 0  # papers added since each post's `returned` was brought up to date
 
     @property
     def result(self) -> StageCount:
         """The count so far. Without category weights every weight is 1, so the weighted
         figures are the plain ones: they are set here rather than summed paper by paper
-        (once after each run of papers: a tally asks for the result several times)."""
+        (once after each run of papers: a tally asks for the result several times). Every
+        paper is returned for every post: those counts too are added here."""
+        if self._papers:
+            for pc in self._result.posts.values():
+                pc.returned += self._papers
+            self._papers = 0
         if not self.weights and self._unset:
             for pc in self._result.posts.values():
                 pc.weighted_valid = Fraction(pc.valid)
@@ -181,6 +187,7 @@ class Count:
     def add(self, ballot: Ballot) -> None:
         result = self._result
         self._unset = True
+        self._papers += 1
         result.returned += 1
         weight = self.weights[ballot.category] if self.weights else None
         approve = self._approve
@@ -201,7 +208,6 @@ class Count:
         cells = marks.values() if len(marks) == len(pids) and list(marks) == pids else map(marks.get, pids)
         plain = ahead is None and not paper_void and weight is None and category is None
         for (pid, pc, limit, single, hot), texts in zip(self._plan, cells):
-            pc.returned += 1
             if plain and texts and len(texts) == 1:
                 cc = hot.get(texts[0])
                 if cc is not None:  # what the rest of the loop would do for this cell

@@ -13,7 +13,18 @@ FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 def text_width(value) -> int:
     """Columns a value takes on screen (for XLSX/DOCX widths): CJK characters count double."""
-    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in str(value))
+    text = str(value)
+    if text.isascii():  # no wide characters: one column each
+        return len(text)
+    found = _WIDTHS.get(text)
+    if found is None:
+        found = sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+        if len(_WIDTHS) < 100_000:  # a round's names and titles, bounded
+            _WIDTHS[text] = found
+    return found
+
+
+_WIDTHS: dict[str, int] = {}
 
 
 def _rule(colwidths: list[int], colaligns: list[str]) -> str:
