@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import functools
 import getpass
-import json
 import os
 import re
 import sys
@@ -253,7 +252,12 @@ def console(stderr: bool = False):
 
 
 def echo_json(data) -> None:
-    typer.echo(json.dumps(data, ensure_ascii=False, indent=2))
+    """`typer.echo(json.dumps(data, ensure_ascii=False, indent=2))`, written a chunk at a time."""
+    from selector.reports.jsontext import chunks
+
+    for chunk in chunks(data):
+        typer.echo(chunk, nl=False)
+    typer.echo()
 
 
 def store(ctx: typer.Context, create: bool = False):

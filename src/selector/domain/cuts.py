@@ -9,6 +9,7 @@ from __future__ import annotations
 import random
 from dataclasses import dataclass, field
 from fractions import Fraction
+from operator import itemgetter
 from typing import Mapping
 
 from selector.domain.model import Cut, Threshold
@@ -90,7 +91,9 @@ class PassRule:
 
 def rank(scores: Mapping[str, Fraction]) -> list[tuple[str, Fraction, int]]:
     """Competition ranking (1, 2, 2, 4) by score, highest first; equal scores listed by id."""
-    ordered = sorted(scores.items(), key=lambda item: (-item[1], item[0]))
+    # by id, then (stably) by score, highest first: the order of the key (-score, id) without
+    # making a negated Fraction per candidate
+    ordered = sorted(sorted(scores.items(), key=itemgetter(0)), key=itemgetter(1), reverse=True)
     out, previous, current = [], None, 0
     for position, (cid, score) in enumerate(ordered, start=1):
         if score != previous:
@@ -99,11 +102,18 @@ def rank(scores: Mapping[str, Fraction]) -> list[tuple[str, Fraction, int]]:
     return out
 
 
+ZERO = Fraction(0)
+
+
 def score(weights: Mapping[str, Fraction], shares: Mapping[str, Mapping[str, Fraction]],
           cand_id: str) -> Fraction:
     """Σ weight × share over the scored stages (absent from a stage: share 0 there)."""
-    return sum((w * shares.get(sid, {}).get(cand_id, Fraction(0)) for sid, w in weights.items()),
-               Fraction(0))
+    total = ZERO
+    for sid, w in weights.items():
+        share = shares.get(sid, {}).get(cand_id, ZERO)
+        term = share if w == 1 else w * share  # a weight of 1 (the usual score) needs no product
+        total = term if total == 0 else total + term
+    return total if type(total) is Fraction else Fraction(total)
 
 
 def lot_seed(tie_seed: str, stage_id: str, post_id: str) -> str:

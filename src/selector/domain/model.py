@@ -52,7 +52,7 @@ class Threshold:
 
     def met(self, part: Fraction | int, whole: Fraction | int) -> bool:
         """Does `part` of `whole` meet the threshold? Exact; a zero whole meets only `>= 0`."""
-        need = self.fraction * whole
+        need = self.fraction if whole == 1 else self.fraction * whole
         return part > need if self.op == ">" else part >= need
 
     def minimum(self, whole: int) -> int:
@@ -187,6 +187,22 @@ class Round:
 
     def candidate(self, cand_id: str) -> Candidate:
         return self._lookup("candidate", cand_id, self.candidates)
+
+    def eligible(self) -> dict[str, tuple[str, ...]]:
+        """Each post's roster: the ids of everyone who may stand for it, in roster order.
+
+        Made once per round (one pass over the roster, not one per post) and copied out."""
+        table = self._index.get("eligible")
+        if table is None:
+            every = [p.id for p in self.posts]
+            found: dict[str, list[str]] = {pid: [] for pid in every}
+            for c in self.candidates:
+                for pid in c.posts or every:
+                    ids = found.get(pid)
+                    if ids is not None and (not ids or ids[-1] != c.id):
+                        ids.append(c.id)
+            table = self._index["eligible"] = {pid: tuple(ids) for pid, ids in found.items()}
+        return dict(table)
 
     def stage_index(self, stage_id: str) -> int:
         return next(i for i, s in enumerate(self.stages) if s.id == stage_id)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from operator import itemgetter
 from typing import Callable, Iterable, Iterator, Mapping, NamedTuple
 
 from selector.domain.counting import AMBIGUOUS, CACHE, Ballot, Resolver
@@ -370,6 +371,14 @@ def _wide(paper: Paper, name: str, header: list[str], rows: Iterable[Row], note)
     cands = [(col, role) for col, role in enumerate(roles, start=1) if role[0] == "cand"]
     width = len(roles)
     split: dict[str, tuple[str, ...]] = {}  # cell text -> marks, for the cells a file repeats
+    # as many as the lists have names (a round of 10,000 posts: 60,000), and CACHE more
+    room = CACHE + sum(len(ids) for ids in paper.lists.values())
+    # the post cells of a row, in column order, fetched in C
+    post_ids = [pid for _, pid in posts]
+    if len(posts) > 1:
+        post_cells = itemgetter(*(i for i, _ in posts))
+    else:
+        post_cells = (lambda cells, i=posts[0][0]: (cells[i],)) if posts else (lambda cells: ())
     seen: dict[str, int] = {}
     for line, cells in rows:
         if _blank(cells):
@@ -384,23 +393,35 @@ def _wide(paper: Paper, name: str, header: list[str], rows: Iterable[Row], note)
             refuse(name, line, None, header, N_("{cells} cells but the header has {columns} columns (the first "
                                                 "missing is column {missing}, {title}): a lost separator?"),
                    cells=len(cells), columns=width, missing=len(cells) + 1, title=header[len(cells)])
-        marks: dict = {}
-        for i, pid in posts:
-            value = cells[i]
+        values = post_cells(cells)
+        found = list(map(split.get, values))
+        k = _index(found, None, 0)
+        while k >= 0:  # cells not seen before (or not remembered), in column order
+            value = values[k]
             texts = split.get(value)
             if texts is None:
                 texts = split_marks(value)
                 if has_invisible(value):  # not remembered: each paper with it is noted
-                    note(number, line, i + 1, value)
-                elif len(split) < CACHE:
+                    note(number, line, posts[k][0] + 1, value)
+                elif len(split) < room:
                     split[value] = texts
-            marks[pid] = texts
+            found[k] = texts
+            k = _index(found, None, k + 1)
+        marks = dict(zip(post_ids, found))
         choices: dict = {}
         for col, role in cands:
             choice = _choice(name, header, line, col, cells[col - 1], note, number)
             if choice is not None:
                 choices.setdefault(role[1], {})[role[2]] = choice
         yield Ballot(number, category, void, marks, choices, line)
+
+
+def _index(items: list, value, start: int) -> int:
+    """items.index(value, start), or -1 (the scan runs in C)."""
+    try:
+        return items.index(value, start)
+    except ValueError:
+        return -1
 
 
 def _long(paper: Paper, name: str, header: list[str], rows: Iterable[Row], note) -> Iterator[Ballot]:

@@ -51,6 +51,8 @@ KIND_KEYS = {
     "notice": {"working_days", "candidates"},
 }
 ID_RE = re.compile(r"[a-z0-9-]+")
+SPACE_RE = re.compile(r"\s")  # what str.isspace() calls a space, character for character
+POSTS_SEP = re.compile(r"[;；、,，|]")
 THRESHOLD_RE = re.compile(r"\s*(>=|>)\s*(\d+)\s*(?:/\s*(\d+))?\s*")
 RATIO_RE = re.compile(r"\s*1\s*:\s*(\d+)\s*")
 
@@ -258,10 +260,25 @@ def _keys(value: Any) -> set[str]:
     return set(value) if isinstance(value, dict) else set()
 
 
+def _roster_person(item: dict[str, Any], post_ids: set[str]) -> Candidate | None:
+    """A roster row (stripped, non-empty text cells under known headings) as `_Parser.candidate`
+    makes it, when every check passes; None when one would fail (`candidate` then says why).
+    A roster of 60,000 people is read by every command: this is the common case, made lean."""
+    cid, name = item.get("id"), item.get("name")
+    if cid is None or name is None or SPACE_RE.search(cid) or cid != normalize(cid):
+        return None
+    eligible = item.get("posts", ())
+    if eligible and (len(set(eligible)) != len(eligible) or not post_ids.issuperset(eligible)):
+        return None
+    return Candidate(id=cid, name=name, label=item.get("label"), posts=tuple(eligible),
+                     fields=tuple((key, item[key]) for key in DESCRIPTIVE if key in item))
+
+
 class _Parser:
     def __init__(self, name: str, loader: Loader):
         self.name = name
         self.loader = loader
+        self._post_ids: tuple[object, set[str]] = (None, set())
 
     def fail(self, where: str, message: str, /, **fields):
         """Refuse the round file at key path `where`: `message` is a template (marked N_ for
@@ -291,7 +308,7 @@ class _Parser:
         value = self.text(value, where)
         if pattern is not None and not pattern.fullmatch(value):
             self.fail(where, N_("expected [a-z0-9-]+, got {value}"), value=_q(value))
-        if any(ch.isspace() for ch in value) or value != normalize(value):
+        if SPACE_RE.search(value) or value != normalize(value):
             self.fail(where, N_("ids may not contain spaces or full-width characters, got {value}"), value=_q(value))
         return value
 
@@ -405,7 +422,9 @@ class _Parser:
 
     def candidate(self, item, where: str, posts) -> Candidate:
         item = self.table(item, where, CANDIDATE_KEYS, ("id", "name"))
-        post_ids = {p.id for p in posts}
+        if self._post_ids[0] is not posts:  # once per round, not once per person
+            self._post_ids = (posts, {p.id for p in posts})
+        post_ids = self._post_ids[1]
         eligible = self.strings(item.get("posts", []), f"{where}.posts")
         for pid in eligible:
             if pid not in post_ids:
@@ -453,17 +472,22 @@ class _Parser:
         if len(set(header)) != len(header):
             raise ConfigError("a column appears twice", file=name, row=1)
         out = []
+        post_ids = {p.id for p in posts}
         for lineno, row in enumerate(rows[1:], start=2):
-            if not any(cell.strip() for cell in row):
+            if not "".join(row).strip():
                 continue
             if len(row) > len(header):
                 raise ConfigError("{cells} cells for {columns} columns", file=name, row=lineno, cells=len(row),
                                   columns=len(header))
             item = {h: v.strip() for h, v in zip(header, row) if v.strip()}
             if "posts" in item:
-                item["posts"] = [p.strip() for p in re.split(r"[;；、,，|]", item["posts"]) if p.strip()]
+                item["posts"] = [p.strip() for p in POSTS_SEP.split(item["posts"]) if p.strip()]
+            person = _roster_person(item, post_ids)
+            if person is not None:
+                out.append(person)
+                continue
             row_key = f"row {lineno}"
-            try:
+            try:  # something to refuse: the checks of a [[candidate]] table say what
                 out.append(self.candidate(item, row_key, posts))
             except ConfigError as e:
                 # key paths of a table read as CSV columns: "row 2, column name: missing"

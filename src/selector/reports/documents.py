@@ -8,7 +8,7 @@ sections (lines, one table, notes), closing notes and signature lines; renderers
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from fractions import Fraction
 
 from selector.domain.model import Round, Stage
@@ -138,9 +138,14 @@ class Document:
     closing: list[str] = field(default_factory=list)  # right-aligned lines (issuer, date)
 
     def as_dict(self) -> dict:
-        out = asdict(self)
-        out["meta"] = [{"label": k, "value": v} for k, v in self.meta]
-        return out
+        """`asdict(self)` with meta as label/value pairs, for JSON: built directly, sharing the
+        document's lists (asdict deep-copies every cell of every table, most of an export of a
+        big round)."""
+        return {"doc": self.doc, "locale": self.locale, "title": self.title,
+                "meta": [{"label": k, "value": v} for k, v in self.meta],
+                "sections": [{"heading": s.heading, "lines": s.lines, "headers": s.headers, "rows": s.rows,
+                              "notes": s.notes} for s in self.sections],
+                "notes": self.notes, "signatures": self.signatures, "closing": self.closing}
 
 
 @dataclass

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import csv
 import io
-import json
 import unicodedata
 
 from selector.reports.documents import SIGN_BLANK, Document
@@ -14,7 +13,18 @@ FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 def text_width(value) -> int:
     """Columns a value takes on screen (for XLSX/DOCX widths): CJK characters count double."""
-    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in str(value))
+    text = str(value)
+    if text.isascii():  # no wide characters: one column each
+        return len(text)
+    found = _WIDTHS.get(text)
+    if found is None:
+        found = sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+        if len(_WIDTHS) < 100_000:  # a round's names and titles, bounded
+            _WIDTHS[text] = found
+    return found
+
+
+_WIDTHS: dict[str, int] = {}
 
 
 def _rule(colwidths: list[int], colaligns: list[str]) -> str:
@@ -141,5 +151,6 @@ def csv_bytes(doc: Document) -> bytes:
 
 def json_bytes(doc: Document, view: dict) -> bytes:
     """SPEC §4's stage structure with the document (as laid out) under "document"."""
-    data = {**view, "document": doc.as_dict()}
-    return (json.dumps(data, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
+    from selector.reports.jsontext import dumps_utf8
+
+    return dumps_utf8({**view, "document": doc.as_dict()}) + b"\n"

@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import unicodedata
 from fractions import Fraction
+from functools import lru_cache
 
 from rich import box
-from rich.cells import cell_len
 from rich.console import Console
 from rich.table import Table
 from rich.text import Text
+
+from selector.reports.screen import Printer, Ranking, width
 
 from selector.i18n import N_, _
 from selector.reports.common import (
@@ -35,8 +37,6 @@ def share_text(share: str, part=None, whole=None) -> str:
 
 
 BAR_WIDTH = 12
-# SIMPLE_HEAD, but a section break is drawn as a dashed rule: the cut line.
-CUT_BOX = box.Box("    \n    \n ── \n    \n ┄┄ \n ── \n    \n    \n")
 
 
 def bar(part: Fraction, mark: Fraction | None = None, width: int = BAR_WIDTH) -> str:
@@ -48,6 +48,16 @@ def bar(part: Fraction, mark: Fraction | None = None, width: int = BAR_WIDTH) ->
         at = min(width, round(Fraction(mark) * width))
         text = text[:at] + "┃" + text[at:]
     return text
+
+
+@lru_cache(maxsize=4096)  # a round draws the same few hundred bars over and over
+def _share_bar(share: str) -> str:
+    return bar(Fraction(share))
+
+
+@lru_cache(maxsize=4096)
+def _pass_bar(yes: int, votes: int, of: int) -> str:
+    return bar(Fraction(yes, of), Fraction(votes, of))
 
 
 def stage(console: Console, view: StageView) -> None:
@@ -85,8 +95,11 @@ def stage(console: Console, view: StageView) -> None:
     if view.get("void_papers"):
         console.print(_lines([_("void paper {ballot}: {reason}").format(ballot=v["ballot"], reason=reason_text(v["reason"]))
                               for v in view["void_papers"]]))
+    out = Printer(console)  # a table and a few lines per post: laid out here, as Rich would
     for post in view["posts"]:
-        _post(console, view, post)
+        _post(out, view, post)
+        out.flush(done=False)
+    out.flush()
 
 
 def _lines(lines: list[str], indent: str = "  ") -> Text:
@@ -94,7 +107,7 @@ def _lines(lines: list[str], indent: str = "  ") -> Text:
     return Text("\n".join(indent + line for line in lines))
 
 
-def _post(console: Console, view: StageView, post: PostView) -> None:
+def _post(console: Printer, view: StageView, post: PostView) -> None:
     ballots = post.get("ballots")
     title = _("{post} {title} · seats {seats}").format(post=post["post"], title=post["title"], seats=post["seats"])
     if "k" in post:
@@ -111,7 +124,7 @@ def _post(console: Console, view: StageView, post: PostView) -> None:
     if not results:
         console.print(_("no votes"))
     else:
-        console.print(_ranking(console, view, post, results))
+        console.print(_ranking(console.width, view, post, results))
     listed = [_("invalid mark on ballot {ballot}: {text} ({reason})").format(
         ballot=m["ballot"], text=m["text"], reason=reason_text(m["reason"])) for m in post.get("invalid_mark_list") or ()]
     listed += [_("void on ballot {ballot}: {reason}").format(ballot=v["ballot"], reason=reason_text(v["reason"]))
@@ -138,27 +151,21 @@ def _post(console: Console, view: StageView, post: PostView) -> None:
         console.print(Text(note, style=style))
 
 
-def _ranking(console: Console, view: dict, post: dict, results: list[dict]):
+def _ranking(room: int, view: dict, post: dict, results: list[dict]):
     """The post's ranking as a table with bars; where the terminal is too narrow, without the
     bars, then with one space between columns, then one line per person (stacked)."""
     for bars, pad in ((True, 1), (False, 1), (False, 0)):
         columns, rows, cut_at = _cells(view, post, results, bars)
-        widths = [max([cell_len(c[0])] + [cell_len(r[0][i]) for r in rows]) for i, c in enumerate(columns)]
-        if sum(widths) + (1 + 2 * pad) * (len(widths) - 1) + 2 <= console.width:
-            table = Table(box=CUT_BOX, pad_edge=False, padding=(0, pad))
-            for title, justify, overflow in columns:
-                table.add_column(title, justify=justify, no_wrap=overflow is None, overflow=overflow or "fold")
-            for i, (cells, style) in enumerate(rows):
-                if i == cut_at:
-                    table.add_section()
-                table.add_row(*(Text(c) for c in cells), style=style)
-            return table
+        lens = [[width(c) for c in cells] for cells in [[c[0] for c in columns], *(r[0] for r in rows)]]
+        widths = [max(column) for column in zip(*lens)]
+        if sum(widths) + (1 + 2 * pad) * (len(widths) - 1) + 2 <= room:
+            return Ranking(columns, rows, cut_at, pad, lens)
     # Stacked: the person on one line, every figure on the next, the cut line a dashed rule.
     out = Text()
     titles = [c[0] for c in columns]
     for i, (cells, style) in enumerate(rows):
         if i == cut_at:
-            out.append("┄" * min(console.width, 40) + "\n")
+            out.append("┄" * min(room, 40) + "\n")
         person = " ".join(c for c in cells[:3] if c)
         figures = " · ".join(f"{t} {c}" if t else c for t, c in zip(titles[3:-1], cells[3:-1]) if c)
         out.append(f"{person}  {cells[-1]}".rstrip() + "\n    " + figures + "\n", style=style)
@@ -212,9 +219,9 @@ def _cells(view: dict, post: dict, results: list[dict], bars: bool):
         if bars:
             pl = post.get("pass_line")
             if pl and pl["of"]:
-                cells.append(bar(Fraction(r["yes"], pl["of"]), Fraction(pl["votes"], pl["of"])))
+                cells.append(_pass_bar(r["yes"], pl["votes"], pl["of"]))
             else:
-                cells.append(bar(Fraction(r["share"])))
+                cells.append(_share_bar(r["share"]))
         mark = "✓" if r["candidate"] in advanced else ("＝ " + _("tied") if r.get("tied") else "")
         if ranked and not r.get("eligible"):
             mark = mark or _("not eligible")

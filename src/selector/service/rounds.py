@@ -158,8 +158,7 @@ class OpenRound:
     def lists(self, stage: Stage) -> dict[str, tuple[str, ...]]:
         """Each post's candidate list at `stage`: the roster, or the previous stage's locked cut."""
         if self.takes_roster(stage):
-            return {p.id: tuple(c.id for c in self.round.candidates if c.eligible_for(p.id))
-                    for p in self.round.posts}
+            return self.round.eligible()
         previous = self.round.previous(stage)
         cut = self.store.locked_cut(self.id, previous.id)
         if cut is None:

@@ -9,7 +9,7 @@ from fractions import Fraction
 
 def frac(value: Fraction | int | str) -> str:
     """Reduced fraction string: "25/39", "1", "0"."""
-    return str(Fraction(value))
+    return str(value if type(value) is Fraction else Fraction(value))
 
 
 def signatures(certificate: str | None) -> dict | None:

@@ -555,7 +555,7 @@ class Store(StageRecords):
             "results": [
                 {"round": round_id, "stage": sid, "post": pid, "candidate": cid,
                  "votes": cc.votes, "weighted": str(cc.weighted), "no": cc.no, "abstain": cc.abstain,
-                 "invalid": cc.invalid, "by_category": canonical(cc.by_category)}
+                 "invalid": cc.invalid, "by_category": canonical(cc.by_category) if cc.by_category else "{}"}
                 for pid, pc in count.posts.items() for cid, cc in sorted(pc.counts.items())],
             "invalid_marks": [
                 {"round": round_id, "stage": sid, "post": m.post, "ballot": m.ballot,
@@ -586,19 +586,35 @@ class Store(StageRecords):
         rows = {r["post"]: r for r in self.select("post_results", "round = ? AND stage = ?", key)}
         if not rows:
             return None
+        # The same few numbers and category counts recur in every post: parse each text once
+        # (Fractions are immutable; every candidate gets its own by_category dict).
+        fractions: dict[str, Fraction] = {}
+        categories: dict[str, dict] = {}
+
+        def fraction(text: str) -> Fraction:
+            found = fractions.get(text)
+            if found is None:
+                found = fractions[text] = Fraction(text)
+            return found
+
         count = StageCount(stage, {})
         for post in posts:
             r = rows.get(post.id, {})
             count.posts[post.id] = PostCount(post, tuple(lists.get(post.id, ())), r.get("returned", 0),
                                              r.get("void", 0), r.get("blank", 0),
-                                             Fraction(r.get("weighted_valid", "0")), {}, [],
+                                             fraction(r.get("weighted_valid", "0")), {}, [],
                                              r.get("overvotes", 0))
-        for r in self.select("results", "round = ? AND stage = ?", key):
-            pc = count.posts.get(r["post"])
+        for post, candidate, votes, weighted, by_category, no, abstain, invalid in self.conn.execute(
+                'SELECT post, candidate, votes, weighted, by_category, no, abstain, invalid FROM results '
+                'WHERE round = ? AND stage = ?', key):
+            pc = count.posts.get(post)
             if pc is not None:
-                pc.counts[r["candidate"]] = CandidateCount(
-                    r["votes"], Fraction(r["weighted"]), json.loads(r["by_category"]),
-                    r["no"], r["abstain"], r["invalid"])
+                parsed = categories.get(by_category)
+                if parsed is None:
+                    parsed = categories[by_category] = json.loads(by_category)
+                pc.counts[candidate] = CandidateCount(
+                    votes, fraction(weighted), dict(parsed) if type(parsed) is dict else json.loads(by_category),
+                    no, abstain, invalid)
         for r in self.select("invalid_marks", "round = ? AND stage = ?", key, "rowid"):
             pc = count.posts.get(r["post"])
             if pc is not None:

@@ -321,27 +321,41 @@ class BallotStage:
         stage = stage or self.stage
         return self.store.load_count(self.round.id, stage, self.round.posts, self.open.lists(stage))
 
-    def pass_base(self, valid: int) -> int:
-        """The number the cut's pass line is a share of, for a post with `valid` ballots."""
-        present = self.store.stage_row(self.round.id, self.stage.id)["present"] or 0
+    def pass_base(self, valid: int, present: int | None = None) -> int:
+        """The number the cut's pass line is a share of, for a post with `valid` ballots
+        (`present`: the stage's attendance, when the caller has read it already)."""
+        if present is None:
+            present = self._present()
         return {"members": self.stage.entitled, "present": present, "valid": valid}[self.stage.cut.pass_base]
 
-    def shares(self, own: StageCount) -> dict[str, dict[str, dict[str, Fraction]]]:
-        """post -> scored stage -> candidate -> share, for the stages in stage.cut.score."""
+    def _present(self) -> int:
+        return self.store.stage_row(self.round.id, self.stage.id)["present"] or 0
+
+    @staticmethod
+    def share_table(count: StageCount) -> dict[str, dict[str, Fraction]]:
+        """post -> candidate -> share, for every candidate with a count (others have 0)."""
+        return {pid: {cid: pc.share(cid) for cid in pc.counts} for pid, pc in count.posts.items()}
+
+    def shares(self, own: StageCount, own_shares: dict | None = None) -> dict[str, dict[str, dict[str, Fraction]]]:
+        """post -> scored stage -> candidate -> share, for the stages in stage.cut.score
+        (`own_shares`: `share_table(own)`, when the caller has it)."""
         out: dict[str, dict[str, dict[str, Fraction]]] = {p.id: {} for p in self.round.posts}
         for sid, _ in self.stage.cut.score:
             count = own if sid == self.stage.id else self.count(self.round.stage(sid))
             if count is None:
                 raise RuleError("stage {stage}'s score uses stage {scored}, which has no tally yet",
                                 stage=self.stage.id, scored=sid)
-            for pid, pc in count.posts.items():
-                out[pid][sid] = {cid: pc.share(cid) for cid in pc.counts}
+            table = own_shares if sid == self.stage.id and own_shares is not None else self.share_table(count)
+            for pid, by_candidate in table.items():
+                out[pid][sid] = by_candidate
         return out
 
-    def cuts(self, decisions: Decisions | None = None, count: StageCount | None = None) -> list[PostCut] | None:
+    def cuts(self, decisions: Decisions | None = None, count: StageCount | None = None,
+             own_shares: dict | None = None) -> list[PostCut] | None:
         """The stage's cut per post as it stands (decisions applied), or None without a cut rule.
 
-        `count` replaces the stored count (a dry run's preview, or `audit verify`'s recount)."""
+        `count` replaces the stored count (a dry run's preview, or `audit verify`'s recount);
+        `own_shares` is its `share_table`, when the caller has made it."""
         stage, rule = self.stage, self.stage.cut
         if rule is None:
             return None
@@ -351,15 +365,16 @@ class BallotStage:
         count = count or self.count()
         if count is None:
             raise NoTallyYet(stage.id)
-        shares = self.shares(count)
+        shares = self.shares(count, own_shares)
         weights = dict(rule.score)
+        present = self._present() if rule.pass_ is not None else None
         out = []
         for post in self.round.posts:
             pc = count.posts[post.id]
             scores = {cid: score(weights, shares[post.id], cid) for cid in pc.candidates}
             pass_rule = None
             if rule.pass_ is not None:
-                pass_rule = PassRule(rule.pass_, self.pass_base(pc.valid))
+                pass_rule = PassRule(rule.pass_, self.pass_base(pc.valid, present))
             out.append(cut_post(post.id, post.seats, rule, scores,
                                 {cid: cc.votes for cid, cc in pc.counts.items()}, pass_rule,
                                 seed=lot_seed(self.round.tie_seed, stage.id, post.id),
@@ -430,9 +445,10 @@ class BallotStage:
         row = state.row
         locked_rows = self.store.locked_cut(self.round.id, stage.id) or {}
         count = counted or self.count()
+        shares = self.share_table(count) if count is not None else {}
         if cuts is None and stage.cut is not None and count is not None:
             try:
-                cuts = self.cuts(Decisions.stored(locked_rows), count=count)
+                cuts = self.cuts(Decisions.stored(locked_rows), count=count, own_shares=shares)
             except RuleError:
                 cuts = None  # e.g. a scored stage not tallied yet: show the count without a ranking
         by_post = {c.post: c for c in cuts or ()}
@@ -461,6 +477,12 @@ class BallotStage:
         corrected = corrections(self.store, self.round.id, stage.id)
         if corrected:
             view["corrections"] = corrected
+        present = row["present"] or 0
+        # Each post's void papers and voided posts, in the order counted: one pass, not one per post.
+        void_lists: dict[str, list[dict]] = {p.id: [] for p in self.round.posts} if count else {}
+        for b, p, r in count.voided if count else ():
+            for pid in void_lists if p is None else (p,) if p in void_lists else ():
+                void_lists[pid].append({"ballot": b, "reason": r})
         for post in self.round.posts:
             pc = count.posts[post.id] if count else None
             pcut = by_post.get(post.id)
@@ -475,11 +497,11 @@ class BallotStage:
                 entry["invalid_mark_list"] = [{"ballot": m.ballot, "text": m.text, "reason": m.reason}
                                               for m in pc.invalid_marks]
                 entry["void_list"] = overvoted.get(post.id, [])
-            entry["results"] = self._results(pc, pcut, over_roster) if pc is not None else []
+            entry["results"] = self._results(pc, pcut, over_roster, shares.get(post.id, {})) if pc is not None else []
             if stage.cut is not None:
                 entry["k"] = stage.cut.ratio * post.seats
                 if stage.cut.pass_ is not None and pc is not None:
-                    base = self.pass_base(pc.valid)
+                    base = self.pass_base(pc.valid, present)
                     entry["pass_line"] = {"rule": str(stage.cut.pass_), "base": stage.cut.pass_base,
                                           "of": base, "votes": stage.cut.pass_.minimum(base)}
             if locked is not None:
@@ -503,21 +525,26 @@ class BallotStage:
             view["posts"].append(entry)
         return view
 
-    def _results(self, pc, pcut: PostCut | None, over_roster: bool) -> list[dict]:
+    def _results(self, pc, pcut: PostCut | None, over_roster: bool, shares: dict) -> list[dict]:
         stage = self.stage
         standings = {s.candidate: s for s in pcut.standings} if pcut else {}
         approve = stage.approve
         tied = set(pcut.tie.tied) if pcut and pcut.tie else set()
         out = []
+        share_of: dict[str, Fraction] = {}
         for cid in pc.candidates:
             cc = pc.count(cid)
             st = standings.get(cid)
             if over_roster and not cc.votes and not (st and st.score > 0):
                 continue
             person = self.open.roster[cid]
+            share = shares.get(cid)
+            if share is None:
+                share = pc.share(cid)
+            share_of[cid] = share
             item = {"candidate": cid, "name": person.display, "votes": cc.votes, "yes": cc.votes,
                     "no": cc.no if approve else None, "abstain": cc.abstain if approve else None,
-                    "invalid": cc.invalid, "share": frac(pc.share(cid)), "by_category": cc.by_category}
+                    "invalid": cc.invalid, "share": frac(share), "by_category": cc.by_category}
             if stage.categories:
                 item["weighted"] = frac(cc.weighted)
             if pcut is not None:
@@ -528,8 +555,9 @@ class BallotStage:
             out.append(item)
         if pcut is not None:
             out.sort(key=lambda r: (r["rank"], r["candidate"]))
-        else:
-            out.sort(key=lambda r: (-Fraction(r["share"]), r["candidate"]))
+        else:  # share, highest first, then id (sorted by id, then stably by share)
+            out.sort(key=lambda r: r["candidate"])
+            out.sort(key=lambda r: share_of[r["candidate"]], reverse=True)
         return out
 
     # -- audit verify ---------------------------------------------------------------------------

@@ -1,0 +1,186 @@
+"""Costs in the number of posts: a round of N posts × 6 candidates, command by command.
+
+    python bench/many_posts.py [--posts 1000,5000,10000] [--reps 1] [--ballots 200]
+
+For each N it writes (deterministically: the same bytes every run) into bench/data/posts-N/
+a round file (N posts of one seat; a `recommend` stage `rec` with a 1:2 cut, ties drawn by
+lot, then a `vote` stage), its roster (6 × N people, each standing for one post) and a
+wide-layout ballot file (`--ballots` papers, one column per post, ~3 % blank cells). Then,
+in a fresh database, it runs each command as a fresh process, in this order:
+
+  init, tally rec FILE, show rec, show rec --json, cut rec, status,
+  export rec --doc tally|shortlist --format md|csv|json|xlsx|docx
+
+and prints each one's wall time and peak RSS (from wait4: the child's own maximum resident
+set), the median over `--reps` repetitions (each in a fresh database), and for every N after
+the first the ratio t(N) / t(first) ÷ (N / first): 1.0 is linear, 2.0 at 10× the posts is
+quadratic creeping in (start-up, ~0.2 s, is the same at every N and pulls ratios below 1).
+Targets at 10,000 posts: ≤ 5 s and ≤ 300 MiB per command (`init` is shown, not judged).
+Exit 1 if a target is missed. The package is byte-compiled first, as pip does on install.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import os
+import random
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+ROOT = HERE.parent
+
+PER_POST = 6
+BALLOTS = 200
+SEED = 20260
+TARGET_SECONDS, TARGET_MIB, TARGET_POSTS = 5.0, 300, 10_000
+SURNAMES = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏魏吕丁任沈"
+GIVEN = ("伟芳娜敏静丽强磊军洋勇艳杰娟涛明超秀霞平刚桂英华建国志红玉兰文斌海波"
+         "春燕雪梅松林峰亮辉鹏飞云龙凤晓东南北新安宁德俊杰")
+TITLES = ("局长", "副局长", "主任", "副主任", "镇长", "副镇长", "书记", "副书记", "科长", "处长")
+UNITS = ("审计", "财政", "教育", "交通", "水利", "商务", "民政", "司法", "统计", "环保",
+         "农业", "林业", "卫生", "文化", "体育", "科技", "人社", "住建", "应急", "市场")
+WEIGHTS = (30, 20, 9, 5, 2, 1)  # how often each of a post's six is marked
+
+
+def people(rng: random.Random, n: int) -> list[str]:
+    """`n` different names of two or three characters (no labels needed)."""
+    seen: set[str] = set()
+    out = []
+    while len(out) < n:
+        name = rng.choice(SURNAMES) + "".join(rng.choice(GIVEN) for _ in range(rng.choice((1, 2, 2))))
+        if name not in seen:
+            seen.add(name)
+            out.append(name)
+    return out
+
+
+def build(out: Path, posts: int, ballots: int = BALLOTS) -> dict[str, Path]:
+    """Write round.toml, roster.csv and wide.csv for `posts` posts into `out`."""
+    rng = random.Random(f"{SEED}/{posts}/{ballots}")
+    out.mkdir(parents=True, exist_ok=True)
+    ids = [f"P{i + 1:05d}" for i in range(posts)]
+    lines = ['[round]', f'id = "posts-{posts}"', f'title = "{posts}个职位的测试轮次"',
+             'organizer = "中共某省委组织部"', 'tie_seed = "bench"', 'roster = "roster.csv"', ""]
+    for i, pid in enumerate(ids):
+        title = f"{UNITS[i % len(UNITS)]}{TITLES[i // len(UNITS) % len(TITLES)]}（{i + 1}）"
+        lines += ["[[post]]", f'id = "{pid}"', f'title = "{title}"', ""]
+    lines += ["[[stage]]", 'id = "rec"', 'kind = "recommend"', 'title = "民主推荐"',
+              f"electorate = {ballots + 20}", 'quorum = ">= 2/3"', "",
+              "[stage.cut]", 'ratio = "1:2"', 'ties = "lot"', "",
+              "[[stage]]", 'id = "vote"', 'kind = "vote"', 'title = "常委会票决"', "members = 11",
+              "", "[stage.cut]", 'ratio = "1:1"', 'pass = "> 1/2"', ""]
+    (out / "round.toml").write_text("\n".join(lines), encoding="utf-8")
+
+    names = people(rng, posts * PER_POST)
+    slate = {pid: names[i * PER_POST:(i + 1) * PER_POST] for i, pid in enumerate(ids)}
+    with open(out / "roster.csv", "w", encoding="utf-8", newline="") as f:
+        w = csv.writer(f)
+        w.writerow(["id", "name", "gender", "born", "unit", "posts"])
+        for i, pid in enumerate(ids):
+            for j, name in enumerate(slate[pid]):
+                w.writerow([f"C{i * PER_POST + j + 1:06d}", name, "男女"[(i + j) % 2],
+                            f"19{70 + (i + j) % 20}-{1 + (i * 7 + j) % 12:02d}",
+                            f"{UNITS[(i + j) % len(UNITS)]}局", pid])
+
+    with open(out / "wide.csv", "w", encoding="utf-8", newline="") as f:
+        w = csv.writer(f)
+        w.writerow(["ballot", *ids])
+        for b in range(1, ballots + 1):
+            row = [f"B{b:04d}"]
+            for pid in ids:
+                row.append("" if rng.random() < 0.03 else rng.choices(slate[pid], WEIGHTS)[0])
+            w.writerow(row)
+    return {"round": out / "round.toml", "wide": out / "wide.csv"}
+
+
+def commands(files: dict[str, Path], outdir: Path, ballots: int) -> list[tuple[str, list[str]]]:
+    attend = str(ballots + 10)
+    cmds = [("init", ["init", str(files["round"])]),
+            ("tally", ["tally", "rec", str(files["wide"]), "--present", attend, "--issued", attend]),
+            ("show", ["show", "rec"]),
+            ("show --json", ["show", "rec", "--json"]),
+            ("cut", ["cut", "rec"]),
+            ("status", ["status"])]
+    for doc in ("tally", "shortlist"):
+        for fmt in ("md", "csv", "json", "xlsx", "docx"):
+            cmds.append((f"export {doc} {fmt}", ["export", "rec", "--doc", doc, "--format", fmt,
+                                                  "--out", str(outdir / f"{doc}.{fmt}")]))
+    return cmds
+
+
+def timed(argv: list[str], env: dict) -> tuple[float, float]:
+    """Run argv; (wall seconds, peak RSS in MiB of the child). Fails loudly on exit != 0."""
+    start = time.perf_counter()
+    proc = subprocess.Popen(argv, env=env, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
+                            stderr=subprocess.PIPE)
+    err = proc.stderr.read()
+    _, status, usage = os.wait4(proc.pid, 0)
+    wall = time.perf_counter() - start
+    if os.waitstatus_to_exitcode(status):
+        sys.exit(f"{' '.join(argv)} failed: {err.decode(errors='replace')}")
+    return wall, usage.ru_maxrss / 1024
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--posts", default="1000,5000,10000", help="comma-separated post counts")
+    parser.add_argument("--reps", type=int, default=1, help="repetitions, each in a fresh database")
+    parser.add_argument("--ballots", type=int, default=BALLOTS)
+    parser.add_argument("--data", default=str(HERE / "data"))
+    parser.add_argument("--only", default="", help="comma-separated command labels to print (all run)")
+    args = parser.parse_args()
+    sizes = [int(n) for n in args.posts.split(",")]
+    subprocess.run([sys.executable, "-m", "compileall", "-q", str(ROOT / "src" / "selector")], check=True)
+    env = dict(os.environ, SELECTOR_NO_PROGRESS="1", SELECTOR_OPERATOR="bench", COLUMNS="120",
+               SOURCE_DATE_EPOCH="1780000000",
+               PYTHONPATH=str(ROOT / "src") + os.pathsep + os.environ.get("PYTHONPATH", ""))
+    for key in ("SELECTOR_ROUND", "PYTHONDONTWRITEBYTECODE", "SELECTOR_LANG"):
+        env.pop(key, None)
+    figures: dict[int, dict[str, tuple[float, float]]] = {}
+    labels: list[str] = []
+    for n in sizes:
+        files = build(Path(args.data) / f"posts-{n}", n, args.ballots)
+        runs: dict[str, list[tuple[float, float]]] = {}
+        for rep in range(args.reps):
+            with tempfile.TemporaryDirectory(prefix="selector-posts-") as tmp:
+                run_env = dict(env, SELECTOR_DB=str(Path(tmp) / "posts.db"))
+                for label, argv in commands(files, Path(tmp), args.ballots):
+                    wall, mib = timed([sys.executable, "-m", "selector", *argv], run_env)
+                    runs.setdefault(label, []).append((wall, mib))
+                    print(f"  {n:>6,} posts, rep {rep + 1}: {label:22s} {wall:7.2f} s {mib:6.0f} MiB",
+                          file=sys.stderr, flush=True)
+        labels = list(runs)
+        figures[n] = {k: (statistics.median(w for w, _ in v), max(m for _, m in v)) for k, v in runs.items()}
+    show = [x for x in args.only.split(",") if x] or labels
+    first = sizes[0]
+    head = f"{'command':22s}" + "".join(f"{f'{n:,} posts':>18s}" for n in sizes)
+    head += "".join(f"{f'ratio {n:,}':>13s}" for n in sizes[1:])
+    print(f"median of {args.reps} run(s); seconds and peak MiB; ratio = t(N)/t({first:,}) ÷ (N/{first:,})")
+    print(head)
+    missed = []
+    for label in labels:
+        if label not in show:
+            continue
+        line = f"{label:22s}"
+        for n in sizes:
+            wall, mib = figures[n][label]
+            line += f"{wall:9.2f} s {mib:4.0f} M"
+            if n == TARGET_POSTS and label != "init" and (wall > TARGET_SECONDS or mib > TARGET_MIB):
+                missed.append(label)
+        for n in sizes[1:]:
+            line += f"{figures[n][label][0] / figures[first][label][0] / (n / first):13.2f}"
+        print(line)
+    if TARGET_POSTS in sizes:
+        print(f"targets at {TARGET_POSTS:,} posts: ≤ {TARGET_SECONDS:g} s and ≤ {TARGET_MIB} MiB: "
+              + (f"MISSED by {', '.join(missed)}" if missed else "all met"))
+    sys.exit(1 if missed else 0)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,86 @@
+"""`screen.Printer` lays out lines and ranking tables itself (a big round prints 10,000 of
+them); what reaches the terminal must be what Rich prints, byte for byte, in colour or not."""
+
+import io
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from rich.console import Console
+from rich.text import Text
+
+from selector.reports.screen import Printer, Ranking
+
+# Latin, CJK, the bar and mark characters and spaces; and, in some tables and lines, what Rich
+# treats specially: zero-width characters, combining marks, tabs, control codes, line breaks.
+PLAIN = list("aZ09 .%()/-") + list("张伟得票率名次") + list("█·┃✓＝─┄") + ["é", "ｗ"]
+ODD = ["\u3000", "\u200b", "\t", "\x1b", "\u0301", "\n"]
+ALPHABETS = st.sampled_from([st.sampled_from(PLAIN), st.sampled_from(PLAIN + ODD)])
+STYLE = st.sampled_from([None, "yellow", "bold red", "bold", "on blue"])
+
+
+@st.composite
+def texts(draw):
+    return draw(st.text(draw(ALPHABETS), max_size=14))
+
+
+@st.composite
+def rankings(draw):
+    text = st.text(draw(ALPHABETS), max_size=14)
+    n = draw(st.integers(1, 6))
+    columns = [(draw(text), draw(st.sampled_from(["left", "right"])), draw(st.sampled_from([None, "fold"])))
+               for _ in range(n)]
+    rows = [([draw(text) for _ in range(n)], draw(st.sampled_from([None, "yellow"])))
+            for _ in range(draw(st.integers(0, 5)))]
+    cut_at = draw(st.one_of(st.none(), st.integers(0, len(rows))))
+    return Ranking(columns, rows, cut_at, draw(st.sampled_from([0, 1])))
+
+
+ITEMS = st.one_of(st.none(), texts(), st.builds(lambda t, s: Text(t, style=s), texts(), STYLE), rankings())
+
+
+def consoles(width: int, colour: str | None):
+    def make():
+        return Console(file=io.StringIO(), width=width, highlight=False, soft_wrap=False, markup=False,
+                       emoji=False, force_terminal=colour is not None, color_system=colour)
+    return make(), make()
+
+
+def rich_prints(console: Console, items) -> str:
+    for item in items:
+        console.print(*(() if item is None else (item.table() if isinstance(item, Ranking) else item,)))
+    return console.file.getvalue()
+
+
+def printer_prints(console: Console, items, flush_each: bool) -> str:
+    out = Printer(console)
+    for item in items:
+        out.print(item)
+        if flush_each:
+            out.flush()
+    out.flush()
+    return console.file.getvalue()
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(ITEMS, max_size=6), st.integers(8, 100), st.sampled_from([None, "standard", "truecolor"]),
+       st.booleans())
+def test_the_printer_prints_what_rich_prints(items, width, colour, flush_each):
+    ours, theirs = consoles(width, colour)
+    assert printer_prints(ours, items, flush_each) == rich_prints(theirs, items)
+
+
+def test_a_plain_ranking_and_lines_take_the_fast_path():
+    ours, theirs = consoles(60, "truecolor")
+    out = Printer(ours)
+    ranking = Ranking([("名次", "right", None), ("姓名", "left", None), ("", "left", "fold")],
+                      [(["1", "张伟", "✓"], None), (["2", "李强", "＝ 得票相同"], "yellow"),
+                       (["3", "王芳", ""], None)], 1, 1)
+    items = [None, Text("P01 审计局局长", style="bold"), "valid 4", ranking, Text("ok", style="bold red")]
+    for item in items:
+        made = out._line(Text(item) if isinstance(item, str) else item) if isinstance(item, (str, Text)) \
+            else out._table(item) if item is not None else []
+        assert made is not None
+        out.print(item)
+    out.flush()
+    assert ours.file.getvalue() == rich_prints(theirs, items)
+    assert "\x1b[33m" in ours.file.getvalue()  # the tied row in yellow, as Rich draws it
