@@ -191,7 +191,6 @@ class Count:
         result.returned += 1
         weight = self.weights[ballot.category] if self.weights else None
         approve = self._approve
-        limits = self._limits
         # Each post's marks and overvote; read up front only when one post's overvote voids
         # the paper, or for approve papers, otherwise as each post is counted (one pass).
         ahead = None
