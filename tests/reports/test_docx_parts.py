@@ -2,17 +2,13 @@
 same bytes as `render_office.docx_python_docx`, for the documents of a real round and for
 random ones."""
 
-import zipfile
-from datetime import datetime, timezone
-from io import BytesIO
-
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from office_data import MOMENT, assert_same_file, example_documents
 from selector.reports import docx_parts, render_office
 from selector.reports.documents import Document, Section
 
-MOMENT = datetime(2026, 5, 28, 8, 30, tzinfo=timezone.utc)
 PLAIN = list("aZ 0&<>\"'=#张伟（）：") + ["\t", "\r", "\n", "é", "😀", "\u3000"]
 # most documents plain; some with characters the direct writer leaves to the library
 ALPHABETS = st.sampled_from([PLAIN, PLAIN, PLAIN + ["\x01"]])
@@ -37,21 +33,7 @@ def documents(draw):
 
 
 def same(doc: Document) -> None:
-    try:
-        expected = render_office.docx_python_docx(doc, MOMENT)
-    except Exception as e:  # python-docx refuses it: so must the export
-        try:
-            render_office.docx(doc, MOMENT)
-        except type(e):
-            return
-        raise AssertionError(f"docx made a file python-docx refused ({e!r})")
-    made = render_office.docx(doc, MOMENT)
-    if made != expected:
-        with zipfile.ZipFile(BytesIO(made)) as a, zipfile.ZipFile(BytesIO(expected)) as b:
-            assert a.namelist() == b.namelist()
-            for name in a.namelist():
-                assert a.read(name).decode() == b.read(name).decode(), name
-        assert made == expected
+    assert_same_file(doc, render_office.docx, render_office.docx_python_docx, "python-docx")
 
 
 @settings(max_examples=120, deadline=None)
@@ -63,25 +45,13 @@ def test_direct_body_is_python_docxs_bytes(doc):
 def test_the_round_documents_are_written_directly(counted, tmp_path):
     """Every document of the example round: written directly, byte for byte python-docx's."""
     counted()
-    from selector.reports import documents as docs
-    from selector.service.rounds import OpenRound
-    from selector.storage.store import Store
-
-    open_ = OpenRound(Store(tmp_path / "selector.db"), None, "test")
     checked = 0
-    for stage in open_.round.stages:
-        handler = open_.handler(stage)
-        view = handler.view()
-        for name in handler.documents:
-            if name in ("notice", "record") or (name == "shortlist" and any(
-                    p.get("advanced") is None for p in view["posts"])):
-                continue
-            doc = docs.build(name, open_.round, stage, view, "2026-05-28")
-            _, blocks = render_office.docx_blocks(doc)
-            assert docx_parts.body(blocks, render_office.DocxTemplates(), lambda s: [1] * len(s.headers),
-                                   render_office.table_looks) is not None
-            same(doc)
-            checked += 1
+    for doc in example_documents(tmp_path / "selector.db"):
+        _, blocks = render_office.docx_blocks(doc)
+        assert docx_parts.body(blocks, render_office.DocxTemplates(), lambda s: [1] * len(s.headers),
+                               render_office.table_looks) is not None
+        same(doc)
+        checked += 1
     assert checked >= 4
 
 

@@ -1,17 +1,13 @@
 """XLSX exports are written directly (`xlsx_parts`) as openpyxl writes them: the same bytes as
 `render_office.xlsx_openpyxl`, for the documents of a real round and for random ones."""
 
-import zipfile
-from datetime import datetime, timezone
-from io import BytesIO
-
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from office_data import MOMENT, assert_same_file, example_documents
 from selector.reports import render_office, xlsx_parts
 from selector.reports.documents import Document, Section
 
-MOMENT = datetime(2026, 5, 28, 8, 30, tzinfo=timezone.utc)
 PLAIN = list("aZ 0&<>\"'=+-@#!/张伟（）：") + ["\t", "\r", "\n", "é", "😀"]
 # most documents plain; some with characters the direct writer leaves to the library
 ALPHABETS = st.sampled_from([PLAIN, PLAIN, PLAIN + ["\x01", "\x7f"]])
@@ -36,21 +32,7 @@ def documents(draw):
 
 
 def same(doc: Document) -> None:
-    try:
-        expected = render_office.xlsx_openpyxl(doc, MOMENT)
-    except Exception as e:  # openpyxl refuses it: so must the export
-        try:
-            render_office.xlsx(doc, MOMENT)
-        except type(e):
-            return
-        raise AssertionError(f"xlsx made a file openpyxl refused ({e!r})")
-    made = render_office.xlsx(doc, MOMENT)
-    if made != expected:
-        with zipfile.ZipFile(BytesIO(made)) as a, zipfile.ZipFile(BytesIO(expected)) as b:
-            assert a.namelist() == b.namelist()
-            for name in a.namelist():
-                assert a.read(name) == b.read(name), name
-        assert made == expected
+    assert_same_file(doc, render_office.xlsx, render_office.xlsx_openpyxl, "openpyxl")
 
 
 @settings(max_examples=150, deadline=None)
@@ -59,27 +41,15 @@ def test_direct_parts_are_openpyxls_bytes(doc):
     same(doc)
 
 
-def test_the_round_documents_are_written_directly(counted, run, tmp_path, monkeypatch):
-    """Every document of the example round in both languages: the direct writer makes it, byte
-    for byte what openpyxl makes."""
+def test_the_round_documents_are_written_directly(counted, tmp_path):
+    """Every document of the example round: the direct writer makes it, byte for byte what
+    openpyxl makes."""
     counted()
-    from selector.reports import documents as docs
-    from selector.service.rounds import OpenRound
-    from selector.storage.store import Store
-
-    open_ = OpenRound(Store(tmp_path / "selector.db"), None, "test")
     checked = 0
-    for stage in open_.round.stages:
-        handler = open_.handler(stage)
-        view = handler.view()
-        for name in handler.documents:
-            if name in ("notice", "record") or (name == "shortlist" and any(
-                    p.get("advanced") is None for p in view["posts"])):
-                continue
-            doc = docs.build(name, open_.round, stage, view, "2026-05-28")
-            plans = render_office.sheet_plans(doc)
-            assert xlsx_parts.workbook(doc, plans, MOMENT,
-                                       lambda kinds: render_office._cell_styles(doc, kinds, MOMENT)) is not None
-            same(doc)
-            checked += 1
+    for doc in example_documents(tmp_path / "selector.db"):
+        plans = render_office.sheet_plans(doc)
+        assert xlsx_parts.workbook(doc, plans, MOMENT,
+                                   lambda kinds: render_office._cell_styles(doc, kinds, MOMENT)) is not None
+        same(doc)
+        checked += 1
     assert checked >= 4
