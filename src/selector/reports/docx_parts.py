@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import re
 from typing import Iterator
+from xml.sax.saxutils import escape  # & < > as lxml writes them in UTF-8
 
 # What lxml refuses (controls but tab, CR, LF; surrogates; non-characters) and what it might
 # write otherwise than as the character (DEL and C1 controls): left to python-docx.
@@ -48,18 +49,7 @@ def run_text(text: str) -> str:
 
 def _t(text: str) -> str:
     space = ' xml:space="preserve"' if len(text.strip()) < len(text) else ""
-    return f"<w:t{space}>{_escape(text)}</w:t>"
-
-
-def _escape(text: str) -> str:
-    """Text as lxml serialises it in UTF-8."""
-    if "&" in text:
-        text = text.replace("&", "&amp;")
-    if "<" in text:
-        text = text.replace("<", "&lt;")
-    if ">" in text:
-        return text.replace(">", "&gt;")
-    return text
+    return f"<w:t{space}>{escape(text)}</w:t>"
 
 
 def twips(emu: int) -> int:

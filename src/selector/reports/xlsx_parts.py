@@ -21,6 +21,7 @@ from __future__ import annotations
 import re
 from datetime import datetime
 from typing import TYPE_CHECKING, Callable
+from xml.sax.saxutils import escape  # & < > as lxml writes them
 
 if TYPE_CHECKING:
     from selector.reports.documents import Document
@@ -141,12 +142,7 @@ def _titles(titles: list[str]) -> list[str]:
 
 def _text(value: str) -> str:
     """Text as lxml's xmlfile writes it (ASCII): & < > and CR escaped, the rest as &#N;."""
-    if "&" in value:
-        value = value.replace("&", "&amp;")
-    if "<" in value:
-        value = value.replace("<", "&lt;")
-    if ">" in value:
-        value = value.replace(">", "&gt;")
+    value = escape(value)
     if "\r" in value:
         value = value.replace("\r", "&#13;")
     return value if value.isascii() else value.encode("ascii", "xmlcharrefreplace").decode("ascii")
@@ -211,14 +207,9 @@ def _sheet(plan: "SheetPlan", styles: dict[tuple, int], texts: dict[str, str]) -
     return "".join(out).encode("ascii")
 
 
-def _utf8_text(value: str) -> str:
-    """Text as lxml's tostring writes it in UTF-8 (no CR, tab or line break here)."""
-    return value.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
-
-
 def _attr(value: str) -> str:
     """An attribute value as lxml's tostring writes it in UTF-8 (no CR, tab or line break here)."""
-    return _utf8_text(value).replace('"', "&quot;")
+    return escape(value, {'"': "&quot;"})
 
 
 def _splice(data: bytes, start: bytes, end: bytes, inner: str) -> bytes:
@@ -238,7 +229,7 @@ def _workbook_xml(data: bytes, titles: list[str], plans: list["SheetPlan"]) -> b
     data = _splice(data, b"<sheets>", b"</sheets>", sheets)
     names = "".join(
         f'<definedName name="_xlnm.Print_Titles" localSheetId="{i}">'
-        f'{_utf8_text(quote_sheetname(t))}!${p.header_row}:${p.header_row}</definedName>'
+        f'{escape(quote_sheetname(t))}!${p.header_row}:${p.header_row}</definedName>'
         for i, (t, p) in enumerate(zip(titles, plans)) if p.header_row is not None)
     empty = b"<definedNames/>"
     if empty not in data:
