@@ -108,7 +108,7 @@ class _progress:
             return None
         from rich.progress import BarColumn, DownloadColumn, Progress, TimeRemainingColumn
 
-        self.bar = Progress("reading ballots", BarColumn(), DownloadColumn(), TimeRemainingColumn(),
+        self.bar = Progress(_("reading ballots"), BarColumn(), DownloadColumn(), TimeRemainingColumn(),
                             console=console(stderr=True), transient=True)
         self.bar.start()
         task = self.bar.add_task("read", total=None)
