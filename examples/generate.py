@@ -18,8 +18,9 @@ What the files hold on purpose:
   papers; overvotes; blanks; invalid marks (a name not on the roster, the shared name
   张建华 without its label, a 大学生村干部 marked for a post they may not hold); one cell
   naming the same person twice (counted once); names typed with a space.
-- rec2 (XLSX): two void papers; P09 ends in the one tie of the round: two people whose
-  rec1 + rec2 scores are exactly equal (92/390 + 5/39 = 72/390 + 7/39), at the 1:3 line.
+- rec2 (XLSX): the 全委会 with its 候补委员 and invited 两代表一委员 (a 类别 column); two void
+  papers; P09 ends in the one tie of the round: two people whose rec1 + rec2 scores are
+  exactly equal (92/390 + 5/52 = 77/390 + 7/52), at the 1:3 line.
   The intended decision takes the one with more 全委会 votes (`TIE` below).
 - inspect: findings for every check of every listed candidate; one 计生 veto (on P14),
   so the next-ranked person is backfilled (递补) and gets findings and 民主测评 of their own.
@@ -307,7 +308,12 @@ class Haimen:
                 for i in range(1, 397)]
         for number, reason in (("0057", "撕毁"), ("0233", "无法辨认"), ("0318", "在选票上署名")):
             rec1[int(number) - 1]["void"] = reason
-        rec2 = [{"number": f"{i:03d}", "category": None, "void": "", "cells": {}} for i in range(1, 44)]
+        # rec2: 45 委员, 8 候补委员 and 7 invited 两代表一委员 (electorate 60); 56 attend. The
+        # categories come from their own generator so that rec1's papers stay as they were.
+        cats2 = ["全委会委员"] * 42 + ["候补委员"] * 7 + ["两代表一委员"] * 7
+        random.Random(SEED + 2).shuffle(cats2)
+        rec2 = [{"number": f"{i:03d}", "category": cats2[i - 1], "void": "", "cells": {}}
+                for i in range(1, 57)]
         for number, reason in (("009", "在选票上作记号"), ("031", "撕毁")):
             rec2[int(number) - 1]["void"] = reason
         live1 = [p for p in rec1 if not p["void"]]
@@ -324,8 +330,8 @@ class Haimen:
                     a, b, c, d, e = tie_pool
                     over1, blank1, over2, blank2 = 3, 4, 2, 2
                     extra1 = rng.sample([p["id"] for p in r.others], 2)
-                    votes1 = {a: 130, b: 70, c: 92, d: 72, e: 20, extra1[0]: 1, extra1[1]: 1}
-                    votes2 = {a: 13, b: 10, c: 5, d: 7, e: 2}
+                    votes1 = {a: 125, b: 70, c: 92, d: 77, e: 20, extra1[0]: 1, extra1[1]: 1}
+                    votes2 = {a: 22, b: 14, c: 5, d: 7, e: 2}
                 else:
                     village = pid in ("P28", "P29", "P30")
                     over1 = int(rng.random() < .4)
@@ -365,9 +371,9 @@ class Haimen:
         limit = {pid: 1 for pid, _ in self.posts}
         weights = {"领导干部": 1, "两代表一委员": 1, "一般干部": 1}
         c1 = Tally(r, self.posts, lists, limit, weights).count(rec1)
-        c2 = Tally(r, self.posts, lists, limit).count(rec2)
+        c2 = Tally(r, self.posts, lists, limit, {"全委会委员": 1, "候补委员": 1, "两代表一委员": 1}).count(rec2)
         self.record("rec1", c1, {"electorate": 420, "present": 398, "issued": 398, "returned": 396})
-        self.record("rec2", c2, {"electorate": 45, "present": 43, "issued": 43, "returned": 43})
+        self.record("rec2", c2, {"electorate": 60, "present": 56, "issued": 56, "returned": 56})
 
         # rec2's cut: 1:3 on rec1 + rec2 shares, the one tie resolved as intended.
         self.ranked, shortlist, ties = {}, {}, []
@@ -396,8 +402,9 @@ class Haimen:
         self.files[f"{OUT}/rec1-b.csv"] = self.wide_csv(
             rec1[200:], ["票号", "类别", "废票"], titles=True, encoding="utf-8-sig")
         self.files[f"{OUT}/rec2.xlsx"] = xlsx(
-            [["选票编号", "废票", *self.title.values()]]
-            + [[p["number"], p["void"], *(p["cells"].get(pid, "") for pid, _ in self.posts)] for p in rec2])
+            [["选票编号", "类别", "废票", *self.title.values()]]
+            + [[p["number"], p["category"], p["void"], *(p["cells"].get(pid, "") for pid, _ in self.posts)]
+               for p in rec2])
         return shortlist
 
     def inspection(self, shortlist: dict[str, list[str]]) -> dict[str, list[str]]:
