@@ -59,6 +59,7 @@ VETO_POST = "P14"  # the post whose third candidate is vetoed (计生), so 递�
 NOTICE_START, NOTICE_COMPLAINT = "2011-06-20", "2011-06-21"
 COMPLAINT = "电话反映其任职期间接受管理服务对象宴请"
 COMPLAINT_NOTE = "经市纪委、组织部联合核查，所反映宴请系机关工作餐，按规定结算，反映问题不属实"
+MORAL_CHECKS = ("纪检", "信访", "综治", "审计", "计生")
 TIE_REASON = "两人推荐得分相同，经市委常委会研究，以全委会推荐得票较多者进入考察人选"
 
 SURNAMES = "施陆黄张沈顾倪袁茅龚范曹季瞿郁宋徐朱陈王杨刘周吴钱秦蔡姜邱丁严邢成江汤"
@@ -500,6 +501,22 @@ class Haimen:
         self.files[f"{OUT}/vote1.csv"] = csv_bytes(rows, "utf-8")
         return shortlist
 
+    def moral(self, listed: dict[str, list[str]]) -> dict[str, list[str]]:
+        """道德品行鉴定: after the standing committee's 1:2 vote, five departments sign off on
+        each of the 拟任人选; everyone is cleared (two with a note on what was looked into)."""
+        r = self.roster
+        notes = {(listed["P04"][0], "信访"): "近三年无涉及本人的信访举报",
+                 (listed["P19"][1], "审计"): "离任经济责任审计未发现问题"}
+        rows = [["人选", "鉴定部门", "结论", "说明"]]
+        for pid, _ in self.posts:
+            for cid in listed[pid]:
+                for check in MORAL_CHECKS:
+                    rows.append([r.by_id[cid]["label"] or r.by_id[cid]["name"], check, "无问题",
+                                 notes.get((cid, check), "")])
+        self.files[f"{OUT}/moral-findings.csv"] = csv_bytes(rows, "utf-8-sig")
+        self.expected["shortlists"]["moral"] = listed
+        return listed
+
     def vote2(self, listed: dict[str, list[str]]) -> dict[str, list[str]]:
         rng, r = self.rng, self.roster
         papers = [{"number": f"{i:03d}", "category": None, "void": "", "cells": {}} for i in range(1, 45)]
@@ -576,6 +593,9 @@ class Haimen:
             "# 市委常委会差额票决 (long layout: one row per mark)",
             f"selector tally vote1 {OUT}/vote1.csv --layout long --present {att['vote1']['present']} --issued {att['vote1']['issued']}",
             "selector cut vote1",
+            "# 道德品行鉴定 of the 拟任人选 by 纪检、信访、综治、审计、计生 (as the 2011 report orders it)",
+            f"selector inspect moral {OUT}/moral-findings.csv",
+            "selector cut moral",
             "# 市委全委会票决",
             f"selector tally vote2 {OUT}/vote2.csv --present {att['vote2']['present']} --issued {att['vote2']['issued']}",
             "selector cut vote2",
@@ -587,7 +607,7 @@ class Haimen:
             "selector notice notice close",
             "# the shortlists, in surname-stroke order as official lists are printed",
             *(f"selector export {stage} --doc shortlist --format md"
-              for stage in ("rec2", "inspect", "vote1", "vote2", "notice")),
+              for stage in ("rec2", "inspect", "vote1", "moral", "vote2", "notice")),
             "selector status",
         ]
         return ("\n".join(lines) + "\n").encode("utf-8")
@@ -595,7 +615,7 @@ class Haimen:
     def build(self) -> dict[str, bytes]:
         shortlist = self.recommendations()
         listed = self.inspection(shortlist)
-        self.vote2(self.vote1(listed))
+        self.vote2(self.moral(self.vote1(listed)))
         self.files[str(ROSTER)] = self.roster.csv_bytes()
         self.files[f"{OUT}/commands.sh"] = self.commands()
         self.files[f"{OUT}/expected.json"] = (json.dumps(self.expected, ensure_ascii=False, indent=1)

@@ -17,6 +17,9 @@ selector cut inspect
 # 市委常委会差额票决 (long layout: one row per mark)
 selector tally vote1 examples/haimen-2011/vote1.csv --layout long --present 10 --issued 10
 selector cut vote1
+# 道德品行鉴定 of the 拟任人选 by 纪检、信访、综治、审计、计生 (as the 2011 report orders it)
+selector inspect moral examples/haimen-2011/moral-findings.csv
+selector cut moral
 # 市委全委会票决
 selector tally vote2 examples/haimen-2011/vote2.csv --present 44 --issued 44
 selector cut vote2
@@ -29,6 +32,7 @@ selector notice notice close
 selector export rec2 --doc shortlist --format md
 selector export inspect --doc shortlist --format md
 selector export vote1 --doc shortlist --format md
+selector export moral --doc shortlist --format md
 selector export vote2 --doc shortlist --format md
 selector export notice --doc shortlist --format md
 selector status
