@@ -3,6 +3,7 @@ appointed posts, 拟推荐为…人选 / 拟提名为…候选人 for elected on
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 from exportdata import ROUND
@@ -54,7 +55,13 @@ def test_a_notice_of_the_candidates_for_inspection(run, tmp_path):
     assert run("init", path).exit_code == 0
     assert run("tally", "rec1", rec1_ballots(tmp_path / "rec1.csv"), "--present", "20", "--issued", "20").exit_code == 0
     assert run("cut", "rec1").exit_code == 0
+    r = run("export", "rec1", "--doc", "notice")
+    assert r.exit_code == 2 and "selector export preview --doc notice (notice stages: preview, notice)" in r.stderr
+    r = run("export", "vote1", "--doc", "notice")
+    assert r.exit_code == 2 and "selector export notice --doc notice (notice stages: notice, preview)" in r.stderr
     assert run("notice", "preview", "open", "--start", "2026-05-11").exit_code == 0
+    assert [json.loads(run("show", s, "--json").stdout)["notice"]["of"] for s in ("preview", "notice")] == [
+        "inspection", "appointment"]
     md = run("export", "preview", "--doc", "notice").stdout
     assert md.startswith("# 考察对象公示\n")
     assert "经全委会民主推荐，确定下列同志为考察对象，现予以公示：" in md and "| 考察职位 " in md

@@ -63,8 +63,10 @@ def export(open_: "OpenRound", stage_id: str, doc: str, fmt: str, out: str | Non
     stage = handler.stage
     if doc == "notice" and "notice" not in handler.documents:
         # a notice is published by a notice stage (issue 12.3): say which one
+        stages, here = open_.round.stages, open_.round.stage_index(stage.id)
+        later = [s.id for s in stages[here + 1:] if s.kind == "notice"]  # the one that publishes this list first
         raise NoticeFromNoticeStage(stage.id, stage.kind,
-                                    tuple(s.id for s in open_.round.stages if s.kind == "notice"))
+                                    tuple(later + [s.id for s in stages[:here] if s.kind == "notice"]))
     if doc not in handler.documents:
         raise DocumentNotFor(doc, stage.id, stage.kind, handler.documents)
     view = handler.view()

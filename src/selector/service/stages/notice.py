@@ -327,7 +327,7 @@ class NoticeStage:
         try:
             state = self.notice()
         except RuleError as e:
-            view.update({"waiting": e, "notice": {"start": None, "end": None, "complaints": []},
+            view.update({"waiting": e, "notice": {"of": stage.of, "start": None, "end": None, "complaints": []},
                          "posts": [{"post": p.id, "title": p.title, "seats": p.seats, "results": [],
                                     "status": None, "advanced": None} for p in self.round.posts]})
             return view
@@ -338,6 +338,7 @@ class NoticeStage:
             view["corrections"] = corrected
         view["posts"] = []
         view["notice"] = {
+            "of": stage.of,
             "start": row.get("start"), "end": row.get("end"), "working_days": stage.working_days,
             "calendar": row.get("calendar"), "warning": row.get("warning"),
             "complaints": [{"number": c.number, "candidate": c.candidate,
