@@ -146,3 +146,17 @@ def test_a_recommendation_serves_one_year_from_its_lock(run, tmp_path, monkeypat
     monkeypatch.setenv("SOURCE_DATE_EPOCH", epoch("2027-06-01"))
     r = run("cut", "vote1")
     assert r.exit_code == 1 and "valid until 2027-05-28 and has expired" in r.stderr
+
+
+def test_a_reopened_notice_records_its_appointments_again(run, tmp_path):
+    voted(run, tmp_path)
+    run("notice", "notice", "open", "--start", "2026-04-30")
+    assert run("notice", "notice", "close", "--appointed", "2026-05-20").exit_code == 0
+    r = run("cut", "notice", "--reopen", "--reason", "任职日期登记有误")
+    assert r.exit_code == 0, r.stderr
+    assert "appointments" not in show(run, "notice")["notice"]
+    assert "appointees" not in json.loads(run("status", "--json").stdout)["stages"][3]
+    assert run("notice", "notice", "close", "--appointed", "2026-05-18").exit_code == 0
+    made = show(run, "notice")["notice"]["appointments"]
+    assert {(a["appointed"], a["probation_until"]) for a in made} == {("2026-05-18", "2027-05-17")}
+    assert run("audit", "verify").exit_code == 0
