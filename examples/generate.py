@@ -57,6 +57,7 @@ SEED = 20110613
 TIE_POST = "P09"  # the post whose 1:3 line falls in a tie
 VETO_POST = "P14"  # the post whose third candidate is vetoed (计生), so 递补 happens
 NOTICE_START, NOTICE_COMPLAINT = "2011-06-20", "2011-06-21"
+APPOINTED = "2011-06-28"  # 任职: the Tuesday after the notice (it ends on Friday 2011-06-24)
 COMPLAINT = "电话反映其任职期间接受管理服务对象宴请"
 COMPLAINT_NOTE = "经市纪委、组织部联合核查，所反映宴请系机关工作餐，按规定结算，反映问题不属实"
 MORAL_CHECKS = ("纪检", "信访", "综治", "审计", "计生")
@@ -604,7 +605,7 @@ class Haimen:
             f"selector notice notice complaint --received {NOTICE_COMPLAINT} --candidate {complained} "
             f"--anonymous --summary \"{COMPLAINT}\"",
             f"selector notice notice resolve 1 --outcome unfounded --note \"{COMPLAINT_NOTE}\"",
-            "selector notice notice close",
+            f"selector notice notice close --appointed {APPOINTED}",
             "# the shortlists, in surname-stroke order as official lists are printed",
             *(f"selector export {stage} --doc shortlist --format md"
               for stage in ("rec2", "inspect", "vote1", "moral", "vote2", "notice")),

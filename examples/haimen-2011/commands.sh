@@ -27,7 +27,7 @@ selector cut vote2
 selector notice notice open --start 2011-06-20
 selector notice notice complaint --received 2011-06-21 --candidate C125 --anonymous --summary "电话反映其任职期间接受管理服务对象宴请"
 selector notice notice resolve 1 --outcome unfounded --note "经市纪委、组织部联合核查，所反映宴请系机关工作餐，按规定结算，反映问题不属实"
-selector notice notice close
+selector notice notice close --appointed 2011-06-28
 # the shortlists, in surname-stroke order as official lists are printed
 selector export rec2 --doc shortlist --format md
 selector export inspect --doc shortlist --format md

@@ -148,8 +148,17 @@ def m008_void_papers(db):
     db["void_papers"].create_index(["round", "stage"])
 
 
+def m013_notices(db):
+    """Issue 12: a notice's end date given by the clerk (with the reason, where the calendar
+    has no schedule), and the appointments a closed 任前公示 records, with the 试用期's end."""
+    db.execute("ALTER TABLE notices ADD COLUMN end_reason TEXT")
+    db["appointments"].create({"round": str, "stage": str, "post": str, "candidate": str, "appointed": str,
+                               "probation_until": str, "at": str}, pk=("round", "stage", "post", "candidate"))
+
+
 MIGRATIONS = (m001_initial, m002_inspect_notice, m003_audit, m004_row_chunks, m005_row_text,
               m006_record_anchors, m007_corrections, m008_void_papers)
+MIGRATIONS += (m013_notices,)
 
 
 def applied(conn: sqlite3.Connection) -> set[str] | None:
