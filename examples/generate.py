@@ -57,6 +57,7 @@ SEED = 20110613
 TIE_POST = "P09"  # the post whose 1:3 line falls in a tie
 VETO_POST = "P14"  # the post whose third candidate is vetoed (计生), so 递补 happens
 NOTICE_START, NOTICE_COMPLAINT = "2011-06-20", "2011-06-21"
+PREVIEW_START = "2011-06-02"  # 考察对象公示 after the 1:3 list; ends 2011-06-09 over 端午
 APPOINTED = "2011-06-28"  # 任职: the Tuesday after the notice (it ends on Friday 2011-06-24)
 COMPLAINT = "电话反映其任职期间接受管理服务对象宴请"
 COMPLAINT_NOTE = "经市纪委、组织部联合核查，所反映宴请系机关工作餐，按规定结算，反映问题不属实"
@@ -587,6 +588,9 @@ class Haimen:
             "# 全委会民主推荐; the 1:3 cut is tied on one post and needs a recorded decision",
             f"selector tally rec2 {OUT}/rec2.xlsx --present {att['rec2']['present']} --issued {att['rec2']['issued']}",
             f"selector cut rec2 --resolve {t['post']}={t['chosen']} --reason \"{t['reason']}\"",
+            f"# 考察对象公示: {PREVIEW_START} plus 5 working days (端午 2011-06-06 is a holiday); no complaints",
+            f"selector notice preview open --start {PREVIEW_START}",
+            "selector notice preview close",
             "# 考察: findings and 民主测评; the veto strikes one person, the backfilled one is inspected next",
             *(f"selector inspect inspect {OUT}/inspect-findings{part}.csv "
               f"{OUT}/inspect-evaluation{part}.csv" for part in ("", "-backfill")),
@@ -608,7 +612,7 @@ class Haimen:
             f"selector notice notice close --appointed {APPOINTED}",
             "# the shortlists, in surname-stroke order as official lists are printed",
             *(f"selector export {stage} --doc shortlist --format md"
-              for stage in ("rec2", "inspect", "vote1", "moral", "vote2", "notice")),
+              for stage in ("rec2", "preview", "inspect", "vote1", "moral", "vote2", "notice")),
             "selector status",
         ]
         return ("\n".join(lines) + "\n").encode("utf-8")

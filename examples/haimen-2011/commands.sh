@@ -10,6 +10,9 @@ selector cut rec1
 # 全委会民主推荐; the 1:3 cut is tied on one post and needs a recorded decision
 selector tally rec2 examples/haimen-2011/rec2.xlsx --present 56 --issued 56
 selector cut rec2 --resolve P09=C092 --reason "两人推荐得分相同，经市委常委会研究，以全委会推荐得票较多者进入考察人选"
+# 考察对象公示: 2011-06-02 plus 5 working days (端午 2011-06-06 is a holiday); no complaints
+selector notice preview open --start 2011-06-02
+selector notice preview close
 # 考察: findings and 民主测评; the veto strikes one person, the backfilled one is inspected next
 selector inspect inspect examples/haimen-2011/inspect-findings.csv examples/haimen-2011/inspect-evaluation.csv
 selector inspect inspect examples/haimen-2011/inspect-findings-backfill.csv examples/haimen-2011/inspect-evaluation-backfill.csv
@@ -30,6 +33,7 @@ selector notice notice resolve 1 --outcome unfounded --note "经市纪委、组�
 selector notice notice close --appointed 2011-06-28
 # the shortlists, in surname-stroke order as official lists are printed
 selector export rec2 --doc shortlist --format md
+selector export preview --doc shortlist --format md
 selector export inspect --doc shortlist --format md
 selector export vote1 --doc shortlist --format md
 selector export moral --doc shortlist --format md

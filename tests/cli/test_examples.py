@@ -88,8 +88,10 @@ def test_haimen_pipeline_gives_the_intended_counts_and_shortlists(run):
 
     # The inspection list shows the veto's backfill; the notice confirms vote2's appointees
     # (its one complaint was unfounded).
+    # The 考察对象公示 publishes rec2's list as it is; the 道德品行鉴定 clears everyone vote1 sent on.
     expected["shortlists"]["notice"] = expected["shortlists"]["vote2"]
-    for stage in ("rec2", "inspect", "vote1", "vote2", "notice"):
+    expected["shortlists"]["preview"] = expected["shortlists"]["rec2"]
+    for stage in ("rec2", "preview", "inspect", "vote1", "moral", "vote2", "notice"):
         view = shown(run, stage)
         assert {p["post"]: p["advanced"] for p in view["posts"]} == expected["shortlists"][stage], stage
     rec2 = {p["post"]: p for p in shown(run, "rec2")["posts"]}
@@ -106,6 +108,9 @@ def test_haimen_pipeline_gives_the_intended_counts_and_shortlists(run):
     notice = shown(run, "notice")["notice"]
     assert (notice["start"], notice["end"]) == ("2011-06-20", "2011-06-24")
     assert [c["outcome"] for c in notice["complaints"]] == ["unfounded"]
+    # The 考察对象公示 counts 2011's official calendar: 端午 (Monday 2011-06-06) is no working day.
+    preview = shown(run, "preview")["notice"]
+    assert (preview["start"], preview["end"]) == ("2011-06-02", "2011-06-09")
     # The finished round audits clean: chain, recount of every stage, every cut.
     verified = run("audit", "verify")
     assert verified.exit_code == 0 and "all hold" in verified.stdout, verified.stderr

@@ -133,7 +133,8 @@ def close(
     day = parse_date(appointed, "--appointed") if appointed else None
     handler = _notice(ctx)
     handler.close_notice(day)
-    _show(handler, as_json, None, _("notice closed: appointees confirmed"))
+    _show(handler, as_json, None, _("notice closed: appointees confirmed") if handler.stage.of == "appointment"
+          else _("notice closed: the 考察对象 go on to inspection"))
 
 
 @command(notice_app, name="withdraw-complaint", help=N_(

@@ -239,6 +239,14 @@ class Round:
         i = self.stage_index(stage.id)
         return self.stages[i - 1] if i else None
 
+    def ranked_by(self, stage: Stage) -> Stage | None:
+        """The stage whose ranking produced this stage's list: the previous one, looking past
+        notice stages (a notice publishes the list it was given; it ranks nobody)."""
+        i = self.stage_index(stage.id) - 1
+        while i >= 0 and self.stages[i].kind == "notice":
+            i -= 1
+        return self.stages[i] if i >= 0 else None
+
     def _lookup(self, kind, key, items):
         table = self._index.get(kind)
         if table is None:

@@ -60,13 +60,14 @@ class InspectStage:
 
     # -- the state --------------------------------------------------------------------------
     def rankings(self, lists: dict[str, tuple[str, ...]]) -> dict[str, tuple[Standing, ...]]:
-        """Each post's ranking from the stage that produced the list (the previous stage's cut).
+        """Each post's ranking from the stage that produced the list (the previous stage's cut,
+        or the one before a notice that published it).
 
         Without one (a list taken from the roster, or a previous stage without a cut rule) the
         list's own order stands and nobody is there to backfill."""
-        previous = self.round.previous(self.stage)
-        if not self.open.takes_roster(self.stage) and previous.cut is not None:
-            return {c.post: c.standings for c in self.open.handler(previous).cuts()}
+        ranked_by = self.round.ranked_by(self.stage)
+        if not self.open.takes_roster(self.stage) and ranked_by is not None and ranked_by.cut is not None:
+            return {c.post: c.standings for c in self.open.handler(ranked_by).cuts()}
         return {pid: tuple(Standing(cid, Fraction(0), i, False) for i, cid in enumerate(ids, start=1))
                 for pid, ids in lists.items()}
 
