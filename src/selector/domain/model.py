@@ -177,6 +177,8 @@ class Round:
     complaints: str = ""
     tellers: int = 1
     scrutineers: int = 2
+    issuer: str = ""  # 发文机关 over a document's title, when the round file gives one
+    doc_number: str = ""  # 文号 under it
     _index: dict = field(default_factory=dict, compare=False, repr=False)
 
     def post(self, post_id: str) -> Post:

@@ -26,7 +26,8 @@ from selector.readers.tables import decode, placed, regular_file
 
 MAX_FILE = 20 << 20  # bytes of a round file or roster file
 
-ROUND_KEYS = {"id", "title", "organizer", "locale", "tie_seed", "complaints", "roster", "certify"}
+ROUND_KEYS = {"id", "title", "organizer", "locale", "tie_seed", "complaints", "roster", "certify",
+              "issuer", "doc_number"}
 POST_KEYS = {"id", "title", "seats"}
 DESCRIPTIVE = ("gender", "born", "ethnicity", "native_place", "education", "party", "joined",
                "unit", "position", "resume", "note")
@@ -401,6 +402,8 @@ class _Parser:
             complaints=self.text(head.get("complaints", ""), "round.complaints", empty=True),
             tellers=tellers,
             scrutineers=scrutineers,
+            issuer=self.text(head.get("issuer", ""), "round.issuer", empty=True),
+            doc_number=self.text(head.get("doc_number", ""), "round.doc_number", empty=True),
         )
 
     def posts(self, items: list) -> tuple[Post, ...]:
