@@ -344,7 +344,7 @@ def test_xlsx_prints_one_page_wide_with_titles_area_footer_and_wrapped_lines(cou
     header_row = next(r for r in range(1, ws.max_row + 1) if ws.cell(r, 1).value == "名次")
     assert ws.print_title_rows == f"${header_row}:${header_row}"
     assert ws.print_area.endswith(f"!$A$1:$I${ws.max_row}")  # the text span: at least 80 characters
-    assert ws.oddFooter.center.text == "第 &P 页 共 &N 页"
+    assert ws.oddFooter.right.text == "第 &P 页 共 &N 页"
     assert ws.oddFooter.left.text == "计票人签字：________　　监票人签字：________　________"
     # the reconciliation line is merged across the page and wrapped, not cut at the margin
     line = next(r for r in range(1, ws.max_row + 1) if str(ws.cell(r, 1).value).startswith("应到 15 人"))
@@ -355,8 +355,12 @@ def test_xlsx_prints_one_page_wide_with_titles_area_footer_and_wrapped_lines(cou
                if str(ws.cell(r, 1).value).endswith("（签字）：")]
     assert signers == ["计票人（签字）：", "监票人（签字）：", "监票人（签字）："]
     assert ws.cell(ws.max_row, 1).value == "年　　月　　日"
-    # a wide table lies landscape: the notice of the example round with every field
-    assert ws.page_setup.orientation != "landscape"
+    assert ws.page_setup.orientation != "landscape"  # 6 columns fit a portrait page
+    # a list has no signers: the page numbers take the footer's centre
+    assert run("export", "rec2", "--doc", "shortlist", "--format", "xlsx", "--out", "s.xlsx").exit_code == 0
+    listed = load_workbook("s.xlsx").worksheets[0]
+    assert listed.oddFooter.center.text == "第 &P 页 共 &N 页" and not listed.oddFooter.left.text
+    assert listed["A2"].value == "名单按姓氏笔画为序"  # under the title
 
 
 def test_docx_keeps_headings_with_tables_numbers_pages_and_signs_on_the_last_page(counted, run):

@@ -279,6 +279,7 @@ def docx(form: Form, serials: int, moment: datetime) -> bytes:
         widths = [Mm(12), Mm(28), Mm(max(40, 130 - 16 * (len(heads) - 3))), *([Mm(16)] * (len(heads) - 3))]
         table.autofit = False
         for column, width in zip(table.columns, widths):
+            column.width = width  # the grid LibreOffice lays out by
             for cell in column.cells:
                 cell.width = width
     for i, text in enumerate(w["rules"]):

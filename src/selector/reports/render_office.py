@@ -297,9 +297,11 @@ def xlsx_openpyxl(doc: Document, moment: datetime, plans: list[SheetPlan] | None
         ws.page_setup.fitToWidth = 1
         ws.page_setup.fitToHeight = 0
         ws.print_area = f"A1:{get_column_letter(plan.last_col)}{plan.last_row}"
-        if plan.footer_left:
+        if plan.footer_left:  # the initials line on the left, the page numbers on the right
             ws.oddFooter.left.text = plan.footer_left
-        ws.oddFooter.center.text = plan.footer_centre
+            ws.oddFooter.right.text = plan.footer_centre
+        else:
+            ws.oddFooter.center.text = plan.footer_centre
     if not doc.sections:
         wb.create_sheet(doc.title[:31])
     _properties(wb, doc, moment)
