@@ -594,3 +594,19 @@ class ReasonWithoutCorrection(Typed, UsageError):
     """--reason given to a command that records no correction (`options`: those it goes with)."""
 
     options: tuple[str, ...]
+
+
+@dataclass(eq=False)
+class NoListToPrint(Typed, RuleError):
+    """`export --doc shortlist` of a ballot stage with no [stage.cut]: it chose nobody, its list
+    is passed on whole, so there is no 名单 to print (its tally is the document)."""
+
+    stage: str
+
+
+@dataclass(eq=False)
+class PapersNotFor(Typed, UsageError):
+    """`papers` of a stage that takes no papers (a notice; an inspection without 民主测评)."""
+
+    stage: str
+    kind: str

@@ -152,9 +152,9 @@ def test_withdraw_from_a_certified_stage_needs_the_certificate_revoked(run, two_
     # the sheet carries the revocation and the withdrawal
     sheet = run("export", "rec1", "--doc", "tally", "--format", "md").stdout
     assert "更正" in sheet and "撤销" in sheet and "周敏" in sheet
-    assert "- 更正：2026-05-28 撤回第2批选票（rec1-b.csv，4张），理由：第二批重复录入（tester）" in sheet
+    assert "- 更正：2026年5月29日 撤回第2批选票（rec1-b.csv，4张），理由：第二批重复录入（tester）" in sheet
     record = run("export", "rec1", "--doc", "record", "--format", "md").stdout
-    assert "更正：withdraw batch" in record and "更正：revoke certificate" in record
+    assert "更正：撤回选票批次" in record and "更正：撤销计票签署" in record  # the log, named in Chinese
 
 
 def test_a_dry_run_checks_a_file_without_attendance(run, tmp_path):

@@ -17,6 +17,17 @@ Doc = Enum("Doc", {d: d for d in ("tally", "shortlist", "vote", "notice", "recor
 Format = Enum("Format", {f: f for f in ("md", "csv", "xlsx", "docx", "json")}, type=str)
 
 
+def _iso_date(value: Optional[str]) -> Optional[str]:
+    import datetime
+
+    if value is None:
+        return None
+    try:
+        return datetime.date.fromisoformat(value).isoformat()
+    except ValueError:
+        raise typer.BadParameter(_("expected a date as YYYY-MM-DD, got {value!r}").format(value=value)) from None
+
+
 @command(name="export", help=N_(
     "Write a committee-meeting document (统计表, 名单, 票决结果表, 公示, 纪实).\n"
     "\n"
@@ -29,10 +40,12 @@ def export(
     out: Optional[str] = typer.Option(None, "--out", help=N_("Output file; - for stdout. Default: md and "
                                       "json to stdout, others to ROUND-STAGE-DOC.EXT.")),
     force: bool = typer.Option(False, "--force", help=N_("Replace the output file if it exists.")),
+    dated: Optional[str] = typer.Option(None, "--date", callback=_iso_date, help=N_(
+        "The document's date (落款), YYYY-MM-DD. Default: today in Beijing.")),
 ) -> None:
     from selector.service.exporting import export as run_export
 
-    result = run_export(open_round(ctx), stage, doc.value, fmt.value, out, force)
+    result = run_export(open_round(ctx), stage, doc.value, fmt.value, out, force, dated)
     if result.path is None:
         out_stream = typer.get_binary_stream("stdout")
         out_stream.write(result.data)

@@ -305,6 +305,12 @@ TEXT: dict[type, Callable] = {
                                                                                  upper=x.format.upper()),
     e.DocumentNotFor: _document_not_for,
     e.NoticeFromNoticeStage: _notice_from_notice_stage,
+    e.NoListToPrint: lambda x: _("stage {stage} has no [stage.cut]: it chose nobody and passes its whole list "
+                                 "on, so it has no 名单 to print; export its count with `selector export {stage} "
+                                 "--doc tally`").format(stage=x.stage),
+    e.PapersNotFor: lambda x: _("stage {stage} is a {kind} stage: it has no ballot papers (papers are for "
+                                "recommend and vote stages, and inspect stages with an evaluation)").format(
+        stage=x.stage, kind=x.kind),
     e.VerifyFailed: _verify_failed,
     e.ReasonRequired: lambda x: _reason(x.option),
     e.CorrectLockedStage: lambda x: _("stage {stage}'s cut is locked: re-open it first with "

@@ -205,6 +205,8 @@ class Round:
     scrutineers: int = 2
     calendars: tuple[YearSchedule, ...] = ()  # years the official calendar library lacks
     recommendation_valid_months: int = 12  # a recommendation result serves one year
+    issuer: str = ""  # 发文机关 over a document's title, when the round file gives one
+    doc_number: str = ""  # 文号 under it
     _index: dict = field(default_factory=dict, compare=False, repr=False)
 
     def post(self, post_id: str) -> Post:

@@ -27,7 +27,8 @@ from selector.readers.tables import decode, placed, regular_file
 
 MAX_FILE = 20 << 20  # bytes of a round file or roster file
 
-ROUND_KEYS = {"id", "title", "organizer", "locale", "tie_seed", "complaints", "roster", "certify"}
+ROUND_KEYS = {"id", "title", "organizer", "locale", "tie_seed", "complaints", "roster", "certify",
+              "issuer", "doc_number"}
 ROUND_KEYS |= {"calendar", "recommendation_valid_months"}  # issue 12.4, 12.6
 POST_KEYS = {"id", "title", "seats"}
 POST_KEYS |= {"level", "appointment", "nomination"}  # post kinds (issue 11.9)
@@ -418,6 +419,8 @@ class _Parser:
             scrutineers=scrutineers,
             calendars=calendars,
             recommendation_valid_months=valid,
+            issuer=self.text(head.get("issuer", ""), "round.issuer", empty=True),
+            doc_number=self.text(head.get("doc_number", ""), "round.doc_number", empty=True),
         )
 
     def posts(self, items: list) -> tuple[Post, ...]:

@@ -33,14 +33,22 @@ LABELS = {
         "gender": "性别", "born": "出生年月", "unit": "现工作单位及职务", "position": "职务",
         "education": "学历", "party": "政治面貌", "ethnicity": "民族", "native_place": "籍贯",
         "joined": "参加工作时间",
-        "reconcile": "应到 {entitled} 人，实到 {present} 人，发出选票 {issued} 张，收回 {returned} 张，"
-                     "有效 {valid} 张，无效 {void} 张，空白 {blank} 张",
+        "reconcile": "应到 {entitled} 人，实到 {present} 人，发出{paper} {issued} 张，收回 {returned} 张；"
+                     "有效票 {valid} 张（其中空白票 {blank} 张），无效票 {void} 张",
+        "paper.recommend": "推荐票", "paper.vote": "表决票",
         "invalid_marks": "另有无效标记 {n} 处（不计入得票）",
-        "cut_line": "按 1:{ratio} 差额比例，前 {k} 名进入下一环节",
-        "pass_line": "通过线：{op}{base_name}（{of} 人）的 {fraction}，即至少 {votes} 票",
-        "op.>": "超过", "op.>=": "达到", "base.members": "应到会成员", "base.present": "实到人数",
-        "base.valid": "有效票",
-        "passed": "通过", "not_passed": "未通过", "needs": "还差 {n} 票", "advanced": "进入下一环节",
+        "cut_line": "按 1:{ratio} 差额比例，前 {k} 名{goes}",
+        "pass_line": "通过线：{line}",
+        "pass.>": "超过{base_name}{fraction}（{of} {unit}，即 {votes} 票）",
+        "pass.>=": "{base_name}{fraction}以上（{of} {unit}，即 {votes} 票）",
+        "base.members": "应到会委员", "base.present": "实到会人数", "base.valid": "有效票",
+        "unit.members": "名", "unit.present": "名", "unit.valid": "张",
+        "share.members": "占应到会比例", "score.sum": "综合得分", "score.mean": "加权得票率",
+        "goes.inspect": "列为考察对象", "goes.vote": "提交票决", "goes.final": "确定为拟任人选",
+        "goes.recommend": "进入下一轮推荐",
+        "list.inspect": "考察对象名单", "list.vote": "提交票决人选名单", "list.final": "拟任人选名单",
+        "list.recommend": "进入下一轮推荐人选名单",
+        "passed": "通过", "not_passed": "未通过", "needs": "还差 {n} 票",
         "not_advanced": "未进入", "tied": "得票相同",
         "passed_list": "通过：{names}", "nobody_passed": "无人达到通过线，该职位空缺",
         "status.tied": "在第 {slots} 个名额处得票相同（{names}），待作出决定",
@@ -69,10 +77,32 @@ LABELS = {
         "notice.calendar": "公示期按工作日计算（法定节假日和调休依据：{calendar}）",
         "notice.end_given": "公示结束日期由组织部门确定：{reason}",
         "notice.exception": "{name}破格提拔，理由：{reason}",
-        "rec.no": "序号", "rec.at": "时间（UTC）", "rec.by": "操作人", "rec.what": "事项",
-        "rec.stage": "环节", "rec.details": "内容", "rec.files": "文件 SHA-256",
+        "rec.no": "序号", "rec.at": "时间（北京时间）", "rec.by": "操作人", "rec.what": "事项",
+        "rec.stage": "环节", "rec.details": "内容", "rec.files": "文件 SHA-256", "rec.hash": "记录哈希",
+        "rec.appendix": "附：操作记录（全部事件及哈希）", "rec.nothing": "本环节尚无记录。",
+        "rec.date": "时间：{dates}", "rec.body": "会议：{body}，应到 {entitled} 人",
+        "rec.attendance": "到会情况：应到 {entitled} 人，实到 {present} 人，发出{paper} {issued} 张，收回 {returned} 张",
+        "rec.method": "方式：{method}", "method.papers": "无记名投票（纸质票，计票人、监票人现场计票）",
+        "method.totals": "汇总票数录入", "method.talks": "个别谈话推荐",
+        "method.inspect": "考察（{checks}鉴定意见，民主测评）",
+        "rec.period": "公示时间：{start}至{end}",
+        "rec.complaint": "反映 {number}：{name}，{summary}；核查结论：{outcome}。{note}",
+        "outcome.unfounded": "反映不属实", "outcome.minor": "有一定问题，提醒后任用",
+        "outcome.serious": "问题严重，不予任用", "outcome.postponed": "暂缓任用", "outcome.open": "尚在核查",
+        "outcome.confirmed": "确认任用", "outcome.dropped": "不予任用", "outcome.pending": "暂缓",
+        "rec.post": "职位", "rec.seats": "职数", "rec.results": "得票或考察情况", "rec.chosen": "确定人选",
+        "rec.open": "尚未确定", "rec.votes": "{name} {n} 票", "rec.struck": "取消资格", "rec.passed": "通过",
+        "rec.certified": "计票结果于{at}签署。计票人：{tellers}；监票人：{scrutineers}",
+        "rec.locked": "名单于{at}锁定，锁定时记录哈希：{hash}",
+        "rec.last": "本环节共 {n} 项操作，最后一项的记录哈希：{hash}",
+        "rec.exports": "本环节导出文件 {n} 次（见附表）",
         "round_level": "（全轮）",
         "corrected": "更正", "corrected.line": "{date} {what}，理由：{reason}（{by}）",
+        "date.format": "{y}年{m}月{d}日", "time.format": "{y}年{m}月{d}日 {hm}（北京时间）",
+        "time.plain": "{y}年{m}月{d}日 {hm}",
+        "initials": "计票人签字：{tellers}　　监票人签字：{scrutineers}",
+        "sign.role": "{role}（签字）：", "sign.date": "年　　月　　日",
+        "doc_number": "文号",
     },
     "en": {
         "tally.title": "Recommendation vote tally", "shortlist.title": "Shortlist for inspection",
@@ -87,15 +117,23 @@ LABELS = {
         "gender": "Gender", "born": "Born", "unit": "Current unit and post", "position": "Position",
         "education": "Education", "party": "Party", "ethnicity": "Ethnicity",
         "native_place": "Native place", "joined": "Started work",
-        "reconcile": "Electorate {entitled}, present {present}, issued {issued}, returned {returned}, "
-                     "valid {valid}, void {void}, blank {blank}",
+        "reconcile": "Electorate {entitled}, present {present}, {paper} issued {issued}, returned {returned}; "
+                     "valid {valid} (of which blank {blank}), void {void}",
+        "paper.recommend": "recommendation papers", "paper.vote": "vote papers",
         "invalid_marks": "Invalid marks not counted: {n}",
-        "cut_line": "Ratio 1:{ratio}: the top {k} go forward",
-        "pass_line": "Pass line: {op} {fraction} of {base_name} ({of}): at least {votes} votes",
-        "op.>": "more than", "op.>=": "at least", "base.members": "members",
-        "base.present": "those present", "base.valid": "valid ballots",
+        "cut_line": "Ratio 1:{ratio}: the top {k} {goes}",
+        "pass_line": "Pass line: {line}",
+        "pass.>": "more than {fraction} of {base_name} ({of}): {votes} votes",
+        "pass.>=": "{fraction} of {base_name} ({of}) or more: {votes} votes",
+        "base.members": "members", "base.present": "those present", "base.valid": "valid ballots",
+        "unit.members": "", "unit.present": "", "unit.valid": "",
+        "share.members": "Share of members", "score.sum": "Score", "score.mean": "Weighted share",
+        "goes.inspect": "are inspected", "goes.vote": "go to the vote", "goes.final": "are to be appointed",
+        "goes.recommend": "go to the next recommendation",
+        "list.inspect": "List for inspection", "list.vote": "List for the vote",
+        "list.final": "Appointees", "list.recommend": "List for the next recommendation",
         "passed": "passed", "not_passed": "not passed", "needs": "needs {n} more",
-        "advanced": "goes forward", "not_advanced": "", "tied": "tied",
+        "not_advanced": "", "tied": "tied",
         "passed_list": "Passed: {names}", "nobody_passed": "Nobody reached the pass line: the post is unfilled",
         "status.tied": "Tied for place {slots} ({names}): awaiting a decision",
         "status.short": "Fewer eligible than places",
@@ -125,10 +163,31 @@ LABELS = {
                            "{calendar})",
         "notice.end_given": "End date set by the organisation department: {reason}",
         "notice.exception": "{name} is promoted by exception (破格): {reason}",
-        "rec.no": "No.", "rec.at": "Time (UTC)", "rec.by": "Operator", "rec.what": "Action",
-        "rec.stage": "Stage", "rec.details": "Details", "rec.files": "File SHA-256",
+        "rec.no": "No.", "rec.at": "Time (Beijing)", "rec.by": "Operator", "rec.what": "Action",
+        "rec.stage": "Stage", "rec.details": "Details", "rec.files": "File SHA-256", "rec.hash": "Record hash",
+        "rec.appendix": "Appendix: the event log with hashes", "rec.nothing": "Nothing recorded at this stage yet.",
+        "rec.date": "Dates: {dates}", "rec.body": "Body: {body}, {entitled} entitled",
+        "rec.attendance": "Attendance: {entitled} entitled, {present} present, {paper} issued {issued}, returned {returned}",
+        "rec.method": "Method: {method}", "method.papers": "secret ballot on paper, counted by tellers and scrutineers",
+        "method.totals": "totals keyed in", "method.talks": "individual talks",
+        "method.inspect": "inspection ({checks} findings, evaluation)",
+        "rec.period": "Notice period: {start} to {end}",
+        "rec.complaint": "Complaint {number}: {name}, {summary}; outcome: {outcome}. {note}",
+        "outcome.unfounded": "unfounded", "outcome.minor": "minor, appointed with a reminder",
+        "outcome.serious": "serious, not appointed", "outcome.postponed": "postponed", "outcome.open": "open",
+        "outcome.confirmed": "confirmed", "outcome.dropped": "not appointed", "outcome.pending": "pending",
+        "rec.post": "Post", "rec.seats": "Seats", "rec.results": "Votes or inspection", "rec.chosen": "Chosen",
+        "rec.open": "not decided", "rec.votes": "{name} {n}", "rec.struck": "struck", "rec.passed": "passed",
+        "rec.certified": "Count certified {at}. Tellers: {tellers}; scrutineers: {scrutineers}",
+        "rec.locked": "List locked {at}; record hash then: {hash}",
+        "rec.last": "{n} actions at this stage; record hash after the last: {hash}",
+        "rec.exports": "Documents exported at this stage: {n} (see the appendix)",
         "round_level": "(round)",
         "corrected": "Corrected", "corrected.line": "{date} {what}; reason: {reason} ({by})",
+        "date.format": "{iso}", "time.format": "{iso} {hm} (Beijing time)", "time.plain": "{iso} {hm}",
+        "initials": "Teller's initials: {tellers}    Scrutineers' initials: {scrutineers}",
+        "sign.role": "{role} (signature): ", "sign.date": "Date: ____________",
+        "doc_number": "Reference",
     },
 }
 DESCRIPTIVE = ("gender", "born", "ethnicity", "native_place", "education", "party", "joined",
@@ -156,7 +215,10 @@ class Document:
     sections: list[Section]
     notes: list[str] = field(default_factory=list)
     signatures: list[tuple[str, str]] = field(default_factory=list)  # (role, name or "" to sign)
-    closing: list[str] = field(default_factory=list)  # right-aligned lines (issuer, date)
+    closing: list[str] = field(default_factory=list)  # right-aligned lines (issuer, date): the 落款
+    lead: list[str] = field(default_factory=list)  # lines right under the title (the stroke-order note)
+    masthead: list[str] = field(default_factory=list)  # 发文机关 and 文号 above the title, when given
+    initials: str = ""  # a count sheet's line for the signers' initials, on every printed page
 
     def as_dict(self) -> dict:
         """`asdict(self)` with meta as label/value pairs, for JSON: built directly, sharing the
@@ -166,7 +228,8 @@ class Document:
                 "meta": [{"label": k, "value": v} for k, v in self.meta],
                 "sections": [{"heading": s.heading, "lines": s.lines, "headers": s.headers, "rows": s.rows,
                               "notes": s.notes} for s in self.sections],
-                "notes": self.notes, "signatures": self.signatures, "closing": self.closing}
+                "notes": self.notes, "signatures": self.signatures, "closing": self.closing,
+                "lead": self.lead, "masthead": self.masthead, "initials": self.initials}
 
 
 @dataclass
@@ -181,24 +244,71 @@ class Published:
 
 
 def build(doc: str, round_: Round, stage: Stage, view: dict, date: str, events: list[dict] | None = None,
-          published: Published | None = None) -> Document:
+          published: Published | None = None, stages: list[tuple[Stage, dict | None]] | None = None) -> Document:
     """The document `doc` for `stage`, from its view (and the event log for `record`, what it
     publishes for `notice`). The service has checked that the document fits the stage."""
     builder = {"tally": _tally, "shortlist": _shortlist, "vote": _vote, "notice": _notice,
                "record": _record}[doc]
     ctx = _Context(round_, stage, view, date)
     if doc == "record":
-        return builder(ctx, events)
-    return builder(ctx, published) if doc == "notice" else builder(ctx)
+        made = builder(ctx, events, stages)
+    else:
+        made = builder(ctx, published) if doc == "notice" else builder(ctx)
+    if not made.closing:  # the 落款: who issues the document, and the date it is dated
+        made.closing = [round_.organizer, ctx.date]
+    made.masthead = [line for line in (round_.issuer, round_.doc_number) if line]
+    return made
+
+
+def chinese_date(iso: str, locale: str = "zh-CN") -> str:
+    """"2026-12-01" as a document writes it: 2026年12月1日 (ISO in English)."""
+    t = LABELS.get(locale, LABELS["zh-CN"])
+    try:
+        y, m, d = (int(part) for part in iso[:10].split("-"))
+    except ValueError:
+        return iso
+    return t["date.format"].format(y=y, m=m, d=d, iso=iso[:10])
+
+
+def beijing_time(at: str | None, locale: str = "zh-CN", zone: bool = True) -> str:
+    """A recorded UTC time as a document writes it: 2026年12月1日 18:35（北京时间）."""
+    from datetime import datetime, timedelta, timezone
+
+    if not at:
+        return ""
+    try:
+        moment = datetime.fromisoformat(at).astimezone(timezone(timedelta(hours=8)))
+    except ValueError:
+        return at
+    t = LABELS.get(locale, LABELS["zh-CN"])
+    return t["time.format" if zone else "time.plain"].format(y=moment.year, m=moment.month, d=moment.day, iso=moment.date().isoformat(),
+                                   hm=moment.strftime("%H:%M"))
 
 
 class _Context:
     def __init__(self, round_: Round, stage: Stage, view: dict, date: str):
-        self.stage, self.view, self.date = stage, view, date
+        self.stage, self.view = stage, view
         self.round = round_
         self.roster = {c.id: c for c in round_.candidates}
         self.t = LABELS.get(self.round.locale, LABELS["zh-CN"])
         self.zh = self.round.locale != "en"
+        self.date = chinese_date(date, self.round.locale)
+
+    def time(self, at: str | None, zone: bool = True) -> str:
+        """A recorded time in Beijing time; without the zone's name where a heading says it."""
+        return beijing_time(at, self.round.locale, zone)
+
+    def what_follows(self) -> str:
+        """What the stage's list is for: "inspect", "vote", "recommend", or "final" (appointees:
+        nothing but a notice follows)."""
+        stages = self.round.stages
+        later = [s for s in stages[self.round.stage_index(self.stage.id) + 1:] if s.kind != "notice"]
+        if self.stage.kind == "notice" or not later:
+            return "final"
+        return later[0].kind if later[0].kind in ("inspect", "vote", "recommend") else "vote"
+
+    def goes(self) -> str:
+        return self.t["goes." + self.what_follows()]
 
     def name(self, cid: str) -> str:
         return self.roster[cid].display
@@ -215,10 +325,10 @@ class _Context:
         if any("lot" in p for p in self.view["posts"]):
             out.append((t["seed"], r.tie_seed))
         if self.view.get("certified_at"):
-            out.append((t["certified"], self.view["certified_at"]))
+            out.append((t["certified"], self.time(self.view["certified_at"])))
         for c in self.view.get("corrections", ()):  # 更正: what was corrected, when and why
             out.append((t["corrected"], t["corrected.line"].format(
-                date=(c.get("at") or "")[:10], what=correction_text(c, self.round.locale),
+                date=chinese_date(_beijing_iso(c.get("at")), self.round.locale) if c.get("at") else "", what=correction_text(c, self.round.locale),
                 reason=c.get("reason") or "", by=c.get("by") or "")))
         if self.view.get("certified_hash"):
             out.append((t["record_hash"], self.view["certified_hash"]))
@@ -236,12 +346,19 @@ class _Context:
         return ([(self.t["teller"], "")] * self.round.tellers
                 + [(self.t["scrutineer"], "")] * self.round.scrutineers)
 
+    def initials(self) -> str:
+        """The line for the signers' initials that a count sheet carries on every page."""
+        blank = "________"
+        return self.t["initials"].format(tellers="　".join([blank] * self.round.tellers),
+                                         scrutineers="　".join([blank] * self.round.scrutineers))
+
     def reconcile(self, post: dict) -> list[str]:
         att, b = self.view["attendance"], post.get("ballots")
         if not att or not b:
             return []
         entitled = att.get("electorate", att.get("members"))
-        lines = [self.t["reconcile"].format(entitled=entitled, present=att["present"],
+        paper = self.t["paper.recommend" if self.view["kind"] == "recommend" else "paper.vote"]
+        lines = [self.t["reconcile"].format(entitled=entitled, present=att["present"], paper=paper,
                                             issued=att["issued"], returned=b["returned"],
                                             valid=b["valid"], void=b["void"], blank=b["blank"])]
         if post.get("invalid_marks"):
@@ -253,8 +370,10 @@ class _Context:
         if not pl:
             return None
         op, fraction = pl["rule"].split()
-        return self.t["pass_line"].format(op=self.t[f"op.{op}"], base_name=self.t[f"base.{pl['base']}"],
-                                          of=pl["of"], fraction=fraction, votes=pl["votes"])
+        words = (_FRACTIONS.get(fraction, fraction) if self.zh else fraction)
+        line = self.t[f"pass.{op}"].format(base_name=self.t[f"base.{pl['base']}"], fraction=words,
+                                           of=pl["of"], unit=self.t[f"unit.{pl['base']}"], votes=pl["votes"])
+        return self.t["pass_line"].format(line=line)
 
     def decision_notes(self, post: dict) -> list[str]:
         """Why a tie or shortfall went the way it did: the footnotes a committee asks for."""
@@ -274,6 +393,19 @@ class _Context:
         elif tie and post.get("status") == "tied":
             notes.append(t["status.tied"].format(slots=tie["slots"], names=self.names(tie["tied"])))
         return notes
+
+
+# How a 组织部 writes the usual fractions of a pass line (others stay as written, "3/5").
+_FRACTIONS = {"1/2": "半数", "2/3": "三分之二", "1/3": "三分之一", "3/4": "四分之三", "3/5": "五分之三"}
+
+
+def _beijing_iso(at: str | None) -> str:
+    from datetime import datetime, timedelta, timezone
+
+    try:
+        return datetime.fromisoformat(at or "").astimezone(timezone(timedelta(hours=8))).date().isoformat()
+    except ValueError:
+        return (at or "")[:10]
 
 
 def _ranked(results: list[dict]) -> list[tuple[int, dict]]:
@@ -301,9 +433,14 @@ def _tally(ctx: _Context) -> Document:
         headers = [t["rank"], t["name"], *categories, t["votes"]]
         if weighted:
             headers.append(t["weighted"])
-        headers.append(t["share"])
+        # on a vote's sheet the share is over 应到会 when the pass line is, else it is left out
+        pl = post.get("pass_line") or {}
+        of_members = pl.get("of") if pl.get("base") == "members" else None
+        shown = view["kind"] != "vote" or of_members
+        if shown:
+            headers.append(t["share.members"] if of_members else t["share"])
         if scored:
-            headers.append(t["score"])
+            headers.append(t[_score_label(stage)])
         if post.get("k") is not None:
             headers.append(t["result"])
         advanced = set(post.get("advanced") or ())
@@ -315,22 +452,29 @@ def _tally(ctx: _Context) -> Document:
             if weighted:
                 row.append(_number(r["weighted"]))
             top = r["weighted"] if weighted else r["votes"]
-            row.append(f"{pct(r['share'])}（{top}/{valid}）" if ctx.zh
-                       else f"{pct(r['share'])} ({top}/{valid})")
+            share, over = (Fraction(r["votes"], of_members), of_members) if of_members else (r["share"], valid)
+            if shown:
+                row.append(f"{pct(share)}（{top}/{over}）" if ctx.zh else f"{pct(share)} ({top}/{over})")
             if scored:
                 row.append(pct(r["score"]))
             if post.get("k") is not None:
-                row.append(t["advanced"] if r["candidate"] in advanced
+                row.append(ctx.goes() if r["candidate"] in advanced
                            else t["tied"] if r.get("tied") and post.get("advanced") is None else "")
             rows.append(row)
         notes = []
         if post.get("k") is not None and stage.cut is not None:
-            notes.append(t["cut_line"].format(ratio=stage.cut.ratio, k=post["k"]))
+            notes.append(t["cut_line"].format(ratio=stage.cut.ratio, k=post["k"], goes=ctx.goes()))
         notes += ctx.decision_notes(post)
         sections.append(Section(ctx.post_heading(post), ctx.reconcile(post), headers, rows, notes))
     title = t["tally.title"] if view["kind"] == "recommend" else t["vote.title"]
     return Document("tally", ctx.round.locale, title, ctx.meta(), sections,
-                    signatures=ctx.signatures())
+                    signatures=ctx.signatures(), initials=ctx.initials())
+
+
+def _score_label(stage: Stage) -> str:
+    """综合得分 for a sum of weighted shares; a weighted share (加权得票率) when the weights sum to one."""
+    weights = stage.cut.score if stage.cut is not None else ()
+    return "score.mean" if weights and sum(w for _, w in weights) == 1 else "score.sum"
 
 
 def _number(value: str) -> Cell:
@@ -358,11 +502,8 @@ def _shortlist(ctx: _Context) -> Document:
         sections.append(Section(ctx.post_heading(post), lines,
                                  [t["no_"], t["name"], *(t[k] for k in fields)], rows,
                                  ctx.decision_notes(post)))
-    first = ctx.round.stages[0].id
-    title = t["shortlist.title"] if ctx.view["kind"] == "recommend" or ctx.stage.id == first \
-        else t["shortlist.next"].format(stage=ctx.stage.title)
-    return Document("shortlist", ctx.round.locale, title, ctx.meta(), sections,
-                    notes=[t["stroke_order"]])
+    title = t["list." + ctx.what_follows()]
+    return Document("shortlist", ctx.round.locale, title, ctx.meta(), sections, lead=[t["stroke_order"]])
 
 
 def _vote(ctx: _Context) -> Document:
@@ -371,9 +512,13 @@ def _vote(ctx: _Context) -> Document:
     sections = []
     for post in view["posts"]:
         has_pass = "pass_line" in post
+        # a share only where the pass line is over 应到会: a share of valid papers next to it misleads
+        of_members = post["pass_line"]["of"] if has_pass and post["pass_line"]["base"] == "members" else None
         headers = [t["rank"], t["name"]]
         headers += [t["yes"], t["no"], t["abstain"], t["invalid"]] if approve else [t["votes"]]
-        headers += [t["share"], t["result"]]
+        if of_members:
+            headers.append(t["share.members"])
+        headers.append(t["result"])
         if has_pass:
             headers.append(t["short_by"])
         advanced = set(post.get("advanced") or ())
@@ -381,12 +526,13 @@ def _vote(ctx: _Context) -> Document:
         for rank, r in _ranked(post["results"]):
             row: list[Cell] = [rank, r["name"]]
             row += [r["yes"], r["no"], r["abstain"], r["invalid"]] if approve else [r["votes"]]
-            row.append(pct(r["share"]))
+            if of_members:
+                row.append(pct(Fraction(r["yes"] if approve else r["votes"], of_members)))
             if has_pass:
                 row.append(t["passed"] if r.get("passed") else t["not_passed"])
                 row.append("" if r.get("passed") else t["needs"].format(n=r.get("needs")))
             else:
-                row.append(t["advanced"] if r["candidate"] in advanced else t["not_advanced"])
+                row.append(ctx.goes() if r["candidate"] in advanced else t["not_advanced"])
             rows.append(row)
         lines = ctx.reconcile(post)
         line = ctx.pass_line(post)
@@ -398,11 +544,11 @@ def _vote(ctx: _Context) -> Document:
             notes.append(t["passed_list"].format(names=ctx.names(passed)) if passed
                          else t["nobody_passed"])
         elif post.get("k") is not None and ctx.stage.cut is not None:
-            notes.append(t["cut_line"].format(ratio=ctx.stage.cut.ratio, k=post["k"]))
+            notes.append(t["cut_line"].format(ratio=ctx.stage.cut.ratio, k=post["k"], goes=ctx.goes()))
         notes += ctx.decision_notes(post)
         sections.append(Section(ctx.post_heading(post), lines, headers, rows, notes))
     return Document("vote", ctx.round.locale, t["vote.title"], ctx.meta(), sections,
-                    signatures=ctx.signatures())
+                    signatures=ctx.signatures(), initials=ctx.initials())
 
 
 def _notice(ctx: _Context, published: Published) -> Document:
@@ -433,7 +579,8 @@ def _notice(ctx: _Context, published: Published) -> Document:
              for cid in sorted({c for c, _ in pairs}, key=order.__getitem__) if published.exceptions.get(cid)]
     if pairs:
         if period and period.get("start") and period.get("end"):
-            notes.append(t["notice.period"].format(start=period["start"], end=period["end"]))
+            notes.append(t["notice.period"].format(start=chinese_date(period["start"], round_.locale),
+                                                   end=chinese_date(period["end"], round_.locale)))
             if period.get("end_reason"):
                 notes.append(t["notice.end_given"].format(reason=period["end_reason"]))
             elif period.get("calendar"):
@@ -447,19 +594,132 @@ def _notice(ctx: _Context, published: Published) -> Document:
                     closing=[round_.organizer, ctx.date])
 
 
-def _record(ctx: _Context, events: list[dict]) -> Document:
-    t = ctx.t
+def _record(ctx: _Context, events: list[dict], stages: list[tuple[Stage, dict | None]] | None = None) -> Document:
+    """纪实表: per stage a section (date, body, attendance, method, results, the cut or decision with
+    its reasons, corrections, certifiers, the record hash), then the whole log as an appendix."""
+    t, zh = ctx.t, ctx.zh
+    events = list(events or ())
+    sections = []
+    for i, (stage, view) in enumerate(stages or (), start=1):
+        sections.append(_record_stage(ctx, i, stage, view, [e for e in events if e["stage"] == stage.id]))
     rows = []
-    for i, e in enumerate(events or (), start=1):
+    for i, e in enumerate(events, start=1):
         files = "; ".join(f"{name} {sha}" for name, sha in sorted(e["files"].items()))
-        at = e["at"].replace("T", " ").replace("+00:00", "")
-        what = f"{t['corrected']}：{e['command']}" if "undid" in e["details"] else e["command"]  # 更正 apart
-        rows.append([i, at, e["operator"], what, e["stage"] or t["round_level"],
-                     _details(e["details"]), files])
+        what = RECORD_WORDS.get(e["command"], e["command"]) if zh else e["command"]
+        if "undid" in e["details"]:  # 更正 apart
+            what = f"{t['corrected']}：{what}"
+        rows.append([i, ctx.time(e["at"], zone=False), e["operator"], what, e["stage"] or t["round_level"],
+                     _details(e["details"]), files, e.get("hash", "")])
     headers = [t["rec.no"], t["rec.at"], t["rec.by"], t["rec.what"], t["rec.stage"], t["rec.details"],
-               t["rec.files"]]
-    return Document("record", ctx.round.locale, t["record.title"], ctx.meta(),
-                    [Section("", [], headers, rows)])
+               t["rec.files"], t["rec.hash"]]
+    sections.append(Section(t["rec.appendix"], [], headers, rows))
+    return Document("record", ctx.round.locale, t["record.title"], ctx.meta(), sections)
+
+
+# The log's commands as a 纪实 names them (the appendix keeps the details as recorded).
+RECORD_WORDS = {
+    "init": "建立选拔工作", "tally": "计票", "tally refused": "计票被拒（不足法定人数等）", "cut": "锁定名单",
+    "reopen cut": "重新开启名单", "certify": "签署计票结果", "revoke certificate": "撤销计票签署",
+    "inspect": "录入考察材料", "withdraw batch": "撤回选票批次", "withdraw file": "撤回考察文件",
+    "withdraw finding": "撤回鉴定意见", "notice open": "发布公示", "complaint": "受理反映",
+    "complaint resolved": "反映核查结论", "withdraw complaint": "撤回反映", "notice close": "公示结束",
+    "export": "导出文件", "audit sample": "抽样核对", "audit compare": "人工核对比对",
+}
+METHODS = {"papers": "method.papers", "totals": "method.totals", "talks": "method.talks"}
+CHINESE_NUMBERS = "一二三四五六七八九十"
+
+
+def _ordinal(i: int, zh: bool) -> str:
+    if not zh:
+        return f"{i}."
+    if i <= 10:
+        return CHINESE_NUMBERS[i - 1] + "、"
+    tens, ones = divmod(i, 10)
+    return (CHINESE_NUMBERS[tens - 1] if tens > 1 else "") + "十" + (CHINESE_NUMBERS[ones - 1] if ones else "") + "、"
+
+
+def _record_stage(ctx: _Context, i: int, stage: Stage, view: dict | None, events: list[dict]) -> Section:
+    """One stage of the 纪实: what happened, when, by whom, with what result and why."""
+    t = ctx.t
+    sub = _Context(ctx.round, stage, view or {"posts": [], "kind": stage.kind}, "")
+    sub.date = ctx.date
+    heading = f"{_ordinal(i, ctx.zh)}{stage.title}（{stage.id}）" if ctx.zh else f"{i}. {stage.title} ({stage.id})"
+    work = [e for e in events if e["command"] != "export"]
+    lines = []
+    if not work or view is None:
+        lines.append(t["rec.nothing"])
+        return Section(heading, lines)
+    days = sorted({_beijing_iso(e["at"]) for e in work})
+    dates = chinese_date(days[0], ctx.round.locale) + (
+        ("至" if ctx.zh else " to ") + chinese_date(days[-1], ctx.round.locale) if len(days) > 1 else "")
+    lines.append(t["rec.date"].format(dates=dates))
+    att = view.get("attendance")
+    if stage.takes_ballots:
+        method = t[METHODS.get(view.get("method") or "papers", "method.papers")]
+        lines.append(t["rec.body"].format(body=stage.title, entitled=stage.entitled))
+        if att:
+            paper = t["paper.recommend" if stage.kind == "recommend" else "paper.vote"]
+            lines.append(t["rec.attendance"].format(
+                entitled=att.get("electorate", att.get("members")), present=att["present"], paper=paper,
+                issued=att["issued"], returned=att.get("returned", 0)))
+        lines.append(t["rec.method"].format(method=method))
+    elif stage.kind == "inspect":
+        lines.append(t["rec.method"].format(method=t["method.inspect"].format(checks="、".join(stage.checks))))
+    else:
+        notice = view.get("notice") or {}
+        if notice.get("start"):
+            lines.append(t["rec.period"].format(start=chinese_date(notice["start"], ctx.round.locale),
+                                                end=chinese_date(notice.get("end") or "", ctx.round.locale)))
+        for c in notice.get("complaints") or ():
+            lines.append(t["rec.complaint"].format(
+                number=c["number"], name=c.get("name") or c["candidate"], summary=c.get("summary") or "",
+                outcome=t.get("outcome." + str(c.get("outcome")), c.get("outcome") or t["outcome.open"]),
+                note=c.get("note") or ""))
+    rows, notes = [], []
+    chooses = not (stage.takes_ballots and stage.cut is None)  # without a cut the whole list goes on
+    for post in view.get("posts", ()):
+        row: list[Cell] = [post["title"], post["seats"], _record_results(sub, stage, post)]
+        if chooses:
+            row.append(sub.names(post.get("advanced") or ()) if post.get("advanced") is not None else t["rec.open"])
+        rows.append(row)
+        notes += [f"{post['title']}：{n}" if ctx.zh else f"{post['title']}: {n}" for n in sub.decision_notes(post)]
+    for c in view.get("corrections", ()):
+        notes.append(t["corrected"] + ("：" if ctx.zh else ": ") + t["corrected.line"].format(
+            date=chinese_date(_beijing_iso(c.get("at")), ctx.round.locale) if c.get("at") else "",
+            what=correction_text(c, ctx.round.locale), reason=c.get("reason") or "", by=c.get("by") or ""))
+    signed = view.get("certified_by")
+    if signed:
+        notes.append(t["rec.certified"].format(
+            at=ctx.time(view.get("certified_at")), tellers="、".join(signed["tellers"]),
+            scrutineers="、".join(signed["scrutineers"])))
+    cuts = [e for e in work if e["command"] == "cut"]
+    last = work[-1]
+    if cuts:
+        notes.append(t["rec.locked"].format(at=ctx.time(cuts[-1]["at"]), hash=cuts[-1].get("hash", "")))
+    notes.append(t["rec.last"].format(n=len(work), hash=last.get("hash", "")))
+    exported = len(events) - len(work)
+    if exported:
+        notes.append(t["rec.exports"].format(n=exported))
+    headers = [t["rec.post"], t["rec.seats"], t["rec.results"]] + ([t["rec.chosen"]] if chooses else [])
+    return Section(heading, lines, headers if rows else [], rows, notes)
+
+
+def _record_results(ctx: _Context, stage: Stage, post: dict) -> str:
+    """A post's results on one line: votes (同意 on an approve paper), or the inspection's verdicts."""
+    sep = "、" if ctx.zh else ", "
+    t = ctx.t
+    out = []
+    for r in post.get("results", ()):
+        if stage.kind == "inspect":
+            state = t["rec.struck"] if r.get("struck") else t["rec.passed"] if r.get("passed") else ""
+            out.append(f"{r['name']}{('（' + state + '）') if state and ctx.zh else (' (' + state + ')') if state else ''}")
+        elif stage.kind == "notice":
+            out.append(f"{r['name']}（{t.get('outcome.' + str(r.get('outcome')), r.get('outcome') or '')}）"
+                       if ctx.zh else f"{r['name']} ({r.get('outcome') or ''})")
+        else:
+            n = r.get("yes") if stage.approve else r.get("votes")
+            out.append(t["rec.votes"].format(name=r["name"], n=n))
+    return sep.join(out)
 
 
 def _details(details: dict) -> str:

@@ -9,11 +9,11 @@ from __future__ import annotations
 import io
 import re
 import zipfile
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 
 from selector.reports.documents import SIGN_BLANK, Document, Section
-from selector.reports.render_text import FORMULA_START, signature_line, text_width
+from selector.reports.render_text import FORMULA_START, sign_date, signature_line, text_width
 from selector.reports.zipped import stamped_zip
 
 BODY_FONT = ("Times New Roman", "仿宋")  # (Latin, East Asian)
@@ -46,65 +46,129 @@ class SheetPlan:
     """One worksheet as `xlsx` lays it out: its title (before openpyxl renames a title that
     differs from another only in case), its cells in the order they are put (row by row, left
     to right: (row, column, value, bold, size, look)), the table's heading row (frozen and
-    printed on every page) and the column widths."""
+    printed on every page), the column widths, and how it prints: merged ranges that carry
+    long text (wrapped, their rows made tall enough), landscape or not, the print area's last
+    column and row, and the page footer."""
 
     title: str
     cells: list[tuple[int, int, object, bool, int, str | None]]
     header_row: int | None
     widths: dict[int, int]
+    merges: list[tuple[int, int, int]] = field(default_factory=list)  # (row, first column, last column)
+    heights: dict[int, int] = field(default_factory=dict)  # row -> points
+    landscape: bool = False
+    last_col: int = 1
+    last_row: int = 1
+    footer_left: str = ""
+    footer_centre: str = ""
+
+
+DEFAULT_WIDTH = 9  # a column Excel leaves at its default width, in characters
+LINE_ROOM = 80  # text runs wrap within at least this many characters (more when the table is wider)
+PORTRAIT_ROOM = 100  # a table wider than this prints on a landscape page
+LINE_HEIGHT = 15  # points per line of 11-point text
+SIGN_LINE = "________________"  # a signature line of real length (about 4 cm)
+
+
+def page_numbers(locale: str) -> str:
+    """The footer's page numbers in Excel's codes: 第 &P 页 共 &N 页."""
+    return "第 &P 页 共 &N 页" if locale != "en" else "Page &P of &N"
 
 
 def sheet_plans(doc: Document) -> list[SheetPlan]:
-    """One sheet per section (per post): title and meta on top, the section's heading and
-    lines, its table (`look`: "head" for a heading, "left"/"right" for a cell, by type),
-    notes, signature lines; each measured column as wide as its widest text (+3, at most
-    MAX_WIDTH), the first also as its widest meta label."""
+    """One sheet per section (per post): masthead, title, lead and meta on top, the section's
+    heading and lines, its table (`look`: "head" for a heading, "left"/"right" for a cell, by
+    type), notes, the 落款 and a signature block (one signer a row, a line to sign, 年 月 日).
+    Each table column is as wide as its widest text in display columns (CJK counts two, +3,
+    at most MAX_WIDTH), the first also as its widest meta label; text outside the table is put
+    in its first cell, merged across the table's width (at least LINE_ROOM) and wrapped, its
+    row as tall as its lines. Every sheet prints fitted to one page wide, landscape when the
+    table is wider than PORTRAIT_ROOM, its heading row on every page, with page numbers and
+    (on a count sheet) the signers' initials in the footer."""
     plans = []
     used: set[str] = set()
     meta_width = max((text_width(k) for k, _ in doc.meta), default=0)
+    colon = "：" if doc.locale != "en" else ": "
     for section in doc.sections:
         cells: list[tuple[int, int, object, bool, int, str | None]] = []
         widths: dict[int, int] = {}
-        header_row = None
+        for c, h in enumerate(section.headers, start=1):
+            widths[c] = text_width(h)
+        for row in section.rows:
+            for c, value in enumerate(row, start=1):
+                widths[c] = max(widths.get(c, 0), text_width(value))
+        widths[1] = max(widths.get(1, 0), meta_width)
+        widths = {col: min(w + 3, MAX_WIDTH) for col, w in widths.items()}
+        table_cols = max(len(section.headers), 1)
+        span, room = table_cols, sum(widths.get(c, DEFAULT_WIDTH) for c in range(1, table_cols + 1))
+        while room < LINE_ROOM:  # text lines wrap over at least LINE_ROOM characters
+            span += 1
+            room += widths.get(span, DEFAULT_WIDTH)
+        merges: list[tuple[int, int, int]] = []
+        heights: dict[int, int] = {}
 
-        def put(row, col, value, bold=False, size=11, measure=False, look=None):
+        def put(row, col, value, bold=False, size=11, look=None):
             cells.append((row, col, value, bold, size, look))
-            if measure:
-                widths[col] = max(widths.get(col, 0), text_width(value))
 
-        r = 1
-        put(r, 1, doc.title, bold=True, size=14)
+        def text(row, value, col=1, bold=False, size=11):
+            """A line of text from column `col` to the span's end, wrapped when it is long."""
+            first_room = room - sum(widths.get(c, DEFAULT_WIDTH) for c in range(1, col))
+            put(row, col, value, bold, size, "wrap" if col < span else None)
+            if col < span:
+                merges.append((row, col, span))
+            lines = -(-text_width(value) * size // (11 * max(first_room, 1)))
+            if lines > 1 or size > 11:  # a merged cell is never made taller by the program: say how tall
+                heights[row] = LINE_HEIGHT * max(lines, 1) * size // 11 + (4 if size > 11 else 0)
+
+        r = 0
+        for line in doc.masthead:
+            r += 1
+            text(r, line, bold=True, size=12)
+        r += 1
+        text(r, doc.title, bold=True, size=14)
+        for line in doc.lead:
+            r += 1
+            text(r, line)
         for label, value in doc.meta:
             r += 1
             put(r, 1, label)
-            put(r, 2, value)
+            text(r, value, col=2)
         r += 1
         if section.heading:
             r += 1
-            put(r, 1, section.heading, bold=True, size=12)
+            text(r, section.heading, bold=True, size=12)
         for line in section.lines:
             r += 1
-            put(r, 1, line)
+            text(r, line)
+        header_row = None
         if section.headers:
             r += 1
             header_row = r
             for c, h in enumerate(section.headers, start=1):
-                put(r, c, h, bold=True, measure=True, look="head")
+                put(r, c, h, bold=True, look="head")
             for row in section.rows:
                 r += 1
                 for c, value in enumerate(row, start=1):
-                    put(r, c, value, measure=True, look="right" if isinstance(value, int) else "left")
-        for note in [*section.notes, *doc.notes, *doc.closing]:
+                    put(r, c, value, look="right" if isinstance(value, int) else "left")
+        for note in [*section.notes, *doc.notes]:
             r += 1
-            put(r, 1, note)
+            text(r, note)
+        if doc.closing:
+            r += 1
+        for line in doc.closing:
+            r += 1
+            text(r, line)
         if doc.signatures:
+            r += 1
+            for role, name in doc.signatures:
+                r += 2  # room to sign
+                put(r, 1, f"{role}{sign_role_colon(doc)}")
+                put(r, 2, f"{name}　{SIGN_LINE}" if name else SIGN_LINE)
             r += 2
-            for i, (role, name) in enumerate(doc.signatures):
-                put(r, 1 + 2 * i, f"{role}：" if doc.locale != "en" else f"{role}:")
-                put(r, 2 + 2 * i, name or SIGN_BLANK)
-        widths[1] = max(widths.get(1, 0), meta_width)
-        plans.append(SheetPlan(_sheet_name(section.heading or doc.title, used), cells, header_row,
-                               {col: min(w + 3, MAX_WIDTH) for col, w in widths.items()}))
+            put(r, 1, sign_date(doc))
+        plans.append(SheetPlan(_sheet_name(section.heading or doc.title, used), cells, header_row, widths,
+                               merges, heights, room > PORTRAIT_ROOM, span, r, doc.initials,
+                               page_numbers(doc.locale)))
     return plans
 
 
@@ -140,6 +204,8 @@ def _styler(doc: Document):
             cell.fill = head_fill
             cell.border = border
             cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
+        elif look == "wrap":
+            cell.alignment = Alignment(vertical="top", wrap_text=True)
         elif look is not None:
             cell.border = border
             cell.alignment = Alignment(horizontal=look, vertical="center")
@@ -215,13 +281,27 @@ def xlsx_openpyxl(doc: Document, moment: datetime, plans: list[SheetPlan] | None
             else:
                 style(cell, bold, size, quoted, look)
                 looks[key] = StyleArray(cell._style)
+        for row, first, last in plan.merges:
+            ws.merge_cells(start_row=row, start_column=first, end_row=row, end_column=last)
+        for row, height in plan.heights.items():
+            ws.row_dimensions[row].height = height
         if plan.header_row is not None:
             ws.freeze_panes = ws.cell(row=plan.header_row + 1, column=1)
             ws.print_title_rows = f"{plan.header_row}:{plan.header_row}"
         for col, w in plan.widths.items():
             ws.column_dimensions[get_column_letter(col)].width = w
+        ws.sheet_properties.pageSetUpPr.fitToPage = True
         ws.page_setup.paperSize = ws.PAPERSIZE_A4
+        if plan.landscape:
+            ws.page_setup.orientation = "landscape"
         ws.page_setup.fitToWidth = 1
+        ws.page_setup.fitToHeight = 0
+        ws.print_area = f"A1:{get_column_letter(plan.last_col)}{plan.last_row}"
+        if plan.footer_left:  # the initials line on the left, the page numbers on the right
+            ws.oddFooter.left.text = plan.footer_left
+            ws.oddFooter.right.text = plan.footer_centre
+        else:
+            ws.oddFooter.center.text = plan.footer_centre
     if not doc.sections:
         wb.create_sheet(doc.title[:31])
     _properties(wb, doc, moment)
@@ -298,27 +378,44 @@ class Para:
     align: str | None = None
     before: float | None = None
     after: float | None = None
+    keep: bool = False  # kept on the page of the block that follows (a heading with its table)
 
 
 def docx_blocks(doc: Document) -> tuple[bool, list]:
-    """Whether the pages lie landscape (a first table of more than six columns), and the
+    """Whether the pages lie landscape (a table of more than six columns), and the
     document's blocks in order: `Para`s and `Section`s (their tables)."""
-    wide = sum(len(s.headers) for s in doc.sections[:1]) > 6
-    blocks: list = [Para(doc.title, TITLE_FONT, 18, True, "center", after=12)]
+    wide = any(len(s.headers) > 6 for s in doc.sections)  # any table of more than six columns
+    blocks: list = [Para(line, TITLE_FONT, 16 if i == 0 else 12, i == 0, "center", keep=True)
+                    for i, line in enumerate(doc.masthead)]
+    blocks.append(Para(doc.title, TITLE_FONT, 18, True, "center", after=4 if doc.lead else 12, keep=True))
+    blocks += [Para(line, size=10.5, align="center", after=12 if i == len(doc.lead) - 1 else None, keep=True)
+               for i, line in enumerate(doc.lead)]
     colon = "：" if doc.locale != "en" else ": "
     blocks += [Para(f"{label}{colon}{value}", size=10.5) for label, value in doc.meta]
     for section in doc.sections:
+        # a heading and the lines over a table stay on the table's page (keep with next)
         if section.heading:
-            blocks.append(Para(section.heading, HEADING_FONT, 13, True, before=12))
-        blocks += [Para(line) for line in section.lines]
+            blocks.append(Para(section.heading, HEADING_FONT, 13, True, before=12, keep=True))
+        blocks += [Para(line, keep=bool(section.headers)) for line in section.lines]
         if section.headers:
             blocks.append(section)
         blocks += [Para(note, size=10.5, before=4 if i == 0 else None) for i, note in enumerate(section.notes)]
     blocks += [Para(note, before=6) for note in doc.notes]
-    blocks += [Para(line, align="right", before=18 if i == 0 else None) for i, line in enumerate(doc.closing)]
+    # the 落款 and the signature block stay together on the last page, with room to sign
+    last = not doc.signatures
+    blocks += [Para(line, align="right", before=18 if i == 0 else None, keep=not (last and i == len(doc.closing) - 1))
+               for i, line in enumerate(doc.closing)]
     if doc.signatures:
-        blocks.append(Para(signature_line(doc), before=24))
+        # a name signed for at certification is printed, with the line its signature goes on
+        blocks += [Para(f"{role}{sign_role_colon(doc)}{name + '　' if name else ''}{SIGN_LINE}",
+                        before=24 if i == 0 else 18, keep=True)
+                   for i, (role, name) in enumerate(doc.signatures)]
+        blocks.append(Para(sign_date(doc), align="right", before=18))
     return wide, blocks
+
+
+def sign_role_colon(doc: Document) -> str:
+    return "（签字）：" if doc.locale != "en" else " (signature): "
 
 
 def table_looks(section) -> tuple[list[bool], float]:
@@ -355,6 +452,7 @@ def docx_skeleton(doc: Document, moment: datetime, wide: bool):
     normal = d.styles["Normal"]
     set_fonts(normal, BODY_FONT, Pt(12))
     normal.paragraph_format.space_after = Pt(3)
+    _footer(sec, doc)
     props = d.core_properties
     props.author = "selector"
     props.last_modified_by = "selector"
@@ -363,6 +461,37 @@ def docx_skeleton(doc: Document, moment: datetime, wide: bool):
     props.last_printed = moment.replace(tzinfo=None)
     props.revision = 1
     return d
+
+
+def _footer(sec, doc: Document) -> None:
+    """The page footer: the signers' initials line of a count sheet, then 第 X 页 共 Y 页 (PAGE and
+    NUMPAGES fields, which Word and LibreOffice fill in)."""
+    from docx.enum.text import WD_ALIGN_PARAGRAPH
+    from docx.oxml import OxmlElement
+    from docx.oxml.ns import qn
+    from docx.shared import Pt
+
+    footer = sec.footer
+    first = footer.paragraphs[0]
+    if doc.initials:
+        set_fonts(first.add_run(doc.initials), BODY_FONT, Pt(9))
+        numbers = footer.add_paragraph()
+    else:
+        numbers = first
+    numbers.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    zh = doc.locale != "en"
+    for piece in (("第 ", "PAGE", " 页 共 ", "NUMPAGES", " 页") if zh else ("Page ", "PAGE", " of ", "NUMPAGES", "")):
+        if piece in ("PAGE", "NUMPAGES"):
+            field = OxmlElement("w:fldSimple")
+            field.set(qn("w:instr"), piece)
+            run = OxmlElement("w:r")
+            text = OxmlElement("w:t")
+            text.text = "1"
+            run.append(text)
+            field.append(run)
+            numbers._p.append(field)
+        elif piece:
+            set_fonts(numbers.add_run(piece), BODY_FONT, Pt(9))
 
 
 def add_para(container, block: Para):
@@ -379,6 +508,8 @@ def add_para(container, block: Para):
         p.paragraph_format.space_before = Pt(block.before)
     if block.after is not None:
         p.paragraph_format.space_after = Pt(block.after)
+    if block.keep:
+        p.paragraph_format.keep_with_next = True
     return p
 
 
@@ -503,7 +634,7 @@ class DocxTemplates:
         return head, tail
 
     def paragraph(self, block: Para) -> tuple[str, str]:
-        key = (block.fonts, block.size, block.bold, block.align, block.before, block.after)
+        key = (block.fonts, block.size, block.bold, block.align, block.before, block.after, block.keep)
         found = self._paragraphs.get(key)
         if found is None:
             look = Para(self.MARK, *key)

@@ -79,11 +79,36 @@ def signature_line(doc: Document) -> str:
     return gap.join(f"{role}{_colon(doc)}{name or SIGN_BLANK}" for role, name in doc.signatures)
 
 
-def markdown(doc: Document) -> bytes:
-    def esc(value) -> str:
-        return str(value).replace("|", "\\|").replace("\n", " ")
+def md_escape(value) -> str:
+    """Text as Markdown shows it and nothing more: a name or note with HTML (`<b>`, `&amp;`) or
+    link syntax (`[x](http://…)`) is printed as written, never as a tag or a link; `|` cannot
+    end a table cell and a line break cannot end a line."""
+    text = str(value)
+    if any(ch in text for ch in _MD_SPECIAL):
+        text = text.translate(_MD_ESCAPES)
+    return text.replace("\n", " ").replace("\r", " ")
 
-    out = [f"# {doc.title}", ""]
+
+_MD_SPECIAL = "\\&<>[]|"
+_MD_ESCAPES = str.maketrans({"\\": "\\\\", "&": "&amp;", "<": "&lt;", ">": "&gt;", "[": "\\[", "]": "\\]",
+                             "|": "\\|"})
+
+
+def sign_date(doc: Document) -> str:
+    """The date line of a signature block, filled in by hand: 年 月 日."""
+    from selector.reports.documents import LABELS
+
+    return LABELS.get(doc.locale, LABELS["zh-CN"])["sign.date"]
+
+
+def markdown(doc: Document) -> bytes:
+    esc = md_escape
+    out = [f"**{esc(line)}**  " for line in doc.masthead]
+    if out:
+        out.append("")
+    out += [f"# {esc(doc.title)}", ""]
+    for line in doc.lead:
+        out += [esc(line), ""]
     out += [f"- {label}{_colon(doc)}{esc(value)}" for label, value in doc.meta]
     for section in doc.sections:
         if out[-1] != "":
@@ -105,7 +130,7 @@ def markdown(doc: Document) -> bytes:
     if doc.closing:
         out.append("")
     if doc.signatures:
-        out += [signature_line(doc), ""]
+        out += [signature_line(doc), "", sign_date(doc), ""]
     while out and out[-1] == "":
         out.pop()
     return ("\n".join(out) + "\n").encode("utf-8")
@@ -119,7 +144,11 @@ def csv_bytes(doc: Document) -> bytes:
     def row(*cells):
         w.writerow([safe_cell(c) for c in cells])
 
+    for line in doc.masthead:
+        row(line)
     row(doc.title)
+    for line in doc.lead:
+        row(line)
     for label, value in doc.meta:
         row(label, value)
     for section in doc.sections:

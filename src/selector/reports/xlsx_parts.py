@@ -40,10 +40,12 @@ LONGEST = 32_767  # openpyxl cuts longer text
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")  # as render_text.FORMULA_START
 
 SHEET_HEAD = (f'<worksheet xmlns="{MAIN}"><sheetPr><outlinePr summaryBelow="1" summaryRight="1"/>'
-              '<pageSetUpPr/></sheetPr>')
+              '<pageSetUpPr fitToPage="1"/></sheetPr>')
 SHEET_FORMAT = '<sheetFormatPr baseColWidth="8" defaultRowHeight="15"/>'
-SHEET_TAIL = ('<pageMargins left="0.75" right="0.75" top="1" bottom="1" header="0.5" footer="0.5"/>'
-              '<pageSetup paperSize="9" fitToWidth="1"/></worksheet>')
+MARGINS = '<pageMargins left="0.75" right="0.75" top="1" bottom="1" header="0.5" footer="0.5"/>'
+PAGE_SETUP = '<pageSetup{orientation} paperSize="9" fitToHeight="0" fitToWidth="1"/>'
+FOOTER = ('<headerFooter><oddHeader></oddHeader><oddFooter>{footer}</oddFooter><evenHeader></evenHeader>'
+          '<evenFooter></evenFooter><firstHeader></firstHeader><firstFooter></firstFooter></headerFooter>')
 PLAIN_VIEW = '<sheetViews><sheetView workbookViewId="0"><selection activeCell="A1" sqref="A1"/></sheetView></sheetViews>'
 FROZEN_VIEW = ('<sheetViews><sheetView workbookViewId="0"><pane ySplit="{split}" topLeftCell="A{top}" '
                'activePane="bottomLeft" state="frozen"/><selection pane="bottomLeft" activeCell="A1" '
@@ -188,6 +190,8 @@ def _sheet(plan: "SheetPlan", styles: dict[tuple, int], texts: dict[str, str]) -
         rows.setdefault(below, [])
     if not rows:
         return None
+    for row, first, last in plan.merges:  # openpyxl's merged cells count in the dimension
+        columns.update((first, last))
     first, last = min(columns), max(columns)
     out = [SHEET_HEAD, f'<dimension ref="{get_column_letter(first)}{min(rows)}:{get_column_letter(last)}{max(rows)}"/>',
            FROZEN_VIEW.format(split=plan.header_row, top=plan.header_row + 1) if plan.header_row is not None
@@ -198,12 +202,35 @@ def _sheet(plan: "SheetPlan", styles: dict[tuple, int], texts: dict[str, str]) -
                 for col, width in sorted(plan.widths.items())]
         out.append("</cols>")
     out.append("<sheetData>")
+    heights = plan.heights
     for row in sorted(rows):
         cells = rows[row]
         cells.sort()
-        out.append(f'<row r="{row}">{"".join(cell for _, cell in cells)}</row>')
+        height = heights.get(row)
+        tall = f' ht="{"%.16g" % height}" customHeight="1"' if height is not None else ""
+        out.append(f'<row r="{row}"{tall}>{"".join(cell for _, cell in cells)}</row>')
+    for row in sorted(set(heights) - set(rows)):
+        return None  # a tall row with nothing in it: not in these layouts
     out.append("</sheetData>")
-    out.append(SHEET_TAIL)
+    if plan.merges:
+        # openpyxl keeps merged ranges in a set and writes them in its order: the same ranges
+        # added in the same order to openpyxl's own MultiCellRange come out in the same order
+        from openpyxl.worksheet.cell_range import CellRange, MultiCellRange
+
+        merged = MultiCellRange()
+        for row, first, last in plan.merges:
+            merged.add(CellRange(min_col=first, min_row=row, max_col=last, max_row=row))
+        out.append(f'<mergeCells count="{len(merged.ranges)}">')
+        out += [f'<mergeCell ref="{ref.coord}"/>' for ref in merged]
+        out.append("</mergeCells>")
+    out.append(MARGINS)
+    out.append(PAGE_SETUP.format(orientation=' orientation="landscape"' if plan.landscape else ""))
+    if plan.footer_left:  # as render_office: initials left, page numbers right
+        footer = f"&L{plan.footer_left}" + (f"&R{plan.footer_centre}" if plan.footer_centre else "")
+    else:
+        footer = f"&C{plan.footer_centre}" if plan.footer_centre else ""
+    out.append(FOOTER.format(footer=_text(footer)))
+    out.append("</worksheet>")
     return "".join(out).encode("ascii")
 
 
@@ -227,10 +254,15 @@ def _workbook_xml(data: bytes, titles: list[str], plans: list["SheetPlan"]) -> b
     sheets = "".join(f'<sheet xmlns:r="{REL}" name="{_attr(t)}" sheetId="{i}" state="visible" r:id="rId{i}"/>'
                      for i, t in enumerate(titles, start=1))
     data = _splice(data, b"<sheets>", b"</sheets>", sheets)
+    from openpyxl.utils import get_column_letter
+
     names = "".join(
-        f'<definedName name="_xlnm.Print_Titles" localSheetId="{i}">'
-        f'{escape(quote_sheetname(t))}!${p.header_row}:${p.header_row}</definedName>'
-        for i, (t, p) in enumerate(zip(titles, plans)) if p.header_row is not None)
+        (f'<definedName name="_xlnm.Print_Titles" localSheetId="{i}">'
+         f'{escape(quote_sheetname(t))}!${p.header_row}:${p.header_row}</definedName>'
+         if p.header_row is not None else "")
+        + f'<definedName name="_xlnm.Print_Area" localSheetId="{i}">'
+          f'{escape(quote_sheetname(t))}!$A$1:${get_column_letter(p.last_col)}${p.last_row}</definedName>'
+        for i, (t, p) in enumerate(zip(titles, plans)))
     empty = b"<definedNames/>"
     if empty not in data:
         raise ValueError("openpyxl wrote an unexpected workbook.xml: no <definedNames/>")

@@ -19,7 +19,7 @@ from selector.errors import RoundChange
 if TYPE_CHECKING:
     from selector.service.rounds import OpenRound
 
-DESCRIPTIVE_ROUND = ("title", "organizer", "locale", "complaints")
+DESCRIPTIVE_ROUND = ("title", "organizer", "locale", "complaints", "issuer", "doc_number")
 PERSON_KEYS = ("id", "name", "label", "posts")
 
 
@@ -125,10 +125,12 @@ def changes(open_: "OpenRound", new: Round) -> list[RoundChange]:
 
     round_old = {"title": old.title, "organizer": old.organizer, "locale": old.locale,
                  "tie_seed": _text(old.tie_seed), "complaints": _text(old.complaints),
-                 "certify.tellers": str(old.tellers), "certify.scrutineers": str(old.scrutineers)}
+                 "certify.tellers": str(old.tellers), "certify.scrutineers": str(old.scrutineers),
+                 "issuer": _text(old.issuer), "doc_number": _text(old.doc_number)}
     round_new = {"title": new.title, "organizer": new.organizer, "locale": new.locale,
                  "tie_seed": _text(new.tie_seed), "complaints": _text(new.complaints),
-                 "certify.tellers": str(new.tellers), "certify.scrutineers": str(new.scrutineers)}
+                 "certify.tellers": str(new.tellers), "certify.scrutineers": str(new.scrutineers),
+                 "issuer": _text(new.issuer), "doc_number": _text(new.doc_number)}
     for path, a, b, key in _compare("round", round_old, round_new, ""):
         if key in DESCRIPTIVE_ROUND:
             add(path, a, b)

@@ -13,11 +13,11 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from selector.errors import (
-    BadOutput, BinaryToStdout, CutNotLocked, DocumentNotFor, NoticeFromNoticeStage, NotXmlText, NoTallyYet,
-    OutputExists, OutputFailed, RuleError,
+    BadOutput, BinaryToStdout, CutNotLocked, DocumentNotFor, NoListToPrint, NoticeFromNoticeStage, NotXmlText,
+    NoTallyYet, OutputExists, OutputFailed, RuleError,
 )
 from selector.storage import events
-from selector.storage.clock import moment
+from selector.storage.clock import CHINA, moment
 
 if TYPE_CHECKING:
     from selector.reports.documents import Published
@@ -42,12 +42,13 @@ def default_path(round_id: str, stage: str, doc: str, fmt: str) -> Path:
 
 
 def export(open_: "OpenRound", stage_id: str, doc: str, fmt: str, out: str | None,
-           force: bool = False) -> Exported:
+           force: bool = False, dated: str | None = None) -> Exported:
     """Render `doc` for the stage in `fmt`; write it to `out` (or the default name), log it.
 
     The file is written whole under a temporary name beside it and then given its name, so a
     failure (a full disk) never leaves a truncated document; an existing file is replaced
-    only with `force`. The export event records the file name, not the clerk's folders."""
+    only with `force`. The export event records the file name, not the clerk's folders.
+    `dated` (YYYY-MM-DD) is the document's date, its 落款; by default today in Beijing."""
     from selector.reports import documents, render_office, render_text
 
     if out == "-" and fmt in ("xlsx", "docx"):
@@ -69,6 +70,8 @@ def export(open_: "OpenRound", stage_id: str, doc: str, fmt: str, out: str | Non
                                     tuple(later + [s.id for s in stages[:here] if s.kind == "notice"]))
     if doc not in handler.documents:
         raise DocumentNotFor(doc, stage.id, stage.kind, handler.documents)
+    if doc == "shortlist" and stage.takes_ballots and stage.cut is None:
+        raise NoListToPrint(stage.id)
     view = handler.view()
     if view.get("certified"):
         # The signed sheet carries the certification's record hash: written on paper, it is an
@@ -83,7 +86,9 @@ def export(open_: "OpenRound", stage_id: str, doc: str, fmt: str, out: str | Non
         raise CutNotLocked(stage.id, doc)
     when = moment()
     log = open_.store.events(open_.id) if doc == "record" else None
-    document = documents.build(doc, open_.round, stage, view, when.date().isoformat(), log, published)
+    stages = _stage_views(open_) if doc == "record" else None
+    day = dated or when.astimezone(CHINA).date().isoformat()
+    document = documents.build(doc, open_.round, stage, view, day, log, published, stages)
     if fmt in ("xlsx", "docx"):
         _check_xml_text(document, fmt)
     if fmt == "md":
@@ -166,6 +171,25 @@ def _check_xml_text(document, fmt: str) -> None:
     for text in strings(document.as_dict()):
         if _NOT_XML.search(text):
             raise NotXmlText(fmt, text[:60])
+
+
+def _stage_views(open_: "OpenRound") -> list:
+    """Every stage with its view for the 纪实 (None for a stage still waiting for a list)."""
+    from selector.errors import SelectorError
+
+    out = []
+    for stage in open_.round.stages:
+        try:
+            view = open_.handler(stage).view()
+        except SelectorError:
+            view = None
+        out.append((stage, view))
+    return out
+
+
+# what `papers` shares with export: the same checks of --out and the same whole-file write
+check_output = _check_output
+write_whole = _write_whole
 
 
 def _published(open_: "OpenRound", handler, view: dict) -> "Published":
