@@ -178,6 +178,13 @@ def notice_close(stage: str, cuts: Iterable[PostCut], dropped: list[str], pendin
         "dropped": dropped, "pending": pending, "today": today}, {})
 
 
+def sitting(stage: str, *, number: int, date: str, present: int, method: str, file: str, sha256: str,
+            items: list[dict], revote: bool) -> Event:
+    """A sitting of a decide stage, or a re-vote of a vote stage: its record file and what it said."""
+    return ("sitting", stage, {"number": number, "date": date, "present": present, "method": method,
+                               "file": file, "revote": revote, "items": items}, {file: sha256})
+
+
 def certify(stage: str, certificate: dict) -> Event:
     return ("certify", stage, certificate, {})
 

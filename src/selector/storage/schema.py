@@ -148,8 +148,17 @@ def m008_void_papers(db):
     db["void_papers"].create_index(["round", "stage"])
 
 
+def m012_decide(db):
+    """Sittings of a decide stage (讨论决定) and re-votes (再次投票) of a vote stage: each one's
+    date, attendance, how it voted, the record file as given (`source`) and its items as read
+    (JSON: post, nominee, counts, recused, deferred)."""
+    db["sittings"].create({"round": str, "stage": str, "number": int, "date": str, "present": int,
+                           "method": str, "file": str, "sha256": str, "source": str, "items": str,
+                           "event": int, "at": str}, pk=("round", "stage", "number"))
+
+
 MIGRATIONS = (m001_initial, m002_inspect_notice, m003_audit, m004_row_chunks, m005_row_text,
-              m006_record_anchors, m007_corrections, m008_void_papers)
+              m006_record_anchors, m007_corrections, m008_void_papers, m012_decide)
 
 
 def applied(conn: sqlite3.Connection) -> set[str] | None:
