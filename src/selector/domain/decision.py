@@ -14,9 +14,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
+from fractions import Fraction
 from typing import Iterable, Literal, Mapping
 
-from selector.domain.model import Threshold
+from selector.domain.model import Stage, Threshold
 from selector.errors import BallotFileError
 
 METHODS = ("ballot", "hands", "oral")  # 无记名投票 | 举手表决 | 口头表决
@@ -106,6 +107,26 @@ class Outcome:
     @property
     def settled(self) -> bool:
         return self.pending is None
+
+
+ANYONE = Threshold(">", Fraction(0))  # a re-vote without a pass line: at least one vote
+
+
+def rule_of(stage: Stage) -> Rule:
+    """How the stage's sittings decide: a decide stage's own pass line (of 应到会成员), or a vote
+    stage's cut line (of members, or of those present — at a re-vote, those present at it)."""
+    if stage.kind == "decide":
+        return Rule(stage.members, stage.majority, stage.revotes, stage.after_revotes, "members")
+    cut = stage.cut
+    line = cut.pass_ if cut is not None and cut.pass_ is not None else ANYONE
+    base = "members" if cut is None or cut.pass_base == "members" else "present"
+    return Rule(stage.members, line, stage.revotes, stage.after_revotes, base)
+
+
+def item_json(item: Item) -> dict:
+    """An item as stored and logged (storage keeps it as JSON)."""
+    return {"post": item.post, "nominee": item.nominee, "agree": item.yes, "disagree": item.no,
+            "other": item.other, "recused": list(item.recused), "deferred": item.deferred}
 
 
 def judge(rule: Rule, sitting: Sitting, item: Item, revote: bool = False) -> Vote:

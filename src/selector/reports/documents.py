@@ -67,7 +67,8 @@ LABELS = {
         "rule.line": "到会人数须{quorum_op}应到会成员的 {quorum}；同意票{op}应到会成员（回避者除外）的 {fraction} 为通过；"
                      "得票相同或无人通过的，可再次投票 {revotes} 次，仍未产生的{after}",
         "after.unfilled": "该职位空缺", "after.refer": "退回重新酝酿",
-        "sitting.line": "第 {n} 次会议：{date}，实到 {present} 人，{method}（{file}）",
+        "sitting.label": "第 {n} 次会议", "sitting.line": "{date}，实到 {present} 人，{method}（{file}）",
+        "rule": "表决规则",
         "method.ballot": "无记名投票", "method.hands": "举手表决", "method.oral": "口头表决",
         "sitting": "会次", "voters": "参加表决", "recused": "回避", "defer": "缓议",
         "vote.passed": "通过", "vote.not_passed": "未通过", "vote.deferred": "暂缓表决", "vote.none": "未表决",
@@ -128,7 +129,8 @@ LABELS = {
                      "(those recused left out); a tie or a failed vote may be voted again {revotes} time(s), "
                      "then {after}",
         "after.unfilled": "the post is left unfilled", "after.refer": "the post is referred back",
-        "sitting.line": "Sitting {n}: {date}, present {present}, {method} ({file})",
+        "sitting.label": "Sitting {n}", "sitting.line": "{date}, present {present}, {method} ({file})",
+        "rule": "Rule",
         "method.ballot": "secret ballot", "method.hands": "show of hands", "method.oral": "oral vote",
         "sitting": "Sitting", "voters": "Voting", "recused": "Recused", "defer": "Defer",
         "vote.passed": "passed", "vote.not_passed": "not passed", "vote.deferred": "deferred",
@@ -301,10 +303,12 @@ class _Context:
                          result + (t["revote_mark"] if v["revote"] else "")])
         return rows
 
-    def sitting_lines(self) -> list[str]:
+    def sitting_meta(self) -> list[tuple[str, str]]:
+        """Each sitting as a meta line: its number, then date, attendance, method and record file."""
         t = self.t
-        return [t["sitting.line"].format(n=s["number"], date=s["date"], present=s["present"],
-                                         method=t[f"method.{s['method']}"], file=s["file"])
+        return [(t["sitting.label"].format(n=s["number"]),
+                 t["sitting.line"].format(date=s["date"], present=s["present"], method=t[f"method.{s['method']}"],
+                                          file=s["file"]))
                 for s in self.view.get("sittings") or ()]
 
 
@@ -413,10 +417,11 @@ def _decision(ctx: _Context) -> Document:
     rule = view["rule"]
     op, fraction = rule["pass"].split()
     quorum_op, quorum = rule["quorum"].split()
-    lines = [t["rule.line"].format(quorum=quorum, quorum_op=t[f"op.{quorum_op}"], op=t[f"op.{op}"], fraction=fraction,
-                                   revotes=rule["revotes"], after=t[f"after.{rule['after_revotes']}"])]
-    lines += ctx.sitting_lines()
-    sections = [Section("", lines)]
+    meta.append((t["rule"], t["rule.line"].format(quorum=quorum, quorum_op=t[f"op.{quorum_op}"], op=t[f"op.{op}"],
+                                                  fraction=fraction, revotes=rule["revotes"],
+                                                  after=t[f"after.{rule['after_revotes']}"])))
+    meta += ctx.sitting_meta()
+    sections = []
     headers = [t["sitting"], t["name"], t["yes"], t["no"], t["defer"], t["voters"], t["recused"], t["result"]]
     for post in view["posts"]:
         notes = []
@@ -472,7 +477,8 @@ def _vote(ctx: _Context) -> Document:
         notes += ctx.decision_notes(post)
         sections.append(Section(ctx.post_heading(post), lines, headers, rows, notes))
         if post.get("revotes"):  # 再次投票: one row per nominee and sitting
-            sections.append(Section(ctx.post_heading(post) + t["revote_mark"], ctx.sitting_lines(),
+            sections.append(Section(ctx.post_heading(post) + t["revote_mark"], [f"{k}{'：' if ctx.zh else ': '}{v}"
+                                                                                for k, v in ctx.sitting_meta()],
                                     [t["sitting"], t["name"], t["yes"], t["no"], t["abstain"], t["voters"],
                                      t["recused"], t["result"]], ctx.vote_rows(post)))
     return Document("vote", ctx.round.locale, t["vote.title"], ctx.meta(), sections,

@@ -605,15 +605,14 @@ class VoteStage(BallotStage, TakesSittings):
         """The cut as the ballots leave it, then each post held at a tie (or short, with
         `shortfall = "revote"`) carried through its re-votes."""
         out = super().cuts(decisions, count, own_shares)
-        self._outcomes = {}
+        self._outcomes, self._begun = {}, {}
         if out is None:
             return None
         sittings = self.sittings() if sittings is None else sittings
         return [self._revoted(c, sittings) for c in out]
 
     def _revoted(self, c: PostCut, sittings: list) -> PostCut:
-        from selector.domain.decision import Pending, settle
-        from selector.service.stages.decide import rule_of
+        from selector.domain.decision import Pending, rule_of, settle
 
         rule = self.stage.cut
         if not c.held:
@@ -629,6 +628,7 @@ class VoteStage(BallotStage, TakesSittings):
             return c
         o = settle(c.post, begin, sittings, rule_of(self.stage), tied)
         self._outcomes[c.post] = o
+        self._begun[c.post] = begin.chosen
         if o.pending is not None:
             return c
         chosen = set(o.advanced)
@@ -681,7 +681,7 @@ class VoteStage(BallotStage, TakesSittings):
                 self.cuts(Decisions.stored(self.store.locked_cut(self.round.id, self.stage.id) or {}),
                           count=counted)
             except RuleError:
-                self._outcomes = {}
+                self._outcomes, self._begun = {}, {}
         if rows:
             view["sittings"] = rows
         for entry in view["posts"]:
@@ -693,7 +693,9 @@ class VoteStage(BallotStage, TakesSittings):
                 entry["pending"] = {"ballot": list(o.pending.ballot), "slots": o.pending.slots,
                                     "why": o.pending.why, "revote": True, "held": o.revotes}
             if o.pending is None and o.decision and "decision" not in entry:
-                entry["decision"] = {"kind": o.decision, "chosen": [], "reason": None}
+                won = [c for c in o.advanced if c not in self._begun.get(entry["post"], ())]
+                entry["decision"] = {"kind": o.decision, "chosen": won if o.decision == "revote" else [],
+                                     "reason": None}
         return view
 
     def recheck(self, events_: list[dict], report: "Report") -> StageCount | None:

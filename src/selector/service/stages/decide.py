@@ -16,8 +16,10 @@ from pathlib import Path
 from typing import TYPE_CHECKING, ClassVar
 
 from selector.domain.cuts import Decisions, PostCut
-from selector.domain.decision import Item, Outcome, Pending, Rule, Sitting, check_sitting, settle, start
-from selector.domain.model import Stage, Threshold
+from selector.domain.decision import (
+    Item, Outcome, Pending, Sitting, check_sitting, item_json, rule_of, settle, start,
+)
+from selector.domain.model import Stage
 from selector.errors import OpenPost, RevoteNotResolve, RuleError, UndecidedPosts
 from selector.service import steps
 from selector.service.views import corrections, frac
@@ -27,26 +29,6 @@ from selector.views import StageView
 if TYPE_CHECKING:
     from selector.service.recheck import Report
     from selector.service.rounds import OpenRound, StageState
-
-ANYONE = Threshold(">", Fraction(0))  # a re-vote without a pass line: at least one vote
-
-
-def rule_of(stage: Stage) -> Rule:
-    """How the stage's sittings decide: a decide stage's own pass line (of 应到会成员), or a vote
-    stage's cut line (of members, or of those present — at a re-vote, those present at it)."""
-    if stage.kind == "decide":
-        return Rule(stage.members, stage.majority, stage.revotes, stage.after_revotes, "members")
-    cut = stage.cut
-    line = cut.pass_ if cut is not None and cut.pass_ is not None else ANYONE
-    base = "members" if cut is None or cut.pass_base == "members" else "present"
-    return Rule(stage.members, line, stage.revotes, stage.after_revotes, base)
-
-
-def item_json(item: Item) -> dict:
-    """An item as stored and logged."""
-    return {"post": item.post, "nominee": item.nominee, "agree": item.yes, "disagree": item.no,
-            "other": item.other, "recused": list(item.recused), "deferred": item.deferred}
-
 
 def sitting_of(row: dict) -> Sitting:
     """A stored sitting row as the domain value."""
@@ -202,7 +184,7 @@ class DecideStage(TakesSittings):
         if label == "decided":
             return steps.Cut(stage.id)
         pending = self.open_posts()
-        return steps.Sitting(stage.id, tuple(pending), any(p.again for p in pending.values()))
+        return steps.Sitting(stage.id, tuple(pending), bool(pending) and all(p.again for p in pending.values()))
 
     def counts(self) -> dict:
         return {"batches": 0, "returned": 0, "sittings": len(self.store.sittings(self.round.id, self.stage.id))}

@@ -10,7 +10,7 @@ from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from selector.domain.decision import Sitting, check_sitting
+from selector.domain.decision import Sitting, check_sitting, item_json, rule_of
 from selector.errors import SelectorError
 from selector.i18n import N_
 from selector.service.recheck import At, Report, find_original
@@ -27,7 +27,6 @@ def recheck_sittings(handler: "TakesSittings", log: list[dict], report: Report,
     """The stage's sittings re-read from their stored record text and held to their events;
     returns them (what the cut is made again from), or None when one cannot be re-read."""
     from selector.readers.sitting import read_sitting
-    from selector.service.stages.decide import item_json, rule_of
 
     stage, open_ = handler.stage, handler.open
     store, rid = open_.store, open_.id
