@@ -119,6 +119,12 @@ def _no_tally(err: e.NoTallyYet) -> str:
 
 
 def _document_not_for(err: e.DocumentNotFor) -> str:
+    if err.doc == "decision":
+        return _("--doc decision is for decide stages (讨论决定); {stage} is a {kind} stage").format(
+            stage=err.stage, kind=err.kind)
+    if err.kind == "decide":
+        return _("--doc {doc} is not made of a decide stage; {stage} has {docs}").format(
+            doc=err.doc, stage=err.stage, docs=", ".join(err.documents))
     if err.doc == "vote":
         return _("--doc vote is for vote stages; {stage} is a {kind} stage (use --doc tally)").format(
             stage=err.stage, kind=err.kind)
