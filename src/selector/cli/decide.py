@@ -13,7 +13,7 @@ from selector.cli.base import command, console, open_round, show_view
     "Record a sitting: a decide stage's meeting (讨论决定) or a vote stage's re-vote (再次投票), from its "
     "record file (date, present, method; per nominee agree/disagree/defer, recused, deferred).\n"
     "\n"
-    "Example: selector sitting decide examples/decide/sitting-1.toml"))
+    "Example: selector sitting decide 常委会第23次会议.toml"))
 def sitting(
     ctx: typer.Context,
     stage: str = typer.Argument(..., help=N_("Decide or vote stage id.")),

@@ -231,24 +231,24 @@ def check_sitting(sitting: Sitting, *, file: str, open_posts: Mapping[str, Pendi
         pending = open_posts.get(item.post)
         if pending is None:
             raise BallotFileError("post {post} is not open for a decision at this stage", file=file,
-                                  key=f"{key}.post", post=item.post)
+                                  key=key + ".post", post=item.post)
         if item.nominee not in pending.ballot:
             raise BallotFileError("{name} ({id}) is not on the ballot for post {post} (the ballot: {ballot})",
-                                  file=file, key=f"{key}.nominee", name=name_of.get(item.nominee, item.nominee),
+                                  file=file, key=key + ".nominee", name=name_of.get(item.nominee, item.nominee),
                                   id=item.nominee, post=item.post,
                                   ballot=", ".join(name_of.get(n, n) for n in pending.ballot))
         if (item.post, item.nominee) in seen:
             raise BallotFileError("{name} is taken up twice for post {post} (also item[{other}])", file=file,
-                                  key=f"{key}.nominee", name=name_of.get(item.nominee, item.nominee),
+                                  key=key + ".nominee", name=name_of.get(item.nominee, item.nominee),
                                   post=item.post, other=seen[(item.post, item.nominee)])
         seen[(item.post, item.nominee)] = index
         for person in item.recused:
             if member_names and person not in member_names:
                 raise BallotFileError("{person} is recused but is not a member of this body (members: {members})",
-                                      file=file, key=f"{key}.recused", person=person,
+                                      file=file, key=key + ".recused", person=person,
                                       members="、".join(member_names))
         if len(item.recused) > sitting.present:
-            raise BallotFileError("{n} recused but only {present} present", file=file, key=f"{key}.recused",
+            raise BallotFileError("{n} recused but only {present} present", file=file, key=key + ".recused",
                                   n=len(item.recused), present=sitting.present)
         if item.yes is None:
             continue
@@ -260,7 +260,7 @@ def check_sitting(sitting: Sitting, *, file: str, open_posts: Mapping[str, Pendi
                                   present=sitting.present, recused=len(item.recused))
         if item.deferred and rule.pass_.met(item.yes, rule.line_of(sitting, item)):
             raise BallotFileError("{name} reached the pass line ({yes} 同意): a passed item cannot be put off",
-                                  file=file, key=f"{key}.deferred", name=name_of.get(item.nominee, item.nominee),
+                                  file=file, key=key + ".deferred", name=name_of.get(item.nominee, item.nominee),
                                   yes=item.yes)
     taken = {item.post for item in sitting.items}
     for post in sorted(taken):
