@@ -504,6 +504,7 @@ class Dependent:
     certified: bool = False
     notice: bool = False
     complaints: tuple[int, ...] = ()
+    sittings: int = 0  # sittings recorded (讨论决定, re-votes): they decided on that list
 
 
 @dataclass(eq=False)

@@ -236,3 +236,27 @@ def test_lot_is_refused_for_a_vote_stage_in_the_round_file(run, tmp_path):
     assert result.exit_code == 1
     assert ('stage[1].cut.ties: "lot" is not for a vote: a tie in a vote goes to a re-vote (再次投票); use "hold" '
             '(re-vote) or "widen"') in result.stderr
+
+
+def test_a_cut_a_decision_was_made_on_cannot_be_reopened(run, tmp_path):
+    good_round(tmp_path, append='\n[[stage]]\nid = "decide"\nkind = "decide"\ntitle = "市委常委会讨论决定"\n'
+                                'members = 11\n')
+    assert run("init", "round.toml").exit_code == 0
+    write_csv(tmp_path / "rec1.csv", REC1)
+    assert run("tally", "rec1", "rec1.csv", "--present", "20", "--issued", "20").exit_code == 0
+    assert run("cut", "rec1").exit_code == 0
+    write_csv(tmp_path / "vote1.csv", VOTE1)
+    assert run("tally", "vote1", "vote1.csv", "--present", "8", "--issued", "8").exit_code == 0
+    assert run("sitting", "vote1", revote(tmp_path / "revote.toml", "2026-11-20", 5, 3)).exit_code == 0
+    assert run("cut", "vote1").exit_code == 0
+    (tmp_path / "decide.toml").write_text('date = 2026-11-27\npresent = 9\nmethod = "oral"\n\n[[item]]\n'
+                                          'nominee = "张伟(审计)"\nagree = 9\n', "utf-8")
+    assert run("sitting", "decide", "decide.toml").exit_code == 0
+    # with members given as a number, 回避 cannot be checked: the record asks for their names
+    (tmp_path / "recused.toml").write_text('date = 2026-11-28\npresent = 9\nmethod = "oral"\n\n[[item]]\n'
+                                           'nominee = "张伟(统计)"\nagree = 9\nrecused = ["钱进"]\n', "utf-8")
+    named = run("sitting", "decide", "recused.toml")
+    assert named.exit_code == 1 and "item[0].recused: stage decide gives its members as a number" in named.stderr
+    refused = run("cut", "vote1", "--reopen", "--reason", "选票录入有误")
+    assert refused.exit_code == 1 and "decide: 1 sitting" in refused.stderr
+    assert "stage decide has recorded sittings" in refused.stderr

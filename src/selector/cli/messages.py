@@ -161,6 +161,8 @@ def _holds(d: e.Dependent) -> str:
         parts.append(ngettext("{n} inspection file", "{n} inspection files", len(d.files)).format(n=len(d.files)))
     if d.notice:
         parts.append(_("an open notice"))
+    if d.sittings:
+        parts.append(ngettext("{n} sitting", "{n} sittings", d.sittings).format(n=d.sittings))
     if d.complaints:
         parts.append(ngettext("{n} complaint", "{n} complaints", len(d.complaints)).format(n=len(d.complaints)))
     if d.locked:
@@ -192,6 +194,9 @@ def _reopen_steps(err: e.ReopenBlocked) -> list[str]:
         if d.notice:
             out.append(_("the notice {stage} is open: it has published the list, which cannot be taken back "
                          "here").format(stage=d.stage))
+        if d.sittings:
+            out.append(_("stage {stage} has recorded sittings: they decided on the list, which cannot be taken "
+                         "back here").format(stage=d.stage))
     return out
 
 

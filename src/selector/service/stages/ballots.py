@@ -596,9 +596,17 @@ class VoteStage(BallotStage, TakesSittings):
     documents = ("tally", "shortlist", "vote", "notice", "record")
 
     def tally(self, files: list[Path], **kw) -> TallyResult:
+        self._ballots_final()
+        return super().tally(files, **kw)
+
+    def withdraw(self, ref: str, reason: str | None) -> dict:
+        self._ballots_final()
+        return super().withdraw(ref, reason)
+
+    def _ballots_final(self) -> None:
+        """A re-vote was held on the count as it stood: the ballots cannot change under it."""
         if self.store.sittings(self.round.id, self.stage.id):
             raise RuleError("stage {stage} has a re-vote recorded: its ballots are final", stage=self.stage.id)
-        return super().tally(files, **kw)
 
     def cuts(self, decisions: Decisions | None = None, count: StageCount | None = None,
              own_shares: dict | None = None, sittings: list | None = None) -> list[PostCut] | None:
