@@ -163,8 +163,8 @@ def revote(path: Path, day: str, zhang: int, wang: int) -> Path:
 
 @pytest.fixture
 def tied(run, tmp_path):
-    def at(extra: str = ""):
-        good_round(tmp_path, {"members = 9": "members = 9" + extra})
+    def at(extra: str = "", append: str = ""):
+        good_round(tmp_path, {"members = 9": "members = 9" + extra}, append)
         assert run("init", "round.toml").exit_code == 0
         write_csv(tmp_path / "rec1.csv", REC1)
         assert run("tally", "rec1", "rec1.csv", "--present", "20", "--issued", "20").exit_code == 0
@@ -238,15 +238,8 @@ def test_lot_is_refused_for_a_vote_stage_in_the_round_file(run, tmp_path):
             '(re-vote) or "widen"') in result.stderr
 
 
-def test_a_cut_a_decision_was_made_on_cannot_be_reopened(run, tmp_path):
-    good_round(tmp_path, append='\n[[stage]]\nid = "decide"\nkind = "decide"\ntitle = "市委常委会讨论决定"\n'
-                                'members = 11\n')
-    assert run("init", "round.toml").exit_code == 0
-    write_csv(tmp_path / "rec1.csv", REC1)
-    assert run("tally", "rec1", "rec1.csv", "--present", "20", "--issued", "20").exit_code == 0
-    assert run("cut", "rec1").exit_code == 0
-    write_csv(tmp_path / "vote1.csv", VOTE1)
-    assert run("tally", "vote1", "vote1.csv", "--present", "8", "--issued", "8").exit_code == 0
+def test_a_cut_a_decision_was_made_on_cannot_be_reopened(tied, tmp_path):
+    run = tied(append='\n[[stage]]\nid = "decide"\nkind = "decide"\ntitle = "市委常委会讨论决定"\nmembers = 11\n')
     assert run("sitting", "vote1", revote(tmp_path / "revote.toml", "2026-11-20", 5, 3)).exit_code == 0
     assert run("cut", "vote1").exit_code == 0
     (tmp_path / "decide.toml").write_text('date = 2026-11-27\npresent = 9\nmethod = "oral"\n\n[[item]]\n'
