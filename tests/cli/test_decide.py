@@ -253,3 +253,50 @@ def test_a_cut_a_decision_was_made_on_cannot_be_reopened(tied, tmp_path):
     refused = run("cut", "vote1", "--reopen", "--reason", "选票录入有误")
     assert refused.exit_code == 1 and "decide: 1 sitting" in refused.stderr
     assert "stage decide has recorded sittings" in refused.stderr
+
+
+PAPERS = "票号,废票,王芳,刘洋\n" + "".join(
+    f"{i},,{'同意' if i <= 7 else '不同意'},{'不同意' if i <= 6 else '同意' if i <= 9 else '缓议'}\n" for i in range(1, 11)
+) + "11,撕毁,,\n"
+
+
+def test_a_secret_ballot_counted_from_its_papers(decided, tmp_path):
+    assert decided("sitting", "decide", "sitting-1.toml").exit_code == 0
+    (tmp_path / "papers-24.csv").write_bytes(PAPERS.encode("gb18030"))
+    (tmp_path / "sitting-24.toml").write_text(
+        '# 市委常委会第 24 次会议（无记名投票）\ndate = 2026-11-27\npresent = 11\nmethod = "ballot"\n'
+        'papers = "papers-24.csv"\n\n[[item]]\nnominee = "王芳"\n\n[[item]]\nnominee = "刘洋"\n', "utf-8")
+    result = decided("sitting", "decide", "sitting-24.toml", "--json")
+    assert result.exit_code == 0, result.stderr
+    view = json.loads(result.stdout)
+    votes = {v["candidate"]: (v["yes"], v["no"], v["other"]) for v in
+             next(p for p in view["posts"] if p["post"] == "P03")["votes"] if v["sitting"] == 2}
+    assert votes == {"C03": (7, 3, 0), "C04": (3, 6, 1)}  # paper 11 is void
+    assert view["sittings"][1]["papers_file"] == "papers-24.csv"
+    verify = decided("audit", "verify", "--files", tmp_path)
+    assert verify.exit_code == 0, verify.stderr
+    # the papers are stored: an edit of them is found
+    conn = sqlite3.connect(tmp_path / "selector.db")
+    conn.execute("UPDATE sittings SET papers = ? WHERE number = 2", [PAPERS.replace("7,,同意", "7,,不同意")
+                                                                     .encode("gb18030")])
+    conn.commit()
+    conn.close()
+    assert "the stored papers hash to" in decided("audit", "verify").stderr
+
+
+@pytest.mark.parametrize("papers, extra, message", [
+    ("票号,王芳,刘洋\n1,同意,OK\n", "", "papers-x.csv: row 2, column 3 (刘洋): 'OK' is not a mark"),
+    ("票号,王芳\n1,同意\n", "", "papers-x.csv: row 1: no column for 刘洋"),
+    ("票号,王芳,刘洋\n1,同意,同意\n1,同意,同意\n", "", "papers-x.csv: row 3: ballot 1 appears twice (also row 2)"),
+    ("票号,王芳,刘洋\n1,同意,同意\n", "agree = 1\n", "sitting-x.toml: item[0].agree: the counts come from the papers"),
+    ("票号,王芳,刘洋\n" + "".join(f"{i},同意,同意\n" for i in range(12)), "",
+     "papers-x.csv: 12 papers but only 11 present"),
+])
+def test_papers_refused_whole(decided, tmp_path, papers, extra, message):
+    (tmp_path / "papers-x.csv").write_text(papers, "utf-8")
+    (tmp_path / "sitting-x.toml").write_text(
+        'date = 2026-11-27\npresent = 11\nmethod = "ballot"\npapers = "papers-x.csv"\n\n[[item]]\n'
+        f'nominee = "王芳"\n{extra}\n[[item]]\nnominee = "刘洋"\n', "utf-8")
+    result = decided("sitting", "decide", "sitting-x.toml")
+    assert result.exit_code == 1 and message in result.stderr, result.stderr
+    assert decided("show", "decide", "--json").stdout.count('"number"') == 0  # nothing stored

@@ -151,9 +151,11 @@ def m008_void_papers(db):
 def m012_decide(db):
     """Sittings of a decide stage (讨论决定) and re-votes (再次投票) of a vote stage: each one's
     date, attendance, how it voted, the record file as given (`source`) and its items as read
-    (JSON: post, nominee, counts, recused, deferred)."""
+    (JSON: post, nominee, counts, recused, deferred); a secret ballot's papers file, when the
+    counts were made from it, as given (bytes)."""
     db["sittings"].create({"round": str, "stage": str, "number": int, "date": str, "present": int,
                            "method": str, "file": str, "sha256": str, "source": str, "items": str,
+                           "papers_file": str, "papers_sha256": str, "papers": bytes,
                            "event": int, "at": str}, pk=("round", "stage", "number"))
 
 

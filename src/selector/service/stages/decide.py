@@ -61,41 +61,48 @@ class TakesSittings:
             raise RuleError("stage {stage}'s cut is locked: no more sittings can be recorded", stage=self.stage.id)
 
     def record_sitting(self, path: str | Path) -> Sitting:
-        """Read a sitting record, check it against the stage (date order, quorum, ballots, 回避,
-        counts) and record it; the whole file is refused otherwise."""
+        """Read a sitting record (and the papers it names), check it against the stage (date
+        order, quorum, ballots, 回避, counts) and record it; the whole record is refused otherwise."""
         from selector.readers.sitting import load_sitting, read_sitting
 
         data, name = load_sitting(path)
+        folder = Path(path).parent
         stage, store, rid = self.stage, self.open.store, self.open.id
         with store.write():
             self._sitting_allowed()
             before = store.sittings(rid, stage.id)
             number = len(before) + 1
             lists = self.open.lists(stage)
-            sitting, keys = read_sitting(data, str(path), self.open.round, lists, number, stage.member_names,
-                                         stage.id)
+            record = read_sitting(data, str(path), self.open.round, lists, number, stage.member_names, stage.id,
+                                  lambda rel: (load_sitting(folder / rel, "papers file")[0], str(folder / rel)))
+            sitting = record.sitting
             previous = date.fromisoformat(before[-1]["date"]) if before else None
             open_posts = self.open_posts()
             check_sitting(sitting, file=str(path), open_posts=open_posts, previous=previous, rule=rule_of(stage),
-                          member_names=stage.member_names, quorum=stage.quorum, keys=keys,
+                          member_names=stage.member_names, quorum=stage.quorum, keys=record.keys,
                           name_of={c: p.display for c, p in self.open.roster.items()})
             revote = any(open_posts[i.post].again for i in sitting.items)
             items = [item_json(i) for i in sitting.items]
             sha = hashlib.sha256(data).hexdigest()
+            papers = record.papers
+            given = None if papers is None else {"file": papers.name, "sha256": hashlib.sha256(papers.data).hexdigest(),
+                                                 "papers": papers.papers, "void": papers.void}
             store.add_sitting({"round": rid, "stage": stage.id, "number": number, "date": sitting.date.isoformat(),
                                "present": sitting.present, "method": sitting.method, "file": name,
                                "sha256": sha, "source": data.decode("utf-8"),
-                               "items": json.dumps(items, ensure_ascii=False), "event": None})
+                               "items": json.dumps(items, ensure_ascii=False),
+                               "papers_file": given and given["file"], "papers_sha256": given and given["sha256"],
+                               "papers": papers and papers.data, "event": None})
             event = self.open.log(events.sitting(stage.id, number=number, date=sitting.date.isoformat(),
                                                  present=sitting.present, method=sitting.method, file=name,
-                                                 sha256=sha, items=items, revote=revote))
+                                                 sha256=sha, items=items, revote=revote, papers=given))
             store.set_sitting_event(rid, stage.id, number, event)
         return sitting
 
     def sitting_rows(self) -> list[dict]:
         """The stored sittings as views list them (without the record's text)."""
         return [{"number": r["number"], "date": r["date"], "present": r["present"], "method": r["method"],
-                 "file": r["file"], "sha256": r["sha256"], "at": r["at"]}
+                 "file": r["file"], "sha256": r["sha256"], "at": r["at"], "papers_file": r["papers_file"]}
                 for r in self.open.store.sittings(self.open.id, self.stage.id)]
 
     def votes_view(self, outcome: Outcome) -> list[dict]:

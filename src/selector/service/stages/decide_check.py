@@ -67,9 +67,26 @@ def recheck_sittings(handler: "TakesSittings", log: list[dict], report: Report,
         if sha != row["sha256"] or event["files"].get(row["file"]) != sha:
             report.add(where, N_("the stored record text hashes to {found}…, the sitting event recorded {sha}…"),
                        found=sha[:12], sha=str(event["files"].get(row["file"]))[:12])
+        stored_papers = row["papers"]
+        logged_papers = (d.get("papers") or {}).get("file")
+        if row["papers_file"] != logged_papers:
+            report.add(where, N_("{column} is {value!r} in the database, {recorded!r} in sitting event #{event}"),
+                       column="papers_file", value=row["papers_file"], recorded=logged_papers, event=event["id"])
+        if stored_papers is not None:
+            found = hashlib.sha256(stored_papers).hexdigest()
+            if found != row["papers_sha256"] or event["files"].get(row["papers_file"]) != found:
+                report.add(where, N_("the stored papers hash to {found}…, the sitting event recorded {sha}…"),
+                           found=found[:12], sha=str(event["files"].get(row["papers_file"]))[:12])
+
+        def papers(rel: str) -> tuple[bytes, str]:
+            if stored_papers is None or rel != row["papers_file"]:
+                raise SelectorError("the papers file {file} is not stored", file=rel)
+            return stored_papers, rel
+
         try:
-            sitting, keys = read_sitting(data, row["file"], open_.round, lists, row["number"], stage.member_names,
-                                         stage.id)
+            record = read_sitting(data, row["file"], open_.round, lists, row["number"], stage.member_names,
+                                  stage.id, papers)
+            sitting, keys = record.sitting, record.keys
             if replay:
                 open_posts = handler.open_posts_after(out)
                 check_sitting(sitting, file=row["file"], open_posts=open_posts, previous=previous,
@@ -96,9 +113,12 @@ def recheck_sitting_files(handler: "TakesSittings", found: dict[str, list[Path]]
     stored whole, so one not archived is no difference)."""
     stage = handler.stage
     for row in handler.open.store.sittings(handler.open.id, stage.id):
-        if row["file"] not in found:
-            continue
-        find_original(found, Path("."), row["file"], row["sha256"],
-                      N_("changed since it was recorded: sha256 {found}, recorded {sha}…"),
-                      At("stage {stage}: file {file} (sitting {number})", stage=stage.id, file=row["file"],
-                         number=row["number"]), report)
+        given = [(row["file"], row["sha256"])]
+        if row["papers_file"]:
+            given.append((Path(row["papers_file"]).name, row["papers_sha256"]))
+        for name, sha in given:
+            if name in found:
+                find_original(found, Path("."), name, sha,
+                              N_("changed since it was recorded: sha256 {found}, recorded {sha}…"),
+                              At("stage {stage}: file {file} (sitting {number})", stage=stage.id, file=name,
+                                 number=row["number"]), report)
