@@ -155,3 +155,11 @@ def vote_line(v: dict, kind: str) -> str:
         line += " · " + _("re-vote")
     return line
 
+
+def appointee_line(stage: str, a: dict) -> str:
+    """One appointee of a closed notice: the appointment date and the 试用期's end (issue 12.6)."""
+    if a["probation_until"]:
+        return _("{stage}: {post} {name} appointed {appointed} · probation (试用期) until {until}").format(
+            stage=stage, post=a["post"], name=a["name"], appointed=a["appointed"], until=a["probation_until"])
+    return _("{stage}: {post} {name} appointed {appointed} · elected post, no probation").format(
+        stage=stage, post=a["post"], name=a["name"], appointed=a["appointed"])

@@ -159,8 +159,18 @@ def m012_decide(db):
                            "event": int, "at": str}, pk=("round", "stage", "number"))
 
 
+def m013_notices(db):
+    """Issue 12: a notice's end date given by the clerk (with the reason, where the calendar
+    has no schedule), and the appointments a closed 任前公示 records, with the 试用期's end."""
+    db.execute("ALTER TABLE notices ADD COLUMN end_reason TEXT")
+    db["appointments"].create({"round": str, "stage": str, "post": str, "candidate": str, "appointed": str,
+                               "probation_until": str, "at": str}, pk=("round", "stage", "post", "candidate"))
+
+
 MIGRATIONS = (m001_initial, m002_inspect_notice, m003_audit, m004_row_chunks, m005_row_text,
-              m006_record_anchors, m007_corrections, m008_void_papers, m012_decide)
+              m006_record_anchors, m007_corrections, m008_void_papers)
+MIGRATIONS += (m013_notices,)
+MIGRATIONS += (m012_decide,)  # after m013: databases made since m013 shipped add it last
 
 
 def applied(conn: sqlite3.Connection) -> set[str] | None:

@@ -124,7 +124,7 @@ class DecideStage(TakesSittings):
     """讨论决定: a `decide` stage."""
 
     capability: ClassVar[str] = "sittings"
-    documents: ClassVar[tuple[str, ...]] = ("decision", "shortlist", "notice", "record")
+    documents: ClassVar[tuple[str, ...]] = ("decision", "shortlist", "record")
 
     def __init__(self, open_: "OpenRound", stage: Stage):
         self.open, self.stage = open_, stage
