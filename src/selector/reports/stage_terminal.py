@@ -9,8 +9,8 @@ from rich.text import Text
 
 from selector.i18n import N_, _
 from selector.reports.common import (
-    appointee_line, correction_line, decision_note, method_word, pass_line_text, people, state_word, status_word,
-    vote_line,
+    OPERATORS, appointee_line, correction_line, decision_note, method_word, pass_line_text, people, state_word,
+    status_word, vote_line,
 )
 from selector.reports.numbers import pct
 from selector.views import StageView
@@ -187,8 +187,9 @@ def decide(console: Console, view: StageView) -> None:
     line = _("members {n}").format(n=view["attendance"]["members"])
     if members:
         line += " (" + _(", ").join(members) + ")"
+    op, _space, fraction = rule["quorum"].partition(" ")
     line += " · " + _("quorum {quorum} · re-votes allowed {revotes}, then {after}").format(
-        quorum=rule["quorum"], revotes=rule["revotes"],
+        quorum=f"{_(OPERATORS[op])} {fraction}" if op in OPERATORS else rule["quorum"], revotes=rule["revotes"],
         after=_("unfilled") if rule["after_revotes"] == "unfilled" else _("referred back"))
     console.print(Text(line))
     for s in view.get("sittings", ()):
