@@ -526,6 +526,7 @@ class Dependent:
     certified: bool = False
     notice: bool = False
     complaints: tuple[int, ...] = ()
+    sittings: int = 0  # sittings recorded (讨论决定, re-votes): they decided on that list
 
 
 @dataclass(eq=False)
@@ -610,3 +611,40 @@ class PapersNotFor(Typed, UsageError):
 
     stage: str
     kind: str
+
+
+@dataclass(eq=False)
+class OpenPost:
+    """A post a decide stage (or a vote's re-vote) has not settled: `status` deferred | revote |
+    open (not taken up), the nominees its next sitting votes on (and their names), the places."""
+
+    post: str
+    status: str
+    ballot: tuple[str, ...] = ()
+    names: tuple[str, ...] = ()
+    slots: int = 0
+
+
+@dataclass(eq=False)
+class UndecidedPosts(Typed, RuleError):
+    """The stage's list cannot be locked: posts wait for a sitting (a decision or a re-vote)."""
+
+    stage: str
+    posts: tuple[OpenPost, ...]
+    cuts: object = None
+
+
+@dataclass(eq=False)
+class RevoteNotResolve(Typed, RuleError):
+    """--resolve (a clerk's choice) given for a vote or decide stage: they re-vote instead."""
+
+    stage: str
+    kind: str
+    posts: tuple[str, ...] = ()
+
+
+@dataclass(eq=False)
+class NothingToRevote(Typed, RuleError):
+    """A sitting given for a vote stage with no post waiting for a re-vote."""
+
+    stage: str

@@ -50,6 +50,10 @@ class PostView(TypedDict, total=False):
     decision: dict[str, Any]
     tie: dict[str, Any]
     lot: dict[str, Any]
+    votes: list[dict[str, Any]]  # decide: every vote on the post, per nominee and sitting
+    revotes: list[dict[str, Any]]  # vote: the re-votes (再次投票) of a post held at a tie or short
+    pending: dict[str, Any]  # decide/vote: the ballot of the next sitting, its places and why
+    outcome: str  # decide: open | deferred | revote | ok | short | unfilled
 
 
 class StageView(TypedDict, total=False):
@@ -68,4 +72,7 @@ class StageView(TypedDict, total=False):
     posts: list[PostView]
     void_papers: list[dict[str, str]]  # papers void as a whole: ballot and reason
     waiting: Any  # a refusal (why the stage waits), worded by the CLI
+    sittings: list[dict[str, Any]]  # decide stages, and vote stages with re-votes: date, present, method, file
+    members: list[str] | None  # decide: the members by name, when the round file names them
+    rule: dict[str, Any]  # decide: pass, quorum, revotes, after_revotes
     corrections: list[dict[str, Any]]

@@ -12,7 +12,9 @@ from pathlib import Path
 
 import pytest
 
-from support import BAD, good_round, write_csv
+import shutil
+
+from support import BAD, DATA, good_round, write_csv
 
 H = ["ballot", "category", "审计局局长", "统计局副局长"]
 # The good batch before the bad ones. rec1's cut (k = 2) then puts 李娜 (C03) on both posts'
@@ -78,6 +80,13 @@ CORPUS = {
                                         "the long layout needs a 'choice' column"),
     "approve-long-twice.csv": ("vote1", ("--layout", "long"), "row 3, column 4 (choice)",
                                "刘洋 is marked twice on this ballot with different choices"),
+    # sitting records of a decide stage (selector sitting), after tests/data/decide/sitting-1.toml
+    "sitting-recused-not-member.toml": ("decide", (), "item[0].recused",
+                                        "王五 is recused but is not a member of this body (members: 陈明、"),
+    "sitting-counts-exceed-present.toml": ("decide", (), "item[0]",
+                                           "10 votes counted but only 9 could vote (10 present, 1 recused)"),
+    "sitting-before-previous.toml": ("decide", (), "date",
+                                     "date 2026-11-13 is before the previous sitting (2026-11-20)"),
 }
 
 
@@ -108,6 +117,12 @@ def test_bad_round_file_is_refused_whole(run, tmp_path, name):
 @pytest.fixture
 def prepared(run, tmp_path):
     def at(stage: str):
+        if stage == "decide":
+            for name in ("round.toml", "sitting-1.toml"):
+                shutil.copy(DATA / "decide" / name, tmp_path / name)
+            assert run("init", "round.toml").exit_code == 0
+            assert run("sitting", "decide", "sitting-1.toml").exit_code == 0
+            return run
         good_round(tmp_path)
         assert run("init", "round.toml").exit_code == 0
         write_csv(tmp_path / "setup.csv", SETUP_REC1, "gb18030")
@@ -131,7 +146,7 @@ def test_bad_file_is_refused_whole(prepared, name):
     run = prepared(stage)
     path = BAD / name
     before = digest()
-    result = run("tally", stage, path, *options)
+    result = run("sitting" if stage == "decide" else "tally", stage, path, *options)
     assert result.exit_code == 1, result.stdout + result.stderr
     errors = [line for line in result.stderr.splitlines() if line.startswith("error:")]
     assert len(errors) == 1, result.stderr

@@ -68,7 +68,7 @@ def test_the_interface_follows_the_round_the_option_and_the_environment(run, tmp
 def test_commands_are_listed_in_the_order_a_round_uses_them(run):
     listed = [line.split()[0] for line in run("--help").stdout.split("Commands:")[1].splitlines()
               if line.startswith("  ") and not line.startswith("   ")]
-    assert listed == ["check", "init", "papers", "tally", "show", "cut", "inspect", "notice", "certify", "export",
+    assert listed == ["check", "init", "papers", "tally", "show", "cut", "inspect", "sitting", "notice", "certify", "export",
                       "status", "audit", "rounds"]
 
 

@@ -57,7 +57,7 @@ def test_the_shared_round_is_valid():
     ({'ratio = "1:2"': 'ratio = "1:2"\nties = "random"'}, "",
      'stage[0].cut.ties: expected one of hold | widen | lot, got "random"'),
     ({'shortfall = "accept"': 'shortfall = "skip"'}, "",
-     'stage[1].cut.shortfall: expected one of hold | accept, got "skip"'),
+     'stage[1].cut.shortfall: expected one of hold | accept | revote, got "skip"'),
     # unknown keys at each level
     ({'tie_seed =': 'seed = 1\ntie_seed ='}, "", "round.seed: unknown key"),
     ({"seats = 1\n": "seats = 1\ngrade = 2\n"}, "", "post[0].grade: unknown key"),
@@ -72,7 +72,7 @@ def test_the_shared_round_is_valid():
     ({"members = 9\n": ""}, "", "stage[1].members: missing (应到会成员 of a vote)"),
     ({"members = 9": "members = 0"}, "", "stage[1].members: expected a whole number ≥ 1, got 0"),
     ({'kind = "vote"': 'kind = "poll"'}, "",
-     'stage[1].kind: expected one of recommend | vote | inspect | notice, got "poll"'),
+     'stage[1].kind: expected one of recommend | vote | inspect | notice | decide, got "poll"'),
     ({'form = "approve"': 'form = "rank"'}, "", 'stage[1].form: expected one of choose | approve, got "rank"'),
     ({}, '\n[[stage]]\nid = "insp"\nkind = "inspect"\ntitle = "考察"\nmembers = 3\n',
      "stage[2].members: not used by a inspect stage"),

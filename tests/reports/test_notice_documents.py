@@ -65,7 +65,7 @@ def test_a_notice_of_the_candidates_for_inspection(run, tmp_path):
     md = run("export", "preview", "--doc", "notice").stdout
     assert md.startswith("# 考察对象公示\n")
     assert "经全委会民主推荐，确定下列同志为考察对象，现予以公示：" in md and "| 考察职位 " in md
-    assert "公示时间：2026-05-11至2026-05-15" in md
+    assert "公示时间：2026年5月11日至2026年5月15日" in md
     r = run("notice", "preview", "close", "--appointed", "2026-05-20")
     assert r.exit_code == 1 and "publishes the 考察对象" in r.stderr
     r = run("notice", "preview", "close", "--json")

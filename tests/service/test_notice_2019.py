@@ -47,7 +47,7 @@ def test_a_notice_into_2027_is_refused_without_its_schedule_and_counted_with_one
     assert (n["start"], n["end"]) == ("2026-12-30", "2027-01-06")
     assert n["calendar"].endswith("; 2027: round file") and n["warning"] is None
     doc = run("export", "notice", "--doc", "notice").stdout
-    assert "公示时间：2026-12-30至2027-01-06" in doc
+    assert "公示时间：2026年12月30日至2027年1月6日" in doc
     assert f"公示期按工作日计算（法定节假日和调休依据：{n['calendar']}）" in doc
     assert run("audit", "verify").exit_code == 0
 

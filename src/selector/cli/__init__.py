@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from selector.cli.base import app
-from selector.cli import audit, ballots, exports, inspect, notice, papers, rounds  # noqa: F401  (register commands)
+from selector.cli import audit, ballots, decide, exports, inspect, notice, papers, rounds  # noqa: F401  (register commands)
 
 
 def main() -> None:

@@ -160,7 +160,7 @@ def cut(
                                                         "(while no later stage depends on it).")),
 ) -> None:
     from selector.domain.cuts import Decisions
-    from selector.errors import HeldCut
+    from selector.errors import HeldCut, UndecidedPosts
 
     open_ = open_round(ctx)
     if reopen:
@@ -180,7 +180,7 @@ def cut(
         return
     try:
         handler = open_.cut(stage, Decisions(_resolutions(resolve), tuple(accept_short), reason))
-    except HeldCut as held:
+    except (HeldCut, UndecidedPosts) as held:
         show_view(open_.handler(stage).view(cuts=held.cuts), as_json)
         raise
     show_view(handler.view(), as_json)

@@ -25,7 +25,7 @@ from selector.i18n import N_, _
 # Click's own help option says this; translated with every other parameter's help.
 N_("Show this message and exit.")
 # `selector --help` lists the commands in the order a round uses them.
-ORDER = ("check", "init", "papers", "tally", "show", "cut", "inspect", "notice", "certify", "export",
+ORDER = ("check", "init", "papers", "tally", "show", "cut", "inspect", "sitting", "notice", "certify", "export",
          "status", "audit", "rounds", "log", "verify", "sample", "compare", "open", "complaint",
          "resolve", "close")
 

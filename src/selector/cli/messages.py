@@ -61,6 +61,12 @@ def _inspection_details(err: e.InspectionIncomplete) -> list[str]:
 
 
 def _wrong_kind(err: e.WrongStageKind) -> str:
+    if err.wanted == "ballots" and err.kind == "decide":
+        return _("stage {stage} is a decide stage: it takes no ballots (record its sittings with `selector sitting "
+                 "{stage} SITTING.toml`)").format(stage=err.stage)
+    if err.wanted == "sittings":
+        return _("stage {stage} is a {kind} stage: sittings are recorded for decide stages (讨论决定) and for the "
+                 "re-votes (再次投票) of vote stages").format(stage=err.stage, kind=err.kind)
     if err.wanted == "ballots":
         text = (_("stage {stage} is an {kind} stage: it takes no ballots (use `selector {kind} {stage} …`)")
                 if err.kind == "inspect" else
@@ -68,6 +74,26 @@ def _wrong_kind(err: e.WrongStageKind) -> str:
         return text.format(stage=err.stage, kind=err.kind)
     return _("stage {stage} is a {kind} stage, not {wanted}").format(stage=err.stage, kind=err.kind,
                                                                     wanted=err.wanted)
+
+
+def _undecided(err: e.UndecidedPosts) -> str:
+    parts = []
+    for p in err.posts:
+        who = _who(p.ballot, p.names)
+        if p.status == "deferred":
+            parts.append(_("{post} deferred (暂缓: {who})").format(post=p.post, who=who))
+        elif p.status == "revote":
+            parts.append(ngettext("{post} goes to a re-vote ({who} for {slots} place)",
+                                  "{post} goes to a re-vote ({who} for {slots} places)", p.slots)
+                         .format(post=p.post, who=who, slots=p.slots))
+        else:
+            parts.append(_("{post} not taken up yet ({who})").format(post=p.post, who=who))
+    n = len(err.posts)
+    return ngettext("stage {stage}: nothing locked, {n} post not decided: {posts} — record the sitting with "
+                    "`selector sitting {stage} SITTING.toml`",
+                    "stage {stage}: nothing locked, {n} posts not decided: {posts} — record the sitting with "
+                    "`selector sitting {stage} SITTING.toml`", n).format(stage=err.stage, n=n,
+                                                                         posts=_("; ").join(parts))
 
 
 def _not_tied(err: e.NotTied) -> str:
@@ -115,6 +141,12 @@ def _notice_from_notice_stage(err: e.NoticeFromNoticeStage) -> str:
 
 
 def _document_not_for(err: e.DocumentNotFor) -> str:
+    if err.doc == "decision":
+        return _("--doc decision is for decide stages (讨论决定); {stage} is a {kind} stage").format(
+            stage=err.stage, kind=err.kind)
+    if err.kind == "decide":
+        return _("--doc {doc} is not made of a decide stage; {stage} has {docs}").format(
+            doc=err.doc, stage=err.stage, docs=", ".join(err.documents))
     if err.doc == "vote":
         return _("--doc vote is for vote stages; {stage} is a {kind} stage (use --doc tally)").format(
             stage=err.stage, kind=err.kind)
@@ -151,6 +183,8 @@ def _holds(d: e.Dependent) -> str:
         parts.append(ngettext("{n} inspection file", "{n} inspection files", len(d.files)).format(n=len(d.files)))
     if d.notice:
         parts.append(_("an open notice"))
+    if d.sittings:
+        parts.append(ngettext("{n} sitting", "{n} sittings", d.sittings).format(n=d.sittings))
     if d.complaints:
         parts.append(ngettext("{n} complaint", "{n} complaints", len(d.complaints)).format(n=len(d.complaints)))
     if d.locked:
@@ -182,6 +216,9 @@ def _reopen_steps(err: e.ReopenBlocked) -> list[str]:
         if d.notice:
             out.append(_("the notice {stage} is open: it has published the list, which cannot be taken back "
                          "here").format(stage=d.stage))
+        if d.sittings:
+            out.append(_("stage {stage} has recorded sittings: they decided on the list, which cannot be taken "
+                         "back here").format(stage=d.stage))
     return out
 
 
@@ -259,6 +296,13 @@ TEXT: dict[type, Callable] = {
     e.NoticeClosesItself: lambda x: _("stage {stage} is a notice: it is confirmed with "
                                       "`selector notice {stage} close`").format(stage=x.stage),
     e.HeldCut: _held_cut,
+    e.UndecidedPosts: _undecided,
+    e.RevoteNotResolve: lambda x: _("stage {stage} is a {kind} stage: a tie or a failed vote is settled by voting "
+                                    "again (再次投票), not by --resolve or by lot: record the re-vote with `selector "
+                                    "sitting {stage} REVOTE.toml` (see selector show {stage})").format(
+        stage=x.stage, kind=x.kind),
+    e.NothingToRevote: lambda x: _("stage {stage} has no post waiting for a re-vote (a tie at its line, or a post "
+                                   "nobody passed with cut.shortfall = \"revote\")").format(stage=x.stage),
     e.InspectionIncomplete: _inspection_incomplete,
     e.NotTied: _not_tied,
     e.TiesDecidedByRound: lambda x: _("{post}: the round file decides ties at this cut (ties = \"{policy}\"): "
@@ -427,6 +471,9 @@ NEXT: dict[type, Callable] = {
     s.CloseNotice: lambda x: _("selector notice {stage} close (once {end} has passed)").format(stage=x.stage,
                                                                                            end=x.end),
     s.Blocked: lambda x: text(x.error),
+    s.Sitting: lambda x: (_("selector sitting {stage} REVOTE.toml (a re-vote (再次投票) of {posts})") if x.revote else
+                          _("selector sitting {stage} SITTING.toml (posts open: {posts})")).format(
+        stage=x.stage, posts=_(", ").join(x.posts)),
 }
 
 
@@ -459,6 +506,8 @@ def verify_summary(report) -> str:
     if report.inspections:
         other += ngettext("{n} inspection file re-read, ", "{n} inspection files re-read, ",
                           report.inspections).format(n=report.inspections)
+    if report.sittings:
+        other += ngettext("{n} sitting re-read, ", "{n} sittings re-read, ", report.sittings).format(n=report.sittings)
     if report.notices:
         other += (ngettext("{n} notice with ", "{n} notices with ", report.notices).format(n=report.notices)
                   + ngettext("{n} complaint rechecked, ", "{n} complaints rechecked, ",

@@ -11,7 +11,7 @@ from typing import Literal
 
 from selector.errors import NotFound
 
-StageKind = Literal["recommend", "vote", "inspect", "notice"]
+StageKind = Literal["recommend", "vote", "inspect", "notice", "decide"]
 BALLOT_KINDS = ("recommend", "vote")
 
 
@@ -113,7 +113,7 @@ class Cut:
     score: tuple[tuple[str, Fraction], ...]  # (stage id, weight) on vote share
     min_share: Threshold = Threshold(">=", Fraction(0))
     ties: Literal["hold", "widen", "lot"] = "hold"
-    shortfall: Literal["hold", "accept"] = "hold"
+    shortfall: Literal["hold", "accept", "revote"] = "hold"  # revote: vote stages only
     pass_: Threshold | None = None
     pass_base: Literal["members", "present", "valid"] = "members"
 
@@ -145,6 +145,12 @@ class Stage:
     evaluation: Evaluation | None = None
     backfill: bool = False
     working_days: int | None = None
+    # decide (讨论决定) and vote stages: members by name (empty: by count only), the pass line of
+    # a decision (of 应到会成员), re-votes (再次投票) allowed per post and what comes after them
+    member_names: tuple[str, ...] = ()
+    majority: Threshold = Threshold(">", Fraction(1, 2))
+    revotes: int = 1
+    after_revotes: Literal["unfilled", "refer"] = "unfilled"
     # notice stages: what they publish — 考察对象 before inspection, or 任前公示 — and the
     # 试用期 (months) an appointment notice records for appointed posts
     of: Literal["inspection", "appointment"] = "appointment"

@@ -48,14 +48,16 @@ ROSTER_ALIASES = {
 }
 STAGE_KEYS = {"id", "kind", "title", "electorate", "members", "quorum", "max_marks", "overvote",
               "categories", "candidates", "form", "cut", "checks", "evaluation", "backfill",
-              "working_days"}
+              "working_days", "pass", "revotes", "after_revotes"}
 STAGE_KEYS |= {"of", "probation_months"}  # notice stages (issue 12.3, 12.6)
 CUT_KEYS = {"ratio", "score", "min_share", "ties", "shortfall", "pass", "pass_base"}
 KIND_KEYS = {
     "recommend": {"electorate", "quorum", "max_marks", "overvote", "categories", "candidates", "cut"},
-    "vote": {"members", "quorum", "max_marks", "overvote", "categories", "candidates", "cut", "form"},
+    "vote": {"members", "quorum", "max_marks", "overvote", "categories", "candidates", "cut", "form", "revotes",
+             "after_revotes"},
     "inspect": {"checks", "evaluation", "backfill", "candidates"},
     "notice": {"working_days", "candidates", "of", "probation_months"},
+    "decide": {"members", "quorum", "pass", "revotes", "after_revotes", "candidates"},
 }
 ID_RE = re.compile(r"[a-z0-9-]+")
 SPACE_RE = re.compile(r"\s")  # what str.isspace() calls a space, character for character
@@ -80,7 +82,7 @@ def _q(value: Any) -> str:
 MAX_DIGITS = 18  # digits of any number in a round file
 MAX_PART = 10**9  # numerator or denominator of a fraction (weights, thresholds)
 MAX_COUNT = {"seats": 1_000, "max_marks": 1_000, "electorate": 10_000_000, "members": 10_000_000,
-             "tellers": 100, "scrutineers": 100, "working_days": 365,
+             "tellers": 100, "scrutineers": 100, "working_days": 365, "revotes": 10,
              "probation_months": 120, "recommendation_valid_months": 120}
 MAX_RATIO = 1_000  # N of "1:N"
 MAX_DEPTH = 32  # arrays and tables inside each other (a round file needs 3)
@@ -260,7 +262,8 @@ def parse_threshold(value: Any, where: str) -> Threshold:
 # Refusals worded per key or stage kind (a translation words each sentence whole).
 POST_CLASH = {"id": N_("{value} is also post[{other}]'s id"), "title": N_("{value} is also post[{other}]'s title")}
 NOT_USED = {"recommend": N_("not used by a recommend stage"), "vote": N_("not used by a vote stage"),
-            "inspect": N_("not used by a inspect stage"), "notice": N_("not used by a notice stage")}
+            "inspect": N_("not used by a inspect stage"), "notice": N_("not used by a notice stage"),
+            "decide": N_("not used by a decide stage")}
 
 
 def _keys(value: Any) -> set[str]:
@@ -565,7 +568,7 @@ class _Parser:
             sid = self.ident(item["id"], f"{where}.id")
             if any(s.id == sid for s in stages):
                 self.fail(f"{where}.id", N_("another stage is already called {stage}"), stage=_q(sid))
-            kind = self.choice(item["kind"], f"{where}.kind", ("recommend", "vote", "inspect", "notice"))
+            kind = self.choice(item["kind"], f"{where}.kind", ("recommend", "vote", "inspect", "notice", "decide"))
             for key in item:
                 if key not in KIND_KEYS[kind] | {"id", "kind", "title"}:
                     self.fail(f"{where}.{key}", NOT_USED[kind])
@@ -603,6 +606,8 @@ class _Parser:
                                          for k, v in cats.items())
             if "cut" in item:
                 kw["cut"] = self.cut(item["cut"], f"{where}.cut", sid, earlier)
+                if kind == "recommend" and kw["cut"].shortfall == "revote":
+                    self.fail(f"{where}.cut.shortfall", N_('"revote" is for vote stages (再次投票)'))
         if kind == "inspect":
             kw["checks"] = self.strings(item.get("checks", []), f"{where}.checks")
             if "evaluation" in item:
@@ -619,7 +624,37 @@ class _Parser:
                     self.fail(f"{where}.probation_months", N_('a 试用期 follows an appointment: only with of = '
                                                               '"appointment"'))
                 kw["probation_months"] = self.count(item["probation_months"], f"{where}.probation_months")
+        if kind in ("vote", "decide"):
+            self.decisions(item, where, kind, kw)
         return Stage(**kw)
+
+    def decisions(self, item, where, kind, kw) -> None:
+        """讨论决定 and re-votes: members by count or by name, the pass line, the re-votes allowed
+        and what happens after them; a vote's ties are re-voted, never drawn by lot."""
+        if kind == "decide":
+            if "members" not in item:
+                self.fail(f"{where}.members", N_("missing (应到会成员: a number, or the members' names)"))
+            members = item["members"]
+            if isinstance(members, list):
+                names = self.strings(members, f"{where}.members")
+                if len({normalize(n) for n in names}) != len(names):
+                    self.fail(f"{where}.members", N_("lists the same item twice"))
+                kw["member_names"] = names
+                kw["members"] = len(names)
+            else:
+                kw["members"] = self.count(members, f"{where}.members")
+            if "quorum" in item:
+                kw["quorum"] = self.threshold(item["quorum"], f"{where}.quorum")
+            if "pass" in item:
+                kw["majority"] = self.threshold(item["pass"], f"{where}.pass")
+        if "revotes" in item:
+            kw["revotes"] = self.count(item["revotes"], f"{where}.revotes", minimum=0)
+        kw["after_revotes"] = self.choice(item.get("after_revotes", "unfilled"), f"{where}.after_revotes",
+                                          ("unfilled", "refer"))
+        cut = kw.get("cut")
+        if cut is not None and cut.ties == "lot":
+            self.fail(f"{where}.cut.ties", N_('"lot" is not for a vote: a tie in a vote goes to a re-vote (再次投票); '
+                                              'use "hold" (re-vote) or "widen"'))
 
     # -- post kinds and the calendar (issues 11.9, 12.4) -----------------------------
     def post_kind(self, item: dict, where: str) -> dict:
@@ -736,7 +771,7 @@ class _Parser:
         if "min_share" in item:
             kw["min_share"] = self.threshold(item["min_share"], f"{where}.min_share")
         kw["ties"] = self.choice(item.get("ties", "hold"), f"{where}.ties", ("hold", "widen", "lot"))
-        kw["shortfall"] = self.choice(item.get("shortfall", "hold"), f"{where}.shortfall", ("hold", "accept"))
+        kw["shortfall"] = self.choice(item.get("shortfall", "hold"), f"{where}.shortfall", ("hold", "accept", "revote"))
         if "pass" in item:
             kw["pass_"] = self.threshold(item["pass"], f"{where}.pass")
         elif "pass_base" in item:

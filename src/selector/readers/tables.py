@@ -115,6 +115,22 @@ NOT_A_FILE = {
         "device": N_("is a device, not a file: give the roster file itself"),
         "other": N_("is not a regular file, not a file: give the roster file itself"),
     },
+    "sitting record": {
+        "loop": N_("a symbolic link loop (the link leads back to itself): give the sitting record itself"),
+        "folder": N_("is a folder, not a sitting record"),
+        "fifo": N_("is a FIFO (named pipe), not a file: give the sitting record itself"),
+        "socket": N_("is a socket, not a file: give the sitting record itself"),
+        "device": N_("is a device, not a file: give the sitting record itself"),
+        "other": N_("is not a regular file, not a file: give the sitting record itself"),
+    },
+    "papers file": {
+        "loop": N_("a symbolic link loop (the link leads back to itself): give the papers file itself"),
+        "folder": N_("is a folder, not a papers file"),
+        "fifo": N_("is a FIFO (named pipe), not a file: give the papers file itself"),
+        "socket": N_("is a socket, not a file: give the papers file itself"),
+        "device": N_("is a device, not a file: give the papers file itself"),
+        "other": N_("is not a regular file, not a file: give the papers file itself"),
+    },
 }
 
 

@@ -9,11 +9,14 @@ from datetime import datetime, timedelta, timezone
 from selector.i18n import N_, _, current
 
 STATE = {"waiting": N_("waiting"), "ready": N_("ready"), "tallied": N_("tallied"), "locked": N_("locked"),
-         "inspecting": N_("inspecting"), "open": N_("open")}
+         "inspecting": N_("inspecting"), "open": N_("open"), "sitting": N_("sitting"), "decided": N_("decided")}
 STATUS = {"ok": N_("ok"), "tied": N_("TIED — needs a recorded decision"),
-          "short": N_("SHORT — fewer eligible than places"), "unfilled": N_("UNFILLED — nobody advances")}
+          "short": N_("SHORT — fewer eligible than places"), "unfilled": N_("UNFILLED — nobody advances"),
+          "deferred": N_("DEFERRED (暂缓) — to a later sitting"), "revote": N_("RE-VOTE (再次投票) — to another sitting")}
 DECISION = {"resolved": N_("resolved"), "accepted-short": N_("accepted short"), "widened": N_("widened"),
-            "lot": N_("lot")}
+            "lot": N_("lot"), "revote": N_("settled by a re-vote"), "referred": N_("referred back after the re-votes"),
+            "unfilled": N_("left unfilled after the re-votes")}
+METHOD = {"ballot": N_("secret ballot"), "hands": N_("show of hands"), "oral": N_("oral vote")}
 BASE = {"members": N_("members"), "present": N_("present"), "valid": N_("valid ballots")}
 # Why a mark was not counted, as the count stores it (English, in the record) → its words.
 REASONS = (
@@ -123,6 +126,34 @@ def correction_line(c: dict) -> str:
     return _("corrected (更正) #{event} {at} · {by}: {what} · reason: {reason}").format(
         event=c["event"], at=when(c.get("at")), by=c["by"], what=correction_text(c, current()),
         reason=c.get("reason") or "")
+
+
+def method_word(method: str) -> str:
+    """How a sitting voted: secret ballot, show of hands, oral vote."""
+    return _(METHOD[method]) if method in METHOD else method
+
+
+def vote_line(v: dict, kind: str) -> str:
+    """One nominee's vote at a sitting: "sitting 1 · 张伟 (C01): 同意 7 · 不同意 2 · 缓议 1 (10 voting, 1
+    recused: 王五) → passed"."""
+    if v["yes"] is None:
+        counts = _("no vote")
+    else:
+        counts = (_("agree {yes} · disagree {no} · defer {other}") if kind == "decide" else
+                  _("votes {yes} · against {no} · abstain {other}")).format(yes=v["yes"], no=v["no"], other=v["other"])
+    line = _("sitting {n} · {name} ({id}): {counts} ({voters} voting)").format(
+        n=v["sitting"], name=v["name"], id=v["candidate"], counts=counts, voters=v["voters"])
+    if v["recused"]:
+        line += " · " + _("recused (回避): {names}").format(names=_(", ").join(v["recused"]))
+    if v["deferred"]:
+        line += " → " + _("deferred (暂缓表决)")
+    elif v["passed"]:
+        line += " → " + _("passed")
+    elif v["passed"] is False:
+        line += " → " + _("not passed (needs {n} more)").format(n=v["needs"])
+    if v["revote"]:
+        line += " · " + _("re-vote")
+    return line
 
 
 def appointee_line(stage: str, a: dict) -> str:

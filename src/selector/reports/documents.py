@@ -16,7 +16,7 @@ from selector.reports.collation import by_surname_strokes
 from selector.reports.common import correction_text
 from selector.reports.numbers import pct
 
-DOCS = ("tally", "shortlist", "vote", "notice", "record")
+DOCS = ("tally", "shortlist", "vote", "notice", "record", "decision")
 Cell = str | int
 
 LABELS = {
@@ -103,6 +103,23 @@ LABELS = {
         "initials": "计票人签字：{tellers}　　监票人签字：{scrutineers}",
         "sign.role": "{role}（签字）：", "sign.date": "年　　月　　日",
         "doc_number": "文号",
+        "op.>": "超过", "op.>=": "达到", "op.<": "少于", "op.<=": "不超过",
+        "decision.title": "讨论决定结果表", "members": "应到会成员", "members.line": "{n} 人{names}",
+        "rule.line": "到会人数须{quorum_op}应到会成员的 {quorum}；同意票{op}应到会成员（回避者除外）的 {fraction} 为通过；"
+                     "得票相同或无人通过的，可再次投票 {revotes} 次，仍未产生的{after}",
+        "after.unfilled": "该职位空缺", "after.refer": "退回重新酝酿",
+        "sitting.label": "第 {n} 次会议", "sitting.line": "{date}，实到 {present} 人，{method}（{file}）",
+        "rule": "表决规则",
+        "method.ballot": "无记名投票", "method.hands": "举手表决", "method.oral": "口头表决",
+        "sitting": "会次", "voters": "参加表决", "recused": "回避", "defer": "缓议",
+        "vote.passed": "通过", "vote.not_passed": "未通过", "vote.deferred": "暂缓表决", "vote.none": "未表决",
+        "revote_mark": "（再次投票）",
+        "outcome.decided": "决定：{names}", "outcome.nobody": "无人通过",
+        "outcome.deferred": "暂缓表决，待下次会议研究：{names}",
+        "outcome.revote": "待再次投票：{names}（{slots} 名）",
+        "decision.revote": "经再次投票产生：{chosen}",
+        "decision.referred": "再次投票后仍未产生，退回重新酝酿",
+        "decision.unfilled": "再次投票后仍未产生，该职位空缺",
     },
     "en": {
         "tally.title": "Recommendation vote tally", "shortlist.title": "Shortlist for inspection",
@@ -188,6 +205,24 @@ LABELS = {
         "initials": "Teller's initials: {tellers}    Scrutineers' initials: {scrutineers}",
         "sign.role": "{role} (signature): ", "sign.date": "Date: ____________",
         "doc_number": "Reference",
+        "op.>": "more than", "op.>=": "at least", "op.<": "less than", "op.<=": "at most",
+        "decision.title": "Decision sheet", "members": "Members", "members.line": "{n}{names}",
+        "rule.line": "Quorum: {quorum_op} {quorum} of the members present; a nominee passes with {op} {fraction} of the members "
+                     "(those recused left out); a tie or a failed vote may be voted again {revotes} time(s), "
+                     "then {after}",
+        "after.unfilled": "the post is left unfilled", "after.refer": "the post is referred back",
+        "sitting.label": "Sitting {n}", "sitting.line": "{date}, present {present}, {method} ({file})",
+        "rule": "Rule",
+        "method.ballot": "secret ballot", "method.hands": "show of hands", "method.oral": "oral vote",
+        "sitting": "Sitting", "voters": "Voting", "recused": "Recused", "defer": "Defer",
+        "vote.passed": "passed", "vote.not_passed": "not passed", "vote.deferred": "deferred",
+        "vote.none": "no vote", "revote_mark": " (re-vote)",
+        "outcome.decided": "Decided: {names}", "outcome.nobody": "Nobody passed",
+        "outcome.deferred": "Deferred to a later sitting: {names}",
+        "outcome.revote": "To a re-vote: {names} ({slots} place(s))",
+        "decision.revote": "Chosen by a re-vote: {chosen}",
+        "decision.referred": "Not settled after the re-votes: referred back",
+        "decision.unfilled": "Not settled after the re-votes: the post is left unfilled",
     },
 }
 DESCRIPTIVE = ("gender", "born", "ethnicity", "native_place", "education", "party", "joined",
@@ -248,7 +283,7 @@ def build(doc: str, round_: Round, stage: Stage, view: dict, date: str, events: 
     """The document `doc` for `stage`, from its view (and the event log for `record`, what it
     publishes for `notice`). The service has checked that the document fits the stage."""
     builder = {"tally": _tally, "shortlist": _shortlist, "vote": _vote, "notice": _notice,
-               "record": _record}[doc]
+               "record": _record, "decision": _decision}[doc]
     ctx = _Context(round_, stage, view, date)
     if doc == "record":
         made = builder(ctx, events, stages)
@@ -390,9 +425,35 @@ class _Context:
                                                   chosen=self.names(lot["drawn"])))
         elif tie and post.get("advanced") is not None and set(tie["tied"]) <= set(post["advanced"]):
             notes.append(t["decision.widened"].format(names=self.names(tie["tied"])))
-        elif tie and post.get("status") == "tied":
+        elif tie and post.get("status") == "tied" and not post.get("pending"):
             notes.append(t["status.tied"].format(slots=tie["slots"], names=self.names(tie["tied"])))
+        if decision and decision["kind"] == "revote":
+            notes.append(t["decision.revote"].format(chosen=self.names(decision["chosen"]) or "—"))
+        elif decision and decision["kind"] in ("referred", "unfilled"):
+            notes.append(t[f"decision.{decision['kind']}"])
+        if post.get("pending") and self.view["kind"] != "decide":
+            notes.append(t["outcome.revote"].format(names=self.names(post["pending"]["ballot"]),
+                                                    slots=post["pending"]["slots"]))
         return notes
+
+    def vote_rows(self, post: dict) -> list[list[Cell]]:
+        """One row per nominee and sitting (讨论决定, or a vote's re-votes)."""
+        t, rows = self.t, []
+        for v in post.get("votes") or post.get("revotes") or ():
+            result = (t["vote.deferred"] if v["deferred"] else t["vote.none"] if v["passed"] is None
+                      else t["vote.passed"] if v["passed"] else t["vote.not_passed"])
+            rows.append([v["sitting"], self.name(v["candidate"]), _blank(v["yes"]), _blank(v["no"]),
+                         _blank(v["other"]), v["voters"], ("、" if self.zh else ", ").join(v["recused"]),
+                         result + (t["revote_mark"] if v["revote"] else "")])
+        return rows
+
+    def sitting_meta(self) -> list[tuple[str, str]]:
+        """Each sitting as a meta line: its number, then date, attendance, method and record file."""
+        t = self.t
+        return [(t["sitting.label"].format(n=s["number"]),
+                 t["sitting.line"].format(date=s["date"], present=s["present"], method=t[f"method.{s['method']}"],
+                                          file=s["file"]))
+                for s in self.view.get("sittings") or ()]
 
 
 # How a 组织部 writes the usual fractions of a pass line (others stay as written, "3/5").
@@ -506,6 +567,45 @@ def _shortlist(ctx: _Context) -> Document:
     return Document("shortlist", ctx.round.locale, title, ctx.meta(), sections, lead=[t["stroke_order"]])
 
 
+def _blank(value) -> Cell:
+    return "" if value is None else value
+
+
+def _decision(ctx: _Context) -> Document:
+    """讨论决定结果表: the members and the rule, each sitting, and per post every vote (同意/不同意/缓议,
+    those voting, 回避) with what it came to."""
+    t, view, stage = ctx.t, ctx.view, ctx.stage
+    meta = ctx.meta()
+    names = view.get("members") or []
+    meta.append((t["members"], t["members.line"].format(
+        n=view["attendance"]["members"], names=("（" + "、".join(names) + "）") if ctx.zh and names
+        else (" (" + ", ".join(names) + ")") if names else "")))
+    rule = view["rule"]
+    op, fraction = rule["pass"].split()
+    quorum_op, quorum = rule["quorum"].split()
+    meta.append((t["rule"], t["rule.line"].format(quorum=quorum, quorum_op=t[f"op.{quorum_op}"], op=t[f"op.{op}"],
+                                                  fraction=fraction, revotes=rule["revotes"],
+                                                  after=t[f"after.{rule['after_revotes']}"])))
+    meta += ctx.sitting_meta()
+    sections = []
+    headers = [t["sitting"], t["name"], t["yes"], t["no"], t["defer"], t["voters"], t["recused"], t["result"]]
+    for post in view["posts"]:
+        notes = []
+        pending = post.get("pending")
+        if post.get("advanced") is not None or post.get("decided"):
+            chosen = post["advanced"] if post.get("advanced") is not None else \
+                [r["candidate"] for r in post["results"] if r.get("chosen")]
+            notes.append(t["outcome.decided"].format(names=ctx.names(chosen)) if chosen else t["outcome.nobody"])
+        elif pending and pending["why"] == "deferred":
+            notes.append(t["outcome.deferred"].format(names=ctx.names(pending["ballot"])))
+        elif pending and pending["revote"]:
+            notes.append(t["outcome.revote"].format(names=ctx.names(pending["ballot"]), slots=pending["slots"]))
+        notes += ctx.decision_notes(post)
+        pl = ctx.pass_line(post)
+        sections.append(Section(ctx.post_heading(post), [pl] if pl else [], headers, ctx.vote_rows(post), notes))
+    return Document("decision", ctx.round.locale, t["decision.title"], meta, sections)
+
+
 def _vote(ctx: _Context) -> Document:
     t, view = ctx.t, ctx.view
     approve = ctx.stage.form == "approve"
@@ -547,6 +647,11 @@ def _vote(ctx: _Context) -> Document:
             notes.append(t["cut_line"].format(ratio=ctx.stage.cut.ratio, k=post["k"], goes=ctx.goes()))
         notes += ctx.decision_notes(post)
         sections.append(Section(ctx.post_heading(post), lines, headers, rows, notes))
+        if post.get("revotes"):  # 再次投票: one row per nominee and sitting
+            sections.append(Section(ctx.post_heading(post) + t["revote_mark"], [f"{k}{'：' if ctx.zh else ': '}{v}"
+                                                                                for k, v in ctx.sitting_meta()],
+                                    [t["sitting"], t["name"], t["yes"], t["no"], t["abstain"], t["voters"],
+                                     t["recused"], t["result"]], ctx.vote_rows(post)))
     return Document("vote", ctx.round.locale, t["vote.title"], ctx.meta(), sections,
                     signatures=ctx.signatures(), initials=ctx.initials())
 

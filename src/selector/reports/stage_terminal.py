@@ -9,7 +9,8 @@ from rich.text import Text
 
 from selector.i18n import N_, _
 from selector.reports.common import (
-    appointee_line, correction_line, decision_note, people, state_word, status_word,
+    OPERATORS, appointee_line, correction_line, decision_note, method_word, pass_line_text, people, state_word,
+    status_word, vote_line,
 )
 from selector.reports.numbers import pct
 from selector.views import StageView
@@ -176,3 +177,49 @@ def _evaluation(ev: dict, results: list[dict]) -> Table:
                       str(e["blank"]), *((str(e["invalid"]),) if unclear else ()), str(e["void"]),
                       str(e["valid"]), f"{e['top']}/{e['valid']} = {pct(e['rate'])}")
     return table
+
+
+def decide(console: Console, view: StageView) -> None:
+    """讨论决定: the members and the rule, each sitting, each post's votes and its outcome."""
+    _head(console, view)
+    rule = view["rule"]
+    members = view.get("members")
+    line = _("members {n}").format(n=view["attendance"]["members"])
+    if members:
+        line += " (" + _(", ").join(members) + ")"
+    op, _space, fraction = rule["quorum"].partition(" ")
+    line += " · " + _("quorum {quorum} · re-votes allowed {revotes}, then {after}").format(
+        quorum=f"{_(OPERATORS[op])} {fraction}" if op in OPERATORS else rule["quorum"], revotes=rule["revotes"],
+        after=_("unfilled") if rule["after_revotes"] == "unfilled" else _("referred back"))
+    console.print(Text(line))
+    for s in view.get("sittings", ()):
+        console.print(Text(_("sitting {n}: {date} · present {present} · {method} · {file}").format(
+            n=s["number"], date=s["date"], present=s["present"], method=method_word(s["method"]), file=s["file"])))
+    for post in view["posts"]:
+        console.print()
+        console.print(Text(_("{post} {title} · seats {seats}").format(post=post["post"], title=post["title"],
+                                                                       seats=post["seats"]), style="bold"))
+        if "pass_line" in post:
+            console.print(Text(pass_line_text(post["pass_line"])))
+        if not post["results"]:
+            console.print(_("nobody on the list"))
+        for v in post.get("votes", ()):
+            console.print(Text("  " + vote_line(v, view["kind"])))
+        names = {r["candidate"]: r["name"] for r in post["results"]}
+        status = post.get("status")
+        note = status_word(status)
+        pending = post.get("pending")
+        if pending:
+            note += " · " + _("next sitting votes on {names} for {slots}").format(
+                names=people(pending["ballot"], names), slots=pending["slots"])
+        if post.get("advanced") is not None:
+            note += " · " + _("decided: {names}").format(names=people(post["advanced"], names) or _("nobody"))
+        elif post.get("decided"):
+            chosen = [r["candidate"] for r in post["results"] if r.get("chosen")]
+            note += " · " + _("chosen: {names}").format(names=people(chosen, names) or _("nobody")) \
+                + " · " + _("not locked")
+        note += decision_note(post)
+        if note:
+            console.print(Text(note, style="bold red" if status in ("deferred", "revote", "short", "unfilled")
+                               else None))
+

@@ -15,8 +15,8 @@ from selector.reports.screen import Printer, Ranking, width
 
 from selector.i18n import N_, _
 from selector.reports.common import (
-    appointee_line, correction_line, decision_note, names_text, pass_line_text, people, reason_text, state_word, status_word,
-    when,
+    appointee_line, correction_line, decision_note, names_text, pass_line_text, people, reason_text, state_word,
+    status_word, vote_line, when,
 )
 from selector.reports.numbers import pct
 from selector.views import PostView, StageView
@@ -64,7 +64,8 @@ def stage(console: Console, view: StageView) -> None:
     """A stage's tally, ranking and cut, post by post, with the cut line drawn."""
     from selector.reports import stage_terminal
 
-    renderer = {"inspect": stage_terminal.inspect, "notice": stage_terminal.notice}.get(view["kind"])
+    renderer = {"inspect": stage_terminal.inspect, "notice": stage_terminal.notice,
+                "decide": stage_terminal.decide}.get(view["kind"])
     if renderer is not None:  # one renderer per stage kind; ballot stages are drawn here
         return renderer(console, view)
     att = view.get("attendance")
@@ -143,6 +144,11 @@ def _post(console: Printer, view: StageView, post: PostView) -> None:
         note += " · " + _("tie at {share} among {names} for {slots}").format(
             share=pct(tie["score"]), names=people(tie["tied"], names), slots=tie["slots"])
     note += decision_note(post)
+    for v in post.get("revotes") or ():  # 再次投票, one line per nominee and sitting
+        console.print(Text("  " + vote_line(v, view["kind"])))
+    if post.get("pending"):
+        note += " · " + _("goes to a re-vote (再次投票) of {names} for {slots}: selector sitting {stage} …").format(
+            names=people(post["pending"]["ballot"], names), slots=post["pending"]["slots"], stage=view["stage"])
     if post.get("lot"):
         note += " · " + _("lot seed {seed!r} drew {names}").format(seed=post["lot"]["seed"],
                                                                   names=people(post["lot"]["drawn"], names))

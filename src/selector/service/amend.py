@@ -35,6 +35,8 @@ def holdings(open_: "OpenRound", stage: Stage) -> str:
         return "inspection files"
     if store.notice(rid, stage.id):
         return "a notice"
+    if store.sittings(rid, stage.id):
+        return "sittings"
     if state.locked:
         return "a locked cut"
     if state.certified:
@@ -85,6 +87,11 @@ def _stage(s: Stage, previous: str | None) -> dict[str, str]:
         out["of"] = s.of
         if s.of == "appointment":
             out["probation_months"] = str(s.probation_months)
+    if s.kind in ("vote", "decide"):
+        out.update({"revotes": str(s.revotes), "after_revotes": s.after_revotes})
+    if s.kind == "decide":
+        out.update({"members": _text(s.member_names) if s.member_names else str(s.members),
+                    "quorum": str(s.quorum), "pass": str(s.majority)})
     return out
 
 

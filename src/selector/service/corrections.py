@@ -43,11 +43,13 @@ def dependents(open_: "OpenRound", stage: Stage) -> list[Dependent]:
                 files=tuple((n, f["file"]) for n, f in files if f["withdrawn"] is None),
                 locked=state.locked, certified=state.certified,
                 notice=store.notice(rid, later.id) is not None,
-                complaints=tuple(c.number for c in store.complaints(rid, later.id)))
+                complaints=tuple(c.number for c in store.complaints(rid, later.id)),
+                sittings=len(store.sittings(rid, later.id)))
         else:
             held = Dependent(later.id, later.kind, locked=state.locked,
                              certified=state.certified and state.locked)
-        if held.batches or held.files or held.locked or held.certified or held.notice or held.complaints:
+        if (held.batches or held.files or held.locked or held.certified or held.notice or held.complaints
+                or held.sittings):
             out.append(held)
     return out
 

@@ -105,6 +105,7 @@ class Report:
     inspections: int = 0  # inspection files re-read
     notices: int = 0
     complaints: int = 0
+    sittings: int = 0  # sittings (讨论决定, re-votes) re-read
     corrections: int = 0  # correction events rechecked (withdrawals, re-openings, revocations)
     anchors: int = 0  # record hashes kept outside the database found in the chain
     problems: list[Problem] = field(default_factory=list)

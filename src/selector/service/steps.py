@@ -65,3 +65,11 @@ class Blocked:
     """No command can be named yet: the refusal says why."""
 
     error: SelectorError
+
+
+@dataclass(frozen=True)
+class Sitting(Step):
+    """Record a sitting (讨论决定) or a re-vote (再次投票) taking up these posts."""
+
+    posts: tuple[str, ...] = ()
+    revote: bool = False

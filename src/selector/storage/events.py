@@ -184,6 +184,19 @@ def notice_close(stage: str, cuts: Iterable[PostCut], dropped: list[str], pendin
         "dropped": dropped, "pending": pending, "today": today, **extra}, {})
 
 
+def sitting(stage: str, *, number: int, date: str, present: int, method: str, file: str, sha256: str,
+            items: list[dict], revote: bool, papers: dict | None = None) -> Event:
+    """A sitting of a decide stage, or a re-vote of a vote stage: its record file and what it said;
+    `papers` (file, sha256, papers, void): the secret ballot's papers its counts were made from."""
+    files = {file: sha256}
+    if papers:
+        files[papers["file"]] = papers["sha256"]
+    return ("sitting", stage, {"number": number, "date": date, "present": present, "method": method,
+                               "file": file, "revote": revote, "items": items,
+                               **({"papers": {k: papers[k] for k in ("file", "papers", "void")}} if papers else {})},
+            files)
+
+
 def certify(stage: str, certificate: dict) -> Event:
     return ("certify", stage, certificate, {})
 

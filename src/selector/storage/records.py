@@ -145,3 +145,14 @@ class StageRecords:
         self.update("complaints", {"round": round_id, "stage": stage_id, "number": number}, {
             "outcome": outcome, "note": note, "until": until.isoformat() if until else None,
             "resolved_at": self.stamp()})
+
+    # -- sittings (讨论决定, 再次投票) --------------------------------------------------------------
+    def sittings(self, round_id: str, stage_id: str) -> list[dict]:
+        """The stage's sittings (a decide stage's, or a vote stage's re-votes), in order."""
+        return self.select("sittings", "round = ? AND stage = ?", [round_id, stage_id], "number")
+
+    def add_sitting(self, row: dict) -> None:
+        self.insert("sittings", {**row, "at": self.stamp()})
+
+    def set_sitting_event(self, round_id: str, stage_id: str, number: int, event: int) -> None:
+        self.update("sittings", {"round": round_id, "stage": stage_id, "number": number}, {"event": event})

@@ -148,6 +148,17 @@ def m008_void_papers(db):
     db["void_papers"].create_index(["round", "stage"])
 
 
+def m012_decide(db):
+    """Sittings of a decide stage (讨论决定) and re-votes (再次投票) of a vote stage: each one's
+    date, attendance, how it voted, the record file as given (`source`) and its items as read
+    (JSON: post, nominee, counts, recused, deferred); a secret ballot's papers file, when the
+    counts were made from it, as given (bytes)."""
+    db["sittings"].create({"round": str, "stage": str, "number": int, "date": str, "present": int,
+                           "method": str, "file": str, "sha256": str, "source": str, "items": str,
+                           "papers_file": str, "papers_sha256": str, "papers": bytes,
+                           "event": int, "at": str}, pk=("round", "stage", "number"))
+
+
 def m013_notices(db):
     """Issue 12: a notice's end date given by the clerk (with the reason, where the calendar
     has no schedule), and the appointments a closed 任前公示 records, with the 试用期's end."""
@@ -159,6 +170,7 @@ def m013_notices(db):
 MIGRATIONS = (m001_initial, m002_inspect_notice, m003_audit, m004_row_chunks, m005_row_text,
               m006_record_anchors, m007_corrections, m008_void_papers)
 MIGRATIONS += (m013_notices,)
+MIGRATIONS += (m012_decide,)  # after m013: databases made since m013 shipped add it last
 
 
 def applied(conn: sqlite3.Connection) -> set[str] | None:

@@ -24,7 +24,7 @@ if TYPE_CHECKING:
 class StageHandler(Protocol):
     """What every stage kind does: its state and next step, its cut, its view, its re-check."""
 
-    capability: ClassVar[str]  # what commands call it for: "ballots" | "inspect" | "notice"
+    capability: ClassVar[str]  # what commands call it for: "ballots" | "inspect" | "notice" | "sittings"
     documents: ClassVar[tuple[str, ...]]  # the documents `export` makes of it
     open: "OpenRound"
     stage: Stage
@@ -56,9 +56,10 @@ class StageHandler(Protocol):
 
 def handler_for(open_: "OpenRound", stage: Stage) -> StageHandler:
     from selector.service.stages.ballots import RecommendStage, VoteStage
+    from selector.service.stages.decide import DecideStage
     from selector.service.stages.inspect import InspectStage
     from selector.service.stages.notice import NoticeStage
 
     handlers: dict[str, type] = {"recommend": RecommendStage, "vote": VoteStage,
-                                 "inspect": InspectStage, "notice": NoticeStage}
+                                 "inspect": InspectStage, "notice": NoticeStage, "decide": DecideStage}
     return handlers[stage.kind](open_, stage)

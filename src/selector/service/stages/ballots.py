@@ -23,6 +23,7 @@ from selector.errors import (
 )
 from selector.i18n import N_
 from selector.service import steps
+from selector.service.stages.decide import TakesSittings
 from selector.service.views import corrections, frac, signatures
 from selector.storage import events
 from selector.storage.intake import gc_paused
@@ -587,7 +588,128 @@ class RecommendStage(BallotStage):
     lists_the_marked = True
 
 
-class VoteStage(BallotStage):
-    """票决: a `vote` stage; its result sheet is the vote document."""
+class VoteStage(BallotStage, TakesSittings):
+    """票决: a `vote` stage; its result sheet is the vote document. A tie at its line (`ties =
+    "hold"`), or a post nobody passes (`shortfall = "revote"`), goes to a re-vote (再次投票): a
+    sitting recorded with `selector sitting`, never a clerk's `--resolve` or a lot."""
 
+    capability: ClassVar[str] = "ballots"
     documents = ("tally", "shortlist", "vote", "record")
+
+    def tally(self, files: list[Path], **kw) -> TallyResult:
+        self._ballots_final()
+        return super().tally(files, **kw)
+
+    def withdraw(self, ref: str, reason: str | None) -> dict:
+        self._ballots_final()
+        return super().withdraw(ref, reason)
+
+    def _ballots_final(self) -> None:
+        """A re-vote was held on the count as it stood: the ballots cannot change under it."""
+        if self.store.sittings(self.round.id, self.stage.id):
+            raise RuleError("stage {stage} has a re-vote recorded: its ballots are final", stage=self.stage.id)
+
+    def cuts(self, decisions: Decisions | None = None, count: StageCount | None = None,
+             own_shares: dict | None = None, sittings: list | None = None) -> list[PostCut] | None:
+        """The cut as the ballots leave it, then each post held at a tie (or short, with
+        `shortfall = "revote"`) carried through its re-votes."""
+        out = super().cuts(decisions, count, own_shares)
+        self._outcomes, self._begun = {}, {}
+        if out is None:
+            return None
+        sittings = self.sittings() if sittings is None else sittings
+        return [self._revoted(c, sittings) for c in out]
+
+    def _revoted(self, c: PostCut, sittings: list) -> PostCut:
+        from selector.domain.decision import Pending, rule_of, settle
+
+        rule = self.stage.cut
+        if not c.held:
+            return c
+        if c.status == "tied" and rule.ties == "hold":
+            above = tuple(s.candidate for s in c.standings if s.eligible and s.score > c.tie.score)
+            begin, tied = Pending(above, c.tie.tied, c.tie.slots, 0, "tied", True), c.tie.tied
+        elif c.status == "short" and rule.shortfall == "revote":
+            passed = tuple(s.candidate for s in c.standings if s.eligible)
+            rest = tuple(s.candidate for s in c.standings if not s.eligible)
+            begin, tied = Pending(passed, rest, c.k - len(passed), 0, "short", True), ()
+        else:
+            return c
+        o = settle(c.post, begin, sittings, rule_of(self.stage), tied)
+        self._outcomes[c.post] = o
+        self._begun[c.post] = begin.chosen
+        if o.pending is not None:
+            return c
+        chosen = set(o.advanced)
+        advanced = tuple(s.candidate for s in c.standings if s.candidate in chosen)
+        won = tuple(x for x in advanced if x not in begin.chosen)
+        return PostCut(c.post, c.k, c.standings, o.status, False, advanced, tie=c.tie,
+                       decision=o.decision, chosen=won if o.decision == "revote" else ())
+
+    def open_posts_after(self, sittings: list) -> dict:
+        self.cuts(sittings=sittings)
+        return {p: o.pending for p, o in self._outcomes.items() if o.pending is not None}
+
+    def _sitting_allowed(self) -> None:
+        from selector.errors import NothingToRevote
+
+        super()._sitting_allowed()
+        if self.stage.cut is None or not self.open_posts():
+            raise NothingToRevote(self.stage.id)
+
+    def cut(self, decisions: Decisions) -> list[PostCut]:
+        from selector.errors import RevoteNotResolve, UndecidedPosts
+
+        stage = self.stage
+        self.open.refuse_if_locked(stage)
+        if decisions.resolve:
+            raise RevoteNotResolve(stage.id, stage.kind, tuple(decisions.resolve))
+        if stage.cut is not None:
+            cuts = self.cuts(decisions)
+            waiting = self.undecided(self._outcomes)
+            if waiting:
+                raise UndecidedPosts(stage.id, waiting, cuts)
+        return super().cut(decisions)
+
+    def next_step(self, label: str):
+        if label == "tallied" and self.stage.cut is not None:
+            try:
+                self.cuts()
+            except RuleError as e:
+                return steps.Blocked(e)
+            waiting = [p for p, o in self._outcomes.items() if o.pending is not None]
+            if waiting:
+                return steps.Sitting(self.stage.id, tuple(waiting), True)
+        return super().next_step(label)
+
+    def view(self, cuts: list[PostCut] | None = None, counted: StageCount | None = None) -> StageView:
+        view = super().view(cuts, counted)
+        rows = self.sitting_rows()
+        if not hasattr(self, "_outcomes"):
+            try:
+                self.cuts(Decisions.stored(self.store.locked_cut(self.round.id, self.stage.id) or {}),
+                          count=counted)
+            except RuleError:
+                self._outcomes, self._begun = {}, {}
+        if rows:
+            view["sittings"] = rows
+        for entry in view["posts"]:
+            o = self._outcomes.get(entry["post"])
+            if o is None:
+                continue
+            entry["revotes"] = self.votes_view(o)
+            if o.pending is not None:
+                entry["pending"] = {"ballot": list(o.pending.ballot), "slots": o.pending.slots,
+                                    "why": o.pending.why, "revote": True, "held": o.revotes}
+            if o.pending is None and o.decision and "decision" not in entry:
+                won = [c for c in o.advanced if c not in self._begun.get(entry["post"], ())]
+                entry["decision"] = {"kind": o.decision, "chosen": won if o.decision == "revote" else [],
+                                     "reason": None}
+        return view
+
+    def recheck(self, events_: list[dict], report: "Report") -> StageCount | None:
+        from selector.service.stages.decide_check import recheck_sittings
+
+        recount = super().recheck(events_, report)
+        recheck_sittings(self, events_, report)
+        return recount
