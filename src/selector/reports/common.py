@@ -13,7 +13,7 @@ STATE = {"waiting": N_("waiting"), "ready": N_("ready"), "tallied": N_("tallied"
 STATUS = {"ok": N_("ok"), "tied": N_("TIED — needs a recorded decision"),
           "short": N_("SHORT — fewer eligible than places"), "unfilled": N_("UNFILLED — nobody advances")}
 DECISION = {"resolved": N_("resolved"), "accepted-short": N_("accepted short"), "widened": N_("widened"),
-            "lot": N_("lot")}
+            "lot": N_("lot"), "backfilled": N_("递补 decided"), "no-backfill": N_("no 递补, short by decision")}
 BASE = {"members": N_("members"), "present": N_("present"), "valid": N_("valid ballots")}
 # Why a mark was not counted, as the count stores it (English, in the record) → its words.
 REASONS = (

@@ -148,8 +148,18 @@ def m008_void_papers(db):
     db["void_papers"].create_index(["round", "stage"])
 
 
+def m010_inspection(db):
+    """民主测评 per unit (its name, 应到 and 实到 on the evaluation file's row) and the recorded
+    decisions on concerns (keep or strike, with the reason and the concerns settled)."""
+    for column, kind in (("unit", "TEXT"), ("expected", "INTEGER"), ("present", "INTEGER")):
+        db.execute(f"ALTER TABLE inspection_files ADD COLUMN {column} {kind}")
+    db["settlements"].create({"round": str, "stage": str, "candidate": str, "decision": str, "reason": str,
+                              "concerns": str, "event": int, "at": str})
+    db["settlements"].create_index(["round", "stage"])
+
+
 MIGRATIONS = (m001_initial, m002_inspect_notice, m003_audit, m004_row_chunks, m005_row_text,
-              m006_record_anchors, m007_corrections, m008_void_papers)
+              m006_record_anchors, m007_corrections, m008_void_papers, m010_inspection)
 
 
 def applied(conn: sqlite3.Connection) -> set[str] | None:
