@@ -40,28 +40,30 @@ def inspect(
                                                                              "take part.")),
     present: Optional[int] = typer.Option(None, "--present", min=0, help=N_("民主测评: 实到, people who took "
                                                                            "part.")),
-    keep: Optional[str] = typer.Option(None, "--keep", help=N_("Decide a concern: the candidate (id or name) goes "
-                                                               "on, with --reason.")),
-    strike: Optional[str] = typer.Option(None, "--strike", help=N_("Decide a concern: the candidate (id or name) "
-                                                                   "is struck, with --reason.")),
+    keep: List[str] = typer.Option([], "--keep", help=N_("Decide a concern: the candidate (id or name) goes on, "
+                                                         "with --reason; repeatable.")),
+    strike: List[str] = typer.Option([], "--strike", help=N_("Decide a concern: the candidate (id or name) is "
+                                                             "struck, with --reason; repeatable.")),
 ) -> None:
     from selector.errors import CorrectionAlone, InputsRequired, ReasonWithoutCorrection
     from selector.service.stages.inspect import InspectStage
 
     handler = open_round(ctx).expect(stage, InspectStage)
-    if keep is not None or strike is not None:
-        if files or replace or withdraw is not None or (keep is not None and strike is not None):
-            raise CorrectionAlone("--keep" if keep is not None else "--strike", tuple(
-                n for n, v in (("FILE", files), ("--replace", replace), ("--withdraw", withdraw),
-                               ("--strike", keep is not None and strike)) if v))
-        done = handler.settle(keep if keep is not None else strike, "keep" if keep is not None else "strike", reason)
+    if keep or strike:
+        if files or replace or withdraw is not None:
+            raise CorrectionAlone("--keep" if keep else "--strike", tuple(
+                n for n, v in (("FILE", files), ("--replace", replace), ("--withdraw", withdraw)) if v))
+        decided = [(w, "keep") for w in keep] + [(w, "strike") for w in strike]
+        done = handler.settle(decided, reason)
         if as_json:
             show_view(handler.view(), as_json, {"settled": done})
             return
-        console().print((_("decided: {candidate} goes on ({concerns}) · reason: {reason}") if done["decision"] == "keep"
-                         else _("decided: {candidate} is struck ({concerns}) · reason: {reason}")).format(
-            candidate=done["candidate"], concerns=_(", ").join(done["concerns"]), reason=done["reason"]),
-            markup=False, highlight=False)
+        for d in done:
+            console().print((_("decided: {candidate} goes on ({concerns}) · reason: {reason}")
+                             if d["decision"] == "keep" else
+                             _("decided: {candidate} is struck ({concerns}) · reason: {reason}")).format(
+                candidate=d["candidate"], concerns=_(", ").join(d["concerns"]), reason=d["reason"]),
+                markup=False, highlight=False)
         show_view(handler.view(), as_json)
         return
     if withdraw is not None:

@@ -14,8 +14,8 @@ from dataclasses import dataclass, field
 from fractions import Fraction
 from typing import Iterable, Mapping, Sequence
 
-from selector.domain.cuts import Standing, Tie
-from selector.domain.model import Evaluation, GradeRule
+from selector.domain.cuts import Decisions, Standing, Tie
+from selector.domain.model import Evaluation, GradeRule, Stage
 from selector.errors import NotProposed, NotShort
 
 VERDICTS = ("clear", "pending", "concern", "veto")
@@ -308,3 +308,15 @@ def grade_counts(cells: Iterable[tuple[str, str, int, str | None]]) -> dict[str,
         else:
             r["counts"][grade] = r["counts"].get(grade, 0) + 1
     return {cid: Grades(**r) for cid, r in raw.items()}
+
+
+def logged_decisions(stage: Stage, details: Mapping) -> Decisions:
+    """The decisions a cut event recorded. A cut made by an older release under `backfill = true`
+    backfilled by itself: what it recorded as backfilled is read as the decision it stood for."""
+    decisions = Decisions.logged(details)
+    if stage.backfill and "backfill" not in details:
+        posts = details.get("posts", {})
+        backfill = {p: tuple(c.get("backfilled", [])) for p, c in posts.items() if c.get("backfilled")}
+        short = [*decisions.accept_short, *(p for p, c in posts.items() if c.get("status") in ("short", "unfilled"))]
+        decisions = Decisions({}, (), decisions.reason, backfill, tuple(dict.fromkeys(short)))
+    return decisions

@@ -121,6 +121,11 @@ class Evaluation:
     rules: tuple["GradeRule", ...] = ()
     unknown: tuple[str, ...] = ("不了解",)
 
+    def __post_init__(self):
+        if not self.rules and self.pass_ is not None:  # the older form: top grades and a pass share
+            object.__setattr__(self, "rules", (GradeRule(self.top, self.pass_, "pass",
+                                                         "、".join(self.top) + f" {self.pass_}"),))
+
 
 @dataclass(frozen=True)
 class GradeRule:

@@ -11,8 +11,8 @@ from typing import TYPE_CHECKING, ClassVar
 from selector.domain.counting import Resolver
 from selector.domain.cuts import Decisions, PostCut, Standing
 from selector.domain.inspection import (
-    EVALUATION, Finding, Grades, InspectCut, Settlement, Vetting, inspect_post, missing_checks, open_concerns,
-    pending_checks, to_inspect, vet,
+    EVALUATION, Finding, Grades, InspectCut, Settlement, Vetting, inspect_post, logged_decisions, missing_checks,
+    open_concerns, pending_checks, to_inspect, vet,
 )
 from selector.domain.model import Stage
 from selector.errors import (
@@ -55,20 +55,6 @@ class Inspection:
     @property
     def concerns(self) -> dict[str, tuple[str, ...]]:
         return open_concerns(self.cuts, self.vetting)
-
-
-def logged_decisions(stage: Stage, details: dict) -> Decisions:
-    """The decisions a cut event recorded. A cut made by an older release under `backfill = true`
-    backfilled by itself: what it recorded as backfilled is read as the decision it stood for."""
-    decisions = Decisions.logged(details)
-    if stage.backfill and "backfill" not in details:
-        backfill = {p: tuple(c.get("backfilled", [])) for p, c in details.get("posts", {}).items()
-                    if c.get("backfilled")}
-        decisions = Decisions({}, (), decisions.reason, backfill,
-                              tuple(dict.fromkeys([*decisions.accept_short,
-                                                   *(p for p, c in details.get("posts", {}).items()
-                                                     if c.get("status") in ("short", "unfilled"))])))
-    return decisions
 
 
 class InspectStage:
@@ -310,25 +296,31 @@ class InspectStage:
         return {"ballots": len(papers), "void": sum(1 for p in papers if p.void), "candidates": candidates,
                 **(attendance or {})}
 
-    def settle(self, who: str, decision: str, reason: str | None) -> dict:
-        """Record the decision on a candidate's open concerns: keep (they go on) or strike."""
+    def settle(self, decided: list[tuple[str, str]], reason: str | None) -> list[dict]:
+        """Record the decision on candidates' open concerns, (who, keep | strike) each, with one
+        reason (a 部务会 decides them together): all or nothing, one event per candidate."""
         if not (reason and reason.strip()):
-            raise ReasonRequired("--keep" if decision == "keep" else "--strike")
+            raise ReasonRequired("--keep" if decided and decided[0][1] == "keep" else "--strike")
         stage, store, rid = self.stage, self.store, self.round.id
+        reason = reason.strip()
+        resolver = Resolver(self.round.candidates)
+        out = []
         with store.write():
             self._writable()
-            state = self.inspection()
-            cid = Resolver(self.round.candidates).resolve(who.strip())
-            v = state.vetting.get(cid) if isinstance(cid, str) else None
-            if v is None or not v.open_concerns or v.struck or cid not in state.open_to:
-                raise NoConcern(stage.id, who.strip(), decision)
-            event = self.open.log(events.settle(stage.id, cid, decision, list(v.open_concerns), reason.strip()))
-            store.add_settlement({"round": rid, "stage": stage.id, "candidate": cid, "decision": decision,
-                                  "reason": reason.strip(), "concerns": json.dumps(list(v.open_concerns),
-                                                                                  ensure_ascii=False),
-                                  "event": event})
-        return {"candidate": cid, "decision": decision, "concerns": list(v.open_concerns), "reason": reason.strip(),
-                "event": event}
+            for who, decision in decided:
+                state = self.inspection()
+                cid = resolver.resolve(who.strip())
+                v = state.vetting.get(cid) if isinstance(cid, str) else None
+                if v is None or not v.open_concerns or v.struck or cid not in state.open_to:
+                    raise NoConcern(stage.id, who.strip(), decision)
+                concerns = list(v.open_concerns)
+                event = self.open.log(events.settle(stage.id, cid, decision, concerns, reason))
+                store.add_settlement({"round": rid, "stage": stage.id, "candidate": cid, "decision": decision,
+                                      "reason": reason, "concerns": json.dumps(concerns, ensure_ascii=False),
+                                      "event": event})
+                out.append({"candidate": cid, "decision": decision, "concerns": concerns, "reason": reason,
+                            "event": event})
+        return out
 
     # -- the cut --------------------------------------------------------------------------------
     def cuts(self, decisions: Decisions | None = None) -> list[PostCut]:

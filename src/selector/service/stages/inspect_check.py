@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING
 
 from selector.domain.counting import Resolver
 from selector.domain.inspection import (
-    Finding, Settlement, grade_counts, missing_checks, open_concerns, pending_checks,
+    Finding, Settlement, grade_counts, logged_decisions, missing_checks, open_concerns, pending_checks,
 )
 from selector.domain.model import Stage
 from selector.errors import BallotFileError, RuleError
@@ -250,8 +250,6 @@ def _findings_of(rows: list[dict]) -> dict[str, dict[str, Finding]]:
 
 def _check_inspect_cut(handler: "InspectStage", log: list[dict], lists, ranks, finding_rows: list[dict],
                        cells: list[tuple], report: Report) -> None:
-    from selector.service.stages.inspect import logged_decisions
-
     stage, store, rid = handler.stage, handler.store, handler.round.id
     where = At("stage {stage}: table {table}", stage=stage.id, table="cuts")
     stored = store.locked_cut(rid, stage.id)
