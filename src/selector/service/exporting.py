@@ -24,7 +24,7 @@ if TYPE_CHECKING:
     from selector.service.rounds import OpenRound
 
 FORMATS = ("md", "csv", "xlsx", "docx", "json")
-DOCS = ("tally", "shortlist", "vote", "notice", "record")
+DOCS = ("tally", "shortlist", "vote", "notice", "record", "inspection")
 BINARY = ("csv", "xlsx", "docx")  # written to a file unless --out - asks for stdout
 
 

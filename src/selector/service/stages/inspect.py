@@ -61,7 +61,7 @@ class InspectStage:
     """An `inspect` stage."""
 
     capability: ClassVar[str] = "inspect"
-    documents: ClassVar[tuple[str, ...]] = ("shortlist", "notice", "record")
+    documents: ClassVar[tuple[str, ...]] = ("shortlist", "notice", "record", "inspection")
 
     def __init__(self, open_: "OpenRound", stage: Stage):
         self.open, self.stage = open_, stage
