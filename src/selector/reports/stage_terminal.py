@@ -18,6 +18,7 @@ from selector.views import StageView
 VERDICT = {"clear": "✓", "pending": "?", "concern": "!", "veto": "✗", None: "—"}
 LEGEND = N_("✓ clear · ? pending (核查中) · ! concern · ✗ veto · — missing")
 EFFECT = {"pass": N_("pass"), "strike": N_("strikes"), "concern": N_("concern")}
+CIRCLED = "①②③④⑤⑥⑦⑧⑨⑩"
 OUTCOME = {"confirmed": N_("confirmed"), "dropped": N_("DROPPED (serious)"), "pending": N_("pending")}
 COMPLAINT = {"unfounded": N_("unfounded"), "minor": N_("minor"), "serious": N_("serious"),
              "postpone": N_("postpone")}
@@ -43,6 +44,11 @@ def inspect(console: Console, view: StageView) -> None:
                 f"{r['rule']} ({_(EFFECT[r['effect']])})" for r in ev.get("rules", ())))
     line += " · " + (_("递补 by decision") if view["backfill"] else _("backfill off"))
     console.print(Text(line))
+    # Long check names (凡提四必) are numbered in the table's heading so it fits 80 columns.
+    numbered_checks = sum(len(c) for c in view["checks"]) > 12
+    headings = [CIRCLED[i] if numbered_checks and i < len(CIRCLED) else c for i, c in enumerate(view["checks"])]
+    if numbered_checks:
+        console.print(Text(" ".join(f"{h} {c}" for h, c in zip(headings, view["checks"]))))
     numbered = view.get("stage_files") or ()
     if len(numbered) > 1 or any(f["withdrawn"] for f in numbered):
         console.print(Text(_("files: {files}").format(files=" · ".join(
@@ -60,7 +66,7 @@ def inspect(console: Console, view: StageView) -> None:
         table = Table(box=box.SIMPLE_HEAD, pad_edge=False)
         for col in (N_("rank"), N_("id"), N_("name")):
             table.add_column(_(col), no_wrap=True)
-        for col in view["checks"]:
+        for col in headings:
             table.add_column(col, justify="center", no_wrap=True)
         if ev:
             table.add_column("民主测评", no_wrap=True)
@@ -184,15 +190,16 @@ def _evaluation(ev: dict, results: list[dict]) -> Table:
     """测评汇总: grade counts per candidate and each rule's share, over the papers that graded
     the candidate (printed as "graded by N of M papers": blank, 不了解, 废 and void do not count)."""
     rows = [r for r in results if r["evaluation"] and r["evaluation"]["papers"]]
-    table = Table(box=box.SIMPLE_HEAD, pad_edge=False, title="民主测评")
+    table = Table(box=box.SIMPLE_HEAD, pad_edge=False, title="民主测评 " + "/".join(ev["scale"]))
     rules = ev.get("rules", ())
-    for col in (_("name"), "/".join(ev["scale"]), _("graded"), *(r["rule"] for r in rules)):
-        table.add_column(col, no_wrap=True, justify="left" if col == _("name") else "right")
+    # a rule's column is headed by its grades (the full rules are in the stage's header line)
+    for col in (_("name"), _("grades"), _("graded by"), *(r["rule"].split(" ")[0] for r in rules)):
+        table.add_column(col, justify="left" if col == _("name") else "right", overflow="fold")
     for r in rows:
         e = r["evaluation"]
-        shares = [f"{x['count']}/{x['of']} = {pct(x['share'])}" + ("" if x["met"] is None else
+        shares = [f"{x['count']}/{x['of']} {pct(x['share'])}" + ("" if x["met"] is None else
                                                                    (" ✓" if x["met"] else " ✗"))
                   for x in e.get("rules", ())]
         table.add_row(Text(r["name"]), "/".join(str(e["counts"][g]) for g in ev["scale"]),
-                      _("{graded} of {papers} papers").format(graded=e["graded"], papers=e["papers"]), *shares)
+                      _("{graded} of {papers}").format(graded=e["graded"], papers=e["papers"]), *shares)
     return table

@@ -250,9 +250,17 @@ class InspectStage:
         items = read_findings(table.name, table.header, rows, resolver=resolver,
                               allowed=state.open_to, checks=stage.checks)
         stored = self.store.findings(rid, stage.id)
+        concluded: list[dict] = []
         for f in items:
             earlier = stored.get(f.candidate, {}).get(f.check)
-            if earlier is not None and (f.candidate, f.check) in (replaceable or {}):
+            if earlier is not None and earlier.verdict == "pending" and f.verdict != "pending":
+                # the department's conclusion on a check 核查中: it takes the pending one's place
+                row = next(r for r in self._finding_rows() if (r["candidate"], r["check_name"]) == (f.candidate, f.check))
+                concluded.append(events.finding_record(row))
+                if replaceable:
+                    replaceable.pop((f.candidate, f.check), None)
+                self.store.drop_finding(rid, stage.id, f.candidate, f.check)
+            elif earlier is not None and (f.candidate, f.check) in (replaceable or {}):
                 # --replace: the earlier finding stops counting (its file's raw rows keep it)
                 replaced.append(events.finding_record(replaceable.pop((f.candidate, f.check))))
                 self.store.drop_finding(rid, stage.id, f.candidate, f.check)
@@ -261,7 +269,8 @@ class InspectStage:
                                       "not replaced", file=table.name, candidate=f.candidate, check=f.check,
                                       verdict=earlier.verdict, source=earlier.source)
         self.store.add_findings(rid, stage.id, file_id, items)
-        return events.findings_summary(items)
+        summary = events.findings_summary(items)
+        return {**summary, "concluded": concluded} if concluded else summary
 
     def _evaluation(self, table, rows, resolver, state: Inspection, file_id, numbers_here,
                     attendance: dict | None = None) -> dict:

@@ -133,9 +133,17 @@ def _reread(handler: "InspectStage", files: list[dict], entries: dict, correctio
             if kind == "findings":
                 items = read_findings(f["file"], header, rows, resolver=resolver, allowed=allowed,
                                       checks=stage.checks)
+                concluded = []
                 for item in items:
                     earlier = found.get(item.candidate, {}).get(item.check)
-                    if earlier is not None:
+                    if earlier is not None and earlier.verdict == "pending" and item.verdict != "pending":
+                        # a conclusion takes the place of the check 核查中 (as `inspect` records it)
+                        gone = next(r for r in want["findings"] if (r["candidate"], r["check_name"]) ==
+                                    (item.candidate, item.check))
+                        concluded.append(events.finding_record(gone))
+                        want["findings"] = [r for r in want["findings"] if r is not gone]
+                        found[item.candidate][item.check] = item
+                    elif earlier is not None:
                         report.add(fwhere, N_("row {line}: a second {check} finding for {candidate} (first: {first}); "
                                               "inspect refuses it"), line=item.line, check=item.check,
                                    candidate=item.candidate, first=earlier.source)
@@ -143,6 +151,8 @@ def _reread(handler: "InspectStage", files: list[dict], entries: dict, correctio
                         found.setdefault(item.candidate, {})[item.check] = item
                 want["findings"] += Store.finding_rows(rid, stage.id, f["id"], items)
                 summary = events.findings_summary(items)
+                if concluded:
+                    summary["concluded"] = concluded
             else:
                 if stage.evaluation is None:
                     report.add(fwhere, N_("an evaluation file, but the stage has no evaluation (民主测评)"))
