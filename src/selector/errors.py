@@ -280,6 +280,13 @@ class NotProposed(Typed, RuleError):
 
 
 @dataclass(eq=False)
+class BackfillNotHere(Typed, UsageError):
+    """--backfill/--no-backfill given for a stage that is not an inspection."""
+
+    stage: str
+
+
+@dataclass(eq=False)
 class NoConcern(Typed, RuleError):
     """--keep/--strike names a candidate with no open concern at this inspection."""
 

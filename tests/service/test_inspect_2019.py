@@ -153,3 +153,11 @@ def test_evaluation_unit_options_are_given_together(run, tmp_path):
     r = run("inspect", "inspect", sheet, "--unit", "掘港街道机关", "--expected", "-1", "--present", "13")
     assert r.exit_code == 2
     assert show(run, "inspect")["files"] == []
+
+
+def test_backfill_decisions_belong_to_inspect_stages(run, tmp_path):
+    listed(run, tmp_path)
+    r = run("cut", "vote1", "--backfill", "P01=C01", "--reason", "x")
+    assert r.exit_code == 2 and "stage vote1 is not an inspect stage" in r.stderr
+    r = run("cut", "rec1", "--reopen", "--no-backfill", "P01", "--reason", "x")
+    assert r.exit_code == 2 and "--no-backfill" in r.stderr

@@ -267,6 +267,8 @@ TEXT: dict[type, Callable] = {
     e.InspectionIncomplete: _inspection_incomplete,
     e.NotTied: _not_tied,
     e.NotProposed: _not_proposed,
+    e.BackfillNotHere: lambda x: _("--backfill and --no-backfill are an inspection's 递补 decisions: stage {stage} is "
+                                   "not an inspect stage").format(stage=x.stage),
     e.NoConcern: lambda x: _("--{decision} {candidate}: no open concern for them at stage {stage} (only a "
                              "concern that is not yet decided is decided with --keep/--strike)").format(
         decision=x.decision, candidate=x.candidate, stage=x.stage),

@@ -18,7 +18,7 @@ from selector.domain.counting import Count, Resolver, StageCount
 from selector.domain.cuts import Decisions, PassRule, PostCut, cut_post, lot_seed, score
 from selector.domain.model import Stage
 from selector.errors import (
-    AttendanceRequired, BallotFileError, HeldCut, HeldPost, NoSuchInput, NothingToDecide, NoTallyYet,
+    AttendanceRequired, BackfillNotHere, BallotFileError, HeldCut, HeldPost, NoSuchInput, NothingToDecide, NoTallyYet,
     ReasonRequired, RuleError,
 )
 from selector.i18n import N_
@@ -386,6 +386,8 @@ class BallotStage:
         """Make and lock the shortlist; refuses (locking nothing) while a post is held."""
         stage = self.stage
         self.open.refuse_if_locked(stage)
+        if decisions.backfill or decisions.no_backfill:
+            raise BackfillNotHere(stage.id)
         if stage.cut is None:
             if decisions:
                 raise NothingToDecide(stage.id)

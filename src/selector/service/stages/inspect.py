@@ -255,7 +255,8 @@ class InspectStage:
             earlier = stored.get(f.candidate, {}).get(f.check)
             if earlier is not None and earlier.verdict == "pending" and f.verdict != "pending":
                 # the department's conclusion on a check 核查中: it takes the pending one's place
-                row = next(r for r in self._finding_rows() if (r["candidate"], r["check_name"]) == (f.candidate, f.check))
+                row = next(r for r in self._finding_rows()
+                           if (r["candidate"], r["check_name"]) == (f.candidate, f.check))
                 concluded.append(events.finding_record(row))
                 if replaceable:
                     replaceable.pop((f.candidate, f.check), None)
