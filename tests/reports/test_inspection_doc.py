@@ -56,3 +56,26 @@ def test_golden_reverse_evaluation_with_unknown_and_a_concern(run, tmp_path):
     section = r.stdout[r.stdout.index("## 掘港街道党工委书记"):r.stdout.index("## 栟茶镇党委书记")]
     unit = r.stdout[r.stdout.index("## 民主测评：掘港街道机关"):]
     check_golden("exports/inspect-evaluation.md", section + unit)
+
+
+def test_the_summary_opens_in_excel_and_word_and_only_for_an_inspection(run, tmp_path):
+    from docx import Document as Word
+    from openpyxl import load_workbook
+
+    ready_for_inspection(run, tmp_path)
+    people = ["C01", "C02", "C03", "C06", "C07", "C08"]
+    r = run("inspect", "inspect", all_clear(tmp_path / "f.csv", people), good_evaluation(tmp_path / "e.csv", people),
+            "--unit", "审计局、统计局机关", "--expected", "5", "--present", "3")
+    assert r.exit_code == 0, r.stderr
+    for fmt in ("xlsx", "docx"):
+        r = run("export", "inspect", "--doc", "inspection", "--format", fmt, "--out", f"s.{fmt}")
+        assert r.exit_code == 0, r.stderr
+    book = load_workbook("s.xlsx")
+    assert book.sheetnames[-1] == "民主测评：审计局、统计局机关"  # a sheet per post, then per 民主测评
+    cells = [c.value for sheet in book for row in sheet.iter_rows() for c in row if c.value is not None]
+    assert "考察情况汇总表" in cells and "应到 5 人，实到 3 人，收回测评票 3 张（其中无效票 0 张）" in cells
+    word = Word("s.docx")
+    assert word.paragraphs[0].text == "考察情况汇总表"
+    assert any(cell.text == "66.67%（2/3）" for t in word.tables for row in t.rows for cell in row.cells)
+    r = run("export", "rec1", "--doc", "inspection")
+    assert r.exit_code == 2 and "--doc inspection (考察情况汇总表) is for inspect stages; rec1 is a recommend stage" in r.stderr

@@ -119,6 +119,9 @@ def _no_tally(err: e.NoTallyYet) -> str:
 
 
 def _document_not_for(err: e.DocumentNotFor) -> str:
+    if err.doc == "inspection":
+        return _("--doc inspection (考察情况汇总表) is for inspect stages; {stage} is a {kind} stage").format(
+            stage=err.stage, kind=err.kind)
     if err.doc == "vote":
         return _("--doc vote is for vote stages; {stage} is a {kind} stage (use --doc tally)").format(
             stage=err.stage, kind=err.kind)
