@@ -453,6 +453,7 @@ class Haimen:
         after = {pid: [backfill if c == vetoed else c for c in ids] for pid, ids in shortlist.items()}
         self.veto = {"post": VETO_POST, "struck": vetoed, "check": "计生", "backfill": backfill}
         self.concerns = list(dict.fromkeys(concerned))
+        self.expected["concerns_kept"] = self.concerns
         self.expected["veto"] = self.veto
         self.expected["shortlists"]["inspect"] = after
         return after
