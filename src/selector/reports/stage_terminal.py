@@ -19,6 +19,7 @@ VERDICT = {"clear": "✓", "pending": "?", "concern": "!", "veto": "✗", None: 
 LEGEND = N_("✓ clear · ? pending (核查中) · ! concern · ✗ veto · — missing")
 EFFECT = {"pass": N_("pass"), "strike": N_("strikes"), "concern": N_("concern")}
 CIRCLED = "①②③④⑤⑥⑦⑧⑨⑩"
+SETTLED = {"keep": N_("kept"), "strike": N_("struck")}
 OUTCOME = {"confirmed": N_("confirmed"), "dropped": N_("DROPPED (serious)"), "pending": N_("pending")}
 COMPLAINT = {"unfounded": N_("unfounded"), "minor": N_("minor"), "serious": N_("serious"),
              "postpone": N_("postpone")}
@@ -89,11 +90,8 @@ def inspect(console: Console, view: StageView) -> None:
                 mark.append(_("核查中 {checks}").format(checks=_(", ").join(r["pending"])))
             settled = r.get("settled")
             if settled and settled["decision"] == "keep":
-                mark.append(_("kept ({concerns}): {reason}").format(concerns=_(", ").join(settled["concerns"]),
-                                                                    reason=settled["reason"]))
-            elif settled:
-                mark.append(_("struck by decision: {reason}").format(reason=settled["reason"]))
-            elif r.get("concerns") and not r["struck"]:
+                mark.append(_(SETTLED["keep"]))  # the concerns and the reason are under the table
+            elif r.get("concerns") and not r["struck"] and not settled:
                 mark.append(_("concern to decide ({checks})").format(checks=_(", ").join(r["concerns"])))
             if r["tied"]:
                 mark.append("＝ " + _("tied"))
@@ -110,6 +108,11 @@ def inspect(console: Console, view: StageView) -> None:
         for r in post["results"]:
             for check, note in r["notes"].items():
                 console.print(Text(f"  {r['candidate']} {check}: {note}"))
+            if r.get("settled"):  # the decision's reason under the table, as the findings' notes
+                d = r["settled"]
+                console.print(Text("  " + _("{id} decided ({decision}, {concerns}): {reason}").format(
+                    id=r["candidate"], decision=_(SETTLED[d["decision"]]), concerns=_(", ").join(d["concerns"]),
+                    reason=d["reason"])))
         status = post.get("status")
         note = status_word(status)
         if post.get("advanced") is not None:
