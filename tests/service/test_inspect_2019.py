@@ -151,7 +151,9 @@ def test_evaluation_unit_options_are_given_together(run, tmp_path):
     r = run("inspect", "inspect", sheet, other, "--unit", "掘港街道机关", "--expected", "30", "--present", "26")
     assert r.exit_code == 2 and "give exactly one evaluation file with them (got 2)" in r.stderr
     r = run("inspect", "inspect", sheet, "--unit", "掘港街道机关", "--expected", "-1", "--present", "13")
-    assert r.exit_code == 2
+    assert r.exit_code == 2 and "--expected" in r.stderr  # negative
+    r = run("inspect", "inspect", sheet, "--unit", "掘港街道机关", "--expected", "15", "--present", "12.5")
+    assert r.exit_code == 2 and "--present" in r.stderr  # not a whole number
     assert show(run, "inspect")["files"] == []
 
 
