@@ -23,7 +23,9 @@ What the files hold on purpose:
   exactly equal (92/390 + 5/52 = 77/390 + 7/52), at the 1:3 line.
   The intended decision takes the one with more 全委会 votes (`TIE` below).
 - inspect: findings for every check of every listed candidate; one 计生 veto (on P14),
-  so the next-ranked person is backfilled (递补) and gets findings and 民主测评 of their own.
+  so the next-ranked person is proposed for 递补 and gets findings and 民主测评 of their own;
+  the concerns found are settled by one recorded decision (keep), and the cut records the
+  递补 decision. Each 民主测评 file is recorded with its unit, 应到 and 实到.
 - vote1 (long layout): an overvote, a blank paper, a mark for someone not on the list.
   On P14 only the two people on both the original and the backfilled list get marks, so
   the counts are the same whether or not the inspection's backfill has been applied.
@@ -63,6 +65,9 @@ COMPLAINT = "电话反映其任职期间接受管理服务对象宴请"
 COMPLAINT_NOTE = "经市纪委、组织部联合核查，所反映宴请系机关工作餐，按规定结算，反映问题不属实"
 MORAL_CHECKS = ("纪检", "信访", "综治", "审计", "计生")
 TIE_REASON = "两人推荐得分相同，经市委常委会研究，以全委会推荐得票较多者进入考察人选"
+EVAL_UNIT = "市委组织部考察组集中测评"  # the 民主测评 of the 1:3 list (42 expected, 40 present)
+KEEP_REASON = "经市委组织部部务会研究，所反映问题已查清或已整改，不影响继续考察"
+BACKFILL_REASON = "原考察对象计生一票否决，经市委组织部部务会研究，按推荐得分依次递补"
 
 SURNAMES = "施陆黄张沈顾倪袁茅龚范曹季瞿郁宋徐朱陈王杨刘周吴钱秦蔡姜邱丁严邢成江汤"
 MALE = ("建国 卫东 志刚 晓峰 海涛 宏伟 国平 永兵 新民 俊杰 德明 秋林 金龙 爱民 国庆 振宇 文斌 亚军 "
@@ -420,6 +425,8 @@ class Haimen:
         concerns = {"信访": "有一件反映其工作作风的来信，经核查反映问题不属实",
                     "审计": "任期经济责任审计发现个别支出凭证不规范，已整改"}
 
+        concerned: list[str] = []
+
         def findings(people, veto=None):
             rows = [["candidate", "check", "verdict", "note"]]
             for cid in people:
@@ -429,6 +436,7 @@ class Haimen:
                         verdict, note = "veto", "经核实，本人2009年违反计划生育政策生育第二个子女"
                     elif rng.random() < .03:
                         verdict, note = "concern", concerns.get(check, "有群众反映，经核查情况基本属实，已提醒")
+                        concerned.append(cid)  # each settled by the recorded decision (KEEP_REASON)
                     rows.append([r.by_id[cid]["label"] or r.by_id[cid]["name"], check, verdict, note])
             return csv_bytes(rows, "utf-8-sig")
 
@@ -454,6 +462,8 @@ class Haimen:
         self.files[f"{OUT}/inspect-evaluation-backfill.csv"] = evaluation([backfill], "B", 38)
         after = {pid: [backfill if c == vetoed else c for c in ids] for pid, ids in shortlist.items()}
         self.veto = {"post": VETO_POST, "struck": vetoed, "check": "计生", "backfill": backfill}
+        self.concerns = list(dict.fromkeys(concerned))
+        self.expected["concerns_kept"] = self.concerns
         self.expected["veto"] = self.veto
         self.expected["shortlists"]["inspect"] = after
         return after
@@ -591,10 +601,16 @@ class Haimen:
             f"# 考察对象公示: {PREVIEW_START} plus 5 working days (端午 2011-06-06 is a holiday); no complaints",
             f"selector notice preview open --start {PREVIEW_START}",
             "selector notice preview close",
-            "# 考察: findings and 民主测评; the veto strikes one person, the backfilled one is inspected next",
-            *(f"selector inspect inspect {OUT}/inspect-findings{part}.csv "
-              f"{OUT}/inspect-evaluation{part}.csv" for part in ("", "-backfill")),
-            "selector cut inspect",
+            "# 考察: findings and 民主测评 (each with its unit, 应到 and 实到); the veto strikes one person,",
+            "# the one proposed for 递补 is inspected next; the concerns are decided, then the cut records 递补",
+            f"selector inspect inspect {OUT}/inspect-findings.csv {OUT}/inspect-evaluation.csv "
+            f"--unit {EVAL_UNIT} --expected 42 --present 40",
+            f"selector inspect inspect {OUT}/inspect-findings-backfill.csv {OUT}/inspect-evaluation-backfill.csv "
+            f"--unit {self.roster.by_id[self.veto['backfill']]['unit'].partition('镇')[0]}镇机关 "
+            "--expected 40 --present 38",
+            "selector inspect inspect " + " ".join(f"--keep {c}" for c in self.concerns)
+            + f" --reason \"{KEEP_REASON}\"",
+            f"selector cut inspect --backfill {self.veto['post']}={self.veto['backfill']} --reason \"{BACKFILL_REASON}\"",
             "# 市委常委会差额票决 (long layout: one row per mark)",
             f"selector tally vote1 {OUT}/vote1.csv --layout long --present {att['vote1']['present']} --issued {att['vote1']['issued']}",
             "selector cut vote1",

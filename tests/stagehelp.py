@@ -99,3 +99,22 @@ def events(tmp: Path) -> list[tuple[str, str | None, dict]]:
                 conn.execute("SELECT command, stage, details FROM events ORDER BY id")]
     finally:
         conn.close()
+
+
+TWELVE = DATA / "inspect" / "twelve.toml"  # four posts, twelve inspected (the 2019 rules)
+TWELVE_NAMES = {"C01": "陆建华", "C02": "缪晓东", "C03": "季海燕", "C04": "冒国强", "C05": "丁卫东",
+                "C06": "缪春梅", "C07": "朱建兵", "C08": "曹爱华", "C09": "吉永兵", "C10": "孙海军",
+                "C11": "顾丽娟", "C12": "范晓明", "C13": "徐振华"}
+TWELVE_VOTES = {"P01": {"C01": 12, "C02": 9, "C03": 6, "C04": 3}, "P02": {"C05": 14, "C06": 10, "C07": 6},
+                "P03": {"C08": 13, "C09": 10, "C10": 7}, "P04": {"C11": 12, "C12": 10, "C13": 8}}
+
+
+def listed(run, tmp: Path, round_file: Path = TWELVE) -> None:
+    """TWELVE: init and rec1 (30 papers): the 1:3 lists hold twelve; 冒国强 (C04) ranks fourth on P01."""
+    assert run("init", round_file).exit_code == 0
+    columns = {pid: [TWELVE_NAMES[c] for c, n in v.items() for _ in range(n)] for pid, v in TWELVE_VOTES.items()}
+    rows = [[f"{i + 1:03d}", *(col[i] for col in columns.values())] for i in range(30)]
+    path = write_csv(tmp / "rec1.csv", [["票号", "P01", "P02", "P03", "P04"], *rows], "gb18030")
+    r = run("tally", "rec1", path, "--present", "30", "--issued", "30")
+    assert r.exit_code == 0, r.stderr
+    assert run("cut", "rec1").exit_code == 0

@@ -13,10 +13,12 @@ selector cut rec2 --resolve P09=C092 --reason "两人推荐得分相同，经市
 # 考察对象公示: 2011-06-02 plus 5 working days (端午 2011-06-06 is a holiday); no complaints
 selector notice preview open --start 2011-06-02
 selector notice preview close
-# 考察: findings and 民主测评; the veto strikes one person, the backfilled one is inspected next
-selector inspect inspect examples/haimen-2011/inspect-findings.csv examples/haimen-2011/inspect-evaluation.csv
-selector inspect inspect examples/haimen-2011/inspect-findings-backfill.csv examples/haimen-2011/inspect-evaluation-backfill.csv
-selector cut inspect
+# 考察: findings and 民主测评 (each with its unit, 应到 and 实到); the veto strikes one person,
+# the one proposed for 递补 is inspected next; the concerns are decided, then the cut records 递补
+selector inspect inspect examples/haimen-2011/inspect-findings.csv examples/haimen-2011/inspect-evaluation.csv --unit 市委组织部考察组集中测评 --expected 42 --present 40
+selector inspect inspect examples/haimen-2011/inspect-findings-backfill.csv examples/haimen-2011/inspect-evaluation-backfill.csv --unit 安平镇机关 --expected 40 --present 38
+selector inspect inspect --keep C034 --keep C088 --keep C083 --keep C089 --keep C012 --keep C119 --keep C162 --keep C148 --keep C009 --keep C150 --keep C118 --keep C091 --reason "经市委组织部部务会研究，所反映问题已查清或已整改，不影响继续考察"
+selector cut inspect --backfill P14=C091 --reason "原考察对象计生一票否决，经市委组织部部务会研究，按推荐得分依次递补"
 # 市委常委会差额票决 (long layout: one row per mark)
 selector tally vote1 examples/haimen-2011/vote1.csv --layout long --present 10 --issued 10
 selector cut vote1

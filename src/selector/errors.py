@@ -260,11 +260,48 @@ class MissingChecks:
 
 @dataclass(eq=False)
 class InspectionIncomplete(Typed, RuleError):
-    """The inspection cannot be locked: checks are missing or a post is held."""
+    """The inspection cannot be locked: checks are missing or 核查中, concerns unsettled, or a
+    post is held (a struck candidate's place waits for the 递补 decision)."""
 
     stage: str
     missing: tuple[MissingChecks, ...]
     held: tuple[HeldPost, ...]
+    pending: tuple[MissingChecks, ...] = ()
+    concerns: tuple[MissingChecks, ...] = ()
+
+
+@dataclass(eq=False)
+class NotProposed(Typed, RuleError):
+    """--backfill names someone the ranking does not propose for the post's open place."""
+
+    post: str
+    candidate: str
+    proposed: tuple[str, ...] = ()
+
+
+@dataclass(eq=False)
+class BackfillNotHere(Typed, UsageError):
+    """--backfill/--no-backfill given for a stage that is not an inspection."""
+
+    stage: str
+
+
+@dataclass(eq=False)
+class NoConcern(Typed, RuleError):
+    """--keep/--strike names a candidate with no open concern at this inspection."""
+
+    stage: str
+    candidate: str
+    decision: str
+
+
+@dataclass(eq=False)
+class EvaluationUnitOptions(Typed, UsageError):
+    """--unit/--expected/--present describe one 民主测评 (one unit): give all three, with exactly
+    one evaluation file."""
+
+    given: tuple[str, ...]
+    files: int
 
 
 @dataclass(eq=False)

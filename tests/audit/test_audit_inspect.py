@@ -1,7 +1,8 @@
 """`audit verify` of inspect and notice stages: re-read findings and 民主测评, recheck the notice.
 
-The round goes through a veto with a backfill (the backfilled candidate's files could only be
-recorded after the veto), 民主测评 in two files, a vote, and a notice with one complaint.
+The round goes through a veto with a backfill decided at the cut (the proposed candidate's files
+could only be recorded after the veto), a concern kept by decision, 民主测评 in two files (the
+second with its unit, 应到 and 实到), a vote, and a notice with one complaint.
 """
 
 from __future__ import annotations
@@ -36,9 +37,12 @@ def _build(run, tmp: Path) -> None:
     assert r.exit_code == 0, r.stderr
     # 刘洋 (C04) comes in by 递补 after 王芳's veto: only then may he be inspected.
     r = run("inspect", "inspect", all_clear(tmp / "findings-2.csv", ["C04"]),
-            good_evaluation(tmp / "evaluation-2.csv", ["C04"], start=10))
+            good_evaluation(tmp / "evaluation-2.csv", ["C04"], start=10),
+            "--unit", "审计局机关", "--expected", "4", "--present", "3")
     assert r.exit_code == 0, r.stderr
-    r = run("cut", "inspect")
+    r = run("inspect", "inspect", "--keep", "C03", "--reason", "来信反映问题已查清")
+    assert r.exit_code == 0, r.stderr
+    r = run("cut", "inspect", "--backfill", "P01=C04", "--reason", "部务会研究决定递补")
     assert r.exit_code == 0, r.stderr
     rows = [[f"{i:02d}", "张伟" if i <= 6 else "李娜", "杨军" if i <= 7 else "赵磊"] for i in range(1, 10)]
     r = run("tally", "vote1", write_csv(tmp / "vote1.csv", [["票号", "审计局局长", "统计局局长"], *rows], "gb18030"),
@@ -148,7 +152,7 @@ TAMPERING = [
     ("vote1 cut under the notice",
      "UPDATE cuts SET advanced = '[\"C03\"]' WHERE stage = 'vote1' AND post = 'P01'",
      ["stage vote1: table cuts, row P01: advanced is ['C03'] in the database",
-      "stage notice: table notices, row notice: notice open event #9 gave notice of "
+      "stage notice: table notices, row notice: notice open event #10 gave notice of "
       "{'P01': ['C01'], 'P02': ['C06']}, but the list locked before it is {'P01': ['C03'], 'P02': ['C06']}"]),
     ("earlier cuts removed",
      "DELETE FROM cuts WHERE stage IN ('rec1', 'vote1')",
@@ -169,6 +173,12 @@ TAMPERING = [
      ["stage inspect: table inspection_files, row 1 (findings-1.csv): sheet is 'Sheet2' but inspect event #"]),
     ("inspection file event", "UPDATE inspection_files SET event = NULL WHERE id = 3",
      ["stage inspect: table inspection_files, row 3 (findings-2.csv): event is None but inspect event #"]),
+    ("民主测评 attendance", "UPDATE inspection_files SET present = 4 WHERE file = 'evaluation-2.csv'",
+     ["stage inspect: table inspection_files, row 4 (evaluation-2.csv): present is 4 but inspect event #"]),
+    ("decision on a concern", "UPDATE settlements SET decision = 'strike' WHERE candidate = 'C03'",
+     ["stage inspect: table settlements, row 6: decision is 'strike' in the database, 'keep' on recount"]),
+    ("decision on a concern removed", "DELETE FROM settlements",
+     ["stage inspect: table settlements, row 6: missing from the database (the recount has it)"]),
     ("attendance on an inspect stage", "UPDATE stages SET present = 40 WHERE stage = 'inspect'",
      ["stage inspect: table stages: present is 40, but inspect stages record none"]),
     ("certificate on a notice", "UPDATE stages SET certified_at = '2026-05-10' WHERE stage = 'notice'",

@@ -14,6 +14,7 @@ import pytest
 
 import shutil
 
+from stagehelp import ready_for_inspection
 from support import BAD, DATA, good_round, write_csv
 
 H = ["ballot", "category", "审计局局长", "统计局副局长"]
@@ -87,6 +88,21 @@ CORPUS = {
                                            "10 votes counted but only 9 could vote (10 present, 1 recused)"),
     "sitting-before-previous.toml": ("decide", (), "date",
                                      "date 2026-11-13 is before the previous sitting (2026-11-20)"),
+    # 民主测评 and findings files of an inspect stage (tests/data/inspect/round.toml)
+    "evaluation-one-sheet.csv": ("inspect", (), "row 1, column 2 (张伟)",
+                                 "C01 is graded on 3 of 18 papers, fewer than half: a 民主测评 is held in the "
+                                 "candidate's own unit — record one file per unit"),
+    "evaluation-bad-grade.csv": ("inspect", (), "row 3, column 2 (张伟)", "'良好' is not a grade"),
+    "evaluation-duplicate-ballot.csv": ("inspect", (), "row 4", "ballot E01 appears twice (also row 2)"),
+    "evaluation-not-inspected.csv": ("inspect", (), "row 1, column 3 (陈静)",
+                                     "'陈静' (C05) is not being inspected at this stage"),
+    "evaluation-more-papers-than-present.csv": ("inspect", ("--unit", "审计局机关", "--expected", "3", "--present", "2"),
+                                                None, "3 papers but only 2 present at 审计局机关"),
+    "evaluation-present-over-expected.csv": ("inspect", ("--unit", "审计局机关", "--expected", "2", "--present", "3"),
+                                             None, "--present 3 is more than --expected 2"),
+    "evaluation-empty-number.csv": ("inspect", (), "row 3, column 1 (票号)", "empty ballot number"),
+    "findings-bad-verdict.csv": ("inspect", (), "row 2, column 3 (结论)",
+                                 "'待定' is not a verdict (clear/通过, pending/核查中, concern/关注, veto/否决)"),
 }
 
 
@@ -123,6 +139,9 @@ def prepared(run, tmp_path):
             assert run("init", "round.toml").exit_code == 0
             assert run("sitting", "decide", "sitting-1.toml").exit_code == 0
             return run
+        if stage == "inspect":
+            ready_for_inspection(run, tmp_path)
+            return run
         good_round(tmp_path)
         assert run("init", "round.toml").exit_code == 0
         write_csv(tmp_path / "setup.csv", SETUP_REC1, "gb18030")
@@ -146,7 +165,7 @@ def test_bad_file_is_refused_whole(prepared, name):
     run = prepared(stage)
     path = BAD / name
     before = digest()
-    result = run("sitting" if stage == "decide" else "tally", stage, path, *options)
+    result = run({"decide": "sitting", "inspect": "inspect"}.get(stage, "tally"), stage, path, *options)
     assert result.exit_code == 1, result.stdout + result.stderr
     errors = [line for line in result.stderr.splitlines() if line.startswith("error:")]
     assert len(errors) == 1, result.stderr

@@ -60,7 +60,7 @@ def shown(run, stage: str) -> dict:
 
 def test_haimen_pipeline_gives_the_intended_counts_and_shortlists(run):
     expected = json.loads((HAIMEN / "expected.json").read_text(encoding="utf-8"))
-    tie = expected["tie"]
+    tie, veto = expected["tie"], expected["veto"]
     for args in commands(HAIMEN / "commands.sh"):
         if args[:2] == ["cut", "rec2"]:
             # Without the recorded decision the tie holds the cut, and nothing is locked.
@@ -71,6 +71,17 @@ def test_haimen_pipeline_gives_the_intended_counts_and_shortlists(run):
             assert posts[tie["post"]]["tie"]["tied"] == tie["tied"]
             assert posts[tie["post"]]["tie"]["score"] == tie["score"]
             assert args[2:4] == ["--resolve", f"{tie['post']}={tie['chosen']}"]
+        if args[:2] == ["cut", "inspect"]:
+            # 递补 is a decision: without it the vetoed post is held, its replacement proposed.
+            assert run("cut", "inspect").exit_code == 1
+            posts = {p["post"]: p for p in shown(run, "inspect")["posts"]}
+            assert [p for p, v in posts.items() if v["held"]] == [veto["post"]]
+            assert posts[veto["post"]]["proposed"] == [veto["backfill"]]
+            assert args[2:4] == ["--backfill", f"{veto['post']}={veto['backfill']}"]
+        if "--keep" in args:
+            # every concern must be decided before the cut
+            held = run("cut", "inspect", "--backfill", f"{veto['post']}={veto['backfill']}", "--reason", "x")
+            assert held.exit_code == 1 and f"{len(expected['concerns_kept'])} with concerns to decide" in held.stderr
         result = run(*args)
         assert result.exit_code == 0, (args, result.stderr)
 
@@ -94,6 +105,12 @@ def test_haimen_pipeline_gives_the_intended_counts_and_shortlists(run):
     for stage in ("rec2", "preview", "inspect", "vote1", "moral", "vote2", "notice"):
         view = shown(run, stage)
         assert {p["post"]: p["advanced"] for p in view["posts"]} == expected["shortlists"][stage], stage
+    inspect = {p["post"]: p for p in shown(run, "inspect")["posts"]}
+    assert inspect[veto["post"]]["decision"]["kind"] == "backfilled"
+    assert inspect[veto["post"]]["decision"]["chosen"] == [veto["backfill"]]
+    kept = {r["candidate"] for p in inspect.values() for r in p["results"]
+            if r["settled"] and r["settled"]["decision"] == "keep"}
+    assert kept == set(expected["concerns_kept"])
     rec2 = {p["post"]: p for p in shown(run, "rec2")["posts"]}
     assert rec2[tie["post"]]["decision"] == {"kind": "resolved", "chosen": [tie["chosen"]],
                                              "reason": tie["reason"]}

@@ -799,7 +799,7 @@ def test_invisible_only_cells_are_empty_in_long_and_evaluation_files(tmp_path):
     ballots, reading = _reading(tmp_path, rows, layout="long")
     assert [b.marks for b in ballots] == [{}, {"P01": ()}] and reading.cleaned_cells == 1
     ev = Evaluation(("优秀", "称职"), ("优秀",), Threshold(">=", 0))
-    papers = read_evaluation("e.csv", ["票号", "张伟"], [(2, ["T1", "\u200b"])],
+    papers = read_evaluation("e.csv", ["票号", "张伟"], [(2, ["T1", "\u200b"]), (3, ["T2", "优秀"])],
                              resolver=Resolver((Candidate("C01", "张伟"),)), allowed={"C01"}, evaluation=ev)[1]
     assert papers[0].grades == {"C01": ""}
 

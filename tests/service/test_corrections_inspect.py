@@ -14,7 +14,7 @@ from test_corrections import dump, error_line, refused, verify_ok
 
 
 def vetoed(run, tmp_path):
-    """王芳 (C02) vetoed by 纪检 and 刘洋 (C04) backfilled, everyone else cleared and evaluated."""
+    """王芳 (C02) vetoed by 纪检 and 刘洋 (C04) proposed for 递补, everyone else cleared and evaluated."""
     ready_for_inspection(run, tmp_path)
     people = ["C01", "C02", "C03", "C04", "C06", "C07", "C08"]
     r = run("inspect", "inspect",
@@ -24,7 +24,7 @@ def vetoed(run, tmp_path):
             good_evaluation(tmp_path / "eval.csv", people))
     assert r.exit_code == 0, r.stderr
     p01 = post(show(run, "inspect"), "P01")
-    assert p01["struck"] == ["C02"] and p01["backfilled"] == ["C04"]
+    assert p01["struck"] == ["C02"] and p01["proposed"] == ["C04"] and p01["backfilled"] == []
 
 
 def test_replace_a_finding_entered_in_error(run, tmp_path):

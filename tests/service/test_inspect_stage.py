@@ -8,7 +8,7 @@ from stagehelp import (
 )
 
 
-def test_a_veto_strikes_and_the_next_ranked_candidate_is_backfilled(run, tmp_path):
+def test_a_veto_strikes_and_the_next_ranked_candidate_is_proposed_then_backfilled_by_decision(run, tmp_path):
     ready_for_inspection(run, tmp_path)
     r = run("inspect", "inspect",
             findings(tmp_path / "f.csv", [("张伟", "纪检", "通过", ""), ("张伟", "信访", "通过", ""),
@@ -16,29 +16,49 @@ def test_a_veto_strikes_and_the_next_ranked_candidate_is_backfilled(run, tmp_pat
                                           ("李娜", "纪检", "clear", ""), ("李娜", "信访", "concern", "来信反映，已查清")]),
             good_evaluation(tmp_path / "e.csv", ["C01", "C03"]))
     assert r.exit_code == 0, r.stderr
-    assert "STRUCK (纪检)" in r.stdout and "递补" in r.stdout
+    assert "STRUCK (纪检)" in r.stdout and "proposed for 递补" in r.stdout
     view = show(run, "inspect")
     p01 = post(view, "P01")
-    assert p01["struck"] == ["C02"] and p01["backfilled"] == ["C04"]
+    # 递补 is a decision: 刘洋 is proposed, not yet on the list
+    assert p01["struck"] == ["C02"] and p01["backfilled"] == [] and p01["proposed"] == ["C04"]
+    assert p01["status"] == "short" and p01["held"] is True and p01["would_advance"] is None
+    assert result(view, "P01", "C04")["proposed"] is True
     assert result(view, "P01", "C02")["struck"] is True
     assert result(view, "P01", "C02")["notes"] == {"纪检": "有违纪线索，正在立案审查"}
     assert result(view, "P01", "C03")["checks"] == {"纪检": "clear", "信访": "concern"}
-    assert result(view, "P01", "C03")["struck"] is False
-    assert p01["advanced"] is None and p01["would_advance"] == ["C01", "C03", "C04"]
+    assert result(view, "P01", "C03")["struck"] is False and view["concerns"] == {"C03": ["信访"]}
 
     people = ["C04", "C06", "C07", "C08"]
     r = run("inspect", "inspect", all_clear(tmp_path / "f2.csv", people),
             good_evaluation(tmp_path / "e2.csv", people, start=10))
     assert r.exit_code == 0, r.stderr
-    r = run("cut", "inspect", "--json")
+    status = json.loads(run("status", "--json").stdout)["stages"][1]["next"]
+    assert "--keep ID|--strike ID" in status and "C03: 信访" in status
+    r = run("cut", "inspect", "--backfill", "P01=C04", "--reason", "部务会2026-05-10研究决定递补")
+    assert r.exit_code == 1 and "C03 李娜 (P01): concern (信访) to decide" in r.stderr
+    r = run("inspect", "inspect", "--keep", "李娜", "--reason", "来信所反映问题已查清，不影响使用")
+    assert r.exit_code == 0, r.stderr
+    assert "decided: C03 goes on (信访)" in r.stdout
+    r = run("cut", "inspect")
+    assert r.exit_code == 1 and "递补 proposed: 刘洋 (C04) — --backfill P01=ID" in r.stderr
+    assert "--backfill P01=C04" in json.loads(run("status", "--json").stdout)["stages"][1]["next"]
+    r = run("cut", "inspect", "--backfill", "P01=C04", "--reason", "部务会2026-05-10研究决定递补", "--json")
     assert r.exit_code == 0, r.stderr
     view = json.loads(r.stdout)
     assert post(view, "P01")["advanced"] == ["C01", "C03", "C04"]
     assert post(view, "P02")["advanced"] == ["C06", "C07", "C08"]
     assert json.loads(run("status", "--json").stdout)["stages"][2]["state"] == "ready"
+    assert post(view, "P01")["decision"] == {"kind": "backfilled", "chosen": ["C04"],
+                                             "reason": "部务会2026-05-10研究决定递补"}
     cut = [e for e in events(tmp_path) if e[0] == "cut" and e[1] == "inspect"][0][2]
     assert cut["posts"]["P01"]["struck"] == ["C02"] and cut["posts"]["P01"]["backfilled"] == ["C04"]
+    assert cut["backfill"] == {"P01": ["C04"]} and cut["no_backfill"] == []
     assert cut["struck"] == {"C02": {"vetoes": ["纪检"], "evaluation": None}}
+    settle = [e for e in events(tmp_path) if e[0] == "settle concern"][0][2]
+    assert settle == {"candidate": "C03", "decision": "keep", "concerns": ["信访"],
+                      "reason": "来信所反映问题已查清，不影响使用"}
+    r = run("audit", "verify")
+    assert r.exit_code == 0, r.stdout + r.stderr
 
 
 def test_a_backfilled_candidate_without_checks_blocks_the_cut(run, tmp_path):
@@ -48,20 +68,22 @@ def test_a_backfilled_candidate_without_checks_blocks_the_cut(run, tmp_path):
             findings(tmp_path / "veto.csv", [("王芳", "信访", "veto", "")]),
             good_evaluation(tmp_path / "e.csv", people))
     assert r.exit_code == 0, r.stderr
-    r = run("cut", "inspect")
+    decide = ("--backfill", "P01=C04", "--reason", "部务会决定递补")
+    r = run("cut", "inspect", *decide)
     assert r.exit_code == 1
     assert "nothing locked" in r.stderr
     assert "C04 刘洋 (P01): missing 纪检, 信访, 民主测评" in r.stderr
     assert "C02" not in r.stderr  # struck: needs no more sign-offs
     assert json.loads(run("status", "--json").stdout)["stages"][1]["state"] == "inspecting"
+    # the proposed replacement is the one to inspect next
     assert "missing C04: 纪检/信访/民主测评" in json.loads(run("status", "--json").stdout)["stages"][1]["next"]
     # one sign-off is not enough either
     run("inspect", "inspect", findings(tmp_path / "f4.csv", [("C04", "纪检", "通过", "")]),
         good_evaluation(tmp_path / "e4.csv", ["C04"], start=10))
-    r = run("cut", "inspect")
+    r = run("cut", "inspect", *decide)
     assert r.exit_code == 1 and "C04 刘洋 (P01): missing 信访" in r.stderr
     run("inspect", "inspect", findings(tmp_path / "f5.csv", [("刘洋", "信访", "通过", "")]))
-    assert run("cut", "inspect").exit_code == 0
+    assert run("cut", "inspect", *decide).exit_code == 0
 
 
 def test_evaluation_at_the_threshold_passes_and_just_below_strikes(run, tmp_path):
@@ -76,15 +98,18 @@ def test_evaluation_at_the_threshold_passes_and_just_below_strikes(run, tmp_path
     assert r.exit_code == 0, r.stderr
     view = show(run, "inspect")
     c01, c02 = result(view, "P01", "C01"), result(view, "P01", "C02")
-    assert c01["evaluation"]["top"] == 2 and c01["evaluation"]["valid"] == 3
+    assert c01["evaluation"]["top"] == 2 and c01["evaluation"]["graded"] == 3
     assert c01["evaluation"]["rate"] == "2/3" and c01["struck"] is False
     assert c02["evaluation"]["counts"] == {"优秀": 1, "称职": 0, "基本称职": 1, "不称职": 0}
-    assert c02["evaluation"]["blank"] == 1 and c02["evaluation"]["valid"] == 3
+    # the blank does not count for 王芳: 1 top grade of the 2 papers that graded her
+    assert c02["evaluation"]["blank"] == 1 and c02["evaluation"]["graded"] == 2
+    assert c02["evaluation"]["papers"] == 3 and c02["evaluation"]["rate"] == "1/2"
     assert c02["struck"] is True and c02["struck_by"] == ["民主测评"]
-    assert post(view, "P01")["backfilled"] == ["C04"]
+    assert post(view, "P01")["proposed"] == ["C04"]
     text = run("show", "inspect").stdout
-    # the rate with its denominator, in the check table and in the 测评汇总 (1/0/1/0, 1 blank)
-    assert "2/3 = 66.67%" in text and "1/3 = 33.33%" in text and "1/0/1/0" in text
+    # the rate with its denominator, in the check table and in the 测评汇总 (1/0/1/0, graded by 2 of 3)
+    assert "2/3 = 66.67%" in text and "1/2 = 50.00%" in text and "1/0/1/0" in text
+    assert "2 of 3" in text
 
 
 def test_evaluation_just_below_with_a_void_paper(run, tmp_path):
@@ -95,7 +120,7 @@ def test_evaluation_just_below_with_a_void_paper(run, tmp_path):
                      *[[f"{i:02d}", g, ""] for i, g in enumerate(grades, start=1)], ["09", "优秀", "撕毁"]], "gb18030")
     assert run("inspect", "inspect", path).exit_code == 0
     e = result(show(run, "inspect"), "P01", "C01")
-    assert (e["evaluation"]["top"], e["evaluation"]["valid"], e["evaluation"]["void"]) == (5, 8, 1)
+    assert (e["evaluation"]["top"], e["evaluation"]["graded"], e["evaluation"]["void"]) == (5, 8, 1)
     assert e["struck"] is True
 
 
@@ -145,21 +170,21 @@ def test_findings_from_xlsx(run, tmp_path):
     assert result(show(run, "inspect"), "P01", "C01")["struck"] is True
 
 
-def test_nobody_left_to_backfill_needs_accept_short(run, tmp_path):
+def test_nobody_left_to_backfill_goes_on_short_by_decision(run, tmp_path):
     ready_for_inspection(run, tmp_path)
     people = ["C01", "C02", "C03", "C06", "C08"]
     run("inspect", "inspect", all_clear(tmp_path / "f.csv", people),
         findings(tmp_path / "v.csv", [("赵磊", "纪检", "veto", "")]),
         good_evaluation(tmp_path / "e.csv", people))
     r = run("cut", "inspect")
-    assert r.exit_code == 1 and "P02: short (2 of 3 after strikes" in r.stderr
-    r = run("cut", "inspect", "--accept-short", "P02")
+    assert r.exit_code == 1 and "P02: short (2 of 3 after strikes" in r.stderr and "--no-backfill P02" in r.stderr
+    r = run("cut", "inspect", "--no-backfill", "P02")
     assert r.exit_code == 2  # a decision needs a reason
-    r = run("cut", "inspect", "--accept-short", "P02", "--reason", "市委组织部部务会2026-05-10决定", "--json")
+    r = run("cut", "inspect", "--no-backfill", "P02", "--reason", "市委组织部部务会2026-05-10决定", "--json")
     assert r.exit_code == 0, r.stderr
     p02 = post(json.loads(r.stdout), "P02")
     assert p02["advanced"] == ["C06", "C08"] and p02["status"] == "short"
-    assert p02["decision"]["reason"] == "市委组织部部务会2026-05-10决定"
+    assert p02["decision"] == {"kind": "no-backfill", "chosen": [], "reason": "市委组织部部务会2026-05-10决定"}
 
 
 def test_a_tie_at_the_backfill_line_is_resolved_at_the_cut(run, tmp_path):
@@ -178,6 +203,8 @@ def test_a_tie_at_the_backfill_line_is_resolved_at_the_cut(run, tmp_path):
     run("inspect", "inspect", all_clear(tmp_path / "f5.csv", ["C05"]),
         good_evaluation(tmp_path / "e5.csv", ["C05"], start=10))
     r = run("cut", "inspect", "--resolve", "P01=C05", "--reason", "部务会决定")
+    assert r.exit_code == 1 and "--backfill P01=ID" in r.stderr
+    r = run("cut", "inspect", "--backfill", "P01=C05", "--reason", "部务会决定")
     assert r.exit_code == 0, r.stderr
     view = show(run, "inspect")
     assert post(view, "P01")["advanced"] == ["C01", "C03", "C05"]

@@ -131,15 +131,15 @@ def show(
     show_view(open_round(ctx).handler(stage).view(), as_json)
 
 
-def _resolutions(values: List[str]) -> dict[str, tuple[str, ...]]:
+def _resolutions(values: List[str], option: str = "--resolve") -> dict[str, tuple[str, ...]]:
     out: dict[str, tuple[str, ...]] = {}
     for value in values:
         post, sep, ids = value.partition("=")
         chosen = tuple(i.strip() for i in ids.replace("，", ",").split(",") if i.strip())
         if not sep or not post.strip() or not chosen:
-            raise UsageError("--resolve expects POST=ID[,ID…], got {value!r}", value=value)
+            raise UsageError("{option} expects POST=ID[,ID…], got {value!r}", option=option, value=value)
         if post.strip() in out:
-            raise UsageError("--resolve gives {post} twice", post=post.strip())
+            raise UsageError("{option} gives {post} twice", option=option, post=post.strip())
         out[post.strip()] = chosen
     return out
 
@@ -148,12 +148,17 @@ def _resolutions(values: List[str]) -> dict[str, tuple[str, ...]]:
     "Make and lock the stage's shortlist; held posts (ties, shortfalls) lock nothing.\n"
     "\n"
     "Example: selector cut rec2 --resolve P07=C112 --reason \"常委会2011-06-02决定\"\n"
+    "         selector cut inspect --backfill P14=C087 --reason \"部务会研究决定递补\"\n"
     "Correct: selector cut rec2 --reopen --reason \"第二批选票需撤回重计\""))
 def cut(
     ctx: typer.Context,
     stage: str = typer.Argument(..., help=N_("Stage id.")),
     resolve: List[str] = typer.Option([], "--resolve", help=N_("POST=ID,ID: who advances from a tie.")),
     accept_short: List[str] = typer.Option([], "--accept-short", help=N_("POST: go on with fewer than k.")),
+    backfill: List[str] = typer.Option([], "--backfill", help=N_("POST=ID,ID: 递补 — who fills a struck "
+                                                                 "candidate's place (inspect stages).")),
+    no_backfill: List[str] = typer.Option([], "--no-backfill", help=N_("POST: no 递补 — the post goes on short "
+                                                                       "(inspect stages).")),
     reason: Optional[str] = typer.Option(None, "--reason", help=N_("The recorded reason for the decisions.")),
     as_json: bool = typer.Option(False, "--json", help=N_("Machine-readable output.")),
     reopen: bool = typer.Option(False, "--reopen", help=N_("更正: re-open the locked cut, with --reason "
@@ -166,9 +171,11 @@ def cut(
     if reopen:
         from selector.service.corrections import reopen as run_reopen
 
-        if resolve or accept_short:
+        if resolve or accept_short or backfill or no_backfill:
             raise CorrectionAlone("--reopen", tuple(n for n, v in (("--resolve", resolve),
-                                                                  ("--accept-short", accept_short)) if v))
+                                                                  ("--accept-short", accept_short),
+                                                                  ("--backfill", backfill),
+                                                                  ("--no-backfill", no_backfill)) if v))
         done = run_reopen(open_, stage, reason)
         view = open_.handler(stage).view()
         if as_json:
@@ -179,7 +186,8 @@ def cut(
                             markup=False, highlight=False)
         return
     try:
-        handler = open_.cut(stage, Decisions(_resolutions(resolve), tuple(accept_short), reason))
+        handler = open_.cut(stage, Decisions(_resolutions(resolve), tuple(accept_short), reason,
+                                             _resolutions(backfill, "--backfill"), tuple(no_backfill)))
     except (HeldCut, UndecidedPosts) as held:
         show_view(open_.handler(stage).view(cuts=held.cuts), as_json)
         raise

@@ -13,7 +13,7 @@ from selector.cli.base import command, console, open_round
 
 
 # The choices, as typer lists them (service.exporting.DOCS and FORMATS; a test keeps them equal).
-Doc = Enum("Doc", {d: d for d in ("tally", "shortlist", "vote", "notice", "record", "decision")}, type=str)
+Doc = Enum("Doc", {d: d for d in ("tally", "shortlist", "vote", "notice", "record", "decision", "inspection")}, type=str)
 Format = Enum("Format", {f: f for f in ("md", "csv", "xlsx", "docx", "json")}, type=str)
 
 
@@ -35,7 +35,7 @@ def _iso_date(value: Optional[str]) -> Optional[str]:
 def export(
     ctx: typer.Context,
     stage: str = typer.Argument(..., help=N_("Stage id, e.g. rec2.")),
-    doc: Doc = typer.Option(..., "--doc", help=N_("tally | shortlist | vote | notice | record | decision.")),
+    doc: Doc = typer.Option(..., "--doc", help=N_("tally | shortlist | vote | notice | record | decision | inspection (考察情况汇总表).")),
     fmt: Format = typer.Option(Format.md, "--format", help=N_("md | csv | xlsx | docx | json.")),
     out: Optional[str] = typer.Option(None, "--out", help=N_("Output file; - for stdout. Default: md and "
                                       "json to stdout, others to ROUND-STAGE-DOC.EXT.")),

@@ -40,9 +40,13 @@ def _held_cut(err: e.HeldCut) -> str:
 
 
 def _inspection_incomplete(err: e.InspectionIncomplete) -> str:
-    return ngettext("stage {stage}: nothing locked: {n} candidate missing checks, {held} post(s) held",
+    text = ngettext("stage {stage}: nothing locked: {n} candidate missing checks, {held} post(s) held",
                     "stage {stage}: nothing locked: {n} candidates missing checks, {held} post(s) held",
                     len(err.missing)).format(stage=err.stage, n=len(err.missing), held=len(err.held))
+    if err.pending or err.concerns:
+        text += _(", {pending} with checks 核查中, {concerns} with concerns to decide").format(
+            pending=len(err.pending), concerns=len(err.concerns))
+    return text
 
 
 def _inspection_details(err: e.InspectionIncomplete) -> list[str]:
@@ -54,10 +58,29 @@ def _inspection_details(err: e.InspectionIncomplete) -> list[str]:
             out.append(ngettext("{post}: backfill tied between {tied} for {slots} place: --resolve {post}=ID --reason \"…\"",
                                 "{post}: backfill tied between {tied} for {slots} places: --resolve {post}=ID --reason \"…\"",
                                 h.slots).format(post=h.post, tied=_who(h.tied, h.names), slots=h.slots))
+        elif h.tied:
+            out.append(_("{post}: {eligible} of {k} after strikes; 递补 proposed: {proposed} — --backfill {post}=ID "
+                         "or --no-backfill {post}, with --reason \"…\"").format(
+                post=h.post, eligible=h.eligible, k=h.k, proposed=_who(h.tied, h.names)))
         else:
             out.append(_("{post}: short ({eligible} of {k} after strikes, nobody left to backfill): "
-                         "--accept-short {post} --reason \"…\"").format(post=h.post, eligible=h.eligible, k=h.k))
+                         "--no-backfill {post} --reason \"…\"").format(post=h.post, eligible=h.eligible, k=h.k))
+    out += [_("{id} {name} ({posts}): 核查中 {checks} — record the finding when the check is done").format(
+        id=m.candidate, name=m.name, posts=_(", ").join(m.posts), checks=_(", ").join(m.missing))
+        for m in err.pending]
+    out += [_("{id} {name} ({posts}): concern ({checks}) to decide: selector inspect {stage} --keep {id} or "
+              "--strike {id}, with --reason \"…\"").format(
+        id=m.candidate, name=m.name, posts=_(", ").join(m.posts), checks=_(", ").join(m.missing), stage=err.stage)
+        for m in err.concerns]
     return out
+
+
+def _not_proposed(err: e.NotProposed) -> str:
+    if not err.proposed:
+        return _("--backfill {post}: {candidate} cannot come in: the post has no open place to fill, or nobody "
+                 "left in its ranking").format(post=err.post, candidate=err.candidate)
+    return _("--backfill {post}: {candidate} is not proposed for 递补 (proposed: {proposed})").format(
+        post=err.post, candidate=err.candidate, proposed=_(", ").join(err.proposed))
 
 
 def _wrong_kind(err: e.WrongStageKind) -> str:
@@ -99,6 +122,9 @@ def _undecided(err: e.UndecidedPosts) -> str:
 def _not_tied(err: e.NotTied) -> str:
     if err.line == "cut":
         return _("{post} is not tied at the cut line: --resolve {post}=… is not needed").format(post=err.post)
+    if not err.tied:
+        return _("--resolve {post}: an inspection's 递补 is chosen with --backfill {post}=ID (or --no-backfill "
+                 "{post}), with --reason").format(post=err.post)
     text = ngettext("--resolve {post}: {strangers} is not tied at {post}'s backfill line",
                     "--resolve {post}: {strangers} are not tied at {post}'s backfill line", len(err.strangers))
     text = text.format(post=err.post, strangers=_(", ").join(err.strangers))
@@ -147,6 +173,9 @@ def _document_not_for(err: e.DocumentNotFor) -> str:
     if err.kind == "decide":
         return _("--doc {doc} is not made of a decide stage; {stage} has {docs}").format(
             doc=err.doc, stage=err.stage, docs=", ".join(err.documents))
+    if err.doc == "inspection":
+        return _("--doc inspection (考察情况汇总表) is for inspect stages; {stage} is a {kind} stage").format(
+            stage=err.stage, kind=err.kind)
     if err.doc == "vote":
         return _("--doc vote is for vote stages; {stage} is a {kind} stage (use --doc tally)").format(
             stage=err.stage, kind=err.kind)
@@ -291,7 +320,8 @@ TEXT: dict[type, Callable] = {
                                 "before exporting the {doc}").format(stage=x.stage, doc=x.doc),
     e.AttendanceRequired: lambda x: _("stage {stage}: the first batch must give the attendance: --present N "
                                       "(实到) and --issued N (发出票)").format(stage=x.stage),
-    e.DecisionWithoutReason: lambda x: _("--resolve and --accept-short are decisions: give --reason \"…\""),
+    e.DecisionWithoutReason: lambda x: _("--resolve, --accept-short, --backfill and --no-backfill are decisions: "
+                                         "give --reason \"…\""),
     e.NothingToDecide: lambda x: _("stage {stage} has no [stage.cut]: nothing to resolve").format(stage=x.stage),
     e.NoticeClosesItself: lambda x: _("stage {stage} is a notice: it is confirmed with "
                                       "`selector notice {stage} close`").format(stage=x.stage),
@@ -305,6 +335,17 @@ TEXT: dict[type, Callable] = {
                                    "nobody passed with cut.shortfall = \"revote\")").format(stage=x.stage),
     e.InspectionIncomplete: _inspection_incomplete,
     e.NotTied: _not_tied,
+    e.NotProposed: _not_proposed,
+    e.BackfillNotHere: lambda x: _("--backfill and --no-backfill are an inspection's 递补 decisions: stage {stage} is "
+                                   "not an inspect stage").format(stage=x.stage),
+    e.NoConcern: lambda x: _("--{decision} {candidate}: no open concern for them at stage {stage} (only a "
+                             "concern that is not yet decided is decided with --keep/--strike)").format(
+        decision=x.decision, candidate=x.candidate, stage=x.stage),
+    e.EvaluationUnitOptions: lambda x: (
+        _("--unit, --expected and --present describe one 民主测评: give all three (got {given})").format(
+            given=", ".join(x.given)) if len(x.given) < 3 else
+        _("--unit, --expected and --present describe one 民主测评: give exactly one evaluation file with them "
+          "(got {files})").format(files=x.files)),
     e.TiesDecidedByRound: lambda x: _("{post}: the round file decides ties at this cut (ties = \"{policy}\"): "
                                       "--resolve {post}=… cannot override it").format(post=x.post, policy=x.policy),
     e.NotShort: _not_short,
@@ -454,6 +495,19 @@ def _next_inspect(step: s.Inspect) -> str:
     return _("selector inspect {stage} FINDINGS.csv … (missing {who})").format(stage=step.stage, who=who)
 
 
+def _people(found) -> str:
+    who = _(", ").join(f"{cid}: {'/'.join(m)}" for cid, m in found[:4])
+    if len(found) > 4:
+        who += _(" and {n} more").format(n=len(found) - 4)
+    return who
+
+
+def _next_backfill(step: s.Backfill) -> str:
+    parts = [f"--backfill {post}={ids[0]}" if ids else f"--no-backfill {post}" for post, ids in step.proposed]
+    return _("selector cut {stage} {decisions} --reason \"…\" (递补 is a decision: see selector show {stage})").format(
+        stage=step.stage, decisions=" ".join(parts))
+
+
 def _entitled(step: s.Tally) -> str:
     return (_("electorate {n}") if step.entitled_name == "electorate" else _("members {n}")).format(n=step.entitled)
 
@@ -465,6 +519,11 @@ NEXT: dict[type, Callable] = {
         stage=x.stage),
     s.Cut: _next_cut,
     s.Inspect: _next_inspect,
+    s.Pending: lambda x: _("record the findings of the checks 核查中 when they are done: selector inspect {stage} "
+                           "FINDINGS.csv ({who})").format(stage=x.stage, who=_people(x.pending)),
+    s.Settle: lambda x: _("decide the concerns: selector inspect {stage} --keep ID|--strike ID --reason \"…\" "
+                          "({who})").format(stage=x.stage, who=_people(x.concerns)),
+    s.Backfill: _next_backfill,
     s.OpenNotice: lambda x: _("selector notice {stage} open --start YYYY-MM-DD").format(stage=x.stage),
     s.ResolveComplaint: lambda x: _("selector notice {stage} resolve {n} --outcome unfounded|minor|serious|postpone "
                                     "--note \"…\"").format(stage=x.stage, n=x.number),

@@ -58,27 +58,35 @@ class Decisions:
     resolve: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
     accept_short: tuple[str, ...] = ()
     reason: str | None = None
+    # An inspection's 递补 decisions: who fills a struck candidate's place, which posts go on short.
+    backfill: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+    no_backfill: tuple[str, ...] = ()
 
     def __bool__(self) -> bool:
-        return bool(self.resolve or self.accept_short)
+        return bool(self.resolve or self.accept_short or self.backfill or self.no_backfill)
 
     @property
     def posts(self) -> list[str]:
         """Every post a decision names."""
-        return [*self.resolve, *self.accept_short]
+        return [*self.resolve, *self.accept_short, *self.backfill, *self.no_backfill]
 
     @classmethod
     def stored(cls, cut: Mapping[str, Mapping]) -> "Decisions":
         """The decisions a locked cut's rows (post -> row) were made with."""
         return cls({p: tuple(r["chosen"]) for p, r in cut.items() if r["decision"] == "resolved"},
                    tuple(p for p, r in cut.items() if r["decision"] == "accepted-short"),
-                   next((r["reason"] for r in cut.values() if r["reason"]), None))
+                   next((r["reason"] for r in cut.values() if r["reason"]), None),
+                   {p: tuple(r["chosen"]) for p, r in cut.items()
+                    if r["decision"] in ("backfilled", "no-backfill") and r["chosen"]},
+                   tuple(p for p, r in cut.items() if r["decision"] == "no-backfill"))
 
     @classmethod
     def logged(cls, details: Mapping) -> "Decisions":
         """The decisions a cut event recorded."""
         return cls({p: tuple(ids) for p, ids in details.get("resolve", {}).items()},
-                   tuple(details.get("accept_short", [])), details.get("reason"))
+                   tuple(details.get("accept_short", [])), details.get("reason"),
+                   {p: tuple(ids) for p, ids in details.get("backfill", {}).items()},
+                   tuple(details.get("no_backfill", [])))
 
 
 @dataclass(frozen=True)

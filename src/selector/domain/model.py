@@ -120,11 +120,33 @@ class Cut:
 
 @dataclass(frozen=True)
 class Evaluation:
-    """民主测评: a grade scale, the grades that count as good, and the pass share."""
+    """民主测评: a grade scale, the grades that count as good, and the pass share.
+
+    `rules` name any grades of the scale (`称职以上 >= 2/3`, `不称职 > 1/3`); `top`/`pass_`
+    are the first pass rule's (None when there is none). `unknown`: cell texts that mean
+    "does not know the candidate" and, like a blank, do not count for them."""
 
     scale: tuple[str, ...]
     top: tuple[str, ...]
-    pass_: Threshold
+    pass_: Threshold | None
+    rules: tuple["GradeRule", ...] = ()
+    unknown: tuple[str, ...] = ("不了解",)
+
+    def __post_init__(self):
+        if not self.rules and self.pass_ is not None:  # the older form: top grades and a pass share
+            object.__setattr__(self, "rules", (GradeRule(self.top, self.pass_, "pass",
+                                                         "、".join(self.top) + f" {self.pass_}"),))
+
+
+@dataclass(frozen=True)
+class GradeRule:
+    """One 民主测评 rule: the share of `grades` among the papers that graded the candidate
+    meets `threshold` → `effect`: pass (missing it strikes), strike, or concern."""
+
+    grades: tuple[str, ...]
+    threshold: Threshold
+    effect: Literal["pass", "strike", "concern"]
+    text: str  # as the round file wrote it: `称职以上 >= 2/3`
 
 
 @dataclass(frozen=True)
@@ -143,7 +165,7 @@ class Stage:
     cut: Cut | None = None
     checks: tuple[str, ...] = ()
     evaluation: Evaluation | None = None
-    backfill: bool = False
+    backfill: bool | None = None  # None: 递补 by decision; True/False only in rounds stored before 2019 rules
     working_days: int | None = None
     # decide (讨论决定) and vote stages: members by name (empty: by count only), the pass line of
     # a decision (of 应到会成员), re-votes (再次投票) allowed per post and what comes after them

@@ -12,7 +12,7 @@ from typing import Iterable
 from selector.readers.ballots import COLUMN_OF as BALLOT_COLUMNS, header_roles, refuse, void_reason
 from selector.readers.tables import Row
 from selector.domain.counting import AMBIGUOUS, Resolver
-from selector.domain.inspection import EvaluationPaper, Finding
+from selector.domain.inspection import EvaluationPaper, Finding, grade_counts, graded_too_little
 from selector.domain.model import Evaluation, normalize
 from selector.errors import BallotFileError
 from selector.i18n import N_
@@ -26,6 +26,7 @@ FINDING_ALIASES = {
 FINDING_COLUMNS = {normalize(a).casefold(): k for k, names in FINDING_ALIASES.items() for a in names}
 VERDICT_ALIASES = {
     "clear": ("clear", "通过", "合格", "无问题", "同意"),
+    "pending": ("pending", "核查中", "待核查", "正在核查", "未办结"),
     "concern": ("concern", "关注", "存疑", "有问题", "提醒"),
     "veto": ("veto", "否决", "一票否决", "不同意", "不通过"),
 }
@@ -104,7 +105,8 @@ def read_findings(name: str, header: list[str], rows: Iterable[Row], *, resolver
         verdict = VERDICT_OF.get(normalize(cell("verdict")).casefold())
         if verdict is None:
             refuse(name, line, roles["verdict"], header,
-                   N_("{value!r} is not a verdict (clear/通过, concern/关注, veto/否决)"), value=cell("verdict"))
+                   N_("{value!r} is not a verdict (clear/通过, pending/核查中, concern/关注, veto/否决)"),
+                   value=cell("verdict"))
         if (cid, check) in seen:
             refuse(name, line, None, header, N_("{id} has a second {check} finding (first on row {first})"),
                    id=cid, check=check, first=seen[cid, check])
@@ -120,6 +122,7 @@ def read_evaluation(name: str, header: list[str], rows: Iterable[Row], *, resolv
     """民主测评 ballots → (the candidates with a column, the papers)."""
     allowed = set(allowed)
     grade_of = {normalize(g): g for g in evaluation.scale}
+    grade_of.update({normalize(u): "" for u in evaluation.unknown})  # 不了解: not counted, like a blank
 
     def role_of(col: int, h: str, key: str | None) -> tuple:
         if key in ("ballot", "void"):
@@ -164,8 +167,9 @@ def read_evaluation(name: str, header: list[str], rows: Iterable[Row], *, resolv
             elif normalize(value) in grade_of:
                 paper.grades[role[1]] = grade_of[normalize(value)]
             else:
-                refuse(name, line, col, header, N_("{value!r} is not a grade ({grades}, empty for none, 废 for an "
-                                                   "unclear mark)"), value=value, grades="/".join(evaluation.scale))
+                refuse(name, line, col, header, N_("{value!r} is not a grade ({grades}, {unknown} or empty for "
+                                                   "none, 废 for an unclear mark)"), value=value,
+                       grades="/".join(evaluation.scale), unknown="/".join(evaluation.unknown))
         if paper.number in numbers:
             refuse(name, line, None, header, N_("ballot {number} appears twice (also row {first})"),
                    number=paper.number, first=numbers[paper.number])
@@ -173,5 +177,12 @@ def read_evaluation(name: str, header: list[str], rows: Iterable[Row], *, resolv
         papers.append(paper)
     if not papers:
         raise BallotFileError("no ballots after the header", file=name)
+    counts = grade_counts((cid, g or "", int(g is None), p.void) for p in papers for cid, g in p.grades.items())
+    for cid, graded, total in graded_too_little(counts):
+        col = next(i for i, r in enumerate(roles, start=1) if r == ("cand", cid))
+        refuse(name, 1, col, header, N_("{id} is graded on {graded} of {papers} papers, fewer than half: a "
+                                        "民主测评 is held in the candidate's own unit — record one file per unit, "
+                                        "with that unit's papers (--unit NAME --expected N --present N)"),
+               id=cid, graded=graded, papers=total)
     return candidates, papers
 

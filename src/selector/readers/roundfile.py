@@ -19,7 +19,7 @@ else:  # pragma: no cover
     import tomli as tomllib
 
 from selector.domain.model import (
-    Candidate, Cut, Evaluation, Post, Round, Stage, Threshold, YearSchedule, normalize,
+    Candidate, Cut, Evaluation, GradeRule, Post, Round, Stage, Threshold, YearSchedule, normalize,
 )
 from selector.errors import BallotFileError, ConfigError
 from selector.i18n import N_
@@ -64,6 +64,10 @@ SPACE_RE = re.compile(r"\s")  # what str.isspace() calls a space, character for 
 POSTS_SEP = re.compile(r"[;；、,，|]")
 THRESHOLD_RE = re.compile(r"\s*(>=|>)\s*(\d+)\s*(?:/\s*(\d+))?\s*")
 RATIO_RE = re.compile(r"\s*1\s*:\s*(\d+)\s*")
+GRADE_RULE_RE = re.compile(r"\s*([^<>=]+?)\s*((?:>=|>)\s*\d+\s*(?:/\s*\d+)?)\s*")
+# Ready sets of checks (凡提四必: 干部档案凡提必审, 个人有关事项报告凡提必核, 纪检监察机关意见凡提必听,
+# 线索具体可查的信访举报凡提必查).
+CHECK_PRESETS = {"凡提四必": ("干部档案审核", "个人有关事项报告核查", "纪检监察机关意见", "信访举报核查")}
 
 Loader = Callable[..., bytes]  # (relative name, key path naming it) -> bytes
 
@@ -204,10 +208,10 @@ def _roster_bytes(round_path: Path, rel: str, key: str = "round.roster") -> byte
 
 def from_sources(main: str, sources: dict[str, bytes]) -> Round:
     """Rebuild a round from the sources stored at `init` (no files needed)."""
-    return parse(sources[main], main, lambda name, key=None: sources[name])
+    return parse(sources[main], main, lambda name, key=None: sources[name], legacy=True)
 
 
-def parse(data: bytes, name: str, loader: Loader) -> Round:
+def parse(data: bytes, name: str, loader: Loader, legacy: bool = False) -> Round:
     """Validate a round file's bytes; `loader` fetches the roster file by relative name."""
     try:
         text = data.decode("utf-8-sig")
@@ -221,7 +225,7 @@ def parse(data: bytes, name: str, loader: Loader) -> Round:
     except (ValueError, RecursionError) as e:  # what _scan did not foresee
         raise ConfigError("not a round file TOML can read ({error})", file=name, error=_q(str(e))) from None
     try:
-        return _Parser(name, loader).round(doc)
+        return _Parser(name, loader, legacy).round(doc)
     except RecursionError:
         raise ConfigError("values nested too deeply: not a round file?", file=name) from None
 
@@ -286,9 +290,10 @@ def _roster_person(item: dict[str, Any], post_ids: set[str]) -> Candidate | None
 
 
 class _Parser:
-    def __init__(self, name: str, loader: Loader):
+    def __init__(self, name: str, loader: Loader, legacy: bool = False):
         self.name = name
         self.loader = loader
+        self.legacy = legacy  # a round stored by an older release: keys since retired are read
         self._post_ids: tuple[object, set[str]] = (None, set())
 
     def fail(self, where: str, message: str, /, **fields):
@@ -609,13 +614,20 @@ class _Parser:
                 if kind == "recommend" and kw["cut"].shortfall == "revote":
                     self.fail(f"{where}.cut.shortfall", N_('"revote" is for vote stages (再次投票)'))
         if kind == "inspect":
-            kw["checks"] = self.strings(item.get("checks", []), f"{where}.checks")
+            kw["checks"] = self.checks(item.get("checks", []), f"{where}.checks")
             if "evaluation" in item:
                 kw["evaluation"] = self.evaluation(item["evaluation"], f"{where}.evaluation")
             backfill = item.get("backfill", False)
+            if "backfill" in item and not self.legacy:
+                # 递补 is decided by the 党委 at the cut, never by the round file (2019 条例).
+                self.fail(f"{where}.backfill", N_("递补 is no longer automatic: delete this key; a struck "
+                                                  "candidate's replacement is proposed by the ranking and the "
+                                                  "cut records the decision (cut STAGE --backfill POST=ID or "
+                                                  "--no-backfill POST, with --reason)"))
             if not isinstance(backfill, bool):
                 self.fail(f"{where}.backfill", N_("expected true or false, got {value}"), value=_q(backfill))
-            kw["backfill"] = backfill
+            if "backfill" in item:
+                kw["backfill"] = backfill
         if kind == "notice":
             kw["working_days"] = self.count(item.get("working_days", 5), f"{where}.working_days")
             kw["of"] = self.choice(item.get("of", "appointment"), f"{where}.of", ("inspection", "appointment"))
@@ -780,11 +792,73 @@ class _Parser:
                                       ("members", "present", "valid"))
         return Cut(**kw)
 
+    def checks(self, value, where) -> tuple[str, ...]:
+        """The sign-offs every candidate needs; a preset name (凡提四必) stands for its checks."""
+        if isinstance(value, str) and value.strip() in CHECK_PRESETS:
+            return CHECK_PRESETS[value.strip()]
+        out: list[str] = []
+        for check in self.strings(value, where):
+            for c in CHECK_PRESETS.get(check, (check,)):
+                if c in out:
+                    self.fail(where, N_("lists the same item twice"))
+                out.append(c)
+        return tuple(out)
+
     def evaluation(self, value, where) -> Evaluation:
-        item = self.table(value, where, {"scale", "top", "pass"}, ("scale", "top", "pass"))
+        """`scale`, then rules naming grades (`pass = "称职以上 >= 2/3"`, `strike`, `concern`);
+        the older form `top = [...]` with `pass = ">= 2/3"` is read as one pass rule."""
+        item = self.table(value, where, {"scale", "top", "pass", "strike", "concern", "unknown"}, ("scale",))
         scale = self.strings(item["scale"], f"{where}.scale")
-        top = self.strings(item["top"], f"{where}.top")
-        for grade in top:
-            if grade not in scale:
-                self.fail(f"{where}.top", N_("{grade} is not on the scale"), grade=_q(grade))
-        return Evaluation(scale, top, self.threshold(item["pass"], f"{where}.pass"))
+        unknown = self.strings(item.get("unknown", ["不了解"]), f"{where}.unknown")
+        for text in unknown:
+            if text in scale:
+                self.fail(f"{where}.unknown", N_("{grade} is on the scale"), grade=_q(text))
+        rules: list[GradeRule] = []
+        if "top" in item:
+            top = self.strings(item["top"], f"{where}.top")
+            for grade in top:
+                if grade not in scale:
+                    self.fail(f"{where}.top", N_("{grade} is not on the scale"), grade=_q(grade))
+            if "pass" not in item:
+                self.fail(f"{where}.pass", N_("missing (required)"))
+            threshold = self.threshold(item["pass"], f"{where}.pass")
+            rules.append(GradeRule(top, threshold, "pass", "、".join(top) + f" {threshold}"))
+            effects = ("strike", "concern")
+        else:
+            effects = ("pass", "strike", "concern")
+        for effect in effects:
+            texts = item.get(effect, [])
+            texts = [texts] if isinstance(texts, str) else texts
+            if not isinstance(texts, list):
+                self.fail(f"{where}.{effect}", N_("expected a rule like \"称职以上 >= 2/3\" or a list of them, got "
+                                                  "{value}"), value=_q(texts))
+            for i, text in enumerate(texts):
+                rules.append(self.grade_rule(text, f"{where}.{effect}" + (f"[{i}]" if len(texts) > 1 else ""),
+                                             scale, effect))
+        if not rules:
+            self.fail(where, N_("give at least one rule: pass, strike or concern (e.g. pass = \"称职以上 >= 2/3\")"))
+        first = next((r for r in rules if r.effect == "pass"), None)
+        return Evaluation(scale, first.grades if first else (), first.threshold if first else None,
+                          tuple(rules), unknown)
+
+    def grade_rule(self, text, where, scale: tuple[str, ...], effect: str) -> GradeRule:
+        """`称职以上 >= 2/3`: a grade and those above it (以上), below it (以下), the grade alone,
+        or grades joined by 、/+ — then a threshold."""
+        m = GRADE_RULE_RE.fullmatch(text) if isinstance(text, str) else None
+        if not m:
+            self.fail(where, N_("expected a rule like \"称职以上 >= 2/3\" (grades, then a threshold), got {value}"),
+                      value=_q(text))
+        words, threshold = m.group(1).strip(), self.threshold(m.group(2), where)
+        grades: tuple[str, ...]
+        if words in scale:
+            grades = (words,)
+        elif words.endswith(("以上", "以下")) and words[:-2].strip() in scale:
+            at = scale.index(words[:-2].strip())
+            grades = scale[:at + 1] if words.endswith("以上") else scale[at:]
+        else:
+            grades = tuple(g.strip() for g in re.split(r"[、+,，]", words))
+            for grade in grades:
+                if grade not in scale:
+                    self.fail(where, N_("{grade} is not on the scale ({scale})"), grade=_q(grade),
+                              scale="/".join(scale))
+        return GradeRule(grades, threshold, effect, f"{words} {threshold}")  # type: ignore[arg-type]

@@ -15,7 +15,8 @@ STATUS = {"ok": N_("ok"), "tied": N_("TIED — needs a recorded decision"),
           "deferred": N_("DEFERRED (暂缓) — to a later sitting"), "revote": N_("RE-VOTE (再次投票) — to another sitting")}
 DECISION = {"resolved": N_("resolved"), "accepted-short": N_("accepted short"), "widened": N_("widened"),
             "lot": N_("lot"), "revote": N_("settled by a re-vote"), "referred": N_("referred back after the re-votes"),
-            "unfilled": N_("left unfilled after the re-votes")}
+            "unfilled": N_("left unfilled after the re-votes"),
+            "backfilled": N_("递补 decided"), "no-backfill": N_("no 递补, short by decision")}
 METHOD = {"ballot": N_("secret ballot"), "hands": N_("show of hands"), "oral": N_("oral vote")}
 BASE = {"members": N_("members"), "present": N_("present"), "valid": N_("valid ballots")}
 # Why a mark was not counted, as the count stores it (English, in the record) → its words.

@@ -16,7 +16,7 @@ from selector.reports.collation import by_surname_strokes
 from selector.reports.common import correction_text
 from selector.reports.numbers import pct
 
-DOCS = ("tally", "shortlist", "vote", "notice", "record", "decision")
+DOCS = ("tally", "shortlist", "vote", "notice", "record", "decision", "inspection")
 Cell = str | int
 
 LABELS = {
@@ -120,6 +120,28 @@ LABELS = {
         "decision.revote": "经再次投票产生：{chosen}",
         "decision.referred": "再次投票后仍未产生，退回重新酝酿",
         "decision.unfilled": "再次投票后仍未产生，该职位空缺",
+        "inspection.title": "考察情况汇总表",
+        "insp.checks": "考察项目：{checks}", "insp.rules": "民主测评规则：{rules}",
+        "insp.rule.pass": "{rule}（未达到的不再作为人选）", "insp.rule.strike": "{rule}（达到的不再作为人选）",
+        "insp.rule.concern": "{rule}（达到的须经研究决定）",
+        "insp.evaluation": "民主测评", "insp.result": "考察结果",
+        "verdict.clear": "通过", "verdict.pending": "核查中", "verdict.concern": "关注", "verdict.veto": "否决",
+        "verdict.None": "未报",
+        "insp.advanced": "进入下一环节", "insp.would": "拟进入下一环节", "insp.struck": "不再作为人选（{by}）",
+        "insp.struck_by_decision": "经研究决定", "insp.backfilled": "递补", "insp.proposed": "建议递补",
+        "insp.missing": "待报：{checks}", "insp.pending": "核查中：{checks}", "insp.concern": "关注事项待决定",
+        "insp.note": "{name}（{check}）：{note}",
+        "insp.kept": "{name}的关注事项（{concerns}）经研究决定继续考察。理由：{reason}",
+        "insp.struck_note": "{name}的关注事项（{concerns}）经研究决定不再作为人选。理由：{reason}",
+        "insp.backfill": "{struck}不再作为人选，经研究决定由{chosen}递补。理由：{reason}",
+        "insp.no_backfill": "{struck}不再作为人选，经研究决定不再递补，按现有人选进行。理由：{reason}",
+        "insp.proposal": "{struck}不再作为人选，按推荐得分建议由{proposed}递补，待研究决定",
+        "insp.unit": "民主测评：{unit}",
+        "insp.attendance": "应到 {expected} 人，实到 {present} 人，收回测评票 {papers} 张（其中无效票 {void} 张）",
+        "insp.attendance_unknown": "应到、实到人数未登记，收回测评票 {papers} 张（其中无效票 {void} 张）",
+        "insp.graded": "参评票数", "insp.graded_of": "{graded}/{papers}",
+        "insp.denominator": "各项比例以对该人选作出评价的测评票为基数（空白、不了解、无效标记及无效票不计）",
+        "insp.rate": "{pct}（{count}/{of}）",
     },
     "en": {
         "tally.title": "Recommendation vote tally", "shortlist.title": "Shortlist for inspection",
@@ -223,6 +245,29 @@ LABELS = {
         "decision.revote": "Chosen by a re-vote: {chosen}",
         "decision.referred": "Not settled after the re-votes: referred back",
         "decision.unfilled": "Not settled after the re-votes: the post is left unfilled",
+        "inspection.title": "Inspection summary",
+        "insp.checks": "Checks: {checks}", "insp.rules": "民主测评 rules: {rules}",
+        "insp.rule.pass": "{rule} (missing it strikes)", "insp.rule.strike": "{rule} (meeting it strikes)",
+        "insp.rule.concern": "{rule} (meeting it needs a decision)",
+        "insp.evaluation": "民主测评", "insp.result": "Result",
+        "verdict.clear": "clear", "verdict.pending": "pending", "verdict.concern": "concern", "verdict.veto": "veto",
+        "verdict.None": "missing",
+        "insp.advanced": "goes forward", "insp.would": "would go forward", "insp.struck": "struck ({by})",
+        "insp.struck_by_decision": "by decision", "insp.backfilled": "backfilled", "insp.proposed": "proposed for 递补",
+        "insp.missing": "missing: {checks}", "insp.pending": "pending: {checks}", "insp.concern": "concern to decide",
+        "insp.note": "{name} ({check}): {note}",
+        "insp.kept": "{name}'s concerns ({concerns}): decided to go on. Reason: {reason}",
+        "insp.struck_note": "{name}'s concerns ({concerns}): decided to strike. Reason: {reason}",
+        "insp.backfill": "{struck} struck; decided that {chosen} fill(s) the place. Reason: {reason}",
+        "insp.no_backfill": "{struck} struck; decided to go on without 递补. Reason: {reason}",
+        "insp.proposal": "{struck} struck; the ranking proposes {proposed} for 递补: awaiting a decision",
+        "insp.unit": "民主测评: {unit}",
+        "insp.attendance": "Expected {expected}, present {present}, papers returned {papers} (void {void})",
+        "insp.attendance_unknown": "Expected and present not recorded; papers returned {papers} (void {void})",
+        "insp.graded": "Graded by", "insp.graded_of": "{graded} of {papers}",
+        "insp.denominator": "Each share is over the papers that graded the candidate (blank, 不了解, unclear "
+                            "marks and void papers do not count)",
+        "insp.rate": "{pct} ({count}/{of})",
     },
 }
 DESCRIPTIVE = ("gender", "born", "ethnicity", "native_place", "education", "party", "joined",
@@ -283,7 +328,7 @@ def build(doc: str, round_: Round, stage: Stage, view: dict, date: str, events: 
     """The document `doc` for `stage`, from its view (and the event log for `record`, what it
     publishes for `notice`). The service has checked that the document fits the stage."""
     builder = {"tally": _tally, "shortlist": _shortlist, "vote": _vote, "notice": _notice,
-               "record": _record, "decision": _decision}[doc]
+               "record": _record, "decision": _decision, "inspection": _inspection}[doc]
     ctx = _Context(round_, stage, view, date)
     if doc == "record":
         made = builder(ctx, events, stages)
@@ -697,6 +742,86 @@ def _notice(ctx: _Context, published: Published) -> Document:
         notes.append(t["notice.rules"])
     return Document("notice", round_.locale, t[title_key], ctx.meta(), [section], notes=notes,
                     closing=[round_.organizer, ctx.date])
+
+
+def _inspection(ctx: _Context) -> Document:
+    """考察情况汇总表: each candidate with every check and its verdict and the 民主测评 rates,
+    struck and 递补 decisions with their reasons; then each 民主测评 with its unit, 应到/实到
+    and each rule's share with its denominator."""
+    t, view, sep = ctx.t, ctx.view, ("、" if ctx.zh else ", ")
+    ev = view.get("evaluation")
+    rules = (ev or {}).get("rules") or []
+    lines = [t["insp.checks"].format(checks=sep.join(view["checks"]) or "—")]
+    if rules:
+        lines.append(t["insp.rules"].format(rules=("；" if ctx.zh else "; ").join(
+            t[f"insp.rule.{r['effect']}"].format(rule=r["rule"]) for r in rules)))
+    sections = [Section("", lines)]
+    for post in view["posts"]:
+        headers = [t["no_"], t["name"], *view["checks"], *((t["insp.evaluation"],) if ev else ()), t["insp.result"]]
+        advanced = post.get("advanced")
+        rows, notes = [], []
+        for i, r in enumerate(post["results"], start=1):
+            row: list[Cell] = [i, r["name"], *(t[f"verdict.{r['checks'].get(c)}"] for c in view["checks"])]
+            if ev:
+                e = r.get("evaluation")
+                first = (e or {}).get("rules") or []
+                row.append(t["insp.rate"].format(pct=pct(first[0]["share"]), count=first[0]["count"], of=first[0]["of"])
+                           if e and e["graded"] and first else "—")
+            row.append(_inspection_result(ctx, post, r, advanced))
+            rows.append(row)
+            for check, note in r.get("notes", {}).items():
+                notes.append(t["insp.note"].format(name=r["name"], check=check, note=note))
+            settled = r.get("settled")
+            if settled:
+                key = "insp.kept" if settled["decision"] == "keep" else "insp.struck_note"
+                notes.append(t[key].format(name=r["name"], concerns=sep.join(settled["concerns"]),
+                                           reason=settled["reason"]))
+        struck = [c for c in post.get("struck", ())]
+        decision = post.get("decision")
+        if decision and decision["kind"] == "backfilled":
+            notes.append(t["insp.backfill"].format(struck=ctx.names(struck), chosen=ctx.names(decision["chosen"]),
+                                                   reason=decision.get("reason") or ""))
+        elif decision and decision["kind"] == "no-backfill":
+            notes.append(t["insp.no_backfill"].format(struck=ctx.names(struck), reason=decision.get("reason") or ""))
+        elif post.get("held") and post.get("proposed"):
+            notes.append(t["insp.proposal"].format(struck=ctx.names(struck), proposed=ctx.names(post["proposed"])))
+        sections.append(Section(ctx.post_heading(post), [], headers, rows, notes))
+    for unit in view.get("units", ()):
+        lines = [t["insp.attendance"].format(**unit) if unit.get("expected") is not None
+                 else t["insp.attendance_unknown"].format(papers=unit["papers"], void=unit["void"])]
+        scale = ev["scale"]
+        headers = [t["name"], *scale, t["insp.graded"], *(r["rule"] for r in rules)]
+        rows = [[p["name"], *(p["counts"][g] for g in scale),
+                 t["insp.graded_of"].format(graded=p["graded"], papers=p["papers"]),
+                 *(t["insp.rate"].format(pct=pct(x["share"]), count=x["count"], of=x["of"]) if x["of"] else "—"
+                   for x in p["rules"])]
+                for p in unit["candidates"]]
+        sections.append(Section(t["insp.unit"].format(unit=unit["unit"]), lines, headers, rows,
+                                [t["insp.denominator"]]))
+    return Document("inspection", ctx.round.locale, t["inspection.title"], ctx.meta(), sections)
+
+
+def _inspection_result(ctx: _Context, post: dict, r: dict, advanced) -> str:
+    t, sep = ctx.t, ("、" if ctx.zh else ", ")
+    if r["struck"]:
+        by = [t["insp.struck_by_decision"] if b == "decision" else b for b in r["struck_by"]]
+        return t["insp.struck"].format(by=sep.join(by))
+    parts = []
+    if r.get("backfilled"):
+        parts.append(t["insp.backfilled"])
+    if r.get("proposed"):
+        parts.append(t["insp.proposed"])
+    if r.get("missing"):
+        parts.append(t["insp.missing"].format(checks=sep.join(r["missing"])))
+    if r.get("pending"):
+        parts.append(t["insp.pending"].format(checks=sep.join(r["pending"])))
+    if r.get("concerns") and not r.get("settled"):
+        parts.append(t["insp.concern"])
+    if advanced is not None and r["candidate"] in advanced:
+        parts.append(t["insp.advanced"])
+    elif advanced is None and r["candidate"] in (post.get("would_advance") or ()):
+        parts.append(t["insp.would"])
+    return ("；" if ctx.zh else "; ").join(parts)
 
 
 def _record(ctx: _Context, events: list[dict], stages: list[tuple[Stage, dict | None]] | None = None) -> Document:

@@ -89,9 +89,9 @@ def md_escape(value) -> str:
     return text.replace("\n", " ").replace("\r", " ")
 
 
-_MD_SPECIAL = "\\&<>[]|"
-_MD_ESCAPES = str.maketrans({"\\": "\\\\", "&": "&amp;", "<": "&lt;", ">": "&gt;", "[": "\\[", "]": "\\]",
-                             "|": "\\|"})
+# ">" alone opens no tag (and `>= 2/3` must read as written), so it is left as it is.
+_MD_SPECIAL = "\\&<[]|"
+_MD_ESCAPES = str.maketrans({"\\": "\\\\", "&": "&amp;", "<": "&lt;", "[": "\\[", "]": "\\]", "|": "\\|"})
 
 
 def sign_date(doc: Document) -> str:

@@ -16,8 +16,11 @@ from selector.reports.numbers import pct
 from selector.views import StageView
 
 # One character a check, so five departments fit an 80-column terminal; the legend says it.
-VERDICT = {"clear": "✓", "concern": "!", "veto": "✗", None: "—"}
-LEGEND = N_("✓ clear · ! concern · ✗ veto · — missing")
+VERDICT = {"clear": "✓", "pending": "?", "concern": "!", "veto": "✗", None: "—"}
+LEGEND = N_("✓ clear · ? pending (核查中) · ! concern · ✗ veto · — missing")
+EFFECT = {"pass": N_("pass"), "strike": N_("strikes"), "concern": N_("concern")}
+CIRCLED = "①②③④⑤⑥⑦⑧⑨⑩"
+SETTLED = {"keep": N_("kept"), "strike": N_("struck")}
 OUTCOME = {"confirmed": N_("confirmed"), "dropped": N_("DROPPED (serious)"), "pending": N_("pending")}
 COMPLAINT = {"unfounded": N_("unfounded"), "minor": N_("minor"), "serious": N_("serious"),
              "postpone": N_("postpone")}
@@ -38,10 +41,16 @@ def inspect(console: Console, view: StageView) -> None:
     ev = view.get("evaluation")
     line = _("checks: {checks}").format(checks=_(", ").join(view["checks"]) or _("none"))
     if ev:
-        line += " · " + _("民主测评 {scale}, pass: {top} {rule} of valid ballots").format(
-            scale="/".join(ev["scale"]), top="+".join(ev["top"]), rule=ev["pass"])
-    line += " · " + (_("backfill on") if view["backfill"] else _("backfill off"))
+        line += " · " + _("民主测评 {scale}: {rules} (of the papers that graded the candidate)").format(
+            scale="/".join(ev["scale"]), rules=_(", ").join(
+                f"{r['rule']} ({_(EFFECT[r['effect']])})" for r in ev.get("rules", ())))
+    line += " · " + (_("递补 by decision") if view["backfill"] else _("backfill off"))
     console.print(Text(line))
+    # Long check names (凡提四必) are numbered in the table's heading so it fits 80 columns.
+    numbered_checks = sum(len(c) for c in view["checks"]) > 12
+    headings = [CIRCLED[i] if numbered_checks and i < len(CIRCLED) else c for i, c in enumerate(view["checks"])]
+    if numbered_checks:
+        console.print(Text(" ".join(f"{h} {c}" for h, c in zip(headings, view["checks"]))))
     numbered = view.get("stage_files") or ()
     if len(numbered) > 1 or any(f["withdrawn"] for f in numbered):
         console.print(Text(_("files: {files}").format(files=" · ".join(
@@ -59,7 +68,7 @@ def inspect(console: Console, view: StageView) -> None:
         table = Table(box=box.SIMPLE_HEAD, pad_edge=False)
         for col in (N_("rank"), N_("id"), N_("name")):
             table.add_column(_(col), no_wrap=True)
-        for col in view["checks"]:
+        for col in headings:
             table.add_column(col, justify="center", no_wrap=True)
         if ev:
             table.add_column("民主测评", no_wrap=True)
@@ -70,12 +79,21 @@ def inspect(console: Console, view: StageView) -> None:
             cells += [VERDICT[r["checks"][c]] for c in view["checks"]]
             if ev:
                 e = r["evaluation"]
-                cells.append(f"{e['top']}/{e['valid']} = {pct(e['rate'])}" if e and e["valid"] else "—")
+                cells.append(f"{e['top']}/{e['graded']} = {pct(e['rate'])}" if e and e["graded"] else "—")
             mark = []
             if r["struck"]:
                 mark.append(_("STRUCK ({by})").format(by=_(", ").join(r["struck_by"])))
             if r["backfilled"]:
                 mark.append("递补")
+            if r.get("proposed"):
+                mark.append(_("proposed for 递补"))
+            if r.get("pending") and not r["struck"]:
+                mark.append(_("核查中 {checks}").format(checks=_(", ").join(r["pending"])))
+            settled = r.get("settled")
+            if settled and settled["decision"] == "keep":
+                mark.append(_(SETTLED["keep"]))  # the concerns and the reason are under the table
+            elif r.get("concerns") and not r["struck"] and not settled:
+                mark.append(_("concern to decide ({checks})").format(checks=_(", ").join(r["concerns"])))
             if r["tied"]:
                 mark.append("＝ " + _("tied"))
             if r["missing"] and not r["struck"] and not r["tied"]:
@@ -86,11 +104,16 @@ def inspect(console: Console, view: StageView) -> None:
             table.add_row(*(Text(c) for c in cells),
                           style="red" if r["struck"] else ("yellow" if r["tied"] else None))
         console.print(table)
-        if ev and any(r["evaluation"] and r["evaluation"]["valid"] for r in post["results"]):
+        if ev and any(r["evaluation"] and r["evaluation"]["papers"] for r in post["results"]):
             console.print(_evaluation(ev, post["results"]))
         for r in post["results"]:
             for check, note in r["notes"].items():
                 console.print(Text(f"  {r['candidate']} {check}: {note}"))
+            if r.get("settled"):  # the decision's reason under the table, as the findings' notes
+                d = r["settled"]
+                console.print(Text("  " + _("{id} decided ({decision}, {concerns}): {reason}").format(
+                    id=r["candidate"], decision=_(SETTLED[d["decision"]]), concerns=_(", ").join(d["concerns"]),
+                    reason=d["reason"])))
         status = post.get("status")
         note = status_word(status)
         if post.get("advanced") is not None:
@@ -102,6 +125,9 @@ def inspect(console: Console, view: StageView) -> None:
             t = post["tie"]
             note += " · " + _("backfill tie among {names} for {slots}").format(
                 names=people(t["tied"], names), slots=t["slots"])
+        elif post.get("held") and post.get("proposed"):
+            note += " · " + _("递补 proposed: {names} (the cut records the decision)").format(
+                names=people(post["proposed"], names))
         note += decision_note(post)
         console.print(Text(note, style="bold red" if status in ("tied", "short", "unfilled") else None))
     console.print(_(LEGEND))
@@ -111,6 +137,13 @@ def inspect(console: Console, view: StageView) -> None:
                            style="bold"))
         for cid, what in view["missing"].items():
             console.print(Text(f"  {cid}: {_(', ').join(what)}"))
+    for key, heading in (("pending", N_("核查中 before the cut: {n} candidate(s)")),
+                         ("concerns", N_("concerns to decide before the cut: {n} candidate(s)"))):
+        if view.get(key):
+            console.print()
+            console.print(Text(_(heading).format(n=len(view[key])), style="bold"))
+            for cid, what in view[key].items():
+                console.print(Text(f"  {cid}: {_(', ').join(what)}"))
 
 
 def notice(console: Console, view: StageView) -> None:
@@ -163,19 +196,21 @@ def notice(console: Console, view: StageView) -> None:
 
 
 def _evaluation(ev: dict, results: list[dict]) -> Table:
-    """测评汇总: grade counts per candidate, with the valid ballots the rate is taken over."""
-    rows = [r for r in results if r["evaluation"] and (r["evaluation"]["valid"] or r["evaluation"]["void"])]
-    unclear = any(r["evaluation"]["invalid"] for r in rows)
-    table = Table(box=box.SIMPLE_HEAD, pad_edge=False, title="民主测评")
-    # The top grades are named in the stage's header line ("pass: 优秀+称职 >= 2/3 …").
-    for col in (_("name"), "/".join(ev["scale"]), _("blank"), *((_("unclear"),) if unclear else ()),
-                _("void"), _("valid"), _("rate")):
-        table.add_column(col, no_wrap=True, justify="left" if col == _("name") else "right")
+    """测评汇总: grade counts per candidate and each rule's share, over the papers that graded
+    the candidate (printed as "graded by N of M papers": blank, 不了解, 废 and void do not count)."""
+    rows = [r for r in results if r["evaluation"] and r["evaluation"]["papers"]]
+    table = Table(box=box.SIMPLE_HEAD, pad_edge=False, title="民主测评 " + "/".join(ev["scale"]))
+    rules = ev.get("rules", ())
+    # a rule's column is headed by its grades (the full rules are in the stage's header line)
+    for col in (_("name"), _("grades"), _("graded by"), *(r["rule"].split(" ")[0] for r in rules)):
+        table.add_column(col, justify="left" if col == _("name") else "right", overflow="fold")
     for r in rows:
         e = r["evaluation"]
+        shares = [f"{x['count']}/{x['of']} {pct(x['share'])}" + ("" if x["met"] is None else
+                                                                   (" ✓" if x["met"] else " ✗"))
+                  for x in e.get("rules", ())]
         table.add_row(Text(r["name"]), "/".join(str(e["counts"][g]) for g in ev["scale"]),
-                      str(e["blank"]), *((str(e["invalid"]),) if unclear else ()), str(e["void"]),
-                      str(e["valid"]), f"{e['top']}/{e['valid']} = {pct(e['rate'])}")
+                      _("{graded} of {papers}").format(graded=e["graded"], papers=e["papers"]), *shares)
     return table
 
 

@@ -81,7 +81,9 @@ def _stage(s: Stage, previous: str | None) -> dict[str, str]:
         ev = s.evaluation
         out.update({"checks": _text(s.checks), "backfill": _text(s.backfill),
                     "evaluation": "—" if ev is None else
-                    f"scale {_text(ev.scale)}; top {_text(ev.top)}; pass {ev.pass_}"})
+                    f"scale {_text(ev.scale)}; top {_text(ev.top)}; pass {ev.pass_}"
+                    + (f"; rules {_text(tuple(f'{r.effect}: {r.text}' for r in ev.rules))}"
+                       if any(r.effect != "pass" for r in ev.rules) or len(ev.rules) > 1 else "")})
     if s.kind == "notice":
         out["working_days"] = str(s.working_days)
         out["of"] = s.of

@@ -24,7 +24,7 @@ if TYPE_CHECKING:
     from selector.service.rounds import OpenRound
 
 FORMATS = ("md", "csv", "xlsx", "docx", "json")
-DOCS = ("tally", "shortlist", "vote", "notice", "record", "decision")
+DOCS = ("tally", "shortlist", "vote", "notice", "record", "decision", "inspection")
 BINARY = ("csv", "xlsx", "docx")  # written to a file unless --out - asks for stdout
 
 

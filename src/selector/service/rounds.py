@@ -186,7 +186,10 @@ class OpenRound:
             raise DecisionWithoutReason()
         decisions = Decisions({self.post_id(p): tuple(self.person(p, t) for t in texts)
                                for p, texts in decisions.resolve.items()},
-                              tuple(self.post_id(p) for p in decisions.accept_short), decisions.reason)
+                              tuple(self.post_id(p) for p in decisions.accept_short), decisions.reason,
+                              {self.post_id(p): tuple(self.person(p, t) for t in texts)
+                               for p, texts in decisions.backfill.items()},
+                              tuple(self.post_id(p) for p in decisions.no_backfill))
         handler = self.handler(stage_id)
         with self.store.write():
             self.refuse_expired(handler.stage)

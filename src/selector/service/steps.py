@@ -42,6 +42,27 @@ class Inspect(Step):
 
 
 @dataclass(frozen=True)
+class Pending(Step):
+    """Checks 核查中 block the cut: (candidate, checks) — record the finding when it is done."""
+
+    pending: tuple[tuple[str, tuple[str, ...]], ...]
+
+
+@dataclass(frozen=True)
+class Settle(Step):
+    """Concerns wait for a recorded decision (keep or strike): (candidate, concerns)."""
+
+    concerns: tuple[tuple[str, tuple[str, ...]], ...]
+
+
+@dataclass(frozen=True)
+class Backfill(Step):
+    """Struck candidates' places wait for the 递补 decision: (post, proposed ids)."""
+
+    proposed: tuple[tuple[str, tuple[str, ...]], ...]
+
+
+@dataclass(frozen=True)
 class OpenNotice(Step):
     """Open the notice with its start date."""
 

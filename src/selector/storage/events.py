@@ -25,8 +25,12 @@ def _files(entries: Iterable[Mapping]) -> dict[str, str]:
 def _decided(decisions: Decisions) -> dict:
     if not decisions.reason:
         return {}
-    return {"reason": decisions.reason, "resolve": {k: list(v) for k, v in decisions.resolve.items()},
-            "accept_short": list(decisions.accept_short)}
+    out = {"reason": decisions.reason, "resolve": {k: list(v) for k, v in decisions.resolve.items()},
+           "accept_short": list(decisions.accept_short)}
+    if decisions.backfill or decisions.no_backfill:
+        out.update({"backfill": {k: list(v) for k, v in decisions.backfill.items()},
+                    "no_backfill": list(decisions.no_backfill)})
+    return out
 
 
 # -- builders -------------------------------------------------------------------------------
@@ -217,16 +221,25 @@ def export(stage: str, *, doc: str, fmt: str, out: str, size: int, name: str, sh
 def struck(vetting: Mapping, cuts: Iterable) -> dict:
     """Who was struck and why, as the inspect cut event records it (domain.inspection values)."""
     cuts = list(cuts)
-    return {cid: {"vetoes": list(v.vetoes), "evaluation": v.evaluated}
+    return {cid: {"vetoes": list(v.vetoes), "evaluation": v.evaluated,
+                  **({"decision": v.settled.reason} if v.settled and v.settled.decision == "strike" else {})}
             for cid, v in vetting.items() if v.struck and any(cid in c.members for c in cuts)}
+
+
+def settle(stage: str, candidate: str, decision: str, concerns: list[str], reason: str) -> Event:
+    """A recorded decision on a candidate's concerns at an inspection: keep or strike."""
+    return ("settle concern", stage, {"candidate": candidate, "decision": decision, "concerns": concerns,
+                                      "reason": reason}, {})
 
 
 def findings_summary(items: Iterable) -> dict:
     """What the inspect event records of a findings file (domain.inspection.Finding values)."""
     items = list(items)
-    return {"findings": len(items),
-            "vetoes": [f"{f.candidate} {f.check}" for f in items if f.verdict == "veto"],
-            "concerns": [f"{f.candidate} {f.check}" for f in items if f.verdict == "concern"]}
+    out = {"findings": len(items),
+           "vetoes": [f"{f.candidate} {f.check}" for f in items if f.verdict == "veto"],
+           "concerns": [f"{f.candidate} {f.check}" for f in items if f.verdict == "concern"]}
+    pending = [f"{f.candidate} {f.check}" for f in items if f.verdict == "pending"]
+    return {**out, "pending": pending} if pending else out
 
 
 # -- readers --------------------------------------------------------------------------------

@@ -6,8 +6,9 @@ has one API; callers hold `store.write()` around every write.
 
 from __future__ import annotations
 
+import json
 from datetime import date
-from selector.domain.inspection import EvaluationPaper, Finding, Grades, grade_counts
+from selector.domain.inspection import EvaluationPaper, Finding, Grades, Settlement, grade_counts
 from selector.domain.notice import Complaint
 
 
@@ -96,6 +97,14 @@ class StageRecords:
             "SELECT g.candidate, g.grade, g.unclear, p.void FROM evaluation_grades g "
             "JOIN evaluation_papers p ON p.round = g.round AND p.stage = g.stage AND p.ballot = g.ballot "
             "WHERE g.round = ? AND g.stage = ?", [round_id, stage_id]))
+
+    def settlements(self, round_id: str, stage_id: str) -> dict[str, Settlement]:
+        """candidate -> the recorded decision on their concerns (the latest, should there be two)."""
+        return {r["candidate"]: Settlement(r["decision"], r["reason"], tuple(json.loads(r["concerns"])))
+                for r in self.select("settlements", "round = ? AND stage = ?", [round_id, stage_id], "rowid")}
+
+    def add_settlement(self, row: dict) -> None:
+        self.insert("settlements", {**row, "at": self.stamp()})
 
     def evaluation_papers(self, round_id: str, stage_id: str) -> int:
         return self.conn.execute("SELECT count(*) FROM evaluation_papers WHERE round = ? AND stage = ?",

@@ -148,6 +148,17 @@ def m008_void_papers(db):
     db["void_papers"].create_index(["round", "stage"])
 
 
+def m010_inspection(db):
+    """民主测评 per unit (its name, 应到 and 实到 on the evaluation file's row) and the recorded
+    decisions on concerns (keep or strike, with the reason and the concerns settled)."""
+    for column, kind in (("unit", "TEXT"), ("expected", "INTEGER"), ("present", "INTEGER")):
+        db.execute(f"ALTER TABLE inspection_files ADD COLUMN {column} {kind}")
+    db["settlements"].create({"round": str, "stage": str, "candidate": str, "decision": str, "reason": str,
+                              "concerns": str, "event": int, "at": str})
+    db["settlements"].create_index(["round", "stage"])
+
+
+
 def m012_decide(db):
     """Sittings of a decide stage (讨论决定) and re-votes (再次投票) of a vote stage: each one's
     date, attendance, how it voted, the record file as given (`source`) and its items as read
@@ -168,9 +179,8 @@ def m013_notices(db):
 
 
 MIGRATIONS = (m001_initial, m002_inspect_notice, m003_audit, m004_row_chunks, m005_row_text,
-              m006_record_anchors, m007_corrections, m008_void_papers)
-MIGRATIONS += (m013_notices,)
-MIGRATIONS += (m012_decide,)  # after m013: databases made since m013 shipped add it last
+              m006_record_anchors, m007_corrections, m008_void_papers, m010_inspection, m012_decide,
+              m013_notices)
 
 
 def applied(conn: sqlite3.Connection) -> set[str] | None:

@@ -635,7 +635,8 @@ class Store(StageRecords):
             {"round": round_id, "stage": stage_id, "post": c.post, "status": c.status,
              "advanced": canonical(list(c.advanced)), "decision": c.decision,
              "chosen": canonical(list(c.chosen)),
-             "reason": reason if c.decision in ("resolved", "accepted-short") else None}
+             "reason": reason if c.decision in ("resolved", "accepted-short", "backfilled", "no-backfill")
+             else None}
             for c in cuts))
         self.lock(round_id, stage_id)
 

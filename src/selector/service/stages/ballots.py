@@ -18,7 +18,7 @@ from selector.domain.counting import Count, Resolver, StageCount
 from selector.domain.cuts import Decisions, PassRule, PostCut, cut_post, lot_seed, score
 from selector.domain.model import Stage
 from selector.errors import (
-    AttendanceRequired, BallotFileError, HeldCut, HeldPost, NoSuchInput, NothingToDecide, NoTallyYet,
+    AttendanceRequired, BackfillNotHere, BallotFileError, HeldCut, HeldPost, NoSuchInput, NothingToDecide, NoTallyYet,
     ReasonRequired, RuleError,
 )
 from selector.i18n import N_
@@ -384,10 +384,16 @@ class BallotStage:
                                 accept_short=post.id in decisions.accept_short))
         return out
 
+    def refuse_before_cut(self, decisions: Decisions) -> None:
+        """What no count can change: a locked cut, and 递补 decisions (an inspection's)."""
+        self.open.refuse_if_locked(self.stage)
+        if decisions.backfill or decisions.no_backfill:
+            raise BackfillNotHere(self.stage.id)
+
     def cut(self, decisions: Decisions) -> list[PostCut]:
         """Make and lock the shortlist; refuses (locking nothing) while a post is held."""
         stage = self.stage
-        self.open.refuse_if_locked(stage)
+        self.refuse_before_cut(decisions)
         if stage.cut is None:
             if decisions:
                 raise NothingToDecide(stage.id)
@@ -661,7 +667,7 @@ class VoteStage(BallotStage, TakesSittings):
         from selector.errors import RevoteNotResolve, UndecidedPosts
 
         stage = self.stage
-        self.open.refuse_if_locked(stage)
+        self.refuse_before_cut(decisions)
         if decisions.resolve:
             raise RevoteNotResolve(stage.id, stage.kind, tuple(decisions.resolve))
         if stage.cut is not None:

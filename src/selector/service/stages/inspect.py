@@ -11,12 +11,13 @@ from typing import TYPE_CHECKING, ClassVar
 from selector.domain.counting import Resolver
 from selector.domain.cuts import Decisions, PostCut, Standing
 from selector.domain.inspection import (
-    EVALUATION, Finding, Grades, InspectCut, Vetting, inspect_post, missing_checks, vet,
+    EVALUATION, Finding, Grades, InspectCut, Settlement, Vetting, inspect_post, logged_decisions, missing_checks,
+    open_concerns, pending_checks, to_inspect, vet,
 )
 from selector.domain.model import Stage
 from selector.errors import (
-    BallotFileError, HeldPost, InspectionIncomplete, MissingChecks, NoSuchInput, NothingReplaced,
-    ReasonRequired, RuleError,
+    BallotFileError, EvaluationUnitOptions, HeldPost, InspectionIncomplete, MissingChecks, NoConcern, NoSuchInput,
+    NothingReplaced, NotTied, ReasonRequired, RuleError,
 )
 from selector.service import steps
 from selector.service.views import corrections, frac
@@ -47,12 +48,20 @@ class Inspection:
     def missing(self) -> dict[str, tuple[str, ...]]:
         return missing_checks(self.cuts, self.vetting)
 
+    @property
+    def pending(self) -> dict[str, tuple[str, ...]]:
+        return pending_checks(self.cuts, self.vetting)
+
+    @property
+    def concerns(self) -> dict[str, tuple[str, ...]]:
+        return open_concerns(self.cuts, self.vetting)
+
 
 class InspectStage:
     """An `inspect` stage."""
 
     capability: ClassVar[str] = "inspect"
-    documents: ClassVar[tuple[str, ...]] = ("shortlist", "record")
+    documents: ClassVar[tuple[str, ...]] = ("shortlist", "record", "inspection")
 
     def __init__(self, open_: "OpenRound", stage: Stage):
         self.open, self.stage = open_, stage
@@ -76,36 +85,54 @@ class InspectStage:
         rid, stage = self.round.id, self.stage
         lists = self.open.lists(stage)
         ranks = self.rankings(lists)
-        decisions = decisions if decisions else self.open.decisions(stage)
+        if not decisions:
+            decisions = self.open.decisions(stage)
+            if stage.backfill and self.open.state(stage).locked:
+                cut_events = self.store.select("events", "round = ? AND stage = ? AND command = 'cut'",
+                                               [rid, stage.id], "id", columns=("details",))
+                if cut_events:
+                    decisions = logged_decisions(stage, json.loads(cut_events[-1]["details"]))
         vetting, cuts = self.judge(lists, ranks, self.store.findings(rid, stage.id),
-                                   self.store.grades(rid, stage.id), decisions)
+                                   self.store.grades(rid, stage.id), decisions, self.store.settlements(rid, stage.id))
         return Inspection(stage, lists, ranks, vetting, cuts, self.store.inspection_files(rid, stage.id))
 
     def judge(self, lists: dict[str, tuple[str, ...]], ranks: dict[str, tuple[Standing, ...]],
               found: dict[str, dict[str, Finding]], graded: dict[str, Grades],
-              decisions: Decisions = Decisions()) -> tuple[dict[str, Vetting], list[InspectCut]]:
-        """Each person's vetting and each post's strikes and backfills, from findings and grades
-        (the stored ones, or those `audit verify` re-reads from the stored raw rows)."""
-        stage = self.stage
-        vetting = {c.id: vet(c.id, stage.checks, found.get(c.id, {}), stage.evaluation, graded.get(c.id))
+              decisions: Decisions = Decisions(), settled: dict[str, Settlement] | None = None
+              ) -> tuple[dict[str, Vetting], list[InspectCut]]:
+        """Each person's vetting and each post's strikes and 递补, from findings, grades and the
+        decisions on concerns (the stored ones, or those `audit verify` re-reads)."""
+        stage, settled = self.stage, settled or {}
+        vetting = {c.id: vet(c.id, stage.checks, found.get(c.id, {}), stage.evaluation, graded.get(c.id),
+                             settled.get(c.id))
                    for c in self.round.candidates}
-        cuts = [inspect_post(p.id, lists[p.id], ranks.get(p.id, ()), vetting, stage.backfill,
-                             resolve=decisions.resolve.get(p.id), accept_short=p.id in decisions.accept_short)
+        for pid, ids in decisions.resolve.items():
+            raise NotTied(pid, "backfill", tuple(ids))  # 递补 is chosen with --backfill, not --resolve
+        cuts = [inspect_post(p.id, lists[p.id], ranks.get(p.id, ()), vetting, backfill=decisions.backfill.get(p.id),
+                             no_backfill=p.id in decisions.no_backfill or p.id in decisions.accept_short,
+                             short_without_decision=stage.backfill is False)
                 for p in self.round.posts]
         return vetting, cuts
 
     # -- inputs ---------------------------------------------------------------------------------
     def record(self, files: list[Path], *, encoding: str | None = None, sheet: str | None = None,
-               replace: bool = False, reason: str | None = None) -> list[dict]:
+               replace: bool = False, reason: str | None = None, unit: str | None = None,
+               expected: int | None = None, present: int | None = None) -> list[dict]:
         """Record findings files and 民主测评 ballot files (all or nothing).
 
         With `replace` (a correction, with its reason) a finding replaces the stored one for the
-        same candidate and check, instead of being refused; the event records each one replaced."""
+        same candidate and check, instead of being refused; the event records each one replaced.
+        `unit`, `expected` (应到) and `present` (实到) describe the one evaluation file given."""
         from selector.readers.findings import kind_of
         from selector.readers.tables import open_table
 
         if replace and not (reason and reason.strip()):
             raise ReasonRequired("--replace")
+        given = tuple(n for n, v in (("--unit", unit), ("--expected", expected), ("--present", present))
+                      if v is not None)
+        if given and len(given) < 3:
+            raise EvaluationUnitOptions(given, 0)
+        attendance = {"unit": unit.strip(), "expected": expected, "present": present} if given else None
         stage, store, rid = self.stage, self.store, self.round.id
         resolver = Resolver(self.round.candidates)
         out = []
@@ -120,6 +147,7 @@ class InspectStage:
             replaceable = {(r["candidate"], r["check_name"]): r for r in self._finding_rows()} if replace else {}
             replaced: list[dict] = []
             added: list[int] = []
+            evaluations = 0
             for path in files:
                 # Each file sees the ones before it: a backfill can follow a veto in one command.
                 state = self.inspection()
@@ -130,6 +158,9 @@ class InspectStage:
                                           file=table.name, stage=stage.id, other=known[table.sha256])
                 known[table.sha256] = table.name
                 kind = kind_of(table.name, table.header)
+                evaluations += kind == "evaluation"
+                if attendance and evaluations > 1:
+                    raise EvaluationUnitOptions(given, evaluations)
                 file_id = store.add_inspection_file({
                     "round": rid, "stage": stage.id, "kind": kind, "file": Path(path).name,
                     "sha256": table.sha256, "encoding": table.encoding, "sheet": sheet,
@@ -141,8 +172,10 @@ class InspectStage:
                 if kind == "findings":
                     entry.update(self._findings(table, rows, resolver, state, file_id, replaceable, replaced))
                 else:
-                    entry.update(self._evaluation(table, rows, resolver, state, file_id, numbers_here))
+                    entry.update(self._evaluation(table, rows, resolver, state, file_id, numbers_here, attendance))
                 out.append(entry)
+            if attendance and not evaluations:
+                raise EvaluationUnitOptions(given, 0)
             if replace and not replaced:
                 raise NothingReplaced(stage.id, ", ".join(Path(f).name for f in files))
             event = self.open.log(events.inspect(stage.id, out, replaced, reason.strip() if replace else None,
@@ -219,9 +252,18 @@ class InspectStage:
         items = read_findings(table.name, table.header, rows, resolver=resolver,
                               allowed=state.open_to, checks=stage.checks)
         stored = self.store.findings(rid, stage.id)
+        concluded: list[dict] = []
         for f in items:
             earlier = stored.get(f.candidate, {}).get(f.check)
-            if earlier is not None and (f.candidate, f.check) in (replaceable or {}):
+            if earlier is not None and earlier.verdict == "pending" and f.verdict != "pending":
+                # the department's conclusion on a check 核查中: it takes the pending one's place
+                row = next(r for r in self._finding_rows()
+                           if (r["candidate"], r["check_name"]) == (f.candidate, f.check))
+                concluded.append(events.finding_record(row))
+                if replaceable:
+                    replaceable.pop((f.candidate, f.check), None)
+                self.store.drop_finding(rid, stage.id, f.candidate, f.check)
+            elif earlier is not None and (f.candidate, f.check) in (replaceable or {}):
                 # --replace: the earlier finding stops counting (its file's raw rows keep it)
                 replaced.append(events.finding_record(replaceable.pop((f.candidate, f.check))))
                 self.store.drop_finding(rid, stage.id, f.candidate, f.check)
@@ -230,9 +272,11 @@ class InspectStage:
                                       "not replaced", file=table.name, candidate=f.candidate, check=f.check,
                                       verdict=earlier.verdict, source=earlier.source)
         self.store.add_findings(rid, stage.id, file_id, items)
-        return events.findings_summary(items)
+        summary = events.findings_summary(items)
+        return {**summary, "concluded": concluded} if concluded else summary
 
-    def _evaluation(self, table, rows, resolver, state: Inspection, file_id, numbers_here) -> dict:
+    def _evaluation(self, table, rows, resolver, state: Inspection, file_id, numbers_here,
+                    attendance: dict | None = None) -> dict:
         from selector.readers.findings import read_evaluation
 
         stage, rid = self.stage, self.round.id
@@ -252,8 +296,43 @@ class InspectStage:
             first = sorted(clash)[0]
             raise BallotFileError("ballot {ballot} was already recorded in {other} ({n} ballot numbers repeat an "
                                   "earlier file)", file=table.name, ballot=first, other=clash[first], n=len(clash))
+        if attendance:
+            if attendance["present"] > attendance["expected"]:
+                raise BallotFileError("--present {present} is more than --expected {expected} (实到 cannot exceed "
+                                      "应到)", file=table.name, **attendance)
+            if len(papers) > attendance["present"]:
+                raise BallotFileError("{papers} papers but only {present} present at {unit}: more papers than "
+                                      "people (实到)", file=table.name, papers=len(papers), **attendance)
+            self.store.update("inspection_files", {"id": file_id}, attendance)
         self.store.add_evaluation(rid, stage.id, file_id, papers)
-        return {"ballots": len(papers), "void": sum(1 for p in papers if p.void), "candidates": candidates}
+        return {"ballots": len(papers), "void": sum(1 for p in papers if p.void), "candidates": candidates,
+                **(attendance or {})}
+
+    def settle(self, decided: list[tuple[str, str]], reason: str | None) -> list[dict]:
+        """Record the decision on candidates' open concerns, (who, keep | strike) each, with one
+        reason (a 部务会 decides them together): all or nothing, one event per candidate."""
+        if not (reason and reason.strip()):
+            raise ReasonRequired("--keep" if decided and decided[0][1] == "keep" else "--strike")
+        stage, store, rid = self.stage, self.store, self.round.id
+        reason = reason.strip()
+        resolver = Resolver(self.round.candidates)
+        out = []
+        with store.write():
+            self._writable()
+            for who, decision in decided:
+                state = self.inspection()
+                cid = resolver.resolve(who.strip())
+                v = state.vetting.get(cid) if isinstance(cid, str) else None
+                if v is None or not v.open_concerns or v.struck or cid not in state.open_to:
+                    raise NoConcern(stage.id, who.strip(), decision)
+                concerns = list(v.open_concerns)
+                event = self.open.log(events.settle(stage.id, cid, decision, concerns, reason))
+                store.add_settlement({"round": rid, "stage": stage.id, "candidate": cid, "decision": decision,
+                                      "reason": reason, "concerns": json.dumps(concerns, ensure_ascii=False),
+                                      "event": event})
+                out.append({"candidate": cid, "decision": decision, "concerns": concerns, "reason": reason,
+                            "event": event})
+        return out
 
     # -- the cut --------------------------------------------------------------------------------
     def cuts(self, decisions: Decisions | None = None) -> list[PostCut]:
@@ -268,17 +347,21 @@ class InspectStage:
         for pid in decisions.posts:
             self.round.post(pid)
         state = self.inspection(decisions)
-        missing = state.missing
+        missing, pending, concerns = state.missing, state.pending, state.concerns
         held = [c for c in state.cuts if c.held]
-        if missing or held:
-            raise InspectionIncomplete(stage.id, tuple(
-                MissingChecks(cid, self.open.roster[cid].display,
-                              tuple(c.post for c in state.cuts if cid in c.members), what)
-                for cid, what in missing.items()), tuple(
+
+        def people(found: dict) -> tuple[MissingChecks, ...]:
+            return tuple(MissingChecks(cid, self.open.roster[cid].display,
+                                       tuple(c.post for c in state.cuts if cid in c.members), what)
+                         for cid, what in found.items())
+
+        if missing or held or pending or concerns:
+            raise InspectionIncomplete(stage.id, people(missing), tuple(
                 HeldPost(c.post, "tied", c.tie.tied, c.tie.slots,
                          names=tuple(self.open.roster[i].display for i in c.tie.tied)) if c.status == "tied"
-                else HeldPost(c.post, "short", eligible=len(c.members) - len(c.struck), k=c.k)
-                for c in held))
+                else HeldPost(c.post, "short", c.proposed, eligible=len(c.members) - len(c.struck), k=c.k,
+                              names=tuple(self.open.roster[i].display for i in c.proposed))
+                for c in held), people(pending), people(concerns))
         cuts = [PostCut(c.post, c.k, state.rankings.get(c.post, ()), c.status, False, c.advanced,
                         tie=c.tie, decision=c.decision, chosen=c.chosen) for c in state.cuts]
         self.store.save_cut(self.round.id, stage.id, cuts, decisions.reason)
@@ -305,8 +388,15 @@ class InspectStage:
             return steps.Blocked(e)
         if now_.missing:
             return steps.Inspect(stage.id, tuple(now_.missing.items()))
+        if now_.pending:
+            return steps.Pending(stage.id, tuple(now_.pending.items()))
+        if now_.concerns:
+            return steps.Settle(stage.id, tuple(now_.concerns.items()))
+        proposals = to_inspect(now_.cuts, now_.vetting)
+        if proposals:
+            return steps.Inspect(stage.id, tuple(proposals.items()))
         if any(c.held for c in now_.cuts):
-            return steps.Cut(stage.id, held=True)
+            return steps.Backfill(stage.id, tuple((c.post, c.proposed) for c in now_.cuts if c.held))
         return steps.Cut(stage.id)
 
     def counts(self) -> dict:
@@ -323,8 +413,11 @@ class InspectStage:
                 "state": self.label(st), "attendance": None, "certified": st.certified,
                 "tie_seed": self.round.tie_seed or None}
         ev = stage.evaluation
-        view.update({"checks": list(stage.checks), "backfill": stage.backfill,
-                     "evaluation": {"scale": list(ev.scale), "top": list(ev.top), "pass": str(ev.pass_)}
+        view.update({"checks": list(stage.checks), "backfill": "decision" if stage.backfill is not False else False,
+                     "evaluation": {"scale": list(ev.scale), "top": list(ev.top),
+                                    "pass": str(ev.pass_) if ev.pass_ else None,
+                                    "rules": [{"rule": r.text, "grades": list(r.grades), "effect": r.effect}
+                                              for r in ev.rules], "unknown": list(ev.unknown)}
                      if ev else None, "files": [], "missing": {}, "posts": []})
         try:
             state = self.inspection()
@@ -337,12 +430,15 @@ class InspectStage:
         number = {f["id"]: f["number"] for f in numbered}
         view["files"] = [{"file": f["file"], "kind": f["kind"], "sha256": f["sha256"], "at": f["at"],
                           "number": number[f["id"]]} for f in state.files]
+        view["units"] = self._units(state)
         view["stage_files"] = [{"number": f["number"], "file": f["file"], "kind": f["kind"],
                                 "withdrawn": f["withdrawn"]} for f in numbered]
         corrected = corrections(self.store, self.round.id, stage.id)
         if corrected:
             view["corrections"] = corrected
         view["missing"] = {cid: list(m) for cid, m in state.missing.items()}
+        view["pending"] = {cid: list(m) for cid, m in state.pending.items()}
+        view["concerns"] = {cid: list(m) for cid, m in state.concerns.items()}
         locked = self.store.locked_cut(self.round.id, stage.id)
         notes = self.store.findings(self.round.id, stage.id)
         for cut in state.cuts:
@@ -363,17 +459,28 @@ class InspectStage:
                         "notes": {check: f.note for check, f in notes.get(cid, {}).items() if f.note},
                         "evaluation": None, "struck": v.struck,
                         "struck_by": list(v.vetoes) + ([EVALUATION] if v.evaluated is False else []),
-                        "missing": list(v.missing), "passed": v.evaluated}
+                        "missing": list(v.missing), "passed": v.evaluated,
+                        "proposed": cid in cut.proposed and cid not in cut.members,
+                        "pending": list(v.pending), "concerns": list(v.concerns),
+                        "settled": {"decision": v.settled.decision, "reason": v.settled.reason,
+                                    "concerns": list(v.settled.concerns)} if v.settled else None}
+                if v.settled is not None and v.settled.decision == "strike":
+                    item["struck_by"].append("decision")
                 if v.grades is not None:
                     g = v.grades
                     item["evaluation"] = {"counts": {grade: g.counts.get(grade, 0) for grade in ev.scale},
                                           "blank": g.blank, "invalid": g.invalid, "void": g.void,
-                                          "valid": g.valid, "top": g.top(ev), "rate": frac(g.rate(ev)),
-                                          "passed": v.evaluated}
+                                          "valid": g.valid, "graded": g.graded, "papers": g.papers,
+                                          "top": g.top(ev), "rate": frac(g.rate(ev)), "passed": v.evaluated,
+                                          "rules": [{"rule": r.text, "effect": r.effect,
+                                                     "count": g.count(r.grades), "of": g.graded,
+                                                     "share": frac(g.share(r)), "met": g.met(r) if g.graded else None}
+                                                    for r in ev.rules]}
                 results.append(item)
             entry = {"post": post.id, "title": post.title, "seats": post.seats, "k": cut.k,
                      "results": results, "listed": list(cut.listed), "struck": list(cut.struck),
-                     "backfilled": list(cut.backfilled), "status": cut.status, "held": cut.held}
+                     "backfilled": list(cut.backfilled), "status": cut.status, "held": cut.held,
+                     "proposed": list(cut.proposed)}
             if locked is not None and post.id in locked:
                 row = locked[post.id]
                 entry["status"] = row["status"]
@@ -389,6 +496,36 @@ class InspectStage:
                                 "slots": cut.tie.slots}
             view["posts"].append(entry)
         return view
+
+    def _units(self, state: Inspection) -> list[dict]:
+        """Each 民主测评 held (one evaluation file = one unit): 应到/实到, papers, and per candidate
+        the grade counts and each rule's share over the papers that graded them."""
+        from selector.domain.inspection import grade_counts
+
+        ev, rid, sid = self.stage.evaluation, self.round.id, self.stage.id
+        if ev is None:
+            return []
+        out = []
+        for f in state.files:
+            if f["kind"] != "evaluation":
+                continue
+            cells = self.store.conn.execute(
+                "SELECT g.candidate, g.grade, g.unclear, p.void FROM evaluation_grades g JOIN evaluation_papers p "
+                "ON p.round = g.round AND p.stage = g.stage AND p.ballot = g.ballot "
+                "WHERE p.round = ? AND p.stage = ? AND p.file = ?", [rid, sid, f["id"]]).fetchall()
+            papers = self.store.conn.execute("SELECT count(*), count(void) FROM evaluation_papers WHERE round = ? "
+                                             "AND stage = ? AND file = ?", [rid, sid, f["id"]]).fetchone()
+            people = []
+            for cid, g in sorted(grade_counts(cells).items()):
+                people.append({"candidate": cid, "name": self.open.roster[cid].display,
+                               "counts": {grade: g.counts.get(grade, 0) for grade in ev.scale},
+                               "graded": g.graded, "papers": g.papers,
+                               "rules": [{"rule": r.text, "count": g.count(r.grades), "of": g.graded,
+                                          "share": frac(g.share(r))} for r in ev.rules]})
+            out.append({"file": f["file"], "unit": f.get("unit") or Path(f["file"]).stem,
+                        "expected": f.get("expected"), "present": f.get("present"),
+                        "papers": papers[0], "void": papers[1], "candidates": people})
+        return out
 
     # -- audit verify ---------------------------------------------------------------------------
     def recheck(self, log: list[dict], report: "Report") -> None:

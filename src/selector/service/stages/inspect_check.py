@@ -10,8 +10,9 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from selector.domain.counting import Resolver
-from selector.domain.cuts import Decisions
-from selector.domain.inspection import Finding, grade_counts, missing_checks
+from selector.domain.inspection import (
+    Finding, Settlement, grade_counts, logged_decisions, missing_checks, open_concerns, pending_checks,
+)
 from selector.domain.model import Stage
 from selector.errors import BallotFileError, RuleError
 from selector.readers.findings import kind_of, read_evaluation, read_findings
@@ -53,6 +54,8 @@ def recheck(handler: "InspectStage", log: list[dict], report: Report) -> None:
                     "event": event["id"] if "sheet" in entry else None}
         if "sheet" in entry:
             expected["sheet"] = entry["sheet"]
+        for key in ("unit", "expected", "present"):  # a 民主测评 recorded with its unit (m010)
+            expected[key] = entry.get(key)
         for col, value in expected.items():
             if f[col] != value:
                 report.add(_file_row(stage, f), N_("{column} is {value!r} but inspect event #{event} recorded "
@@ -63,6 +66,7 @@ def recheck(handler: "InspectStage", log: list[dict], report: Report) -> None:
             report.add(_file_row(stage, f), N_("the stored raw rows differ from those inspect event #{event} recorded"),
                        event=event["id"])
     corrections = events.of(log, stage.id, "withdraw file", "withdraw finding")
+    settle_events = events.of(log, stage.id, "settle concern")
     _check_withdrawn_files(handler, files, corrections, report)
     if not files and store.locked_cut(rid, stage.id) is None:
         return
@@ -76,7 +80,7 @@ def recheck(handler: "InspectStage", log: list[dict], report: Report) -> None:
         # Every file withdrawn, and the list it was read against re-opened: the files are
         # re-read for what they said (withdrawn files are not held to the list).
         lists, ranks = {p.id: () for p in handler.round.posts}, {}
-    want, cells = _reread(handler, files, entries, corrections, lists, ranks, report)
+    want, cells = _reread(handler, files, entries, corrections, lists, ranks, report, settle_events)
     report.inspections += len(files)
     for table, key, columns in INSPECT_TABLES:
         stored = store.select(table, "round = ? AND stage = ?", [rid, stage.id], columns=(*key, *columns))
@@ -91,7 +95,7 @@ def _file_row(stage: Stage, f: dict) -> At:
 
 
 def _reread(handler: "InspectStage", files: list[dict], entries: dict, corrections: list[dict], lists,
-            ranks, report: Report) -> tuple[dict[str, list[dict]], list[tuple]]:
+            ranks, report: Report, settlements: list[dict] = ()) -> tuple[dict[str, list[dict]], list[tuple]]:
     """Each stored file read again as `inspect` read it, in order: each file sees the findings
     and grades of the files before it (who may be inspected depends on them), and the
     corrections recorded before it (findings replaced, files and findings withdrawn).
@@ -114,7 +118,10 @@ def _reread(handler: "InspectStage", files: list[dict], entries: dict, correctio
             if event["details"].get("undid"):
                 _undo(stage, event, want, numbers, report)
         found = _findings_of(want["findings"])
-        _, cuts = handler.judge(lists, ranks, found, grade_counts(_cells(want)))
+        settled = {e["details"]["candidate"]: Settlement(e["details"]["decision"], e["details"]["reason"],
+                                                         tuple(e["details"]["concerns"]))
+                   for e in settlements if event is not None and e["id"] < event["id"]}
+        _, cuts = handler.judge(lists, ranks, found, grade_counts(_cells(want)), settled=settled)
         # A withdrawn file was read when it was recorded (its rows are proved by their digest);
         # the lists it was read against may since have been corrected.
         allowed = {cid for c in cuts for cid in c.open_to} if f["withdrawn"] is None else everyone
@@ -126,9 +133,17 @@ def _reread(handler: "InspectStage", files: list[dict], entries: dict, correctio
             if kind == "findings":
                 items = read_findings(f["file"], header, rows, resolver=resolver, allowed=allowed,
                                       checks=stage.checks)
+                concluded = []
                 for item in items:
                     earlier = found.get(item.candidate, {}).get(item.check)
-                    if earlier is not None:
+                    if earlier is not None and earlier.verdict == "pending" and item.verdict != "pending":
+                        # a conclusion takes the place of the check 核查中 (as `inspect` records it)
+                        gone = next(r for r in want["findings"] if (r["candidate"], r["check_name"]) ==
+                                    (item.candidate, item.check))
+                        concluded.append(events.finding_record(gone))
+                        want["findings"] = [r for r in want["findings"] if r is not gone]
+                        found[item.candidate][item.check] = item
+                    elif earlier is not None:
                         report.add(fwhere, N_("row {line}: a second {check} finding for {candidate} (first: {first}); "
                                               "inspect refuses it"), line=item.line, check=item.check,
                                    candidate=item.candidate, first=earlier.source)
@@ -136,6 +151,8 @@ def _reread(handler: "InspectStage", files: list[dict], entries: dict, correctio
                         found.setdefault(item.candidate, {})[item.check] = item
                 want["findings"] += Store.finding_rows(rid, stage.id, f["id"], items)
                 summary = events.findings_summary(items)
+                if concluded:
+                    summary["concluded"] = concluded
             else:
                 if stage.evaluation is None:
                     report.add(fwhere, N_("an evaluation file, but the stage has no evaluation (民主测评)"))
@@ -253,13 +270,16 @@ def _check_inspect_cut(handler: "InspectStage", log: list[dict], lists, ranks, f
     details = event["details"]
     try:
         vetting, cuts = handler.judge(lists, ranks, _findings_of(finding_rows), grade_counts(cells),
-                                      Decisions.logged(details))
+                                      logged_decisions(stage, details), _settlements(handler, log, report))
     except RuleError as e:
         report.add(where, N_("the cut cannot be made again from the re-read findings: {error}"), error=e)
         return
     for cid, what in missing_checks(cuts, vetting).items():
         report.add(where, N_("could not have been locked: the re-read findings leave {candidate} missing {checks}"),
                    candidate=cid, checks=", ".join(what))
+    for cid, what in {**pending_checks(cuts, vetting), **open_concerns(cuts, vetting)}.items():
+        report.add(where, N_("could not have been locked: the re-read findings leave {candidate} with {checks} "
+                             "pending or of concern"), candidate=cid, checks=", ".join(what))
     for c in cuts:
         name = At("stage {stage}: table {table}, row {row}", stage=stage.id, table="cuts", row=c.post)
         s, logged = stored.get(c.post), details["posts"].get(c.post)
@@ -268,6 +288,9 @@ def _check_inspect_cut(handler: "InspectStage", log: list[dict], lists, ranks, f
         if s is not None:
             again = {"status": c.status, "advanced": list(c.advanced), "decision": c.decision,
                      "chosen": list(c.chosen)}
+            if stage.backfill and "backfill" not in details and logged is not None:
+                # an older release backfilled by itself: its rows name only a tie's resolution
+                again["decision"], again["chosen"] = logged.get("decision"), logged.get("chosen", [])
             for col, value in again.items():
                 if s[col] != value:
                     report.add(name, N_("{column} is {value!r} in the database, {found!r} from the re-read findings"),
@@ -282,6 +305,19 @@ def _check_inspect_cut(handler: "InspectStage", log: list[dict], lists, ranks, f
     if "struck" in details and details["struck"] != struck:
         report.add(where, N_("cut event #{event} recorded struck {recorded}, the re-read findings give {found}"),
                    event=event["id"], recorded=details["struck"], found=struck)
+
+
+def _settlements(handler: "InspectStage", log: list[dict], report: Report) -> dict[str, Settlement]:
+    """The decisions on concerns, from their events, checked against the `settlements` table."""
+    stage, rid = handler.stage, handler.round.id
+    logged = events.of(log, stage.id, "settle concern")
+    want = [{"candidate": e["details"]["candidate"], "decision": e["details"]["decision"],
+             "reason": e["details"]["reason"], "concerns": json.dumps(e["details"]["concerns"], ensure_ascii=False),
+             "event": e["id"]} for e in logged]
+    stored = handler.store.select("settlements", "round = ? AND stage = ?", [rid, stage.id], "rowid",
+                                  columns=("candidate", "decision", "reason", "concerns", "event"))
+    compare_table(report, stage.id, "settlements", ("event",), want, stored)
+    return {w["candidate"]: Settlement(w["decision"], w["reason"], tuple(json.loads(w["concerns"]))) for w in want}
 
 
 def recheck_files(handler: "InspectStage", found: dict[str, list[Path]], folder: Path, report: Report) -> None:

@@ -1,0 +1,165 @@
+"""Inspection as the 2019 条例 runs it (issue 11, points 3–5): 民主测评 per unit with rules on any
+grade, 凡提四必 with 核查中 and concerns settled by decision, 递补 only by a recorded decision."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from stagehelp import TWELVE as ROUND, TWELVE_NAMES as NAMES, events, listed, post, result, show
+from support import write_csv
+
+LISTED = ["C01", "C02", "C03", "C05", "C06", "C07", "C08", "C09", "C10", "C11", "C12", "C13"]
+CHECKS = ("干部档案审核", "个人有关事项报告核查", "纪检监察机关意见", "信访举报核查")
+
+
+def findings(path: Path, rows: list[tuple[str, str, str, str]]) -> Path:
+    return write_csv(path, [["候选人", "项目", "结论", "备注"], *[list(r) for r in rows]], "gb18030")
+
+
+def all_clear(path: Path, people: list[str], verdicts: dict | None = None) -> Path:
+    verdicts = verdicts or {}
+    return findings(path, [(NAMES[c], check, *verdicts.get((c, check), ("通过", ""))) for c in people
+                           for check in CHECKS])
+
+
+def unit_sheet(path: Path, cid: str, grades: list[str], start: int) -> Path:
+    return write_csv(path, [["票号", NAMES[cid]], *[[f"E{start + i:03d}", g] for i, g in enumerate(grades)]],
+                     "gb18030")
+
+
+GOOD = ["优秀"] * 6 + ["称职"] * 5 + ["基本称职", ""]  # 13 papers, 11 of the 12 that graded 称职以上
+
+
+def evaluated(run, tmp: Path, people: list[str] = LISTED, start: int = 1) -> None:
+    """One 民主测评 per candidate, in their own unit: 13 papers of 15 expected and 13 present."""
+    for i, cid in enumerate(people):
+        r = run("inspect", "inspect", unit_sheet(tmp / f"测评-{cid}.csv", cid, GOOD, start + 13 * i),
+                "--unit", f"{NAMES[cid]}所在单位", "--expected", "15", "--present", "13")
+        assert r.exit_code == 0, r.stderr
+
+
+def test_the_one_sheet_for_everyone_is_refused_and_one_file_per_unit_counts(run, tmp_path):
+    listed(run, tmp_path)
+    # Twelve units of 13 raters keyed into one sheet: each candidate graded only by their own
+    # unit, blanks elsewhere. Counted over every paper this struck all twelve at 11/156 = 7 %.
+    rows = [["票号", *(NAMES[c] for c in LISTED)]]
+    for i, cid in enumerate(LISTED):
+        for j, grade in enumerate(GOOD):
+            rows.append([f"E{13 * i + j + 1:03d}", *(grade if c == cid else "" for c in LISTED)])
+    sheet = write_csv(tmp_path / "测评汇总.csv", rows, "gb18030")
+    r = run("inspect", "inspect", sheet)
+    assert r.exit_code == 1
+    assert "row 1, column 2 (陆建华): C01 is graded on 12 of 156 papers, fewer than half" in r.stderr
+    assert "record one file per unit" in r.stderr
+    assert show(run, "inspect")["files"] == []
+    evaluated(run, tmp_path)
+    view = show(run, "inspect")
+    e = result(view, "P01", "C01")["evaluation"]
+    assert (e["graded"], e["papers"], e["blank"], e["top"], e["rate"]) == (12, 13, 1, 11, "11/12")
+    assert e["rules"][0] == {"rule": "称职以上 >= 2/3", "effect": "pass", "count": 11, "of": 12,
+                             "share": "11/12", "met": True}
+    assert not any(r["struck"] for p in view["posts"] for r in p["results"])
+    unit = view["units"][0]
+    assert (unit["unit"], unit["expected"], unit["present"], unit["papers"]) == ("陆建华所在单位", 15, 13, 13)
+    text = run("show", "inspect").stdout
+    assert "12 of 13" in text and "11/12 91.67%" in text
+
+
+def test_evaluation_rules_name_any_grade_and_unknown_does_not_count(run, tmp_path):
+    listed(run, tmp_path)
+    run("inspect", "inspect", all_clear(tmp_path / "f.csv", LISTED))
+    # 陆建华: 不称职 5 of 12 > 1/3 strikes; 缪晓东: 基本称职以下 3 of 12 >= 1/5 is a concern;
+    # 季海燕: 4 不了解 and a blank do not count: 8 of 8 graded 称职以上.
+    sheets = {"C01": ["优秀"] * 7 + ["不称职"] * 5, "C02": ["优秀"] * 9 + ["基本称职"] * 3,
+              "C03": ["优秀"] * 8 + ["不了解"] * 4 + [""]}
+    for i, (cid, grades) in enumerate(sheets.items()):
+        r = run("inspect", "inspect", unit_sheet(tmp_path / f"e{cid}.csv", cid, grades, 20 * i + 1),
+                "--unit", "掘港街道机关", "--expected", "14", "--present", "13")
+        assert r.exit_code == 0, r.stderr
+    view = show(run, "inspect")
+    c01, c02, c03 = (result(view, "P01", c) for c in ("C01", "C02", "C03"))
+    assert c01["struck"] and c01["struck_by"] == ["民主测评"]
+    assert [x["met"] for x in c01["evaluation"]["rules"]] == [False, True, True]
+    assert not c02["struck"] and c02["concerns"] == ["民主测评"] and view["concerns"]["C02"] == ["民主测评"]
+    assert (c03["evaluation"]["graded"], c03["evaluation"]["blank"], c03["evaluation"]["rate"]) == (8, 5, "1")
+    assert post(view, "P01")["proposed"] == ["C04"]
+
+
+def test_fan_ti_si_bi_preset_and_a_pending_check_blocks_the_cut(run, tmp_path):
+    listed(run, tmp_path)
+    assert show(run, "inspect")["checks"] == list(CHECKS)
+    run("inspect", "inspect", all_clear(tmp_path / "f.csv", LISTED, {("C05", "信访举报核查"): ("核查中", "线索正在核查")}))
+    evaluated(run, tmp_path)
+    view = show(run, "inspect")
+    assert result(view, "P02", "C05")["checks"]["信访举报核查"] == "pending"
+    assert view["pending"] == {"C05": ["信访举报核查"]}
+    status = json.loads(run("status", "--json").stdout)["stages"][1]["next"]
+    assert "核查中" in status and "C05: 信访举报核查" in status
+    r = run("cut", "inspect")
+    assert r.exit_code == 1 and "C05 丁卫东 (P02): 核查中 信访举报核查" in r.stderr
+    assert "信访举报核查 (核查中" not in r.stderr
+    # the department's conclusion takes the pending finding's place (the record keeps both)
+    r = run("inspect", "inspect", findings(tmp_path / "g.csv", [("丁卫东", "信访举报核查", "通过", "反映问题不属实")]))
+    assert r.exit_code == 0, r.stderr
+    logged = [e for e in events(tmp_path) if e[0] == "inspect"][-1][2]["files"][0]
+    assert logged["concluded"][0]["verdict"] == "pending"
+    r = run("cut", "inspect")
+    assert r.exit_code == 0, r.stderr
+    verify = run("audit", "verify")
+    assert verify.exit_code == 0, verify.stderr
+
+
+def test_a_concern_struck_by_decision_and_backfill_declined(run, tmp_path):
+    listed(run, tmp_path)
+    concern = {("C03", "个人有关事项报告核查"): ("关注", "漏报房产一处")}
+    run("inspect", "inspect", all_clear(tmp_path / "f.csv", LISTED, concern))
+    evaluated(run, tmp_path)
+    r = run("inspect", "inspect", "--strike", "季海燕")
+    assert r.exit_code == 2  # a decision needs its reason
+    r = run("inspect", "inspect", "--keep", "陆建华", "--reason", "无关注事项")
+    assert r.exit_code == 1 and "--keep 陆建华: no open concern" in r.stderr
+    r = run("inspect", "inspect", "--strike", "季海燕", "--reason", "漏报情节较重，经部务会研究不再作为考察对象")
+    assert r.exit_code == 0, r.stderr
+    view = show(run, "inspect")
+    c03 = result(view, "P01", "C03")
+    assert c03["struck"] and c03["struck_by"] == ["decision"] and c03["settled"]["decision"] == "strike"
+    assert post(view, "P01")["proposed"] == ["C04"] and post(view, "P01")["held"]
+    # the committee decides not to fill the place: the post goes on short
+    r = run("cut", "inspect", "--backfill", "P01=C02", "--reason", "x")
+    assert r.exit_code == 1 and "--backfill P01: C02 is not proposed for 递补 (proposed: C04)" in r.stderr
+    r = run("cut", "inspect", "--no-backfill", "掘港街道党工委书记", "--reason", "部务会研究决定不再递补", "--json")
+    assert r.exit_code == 0, r.stderr
+    p01 = post(json.loads(r.stdout), "P01")
+    assert p01["advanced"] == ["C01", "C02"] and p01["status"] == "short"
+    assert p01["decision"] == {"kind": "no-backfill", "chosen": [], "reason": "部务会研究决定不再递补"}
+    cut = [e for e in events(tmp_path) if e[0] == "cut" and e[1] == "inspect"][0][2]
+    assert cut["no_backfill"] == ["P01"] and cut["struck"]["C03"]["decision"].startswith("漏报情节较重")
+    verify = run("audit", "verify")
+    assert verify.exit_code == 0, verify.stderr
+    doc = run("export", "inspect", "--doc", "inspection", "--format", "md").stdout
+    assert "季海燕的关注事项（个人有关事项报告核查）经研究决定不再作为人选。理由：漏报情节较重" in doc
+    assert "季海燕不再作为人选，经研究决定不再递补，按现有人选进行。理由：部务会研究决定不再递补" in doc
+
+
+def test_evaluation_unit_options_are_given_together(run, tmp_path):
+    listed(run, tmp_path)
+    sheet = unit_sheet(tmp_path / "e.csv", "C01", GOOD, 1)
+    r = run("inspect", "inspect", sheet, "--unit", "掘港街道机关")
+    assert r.exit_code == 2 and "give all three (got --unit)" in r.stderr
+    other = unit_sheet(tmp_path / "e2.csv", "C02", GOOD, 50)
+    r = run("inspect", "inspect", sheet, other, "--unit", "掘港街道机关", "--expected", "30", "--present", "26")
+    assert r.exit_code == 2 and "give exactly one evaluation file with them (got 2)" in r.stderr
+    r = run("inspect", "inspect", sheet, "--unit", "掘港街道机关", "--expected", "-1", "--present", "13")
+    assert r.exit_code == 2 and "--expected" in r.stderr  # negative
+    r = run("inspect", "inspect", sheet, "--unit", "掘港街道机关", "--expected", "15", "--present", "12.5")
+    assert r.exit_code == 2 and "--present" in r.stderr  # not a whole number
+    assert show(run, "inspect")["files"] == []
+
+
+def test_backfill_decisions_belong_to_inspect_stages(run, tmp_path):
+    listed(run, tmp_path)
+    r = run("cut", "vote1", "--backfill", "P01=C01", "--reason", "x")
+    assert r.exit_code == 2 and "stage vote1 is not an inspect stage" in r.stderr
+    r = run("cut", "rec1", "--reopen", "--no-backfill", "P01", "--reason", "x")
+    assert r.exit_code == 2 and "--no-backfill" in r.stderr
