@@ -134,6 +134,15 @@ class Stage:
     evaluation: Evaluation | None = None
     backfill: bool = False
     working_days: int | None = None
+    # recommend: "talk" is a 谈话调研推荐, recorded from counts (no papers); `expected` its 应谈
+    # per category (category, number), in the order of `categories`
+    method: Literal["papers", "talk"] = "papers"
+    expected: tuple[tuple[str, int], ...] = ()
+
+    @property
+    def talk(self) -> bool:
+        """A 谈话调研推荐: counts of those talked to, not numbered papers."""
+        return self.method == "talk"
 
     @property
     def takes_ballots(self) -> bool:

@@ -63,6 +63,14 @@ LABELS = {
         "rec.stage": "环节", "rec.details": "内容", "rec.files": "文件 SHA-256",
         "round_level": "（全轮）",
         "corrected": "更正", "corrected.line": "{date} {what}，理由：{reason}（{by}）",
+        "talk.title": "谈话调研推荐情况统计表", "talk.method": "推荐方式",
+        "talk.method.text": "谈话调研推荐：按谈话对象推荐人数统计，无推荐票",
+        "talk.attendance": "应谈/实谈", "talk.total": "合计应谈 {expected} 人，实谈 {talked} 人",
+        "talk.category": "{category}应谈 {expected} 人，实谈 {talked} 人", "talk.votes": "推荐人数", "talk.share": "推荐率",
+        "talk.reconcile": "实谈 {valid} 人，未推荐人选 {blank} 人",
+        "talk.concentration": "集中度（推荐人数最多者所占比例）：{name} {share}",
+        "totals.source": "记录方式", "totals.source.text": "按会议现场计票汇总数记录，无选票可供复核",
+        "totals.file": "计票汇总表", "totals.file.text": "{file}（SHA-256 {sha}）",
     },
     "en": {
         "tally.title": "Recommendation vote tally", "shortlist.title": "Shortlist for inspection",
@@ -108,6 +116,16 @@ LABELS = {
         "rec.stage": "Stage", "rec.details": "Details", "rec.files": "File SHA-256",
         "round_level": "(round)",
         "corrected": "Corrected", "corrected.line": "{date} {what}; reason: {reason} ({by})",
+        "talk.title": "Talk recommendation (谈话调研推荐) tally", "talk.method": "Method",
+        "talk.method.text": "talk recommendation (谈话调研推荐): counts of those talked to, no ballot papers",
+        "talk.attendance": "To be talked to / talked to",
+        "talk.total": "in all: to be talked to {expected}, talked to {talked}",
+        "talk.category": "{category}: to be talked to {expected}, talked to {talked}", "talk.votes": "Named by", "talk.share": "Share",
+        "talk.reconcile": "Talked to {valid}, named nobody {blank}",
+        "talk.concentration": "Concentration (share of the name given most): {name} {share}",
+        "totals.source": "Recorded from", "totals.source.text": "the totals counted at the meeting: there are no "
+                                                                "ballot papers to recount",
+        "totals.file": "Totals file", "totals.file.text": "{file} (SHA-256 {sha})",
     },
 }
 DESCRIPTIVE = ("gender", "born", "ethnicity", "native_place", "education", "party", "joined",
@@ -191,6 +209,7 @@ class _Context:
                (t["date"], self.date)]
         if any("lot" in p for p in self.view["posts"]):
             out.append((t["seed"], r.tie_seed))
+        out += self.counts_meta()
         if self.view.get("certified_at"):
             out.append((t["certified"], self.view["certified_at"]))
         for c in self.view.get("corrections", ()):  # 更正: what was corrected, when and why
@@ -199,6 +218,26 @@ class _Context:
                 reason=c.get("reason") or "", by=c.get("by") or "")))
         if self.view.get("certified_hash"):
             out.append((t["record_hash"], self.view["certified_hash"]))
+        return out
+
+    def counts_meta(self) -> list[tuple[str, str]]:
+        """How a stage recorded from counts was recorded (a talk's 应谈/实谈; the totals file)."""
+        t, view, out = self.t, self.view, []
+        if view.get("method") == "talk":
+            out.append((t["talk.method"], t["talk.method.text"]))
+            talks = view["talks"]
+            talked = [x["talked"] for x in talks]
+            parts = [t["talk.total"].format(expected=sum(x["expected"] for x in talks),
+                                            talked=sum(talked) if None not in talked else "—")]
+            parts += [t["talk.category"].format(category=x["category"], expected=x["expected"],
+                                                talked=x["talked"] if x["talked"] is not None else "—")
+                      for x in talks if x["category"] is not None]
+            out.append((t["talk.attendance"], ("；" if self.zh else "; ").join(parts)))
+        elif view.get("source") == "totals":
+            out.append((t["totals.source"], t["totals.source.text"]))
+        if view.get("totals"):
+            out.append((t["totals.file"], t["totals.file.text"].format(file=view["totals"]["file"],
+                                                                       sha=view["totals"]["sha256"])))
         return out
 
     def post_heading(self, post: dict) -> str:
@@ -217,6 +256,12 @@ class _Context:
         att, b = self.view["attendance"], post.get("ballots")
         if not att or not b:
             return []
+        if self.view.get("method") == "talk":
+            lines = [self.t["talk.reconcile"].format(valid=b["valid"], blank=b["blank"])]
+            top = post.get("concentration")
+            if top:
+                lines.append(self.t["talk.concentration"].format(name=top["name"], share=pct(top["share"])))
+            return lines
         entitled = att.get("electorate", att.get("members"))
         lines = [self.t["reconcile"].format(entitled=entitled, present=att["present"],
                                             issued=att["issued"], returned=b["returned"],
@@ -275,10 +320,10 @@ def _tally(ctx: _Context) -> Document:
     for post in view["posts"]:
         results = post["results"]
         scored = any(r.get("score") not in (None, r["share"]) for r in results)
-        headers = [t["rank"], t["name"], *categories, t["votes"]]
+        headers = [t["rank"], t["name"], *categories, t["talk.votes"] if view.get("method") == "talk" else t["votes"]]
         if weighted:
             headers.append(t["weighted"])
-        headers.append(t["share"])
+        headers.append(t["talk.share"] if view.get("method") == "talk" else t["share"])
         if scored:
             headers.append(t["score"])
         if post.get("k") is not None:
@@ -306,6 +351,8 @@ def _tally(ctx: _Context) -> Document:
         notes += ctx.decision_notes(post)
         sections.append(Section(ctx.post_heading(post), ctx.reconcile(post), headers, rows, notes))
     title = t["tally.title"] if view["kind"] == "recommend" else t["vote.title"]
+    if view.get("method") == "talk":
+        title = t["talk.title"]
     return Document("tally", ctx.round.locale, title, ctx.meta(), sections,
                     signatures=ctx.signatures())
 
