@@ -273,3 +273,12 @@ def test_totals_from_a_workbook_with_numbers_as_numbers(run, tmp_path):
     assert [(r["candidate"], r["votes"], r["share"]) for r in p01["results"]] == [("C01", 7, "1/2"), ("C04", 9, "9/28")]
     assert p01["ballots"]["blank"] == 1 and p02["results"][0]["share"] == "5/14"
     assert run("audit", "verify", "--files", ".").exit_code == 0
+
+
+def test_totals_for_a_stage_still_waiting_for_its_list_log_nothing(talked, run, tmp_path):
+    write_csv(tmp_path / "vote.csv", rows_of(VOTE_TOTALS))
+    events = len(json.loads(run("audit", "log", "--json").stdout)["events"])
+    result = run("tally", "vote1", "--totals", "vote.csv", "--present", "2", "--issued", "2", "--returned", "2")
+    assert result.exit_code == 1
+    assert "takes its candidates from stage rec2, whose shortlist is not locked yet" in result.stderr
+    assert len(json.loads(run("audit", "log", "--json").stdout)["events"]) == events

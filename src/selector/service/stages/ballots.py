@@ -246,6 +246,7 @@ class BallotStage:
         state = self.open.state(stage)
         self.may_add(state)
         counts.refuse_second(self, state.batches)
+        paper = self.paper()  # a stage still waiting for its list is refused here, before anything is logged
         returned = counts.returned_by_category(self, returned, "--talked" if stage.talk else "--returned")
         total = sum(returned.values())
         row = state.row
@@ -266,7 +267,8 @@ class BallotStage:
             {"round": rid, "stage": stage.id, "file": name, "sha256": table.sha256, "encoding": table.encoding,
              "layout": counts.LAYOUT, "sheet": sheet, "header": _json(table.header), "rows": 0, "ballots": total})
         rows = store.intake(batch, _json(table.header), table.chunks)
-        count = counts.read_totals(self, table.name, table.header, itertools.chain.from_iterable(rows), returned)
+        count = counts.read_totals(self, paper, table.name, table.header, itertools.chain.from_iterable(rows),
+                                   returned)
         result = TallyResult(stage, count, present=present, issued=issued, dry_run=dry_run)
         result.batches.append({"file": name, "sha256": table.sha256, "ballots": total, "rows": rows.count,
                                "encoding": table.encoding, "source": "totals"})

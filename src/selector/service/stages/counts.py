@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import json
 from fractions import Fraction
-from pathlib import Path
 from typing import TYPE_CHECKING
 
 from selector.domain.counting import StageCount
@@ -27,6 +26,7 @@ from selector.i18n import N_
 from selector.service import steps
 
 if TYPE_CHECKING:
+    from selector.readers.ballots import Paper
     from selector.service.recheck import Report
     from selector.service.stages.ballots import BallotStage
 
@@ -75,13 +75,12 @@ def talk_attendance(stage, returned: dict[str | None, int]) -> RuleError | None:
     return None
 
 
-def read_totals(handler: "BallotStage", name: str, header: list[str], rows, returned: dict[str | None, int]
-                ) -> StageCount:
+def read_totals(handler: "BallotStage", paper: "Paper", name: str, header: list[str], rows,
+                returned: dict[str | None, int]) -> StageCount:
     """A counts file's rows → the stage's count (refused whole at the first problem)."""
     from selector.domain.totals import count_totals
     from selector.readers.counts import read_counts
 
-    paper = handler.paper()
     names = {c.id: c.display for c in handler.round.candidates}
     read = read_counts(name, header, rows, paper, names)
     return count_totals(handler.stage, handler.round.posts, paper.lists, returned, read, name, names)
@@ -160,7 +159,8 @@ def recount_totals(handler: "BallotStage", batch: dict) -> tuple[StageCount, tup
                                      "categories"), {"stored": _figures(returned)})
     try:
         header = json.loads(batch["header"])
-        return read_totals(handler, batch["file"], header, store.stored_rows(batch["id"]), returned), None
+        return read_totals(handler, handler.paper(), batch["file"], header, store.stored_rows(batch["id"]),
+                           returned), None
     except (BallotFileError, ValueError, TypeError) as e:
         lists = handler.open.lists(stage)
         empty = StageCount(stage, {p.id: PostCount(p, tuple(lists[p.id])) for p in handler.round.posts})
