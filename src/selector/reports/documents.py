@@ -70,6 +70,7 @@ LABELS = {
         "talk.reconcile": "实谈 {valid} 人，未推荐人选 {blank} 人",
         "talk.concentration": "集中度（推荐人数最多者所占比例）：{name} {share}",
         "totals.source": "记录方式", "totals.source.text": "按会议现场计票汇总数记录，无选票可供复核",
+        "totals.record": "按汇总数记录，无选票",
         "totals.file": "计票汇总表", "totals.file.text": "{file}（SHA-256 {sha}）",
     },
     "en": {
@@ -125,6 +126,7 @@ LABELS = {
         "talk.concentration": "Concentration (share of the name given most): {name} {share}",
         "totals.source": "Recorded from", "totals.source.text": "the totals counted at the meeting: there are no "
                                                                 "ballot papers to recount",
+        "totals.record": "from totals, no papers",
         "totals.file": "Totals file", "totals.file.text": "{file} (SHA-256 {sha})",
     },
 }
@@ -464,6 +466,8 @@ def _record(ctx: _Context, events: list[dict]) -> Document:
         files = "; ".join(f"{name} {sha}" for name, sha in sorted(e["files"].items()))
         at = e["at"].replace("T", " ").replace("+00:00", "")
         what = f"{t['corrected']}：{e['command']}" if "undid" in e["details"] else e["command"]  # 更正 apart
+        if e["details"].get("source") == "totals":  # a count with no papers behind it, said in words
+            what += ("（" if ctx.zh else " (") + t["totals.record"] + ("）" if ctx.zh else ")")
         rows.append([i, at, e["operator"], what, e["stage"] or t["round_level"],
                      _details(e["details"]), files])
     headers = [t["rec.no"], t["rec.at"], t["rec.by"], t["rec.what"], t["rec.stage"], t["rec.details"],
