@@ -285,10 +285,15 @@ def test_totals_for_a_stage_still_waiting_for_its_list_log_nothing(talked, run, 
 
 
 def test_chinese_screens_and_the_record_say_how_the_stage_was_recorded(talked, run, monkeypatch):
+    from selector import i18n
+
     monkeypatch.setenv("SELECTOR_LANG", "zh-CN")
-    screen = run("show", "rec1").stdout
+    try:
+        screen = run("show", "rec1").stdout
+        record = run("export", "rec1", "--doc", "record", "--format", "md", "--out", "-").stdout
+    finally:
+        i18n.use("en")  # the language is the process's: later tests read messages in English
     assert "谈话调研推荐：按谈话对象推荐人数统计，无推荐票" in screen
     assert "应谈 30 · 实谈 27 · 领导干部 9/10 · 一般干部 18/20" in screen
     assert "实谈 27 · 未推荐人选 0 · 集中度 61.11%（张伟(审计)）" in screen
-    record = run("export", "rec1", "--doc", "record", "--format", "md", "--out", "-").stdout
     assert "| tally（按汇总数记录，无选票） | rec1" in record.replace("  ", "")
