@@ -297,3 +297,17 @@ def test_chinese_screens_and_the_record_say_how_the_stage_was_recorded(talked, r
     assert "应谈 30 · 实谈 27 · 领导干部 9/10 · 一般干部 18/20" in screen
     assert "实谈 27 · 未推荐人选 0 · 集中度 61.11%（张伟(审计)）" in screen
     assert "| tally（按汇总数记录，无选票） | rec1" in record.replace("  ", "")
+
+
+def test_min_share_and_the_ratio_apply_to_a_talk_as_to_papers(run, tmp_path):
+    good_round(tmp_path, {**TALK, 'ratio = "1:2"': 'ratio = "1:3"\nmin_share = ">= 1/10"'})
+    run("init", "round.toml")
+    write_csv(tmp_path / "talk.csv", rows_of(TALK_COUNTS))
+    assert run("tally", "rec1", "--totals", "talk.csv", *TALKED).exit_code == 0
+    result = run("cut", "rec1", "--json")
+    assert result.exit_code == 1  # P01: 王芳's 1/36 is below 1/10, so two of three places are filled
+    p01 = json.loads(result.stdout)["posts"][0]
+    assert p01["status"] == "short" and [r["eligible"] for r in p01["results"]] == [True, True, False]
+    view = json.loads(run("cut", "rec1", "--accept-short", "P01", "--accept-short", "P02", "--reason", "部务会决定",
+                          "--json").stdout)
+    assert view["posts"][0]["advanced"] == ["C01", "C03"]
