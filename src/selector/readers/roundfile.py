@@ -42,7 +42,7 @@ ROSTER_ALIASES = {
 }
 STAGE_KEYS = {"id", "kind", "title", "electorate", "members", "quorum", "max_marks", "overvote",
               "categories", "candidates", "form", "cut", "checks", "evaluation", "backfill",
-              "working_days", "method", "expected"}
+              "working_days"}
 CUT_KEYS = {"ratio", "score", "min_share", "ties", "shortfall", "pass", "pass_base"}
 KIND_KEYS = {
     "recommend": {"electorate", "quorum", "max_marks", "overvote", "categories", "candidates", "cut",
@@ -51,6 +51,7 @@ KIND_KEYS = {
     "inspect": {"checks", "evaluation", "backfill", "candidates"},
     "notice": {"working_days", "candidates"},
 }
+STAGE_KEYS |= {"method", "expected"}  # recommend stages: 谈话调研推荐 (issue 11.1)
 ID_RE = re.compile(r"[a-z0-9-]+")
 SPACE_RE = re.compile(r"\s")  # what str.isspace() calls a space, character for character
 POSTS_SEP = re.compile(r"[;；、,，|]")
@@ -601,6 +602,40 @@ class _Parser:
             kw["working_days"] = self.count(item.get("working_days", 5), f"{where}.working_days")
         return Stage(**kw)
 
+    def cut(self, value, where, sid, earlier) -> Cut:
+        item = self.table(value, where, CUT_KEYS, ("ratio",))
+        if isinstance(item["ratio"], str):
+            _digits(item["ratio"], f"{where}.ratio", self.name)
+        m = RATIO_RE.fullmatch(item["ratio"]) if isinstance(item["ratio"], str) else None
+        if not m or int(m.group(1)) < 1:
+            self.fail(f"{where}.ratio", N_('expected "1:N", got {value}'), value=_q(item["ratio"]))
+        if int(m.group(1)) > MAX_RATIO:
+            self.fail(f"{where}.ratio", N_('N of "1:N" may be at most {limit:,}, got {value}'), limit=MAX_RATIO,
+                      value=_q(item["ratio"]))
+        weights = {sid: Fraction(1)}
+        if "score" in item:
+            score = self.table(item["score"], f"{where}.score", _keys(item["score"]))
+            ballot_stages = {s.id for s in earlier if s.takes_ballots} | {sid}
+            for key in score:
+                if key not in ballot_stages:
+                    self.fail(f"{where}.score.{key}", N_("not this stage or an earlier ballot stage (known: {known})"),
+                              known=", ".join(sorted(ballot_stages)))
+            weights = {k: self.fraction(v, f"{where}.score.{k}") for k, v in score.items()}
+            if not any(weights.values()):
+                self.fail(f"{where}.score", N_("every weight is zero"))
+        kw: dict[str, Any] = {"ratio": int(m.group(1)), "score": tuple(weights.items())}
+        if "min_share" in item:
+            kw["min_share"] = self.threshold(item["min_share"], f"{where}.min_share")
+        kw["ties"] = self.choice(item.get("ties", "hold"), f"{where}.ties", ("hold", "widen", "lot"))
+        kw["shortfall"] = self.choice(item.get("shortfall", "hold"), f"{where}.shortfall", ("hold", "accept"))
+        if "pass" in item:
+            kw["pass_"] = self.threshold(item["pass"], f"{where}.pass")
+        elif "pass_base" in item:
+            self.fail(f"{where}.pass_base", N_("given without a pass line (cut.pass)"))
+        kw["pass_base"] = self.choice(item.get("pass_base", "members"), f"{where}.pass_base",
+                                      ("members", "present", "valid"))
+        return Cut(**kw)
+
     def talk_total(self, item, where) -> int:
         """A talk stage's 应谈 in all, when only `expected` (per category) gives it."""
         value = item["expected"]
@@ -638,40 +673,6 @@ class _Parser:
             self.fail(f"{where}.expected", N_("adds up to {total}, but electorate is {electorate}"),
                       total=sum(n for _, n in out), electorate=kw["electorate"])
         return tuple(out)
-
-    def cut(self, value, where, sid, earlier) -> Cut:
-        item = self.table(value, where, CUT_KEYS, ("ratio",))
-        if isinstance(item["ratio"], str):
-            _digits(item["ratio"], f"{where}.ratio", self.name)
-        m = RATIO_RE.fullmatch(item["ratio"]) if isinstance(item["ratio"], str) else None
-        if not m or int(m.group(1)) < 1:
-            self.fail(f"{where}.ratio", N_('expected "1:N", got {value}'), value=_q(item["ratio"]))
-        if int(m.group(1)) > MAX_RATIO:
-            self.fail(f"{where}.ratio", N_('N of "1:N" may be at most {limit:,}, got {value}'), limit=MAX_RATIO,
-                      value=_q(item["ratio"]))
-        weights = {sid: Fraction(1)}
-        if "score" in item:
-            score = self.table(item["score"], f"{where}.score", _keys(item["score"]))
-            ballot_stages = {s.id for s in earlier if s.takes_ballots} | {sid}
-            for key in score:
-                if key not in ballot_stages:
-                    self.fail(f"{where}.score.{key}", N_("not this stage or an earlier ballot stage (known: {known})"),
-                              known=", ".join(sorted(ballot_stages)))
-            weights = {k: self.fraction(v, f"{where}.score.{k}") for k, v in score.items()}
-            if not any(weights.values()):
-                self.fail(f"{where}.score", N_("every weight is zero"))
-        kw: dict[str, Any] = {"ratio": int(m.group(1)), "score": tuple(weights.items())}
-        if "min_share" in item:
-            kw["min_share"] = self.threshold(item["min_share"], f"{where}.min_share")
-        kw["ties"] = self.choice(item.get("ties", "hold"), f"{where}.ties", ("hold", "widen", "lot"))
-        kw["shortfall"] = self.choice(item.get("shortfall", "hold"), f"{where}.shortfall", ("hold", "accept"))
-        if "pass" in item:
-            kw["pass_"] = self.threshold(item["pass"], f"{where}.pass")
-        elif "pass_base" in item:
-            self.fail(f"{where}.pass_base", N_("given without a pass line (cut.pass)"))
-        kw["pass_base"] = self.choice(item.get("pass_base", "members"), f"{where}.pass_base",
-                                      ("members", "present", "valid"))
-        return Cut(**kw)
 
     def evaluation(self, value, where) -> Evaluation:
         item = self.table(value, where, {"scale", "top", "pass"}, ("scale", "top", "pass"))

@@ -148,15 +148,8 @@ def m008_void_papers(db):
     db["void_papers"].create_index(["round", "stage"])
 
 
-def m009_counts(db):
-    """A stage recorded from counts (totals, or a 谈话调研推荐): its batch is the counts file
-    (layout "totals", `ballots` = papers returned), and here the papers returned — people
-    talked to (实谈) — per category ("" for a stage without categories)."""
-    db["counted"].create({"batch": int, "category": str, "returned": int}, pk=("batch", "category"))
-
-
 MIGRATIONS = (m001_initial, m002_inspect_notice, m003_audit, m004_row_chunks, m005_row_text,
-              m006_record_anchors, m007_corrections, m008_void_papers, m009_counts)
+              m006_record_anchors, m007_corrections, m008_void_papers)
 
 
 def applied(conn: sqlite3.Connection) -> set[str] | None:
@@ -241,3 +234,13 @@ def migrate(conn: sqlite3.Connection) -> None:
     from selector import __version__
 
     conn.execute("INSERT OR REPLACE INTO selector_meta (key, value) VALUES ('needs', ?)", [__version__])
+
+
+def m009_counts(db):
+    """A stage recorded from counts (totals, or a 谈话调研推荐): its batch is the counts file
+    (layout "totals", `ballots` = papers returned), and here the papers returned — people
+    talked to (实谈) — per category ("" for a stage without categories)."""
+    db["counted"].create({"batch": int, "category": str, "returned": int}, pk=("batch", "category"))
+
+
+MIGRATIONS += (m009_counts,)
