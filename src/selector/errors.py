@@ -685,3 +685,58 @@ class NothingToRevote(Typed, RuleError):
     """A sitting given for a vote stage with no post waiting for a re-vote."""
 
     stage: str
+
+
+# -- stages recorded from counts (totals, 谈话调研推荐) -----------------------------------
+
+@dataclass(eq=False)
+class CountsOnly(Typed, RuleError):
+    """A 谈话调研推荐 has no papers: its counts are recorded with --totals and --talked."""
+
+    stage: str
+
+
+@dataclass(eq=False)
+class RecordedFromTotals(Typed, RuleError):
+    """The stage is recorded from a counts file already (`batch`, `file`): neither papers nor a
+    second counts file can be added; withdraw it first."""
+
+    stage: str
+    batch: int
+    file: str
+
+
+@dataclass(eq=False)
+class RecordedFromPapers(Typed, RuleError):
+    """The stage has ballot batches already: totals cannot be added to them."""
+
+    stage: str
+    batches: int
+
+
+@dataclass(eq=False)
+class NoPapers(Typed, RuleError):
+    """`audit sample`/`compare`: the stage was recorded from totals and has no papers to draw."""
+
+    stage: str
+    command: str  # sample | compare
+
+
+@dataclass(eq=False)
+class CountedByCategory(Typed, UsageError):
+    """--returned/--talked must give N (a stage without categories) or CATEGORY=N for each of
+    the stage's categories (`categories`); `given` is what was given."""
+
+    stage: str
+    option: str
+    categories: tuple[str, ...]
+    given: str
+
+
+@dataclass(eq=False)
+class ReturnedRequired(Typed, UsageError):
+    """--totals needs the papers returned (--returned; --talked for a talk) and, except for a
+    talk, the attendance (--present, --issued)."""
+
+    stage: str
+    talk: bool

@@ -114,7 +114,7 @@ ROUND_CORPUS = {
 
 
 def test_the_corpus_and_the_table_agree():
-    assert sorted(p.name for p in BAD.iterdir()) == sorted({**CORPUS, **ROUND_CORPUS})
+    assert sorted(p.name for p in BAD.iterdir()) == sorted({**CORPUS, **ROUND_CORPUS, **COUNTS})
 
 
 @pytest.mark.parametrize("name", sorted(ROUND_CORPUS))
@@ -171,6 +171,44 @@ def test_bad_file_is_refused_whole(prepared, name):
     assert len(errors) == 1, result.stderr
     prefix = f"error: {path}: " + (f"{where}: " if where else "")
     assert errors[0].startswith(prefix), errors[0]
+    assert fragment in errors[0]
+    assert result.stdout == ""
+    assert digest() == before
+
+
+# Counts files (`tally STAGE --totals FILE`), for rec1 of the shared round (领导干部 5 and 一般干部 10
+# papers returned), or made a 谈话调研推荐 ("talk": 领导干部 9 and 一般干部 18 talked to).
+RETURNED = ("--returned", "领导干部=5", "--returned", "一般干部=10", "--present", "20", "--issued", "20")
+TALKED = ("--talked", "领导干部=9", "--talked", "一般干部=18")
+COUNTS = {
+    "counts-over-valid.csv": ("rec1", RETURNED, "row 2, column 4 (推荐人数)",
+                              "6 for 张伟(审计), but only 5 valid ballots that are not blank"),
+    "talk-over-talked.csv": ("talk", TALKED, "row 3, column 4 (推荐人数)",
+                             "the counts for P01 add up to 19, more than 18 ballots with at most 1 names each can hold"),
+    "counts-negative.csv": ("rec1", RETURNED, "row 2, column 4 (votes)", "'-3' is not a count (a whole number, 0 or more)"),
+    "counts-fraction.csv": ("rec1", RETURNED, "row 2, column 4 (votes)", "'2.5' is not a count"),
+    "counts-not-on-list.csv": ("rec1", RETURNED, "row 3, column 2 (candidate)",
+                               "'张伟(统计)' (C02) is not on stage rec1's list for P01"),
+    "counts-unknown-post.csv": ("rec1", RETURNED, "row 2, column 1 (post)", "unknown post 'P09'"),
+    "counts-missing-heading.csv": ("rec1", RETURNED, "row 1", "no 'recommended' column (expected post, candidate, "
+                                   "recommended; optional: category)"),
+}
+TALK_STAGE = {'title = "全委会民主推荐"\nelectorate = 30':
+              'title = "谈话调研推荐"\nmethod = "talk"\nexpected = { "领导干部" = 10, "一般干部" = 20 }'}
+
+
+@pytest.mark.parametrize("name", sorted(COUNTS))
+def test_bad_counts_file_is_refused_whole(run, tmp_path, name):
+    stage, options, where, fragment = COUNTS[name]
+    good_round(tmp_path, TALK_STAGE if stage == "talk" else None)
+    assert run("init", "round.toml").exit_code == 0
+    path = BAD / name
+    before = digest()
+    result = run("tally", "rec1", "--totals", path, *options)
+    assert result.exit_code == 1, result.stdout + result.stderr
+    errors = [line for line in result.stderr.splitlines() if line.startswith("error:")]
+    assert len(errors) == 1, result.stderr
+    assert errors[0].startswith(f"error: {path}: {where}: "), errors[0]
     assert fragment in errors[0]
     assert result.stdout == ""
     assert digest() == before

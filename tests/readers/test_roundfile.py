@@ -272,3 +272,33 @@ def test_a_label_may_not_be_someone_elses_name_or_id(tmp_path):
     path = tmp_path / "ok.toml"
     path.write_text(INLINE.format(people=person("C1", "张伟", 'label = "张伟"') + person("C2", "李娜")), "utf-8")
     assert roundfile.load(path)[0].candidate("C1").display == "张伟"
+
+
+TALK = 'title = "全委会民主推荐"\nelectorate = 30'
+
+
+def test_a_talk_stage_has_its_expected_per_category(tmp_path):
+    path = good_round(tmp_path, {TALK: 'title = "谈话调研推荐"\nmethod = "talk"\n'
+                                       'expected = { "领导干部" = 10, "一般干部" = 20 }'})
+    talk = roundfile.load(path)[0].stages[0]
+    assert talk.talk and talk.method == "talk"
+    assert talk.expected == (("领导干部", 10), ("一般干部", 20)) and talk.electorate == 30
+    plain = roundfile.load(GOOD / "round.toml")[0].stages[0]
+    assert not plain.talk and plain.expected == ()
+
+
+@pytest.mark.parametrize("stage, message", [
+    ('method = "talk"\nelectorate = 30', "stage[0].expected: missing (应谈: how many are to be talked to, per category)"),
+    ('method = "talk"\nelectorate = 31\nexpected = { "领导干部" = 10, "一般干部" = 20 }',
+     "stage[0].expected: adds up to 30, but electorate is 31"),
+    ('method = "talk"\nexpected = { "领导干部" = 10 }', "stage[0].expected: no number for category \"一般干部\""),
+    ('method = "talk"\nexpected = { "领导干部" = 10, "一般干部" = 20, "群众" = 1 }',
+     "stage[0].expected.群众: not one of the stage's categories (领导干部, 一般干部)"),
+    ('method = "talk"\nexpected = { "领导干部" = -1, "一般干部" = 20 }',
+     "stage[0].expected.领导干部: expected a whole number ≥ 0 and at most 10,000,000, got -1"),
+    ('electorate = 30\nexpected = { "领导干部" = 10, "一般干部" = 20 }',
+     'stage[0].expected: only a talk stage (method = "talk") has expected (应谈) per category'),
+    ('method = "interview"\nelectorate = 30', 'stage[0].method: expected one of papers | talk, got "interview"'),
+])
+def test_talk_stage_refusals(tmp_path, stage, message):
+    assert refusal(tmp_path, {TALK: 'title = "谈话调研推荐"\n' + stage}).endswith(message)

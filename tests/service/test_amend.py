@@ -94,3 +94,16 @@ def test_signers_wait_for_no_certified_stage(run, tallied):
     r = run("init", tallied, "--reason", "x")
     assert r.exit_code == 1
     assert "round.certify.tellers: 1 → 2 — stage rec1 has recorded a certificate" in r.stderr
+
+
+def test_a_talk_s_expected_is_a_rule_once_its_counts_are_recorded(run, tmp_path):
+    talk = 'title = "谈话调研推荐"\nmethod = "talk"\nexpected = { "领导干部" = 10, "一般干部" = 20 }'
+    path = good_round(tmp_path, {'title = "全委会民主推荐"\nelectorate = 30': talk})
+    assert run("init", path).exit_code == 0
+    (tmp_path / "talk.csv").write_text("职位,人选,类别,推荐人数\nP01,C01,领导干部,5\n", "utf-8")
+    assert run("tally", "rec1", "--totals", "talk.csv", "--talked", "领导干部=8", "--talked", "一般干部=16").exit_code == 0
+    edit(path, '"一般干部" = 20 }', '"一般干部" = 25 }')
+    r = run("init", path, "--reason", "应谈人数更正")
+    assert r.exit_code == 1
+    assert "  stage[0].expected: 领导干部 = 10, 一般干部 = 20 → 领导干部 = 10, 一般干部 = 25 — stage rec1 has " \
+           "recorded ballots under the stored rule" in r.stderr

@@ -11,11 +11,12 @@ from typing import Iterable
 
 from selector.domain.counting import Ballot
 from selector.domain.model import Stage, natural, normalize
-from selector.errors import BallotFileError, RuleError, SameFileTwice
+from selector.errors import BallotFileError, NoPapers, RuleError, SameFileTwice
 from selector.i18n import N_
 from selector.readers.ballots import Paper, interpret
 from selector.readers.tables import open_table
 from selector.service.rounds import OpenRound
+from selector.service.stages import counts
 from selector.service.stages.ballots import BallotStage
 from selector.storage import events
 
@@ -33,6 +34,7 @@ def sample(open_: OpenRound, stage_id: str, seed: str, count: int) -> dict:
     `seed` is not empty and `count` at least 1 (the command checks both)."""
     stage = open_.expect(stage_id, BallotStage).stage
     store, rid = open_.store, open_.id
+    _refuse_totals(open_, stage, "sample")
     papers = store.papers(rid, stage.id)
     if not papers:
         raise RuleError("stage {stage} has no tallied ballots to sample", stage=stage.id)
@@ -44,6 +46,12 @@ def sample(open_: OpenRound, stage_id: str, seed: str, count: int) -> dict:
                                       ballots=[d["ballot"] for d in drawn]))
     return {"stage": stage.id, "seed": seed, "count": count, "of": len(papers),
             "algorithm": SAMPLE_ALGORITHM, "ballots": drawn}
+
+
+def _refuse_totals(open_: OpenRound, stage: Stage, command: str) -> None:
+    """A stage recorded from totals (or a talk) has no papers to draw or compare."""
+    if stage.talk or counts.totals_batch(open_.store.batches(open_.id, stage.id)) is not None:
+        raise NoPapers(stage.id, command)
 
 
 @dataclass
@@ -59,6 +67,7 @@ def compare(open_: OpenRound, stage_id: str, path: Path, *, layout: str = "wide"
     """Hand-read ballots (same format as a tally) against what was tallied; the check is logged."""
     handler = open_.expect(stage_id, BallotStage)
     stage = handler.stage
+    _refuse_totals(open_, stage, "compare")
     paper = handler.paper()
     with open_table(path, encoding=encoding, sheet=sheet) as table:
         hand = _by_number(interpret(paper, table.name, table.header, table.rows, layout))

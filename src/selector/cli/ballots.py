@@ -47,16 +47,27 @@ def tally(
         None, "--withdraw", help=N_("更正: take a batch (number or file name, as `show` lists them) out "
                                  "of the count, with --reason; allowed until the cut is locked.")),
     reason: Optional[str] = typer.Option(None, "--reason", help=N_("Why (recorded with a correction).")),
+    totals: Optional[Path] = typer.Option(
+        None, "--totals", help=N_("Record the stage from the totals counted at the meeting (or a 谈话调研推荐's "
+                                  "counts): a table of post, candidate, count; no papers.")),
+    returned: List[str] = typer.Option(
+        [], "--returned", "--talked", help=N_("With --totals: 收回票, or for a talk 实谈 (those talked to): N, or "
+                                              "CATEGORY=N for each category.")),
 ) -> None:
     from selector.reports import terminal
     from selector.service.stages.ballots import BallotStage
 
     open_ = open_round(ctx)
     handler = open_.expect(stage, BallotStage)
+    if totals is not None or returned:
+        if withdraw is None:
+            return _tally_totals(handler, totals, files, returned, present, issued, dry_run, encoding, sheet,
+                                 check_against, as_json)
     if withdraw is not None:
         given = [name for name, value in (("FILE", files), ("--check-against", check_against is not None),
                                           ("--dry-run", dry_run), ("--present", present is not None),
-                                          ("--issued", issued is not None)) if value]
+                                          ("--issued", issued is not None), ("--totals", totals is not None),
+                                          ("--returned", bool(returned))) if value]
         if given:
             raise CorrectionAlone("--withdraw", tuple(given))
         done = handler.withdraw(withdraw, reason)
@@ -90,6 +101,43 @@ def tally(
     view = handler.view(counted=result.count if dry_run else None)
     if dry_run:
         view["attendance"].update(present=result.present, issued=result.issued)
+    if as_json:
+        echo_json({**view, "batches": result.batches, "dry_run": dry_run})
+    else:
+        terminal.tally(console(), view, result)
+
+
+def _counted(values: List[str]) -> dict[str | None, int]:
+    """--returned/--talked: N, or CATEGORY=N (repeatable) → category (None: all) → number."""
+    out: dict[str | None, int] = {}
+    for value in values:
+        name, sep, number = value.rpartition("=") if "=" in value else ("", "", value)
+        key = name.strip() if sep else None
+        number = number.strip()
+        if not number.isdigit() or not number.isascii() or len(number) > 9 or (sep and not key):
+            raise UsageError("--returned/--talked expects N or CATEGORY=N, got {value!r}", value=value)
+        if key in out:
+            raise UsageError("--returned/--talked gives {category} twice", category=key or "N")
+        out[key] = int(number)
+    return out
+
+
+def _tally_totals(handler, totals, files, returned, present, issued, dry_run, encoding, sheet, check_against,
+                  as_json) -> None:
+    """`tally STAGE --totals FILE`: the stage recorded from counts, then the tally printed."""
+    from selector.reports import terminal
+
+    if totals is None:
+        raise UsageError("--returned/--talked go with --totals FILE")
+    if files:
+        raise UsageError("--totals FILE records the stage from counts: give no ballot files beside it")
+    if check_against is not None:
+        raise UsageError("--check-against compares two keyings of ballot papers; totals have none")
+    result = handler.tally_totals(totals, returned=_counted(returned), present=present, issued=issued,
+                                  dry_run=dry_run, encoding=encoding, sheet=sheet)
+    view = handler.view(counted=result.count if dry_run else None)
+    if dry_run:
+        view["attendance"].update(present=result.present, issued=result.issued, returned=result.count.returned)
     if as_json:
         echo_json({**view, "batches": result.batches, "dry_run": dry_run})
     else:

@@ -300,7 +300,44 @@ def _bad_output(err) -> str:
     return _("--out {path}: the folder {folder} does not exist").format(path=err.path, folder=Path(err.path).parent)
 
 
+def _talked(categories) -> str:
+    """The --talked options a talk stage needs: one per category, or one number."""
+    return " ".join(f"--talked {c}=N" for c in categories) if categories else "--talked N"
+
+
+def _counted_by_category(err) -> str:
+    if not err.categories:
+        return _("stage {stage} has no categories: give {option} N (one number), not {given!r}").format(
+            stage=err.stage, option=err.option, given=err.given)
+    return _("stage {stage} counts by category: give {option} CATEGORY=N for each of {categories} (given: "
+             "{given!r})").format(stage=err.stage, option=err.option, categories=", ".join(err.categories),
+                                  given=err.given)
+
+
+def _returned_required(err) -> str:
+    if err.talk:
+        return _("stage {stage} is a 谈话调研推荐: give those talked to (实谈) with --talked N, or --talked "
+                 "CATEGORY=N for each category").format(stage=err.stage)
+    return _("stage {stage}: --totals needs the papers returned (--returned N, or CATEGORY=N for each category) "
+             "and, with the first input, the attendance (--present N --issued N)").format(stage=err.stage)
+
+
 TEXT: dict[type, Callable] = {
+    e.CountsOnly: lambda x: _("stage {stage} is a 谈话调研推荐: it has no ballot papers; record its counts with "
+                              "`selector tally {stage} --totals COUNTS.csv --talked N` (CATEGORY=N for each "
+                              "category)").format(stage=x.stage),
+    e.RecordedFromTotals: lambda x: _("stage {stage} is recorded from totals (batch {batch}, {file}): nothing can be "
+                                      "added to them; to record it anew, first run `selector tally {stage} "
+                                      "--withdraw {batch} --reason \"…\"`").format(stage=x.stage, batch=x.batch,
+                                                                                 file=x.file),
+    e.RecordedFromPapers: lambda x: _("stage {stage} already has {n} ballot batch(es): totals cannot be added to "
+                                      "papers; withdraw them first (`selector tally {stage} --withdraw N --reason "
+                                      "\"…\"`)").format(stage=x.stage, n=x.batches),
+    e.NoPapers: lambda x: _("stage {stage} was recorded from totals: it has no ballot papers for `audit {command}` "
+                            "to draw or compare (the totals file's SHA-256 is in the record; `selector audit "
+                            "verify --files DIR` re-reads it)").format(stage=x.stage, command=x.command),
+    e.CountedByCategory: _counted_by_category,
+    e.ReturnedRequired: _returned_required,
     e.NoDatabase: lambda x: _("no database at {path}: give --db (or SELECTOR_DB), or create one with "
                               "`selector init ROUND.toml`").format(path=x.path),
     e.NoRoundYet: lambda x: _("{path} holds no round yet: run `selector init rounds/FILE.toml`").format(path=x.path),
@@ -515,6 +552,8 @@ def _entitled(step: s.Tally) -> str:
 NEXT: dict[type, Callable] = {
     s.Tally: lambda x: _("selector tally {stage} BALLOTS.csv --present N --issued N ({entitled})").format(
         stage=x.stage, entitled=_entitled(x)),
+    s.TallyTalk: lambda x: _("selector tally {stage} --totals COUNTS.csv {talked} (谈话调研推荐)").format(
+        stage=x.stage, talked=_talked(x.categories)),
     s.MoreOrCut: lambda x: _("selector tally {stage} MORE.csv (another batch), or selector cut {stage}").format(
         stage=x.stage),
     s.Cut: _next_cut,
@@ -578,6 +617,11 @@ def verify_summary(report) -> str:
         round=report.round, events=report.events, head=report.head, n=len(report.stages),
         ballots=report.ballots)
         + other
+        + (ngettext("{n} stage recorded from totals re-read from its stored counts (no papers to recount: "
+                    "{stages}), ",
+                    "{n} stages recorded from totals re-read from their stored counts (no papers to recount: "
+                    "{stages}), ", len(report.totals)).format(n=len(report.totals), stages=", ".join(report.totals))
+           if report.totals else "")
         + (ngettext("{n} correction rechecked, ", "{n} corrections rechecked, ", report.corrections).format(
             n=report.corrections) if report.corrections else "")
         + ngettext("{n} cut rechecked, ", "{n} cuts rechecked, ", report.cuts).format(n=report.cuts)

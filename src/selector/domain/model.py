@@ -162,6 +162,10 @@ class Stage:
     categories: tuple[tuple[str, Fraction], ...] = ()
     candidates: Literal["roster", "previous"] = "previous"
     form: Literal["choose", "approve"] = "choose"
+    # recommend: "talk" is a 谈话调研推荐, recorded from counts (no papers); `expected` its 应谈
+    # per category (category, number), in the order of `categories`
+    method: Literal["papers", "talk"] = "papers"
+    expected: tuple[tuple[str, int], ...] = ()
     cut: Cut | None = None
     checks: tuple[str, ...] = ()
     evaluation: Evaluation | None = None
@@ -186,6 +190,11 @@ class Stage:
     def approve(self) -> bool:
         """同意/不同意/弃权 per candidate (the round file allows `form` on vote stages only)."""
         return self.form == "approve"
+
+    @property
+    def talk(self) -> bool:
+        """A 谈话调研推荐: counts of those talked to, not numbered papers."""
+        return self.method == "talk"
 
     @property
     def entitled(self) -> int:

@@ -52,13 +52,15 @@ STAGE_KEYS = {"id", "kind", "title", "electorate", "members", "quorum", "max_mar
 STAGE_KEYS |= {"of", "probation_months"}  # notice stages (issue 12.3, 12.6)
 CUT_KEYS = {"ratio", "score", "min_share", "ties", "shortfall", "pass", "pass_base"}
 KIND_KEYS = {
-    "recommend": {"electorate", "quorum", "max_marks", "overvote", "categories", "candidates", "cut"},
+    "recommend": {"electorate", "quorum", "max_marks", "overvote", "categories", "candidates", "cut",
+                  "method", "expected"},
     "vote": {"members", "quorum", "max_marks", "overvote", "categories", "candidates", "cut", "form", "revotes",
              "after_revotes"},
     "inspect": {"checks", "evaluation", "backfill", "candidates"},
     "notice": {"working_days", "candidates", "of", "probation_months"},
     "decide": {"members", "quorum", "pass", "revotes", "after_revotes", "candidates"},
 }
+STAGE_KEYS |= {"method", "expected"}  # recommend stages: 谈话调研推荐 (issue 11.1)
 ID_RE = re.compile(r"[a-z0-9-]+")
 SPACE_RE = re.compile(r"\s")  # what str.isspace() calls a space, character for character
 POSTS_SEP = re.compile(r"[;；、,，|]")
@@ -588,6 +590,9 @@ class _Parser:
         if kw["candidates"] == "previous" and index == 0:
             self.fail(f"{where}.candidates", N_('the first stage has no previous stage: use "roster"'))
         if kind == "recommend":
+            kw["method"] = self.choice(item.get("method", "papers"), f"{where}.method", ("papers", "talk"))
+            if kw["method"] == "talk" and "electorate" not in item and "expected" in item:
+                item = {**item, "electorate": self.talk_total(item, where)}
             if "electorate" not in item:
                 self.fail(f"{where}.electorate", N_("missing (应到人数 of a recommendation)"))
             kw["electorate"] = self.count(item["electorate"], f"{where}.electorate")
@@ -613,6 +618,8 @@ class _Parser:
                 kw["cut"] = self.cut(item["cut"], f"{where}.cut", sid, earlier)
                 if kind == "recommend" and kw["cut"].shortfall == "revote":
                     self.fail(f"{where}.cut.shortfall", N_('"revote" is for vote stages (再次投票)'))
+        if kind == "recommend":
+            kw["expected"] = self.expected(item, where, kw)
         if kind == "inspect":
             kw["checks"] = self.checks(item.get("checks", []), f"{where}.checks")
             if "evaluation" in item:
@@ -802,6 +809,44 @@ class _Parser:
                 if c in out:
                     self.fail(where, N_("lists the same item twice"))
                 out.append(c)
+        return tuple(out)
+
+    def talk_total(self, item, where) -> int:
+        """A talk stage's 应谈 in all, when only `expected` (per category) gives it."""
+        value = item["expected"]
+        self.table(value, f"{where}.expected", _keys(value))
+        return sum(v for v in value.values() if isinstance(v, int) and not isinstance(v, bool))
+
+    def expected(self, item, where, kw) -> tuple[tuple[str, int], ...]:
+        """`expected`: a talk stage's 应谈 per category, one number for each of `categories`,
+        adding up to `electorate` (which may be left out); only on a talk stage."""
+        if "expected" not in item:
+            if kw["method"] == "talk" and kw.get("categories"):
+                self.fail(f"{where}.expected", N_("missing (应谈: how many are to be talked to, per category)"))
+            return ()
+        if kw["method"] != "talk":
+            self.fail(f"{where}.expected", N_('only a talk stage (method = "talk") has expected (应谈) per category'))
+        value = self.table(item["expected"], f"{where}.expected", _keys(item["expected"]))
+        names = [c for c, _ in kw.get("categories", ())]
+        if not names:
+            self.fail(f"{where}.expected", N_("expected (应谈) per category needs the stage's categories"))
+        out = []
+        for name in names:
+            if name not in value:
+                self.fail(f"{where}.expected", N_("no number for category {category}"), category=_q(name))
+            number = value[name]
+            if isinstance(number, bool) or not isinstance(number, int) or not 0 <= number <= MAX_COUNT["electorate"]:
+                self.fail(f"{where}.expected.{name}", N_("expected a whole number ≥ {minimum} and at most {maximum:,}, "
+                                                        "got {value}"), minimum=0, maximum=MAX_COUNT["electorate"],
+                          value=_q(number))
+            out.append((name, number))
+        for name in value:
+            if name not in names:
+                self.fail(f"{where}.expected.{name}", N_("not one of the stage's categories ({categories})"),
+                          categories=", ".join(names))
+        if sum(n for _, n in out) != kw["electorate"]:
+            self.fail(f"{where}.expected", N_("adds up to {total}, but electorate is {electorate}"),
+                      total=sum(n for _, n in out), electorate=kw["electorate"])
         return tuple(out)
 
     def evaluation(self, value, where) -> Evaluation:

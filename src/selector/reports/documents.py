@@ -83,7 +83,7 @@ LABELS = {
         "rec.date": "时间：{dates}", "rec.body": "会议：{body}，应到 {entitled} 人",
         "rec.attendance": "到会情况：应到 {entitled} 人，实到 {present} 人，发出{paper} {issued} 张，收回 {returned} 张",
         "rec.method": "方式：{method}", "method.papers": "无记名投票（纸质票，计票人、监票人现场计票）",
-        "method.totals": "汇总票数录入", "method.talks": "个别谈话推荐",
+        "method.totals": "按会议现场计票汇总数记录（无选票）", "method.talks": "谈话调研推荐（按谈话对象推荐人数统计）",
         "method.inspect": "考察（{checks}鉴定意见，民主测评）",
         "rec.period": "公示时间：{start}至{end}",
         "rec.complaint": "反映 {number}：{name}，{summary}；核查结论：{outcome}。{note}",
@@ -142,6 +142,15 @@ LABELS = {
         "insp.graded": "参评票数", "insp.graded_of": "{graded}/{papers}",
         "insp.denominator": "各项比例以对该人选作出评价的测评票为基数（空白、不了解、无效标记及无效票不计）",
         "insp.rate": "{pct}（{count}/{of}）",
+        "talk.title": "谈话调研推荐情况统计表", "talk.method": "推荐方式",
+        "talk.method.text": "谈话调研推荐：按谈话对象推荐人数统计，无推荐票",
+        "talk.attendance": "应谈/实谈", "talk.total": "合计应谈 {expected} 人，实谈 {talked} 人",
+        "talk.category": "{category}应谈 {expected} 人，实谈 {talked} 人", "talk.votes": "推荐人数", "talk.share": "推荐率",
+        "talk.reconcile": "实谈 {valid} 人，未推荐人选 {blank} 人",
+        "talk.concentration": "集中度（推荐人数最多者所占比例）：{name} {share}",
+        "totals.source": "记录方式", "totals.source.text": "按会议现场计票汇总数记录，无选票可供复核",
+        "totals.record": "按汇总数记录，无选票",
+        "totals.file": "计票汇总表", "totals.file.text": "{file}（SHA-256 {sha}）",
     },
     "en": {
         "tally.title": "Recommendation vote tally", "shortlist.title": "Shortlist for inspection",
@@ -268,6 +277,17 @@ LABELS = {
         "insp.denominator": "Each share is over the papers that graded the candidate (blank, 不了解, unclear "
                             "marks and void papers do not count)",
         "insp.rate": "{pct} ({count}/{of})",
+        "talk.title": "Talk recommendation (谈话调研推荐) tally", "talk.method": "Method",
+        "talk.method.text": "talk recommendation (谈话调研推荐): counts of those talked to, no ballot papers",
+        "talk.attendance": "To be talked to / talked to",
+        "talk.total": "in all: to be talked to {expected}, talked to {talked}",
+        "talk.category": "{category}: to be talked to {expected}, talked to {talked}", "talk.votes": "Named by", "talk.share": "Share",
+        "talk.reconcile": "Talked to {valid}, named nobody {blank}",
+        "talk.concentration": "Concentration (share of the name given most): {name} {share}",
+        "totals.source": "Recorded from", "totals.source.text": "the totals counted at the meeting: there are no "
+                                                                "ballot papers to recount",
+        "totals.record": "from totals, no papers",
+        "totals.file": "Totals file", "totals.file.text": "{file} (SHA-256 {sha})",
     },
 }
 DESCRIPTIVE = ("gender", "born", "ethnicity", "native_place", "education", "party", "joined",
@@ -404,6 +424,7 @@ class _Context:
                (t["date"], self.date)]
         if any("lot" in p for p in self.view["posts"]):
             out.append((t["seed"], r.tie_seed))
+        out += self.counts_meta()
         if self.view.get("certified_at"):
             out.append((t["certified"], self.time(self.view["certified_at"])))
         for c in self.view.get("corrections", ()):  # 更正: what was corrected, when and why
@@ -412,6 +433,26 @@ class _Context:
                 reason=c.get("reason") or "", by=c.get("by") or "")))
         if self.view.get("certified_hash"):
             out.append((t["record_hash"], self.view["certified_hash"]))
+        return out
+
+    def counts_meta(self) -> list[tuple[str, str]]:
+        """How a stage recorded from counts was recorded (a talk's 应谈/实谈; the totals file)."""
+        t, view, out = self.t, self.view, []
+        if view.get("method") == "talk":
+            out.append((t["talk.method"], t["talk.method.text"]))
+            talks = view["talks"]
+            talked = [x["talked"] for x in talks]
+            parts = [t["talk.total"].format(expected=sum(x["expected"] for x in talks),
+                                            talked=sum(talked) if None not in talked else "—")]
+            parts += [t["talk.category"].format(category=x["category"], expected=x["expected"],
+                                                talked=x["talked"] if x["talked"] is not None else "—")
+                      for x in talks if x["category"] is not None]
+            out.append((t["talk.attendance"], ("；" if self.zh else "; ").join(parts)))
+        elif view.get("source") == "totals":
+            out.append((t["totals.source"], t["totals.source.text"]))
+        if view.get("totals"):
+            out.append((t["totals.file"], t["totals.file.text"].format(file=view["totals"]["file"],
+                                                                       sha=view["totals"]["sha256"])))
         return out
 
     def post_heading(self, post: dict) -> str:
@@ -436,6 +477,12 @@ class _Context:
         att, b = self.view["attendance"], post.get("ballots")
         if not att or not b:
             return []
+        if self.view.get("method") == "talk":
+            lines = [self.t["talk.reconcile"].format(valid=b["valid"], blank=b["blank"])]
+            top = post.get("concentration")
+            if top:
+                lines.append(self.t["talk.concentration"].format(name=top["name"], share=pct(top["share"])))
+            return lines
         entitled = att.get("electorate", att.get("members"))
         paper = self.t["paper.recommend" if self.view["kind"] == "recommend" else "paper.vote"]
         lines = [self.t["reconcile"].format(entitled=entitled, present=att["present"], paper=paper,
@@ -536,7 +583,7 @@ def _tally(ctx: _Context) -> Document:
     for post in view["posts"]:
         results = post["results"]
         scored = any(r.get("score") not in (None, r["share"]) for r in results)
-        headers = [t["rank"], t["name"], *categories, t["votes"]]
+        headers = [t["rank"], t["name"], *categories, t["talk.votes"] if view.get("method") == "talk" else t["votes"]]
         if weighted:
             headers.append(t["weighted"])
         # on a vote's sheet the share is over 应到会 when the pass line is, else it is left out
@@ -544,7 +591,8 @@ def _tally(ctx: _Context) -> Document:
         of_members = pl.get("of") if pl.get("base") == "members" else None
         shown = view["kind"] != "vote" or of_members
         if shown:
-            headers.append(t["share.members"] if of_members else t["share"])
+            headers.append(t["share.members"] if of_members else t["talk.share"] if view.get("method") == "talk"
+                           else t["share"])
         if scored:
             headers.append(t[_score_label(stage)])
         if post.get("k") is not None:
@@ -573,6 +621,8 @@ def _tally(ctx: _Context) -> Document:
         notes += ctx.decision_notes(post)
         sections.append(Section(ctx.post_heading(post), ctx.reconcile(post), headers, rows, notes))
     title = t["tally.title"] if view["kind"] == "recommend" else t["vote.title"]
+    if view.get("method") == "talk":
+        title = t["talk.title"]
     return Document("tally", ctx.round.locale, title, ctx.meta(), sections,
                     signatures=ctx.signatures(), initials=ctx.initials())
 
@@ -838,6 +888,8 @@ def _record(ctx: _Context, events: list[dict], stages: list[tuple[Stage, dict | 
         what = RECORD_WORDS.get(e["command"], e["command"]) if zh else e["command"]
         if "undid" in e["details"]:  # 更正 apart
             what = f"{t['corrected']}：{what}"
+        if e["details"].get("source") == "totals":  # a count with no papers behind it, said in words
+            what += ("（" if ctx.zh else " (") + t["totals.record"] + ("）" if ctx.zh else ")")
         rows.append([i, ctx.time(e["at"], zone=False), e["operator"], what, e["stage"] or t["round_level"],
                      _details(e["details"]), files, e.get("hash", "")])
     headers = [t["rec.no"], t["rec.at"], t["rec.by"], t["rec.what"], t["rec.stage"], t["rec.details"],
@@ -855,7 +907,11 @@ RECORD_WORDS = {
     "complaint resolved": "反映核查结论", "withdraw complaint": "撤回反映", "notice close": "公示结束",
     "export": "导出文件", "audit sample": "抽样核对", "audit compare": "人工核对比对",
 }
-METHODS = {"papers": "method.papers", "totals": "method.totals", "talks": "method.talks"}
+def _method(view: dict) -> str:
+    """How a ballot stage was recorded: its talks' counts, totals counted at the meeting, or papers."""
+    if view.get("method") == "talk":
+        return "method.talks"
+    return "method.totals" if view.get("source") == "totals" else "method.papers"
 CHINESE_NUMBERS = "一二三四五六七八九十"
 
 
@@ -885,7 +941,7 @@ def _record_stage(ctx: _Context, i: int, stage: Stage, view: dict | None, events
     lines.append(t["rec.date"].format(dates=dates))
     att = view.get("attendance")
     if stage.takes_ballots:
-        method = t[METHODS.get(view.get("method") or "papers", "method.papers")]
+        method = t[_method(view)]
         lines.append(t["rec.body"].format(body=stage.title, entitled=stage.entitled))
         if att:
             paper = t["paper.recommend" if stage.kind == "recommend" else "paper.vote"]

@@ -84,7 +84,11 @@ def stage(console: Console, view: StageView) -> None:
         console.print(Text(_("batches: {batches}").format(batches=" · ".join(
             f"{b['batch']} {b['file']} ({b['ballots']})" + (" " + _("withdrawn") if b["withdrawn"] else "")
             for b in view["stage_batches"]))))
-    if att:
+    if view.get("method") == "talk" or view.get("source") == "totals":
+        console.print(Text(_counts_head(view)))
+    if att and view.get("method") == "talk":  # 应谈/实谈 per category stand for the attendance
+        console.print(Text(_talks(view)))
+    elif att:
         who = "electorate" if "electorate" in att else "members"
         entitled = (_("electorate {n}") if who == "electorate" else _("members {n}")).format(n=att[who])
         if att["present"] is None:
@@ -103,6 +107,31 @@ def stage(console: Console, view: StageView) -> None:
     out.flush()
 
 
+def _counts_head(view: StageView) -> str:
+    """How a stage recorded from counts was recorded: a talk's counts, or the meeting's totals."""
+    totals = view.get("totals")
+    line = (_("谈话调研推荐 (talk recommendation): counts of those talked to, no ballot papers")
+            if view.get("method") == "talk" else
+            _("recorded from the totals counted at the meeting: no ballot papers to recount"))
+    if totals:
+        line += " · " + _("counts file {file} · sha256 {sha}").format(file=totals["file"],
+                                                                     sha=totals["sha256"][:12] + "…")
+    return line
+
+
+def _talks(view: StageView) -> str:
+    """应谈/实谈, in all and per category."""
+    talks = view["talks"]
+    talked = [t["talked"] for t in talks]
+    total = _("to be talked to (应谈) {expected} · talked to (实谈) {talked}").format(
+        expected=sum(t["expected"] for t in talks),
+        talked=sum(talked) if None not in talked else _("not recorded yet"))
+    if len(talks) > 1 or talks[0]["category"] is not None:
+        total += " · " + " · ".join(f"{t['category']} {t['talked'] if t['talked'] is not None else '-'}/"
+                                    f"{t['expected']}" for t in talks)
+    return total
+
+
 def _lines(lines: list[str], indent: str = "  ") -> Text:
     """Many lines printed at once (a long list of ballots is one print, not one each)."""
     return Text("\n".join(indent + line for line in lines))
@@ -115,7 +144,18 @@ def _post(console: Printer, view: StageView, post: PostView) -> None:
         title += " · " + _("cut {k}").format(k=post["k"])
     console.print()
     console.print(Text(title, style="bold"))
-    if ballots:
+    if ballots and view.get("method") == "talk":
+        top = post.get("concentration")
+        line = _("talked to (实谈) {valid} · named nobody {blank}").format(valid=ballots["valid"],
+                                                                         blank=ballots["blank"])
+        if top:
+            line += " · " + _("concentration (集中度) {share} ({name})").format(share=pct(top["share"]),
+                                                                               name=top["name"])
+        console.print(Text(line))
+    elif ballots and view.get("source") == "totals":  # no papers: no invalid marks to speak of
+        console.print(Text(_("valid {valid} · void {void} · blank {blank}").format(
+            valid=ballots["valid"], void=ballots["void"], blank=ballots["blank"])))
+    elif ballots:
         console.print(Text(_("valid {valid} · void {void} · blank {blank} · invalid marks {invalid}").format(
             valid=ballots["valid"], void=ballots["void"], blank=ballots["blank"], invalid=post["invalid_marks"])))
     if "pass_line" in post:
@@ -241,6 +281,10 @@ def tally(console: Console, view: StageView, result) -> None:
     line = (_("checked (dry run, nothing stored): {file} · {ballots} ballots · {rows} rows · {encoding} · sha256 {sha}")
             if result.dry_run else
             _("recorded: {file} · {ballots} ballots · {rows} rows · {encoding} · sha256 {sha}"))
+    if any(b.get("source") == "totals" for b in result.batches):
+        line = (_("checked (dry run, nothing stored): totals {file} · {ballots} returned · {rows} rows · {encoding} · "
+                  "sha256 {sha}") if result.dry_run else
+                _("recorded from totals: {file} · {ballots} returned · {rows} rows · {encoding} · sha256 {sha}"))
     for b in result.batches:
         console.print(Text(line.format(file=b["file"], ballots=b["ballots"], rows=b["rows"], encoding=b["encoding"],
                                        sha=b["sha256"][:12] + "…")))

@@ -70,6 +70,8 @@ def _stage(s: Stage, previous: str | None) -> dict[str, str]:
         out.update({s.entitled_name: str(s.entitled), "quorum": str(s.quorum),
                     "max_marks": _text(s.max_marks), "overvote": s.overvote,
                     "categories": _text(tuple(f"{k} = {v}" for k, v in s.categories)), "form": s.form})
+    if s.talk:  # a talk's method and 应谈 are its rules too (absent for other stages, as before)
+        out.update({"method": s.method, "expected": _text(tuple(f"{k} = {v}" for k, v in s.expected))})
     if s.cut is not None:
         c = s.cut
         out.update({"cut.ratio": f"1:{c.ratio}", "cut.score": _text(tuple(f"{k} = {v}" for k, v in c.score)),

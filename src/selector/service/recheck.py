@@ -108,6 +108,7 @@ class Report:
     sittings: int = 0  # sittings (讨论决定, re-votes) re-read
     corrections: int = 0  # correction events rechecked (withdrawals, re-openings, revocations)
     anchors: int = 0  # record hashes kept outside the database found in the chain
+    totals: list[str] = field(default_factory=list)  # stages recorded from totals: re-read, no papers to recount
     problems: list[Problem] = field(default_factory=list)
     times: Times = field(default_factory=Times)  # how stored times are held to the log
 

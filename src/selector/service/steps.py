@@ -21,6 +21,13 @@ class Tally(Step):
 
 
 @dataclass(frozen=True)
+class TallyTalk(Step):
+    """Record a 谈话调研推荐's counts with the people talked to (per category)."""
+
+    categories: tuple[str, ...]
+
+
+@dataclass(frozen=True)
 class MoreOrCut(Step):
     """Tally another batch, or lock the stage's list (a stage without a cut rule)."""
 

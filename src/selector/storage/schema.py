@@ -178,9 +178,16 @@ def m013_notices(db):
                                "probation_until": str, "at": str}, pk=("round", "stage", "post", "candidate"))
 
 
+def m009_counts(db):
+    """A stage recorded from counts (totals, or a 谈话调研推荐): its batch is the counts file
+    (layout "totals", `ballots` = papers returned), and here the papers returned — people
+    talked to (实谈) — per category ("" for a stage without categories)."""
+    db["counted"].create({"batch": int, "category": str, "returned": int}, pk=("batch", "category"))
+
+
 MIGRATIONS = (m001_initial, m002_inspect_notice, m003_audit, m004_row_chunks, m005_row_text,
-              m006_record_anchors, m007_corrections, m008_void_papers, m010_inspection, m012_decide,
-              m013_notices)
+              m006_record_anchors, m007_corrections, m008_void_papers, m009_counts, m010_inspection,
+              m012_decide, m013_notices)
 
 
 def applied(conn: sqlite3.Connection) -> set[str] | None:

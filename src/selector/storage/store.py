@@ -539,8 +539,20 @@ class Store(StageRecords):
         return found
 
     def returned(self, round_id: str, stage_id: str) -> int:
-        return self.conn.execute("SELECT count(*) FROM papers WHERE round = ? AND stage = ?",
-                                 [round_id, stage_id]).fetchone()[0]
+        papers = self.conn.execute("SELECT count(*) FROM papers WHERE round = ? AND stage = ?",
+                                   [round_id, stage_id]).fetchone()[0]
+        # a stage recorded from counts has no papers: its counts file says how many were returned
+        counted = self.conn.execute("SELECT sum(ballots) FROM batches WHERE round = ? AND stage = ? AND "
+                                    "layout = 'totals' AND withdrawn IS NULL", [round_id, stage_id]).fetchone()[0]
+        return papers + (counted or 0)
+
+    def add_counted(self, batch: int, returned: dict[str | None, int]) -> None:
+        """Papers returned (people talked to) per category, for a counts file's batch."""
+        self.insert_all("counted", [{"batch": batch, "category": c or "", "returned": n} for c, n in returned.items()])
+
+    def counted(self, batch: int) -> dict[str | None, int]:
+        """A counts batch's papers returned per category (None: the stage has no categories)."""
+        return {r["category"] or None: r["returned"] for r in self.select("counted", "batch = ?", [batch], "rowid")}
 
     # -- result snapshots ------------------------------------------------------------------
     @staticmethod

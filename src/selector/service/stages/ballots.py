@@ -24,6 +24,7 @@ from selector.errors import (
 from selector.i18n import N_
 from selector.service import steps
 from selector.service.stages.decide import TakesSittings
+from selector.service.stages import counts
 from selector.service.views import corrections, frac, signatures
 from selector.storage import events
 from selector.storage.intake import gc_paused
@@ -109,14 +110,8 @@ class BallotStage:
 
         stage, store, rid = self.stage, self.store, self.round.id
         state = self.open.state(stage)
-        if state.certified:
-            raise RuleError("stage {stage} is certified: its count is frozen", stage=stage.id)
-        if state.locked:
-            raise RuleError("stage {stage}'s cut is locked: no more ballots can be added", stage=stage.id)
-        users = self.open.users_of(stage)
-        if users:
-            raise RuleError("stage {stage}'s results were used by the locked cut of {users}: no more ballots "
-                            "can be added", stage=stage.id, users=", ".join(users))
+        self.may_add(state)
+        counts.refuse_papers(self, state.batches)
         paper = self.paper()
         row = state.row
         present, issued = self._attendance(row, present, issued, dry_run)
@@ -212,6 +207,84 @@ class BallotStage:
                                                checked=checked, voided=self._voided(returned_before, counter.result),
                                                sheet=sheet))
             store.set_batch_event(stored, event)
+        return result
+
+    def may_add(self, state: "StageState") -> None:
+        """Refuse more input once the count is certified, the cut locked, or a later cut used it."""
+        stage = self.stage
+        if state.certified:
+            raise RuleError("stage {stage} is certified: its count is frozen", stage=stage.id)
+        if state.locked:
+            raise RuleError("stage {stage}'s cut is locked: no more ballots can be added", stage=stage.id)
+        users = self.open.users_of(stage)
+        if users:
+            raise RuleError("stage {stage}'s results were used by the locked cut of {users}: no more ballots "
+                            "can be added", stage=stage.id, users=", ".join(users))
+
+    # -- a stage recorded from counts (service/stages/counts.py) ----------------------------------
+    def tally_totals(self, path: Path, *, returned: dict[str | None, int] | None, present: int | None = None,
+                     issued: int | None = None, dry_run: bool = False, encoding: str | None = None,
+                     sheet: str | None = None) -> TallyResult:
+        """Record (unless dry_run) the stage from a counts file — the totals the meeting counted and
+        signed, or a 谈话调研推荐's counts — refused whole at the first problem. `returned`: the papers
+        returned (people talked to) per category, None for a stage without categories."""
+        try:
+            with self.store.write(), self.store.savepoint(keep=not dry_run), \
+                    contextlib.ExitStack() as opened:
+                return self._tally_totals(path, returned, present, issued, dry_run, encoding, sheet, opened)
+        except _Refused as refusal:
+            failure = refusal
+        if dry_run:
+            raise failure.error
+        with self.store.write():  # a rule refusal (attendance) is part of the record
+            self.open.log(events.tally_refused(self.stage.id, failure.message, failure.files))
+        raise failure.error
+
+    def _tally_totals(self, path, returned, present, issued, dry_run, encoding, sheet,
+                      opened: contextlib.ExitStack) -> TallyResult:
+        from selector.readers.tables import open_table
+
+        stage, store, rid = self.stage, self.store, self.round.id
+        state = self.open.state(stage)
+        self.may_add(state)
+        counts.refuse_second(self, state.batches)
+        paper = self.paper()  # a stage still waiting for its list is refused here, before anything is logged
+        returned = counts.returned_by_category(self, returned, "--talked" if stage.talk else "--returned")
+        total = sum(returned.values())
+        row = state.row
+        if stage.talk:  # a talk's attendance is its counts: those talked to (实谈) of the 应谈
+            refusal = counts.talk_attendance(stage, returned)
+            if refusal is not None:
+                raise _Refused(refusal)
+            present = issued = total
+            row = {**row, "present": None, "issued": None}
+        present, issued = self._attendance(row, present, issued, dry_run)
+        if issued is not None and total > issued:
+            raise _Refused(RuleError("stage {stage}: more ballots returned than issued ({returned} returned, "
+                                     "{issued} issued): this vote is void and must be held again",
+                                     stage=stage.id, returned=total, issued=issued))
+        table = opened.enter_context(open_table(path, encoding=encoding, sheet=sheet))
+        name = Path(path).name
+        batch = None if dry_run else store.add_batch(
+            {"round": rid, "stage": stage.id, "file": name, "sha256": table.sha256, "encoding": table.encoding,
+             "layout": counts.LAYOUT, "sheet": sheet, "header": _json(table.header), "rows": 0, "ballots": total})
+        rows = store.intake(batch, _json(table.header), table.chunks)
+        count = counts.read_totals(self, paper, table.name, table.header, itertools.chain.from_iterable(rows),
+                                   returned)
+        result = TallyResult(stage, count, present=present, issued=issued, dry_run=dry_run)
+        result.batches.append({"file": name, "sha256": table.sha256, "ballots": total, "rows": rows.count,
+                               "encoding": table.encoding, "source": "totals"})
+        if not dry_run:
+            store.set_batch_size(batch, rows.count, total)
+            result.batches[-1]["rows_sha256"] = rows.digest()
+            store.add_counted(batch, returned)
+            store.set_attendance(rid, stage.id, present, issued)
+            store.save_count(rid, count)
+            event = self.open.log(events.tally(
+                stage.id, result.batches, returned=total, returned_before=0, present=present, issued=issued,
+                layout=counts.LAYOUT, results_sha256=store.results_digest(rid, stage.id), checked=None, voided=0,
+                sheet=sheet, counted={c or "": n for c, n in returned.items()}))
+            store.set_batch_event([batch], event)
         return result
 
     def _voided(self, returned_before: int, count: StageCount) -> int | None:
@@ -310,6 +383,8 @@ class BallotStage:
             else:
                 store.clear_count(rid, stage.id)
             after = store.returned(rid, stage.id)
+            if batch["layout"] == counts.LAYOUT:  # its returned papers are counted until it is marked
+                after -= batch["ballots"]
             event = self.open.log(events.withdraw_batch(
                 stage.id, number=batch["number"], batch=batch, rows_sha256=rows_sha256,
                 tally_event=tally_event, reason=reason.strip(), returned_before=before, returned=after,
@@ -427,6 +502,8 @@ class BallotStage:
         stage = self.stage
         if label == "waiting":
             return steps.Cut(self.round.previous(stage).id)
+        if label == "ready" and stage.talk:
+            return counts.next_step(self, label)
         if label == "ready":
             return steps.Tally(stage.id, stage.entitled_name, stage.entitled)
         if stage.cut is None:
@@ -531,6 +608,7 @@ class BallotStage:
                     entry["lot"] = {"seed": lot_seed(self.round.tie_seed, stage.id, post.id),
                                     "drawn": list(pcut.chosen)}
             view["posts"].append(entry)
+        counts.add_to_view(self, view, count)
         return view
 
     def _results(self, pc, pcut: PostCut | None, over_roster: bool, shares: dict) -> list[dict]:

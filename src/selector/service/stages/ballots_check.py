@@ -12,6 +12,7 @@ from selector.domain.counting import Count, StageCount
 from selector.domain.model import Stage, natural
 from selector.errors import BallotFileError, RuleError, SelectorError
 from selector.i18n import N_
+from selector.service.stages import counts
 from selector.service.recheck import At, Problem, Report, compare_rows, compare_table, find_original, unreadable
 from selector.storage import events
 from selector.storage.rows import canonical
@@ -63,6 +64,7 @@ def recheck(handler: "BallotStage", log: list[dict], report: Report) -> StageCou
         if "rows_sha256" in entry and _rows_digest(store, batch["id"]) != entry["rows_sha256"]:
             report.add(_batch_rows(stage, batch["id"], batch["file"]),
                        N_("the stored ballot rows differ from those tally event #{event} recorded"), event=event["id"])
+    counts.recheck_counted(handler, logged, batches, report)
     _check_withdrawals(store, stage, batches, withdrawals, report)
     counted = events.of(log, stage.id, "tally", "withdraw batch")  # the events that changed the count
     _check_certificate(store, row, stage, events.of(log, stage.id, "certify", "revoke certificate"),
@@ -91,8 +93,11 @@ def recheck(handler: "BallotStage", log: list[dict], report: Report) -> StageCou
         report.add(where, N_("cannot recount: {error}"), error=e)
         return None
     count, numbers = recount(handler, batches, report, paper)
-    report.stages.append(stage.id)
-    report.ballots += count.returned
+    if counts.totals_batch(batches) is not None:  # no papers: the counts file was read again
+        report.totals.append(stage.id)
+    else:
+        report.stages.append(stage.id)
+        report.ballots += count.returned
     expected = store.snapshot_rows(rid, count)
     stored = store.snapshot(rid, stage.id)
     compare_table(report, stage.id, "post_results", ("post",), expected["post_results"],
@@ -175,6 +180,14 @@ def recount(handler: "BallotStage", batches: list[dict], report: Report | None =
     from selector.readers.ballots import interpret
 
     stage, store = handler.stage, handler.store
+    recorded = counts.totals_batch(batches)
+    if recorded is not None:  # recorded from counts: read again, no papers to count
+        count, problem = counts.recount_totals(handler, recorded)
+        if problem is not None:
+            table, message, fields = problem
+            _problem(report, At("stage {stage}: table {table}, batch {batch} ({file})", stage=stage.id, table=table,
+                                batch=recorded["id"], file=recorded["file"]), message, **fields)
+        return count, {}
     paper = paper or handler.paper()
     counter = Count(stage, handler.round.posts, paper.lists, paper.resolver, handler.open.roster)
     numbers: dict[str, int] = {}
