@@ -6,12 +6,13 @@
 
 Everything comes from one fixed seed, so two runs give identical bytes. The people, towns
 and numbers are invented; the shape (30 posts, two recommendations, 1:3 inspection list,
-两轮票决) follows the 2011 Haimen report.
+the 常委会's 1:2 差额 decision and the 全委会's vote) follows the 2011 Haimen report.
 
 Later stages take their candidates from the previous stage's locked cut, so this script
 runs the pipeline itself with its own small exact counter (it never imports `selector`):
-vote ballots mark only people who will be on the lists, and `expected.json` holds the
-per-post counts and shortlists the files were made to give. Standard library only.
+vote ballots and sitting records name only people who will be on the lists, and
+`expected.json` holds the per-post counts (vote1: every sitting and vote) and shortlists the
+files were made to give. Standard library only.
 
 What the files hold on purpose:
 - rec1: two batches (a GBK CSV as Excel writes it, and a UTF-8 CSV with BOM); three void
@@ -25,10 +26,16 @@ What the files hold on purpose:
 - inspect: findings for every check of every listed candidate; one 计生 veto (on P14),
   so the next-ranked person is proposed for 递补 and gets findings and 民主测评 of their own;
   the concerns found are settled by one recorded decision (keep), and the cut records the
-  递补 decision. Each 民主测评 file is recorded with its unit, 应到 and 实到.
-- vote1 (long layout): an overvote, a blank paper, a mark for someone not on the list.
-  On P14 only the two people on both the original and the backfilled list get marks, so
-  the counts are the same whether or not the inspection's backfill has been applied.
+  递补 decision. Each 民主测评 file is recorded with its unit, 应到 and 实到. The 民主测评 is the
+  seed's 四德反向测评: grades 好/较好/一般/差 and 不了解 (not counted, like a blank); everyone
+  passes 较好以上 >= 2/3 with a paper to spare, nobody meets the concern rule 差 >= 1/5, and
+  everyone is graded on at least half of the file's papers.
+- vote1, the 市委常委会's 讨论决定 (a decide stage, 1:2 on to the 全委会): two sitting records
+  (vote1-sitting-1.toml, -2.toml), secret ballot, counts per nominee. A nominee passes with
+  more than half of the 11 members (6). On most posts two of the three pass, with distinct
+  counts; on ALL_PASS_POST all three pass and the two with most 同意 go on; on RECUSE_POST one
+  member is recused (回避) for one nominee; DEFER_POST is put off (暂缓) at the first sitting
+  and decided at the second. expected.json holds every sitting and vote, and the two chosen.
 - vote2: a void paper, an overvote, a mark for someone not on the list, blanks.
 """
 

@@ -104,6 +104,11 @@ def test_two_of_three_per_post_go_on_with_more_than_half_of_eleven(committee, tm
         == {"P01": ("ok", ["C01", "C03"]), "P02": ("ok", ["C04", "C06"])}
     passed = {r["candidate"]: r["passed"] for p in by_post.values() for r in p["results"]}
     assert passed == {"C01": True, "C02": False, "C03": True, "C04": True, "C05": True, "C06": True}
+    # the screen and the decision sheet say how many the stage chooses
+    assert json.loads(committee("show", "decide", "--json").stdout)["rule"]["ratio"] == 2
+    assert "chooses 2 × seats per post (1:2)" in committee("show", "decide").stdout
+    sheet = committee("export", "decide", "--doc", "decision", "--format", "md")
+    assert "每个职位按 1:2 差额确定职数 2 倍的人选（同意票多者）" in sheet.stdout, sheet.stderr
     cut = committee("cut", "decide", "--json")
     assert cut.exit_code == 0, cut.stderr
     assert {p["post"]: p["advanced"] for p in json.loads(cut.stdout)["posts"]} == {

@@ -215,6 +215,8 @@ class DecideStage(TakesSittings):
                 "rule": {"pass": str(stage.majority), "base": "members", "quorum": str(stage.quorum),
                          "revotes": stage.revotes, "after_revotes": stage.after_revotes},
                 "sittings": rows}
+        if stage.ratio != 1:  # chooses N x seats per post: said only where it is so
+            view["rule"]["ratio"] = stage.ratio  # N of "1:N"
         corrected = corrections(self.store, self.round.id, stage.id)
         if corrected:
             view["corrections"] = corrected
