@@ -6,12 +6,13 @@
 
 Everything comes from one fixed seed, so two runs give identical bytes. The people, towns
 and numbers are invented; the shape (30 posts, two recommendations, 1:3 inspection list,
-两轮票决) follows the 2011 Haimen report.
+the 常委会's 1:2 差额 decision and the 全委会's vote) follows the 2011 Haimen report.
 
 Later stages take their candidates from the previous stage's locked cut, so this script
 runs the pipeline itself with its own small exact counter (it never imports `selector`):
-vote ballots mark only people who will be on the lists, and `expected.json` holds the
-per-post counts and shortlists the files were made to give. Standard library only.
+vote ballots and sitting records name only people who will be on the lists, and
+`expected.json` holds the per-post counts (vote1: every sitting and vote) and shortlists the
+files were made to give. Standard library only.
 
 What the files hold on purpose:
 - rec1: two batches (a GBK CSV as Excel writes it, and a UTF-8 CSV with BOM); three void
@@ -25,10 +26,16 @@ What the files hold on purpose:
 - inspect: findings for every check of every listed candidate; one 计生 veto (on P14),
   so the next-ranked person is proposed for 递补 and gets findings and 民主测评 of their own;
   the concerns found are settled by one recorded decision (keep), and the cut records the
-  递补 decision. Each 民主测评 file is recorded with its unit, 应到 and 实到.
-- vote1 (long layout): an overvote, a blank paper, a mark for someone not on the list.
-  On P14 only the two people on both the original and the backfilled list get marks, so
-  the counts are the same whether or not the inspection's backfill has been applied.
+  递补 decision. Each 民主测评 file is recorded with its unit, 应到 and 实到. The 民主测评 is the
+  seed's 四德反向测评: grades 好/较好/一般/差 and 不了解 (not counted, like a blank); everyone
+  passes 较好以上 >= 2/3 with a paper to spare, nobody meets the concern rule 差 >= 1/5, and
+  everyone is graded on at least half of the file's papers.
+- vote1, the 市委常委会's 讨论决定 (a decide stage, 1:2 on to the 全委会): two sitting records
+  (vote1-sitting-1.toml, -2.toml), secret ballot, counts per nominee. A nominee passes with
+  more than half of the 11 members (6). On most posts two of the three pass, with distinct
+  counts; on ALL_PASS_POST all three pass and the two with most 同意 go on; on RECUSE_POST one
+  member is recused (回避) for one nominee; DEFER_POST is put off (暂缓) at the first sitting
+  and decided at the second. expected.json holds every sitting and vote, and the two chosen.
 - vote2: a void paper, an overvote, a mark for someone not on the list, blanks.
 """
 
@@ -65,7 +72,13 @@ COMPLAINT = "电话反映其任职期间接受管理服务对象宴请"
 COMPLAINT_NOTE = "经市纪委、组织部联合核查，所反映宴请系机关工作餐，按规定结算，反映问题不属实"
 MORAL_CHECKS = ("纪检", "信访", "综治", "审计", "计生")
 TIE_REASON = "两人推荐得分相同，经市委常委会研究，以全委会推荐得票较多者进入考察人选"
-EVAL_UNIT = "市委组织部考察组集中测评"  # the 民主测评 of the 1:3 list (42 expected, 40 present)
+EVAL_UNIT = "市委组织部考察组四德反向测评"  # the 民主测评 of the 1:3 list (42 expected, 40 present)
+# vote1, the 市委常委会's 讨论决定 (1:2 on to the 全委会): its sittings (date, members present), the
+# post put off (暂缓) at the first and decided at the second, the post where all three nominees
+# pass (the two with most 同意 go on), and the member recused for one nominee.
+SITTINGS = (("2011-06-14", 10), ("2011-06-16", 9))
+DEFER_POST, ALL_PASS_POST = "P07", "P03"
+RECUSE_POST, RECUSE_MEMBER, RECUSE_WHY = "P16", "梁晓春", "与该人选系近姻亲关系"
 KEEP_REASON = "经市委组织部部务会研究，所反映问题已查清或已整改，不影响继续考察"
 BACKFILL_REASON = "原考察对象计生一票否决，经市委组织部部务会研究，按推荐得分依次递补"
 
@@ -275,6 +288,7 @@ class Haimen:
         doc = tomllib.loads(ROUND_FILE.read_text(encoding="utf-8"))
         self.posts = [(p["id"], p["title"]) for p in doc["post"]]
         self.title = dict(self.posts)
+        self.members = next(st for st in doc["stage"] if st["id"] == "vote1")["members"]
         self.roster = Roster(self.rng, self.posts)
         self.files: dict[str, bytes] = {}
         self.expected: dict = {"round": doc["round"]["id"], "seed": SEED, "stages": {},
@@ -441,18 +455,25 @@ class Haimen:
             return csv_bytes(rows, "utf-8-sig")
 
         def evaluation(people, prefix, n):
+            """四德反向测评: 好/较好/一般/差, 不了解 (and a blank) not counted for the candidate."""
             rows = [["ballot", "void", *(r.by_id[c]["label"] or r.by_id[c]["name"] for c in people)]]
-            grades = ["优秀", "称职", "基本称职", "不称职", ""]
+            grades = ["好", "较好", "一般", "差", "不了解", ""]
             tally = {c: Counter() for c in people}
             for i in range(1, n + 1):
                 void = "撕毁" if prefix == "T" and i == 23 else ""
-                cells = [rng.choices(grades, (52, 40, 5, 1, 2))[0] for _ in people]
+                cells = [rng.choices(grades, (50, 38, 6, 1, 4, 1))[0] for _ in people]
                 rows.append([f"{prefix}{i:03d}", void, *cells])
                 for c, g in zip(people, cells):
-                    if not void:
+                    if not void and g not in ("不了解", ""):
                         tally[c][g] += 1
-            for c, t in tally.items():  # everyone passes ">= 2/3" of valid papers, with a paper to spare
-                assert t["优秀"] + t["称职"] - 1 >= Fraction(2, 3) * sum(t.values()), (c, t)
+            live = n - (prefix == "T")
+            for c, t in tally.items():
+                graded = sum(t.values())
+                # the one-sheet rule: everyone is graded on at least half of the file's papers
+                assert 2 * graded >= live, (c, t)
+                # everyone passes "较好以上 >= 2/3" with a paper to spare; nobody meets "差 >= 1/5"
+                assert t["好"] + t["较好"] - 1 >= Fraction(2, 3) * graded, (c, t)
+                assert t["差"] + 1 < Fraction(1, 5) * graded, (c, t)
             return csv_bytes(rows, "utf-8-sig")
 
         order = [c for pid, _ in self.posts for c in shortlist[pid]]
@@ -469,49 +490,92 @@ class Haimen:
         return after
 
     def vote1(self, listed: dict[str, list[str]]) -> dict[str, list[str]]:
+        """市委常委会讨论决定: a decide stage choosing 1:2 per post for the 全委会's vote, by secret
+        ballot, counts per nominee. A nominee passes with more than half of the 11 members (6; with
+        one member recused, more than half of 10: still 6). Sitting 1 takes up every post but
+        DEFER_POST, which it puts off (暂缓表决); on RECUSE_POST a member is recused for one nominee;
+        on ALL_PASS_POST all three pass and the two with most 同意 go on. Sitting 2 decides
+        DEFER_POST."""
         rng, r = self.rng, self.roster
-        papers = [{"number": f"S{i:02d}", "category": None, "void": "", "cells": {}} for i in range(1, 11)]
-        # On the vetoed post only the two people on both lists (before and after 递补) are marked.
-        both = {pid: [c for c in ids if c != self.veto["struck"] and c != self.veto["backfill"]]
-                for pid, ids in listed.items()}
-        blank_paper = papers[9]  # S10 leaves the whole paper blank
-        for pid, _ in self.posts:
-            for _ in range(50):
-                cands = both[pid]
-                cells, votes = [], Counter()
-                for paper in papers[:9]:
-                    k = rng.choices((2, 1, 0), (80, 15, 5))[0]
-                    chosen = rng.sample(cands, min(k, len(cands)))
-                    cells.append(chosen)
-                    votes.update(chosen)
-                ranks = sorted(votes.values(), reverse=True) + [0, 0]
-                if len(cands) < 3 or ranks[1] != ranks[2]:
-                    break
-            for paper, chosen in zip(papers[:9], cells):
-                paper["cells"][pid] = "、".join(r.written(c) for c in chosen)
-        papers[6]["cells"]["P11"] = "、".join(r.written(c) for c in listed["P11"])  # overvote: 3 marks
-        fourth = self.ranked["P05"][3][0]  # not on vote1's list for P05
-        first = papers[2]["cells"]["P05"].split("、")[0] if papers[2]["cells"]["P05"] else ""
-        papers[2]["cells"]["P05"] = "、".join(x for x in (first, r.written(fourth)) if x)
-        counted = Tally(r, self.posts, {p: set(ids) for p, ids in listed.items()},
-                           {pid: 2 for pid, _ in self.posts}).count(papers)
-        self.record("vote1", counted, {"members": 11, "present": 10, "issued": 10, "returned": 10})
+        need = len(self.members) // 2 + 1  # > 1/2 of 11; of 10 (one recused) it is 6 as well
+        assert need == (len(self.members) - 1) // 2 + 1
+        recused_for = listed[RECUSE_POST][1]
+        sittings = []
+        votes: dict[str, list[dict]] = {pid: [] for pid, _ in self.posts}
         shortlist = {}
-        for pid, _ in self.posts:
-            ranked = ranking({c: share(counted[pid], c) for c in counted[pid]["votes"]})
-            assert len(ranked) < 3 or ranked[1][1] != ranked[2][1], (pid, ranked)
-            shortlist[pid] = [c for c, _ in ranked[:2]]
-        self.expected["shortlists"]["vote1"] = shortlist
-        rows = [["票号", "职位", "候选人"]]
-        for paper in papers:
-            if paper is blank_paper:
-                rows.append([paper["number"], "", ""])
-                continue
+        for number, (day, present) in enumerate(SITTINGS, start=1):
+            items = []
             for pid, _ in self.posts:
-                for text in filter(None, paper["cells"].get(pid, "").split("、")):
-                    rows.append([paper["number"], pid, text])
-        self.files[f"{OUT}/vote1.csv"] = csv_bytes(rows, "utf-8")
-        return shortlist
+                if number > 1 and pid != DEFER_POST:  # the second sitting takes up the post put off
+                    continue
+                nominees = listed[pid]
+                if pid == DEFER_POST and number == 1:
+                    for cid in nominees:
+                        items.append({"post": pid, "nominee": cid, "deferred": True, "recused": []})
+                        votes[pid].append({"sitting": 1, "candidate": cid, "yes": None, "no": None, "other": None,
+                                           "recused": [], "deferred": True, "passed": None})
+                    continue
+                # who passes: usually the first two of the inspection list, now and then the third
+                order = list(nominees)
+                if rng.random() < .25:
+                    order[1], order[2] = order[2], order[1]
+                recused = {recused_for: [RECUSE_MEMBER]} if pid == RECUSE_POST else {}
+                voters = {c: present - len(recused.get(c, [])) for c in order}
+                npass = 3 if pid == ALL_PASS_POST else 2
+                for _ in range(100):
+                    yes = [rng.randint(need, voters[c]) for c in order[:npass]]
+                    yes += [rng.randint(1, need - 1) for c in order[npass:]]
+                    if len(set(yes)) == len(yes) and (npass == 2 or min(yes[:2]) > yes[2]):
+                        break
+                else:
+                    raise SystemExit(f"could not plan vote1 for {pid}")
+                planned = dict(zip(order, yes))
+                for cid in nominees:  # as the record lists them: in the inspection list's order
+                    y, rest = planned[cid], voters[cid] - planned[cid]
+                    other = min(rest, int(rng.random() < .3))
+                    item = {"post": pid, "nominee": cid, "agree": y, "disagree": rest - other, "defer": other,
+                            "recused": recused.get(cid, []), "deferred": False}
+                    items.append(item)
+                    votes[pid].append({"sitting": number, "candidate": cid, "yes": y, "no": rest - other,
+                                       "other": other, "recused": item["recused"], "deferred": False,
+                                       "passed": y >= need})
+                shortlist[pid] = sorted(order[:2], key=lambda c: -yes[order.index(c)])
+            sittings.append({"number": number, "date": day, "present": present, "method": "ballot",
+                             "file": f"vote1-sitting-{number}.toml"})
+            self.files[f"{OUT}/vote1-sitting-{number}.toml"] = self.sitting_toml(number, day, present, items)
+        assert RECUSE_MEMBER in self.members
+        self.expected["stages"]["vote1"] = {"attendance": {"members": len(self.members)}, "sittings": sittings,
+                                            "posts": {pid: {"votes": v} for pid, v in votes.items()}}
+        self.expected["shortlists"]["vote1"] = {pid: shortlist[pid] for pid, _ in self.posts}
+        return self.expected["shortlists"]["vote1"]
+
+    def sitting_toml(self, number: int, day: str, present: int, items: list[dict]) -> bytes:
+        """A 常委会 sitting as the clerk writes it from the meeting record (README "Sitting records")."""
+        r = self.roster
+        absent = len(self.members) - present
+        lines = [f"# 中共海门市委常委会会议（讨论决定第 {number} 次）：乡镇党政正职和副科职拟任人选，",
+                 "# 按 1:2 差额提交市委全委会票决。无记名投票，逐人表决同意、不同意、缓议；",
+                 f"# 应到会成员 {len(self.members)} 人，实到 {present} 人"
+                 + (f"（{absent} 人请假）" if absent else "") + "，超过应到会成员半数同意（6 票）为通过。",
+                 f"date = {day}", f"present = {present}", 'method = "ballot"']
+        post_title = self.title
+        last = None
+        for item in items:
+            if item["post"] != last:
+                last = item["post"]
+                lines += ["", f"# {last} {post_title[last]}"]
+                if item["deferred"]:
+                    lines.append("# 讨论中意见分歧较大，主持人提议暂缓表决，待进一步了解情况后下次会议再议")
+            p = r.by_id[item["nominee"]]
+            lines += ["[[item]]", f'post = "{item["post"]}"', f'nominee = "{p["label"] or p["name"]}"']
+            if item["deferred"]:
+                lines.append("deferred = true")
+                continue
+            lines += [f"agree = {item['agree']}", f"disagree = {item['disagree']}", f"defer = {item['defer']}"]
+            if item["recused"]:
+                lines.append(f"recused = [{', '.join(chr(34) + m + chr(34) for m in item['recused'])}]"
+                             f"  # 回避：{RECUSE_WHY}")
+        return ("\n".join(lines) + "\n").encode("utf-8")
 
     def moral(self, listed: dict[str, list[str]]) -> dict[str, list[str]]:
         """道德品行鉴定: after the standing committee's 1:2 vote, five departments sign off on
@@ -611,8 +675,9 @@ class Haimen:
             "selector inspect inspect " + " ".join(f"--keep {c}" for c in self.concerns)
             + f" --reason \"{KEEP_REASON}\"",
             f"selector cut inspect --backfill {self.veto['post']}={self.veto['backfill']} --reason \"{BACKFILL_REASON}\"",
-            "# 市委常委会差额票决 (long layout: one row per mark)",
-            f"selector tally vote1 {OUT}/vote1.csv --layout long --present {att['vote1']['present']} --issued {att['vote1']['issued']}",
+            "# 市委常委会讨论决定 (1:2 on to the 全委会; more than half of the 11 members, 6, to pass): the first",
+            f"# sitting puts {DEFER_POST} off (暂缓), the second decides it; one member is recused (回避) on {RECUSE_POST}",
+            *(f"selector sitting vote1 {OUT}/vote1-sitting-{n}.toml" for n in range(1, len(SITTINGS) + 1)),
             "selector cut vote1",
             "# 道德品行鉴定 of the 拟任人选 by 纪检、信访、综治、审计、计生 (as the 2011 report orders it)",
             f"selector inspect moral {OUT}/moral-findings.csv",

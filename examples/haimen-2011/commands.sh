@@ -15,12 +15,14 @@ selector notice preview open --start 2011-06-02
 selector notice preview close
 # 考察: findings and 民主测评 (each with its unit, 应到 and 实到); the veto strikes one person,
 # the one proposed for 递补 is inspected next; the concerns are decided, then the cut records 递补
-selector inspect inspect examples/haimen-2011/inspect-findings.csv examples/haimen-2011/inspect-evaluation.csv --unit 市委组织部考察组集中测评 --expected 42 --present 40
+selector inspect inspect examples/haimen-2011/inspect-findings.csv examples/haimen-2011/inspect-evaluation.csv --unit 市委组织部考察组四德反向测评 --expected 42 --present 40
 selector inspect inspect examples/haimen-2011/inspect-findings-backfill.csv examples/haimen-2011/inspect-evaluation-backfill.csv --unit 安平镇机关 --expected 40 --present 38
 selector inspect inspect --keep C034 --keep C088 --keep C083 --keep C089 --keep C012 --keep C119 --keep C162 --keep C148 --keep C009 --keep C150 --keep C118 --keep C091 --reason "经市委组织部部务会研究，所反映问题已查清或已整改，不影响继续考察"
 selector cut inspect --backfill P14=C091 --reason "原考察对象计生一票否决，经市委组织部部务会研究，按推荐得分依次递补"
-# 市委常委会差额票决 (long layout: one row per mark)
-selector tally vote1 examples/haimen-2011/vote1.csv --layout long --present 10 --issued 10
+# 市委常委会讨论决定 (1:2 on to the 全委会; more than half of the 11 members, 6, to pass): the first
+# sitting puts P07 off (暂缓), the second decides it; one member is recused (回避) on P16
+selector sitting vote1 examples/haimen-2011/vote1-sitting-1.toml
+selector sitting vote1 examples/haimen-2011/vote1-sitting-2.toml
 selector cut vote1
 # 道德品行鉴定 of the 拟任人选 by 纪检、信访、综治、审计、计生 (as the 2011 report orders it)
 selector inspect moral examples/haimen-2011/moral-findings.csv

@@ -110,6 +110,7 @@ CORPUS = {
 ROUND_CORPUS = {
     "calendar-date-outside-year.toml": ("calendar.2027.holidays[0]", "2026-12-31 is not in 2027"),
     "calendar-holiday-and-workday.toml": ("calendar.2027", "2027-02-07 is both a holiday and a workday"),
+    "decide-ratio-not-1-to-n.toml": ("stage[0].ratio", 'expected "1:N", got "2:1"'),
 }
 
 

@@ -177,6 +177,7 @@ class Stage:
     majority: Threshold = Threshold(">", Fraction(1, 2))
     revotes: int = 1
     after_revotes: Literal["unfilled", "refer"] = "unfilled"
+    ratio: int = 1  # decide stages: N of `ratio = "1:N"`, choose N x seats per post (差额 on to the next vote)
     # notice stages: what they publish — 考察对象 before inspection, or 任前公示 — and the
     # 试用期 (months) an appointment notice records for appointed posts
     of: Literal["inspection", "appointment"] = "appointment"

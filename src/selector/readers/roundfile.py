@@ -50,6 +50,7 @@ STAGE_KEYS = {"id", "kind", "title", "electorate", "members", "quorum", "max_mar
               "categories", "candidates", "form", "cut", "checks", "evaluation", "backfill",
               "working_days", "pass", "revotes", "after_revotes"}
 STAGE_KEYS |= {"of", "probation_months"}  # notice stages (issue 12.3, 12.6)
+STAGE_KEYS |= {"ratio"}  # decide stages: choose 1:N x seats per post (a 差额 committee vote)
 CUT_KEYS = {"ratio", "score", "min_share", "ties", "shortfall", "pass", "pass_base"}
 KIND_KEYS = {
     "recommend": {"electorate", "quorum", "max_marks", "overvote", "categories", "candidates", "cut",
@@ -61,6 +62,7 @@ KIND_KEYS = {
     "decide": {"members", "quorum", "pass", "revotes", "after_revotes", "candidates"},
 }
 STAGE_KEYS |= {"method", "expected"}  # recommend stages: 谈话调研推荐 (issue 11.1)
+KIND_KEYS["decide"] |= {"ratio"}
 ID_RE = re.compile(r"[a-z0-9-]+")
 SPACE_RE = re.compile(r"\s")  # what str.isspace() calls a space, character for character
 POSTS_SEP = re.compile(r"[;；、,，|]")
@@ -666,6 +668,8 @@ class _Parser:
                 kw["quorum"] = self.threshold(item["quorum"], f"{where}.quorum")
             if "pass" in item:
                 kw["majority"] = self.threshold(item["pass"], f"{where}.pass")
+            if "ratio" in item:
+                kw["ratio"] = self.ratio(item["ratio"], f"{where}.ratio")
         if "revotes" in item:
             kw["revotes"] = self.count(item["revotes"], f"{where}.revotes", minimum=0)
         kw["after_revotes"] = self.choice(item.get("after_revotes", "unfilled"), f"{where}.after_revotes",
@@ -764,6 +768,17 @@ class _Parser:
         inner = _Parser(name, self.loader)
         inner.table(doc, "(top level)", {"calendar"}, ("calendar",))
         return inner.calendars(doc["calendar"], "calendar", rel, given)
+
+    def ratio(self, value, where) -> int:
+        """A decide stage's `ratio = "1:N"`: N x seats chosen per post (as a cut's ratio is read)."""
+        if isinstance(value, str):
+            _digits(value, where, self.name)
+        m = RATIO_RE.fullmatch(value) if isinstance(value, str) else None
+        if not m or int(m.group(1)) < 1:
+            self.fail(where, N_('expected "1:N", got {value}'), value=_q(value))
+        if int(m.group(1)) > MAX_RATIO:
+            self.fail(where, N_('N of "1:N" may be at most {limit:,}, got {value}'), limit=MAX_RATIO, value=_q(value))
+        return int(m.group(1))
 
     def cut(self, value, where, sid, earlier) -> Cut:
         item = self.table(value, where, CUT_KEYS, ("ratio",))

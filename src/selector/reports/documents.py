@@ -108,6 +108,7 @@ LABELS = {
         "rule.line": "到会人数须{quorum_op}应到会成员的 {quorum}；同意票{op}应到会成员（回避者除外）的 {fraction} 为通过；"
                      "得票相同或无人通过的，可再次投票 {revotes} 次，仍未产生的{after}",
         "after.unfilled": "该职位空缺", "after.refer": "退回重新酝酿",
+        "rule.ratio": "每个职位按 1:{n} 差额确定职数 {n} 倍的人选（同意票多者）",
         "sitting.label": "第 {n} 次会议", "sitting.line": "{date}，实到 {present} 人，{method}（{file}）",
         "rule": "表决规则",
         "method.ballot": "无记名投票", "method.hands": "举手表决", "method.oral": "口头表决",
@@ -242,6 +243,7 @@ LABELS = {
                      "(those recused left out); a tie or a failed vote may be voted again {revotes} time(s), "
                      "then {after}",
         "after.unfilled": "the post is left unfilled", "after.refer": "the post is referred back",
+        "rule.ratio": "{n} times the seats chosen per post (1:{n}), those with most votes in favour first",
         "sitting.label": "Sitting {n}", "sitting.line": "{date}, present {present}, {method} ({file})",
         "rule": "Rule",
         "method.ballot": "secret ballot", "method.hands": "show of hands", "method.oral": "oral vote",
@@ -681,6 +683,9 @@ def _decision(ctx: _Context) -> Document:
     meta.append((t["rule"], t["rule.line"].format(quorum=quorum, quorum_op=t[f"op.{quorum_op}"], op=t[f"op.{op}"],
                                                   fraction=fraction, revotes=rule["revotes"],
                                                   after=t[f"after.{rule['after_revotes']}"])))
+    if "ratio" in rule:  # a decide stage choosing more than the seats (1:2 on to the next vote)
+        meta[-1] = (t["rule"], meta[-1][1] + ("；" if ctx.zh else "; ")
+                    + t["rule.ratio"].format(n=rule["ratio"]))
     meta += ctx.sitting_meta()
     sections = []
     headers = [t["sitting"], t["name"], t["yes"], t["no"], t["defer"], t["voters"], t["recused"], t["result"]]

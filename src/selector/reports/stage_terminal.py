@@ -226,6 +226,8 @@ def decide(console: Console, view: StageView) -> None:
     line += " · " + _("quorum {quorum} · re-votes allowed {revotes}, then {after}").format(
         quorum=f"{_(OPERATORS[op])} {fraction}" if op in OPERATORS else rule["quorum"], revotes=rule["revotes"],
         after=_("unfilled") if rule["after_revotes"] == "unfilled" else _("referred back"))
+    if "ratio" in rule:
+        line += " · " + _("chooses {n} × seats per post (1:{n})").format(n=rule["ratio"])
     console.print(Text(line))
     for s in view.get("sittings", ()):
         console.print(Text(_("sitting {n}: {date} · present {present} · {method} · {file}").format(

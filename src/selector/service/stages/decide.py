@@ -131,6 +131,11 @@ class DecideStage(TakesSittings):
         self.store, self.round = open_.store, open_.round
 
     # -- the rule -------------------------------------------------------------------------------
+    def slots(self, post) -> int:
+        """How many the stage chooses for a post: its seats, times N of `ratio = "1:N"` (a 常委会
+        sending 1:2 nominees on to the 全委会's vote)."""
+        return self.stage.ratio * post.seats
+
     def outcomes(self, sittings: list[Sitting] | None = None) -> dict[str, Outcome]:
         """Each post as the sittings (stored, or re-read by `audit verify`) leave it."""
         lists = self.open.lists(self.stage)
@@ -142,7 +147,7 @@ class DecideStage(TakesSittings):
             if not nominees:  # nobody to decide on: nothing to hold the post open
                 out[post.id] = Outcome(post.id, "unfilled", (), None)
                 continue
-            out[post.id] = settle(post.id, start(nominees, post.seats), sittings, rule)
+            out[post.id] = settle(post.id, start(nominees, self.slots(post)), sittings, rule)
         return out
 
     def open_posts_after(self, sittings: list[Sitting]) -> dict[str, Pending]:
@@ -154,9 +159,9 @@ class DecideStage(TakesSittings):
         for post in self.round.posts:
             o = outcomes[post.id]
             if o.pending is not None:
-                out.append(PostCut(post.id, post.seats, (), o.status, True, ()))
+                out.append(PostCut(post.id, self.slots(post), (), o.status, True, ()))
             else:
-                out.append(PostCut(post.id, post.seats, (), o.status, False, o.advanced, decision=o.decision))
+                out.append(PostCut(post.id, self.slots(post), (), o.status, False, o.advanced, decision=o.decision))
         return out
 
     def cut(self, decisions: Decisions) -> list[PostCut]:
@@ -210,6 +215,8 @@ class DecideStage(TakesSittings):
                 "rule": {"pass": str(stage.majority), "base": "members", "quorum": str(stage.quorum),
                          "revotes": stage.revotes, "after_revotes": stage.after_revotes},
                 "sittings": rows}
+        if stage.ratio != 1:  # chooses N x seats per post: said only where it is so
+            view["rule"]["ratio"] = stage.ratio  # N of "1:N"
         corrected = corrections(self.store, self.round.id, stage.id)
         if corrected:
             view["corrections"] = corrected
