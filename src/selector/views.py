@@ -41,6 +41,7 @@ class PostView(TypedDict, total=False):
     k: int
     ballots: dict[str, Any]
     invalid_marks: int
+    placed_by_list: int  # marks counted by the shared-name rule (given when there are any)
     invalid_mark_list: list[dict[str, str]]
     void_list: list[dict[str, str]]
     results: list[Result]
@@ -69,3 +70,4 @@ class StageView(TypedDict, total=False):
     void_papers: list[dict[str, str]]  # papers void as a whole: ballot and reason
     waiting: Any  # a refusal (why the stage waits), worded by the CLI
     corrections: list[dict[str, Any]]
+    eligibility: dict[str, Any]  # a stage whose list is the roster, when the round has eligibility rules

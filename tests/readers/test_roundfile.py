@@ -174,8 +174,9 @@ def test_people_ids_and_labels_unique(tmp_path):
 
 def test_candidate_keys(tmp_path):
     assert inline(tmp_path, person("C1", "张伟", "age = 40")).endswith(
-        "candidate[0].age: unknown key (allowed: born, education, ethnicity, gender, id, joined, label, "
-        "name, native_place, note, party, position, posts, resume, unit)")
+        "candidate[0].age: unknown key (allowed: born, discipline_until, education, ethnicity, exceptional, "
+        "exceptional_reason, gender, id, in_post_since, joined, label, name, native_place, note, party, position, "
+        "posts, probation_until, resume, unit)")
     assert inline(tmp_path, person("C1", "张伟", 'posts = ["P09"]')).endswith('candidate[0].posts: no post "P09"')
     assert inline(tmp_path, person("C1", "")).endswith("candidate[0].name: must not be empty")
     assert inline(tmp_path, "").endswith("candidate: the round has nobody on its roster")

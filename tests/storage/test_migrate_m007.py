@@ -18,7 +18,7 @@ def test_m007_upgrades_the_frozen_first_schema(tmp_path, run):
     conn.executescript(FROZEN.read_text(encoding="utf-8"))
     conn.close()
     migrations().apply(Database(old), stop_before="m007_corrections")
-    assert pending(sqlite3.connect(old)) == ["m007_corrections", "m008_void_papers"]
+    assert pending(sqlite3.connect(old))[:2] == ["m007_corrections", "m008_void_papers"]  # and later ones
 
     store = Store(old)  # opening migrates
     assert pending(store.conn) == []

@@ -168,7 +168,13 @@ def inspect_post(post: str, listed: Sequence[str], ranking: Sequence[Standing],
             continue
         tie = Tie(remaining[0].score, tuple(group), need)
         break
-    strangers = [c for c in resolve if c not in chosen]
+    # The whole list as the committee wrote it down names the ones kept too: then it must be
+    # all of them, with the tie decided.
+    kept = [c for c in resolve if c not in chosen and c in members and not struck(c)]
+    strangers = [c for c in resolve if c not in chosen and c not in kept]
+    whole = {c for c in members if not struck(c)}
+    if kept and not strangers and (tie is not None or set(resolve) != whole):
+        strangers = kept
     if strangers:
         raise NotTied(post, "backfill", tuple(strangers), tie.tied if tie else ())
     active = [c for c in members if not struck(c)]

@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from fractions import Fraction
 from typing import Literal
 
+from selector.domain.eligibility import Rules, Standing
 from selector.errors import NotFound
 
 StageKind = Literal["recommend", "vote", "inspect", "notice"]
@@ -72,6 +73,7 @@ class Post:
     id: str
     title: str
     seats: int
+    max_marks: int | None = None  # marks per ballot for this post where the stage sets none
 
 
 @dataclass(frozen=True)
@@ -161,6 +163,8 @@ class Stage:
     def marks_allowed(self, post: Post) -> int | None:
         if self.max_marks is not None:
             return self.max_marks
+        if post.max_marks is not None:
+            return post.max_marks
         return None if self.form == "approve" else post.seats
 
 
@@ -177,6 +181,8 @@ class Round:
     complaints: str = ""
     tellers: int = 1
     scrutineers: int = 2
+    eligibility: Rules | None = None  # [round.eligibility]
+    standings: tuple[Standing, ...] = ()  # whom it excludes, and who is let through by 破格
     _index: dict = field(default_factory=dict, compare=False, repr=False)
 
     def post(self, post_id: str) -> Post:
@@ -196,13 +202,24 @@ class Round:
         if table is None:
             every = [p.id for p in self.posts]
             found: dict[str, list[str]] = {pid: [] for pid in every}
+            excluded = self.excluded()
             for c in self.candidates:
+                if excluded and c.id in excluded:
+                    continue
                 for pid in c.posts or every:
                     ids = found.get(pid)
                     if ids is not None and (not ids or ids[-1] != c.id):
                         ids.append(c.id)
             table = self._index["eligible"] = {pid: tuple(ids) for pid, ids in found.items()}
         return dict(table)
+
+    def excluded(self) -> dict[str, Standing]:
+        """Those the eligibility rules keep off every list (the rules' date is `eligibility.at`)."""
+        return {s.candidate: s for s in self.standings if s.excluded}
+
+    def exceptional(self, cand_id: str) -> str | None:
+        """The stated reason a person is let through by 破格, or None."""
+        return next((s.exceptional for s in self.standings if s.candidate == cand_id and not s.excluded), None)
 
     def stage_index(self, stage_id: str) -> int:
         return next(i for i, s in enumerate(self.stages) if s.id == stage_id)

@@ -32,7 +32,7 @@ LABELS = {
         "result": "结果", "short_by": "距通过线", "no_": "序号", "intended": "拟任职务",
         "gender": "性别", "born": "出生年月", "unit": "现工作单位及职务", "position": "职务",
         "education": "学历", "party": "政治面貌", "ethnicity": "民族", "native_place": "籍贯",
-        "joined": "参加工作时间",
+        "joined": "参加工作时间", "exceptional": "破格提拔理由",
         "reconcile": "应到 {entitled} 人，实到 {present} 人，发出选票 {issued} 张，收回 {returned} 张，"
                      "有效 {valid} 张，无效 {void} 张，空白 {blank} 张",
         "invalid_marks": "另有无效标记 {n} 处（不计入得票）",
@@ -77,6 +77,7 @@ LABELS = {
         "gender": "Gender", "born": "Born", "unit": "Current unit and post", "position": "Position",
         "education": "Education", "party": "Party", "ethnicity": "Ethnicity",
         "native_place": "Native place", "joined": "Started work",
+        "exceptional": "Exceptional promotion (破格): reason",
         "reconcile": "Electorate {entitled}, present {present}, issued {issued}, returned {returned}, "
                      "valid {valid}, void {void}, blank {blank}",
         "invalid_marks": "Invalid marks not counted: {n}",
@@ -331,9 +332,13 @@ def _shortlist(ctx: _Context) -> Document:
         ids = by_surname_strokes(post["advanced"], ctx.name)
         rows = [[i, ctx.name(cid), *(ctx.roster[cid].field(k) for k in fields)]
                 for i, cid in enumerate(ids, start=1)]
+        exceptional = [ctx.round.exceptional(cid) for cid in ids]
+        extra = [t["exceptional"]] if any(exceptional) else []  # 破格: the stated reason is published
+        if extra:
+            rows = [row + [reason or ""] for row, reason in zip(rows, exceptional)]
         lines = [] if ids else [t["nobody"]]
         sections.append(Section(ctx.post_heading(post), lines,
-                                 [t["no_"], t["name"], *(t[k] for k in fields)], rows,
+                                 [t["no_"], t["name"], *(t[k] for k in fields), *extra], rows,
                                  ctx.decision_notes(post)))
     first = ctx.round.stages[0].id
     title = t["shortlist.title"] if ctx.view["kind"] == "recommend" or ctx.stage.id == first \
@@ -393,9 +398,13 @@ def _notice(ctx: _Context, published: Published) -> Document:
     pairs.sort(key=lambda cp: (order[cp[0]], cp[1]))
     rows = [[i, ctx.name(cid), *(ctx.roster[cid].field(k) for k in fields), titles[pid]]
             for i, (cid, pid) in enumerate(pairs, start=1)]
+    exceptional = [round_.exceptional(cid) for cid, _ in pairs]
+    extra = [t["exceptional"]] if any(exceptional) else []  # 破格: the stated reason is published
+    if extra:
+        rows = [row + [reason or ""] for row, reason in zip(rows, exceptional)]
     intro = t["notice.intro"].format(round=round_.title, stage=source.title)
     section = Section("", [intro] if pairs else [t["notice.none"]],
-                      [t["no_"], t["name"], *(t[k] for k in fields), t["intended"]] if pairs else [],
+                      [t["no_"], t["name"], *(t[k] for k in fields), t["intended"], *extra] if pairs else [],
                       rows)
     notes = []
     if pairs:

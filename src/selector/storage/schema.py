@@ -148,8 +148,15 @@ def m008_void_papers(db):
     db["void_papers"].create_index(["round", "stage"])
 
 
+def m011_eligibility(db):
+    """Marks a post counted by the shared-name rule (a name two roster people share, placed on
+    the only one of them on the post's list): the tally says which rule placed them."""
+    db.execute("ALTER TABLE post_results ADD COLUMN by_list INTEGER NOT NULL DEFAULT 0")
+
+
 MIGRATIONS = (m001_initial, m002_inspect_notice, m003_audit, m004_row_chunks, m005_row_text,
-              m006_record_anchors, m007_corrections, m008_void_papers)
+              m006_record_anchors, m007_corrections, m008_void_papers,
+              m011_eligibility)
 
 
 def applied(conn: sqlite3.Connection) -> set[str] | None:
