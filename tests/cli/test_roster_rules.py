@@ -66,6 +66,13 @@ def test_init_reports_who_is_excluded_and_who_is_let_through(run, rules_round):
     assert run("audit", "verify").exit_code == 0
 
 
+def test_check_shows_the_exclusions_before_anything_is_stored(run, rules_round):
+    result = run("check", rules_round)
+    assert result.exit_code == 0, result.stderr
+    assert "  excluded: C01 张伟(审计) — age 51, over 45" in result.stdout
+    assert not Path("selector.db").exists()
+
+
 def test_verify_applies_the_rules_again(run, rules_round, monkeypatch):
     assert run("init", rules_round).exit_code == 0
     from selector.domain import eligibility
@@ -123,3 +130,21 @@ def test_poge_reason_is_printed_on_the_shortlist_and_notice(run, rules_round):
         line = next(ln for ln in text.splitlines() if "李娜" in ln)
         assert "业绩特别突出，经市委常委会研究同意破格提拔" in line
         assert "业绩特别突出" not in next(ln for ln in text.splitlines() if "张伟(财政)" in ln)
+
+
+def test_a_date_that_decides_the_lists_is_no_descriptive_amendment(run, rules_round, tmp_path):
+    assert run("init", rules_round).exit_code == 0
+    assert run("tally", "rec1", "rec1.csv", "--present", "25", "--issued", "25").exit_code == 0
+    rows = [list(r) for r in ROSTER]
+    rows[1][4] = "1970.05"  # 张伟(审计) would be 41, back on P01's list
+    write_csv(tmp_path / "roster.csv", rows, "gb18030")
+    refused = run("init", rules_round, "--reason", "补录出生年月")
+    assert refused.exit_code == 1
+    assert "candidate[0].born" in refused.stderr and "rec1" in refused.stderr
+    # the 破格 reason's wording is printed, not counted: it may be corrected
+    rows = [list(r) for r in ROSTER]
+    rows[3][7] = "业绩特别突出，经市委常委会2011年5月研究同意破格提拔"
+    write_csv(tmp_path / "roster.csv", rows, "gb18030")
+    done = run("init", rules_round, "--reason", "破格理由按常委会纪要更正")
+    assert done.exit_code == 0, done.stderr
+    assert run("audit", "verify").exit_code == 0

@@ -136,3 +136,40 @@ def test_max_marks_in_the_round_file(tmp_path):
     with pytest.raises(Exception) as e:
         roundfile.load(bad)
     assert "post[0].max_marks: expected a whole number ≥ 1" in str(e.value.message)
+
+
+def test_an_evaluation_file_headed_ceping_piaohao():
+    from fractions import Fraction
+
+    from selector.domain.model import Evaluation, Threshold
+    from selector.readers.findings import kind_of, read_evaluation
+
+    header = ["测评票号", "张伟(审计)", "李娜"]
+    rows = [(2, ["1", "优秀", "称职"]), (3, ["2", "称职", ""])]
+    assert kind_of("e.csv", header) == "evaluation"
+    scale = Evaluation(("优秀", "称职", "基本称职", "不称职"), ("优秀", "称职"), Threshold(">=", Fraction(2, 3)))
+    candidates, papers = read_evaluation("e.csv", header, rows, resolver=Resolver(ROUND.candidates),
+                                         allowed=["C01", "C03"], evaluation=scale)
+    assert candidates == ["C01", "C03"] and [p.number for p in papers] == ["1", "2"]
+
+
+def test_an_xlsx_title_merged_across_the_table_is_no_merged_cell_of_it(tmp_path):
+    from openpyxl import Workbook
+
+    wb = Workbook()
+    ws = wb.active
+    ws.append(["某市局级领导干部公推公选全委会民主推荐票统计表"])
+    ws.merge_cells("A1:D1")
+    ws.append(["统计时间：2026年3月1日"])
+    ws.merge_cells("A2:D2")
+    for row in AS_CELLS:
+        ws.append(row)
+    wb.save(tmp_path / "t.xlsx")
+    assert [b.line for b in read(tmp_path / "t.xlsx")] == [4, 5, 6, 7, 8]
+    ws.merge_cells("C5:D5")  # inside the table: still refused (a merged cell reads as empty)
+    wb.save(tmp_path / "t.xlsx")
+    assert "row 5, column 3" in refused(tmp_path / "t.xlsx") and "merged cells (C5:D5)" in refused(tmp_path / "t.xlsx")
+    ws.unmerge_cells("C5:D5")
+    ws.merge_cells("A3:B3")  # a merge in the heading row (two or more values follow it)
+    wb.save(tmp_path / "t.xlsx")
+    assert "merged cells (A3:B3)" in refused(tmp_path / "t.xlsx")

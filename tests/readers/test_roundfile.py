@@ -109,7 +109,7 @@ def test_round_file_refusals(tmp_path, replace, append, message):
 
 def test_unknown_key_lists_the_allowed_ones(tmp_path):
     got = refusal(tmp_path, {"seats = 1\n": "seats = 1\nlevel = 2\n"})
-    assert got == f"{tmp_path / 'round.toml'}: post[0].level: unknown key (allowed: id, seats, title)"
+    assert got == f"{tmp_path / 'round.toml'}: post[0].level: unknown key (allowed: id, max_marks, seats, title)"
 
 
 def test_not_toml_and_not_utf8(tmp_path):

@@ -26,6 +26,11 @@ def check(file: Path = typer.Argument(..., help=N_("Round file (TOML)."))) -> No
     typer.echo(_("{file}: ok · round {round} · {posts} posts, {seats} seats · {people} people · stages {stages}").format(
         file=file, round=r.id, posts=len(r.posts), seats=sum(p.seats for p in r.posts), people=candidates,
         stages=" → ".join(s.id for s in r.stages)))
+    from selector.reports import terminal
+    from selector.service.views import eligibility_view
+
+    for line in terminal.eligibility_lines(eligibility_view(r)):  # who init would keep off the lists
+        typer.echo(line)
 
 
 @command(name="init", help=N_(

@@ -311,14 +311,14 @@ def eligibility_lines(found: dict | None) -> list[str]:
     excluded = [s for s in found["standings"] if s["excluded"]]
     admitted = [s for s in found["standings"] if not s["excluded"]]
     lines = [_("eligibility ({rules}): {excluded} excluded, {admitted} admitted by 破格").format(
-        rules=", ".join(rules), excluded=len(excluded), admitted=len(admitted))]
+        rules=_(", ").join(rules), excluded=len(excluded), admitted=len(admitted))]
     for s in excluded:
-        why = "; ".join(breach_text(b) for b in s["breaches"])
+        why = _("; ").join(breach_text(b) for b in s["breaches"])
         if s.get("exceptional") is not None:
             why += " · " + _("破格 does not lift a sanction")
         lines.append("  " + _("excluded: {id} {name} — {why}").format(id=s["candidate"], name=s["name"], why=why))
     for s in admitted:
-        why = "; ".join(breach_text(b) for b in s["breaches"]) or _("meets the rules")
+        why = _("; ").join(breach_text(b) for b in s["breaches"]) or _("meets the rules")
         lines.append("  " + _("破格: {id} {name} — {why}; reason: {reason}").format(
             id=s["candidate"], name=s["name"], why=why, reason=s["exceptional"]))
     return lines
