@@ -148,3 +148,17 @@ def test_a_date_that_decides_the_lists_is_no_descriptive_amendment(run, rules_ro
     done = run("init", rules_round, "--reason", "破格理由按常委会纪要更正")
     assert done.exit_code == 0, done.stderr
     assert run("audit", "verify").exit_code == 0
+
+
+def test_double_entry_reads_a_shared_name_as_the_count_does(run, rules_round):
+    assert run("init", rules_round).exit_code == 0
+    second = [list(r) for r in BALLOTS]
+    second[1][2] = "张伟(财政)"  # the first keying has the bare 张伟: on P01's list that is C07
+    write_csv(Path("rec1-b.csv"), second)
+    r = run("tally", "rec1", "rec1.csv", "--present", "25", "--issued", "25", "--check-against", "rec1-b.csv")
+    assert r.exit_code == 0, r.stderr
+    second[2][3] = "张伟(统计)"  # on P02 two 张伟 stand: the bare name there is not that one
+    write_csv(Path("rec1-c.csv"), second)
+    write_csv(Path("rec1-d.csv"), BALLOTS)
+    r = run("tally", "rec1", "rec1-d.csv", "--dry-run", "--check-against", "rec1-c.csv")
+    assert r.exit_code == 1 and "ballot 2" in r.stderr and "统计局副局长" in r.stderr
