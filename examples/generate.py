@@ -18,8 +18,9 @@ What the files hold on purpose:
   papers; overvotes; blanks; invalid marks (a name not on the roster, the shared name
   张建华 without its label, a 大学生村干部 marked for a post they may not hold); one cell
   naming the same person twice (counted once); names typed with a space.
-- rec2 (XLSX): two void papers; P09 ends in the one tie of the round: two people whose
-  rec1 + rec2 scores are exactly equal (92/390 + 5/39 = 72/390 + 7/39), at the 1:3 line.
+- rec2 (XLSX): the 全委会 with its 候补委员 and invited 两代表一委员 (a 类别 column); two void
+  papers; P09 ends in the one tie of the round: two people whose rec1 + rec2 scores are
+  exactly equal (92/390 + 5/52 = 77/390 + 7/52), at the 1:3 line.
   The intended decision takes the one with more 全委会 votes (`TIE` below).
 - inspect: findings for every check of every listed candidate; one 计生 veto (on P14),
   so the next-ranked person is backfilled (递补) and gets findings and 民主测评 of their own.
@@ -56,8 +57,10 @@ SEED = 20110613
 TIE_POST = "P09"  # the post whose 1:3 line falls in a tie
 VETO_POST = "P14"  # the post whose third candidate is vetoed (计生), so 递补 happens
 NOTICE_START, NOTICE_COMPLAINT = "2011-06-20", "2011-06-21"
+APPOINTED = "2011-06-28"  # 任职: the Tuesday after the notice (it ends on Friday 2011-06-24)
 COMPLAINT = "电话反映其任职期间接受管理服务对象宴请"
 COMPLAINT_NOTE = "经市纪委、组织部联合核查，所反映宴请系机关工作餐，按规定结算，反映问题不属实"
+MORAL_CHECKS = ("纪检", "信访", "综治", "审计", "计生")
 TIE_REASON = "两人推荐得分相同，经市委常委会研究，以全委会推荐得票较多者进入考察人选"
 
 SURNAMES = "施陆黄张沈顾倪袁茅龚范曹季瞿郁宋徐朱陈王杨刘周吴钱秦蔡姜邱丁严邢成江汤"
@@ -307,7 +310,12 @@ class Haimen:
                 for i in range(1, 397)]
         for number, reason in (("0057", "撕毁"), ("0233", "无法辨认"), ("0318", "在选票上署名")):
             rec1[int(number) - 1]["void"] = reason
-        rec2 = [{"number": f"{i:03d}", "category": None, "void": "", "cells": {}} for i in range(1, 44)]
+        # rec2: 45 委员, 8 候补委员 and 7 invited 两代表一委员 (electorate 60); 56 attend. The
+        # categories come from their own generator so that rec1's papers stay as they were.
+        cats2 = ["全委会委员"] * 42 + ["候补委员"] * 7 + ["两代表一委员"] * 7
+        random.Random(SEED + 2).shuffle(cats2)
+        rec2 = [{"number": f"{i:03d}", "category": cats2[i - 1], "void": "", "cells": {}}
+                for i in range(1, 57)]
         for number, reason in (("009", "在选票上作记号"), ("031", "撕毁")):
             rec2[int(number) - 1]["void"] = reason
         live1 = [p for p in rec1 if not p["void"]]
@@ -324,8 +332,8 @@ class Haimen:
                     a, b, c, d, e = tie_pool
                     over1, blank1, over2, blank2 = 3, 4, 2, 2
                     extra1 = rng.sample([p["id"] for p in r.others], 2)
-                    votes1 = {a: 130, b: 70, c: 92, d: 72, e: 20, extra1[0]: 1, extra1[1]: 1}
-                    votes2 = {a: 13, b: 10, c: 5, d: 7, e: 2}
+                    votes1 = {a: 125, b: 70, c: 92, d: 77, e: 20, extra1[0]: 1, extra1[1]: 1}
+                    votes2 = {a: 22, b: 14, c: 5, d: 7, e: 2}
                 else:
                     village = pid in ("P28", "P29", "P30")
                     over1 = int(rng.random() < .4)
@@ -365,9 +373,9 @@ class Haimen:
         limit = {pid: 1 for pid, _ in self.posts}
         weights = {"领导干部": 1, "两代表一委员": 1, "一般干部": 1}
         c1 = Tally(r, self.posts, lists, limit, weights).count(rec1)
-        c2 = Tally(r, self.posts, lists, limit).count(rec2)
+        c2 = Tally(r, self.posts, lists, limit, {"全委会委员": 1, "候补委员": 1, "两代表一委员": 1}).count(rec2)
         self.record("rec1", c1, {"electorate": 420, "present": 398, "issued": 398, "returned": 396})
-        self.record("rec2", c2, {"electorate": 45, "present": 43, "issued": 43, "returned": 43})
+        self.record("rec2", c2, {"electorate": 60, "present": 56, "issued": 56, "returned": 56})
 
         # rec2's cut: 1:3 on rec1 + rec2 shares, the one tie resolved as intended.
         self.ranked, shortlist, ties = {}, {}, []
@@ -396,8 +404,9 @@ class Haimen:
         self.files[f"{OUT}/rec1-b.csv"] = self.wide_csv(
             rec1[200:], ["票号", "类别", "废票"], titles=True, encoding="utf-8-sig")
         self.files[f"{OUT}/rec2.xlsx"] = xlsx(
-            [["选票编号", "废票", *self.title.values()]]
-            + [[p["number"], p["void"], *(p["cells"].get(pid, "") for pid, _ in self.posts)] for p in rec2])
+            [["选票编号", "类别", "废票", *self.title.values()]]
+            + [[p["number"], p["category"], p["void"], *(p["cells"].get(pid, "") for pid, _ in self.posts)]
+               for p in rec2])
         return shortlist
 
     def inspection(self, shortlist: dict[str, list[str]]) -> dict[str, list[str]]:
@@ -493,6 +502,22 @@ class Haimen:
         self.files[f"{OUT}/vote1.csv"] = csv_bytes(rows, "utf-8")
         return shortlist
 
+    def moral(self, listed: dict[str, list[str]]) -> dict[str, list[str]]:
+        """道德品行鉴定: after the standing committee's 1:2 vote, five departments sign off on
+        each of the 拟任人选; everyone is cleared (two with a note on what was looked into)."""
+        r = self.roster
+        notes = {(listed["P04"][0], "信访"): "近三年无涉及本人的信访举报",
+                 (listed["P19"][1], "审计"): "离任经济责任审计未发现问题"}
+        rows = [["人选", "鉴定部门", "结论", "说明"]]
+        for pid, _ in self.posts:
+            for cid in listed[pid]:
+                for check in MORAL_CHECKS:
+                    rows.append([r.by_id[cid]["label"] or r.by_id[cid]["name"], check, "无问题",
+                                 notes.get((cid, check), "")])
+        self.files[f"{OUT}/moral-findings.csv"] = csv_bytes(rows, "utf-8-sig")
+        self.expected["shortlists"]["moral"] = listed
+        return listed
+
     def vote2(self, listed: dict[str, list[str]]) -> dict[str, list[str]]:
         rng, r = self.rng, self.roster
         papers = [{"number": f"{i:03d}", "category": None, "void": "", "cells": {}} for i in range(1, 45)]
@@ -569,6 +594,9 @@ class Haimen:
             "# 市委常委会差额票决 (long layout: one row per mark)",
             f"selector tally vote1 {OUT}/vote1.csv --layout long --present {att['vote1']['present']} --issued {att['vote1']['issued']}",
             "selector cut vote1",
+            "# 道德品行鉴定 of the 拟任人选 by 纪检、信访、综治、审计、计生 (as the 2011 report orders it)",
+            f"selector inspect moral {OUT}/moral-findings.csv",
+            "selector cut moral",
             "# 市委全委会票决",
             f"selector tally vote2 {OUT}/vote2.csv --present {att['vote2']['present']} --issued {att['vote2']['issued']}",
             "selector cut vote2",
@@ -577,10 +605,10 @@ class Haimen:
             f"selector notice notice complaint --received {NOTICE_COMPLAINT} --candidate {complained} "
             f"--anonymous --summary \"{COMPLAINT}\"",
             f"selector notice notice resolve 1 --outcome unfounded --note \"{COMPLAINT_NOTE}\"",
-            "selector notice notice close",
+            f"selector notice notice close --appointed {APPOINTED}",
             "# the shortlists, in surname-stroke order as official lists are printed",
             *(f"selector export {stage} --doc shortlist --format md"
-              for stage in ("rec2", "inspect", "vote1", "vote2", "notice")),
+              for stage in ("rec2", "inspect", "vote1", "moral", "vote2", "notice")),
             "selector status",
         ]
         return ("\n".join(lines) + "\n").encode("utf-8")
@@ -588,7 +616,7 @@ class Haimen:
     def build(self) -> dict[str, bytes]:
         shortlist = self.recommendations()
         listed = self.inspection(shortlist)
-        self.vote2(self.vote1(listed))
+        self.vote2(self.moral(self.vote1(listed)))
         self.files[str(ROSTER)] = self.roster.csv_bytes()
         self.files[f"{OUT}/commands.sh"] = self.commands()
         self.files[f"{OUT}/expected.json"] = (json.dumps(self.expected, ensure_ascii=False, indent=1)

@@ -345,6 +345,28 @@ class ReceivedBeforeNotice(Typed, RuleError):
 
 
 @dataclass(eq=False)
+class CalendarUnknown(Typed, RuleError):
+    """A notice would run into years whose official holiday schedule nobody has given: not
+    opened on a guess (issue 12.4). `holidays`: the statutory ones in the period, as
+    (date, name); `end`: the end with only those off; `covered`: what the package covers."""
+
+    stage: str
+    years: tuple[int, ...]
+    covered: str
+    holidays: tuple[tuple[str, str], ...]
+    end: str
+
+
+@dataclass(eq=False)
+class NoticeFromNoticeStage(Typed, UsageError):
+    """`export --doc notice` is made from a notice stage (`notices`: the round's, if any)."""
+
+    stage: str
+    kind: str
+    notices: tuple[str, ...]
+
+
+@dataclass(eq=False)
 class PostponeTooLong(Typed, RuleError):
     """A postponement past its limit (three months after the notice ends)."""
 

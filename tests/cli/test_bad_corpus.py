@@ -87,8 +87,28 @@ CORPUS = {
 }
 
 
+# Round files (`*.toml`): file -> (key path, message fragment); refused by `check` and `init`.
+ROUND_CORPUS = {
+    "calendar-date-outside-year.toml": ("calendar.2027.holidays[0]", "2026-12-31 is not in 2027"),
+    "calendar-holiday-and-workday.toml": ("calendar.2027", "2027-02-07 is both a holiday and a workday"),
+}
+
+
 def test_the_corpus_and_the_table_agree():
-    assert sorted(p.name for p in BAD.iterdir()) == sorted(CORPUS)
+    assert sorted(p.name for p in BAD.iterdir()) == sorted({**CORPUS, **ROUND_CORPUS})
+
+
+@pytest.mark.parametrize("name", sorted(ROUND_CORPUS))
+def test_bad_round_file_is_refused_whole(run, tmp_path, name):
+    key, fragment = ROUND_CORPUS[name]
+    path = BAD / name
+    for command in ("check", "init"):
+        result = run(command, path)
+        assert result.exit_code == 1, result.stdout + result.stderr
+        errors = [line for line in result.stderr.splitlines() if line.startswith("error:")]
+        assert errors == [f"error: {path}: {key}: {fragment}"], result.stderr
+        assert result.stdout == ""
+    assert not Path(os.environ["SELECTOR_DB"]).exists()  # nothing stored: not even a database made
 
 
 @pytest.fixture

@@ -118,18 +118,33 @@ def test_resolve_by_name_or_the_whole_shortlist(run, rules_round, tmp_path):
     assert run("audit", "verify").exit_code == 0
 
 
-def test_poge_reason_is_printed_on_the_shortlist_and_notice(run, rules_round):
-    assert run("init", rules_round).exit_code == 0
+NOTICE = '\n[[stage]]\nid = "notice"\nkind = "notice"\ntitle = "任前公示"\n'
+
+
+def test_poge_reason_is_printed_on_the_shortlist_and_notice(run, tmp_path):
+    path = good_round(tmp_path, append=RULES + NOTICE)
+    write_csv(tmp_path / "roster.csv", ROSTER, "gb18030")
+    write_csv(Path("rec1.csv"), BALLOTS)
+    assert run("init", path).exit_code == 0
     assert run("tally", "rec1", "rec1.csv", "--present", "25", "--issued", "25").exit_code == 0
     assert run("cut", "rec1", "--resolve", "P01=李娜", "--reason", "常委会研究决定").exit_code == 0
-    for doc in ("shortlist", "notice"):
-        out = run("export", "rec1", "--doc", doc, "--format", "md", "--out", "-")
-        assert out.exit_code == 0, out.stderr
-        text = out.stdout
-        assert "破格提拔理由" in text  # the round's documents are in Chinese
-        line = next(ln for ln in text.splitlines() if "李娜" in ln)
-        assert "业绩特别突出，经市委常委会研究同意破格提拔" in line
-        assert "业绩特别突出" not in next(ln for ln in text.splitlines() if "张伟(财政)" in ln)
+    shortlist = run("export", "rec1", "--doc", "shortlist", "--format", "md", "--out", "-")
+    assert shortlist.exit_code == 0, shortlist.stderr
+    assert "破格提拔理由" in shortlist.stdout  # the round's documents are in Chinese
+    line = next(ln for ln in shortlist.stdout.splitlines() if "李娜" in ln)
+    assert "业绩特别突出，经市委常委会研究同意破格提拔" in line
+    assert "业绩特别突出" not in next(ln for ln in shortlist.stdout.splitlines() if "张伟(财政)" in ln)
+    # the vote makes 李娜 the appointee for P01; the notice publishes her 破格 reason with her name
+    votes = [["ballot", "张伟(财政)", "李娜", "张伟(统计)", "刘洋"]]
+    votes += [[str(i), "不同意" if i <= 7 else "同意", "同意" if i <= 7 else "不同意", "同意" if i <= 6 else "弃权",
+               "弃权"] for i in range(1, 10)]
+    write_csv(Path("vote1.csv"), votes)
+    assert run("tally", "vote1", "vote1.csv", "--present", "9", "--issued", "9").exit_code == 0
+    assert run("cut", "vote1").exit_code == 0
+    notice = run("export", "notice", "--doc", "notice", "--format", "md", "--out", "-")
+    assert notice.exit_code == 0, notice.stderr
+    assert "李娜破格提拔，理由：业绩特别突出，经市委常委会研究同意破格提拔" in notice.stdout
+    assert "张伟(统计)破格" not in notice.stdout
 
 
 def test_a_date_that_decides_the_lists_is_no_descriptive_amendment(run, rules_round, tmp_path):

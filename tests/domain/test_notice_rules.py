@@ -67,10 +67,11 @@ def test_outcomes_decide_each_appointee():
     assert post_status([people[2]]) == "pending"
 
 
-def test_close_needs_the_end_date_and_every_complaint_closed():
-    end = date(2026, 10, 10)
-    assert close_problems(end, end, [complaint(1, "C1", "minor")]) == []
-    early = close_problems(end - timedelta(days=1), end, [])
-    assert early and "until 2026-10-10" in early[0]
-    still = close_problems(end, end, [complaint(1, "C1")], {"C1": "张伟"})
+def test_close_needs_the_end_date_passed_and_every_complaint_closed():
+    end, after = date(2026, 10, 10), date(2026, 10, 11)
+    assert close_problems(after, end, [complaint(1, "C1", "minor")]) == []
+    for day in (end - timedelta(days=1), end):  # the whole last day must have passed (issue 12.5)
+        early = close_problems(day, end, [])
+        assert early and "until 2026-10-10" in early[0]
+    still = close_problems(after, end, [complaint(1, "C1")], {"C1": "张伟"})
     assert still == ["1 complaint still open: #1 (张伟)"]

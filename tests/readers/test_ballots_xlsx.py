@@ -32,5 +32,5 @@ def test_workbook_without_default_style_reads_without_a_python_warning(tmp_path)
         table = open_table(target)
         rows = list(table.rows)
     assert [str(w.message) for w in caught] == []
-    assert table.header[:3] == ["选票编号", "废票", "审计局局长"]
-    assert len(rows) == 43
+    assert table.header[:4] == ["选票编号", "类别", "废票", "审计局局长"]
+    assert len(rows) == 56

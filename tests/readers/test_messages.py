@@ -149,7 +149,7 @@ def _paper(good, stage: str):
     return Paper(round_.stage(stage), round_.posts, lists, resolver)
 
 
-@pytest.mark.parametrize("name", sorted(p.name for p in BAD.iterdir()))
+@pytest.mark.parametrize("name", sorted(p.name for p in BAD.iterdir() if p.suffix != ".toml"))  # ballot files
 def test_every_bad_file_refusal_is_a_template(good, name):
     from selector.readers.ballots import interpret
     from selector.readers.tables import open_table

@@ -60,7 +60,7 @@ def test_the_shared_round_is_valid():
      'stage[1].cut.shortfall: expected one of hold | accept, got "skip"'),
     # unknown keys at each level
     ({'tie_seed =': 'seed = 1\ntie_seed ='}, "", "round.seed: unknown key"),
-    ({"seats = 1\n": "seats = 1\nlevel = 2\n"}, "", "post[0].level: unknown key"),
+    ({"seats = 1\n": "seats = 1\ngrade = 2\n"}, "", "post[0].grade: unknown key"),
     ({'ratio = "1:2"': 'ratio = "1:2"\nrule = "x"'}, "", "stage[0].cut.rule: unknown key"),
     ({"electorate = 30": "electorate = 30\nvoters = 3"}, "", "stage[0].voters: unknown key"),
     ({}, "\n[extra]\nx = 1\n", "(top level).extra: unknown key"),
@@ -108,8 +108,9 @@ def test_round_file_refusals(tmp_path, replace, append, message):
 
 
 def test_unknown_key_lists_the_allowed_ones(tmp_path):
-    got = refusal(tmp_path, {"seats = 1\n": "seats = 1\nlevel = 2\n"})
-    assert got == f"{tmp_path / 'round.toml'}: post[0].level: unknown key (allowed: id, max_marks, seats, title)"
+    got = refusal(tmp_path, {"seats = 1\n": "seats = 1\ngrade = 2\n"})
+    assert got == (f"{tmp_path / 'round.toml'}: post[0].grade: unknown key (allowed: appointment, id, level, "
+                   "max_marks, nomination, seats, title)")
 
 
 def test_not_toml_and_not_utf8(tmp_path):

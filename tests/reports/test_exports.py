@@ -23,7 +23,7 @@ def golden(name: str, data: bytes) -> None:
 
 @pytest.mark.parametrize("stage,doc,fmt", [
     ("rec1", "tally", "md"), ("rec2", "tally", "csv"), ("rec2", "shortlist", "md"),
-    ("vote1", "vote", "md"), ("vote2", "vote", "csv"), ("vote2", "notice", "md"),
+    ("vote1", "vote", "md"), ("vote2", "vote", "csv"), ("notice", "notice", "md"),
 ])
 def test_golden_text_documents(counted, run, stage, doc, fmt):
     counted("vote2")
@@ -223,7 +223,7 @@ def test_notice_lists_descriptive_fields_and_complaints(counted, run):
     from docx import Document as Docx
 
     counted("vote2")
-    assert run("export", "vote2", "--doc", "notice", "--format", "docx", "--out", "n.docx").exit_code == 0
+    assert run("export", "notice", "--doc", "notice", "--format", "docx", "--out", "n.docx").exit_code == 0
     d = Docx("n.docx")
     rows = [[c.text for c in r.cells] for r in d.tables[0].rows]
     assert rows == [["序号", "姓名", "性别", "出生年月", "现工作单位及职务", "拟任职务"],

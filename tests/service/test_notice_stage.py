@@ -28,14 +28,16 @@ def test_open_fixes_the_end_date_across_national_day(run, tmp_path):
     assert opened[0][2]["end"] == "2026-10-10" and opened[0][2]["candidates"] == {"P01": ["C01"], "P02": ["C06"]}
 
 
-def test_close_is_refused_before_the_end_date(run, tmp_path, monkeypatch):
+def test_close_is_refused_until_the_whole_last_day_has_passed(run, tmp_path, monkeypatch):
     voted(run, tmp_path)
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", epoch("2026-09-29"))
     run("notice", "notice", "open", "--start", "2026-09-29")
-    monkeypatch.setenv("SOURCE_DATE_EPOCH", epoch("2026-10-09"))
-    r = run("notice", "notice", "close")
-    assert r.exit_code == 1 and "runs until 2026-10-10 (today is 2026-10-09)" in r.stderr
+    for day in ("2026-10-09", "2026-10-10"):  # the last day itself is still part of the notice
+        monkeypatch.setenv("SOURCE_DATE_EPOCH", epoch(day))
+        r = run("notice", "notice", "close")
+        assert r.exit_code == 1 and f"runs until 2026-10-10 (today is {day})" in r.stderr
     assert show(run, "notice")["state"] == "open"
-    monkeypatch.setenv("SOURCE_DATE_EPOCH", epoch("2026-10-10"))
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", epoch("2026-10-11"))
     r = run("notice", "notice", "close", "--json")
     assert r.exit_code == 0, r.stderr
     view = json.loads(r.stdout)
@@ -114,13 +116,34 @@ def test_complaints_are_checked(run, tmp_path):
     assert show(run, "notice")["notice"]["complaints"] == []
 
 
-def test_outside_the_calendar_years_monday_to_friday_with_a_warning(run, tmp_path):
+def test_outside_the_calendar_years_no_guess_but_an_end_date_given_with_its_reason(run, tmp_path):
     voted(run, tmp_path)
     r = run("notice", "notice", "open", "--start", "2099-01-05")  # a Monday
+    assert r.exit_code == 1
+    assert "the official holiday schedule of 2099 is not known" in r.stderr
+    assert "[calendar.2099]" in r.stderr and "--end DATE --reason" in r.stderr
+    assert show(run, "notice")["state"] == "ready"
+    r = run("notice", "notice", "open", "--start", "2099-01-05", "--end", "2099-01-09")
+    assert r.exit_code == 2 and "--reason" in r.stderr
+    r = run("notice", "notice", "open", "--start", "2099-01-05", "--end", "2099-01-04", "--reason", "x")
+    assert r.exit_code == 1 and "--end 2099-01-04 is before --start 2099-01-05" in r.stderr
+    r = run("notice", "notice", "open", "--start", "2099-01-05", "--end", "2099-01-12",
+            "--reason", "按国务院办公厅2099年节假日安排通知计算")
     assert r.exit_code == 0, r.stderr
-    assert "warning:" in r.stderr and "does not cover 2099" in r.stderr
-    view = show(run, "notice")
-    assert view["notice"]["end"] == "2099-01-09" and "2099" in view["notice"]["warning"]
+    n = show(run, "notice")["notice"]
+    assert (n["end"], n["warning"]) == ("2099-01-12", None)
+    assert n["end_reason"] == "按国务院办公厅2099年节假日安排通知计算"
+    assert n["calendar"].endswith("; end date given by the clerk")
+    assert "end date given by the clerk: 按国务院办公厅" in run("show", "notice").stdout
+    assert run("audit", "verify").exit_code == 0
+
+
+def test_an_end_date_given_may_not_shorten_a_period_the_calendar_counts(run, tmp_path):
+    voted(run, tmp_path)
+    r = run("notice", "notice", "open", "--start", "2026-09-29", "--end", "2026-10-09", "--reason", "提前")
+    assert r.exit_code == 1 and "lasts 5 working days, which end on 2026-10-10" in r.stderr
+    r = run("notice", "notice", "open", "--start", "2026-09-29", "--end", "2026-10-12", "--reason", "延长至周一")
+    assert r.exit_code == 0, r.stderr
 
 
 def test_notice_waits_for_the_appointees_and_has_no_cut(run, tmp_path):
@@ -144,6 +167,6 @@ def test_status_points_at_the_open_complaint_then_at_close(run, tmp_path):
     assert stage["next"].startswith("selector notice notice resolve 1 --outcome")
     run("notice", "notice", "resolve", "1", "--outcome", "minor", "--note", "经核查，学历真实，提醒其如实填报")
     stage = json.loads(run("status", "--json").stdout)["stages"][3]
-    assert stage["next"] == "selector notice notice close (on or after 2026-05-09)"
+    assert stage["next"] == "selector notice notice close (once 2026-05-09 has passed)"
     view = json.loads(run("notice", "notice", "close", "--json").stdout)
     assert post(view, "P02")["advanced"] == ["C06"] and post(view, "P02")["status"] == "ok"

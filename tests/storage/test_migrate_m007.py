@@ -7,7 +7,7 @@ import sqlite3
 
 from sqlite_utils import Database
 
-from selector.storage.schema import migrations, pending
+from selector.storage.schema import MIGRATIONS, migrations, pending
 from selector.storage.store import Store
 from test_migrate import FROZEN
 
@@ -18,7 +18,7 @@ def test_m007_upgrades_the_frozen_first_schema(tmp_path, run):
     conn.executescript(FROZEN.read_text(encoding="utf-8"))
     conn.close()
     migrations().apply(Database(old), stop_before="m007_corrections")
-    assert pending(sqlite3.connect(old))[:2] == ["m007_corrections", "m008_void_papers"]  # and later ones
+    assert pending(sqlite3.connect(old)) == [m.__name__ for m in MIGRATIONS[6:]]
 
     store = Store(old)  # opening migrates
     assert pending(store.conn) == []

@@ -101,6 +101,28 @@ def _no_tally(err: e.NoTallyYet) -> str:
     return _("stage {stage} has no tally yet: run `selector tally {stage} FILE…`").format(stage=err.stage)
 
 
+def _calendar_unknown(err: e.CalendarUnknown) -> str:
+    """Issue 12.4: the years without a schedule, the holidays crossed, and the two ways on."""
+    years = _(", ").join(str(y) for y in err.years)
+    crossed = _(", ").join(f"{day} {name}" for day, name in err.holidays) or _("none")
+    year = err.years[0]
+    return _("the notice {stage} cannot be counted: the official holiday schedule of {years} is not known "
+             "({covered}); statutory holidays in the period (to {end} without make-up days): {crossed}. "
+             "Give the State Council's schedule as [calendar.{year}] (holidays = […], workdays = […]) in the "
+             "round file or its calendar file (round.calendar) and run `selector init FILE --reason \"…\"`, "
+             "or give the end date: selector notice {stage} open --start DATE --end DATE --reason \"…\"").format(
+        stage=err.stage, years=years, covered=err.covered, end=err.end, crossed=crossed, year=year)
+
+
+def _notice_from_notice_stage(err: e.NoticeFromNoticeStage) -> str:
+    if not err.notices:
+        return _("--doc notice is made from a notice stage; {stage} is a {kind} stage and the round has no notice "
+                 "stage").format(stage=err.stage, kind=err.kind)
+    return _("--doc notice is made from a notice stage; {stage} is a {kind} stage: selector export {notice} --doc "
+             "notice (notice stages: {notices})").format(stage=err.stage, kind=err.kind, notice=err.notices[0],
+                                                         notices=_(", ").join(err.notices))
+
+
 def _document_not_for(err: e.DocumentNotFor) -> str:
     if err.doc == "vote":
         return _("--doc vote is for vote stages; {stage} is a {kind} stage (use --doc tally)").format(
@@ -262,6 +284,7 @@ TEXT: dict[type, Callable] = {
         text=x.text, stage=x.stage, listed=_(", ").join(f"{c} {n}" for c, n in x.listed)),
     e.ReceivedBeforeNotice: lambda x: _("--received {received} is before the notice opened ({start})").format(
         received=x.received, start=x.start),
+    e.CalendarUnknown: _calendar_unknown,
     e.PostponeTooLong: lambda x: _("--until {until}: a postponement lasts at most three months after the "
                                    "notice ends ({limit})").format(until=x.until, limit=x.limit),
     e.PostponeBeforeEnd: lambda x: _("--until {until} is before the notice ends ({end})").format(
@@ -289,6 +312,7 @@ TEXT: dict[type, Callable] = {
                               "hold: export it with --format md or csv").format(format=x.format, text=x.text,
                                                                                  upper=x.format.upper()),
     e.DocumentNotFor: _document_not_for,
+    e.NoticeFromNoticeStage: _notice_from_notice_stage,
     e.VerifyFailed: _verify_failed,
     e.ReasonRequired: lambda x: _reason(x.option),
     e.CorrectLockedStage: lambda x: _("stage {stage}'s cut is locked: re-open it first with "
@@ -402,7 +426,8 @@ NEXT: dict[type, Callable] = {
     s.OpenNotice: lambda x: _("selector notice {stage} open --start YYYY-MM-DD").format(stage=x.stage),
     s.ResolveComplaint: lambda x: _("selector notice {stage} resolve {n} --outcome unfounded|minor|serious|postpone "
                                     "--note \"…\"").format(stage=x.stage, n=x.number),
-    s.CloseNotice: lambda x: _("selector notice {stage} close (on or after {end})").format(stage=x.stage, end=x.end),
+    s.CloseNotice: lambda x: _("selector notice {stage} close (once {end} has passed)").format(stage=x.stage,
+                                                                                           end=x.end),
     s.Blocked: lambda x: text(x.error),
 }
 

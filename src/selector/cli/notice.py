@@ -46,17 +46,26 @@ def _show(handler, as_json: bool, extra: dict | None = None, message: str | None
 
 
 @command(notice_app, name="open", help=N_(
-    "Open the notice: the end date is the N-th working day on China's official calendar.\n"
+    "Open the notice: the end date is the N-th working day on China's official calendar (or the "
+    "round's [calendar.YYYY] for a year the calendar lacks; else give --end with --reason).\n"
     "\n"
     "Example: selector notice notice open --start 2026-09-29"))
 def open_(
     ctx: typer.Context,
     start: str = typer.Option(..., "--start", help=N_("First day of the notice (YYYY-MM-DD).")),
+    end: Optional[str] = typer.Option(None, "--end", help=N_("Last day, given by the clerk where the official "
+                                                           "calendar is not known (YYYY-MM-DD; with --reason).")),
+    reason: Optional[str] = typer.Option(None, "--reason", help=N_("Why the end date is given (recorded).")),
     as_json: bool = typer.Option(False, "--json", help=N_("Machine-readable output.")),
 ) -> None:
     first = parse_date(start, "--start")
+    last = parse_date(end, "--end") if end else None
+    if last is not None and not (reason and reason.strip()):
+        raise UsageError("--end is recorded with its reason: give --reason \"…\"")
+    if last is None and reason is not None:
+        raise UsageError("--reason goes with --end")
     handler = _notice(ctx)
-    state, warnings = handler.open_notice(first)
+    state, warnings = handler.open_notice(first, last, reason)
     err = console(stderr=True)
     for w in warnings:
         err.print(_("warning: {message}").format(message=w), markup=False, highlight=False, soft_wrap=True)
@@ -111,15 +120,19 @@ def resolve(
 
 
 @command(notice_app, name="close", help=N_(
-    "Close the notice and confirm the appointees (on or after the end date, no open complaint).\n"
+    "Close the notice and confirm the appointees (once its last day has passed, no open complaint); "
+    "a 任前公示 records the appointment date and the 试用期's end.\n"
     "\n"
-    "Example: selector notice notice close"))
+    "Example: selector notice notice close --appointed 2026-10-15"))
 def close(
     ctx: typer.Context,
+    appointed: Optional[str] = typer.Option(None, "--appointed", help=N_(
+        "Appointment date (YYYY-MM-DD; default today): after the notice, not in the future.")),
     as_json: bool = typer.Option(False, "--json", help=N_("Machine-readable output.")),
 ) -> None:
+    day = parse_date(appointed, "--appointed") if appointed else None
     handler = _notice(ctx)
-    handler.close_notice()
+    handler.close_notice(day)
     _show(handler, as_json, None, _("notice closed: appointees confirmed"))
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass, field
+from datetime import date
 from fractions import Fraction
 from typing import Literal
 
@@ -74,6 +75,16 @@ class Post:
     title: str
     seats: int
     max_marks: int | None = None  # marks per ballot for this post where the stage sets none
+    # Post kinds (issue 11.9): 正职 | 副职 (None: not said), and how the post is filled —
+    # "appointed" (任命: 拟任, with a 试用期) or "elected" (选举: 拟推荐为…人选, or with
+    # nomination = "提名", 拟提名为…候选人; no 试用期).
+    level: str | None = None
+    appointment: Literal["appointed", "elected"] = "appointed"
+    nomination: Literal["推荐", "提名"] = "推荐"
+
+    @property
+    def elected(self) -> bool:
+        return self.appointment == "elected"
 
 
 @dataclass(frozen=True)
@@ -136,6 +147,10 @@ class Stage:
     evaluation: Evaluation | None = None
     backfill: bool = False
     working_days: int | None = None
+    # notice stages: what they publish — 考察对象 before inspection, or 任前公示 — and the
+    # 试用期 (months) an appointment notice records for appointed posts
+    of: Literal["inspection", "appointment"] = "appointment"
+    probation_months: int = 12
 
     @property
     def takes_ballots(self) -> bool:
@@ -169,6 +184,17 @@ class Stage:
 
 
 @dataclass(frozen=True)
+class YearSchedule:
+    """A year's official holidays (放假) and make-up working days (调休上班), as the State
+    Council publishes them, given by the round file (`[calendar.YYYY]`) or a calendar file."""
+
+    year: int
+    holidays: frozenset[date] = frozenset()
+    workdays: frozenset[date] = frozenset()
+    source: str = ""  # where it was given: "round file" or the calendar file's name
+
+
+@dataclass(frozen=True)
 class Round:
     id: str
     title: str
@@ -181,6 +207,8 @@ class Round:
     complaints: str = ""
     tellers: int = 1
     scrutineers: int = 2
+    calendars: tuple[YearSchedule, ...] = ()  # years the official calendar library lacks
+    recommendation_valid_months: int = 12  # a recommendation result serves one year
     eligibility: Rules | None = None  # [round.eligibility]
     standings: tuple[Standing, ...] = ()  # whom it excludes, and who is let through by 破格
     _index: dict = field(default_factory=dict, compare=False, repr=False)

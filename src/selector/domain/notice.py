@@ -11,6 +11,8 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Callable, Iterable, Mapping, Sequence
 
+from selector.domain.model import YearSchedule
+
 OUTCOMES = ("unfounded", "minor", "serious", "postpone")
 # Several complaints about one person: the gravest outcome decides.
 GRAVITY = {"unfounded": 0, "minor": 1, "postpone": 2, "serious": 3}
@@ -20,8 +22,61 @@ Workday = Callable[[date], "bool | None"]
 
 
 def weekday_rule(day: date) -> bool:
-    """The fallback outside the official calendar's years: Monday to Friday."""
+    """Monday to Friday: what a year's schedule leaves as it is (and, before issue 12.4, the
+    fallback outside the official calendar's years)."""
     return day.weekday() < 5
+
+
+def schedule_rule(schedules: Iterable[YearSchedule]) -> Workday:
+    """Working days from published schedules: a listed holiday is off, a listed make-up
+    workday is on, any other day Monday–Friday; None for a year no schedule gives."""
+    by_year = {s.year: s for s in schedules}
+
+    def rule(day: date) -> bool | None:
+        s = by_year.get(day.year)
+        if s is None:
+            return None
+        if day in s.holidays:
+            return False
+        return day in s.workdays or weekday_rule(day)
+
+    return rule
+
+
+def first_known(*rules: Workday) -> Workday:
+    """The first rule that knows the day (not None) decides it."""
+    def rule(day: date) -> bool | None:
+        for r in rules:
+            known = r(day)
+            if known is not None:
+                return known
+        return None
+
+    return rule
+
+
+# The statutory holidays (法定节假日) of 《全国年节及纪念日放假办法》 as revised in 2024 (in force
+# from 2025): 元旦 1 day, 春节 4 (除夕 to 初三), 清明 1, 劳动节 2, 端午 1, 中秋 1, 国庆 3. The
+# State Council's yearly schedule adds bridging days and make-up workdays, which no rule
+# gives: these days only tell the clerk which holidays a period crosses.
+def statutory_holidays(year: int, spring_festival: date, qingming: date, duanwu: date,
+                       mid_autumn: date) -> list[tuple[date, str]]:
+    """The statutory holidays of `year` given its lunar dates (春节 = 正月初一, 清明 the solar
+    term, 端午 = 五月初五, 中秋 = 八月十五), as (day, name), in date order."""
+    days = [(date(year, 1, 1), "元旦")]
+    days += [(spring_festival + timedelta(days=i), "春节") for i in range(-1, 3)]
+    days += [(qingming, "清明节"), (date(year, 5, 1), "劳动节"), (date(year, 5, 2), "劳动节"),
+             (duanwu, "端午节"), (mid_autumn, "中秋节")]
+    days += [(date(year, 10, d), "国庆节") for d in (1, 2, 3)]
+    # 除夕 of next year's 春节 can fall in this year's last days (never, as the calendar runs
+    # today, but the rule should not lose it): only days of `year` are kept.
+    return sorted((d, n) for d, n in days if d.year == year)
+
+
+def one_year(start: date, months: int = 12) -> date:
+    """The last day of a period of `months` from `start` (start counted): 2026-01-10 + 12
+    months ends on 2027-01-09 — a 试用期 一年, or how long a recommendation result serves."""
+    return add_months(start, months) - timedelta(days=1)
 
 
 def end_date(start: date, working_days: int, is_workday: Workday) -> tuple[date, tuple[date, ...]]:
@@ -67,6 +122,10 @@ class Complaint:
     outcome: str | None = None  # None while open
     note: str = ""
     until: date | None = None  # postpone: held until
+
+    def late(self, end: date) -> bool:
+        """Received after the notice's last day: recorded (and shown) as late, not refused."""
+        return self.received > end
 
 
 @dataclass(frozen=True)
@@ -137,11 +196,13 @@ class StillOpen(str):
 
 
 def close_problems(today: date, end: date, complaints: Iterable[Complaint],
-                   names: Mapping[str, str] | None = None) -> list[StillRunning | StillOpen]:
+                   names: Mapping[str, str] | None = None, *,
+                   after_end: bool = True) -> list[StillRunning | StillOpen]:
     """Why the notice cannot close yet (empty: it can): at most one StillRunning, then at
-    most one StillOpen."""
+    most one StillOpen. The whole last day must have passed (`after_end`; a notice closed
+    before issue 12.5 was allowed to close on its last day, and is re-checked so)."""
     problems: list[StillRunning | StillOpen] = []
-    if today < end:
+    if today < end or (after_end and today == end):
         problems.append(StillRunning(end, today))
     still = [c for c in complaints if c.outcome is None]
     if still:

@@ -8,7 +8,7 @@ import io
 import json
 import re
 import sys
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from fractions import Fraction
 from pathlib import Path
 from typing import Any, Callable
@@ -20,7 +20,7 @@ else:  # pragma: no cover
 
 from selector.domain import eligibility
 from selector.domain.model import (
-    Candidate, Cut, Evaluation, Post, Round, Stage, Threshold, normalize,
+    Candidate, Cut, Evaluation, Post, Round, Stage, Threshold, YearSchedule, normalize,
 )
 from selector.errors import BallotFileError, ConfigError
 from selector.i18n import N_
@@ -28,9 +28,15 @@ from selector.readers.tables import decode, placed, regular_file
 
 MAX_FILE = 20 << 20  # bytes of a round file or roster file
 
-ROUND_KEYS = {"id", "title", "organizer", "locale", "tie_seed", "complaints", "roster", "certify", "eligibility"}
+ROUND_KEYS = {"id", "title", "organizer", "locale", "tie_seed", "complaints", "roster", "certify"}
+ROUND_KEYS |= {"calendar", "recommendation_valid_months"}  # issue 12.4, 12.6
+ROUND_KEYS |= {"eligibility"}  # issue 11.6
 ELIGIBILITY_KEYS = {"at", "max_age", "min_years_in_post"}
-POST_KEYS = {"id", "title", "seats", "max_marks"}
+POST_KEYS = {"id", "title", "seats"}
+POST_KEYS |= {"level", "appointment", "nomination"}  # post kinds (issue 11.9)
+POST_KEYS |= {"max_marks"}  # issue 11.8
+CALENDAR_KEYS = {"holidays", "workdays"}  # [calendar.YYYY]
+DATE_RE = re.compile(r"\s*(\d{4})-(\d{1,2})-(\d{1,2})\s*")
 DESCRIPTIVE = ("gender", "born", "ethnicity", "native_place", "education", "party", "joined",
                "unit", "position", "resume", "note",
                # what eligibility reads (domain/eligibility.py): dates, and 破格 with its reason
@@ -58,12 +64,13 @@ ROSTER_ALIASES = {
 STAGE_KEYS = {"id", "kind", "title", "electorate", "members", "quorum", "max_marks", "overvote",
               "categories", "candidates", "form", "cut", "checks", "evaluation", "backfill",
               "working_days"}
+STAGE_KEYS |= {"of", "probation_months"}  # notice stages (issue 12.3, 12.6)
 CUT_KEYS = {"ratio", "score", "min_share", "ties", "shortfall", "pass", "pass_base"}
 KIND_KEYS = {
     "recommend": {"electorate", "quorum", "max_marks", "overvote", "categories", "candidates", "cut"},
     "vote": {"members", "quorum", "max_marks", "overvote", "categories", "candidates", "cut", "form"},
     "inspect": {"checks", "evaluation", "backfill", "candidates"},
-    "notice": {"working_days", "candidates"},
+    "notice": {"working_days", "candidates", "of", "probation_months"},
 }
 ID_RE = re.compile(r"[a-z0-9-]+")
 SPACE_RE = re.compile(r"\s")  # what str.isspace() calls a space, character for character
@@ -71,7 +78,7 @@ POSTS_SEP = re.compile(r"[;；、,，|]")
 THRESHOLD_RE = re.compile(r"\s*(>=|>)\s*(\d+)\s*(?:/\s*(\d+))?\s*")
 RATIO_RE = re.compile(r"\s*1\s*:\s*(\d+)\s*")
 
-Loader = Callable[[str], bytes]
+Loader = Callable[..., bytes]  # (relative name, key path naming it) -> bytes
 
 
 def _q(value: Any) -> str:
@@ -88,7 +95,8 @@ def _q(value: Any) -> str:
 MAX_DIGITS = 18  # digits of any number in a round file
 MAX_PART = 10**9  # numerator or denominator of a fraction (weights, thresholds)
 MAX_COUNT = {"seats": 1_000, "max_marks": 1_000, "electorate": 10_000_000, "members": 10_000_000,
-             "tellers": 100, "scrutineers": 100, "working_days": 365, "max_age": 150, "min_years_in_post": 100}
+             "tellers": 100, "scrutineers": 100, "working_days": 365,
+             "probation_months": 120, "recommendation_valid_months": 120, "max_age": 150, "min_years_in_post": 100}
 MAX_RATIO = 1_000  # N of "1:N"
 MAX_DEPTH = 32  # arrays and tables inside each other (a round file needs 3)
 QUOTED = 60  # characters of a value quoted in a message
@@ -154,8 +162,8 @@ def load(path: str | Path) -> tuple[Round, dict[str, bytes]]:
     path = Path(path)
     sources: dict[str, bytes] = {}
 
-    def loader(name: str) -> bytes:
-        sources[name] = _roster_bytes(path, name)
+    def loader(name: str, key: str = "round.roster") -> bytes:
+        sources[name] = _roster_bytes(path, name, key)
         return sources[name]
 
     try:
@@ -184,11 +192,11 @@ TOO_LARGE = {"round file": N_("larger than {mb} MB: not a round file?"),
              "roster file": N_("larger than {mb} MB: not a roster file?")}
 
 
-def _roster_bytes(round_path: Path, rel: str) -> bytes:
+def _roster_bytes(round_path: Path, rel: str, key: str = "round.roster") -> bytes:
     """The roster file `rel`, which must be in the round file's folder (or below it): the
     round file names it, and a round file from elsewhere must not make `init` read (and quote
     in its messages) any file on the machine. Symbolic links are followed, then confined."""
-    where = {"file": str(round_path), "key": "round.roster"}
+    where = {"file": str(round_path), "key": key}
     if Path(rel).is_absolute() or rel.startswith(("/", "\\")) or re.match(r"[A-Za-z]:", rel):
         raise ConfigError("{roster} is an absolute path: give the roster's name relative to the round "
                           "file's folder (keep it next to the round file)", **where, roster=_q(rel))
@@ -209,7 +217,7 @@ def _roster_bytes(round_path: Path, rel: str) -> bytes:
 
 def from_sources(main: str, sources: dict[str, bytes]) -> Round:
     """Rebuild a round from the sources stored at `init` (no files needed)."""
-    return parse(sources[main], main, lambda name: sources[name])
+    return parse(sources[main], main, lambda name, key=None: sources[name])
 
 
 def parse(data: bytes, name: str, loader: Loader) -> Round:
@@ -397,7 +405,7 @@ class _Parser:
 
     # -- the document ------------------------------------------------------------
     def round(self, doc: dict) -> Round:
-        self.table(doc, "(top level)", {"round", "post", "candidate", "stage"}, ("round", "post", "stage"))
+        self.table(doc, "(top level)", {"round", "post", "candidate", "stage", "calendar"}, ("round", "post", "stage"))
         head = self.table(doc["round"], "round", ROUND_KEYS, ("id", "title", "organizer"))
         round_id = self.ident(head["id"], "round.id", ID_RE)
         locale = self.choice(head.get("locale", "zh-CN"), "round.locale", ("zh-CN", "en"))
@@ -427,6 +435,14 @@ class _Parser:
         standings = judge(rules, candidates) if rules is not None else ()
         stages = self.stages(self.array(doc, "stage"), posts)
         tie_seed = self.text(head.get("tie_seed", ""), "round.tie_seed", empty=True)
+        calendars = self.calendars(doc.get("calendar", {}), "calendar", "round file")
+        if "calendar" in head:
+            calendars = self.calendar_file(self.text(head["calendar"], "round.calendar"), calendars)
+        valid = self.count(head.get("recommendation_valid_months", 12), "round.recommendation_valid_months")
+        for i, s in enumerate(stages):
+            if s.kind == "notice" and s.of == "inspection" and not any(t.kind == "inspect" for t in stages[i + 1:]):
+                self.fail(f"stage[{i}].of", N_('a notice of the 考察对象 (of = "inspection") comes before an inspect '
+                                               'stage: none follows it'))
         for i, s in enumerate(stages):
             if s.cut and s.cut.ties == "lot" and not tie_seed:
                 self.fail(f"stage[{i}].cut.ties", N_('"lot" needs round.tie_seed, fixed before any tally'))
@@ -442,6 +458,8 @@ class _Parser:
             complaints=self.text(head.get("complaints", ""), "round.complaints", empty=True),
             tellers=tellers,
             scrutineers=scrutineers,
+            calendars=calendars,
+            recommendation_valid_months=valid,
             eligibility=rules,
             standings=standings,
         )
@@ -471,8 +489,8 @@ class _Parser:
             where = f"post[{i}]"
             item = self.table(item, where, POST_KEYS, ("id", "title"))
             post = Post(self.ident(item["id"], f"{where}.id"), self.text(item["title"], f"{where}.title"),
-                        self.count(item.get("seats", 1), f"{where}.seats"),
-                        self.count(item["max_marks"], f"{where}.max_marks") if "max_marks" in item else None)
+                        self.count(item.get("seats", 1), f"{where}.seats"), **self.post_kind(item, where),
+                        max_marks=self.count(item["max_marks"], f"{where}.max_marks") if "max_marks" in item else None)
             for key, value in (("id", post.id), ("title", normalize(post.title))):
                 if (key, value) in seen:
                     self.fail(f"{where}.{key}", POST_CLASH[key], value=_q(value), other=seen[key, value])
@@ -676,7 +694,103 @@ class _Parser:
             kw["backfill"] = backfill
         if kind == "notice":
             kw["working_days"] = self.count(item.get("working_days", 5), f"{where}.working_days")
+            kw["of"] = self.choice(item.get("of", "appointment"), f"{where}.of", ("inspection", "appointment"))
+            if "probation_months" in item:
+                if kw["of"] != "appointment":
+                    self.fail(f"{where}.probation_months", N_('a 试用期 follows an appointment: only with of = '
+                                                              '"appointment"'))
+                kw["probation_months"] = self.count(item["probation_months"], f"{where}.probation_months")
         return Stage(**kw)
+
+    # -- post kinds and the calendar (issues 11.9, 12.4) -----------------------------
+    def post_kind(self, item: dict, where: str) -> dict:
+        """`level` 正职 | 副职 (optional), `appointment` appointed (default) | elected, and for an
+        elected post `nomination` 推荐 (default: 拟推荐为…人选) | 提名 (拟提名为…候选人)."""
+        kw: dict[str, Any] = {}
+        if "level" in item:
+            kw["level"] = self.choice(item["level"], f"{where}.level", ("正职", "副职"))
+        kw["appointment"] = self.choice(item.get("appointment", "appointed"), f"{where}.appointment",
+                                        ("appointed", "elected"))
+        if "nomination" in item:
+            if kw["appointment"] != "elected":
+                self.fail(f"{where}.nomination", N_('only for an elected post (appointment = "elected")'))
+            kw["nomination"] = self.choice(item["nomination"], f"{where}.nomination", ("推荐", "提名"))
+        return kw
+
+    def calendars(self, value, where: str, source: str,
+                  given: tuple[YearSchedule, ...] = ()) -> tuple[YearSchedule, ...]:
+        """`[calendar.YYYY]` tables: each year's holidays and make-up working days."""
+        years = self.table(value, where, _keys(value))
+        out = list(given)
+        for key, table in years.items():
+            at = f"{where}.{key}"
+            if not (isinstance(key, str) and re.fullmatch(r"\d{4}", key)):
+                self.fail(at, N_("expected a year like [calendar.2027], got {value}"), value=_q(key))
+            year = int(key)
+            if any(s.year == year for s in out):
+                self.fail(at, N_("the calendar of {year} is given twice (in the round file and its calendar file)"),
+                          year=year)
+            table = self.table(table, at, CALENDAR_KEYS)
+            days = {k: self.days(table.get(k, []), f"{at}.{k}", year) for k in ("holidays", "workdays")}
+            both = sorted(days["holidays"] & days["workdays"])
+            if both:
+                self.fail(at, N_("{day} is both a holiday and a workday"), day=both[0].isoformat())
+            out.append(YearSchedule(year, frozenset(days["holidays"]), frozenset(days["workdays"]), source))
+        return tuple(sorted(out, key=lambda s: s.year))
+
+    def days(self, value, where: str, year: int) -> set[date]:
+        """A list of dates (TOML dates, "YYYY-MM-DD", or a span "YYYY-MM-DD..YYYY-MM-DD"), all in `year`."""
+        if not isinstance(value, list):
+            self.fail(where, N_("expected a list of dates like \"2027-01-01\", got {value}"), value=_q(value))
+        out: set[date] = set()
+        for i, item in enumerate(value):
+            at = f"{where}[{i}]"
+            if isinstance(item, date) and not hasattr(item, "hour"):
+                first = last = item
+            elif isinstance(item, str):
+                ends = item.split("..")
+                if len(ends) > 2:
+                    self.fail(at, N_("expected a date like \"2027-01-01\" or a span \"2027-10-01..2027-10-07\", "
+                                     "got {value}"), value=_q(item))
+                first, last = (self.day(e, at, item) for e in (ends[0], ends[-1]))
+                if last < first:
+                    self.fail(at, N_("the span {value} ends before it starts"), value=_q(item))
+            else:
+                self.fail(at, N_("expected a date like \"2027-01-01\" or a span \"2027-10-01..2027-10-07\", "
+                                 "got {value}"), value=_q(item))
+            for end in (first, last):
+                if end.year != year:
+                    self.fail(at, N_("{day} is not in {year}"), day=end.isoformat(), year=year)
+            while first <= last:
+                out.add(first)
+                first += timedelta(days=1)
+        return out
+
+    def day(self, text: str, where: str, whole: str) -> date:
+        m = DATE_RE.fullmatch(text)
+        try:
+            if m:
+                return date(int(m.group(1)), int(m.group(2)), int(m.group(3)))
+        except ValueError:
+            pass
+        self.fail(where, N_("expected a date like \"2027-01-01\" or a span \"2027-10-01..2027-10-07\", got {value}"),
+                  value=_q(whole))
+
+    def calendar_file(self, rel: str, given: tuple[YearSchedule, ...]) -> tuple[YearSchedule, ...]:
+        """`round.calendar`: a file the clerk keeps (next to the round file) with [calendar.YYYY]
+        tables, stored with the round like the roster."""
+        name = f"{self.name} → {rel}"
+        try:
+            data = self.loader(rel, "round.calendar")
+        except KeyError:
+            self.fail("round.calendar", N_("calendar file {file} was not stored with the round"), file=_q(rel))
+        try:
+            doc = tomllib.loads(data.decode("utf-8-sig"))
+        except (UnicodeDecodeError, tomllib.TOMLDecodeError, ValueError, RecursionError) as e:
+            raise ConfigError("not a calendar file TOML can read ({error})", file=name, error=_q(str(e))) from None
+        inner = _Parser(name, self.loader)
+        inner.table(doc, "(top level)", {"calendar"}, ("calendar",))
+        return inner.calendars(doc["calendar"], "calendar", rel, given)
 
     def cut(self, value, where, sid, earlier) -> Cut:
         item = self.table(value, where, CUT_KEYS, ("ratio",))

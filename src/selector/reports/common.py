@@ -123,3 +123,12 @@ def correction_line(c: dict) -> str:
     return _("corrected (更正) #{event} {at} · {by}: {what} · reason: {reason}").format(
         event=c["event"], at=when(c.get("at")), by=c["by"], what=correction_text(c, current()),
         reason=c.get("reason") or "")
+
+
+def appointee_line(stage: str, a: dict) -> str:
+    """One appointee of a closed notice: the appointment date and the 试用期's end (issue 12.6)."""
+    if a["probation_until"]:
+        return _("{stage}: {post} {name} appointed {appointed} · probation (试用期) until {until}").format(
+            stage=stage, post=a["post"], name=a["name"], appointed=a["appointed"], until=a["probation_until"])
+    return _("{stage}: {post} {name} appointed {appointed} · elected post, no probation").format(
+        stage=stage, post=a["post"], name=a["name"], appointed=a["appointed"])

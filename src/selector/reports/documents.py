@@ -59,6 +59,16 @@ LABELS = {
         "notice.channels": "公示期间，对公示对象有意见的，可通过以下方式反映：{channels}",
         "notice.rules": "反映情况和问题应实事求是，提倡署真实姓名；我们将对反映人和反映内容严格保密。",
         "notice.none": "本环节无拟任人选，无需公示。",
+        # issue 12.3: the two kinds of notice, and the wording of elected posts
+        "notice.title_inspection": "考察对象公示", "intended_inspection": "考察职位",
+        "notice.intro_inspection": "根据{round}工作安排，经{stage}，确定下列同志为考察对象，现予以公示：",
+        "notice.intro_elected": "根据{round}工作安排，经{stage}，下列同志拟任用或拟推荐、提名为有关职务人选，"
+                                "现予以公示：",
+        "intended_elected": "拟任（推荐、提名）职务", "elected.推荐": "拟推荐为{post}人选",
+        "elected.提名": "拟提名为{post}候选人",
+        "notice.calendar": "公示期按工作日计算（法定节假日和调休依据：{calendar}）",
+        "notice.end_given": "公示结束日期由组织部门确定：{reason}",
+        "notice.exception": "{name}破格提拔，理由：{reason}",
         "rec.no": "序号", "rec.at": "时间（UTC）", "rec.by": "操作人", "rec.what": "事项",
         "rec.stage": "环节", "rec.details": "内容", "rec.files": "文件 SHA-256",
         "round_level": "（全轮）",
@@ -105,6 +115,17 @@ LABELS = {
         "notice.channels": "Comments on the people named may be made through: {channels}",
         "notice.rules": "Comments should be factual; signed comments are encouraged and kept confidential.",
         "notice.none": "Nobody was chosen at this stage: there is nothing to publish.",
+        "notice.title_inspection": "Public notice of the candidates for inspection", "intended_inspection": "Post",
+        "notice.intro_inspection": "After {stage} of {round}, the following people are to be inspected. "
+                                   "This notice is published for comment:",
+        "notice.intro_elected": "After {stage} of {round}, the following people are to be appointed, or "
+                                "recommended or nominated for election. This notice is published for comment:",
+        "intended_elected": "Intended post (appointment, recommendation or nomination)",
+        "elected.推荐": "to be recommended for {post}", "elected.提名": "to be nominated as candidate for {post}",
+        "notice.calendar": "Working days as the official calendar counts them (holidays and make-up days: "
+                           "{calendar})",
+        "notice.end_given": "End date set by the organisation department: {reason}",
+        "notice.exception": "{name} is promoted by exception (破格): {reason}",
         "rec.no": "No.", "rec.at": "Time (UTC)", "rec.by": "Operator", "rec.what": "Action",
         "rec.stage": "Stage", "rec.details": "Details", "rec.files": "File SHA-256",
         "round_level": "(round)",
@@ -156,6 +177,8 @@ class Published:
     source: Stage
     lists: dict[str, tuple[str, ...]]
     period: dict | None
+    # 破格 (issue 11.6): person id -> the stated reason, printed with the notice
+    exceptions: dict[str, str] = field(default_factory=dict)
 
 
 def build(doc: str, round_: Round, stage: Stage, view: dict, date: str, events: list[dict] | None = None,
@@ -392,30 +415,40 @@ def _notice(ctx: _Context, published: Published) -> Document:
     t, round_ = ctx.t, ctx.round
     source, lists, period = published.source, published.lists, published.period
     titles = {p.id: p.title for p in round_.posts}
+    inspection = ctx.stage.kind == "notice" and ctx.stage.of == "inspection"
+    elected = {p.id: p.nomination for p in round_.posts if p.elected and lists.get(p.id)}
+    if inspection:
+        intro_key, intended_key, title_key = "notice.intro_inspection", "intended_inspection", "notice.title_inspection"
+    elif elected:
+        intro_key, intended_key, title_key = "notice.intro_elected", "intended_elected", "notice.title"
+        titles.update({pid: t[f"elected.{how}"].format(post=titles[pid]) for pid, how in elected.items()})
+    else:
+        intro_key, intended_key, title_key = "notice.intro", "intended", "notice.title"
     pairs = [(cid, pid) for pid in titles for cid in lists.get(pid, ())]
     fields = [k for k in _people_headers(ctx, [c for c, _ in pairs]) if k != "position"]
     order = {cid: i for i, cid in enumerate(by_surname_strokes([c for c, _ in pairs], ctx.name))}
     pairs.sort(key=lambda cp: (order[cp[0]], cp[1]))
     rows = [[i, ctx.name(cid), *(ctx.roster[cid].field(k) for k in fields), titles[pid]]
             for i, (cid, pid) in enumerate(pairs, start=1)]
-    exceptional = [round_.exceptional(cid) for cid, _ in pairs]
-    extra = [t["exceptional"]] if any(exceptional) else []  # 破格: the stated reason is published
-    if extra:
-        rows = [row + [reason or ""] for row, reason in zip(rows, exceptional)]
-    intro = t["notice.intro"].format(round=round_.title, stage=source.title)
+    intro = t[intro_key].format(round=round_.title, stage=source.title)
     section = Section("", [intro] if pairs else [t["notice.none"]],
-                      [t["no_"], t["name"], *(t[k] for k in fields), t["intended"], *extra] if pairs else [],
+                      [t["no_"], t["name"], *(t[k] for k in fields), t[intended_key]] if pairs else [],
                       rows)
-    notes = []
+    notes = [t["notice.exception"].format(name=ctx.name(cid), reason=published.exceptions[cid])
+             for cid in sorted({c for c, _ in pairs}, key=order.__getitem__) if published.exceptions.get(cid)]
     if pairs:
         if period and period.get("start") and period.get("end"):
             notes.append(t["notice.period"].format(start=period["start"], end=period["end"]))
+            if period.get("end_reason"):
+                notes.append(t["notice.end_given"].format(reason=period["end_reason"]))
+            elif period.get("calendar"):
+                notes.append(t["notice.calendar"].format(calendar=period["calendar"]))
         else:
             notes.append(t["notice.period_blank"])
         if round_.complaints:
             notes.append(t["notice.channels"].format(channels=round_.complaints))
         notes.append(t["notice.rules"])
-    return Document("notice", round_.locale, t["notice.title"], ctx.meta(), [section], notes=notes,
+    return Document("notice", round_.locale, t[title_key], ctx.meta(), [section], notes=notes,
                     closing=[round_.organizer, ctx.date])
 
 

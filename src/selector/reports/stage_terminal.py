@@ -9,7 +9,7 @@ from rich.text import Text
 
 from selector.i18n import N_, _
 from selector.reports.common import (
-    correction_line, decision_note, people, state_word, status_word,
+    appointee_line, correction_line, decision_note, people, state_word, status_word,
 )
 from selector.reports.numbers import pct
 from selector.views import StageView
@@ -121,6 +121,8 @@ def notice(console: Console, view: StageView) -> None:
             start=n["start"], end=n["end"], days=n["working_days"], calendar=n["calendar"])))
         if n.get("warning"):
             console.print(Text(_("warning: {message}").format(message=n["warning"]), style="yellow"))
+        if n.get("end_reason"):
+            console.print(Text(_("end date given by the clerk: {reason}").format(reason=n["end_reason"])))
     table = Table(box=box.SIMPLE_HEAD, pad_edge=False)
     for col in (N_("post"), N_("id"), N_("name"), N_("outcome"), N_("complaints")):
         table.add_column(_(col), overflow="fold")
@@ -142,7 +144,8 @@ def notice(console: Console, view: StageView) -> None:
             outcome = _(COMPLAINT[c["outcome"]]) if c["outcome"] in COMPLAINT else _("OPEN")
             if c["until"]:
                 outcome += " " + _("until {date}").format(date=c["until"])
-            ct.add_row(str(c["number"]), c["received"], Text(f"{c['candidate']} {c['name']}"),
+            received = c["received"] + (" " + _("(late)") if c.get("late") else "")
+            ct.add_row(str(c["number"]), received, Text(f"{c['candidate']} {c['name']}"),
                        _("named") if c["named"] else _("anonymous"), Text(c["summary"]), outcome,
                        Text(c["note"] or ""))
         console.print(ct)
@@ -154,6 +157,8 @@ def notice(console: Console, view: StageView) -> None:
                 post=post["post"], title=post["title"], status=status_word(status),
                 names=people(post["advanced"], names) or _("nobody")),
                 style="bold red" if status in ("unfilled", "short") else None))
+    for a in n.get("appointments", ()):
+        console.print(Text(appointee_line(view["stage"], a)))
 
 
 def _evaluation(ev: dict, results: list[dict]) -> Table:

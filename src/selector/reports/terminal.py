@@ -15,7 +15,7 @@ from selector.reports.screen import Printer, Ranking, width
 
 from selector.i18n import N_, _, ngettext
 from selector.reports.common import (
-    correction_line, decision_note, names_text, pass_line_text, people, reason_text, state_word, status_word,
+    appointee_line, correction_line, decision_note, names_text, pass_line_text, people, reason_text, state_word, status_word,
     when,
 )
 from selector.reports.numbers import pct
@@ -270,6 +270,9 @@ def status(console: Console, round_title: str, round_id: str, rows: list[dict], 
         state = state_word(r["state"]) + (" · " + _("certified") if r["certified"] else "")
         table.add_row(str(i), r["stage"], state, str(r["batches"]), str(r["returned"]), att, Text(r["title"]))
     console.print(table)
+    for r in rows:  # after a 任前公示 closed: the appointees and the end of their 试用期
+        for a in r.get("appointees", ()):
+            console.print(Text(appointee_line(r["stage"], a)))
     nxt = next((r for r in rows if r["next"]), None)
     if nxt:
         console.print(Text(_("next: {step}").format(step=nxt["next"]), style="bold"))

@@ -84,7 +84,21 @@ def _stage(s: Stage, previous: str | None) -> dict[str, str]:
                     f"scale {_text(ev.scale)}; top {_text(ev.top)}; pass {ev.pass_}"})
     if s.kind == "notice":
         out["working_days"] = str(s.working_days)
+        out["of"] = s.of
+        if s.of == "appointment":
+            out["probation_months"] = str(s.probation_months)
     return out
+
+
+def _post_kind(p: Post) -> dict[str, str]:
+    """What a notice reads of a post (issue 11.9): changed freely until a notice holds something."""
+    return {"level": _text(p.level), "appointment": p.appointment,
+            **({"nomination": p.nomination} if p.elected else {})}
+
+
+def _calendar(round_: Round) -> dict[str, str]:
+    return {f"{y.year}.{k}": _text(tuple(d.isoformat() for d in sorted(getattr(y, k))))
+            for y in round_.calendars for k in ("holidays", "workdays")}
 
 
 def _compare(path: str, old: dict[str, str] | None, new: dict[str, str] | None,
@@ -133,6 +147,19 @@ def changes(open_: "OpenRound", new: Round) -> list[RoundChange]:
         for path, a, b, _ in _compare(f"post[{i}]", p and _post(p), q and _post(q),
                                       f"{pid} {(q or p).title}"):
             add(path, a, b, *first)  # every stage reads the posts
+    # post kinds, the calendar and the validity of a recommendation are read by notice stages
+    # (and, for the validity, when a later stage records): refused once a notice holds something
+    notice = next(((s.id, held[s.id]) for s in old.stages if s.kind == "notice" and held.get(s.id)), (None, ""))
+    for i, pid in _indexed(old.posts, new.posts):
+        p, q = old_posts.get(pid), new_posts.get(pid)
+        if p and q:
+            for path, a, b, key in _compare(f"post[{i}]", _post_kind(p), _post_kind(q), ""):
+                add(path, a, b, *(notice if key != "level" else (None, "")))
+    for path, a, b, _ in _compare("calendar", _calendar(old), _calendar(new), ""):
+        add(path, a, b, *notice)
+    if old.recommendation_valid_months != new.recommendation_valid_months:
+        add("round.recommendation_valid_months", str(old.recommendation_valid_months),
+            str(new.recommendation_valid_months))
 
     old_people, new_people = {c.id: c for c in old.candidates}, {c.id: c for c in new.candidates}
     ruled = old.eligibility is not None or new.eligibility is not None  # dates decide who is listed

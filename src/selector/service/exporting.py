@@ -13,8 +13,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from selector.errors import (
-    BadOutput, BinaryToStdout, CutNotLocked, DocumentNotFor, NotXmlText, NoTallyYet, OutputExists,
-    OutputFailed, RuleError,
+    BadOutput, BinaryToStdout, CutNotLocked, DocumentNotFor, NoticeFromNoticeStage, NotXmlText, NoTallyYet,
+    OutputExists, OutputFailed, RuleError,
 )
 from selector.storage import events
 from selector.storage.clock import moment
@@ -61,6 +61,12 @@ def export(open_: "OpenRound", stage_id: str, doc: str, fmt: str, out: str | Non
             raise OutputExists(str(path))
     handler = open_.handler(stage_id)
     stage = handler.stage
+    if doc == "notice" and "notice" not in handler.documents:
+        # a notice is published by a notice stage (issue 12.3): say which one
+        stages, here = open_.round.stages, open_.round.stage_index(stage.id)
+        later = [s.id for s in stages[here + 1:] if s.kind == "notice"]  # the one that publishes this list first
+        raise NoticeFromNoticeStage(stage.id, stage.kind,
+                                    tuple(later + [s.id for s in stages[:here] if s.kind == "notice"]))
     if doc not in handler.documents:
         raise DocumentNotFor(doc, stage.id, stage.kind, handler.documents)
     view = handler.view()
@@ -163,21 +169,15 @@ def _check_xml_text(document, fmt: str) -> None:
 
 
 def _published(open_: "OpenRound", handler, view: dict) -> "Published":
-    """What the notice publishes: a notice stage its previous stage's list; any other stage its
-    own locked list, with the dates of the notice stage that follows it, if one does."""
+    """What a notice stage publishes: its previous stage's locked list, with its own dates."""
     from selector.reports.documents import Published
-    from selector.service.stages.notice import NoticeStage
 
     round_, stage = open_.round, handler.stage
-    if isinstance(handler, NoticeStage):
-        source = round_.previous(stage)
-        if source is None:
-            raise RuleError("stage {stage} has no previous stage whose list it publishes", stage=stage.id)
-        return Published(source, open_.lists(stage), view.get("notice"))
-    if any(p.get("advanced") is None for p in view["posts"]):
-        raise CutNotLocked(stage.id, "notice")
-    following = round_.stages[round_.stage_index(stage.id) + 1:]
-    period = None
-    if following and isinstance(nxt := open_.handler(following[0]), NoticeStage):
-        period = nxt.view().get("notice")
-    return Published(stage, {p["post"]: p["advanced"] for p in view["posts"]}, period)
+    source = round_.previous(stage)
+    if source is None:
+        raise RuleError("stage {stage} has no previous stage whose list it publishes", stage=stage.id)
+    # Published.exceptions: where a person was let through by 破格, the reason the notice prints
+    lists = open_.lists(stage)
+    exceptions = {cid: reason for ids in lists.values() for cid in ids
+                  if (reason := round_.exceptional(cid)) is not None}
+    return Published(source, lists, view.get("notice"), exceptions=exceptions)

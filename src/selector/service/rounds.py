@@ -197,8 +197,37 @@ class OpenRound:
                               tuple(self.post_id(p) for p in decisions.accept_short), decisions.reason)
         handler = self.handler(stage_id)
         with self.store.write():
+            self.refuse_expired(handler.stage)
             handler.cut(decisions)
         return handler
+
+    def refuse_expired(self, stage: Stage) -> None:
+        """A recommendation result serves `round.recommendation_valid_months` (one year) from the
+        day its cut was locked (issue 12.6): a later stage whose list comes from it records
+        nothing after that, and the refusal gives the date it expired."""
+        from datetime import datetime
+
+        from selector.domain.notice import one_year
+        from selector.storage.clock import CHINA, today
+
+        at = stage
+        while not self.takes_roster(at):
+            previous = self.round.previous(at)
+            if previous.kind == "recommend":
+                locked_at = self.store.stage_row(self.id, previous.id)["locked_at"]
+                if not locked_at:
+                    return
+                locked = datetime.fromisoformat(locked_at).astimezone(CHINA).date()
+                months = self.round.recommendation_valid_months
+                until = one_year(locked, months)
+                if today() > until:
+                    raise RuleError("stage {stage}: the recommendation of stage {source} (locked {locked}) was valid "
+                                    "until {until} and has expired ({months} months, "
+                                    "round.recommendation_valid_months); a new recommendation is needed",
+                                    stage=stage.id, source=previous.id, locked=locked.isoformat(),
+                                    until=until.isoformat(), months=months)
+                return
+            at = previous
 
     def post_id(self, text: str) -> str:
         """A post named by its id or its title (as a clerk writes it); unknown text as given."""

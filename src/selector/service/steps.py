@@ -55,7 +55,7 @@ class ResolveComplaint(Step):
 
 @dataclass(frozen=True)
 class CloseNotice(Step):
-    """Close the notice on or after its end date."""
+    """Close the notice once its end date has passed (from the day after)."""
 
     end: str
 

@@ -157,17 +157,19 @@ def withdraw_complaint(stage: str, *, number: int, candidate: str, reason: str, 
 
 
 def notice_open(stage: str, *, start: str, end: str, working_days: int, calendar: str,
-                warnings: list[str], candidates: Mapping[str, Iterable[str]]) -> Event:
+                warnings: list[str], candidates: Mapping[str, Iterable[str]],
+                end_reason: str | None = None) -> Event:
     return ("notice open", stage, {
         "start": start, "end": end, "working_days": working_days, "calendar": calendar,
         **({"warning": warnings[0]} if warnings else {}),
+        **({"end_reason": end_reason} if end_reason else {}),
         "candidates": {p: list(ids) for p, ids in candidates.items()}}, {})
 
 
 def complaint(stage: str, *, number: int, received: str, candidate: str, summary: str,
-              named: bool) -> Event:
+              named: bool, late: bool = False) -> Event:
     return ("complaint", stage, {"number": number, "received": received, "candidate": candidate,
-                                 "summary": summary, "named": named}, {})
+                                 "summary": summary, "named": named, **({"late": True} if late else {})}, {})
 
 
 def complaint_resolved(stage: str, *, number: int, candidate: str, outcome: str, note: str,
@@ -177,10 +179,14 @@ def complaint_resolved(stage: str, *, number: int, candidate: str, outcome: str,
 
 
 def notice_close(stage: str, cuts: Iterable[PostCut], dropped: list[str], pending: dict[str, str],
-                 today: str) -> Event:
+                 today: str, appointments: list[dict] | None = None) -> Event:
+    """`appointments` (issue 12.6; absent before it, and for a notice of the 考察对象): the
+    appointment date and 试用期 end recorded per appointee; `after_end` says the notice could
+    close only once its last day had passed (issue 12.5)."""
+    extra = {"after_end": True, **({"appointments": appointments} if appointments is not None else {})}
     return ("notice close", stage, {
         "posts": {c.post: {"status": c.status, "advanced": list(c.advanced)} for c in cuts},
-        "dropped": dropped, "pending": pending, "today": today}, {})
+        "dropped": dropped, "pending": pending, "today": today, **extra}, {})
 
 
 def certify(stage: str, certificate: dict) -> Event:

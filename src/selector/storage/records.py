@@ -131,6 +131,15 @@ class StageRecords:
             "summary": complaint.summary, "named": int(complaint.named), "outcome": None,
             "note": None, "until": None, "at": self.stamp(), "resolved_at": None})
 
+    def appointments(self, round_id: str, stage_id: str) -> list[dict]:
+        """The appointments a closed notice recorded (post, candidate, appointed, probation_until)."""
+        return self.select("appointments", "round = ? AND stage = ?", [round_id, stage_id], "rowid",
+                           ("post", "candidate", "appointed", "probation_until"))
+
+    def add_appointments(self, round_id: str, stage_id: str, rows: list[dict]) -> None:
+        at = self.stamp()
+        self.insert_all("appointments", ({"round": round_id, "stage": stage_id, **r, "at": at} for r in rows))
+
     def resolve_complaint(self, round_id: str, stage_id: str, number: int, outcome: str,
                           note: str, until: date | None) -> None:
         self.update("complaints", {"round": round_id, "stage": stage_id, "number": number}, {

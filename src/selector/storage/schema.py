@@ -154,9 +154,18 @@ def m011_eligibility(db):
     db.execute("ALTER TABLE post_results ADD COLUMN by_list INTEGER NOT NULL DEFAULT 0")
 
 
+def m013_notices(db):
+    """Issue 12: a notice's end date given by the clerk (with the reason, where the calendar
+    has no schedule), and the appointments a closed 任前公示 records, with the 试用期's end."""
+    db.execute("ALTER TABLE notices ADD COLUMN end_reason TEXT")
+    db["appointments"].create({"round": str, "stage": str, "post": str, "candidate": str, "appointed": str,
+                               "probation_until": str, "at": str}, pk=("round", "stage", "post", "candidate"))
+
+
 MIGRATIONS = (m001_initial, m002_inspect_notice, m003_audit, m004_row_chunks, m005_row_text,
-              m006_record_anchors, m007_corrections, m008_void_papers,
-              m011_eligibility)
+              m006_record_anchors, m007_corrections, m008_void_papers)
+MIGRATIONS += (m013_notices,)
+MIGRATIONS += (m011_eligibility,)
 
 
 def applied(conn: sqlite3.Connection) -> set[str] | None:

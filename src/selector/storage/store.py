@@ -651,6 +651,8 @@ class Store(StageRecords):
     def unlock(self, round_id: str, stage_id: str) -> None:
         """Re-open a locked cut: its rows go (the reopen event records what they held)."""
         self.conn.execute("DELETE FROM cuts WHERE round = ? AND stage = ?", [round_id, stage_id])
+        # a re-opened notice's appointments are recorded again when it closes again
+        self.conn.execute("DELETE FROM appointments WHERE round = ? AND stage = ?", [round_id, stage_id])
         self.update("stages", {"round": round_id, "stage": stage_id}, {"locked_at": None})
 
     def revoke(self, round_id: str, stage_id: str) -> None:

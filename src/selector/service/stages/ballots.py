@@ -69,7 +69,7 @@ class BallotStage:
         self.open, self.stage = open_, stage
         self.store, self.round = open_.store, open_.round
 
-    documents: ClassVar[tuple[str, ...]] = ("tally", "shortlist", "notice", "record")
+    documents: ClassVar[tuple[str, ...]] = ("tally", "shortlist", "record")
     # Over the whole roster, a recommendation lists only the people someone marked.
     lists_the_marked: ClassVar[bool] = False
 
@@ -86,6 +86,7 @@ class BallotStage:
         """Validate ballot files and (unless dry_run) record them as batches of the stage.
 
         `checked`: the double-entry check the file passed (recorded in the tally event)."""
+        self.open.refuse_expired(self.stage)  # a recommendation result serves one year (issue 12.6)
         try:
             with gc_paused(), self.store.write(), self.store.savepoint(keep=not dry_run), \
                     contextlib.ExitStack() as opened:
@@ -593,4 +594,4 @@ class RecommendStage(BallotStage):
 class VoteStage(BallotStage):
     """票决: a `vote` stage; its result sheet is the vote document."""
 
-    documents = ("tally", "shortlist", "vote", "notice", "record")
+    documents = ("tally", "shortlist", "vote", "record")

@@ -52,7 +52,7 @@ class InspectStage:
     """An `inspect` stage."""
 
     capability: ClassVar[str] = "inspect"
-    documents: ClassVar[tuple[str, ...]] = ("shortlist", "notice", "record")
+    documents: ClassVar[tuple[str, ...]] = ("shortlist", "record")
 
     def __init__(self, open_: "OpenRound", stage: Stage):
         self.open, self.stage = open_, stage
@@ -112,6 +112,7 @@ class InspectStage:
             if replace:
                 self.open.refuse_correction(stage)
             self._writable()
+            self.open.refuse_expired(stage)  # a recommendation result serves one year (issue 12.6)
             known = {f["sha256"]: f["file"] for f in store.inspection_files(rid, stage.id)}
             numbers_here: dict[str, str] = {}
             # What --replace may replace: the findings stored before this command.

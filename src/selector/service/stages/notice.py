@@ -10,12 +10,12 @@ from typing import TYPE_CHECKING, ClassVar
 from selector.domain.cuts import Decisions, PostCut
 from selector.domain.model import Stage
 from selector.domain.notice import (
-    Appointee, Complaint, StillOpen, StillRunning, appointees, close_problems, end_date, post_status,
+    Appointee, Complaint, StillOpen, StillRunning, appointees, close_problems, end_date, one_year, post_status,
     postpone_limit,
 )
 from selector.errors import (
-    NoticeClosesItself, NoticeNotOpen, NotOnNotice, PostponeBeforeEnd, PostponeTooLong, ReasonRequired,
-    ReceivedBeforeNotice, RuleError,
+    CalendarUnknown, NoticeClosesItself, NoticeNotOpen, NotOnNotice, PostponeBeforeEnd, PostponeTooLong,
+    ReasonRequired, ReceivedBeforeNotice, RuleError, UsageError,
 )
 from selector.service import calendar, steps
 from selector.storage import events
@@ -96,9 +96,15 @@ class NoticeStage:
         return state
 
     # -- inputs ---------------------------------------------------------------------------------
-    def open_notice(self, first: date) -> tuple[Notice, list[str]]:
-        """Fix the notice's start and end dates; returns the notice and any calendar warnings."""
+    def open_notice(self, first: date, last: date | None = None,
+                    reason: str | None = None) -> tuple[Notice, list[str]]:
+        """Fix the notice's start and end dates on the official calendar, or the round's schedule
+        of a year the calendar lacks (issue 12.4). Without either the notice is refused with the
+        statutory holidays of the period, unless the clerk gives the end date (`last`) with a
+        reason. Returns the notice and any calendar warnings (none are made any more)."""
         stage = self.stage
+        if last is not None and not (reason and reason.strip()):
+            raise UsageError("--end is recorded with its reason: give --reason \"…\"")
         with self.store.write():
             self._writable()
             state = self.notice()
@@ -107,22 +113,37 @@ class NoticeStage:
                                 stage=stage.id, start=state.row["start"], end=state.row["end"])
             if not any(state.lists.values()):
                 raise RuleError("stage {stage}: nobody to give notice of (every post is unfilled)", stage=stage.id)
-            end, guessed = end_date(first, stage.working_days, calendar.is_workday)
-            source = calendar.source()
-            warnings = []
-            if guessed:
-                years = sorted({d.year for d in guessed})
-                warnings.append(f"{source} does not cover {', '.join(map(str, years))}: "
-                                f"those days were counted Monday–Friday; check the State Council's "
-                                "holiday notice before publishing")
+            self.open.refuse_expired(stage)
+            end, guessed = end_date(first, stage.working_days, calendar.rule(self.round))
+            if last is not None:
+                end = self._given_end(first, last, end, guessed)
+                source = calendar.source() + "; end date given by the clerk"
+            elif guessed:
+                years, provisional, crossed = calendar.unknown_years(self.round, first, stage.working_days)
+                raise CalendarUnknown(stage.id, years, calendar.source(), tuple((d.isoformat(), n) for d, n in crossed),
+                                      provisional.isoformat())
+            else:
+                source = calendar.period_source(self.round, first, end)
+            given = reason.strip() if last is not None and reason else None
             self.store.open_notice({"round": self.round.id, "stage": stage.id,
                                     "start": first.isoformat(), "end": end.isoformat(),
                                     "working_days": stage.working_days, "calendar": source,
-                                    "warning": "; ".join(warnings) or None})
+                                    "warning": None, "end_reason": given})
             self.open.log(events.notice_open(stage.id, start=first.isoformat(), end=end.isoformat(),
                                              working_days=stage.working_days, calendar=source,
-                                             warnings=warnings, candidates=state.lists))
-        return self.notice(), warnings
+                                             warnings=[], candidates=state.lists, end_reason=given))
+        return self.notice(), []
+
+    def _given_end(self, first: date, last: date, counted: date, guessed: tuple[date, ...]) -> date:
+        """An end date the clerk gives: on or after the start and, where the calendar knows every
+        day of the period, no earlier than the N-th working day."""
+        if last < first:
+            raise RuleError("--end {end} is before --start {start}", end=last.isoformat(), start=first.isoformat())
+        if not guessed and last < counted:
+            raise RuleError("--end {end}: the notice {stage} lasts {days} working days, which end on {counted} on the "
+                            "official calendar", end=last.isoformat(), stage=self.stage.id,
+                            days=self.stage.working_days, counted=counted.isoformat())
+        return last
 
     def add_complaint(self, *, received: date, candidate: str, summary: str, named: bool) -> Complaint:
         """Log a complaint received during the notice."""
@@ -136,12 +157,16 @@ class NoticeStage:
                                   tuple((c, self.open.roster[c].display) for c in sorted(listed)))
             if received < state.start:
                 raise ReceivedBeforeNotice(received.isoformat(), state.start.isoformat())
+            if received > today():
+                raise RuleError("--received {received} is in the future (today is {today})",
+                                received=received.isoformat(), today=today().isoformat())
+            late = received > state.end  # recorded, and shown as late (issue 12.5)
             # numbered over every complaint logged: a withdrawn one keeps its number
             number = max((r["number"] for r in self.store.complaint_rows(self.round.id, stage.id)), default=0) + 1
             complaint = Complaint(number, received, cid, summary.strip(), named)
             self.store.add_complaint(self.round.id, stage.id, complaint)
             self.open.log(events.complaint(stage.id, number=number, received=received.isoformat(),
-                                           candidate=cid, summary=complaint.summary, named=named))
+                                           candidate=cid, summary=complaint.summary, named=named, late=late))
         return complaint
 
     def resolve_complaint(self, number: int, outcome: str, note: str, until: date | None = None) -> Complaint:
@@ -199,8 +224,10 @@ class NoticeStage:
             self.store.mark_withdrawn("complaints", {"round": rid, "stage": stage.id, "number": number}, event)
         return {"number": number, "candidate": row["candidate"], "reason": reason.strip(), "event": event}
 
-    def close_notice(self) -> Notice:
-        """Confirm the appointees once the end date is reached and every complaint is closed."""
+    def close_notice(self, appointed: date | None = None) -> Notice:
+        """Confirm the appointees once the whole last day has passed and every complaint is
+        closed. A 任前公示 records the appointment date (`appointed`, default today: after the
+        notice, not in the future) and, for appointed posts, the 试用期's end (issue 12.6)."""
         stage = self.stage
         with self.store.write():
             state = self._opened()
@@ -208,14 +235,39 @@ class NoticeStage:
             problems = close_problems(today(), state.end, state.complaints, names)
             if problems:
                 raise _cannot_close(stage.id, problems)
+            if stage.of != "appointment":
+                if appointed is not None:
+                    raise RuleError("--appointed: the notice {stage} publishes the 考察对象 (of = \"inspection\"), "
+                                    "not appointments", stage=stage.id)
+            elif appointed is None:
+                appointed = today()
+            elif appointed <= state.end or appointed > today():
+                raise RuleError("--appointed {day}: an appointment follows the notice (after {end}) and is not in "
+                                "the future (today is {today})", day=appointed.isoformat(),
+                                end=state.end.isoformat(), today=today().isoformat())
             cuts = self.confirmed(state)
             self.store.save_cut(self.round.id, stage.id, cuts, None)
+            made = self.appointments(cuts, appointed) if appointed is not None else None
+            if made:
+                self.store.add_appointments(self.round.id, stage.id, made)
             people = [p for ps in state.people.values() for p in ps]
             self.open.log(events.notice_close(
                 stage.id, cuts, [p.candidate for p in people if p.outcome == "dropped"],
                 {p.candidate: p.until.isoformat() for p in people if p.outcome == "pending"},
-                today().isoformat()))
+                today().isoformat(), made))
         return self.notice()
+
+    def appointments(self, cuts: list[PostCut], appointed: date) -> list[dict]:
+        """Each confirmed appointee with the appointment date and, for an appointed (not elected)
+        post, the end of the 试用期 of `probation_months` (start day counted)."""
+        out = []
+        for c in cuts:
+            post = self.round.post(c.post)
+            for cid in c.advanced:
+                until = None if post.elected else one_year(appointed, self.stage.probation_months).isoformat()
+                out.append({"post": c.post, "candidate": cid, "appointed": appointed.isoformat(),
+                            "probation_until": until})
+        return out
 
     def confirmed(self, state: Notice) -> list[PostCut]:
         """The confirmed appointees per post, from the complaints' outcomes."""
@@ -256,8 +308,12 @@ class NoticeStage:
         return steps.CloseNotice(stage.id, now_.end.isoformat())
 
     def counts(self) -> dict:
-        return {"batches": 0, "returned": 0,
-                "complaints": len(self.store.complaints(self.round.id, self.stage.id))}
+        out = {"batches": 0, "returned": 0,
+               "complaints": len(self.store.complaints(self.round.id, self.stage.id))}
+        made = self.store.appointments(self.round.id, self.stage.id)
+        if made:  # after a 任前公示 closed: who was appointed, and until when on probation
+            out["appointees"] = [{**r, "name": self.open.roster[r["candidate"]].display} for r in made]
+        return out
 
     # -- the view -------------------------------------------------------------------------------
     def view(self, cuts: list[PostCut] | None = None) -> StageView:
@@ -270,7 +326,7 @@ class NoticeStage:
         try:
             state = self.notice()
         except RuleError as e:
-            view.update({"waiting": e, "notice": {"start": None, "end": None, "complaints": []},
+            view.update({"waiting": e, "notice": {"of": stage.of, "start": None, "end": None, "complaints": []},
                          "posts": [{"post": p.id, "title": p.title, "seats": p.seats, "results": [],
                                     "status": None, "advanced": None} for p in self.round.posts]})
             return view
@@ -281,13 +337,20 @@ class NoticeStage:
             view["corrections"] = corrected
         view["posts"] = []
         view["notice"] = {
+            "of": stage.of,
             "start": row.get("start"), "end": row.get("end"), "working_days": stage.working_days,
             "calendar": row.get("calendar"), "warning": row.get("warning"),
             "complaints": [{"number": c.number, "candidate": c.candidate,
                             "name": roster[c.candidate].display, "received": c.received.isoformat(),
                             "summary": c.summary, "named": c.named, "outcome": c.outcome,
-                            "note": c.note or None, "until": c.until.isoformat() if c.until else None}
+                            "note": c.note or None, "until": c.until.isoformat() if c.until else None,
+                            **({"late": True} if state.end and c.late(state.end) else {})}
                            for c in state.complaints]}
+        if row.get("end_reason"):
+            view["notice"]["end_reason"] = row["end_reason"]
+        made = self.store.appointments(self.round.id, stage.id)
+        if made:
+            view["notice"]["appointments"] = [{**r, "name": roster[r["candidate"]].display} for r in made]
         locked = self.store.locked_cut(self.round.id, stage.id)
         for post in self.round.posts:
             people = state.people[post.id]

@@ -7,7 +7,7 @@ from datetime import date
 from typing import TYPE_CHECKING
 
 from selector.domain.model import Stage, natural
-from selector.domain.notice import StillOpen, StillRunning, close_problems, end_date
+from selector.domain.notice import StillOpen, StillRunning, close_problems, end_date, one_year
 from selector.errors import RuleError
 from selector.service import calendar
 from selector.i18n import N_
@@ -33,7 +33,7 @@ def recheck(handler: "NoticeStage", log: list[dict], report: Report) -> None:
                        N_("the notice of event #{event} is missing"), event=opens[-1]["id"])
     else:
         report.notices += 1
-        _check_notice_row(stage, row, opens, report)
+        _check_notice_row(handler, row, opens, report)
     complaints = store.complaint_rows(rid, stage.id)
     report.complaints += len(complaints)
     logged = {e["details"].get("number"): e for e in events.of(log, stage.id, "complaint")}
@@ -92,14 +92,15 @@ def recheck(handler: "NoticeStage", log: list[dict], report: Report) -> None:
         _check_notice_cut(handler, log, row, report)
 
 
-def _check_notice_row(stage: Stage, row: dict, opens: list[dict], report: Report) -> None:
+def _check_notice_row(handler: "NoticeStage", row: dict, opens: list[dict], report: Report) -> None:
+    stage = handler.stage
     where = _notice_row(stage)
     if not opens:
         report.add(where, N_("a notice is stored but the log has no notice open event"))
         return
     event = opens[-1]
     d = event["details"]
-    for col in ("start", "end", "working_days", "calendar", "warning"):
+    for col in ("start", "end", "working_days", "calendar", "warning", "end_reason"):
         if row[col] != d.get(col):
             report.add(where, N_("{column} is {value!r} in the database, {recorded!r} in notice open event #{event}"),
                        column=col, value=row[col], recorded=d.get(col), event=event["id"])
@@ -108,10 +109,11 @@ def _check_notice_row(stage: Stage, row: dict, opens: list[dict], report: Report
         report.add(where, N_("{column} is {value!r}, the round file says {days}"), column="working_days",
                    value=row["working_days"], days=stage.working_days)
     # The end date again from the start, with the stored rule and the same calendar (a newer
-    # calendar may know holidays the recorded one did not: then the dates are not recomputed).
-    if row["calendar"] == calendar.source():
-        start = date.fromisoformat(d.get("start") or row["start"])
-        end, _ = end_date(start, stage.working_days, calendar.is_workday)
+    # calendar may know holidays the recorded one did not: then the dates are not recomputed),
+    # the round's [calendar.YYYY] for the years it lacks; an end the clerk gave is not counted.
+    start = date.fromisoformat(d.get("start") or row["start"])
+    end, _ = end_date(start, stage.working_days, calendar.rule(handler.round))
+    if row["end_reason"] is None and row["calendar"] == calendar.period_source(handler.round, start, end):
         if row["end"] != end.isoformat():
             report.add(where, N_("{column} is {value!r} in the database, but {days} working days from {start} end on "
                                  "{end}"), column="end", value=row["end"], days=stage.working_days,
@@ -152,13 +154,36 @@ def _check_notice_cut(handler: "NoticeStage", log: list[dict], row: dict, report
         report.add(where, N_("notice close event #{event} recorded dropped {dropped} and pending {pending}, the "
                              "complaints give {found_dropped} and {found_pending}"), event=event["id"],
                    dropped=d.get("dropped"), pending=d.get("pending"), found_dropped=dropped, found_pending=pending)
+    _check_appointments(handler, event, report)
     if "today" in d:
         names = {c: p.display for c, p in handler.open.roster.items()}
         problems = close_problems(date.fromisoformat(d["today"]), date.fromisoformat(row["end"]),
-                                  state.complaints, names)
+                                  state.complaints, names, after_end=bool(d.get("after_end")))
         if problems:
             message, fields = _could_not_close(problems)
             report.add(where, message, event=event["id"], **fields)
+
+
+def _check_appointments(handler: "NoticeStage", event: dict, report: Report) -> None:
+    """The appointments stored against the notice close event, and each 试用期's end made again
+    from the appointment date, the post's kind and the stage's probation_months (issue 12.6)."""
+    stage = handler.stage
+    stored = handler.store.appointments(handler.round.id, stage.id)
+    recorded = event["details"].get("appointments") or []
+    where = At("stage {stage}: table {table}", stage=stage.id, table="appointments")
+    if stored != recorded:
+        report.add(where, N_("stored {stored}, but notice close event #{event} recorded {recorded}"),
+                   stored=stored, event=event["id"], recorded=recorded)
+        return
+    for r in stored:
+        post = handler.round.post(r["post"])
+        want = None if post.elected else one_year(date.fromisoformat(r["appointed"]),
+                                                  stage.probation_months).isoformat()
+        if r["probation_until"] != want:
+            report.add(At("stage {stage}: table {table}, row {row}", stage=stage.id, table="appointments",
+                          row=r["post"]),
+                       N_("{candidate}: probation_until is {value!r}, but the 试用期 from {appointed} ends on {want!r}"),
+                       candidate=r["candidate"], value=r["probation_until"], appointed=r["appointed"], want=want)
 
 
 def _could_not_close(problems: list) -> tuple[str, dict]:
