@@ -51,8 +51,11 @@ def test_a_clerks_roster_with_dates_and_poge(tmp_path):
 
 def test_without_rules_the_dates_are_only_checked(tmp_path):
     r = load(tmp_path, append="")
-    assert r.eligibility is None and r.standings == ()
-    assert r.eligible()["P01"] == ("C01", "C03", "C04")
+    assert r.eligibility is None and r.eligible()["P01"] == ("C01", "C03", "C04")
+    # 破格 is still said, with its reason, for the documents; nobody is excluded
+    assert [(s.candidate, s.excluded, s.exceptional) for s in r.standings] == [
+        ("C03", False, "业绩特别突出，经市委常委会研究同意破格提拔"), ("C05", False, "群众公认")]
+    assert r.exceptional("C05") == "群众公认"
 
 
 def test_rules_at_as_text_and_inline_people(tmp_path):

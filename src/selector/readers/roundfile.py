@@ -278,12 +278,19 @@ NOT_USED = {"recommend": N_("not used by a recommend stage"), "vote": N_("not us
             "inspect": N_("not used by a inspect stage"), "notice": N_("not used by a notice stage")}
 
 
-def judge(rules: eligibility.Rules, people: tuple[Candidate, ...]) -> tuple[eligibility.Standing, ...]:
-    """The eligibility rules applied to the roster (its fields were checked as it was read)."""
+def judge(rules: eligibility.Rules | None, people: tuple[Candidate, ...]) -> tuple[eligibility.Standing, ...]:
+    """The eligibility rules applied to the roster (its fields were checked as it was read).
+    Without rules only 破格 is said: its reason is still published with the person."""
+    def reason(c: Candidate) -> str | None:
+        flag = normalize(c.field("exceptional")).casefold() if c.fields else ""
+        return c.field("exceptional_reason") if flag in EXCEPTIONAL_YES else None
+
+    if rules is None:
+        return tuple(eligibility.Standing(c.id, (), r) for c in people if (r := reason(c)) is not None)
+
     def person(c: Candidate):
         dates = {k: eligibility.read_date(c.field(k)) for k in eligibility.DATES if c.field(k)}
-        flag = normalize(c.field("exceptional")).casefold()
-        return c.id, dates, c.field("exceptional_reason") if flag in EXCEPTIONAL_YES else None
+        return c.id, dates, reason(c)
 
     return eligibility.judge(rules, (person(c) for c in people))
 
@@ -318,6 +325,7 @@ class _Parser:
         self.name = name
         self.loader = loader
         self._post_ids: tuple[object, set[str]] = (None, set())
+        self.any_exceptional = False  # someone has a 破格 field (then it is said without rules too)
 
     def fail(self, where: str, message: str, /, **fields):
         """Refuse the round file at key path `where`: `message` is a template (marked N_ for
@@ -432,7 +440,8 @@ class _Parser:
                     self.fail(f"round.eligibility.{rule}", N_("needs {field} for everyone on the roster; {n} have none "
                                                               "(first: {id} {name})"),
                               field=key, n=len(lacking), id=lacking[0].id, name=lacking[0].name)
-        standings = judge(rules, candidates) if rules is not None else ()
+        # (a roster of 60,000 without a 破格 column is not walked again)
+        standings = judge(rules, candidates) if rules is not None or self.any_exceptional else ()
         stages = self.stages(self.array(doc, "stage"), posts)
         tie_seed = self.text(head.get("tie_seed", ""), "round.tie_seed", empty=True)
         calendars = self.calendars(doc.get("calendar", {}), "calendar", "round file")
@@ -500,6 +509,7 @@ class _Parser:
 
     def candidate(self, item, where: str, posts) -> Candidate:
         item = self.table(item, where, CANDIDATE_KEYS, ("id", "name"))
+        self.any_exceptional = self.any_exceptional or "exceptional" in item
         if self._post_ids[0] is not posts:  # once per round, not once per person
             self._post_ids = (posts, {p.id for p in posts})
         post_ids = self._post_ids[1]
@@ -563,6 +573,7 @@ class _Parser:
         if not rows or not any(cell.strip() for cell in rows[0]):
             raise ConfigError("the roster needs a header (id, name, …)", file=name, row=1)
         header = [ROSTER_ALIASES.get(normalize(h), h.strip()) for h in rows[0]]
+        self.any_exceptional = self.any_exceptional or "exceptional" in header
         heading = {key: h.strip() for key, h in zip(header, rows[0])}  # as the file writes it
         for col, h in enumerate(header, start=1):
             if h not in CANDIDATE_KEYS:  # every heading accepted, in full: the clerk renames the column
