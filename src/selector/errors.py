@@ -354,6 +354,7 @@ class BadResolve(Typed, RuleError):
     slots: int
     tied: tuple[str, ...]
     chosen: tuple[str, ...]
+    above: tuple[str, ...] = ()  # the clear ones: with the chosen, the whole shortlist
 
 
 @dataclass(eq=False)

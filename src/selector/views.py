@@ -41,6 +41,7 @@ class PostView(TypedDict, total=False):
     k: int
     ballots: dict[str, Any]
     invalid_marks: int
+    placed_by_list: int  # marks counted by the shared-name rule (given when there are any)
     invalid_mark_list: list[dict[str, str]]
     void_list: list[dict[str, str]]
     results: list[Result]
@@ -76,3 +77,4 @@ class StageView(TypedDict, total=False):
     members: list[str] | None  # decide: the members by name, when the round file names them
     rule: dict[str, Any]  # decide: pass, quorum, revotes, after_revotes
     corrections: list[dict[str, Any]]
+    eligibility: dict[str, Any]  # a stage whose list is the roster, when the round has eligibility rules

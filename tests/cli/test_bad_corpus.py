@@ -74,8 +74,14 @@ CORPUS = {
     "approve-bad-token.csv": ("vote1", (), "row 3, column 3 (P01/李娜)", "'OK' is not a vote"),
     "approve-ambiguous-header.csv": ("vote1", (), "row 1, column 3 (李娜)",
                                      "'李娜' stands for P01, P02: write POST/CANDIDATE, e.g. P01/李娜"),
-    "approve-namesake-header.csv": ("vote1", (), "row 1, column 2 (张伟)",
-                                    "'张伟' is a name two roster people share: use the id or label"),
+    # the scanner's layout of a recommendation (one column per candidate, √ or empty)
+    "scanner-cross.csv": ("rec1", (), "row 3, column 3 (P01/张伟(审计))",
+                          "'×' in a candidate's column: mark the candidate with √ (or 同意, Y) or leave the cell empty"),
+    "scanner-missing-candidate.csv": ("rec1", (), "row 1", "no column for 王芳 (C04) on the P01 list: in the "
+                                      "scanner's layout every candidate has a column"),
+    "scanner-and-post-column.csv": ("rec1", (), "row 1", "post P01 has its own column and candidate columns"),
+    # title rows above the heading row: refusals name the heading row as it is in the file
+    "title-rows-unknown-column.csv": ("rec1", (), "row 3, column 5 (备注)", "unknown column '备注' (expected ballot"),
     "approve-unknown-candidate.csv": ("vote1", (), "row 1, column 3 (赵六)", "unknown column '赵六'"),
     "approve-long-missing-choice.csv": ("vote1", ("--layout", "long"), "row 1",
                                         "the long layout needs a 'choice' column"),

@@ -166,7 +166,9 @@ def test_tally_records_and_prints(ready):
     assert view["batches"][0]["ballots"] == 12 and view["batches"][0]["encoding"] == "utf-8"
     assert [e[0] for e in events()] == ["init", "tally"]
     text = ready("show", "rec1")
-    assert "valid 10 · void 2 · blank 1 · invalid marks 2" in text.stdout
+    # ballot 8's bare 张伟 is C01: the only 张伟 who stands for P01 (the shared-name rule)
+    assert "valid 10 · void 2 · blank 1 · invalid marks 1" in text.stdout
+    assert "1 mark placed by the list (a name two roster people share, one of them listed)" in text.stdout
 
 
 @pytest.mark.parametrize("present, ok", [("6", True), ("5", False)])
@@ -220,7 +222,7 @@ def test_several_batches_add_up(ready):
         {"valid": 10, "void": 2, "blank": 1, "returned": 12, "overvotes": 1},
         {"valid": 11, "void": 1, "blank": 1, "returned": 12, "overvotes": 0}]
     assert [(r["candidate"], r["votes"], r["share"]) for r in view["posts"][0]["results"]] == [
-        ("C01", 4, "6/13"), ("C04", 2, "3/13"), ("C03", 1, "1/13")]
+        ("C01", 5, "7/13"), ("C04", 2, "3/13"), ("C03", 1, "1/13")]
     # attendance given again must agree
     again = ready("tally", "rec1", "a.csv", "--present", "19", "--issued", "12")
     assert again.exit_code == 1 and "--present was recorded as 20" in error_line(again)
@@ -286,18 +288,19 @@ def test_show_json_shape_recommend(ready):
     p01, p02 = view["posts"]
     assert POST_KEYS <= set(p01)
     assert (p01["post"], p01["seats"], p01["invalid_marks"], p01["status"], p01["advanced"]) == (
-        "P01", 1, 2, "ok", None)
+        "P01", 1, 1, "ok", None)
+    assert p01["placed_by_list"] == 1 and "placed_by_list" not in p02  # ballot 8's bare 张伟
     assert {k: p01["ballots"][k] for k in ("valid", "void", "blank")} == {"valid": 10, "void": 2, "blank": 1}
     assert all(RESULT_KEYS <= set(r) for r in p01["results"])
     # over the roster: only those with votes (C03 has one, nobody else is listed for P01)
     assert [(r["candidate"], r["votes"], r["yes"], r["no"], r["abstain"], r["share"], r["score"], r["rank"],
              r["passed"]) for r in p01["results"]] == [
-        ("C01", 4, 4, None, None, "6/13", "6/13", 1, None),
+        ("C01", 5, 5, None, None, "7/13", "7/13", 1, None),
         ("C04", 2, 2, None, None, "3/13", "3/13", 2, None),
         ("C03", 1, 1, None, None, "1/13", "1/13", 3, None)]
     assert [(r["candidate"], r["share"]) for r in p02["results"]] == [("C05", "7/15"), ("C02", "1/3"),
                                                                       ("C06", "2/15")]
-    assert [(m["ballot"], m["text"]) for m in p01["invalid_mark_list"]] == [("8", "张伟"), ("9", "赵六")]
+    assert [(m["ballot"], m["text"]) for m in p01["invalid_mark_list"]] == [("9", "赵六")]
     locked = js(ready("cut", "rec1", "--json"))
     assert locked["state"] == "locked"
     assert [p["advanced"] for p in locked["posts"]] == [["C01", "C04"], ["C05", "C02"]]
@@ -346,7 +349,8 @@ def test_cut_resolve_with_reason(ready):
     assert no_reason.exit_code == 2 and "give --reason" in error_line(no_reason)
     wrong = ready("cut", "rec1", "--resolve", "P01=C01", "--reason", "常委会决定")
     assert wrong.exit_code == 1
-    assert error_line(wrong) == "error: --resolve P01: choose exactly 1 of the tied C03, C04 (got C01)"
+    assert error_line(wrong) == ("error: --resolve P01: choose exactly 1 of the tied C03, C04 (got C01), or the "
+                                 "whole shortlist: C01 and 1 of C03, C04")
     not_tied = ready("cut", "rec1", "--resolve", "P02=C05", "--reason", "x")
     assert not_tied.exit_code == 1 and "P02 is not tied at the cut line" in error_line(not_tied)
     unknown = ready("cut", "rec1", "--resolve", "P09=C05", "--reason", "x")
@@ -451,7 +455,7 @@ def test_encoding_and_sheet_options(ready):
         assert result.exit_code == 0, result.stderr
         views.append(js(result)["posts"])
     assert all(v == views[0] for v in views)
-    assert views[0][0]["results"][0]["share"] == "6/13"
+    assert views[0][0]["results"][0]["share"] == "7/13"
 
 
 VOTE7 = [["ballot", "张伟(审计)", "王芳", "刘洋", "张伟(统计)", "void"],

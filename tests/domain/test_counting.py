@@ -38,14 +38,14 @@ def test_invalid_marks_are_reported_with_ballot_and_text():
     p01 = result.posts["P01"]
     assert p01.invalid_marks == [
         InvalidMark("1", "P01", "赵六", "not on the roster"),
-        InvalidMark("2", "P01", "张伟", "ambiguous: two people on the roster have this name"),
+        # (ballot 2's 张伟 counts: C01 is the only 张伟 on P01's list — the shared-name rule)
         InvalidMark("3", "P01", "刘洋", "not eligible for P01"),
         InvalidMark("4", "P01", "李娜", "not on this stage's list for P01"),
     ]
     # an invalid mark is not counted, but the paper stays valid for the post and is not blank
     assert (p01.returned, p01.void, p01.valid, p01.blank) == (5, 0, 5, 0)
-    assert {c: cc.votes for c, cc in p01.counts.items()} == {"C04": 1}
-    assert p01.share("C04") == F(1, 5)
+    assert {c: cc.votes for c, cc in p01.counts.items()} == {"C01": 1, "C04": 1}
+    assert p01.share("C04") == F(1, 5) and p01.by_list == 1
 
 
 def test_marks_in_one_cell_are_deduplicated():

@@ -162,9 +162,12 @@ def test_resolve():
 
 
 @pytest.mark.parametrize("resolve, message", [
-    (("D",), "--resolve P01: choose exactly 1 of the tied B, C (got D)"),
-    (("B", "C"), "--resolve P01: choose exactly 1 of the tied B, C (got B, C)"),
-    (("A",), "--resolve P01: choose exactly 1 of the tied B, C (got A)"),
+    (("D",), "--resolve P01: choose exactly 1 of the tied B, C (got D), or the whole shortlist: A and 1 of B, C"),
+    (("B", "C"), "--resolve P01: choose exactly 1 of the tied B, C (got B, C), or the whole shortlist: A and 1 "
+                 "of B, C"),
+    (("A",), "--resolve P01: choose exactly 1 of the tied B, C (got A), or the whole shortlist: A and 1 of B, C"),
+    (("A", "B", "C"), "--resolve P01: choose exactly 1 of the tied B, C (got A, B, C), or the whole shortlist: A "
+                      "and 1 of B, C"),
 ])
 def test_resolve_validation(resolve, message):
     with pytest.raises(RuleError) as e:

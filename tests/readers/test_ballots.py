@@ -192,8 +192,13 @@ def test_approve_headers_post_slash_candidate(tmp_path):
                                               "P02": {"C03": "no", "C05": "yes"}}
     path = write_csv(tmp_path / "v.csv", [["ballot", "P02/张伟(审计)"], ["1", "Y"]])
     assert "'张伟(审计)' is not on this stage's list for P02" in refused(path, "vote1")
+    # a shared name: the only 张伟 on the lists is that one; with both listed it is refused
     path = write_csv(tmp_path / "v.csv", [["ballot", "张伟"], ["1", "Y"]])
-    assert "'张伟' is a name two roster people share: use the id or label" in refused(path, "vote1")
+    assert read(path, "vote1", lists=C01_ONLY)[0].choices == {"P01": {"C01": "yes"}}
+    both = {"P01": ("C01",), "P02": ("C02",)}
+    assert "'张伟' is a name two roster people share: use the id or label" in refused(path, "vote1", lists=both)
+    path = write_csv(tmp_path / "v.csv", [["ballot", "P02/张伟"], ["1", "Y"]])
+    assert read(path, "vote1", lists={"P01": (), "P02": ("C02",)})[0].choices == {"P02": {"C02": "yes"}}
 
 
 def test_approve_header_with_a_slash_in_the_post_title(tmp_path):

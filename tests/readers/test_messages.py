@@ -180,7 +180,6 @@ def test_findings_and_evaluation_refusals_are_templates(good):
         (["candidate", "zz"],),
         (["candidate", "check", "verdict"], ["ZZ", "纪检", "通过"]),
         (["candidate", "check", "verdict"], ["C02", "纪检", "通过"]),
-        (["candidate", "check", "verdict"], ["张伟", "纪检", "通过"]),
         (["candidate", "check", "verdict"], ["C01", "zz", "通过"]),
         (["candidate", "check", "verdict"], ["C01", "纪检", "zz"]),
         (["candidate", "check", "verdict"], ["C01", "纪检", "通过"], ["C01", "纪检", "通过"]),
@@ -191,11 +190,20 @@ def test_findings_and_evaluation_refusals_are_templates(good):
             read_findings("f.csv", *_rows(*rows), resolver=resolver, allowed=["C01"], checks=("纪检",))
         _check(caught.value, "f.csv")
     evaluation = Evaluation(("优秀", "称职"), ("优秀",), Threshold(">=", Fraction(1, 2)))
-    for rows in ((["ballot", "ZZ"],), (["ballot", "张伟"],), (["ballot", "C01"], ["1", "好"]),
+    for rows in ((["ballot", "ZZ"],), (["ballot", "C01"], ["1", "好"]),
                  (["ballot", "void", "C01"], ["1", "√", "优秀"])):
         with pytest.raises(BallotFileError) as caught:
             read_evaluation("e.csv", *_rows(*rows), resolver=resolver, allowed=["C01"], evaluation=evaluation)
         _check(caught.value, "e.csv")
+    # a name two people share is refused only when both are being inspected (else it is the one who is)
+    with pytest.raises(BallotFileError) as caught:
+        read_findings("f.csv", *_rows(["candidate", "check", "verdict"], ["张伟", "纪检", "通过"]), resolver=resolver,
+                      allowed=["C01", "C02"], checks=("纪检",))
+    _check(caught.value, "f.csv")
+    with pytest.raises(BallotFileError) as caught:
+        read_evaluation("e.csv", *_rows(["ballot", "张伟"]), resolver=resolver, allowed=["C01", "C02"],
+                        evaluation=evaluation)
+    _check(caught.value, "e.csv")
     with pytest.raises(BallotFileError) as caught:
         kind_of("x.csv", ["a", "b"])
     _check(caught.value, "x.csv")

@@ -110,7 +110,7 @@ def test_round_file_refusals(tmp_path, replace, append, message):
 def test_unknown_key_lists_the_allowed_ones(tmp_path):
     got = refusal(tmp_path, {"seats = 1\n": "seats = 1\ngrade = 2\n"})
     assert got == (f"{tmp_path / 'round.toml'}: post[0].grade: unknown key (allowed: appointment, id, level, "
-                   "nomination, seats, title)")
+                   "max_marks, nomination, seats, title)")
 
 
 def test_not_toml_and_not_utf8(tmp_path):
@@ -175,8 +175,9 @@ def test_people_ids_and_labels_unique(tmp_path):
 
 def test_candidate_keys(tmp_path):
     assert inline(tmp_path, person("C1", "张伟", "age = 40")).endswith(
-        "candidate[0].age: unknown key (allowed: born, education, ethnicity, gender, id, joined, label, "
-        "name, native_place, note, party, position, posts, resume, unit)")
+        "candidate[0].age: unknown key (allowed: born, discipline_until, education, ethnicity, exceptional, "
+        "exceptional_reason, gender, id, in_post_since, joined, label, name, native_place, note, party, position, "
+        "posts, probation_until, resume, unit)")
     assert inline(tmp_path, person("C1", "张伟", 'posts = ["P09"]')).endswith('candidate[0].posts: no post "P09"')
     assert inline(tmp_path, person("C1", "")).endswith("candidate[0].name: must not be empty")
     assert inline(tmp_path, "").endswith("candidate: the round has nobody on its roster")

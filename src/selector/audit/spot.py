@@ -140,7 +140,8 @@ def _cells(paper: Paper, ballot: Ballot) -> dict[str, tuple[object, str]]:
             texts = ballot.marks.get(post.id, ())
             meaning = set()
             for text in texts:
-                cid = paper.resolver.resolve(text)
+                # a shared name is the one of that name on the post's list, as the count reads it
+                cid = paper.resolver.place(text, paper.lists[post.id])[0]
                 # An unknown or ambiguous name is compared as written (normalised).
                 meaning.add(cid if isinstance(cid, str) else "?" + normalize(text))
             cells[f"{post.id} {post.title}"] = (frozenset(meaning), "、".join(texts) or "(blank)")

@@ -17,7 +17,9 @@ import sqlite3
 from pathlib import Path
 
 from selector.audit import anchors
+from selector.domain import eligibility
 from selector.domain.cuts import Decisions
+from selector.domain.model import natural
 from selector.errors import (
     ConfigError, NotAFolder, NotFound, RuleError, VerifyFailed,
 )
@@ -211,11 +213,45 @@ def _check_round(store: Store, round_id: str, log: list[dict], report: Report) -
         report.add(where, N_("the stored round files were changed; nothing was recounted"))
         return None
     try:
-        return OpenRound(store, round_id, "audit")
+        open_ = OpenRound(store, round_id, "audit")
     except (ConfigError, NotFound, KeyError) as e:
         report.add(where, N_("the stored round can no longer be read ({error}); nothing was recounted"),
                    error=e if isinstance(e, ConfigError | NotFound) else str(e))
         return None
+    if inits:
+        _check_eligibility(open_, inits[-1], report)
+    return open_
+
+
+def _check_eligibility(open_: OpenRound, init: dict, report: Report) -> None:
+    """Who the eligibility rules excluded (or let through by 破格) at init, against the rules
+    applied again to the stored roster."""
+    r = open_.round
+    again = eligibility.record(r.eligibility, r.standings)
+    recorded = init["details"].get("eligibility")
+    if recorded == again:
+        return
+    where = At("round {round}: eligibility", round=r.id)
+    if recorded is None or again is None:
+        report.add(where, N_("init event #{event} and the stored round file disagree on whether there are "
+                             "eligibility rules"), event=init["id"])
+        return
+
+    def people(found):
+        return {s["candidate"]: s for s in found.get("standings", ())}
+
+    logged, made = people(recorded), people(again)
+    for cid in sorted(set(logged) | set(made), key=natural):
+        if logged.get(cid) != made.get(cid):
+            report.add(where, N_("{candidate}: init event #{event} recorded {recorded}, the rules applied again "
+                                 "give {again}"), candidate=cid, event=init["id"],
+                       recorded=json.dumps(logged.get(cid), ensure_ascii=False, sort_keys=True),
+                       again=json.dumps(made.get(cid), ensure_ascii=False, sort_keys=True))
+    for key in ("at", "max_age", "min_years_in_post"):
+        if recorded.get(key) != again.get(key):
+            report.add(where, N_("{column} is {value!r} in the stored round file but init event #{event} recorded "
+                                 "{recorded!r}"), column=key, value=again.get(key), event=init["id"],
+                       recorded=recorded.get(key))
 
 
 def _check_cut(open_: OpenRound, stage, log: list[dict], recount, report: Report) -> None:

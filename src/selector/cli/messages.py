@@ -131,6 +131,15 @@ def _not_tied(err: e.NotTied) -> str:
     return text + (_(" (tied: {tied})").format(tied=_(", ").join(err.tied)) if err.tied else "")
 
 
+def _bad_resolve(err: e.BadResolve) -> str:
+    text = _("--resolve {post}: choose exactly {slots} of the tied {tied} (got {chosen})").format(
+        post=err.post, slots=err.slots, tied=_(", ").join(err.tied), chosen=_(", ").join(err.chosen) or _("none"))
+    if err.above:  # the other way to write it: the whole shortlist
+        text += _(", or the whole shortlist: {above} and {slots} of {tied}").format(
+            above=_(", ").join(err.above), slots=err.slots, tied=_(", ").join(err.tied))
+    return text
+
+
 def _not_short(err: e.NotShort) -> str:
     if err.k is None:
         return _("{post} is not short: --accept-short {post} is not needed").format(post=err.post)
@@ -390,8 +399,7 @@ TEXT: dict[type, Callable] = {
                                 "{tied}").format(post=x.post, tied=_(", ").join(x.tied)),
     e.ShortWithoutBackfill: lambda x: _("{post}: the stage has no backfill, so going on short needs no "
                                         "decision: leave out --accept-short {post}").format(post=x.post),
-    e.BadResolve: lambda x: _("--resolve {post}: choose exactly {slots} of the tied {tied} (got {chosen})").format(
-        post=x.post, slots=x.slots, tied=_(", ").join(x.tied), chosen=_(", ").join(x.chosen) or _("none")),
+    e.BadResolve: _bad_resolve,
     e.NoticeNotOpen: lambda x: _("the notice {stage} is not open yet: selector notice {stage} open --start "
                                  "YYYY-MM-DD").format(stage=x.stage),
     e.NotOnNotice: lambda x: _("--candidate {text!r} is not on the notice {stage} ({listed})").format(

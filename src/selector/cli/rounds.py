@@ -26,6 +26,11 @@ def check(file: Path = typer.Argument(..., help=N_("Round file (TOML)."))) -> No
     typer.echo(_("{file}: ok · round {round} · {posts} posts, {seats} seats · {people} people · stages {stages}").format(
         file=file, round=r.id, posts=len(r.posts), seats=sum(p.seats for p in r.posts), people=candidates,
         stages=" → ".join(s.id for s in r.stages)))
+    from selector.reports import terminal
+    from selector.service.views import eligibility_view
+
+    for line in terminal.eligibility_lines(eligibility_view(r)):  # who init would keep off the lists
+        typer.echo(line)
 
 
 @command(name="init", help=N_(
@@ -41,7 +46,9 @@ def init(
                                                                  "after recording started.")),
 ) -> None:
     from selector.errors import CreatedMeanwhile
+    from selector.reports import terminal
     from selector.service.rounds import init_round
+    from selector.service.views import eligibility_view
 
     try:
         r, outcome, changes = init_round(store(ctx, create=True), file, ctx.obj.by, reason)
@@ -55,6 +62,9 @@ def init(
     typer.echo(said.format(round=r.id, db=ctx.obj.db, reason=(reason or "").strip()))
     for c in changes:
         typer.echo(f"  {c.path}: {c.old} → {c.new}")
+    if outcome != "unchanged":
+        for line in terminal.eligibility_lines(eligibility_view(r)):
+            typer.echo(line)
 
 
 @command(name="rounds", help=N_(
@@ -80,9 +90,12 @@ def status(ctx: typer.Context, as_json: bool = typer.Option(False, "--json", hel
     from selector.cli.messages import next_step
     from selector.reports import terminal
 
+    from selector.service.views import eligibility_view
+
     open_ = open_round(ctx)
     rows = [{**r, "next": next_step(r["next"])} for r in open_.status()]
+    found = eligibility_view(open_.round)
     if as_json:
-        echo_json({"round": open_.id, "stages": rows})
+        echo_json({"round": open_.id, "stages": rows, **({"eligibility": found} if found else {})})
     else:
-        terminal.status(console(), open_.round.title, open_.id, rows)
+        terminal.status(console(), open_.round.title, open_.id, rows, found)

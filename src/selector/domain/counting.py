@@ -47,7 +47,8 @@ class InvalidMark:
 class Resolver:
     """Turns the text of a mark (id, label or name) into a roster candidate id.
 
-    Returns the id, None (nobody), or AMBIGUOUS (a name two roster people share).
+    Returns the id, None (nobody), or AMBIGUOUS (a name two roster people share); `place`
+    then finds the one namesake on a list (the shared-name rule).
     """
 
     def __init__(self, roster: Iterable[Candidate]):
@@ -62,6 +63,7 @@ class Resolver:
                 self._labels[normalize(c.label)] = c.id
             names[normalize(c.name)].append(c.id)
         self._names = {n: ids[0] if len(ids) == 1 else AMBIGUOUS for n, ids in names.items()}
+        self._shared = {n: tuple(ids) for n, ids in names.items() if len(ids) > 1}
         self._seen: dict[str, object] = {}  # text -> answer, for the texts a file repeats
 
     def resolve(self, text: str):
@@ -77,6 +79,21 @@ class Resolver:
         if len(self._seen) < CACHE:
             self._seen[text] = found
         return found
+
+    def namesakes(self, text: str) -> tuple[str, ...]:
+        """Everyone on the roster whose name `text` is, when two or more share it (else ())."""
+        return self._shared.get(normalize(text), ())
+
+    def place(self, text: str, among) -> tuple[object, tuple[str, ...]]:
+        """A mark read against a list (`among`: the ids on it): (id or None or AMBIGUOUS, the
+        namesakes on the list). A name the roster shares counts for the only person of that
+        name on the list; with none there it is nobody on the list (None, ()), with two or
+        more it stays AMBIGUOUS (and they are named)."""
+        found = self.resolve(text)
+        if found is not AMBIGUOUS:
+            return found, ()
+        here = tuple(cid for cid in self.namesakes(text) if cid in among)
+        return (here[0] if len(here) == 1 else AMBIGUOUS), here
 
 
 @dataclass(slots=True)  # slots: a 10,000-post tally touches one per mark
@@ -100,6 +117,9 @@ class PostCount:
     counts: dict[str, CandidateCount] = field(default_factory=dict)
     invalid_marks: list[InvalidMark] = field(default_factory=list)
     overvotes: int = 0
+    # marks counted by the shared-name rule: a name two roster people share, placed on the
+    # only one of them on this post's list (the others are counted by id, label or name)
+    by_list: int = 0
 
     @property
     def valid(self) -> int:
@@ -213,13 +233,14 @@ class Count:
                     cc.votes += 1
                     continue
             if ahead is not None:
-                (valid_marks, invalid), over = ahead[pid]
+                (valid_marks, invalid, placed), over = ahead[pid]
             else:  # _marks, inlined: this runs once per post of every paper
                 if not texts:
                     valid_marks = invalid = ()
+                    placed = 0
                 else:
                     found = single.get(texts[0]) if len(texts) == 1 else None
-                    valid_marks, invalid = found or self._choose_marks(pid, ballot)
+                    valid_marks, invalid, placed = found or self._choose_marks(pid, ballot)
                 over = limit is not None and len(valid_marks) + len(invalid) > limit
             if over:
                 pc.overvotes += 1
@@ -232,6 +253,8 @@ class Count:
                 pc.weighted_valid += weight
             for text, reason in invalid:
                 pc.invalid_marks.append(InvalidMark(ballot.number, pid, text, reason))
+            if placed:
+                pc.by_list += placed
             if approve:
                 self._record_approve(pc, ballot, valid_marks, weight)
                 continue
@@ -247,11 +270,13 @@ class Count:
                     cc.weighted += weight
                 if category is not None:
                     cc.by_category[category] = cc.by_category.get(category, 0) + 1
-            if plain and len(valid_marks) == 1 and not invalid and len(texts) == 1 and texts[0] in single:
+            if plain and len(valid_marks) == 1 and not invalid and not placed and len(texts) == 1 \
+                    and texts[0] in single:
                 hot[texts[0]] = cc  # one name, valid, remembered: next time just the vote
 
     def _marks(self, pid: str, ballot: Ballot) -> tuple[tuple, bool]:
-        """A post's (valid marks, invalid marks) on the paper, and whether it is overvoted."""
+        """A post's (valid marks, invalid marks, marks placed by the list) on the paper, and
+        whether it is overvoted."""
         limit = self._limits[pid]
         if self._approve:
             m = self._approve_marks(pid, ballot)
@@ -263,7 +288,7 @@ class Count:
     def _choose_marks(self, pid: str, ballot: Ballot):
         texts = ballot.marks.get(pid)
         if not texts:
-            return (), ()
+            return (), (), 0
         if len(texts) == 1:  # the usual cell: one mark, same answer every time
             found = self._single.get((pid, texts[0]))
             if found is None:
@@ -275,40 +300,46 @@ class Count:
         return self._choose_many(pid, texts)
 
     def _choose_many(self, pid: str, texts: tuple[str, ...]):
-        seen: dict[str, None] = {}
+        seen: dict[str, bool] = {}  # candidate -> placed by the list (the first time marked)
         invalid: dict[str, tuple[str, str]] = {}
         checked = self._checked
         for text in texts:
             found = checked.get((pid, text))
             if found is None:
-                cid, reason = self._check(pid, text)
-                found = (cid, reason, None if cid is not None else normalize(text))
+                cid, reason, by_list = self._check(pid, text)
+                found = (cid, reason, None if cid is not None else normalize(text), by_list)
                 if len(checked) < self._cache:
                     checked[(pid, text)] = found
-            cid, reason, key = found
+            cid, reason, key, by_list = found
             if cid is not None:
-                seen[cid] = None
+                seen.setdefault(cid, by_list)
             else:
                 invalid.setdefault(key, (text, reason))
-        return tuple(seen), tuple(invalid.values())
+        return tuple(seen), tuple(invalid.values()), sum(seen.values())
 
     def _check(self, pid: str, text: str):
+        """(id, None, placed by the list?) for a mark that counts; (None, reason, False) not."""
         cid = self.resolver.resolve(text)
         if cid is AMBIGUOUS:
-            return None, "ambiguous: two people on the roster have this name"
+            on_list = [c for c in self.resolver.namesakes(text) if c in self._on_list[pid]]
+            if len(on_list) == 1:  # the shared-name rule: the only one of that name on the list
+                return on_list[0], None, True
+            if on_list:  # (the reason as before the rule: the record of older rounds reads so)
+                return None, "ambiguous: two people on the roster have this name", False
+            return None, f"not on this stage's list for {pid}", False
         if cid is None:
-            return None, "not on the roster"
+            return None, "not on the roster", False
         if cid not in self._on_list[pid]:
             if not self.roster[cid].eligible_for(pid):
-                return None, f"not eligible for {pid}"
-            return None, f"not on this stage's list for {pid}"
-        return cid, None
+                return None, f"not eligible for {pid}", False
+            return None, f"not on this stage's list for {pid}", False
+        return cid, None, False
 
     def _overvoted(self, pid: str, marks) -> bool:
         limit = self._limits[pid]
         if limit is None:
             return False
-        valid, invalid = marks
+        valid, invalid, _ = marks
         if self._approve:
             return sum(1 for choice in valid.values() if choice == "yes") > limit
         return len(valid) + len(invalid) > limit
@@ -325,7 +356,7 @@ class Count:
 
     # -- approve ------------------------------------------------------------
     def _approve_marks(self, pid: str, ballot: Ballot):
-        return dict(ballot.choices.get(pid, {})), ()
+        return dict(ballot.choices.get(pid, {})), (), 0
 
     def _record_approve(self, pc: PostCount, ballot: Ballot, choices, weight: Fraction | None) -> None:
         # An empty cell is an abstention; a paper with every cell empty is a blank.

@@ -182,7 +182,10 @@ def cut_post(post_id: str, seats: int, rule: Cut, scores: Mapping[str, Fraction]
     if resolve is None:
         return PostCut(post_id, k, tuple(standings), "tied", True, (), tie=tie)
     chosen = tuple(dict.fromkeys(resolve))
+    if set(above) <= set(chosen) and len(chosen) == len(above) + tie.slots:
+        # the whole shortlist as the committee wrote it down: the clear ones plus the chosen
+        chosen = tuple(c for c in chosen if c not in above)
     strangers = [c for c in chosen if c not in tie.tied]
     if strangers or len(chosen) != tie.slots:
-        raise BadResolve(post_id, tie.slots, tie.tied, chosen)
+        raise BadResolve(post_id, tie.slots, tie.tied, tuple(dict.fromkeys(resolve)), tuple(above))
     return done("ok", above + list(chosen), tie=tie, decision="resolved", chosen=chosen)

@@ -9,6 +9,7 @@ from datetime import date
 from fractions import Fraction
 from typing import Literal
 
+from selector.domain.eligibility import Rules, Standing
 from selector.errors import NotFound
 
 StageKind = Literal["recommend", "vote", "inspect", "notice", "decide"]
@@ -73,6 +74,7 @@ class Post:
     id: str
     title: str
     seats: int
+    max_marks: int | None = None  # marks per ballot for this post where the stage sets none
     # Post kinds (issue 11.9): 正职 | 副职 (None: not said), and how the post is filled —
     # "appointed" (任命: 拟任, with a 试用期) or "elected" (选举: 拟推荐为…人选, or with
     # nomination = "提名", 拟提名为…候选人; no 试用期).
@@ -214,6 +216,8 @@ class Stage:
     def marks_allowed(self, post: Post) -> int | None:
         if self.max_marks is not None:
             return self.max_marks
+        if post.max_marks is not None:
+            return post.max_marks
         return None if self.form == "approve" else post.seats
 
 
@@ -245,6 +249,8 @@ class Round:
     recommendation_valid_months: int = 12  # a recommendation result serves one year
     issuer: str = ""  # 发文机关 over a document's title, when the round file gives one
     doc_number: str = ""  # 文号 under it
+    eligibility: Rules | None = None  # [round.eligibility]
+    standings: tuple[Standing, ...] = ()  # whom it excludes, and who is let through by 破格
     _index: dict = field(default_factory=dict, compare=False, repr=False)
 
     def post(self, post_id: str) -> Post:
@@ -264,13 +270,24 @@ class Round:
         if table is None:
             every = [p.id for p in self.posts]
             found: dict[str, list[str]] = {pid: [] for pid in every}
+            excluded = self.excluded()
             for c in self.candidates:
+                if excluded and c.id in excluded:
+                    continue
                 for pid in c.posts or every:
                     ids = found.get(pid)
                     if ids is not None and (not ids or ids[-1] != c.id):
                         ids.append(c.id)
             table = self._index["eligible"] = {pid: tuple(ids) for pid, ids in found.items()}
         return dict(table)
+
+    def excluded(self) -> dict[str, Standing]:
+        """Those the eligibility rules keep off every list (the rules' date is `eligibility.at`)."""
+        return {s.candidate: s for s in self.standings if s.excluded}
+
+    def exceptional(self, cand_id: str) -> str | None:
+        """The stated reason a person is let through by 破格, or None."""
+        return next((s.exceptional for s in self.standings if s.candidate == cand_id and not s.excluded), None)
 
     def stage_index(self, stage_id: str) -> int:
         return next(i for i, s in enumerate(self.stages) if s.id == stage_id)

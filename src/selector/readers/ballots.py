@@ -7,7 +7,9 @@ with file, row and column.
 
 from __future__ import annotations
 
+import itertools
 import re
+from collections import Counter
 from dataclasses import dataclass, field
 from operator import itemgetter
 from typing import Callable, Iterable, Iterator, Mapping, NamedTuple
@@ -16,7 +18,7 @@ from selector.domain.counting import AMBIGUOUS, CACHE, Ballot, Resolver
 from selector.domain.model import Post, Stage, has_invisible, normalize
 from selector.errors import BallotFileError
 from selector.i18n import N_
-from selector.readers.tables import Row
+from selector.readers.tables import Row, placed
 
 SEPARATORS = re.compile(r"[;；、,，|]")
 CHOICES = {
@@ -28,7 +30,7 @@ CHOICES = {
 CHOICE_OF = {normalize(token).casefold(): choice for choice, tokens in CHOICES.items() for token in tokens}
 # Column names, with the Chinese headings clerks type in Excel.
 ALIASES = {
-    "ballot": ("ballot", "票号", "选票编号", "编号"),
+    "ballot": ("ballot", "票号", "选票编号", "编号", "序号", "测评票号"),
     "category": ("category", "类别", "票别"),
     "void": ("void", "废票", "无效"),
     "post": ("post", "职位"),
@@ -114,6 +116,30 @@ class Cleaned(NamedTuple):
 
 
 KEEP_CLEANED = 1000  # cells kept in Reading.cleaned; Reading.cleaned_cells counts them all
+TITLE_ROWS = 10  # title rows looked past for the heading row (a sheet's title, its date, a blank line)
+
+
+def heading_row(header: list[str], rows: Iterable[Row]) -> tuple[list[str], Iterator[Row], int]:
+    """The heading row of a ballot file and the rows after it: the first row when it holds the
+    ballot-number heading (票号, 序号 …), else the first of the next TITLE_ROWS rows that does —
+    the rows above it are titles (统计表名称, 日期, a blank line) and are skipped. With none
+    there, the first row as before (its refusals say what is missing). Returns (heading, rows
+    after it, its row number)."""
+    rows = iter(rows)
+    if _has_ballot(header):
+        return header, rows, 1
+    ahead: list[Row] = []
+    for row in rows:
+        ahead.append(row)
+        if _has_ballot(row[1]):
+            return [c.strip() for c in row[1]], rows, row[0]
+        if len(ahead) >= TITLE_ROWS:
+            break
+    return header, itertools.chain(ahead, rows), 1
+
+
+def _has_ballot(cells: list[str]) -> bool:
+    return any(COLUMN_OF.get(normalize(c).casefold()) == "ballot" for c in cells if c.strip())
 
 
 class Reading:
@@ -121,9 +147,11 @@ class Reading:
     read, what reading them noticed: `cleaned`, the first KEEP_CLEANED cells whose invisible
     characters were removed (in file order for a wide file), and `cleaned_cells`, how many."""
 
-    def __init__(self, paper: Paper, name: str, header: list[str], rows: Iterable[Row], layout: str):
+    def __init__(self, paper: Paper, name: str, header: list[str], rows: Iterable[Row], layout: str,
+                 top: int = 1):
         self.cleaned: list[Cleaned] = []
         self.cleaned_cells = 0
+        self.top = top  # the heading row's number (title rows above it are skipped)
         self._header = header
         read = _long if layout == "long" else _wide
         self._ballots = read(paper, name, header, rows, self._note)
@@ -132,7 +160,12 @@ class Reading:
         return self
 
     def __next__(self) -> Ballot:
-        return next(self._ballots)
+        try:
+            return next(self._ballots)
+        except BallotFileError as e:  # the heading's refusals name row 1: it is lower down
+            if self.top > 1 and e.place.get("row") == 1:
+                raise placed(e, row=self.top) from None
+            raise
 
     def _note(self, ballot: str, row: int, column: int, text: str) -> None:
         self.cleaned_cells += 1
@@ -145,9 +178,10 @@ def interpret(paper: Paper, name: str, header: list[str], rows: Iterable[Row],
               layout: str = "wide") -> Reading:
     """Turn a file's rows into ballots for `paper`'s stage, refusing the file on any problem.
     The ballots stream; what was noticed on the way is on the Reading once they are read."""
+    header, rows, top = heading_row(header, rows)
     if not any(h.strip() for h in header):
         raise BallotFileError("missing header (the first row must name the columns)", file=name, row=1)
-    return Reading(paper, name, header, rows, layout)
+    return Reading(paper, name, header, rows, layout, top)
 
 
 def refuse(name: str, line: int, col: int | None, header: list[str], message: str | BallotFileError,
@@ -181,13 +215,32 @@ def header_roles(name: str, header: list[str], role_of: Callable[[int, str, str 
 
 
 UNKNOWN_COLUMN = {  # (layout, approve) → the refusal of a column no role fits
-    ("wide", False): N_("unknown column {text!r} (expected ballot, and one column per post (id or title); "
-                        "optional: category, void)"),
+    ("wide", False): N_("unknown column {text!r} (expected ballot, and one column per post (id or title) or, "
+                        "as a scanner writes it, per candidate; optional: category, void). Headings accepted: "
+                        "{accepted}"),
     ("wide", True): N_("unknown column {text!r} (expected ballot, and one column per candidate; "
-                       "optional: category, void)"),
-    ("long", False): N_("unknown column {text!r} (expected ballot, post, candidate; optional: category, void)"),
-    ("long", True): N_("unknown column {text!r} (expected ballot, candidate, choice; optional: category, void)"),
+                       "optional: category, void). Headings accepted: {accepted}"),
+    ("long", False): N_("unknown column {text!r} (expected ballot, post, candidate; optional: category, void). "
+                        "Headings accepted: {accepted}"),
+    ("long", True): N_("unknown column {text!r} (expected ballot, candidate, choice; optional: category, void). "
+                       "Headings accepted: {accepted}"),
 }
+
+
+def accepted_headings(paper: Paper, layout: str) -> str:
+    """Every heading a file for `paper` may have, in full (the refusal of an unknown one lists them)."""
+    keys = ("ballot", "category", "void") + (("candidate", "choice") if paper.approve else ("post", "candidate")
+                                              if layout == "long" else ())
+    parts = [" / ".join(ALIASES[k]) for k in keys]
+    if layout == "wide":
+        people = {c.id: c for c in paper.resolver.people}
+        posts_of = Counter(cid for p in paper.posts for cid in paper.lists[p.id])
+        shared = {cid for cid, n in posts_of.items() if n > 1}  # on two posts' lists: POST/CANDIDATE
+        if not paper.approve:
+            parts += [f"{p.id} / {p.title}" for p in paper.posts if paper.lists[p.id]]
+        parts += [f"{p.id}/{cid}" if cid in shared else f"{cid} / {people[cid].display}"
+                  for p in paper.posts for cid in paper.lists[p.id]]
+    return "; ".join(dict.fromkeys(parts))
 
 
 def _columns(paper: Paper, name: str, header: list[str], layout: str):
@@ -202,9 +255,11 @@ def _columns(paper: Paper, name: str, header: list[str], layout: str):
             role = _candidate_column(paper, name, header, col)
         else:
             post = paper.post_of(h)
-            role = ("post", post.id) if post else None
+            # a post's column, or (the scanner's layout) a candidate's, marked √
+            role = ("post", post.id) if post else _candidate_column(paper, name, header, col)
         if role is None:
-            refuse(name, 1, col, header, UNKNOWN_COLUMN[layout, paper.approve], text=h)
+            refuse(name, 1, col, header, UNKNOWN_COLUMN[layout, paper.approve], text=h,
+                   accepted=accepted_headings(paper, layout))
         return role
 
     roles, seen = header_roles(name, header, role_of)
@@ -227,12 +282,22 @@ def _every_column(paper: Paper, name: str, seen: dict) -> None:
     """A wide file needs a column for every post (every candidate, approve) on the paper:
     a missing one would silently count every ballot as blank (abstaining) there."""
     people = {c.id: c for c in paper.resolver.people}
+    scanned = {role[1] for role in seen if role[0] == "cand"} if not paper.approve else set()
     for post in paper.posts:
         if paper.approve:
             for cid in paper.lists[post.id]:
                 if ("cand", post.id, cid) not in seen:
                     raise BallotFileError("no column for {person} ({id}) on the {post} list: an approve file "
                                           "has one column per candidate", file=name, row=1,
+                                          person=people[cid].display, id=cid, post=post.id)
+        elif post.id in scanned:  # the scanner's layout: a column for everyone on the post's list
+            if ("post", post.id) in seen:
+                raise BallotFileError("post {post} has its own column and candidate columns: use one or the "
+                                      "other", file=name, row=1, post=post.id)
+            for cid in paper.lists[post.id]:
+                if ("cand", post.id, cid) not in seen:
+                    raise BallotFileError("no column for {person} ({id}) on the {post} list: in the scanner's "
+                                          "layout every candidate has a column (√ or empty)", file=name, row=1,
                                           person=people[cid].display, id=cid, post=post.id)
         elif paper.lists[post.id] and ("post", post.id) not in seen:
             raise BallotFileError("no column for post {post} ({title}): every post on the paper needs one "
@@ -246,16 +311,23 @@ def _candidate_column(paper: Paper, name: str, header: list[str], col: int):
     return role
 
 
-def _candidate(paper: Paper, text: str):
-    """`CANDIDATE` or `POST/CANDIDATE` → (("cand", post, id), None), (None, None) if nobody,
-    or (None, problem): a refusal without its place (see `refuse`)."""
-    post = None
+def _split_post(paper: Paper, text: str):
+    """`POST/CANDIDATE` → (post, candidate text); `CANDIDATE` → (None, text)."""
     # a post title may itself hold a slash (党工委书记/管委会主任): try every split
     for i, ch in enumerate(text):
         if ch == "/" and (post := paper.post_of(text[:i])) is not None:
-            text = text[i + 1:]
-            break
+            return post, text[i + 1:]
+    return None, text
+
+
+def _candidate(paper: Paper, text: str):
+    """`CANDIDATE` or `POST/CANDIDATE` → (("cand", post, id), None), (None, None) if nobody,
+    or (None, problem): a refusal without its place (see `refuse`)."""
+    post, text = _split_post(paper, text)
     cid = paper.resolver.resolve(text)
+    if cid is AMBIGUOUS:  # the shared-name rule: the only one of that name on the list(s)
+        cid = paper.resolver.place(text, {c for p in paper.posts if post is None or p.id == post.id
+                                          for c in paper.lists[p.id]})[0]
     if cid is AMBIGUOUS:
         return None, BallotFileError("{text!r} is a name two roster people share: use the id or label", text=text)
     if cid is None:
@@ -369,6 +441,8 @@ def _wide(paper: Paper, name: str, header: list[str], rows: Iterable[Row], note)
     fields = _fields(roles)
     posts = [(col - 1, role[1]) for col, role in enumerate(roles, start=1) if role[0] == "post"]
     cands = [(col, role) for col, role in enumerate(roles, start=1) if role[0] == "cand"]
+    # the scanner's layout of a recommendation: column -> the candidate as its heading names them
+    scanned = {} if paper.approve else {col: _split_post(paper, header[col - 1])[1].strip() for col, _ in cands}
     width = len(roles)
     split: dict[str, tuple[str, ...]] = {}  # cell text -> marks, for the cells a file repeats
     # as many as the lists have names (a round of 10,000 posts: 60,000), and CACHE more
@@ -411,7 +485,15 @@ def _wide(paper: Paper, name: str, header: list[str], rows: Iterable[Row], note)
         choices: dict = {}
         for col, role in cands:
             choice = _choice(name, header, line, col, cells[col - 1], note, number)
-            if choice is not None:
+            if choice is None:
+                continue
+            if scanned:  # a recommendation: √ marks the candidate (counted as the mark of a cell)
+                if choice != "yes":
+                    refuse(name, line, col, header, N_("{value!r} in a candidate's column: mark the candidate with "
+                                                       "√ (or 同意, Y) or leave the cell empty"), value=cells[col - 1])
+                pid = role[1]
+                marks[pid] = marks.get(pid, ()) + (scanned[col],)
+            else:
                 choices.setdefault(role[1], {})[role[2]] = choice
         yield Ballot(number, category, void, marks, choices, line)
 

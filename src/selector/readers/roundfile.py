@@ -8,7 +8,7 @@ import io
 import json
 import re
 import sys
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from fractions import Fraction
 from pathlib import Path
 from typing import Any, Callable
@@ -18,6 +18,7 @@ if sys.version_info >= (3, 11):
 else:  # pragma: no cover
     import tomli as tomllib
 
+from selector.domain import eligibility
 from selector.domain.model import (
     Candidate, Cut, Evaluation, GradeRule, Post, Round, Stage, Threshold, YearSchedule, normalize,
 )
@@ -30,12 +31,23 @@ MAX_FILE = 20 << 20  # bytes of a round file or roster file
 ROUND_KEYS = {"id", "title", "organizer", "locale", "tie_seed", "complaints", "roster", "certify",
               "issuer", "doc_number"}
 ROUND_KEYS |= {"calendar", "recommendation_valid_months"}  # issue 12.4, 12.6
+ROUND_KEYS |= {"eligibility"}  # issue 11.6
+ELIGIBILITY_KEYS = {"at", "max_age", "min_years_in_post"}
 POST_KEYS = {"id", "title", "seats"}
 POST_KEYS |= {"level", "appointment", "nomination"}  # post kinds (issue 11.9)
+POST_KEYS |= {"max_marks"}  # issue 11.8
 CALENDAR_KEYS = {"holidays", "workdays"}  # [calendar.YYYY]
 DATE_RE = re.compile(r"\s*(\d{4})-(\d{1,2})-(\d{1,2})\s*")
 DESCRIPTIVE = ("gender", "born", "ethnicity", "native_place", "education", "party", "joined",
-               "unit", "position", "resume", "note")
+               "unit", "position", "resume", "note",
+               # what eligibility reads (domain/eligibility.py): dates, and 破格 with its reason
+               "in_post_since", "probation_until", "discipline_until", "exceptional", "exceptional_reason")
+# Roster fields that are checked, not just kept: a row with any of them takes the slow path.
+CHECKED = frozenset(("born", "in_post_since", "probation_until", "discipline_until", "exceptional",
+                     "exceptional_reason"))
+# 破格 column: these say yes; empty or these say no. Anything else is refused.
+EXCEPTIONAL_YES = frozenset(normalize(t).casefold() for t in ("是", "破格", "√", "✓", "y", "yes", "true", "1"))
+EXCEPTIONAL_NO = frozenset(normalize(t).casefold() for t in ("否", "n", "no", "false", "0"))
 CANDIDATE_KEYS = {"id", "name", "label", "posts", *DESCRIPTIVE}
 # Roster CSV headings as a 干部名册 exported from Excel has them (the words the exported
 # lists print).
@@ -45,6 +57,10 @@ ROSTER_ALIASES = {
     "民族": "ethnicity", "籍贯": "native_place", "学历": "education", "政治面貌": "party",
     "参加工作时间": "joined", "现工作单位": "unit", "现工作单位及职务": "unit", "现任职务": "position",
     "简历": "resume", "备注": "note",
+    "报名职位": "posts", "区分": "label", "任现职时间": "in_post_since", "任现职务时间": "in_post_since",
+    "试用期满": "probation_until", "试用期至": "probation_until", "处分影响期至": "discipline_until",
+    "处分影响期满": "discipline_until", "破格": "exceptional", "破格提拔": "exceptional",
+    "破格理由": "exceptional_reason", "破格提拔理由": "exceptional_reason",
 }
 STAGE_KEYS = {"id", "kind", "title", "electorate", "members", "quorum", "max_marks", "overvote",
               "categories", "candidates", "form", "cut", "checks", "evaluation", "backfill",
@@ -91,7 +107,7 @@ MAX_DIGITS = 18  # digits of any number in a round file
 MAX_PART = 10**9  # numerator or denominator of a fraction (weights, thresholds)
 MAX_COUNT = {"seats": 1_000, "max_marks": 1_000, "electorate": 10_000_000, "members": 10_000_000,
              "tellers": 100, "scrutineers": 100, "working_days": 365, "revotes": 10,
-             "probation_months": 120, "recommendation_valid_months": 120}
+             "probation_months": 120, "recommendation_valid_months": 120, "max_age": 150, "min_years_in_post": 100}
 MAX_RATIO = 1_000  # N of "1:N"
 MAX_DEPTH = 32  # arrays and tables inside each other (a round file needs 3)
 QUOTED = 60  # characters of a value quoted in a message
@@ -274,6 +290,23 @@ NOT_USED = {"recommend": N_("not used by a recommend stage"), "vote": N_("not us
             "decide": N_("not used by a decide stage")}
 
 
+def judge(rules: eligibility.Rules | None, people: tuple[Candidate, ...]) -> tuple[eligibility.Standing, ...]:
+    """The eligibility rules applied to the roster (its fields were checked as it was read).
+    Without rules only 破格 is said: its reason is still published with the person."""
+    def reason(c: Candidate) -> str | None:
+        flag = normalize(c.field("exceptional")).casefold() if c.fields else ""
+        return c.field("exceptional_reason") if flag in EXCEPTIONAL_YES else None
+
+    if rules is None:
+        return tuple(eligibility.Standing(c.id, (), r) for c in people if (r := reason(c)) is not None)
+
+    def person(c: Candidate):
+        dates = {k: eligibility.read_date(c.field(k)) for k in eligibility.DATES if c.field(k)}
+        return c.id, dates, reason(c)
+
+    return eligibility.judge(rules, (person(c) for c in people))
+
+
 def _keys(value: Any) -> set[str]:
     """Every key of a free-keyed table (categories, score); `table()` refuses a non-table."""
     return set(value) if isinstance(value, dict) else set()
@@ -286,6 +319,12 @@ def _roster_person(item: dict[str, Any], post_ids: set[str]) -> Candidate | None
     cid, name = item.get("id"), item.get("name")
     if cid is None or name is None or SPACE_RE.search(cid) or cid != normalize(cid):
         return None
+    if not CHECKED.isdisjoint(item):
+        if "exceptional" in item or "exceptional_reason" in item:
+            return None
+        for key in eligibility.DATES:
+            if key in item and eligibility.read_date(item[key]) is None:
+                return None
     eligible = item.get("posts", ())
     if eligible and (len(set(eligible)) != len(eligible) or not post_ids.issuperset(eligible)):
         return None
@@ -299,6 +338,7 @@ class _Parser:
         self.loader = loader
         self.legacy = legacy  # a round stored by an older release: keys since retired are read
         self._post_ids: tuple[object, set[str]] = (None, set())
+        self.any_exceptional = False  # someone has a 破格 field (then it is said without rules too)
 
     def fail(self, where: str, message: str, /, **fields):
         """Refuse the round file at key path `where`: `message` is a template (marked N_ for
@@ -404,6 +444,17 @@ class _Parser:
             candidates = tuple(self.candidate(c, f"candidate[{i}]", posts)
                                for i, c in enumerate(self.array(doc, "candidate")))
         self.check_people(candidates, "candidate")
+        rules = self.eligibility(head["eligibility"]) if "eligibility" in head else None
+        if rules is not None:
+            needed = (("born", "max_age", rules.max_age), ("in_post_since", "min_years_in_post", rules.min_years_in_post))
+            for key, rule, limit in needed:
+                lacking = [c for c in candidates if limit is not None and not c.field(key)] if limit is not None else []
+                if lacking:
+                    self.fail(f"round.eligibility.{rule}", N_("needs {field} for everyone on the roster; {n} have none "
+                                                              "(first: {id} {name})"),
+                              field=key, n=len(lacking), id=lacking[0].id, name=lacking[0].name)
+        # (a roster of 60,000 without a 破格 column is not walked again)
+        standings = judge(rules, candidates) if rules is not None or self.any_exceptional else ()
         stages = self.stages(self.array(doc, "stage"), posts)
         tie_seed = self.text(head.get("tie_seed", ""), "round.tie_seed", empty=True)
         calendars = self.calendars(doc.get("calendar", {}), "calendar", "round file")
@@ -433,7 +484,25 @@ class _Parser:
             recommendation_valid_months=valid,
             issuer=self.text(head.get("issuer", ""), "round.issuer", empty=True),
             doc_number=self.text(head.get("doc_number", ""), "round.doc_number", empty=True),
+            eligibility=rules,
+            standings=standings,
         )
+
+    def eligibility(self, value) -> eligibility.Rules:
+        """`[round.eligibility]`: `at` (the date the rules apply on), `max_age`, `min_years_in_post`."""
+        item = self.table(value, "round.eligibility", ELIGIBILITY_KEYS, ("at",))
+        at = item["at"]
+        if isinstance(at, date) and not isinstance(at, datetime):
+            day = at
+        else:
+            day = eligibility.read_date(at) if isinstance(at, str) else None
+            if day is None or not re.fullmatch(r"\s*\d{4}\s*[-./年]\s*\d{1,2}\s*[-./月]\s*\d{1,2}\s*日?\s*", at):
+                self.fail("round.eligibility.at", N_("expected a date like 2011-06-01, got {value}"), value=_q(at))
+        return eligibility.Rules(
+            at=day,
+            max_age=self.count(item["max_age"], "round.eligibility.max_age") if "max_age" in item else None,
+            min_years_in_post=(self.count(item["min_years_in_post"], "round.eligibility.min_years_in_post")
+                               if "min_years_in_post" in item else None))
 
     def posts(self, items: list) -> tuple[Post, ...]:
         """The [[post]] tables (ids and titles unique)."""
@@ -444,7 +513,8 @@ class _Parser:
             where = f"post[{i}]"
             item = self.table(item, where, POST_KEYS, ("id", "title"))
             post = Post(self.ident(item["id"], f"{where}.id"), self.text(item["title"], f"{where}.title"),
-                        self.count(item.get("seats", 1), f"{where}.seats"), **self.post_kind(item, where))
+                        self.count(item.get("seats", 1), f"{where}.seats"), **self.post_kind(item, where),
+                        max_marks=self.count(item["max_marks"], f"{where}.max_marks") if "max_marks" in item else None)
             for key, value in (("id", post.id), ("title", normalize(post.title))):
                 if (key, value) in seen:
                     self.fail(f"{where}.{key}", POST_CLASH[key], value=_q(value), other=seen[key, value])
@@ -454,6 +524,7 @@ class _Parser:
 
     def candidate(self, item, where: str, posts) -> Candidate:
         item = self.table(item, where, CANDIDATE_KEYS, ("id", "name"))
+        self.any_exceptional = self.any_exceptional or "exceptional" in item
         if self._post_ids[0] is not posts:  # once per round, not once per person
             self._post_ids = (posts, {p.id for p in posts})
         post_ids = self._post_ids[1]
@@ -465,12 +536,17 @@ class _Parser:
         for key in DESCRIPTIVE:
             if key in item:
                 value = item[key]
+                if key in eligibility.DATES and isinstance(value, date):  # a TOML date
+                    value = value.isoformat()
+                if key == "exceptional" and isinstance(value, bool):  # exceptional = true
+                    value = "yes" if value else ""
                 if not isinstance(value, (str, int)) or isinstance(value, bool):
                     self.fail(f"{where}.{key}", N_("expected text, got {value}"), value=_q(value))
                 if isinstance(value, int) and abs(value) >= 10**MAX_DIGITS:
                     self.fail(f"{where}.{key}", N_("a number of more than {digits} digits: write it as text"),
                               digits=MAX_DIGITS)
                 fields.append((key, str(value).strip()))
+        self.check_dates(dict(fields), where)
         label = item.get("label")
         return Candidate(
             id=self.ident(item["id"], f"{where}.id"),
@@ -479,6 +555,22 @@ class _Parser:
             posts=eligible,
             fields=tuple(fields),
         )
+
+    def check_dates(self, fields: dict[str, str], where: str) -> None:
+        """A person's eligibility fields: dates that are dates, 破格 with its stated reason."""
+        for key in eligibility.DATES:
+            if fields.get(key) and eligibility.read_date(fields[key]) is None:
+                self.fail(f"{where}.{key}", N_("{value} is not a date (write 1975-03-01, 1975.03.01, 1975年3月1日, or "
+                                               "the month: 1975.03)"), value=_q(fields[key]))
+        flag = normalize(fields.get("exceptional", "")).casefold()
+        if flag and flag not in EXCEPTIONAL_YES | EXCEPTIONAL_NO:
+            self.fail(f"{where}.exceptional", N_("{value} is neither yes (是, 破格, Y) nor no (否, N, or empty)"),
+                      value=_q(fields["exceptional"]))
+        if flag in EXCEPTIONAL_YES and not fields.get("exceptional_reason"):
+            self.fail(f"{where}.exceptional_reason", N_("破格 needs its stated reason (it is published with the "
+                                                        "notice)"))
+        if fields.get("exceptional_reason") and flag not in EXCEPTIONAL_YES:
+            self.fail(f"{where}.exceptional", N_("a 破格 reason is given but the person is not marked 破格 (是)"))
 
     def roster_file(self, rel: str, posts) -> tuple[Candidate, ...]:
         name = f"{self.name} → {rel}"
@@ -496,11 +588,13 @@ class _Parser:
         if not rows or not any(cell.strip() for cell in rows[0]):
             raise ConfigError("the roster needs a header (id, name, …)", file=name, row=1)
         header = [ROSTER_ALIASES.get(normalize(h), h.strip()) for h in rows[0]]
+        self.any_exceptional = self.any_exceptional or "exceptional" in header
+        heading = {key: h.strip() for key, h in zip(header, rows[0])}  # as the file writes it
         for col, h in enumerate(header, start=1):
-            if h not in CANDIDATE_KEYS:
-                raise ConfigError("unknown column {text} (allowed: {allowed}, or the Chinese headings 编号, 姓名, "
-                                  "性别, 出生年月 …)", file=name, row=1, column=col, text=_q(h),
-                                  allowed=", ".join(sorted(CANDIDATE_KEYS)))
+            if h not in CANDIDATE_KEYS:  # every heading accepted, in full: the clerk renames the column
+                raise ConfigError("unknown column {text} (allowed: {allowed}, or the Chinese headings {chinese})",
+                                  file=name, row=1, column=col, text=_q(h), allowed=", ".join(sorted(CANDIDATE_KEYS)),
+                                  chinese=", ".join(ROSTER_ALIASES))
         if len(set(header)) != len(header):
             raise ConfigError("a column appears twice", file=name, row=1)
         out = []
@@ -525,7 +619,8 @@ class _Parser:
                 # key paths of a table read as CSV columns: "row 2, column name: missing"
                 key = e.place.get("key", "")
                 if key.startswith(row_key + "."):
-                    raise placed(e, file=name, key=None, row=lineno, column=key[len(row_key) + 1:]) from None
+                    column = key[len(row_key) + 1:]
+                    raise placed(e, file=name, key=None, row=lineno, column=heading.get(column, column)) from None
                 raise placed(e, file=name) from None
         return tuple(out)
 

@@ -607,11 +607,15 @@ def _sheet_rows(wb, ws) -> Iterator:
     so files read before read the same. Merged ranges are listed after the cells in the XML:
     `_merged_ranges` finds them first (a second, byte-level pass, no XML parsing), so the
     first one is refused at its row; any the scan missed are refused after the last row.
+    A title merged across one row above the table (a row of at most one value, before any row
+    of two or more) is no cell of the table: it is read as its value and allowed.
     """
     from openpyxl.utils import get_column_letter
+    from openpyxl.utils.cell import range_boundaries
 
-    merged = _merged_ranges(wb, ws)
-    first_merge = merged[0] if merged else None
+    pending = _merged_ranges(wb, ws)
+    titles: set[str] = set()  # merged title rows let through
+    started = False  # a row of two or more values was read: the table has begun
     width = min(ws.max_column or 0, EXCEL_COLUMNS)  # the dimension's, as iter_rows had it
     empty = [None] * width
     counter = 1
@@ -619,8 +623,15 @@ def _sheet_rows(wb, ws) -> Iterator:
         parser = _sheet_parser()(src, ws._shared_strings, data_only=True, epoch=wb.epoch,
                                  date_formats=wb._date_formats, timedelta_formats=wb._timedelta_formats)
         for idx, cells in parser.parse():
-            if first_merge is not None and first_merge[0] <= idx:
-                raise _merge_refusal(*first_merge)
+            while pending and pending[0][0] <= idx:
+                top, _, ref = pending[0]
+                filled = sum(1 for c in cells if c["value"] not in (None, ""))
+                if top == idx and not started and filled <= 1 and range_boundaries(ref)[3] == idx:
+                    titles.add(pending.pop(0)[2])  # a title merged across the table's width
+                    continue
+                raise _merge_refusal(*pending[0])
+            if not started:
+                started = sum(1 for c in cells if c["value"] not in (None, "")) >= 2
             if idx < counter:  # iter_rows skipped such a row without a word
                 raise BallotFileError("row {again} comes again after row {before} in the sheet's XML: "
                                       "the workbook is damaged; save it again from Excel",
@@ -649,9 +660,9 @@ def _sheet_rows(wb, ws) -> Iterator:
             counter = idx + 1
         # A range below the last row, or one the byte scan missed (the parser has read them now).
         late = sorted(_top_left(r.ref) + (r.ref,) for r in
-                      (parser.merged_cells.mergeCell if parser.merged_cells else ()))
-        if first_merge is not None or late:
-            raise _merge_refusal(*(first_merge or late[0]))
+                      (parser.merged_cells.mergeCell if parser.merged_cells else ()) if r.ref not in titles)
+        if pending or late:
+            raise _merge_refusal(*(pending[0] if pending else late[0]))
 
 
 def _merge_refusal(row: int, col: int, ref: str) -> BallotFileError:

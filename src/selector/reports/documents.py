@@ -32,7 +32,7 @@ LABELS = {
         "result": "结果", "short_by": "距通过线", "no_": "序号", "intended": "拟任职务",
         "gender": "性别", "born": "出生年月", "unit": "现工作单位及职务", "position": "职务",
         "education": "学历", "party": "政治面貌", "ethnicity": "民族", "native_place": "籍贯",
-        "joined": "参加工作时间",
+        "joined": "参加工作时间", "exceptional": "破格提拔理由",
         "reconcile": "应到 {entitled} 人，实到 {present} 人，发出{paper} {issued} 张，收回 {returned} 张；"
                      "有效票 {valid} 张（其中空白票 {blank} 张），无效票 {void} 张",
         "paper.recommend": "推荐票", "paper.vote": "表决票",
@@ -166,6 +166,7 @@ LABELS = {
         "gender": "Gender", "born": "Born", "unit": "Current unit and post", "position": "Position",
         "education": "Education", "party": "Party", "ethnicity": "Ethnicity",
         "native_place": "Native place", "joined": "Started work",
+        "exceptional": "Exceptional promotion (破格): reason",
         "reconcile": "Electorate {entitled}, present {present}, {paper} issued {issued}, returned {returned}; "
                      "valid {valid} (of which blank {blank}), void {void}",
         "paper.recommend": "recommendation papers", "paper.vote": "vote papers",
@@ -656,9 +657,13 @@ def _shortlist(ctx: _Context) -> Document:
         ids = by_surname_strokes(post["advanced"], ctx.name)
         rows = [[i, ctx.name(cid), *(ctx.roster[cid].field(k) for k in fields)]
                 for i, cid in enumerate(ids, start=1)]
+        exceptional = [ctx.round.exceptional(cid) for cid in ids]
+        extra = [t["exceptional"]] if any(exceptional) else []  # 破格: the stated reason is published
+        if extra:
+            rows = [row + [reason or ""] for row, reason in zip(rows, exceptional)]
         lines = [] if ids else [t["nobody"]]
         sections.append(Section(ctx.post_heading(post), lines,
-                                 [t["no_"], t["name"], *(t[k] for k in fields)], rows,
+                                 [t["no_"], t["name"], *(t[k] for k in fields), *extra], rows,
                                  ctx.decision_notes(post)))
     title = t["list." + ctx.what_follows()]
     return Document("shortlist", ctx.round.locale, title, ctx.meta(), sections, lead=[t["stroke_order"]])

@@ -13,7 +13,7 @@ from rich.text import Text
 
 from selector.reports.screen import Printer, Ranking, width
 
-from selector.i18n import N_, _
+from selector.i18n import N_, _, ngettext
 from selector.reports.common import (
     appointee_line, correction_line, decision_note, names_text, pass_line_text, people, reason_text, state_word,
     status_word, vote_line, when,
@@ -80,6 +80,7 @@ def stage(console: Console, view: StageView) -> None:
             scrutineers=names_text(signed["scrutineers"]))))
     for c in view.get("corrections", ()):
         console.print(Text(correction_line(c)))
+    eligibility(console, view.get("eligibility"))
     if len(view.get("stage_batches") or ()) > 1:  # one batch needs no number to be told apart
         console.print(Text(_("batches: {batches}").format(batches=" · ".join(
             f"{b['batch']} {b['file']} ({b['ballots']})" + (" " + _("withdrawn") if b["withdrawn"] else "")
@@ -158,6 +159,11 @@ def _post(console: Printer, view: StageView, post: PostView) -> None:
     elif ballots:
         console.print(Text(_("valid {valid} · void {void} · blank {blank} · invalid marks {invalid}").format(
             valid=ballots["valid"], void=ballots["void"], blank=ballots["blank"], invalid=post["invalid_marks"])))
+    if post.get("placed_by_list"):
+        console.print(Text(ngettext(
+            "{n} mark placed by the list (a name two roster people share, one of them listed)",
+            "{n} marks placed by the list (a name two roster people share, one of them listed)",
+            post["placed_by_list"]).format(n=post["placed_by_list"])))
     if "pass_line" in post:
         pl = post["pass_line"]
         console.print(Text(pass_line_text(pl)))
@@ -300,8 +306,9 @@ def tally(console: Console, view: StageView, result) -> None:
     stage(console, view)
 
 
-def status(console: Console, round_title: str, round_id: str, rows: list[dict]) -> None:
+def status(console: Console, round_title: str, round_id: str, rows: list[dict], found: dict | None = None) -> None:
     console.print(Text(f"{round_id} · {round_title}", style="bold"))
+    eligibility(console, found)
     table = Table(box=box.SIMPLE_HEAD, pad_edge=False)
     # The title goes last and takes the width left over; a long one wraps (never "…").
     for col, right in ((N_("#"), True), (N_("stage"), False), (N_("state"), False), (N_("batches"), True),
@@ -332,3 +339,46 @@ def rounds(console: Console, rows: list[dict]) -> None:
                  _("{locked}/{stages} stages locked").format(locked=r["locked"], stages=r["stages"]))
         table.add_row(r["id"], Text(r["title"]), state, r["at"][:10], (r["last"] or "")[:19])
     console.print(table)
+
+
+BREACH = {"age": N_("age {value}, over {limit}"),
+          "years_in_post": N_("years in the present post: {value}, fewer than {limit}"),
+          "probation": N_("on probation until {value}"),
+          "discipline": N_("a sanction in effect until {value}")}
+
+
+def breach_text(b: dict) -> str:
+    """One rule a person does not meet, in words."""
+    return _(BREACH[b["rule"]]).format(value=b["value"], limit=b["limit"]) if b["rule"] in BREACH else b["rule"]
+
+
+def eligibility_lines(found: dict | None) -> list[str]:
+    """The eligibility rules and whom they concern (the view of service.rounds.eligibility_view)."""
+    if not found:
+        return []
+    rules = [_("on {at}").format(at=found["at"])]
+    if found.get("max_age") is not None:
+        rules.append(_("age at most {n}").format(n=found["max_age"]))
+    if found.get("min_years_in_post") is not None:
+        rules.append(_("at least {n} years in the present post").format(n=found["min_years_in_post"]))
+    excluded = [s for s in found["standings"] if s["excluded"]]
+    admitted = [s for s in found["standings"] if not s["excluded"]]
+    lines = [_("eligibility ({rules}): {excluded} excluded, {admitted} admitted by 破格").format(
+        rules=_(", ").join(rules), excluded=len(excluded), admitted=len(admitted))]
+    for s in excluded:
+        why = _("; ").join(breach_text(b) for b in s["breaches"])
+        if s.get("exceptional") is not None:
+            why += " · " + _("破格 does not lift a sanction")
+        lines.append("  " + _("excluded: {id} {name} — {why}").format(id=s["candidate"], name=s["name"], why=why))
+    for s in admitted:
+        why = _("; ").join(breach_text(b) for b in s["breaches"]) or _("meets the rules")
+        lines.append("  " + _("破格: {id} {name} — {why}; reason: {reason}").format(
+            id=s["candidate"], name=s["name"], why=why, reason=s["exceptional"]))
+    return lines
+
+
+def eligibility(console: Console, found: dict | None) -> None:
+    """Print the eligibility lines (nothing when the round has no rules)."""
+    lines = eligibility_lines(found)
+    if lines:
+        console.print(Text("\n".join(lines)))

@@ -21,6 +21,8 @@ if TYPE_CHECKING:
 
 DESCRIPTIVE_ROUND = ("title", "organizer", "locale", "complaints", "issuer", "doc_number")
 PERSON_KEYS = ("id", "name", "label", "posts")
+# What the eligibility rules read: counted (who is on the lists) when the round has rules.
+ELIGIBILITY_KEYS = ("born", "in_post_since", "probation_until", "discipline_until", "exceptional")
 
 
 def holdings(open_: "OpenRound", stage: Stage) -> str:
@@ -55,7 +57,7 @@ def _text(value) -> str:
 
 
 def _post(p: Post) -> dict[str, str]:
-    return {"id": p.id, "title": p.title, "seats": str(p.seats)}
+    return {"id": p.id, "title": p.title, "seats": str(p.seats), "max_marks": _text(p.max_marks)}
 
 
 def _person(c: Candidate) -> dict[str, str]:
@@ -137,11 +139,13 @@ def changes(open_: "OpenRound", new: Round) -> list[RoundChange]:
     round_old = {"title": old.title, "organizer": old.organizer, "locale": old.locale,
                  "tie_seed": _text(old.tie_seed), "complaints": _text(old.complaints),
                  "certify.tellers": str(old.tellers), "certify.scrutineers": str(old.scrutineers),
-                 "issuer": _text(old.issuer), "doc_number": _text(old.doc_number)}
+                 "issuer": _text(old.issuer), "doc_number": _text(old.doc_number),
+                 "eligibility": _rules(old)}
     round_new = {"title": new.title, "organizer": new.organizer, "locale": new.locale,
                  "tie_seed": _text(new.tie_seed), "complaints": _text(new.complaints),
                  "certify.tellers": str(new.tellers), "certify.scrutineers": str(new.scrutineers),
-                 "issuer": _text(new.issuer), "doc_number": _text(new.doc_number)}
+                 "issuer": _text(new.issuer), "doc_number": _text(new.doc_number),
+                 "eligibility": _rules(new)}
     for path, a, b, key in _compare("round", round_old, round_new, ""):
         if key in DESCRIPTIVE_ROUND:
             add(path, a, b)
@@ -171,11 +175,12 @@ def changes(open_: "OpenRound", new: Round) -> list[RoundChange]:
             str(new.recommendation_valid_months))
 
     old_people, new_people = {c.id: c for c in old.candidates}, {c.id: c for c in new.candidates}
+    ruled = old.eligibility is not None or new.eligibility is not None  # dates decide who is listed
     for i, cid in _indexed(old.candidates, new.candidates):
         c, d = old_people.get(cid), new_people.get(cid)
         for path, a, b, key in _compare(f"candidate[{i}]", c and _person(c), d and _person(d),
                                         f"{cid} {(d or c).name}"):
-            if key and key not in PERSON_KEYS:
+            if key and key not in PERSON_KEYS and not (key in ELIGIBILITY_KEYS and ruled):
                 add(path, a, b)  # a descriptive field: printed, never counted
             else:
                 add(path, a, b, *first)  # who may be marked, and by which name
@@ -193,6 +198,13 @@ def changes(open_: "OpenRound", new: Round) -> list[RoundChange]:
             else:
                 add(path, a, b)
     return out
+
+
+def _rules(round_: Round) -> str:
+    r = round_.eligibility
+    if r is None:
+        return "—"
+    return f"at {r.at.isoformat()}; max_age {_text(r.max_age)}; min_years_in_post {_text(r.min_years_in_post)}"
 
 
 def _previous(round_: Round, stage: Stage) -> str | None:

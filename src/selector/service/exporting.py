@@ -201,5 +201,7 @@ def _published(open_: "OpenRound", handler, view: dict) -> "Published":
     if source is None:
         raise RuleError("stage {stage} has no previous stage whose list it publishes", stage=stage.id)
     # Published.exceptions: where a person was let through by 破格, the reason the notice prints
-    # (filled by the eligibility work of issue 11.6; empty until then)
-    return Published(source, open_.lists(stage), view.get("notice"))
+    lists = open_.lists(stage)
+    exceptions = {cid: reason for ids in lists.values() for cid in ids
+                  if (reason := round_.exceptional(cid)) is not None}
+    return Published(source, lists, view.get("notice"), exceptions=exceptions)

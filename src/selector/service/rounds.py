@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, TypeVar
 
+from selector.domain import eligibility
 from selector.domain.cuts import Decisions
 from selector.domain.model import Round, Stage, normalize
 from selector.errors import (
@@ -61,10 +62,12 @@ def init_round(store: Store, path: str | Path, operator: str,
                 store.save_round(round_, path.name, sha, sources)
                 store.log(round_.id, operator, *events.amend(
                     path.name, round_.title, sha, sources, reason=reason.strip(), before=existing["sha256"],
-                    before_files=before, changes=[{"path": c.path, "old": c.old, "new": c.new} for c in found]))
+                    before_files=before, changes=[{"path": c.path, "old": c.old, "new": c.new} for c in found],
+                    eligibility=eligibility.record(round_.eligibility, round_.standings)))
                 return round_, "amended", found
         store.save_round(round_, path.name, sha, sources)
-        store.log(round_.id, operator, *events.init(path.name, round_.title, bool(existing), sha, sources))
+        store.log(round_.id, operator, *events.init(path.name, round_.title, bool(existing), sha, sources,
+                                                    eligibility.record(round_.eligibility, round_.standings)))
     return round_, "updated" if existing else "stored", []
 
 
@@ -184,7 +187,12 @@ class OpenRound:
         while a post is held. Returns the stage's handler."""
         if decisions and not (decisions.reason and decisions.reason.strip()):
             raise DecisionWithoutReason()
-        decisions = Decisions({self.post_id(p): tuple(self.person(p, t) for t in texts)
+        try:
+            lists = self.lists(self.round.stage(stage_id))
+        except RuleError:  # a waiting stage: its handler says so
+            lists = {}
+        decisions = Decisions({self.post_id(p): tuple(self.person(p, t, lists.get(self.post_id(p), ()))
+                                                      for t in texts)
                                for p, texts in decisions.resolve.items()},
                               tuple(self.post_id(p) for p in decisions.accept_short), decisions.reason,
                               {self.post_id(p): tuple(self.person(p, t) for t in texts)
@@ -229,15 +237,23 @@ class OpenRound:
         key = normalize(text)
         return next((p.id for p in self.round.posts if key in (normalize(p.id), normalize(p.title))), text)
 
-    def person(self, post: str, text: str) -> str:
-        """A person named by id, label or name among those who may stand for the post; the
-        text as given when it names nobody there or more than one (the rule then says whom
-        it expected)."""
-        key, pid = normalize(text), self.post_id(post)
-        found = [c.id for c in self.round.candidates if c.eligible_for(pid)
-                 and key in (normalize(c.id), normalize(c.label or ""), normalize(c.name))]
-        exact = [c for c in found if normalize(c) == key]
-        return (exact or found)[0] if len(exact or found) == 1 else text
+    @property
+    def people(self):
+        """The round's roster to find people in (`service.people`, the one resolver)."""
+        from selector.service.people import People
+
+        found = self.__dict__.get("_people")
+        if found is None:
+            found = self.__dict__["_people"] = People(self.round)
+        return found
+
+    def person(self, post: str, text: str, *among) -> str:
+        """A person named by id, label or name; a name two roster people share is the only one
+        of them on `among` (the lists the decision is about, narrowest first), then among those
+        who may stand for the post. The text as given when it names nobody or more than one
+        (the rule then says whom it expected)."""
+        pid = self.post_id(post)
+        return self.people.id_or_text(text, *among, self.round.eligible().get(pid, ()))
     def refuse_correction(self, stage: Stage) -> None:
         """A stage's inputs can be corrected until its cut is locked (re-open it first), while its
         count is not certified (revoke first) and no later locked cut was scored on it."""

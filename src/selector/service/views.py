@@ -6,6 +6,9 @@ from __future__ import annotations
 import json
 from fractions import Fraction
 
+from selector.domain import eligibility
+from selector.domain.model import Round
+
 
 def frac(value: Fraction | int | str) -> str:
     """Reduced fraction string: "25/39", "1", "0"."""
@@ -44,3 +47,15 @@ def corrections(store, round_id: str, stage_id: str) -> list[dict]:
             item.update(number=d.get("number"), candidate=d.get("candidate"))
         out.append(item)
     return out
+
+
+def eligibility_view(round_: Round) -> dict | None:
+    """The round's eligibility rules and whom they concern, with names (None: no rules): what
+    `init`, `status` and `show` print of it, and their --json."""
+    found = eligibility.record(round_.eligibility, round_.standings)
+    if found is None:
+        return None
+    names = {c.id: c.display for c in round_.candidates}
+    for s in found["standings"]:
+        s["name"] = names.get(s["candidate"], "")
+    return found

@@ -35,17 +35,22 @@ def _decided(decisions: Decisions) -> dict:
 
 # -- builders -------------------------------------------------------------------------------
 
-def init(file: str, title: str, updated: bool, sha: str, sources: Mapping[str, bytes]) -> Event:
-    return ("init", None, {"file": file, "title": title, "change": "updated" if updated else "stored",
-                           "sha256": sha},
-            {name: hashlib.sha256(data).hexdigest() for name, data in sources.items()})
+def init(file: str, title: str, updated: bool, sha: str, sources: Mapping[str, bytes],
+         eligibility: dict | None = None) -> Event:
+    """A round stored; `eligibility` (domain.eligibility.record) when the round has rules: the
+    date, the limits, and who is excluded or let through by 破格 and why."""
+    details = {"file": file, "title": title, "change": "updated" if updated else "stored", "sha256": sha}
+    if eligibility is not None:
+        details["eligibility"] = eligibility
+    return ("init", None, details, {name: hashlib.sha256(data).hexdigest() for name, data in sources.items()})
 
 
 def amend(file: str, title: str, sha: str, sources: Mapping[str, bytes], *, reason: str,
-          changes: list[dict], before: str, before_files: Mapping[str, str]) -> Event:
+          changes: list[dict], before: str, before_files: Mapping[str, str],
+          eligibility: dict | None = None) -> Event:
     """A stored round changed after something was recorded (a correction: `init` with --reason).
     `changes` are the key paths with their old and new values; `undid` the files replaced."""
-    command, stage, details, files = init(file, title, True, sha, sources)
+    command, stage, details, files = init(file, title, True, sha, sources, eligibility)
     return (command, stage, {**details, "change": "amended", "reason": reason, "changes": changes,
                              "undid": {"sha256": before, "files": dict(before_files)}}, files)
 

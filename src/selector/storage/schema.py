@@ -158,6 +158,11 @@ def m010_inspection(db):
     db["settlements"].create_index(["round", "stage"])
 
 
+def m011_eligibility(db):
+    """Marks a post counted by the shared-name rule (a name two roster people share, placed on
+    the only one of them on the post's list): the tally says which rule placed them."""
+    db.execute("ALTER TABLE post_results ADD COLUMN by_list INTEGER NOT NULL DEFAULT 0")
+
 
 def m012_decide(db):
     """Sittings of a decide stage (讨论决定) and re-votes (再次投票) of a vote stage: each one's
@@ -187,7 +192,7 @@ def m009_counts(db):
 
 MIGRATIONS = (m001_initial, m002_inspect_notice, m003_audit, m004_row_chunks, m005_row_text,
               m006_record_anchors, m007_corrections, m008_void_papers, m009_counts, m010_inspection,
-              m012_decide, m013_notices)
+              m011_eligibility, m012_decide, m013_notices)
 
 
 def applied(conn: sqlite3.Connection) -> set[str] | None:

@@ -584,6 +584,10 @@ class Store(StageRecords):
         for table, rows in self.snapshot_rows(round_id, count).items():
             self.conn.execute(f"DELETE FROM {table} WHERE round = ? AND stage = ?", key)
             self.insert_all(table, rows)
+        for pid, pc in count.posts.items():  # not in the snapshot digest: the recount checks it
+            if pc.by_list:
+                self.conn.execute("UPDATE post_results SET by_list = ? WHERE round = ? AND stage = ? AND post = ?",
+                                  [pc.by_list, round_id, count.stage.id, pid])
         self.update("stages", {"round": round_id, "stage": count.stage.id}, {"void_papers": count.void_papers})
 
     def clear_count(self, round_id: str, stage_id: str) -> None:
@@ -615,7 +619,7 @@ class Store(StageRecords):
             count.posts[post.id] = PostCount(post, tuple(lists.get(post.id, ())), r.get("returned", 0),
                                              r.get("void", 0), r.get("blank", 0),
                                              fraction(r.get("weighted_valid", "0")), {}, [],
-                                             r.get("overvotes", 0))
+                                             r.get("overvotes", 0), by_list=r.get("by_list") or 0)
         for post, candidate, votes, weighted, by_category, no, abstain, invalid in self.conn.execute(
                 'SELECT post, candidate, votes, weighted, by_category, no, abstain, invalid FROM results '
                 'WHERE round = ? AND stage = ?', key):
@@ -636,6 +640,11 @@ class Store(StageRecords):
         count.returned = self.returned(round_id, stage.id)
         count.void_papers = self.stage_row(round_id, stage.id)["void_papers"] or 0
         return count
+
+    def placed_by_list(self, round_id: str, stage_id: str) -> dict[str, int]:
+        """Each post's marks counted by the shared-name rule, as stored (posts with any)."""
+        return dict(self.conn.execute("SELECT post, by_list FROM post_results WHERE round = ? AND stage = ? "
+                                      "AND by_list != 0", [round_id, stage_id]).fetchall())
 
     def void_paper_rows(self, round_id: str, stage_id: str) -> list[dict]:
         return self.select("void_papers", "round = ? AND stage = ?", [round_id, stage_id], "rowid",

@@ -25,7 +25,7 @@ from selector.i18n import N_
 from selector.service import steps
 from selector.service.stages.decide import TakesSittings
 from selector.service.stages import counts
-from selector.service.views import corrections, frac, signatures
+from selector.service.views import corrections, eligibility_view, frac, signatures
 from selector.storage import events
 from selector.storage.intake import gc_paused
 from selector.views import StageView
@@ -165,7 +165,7 @@ class BallotStage:
                 counter.add(ballot)
                 ballots += 1
             if not ballots:
-                raise BallotFileError("no ballots after the header", file=table.name, row=2)
+                raise BallotFileError("no ballots after the header", file=table.name, row=reading.top + 1)
             clash = store.tallied_numbers(rid, stage.id, list(numbers))
             if clash:
                 first = min(clash, key=lambda n: numbers[n] or 0)
@@ -552,6 +552,8 @@ class BallotStage:
                                "rows": b["rows"], "sha256": b["sha256"], "at": b["at"],
                                "withdrawn": b["withdrawn"]} for b in self.batch_list()],
         }
+        if open_.takes_roster(stage) and self.round.eligibility is not None:
+            view["eligibility"] = eligibility_view(self.round)  # who is kept off this list, and who let on
         # Void papers once for the stage; a post voided on an otherwise valid paper under its post.
         overvoted: dict[str, list[dict]] = {}
         if count is not None:
@@ -579,6 +581,8 @@ class BallotStage:
                 if stage.categories:
                     entry["ballots"]["weighted_valid"] = frac(pc.weighted_valid)
                 entry["invalid_marks"] = len(pc.invalid_marks)
+                if pc.by_list:  # only then: views (and --json) of other rounds stay as they were
+                    entry["placed_by_list"] = pc.by_list
                 entry["invalid_mark_list"] = [{"ballot": m.ballot, "text": m.text, "reason": m.reason}
                                               for m in pc.invalid_marks]
                 entry["void_list"] = overvoted.get(post.id, [])

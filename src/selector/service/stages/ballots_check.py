@@ -106,6 +106,9 @@ def recheck(handler: "BallotStage", log: list[dict], report: Report) -> StageCou
                   stored["results"])
     compare_table(report, stage.id, "invalid_marks", ("post", "ballot", "text"),
                   expected["invalid_marks"], stored["invalid_marks"])
+    compare_table(report, stage.id, "post_results", ("post",),
+                  [{"post": pid, "by_list": pc.by_list} for pid, pc in count.posts.items() if pc.by_list],
+                  [{"post": p, "by_list": n} for p, n in store.placed_by_list(rid, stage.id).items()])
     if tallies and "voided" in tallies[-1]["details"]:  # recorded since m008_void_papers
         compare_table(report, stage.id, "void_papers", ("ballot", "post"), expected["void_papers"],
                       store.void_paper_rows(rid, stage.id))

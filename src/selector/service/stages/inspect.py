@@ -212,7 +212,7 @@ class InspectStage:
             if "/" not in ref:
                 raise NoSuchInput(stage.id, ref, "file", tuple((f["number"], f["file"]) for f in files))
             who, _, check = ref.rpartition("/")
-            cid = Resolver(self.round.candidates).resolve(who.strip())
+            cid = self.open.people.find(who.strip(), {r["candidate"] for r in self._finding_rows()})
             rows = [r for r in self._finding_rows() if r["candidate"] == cid and r["check_name"] == check.strip()]
             if not isinstance(cid, str) or not rows:
                 raise NoSuchInput(stage.id, ref, "finding")

@@ -7,7 +7,6 @@ from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, ClassVar
 
-from selector.domain.counting import Resolver
 from selector.domain.cuts import Decisions, PostCut
 from selector.domain.model import Stage
 from selector.domain.notice import (
@@ -152,7 +151,7 @@ class NoticeStage:
         with self.store.write():
             state = self._opened()
             listed = {cid for ids in state.lists.values() for cid in ids}
-            cid = Resolver(self.round.candidates).resolve(candidate)
+            cid = self.open.people.find(candidate, listed)
             if not isinstance(cid, str) or cid not in listed:
                 raise NotOnNotice(candidate, stage.id,
                                   tuple((c, self.open.roster[c].display) for c in sorted(listed)))
