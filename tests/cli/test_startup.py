@@ -47,3 +47,20 @@ def test_sqlite_utils_loads_only_to_migrate_and_never_brings_pandas(tmp_path):
     assert proc.returncode == 0, proc.stderr[-500:]
     assert "rec1" in proc.stdout
     assert not {n for n in names if n.split(".")[0] in ("sqlite_utils", "pandas")}  # nothing to migrate
+
+
+def test_version_answers_before_typer_loads():
+    # `selector --version` prints what typer's eager option prints, without importing typer,
+    # Click or the commands (~60 ms of a ~100 ms start-up otherwise).
+    names, proc = _imported("--version")
+    assert proc.returncode == 0
+    assert proc.stdout == "selector 0.1.0\n"
+    assert not {n for n in names if n.split(".")[0] in ("typer", "click", "rich")}
+    assert "selector.cli.base" not in names
+
+
+def test_version_with_other_options_still_goes_through_typer(tmp_path):
+    names, proc = _imported("--db", str(tmp_path / "x.db"), "--version")
+    assert proc.returncode == 0 and proc.stdout == "selector 0.1.0\n"
+    assert "typer" in names
+    assert not (tmp_path / "x.db").exists()
