@@ -8,6 +8,8 @@ import sys
 from pathlib import Path
 from support import ROOT
 
+from selector import __version__
+
 SRC = ROOT / "src"
 HEAVY = ("sqlite_utils", "openpyxl", "docx", "pandas", "numpy", "rich", "tabulate", "wcwidth")
 
@@ -54,13 +56,13 @@ def test_version_answers_before_typer_loads():
     # Click or the commands (~60 ms of a ~100 ms start-up otherwise).
     names, proc = _imported("--version")
     assert proc.returncode == 0
-    assert proc.stdout == "selector 0.1.0\n"
+    assert proc.stdout == f"selector {__version__}\n"
     assert not {n for n in names if n.split(".")[0] in ("typer", "click", "rich")}
     assert "selector.cli.base" not in names
 
 
 def test_version_with_other_options_still_goes_through_typer(tmp_path):
     names, proc = _imported("--db", str(tmp_path / "x.db"), "--version")
-    assert proc.returncode == 0 and proc.stdout == "selector 0.1.0\n"
+    assert proc.returncode == 0 and proc.stdout == f"selector {__version__}\n"
     assert "typer" in names
     assert not (tmp_path / "x.db").exists()
