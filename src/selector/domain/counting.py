@@ -140,9 +140,13 @@ class PostCount:
 
     def share(self, cand_id: str) -> Fraction:
         """votes / valid ballots, with category weights on both sides where the stage has them."""
-        if not self.weighted_valid:
+        whole = self.weighted_valid
+        if not whole:
             return Fraction(0)
-        return self.count(cand_id).weighted / self.weighted_valid
+        part = self.count(cand_id).weighted
+        # part / whole, made from the integers (the same reduced Fraction, without the
+        # operator's type checks: a 10,000-post view makes 60,000 of them)
+        return Fraction(part.numerator * whole.denominator, part.denominator * whole.numerator)
 
 
 @dataclass
@@ -305,7 +309,7 @@ class Count:
                     valid_marks = invalid = ()
                 else:
                     found = single.get(texts[0]) if len(texts) == 1 else None
-                    valid_marks, invalid = found or self._choose_marks(pid, ballot)
+                    valid_marks, invalid = found or self._choose_texts(pid, texts)
                 over = limit is not None and len(valid_marks) + len(invalid) > limit
             if over:
                 pc.overvotes += 1
@@ -357,7 +361,10 @@ class Count:
 
     # -- choose / recommend -------------------------------------------------
     def _choose_marks(self, pid: str, ballot: Ballot):
-        texts = ballot.marks.get(pid)
+        return self._choose_texts(pid, ballot.marks.get(pid))
+
+    def _choose_texts(self, pid: str, texts: tuple[str, ...] | None):
+        """(valid marks, invalid marks) of a post's cell."""
         if not texts:
             return (), ()
         if len(texts) == 1:  # the usual cell: one mark, same answer every time
