@@ -66,3 +66,32 @@ def test_version_with_other_options_still_goes_through_typer(tmp_path):
     assert proc.returncode == 0 and proc.stdout == f"selector {__version__}\n"
     assert "typer" in names
     assert not (tmp_path / "x.db").exists()
+
+
+def test_a_frequent_command_loads_its_own_command_module_only():
+    from selector.cli import COMMANDS, _modules
+
+    assert _modules(["status"]) == ("rounds",)
+    assert _modules(["--db", "x.db", "--lang=en", "tally", "rec1", "f.csv"]) == ("ballots",)
+    assert _modules(["--round", "r", "export", "rec1"]) == ("exports",)
+    for argv in ([], ["--help"], ["audit", "verify"], ["--db"], ["--unknown", "status"], ["frobnicate"]):
+        assert _modules(argv) == COMMANDS, argv
+
+
+def test_status_through_its_own_module_prints_what_the_whole_app_prints(tmp_path):
+    (tmp_path / "r.toml").write_text(
+        '[round]\nid = "r"\ntitle = "乡镇党委换届"\norganizer = "中共某市委组织部"\n\n'
+        '[[post]]\nid = "P01"\ntitle = "审计局局长"\nseats = 1\n\n'
+        '[[candidate]]\nid = "C001"\nname = "张伟"\n\n'
+        '[[stage]]\nid = "rec1"\nkind = "recommend"\ntitle = "民主推荐"\nelectorate = 10\n',
+        encoding="utf-8")
+    db = str(tmp_path / "r.db")
+    env = dict(os.environ, PYTHONPATH=str(SRC), SELECTOR_LANG="en", COLUMNS="100")
+    subprocess.run([sys.executable, "-m", "selector", "--db", db, "init", str(tmp_path / "r.toml")],
+                   env=env, check=True, capture_output=True)
+    alone = subprocess.run([sys.executable, "-m", "selector", "--db", db, "status"], env=env,
+                           capture_output=True, text=True)
+    whole = subprocess.run([sys.executable, "-c", "from selector.cli import app; app(prog_name='selector')",
+                            "--db", db, "status"], env=env, capture_output=True, text=True)
+    assert alone.returncode == whole.returncode == 0
+    assert "rec1" in alone.stdout and alone.stdout == whole.stdout
