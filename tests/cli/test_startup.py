@@ -11,6 +11,10 @@ from support import ROOT
 from selector import __version__
 
 SRC = ROOT / "src"
+ROUND = ('[round]\nid = "r"\ntitle = "乡镇党委换届"\norganizer = "中共某市委组织部"\n\n'
+         '[[post]]\nid = "P01"\ntitle = "审计局局长"\nseats = 1\n\n'
+         '[[candidate]]\nid = "C001"\nname = "张伟"\n\n'
+         '[[stage]]\nid = "rec1"\nkind = "recommend"\ntitle = "民主推荐"\nelectorate = 10\n')
 HEAVY = ("sqlite_utils", "openpyxl", "docx", "pandas", "numpy", "rich", "tabulate", "wcwidth")
 
 
@@ -35,12 +39,7 @@ def test_sqlite_utils_loads_only_to_migrate_and_never_brings_pandas(tmp_path):
     fake = tmp_path / "site"
     (fake / "pandas").mkdir(parents=True)
     (fake / "pandas" / "__init__.py").write_text("raise RuntimeError('pandas imported')\n")
-    (tmp_path / "r.toml").write_text(
-        '[round]\nid = "r"\ntitle = "乡镇党委换届"\norganizer = "中共某市委组织部"\n\n'
-        '[[post]]\nid = "P01"\ntitle = "审计局局长"\nseats = 1\n\n'
-        '[[candidate]]\nid = "C001"\nname = "张伟"\n\n'
-        '[[stage]]\nid = "rec1"\nkind = "recommend"\ntitle = "民主推荐"\nelectorate = 10\n',
-        encoding="utf-8")
+    (tmp_path / "r.toml").write_text(ROUND, encoding="utf-8")
     db = str(tmp_path / "r.db")
     names, proc = _imported("--db", db, "init", str(tmp_path / "r.toml"), extra_path=str(fake))
     assert proc.returncode == 0, proc.stderr[-500:]
@@ -79,12 +78,7 @@ def test_a_frequent_command_loads_its_own_command_module_only():
 
 
 def test_status_through_its_own_module_prints_what_the_whole_app_prints(tmp_path):
-    (tmp_path / "r.toml").write_text(
-        '[round]\nid = "r"\ntitle = "乡镇党委换届"\norganizer = "中共某市委组织部"\n\n'
-        '[[post]]\nid = "P01"\ntitle = "审计局局长"\nseats = 1\n\n'
-        '[[candidate]]\nid = "C001"\nname = "张伟"\n\n'
-        '[[stage]]\nid = "rec1"\nkind = "recommend"\ntitle = "民主推荐"\nelectorate = 10\n',
-        encoding="utf-8")
+    (tmp_path / "r.toml").write_text(ROUND, encoding="utf-8")
     db = str(tmp_path / "r.db")
     env = dict(os.environ, PYTHONPATH=str(SRC), SELECTOR_LANG="en", COLUMNS="100")
     subprocess.run([sys.executable, "-m", "selector", "--db", db, "init", str(tmp_path / "r.toml")],

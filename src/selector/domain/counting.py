@@ -268,39 +268,28 @@ class Count:
         category = ballot.category
         # Each post's cell, in the posts' order: a wide file's marks usually come in that order.
         marks, pids, plan = ballot.marks, self._pids, self._plan
-        cells = marks.values() if len(marks) == len(pids) and list(marks) == pids else map(marks.get, pids)
         plain = ahead is None and not paper_void and weight is None and category is None
         work = None
         if plain and self.FAST and type(marks) is Cells and (marks.pids is pids or marks.pids == pids):
             # a wide paper's cells, in the posts' order: look the cells up as read
             values = marks.raw
-            found = list(map(dict.get, self._raw, values))
-            self._pending.update(found)
-            misses = []
-            k = _index(found, None, 0)
-            while k >= 0:
-                misses.append(k)
-                k = _index(found, None, k + 1)
+            misses = self._fast(self._raw, values)
             if not misses:
                 return
             work = zip(map(plan.__getitem__, misses), map(marks.texts, misses), map(values.__getitem__, misses))
-        elif plain and self.FAST:
-            cells = list(cells)
-            try:
-                found = list(map(dict.get, self._hots, cells))
-            except TypeError:  # a cell that is not a tuple (not from a reader): the general path
-                found = None
-            if found is not None:
-                # what the loop below would do for these cells, counted in C; the rest go on
-                self._pending.update(found)
-                misses = []
-                k = _index(found, None, 0)
-                while k >= 0:
-                    misses.append(k)
-                    k = _index(found, None, k + 1)
-                if not misses:
+            cells = ()
+        else:
+            cells = marks.values() if len(marks) == len(pids) and list(marks) == pids else map(marks.get, pids)
+            if plain and self.FAST:
+                cells = list(cells)
+                try:
+                    misses = self._fast(self._hots, cells)
+                except TypeError:  # a cell that is not a tuple (not from a reader): the general path
+                    misses = None
+                if misses == []:
                     return
-                work = zip(map(plan.__getitem__, misses), map(cells.__getitem__, misses), repeat(None))
+                if misses is not None:
+                    work = zip(map(plan.__getitem__, misses), map(cells.__getitem__, misses), repeat(None))
         for (pid, pc, limit, single, hot), texts, raw in work or zip(plan, cells, repeat(None)):
             if ahead is not None:
                 (valid_marks, invalid), over = ahead[pid]
@@ -349,6 +338,18 @@ class Count:
                         self._raw[self._index_of[pid]][raw] = slot
                 elif isinstance(texts, tuple):
                     hot[texts] = slot
+
+    def _fast(self, tables: list[dict], cells) -> list[int]:
+        """Count the cells found in their post's table (`tables`, in post order) by slot, in C
+        (`result` adds them); the positions of the others, for the general path."""
+        found = list(map(dict.get, tables, cells))
+        self._pending.update(found)
+        misses = []
+        k = _index(found, None, 0)
+        while k >= 0:
+            misses.append(k)
+            k = _index(found, None, k + 1)
+        return misses
 
     def _marks(self, pid: str, ballot: Ballot) -> tuple[tuple, bool]:
         """A post's (valid marks, invalid marks) on the paper, and whether it is overvoted."""
