@@ -30,3 +30,21 @@ def test_the_tally_view_is_the_stored_view(run):
             json.dumps(show_view, ensure_ascii=False)
         by_category = [r["by_category"] for p in show_view["posts"] for r in p["results"] if r["by_category"]]
         assert by_category and all(list(c) == sorted(c) for c in by_category)
+
+
+def test_the_recorded_results_digest_is_the_stored_snapshots(run, tmp_path):
+    # The tally event's results_sha256 is made from the count it stored, not read back: it
+    # must be the digest of what the database holds (invalid marks, void papers, categories).
+    from selector.storage.store import Store
+
+    assert run("init", ROOT / "rounds" / "haimen-2011.toml").exit_code == 0
+    for args in (("rec1-a.csv", "--present", "398", "--issued", "398"), ("rec1-b.csv",)):
+        assert run("tally", "rec1", EXAMPLE / args[0], *args[1:]).exit_code == 0
+        store = Store(tmp_path / "selector.db")
+        tallies = store.select("events", "command = ?", ["tally"], "id")
+        assert len(tallies) == (1 if args[0] == "rec1-a.csv" else 2)
+        recorded = json.loads(tallies[-1]["details"])["results_sha256"]
+        assert recorded == store.results_digest("haimen-2011", "rec1")
+        assert store.snapshot("haimen-2011", "rec1")["invalid_marks"]  # the example has some
+        store.conn.close()
+    assert run("audit", "verify").exit_code == 0

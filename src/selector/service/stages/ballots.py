@@ -214,12 +214,12 @@ class BallotStage:
         if not dry_run:
             if row["present"] is None:
                 store.set_attendance(rid, stage.id, present, issued)
-            store.save_count(rid, counter.result)
+            saved = store.save_count(rid, counter.result)
             _as_stored(counter.result)  # so the view after the tally need not read it back
             event = self.open.log(events.tally(stage.id, result.batches, returned=returned,
                                                returned_before=returned_before, present=present,
                                                issued=issued, layout=layout,
-                                               results_sha256=store.results_digest(rid, stage.id),
+                                               results_sha256=store.count_digest(rid, counter.result, saved),
                                                checked=checked, voided=self._voided(returned_before, counter.result),
                                                sheet=sheet))
             store.set_batch_event(stored, event)
