@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from fractions import Fraction as F
 
+import pytest
 from hypothesis import given, settings, strategies as st
 
 from selector.domain.counting import Ballot, Cells, Count, Resolver
@@ -33,11 +34,14 @@ stages = st.builds(lambda overvote, max_marks, weighted: Stage(
     st.sampled_from(["void-post", "void-post", "void-ballot"]), st.sampled_from([None, 1, 2]), st.booleans())
 
 
-def _ballots(stage: Stage, items) -> list[Ballot]:
-    """The rows through the real wide-layout reader (marks arrive as Cells where it can)."""
-    header = ["票号", "审计局局长", "统计局副局长", "教育局局长", "废票"] + (["类别"] if stage.categories else [])
+def _ballots(stage: Stage, items, shuffled: bool = False) -> list[Ballot]:
+    """The rows through the real wide-layout reader (marks arrive as Cells where it can);
+    `shuffled`: the post columns in another order than the round's."""
+    order = [2, 0, 1] if shuffled else [0, 1, 2]
+    titles = ["审计局局长", "统计局副局长", "教育局局长"]
+    header = ["票号", *(titles[k] for k in order), "废票"] + (["类别"] if stage.categories else [])
     paper = Paper(stage, POSTS, LISTS, Resolver(ROSTER))
-    table = [(i + 2, [f"{i + 1:03d}", p1, p2, p3, void] + ([cat] if stage.categories else []))
+    table = [(i + 2, [f"{i + 1:03d}", *((p1, p2, p3)[k] for k in order), void] + ([cat] if stage.categories else []))
              for i, (p1, p2, p3, void, cat) in enumerate(items)]
     return list(interpret(paper, "rec1.csv", header, table, "wide"))
 
@@ -64,9 +68,9 @@ def _state(count) -> dict:
 
 
 @settings(max_examples=200, deadline=None)
-@given(stages, rows)
-def test_fast_and_general_paths_count_the_same(monkeypatch_session, stage, items):
-    ballots = _ballots(stage, items)
+@given(stages, rows, st.booleans())
+def test_fast_and_general_paths_count_the_same(monkeypatch_session, stage, items, shuffled):
+    ballots = _ballots(stage, items, shuffled)
     as_dicts = [Ballot(b.number, b.category, b.void, dict(b.marks.items()), b.choices, b.line) for b in ballots]
     general = _state(_count(stage, as_dicts, False, monkeypatch_session))
     assert _state(_count(stage, ballots, True, monkeypatch_session)) == general  # Cells, fast
@@ -89,11 +93,10 @@ def test_cells_are_the_marks_mapping_they_stand_for(monkeypatch_session):
     assert count.posts["P03"].blank == 1 and count.posts["P03"].counts["C06"].votes == 1
 
 
-import pytest  # noqa: E402
-
 
 @pytest.fixture(scope="module")
 def monkeypatch_session():
+    """Count.FAST set per count (module scope: hypothesis runs many examples per test)."""
     mp = pytest.MonkeyPatch()
     yield mp
     mp.undo()
