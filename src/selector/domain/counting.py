@@ -224,10 +224,11 @@ class Count:
                 pc.returned += self._papers
             self._papers = 0
         if not self.weights and self._unset:
+            made: dict[int, Fraction] = {}  # the same few vote counts recur: one Fraction each
             for pc in self._result.posts.values():
-                pc.weighted_valid = Fraction(pc.valid)
+                pc.weighted_valid = made.get(pc.valid) or made.setdefault(pc.valid, Fraction(pc.valid))
                 for cc in pc.counts.values():
-                    cc.weighted = Fraction(cc.votes)
+                    cc.weighted = made.get(cc.votes) or made.setdefault(cc.votes, Fraction(cc.votes))
             self._unset = False
         return self._result
 
