@@ -1,6 +1,6 @@
 """Costs in the number of posts: a round of N posts × 6 candidates, command by command.
 
-    python bench/many_posts.py [--posts 1000,5000,10000] [--reps 1] [--ballots 200]
+    python bench/many_posts.py [--posts 1000,5000,10000] [--reps 1] [--ballots 200] [--against SRC]
 
 For each N it writes (deterministically: the same bytes every run) into bench/data/posts-N/
 a round file (N posts of one seat; a `recommend` stage `rec` with a 1:2 cut, ties drawn by
@@ -17,6 +17,11 @@ the first the ratio t(N) / t(first) ÷ (N / first): 1.0 is linear, 2.0 at 10× t
 quadratic creeping in (start-up, ~0.2 s, is the same at every N and pulls ratios below 1).
 Targets at 10,000 posts: ≤ 5 s and ≤ 300 MiB per command (`init` is shown, not judged).
 Exit 1 if a target is missed. The package is byte-compiled first, as pip does on install.
+
+`--against SRC` (another checkout's `src`, e.g. of main) runs every command of that code too,
+in its own database, right after this code's run of the same command, and prints the median
+of the pairs' ratios (this ÷ that) of wall time and of CPU time (user + system, from wait4):
+on a shared machine a ratio of two runs made back to back holds when absolute times drift.
 """
 
 from __future__ import annotations
@@ -114,8 +119,9 @@ def commands(files: dict[str, Path], outdir: Path, ballots: int) -> list[tuple[s
     return cmds
 
 
-def timed(argv: list[str], env: dict) -> tuple[float, float]:
-    """Run argv; (wall seconds, peak RSS in MiB of the child). Fails loudly on exit != 0."""
+def timed(argv: list[str], env: dict, cpu: list | None = None) -> tuple[float, float]:
+    """Run argv; (wall seconds, peak RSS in MiB of the child). Fails loudly on exit != 0.
+    `cpu`, when given, gets the child's user + system seconds appended."""
     start = time.perf_counter()
     proc = subprocess.Popen(argv, env=env, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
                             stderr=subprocess.PIPE)
@@ -124,6 +130,8 @@ def timed(argv: list[str], env: dict) -> tuple[float, float]:
     wall = time.perf_counter() - start
     if os.waitstatus_to_exitcode(status):
         sys.exit(f"{' '.join(argv)} failed: {err.decode(errors='replace')}")
+    if cpu is not None:
+        cpu.append(usage.ru_utime + usage.ru_stime)
     return wall, usage.ru_maxrss / 1024
 
 
@@ -134,6 +142,8 @@ def main() -> None:
     parser.add_argument("--ballots", type=int, default=BALLOTS)
     parser.add_argument("--data", default=str(HERE / "data"))
     parser.add_argument("--only", default="", help="comma-separated command labels to print (all run)")
+    parser.add_argument("--against", default="", help="another checkout's src: each command run with it too, "
+                                                      "paired, and the ratios printed")
     args = parser.parse_args()
     sizes = [int(n) for n in args.posts.split(",")]
     subprocess.run([sys.executable, "-m", "compileall", "-q", str(ROOT / "src" / "selector")], check=True)
@@ -142,6 +152,11 @@ def main() -> None:
                PYTHONPATH=str(ROOT / "src") + os.pathsep + os.environ.get("PYTHONPATH", ""))
     for key in ("SELECTOR_ROUND", "PYTHONDONTWRITEBYTECODE", "SELECTOR_LANG"):
         env.pop(key, None)
+    other = None
+    if args.against:
+        subprocess.run([sys.executable, "-m", "compileall", "-q", args.against], check=True)
+        other = dict(env, PYTHONPATH=str(Path(args.against).resolve()) + os.pathsep + os.environ.get("PYTHONPATH", ""))
+    ratios: dict[int, dict[str, list[tuple[float, float]]]] = {}  # n -> label -> (wall, cpu) ratios
     figures: dict[int, dict[str, tuple[float, float]]] = {}
     labels: list[str] = []
     for n in sizes:
@@ -150,11 +165,19 @@ def main() -> None:
         for rep in range(args.reps):
             with tempfile.TemporaryDirectory(prefix="selector-posts-") as tmp:
                 run_env = dict(env, SELECTOR_DB=str(Path(tmp) / "posts.db"))
+                other_env = other and dict(other, SELECTOR_DB=str(Path(tmp) / "other.db"))
+                (Path(tmp) / "other").mkdir()
                 for label, argv in commands(files, Path(tmp), args.ballots):
-                    wall, mib = timed([sys.executable, "-m", "selector", *argv], run_env)
+                    cpu: list[float] = []
+                    wall, mib = timed([sys.executable, "-m", "selector", *argv], run_env, cpu)
                     runs.setdefault(label, []).append((wall, mib))
-                    print(f"  {n:>6,} posts, rep {rep + 1}: {label:22s} {wall:7.2f} s {mib:6.0f} MiB",
-                          file=sys.stderr, flush=True)
+                    line = f"  {n:>6,} posts, rep {rep + 1}: {label:22s} {wall:7.2f} s {mib:6.0f} MiB"
+                    if other_env:
+                        out = [a.replace(tmp, str(Path(tmp) / "other")) for a in argv]
+                        wall_b, _ = timed([sys.executable, "-m", "selector", *out], other_env, cpu)
+                        ratios.setdefault(n, {}).setdefault(label, []).append((wall / wall_b, cpu[0] / cpu[1]))
+                        line += f"   against: {wall_b:7.2f} s, ratio {wall / wall_b:.2f} (cpu {cpu[0] / cpu[1]:.2f})"
+                    print(line, file=sys.stderr, flush=True)
         labels = list(runs)
         figures[n] = {k: (statistics.median(w for w, _ in v), max(m for _, m in v)) for k, v in runs.items()}
     show = [x for x in args.only.split(",") if x] or labels
@@ -176,6 +199,14 @@ def main() -> None:
         for n in sizes[1:]:
             line += f"{figures[n][label][0] / figures[first][label][0] / (n / first):13.2f}"
         print(line)
+    if ratios:
+        print(f"this ÷ {args.against}, median of the paired runs' ratios: wall (cpu)")
+        print(f"{'command':22s}" + "".join(f"{f'{n:,} posts':>18s}" for n in sizes))
+        for label in labels:
+            if label in show:
+                print(f"{label:22s}" + "".join(
+                    f"{statistics.median(w for w, _ in ratios[n][label]):10.2f} ({statistics.median(c for _, c in ratios[n][label]):.2f})"
+                    for n in sizes))
     if TARGET_POSTS in sizes:
         print(f"targets at {TARGET_POSTS:,} posts: ≤ {TARGET_SECONDS:g} s and ≤ {TARGET_MIB} MiB: "
               + (f"MISSED by {', '.join(missed)}" if missed else "all met"))

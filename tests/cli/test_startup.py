@@ -8,7 +8,13 @@ import sys
 from pathlib import Path
 from support import ROOT
 
+from selector import __version__
+
 SRC = ROOT / "src"
+ROUND = ('[round]\nid = "r"\ntitle = "乡镇党委换届"\norganizer = "中共某市委组织部"\n\n'
+         '[[post]]\nid = "P01"\ntitle = "审计局局长"\nseats = 1\n\n'
+         '[[candidate]]\nid = "C001"\nname = "张伟"\n\n'
+         '[[stage]]\nid = "rec1"\nkind = "recommend"\ntitle = "民主推荐"\nelectorate = 10\n')
 HEAVY = ("sqlite_utils", "openpyxl", "docx", "pandas", "numpy", "rich", "tabulate", "wcwidth")
 
 
@@ -33,12 +39,7 @@ def test_sqlite_utils_loads_only_to_migrate_and_never_brings_pandas(tmp_path):
     fake = tmp_path / "site"
     (fake / "pandas").mkdir(parents=True)
     (fake / "pandas" / "__init__.py").write_text("raise RuntimeError('pandas imported')\n")
-    (tmp_path / "r.toml").write_text(
-        '[round]\nid = "r"\ntitle = "乡镇党委换届"\norganizer = "中共某市委组织部"\n\n'
-        '[[post]]\nid = "P01"\ntitle = "审计局局长"\nseats = 1\n\n'
-        '[[candidate]]\nid = "C001"\nname = "张伟"\n\n'
-        '[[stage]]\nid = "rec1"\nkind = "recommend"\ntitle = "民主推荐"\nelectorate = 10\n',
-        encoding="utf-8")
+    (tmp_path / "r.toml").write_text(ROUND, encoding="utf-8")
     db = str(tmp_path / "r.db")
     names, proc = _imported("--db", db, "init", str(tmp_path / "r.toml"), extra_path=str(fake))
     assert proc.returncode == 0, proc.stderr[-500:]
@@ -47,3 +48,44 @@ def test_sqlite_utils_loads_only_to_migrate_and_never_brings_pandas(tmp_path):
     assert proc.returncode == 0, proc.stderr[-500:]
     assert "rec1" in proc.stdout
     assert not {n for n in names if n.split(".")[0] in ("sqlite_utils", "pandas")}  # nothing to migrate
+
+
+def test_version_answers_before_typer_loads():
+    # `selector --version` prints what typer's eager option prints, without importing typer,
+    # Click or the commands (~60 ms of a ~100 ms start-up otherwise).
+    names, proc = _imported("--version")
+    assert proc.returncode == 0
+    assert proc.stdout == f"selector {__version__}\n"
+    assert not {n for n in names if n.split(".")[0] in ("typer", "click", "rich")}
+    assert "selector.cli.base" not in names
+
+
+def test_version_with_other_options_still_goes_through_typer(tmp_path):
+    names, proc = _imported("--db", str(tmp_path / "x.db"), "--version")
+    assert proc.returncode == 0 and proc.stdout == f"selector {__version__}\n"
+    assert "typer" in names
+    assert not (tmp_path / "x.db").exists()
+
+
+def test_a_frequent_command_loads_its_own_command_module_only():
+    from selector.cli import COMMANDS, _modules
+
+    assert _modules(["status"]) == ("rounds",)
+    assert _modules(["--db", "x.db", "--lang=en", "tally", "rec1", "f.csv"]) == ("ballots",)
+    assert _modules(["--round", "r", "export", "rec1"]) == ("exports",)
+    for argv in ([], ["--help"], ["audit", "verify"], ["--db"], ["--unknown", "status"], ["frobnicate"]):
+        assert _modules(argv) == COMMANDS, argv
+
+
+def test_status_through_its_own_module_prints_what_the_whole_app_prints(tmp_path):
+    (tmp_path / "r.toml").write_text(ROUND, encoding="utf-8")
+    db = str(tmp_path / "r.db")
+    env = dict(os.environ, PYTHONPATH=str(SRC), SELECTOR_LANG="en", COLUMNS="100")
+    subprocess.run([sys.executable, "-m", "selector", "--db", db, "init", str(tmp_path / "r.toml")],
+                   env=env, check=True, capture_output=True)
+    alone = subprocess.run([sys.executable, "-m", "selector", "--db", db, "status"], env=env,
+                           capture_output=True, text=True)
+    whole = subprocess.run([sys.executable, "-c", "from selector.cli import app; app(prog_name='selector')",
+                            "--db", db, "status"], env=env, capture_output=True, text=True)
+    assert alone.returncode == whole.returncode == 0
+    assert "rec1" in alone.stdout and alone.stdout == whole.stdout

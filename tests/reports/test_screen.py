@@ -84,3 +84,26 @@ def test_a_plain_ranking_and_lines_take_the_fast_path():
     out.flush()
     assert ours.file.getvalue() == rich_prints(theirs, items)
     assert "\x1b[33m" in ours.file.getvalue()  # the tied row in yellow, as Rich draws it
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet=st.one_of(st.characters(min_codepoint=0x20, max_codepoint=0x7e),
+                                  st.characters(min_codepoint=0x4e00, max_codepoint=0x9fff),
+                                  st.sampled_from("（）·、\u3000\u200b\t\x07éА")), max_size=12))
+def test_a_width_is_what_rich_measures(text):
+    # printable ASCII and CJK ideographs are measured without Rich; anything else by Rich
+    from rich.cells import cell_len
+
+    from selector.reports.screen import _WIDTHS, width
+
+    _WIDTHS.pop(text, None)
+    assert width(text) == cell_len(text)
+
+
+def test_names_and_figures_measure_as_rich_does():
+    from rich.cells import cell_len
+
+    from selector.reports.screen import width
+
+    for text in ("张伟", "欧阳建国", "C000123", "12.50%", "审计局局长（1）", "", "李\u200b娜", "█▌", "ＡＢ"):
+        assert width(text) == cell_len(text), text

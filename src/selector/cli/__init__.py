@@ -1,17 +1,64 @@
-"""The `selector` command line: thin typer commands over `selector.app`."""
+"""The `selector` command line: thin typer commands over `selector.app`.
+
+`app` (the typer app with every command registered) is loaded when first asked for, so that
+`selector --version` answers before typer, Click and the commands are imported."""
 
 from __future__ import annotations
 
-from selector.cli.base import app
-from selector.cli import audit, ballots, decide, exports, inspect, notice, papers, rounds  # noqa: F401  (register commands)
+import sys
+
+COMMANDS = ("audit", "ballots", "decide", "exports", "inspect", "notice", "papers", "rounds")  # modules that register commands
+# The module of each command a clerk types often: the command line loads that one alone (typer
+# builds a Click command for every registered command, ~2 ms each). Any other word, and a
+# command missing here, loads them all.
+MODULE_OF = {"check": "rounds", "init": "rounds", "rounds": "rounds", "status": "rounds",
+             "tally": "ballots", "show": "ballots", "cut": "ballots", "export": "exports"}
+_VALUED = ("--db", "--round", "--by", "--lang")  # the global options that take a value
+
+
+def __getattr__(name: str):
+    if name == "app":
+        return _app()
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
+def _app(modules: tuple[str, ...] = COMMANDS):
+    import importlib
+
+    from selector.cli.base import app
+
+    for module in modules:
+        importlib.import_module(f"selector.cli.{module}")
+    return app
 
 
 def main() -> None:
     import gc
 
+    if sys.argv[1:] == ["--version"]:
+        # What typer's eager --version prints, without loading typer (~60 ms of imports).
+        from selector import __version__
+
+        sys.stdout.write(f"selector {__version__}\n")
+        return
     # A command is one short process that holds a whole round (60,000 people, 10,000 posts'
     # counts and views) and makes almost no reference cycles: with the default thresholds the
     # cyclic collector re-scans those objects again and again (a third of a big `tally`).
     # Collect the youngest objects every 50,000 allocations, not 700, and the oldest rarely.
     gc.set_threshold(50_000, 20, 1_000)
-    app(prog_name="selector")
+    _app(_modules(sys.argv[1:]))(prog_name="selector")
+
+
+def _modules(argv: list[str]) -> tuple[str, ...]:
+    """The command modules a command line needs: the command's own, when it is one of
+    MODULE_OF after the global options; otherwise all (help, usage errors, the rest)."""
+    words = iter(argv)
+    for word in words:
+        if word in _VALUED:
+            next(words, None)
+        elif word.startswith("-"):
+            if not word.startswith(tuple(f"{o}=" for o in _VALUED)):
+                return COMMANDS
+        else:
+            return (MODULE_OF[word],) if word in MODULE_OF else COMMANDS
+    return COMMANDS

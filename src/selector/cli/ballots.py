@@ -98,7 +98,7 @@ def tally(
         result = handler.tally(files, present=present, issued=issued, dry_run=dry_run,
                                layout=layout.value, encoding=encoding, sheet=sheet, progress=progress,
                                checked=checked)
-    view = handler.view(counted=result.count if dry_run else None)
+    view = handler.view(counted=result.count)  # as stored (a dry run: as it would be)
     if dry_run:
         view["attendance"].update(present=result.present, issued=result.issued)
     if as_json:

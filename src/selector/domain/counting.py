@@ -6,8 +6,9 @@ at a time (so a file can be streamed) and yields exact per-post results.
 
 from __future__ import annotations
 
-from collections import defaultdict
+from collections import Counter, defaultdict
 from dataclasses import dataclass, field
+from itertools import repeat
 from fractions import Fraction
 from typing import Iterable, Literal, Mapping
 
@@ -34,6 +35,35 @@ class Ballot:
     marks: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
     choices: Mapping[str, Mapping[str, Choice]] = field(default_factory=dict)
     line: int | None = field(default=None, compare=False)  # the file row it was read from
+
+
+class Cells(Mapping):
+    """A wide-layout paper's marks as its row holds them: the posts (`pids`, in column order)
+    and each post's cell as read (`raw`); a post's texts are made when asked for (`split`,
+    the reader's rule, which must give the same texts for the same cell every time). A
+    Mapping like the dict it stands for; `Count` looks the cells themselves up (its fast
+    path), so the usual cell is neither split nor copied into a dict."""
+
+    __slots__ = ("pids", "raw", "split", "_at")
+
+    def __init__(self, pids: list[str], raw: tuple[str, ...], split, at: Mapping[str, int]):
+        self.pids, self.raw, self.split, self._at = pids, raw, split, at
+
+    def __getitem__(self, pid: str) -> tuple[str, ...]:
+        return self.split(self.raw[self._at[pid]])
+
+    def __iter__(self):
+        return iter(self.pids)
+
+    def __len__(self) -> int:
+        return len(self.pids)
+
+    def texts(self, k: int) -> tuple[str, ...]:
+        """The texts of the k-th post's cell."""
+        return self.split(self.raw[k])
+
+    def __repr__(self) -> str:
+        return f"Cells({dict(self.items())!r})"
 
 
 @dataclass(frozen=True, slots=True)
@@ -130,9 +160,13 @@ class PostCount:
 
     def share(self, cand_id: str) -> Fraction:
         """votes / valid ballots, with category weights on both sides where the stage has them."""
-        if not self.weighted_valid:
+        whole = self.weighted_valid
+        if not whole:
             return Fraction(0)
-        return self.count(cand_id).weighted / self.weighted_valid
+        part = self.count(cand_id).weighted
+        # part / whole, made from the integers (the same reduced Fraction, without the
+        # operator's type checks: a 10,000-post view makes 60,000 of them)
+        return Fraction(part.numerator * whole.denominator, part.denominator * whole.numerator)
 
 
 @dataclass
@@ -153,6 +187,8 @@ class Count:
     whole roster, so a mark for someone real but not on the list is told apart from a typo.
     """
 
+    FAST = True  # the fast path for plain papers (off: every cell takes the general path; tests compare)
+
     def __init__(self, stage: Stage, posts: Iterable[Post], lists: Mapping[str, Iterable[str]],
                  resolver: Resolver, roster: Mapping[str, Candidate], start: StageCount | None = None):
         self.stage = stage
@@ -171,13 +207,27 @@ class Count:
         self._cache = CACHE + sum(len(pc.candidates) for pc in self._result.posts.values())
         # post -> its one-mark cells' marks, the same entries as _single, one dict per post
         self._by_post: dict[str, dict[str, tuple]] = {pid: {} for pid in self._result.posts}
-        # post -> cell text -> the CandidateCount a one-name cell adds a vote to, for a paper
-        # that is neither void nor weighted nor of a category (the usual paper: nothing else
-        # to do for such a cell)
-        self._hot: dict[str, dict[str, CandidateCount]] = {pid: {} for pid in self._result.posts}
+        # The fast path for the usual paper (neither void nor weighted nor of a category): a
+        # cell seen before whose whole effect is one vote for one listed person, or a blank.
+        # post -> cell (its tuple of texts; None or () for a blank) -> a slot number; a slot
+        # is (PostCount, the CandidateCount to add a vote to, or None: a blank). A paper's
+        # cells are looked up in C and their slots counted in C (`_pending`); only the cells
+        # not found take the general path below, and `result` adds the pending counts.
+        self._slots: list[tuple[PostCount, CandidateCount | None]] = []
+        self._slot_of: dict[tuple[str, str], int] = {}  # (post, candidate) -> slot
+        self._hot: dict[str, dict] = {}
+        for pid, pc in self._result.posts.items():
+            self._hot[pid] = {None: len(self._slots), (): len(self._slots)}
+            self._slots.append((pc, None))
+        self._hots = list(self._hot.values())
+        # the same for a wide paper's cells as read (Cells): post -> cell text -> slot
+        self._raw = [{"": hot[None]} for hot in self._hots]
+        self._raw_room = self._cache  # cell texts the raw tables may still learn (a bad file: any number)
+        self._pending: Counter = Counter()
         self._plan = [(pid, pc, self._limits[pid], self._by_post[pid], self._hot[pid])
                       for pid, pc in self._result.posts.items()]
         self._pids = list(self._result.posts)
+        self._index_of = {pid: k for k, pid in enumerate(self._pids)}
         self._unset = True  # weighted figures to set from the plain ones (see result)
         self._papers = 0  # papers added since each post's `returned` was brought up to date
 
@@ -187,17 +237,32 @@ class Count:
         figures are the plain ones: they are set here rather than summed paper by paper
         (once after each run of papers: a tally asks for the result several times). Every
         paper is returned for every post: those counts too are added here."""
+        if self._pending:
+            self._flush()
         if self._papers:
             for pc in self._result.posts.values():
                 pc.returned += self._papers
             self._papers = 0
         if not self.weights and self._unset:
+            made: dict[int, Fraction] = {}  # the same few vote counts recur: one Fraction each
             for pc in self._result.posts.values():
-                pc.weighted_valid = Fraction(pc.valid)
+                pc.weighted_valid = made.get(pc.valid) or made.setdefault(pc.valid, Fraction(pc.valid))
                 for cc in pc.counts.values():
-                    cc.weighted = Fraction(cc.votes)
+                    cc.weighted = made.get(cc.votes) or made.setdefault(cc.votes, Fraction(cc.votes))
             self._unset = False
         return self._result
+
+    def _flush(self) -> None:
+        """Add the votes and blanks the fast path counted by slot."""
+        pending, slots = self._pending, self._slots
+        pending.pop(None, None)  # the cells that took the general path
+        for slot, n in pending.items():
+            pc, cc = slots[slot]
+            if cc is None:
+                pc.blank += n
+            else:
+                cc.votes += n
+        pending.clear()
 
     def add_all(self, ballots: Iterable[Ballot]) -> StageCount:
         for b in ballots:
@@ -223,15 +288,30 @@ class Count:
             result.voided.append((ballot.number, None, ballot.void if ballot.void is not None else "overvote"))
         category = ballot.category
         # Each post's cell, in the posts' order: a wide file's marks usually come in that order.
-        marks, pids = ballot.marks, self._pids
-        cells = marks.values() if len(marks) == len(pids) and list(marks) == pids else map(marks.get, pids)
+        marks, pids, plan = ballot.marks, self._pids, self._plan
         plain = ahead is None and not paper_void and weight is None and category is None
-        for (pid, pc, limit, single, hot), texts in zip(self._plan, cells):
-            if plain and texts and len(texts) == 1:
-                cc = hot.get(texts[0])
-                if cc is not None:  # what the rest of the loop would do for this cell
-                    cc.votes += 1
-                    continue
+        work = None
+        if plain and self.FAST and type(marks) is Cells and (marks.pids is pids or marks.pids == pids):
+            # a wide paper's cells, in the posts' order: look the cells up as read
+            values = marks.raw
+            misses = self._fast(self._raw, values)
+            if not misses:
+                return
+            work = zip(map(plan.__getitem__, misses), map(marks.texts, misses), map(values.__getitem__, misses))
+            cells = ()
+        else:
+            cells = marks.values() if len(marks) == len(pids) and list(marks) == pids else map(marks.get, pids)
+            if plain and self.FAST:
+                cells = list(cells)
+                try:
+                    misses = self._fast(self._hots, cells)
+                except TypeError:  # a cell that is not a tuple (not from a reader): the general path
+                    misses = None
+                if misses == []:
+                    return
+                if misses is not None:
+                    work = zip(map(plan.__getitem__, misses), map(cells.__getitem__, misses), repeat(None))
+        for (pid, pc, limit, single, hot), texts, raw in work or zip(plan, cells, repeat(None)):
             if ahead is not None:
                 (valid_marks, invalid, placed), over = ahead[pid]
             else:  # _marks, inlined: this runs once per post of every paper
@@ -240,7 +320,7 @@ class Count:
                     placed = 0
                 else:
                     found = single.get(texts[0]) if len(texts) == 1 else None
-                    valid_marks, invalid, placed = found or self._choose_marks(pid, ballot)
+                    valid_marks, invalid, placed = found or self._choose_texts(pid, texts)
                 over = limit is not None and len(valid_marks) + len(invalid) > limit
             if over:
                 pc.overvotes += 1
@@ -272,7 +352,29 @@ class Count:
                     cc.by_category[category] = cc.by_category.get(category, 0) + 1
             if plain and len(valid_marks) == 1 and not invalid and not placed and len(texts) == 1 \
                     and texts[0] in single:
-                hot[texts[0]] = cc  # one name, valid, remembered: next time just the vote
+                # one name, valid, remembered: next time just the vote, on the fast path
+                slot = self._slot_of.get((pid, valid_marks[0]))
+                if slot is None:
+                    slot = self._slot_of[(pid, valid_marks[0])] = len(self._slots)
+                    self._slots.append((pc, cc))
+                if raw is not None:
+                    if self._raw_room > 0:
+                        self._raw_room -= 1
+                        self._raw[self._index_of[pid]][raw] = slot
+                elif isinstance(texts, tuple):
+                    hot[texts] = slot
+
+    def _fast(self, tables: list[dict], cells) -> list[int]:
+        """Count the cells found in their post's table (`tables`, in post order) by slot, in C
+        (`result` adds them); the positions of the others, for the general path."""
+        found = list(map(dict.get, tables, cells))
+        self._pending.update(found)
+        misses = []
+        k = _index(found, None, 0)
+        while k >= 0:
+            misses.append(k)
+            k = _index(found, None, k + 1)
+        return misses
 
     def _marks(self, pid: str, ballot: Ballot) -> tuple[tuple, bool]:
         """A post's (valid marks, invalid marks, marks placed by the list) on the paper, and
@@ -286,7 +388,10 @@ class Count:
 
     # -- choose / recommend -------------------------------------------------
     def _choose_marks(self, pid: str, ballot: Ballot):
-        texts = ballot.marks.get(pid)
+        return self._choose_texts(pid, ballot.marks.get(pid))
+
+    def _choose_texts(self, pid: str, texts: tuple[str, ...] | None):
+        """(valid marks, invalid marks) of a post's cell."""
         if not texts:
             return (), (), 0
         if len(texts) == 1:  # the usual cell: one mark, same answer every time
@@ -376,6 +481,14 @@ class Count:
                 cc.invalid += 1
             else:
                 cc.abstain += 1
+
+
+def _index(items: list, value, start: int) -> int:
+    """items.index(value, start), or -1 (the scan runs in C)."""
+    try:
+        return items.index(value, start)
+    except ValueError:
+        return -1
 
 
 def count_stage(stage: Stage, posts: Iterable[Post], lists: Mapping[str, Iterable[str]],

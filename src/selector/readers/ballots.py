@@ -14,8 +14,8 @@ from dataclasses import dataclass, field
 from operator import itemgetter
 from typing import Callable, Iterable, Iterator, Mapping, NamedTuple
 
-from selector.domain.counting import AMBIGUOUS, CACHE, Ballot, Resolver
-from selector.domain.model import Post, Stage, has_invisible, normalize
+from selector.domain.counting import AMBIGUOUS, CACHE, Ballot, Cells, Resolver
+from selector.domain.model import INVISIBLE, Post, Stage, has_invisible, normalize
 from selector.errors import BallotFileError
 from selector.i18n import N_
 from selector.readers.tables import Row, placed
@@ -95,6 +95,8 @@ class Paper:
 def split_marks(cell: str) -> tuple[str, ...]:
     """A wide-layout cell → the texts marked in it (any of ; ； 、 , ， |). A part that is
     nothing but invisible characters is no mark (it would be an invalid one, and an overvote)."""
+    if cell.isalnum():  # the usual cell: one name (no separator, space or invisible character is alnum)
+        return (cell,)
     if not cell.strip():
         return ()
     parts = (part.strip().strip("\u3000") for part in SEPARATORS.split(cell))
@@ -453,6 +455,16 @@ def _wide(paper: Paper, name: str, header: list[str], rows: Iterable[Row], note)
         post_cells = itemgetter(*(i for i, _ in posts))
     else:
         post_cells = (lambda cells, i=posts[0][0]: (cells[i],)) if posts else (lambda cells: ())
+    at = {pid: k for k, pid in enumerate(post_ids)}
+
+    def texts_of(value: str) -> tuple[str, ...]:  # a cell with no invisible character
+        texts = split.get(value)
+        if texts is None:
+            texts = split_marks(value)
+            if len(split) < room:
+                split[value] = texts
+        return texts
+
     seen: dict[str, int] = {}
     for line, cells in rows:
         if _blank(cells):
@@ -468,20 +480,12 @@ def _wide(paper: Paper, name: str, header: list[str], rows: Iterable[Row], note)
                                                 "missing is column {missing}, {title}): a lost separator?"),
                    cells=len(cells), columns=width, missing=len(cells) + 1, title=header[len(cells)])
         values = post_cells(cells)
-        found = list(map(split.get, values))
-        k = _index(found, None, 0)
-        while k >= 0:  # cells not seen before (or not remembered), in column order
-            value = values[k]
-            texts = split.get(value)
-            if texts is None:
-                texts = split_marks(value)
-                if has_invisible(value):  # not remembered: each paper with it is noted
-                    note(number, line, posts[k][0] + 1, value)
-                elif len(split) < room:
-                    split[value] = texts
-            found[k] = texts
-            k = _index(found, None, k + 1)
-        marks = dict(zip(post_ids, found))
+        joined = "".join(values)
+        if joined.isascii() or INVISIBLE.search(joined) is None:
+            # no cell to note: the cells as read, split when the counter asks (Cells)
+            marks = Cells(post_ids, values, texts_of, at)
+        else:
+            marks = _wide_marks(values, split, room, post_ids, posts, number, line, note)
         choices: dict = {}
         for col, role in cands:
             choice = _choice(name, header, line, col, cells[col - 1], note, number)
@@ -492,10 +496,32 @@ def _wide(paper: Paper, name: str, header: list[str], rows: Iterable[Row], note)
                     refuse(name, line, col, header, N_("{value!r} in a candidate's column: mark the candidate with "
                                                        "√ (or 同意, Y) or leave the cell empty"), value=cells[col - 1])
                 pid = role[1]
+                if type(marks) is not dict:  # the cells as read (Cells) become a dict to add to
+                    marks = dict(marks)
                 marks[pid] = marks.get(pid, ()) + (scanned[col],)
             else:
                 choices.setdefault(role[1], {})[role[2]] = choice
         yield Ballot(number, category, void, marks, choices, line)
+
+
+def _wide_marks(values, split: dict, room: int, post_ids: list[str], posts: list, number: str, line: int,
+                note) -> dict[str, tuple[str, ...]]:
+    """A wide row's marks (post -> texts) when a cell holds invisible characters, each such
+    cell noted."""
+    found = list(map(split.get, values))
+    k = _index(found, None, 0)
+    while k >= 0:  # cells not seen before (or not remembered), in column order
+        value = values[k]
+        texts = split.get(value)
+        if texts is None:
+            texts = split_marks(value)
+            if has_invisible(value):  # not remembered: each paper with it is noted
+                note(number, line, posts[k][0] + 1, value)
+            elif len(split) < room:
+                split[value] = texts
+        found[k] = texts
+        k = _index(found, None, k + 1)
+    return dict(zip(post_ids, found))
 
 
 def _index(items: list, value, start: int) -> int:

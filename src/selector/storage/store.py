@@ -17,6 +17,7 @@ import os
 import secrets
 import sqlite3
 from fractions import Fraction
+from operator import itemgetter
 from pathlib import Path
 from typing import TYPE_CHECKING, Iterable, Iterator
 
@@ -578,10 +579,12 @@ class Store(StageRecords):
                             for b, p, r in count.voided],
         }
 
-    def save_count(self, round_id: str, count: StageCount) -> None:
-        """Replace the stage's stored results with `count` (a full recount)."""
+    def save_count(self, round_id: str, count: StageCount) -> dict[str, list[dict]]:
+        """Replace the stage's stored results with `count` (a full recount); the rows stored
+        (`snapshot_rows`)."""
         key = [round_id, count.stage.id]
-        for table, rows in self.snapshot_rows(round_id, count).items():
+        snapshot = self.snapshot_rows(round_id, count)
+        for table, rows in snapshot.items():
             self.conn.execute(f"DELETE FROM {table} WHERE round = ? AND stage = ?", key)
             self.insert_all(table, rows)
         for pid, pc in count.posts.items():  # not in the snapshot digest: the recount checks it
@@ -589,6 +592,7 @@ class Store(StageRecords):
                 self.conn.execute("UPDATE post_results SET by_list = ? WHERE round = ? AND stage = ? AND post = ?",
                                   [pc.by_list, round_id, count.stage.id, pid])
         self.update("stages", {"round": round_id, "stage": count.stage.id}, {"void_papers": count.void_papers})
+        return snapshot
 
     def clear_count(self, round_id: str, stage_id: str) -> None:
         """Remove the stage's result snapshot (every batch withdrawn: nothing is counted)."""
@@ -705,6 +709,18 @@ class Store(StageRecords):
     def results_digest(self, round_id: str, stage_id: str) -> str:
         """SHA-256 of the stage's stored result snapshot."""
         return digest.of(self.snapshot(round_id, stage_id))
+
+    @staticmethod
+    def count_digest(round_id: str, count: StageCount, rows: dict[str, list[dict]] | None = None) -> str:
+        """`results_digest` of the snapshot `save_count(round_id, count)` stores (`rows`, what
+        it returned), made from the count, not read back: the same rows in the order
+        `snapshot` reads them."""
+        rows = rows or Store.snapshot_rows(round_id, count)
+        snapshot = {"post_results": sorted(rows["post_results"], key=itemgetter("post")),
+                    "results": sorted(rows["results"], key=itemgetter("post", "candidate")),
+                    "invalid_marks": rows["invalid_marks"],  # rowid: the order inserted
+                    "stages": [{"void_papers": count.void_papers}]}
+        return digest.of(snapshot)
 
     def inspection_rows_digest(self, file_id: int) -> str:
         """SHA-256 of an inspection file as stored: its header, then its raw rows (JSON)."""

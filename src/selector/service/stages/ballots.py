@@ -48,6 +48,18 @@ class TallyResult:
     dry_run: bool = False
 
 
+def _as_stored(count: StageCount) -> None:
+    """Put a count's dicts in the order `Store.load_count` reads them back (candidates by id,
+    categories by name), so that it stands for the stored count."""
+    for pc in count.posts.values():
+        ids = list(pc.counts)
+        if ids != sorted(ids):
+            pc.counts = dict(sorted(pc.counts.items()))
+        for cc in pc.counts.values():
+            if len(cc.by_category) > 1:
+                cc.by_category = dict(sorted(cc.by_category.items()))
+
+
 class _Refused(Exception):
     """A rule refused a tally; recorded as an event (in English), then reported as a RuleError."""
 
@@ -199,11 +211,12 @@ class BallotStage:
         if not dry_run:
             if row["present"] is None:
                 store.set_attendance(rid, stage.id, present, issued)
-            store.save_count(rid, counter.result)
+            saved = store.save_count(rid, counter.result)
+            _as_stored(counter.result)  # so the view after the tally need not read it back
             event = self.open.log(events.tally(stage.id, result.batches, returned=returned,
                                                returned_before=returned_before, present=present,
                                                issued=issued, layout=layout,
-                                               results_sha256=store.results_digest(rid, stage.id),
+                                               results_sha256=store.count_digest(rid, counter.result, saved),
                                                checked=checked, voided=self._voided(returned_before, counter.result),
                                                sheet=sheet))
             store.set_batch_event(stored, event)
