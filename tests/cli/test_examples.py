@@ -153,6 +153,12 @@ def test_haimen_pipeline_gives_the_intended_counts_and_shortlists(run):
     preview = shown(run, "preview")["notice"]
     assert (preview["start"], preview["end"]) == ("2011-06-02", "2011-06-09")
     # The finished round audits clean: chain, recount of every stage, every cut.
+    # Each list is titled by what it is for: the 常委会's goes to the 全委会's vote (the 道德品行鉴定
+    # between them vets it), the 考察对象公示 publishes the 考察对象.
+    titles = {stage: run("export", stage, "--doc", "shortlist").stdout.split("\n")[0]
+              for stage in ("rec2", "preview", "vote1", "moral", "vote2", "notice")}
+    assert titles == {"rec2": "# 考察对象名单", "preview": "# 考察对象名单", "vote1": "# 提交票决人选名单",
+                      "moral": "# 提交票决人选名单", "vote2": "# 拟任人选名单", "notice": "# 拟任人选名单"}
     verified = run("audit", "verify")
     assert verified.exit_code == 0 and "all hold" in verified.stdout, verified.stderr
 

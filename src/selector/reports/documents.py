@@ -404,9 +404,12 @@ class _Context:
     def what_follows(self) -> str:
         """What the stage's list is for: "inspect", "vote", "recommend", or "final" (appointees:
         nothing but a notice follows)."""
-        stages = self.round.stages
-        later = [s for s in stages[self.round.stage_index(self.stage.id) + 1:] if s.kind != "notice"]
-        if self.stage.kind == "notice" or not later:
+        stages, stage = self.round.stages, self.stage
+        # A notice publishes a list and an inspection after a vote vets those the vote chose
+        # (道德品行鉴定 of the 拟任人选): neither is what the list is for.
+        passing = ("notice", "inspect") if stage.kind in ("vote", "decide") else ("notice",)
+        later = [s for s in stages[self.round.stage_index(stage.id) + 1:] if s.kind not in passing]
+        if (stage.kind == "notice" and stage.of == "appointment") or not later:
             return "final"
         return later[0].kind if later[0].kind in ("inspect", "vote", "recommend") else "vote"
 
