@@ -84,12 +84,13 @@ LABELS = {
         "rec.attendance": "到会情况：应到 {entitled} 人，实到 {present} 人，发出{paper} {issued} 张，收回 {returned} 张",
         "rec.method": "方式：{method}", "method.papers": "无记名投票（纸质票，计票人、监票人现场计票）",
         "method.totals": "按会议现场计票汇总数记录（无选票）", "method.talks": "谈话调研推荐（按谈话对象推荐人数统计）",
-        "method.inspect": "考察（{checks}鉴定意见，民主测评）",
+        "method.inspect": "考察（{checks}鉴定意见，民主测评）", "method.findings": "考察（{checks}鉴定意见）",
         "rec.period": "公示时间：{start}至{end}",
         "rec.complaint": "反映 {number}：{name}，{summary}；核查结论：{outcome}。{note}",
         "outcome.unfounded": "反映不属实", "outcome.minor": "有一定问题，提醒后任用",
         "outcome.serious": "问题严重，不予任用", "outcome.postponed": "暂缓任用", "outcome.open": "尚在核查",
         "outcome.confirmed": "确认任用", "outcome.dropped": "不予任用", "outcome.pending": "暂缓",
+        "outcome.cleared": "公示无异议",
         "rec.post": "职位", "rec.seats": "职数", "rec.results": "得票或考察情况", "rec.chosen": "确定人选",
         "rec.open": "尚未确定", "rec.votes": "{name} {n} 票", "rec.struck": "取消资格", "rec.passed": "通过",
         "rec.certified": "计票结果于{at}签署。计票人：{tellers}；监票人：{scrutineers}",
@@ -221,11 +222,13 @@ LABELS = {
         "rec.method": "Method: {method}", "method.papers": "secret ballot on paper, counted by tellers and scrutineers",
         "method.totals": "totals keyed in", "method.talks": "individual talks",
         "method.inspect": "inspection ({checks} findings, evaluation)",
+        "method.findings": "inspection ({checks} findings)",
         "rec.period": "Notice period: {start} to {end}",
         "rec.complaint": "Complaint {number}: {name}, {summary}; outcome: {outcome}. {note}",
         "outcome.unfounded": "unfounded", "outcome.minor": "minor, appointed with a reminder",
         "outcome.serious": "serious, not appointed", "outcome.postponed": "postponed", "outcome.open": "open",
         "outcome.confirmed": "confirmed", "outcome.dropped": "not appointed", "outcome.pending": "pending",
+        "outcome.cleared": "no objection",
         "rec.post": "Post", "rec.seats": "Seats", "rec.results": "Votes or inspection", "rec.chosen": "Chosen",
         "rec.open": "not decided", "rec.votes": "{name} {n}", "rec.struck": "struck", "rec.passed": "passed",
         "rec.certified": "Count certified {at}. Tellers: {tellers}; scrutineers: {scrutineers}",
@@ -405,7 +408,11 @@ class _Context:
         """What the stage's list is for: "inspect", "vote", "recommend", or "final" (appointees:
         nothing but a notice follows)."""
         stages = self.round.stages
-        later = [s for s in stages[self.round.stage_index(self.stage.id) + 1:] if s.kind != "notice"]
+        here = self.round.stage_index(self.stage.id)
+        # once the people have been inspected (考察), a later inspect stage (e.g. a 道德品行鉴定 of the
+        # 拟任人选) does not make them 考察对象 again: what their list is for is the vote after it
+        inspected = any(s.kind == "inspect" for s in stages[:here + 1])
+        later = [s for s in stages[here + 1:] if s.kind != "notice" and not (inspected and s.kind == "inspect")]
         if self.stage.kind == "notice" or not later:
             return "final"
         return later[0].kind if later[0].kind in ("inspect", "vote", "recommend") else "vote"
@@ -546,8 +553,8 @@ class _Context:
         """Each sitting as a meta line: its number, then date, attendance, method and record file."""
         t = self.t
         return [(t["sitting.label"].format(n=s["number"]),
-                 t["sitting.line"].format(date=s["date"], present=s["present"], method=t[f"method.{s['method']}"],
-                                          file=s["file"]))
+                 t["sitting.line"].format(date=chinese_date(s["date"], self.round.locale), present=s["present"],
+                                          method=t[f"method.{s['method']}"], file=s["file"]))
                 for s in self.view.get("sittings") or ()]
 
 
@@ -916,6 +923,7 @@ RECORD_WORDS = {
     "withdraw finding": "撤回鉴定意见", "notice open": "发布公示", "complaint": "受理反映",
     "complaint resolved": "反映核查结论", "withdraw complaint": "撤回反映", "notice close": "公示结束",
     "export": "导出文件", "audit sample": "抽样核对", "audit compare": "人工核对比对",
+    "settle concern": "关注事项研究决定", "sitting": "讨论决定会议记录",
 }
 def _method(view: dict) -> str:
     """How a ballot stage was recorded: its talks' counts, totals counted at the meeting, or papers."""
@@ -945,7 +953,8 @@ def _record_stage(ctx: _Context, i: int, stage: Stage, view: dict | None, events
     if not work or view is None:
         lines.append(t["rec.nothing"])
         return Section(heading, lines)
-    days = sorted({_beijing_iso(e["at"]) for e in work})
+    # a 讨论决定's dates are its sittings' (as its decision sheet gives them), not the days it was keyed in
+    days = sorted({s["date"] for s in view.get("sittings") or ()} or {_beijing_iso(e["at"]) for e in work})
     dates = chinese_date(days[0], ctx.round.locale) + (
         ("至" if ctx.zh else " to ") + chinese_date(days[-1], ctx.round.locale) if len(days) > 1 else "")
     lines.append(t["rec.date"].format(dates=dates))
@@ -960,7 +969,10 @@ def _record_stage(ctx: _Context, i: int, stage: Stage, view: dict | None, events
                 issued=att["issued"], returned=att.get("returned", 0)))
         lines.append(t["rec.method"].format(method=method))
     elif stage.kind == "inspect":
-        lines.append(t["rec.method"].format(method=t["method.inspect"].format(checks="、".join(stage.checks))))
+        method = "method.inspect" if stage.evaluation else "method.findings"  # no 民主测评 where there was none
+        lines.append(t["rec.method"].format(method=t[method].format(checks="、".join(stage.checks))))
+    elif view.get("sittings"):  # 讨论决定: each sitting's date, attendance and method, as on the decision sheet
+        lines += [f"{label}{'：' if ctx.zh else ': '}{value}" for label, value in sub.sitting_meta()]
     else:
         notice = view.get("notice") or {}
         if notice.get("start"):
@@ -1010,8 +1022,12 @@ def _record_results(ctx: _Context, stage: Stage, post: dict) -> str:
             state = t["rec.struck"] if r.get("struck") else t["rec.passed"] if r.get("passed") else ""
             out.append(f"{r['name']}{('（' + state + '）') if state and ctx.zh else (' (' + state + ')') if state else ''}")
         elif stage.kind == "notice":
-            out.append(f"{r['name']}（{t.get('outcome.' + str(r.get('outcome')), r.get('outcome') or '')}）"
-                       if ctx.zh else f"{r['name']} ({r.get('outcome') or ''})")
+            outcome = r.get("outcome")
+            later = ctx.round.stages[ctx.round.stage_index(stage.id) + 1:]
+            if outcome == "confirmed" and any(s.kind != "notice" for s in later):
+                outcome = "cleared"  # a 考察对象公示 without objection appoints nobody: 公示无异议, not 确认任用
+            out.append(f"{r['name']}（{t.get('outcome.' + str(outcome), outcome or '')}）"
+                       if ctx.zh else f"{r['name']} ({t.get('outcome.' + str(outcome), outcome or '')})")
         else:
             n = r.get("yes") if stage.approve else r.get("votes")
             out.append(t["rec.votes"].format(name=r["name"], n=n))
