@@ -8,6 +8,7 @@ sections (lines, one table, notes), closing notes and signature lines; renderers
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from fractions import Fraction
 
@@ -126,6 +127,7 @@ LABELS = {
         "insp.checks": "考察项目：{checks}", "insp.rules": "民主测评规则：{rules}",
         "insp.rule.pass": "{rule}（未达到的不再作为人选）", "insp.rule.strike": "{rule}（达到的不再作为人选）",
         "insp.rule.concern": "{rule}（达到的须经研究决定）",
+        "insp.rule.>=": "{grades}票达到 {fraction} 以上", "insp.rule.>": "{grades}票超过 {fraction}",
         "insp.evaluation": "民主测评", "insp.result": "考察结果",
         "verdict.clear": "通过", "verdict.pending": "核查中", "verdict.concern": "关注", "verdict.veto": "否决",
         "verdict.None": "未报",
@@ -821,7 +823,7 @@ def _inspection(ctx: _Context) -> Document:
     lines = [t["insp.checks"].format(checks=sep.join(view["checks"]) or "—")]
     if rules:
         lines.append(t["insp.rules"].format(rules=("；" if ctx.zh else "; ").join(
-            t[f"insp.rule.{r['effect']}"].format(rule=r["rule"]) for r in rules)))
+            t[f"insp.rule.{r['effect']}"].format(rule=_grade_rule(ctx, r["rule"])) for r in rules)))
     sections = [Section("", lines)]
     for post in view["posts"]:
         headers = [t["no_"], t["name"], *view["checks"], *((t["insp.evaluation"],) if ev else ()), t["insp.result"]]
@@ -857,7 +859,7 @@ def _inspection(ctx: _Context) -> Document:
         lines = [t["insp.attendance"].format(**unit) if unit.get("expected") is not None
                  else t["insp.attendance_unknown"].format(papers=unit["papers"], void=unit["void"])]
         scale = ev["scale"]
-        headers = [t["name"], *scale, t["insp.graded"], *(r["rule"] for r in rules)]
+        headers = [t["name"], *scale, t["insp.graded"], *(_grade_rule(ctx, r["rule"]) for r in rules)]
         rows = [[p["name"], *(p["counts"][g] for g in scale),
                  t["insp.graded_of"].format(graded=p["graded"], papers=p["papers"]),
                  *(t["insp.rate"].format(pct=pct(x["share"]), count=x["count"], of=x["of"]) if x["of"] else "—"
@@ -866,6 +868,19 @@ def _inspection(ctx: _Context) -> Document:
         sections.append(Section(t["insp.unit"].format(unit=unit["unit"]), lines, headers, rows,
                                 [t["insp.denominator"]]))
     return Document("inspection", ctx.round.locale, t["inspection.title"], ctx.meta(), sections)
+
+
+_GRADE_RULE = re.compile(r"\s*([^<>=]+?)\s*(>=|>)\s*(\d+\s*(?:/\s*\d+)?)\s*")
+
+
+def _grade_rule(ctx: _Context, rule: str) -> str:
+    """A 民主测评 rule as a 组织部 writes it: `较好以上 >= 2/3` is 较好以上票达到 2/3 以上 ("以上"
+    for an inclusive line), `不称职 > 1/3` is 不称职票超过 1/3; English keeps the round file's text."""
+    m = _GRADE_RULE.fullmatch(rule)
+    if not ctx.zh or not m:
+        return rule
+    grades, op, fraction = m.groups()
+    return ctx.t[f"insp.rule.{op}"].format(grades=grades, fraction=fraction.replace(" ", ""))
 
 
 def _inspection_result(ctx: _Context, post: dict, r: dict, advanced) -> str:
