@@ -144,6 +144,27 @@ def test_haimen_pipeline_gives_the_intended_counts_and_shortlists(run):
     assert [(v["sitting"], v["deferred"]) for v in p07] == [(1, True)] * 3 + [(2, False)] * 3
     sheet = run("export", "vote1", "--doc", "decision", "--format", "md")
     assert sheet.exit_code == 0 and "| 梁晓春 |" in sheet.stdout and "暂缓表决" in sheet.stdout, sheet.stderr
+    assert "- 第 1 次会议：2011年6月14日，实到 10 人，无记名投票（vote1-sitting-1.toml）" in sheet.stdout
+    # Each list titled by what it is for: the people the 常委会 sends on are not 考察对象 again
+    # because a 道德品行鉴定 (an inspect stage) lies between it and the 全委会 vote.
+    titles = {s: run("export", s, "--doc", "shortlist").stdout.split("\n")[0]
+              for s in ("rec2", "inspect", "vote1", "moral", "vote2")}
+    assert titles == {"rec2": "# 考察对象名单", "inspect": "# 提交票决人选名单", "vote1": "# 提交票决人选名单",
+                      "moral": "# 提交票决人选名单", "vote2": "# 拟任人选名单"}
+    # The 纪实: a 考察对象公示 appoints nobody; the 常委会 sat on its sittings' days; the 道德品行鉴定
+    # had no 民主测评; every event is named in Chinese.
+    record = dict(part.split("\n", 1) for part in run("export", "vote2", "--doc", "record").stdout.split("\n## ")[1:])
+    preview = record["三、考察对象公示（preview）"]
+    assert "王秀英（公示无异议）" in preview and "确认任用" not in preview
+    assert "季雪芳（确认任用）" in record["八、任前公示（notice）"]
+    decided = record["五、市委常委会讨论决定（vote1）"]
+    assert "时间：2011年6月14日至2011年6月16日" in decided
+    assert "第 2 次会议：2011年6月16日，实到 9 人，无记名投票（vote1-sitting-2.toml）" in decided
+    assert "方式：考察（纪检、信访、综治、审计、计生鉴定意见）\n" in record["六、拟任人选道德品行鉴定（moral）"]
+    assert "民主测评）" in record["四、考察（inspect）"]
+    log = record["附：操作记录（全部事件及哈希）"]
+    assert "| 关注事项研究决定 |" in log and "| 讨论决定会议记录 |" in log
+    assert "settle concern" not in log and "| sitting " not in log
     vote2 = shown(run, "vote2")
     assert all(p["status"] == "ok" and len(p["advanced"]) == 1 for p in vote2["posts"])
     notice = shown(run, "notice")["notice"]

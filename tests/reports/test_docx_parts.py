@@ -59,3 +59,22 @@ def test_run_text_is_what_python_docx_writes():
     assert docx_parts.run_text("") == ""
     assert docx_parts.run_text("a\tb\r\nc ") == '<w:t>a</w:t><w:tab/><w:t>b</w:t><w:br/><w:br/><w:t xml:space="preserve">c </w:t>'
     assert docx_parts.run_text("<&>") == "<w:t>&lt;&amp;&gt;</w:t>"
+
+
+def test_a_wide_notice_keeps_its_short_columns_on_one_line():
+    """A 公示's eleven columns on landscape A4 (issue 15, seen rendered): 民族 and 性别 kept the
+    room their text needs (汉族 on one line), the unit and post columns share the rest and wrap."""
+    headers = ["序号", "姓名", "性别", "出生年月", "民族", "籍贯", "学历", "政治面貌", "参加工作时间",
+               "现工作单位及职务", "考察职位"]
+    rows = [[i, "张建华(兴仁镇)", "男", "1974-02", "汉族", "江苏海门", "研究生(在职)", "中共党员", "1996-08",
+             "海兴镇兴隆村党总支书记助理", "安平镇副镇长(定向选拔大学生村干部)"] for i in range(1, 91)]
+    room = 267 * 36000  # landscape A4 between 15 mm margins, in EMU
+    widths = render_office.column_widths(Section("", [], headers, rows), room)
+    assert sum(widths) <= room
+    need = {"序号": 4, "性别": 4, "民族": 4, "出生年月": 8, "政治面貌": 8, "参加工作时间": 12}  # display width
+    for header, text in need.items():
+        assert widths[headers.index(header)] >= (text + 2) * render_office.TEXT_UNIT, header
+    assert widths[-1] > widths[-2] > widths[headers.index("民族")]
+    # a table with room to spare is shared out in proportion as before
+    few = render_office.column_widths(Section("", [], ["序号", "姓名"], [[1, "王芳"]]), room)
+    assert few[0] == few[1] == room // 2

@@ -53,6 +53,9 @@ def test_golden_reverse_evaluation_with_unknown_and_a_concern(run, tmp_path):
     assert r.exit_code == 0, r.stderr
     r = run("export", "inspect", "--doc", "inspection", "--format", "md")
     assert r.exit_code == 0, r.stderr
+    # the round file's `较好以上 >= 2/3` in a 组织部's words: "以上" for an inclusive line
+    assert "民主测评规则：较好以上票达到 2/3 以上（未达到的不再作为人选）；差票达到 1/5 以上（达到的须经研究决定）" in r.stdout
+    assert ">=" not in r.stdout
     section = r.stdout[r.stdout.index("## 掘港街道党工委书记"):r.stdout.index("## 栟茶镇党委书记")]
     unit = r.stdout[r.stdout.index("## 民主测评：掘港街道机关"):]
     check_golden("exports/inspect-evaluation.md", section + unit)

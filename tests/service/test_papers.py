@@ -70,7 +70,8 @@ def test_papers_docx_names_in_stroke_order_with_boxes_and_instructions(counted, 
     assert run("papers", "rec2", "--out", "p.docx").exit_code == 0
     d = Document("p.docx")
     text = [p.text for p in d.paragraphs]
-    assert text[:2] == ["东台县乡镇党委书记和部门正职公推公选", "县委全委会民主推荐推荐票"]
+    # the stage's title and the paper's said once: 全委会民主推荐 + 推荐票, not 民主推荐推荐票
+    assert text[:2] == ["东台县乡镇党委书记和部门正职公推公选", "县委全委会民主推荐票"]
     assert "城关镇党委书记（职数 1 名）" in text and "每个职位最多推荐 1 人，在姓名后的方框内划“√”。" in text
     first = [[c.text for c in row.cells] for row in d.tables[0].rows]
     assert first[0] == ["序号", "姓名", "现工作单位及职务", "推荐"]
@@ -79,6 +80,8 @@ def test_papers_docx_names_in_stroke_order_with_boxes_and_instructions(counted, 
     assert d.tables[0].rows[0]._tr.trPr.xml.count("tblHeader") == 1
     assert run("papers", "vote2", "--serials", "3", "--out", "v.docx").exit_code == 0
     d = Document("v.docx")
+    assert "县委全委会票决表" in [p.text for p in d.paragraphs]  # 县委全委会票决 + 票决表
+    assert d.core_properties.title == "县委全委会票决表"
     serials = [p.text for p in d.paragraphs if p.text.startswith("编号")]
     assert serials == ["编号：1", "编号：2", "编号：3"]
     breaks = [p.paragraph_format.page_break_before for p in d.paragraphs if p.text.startswith("编号")]

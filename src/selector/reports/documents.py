@@ -8,6 +8,7 @@ sections (lines, one table, notes), closing notes and signature lines; renderers
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from fractions import Fraction
 
@@ -84,12 +85,13 @@ LABELS = {
         "rec.attendance": "到会情况：应到 {entitled} 人，实到 {present} 人，发出{paper} {issued} 张，收回 {returned} 张",
         "rec.method": "方式：{method}", "method.papers": "无记名投票（纸质票，计票人、监票人现场计票）",
         "method.totals": "按会议现场计票汇总数记录（无选票）", "method.talks": "谈话调研推荐（按谈话对象推荐人数统计）",
-        "method.inspect": "考察（{checks}鉴定意见，民主测评）",
+        "method.inspect": "考察（{checks}鉴定意见，民主测评）", "method.findings": "考察（{checks}鉴定意见）",
         "rec.period": "公示时间：{start}至{end}",
         "rec.complaint": "反映 {number}：{name}，{summary}；核查结论：{outcome}。{note}",
         "outcome.unfounded": "反映不属实", "outcome.minor": "有一定问题，提醒后任用",
         "outcome.serious": "问题严重，不予任用", "outcome.postponed": "暂缓任用", "outcome.open": "尚在核查",
         "outcome.confirmed": "确认任用", "outcome.dropped": "不予任用", "outcome.pending": "暂缓",
+        "outcome.cleared": "公示无异议",
         "rec.post": "职位", "rec.seats": "职数", "rec.results": "得票或考察情况", "rec.chosen": "确定人选",
         "rec.open": "尚未确定", "rec.votes": "{name} {n} 票", "rec.struck": "取消资格", "rec.passed": "通过",
         "rec.certified": "计票结果于{at}签署。计票人：{tellers}；监票人：{scrutineers}",
@@ -125,6 +127,7 @@ LABELS = {
         "insp.checks": "考察项目：{checks}", "insp.rules": "民主测评规则：{rules}",
         "insp.rule.pass": "{rule}（未达到的不再作为人选）", "insp.rule.strike": "{rule}（达到的不再作为人选）",
         "insp.rule.concern": "{rule}（达到的须经研究决定）",
+        "insp.rule.>=": "{grades}票达到 {fraction} 以上", "insp.rule.>": "{grades}票超过 {fraction}",
         "insp.evaluation": "民主测评", "insp.result": "考察结果",
         "verdict.clear": "通过", "verdict.pending": "核查中", "verdict.concern": "关注", "verdict.veto": "否决",
         "verdict.None": "未报",
@@ -221,11 +224,13 @@ LABELS = {
         "rec.method": "Method: {method}", "method.papers": "secret ballot on paper, counted by tellers and scrutineers",
         "method.totals": "totals keyed in", "method.talks": "individual talks",
         "method.inspect": "inspection ({checks} findings, evaluation)",
+        "method.findings": "inspection ({checks} findings)",
         "rec.period": "Notice period: {start} to {end}",
         "rec.complaint": "Complaint {number}: {name}, {summary}; outcome: {outcome}. {note}",
         "outcome.unfounded": "unfounded", "outcome.minor": "minor, appointed with a reminder",
         "outcome.serious": "serious, not appointed", "outcome.postponed": "postponed", "outcome.open": "open",
         "outcome.confirmed": "confirmed", "outcome.dropped": "not appointed", "outcome.pending": "pending",
+        "outcome.cleared": "no objection",
         "rec.post": "Post", "rec.seats": "Seats", "rec.results": "Votes or inspection", "rec.chosen": "Chosen",
         "rec.open": "not decided", "rec.votes": "{name} {n}", "rec.struck": "struck", "rec.passed": "passed",
         "rec.certified": "Count certified {at}. Tellers: {tellers}; scrutineers: {scrutineers}",
@@ -405,10 +410,12 @@ class _Context:
         """What the stage's list is for: "inspect", "vote", "recommend", or "final" (appointees:
         nothing but a notice follows)."""
         stages, stage = self.round.stages, self.stage
-        # A notice publishes a list and an inspection after a vote vets those the vote chose
-        # (道德品行鉴定 of the 拟任人选): neither is what the list is for.
-        passing = ("notice", "inspect") if stage.kind in ("vote", "decide") else ("notice",)
-        later = [s for s in stages[self.round.stage_index(stage.id) + 1:] if s.kind not in passing]
+        here = self.round.stage_index(stage.id)
+        # Once the people have been inspected (考察), or chosen by a vote, a later inspect stage
+        # (a 道德品行鉴定 of the 拟任人选) vets them and does not make them 考察对象 again: what
+        # their list is for is the vote after it. A notice publishes a list; only a 任前公示 ends.
+        inspected = stage.kind in ("vote", "decide") or any(s.kind == "inspect" for s in stages[:here + 1])
+        later = [s for s in stages[here + 1:] if s.kind != "notice" and not (inspected and s.kind == "inspect")]
         if (stage.kind == "notice" and stage.of == "appointment") or not later:
             return "final"
         return later[0].kind if later[0].kind in ("inspect", "vote", "recommend") else "vote"
@@ -549,8 +556,8 @@ class _Context:
         """Each sitting as a meta line: its number, then date, attendance, method and record file."""
         t = self.t
         return [(t["sitting.label"].format(n=s["number"]),
-                 t["sitting.line"].format(date=s["date"], present=s["present"], method=t[f"method.{s['method']}"],
-                                          file=s["file"]))
+                 t["sitting.line"].format(date=chinese_date(s["date"], self.round.locale), present=s["present"],
+                                          method=t[f"method.{s['method']}"], file=s["file"]))
                 for s in self.view.get("sittings") or ()]
 
 
@@ -817,7 +824,7 @@ def _inspection(ctx: _Context) -> Document:
     lines = [t["insp.checks"].format(checks=sep.join(view["checks"]) or "—")]
     if rules:
         lines.append(t["insp.rules"].format(rules=("；" if ctx.zh else "; ").join(
-            t[f"insp.rule.{r['effect']}"].format(rule=r["rule"]) for r in rules)))
+            t[f"insp.rule.{r['effect']}"].format(rule=_grade_rule(ctx, r["rule"])) for r in rules)))
     sections = [Section("", lines)]
     for post in view["posts"]:
         headers = [t["no_"], t["name"], *view["checks"], *((t["insp.evaluation"],) if ev else ()), t["insp.result"]]
@@ -853,7 +860,7 @@ def _inspection(ctx: _Context) -> Document:
         lines = [t["insp.attendance"].format(**unit) if unit.get("expected") is not None
                  else t["insp.attendance_unknown"].format(papers=unit["papers"], void=unit["void"])]
         scale = ev["scale"]
-        headers = [t["name"], *scale, t["insp.graded"], *(r["rule"] for r in rules)]
+        headers = [t["name"], *scale, t["insp.graded"], *(_grade_rule(ctx, r["rule"]) for r in rules)]
         rows = [[p["name"], *(p["counts"][g] for g in scale),
                  t["insp.graded_of"].format(graded=p["graded"], papers=p["papers"]),
                  *(t["insp.rate"].format(pct=pct(x["share"]), count=x["count"], of=x["of"]) if x["of"] else "—"
@@ -862,6 +869,19 @@ def _inspection(ctx: _Context) -> Document:
         sections.append(Section(t["insp.unit"].format(unit=unit["unit"]), lines, headers, rows,
                                 [t["insp.denominator"]]))
     return Document("inspection", ctx.round.locale, t["inspection.title"], ctx.meta(), sections)
+
+
+_GRADE_RULE = re.compile(r"\s*([^<>=]+?)\s*(>=|>)\s*(\d+\s*(?:/\s*\d+)?)\s*")
+
+
+def _grade_rule(ctx: _Context, rule: str) -> str:
+    """A 民主测评 rule as a 组织部 writes it: `较好以上 >= 2/3` is 较好以上票达到 2/3 以上 ("以上"
+    for an inclusive line), `不称职 > 1/3` is 不称职票超过 1/3; English keeps the round file's text."""
+    m = _GRADE_RULE.fullmatch(rule)
+    if not ctx.zh or not m:
+        return rule
+    grades, op, fraction = m.groups()
+    return ctx.t[f"insp.rule.{op}"].format(grades=grades, fraction=fraction.replace(" ", ""))
 
 
 def _inspection_result(ctx: _Context, post: dict, r: dict, advanced) -> str:
@@ -919,6 +939,7 @@ RECORD_WORDS = {
     "withdraw finding": "撤回鉴定意见", "notice open": "发布公示", "complaint": "受理反映",
     "complaint resolved": "反映核查结论", "withdraw complaint": "撤回反映", "notice close": "公示结束",
     "export": "导出文件", "audit sample": "抽样核对", "audit compare": "人工核对比对",
+    "settle concern": "关注事项研究决定", "sitting": "讨论决定会议记录",
 }
 def _method(view: dict) -> str:
     """How a ballot stage was recorded: its talks' counts, totals counted at the meeting, or papers."""
@@ -948,7 +969,8 @@ def _record_stage(ctx: _Context, i: int, stage: Stage, view: dict | None, events
     if not work or view is None:
         lines.append(t["rec.nothing"])
         return Section(heading, lines)
-    days = sorted({_beijing_iso(e["at"]) for e in work})
+    # a 讨论决定's dates are its sittings' (as its decision sheet gives them), not the days it was keyed in
+    days = sorted({s["date"] for s in view.get("sittings") or ()} or {_beijing_iso(e["at"]) for e in work})
     dates = chinese_date(days[0], ctx.round.locale) + (
         ("至" if ctx.zh else " to ") + chinese_date(days[-1], ctx.round.locale) if len(days) > 1 else "")
     lines.append(t["rec.date"].format(dates=dates))
@@ -963,7 +985,10 @@ def _record_stage(ctx: _Context, i: int, stage: Stage, view: dict | None, events
                 issued=att["issued"], returned=att.get("returned", 0)))
         lines.append(t["rec.method"].format(method=method))
     elif stage.kind == "inspect":
-        lines.append(t["rec.method"].format(method=t["method.inspect"].format(checks="、".join(stage.checks))))
+        method = "method.inspect" if stage.evaluation else "method.findings"  # no 民主测评 where there was none
+        lines.append(t["rec.method"].format(method=t[method].format(checks="、".join(stage.checks))))
+    elif view.get("sittings"):  # 讨论决定: each sitting's date, attendance and method, as on the decision sheet
+        lines += [f"{label}{'：' if ctx.zh else ': '}{value}" for label, value in sub.sitting_meta()]
     else:
         notice = view.get("notice") or {}
         if notice.get("start"):
@@ -1013,8 +1038,12 @@ def _record_results(ctx: _Context, stage: Stage, post: dict) -> str:
             state = t["rec.struck"] if r.get("struck") else t["rec.passed"] if r.get("passed") else ""
             out.append(f"{r['name']}{('（' + state + '）') if state and ctx.zh else (' (' + state + ')') if state else ''}")
         elif stage.kind == "notice":
-            out.append(f"{r['name']}（{t.get('outcome.' + str(r.get('outcome')), r.get('outcome') or '')}）"
-                       if ctx.zh else f"{r['name']} ({r.get('outcome') or ''})")
+            outcome = r.get("outcome")
+            later = ctx.round.stages[ctx.round.stage_index(stage.id) + 1:]
+            if outcome == "confirmed" and any(s.kind != "notice" for s in later):
+                outcome = "cleared"  # a 考察对象公示 without objection appoints nobody: 公示无异议, not 确认任用
+            out.append(f"{r['name']}（{t.get('outcome.' + str(outcome), outcome or '')}）"
+                       if ctx.zh else f"{r['name']} ({t.get('outcome.' + str(outcome), outcome or '')})")
         else:
             n = r.get("yes") if stage.approve else r.get("votes")
             out.append(t["rec.votes"].format(name=r["name"], n=n))

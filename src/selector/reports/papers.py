@@ -56,6 +56,17 @@ WORDS = {
 EN_CHOICES = ("yes", "no", "abstain")
 
 
+def paper_title(stage_title: str, paper: str, locale: str) -> str:
+    """The paper's title: the stage's title and what the paper is, said once where they overlap
+    (全委会民主推荐 + 推荐票 is 全委会民主推荐票, 市委全委会票决 + 票决表 is 市委全委会票决表)."""
+    if locale == "en":
+        return f"{stage_title}: {paper}"
+    for n in range(min(len(stage_title), len(paper) - 1), 0, -1):
+        if stage_title.endswith(paper[:n]):
+            return stage_title + paper[n:]
+    return stage_title + paper
+
+
 @dataclass
 class Line:
     post_id: str
@@ -241,7 +252,7 @@ def docx(form: Form, serials: int, moment: datetime) -> bytes:
 
     serial = para(w["serial"].format(n="________"), align="right")  # numbered below, or removed
     para(form.round_title, TITLE_FONT, 14, True, "center", keep=True)
-    para(f"{form.stage_title}{w[form.kind]}", TITLE_FONT, 18, True, "center", keep=True)
+    para(paper_title(form.stage_title, w[form.kind], form.locale), TITLE_FONT, 18, True, "center", keep=True)
     for line in form.posts:
         para(line.title if form.scale else w["post"].format(title=line.title, seats=line.seats), HEADING_FONT,
              12, True, before=8, keep=True)
@@ -304,7 +315,7 @@ def docx(form: Form, serials: int, moment: datetime) -> bytes:
         serial._p.getparent().remove(serial._p)
     props = d.core_properties
     props.author = props.last_modified_by = "selector"
-    props.title = f"{form.stage_title}{w[form.kind]}"
+    props.title = paper_title(form.stage_title, w[form.kind], form.locale)
     props.created = props.modified = props.last_printed = moment.replace(tzinfo=None)
     props.revision = 1
     buf = io.BytesIO()

@@ -426,6 +426,11 @@ def table_looks(section) -> tuple[list[bool], float]:
     return centred, 10.5 if len(section.headers) <= 6 else 9
 
 
+TEXT_UNIT = 70200  # EMU a table cell needs per unit of display width (a CJK character is two) at 10.5 pt,
+# its margins counted in the two units each column's need adds (1.95 mm)
+SHORT_COLUMN = 14  # a column needing no more than this (six CJK characters) is not wrapped
+
+
 def column_widths(section, available: int) -> list[int]:
     """Column widths (EMU) in proportion to their widest text, so names and units do not wrap
     while a 序号 column takes little room."""
@@ -433,7 +438,17 @@ def column_widths(section, available: int) -> list[int]:
             for i, h in enumerate(section.headers)]
     need = [min(max(n, 5), 40) for n in need]
     total = sum(need)
-    return [int(available * n / total) for n in need]
+    if available >= total * TEXT_UNIT:
+        return [int(available * n / total) for n in need]
+    # Too little room for every column's text: the short columns (序号, 性别, 民族, dates) keep
+    # what their text needs, so 汉族 does not break over two lines, and the long ones (unit,
+    # post) share the rest and wrap.
+    short = [n <= SHORT_COLUMN for n in need]
+    fixed = sum(n * TEXT_UNIT for n, s in zip(need, short) if s)
+    longs = sum(n for n, s in zip(need, short) if not s)
+    if not longs or available - fixed < longs * TEXT_UNIT // 2:
+        return [int(available * n / total) for n in need]
+    return [int(n * TEXT_UNIT) if s else int((available - fixed) * n / longs) for n, s in zip(need, short)]
 
 
 def docx_skeleton(doc: Document, moment: datetime, wide: bool):
