@@ -115,7 +115,7 @@ LABELS = {
         "rule": "表决规则",
         "method.ballot": "无记名投票", "method.hands": "举手表决", "method.oral": "口头表决",
         "sitting": "会次", "voters": "参加表决", "recused": "回避", "defer": "缓议",
-        "vote.passed": "通过", "vote.not_passed": "未通过", "vote.deferred": "暂缓表决", "vote.none": "未表决",
+        "vote.passed": "通过", "vote.passed_not_chosen": "过线未入选", "vote.not_passed": "未通过", "vote.deferred": "暂缓表决", "vote.none": "未表决",
         "revote_mark": "（再次投票）",
         "outcome.decided": "决定：{names}", "outcome.nobody": "无人通过",
         "outcome.deferred": "暂缓表决，待下次会议研究：{names}",
@@ -254,7 +254,8 @@ LABELS = {
         "rule": "Rule",
         "method.ballot": "secret ballot", "method.hands": "show of hands", "method.oral": "oral vote",
         "sitting": "Sitting", "voters": "Voting", "recused": "Recused", "defer": "Defer",
-        "vote.passed": "passed", "vote.not_passed": "not passed", "vote.deferred": "deferred",
+        "vote.passed": "passed", "vote.passed_not_chosen": "passed the line, not chosen",
+        "vote.not_passed": "not passed", "vote.deferred": "deferred",
         "vote.none": "no vote", "revote_mark": " (re-vote)",
         "outcome.decided": "Decided: {names}", "outcome.nobody": "Nobody passed",
         "outcome.deferred": "Deferred to a later sitting: {names}",
@@ -544,9 +545,14 @@ class _Context:
     def vote_rows(self, post: dict) -> list[list[Cell]]:
         """One row per nominee and sitting (讨论决定, or a vote's re-votes)."""
         t, rows = self.t, []
+        # a 差额 decision: over the line is not chosen when others over it had more 同意
+        chosen = ({r["candidate"] for r in post.get("results", ()) if r.get("chosen")} if post.get("decided")
+                  else None)
         for v in post.get("votes") or post.get("revotes") or ():
             result = (t["vote.deferred"] if v["deferred"] else t["vote.none"] if v["passed"] is None
-                      else t["vote.passed"] if v["passed"] else t["vote.not_passed"])
+                      else t["vote.not_passed"] if not v["passed"]
+                      else t["vote.passed_not_chosen"] if chosen is not None and v["candidate"] not in chosen
+                      else t["vote.passed"])
             rows.append([v["sitting"], self.name(v["candidate"]), _blank(v["yes"]), _blank(v["no"]),
                          _blank(v["other"]), v["voters"], ("、" if self.zh else ", ").join(v["recused"]),
                          result + (t["revote_mark"] if v["revote"] else "")])
