@@ -50,7 +50,8 @@ def expected_headings(approve: bool) -> str:
 def read_counts(name: str, header: list[str], rows: Iterable[Row], paper: Paper,
                 names: dict[str, str] | None = None) -> list[TotalRow]:
     """The rows of a counts file → TotalRows (posts and candidates as ids), refusing the file at
-    the first unknown heading or post, a candidate not on the stage's list, a category the stage
+    the first unknown heading or post, a candidate not on the stage's list (a name two roster
+    people share counts for the only one of them on the post's list), a category the stage
     does not have, and a count that is not a whole number ≥ 0."""
     stage = paper.stage
     approve = stage.approve
@@ -115,7 +116,8 @@ def read_counts(name: str, header: list[str], rows: Iterable[Row], paper: Paper,
         if figure is None:
             if not text:
                 refuse(name, line, roles["candidate"], header, N_("empty candidate"))
-            cid = paper.resolver.resolve(text)
+            # the shared-name rule, as on papers: the only one of that name on the post's list
+            cid = paper.resolver.place(text, paper.lists[post.id])[0]
             if cid is AMBIGUOUS:
                 refuse(name, line, roles["candidate"], header,
                        N_("{text!r} is a name two roster people share: use the id or label"), text=text)
