@@ -163,3 +163,23 @@ def test_backfill_decisions_belong_to_inspect_stages(run, tmp_path):
     assert r.exit_code == 2 and "stage vote1 is not an inspect stage" in r.stderr
     r = run("cut", "rec1", "--reopen", "--no-backfill", "P01", "--reason", "x")
     assert r.exit_code == 2 and "--no-backfill" in r.stderr
+
+
+def test_a_unit_sheet_with_title_rows_above_its_heading_is_read_and_rechecked(run, tmp_path):
+    # 民主测评 sheets come printed with a title (and a date) above the heading row, as ballot
+    # files do: the heading row is the first that holds the ballot-number heading (测评票号).
+    listed(run, tmp_path)
+    titles = [["掘港街道机关民主测评票统计表"], ["测评时间：2026年3月2日", ""]]
+    sheet = write_csv(tmp_path / "测评-C01.csv",
+                      [*titles, ["测评票号", NAMES["C01"]], *[[f"E{i:03d}", g] for i, g in enumerate(GOOD, 1)]],
+                      "gb18030")
+    r = run("inspect", "inspect", sheet, "--unit", "掘港街道机关", "--expected", "15", "--present", "13")
+    assert r.exit_code == 0, r.stderr
+    e = result(show(run, "inspect"), "P01", "C01")["evaluation"]
+    assert (e["graded"], e["papers"], e["top"], e["rate"]) == (12, 13, 11, "11/12")
+    verify = run("audit", "verify")
+    assert verify.exit_code == 0, verify.stdout
+    # a refusal of the heading names the heading row, not the title
+    bad = write_csv(tmp_path / "测评-坏.csv", [*titles, ["测评票号", "赵六"], ["E101", "优秀"]], "gb18030")
+    r = run("inspect", "inspect", bad, "--unit", "掘港街道机关", "--expected", "15", "--present", "13")
+    assert r.exit_code == 1 and "测评-坏.csv: row 3, column 2 (赵六)" in r.stderr

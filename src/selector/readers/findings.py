@@ -9,8 +9,8 @@ from __future__ import annotations
 
 from typing import Iterable
 
-from selector.readers.ballots import COLUMN_OF as BALLOT_COLUMNS, header_roles, refuse, void_reason
-from selector.readers.tables import Row
+from selector.readers.ballots import COLUMN_OF as BALLOT_COLUMNS, header_roles, heading_row, refuse, void_reason
+from selector.readers.tables import Row, placed
 from selector.domain.counting import AMBIGUOUS, Resolver
 from selector.domain.inspection import EvaluationPaper, Finding, grade_counts, graded_too_little
 from selector.domain.model import Evaluation, normalize
@@ -34,12 +34,13 @@ VERDICT_OF = {normalize(a).casefold(): k for k, names in VERDICT_ALIASES.items()
 UNCLEAR = {normalize(t).casefold() for t in ("废", "void")}
 
 
-def kind_of(name: str, header: list[str]) -> str:
-    """"findings" or "evaluation", from the header."""
+def kind_of(name: str, header: list[str], rows: Iterable[Row] = ()) -> str:
+    """"findings" or "evaluation", from the header; 民主测评 ballots may have title rows above
+    their heading row (民主测评表, 日期), as ballot files do: `rows` are looked at for it."""
     keys = {normalize(h).casefold() for h in header}
     if any(FINDING_COLUMNS.get(k) in ("check", "verdict") for k in keys):
         return "findings"
-    if any(BALLOT_COLUMNS.get(k) == "ballot" for k in keys):
+    if any(BALLOT_COLUMNS.get(k) == "ballot" for k in keys) or heading_row(header, rows)[2] > 1:
         return "evaluation"
     raise BallotFileError("neither a findings file (columns: candidate, check, verdict, note) nor 民主测评 "
                           "ballots (columns: ballot, then one per candidate)", file=name, row=1)
@@ -121,7 +122,19 @@ def read_findings(name: str, header: list[str], rows: Iterable[Row], *, resolver
 
 def read_evaluation(name: str, header: list[str], rows: Iterable[Row], *, resolver: Resolver,
                     allowed: Iterable[str], evaluation: Evaluation) -> tuple[list[str], list[EvaluationPaper]]:
-    """民主测评 ballots → (the candidates with a column, the papers)."""
+    """民主测评 ballots → (the candidates with a column, the papers). Title rows above the
+    heading row (the first that holds the ballot-number heading) are skipped, as in ballot files."""
+    header, rows, top = heading_row(header, rows)
+    try:
+        return _read_evaluation(name, header, rows, resolver=resolver, allowed=allowed, evaluation=evaluation)
+    except BallotFileError as e:  # the heading's refusals name row 1: it is lower down
+        if top > 1 and e.place.get("row") == 1:
+            raise placed(e, row=top) from None
+        raise
+
+
+def _read_evaluation(name: str, header: list[str], rows: Iterable[Row], *, resolver: Resolver,
+                     allowed: Iterable[str], evaluation: Evaluation) -> tuple[list[str], list[EvaluationPaper]]:
     allowed = set(allowed)
     grade_of = {normalize(g): g for g in evaluation.scale}
     grade_of.update({normalize(u): "" for u in evaluation.unknown})  # 不了解: not counted, like a blank
