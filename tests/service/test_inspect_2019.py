@@ -183,3 +183,26 @@ def test_a_unit_sheet_with_title_rows_above_its_heading_is_read_and_rechecked(ru
     bad = write_csv(tmp_path / "测评-坏.csv", [*titles, ["测评票号", "赵六"], ["E101", "优秀"]], "gb18030")
     r = run("inspect", "inspect", bad, "--unit", "掘港街道机关", "--expected", "15", "--present", "13")
     assert r.exit_code == 1 and "测评-坏.csv: row 3, column 2 (赵六)" in r.stderr
+
+
+def test_one_place_backfilled_and_the_other_left_open_are_both_on_the_document(run, tmp_path):
+    listed(run, tmp_path)
+    concern = {(c, "信访举报核查"): ("关注", "反映问题待查清") for c in ("C02", "C03")}
+    run("inspect", "inspect", all_clear(tmp_path / "f.csv", LISTED, concern))
+    evaluated(run, tmp_path)
+    r = run("inspect", "inspect", "--strike", "缪晓东", "--strike", "季海燕", "--reason", "经部务会研究不再作为考察对象")
+    assert r.exit_code == 0, r.stderr
+    assert post(show(run, "inspect"), "P01")["proposed"] == ["C04"]  # the ranking has nobody after 冒国强
+    run("inspect", "inspect", all_clear(tmp_path / "f4.csv", ["C04"]))
+    evaluated(run, tmp_path, ["C04"], start=500)
+    r = run("cut", "inspect", "--backfill", "P01=冒国强", "--no-backfill", "P01", "--reason", "部务会决定递补一人，另一名额空缺",
+            "--json")
+    assert r.exit_code == 0, r.stderr
+    p01 = post(json.loads(r.stdout), "P01")
+    assert p01["advanced"] == ["C01", "C04"] and p01["decision"]["kind"] == "no-backfill"
+    assert p01["decision"]["chosen"] == ["C04"]
+    doc = run("export", "inspect", "--doc", "inspection", "--format", "md").stdout
+    # who came in is said, not only that the rest stays open
+    assert ("缪晓东、季海燕不再作为人选，经研究决定由冒国强递补，其余名额不再递补，按现有人选进行。"
+            "理由：部务会决定递补一人，另一名额空缺") in doc
+    assert "经研究决定不再递补，按现有人选进行" not in doc
