@@ -84,6 +84,12 @@ def test_evaluation_rules_name_any_grade_and_unknown_does_not_count(run, tmp_pat
     assert not c02["struck"] and c02["concerns"] == ["民主测评"] and view["concerns"]["C02"] == ["民主测评"]
     assert (c03["evaluation"]["graded"], c03["evaluation"]["blank"], c03["evaluation"]["rate"]) == (8, 5, "1")
     assert post(view, "P01")["proposed"] == ["C04"]
+    # the 测评汇总 marks each rule by what it does (✓ passed, ✗ missed or struck, ! concern);
+    # a strike or concern rule that is not met has no mark: no ✓ beside 不称职, no ✗ where nothing struck
+    rows = {line.split()[0]: line.split() for line in run("show", "inspect").stdout.splitlines()
+            if line.split() and line.split()[0] in ("陆建华", "缪晓东") and "/12" in line}
+    assert rows["陆建华"][5:] == ["7/12", "58.33%", "✗", "5/12", "41.67%", "✗", "5/12", "41.67%", "!"]
+    assert rows["缪晓东"][5:] == ["9/12", "75.00%", "✓", "0/12", "0.00%", "3/12", "25.00%", "!"]
 
 
 def test_fan_ti_si_bi_preset_and_a_pending_check_blocks_the_cut(run, tmp_path):
