@@ -72,3 +72,16 @@ def test_refusals_name_the_row_and_column(paper, header, row, stage, where, mess
     assert (caught.value.place.get("row"), caught.value.place.get("column")) == where
     assert message in caught.value.message
 
+
+def test_an_unknown_heading_lists_every_accepted_heading(paper):
+    # a sheet headed in Chinese is told the Chinese headings too, in full, as ballot files are
+    with pytest.raises(BallotFileError) as caught:
+        read(paper, ["职位", "姓名", "类别", "人数"], ["P01", "C01", "领导干部", "1"])
+    accepted = caught.value.message.split("Headings accepted: ", 1)[1]
+    for heading in ("职位", "岗位", "推荐职位", "候选人", "人选", "姓名", "推荐人数", "得票", "票数", "类别", "票别"):
+        assert heading in accepted, heading
+    assert "同意" not in accepted and "…" not in accepted  # a recommendation's counts take no 同意
+    with pytest.raises(BallotFileError) as caught:
+        read(paper, ["post", "candidate", "同意", "反对"], ["P01", "C01", "1", "0"], stage="vote1")
+    accepted = caught.value.message.split("Headings accepted: ", 1)[1]
+    assert all(h in accepted for h in ("同意", "不同意", "弃权", "无效")) and "类别" not in accepted
