@@ -212,3 +212,21 @@ def test_one_place_backfilled_and_the_other_left_open_are_both_on_the_document(r
     assert ("缪晓东、季海燕不再作为人选，经研究决定由冒国强递补，其余名额不再递补，按现有人选进行。"
             "理由：部务会决定递补一人，另一名额空缺") in doc
     assert "经研究决定不再递补，按现有人选进行" not in doc
+
+
+def test_a_findings_sheet_with_title_rows_above_its_heading_is_read_and_rechecked(run, tmp_path):
+    # the departments' sign-offs come as a sheet with its title and the filing unit above the
+    # heading row (the first that holds a check or verdict heading: 项目, 结论 …)
+    listed(run, tmp_path)
+    titles = [["如东县考察对象凡提四必情况汇总表", "", "", ""], ["填报单位：县委组织部干部监督科", "", "", ""]]
+    rows = [[NAMES[c], check, "通过", ""] for c in LISTED for check in CHECKS]
+    sheet = write_csv(tmp_path / "凡提四必.csv", [*titles, ["候选人", "项目", "结论", "备注"], *rows], "gb18030")
+    r = run("inspect", "inspect", sheet)
+    assert r.exit_code == 0, r.stderr
+    assert result(show(run, "inspect"), "P01", "C01")["checks"] == {c: "clear" for c in CHECKS}
+    verify = run("audit", "verify")
+    assert verify.exit_code == 0, verify.stdout
+    bad = write_csv(tmp_path / "坏.csv", [*titles, ["候选人", "项目", "结论", "说明2"], ["陆建华", "干部档案审核", "通过", ""]],
+                    "gb18030")
+    r = run("inspect", "inspect", bad)
+    assert r.exit_code == 1 and "坏.csv: row 3, column 4 (说明2): unknown column '说明2'" in r.stderr
