@@ -177,3 +177,23 @@ def test_double_entry_reads_a_shared_name_as_the_count_does(run, rules_round):
     write_csv(Path("rec1-d.csv"), BALLOTS)
     r = run("tally", "rec1", "rec1-d.csv", "--dry-run", "--check-against", "rec1-c.csv")
     assert r.exit_code == 1 and "ballot 2" in r.stderr and "统计局副局长" in r.stderr
+
+
+def test_a_counts_file_places_a_shared_name_as_a_paper_does(run, rules_round):
+    # The totals of the meeting (or a talk's counts) name people as the papers do: the bare 张伟
+    # on P01 is C07, the only 张伟 on that list; on P02 (C02 and C08) it is refused, naming the row.
+    assert run("init", rules_round).exit_code == 0
+    header = ["职位", "姓名", "类别", "推荐人数"]
+    returned = ("--returned", "领导干部=0", "--returned", "一般干部=6")
+    write_csv(Path("p02.csv"), [header, ["统计局副局长", "张伟", "一般干部", "2"]])
+    refused = run("tally", "rec1", "--totals", "p02.csv", *returned, "--present", "25", "--issued", "25")
+    assert refused.exit_code == 1
+    assert "p02.csv: row 2, column 2 (姓名): '张伟' is a name two roster people share" in refused.stderr
+    write_csv(Path("totals.csv"), [header, ["审计局局长", "张伟", "一般干部", "4"],
+                                   ["审计局局长", "王芳", "一般干部", "1"],
+                                   ["统计局副局长", "刘洋", "一般干部", "3"]])
+    counted = run("tally", "rec1", "--totals", "totals.csv", *returned, "--present", "25", "--issued", "25")
+    assert counted.exit_code == 0, counted.stderr
+    p01 = js(run("show", "rec1", "--json"))["posts"][0]
+    assert [(r["candidate"], r["votes"]) for r in p01["results"]][:2] == [("C07", 4), ("C04", 1)]
+    assert run("audit", "verify").exit_code == 0

@@ -311,3 +311,19 @@ def test_min_share_and_the_ratio_apply_to_a_talk_as_to_papers(run, tmp_path):
     view = json.loads(run("cut", "rec1", "--accept-short", "P01", "--accept-short", "P02", "--reason", "部务会决定",
                           "--json").stdout)
     assert view["posts"][0]["advanced"] == ["C01", "C03"]
+
+
+def test_a_totals_screen_in_chinese_says_youxiaopiao(talked, run, tmp_path, monkeypatch):
+    # The figures of a stage counted from totals use the words of the papers' screen and of the
+    # documents (有效票, 无效票, 空白票: docs/glossary.md), not bare 有效/无效/空白.
+    from selector import i18n
+
+    _vote_ready(run, tmp_path)
+    assert run("tally", "vote1", "--totals", "vote.csv", "--present", "8", "--issued", "8",
+               "--returned", "8").exit_code == 0
+    monkeypatch.setenv("SELECTOR_LANG", "zh-CN")
+    try:
+        screen = run("show", "vote1").stdout
+    finally:
+        i18n.use("en")
+    assert "有效票 7 · 无效票 1 · 空白票 0" in screen

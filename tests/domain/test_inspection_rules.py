@@ -102,6 +102,15 @@ def test_pending_blocks_and_a_concern_waits_for_a_decision():
     assert struck.struck and struck.open_concerns == ()
 
 
+def test_a_concern_raised_after_a_decision_needs_a_decision_of_its_own():
+    # the 部务会 kept C1 on the 信访 concern; a 纪检 concern that comes in later is not covered by it
+    kept = Settlement("keep", "已查清", ("信访",))
+    v = vet("C1", CHECKS, clear("C1", {"信访": "concern", "纪检": "concern"}), None, None, kept)
+    assert v.concerns == ("纪检", "信访") and v.open_concerns == ("纪检",) and not v.struck
+    cut = inspect_post("P01", ["C1"], ranking(("C1", 1)), {"C1": v})
+    assert open_concerns([cut], {"C1": v}) == {"C1": ("纪检",)}
+
+
 def test_a_struck_candidate_is_proposed_and_comes_in_only_by_decision():
     rank = ranking(("C1", "1/2"), ("C2", "1/4"), ("C3", "1/8"), ("C4", "1/16", False), ("C5", "1/32"))
     vetting = vetted(["C1", "C2", "C3", "C4", "C5"], struck=["C2"])

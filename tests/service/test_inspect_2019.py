@@ -84,6 +84,12 @@ def test_evaluation_rules_name_any_grade_and_unknown_does_not_count(run, tmp_pat
     assert not c02["struck"] and c02["concerns"] == ["民主测评"] and view["concerns"]["C02"] == ["民主测评"]
     assert (c03["evaluation"]["graded"], c03["evaluation"]["blank"], c03["evaluation"]["rate"]) == (8, 5, "1")
     assert post(view, "P01")["proposed"] == ["C04"]
+    # the 测评汇总 marks each rule by what it does (✓ passed, ✗ missed or struck, ! concern);
+    # a strike or concern rule that is not met has no mark: no ✓ beside 不称职, no ✗ where nothing struck
+    rows = {line.split()[0]: line.split() for line in run("show", "inspect").stdout.splitlines()
+            if line.split() and line.split()[0] in ("陆建华", "缪晓东") and "/12" in line}
+    assert rows["陆建华"][5:] == ["7/12", "58.33%", "✗", "5/12", "41.67%", "✗", "5/12", "41.67%", "!"]
+    assert rows["缪晓东"][5:] == ["9/12", "75.00%", "✓", "0/12", "0.00%", "3/12", "25.00%", "!"]
 
 
 def test_fan_ti_si_bi_preset_and_a_pending_check_blocks_the_cut(run, tmp_path):
@@ -163,3 +169,64 @@ def test_backfill_decisions_belong_to_inspect_stages(run, tmp_path):
     assert r.exit_code == 2 and "stage vote1 is not an inspect stage" in r.stderr
     r = run("cut", "rec1", "--reopen", "--no-backfill", "P01", "--reason", "x")
     assert r.exit_code == 2 and "--no-backfill" in r.stderr
+
+
+def test_a_unit_sheet_with_title_rows_above_its_heading_is_read_and_rechecked(run, tmp_path):
+    # 民主测评 sheets come printed with a title (and a date) above the heading row, as ballot
+    # files do: the heading row is the first that holds the ballot-number heading (测评票号).
+    listed(run, tmp_path)
+    titles = [["掘港街道机关民主测评票统计表"], ["测评时间：2026年3月2日", ""]]
+    sheet = write_csv(tmp_path / "测评-C01.csv",
+                      [*titles, ["测评票号", NAMES["C01"]], *[[f"E{i:03d}", g] for i, g in enumerate(GOOD, 1)]],
+                      "gb18030")
+    r = run("inspect", "inspect", sheet, "--unit", "掘港街道机关", "--expected", "15", "--present", "13")
+    assert r.exit_code == 0, r.stderr
+    e = result(show(run, "inspect"), "P01", "C01")["evaluation"]
+    assert (e["graded"], e["papers"], e["top"], e["rate"]) == (12, 13, 11, "11/12")
+    verify = run("audit", "verify")
+    assert verify.exit_code == 0, verify.stdout
+    # a refusal of the heading names the heading row, not the title
+    bad = write_csv(tmp_path / "测评-坏.csv", [*titles, ["测评票号", "赵六"], ["E101", "优秀"]], "gb18030")
+    r = run("inspect", "inspect", bad, "--unit", "掘港街道机关", "--expected", "15", "--present", "13")
+    assert r.exit_code == 1 and "测评-坏.csv: row 3, column 2 (赵六)" in r.stderr
+
+
+def test_one_place_backfilled_and_the_other_left_open_are_both_on_the_document(run, tmp_path):
+    listed(run, tmp_path)
+    concern = {(c, "信访举报核查"): ("关注", "反映问题待查清") for c in ("C02", "C03")}
+    run("inspect", "inspect", all_clear(tmp_path / "f.csv", LISTED, concern))
+    evaluated(run, tmp_path)
+    r = run("inspect", "inspect", "--strike", "缪晓东", "--strike", "季海燕", "--reason", "经部务会研究不再作为考察对象")
+    assert r.exit_code == 0, r.stderr
+    assert post(show(run, "inspect"), "P01")["proposed"] == ["C04"]  # the ranking has nobody after 冒国强
+    run("inspect", "inspect", all_clear(tmp_path / "f4.csv", ["C04"]))
+    evaluated(run, tmp_path, ["C04"], start=500)
+    r = run("cut", "inspect", "--backfill", "P01=冒国强", "--no-backfill", "P01", "--reason", "部务会决定递补一人，另一名额空缺",
+            "--json")
+    assert r.exit_code == 0, r.stderr
+    p01 = post(json.loads(r.stdout), "P01")
+    assert p01["advanced"] == ["C01", "C04"] and p01["decision"]["kind"] == "no-backfill"
+    assert p01["decision"]["chosen"] == ["C04"]
+    doc = run("export", "inspect", "--doc", "inspection", "--format", "md").stdout
+    # who came in is said, not only that the rest stays open
+    assert ("缪晓东、季海燕不再作为人选，经研究决定由冒国强递补，其余名额不再递补，按现有人选进行。"
+            "理由：部务会决定递补一人，另一名额空缺") in doc
+    assert "经研究决定不再递补，按现有人选进行" not in doc
+
+
+def test_a_findings_sheet_with_title_rows_above_its_heading_is_read_and_rechecked(run, tmp_path):
+    # the departments' sign-offs come as a sheet with its title and the filing unit above the
+    # heading row (the first that holds a check or verdict heading: 项目, 结论 …)
+    listed(run, tmp_path)
+    titles = [["如东县考察对象凡提四必情况汇总表", "", "", ""], ["填报单位：县委组织部干部监督科", "", "", ""]]
+    rows = [[NAMES[c], check, "通过", ""] for c in LISTED for check in CHECKS]
+    sheet = write_csv(tmp_path / "凡提四必.csv", [*titles, ["候选人", "项目", "结论", "备注"], *rows], "gb18030")
+    r = run("inspect", "inspect", sheet)
+    assert r.exit_code == 0, r.stderr
+    assert result(show(run, "inspect"), "P01", "C01")["checks"] == {c: "clear" for c in CHECKS}
+    verify = run("audit", "verify")
+    assert verify.exit_code == 0, verify.stdout
+    bad = write_csv(tmp_path / "坏.csv", [*titles, ["候选人", "项目", "结论", "说明2"], ["陆建华", "干部档案审核", "通过", ""]],
+                    "gb18030")
+    r = run("inspect", "inspect", bad)
+    assert r.exit_code == 1 and "坏.csv: row 3, column 4 (说明2): unknown column '说明2'" in r.stderr

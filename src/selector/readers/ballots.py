@@ -121,19 +121,21 @@ KEEP_CLEANED = 1000  # cells kept in Reading.cleaned; Reading.cleaned_cells coun
 TITLE_ROWS = 10  # title rows looked past for the heading row (a sheet's title, its date, a blank line)
 
 
-def heading_row(header: list[str], rows: Iterable[Row]) -> tuple[list[str], Iterator[Row], int]:
+def heading_row(header: list[str], rows: Iterable[Row],
+                is_heading: Callable[[list[str]], bool] | None = None) -> tuple[list[str], Iterator[Row], int]:
     """The heading row of a ballot file and the rows after it: the first row when it holds the
     ballot-number heading (票号, 序号 …), else the first of the next TITLE_ROWS rows that does —
     the rows above it are titles (统计表名称, 日期, a blank line) and are skipped. With none
     there, the first row as before (its refusals say what is missing). Returns (heading, rows
-    after it, its row number)."""
+    after it, its row number). `is_heading` tells another file kind's heading row (findings)."""
+    is_heading = is_heading or _has_ballot
     rows = iter(rows)
-    if _has_ballot(header):
+    if is_heading(header):
         return header, rows, 1
     ahead: list[Row] = []
     for row in rows:
         ahead.append(row)
-        if _has_ballot(row[1]):
+        if is_heading(row[1]):
             return [c.strip() for c in row[1]], rows, row[0]
         if len(ahead) >= TITLE_ROWS:
             break

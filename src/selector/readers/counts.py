@@ -47,10 +47,19 @@ def expected_headings(approve: bool) -> str:
             "post, candidate, recommended; optional: category")
 
 
+def accepted_headings(approve: bool, categories: bool) -> str:
+    """Every heading a counts file may have, in full (the refusal of an unknown one lists them,
+    as for ballot files: a clerk's sheet is headed in Chinese)."""
+    keys = ("post", "candidate", *(("yes", "no", "abstain", "invalid") if approve else ("votes",)),
+            *(("category",) if categories else ()))
+    return "; ".join(" / ".join(ALIASES[k]) for k in keys)
+
+
 def read_counts(name: str, header: list[str], rows: Iterable[Row], paper: Paper,
                 names: dict[str, str] | None = None) -> list[TotalRow]:
     """The rows of a counts file → TotalRows (posts and candidates as ids), refusing the file at
-    the first unknown heading or post, a candidate not on the stage's list, a category the stage
+    the first unknown heading or post, a candidate not on the stage's list (a name two roster
+    people share counts for the only one of them on the post's list), a category the stage
     does not have, and a count that is not a whole number ≥ 0."""
     stage = paper.stage
     approve = stage.approve
@@ -62,8 +71,9 @@ def read_counts(name: str, header: list[str], rows: Iterable[Row], paper: Paper,
             refuse(name, 1, col, header, N_("a column without a header"))
         key = COLUMN_OF.get(normalize(h).casefold())
         if key not in allowed:
-            refuse(name, 1, col, header, N_("unknown column {text!r} (expected {expected})"), text=h,
-                   expected=expected_headings(approve))
+            refuse(name, 1, col, header, N_("unknown column {text!r} (expected {expected}). Headings accepted: "
+                                            "{accepted}"), text=h, expected=expected_headings(approve),
+                   accepted=accepted_headings(approve, bool(stage.categories)))
         if key in roles:
             refuse(name, 1, col, header, N_("the same column as column {other}"), other=roles[key])
         roles[key] = col
@@ -115,7 +125,8 @@ def read_counts(name: str, header: list[str], rows: Iterable[Row], paper: Paper,
         if figure is None:
             if not text:
                 refuse(name, line, roles["candidate"], header, N_("empty candidate"))
-            cid = paper.resolver.resolve(text)
+            # the shared-name rule, as on papers: the only one of that name on the post's list
+            cid = paper.resolver.place(text, paper.lists[post.id])[0]
             if cid is AMBIGUOUS:
                 refuse(name, line, roles["candidate"], header,
                        N_("{text!r} is a name two roster people share: use the id or label"), text=text)

@@ -9,8 +9,8 @@ from __future__ import annotations
 
 from typing import Iterable
 
-from selector.readers.ballots import COLUMN_OF as BALLOT_COLUMNS, header_roles, refuse, void_reason
-from selector.readers.tables import Row
+from selector.readers.ballots import COLUMN_OF as BALLOT_COLUMNS, header_roles, heading_row, refuse, void_reason
+from selector.readers.tables import Row, placed
 from selector.domain.counting import AMBIGUOUS, Resolver
 from selector.domain.inspection import EvaluationPaper, Finding, grade_counts, graded_too_little
 from selector.domain.model import Evaluation, normalize
@@ -34,12 +34,22 @@ VERDICT_OF = {normalize(a).casefold(): k for k, names in VERDICT_ALIASES.items()
 UNCLEAR = {normalize(t).casefold() for t in ("废", "void")}
 
 
-def kind_of(name: str, header: list[str]) -> str:
-    """"findings" or "evaluation", from the header."""
+def _has_findings(cells: list[str]) -> bool:
+    return any(FINDING_COLUMNS.get(normalize(c).casefold()) in ("check", "verdict") for c in cells if c.strip())
+
+
+def kind_of(name: str, header: list[str], rows: Iterable[Row] = ()) -> str:
+    """"findings" or "evaluation", from the header; either may have title rows above its
+    heading row (考察鉴定意见汇总表, 民主测评表, 日期), as ballot files do: `rows` are looked at for it."""
+    rows = list(rows)
     keys = {normalize(h).casefold() for h in header}
-    if any(FINDING_COLUMNS.get(k) in ("check", "verdict") for k in keys):
+    if _has_findings(header):
         return "findings"
     if any(BALLOT_COLUMNS.get(k) == "ballot" for k in keys):
+        return "evaluation"
+    if heading_row(header, rows, _has_findings)[2] > 1:
+        return "findings"
+    if heading_row(header, rows)[2] > 1:
         return "evaluation"
     raise BallotFileError("neither a findings file (columns: candidate, check, verdict, note) nor 民主测评 "
                           "ballots (columns: ballot, then one per candidate)", file=name, row=1)
@@ -61,7 +71,26 @@ def _person(resolver: Resolver, allowed: Iterable[str], text: str) -> tuple[str 
 
 def read_findings(name: str, header: list[str], rows: Iterable[Row], *, resolver: Resolver,
                   allowed: Iterable[str], checks: tuple[str, ...]) -> list[Finding]:
-    """Rows of `candidate, check, verdict, note` → findings (one per candidate and check)."""
+    """Rows of `candidate, check, verdict, note` → findings (one per candidate and check). Title
+    rows above the heading row (the first that holds a check or verdict heading) are skipped."""
+    return _below_titles(_has_findings, _read_findings, name, header, rows, resolver=resolver, allowed=allowed,
+                         checks=checks)
+
+
+def _below_titles(is_heading, read, name: str, header: list[str], rows: Iterable[Row], **options):
+    """`read` the table from its heading row on (`ballots.heading_row`), its refusals of the
+    heading naming that row rather than row 1."""
+    header, rows, top = heading_row(header, rows, is_heading)
+    try:
+        return read(name, header, rows, **options)
+    except BallotFileError as e:  # the heading's refusals name row 1: it is lower down
+        if top > 1 and e.place.get("row") == 1:
+            raise placed(e, row=top) from None
+        raise
+
+
+def _read_findings(name: str, header: list[str], rows: Iterable[Row], *, resolver: Resolver,
+                   allowed: Iterable[str], checks: tuple[str, ...]) -> list[Finding]:
     allowed = set(allowed)
     roles: dict[str, int] = {}
     for col, h in enumerate(header, start=1):
@@ -121,7 +150,14 @@ def read_findings(name: str, header: list[str], rows: Iterable[Row], *, resolver
 
 def read_evaluation(name: str, header: list[str], rows: Iterable[Row], *, resolver: Resolver,
                     allowed: Iterable[str], evaluation: Evaluation) -> tuple[list[str], list[EvaluationPaper]]:
-    """民主测评 ballots → (the candidates with a column, the papers)."""
+    """民主测评 ballots → (the candidates with a column, the papers). Title rows above the
+    heading row (the first that holds the ballot-number heading) are skipped, as in ballot files."""
+    return _below_titles(None, _read_evaluation, name, header, rows, resolver=resolver, allowed=allowed,
+                         evaluation=evaluation)
+
+
+def _read_evaluation(name: str, header: list[str], rows: Iterable[Row], *, resolver: Resolver,
+                     allowed: Iterable[str], evaluation: Evaluation) -> tuple[list[str], list[EvaluationPaper]]:
     allowed = set(allowed)
     grade_of = {normalize(g): g for g in evaluation.scale}
     grade_of.update({normalize(u): "" for u in evaluation.unknown})  # 不了解: not counted, like a blank

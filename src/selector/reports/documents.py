@@ -139,6 +139,8 @@ LABELS = {
         "insp.struck_note": "{name}的关注事项（{concerns}）经研究决定不再作为人选。理由：{reason}",
         "insp.backfill": "{struck}不再作为人选，经研究决定由{chosen}递补。理由：{reason}",
         "insp.no_backfill": "{struck}不再作为人选，经研究决定不再递补，按现有人选进行。理由：{reason}",
+        "insp.backfill_short": "{struck}不再作为人选，经研究决定由{chosen}递补，其余名额不再递补，按现有人选进行。"
+                               "理由：{reason}",
         "insp.proposal": "{struck}不再作为人选，按推荐得分建议由{proposed}递补，待研究决定",
         "insp.unit": "民主测评：{unit}",
         "insp.attendance": "应到 {expected} 人，实到 {present} 人，收回测评票 {papers} 张（其中无效票 {void} 张）",
@@ -278,6 +280,8 @@ LABELS = {
         "insp.struck_note": "{name}'s concerns ({concerns}): decided to strike. Reason: {reason}",
         "insp.backfill": "{struck} struck; decided that {chosen} fill(s) the place. Reason: {reason}",
         "insp.no_backfill": "{struck} struck; decided to go on without 递补. Reason: {reason}",
+        "insp.backfill_short": "{struck} struck; decided that {chosen} fill(s) a place and to go on without "
+                               "further 递补. Reason: {reason}",
         "insp.proposal": "{struck} struck; the ranking proposes {proposed} for 递补: awaiting a decision",
         "insp.unit": "民主测评: {unit}",
         "insp.attendance": "Expected {expected}, present {present}, papers returned {papers} (void {void})",
@@ -857,6 +861,10 @@ def _inspection(ctx: _Context) -> Document:
         if decision and decision["kind"] == "backfilled":
             notes.append(t["insp.backfill"].format(struck=ctx.names(struck), chosen=ctx.names(decision["chosen"]),
                                                    reason=decision.get("reason") or ""))
+        elif decision and decision["kind"] == "no-backfill" and decision.get("chosen"):
+            # --backfill and --no-backfill on one post: who came in, and that the rest stays open
+            notes.append(t["insp.backfill_short"].format(struck=ctx.names(struck), chosen=ctx.names(decision["chosen"]),
+                                                         reason=decision.get("reason") or ""))
         elif decision and decision["kind"] == "no-backfill":
             notes.append(t["insp.no_backfill"].format(struck=ctx.names(struck), reason=decision.get("reason") or ""))
         elif post.get("held") and post.get("proposed"):

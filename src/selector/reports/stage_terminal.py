@@ -17,6 +17,10 @@ from selector.views import StageView
 
 # One character a check, so five departments fit an 80-column terminal; the legend says it.
 VERDICT = {"clear": "✓", "pending": "?", "concern": "!", "veto": "✗", None: "—"}
+# A 民主测评 rule's mark says what it does, in the legend's signs: a pass rule ✓ met / ✗ missed;
+# a strike rule met ✗, a concern rule met !; a strike or concern rule not met has no mark (a ✓
+# there read as "passed" beside a rate that strikes, a ✗ as "struck" beside one that does not).
+RULE_MARK = {("pass", True): " ✓", ("pass", False): " ✗", ("strike", True): " ✗", ("concern", True): " !"}
 LEGEND = N_("✓ clear · ? pending (核查中) · ! concern · ✗ veto · — missing")
 EFFECT = {"pass": N_("pass"), "strike": N_("strikes"), "concern": N_("concern")}
 CIRCLED = "①②③④⑤⑥⑦⑧⑨⑩"
@@ -206,8 +210,7 @@ def _evaluation(ev: dict, results: list[dict]) -> Table:
         table.add_column(col, justify="left" if col == _("name") else "right", overflow="fold")
     for r in rows:
         e = r["evaluation"]
-        shares = [f"{x['count']}/{x['of']} {pct(x['share'])}" + ("" if x["met"] is None else
-                                                                   (" ✓" if x["met"] else " ✗"))
+        shares = [f"{x['count']}/{x['of']} {pct(x['share'])}" + RULE_MARK.get((x.get("effect"), x["met"]), "")
                   for x in e.get("rules", ())]
         table.add_row(Text(r["name"]), "/".join(str(e["counts"][g]) for g in ev["scale"]),
                       _("{graded} of {papers}").format(graded=e["graded"], papers=e["papers"]), *shares)

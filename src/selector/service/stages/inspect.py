@@ -157,7 +157,7 @@ class InspectStage:
                     raise BallotFileError("this exact file was already recorded for stage {stage} (as {other})",
                                           file=table.name, stage=stage.id, other=known[table.sha256])
                 known[table.sha256] = table.name
-                kind = kind_of(table.name, table.header)
+                kind = kind_of(table.name, table.header, rows)
                 evaluations += kind == "evaluation"
                 if attendance and evaluations > 1:
                     raise EvaluationUnitOptions(given, evaluations)

@@ -127,7 +127,7 @@ def _reread(handler: "InspectStage", files: list[dict], entries: dict, correctio
         allowed = {cid for c in cuts for cid in c.open_to} if f["withdrawn"] is None else everyone
         try:
             header, rows = json.loads(f["header"]), json.loads(f["rows"])
-            kind = kind_of(f["file"], header)
+            kind = kind_of(f["file"], header, rows)
             if kind != f["kind"]:
                 report.add(fwhere, N_("kind is {value!r} but its header reads as {kind!r}"), value=f["kind"], kind=kind)
             if kind == "findings":
