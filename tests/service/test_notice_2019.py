@@ -48,7 +48,14 @@ def test_a_notice_into_2027_is_refused_without_its_schedule_and_counted_with_one
     assert n["calendar"].endswith("; 2027: round file") and n["warning"] is None
     doc = run("export", "notice", "--doc", "notice").stdout
     assert "公示时间：2026年12月30日至2027年1月6日" in doc
-    assert f"公示期按工作日计算（法定节假日和调休依据：{n['calendar']}）" in doc
+    # the record keeps the source in English; the sheet and the screen word it in their language
+    package = n["calendar"].split("; ")[0]
+    assert f"公示期按工作日计算（法定节假日和调休依据：{package}；2027年：选拔方案文件）" in doc
+    assert "round file" not in doc
+    def screen(*lang):  # the screen's text without the spaces and line breaks it wraps at
+        return "".join(run(*lang, "show", "notice").stdout.split())
+    assert "(2004–2026);2027:theroundfile)" in screen()
+    assert "(2004–2026)；2027年：选拔方案文件）" in screen("--lang", "zh-CN")
     assert run("audit", "verify").exit_code == 0
 
 

@@ -13,7 +13,7 @@ from fractions import Fraction
 
 from selector.domain.model import Round, Stage
 from selector.reports.collation import by_surname_strokes
-from selector.reports.common import correction_text
+from selector.reports.common import calendar_text, correction_text
 from selector.reports.numbers import pct
 
 DOCS = ("tally", "shortlist", "vote", "notice", "record", "decision", "inspection")
@@ -794,7 +794,8 @@ def _notice(ctx: _Context, published: Published) -> Document:
             if period.get("end_reason"):
                 notes.append(t["notice.end_given"].format(reason=period["end_reason"]))
             elif period.get("calendar"):
-                notes.append(t["notice.calendar"].format(calendar=period["calendar"]))
+                notes.append(t["notice.calendar"].format(calendar=calendar_text(period["calendar"],
+                                                                                     round_.locale)))
         else:
             notes.append(t["notice.period_blank"])
         if round_.complaints:
