@@ -82,6 +82,12 @@ def test_late_complaints_are_recorded_as_late_and_future_ones_refused(run, tmp_p
     assert [e[2].get("late") for e in events(tmp_path) if e[0] == "complaint"] == [True, None]
     text = run("show", "notice").stdout
     assert "2026-05-11 (late)" in text and "2026-05-09 (late)" not in text
+    r = run("notice", "notice", "resolve", "1", "--outcome", "postpone", "--note", "配偶经商情况正在核实")
+    assert r.exit_code == 0, r.stderr
+    record = run("export", "notice", "--doc", "record").stdout  # the 纪实 sheet says so too
+    assert ("反映 1：张伟，来信反映其配偶经商（2026年5月11日收到，公示期已过）；核查结论：暂缓任用。"
+            "配偶经商情况正在核实") in record
+    assert "反映 2：杨军，电话反映工作作风问题；核查结论：尚在核查。" in record
     assert run("audit", "verify").exit_code == 0
 
 

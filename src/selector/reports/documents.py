@@ -87,8 +87,9 @@ LABELS = {
         "method.inspect": "考察（{checks}鉴定意见，民主测评）",
         "rec.period": "公示时间：{start}至{end}",
         "rec.complaint": "反映 {number}：{name}，{summary}；核查结论：{outcome}。{note}",
+        "rec.late": "（{received}收到，公示期已过）",
         "outcome.unfounded": "反映不属实", "outcome.minor": "有一定问题，提醒后任用",
-        "outcome.serious": "问题严重，不予任用", "outcome.postponed": "暂缓任用", "outcome.open": "尚在核查",
+        "outcome.serious": "问题严重，不予任用", "outcome.postpone": "暂缓任用", "outcome.open": "尚在核查",
         "outcome.confirmed": "确认任用", "outcome.dropped": "不予任用", "outcome.pending": "暂缓",
         "rec.post": "职位", "rec.seats": "职数", "rec.results": "得票或考察情况", "rec.chosen": "确定人选",
         "rec.open": "尚未确定", "rec.votes": "{name} {n} 票", "rec.struck": "取消资格", "rec.passed": "通过",
@@ -223,8 +224,9 @@ LABELS = {
         "method.inspect": "inspection ({checks} findings, evaluation)",
         "rec.period": "Notice period: {start} to {end}",
         "rec.complaint": "Complaint {number}: {name}, {summary}; outcome: {outcome}. {note}",
+        "rec.late": " (received {received}, after the notice period)",
         "outcome.unfounded": "unfounded", "outcome.minor": "minor, appointed with a reminder",
-        "outcome.serious": "serious, not appointed", "outcome.postponed": "postponed", "outcome.open": "open",
+        "outcome.serious": "serious, not appointed", "outcome.postpone": "postponed", "outcome.open": "open",
         "outcome.confirmed": "confirmed", "outcome.dropped": "not appointed", "outcome.pending": "pending",
         "rec.post": "Post", "rec.seats": "Seats", "rec.results": "Votes or inspection", "rec.chosen": "Chosen",
         "rec.open": "not decided", "rec.votes": "{name} {n}", "rec.struck": "struck", "rec.passed": "passed",
@@ -526,7 +528,8 @@ class _Context:
             notes.append(t["decision.revote"].format(chosen=self.names(decision["chosen"]) or "—"))
         elif decision and decision["kind"] in ("referred", "unfilled"):
             notes.append(t[f"decision.{decision['kind']}"])
-        if post.get("pending") and self.view["kind"] != "decide":
+        # a vote stage's re-vote; a notice's `pending` lists the appointees a complaint holds up
+        if isinstance(post.get("pending"), dict) and self.view["kind"] != "decide":
             notes.append(t["outcome.revote"].format(names=self.names(post["pending"]["ballot"]),
                                                     slots=post["pending"]["slots"]))
         return notes
@@ -969,7 +972,9 @@ def _record_stage(ctx: _Context, i: int, stage: Stage, view: dict | None, events
                                                 end=chinese_date(notice.get("end") or "", ctx.round.locale)))
         for c in notice.get("complaints") or ():
             lines.append(t["rec.complaint"].format(
-                number=c["number"], name=c.get("name") or c["candidate"], summary=c.get("summary") or "",
+                number=c["number"], name=c.get("name") or c["candidate"],
+                summary=(c.get("summary") or "") + (t["rec.late"].format(
+                    received=chinese_date(c["received"], ctx.round.locale)) if c.get("late") else ""),
                 outcome=t.get("outcome." + str(c.get("outcome")), c.get("outcome") or t["outcome.open"]),
                 note=c.get("note") or ""))
     rows, notes = [], []
