@@ -108,6 +108,8 @@ def test_the_decision_sheet_in_every_format(decided, tmp_path):
     assert "| 会次 | 姓名 | 同意 | 不同意 | 缓议 | 参加表决 | 回避 | 结果" in text
     assert "钱进" in text and "暂缓表决" in text and "举手表决" in text and "无记名投票" in text
     assert "决定：张伟" in text and "待再次投票：李娜（1 名）" in text
+    # a 常委会's line is over its 成员, not a 全委会's 委员
+    assert "通过线：超过应到会成员半数（11 名，即 6 票）" in text and "委员" not in text
     for fmt in ("xlsx", "docx", "csv", "json"):
         out = tmp_path / f"decision.{fmt}"
         result = decided("export", "decide", "--doc", "decision", "--format", fmt, "--out", out)

@@ -42,6 +42,7 @@ LABELS = {
         "pass.>": "超过{base_name}{fraction}（{of} {unit}，即 {votes} 票）",
         "pass.>=": "{base_name}{fraction}以上（{of} {unit}，即 {votes} 票）",
         "base.members": "应到会委员", "base.present": "实到会人数", "base.valid": "有效票",
+        "base.members.decide": "应到会成员",  # 讨论决定: 常委会 / 党组会 成员, not 全委会 委员
         "unit.members": "名", "unit.present": "名", "unit.valid": "张",
         "share.members": "占应到会比例", "score.sum": "综合得分", "score.mean": "加权得票率",
         "goes.inspect": "列为考察对象", "goes.vote": "提交票决", "goes.final": "确定为拟任人选",
@@ -177,6 +178,7 @@ LABELS = {
         "pass.>": "more than {fraction} of {base_name} ({of}): {votes} votes",
         "pass.>=": "{fraction} of {base_name} ({of}) or more: {votes} votes",
         "base.members": "members", "base.present": "those present", "base.valid": "valid ballots",
+        "base.members.decide": "members",
         "unit.members": "", "unit.present": "", "unit.valid": "",
         "share.members": "Share of members", "score.sum": "Score", "score.mean": "Weighted share",
         "goes.inspect": "are inspected", "goes.vote": "go to the vote", "goes.final": "are to be appointed",
@@ -503,7 +505,8 @@ class _Context:
             return None
         op, fraction = pl["rule"].split()
         words = (_FRACTIONS.get(fraction, fraction) if self.zh else fraction)
-        line = self.t[f"pass.{op}"].format(base_name=self.t[f"base.{pl['base']}"], fraction=words,
+        base = f"base.{pl['base']}" + (".decide" if self.view["kind"] == "decide" and pl["base"] == "members" else "")
+        line = self.t[f"pass.{op}"].format(base_name=self.t[base], fraction=words,
                                            of=pl["of"], unit=self.t[f"unit.{pl['base']}"], votes=pl["votes"])
         return self.t["pass_line"].format(line=line)
 
