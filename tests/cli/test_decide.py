@@ -302,3 +302,35 @@ def test_papers_refused_whole(decided, tmp_path, papers, extra, message):
     result = decided("sitting", "decide", "sitting-x.toml")
     assert result.exit_code == 1 and message in result.stderr, result.stderr
     assert decided("show", "decide", "--json").stdout.count('"number"') == 0  # nothing stored
+
+
+def test_a_post_nobody_passes_goes_to_a_revote_of_the_same_list(run, tmp_path):
+    """issue 12.2: with `shortfall = "revote"` a vote stage's post where nobody passes is voted again
+    (not accepted short, not decided by a clerk), among the same nominees."""
+    good_round(tmp_path, {'shortfall = "accept"': 'shortfall = "revote"'})
+    assert run("init", "round.toml").exit_code == 0
+    write_csv(tmp_path / "rec1.csv", REC1)
+    assert run("tally", "rec1", "rec1.csv", "--present", "20", "--issued", "20").exit_code == 0
+    assert run("cut", "rec1").exit_code == 0
+    # P01: 张伟(审计) 6 of 9 members passes; P02: 张伟(统计) 4 and 李娜 3 — nobody has the 5 needed
+    write_csv(tmp_path / "vote1.csv", [
+        ["ballot", "张伟(审计)", "王芳", "张伟(统计)", "李娜"],
+        *[[str(i), "同意", "不同意", "同意", "同意"] for i in (1, 2, 3)], ["4", "同意", "不同意", "同意", "不同意"],
+        *[[str(i), "同意", "同意", "不同意", "不同意"] for i in (5, 6)], ["7", "不同意", "不同意", "不同意", "不同意"],
+        ["8", "不同意", "不同意", "弃权", "弃权"]])
+    assert run("tally", "vote1", "vote1.csv", "--present", "8", "--issued", "8").exit_code == 0
+    p02 = posts(run, "vote1")["P02"]
+    assert (p02["status"], p02["pending"]["why"], p02["pending"]["revote"]) == ("short", "short", True)
+    assert sorted(p02["pending"]["ballot"]) == ["C02", "C03"]
+    held = run("cut", "vote1")
+    assert held.exit_code == 1 and "P02 goes to a re-vote" in held.stderr
+    (tmp_path / "revote.toml").write_text(
+        'date = 2026-11-20\npresent = 8\nmethod = "ballot"\n\n[[item]]\nnominee = "张伟(统计)"\nagree = 6\n'
+        'disagree = 2\n\n[[item]]\nnominee = "李娜"\nagree = 3\ndisagree = 5\n', "utf-8")
+    assert run("sitting", "vote1", tmp_path / "revote.toml").exit_code == 0
+    cut = run("cut", "vote1", "--json")
+    assert cut.exit_code == 0, cut.stderr
+    by_post = {p["post"]: p for p in json.loads(cut.stdout)["posts"]}
+    assert (by_post["P01"]["advanced"], by_post["P01"]["status"]) == (["C01"], "ok")
+    assert (by_post["P02"]["advanced"], by_post["P02"]["decision"]["kind"]) == (["C02"], "revote")
+    assert run("audit", "verify").exit_code == 0
