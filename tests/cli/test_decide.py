@@ -334,3 +334,24 @@ def test_a_post_nobody_passes_goes_to_a_revote_of_the_same_list(run, tmp_path):
     assert (by_post["P01"]["advanced"], by_post["P01"]["status"]) == (["C01"], "ok")
     assert (by_post["P02"]["advanced"], by_post["P02"]["decision"]["kind"]) == (["C02"], "revote")
     assert run("audit", "verify").exit_code == 0
+
+
+def test_a_sitting_on_an_expired_recommendation_is_refused(tied, tmp_path, monkeypatch):
+    """issue 12.6: a recommendation serves one year from its lock; a re-vote sitting after that is
+    refused with the date it expired (as the tally and the cut are), and nothing is recorded."""
+    from datetime import datetime, timezone
+
+    run = tied()  # rec1 locked 2026-05-29 (Beijing time)
+
+    def on(day: str) -> None:
+        noon = datetime.fromisoformat(f"{day}T04:00:00").replace(tzinfo=timezone.utc)
+        monkeypatch.setenv("SOURCE_DATE_EPOCH", str(int(noon.timestamp())))
+
+    on("2027-05-29")
+    late = run("sitting", "vote1", revote(tmp_path / "revote.toml", "2027-05-29", 5, 3))
+    assert late.exit_code == 1
+    assert ("the recommendation of stage rec1 (locked 2026-05-29) was valid until 2027-05-28 and has expired"
+            in late.stderr)
+    assert posts(run, "vote1")["P01"]["pending"]["held"] == 0
+    on("2027-05-28")
+    assert run("sitting", "vote1", revote(tmp_path / "revote.toml", "2027-05-28", 5, 3)).exit_code == 0

@@ -59,6 +59,7 @@ class TakesSittings:
         """Refuse a sitting the stage cannot take now (locked, nothing open…)."""
         if self.open.state(self.stage).locked:
             raise RuleError("stage {stage}'s cut is locked: no more sittings can be recorded", stage=self.stage.id)
+        self.open.refuse_expired(self.stage)  # a sitting uses the recommendation too (issue 12.6)
 
     def record_sitting(self, path: str | Path) -> Sitting:
         """Read a sitting record (and the papers it names), check it against the stage (date
