@@ -110,6 +110,7 @@ def test_the_decision_sheet_in_every_format(decided, tmp_path):
     assert "决定：张伟" in text and "待再次投票：李娜（1 名）" in text
     # a 常委会's line is over its 成员, not a 全委会's 委员
     assert "通过线：超过应到会成员半数（11 名，即 6 票）" in text and "委员" not in text
+    assert "第 2 次会议：2026年11月27日，实到 10 人，无记名投票（sitting-2.toml）" in text  # dates as documents write them
     for fmt in ("xlsx", "docx", "csv", "json"):
         out = tmp_path / f"decision.{fmt}"
         result = decided("export", "decide", "--doc", "decision", "--format", fmt, "--out", out)

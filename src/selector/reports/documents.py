@@ -552,8 +552,8 @@ class _Context:
         """Each sitting as a meta line: its number, then date, attendance, method and record file."""
         t = self.t
         return [(t["sitting.label"].format(n=s["number"]),
-                 t["sitting.line"].format(date=s["date"], present=s["present"], method=t[f"method.{s['method']}"],
-                                          file=s["file"]))
+                 t["sitting.line"].format(date=chinese_date(s["date"], self.round.locale), present=s["present"],
+                                          method=t[f"method.{s['method']}"], file=s["file"]))
                 for s in self.view.get("sittings") or ()]
 
 
