@@ -356,3 +356,23 @@ def test_a_sitting_on_an_expired_recommendation_is_refused(tied, tmp_path, monke
     assert posts(run, "vote1")["P01"]["pending"]["held"] == 0
     on("2027-05-28")
     assert run("sitting", "vote1", revote(tmp_path / "revote.toml", "2027-05-28", 5, 3)).exit_code == 0
+
+
+def test_a_line_lowered_by_recusal_is_printed_with_the_item(decided, tmp_path):
+    """issue 12.1: two of 11 recused for 王芳 leave 9 to count, and 5 of them pass her — under the
+    post's line of 6, so the screen and the sheet print her item's own line beside the 回避."""
+    assert decided("sitting", "decide", "sitting-1.toml").exit_code == 0
+    (tmp_path / "s2.toml").write_text(
+        'date = 2026-11-27\npresent = 11\nmethod = "hands"\n\n[[item]]\nnominee = "王芳"\nagree = 5\n'
+        'disagree = 4\ndefer = 0\nrecused = ["钱进", "赵敏"]\n\n[[item]]\nnominee = "刘洋"\nagree = 3\n'
+        'disagree = 6\ndefer = 1\nrecused = ["钱进"]\n', "utf-8")
+    assert decided("sitting", "decide", "s2.toml").exit_code == 0
+    p03 = posts(decided)["P03"]
+    wang, liu = [v for v in p03["votes"] if v["sitting"] == 2]
+    assert (wang["base"], wang["line"], wang["passed"], p03["pass_line"]["votes"]) == (9, 5, True, 6)
+    assert "line" not in liu  # 10 to count: the line stays 6, as the post's says
+    text = " ".join(decided("show", "decide").stdout.split())
+    assert "recused (回避): 钱进, 赵敏 · this item's pass line 5 votes (of 9) → passed" in text
+    assert "recused (回避): 钱进 → not passed" in text
+    sheet = decided("export", "decide", "--doc", "decision", "--format", "md").stdout
+    assert "| 钱进、赵敏（本项以 9 人计，通过线 5 票） | 通过" in sheet

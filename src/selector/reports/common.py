@@ -173,6 +173,8 @@ def vote_line(v: dict, kind: str) -> str:
         n=v["sitting"], name=v["name"], id=v["candidate"], counts=counts, voters=v["voters"])
     if v["recused"]:
         line += " · " + _("recused (回避): {names}").format(names=_(", ").join(v["recused"]))
+        if v.get("line") is not None:  # the recused lower this item's line
+            line += " · " + _("this item's pass line {votes} votes (of {base})").format(votes=v["line"], base=v["base"])
     if v["deferred"]:
         line += " → " + _("deferred (暂缓表决)")
     elif v["passed"]:

@@ -112,6 +112,7 @@ LABELS = {
         "after.unfilled": "该职位空缺", "after.refer": "退回重新酝酿",
         "rule.ratio": "每个职位按 1:{n} 差额确定职数 {n} 倍的人选（同意票多者）",
         "sitting.label": "第 {n} 次会议", "sitting.line": "{date}，实到 {present} 人，{method}（{file}）",
+        "recused.line": "（本项以 {base} 人计，通过线 {votes} 票）",
         "rule": "表决规则",
         "method.ballot": "无记名投票", "method.hands": "举手表决", "method.oral": "口头表决",
         "sitting": "会次", "voters": "参加表决", "recused": "回避", "defer": "缓议",
@@ -250,6 +251,7 @@ LABELS = {
         "after.unfilled": "the post is left unfilled", "after.refer": "the post is referred back",
         "rule.ratio": "{n} times the seats chosen per post (1:{n}), those with most votes in favour first",
         "sitting.label": "Sitting {n}", "sitting.line": "{date}, present {present}, {method} ({file})",
+        "recused.line": " (this item: {votes} votes of {base})",
         "rule": "Rule",
         "method.ballot": "secret ballot", "method.hands": "show of hands", "method.oral": "oral vote",
         "sitting": "Sitting", "voters": "Voting", "recused": "Recused", "defer": "Defer",
@@ -544,7 +546,8 @@ class _Context:
             result = (t["vote.deferred"] if v["deferred"] else t["vote.none"] if v["passed"] is None
                       else t["vote.passed"] if v["passed"] else t["vote.not_passed"])
             rows.append([v["sitting"], self.name(v["candidate"]), _blank(v["yes"]), _blank(v["no"]),
-                         _blank(v["other"]), v["voters"], ("、" if self.zh else ", ").join(v["recused"]),
+                         _blank(v["other"]), v["voters"], ("、" if self.zh else ", ").join(v["recused"])
+                         + (t["recused.line"].format(votes=v["line"], base=v["base"]) if v.get("line") else ""),
                          result + (t["revote_mark"] if v["revote"] else "")])
         return rows
 
