@@ -56,7 +56,8 @@ LABELS = {
         "status.short": "符合条件人数少于应进入人数",
         "nobody": "无人进入",
         "decision.resolved": "{names}得票相同，经决定由{chosen}进入。理由：{reason}",
-        "decision.lot": "{names}得票相同，按公开种子“{seed}”抽签，{chosen}进入",
+        "decision.lot": "{names}得票相同，按公开种子“{seed}”抽签，{chosen}进入"
+                        "（抽签系地方做法，依选拔方案 ties = \"lot\"）",
         "decision.widened": "{names}得票相同，均进入",
         "decision.accepted-short": "符合条件人数不足，经决定按现有人选进行。理由：{reason}",
         "stroke_order": "名单按姓氏笔画为序",
@@ -193,7 +194,8 @@ LABELS = {
         "status.short": "Fewer eligible than places",
         "nobody": "Nobody goes forward",
         "decision.resolved": "{names} tied; decided that {chosen} go(es) forward. Reason: {reason}",
-        "decision.lot": "{names} tied; lot drawn with public seed \"{seed}\": {chosen} go(es) forward",
+        "decision.lot": "{names} tied; lot drawn with public seed \"{seed}\": {chosen} go(es) forward (a local "
+                        "practice the round file chose: ties = \"lot\")",
         "decision.widened": "{names} tied; all go forward",
         "decision.accepted-short": "Fewer eligible than places; decided to go on. Reason: {reason}",
         "stroke_order": "Names in surname-stroke order",
