@@ -406,6 +406,7 @@ def test_lot_is_drawn_from_the_seed(round_file, run):
     shown = " ".join(run("show", "rec1").stdout.split())
     names = {"C03": "李娜", "C04": "王芳"}
     assert f"lot seed '2026-03-01 公开种子/rec1/P01' drew {names[drawn[0]]} ({drawn[0]})" in shown
+    assert '(a local practice: ties = "lot" in the round file)' in shown  # issue 12.2: lot is local practice
 
 
 # -- exit codes -----------------------------------------------------------------------------

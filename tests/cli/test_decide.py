@@ -108,6 +108,9 @@ def test_the_decision_sheet_in_every_format(decided, tmp_path):
     assert "| 会次 | 姓名 | 同意 | 不同意 | 缓议 | 参加表决 | 回避 | 结果" in text
     assert "钱进" in text and "暂缓表决" in text and "举手表决" in text and "无记名投票" in text
     assert "决定：张伟" in text and "待再次投票：李娜（1 名）" in text
+    # a 常委会's line is over its 成员, not a 全委会's 委员
+    assert "通过线：超过应到会成员半数（11 名，即 6 票）" in text and "委员" not in text
+    assert "第 2 次会议：2026年11月27日，实到 10 人，无记名投票（sitting-2.toml）" in text  # dates as documents write them
     for fmt in ("xlsx", "docx", "csv", "json"):
         out = tmp_path / f"decision.{fmt}"
         result = decided("export", "decide", "--doc", "decision", "--format", fmt, "--out", out)
@@ -300,3 +303,76 @@ def test_papers_refused_whole(decided, tmp_path, papers, extra, message):
     result = decided("sitting", "decide", "sitting-x.toml")
     assert result.exit_code == 1 and message in result.stderr, result.stderr
     assert decided("show", "decide", "--json").stdout.count('"number"') == 0  # nothing stored
+
+
+def test_a_post_nobody_passes_goes_to_a_revote_of_the_same_list(run, tmp_path):
+    """issue 12.2: with `shortfall = "revote"` a vote stage's post where nobody passes is voted again
+    (not accepted short, not decided by a clerk), among the same nominees."""
+    good_round(tmp_path, {'shortfall = "accept"': 'shortfall = "revote"'})
+    assert run("init", "round.toml").exit_code == 0
+    write_csv(tmp_path / "rec1.csv", REC1)
+    assert run("tally", "rec1", "rec1.csv", "--present", "20", "--issued", "20").exit_code == 0
+    assert run("cut", "rec1").exit_code == 0
+    # P01: 张伟(审计) 6 of 9 members passes; P02: 张伟(统计) 4 and 李娜 3 — nobody has the 5 needed
+    write_csv(tmp_path / "vote1.csv", [
+        ["ballot", "张伟(审计)", "王芳", "张伟(统计)", "李娜"],
+        *[[str(i), "同意", "不同意", "同意", "同意"] for i in (1, 2, 3)], ["4", "同意", "不同意", "同意", "不同意"],
+        *[[str(i), "同意", "同意", "不同意", "不同意"] for i in (5, 6)], ["7", "不同意", "不同意", "不同意", "不同意"],
+        ["8", "不同意", "不同意", "弃权", "弃权"]])
+    assert run("tally", "vote1", "vote1.csv", "--present", "8", "--issued", "8").exit_code == 0
+    p02 = posts(run, "vote1")["P02"]
+    assert (p02["status"], p02["pending"]["why"], p02["pending"]["revote"]) == ("short", "short", True)
+    assert sorted(p02["pending"]["ballot"]) == ["C02", "C03"]
+    held = run("cut", "vote1")
+    assert held.exit_code == 1 and "P02 goes to a re-vote" in held.stderr
+    (tmp_path / "revote.toml").write_text(
+        'date = 2026-11-20\npresent = 8\nmethod = "ballot"\n\n[[item]]\nnominee = "张伟(统计)"\nagree = 6\n'
+        'disagree = 2\n\n[[item]]\nnominee = "李娜"\nagree = 3\ndisagree = 5\n', "utf-8")
+    assert run("sitting", "vote1", tmp_path / "revote.toml").exit_code == 0
+    cut = run("cut", "vote1", "--json")
+    assert cut.exit_code == 0, cut.stderr
+    by_post = {p["post"]: p for p in json.loads(cut.stdout)["posts"]}
+    assert (by_post["P01"]["advanced"], by_post["P01"]["status"]) == (["C01"], "ok")
+    assert (by_post["P02"]["advanced"], by_post["P02"]["decision"]["kind"]) == (["C02"], "revote")
+    assert run("audit", "verify").exit_code == 0
+
+
+def test_a_sitting_on_an_expired_recommendation_is_refused(tied, tmp_path, monkeypatch):
+    """issue 12.6: a recommendation serves one year from its lock; a re-vote sitting after that is
+    refused with the date it expired (as the tally and the cut are), and nothing is recorded."""
+    from datetime import datetime, timezone
+
+    run = tied()  # rec1 locked 2026-05-29 (Beijing time)
+
+    def on(day: str) -> None:
+        noon = datetime.fromisoformat(f"{day}T04:00:00").replace(tzinfo=timezone.utc)
+        monkeypatch.setenv("SOURCE_DATE_EPOCH", str(int(noon.timestamp())))
+
+    on("2027-05-29")
+    late = run("sitting", "vote1", revote(tmp_path / "revote.toml", "2027-05-29", 5, 3))
+    assert late.exit_code == 1
+    assert ("the recommendation of stage rec1 (locked 2026-05-29) was valid until 2027-05-28 and has expired"
+            in late.stderr)
+    assert posts(run, "vote1")["P01"]["pending"]["held"] == 0
+    on("2027-05-28")
+    assert run("sitting", "vote1", revote(tmp_path / "revote.toml", "2027-05-28", 5, 3)).exit_code == 0
+
+
+def test_a_line_lowered_by_recusal_is_printed_with_the_item(decided, tmp_path):
+    """issue 12.1: two of 11 recused for 王芳 leave 9 to count, and 5 of them pass her — under the
+    post's line of 6, so the screen and the sheet print her item's own line beside the 回避."""
+    assert decided("sitting", "decide", "sitting-1.toml").exit_code == 0
+    (tmp_path / "s2.toml").write_text(
+        'date = 2026-11-27\npresent = 11\nmethod = "hands"\n\n[[item]]\nnominee = "王芳"\nagree = 5\n'
+        'disagree = 4\ndefer = 0\nrecused = ["钱进", "赵敏"]\n\n[[item]]\nnominee = "刘洋"\nagree = 3\n'
+        'disagree = 6\ndefer = 1\nrecused = ["钱进"]\n', "utf-8")
+    assert decided("sitting", "decide", "s2.toml").exit_code == 0
+    p03 = posts(decided)["P03"]
+    wang, liu = [v for v in p03["votes"] if v["sitting"] == 2]
+    assert (wang["base"], wang["line"], wang["passed"], p03["pass_line"]["votes"]) == (9, 5, True, 6)
+    assert "line" not in liu  # 10 to count: the line stays 6, as the post's says
+    text = " ".join(decided("show", "decide").stdout.split())
+    assert "recused (回避): 钱进, 赵敏 · this item's pass line 5 votes (of 9) → passed" in text
+    assert "recused (回避): 钱进 → not passed" in text
+    sheet = decided("export", "decide", "--doc", "decision", "--format", "md").stdout
+    assert "| 钱进、赵敏（本项以 9 人计，通过线 5 票） | 通过" in sheet

@@ -330,6 +330,7 @@ def test_lot_seed_is_printed_on_the_sheet(run):
         out = run("export", "rec2", "--doc", doc).stdout
         assert "- 抽签种子：2026-05-06 县纪委监督抽签种子" in out
         assert "张伟、周涛得票相同，按公开种子“2026-05-06 县纪委监督抽签种子/rec2/P02”抽签" in out
+        assert "（抽签系地方做法，依选拔方案 ties = \"lot\"）" in out
 
 
 def test_xlsx_prints_one_page_wide_with_titles_area_footer_and_wrapped_lines(counted, run):

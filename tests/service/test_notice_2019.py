@@ -48,7 +48,14 @@ def test_a_notice_into_2027_is_refused_without_its_schedule_and_counted_with_one
     assert n["calendar"].endswith("; 2027: round file") and n["warning"] is None
     doc = run("export", "notice", "--doc", "notice").stdout
     assert "公示时间：2026年12月30日至2027年1月6日" in doc
-    assert f"公示期按工作日计算（法定节假日和调休依据：{n['calendar']}）" in doc
+    # the record keeps the source in English; the sheet and the screen word it in their language
+    package = n["calendar"].split("; ")[0]
+    assert f"公示期按工作日计算（法定节假日和调休依据：{package}；2027年：选拔方案文件）" in doc
+    assert "round file" not in doc
+    def screen(*lang):  # the screen's text without the spaces and line breaks it wraps at
+        return "".join(run(*lang, "show", "notice").stdout.split())
+    assert "(2004–2026);2027:theroundfile)" in screen()
+    assert "(2004–2026)；2027年：选拔方案文件）" in screen("--lang", "zh-CN")
     assert run("audit", "verify").exit_code == 0
 
 
@@ -75,6 +82,12 @@ def test_late_complaints_are_recorded_as_late_and_future_ones_refused(run, tmp_p
     assert [e[2].get("late") for e in events(tmp_path) if e[0] == "complaint"] == [True, None]
     text = run("show", "notice").stdout
     assert "2026-05-11 (late)" in text and "2026-05-09 (late)" not in text
+    r = run("notice", "notice", "resolve", "1", "--outcome", "postpone", "--note", "配偶经商情况正在核实")
+    assert r.exit_code == 0, r.stderr
+    record = run("export", "notice", "--doc", "record").stdout  # the 纪实 sheet says so too
+    assert ("反映 1：张伟，来信反映其配偶经商（2026年5月11日收到，公示期已过）；核查结论：暂缓任用。"
+            "配偶经商情况正在核实") in record
+    assert "反映 2：杨军，电话反映工作作风问题；核查结论：尚在核查。" in record
     assert run("audit", "verify").exit_code == 0
 
 

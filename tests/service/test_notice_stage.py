@@ -55,8 +55,10 @@ def test_a_serious_complaint_leaves_the_post_unfilled(run, tmp_path):
     assert "complaint #1 logged" in r.stdout
     r = run("notice", "notice", "close")
     assert r.exit_code == 1 and "1 complaint still open: #1 (张伟)" in r.stderr
-    r = run("notice", "notice", "resolve", "1", "--outcome", "serious", "--note", "经核查基本属实，不予任用")
+    r = run("--lang", "zh-CN", "notice", "notice", "resolve", "1", "--outcome", "serious",
+            "--note", "经核查基本属实，不予任用")
     assert r.exit_code == 0, r.stderr
+    assert "第 1 件反映：问题严重" in r.stdout  # the outcome in words, not the option's value
     r = run("notice", "notice", "close", "--json")
     assert r.exit_code == 0, r.stderr
     view = json.loads(r.stdout)

@@ -116,7 +116,9 @@ def resolve(
     held = parse_date(until, "--until") if until else None
     handler = _notice(ctx)
     c = handler.resolve_complaint(number, outcome.value, note, held)
-    _show(handler, as_json, None, _("complaint #{n}: {outcome}").format(n=c.number, outcome=c.outcome))
+    from selector.reports.stage_terminal import COMPLAINT
+
+    _show(handler, as_json, None, _("complaint #{n}: {outcome}").format(n=c.number, outcome=_(COMPLAINT[c.outcome])))
 
 
 @command(notice_app, name="close", help=N_(

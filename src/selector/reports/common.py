@@ -122,6 +122,33 @@ def correction_text(c: dict, locale: str = "en") -> str:
     return template.format(**fields) if template else c["action"]
 
 
+# A notice's calendar as the record keeps it (English: "chinesecalendar 1.11.0 (2004–2026); 2027:
+# round file", or "…; end date given by the clerk"): the package's name stays, the rest is worded
+# on the screen (interface language) and on the notice sheet (the round's locale).
+CALENDAR_WORDS = {"round file": N_("the round file"), "end date given by the clerk": N_("end date given by the clerk"),
+                  "year": N_("{year}: {source}")}
+_CALENDAR_DOC = {"zh-CN": {"round file": "选拔方案文件", "end date given by the clerk": "结束日期由组织部门确定",
+                           "year": "{year}年：{source}", "sep": "；"},
+                 "en": {"round file": "the round file", "end date given by the clerk": "end date given by the clerk",
+                        "year": "{year}: {source}", "sep": "; "}}
+
+
+def calendar_text(recorded: str, locale: str | None = None) -> str:
+    """A notice's recorded calendar source in words: the interface language, or a document's `locale`."""
+    if locale is None:
+        words = {k: _(v) for k, v in CALENDAR_WORDS.items()} | {"sep": _("; ")}
+    else:
+        words = _CALENDAR_DOC.get(locale, _CALENDAR_DOC["zh-CN"])
+    parts = []
+    for part in recorded.split("; "):
+        m = re.fullmatch(r"(?P<year>\d{4}): (?P<source>.+)", part)
+        if m:
+            parts.append(words["year"].format(year=m["year"], source=words.get(m["source"], m["source"])))
+        else:
+            parts.append(words.get(part, part))
+    return words["sep"].join(parts)
+
+
 def correction_line(c: dict) -> str:
     """One correction as the terminal shows it, in the interface language: when, who, what, why."""
     return _("corrected (更正) #{event} {at} · {by}: {what} · reason: {reason}").format(
@@ -146,6 +173,8 @@ def vote_line(v: dict, kind: str) -> str:
         n=v["sitting"], name=v["name"], id=v["candidate"], counts=counts, voters=v["voters"])
     if v["recused"]:
         line += " · " + _("recused (回避): {names}").format(names=_(", ").join(v["recused"]))
+        if v.get("line") is not None:  # the recused lower this item's line
+            line += " · " + _("this item's pass line {votes} votes (of {base})").format(votes=v["line"], base=v["base"])
     if v["deferred"]:
         line += " → " + _("deferred (暂缓表决)")
     elif v["passed"]:

@@ -14,7 +14,7 @@ from fractions import Fraction
 
 from selector.domain.model import Round, Stage
 from selector.reports.collation import by_surname_strokes
-from selector.reports.common import correction_text
+from selector.reports.common import calendar_text, correction_text
 from selector.reports.numbers import pct
 
 DOCS = ("tally", "shortlist", "vote", "notice", "record", "decision", "inspection")
@@ -43,6 +43,7 @@ LABELS = {
         "pass.>": "超过{base_name}{fraction}（{of} {unit}，即 {votes} 票）",
         "pass.>=": "{base_name}{fraction}以上（{of} {unit}，即 {votes} 票）",
         "base.members": "应到会委员", "base.present": "实到会人数", "base.valid": "有效票",
+        "base.members.decide": "应到会成员",  # 讨论决定: 常委会 / 党组会 成员, not 全委会 委员
         "unit.members": "名", "unit.present": "名", "unit.valid": "张",
         "share.members": "占应到会比例", "score.sum": "综合得分", "score.mean": "加权得票率",
         "goes.inspect": "列为考察对象", "goes.vote": "提交票决", "goes.final": "确定为拟任人选",
@@ -56,7 +57,8 @@ LABELS = {
         "status.short": "符合条件人数少于应进入人数",
         "nobody": "无人进入",
         "decision.resolved": "{names}得票相同，经决定由{chosen}进入。理由：{reason}",
-        "decision.lot": "{names}得票相同，按公开种子“{seed}”抽签，{chosen}进入",
+        "decision.lot": "{names}得票相同，按公开种子“{seed}”抽签，{chosen}进入"
+                        "（抽签系地方做法，依选拔方案 ties = \"lot\"）",
         "decision.widened": "{names}得票相同，均进入",
         "decision.accepted-short": "符合条件人数不足，经决定按现有人选进行。理由：{reason}",
         "stroke_order": "名单按姓氏笔画为序",
@@ -88,8 +90,9 @@ LABELS = {
         "method.inspect": "考察（{checks}鉴定意见，民主测评）", "method.findings": "考察（{checks}鉴定意见）",
         "rec.period": "公示时间：{start}至{end}",
         "rec.complaint": "反映 {number}：{name}，{summary}；核查结论：{outcome}。{note}",
+        "rec.late": "（{received}收到，公示期已过）",
         "outcome.unfounded": "反映不属实", "outcome.minor": "有一定问题，提醒后任用",
-        "outcome.serious": "问题严重，不予任用", "outcome.postponed": "暂缓任用", "outcome.open": "尚在核查",
+        "outcome.serious": "问题严重，不予任用", "outcome.postpone": "暂缓任用", "outcome.open": "尚在核查",
         "outcome.confirmed": "确认任用", "outcome.dropped": "不予任用", "outcome.pending": "暂缓",
         "outcome.cleared": "公示无异议",
         "rec.post": "职位", "rec.seats": "职数", "rec.results": "得票或考察情况", "rec.chosen": "确定人选",
@@ -112,6 +115,7 @@ LABELS = {
         "after.unfilled": "该职位空缺", "after.refer": "退回重新酝酿",
         "rule.ratio": "每个职位按 1:{n} 差额确定职数 {n} 倍的人选（同意票多者）",
         "sitting.label": "第 {n} 次会议", "sitting.line": "{date}，实到 {present} 人，{method}（{file}）",
+        "recused.line": "（本项以 {base} 人计，通过线 {votes} 票）",
         "rule": "表决规则",
         "method.ballot": "无记名投票", "method.hands": "举手表决", "method.oral": "口头表决",
         "sitting": "会次", "voters": "参加表决", "recused": "回避", "defer": "缓议",
@@ -181,6 +185,7 @@ LABELS = {
         "pass.>": "more than {fraction} of {base_name} ({of}): {votes} votes",
         "pass.>=": "{fraction} of {base_name} ({of}) or more: {votes} votes",
         "base.members": "members", "base.present": "those present", "base.valid": "valid ballots",
+        "base.members.decide": "members",
         "unit.members": "", "unit.present": "", "unit.valid": "",
         "share.members": "Share of members", "score.sum": "Score", "score.mean": "Weighted share",
         "goes.inspect": "are inspected", "goes.vote": "go to the vote", "goes.final": "are to be appointed",
@@ -194,7 +199,8 @@ LABELS = {
         "status.short": "Fewer eligible than places",
         "nobody": "Nobody goes forward",
         "decision.resolved": "{names} tied; decided that {chosen} go(es) forward. Reason: {reason}",
-        "decision.lot": "{names} tied; lot drawn with public seed \"{seed}\": {chosen} go(es) forward",
+        "decision.lot": "{names} tied; lot drawn with public seed \"{seed}\": {chosen} go(es) forward (a local "
+                        "practice the round file chose: ties = \"lot\")",
         "decision.widened": "{names} tied; all go forward",
         "decision.accepted-short": "Fewer eligible than places; decided to go on. Reason: {reason}",
         "stroke_order": "Names in surname-stroke order",
@@ -229,8 +235,9 @@ LABELS = {
         "method.findings": "inspection ({checks} findings)",
         "rec.period": "Notice period: {start} to {end}",
         "rec.complaint": "Complaint {number}: {name}, {summary}; outcome: {outcome}. {note}",
+        "rec.late": " (received {received}, after the notice period)",
         "outcome.unfounded": "unfounded", "outcome.minor": "minor, appointed with a reminder",
-        "outcome.serious": "serious, not appointed", "outcome.postponed": "postponed", "outcome.open": "open",
+        "outcome.serious": "serious, not appointed", "outcome.postpone": "postponed", "outcome.open": "open",
         "outcome.confirmed": "confirmed", "outcome.dropped": "not appointed", "outcome.pending": "pending",
         "outcome.cleared": "no objection",
         "rec.post": "Post", "rec.seats": "Seats", "rec.results": "Votes or inspection", "rec.chosen": "Chosen",
@@ -253,6 +260,7 @@ LABELS = {
         "after.unfilled": "the post is left unfilled", "after.refer": "the post is referred back",
         "rule.ratio": "{n} times the seats chosen per post (1:{n}), those with most votes in favour first",
         "sitting.label": "Sitting {n}", "sitting.line": "{date}, present {present}, {method} ({file})",
+        "recused.line": " (this item: {votes} votes of {base})",
         "rule": "Rule",
         "method.ballot": "secret ballot", "method.hands": "show of hands", "method.oral": "oral vote",
         "sitting": "Sitting", "voters": "Voting", "recused": "Recused", "defer": "Defer",
@@ -516,7 +524,8 @@ class _Context:
             return None
         op, fraction = pl["rule"].split()
         words = (_FRACTIONS.get(fraction, fraction) if self.zh else fraction)
-        line = self.t[f"pass.{op}"].format(base_name=self.t[f"base.{pl['base']}"], fraction=words,
+        base = f"base.{pl['base']}" + (".decide" if self.view["kind"] == "decide" and pl["base"] == "members" else "")
+        line = self.t[f"pass.{op}"].format(base_name=self.t[base], fraction=words,
                                            of=pl["of"], unit=self.t[f"unit.{pl['base']}"], votes=pl["votes"])
         return self.t["pass_line"].format(line=line)
 
@@ -541,7 +550,8 @@ class _Context:
             notes.append(t["decision.revote"].format(chosen=self.names(decision["chosen"]) or "—"))
         elif decision and decision["kind"] in ("referred", "unfilled"):
             notes.append(t[f"decision.{decision['kind']}"])
-        if post.get("pending") and self.view["kind"] != "decide":
+        # a vote stage's re-vote; a notice's `pending` lists the appointees a complaint holds up
+        if isinstance(post.get("pending"), dict) and self.view["kind"] != "decide":
             notes.append(t["outcome.revote"].format(names=self.names(post["pending"]["ballot"]),
                                                     slots=post["pending"]["slots"]))
         return notes
@@ -558,7 +568,8 @@ class _Context:
                       else t["vote.passed_not_chosen"] if chosen is not None and v["candidate"] not in chosen
                       else t["vote.passed"])
             rows.append([v["sitting"], self.name(v["candidate"]), _blank(v["yes"]), _blank(v["no"]),
-                         _blank(v["other"]), v["voters"], ("、" if self.zh else ", ").join(v["recused"]),
+                         _blank(v["other"]), v["voters"], ("、" if self.zh else ", ").join(v["recused"])
+                         + (t["recused.line"].format(votes=v["line"], base=v["base"]) if v.get("line") else ""),
                          result + (t["revote_mark"] if v["revote"] else "")])
         return rows
 
@@ -814,7 +825,8 @@ def _notice(ctx: _Context, published: Published) -> Document:
             if period.get("end_reason"):
                 notes.append(t["notice.end_given"].format(reason=period["end_reason"]))
             elif period.get("calendar"):
-                notes.append(t["notice.calendar"].format(calendar=period["calendar"]))
+                notes.append(t["notice.calendar"].format(calendar=calendar_text(period["calendar"],
+                                                                                     round_.locale)))
         else:
             notes.append(t["notice.period_blank"])
         if round_.complaints:
@@ -1010,7 +1022,9 @@ def _record_stage(ctx: _Context, i: int, stage: Stage, view: dict | None, events
                                                 end=chinese_date(notice.get("end") or "", ctx.round.locale)))
         for c in notice.get("complaints") or ():
             lines.append(t["rec.complaint"].format(
-                number=c["number"], name=c.get("name") or c["candidate"], summary=c.get("summary") or "",
+                number=c["number"], name=c.get("name") or c["candidate"],
+                summary=(c.get("summary") or "") + (t["rec.late"].format(
+                    received=chinese_date(c["received"], ctx.round.locale)) if c.get("late") else ""),
                 outcome=t.get("outcome." + str(c.get("outcome")), c.get("outcome") or t["outcome.open"]),
                 note=c.get("note") or ""))
     rows, notes = [], []

@@ -9,8 +9,8 @@ from rich.text import Text
 
 from selector.i18n import N_, _
 from selector.reports.common import (
-    OPERATORS, appointee_line, correction_line, decision_note, method_word, pass_line_text, people, state_word,
-    status_word, vote_line,
+    OPERATORS, appointee_line, calendar_text, correction_line, decision_note, method_word, pass_line_text, people,
+    state_word, status_word, vote_line,
 )
 from selector.reports.numbers import pct
 from selector.views import StageView
@@ -156,7 +156,7 @@ def notice(console: Console, view: StageView) -> None:
     n = view["notice"]
     if n["start"]:
         console.print(Text(_("notice {start} → {end} ({days} working days, {calendar})").format(
-            start=n["start"], end=n["end"], days=n["working_days"], calendar=n["calendar"])))
+            start=n["start"], end=n["end"], days=n["working_days"], calendar=calendar_text(n["calendar"]))))
         if n.get("warning"):
             console.print(Text(_("warning: {message}").format(message=n["warning"]), style="yellow"))
         if n.get("end_reason"):

@@ -198,6 +198,7 @@ def _post(console: Printer, view: StageView, post: PostView) -> None:
     if post.get("lot"):
         note += " · " + _("lot seed {seed!r} drew {names}").format(seed=post["lot"]["seed"],
                                                                   names=people(post["lot"]["drawn"], names))
+        note += " " + _("(a local practice: ties = \"lot\" in the round file)")
     if note:
         style = "bold red" if status in ("tied", "short", "unfilled") else None
         console.print(Text(note, style=style))

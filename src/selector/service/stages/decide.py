@@ -59,6 +59,7 @@ class TakesSittings:
         """Refuse a sitting the stage cannot take now (locked, nothing open…)."""
         if self.open.state(self.stage).locked:
             raise RuleError("stage {stage}'s cut is locked: no more sittings can be recorded", stage=self.stage.id)
+        self.open.refuse_expired(self.stage)  # a sitting uses the recommendation too (issue 12.6)
 
     def record_sitting(self, path: str | Path) -> Sitting:
         """Read a sitting record (and the papers it names), check it against the stage (date
@@ -107,11 +108,16 @@ class TakesSittings:
 
     def votes_view(self, outcome: Outcome) -> list[dict]:
         """Every vote on a post, in order (one line per nominee and sitting)."""
-        roster = self.open.roster
+        roster, rule = self.open.roster, rule_of(self.stage)
+
+        def own_line(v) -> dict:  # 回避 lowering this item's line below the post's: its own line (issue 12.1)
+            line = rule.pass_.minimum(v.base)
+            return {"line": line} if v.item.recused and line != rule.pass_.minimum(rule.members) else {}
+
         return [{"sitting": v.sitting, "candidate": v.item.nominee, "name": roster[v.item.nominee].display,
                  "yes": v.item.yes, "no": v.item.no, "other": v.item.other, "recused": list(v.item.recused),
                  "voters": v.voters, "base": v.base, "passed": v.passed, "needs": v.needs,
-                 "deferred": v.item.deferred, "revote": v.revote} for v in outcome.votes]
+                 "deferred": v.item.deferred, "revote": v.revote, **own_line(v)} for v in outcome.votes]
 
     def undecided(self, outcomes: dict[str, Outcome]) -> tuple[OpenPost, ...]:
         roster = self.open.roster
