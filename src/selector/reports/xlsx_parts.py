@@ -213,15 +213,10 @@ def _sheet(plan: "SheetPlan", styles: dict[tuple, int], texts: dict[str, str]) -
         return None  # a tall row with nothing in it: not in these layouts
     out.append("</sheetData>")
     if plan.merges:
-        # openpyxl keeps merged ranges in a set and writes them in its order: the same ranges
-        # added in the same order to openpyxl's own MultiCellRange come out in the same order
-        from openpyxl.worksheet.cell_range import CellRange, MultiCellRange
-
-        merged = MultiCellRange()
-        for row, first, last in plan.merges:
-            merged.add(CellRange(min_col=first, min_row=row, max_col=last, max_row=row))
-        out.append(f'<mergeCells count="{len(merged.ranges)}">')
-        out += [f'<mergeCell ref="{ref.coord}"/>' for ref in merged]
+        merged = _merged(plan.merges)
+        out.append(f'<mergeCells count="{len(merged)}">')
+        out += [f'<mergeCell ref="{get_column_letter(r.first)}{r.row}:{get_column_letter(r.last)}{r.row}"/>'
+                for r in merged]
         out.append("</mergeCells>")
     out.append(MARGINS)
     out.append(PAGE_SETUP.format(orientation=' orientation="landscape"' if plan.landscape else ""))
@@ -289,3 +284,30 @@ def _content_types(data: bytes, count: int) -> bytes:
     many = "".join(f'<Override PartName="/xl/worksheets/sheet{i}.xml" ContentType="{SHEET_TYPE}"/>'
                    for i in range(1, count + 1))
     return data.replace(one, many.encode(), 1)
+
+
+class _Merge:
+    """A one-row merged range that hashes as openpyxl's CellRange does (its bounds' tuple)."""
+
+    __slots__ = ("row", "first", "last")
+
+    def __init__(self, row: int, first: int, last: int):
+        self.row, self.first, self.last = row, first, last
+
+    def __hash__(self) -> int:
+        return hash((self.row, self.first, self.row, self.last))
+
+    def __eq__(self, other) -> bool:
+        return (self.row, self.first, self.last) == (other.row, other.first, other.last)
+
+
+def _merged(merges) -> set:
+    """The merged ranges in the order openpyxl writes them: its MultiCellRange keeps them in a
+    set (a range inside one already there is not added), so a set of ranges with the same
+    hashes, added in the same order, iterates in the same order (without openpyxl's descriptor
+    checks, which cost a big workbook seconds)."""
+    out: set = set()
+    for row, first, last in merges:
+        if not any(r.row == row and r.first <= first and last <= r.last for r in out):
+            out.add(_Merge(row, first, last))
+    return out
