@@ -27,6 +27,14 @@ def test_a_notice_is_exported_from_a_notice_stage_only(counted, run):
     assert r.stderr.strip() == ("error: --doc notice is made from a notice stage; vote2 is a vote stage: selector "
                                 "export notice --doc notice (notice stages: notice)")
     assert run("export", "rec2", "--doc", "notice").exit_code == 2
+    # in Chinese the stage's kind is named in Chinese, not by the round file's keyword
+    from selector import i18n
+
+    try:
+        r = run("--lang", "zh-CN", "export", "rec2", "--doc", "notice")
+    finally:
+        i18n.use("en")  # the language is the process's: later tests read messages in English
+    assert "rec2 是推荐环节" in r.stderr, r.stderr
     r = run("export", "notice", "--doc", "notice")
     assert r.exit_code == 0 and "经县委全委会票决，拟任用下列同志" in r.stdout
 

@@ -83,19 +83,28 @@ def _not_proposed(err: e.NotProposed) -> str:
         post=err.post, candidate=err.candidate, proposed=_(", ").join(err.proposed))
 
 
+# A stage's kind named in a sentence (the round file's word in English, 推荐/票决/… in Chinese)
+KIND_WORDS = {"recommend": N_("recommend"), "vote": N_("vote"), "inspect": N_("inspect"), "notice": N_("notice"),
+              "decide": N_("decide")}
+
+
+def _kind(kind: str) -> str:
+    return _(KIND_WORDS[kind]) if kind in KIND_WORDS else kind
+
+
 def _wrong_kind(err: e.WrongStageKind) -> str:
     if err.wanted == "ballots" and err.kind == "decide":
         return _("stage {stage} is a decide stage: it takes no ballots (record its sittings with `selector sitting "
                  "{stage} SITTING.toml`)").format(stage=err.stage)
     if err.wanted == "sittings":
         return _("stage {stage} is a {kind} stage: sittings are recorded for decide stages (讨论决定) and for the "
-                 "re-votes (再次投票) of vote stages").format(stage=err.stage, kind=err.kind)
+                 "re-votes (再次投票) of vote stages").format(stage=err.stage, kind=_kind(err.kind))
     if err.wanted == "ballots":
         text = (_("stage {stage} is an {kind} stage: it takes no ballots (use `selector {kind} {stage} …`)")
                 if err.kind == "inspect" else
                 _("stage {stage} is a {kind} stage: it takes no ballots (use `selector {kind} {stage} …`)"))
         return text.format(stage=err.stage, kind=err.kind)
-    return _("stage {stage} is a {kind} stage, not {wanted}").format(stage=err.stage, kind=err.kind,
+    return _("stage {stage} is a {kind} stage, not {wanted}").format(stage=err.stage, kind=_kind(err.kind),
                                                                     wanted=err.wanted)
 
 
@@ -169,27 +178,27 @@ def _calendar_unknown(err: e.CalendarUnknown) -> str:
 def _notice_from_notice_stage(err: e.NoticeFromNoticeStage) -> str:
     if not err.notices:
         return _("--doc notice is made from a notice stage; {stage} is a {kind} stage and the round has no notice "
-                 "stage").format(stage=err.stage, kind=err.kind)
+                 "stage").format(stage=err.stage, kind=_kind(err.kind))
     return _("--doc notice is made from a notice stage; {stage} is a {kind} stage: selector export {notice} --doc "
-             "notice (notice stages: {notices})").format(stage=err.stage, kind=err.kind, notice=err.notices[0],
+             "notice (notice stages: {notices})").format(stage=err.stage, kind=_kind(err.kind), notice=err.notices[0],
                                                          notices=_(", ").join(err.notices))
 
 
 def _document_not_for(err: e.DocumentNotFor) -> str:
     if err.doc == "decision":
         return _("--doc decision is for decide stages (讨论决定); {stage} is a {kind} stage").format(
-            stage=err.stage, kind=err.kind)
+            stage=err.stage, kind=_kind(err.kind))
     if err.kind == "decide":
         return _("--doc {doc} is not made of a decide stage; {stage} has {docs}").format(
             doc=err.doc, stage=err.stage, docs=", ".join(err.documents))
     if err.doc == "inspection":
         return _("--doc inspection (考察情况汇总表) is for inspect stages; {stage} is a {kind} stage").format(
-            stage=err.stage, kind=err.kind)
+            stage=err.stage, kind=_kind(err.kind))
     if err.doc == "vote":
         return _("--doc vote is for vote stages; {stage} is a {kind} stage (use --doc tally)").format(
-            stage=err.stage, kind=err.kind)
+            stage=err.stage, kind=_kind(err.kind))
     return _("--doc {doc} needs a ballot stage; {stage} is a {kind} stage").format(
-        doc=err.doc, stage=err.stage, kind=err.kind)
+        doc=err.doc, stage=err.stage, kind=_kind(err.kind))
 
 
 def _verify_failed(err: e.VerifyFailed) -> str:
@@ -376,7 +385,7 @@ TEXT: dict[type, Callable] = {
     e.RevoteNotResolve: lambda x: _("stage {stage} is a {kind} stage: a tie or a failed vote is settled by voting "
                                     "again (再次投票), not by --resolve or by lot: record the re-vote with `selector "
                                     "sitting {stage} REVOTE.toml` (see selector show {stage})").format(
-        stage=x.stage, kind=x.kind),
+        stage=x.stage, kind=_kind(x.kind)),
     e.NothingToRevote: lambda x: _("stage {stage} has no post waiting for a re-vote (a tie at its line, or a post "
                                    "nobody passed with cut.shortfall = \"revote\")").format(stage=x.stage),
     e.InspectionIncomplete: _inspection_incomplete,
@@ -440,7 +449,7 @@ TEXT: dict[type, Callable] = {
                                  "--doc tally`").format(stage=x.stage),
     e.PapersNotFor: lambda x: _("stage {stage} is a {kind} stage: it has no ballot papers (papers are for "
                                 "recommend and vote stages, and inspect stages with an evaluation)").format(
-        stage=x.stage, kind=x.kind),
+        stage=x.stage, kind=_kind(x.kind)),
     e.VerifyFailed: _verify_failed,
     e.ReasonRequired: lambda x: _reason(x.option),
     e.CorrectLockedStage: lambda x: _("stage {stage}'s cut is locked: re-open it first with "
