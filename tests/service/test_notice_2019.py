@@ -107,7 +107,7 @@ def test_close_records_the_appointment_and_the_probation_of_appointed_posts(run,
         {"post": "P02", "candidate": "C06", "appointed": "2026-05-20", "probation_until": None, "name": "杨军"}]
     status = run("status")
     assert "notice: P01 张伟 appointed 2026-05-20 · probation (试用期) until 2027-05-19" in status.stdout
-    assert "notice: P02 杨军 appointed 2026-05-20 · elected post, no probation" in status.stdout
+    assert "notice: P02 杨军 recommended or nominated for election 2026-05-20 · elected post, no probation" in status.stdout
     stages = json.loads(run("status", "--json").stdout)["stages"]
     assert stages[3]["appointees"][0]["probation_until"] == "2027-05-19"
     closing = [e for e in events(tmp_path) if e[0] == "notice close"][-1][2]

@@ -191,5 +191,7 @@ def appointee_line(stage: str, a: dict) -> str:
     if a["probation_until"]:
         return _("{stage}: {post} {name} appointed {appointed} · probation (试用期) until {until}").format(
             stage=stage, post=a["post"], name=a["name"], appointed=a["appointed"], until=a["probation_until"])
-    return _("{stage}: {post} {name} appointed {appointed} · elected post, no probation").format(
+    # an elected post: the person goes to the election as the party's choice; nobody is appointed yet
+    return _("{stage}: {post} {name} recommended or nominated for election {appointed} · elected post, "
+             "no probation").format(
         stage=stage, post=a["post"], name=a["name"], appointed=a["appointed"])
