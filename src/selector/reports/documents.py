@@ -17,7 +17,6 @@ from selector.reports.collation import by_surname_strokes
 from selector.reports.common import calendar_text, correction_text
 from selector.reports.numbers import pct
 
-DOCS = ("tally", "shortlist", "vote", "notice", "record", "decision", "inspection")
 Cell = str | int
 
 LABELS = {
