@@ -59,8 +59,8 @@ class SheetPlan:
     landscape: bool = False
     last_col: int = 1
     last_row: int = 1
-    footer_left: str = ""
-    footer_centre: str = ""
+    footer_left: str = ""  # a count sheet's initials line (then the page numbers go right)
+    footer_pages: str = ""  # the page numbers: centred, or on the right beside footer_left
 
 
 DEFAULT_WIDTH = 9  # a column Excel leaves at its default width, in characters
@@ -299,9 +299,9 @@ def xlsx_openpyxl(doc: Document, moment: datetime, plans: list[SheetPlan] | None
         ws.print_area = f"A1:{get_column_letter(plan.last_col)}{plan.last_row}"
         if plan.footer_left:  # the initials line on the left, the page numbers on the right
             ws.oddFooter.left.text = plan.footer_left
-            ws.oddFooter.right.text = plan.footer_centre
+            ws.oddFooter.right.text = plan.footer_pages
         else:
-            ws.oddFooter.center.text = plan.footer_centre
+            ws.oddFooter.center.text = plan.footer_pages
     if not doc.sections:
         wb.create_sheet(doc.title[:31])
     _properties(wb, doc, moment)
