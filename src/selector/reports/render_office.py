@@ -88,7 +88,6 @@ def sheet_plans(doc: Document) -> list[SheetPlan]:
     plans = []
     used: set[str] = set()
     meta_width = max((text_width(k) for k, _ in doc.meta), default=0)
-    colon = "：" if doc.locale != "en" else ": "
     for section in doc.sections:
         cells: list[tuple[int, int, object, bool, int, str | None]] = []
         widths: dict[int, int] = {}
