@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from selector.reports.documents import SIGN_BLANK, Document, Section
-from selector.reports.render_text import FORMULA_START, sign_date, signature_line, text_width
+from selector.reports.render_text import FORMULA_START, label_colon, sign_date, signature_line, text_width
 from selector.reports.zipped import stamped_zip
 
 BODY_FONT = ("Times New Roman", "仿宋")  # (Latin, East Asian)
@@ -389,7 +389,7 @@ def docx_blocks(doc: Document) -> tuple[bool, list]:
     blocks.append(Para(doc.title, TITLE_FONT, 18, True, "center", after=4 if doc.lead else 12, keep=True))
     blocks += [Para(line, size=10.5, align="center", after=12 if i == len(doc.lead) - 1 else None, keep=True)
                for i, line in enumerate(doc.lead)]
-    colon = "：" if doc.locale != "en" else ": "
+    colon = label_colon(doc)
     blocks += [Para(f"{label}{colon}{value}", size=10.5) for label, value in doc.meta]
     for section in doc.sections:
         # a heading and the lines over a table stay on the table's page (keep with next)
