@@ -706,7 +706,7 @@ def _blank(value) -> Cell:
 def _decision(ctx: _Context) -> Document:
     """讨论决定结果表: the members and the rule, each sitting, and per post every vote (同意/不同意/缓议,
     those voting, 回避) with what it came to."""
-    t, view, stage = ctx.t, ctx.view, ctx.stage
+    t, view = ctx.t, ctx.view
     meta = ctx.meta()
     names = view.get("members") or []
     meta.append((t["members"], t["members.line"].format(

@@ -12,8 +12,8 @@ import zipfile
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from selector.reports.documents import SIGN_BLANK, Document, Section
-from selector.reports.render_text import FORMULA_START, label_colon, sign_date, signature_line, text_width
+from selector.reports.documents import Document, Section
+from selector.reports.render_text import FORMULA_START, label_colon, sign_date, text_width
 from selector.reports.zipped import stamped_zip
 
 BODY_FONT = ("Times New Roman", "仿宋")  # (Latin, East Asian)
