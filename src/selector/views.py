@@ -53,7 +53,9 @@ class PostView(TypedDict, total=False):
     lot: dict[str, Any]
     votes: list[dict[str, Any]]  # decide: every vote on the post, per nominee and sitting
     revotes: list[dict[str, Any]]  # vote: the re-votes (再次投票) of a post held at a tie or short
-    pending: dict[str, Any]  # decide/vote: the ballot of the next sitting, its places and why
+    # decide/vote: the ballot of the next sitting, its places and why (a dict); notice: the
+    # appointees held (暂缓) after a postponed complaint, each with its `until` (a list)
+    pending: dict[str, Any] | list[dict[str, Any]]
     outcome: str  # decide: open | deferred | revote | ok | short | unfilled
 
 

@@ -595,3 +595,13 @@ def test_names_that_look_like_markup_print_as_written(run, tmp_path):
     shutil.copy(GOOD / "rec1.csv", "rec1.csv")
     assert run("tally", "rec1", "rec1.csv", "--present", "20", "--issued", "20").exit_code == 0
     assert "王芳[bold]:x:" in run("show", "rec1").stdout
+
+
+def test_export_choices_are_the_services():
+    """`export --doc/--format` list their choices without importing the service (a quick start);
+    the lists must stay the ones the service makes, or a document would be offered and refused."""
+    from selector.cli.exports import Doc, Format
+    from selector.service.exporting import DOCS, FORMATS
+
+    assert tuple(d.value for d in Doc) == DOCS
+    assert tuple(f.value for f in Format) == FORMATS

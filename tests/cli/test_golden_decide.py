@@ -28,5 +28,5 @@ def test_golden_decide(screen):
     keep(folder, "sitting-decide-1", screen_text(run("sitting", "decide", "sitting-1.toml")))
     keep(folder, "cut-decide-undecided", screen_text(run("cut", "decide"), code=1))
     keep(folder, "status-decide-sitting", screen_text(run("status")))
-    run("sitting", "decide", "sitting-2.toml")
+    assert run("sitting", "decide", "sitting-2.toml").exit_code == 0
     keep(folder, "show-decide-2", screen_text(run("show", "decide")))

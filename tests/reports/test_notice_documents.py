@@ -51,7 +51,7 @@ def test_elected_posts_are_recommended_or_nominated(counted, run):
 
 
 def test_a_notice_of_the_candidates_for_inspection(run, tmp_path):
-    from stagehelp import ROUND as INSPECT_ROUND, ready_for_inspection
+    from stagehelp import ROUND as INSPECT_ROUND
 
     text = INSPECT_ROUND.read_text("utf-8")
     head, _, rest = text.partition('[[stage]]\nid = "inspect"')

@@ -6,7 +6,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from stagehelp import TWELVE as ROUND, TWELVE_NAMES as NAMES, events, listed, post, result, show
+from stagehelp import TWELVE_NAMES as NAMES, events, listed, post, result, show
 from support import write_csv
 
 LISTED = ["C01", "C02", "C03", "C05", "C06", "C07", "C08", "C09", "C10", "C11", "C12", "C13"]

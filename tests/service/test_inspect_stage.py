@@ -216,4 +216,4 @@ def test_inspect_refuses_ballot_stages_and_locked_stages(run, tmp_path):
     r = run("inspect", "rec1", findings(tmp_path / "f.csv", [("张伟", "纪检", "通过", "")]))
     assert r.exit_code == 2 and "not inspect" in r.stderr
     r = run("tally", "inspect", tmp_path / "f.csv")
-    assert r.exit_code == 2
+    assert r.exit_code == 2 and "it takes no ballots (use `selector inspect inspect" in r.stderr

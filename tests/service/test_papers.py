@@ -94,8 +94,8 @@ def test_papers_refused_where_there_are_none(counted, run):
     counted("vote1")
     r = run("papers", "notice")
     assert r.exit_code == 2 and "has no ballot papers" in r.stderr
-    r = run("papers", "vote2", "--format", "xlsx", "--out", "-")
-    assert r.exit_code == 2
+    r = run("papers", "vote2", "--format", "xlsx", "--out", "-")  # a keying sheet is not written to stdout
+    assert r.exit_code == 2 and "--format xlsx is a binary file: give --out PATH" in r.stderr
 
 
 def test_evaluation_form_and_its_keying_sheet_read_by_inspect(run, tmp_path):

@@ -17,7 +17,6 @@ from selector.reports.collation import by_surname_strokes
 from selector.reports.common import calendar_text, correction_text
 from selector.reports.numbers import pct
 
-DOCS = ("tally", "shortlist", "vote", "notice", "record", "decision", "inspection")
 Cell = str | int
 
 LABELS = {
@@ -707,7 +706,7 @@ def _blank(value) -> Cell:
 def _decision(ctx: _Context) -> Document:
     """讨论决定结果表: the members and the rule, each sitting, and per post every vote (同意/不同意/缓议,
     those voting, 回避) with what it came to."""
-    t, view, stage = ctx.t, ctx.view, ctx.stage
+    t, view = ctx.t, ctx.view
     meta = ctx.meta()
     names = view.get("members") or []
     meta.append((t["members"], t["members.line"].format(

@@ -12,8 +12,8 @@ import zipfile
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from selector.reports.documents import SIGN_BLANK, Document, Section
-from selector.reports.render_text import FORMULA_START, sign_date, signature_line, text_width
+from selector.reports.documents import Document, Section
+from selector.reports.render_text import FORMULA_START, label_colon, sign_date, text_width
 from selector.reports.zipped import stamped_zip
 
 BODY_FONT = ("Times New Roman", "仿宋")  # (Latin, East Asian)
@@ -59,8 +59,8 @@ class SheetPlan:
     landscape: bool = False
     last_col: int = 1
     last_row: int = 1
-    footer_left: str = ""
-    footer_centre: str = ""
+    footer_left: str = ""  # a count sheet's initials line (then the page numbers go right)
+    footer_pages: str = ""  # the page numbers: centred, or on the right beside footer_left
 
 
 DEFAULT_WIDTH = 9  # a column Excel leaves at its default width, in characters
@@ -88,7 +88,6 @@ def sheet_plans(doc: Document) -> list[SheetPlan]:
     plans = []
     used: set[str] = set()
     meta_width = max((text_width(k) for k, _ in doc.meta), default=0)
-    colon = "：" if doc.locale != "en" else ": "
     for section in doc.sections:
         cells: list[tuple[int, int, object, bool, int, str | None]] = []
         widths: dict[int, int] = {}
@@ -299,9 +298,9 @@ def xlsx_openpyxl(doc: Document, moment: datetime, plans: list[SheetPlan] | None
         ws.print_area = f"A1:{get_column_letter(plan.last_col)}{plan.last_row}"
         if plan.footer_left:  # the initials line on the left, the page numbers on the right
             ws.oddFooter.left.text = plan.footer_left
-            ws.oddFooter.right.text = plan.footer_centre
+            ws.oddFooter.right.text = plan.footer_pages
         else:
-            ws.oddFooter.center.text = plan.footer_centre
+            ws.oddFooter.center.text = plan.footer_pages
     if not doc.sections:
         wb.create_sheet(doc.title[:31])
     _properties(wb, doc, moment)
@@ -390,7 +389,7 @@ def docx_blocks(doc: Document) -> tuple[bool, list]:
     blocks.append(Para(doc.title, TITLE_FONT, 18, True, "center", after=4 if doc.lead else 12, keep=True))
     blocks += [Para(line, size=10.5, align="center", after=12 if i == len(doc.lead) - 1 else None, keep=True)
                for i, line in enumerate(doc.lead)]
-    colon = "：" if doc.locale != "en" else ": "
+    colon = label_colon(doc)
     blocks += [Para(f"{label}{colon}{value}", size=10.5) for label, value in doc.meta]
     for section in doc.sections:
         # a heading and the lines over a table stay on the table's page (keep with next)

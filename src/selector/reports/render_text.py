@@ -70,13 +70,14 @@ def safe_cell(value):
     return value
 
 
-def _colon(doc: Document) -> str:
+def label_colon(doc: Document) -> str:
+    """What follows a label (署名, a meta line's name): ： in Chinese, ": " in English."""
     return "：" if doc.locale != "en" else ": "
 
 
 def signature_line(doc: Document) -> str:
     gap = "　　" if doc.locale != "en" else "    "
-    return gap.join(f"{role}{_colon(doc)}{name or SIGN_BLANK}" for role, name in doc.signatures)
+    return gap.join(f"{role}{label_colon(doc)}{name or SIGN_BLANK}" for role, name in doc.signatures)
 
 
 def md_escape(value) -> str:
@@ -109,7 +110,7 @@ def markdown(doc: Document) -> bytes:
     out += [f"# {esc(doc.title)}", ""]
     for line in doc.lead:
         out += [esc(line), ""]
-    out += [f"- {label}{_colon(doc)}{esc(value)}" for label, value in doc.meta]
+    out += [f"- {label}{label_colon(doc)}{esc(value)}" for label, value in doc.meta]
     for section in doc.sections:
         if out[-1] != "":
             out.append("")

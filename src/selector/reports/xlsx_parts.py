@@ -221,9 +221,9 @@ def _sheet(plan: "SheetPlan", styles: dict[tuple, int], texts: dict[str, str]) -
     out.append(MARGINS)
     out.append(PAGE_SETUP.format(orientation=' orientation="landscape"' if plan.landscape else ""))
     if plan.footer_left:  # as render_office: initials left, page numbers right
-        footer = f"&L{plan.footer_left}" + (f"&R{plan.footer_centre}" if plan.footer_centre else "")
+        footer = f"&L{plan.footer_left}" + (f"&R{plan.footer_pages}" if plan.footer_pages else "")
     else:
-        footer = f"&C{plan.footer_centre}" if plan.footer_centre else ""
+        footer = f"&C{plan.footer_pages}" if plan.footer_pages else ""
     out.append(FOOTER.format(footer=_text(footer)))
     out.append("</worksheet>")
     return "".join(out).encode("ascii")
