@@ -117,8 +117,8 @@ class Resolver:
     def place(self, text: str, among) -> tuple[object, tuple[str, ...]]:
         """A mark read against a list (`among`: the ids on it): (id or None or AMBIGUOUS, the
         namesakes on the list). A name the roster shares counts for the only person of that
-        name on the list; with none there it is nobody on the list (None, ()), with two or
-        more it stays AMBIGUOUS (and they are named)."""
+        name on the list; with none of them there, or two or more, it stays AMBIGUOUS (and the
+        namesakes on the list are named: () when none is there)."""
         found = self.resolve(text)
         if found is not AMBIGUOUS:
             return found, ()
