@@ -426,9 +426,9 @@ class Count:
         """(id, None, placed by the list?) for a mark that counts; (None, reason, False) not."""
         cid = self.resolver.resolve(text)
         if cid is AMBIGUOUS:
-            on_list = [c for c in self.resolver.namesakes(text) if c in self._on_list[pid]]
-            if len(on_list) == 1:  # the shared-name rule: the only one of that name on the list
-                return on_list[0], None, True
+            cid, on_list = self.resolver.place(text, self._on_list[pid])
+            if cid is not AMBIGUOUS:  # the shared-name rule: the only one of that name on the list
+                return cid, None, True
             if on_list:  # (the reason as before the rule: the record of older rounds reads so)
                 return None, "ambiguous: two people on the roster have this name", False
             return None, f"not on this stage's list for {pid}", False
