@@ -18,7 +18,7 @@ from pathlib import Path
 
 from selector.audit import anchors
 from selector.domain import eligibility
-from selector.domain.cuts import Decisions
+from selector.domain.cuts import DECIDED, Decisions
 from selector.domain.model import natural
 from selector.errors import (
     ConfigError, NotAFolder, NotFound, RuleError, VerifyFailed,
@@ -289,8 +289,7 @@ def _check_cut(open_: OpenRound, stage, log: list[dict], recount, report: Report
         want = {"status": e["status"], "advanced": e["advanced"], "decision": e.get("decision"),
                 "chosen": e.get("chosen", []),
                 # a reason is kept only with a decision someone made
-                "reason": event["details"].get("reason")
-                if e.get("decision") in ("resolved", "accepted-short", "backfilled", "no-backfill") else None}
+                "reason": event["details"].get("reason") if e.get("decision") in DECIDED else None}
         for col, value in want.items():
             if s[col] != value:
                 report.add(name, N_("{column} is {value!r} in the database, {recorded!r} in cut event #{event}"),

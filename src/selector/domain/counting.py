@@ -117,8 +117,8 @@ class Resolver:
     def place(self, text: str, among) -> tuple[object, tuple[str, ...]]:
         """A mark read against a list (`among`: the ids on it): (id or None or AMBIGUOUS, the
         namesakes on the list). A name the roster shares counts for the only person of that
-        name on the list; with none there it is nobody on the list (None, ()), with two or
-        more it stays AMBIGUOUS (and they are named)."""
+        name on the list; with none of them there, or two or more, it stays AMBIGUOUS (and the
+        namesakes on the list are named: () when none is there)."""
         found = self.resolve(text)
         if found is not AMBIGUOUS:
             return found, ()
@@ -426,9 +426,9 @@ class Count:
         """(id, None, placed by the list?) for a mark that counts; (None, reason, False) not."""
         cid = self.resolver.resolve(text)
         if cid is AMBIGUOUS:
-            on_list = [c for c in self.resolver.namesakes(text) if c in self._on_list[pid]]
-            if len(on_list) == 1:  # the shared-name rule: the only one of that name on the list
-                return on_list[0], None, True
+            cid, on_list = self.resolver.place(text, self._on_list[pid])
+            if cid is not AMBIGUOUS:  # the shared-name rule: the only one of that name on the list
+                return cid, None, True
             if on_list:  # (the reason as before the rule: the record of older rounds reads so)
                 return None, "ambiguous: two people on the roster have this name", False
             return None, f"not on this stage's list for {pid}", False

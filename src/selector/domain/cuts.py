@@ -50,6 +50,10 @@ class PostCut:
     chosen: tuple[str, ...] = ()  # resolved or drawn from the tie
 
 
+# The cut decisions someone made (a post's `decision`): only with one is the reason kept.
+DECIDED = ("resolved", "accepted-short", "backfilled", "no-backfill")
+
+
 @dataclass(frozen=True)
 class Decisions:
     """The clerk's decisions at a cut, recorded with one reason: who advances from a tie at

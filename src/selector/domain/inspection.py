@@ -181,17 +181,18 @@ class InspectCut:
         return self.members + tuple(c for c in self.proposed if c not in self.members)
 
 
+def _struck(vetting: Mapping[str, Vetting], cid: str) -> bool:
+    v = vetting.get(cid)
+    return v is not None and v.struck
+
+
 def propose(listed: Sequence[str], members: Sequence[str], ranking: Sequence[Standing],
             vetting: Mapping[str, Vetting]) -> tuple[tuple[str, ...], Tie | None]:
     """The replacements (递补人选) the ranking proposes for the places strikes left open: the
     next eligible, unstruck candidates off the list; at equal scores across the line, all the
     tied (a `Tie` the decision settles)."""
-    def struck(cid: str) -> bool:
-        v = vetting.get(cid)
-        return v is not None and v.struck
-
-    need = len(listed) - sum(1 for c in members if not struck(c))
-    pool = [s for s in ranking if s.eligible and s.candidate not in members and not struck(s.candidate)]
+    need = len(listed) - sum(1 for c in members if not _struck(vetting, c))
+    pool = [s for s in ranking if s.eligible and s.candidate not in members and not _struck(vetting, s.candidate)]
     out: list[str] = []
     while need > 0 and pool:
         group = [s.candidate for s in pool if s.score == pool[0].score]
@@ -226,14 +227,11 @@ def inspect_post(post: str, listed: Sequence[str], ranking: Sequence[Standing],
         members.append(cid)
     proposed, tie = propose(listed, members, ranking, vetting)
 
-    def struck(cid: str) -> bool:
-        v = vetting.get(cid)
-        return v is not None and v.struck
-
-    active = [c for c in members if not struck(c)]
+    active = [c for c in members if not _struck(vetting, c)]
     advanced = tuple(sorted(active, key=lambda c: (order.get(c, len(order)), c)))
     common = dict(post=post, k=len(listed), listed=listed, members=tuple(members),
-                  struck=tuple(c for c in members if struck(c)), backfilled=tuple(chosen), chosen=tuple(chosen))
+                  struck=tuple(c for c in members if _struck(vetting, c)), backfilled=tuple(chosen),
+                  chosen=tuple(chosen))
     if len(active) >= len(listed):
         if no_backfill:
             raise NotShort(post)
@@ -267,19 +265,14 @@ def open_concerns(cuts: Sequence[InspectCut], vetting: Mapping[str, Vetting]) ->
 
 def to_inspect(cuts: Sequence[InspectCut], vetting: Mapping[str, Vetting]) -> dict[str, tuple[str, ...]]:
     """The proposed replacements' missing checks: who is to be inspected next."""
-    out: dict[str, tuple[str, ...]] = {}
-    for c in cuts:
-        for cid in c.proposed:
-            v = vetting.get(cid)
-            if v is not None and v.missing and not v.struck:
-                out[cid] = v.missing
-    return out
+    return _of_members(cuts, vetting, lambda v: v.missing, lambda c: c.proposed)
 
 
-def _of_members(cuts, vetting, what) -> dict[str, tuple[str, ...]]:
+def _of_members(cuts, vetting, what, whom=lambda c: c.members) -> dict[str, tuple[str, ...]]:
+    """candidate -> what(their vetting), when not empty, for each unstruck one of whom(cut)."""
     out: dict[str, tuple[str, ...]] = {}
     for c in cuts:
-        for cid in c.members:
+        for cid in whom(c):
             v = vetting.get(cid)
             if v is not None and what(v) and not v.struck:
                 out[cid] = what(v)

@@ -57,9 +57,7 @@ def kind_of(name: str, header: list[str], rows: Iterable[Row] = ()) -> str:
 
 def _person(resolver: Resolver, allowed: Iterable[str], text: str) -> tuple[str | None, BallotFileError | None]:
     """(candidate id, None) or (None, why not: a refusal without its place, see `refuse`)."""
-    cid = resolver.resolve(text)
-    if cid is AMBIGUOUS:  # the shared-name rule: the only one of that name being inspected
-        cid = resolver.place(text, allowed)[0]
+    cid = resolver.place(text, allowed)[0]  # a shared name: the only one of that name being inspected
     if cid is AMBIGUOUS:
         return None, BallotFileError("{text!r} is a name two roster people share: use the id or label", text=text)
     if cid is None:

@@ -19,6 +19,7 @@ else:  # pragma: no cover
     import tomli as tomllib
 
 from selector.domain import eligibility
+from selector.domain.decision import AFTER
 from selector.domain.model import (
     Candidate, Cut, Evaluation, GradeRule, Post, Round, Stage, Threshold, YearSchedule, normalize,
 )
@@ -767,8 +768,7 @@ class _Parser:
                 kw["ratio"] = self.ratio(item["ratio"], f"{where}.ratio")
         if "revotes" in item:
             kw["revotes"] = self.count(item["revotes"], f"{where}.revotes", minimum=0)
-        kw["after_revotes"] = self.choice(item.get("after_revotes", "unfilled"), f"{where}.after_revotes",
-                                          ("unfilled", "refer"))
+        kw["after_revotes"] = self.choice(item.get("after_revotes", "unfilled"), f"{where}.after_revotes", AFTER)
         cut = kw.get("cut")
         if cut is not None and cut.ties == "lot":
             self.fail(f"{where}.cut.ties", N_('"lot" is not for a vote: a tie in a vote goes to a re-vote (再次投票); '

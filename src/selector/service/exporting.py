@@ -57,7 +57,7 @@ def export(open_: "OpenRound", stage_id: str, doc: str, fmt: str, out: str | Non
         path = None
     else:
         path = Path(out) if out else default_path(open_.id, stage_id, doc, fmt)
-        _check_output(path)
+        check_output(path)
         if not force and os.path.lexists(path):
             raise OutputExists(str(path))
     handler = open_.handler(stage_id)
@@ -107,11 +107,11 @@ def export(open_: "OpenRound", stage_id: str, doc: str, fmt: str, out: str | Non
                                 name=path.name if path else f"{stage.id}-{doc}.{fmt}", sha256=sha))
         if path is not None:
             # Last in the transaction: a file that cannot be written leaves no export event.
-            _write_whole(path, data, force)
+            write_whole(path, data, force)
     return Exported(data, path, sha, doc, fmt)
 
 
-def _write_whole(path: Path, data: bytes, replace: bool) -> None:
+def write_whole(path: Path, data: bytes, replace: bool) -> None:
     """Write `data` to a temporary file beside `path`, sync it, then give it the name:
     `os.replace` when replacing is allowed, else a hard link that fails if the name was
     taken meanwhile. The temporary file never outlives the call."""
@@ -143,7 +143,7 @@ def _write_whole(path: Path, data: bytes, replace: bool) -> None:
             os.unlink(work)
 
 
-def _check_output(path: Path) -> None:
+def check_output(path: Path) -> None:
     """--out must name a file in a folder that exists."""
     if path.is_dir():
         raise BadOutput(str(path), "folder")
@@ -185,11 +185,6 @@ def _stage_views(open_: "OpenRound") -> list:
             view = None
         out.append((stage, view))
     return out
-
-
-# what `papers` shares with export: the same checks of --out and the same whole-file write
-check_output = _check_output
-write_whole = _write_whole
 
 
 def _published(open_: "OpenRound", handler, view: dict) -> "Published":

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING, TypeVar
 
@@ -237,15 +238,12 @@ class OpenRound:
         key = normalize(text)
         return next((p.id for p in self.round.posts if key in (normalize(p.id), normalize(p.title))), text)
 
-    @property
+    @cached_property
     def people(self):
         """The round's roster to find people in (`service.people`, the one resolver)."""
         from selector.service.people import People
 
-        found = self.__dict__.get("_people")
-        if found is None:
-            found = self.__dict__["_people"] = People(self.round)
-        return found
+        return People(self.round)
 
     def person(self, post: str, text: str, *among) -> str:
         """A person named by id, label or name; a name two roster people share is the only one

@@ -23,7 +23,7 @@ from typing import TYPE_CHECKING, Iterable, Iterator
 
 from selector import __version__
 from selector.domain.counting import CandidateCount, InvalidMark, PostCount, StageCount
-from selector.domain.cuts import PostCut
+from selector.domain.cuts import DECIDED, PostCut
 from selector.domain.model import Round, Stage
 from selector.errors import (
     CreatedMeanwhile, DatabaseError, NewerDatabase, NoDatabase, NotFound, NotSelectorDatabase, RuleError,
@@ -660,8 +660,7 @@ class Store(StageRecords):
             {"round": round_id, "stage": stage_id, "post": c.post, "status": c.status,
              "advanced": canonical(list(c.advanced)), "decision": c.decision,
              "chosen": canonical(list(c.chosen)),
-             "reason": reason if c.decision in ("resolved", "accepted-short", "backfilled", "no-backfill")
-             else None}
+             "reason": reason if c.decision in DECIDED else None}
             for c in cuts))
         self.lock(round_id, stage_id)
 

@@ -88,22 +88,24 @@ def read_totals(handler: "BallotStage", paper: "Paper", name: str, header: list[
 
 def refuse_second(handler: "BallotStage", batches: list[dict]) -> None:
     """Counts are the whole record of a stage: none beside papers, and only one counts file."""
+    _refuse_recorded(handler, batches)
+    if batches:
+        raise RecordedFromPapers(handler.stage.id, len(batches))
+
+
+def _refuse_recorded(handler: "BallotStage", batches: list[dict]) -> None:
+    """Refuse any input on a stage already recorded from a counts file."""
     recorded = totals_batch(batches)
     if recorded is not None:
         number = next(b["number"] for b in handler.batch_list() if b["id"] == recorded["id"])
         raise RecordedFromTotals(handler.stage.id, number, recorded["file"])
-    if batches:
-        raise RecordedFromPapers(handler.stage.id, len(batches))
 
 
 def refuse_papers(handler: "BallotStage", batches: list[dict]) -> None:
     """A ballot tally on a talk stage, or on a stage recorded from totals, is refused."""
     if handler.stage.talk:
         raise CountsOnly(handler.stage.id)
-    recorded = totals_batch(batches)
-    if recorded is not None:
-        number = next(b["number"] for b in handler.batch_list() if b["id"] == recorded["id"])
-        raise RecordedFromTotals(handler.stage.id, number, recorded["file"])
+    _refuse_recorded(handler, batches)
 
 
 # -- the view -----------------------------------------------------------------------------------
