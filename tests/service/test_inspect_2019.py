@@ -6,7 +6,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from stagehelp import TWELVE_NAMES as NAMES, events, listed, post, result, show
+from stagehelp import TWELVE, TWELVE_NAMES as NAMES, events, listed, post, result, show
 from support import write_csv
 
 LISTED = ["C01", "C02", "C03", "C05", "C06", "C07", "C08", "C09", "C10", "C11", "C12", "C13"]
@@ -230,3 +230,19 @@ def test_a_findings_sheet_with_title_rows_above_its_heading_is_read_and_rechecke
                     "gb18030")
     r = run("inspect", "inspect", bad)
     assert r.exit_code == 1 and "坏.csv: row 3, column 4 (说明2): unknown column '说明2'" in r.stderr
+
+
+def test_a_concern_is_decided_by_a_name_two_roster_people_share(run, tmp_path):
+    # Another 季海燕 (C14, not inspected) is on the roster: --keep 季海燕 names the one being
+    # inspected, by the shared-name rule, as everywhere else a clerk types a name.
+    text = TWELVE.read_text(encoding="utf-8").replace(
+        'id = "C03"\nname = "季海燕"\n', 'id = "C03"\nname = "季海燕"\nlabel = "季海燕(城东)"\n')
+    text += '\n[[candidate]]\nid = "C14"\nname = "季海燕"\nlabel = "季海燕(城西)"\nposts = ["P04"]\n'
+    (tmp_path / "twelve.toml").write_text(text, encoding="utf-8")
+    listed(run, tmp_path, tmp_path / "twelve.toml")
+    concern = {("C03", "个人有关事项报告核查"): ("关注", "漏报房产一处")}
+    run("inspect", "inspect", all_clear(tmp_path / "f.csv", LISTED, concern))
+    evaluated(run, tmp_path)
+    r = run("inspect", "inspect", "--keep", "季海燕", "--reason", "经部务会研究，已说明情况，继续考察")
+    assert r.exit_code == 0, r.stderr
+    assert result(show(run, "inspect"), "P01", "C03")["settled"]["decision"] == "keep"

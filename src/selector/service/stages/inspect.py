@@ -315,13 +315,13 @@ class InspectStage:
             raise ReasonRequired("--keep" if decided and decided[0][1] == "keep" else "--strike")
         stage, store, rid = self.stage, self.store, self.round.id
         reason = reason.strip()
-        resolver = Resolver(self.round.candidates)
         out = []
         with store.write():
             self._writable()
             for who, decision in decided:
                 state = self.inspection()
-                cid = resolver.resolve(who.strip())
+                # a name two roster people share names the one being inspected (the shared-name rule)
+                cid = self.open.people.find(who.strip(), state.open_to)
                 v = state.vetting.get(cid) if isinstance(cid, str) else None
                 if v is None or not v.open_concerns or v.struck or cid not in state.open_to:
                     raise NoConcern(stage.id, who.strip(), decision)
