@@ -199,6 +199,24 @@ def refuse(name: str, line: int, col: int | None, header: list[str], message: st
     raise BallotFileError(message, file=name, row=line, **place, **fields)
 
 
+def filled_rows(name: str, header: list[str], rows: Iterable[Row], width: int) -> Iterator[Row]:
+    """The rows of a findings, 民主测评 or counts table that hold something; a row with filled
+    cells beyond the `width` columns is refused (a lost separator shifts every cell after it)."""
+    for line, cells in rows:
+        if not any(c.strip() for c in cells):
+            continue
+        if len(cells) > width and any(c.strip() for c in cells[width:]):
+            refuse(name, line, None, header, N_("{cells} cells but the header has {columns} columns"),
+                   cells=len(cells), columns=width)
+        yield line, cells
+
+
+def cell_text(roles: dict[str, int], cells: list[str], key: str) -> str:
+    """The stripped text of the column `roles[key]` (1-based) on a row; "" when there is none."""
+    col = roles.get(key)
+    return cells[col - 1].strip() if col is not None and col <= len(cells) else ""
+
+
 def header_roles(name: str, header: list[str], role_of: Callable[[int, str, str | None], tuple]):
     """Each column's role, `role_of(column, heading, known column name or None)`, refusing a
     column without a heading, two columns with one role and a file without a ballot column.

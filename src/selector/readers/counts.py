@@ -10,6 +10,7 @@ file with its row and column. The sums are checked by `domain.totals.count_total
 from __future__ import annotations
 
 import re
+from functools import partial
 from typing import Iterable
 
 from selector.domain.counting import AMBIGUOUS
@@ -17,7 +18,7 @@ from selector.domain.model import normalize
 from selector.domain.totals import TotalRow
 from selector.errors import BallotFileError
 from selector.i18n import N_
-from selector.readers.ballots import Paper, refuse
+from selector.readers.ballots import Paper, cell_text, filled_rows, refuse
 from selector.readers.tables import Row
 
 ALIASES = {
@@ -93,17 +94,8 @@ def read_counts(name: str, header: list[str], rows: Iterable[Row], paper: Paper,
     categories = {normalize(c): c for c, _ in stage.categories}
     names = names or {}
     out: list[TotalRow] = []
-    for line, cells in rows:
-        if not any(c.strip() for c in cells):
-            continue
-        if len(cells) > len(header) and any(c.strip() for c in cells[len(header):]):
-            refuse(name, line, None, header, N_("{cells} cells but the header has {columns} columns"),
-                   cells=len(cells), columns=len(header))
-
-        def cell(key):
-            col = roles.get(key)
-            return cells[col - 1].strip() if col is not None and col <= len(cells) else ""
-
+    for line, cells in filled_rows(name, header, rows, len(header)):
+        cell = partial(cell_text, roles, cells)
         if COLUMN_OF.get(normalize(cell("post")).casefold()) == "post":
             refuse(name, line, None, header, N_("this row repeats the heading row ({value!r} in the post column): "
                                                 "delete it"), value=cell("post"))

@@ -7,9 +7,12 @@ refusing the whole file at the first problem with file, row and column.
 
 from __future__ import annotations
 
+from functools import partial
 from typing import Iterable
 
-from selector.readers.ballots import COLUMN_OF as BALLOT_COLUMNS, header_roles, heading_row, refuse, void_reason
+from selector.readers.ballots import (
+    COLUMN_OF as BALLOT_COLUMNS, cell_text, filled_rows, header_roles, heading_row, refuse, void_reason,
+)
 from selector.readers.tables import Row, placed
 from selector.domain.counting import AMBIGUOUS, Resolver
 from selector.domain.inspection import EvaluationPaper, Finding, grade_counts, graded_too_little
@@ -106,17 +109,8 @@ def _read_findings(name: str, header: list[str], rows: Iterable[Row], *, resolve
     check_of = {normalize(c): c for c in checks}
     out: list[Finding] = []
     seen: dict[tuple[str, str], int] = {}
-    for line, cells in rows:
-        if not any(c.strip() for c in cells):
-            continue
-        if len(cells) > len(header) and any(c.strip() for c in cells[len(header):]):
-            refuse(name, line, None, header, N_("{cells} cells but the header has {columns} columns"),
-                   cells=len(cells), columns=len(header))
-
-        def cell(key):
-            col = roles.get(key)
-            return cells[col - 1].strip() if col is not None and col <= len(cells) else ""
-
+    for line, cells in filled_rows(name, header, rows, len(header)):
+        cell = partial(cell_text, roles, cells)
         if FINDING_COLUMNS.get(normalize(cell("candidate")).casefold()) == "candidate":
             refuse(name, line, None, header, N_("this row repeats the heading row ({value!r} in the candidate "
                                                 "column): delete it"), value=cell("candidate"))
@@ -176,12 +170,7 @@ def _read_evaluation(name: str, header: list[str], rows: Iterable[Row], *, resol
         raise BallotFileError("no candidate columns", file=name, row=1)
     papers: list[EvaluationPaper] = []
     numbers: dict[str, int] = {}
-    for line, cells in rows:
-        if not any(c.strip() for c in cells):
-            continue
-        if len(cells) > len(roles) and any(c.strip() for c in cells[len(roles):]):
-            refuse(name, line, None, header, N_("{cells} cells but the header has {columns} columns"),
-                   cells=len(cells), columns=len(roles))
+    for line, cells in filled_rows(name, header, rows, len(roles)):
         paper = EvaluationPaper("", None)
         for col, role in enumerate(roles, start=1):
             value = cells[col - 1].strip() if col <= len(cells) else ""
