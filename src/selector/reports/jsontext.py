@@ -112,16 +112,21 @@ def _dict(value: dict, out: list[str], newline: str) -> None:
             append(f"{lead}{encode_basestring(key)}: {text}")
         else:
             append(f"{lead}{encode_basestring(key)}: ")
-            kind = type(item)
-            if kind is dict:
-                _dict(item, out, inner)
-            elif kind is list or kind is tuple:
-                _list(item, out, inner)
-            else:
-                raise _Other
-            out.collect()
+            _nested(item, out, inner)
         lead = between
     append(newline + "}")
+
+
+def _nested(item, out, inner: str) -> None:
+    """A dict or list value written after its key or list position; anything else is json's."""
+    kind = type(item)
+    if kind is dict:
+        _dict(item, out, inner)
+    elif kind is list or kind is tuple:
+        _list(item, out, inner)
+    else:
+        raise _Other
+    out.collect()
 
 
 def _list(value, out: list[str], newline: str) -> None:
@@ -138,13 +143,6 @@ def _list(value, out: list[str], newline: str) -> None:
             append(lead + text)
         else:
             append(lead)
-            kind = type(item)
-            if kind is dict:
-                _dict(item, out, inner)
-            elif kind is list or kind is tuple:
-                _list(item, out, inner)
-            else:
-                raise _Other
-            out.collect()
+            _nested(item, out, inner)
         lead = between
     append(newline + "]")
