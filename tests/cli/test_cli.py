@@ -605,3 +605,15 @@ def test_export_choices_are_the_services():
 
     assert tuple(d.value for d in Doc) == DOCS
     assert tuple(f.value for f in Format) == FORMATS
+
+
+
+def test_papers_choices_are_the_services():
+    """`papers --format/--serials` likewise: the formats and the most serial numbers the service makes."""
+    import inspect
+
+    from selector.cli.papers import PaperFormat, papers
+    from selector.service.papers import FORMATS, MAX_SERIALS
+
+    assert tuple(f.value for f in PaperFormat) == FORMATS
+    assert inspect.signature(papers).parameters["serials"].default.max == MAX_SERIALS
