@@ -5,6 +5,7 @@ from __future__ import annotations
 import unicodedata
 from fractions import Fraction
 from functools import lru_cache
+from typing import TYPE_CHECKING
 
 from rich import box
 from rich.console import Console
@@ -19,7 +20,9 @@ from selector.reports.common import (
     status_word, vote_line, when,
 )
 from selector.reports.numbers import pct
-from selector.views import PostView, StageView
+
+if TYPE_CHECKING:
+    from selector.views import PostView, StageView
 
 
 def shown(text: str) -> str:

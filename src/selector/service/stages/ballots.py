@@ -28,9 +28,9 @@ from selector.service.stages import counts
 from selector.service.views import corrections, eligibility_view, frac, signatures
 from selector.storage import events
 from selector.storage.intake import gc_paused
-from selector.views import StageView
 
 if TYPE_CHECKING:
+    from selector.views import StageView
     from selector.readers.ballots import Paper
     from selector.service.recheck import Report
     from selector.service.rounds import OpenRound, StageState
