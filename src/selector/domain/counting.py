@@ -68,6 +68,8 @@ class Cells(Mapping):
 
 @dataclass(frozen=True, slots=True)
 class InvalidMark:
+    """A mark that counts for no one: the paper, the post, the text as written, and why."""
+
     ballot: str
     post: str
     text: str
@@ -128,6 +130,8 @@ class Resolver:
 
 @dataclass(slots=True)  # slots: a 10,000-post tally touches one per mark
 class CandidateCount:
+    """One candidate's count in a post."""
+
     votes: int = 0  # marks (choose) or 同意 (approve) on papers valid for the post
     weighted: Fraction = Fraction(0)
     by_category: dict[str, int] = field(default_factory=dict)
@@ -138,6 +142,8 @@ class CandidateCount:
 
 @dataclass(slots=True)
 class PostCount:
+    """A post's count: its papers, blanks, voids and each candidate's count."""
+
     post: Post
     candidates: tuple[str, ...]  # the stage's list for this post
     returned: int = 0
@@ -171,6 +177,8 @@ class PostCount:
 
 @dataclass
 class StageCount:
+    """A stage's count: each post's, the papers returned and those voided whole."""
+
     stage: Stage
     posts: dict[str, PostCount]
     returned: int = 0

@@ -14,7 +14,6 @@ import contextlib
 import hashlib
 import json
 import os
-import secrets
 import sqlite3
 from fractions import Fraction
 from operator import itemgetter
@@ -113,7 +112,7 @@ class Store(StageRecords):
         if witness.path_of(path).exists():
             # Its lines would all fail against a new record (or the old record was deleted).
             raise WitnessWithoutDatabase(str(path), str(witness.path_of(path)))
-        work = path.with_name(f".{path.name}.new-{os.getpid()}-{secrets.token_hex(4)}")
+        work = path.with_name(f".{path.name}.new-{os.getpid()}-{os.urandom(4).hex()}")
         try:
             # Owner-only from the first byte: the file holds every ballot of every round.
             os.close(os.open(work, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600))

@@ -40,6 +40,8 @@ Progress = Callable[[int, int], None]
 
 @dataclass
 class TallyResult:
+    """What a tally read and counted, for the screen and --json."""
+
     stage: Stage
     count: StageCount
     batches: list[dict] = field(default_factory=list)  # file, sha256, ballots, rows, encoding

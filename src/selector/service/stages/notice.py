@@ -52,6 +52,8 @@ def _cannot_close(stage: str, problems: list) -> RuleError:
 
 @dataclass
 class Notice:
+    """A notice stage as stored: its lists, its complaints and each post's people."""
+
     stage: Stage
     lists: dict[str, tuple[str, ...]]
     row: dict | None  # None until opened
