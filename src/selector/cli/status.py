@@ -37,6 +37,13 @@ def quick() -> int:
             show(open_round(store, options), as_json=False)
         finally:
             store.close()
+    except KeyboardInterrupt:  # as typer says it
+        import sys
+
+        from selector.i18n import _
+
+        sys.stderr.write(_("Aborted.") + "\n")
+        return 1
     except Exception as e:
         code = failed(e)
         if code is None:
