@@ -76,8 +76,10 @@ def recheck(handler: "BallotStage", log: list[dict], report: Report) -> StageCou
                 report.add(stages, N_("{column} is {value} but the log records {recorded}"), column=key,
                            value=row[key], recorded=last.get(key))
         latest = counted[-1]
+        # a tally that added to a counted stage since m014 recorded the chained form
+        chained = "marks_sha256" in latest["details"]
         if "results_sha256" in latest["details"] and \
-                store.results_digest(rid, stage.id) != latest["details"]["results_sha256"]:
+                store.results_digest(rid, stage.id, chained) != latest["details"]["results_sha256"]:
             report.add(results, N_("the stored results differ from those {command} event #{event} recorded"),
                        command=latest["command"], event=latest["id"])
     live = [b for b in batches if b["withdrawn"] is None]
