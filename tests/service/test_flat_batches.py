@@ -108,9 +108,10 @@ def test_later_tallies_record_the_chained_digest_and_verify_holds_to_it(run, fou
      ["stage rec1: results: the stored results differ from those tally event #5 recorded",
       "stage rec1: table invalid_marks, row P01/0002/张伟: in the database but not in the recount",
       "stage rec1: table invalid_marks, row P01/0002/赵六: missing from the database"]),
-    # a mark moved to another batch: nothing the recount compares, but the chain
+    # a mark filed under another batch: the chain, and the batch its ballot came in
     ("UPDATE invalid_marks SET batch = 4 WHERE stage = 'rec1' AND ballot = '0002'",
-     ["stage rec1: results: the stored results differ from those tally event #5 recorded"]),
+     ["stage rec1: results: the stored results differ from those tally event #5 recorded",
+      "stage rec1: table invalid_marks, row P01/0002/赵六: batch is 4 in the database, 1 on recount"]),
     ("UPDATE invalid_marks SET batch = NULL WHERE stage = 'rec1' AND ballot = '0005'",
      ["stage rec1: results: the stored results differ from those tally event #5 recorded"]),
     # a void paper's reason, and a result row
@@ -161,3 +162,16 @@ def test_withdrawing_a_batch_leaves_the_rows_a_fresh_tally_of_the_others_would(r
         r = run("--db", db, "audit", "verify")
         assert r.exit_code == 0, r.stderr
     assert rows("abcd.db", "invalid_marks") == rows("acd.db", "invalid_marks")
+
+
+def test_a_row_filed_under_another_batch_is_caught_after_a_first_batch_too(run, tmp_path):
+    # one batch: its event records the whole snapshot's digest, which knows no batch; the
+    # recount says which batch each ballot came in
+    assert run("init", write_round(tmp_path)).exit_code == 0
+    tally(run, "selector.db", list(files(tmp_path).values())[:2], True)  # two files, one command
+    assert run("audit", "verify").exit_code == 0
+    tamper("UPDATE void_papers SET batch = 1 WHERE stage = 'rec1' AND ballot = '0006'")
+    r = run("audit", "verify")
+    assert r.exit_code == 3
+    assert r.stderr.splitlines()[1:] == [
+        "  stage rec1: table void_papers, row 0006/P02: batch is 1 in the database, 2 on recount"]

@@ -713,6 +713,19 @@ class Store(StageRecords):
         return dict(self.conn.execute("SELECT post, by_list FROM post_results WHERE round = ? AND stage = ? "
                                       "AND by_list != 0", [round_id, stage_id]).fetchall())
 
+    def filed_batches(self, round_id: str, stage_id: str) -> Iterator[tuple[str, tuple, int, str]]:
+        """(table, row key, batch, ballot) of each invalid mark (key: post, ballot, text) and
+        void paper (key: ballot, post) of the stage that names its batch."""
+        key = [round_id, stage_id]
+        for post, ballot, text, batch in self.conn.execute(
+                "SELECT post, ballot, text, batch FROM invalid_marks WHERE round = ? AND stage = ? "
+                "AND batch IS NOT NULL", key):
+            yield "invalid_marks", (post, ballot, text), batch, ballot
+        for ballot, post, batch in self.conn.execute(
+                "SELECT ballot, post, batch FROM void_papers WHERE round = ? AND stage = ? "
+                "AND batch IS NOT NULL", key):
+            yield "void_papers", (ballot, post), batch, ballot
+
     def void_paper_rows(self, round_id: str, stage_id: str) -> list[dict]:
         return self.select("void_papers", "round = ? AND stage = ?", [round_id, stage_id], "rowid",
                            ("round", "stage", "ballot", "post", "reason"))

@@ -114,6 +114,14 @@ def recheck(handler: "BallotStage", log: list[dict], report: Report) -> StageCou
     if tallies and "voided" in tallies[-1]["details"]:  # recorded since m008_void_papers
         compare_table(report, stage.id, "void_papers", ("ballot", "post"), expected["void_papers"],
                       store.void_paper_rows(rid, stage.id))
+    # each invalid mark and void paper filed under the batch its ballot came in (m014; the
+    # rows stored before it know no batch)
+    for table, key, batch, ballot in store.filed_batches(rid, stage.id):
+        if batch != numbers.get(ballot):
+            report.add(At("stage {stage}: table {table}, row {row}", stage=stage.id, table=table,
+                          row="/".join(str(x) for x in key)),
+                       N_("{column} is {stored!r} in the database, {expected!r} on recount"), column="batch",
+                       stored=batch, expected=numbers.get(ballot))
     if row["void_papers"] != count.void_papers:
         report.add(stages, N_("{column} is {value}, recount {recount}"), column="void_papers",
                    value=row["void_papers"], recount=count.void_papers)
