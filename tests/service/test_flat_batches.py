@@ -175,3 +175,23 @@ def test_a_row_filed_under_another_batch_is_caught_after_a_first_batch_too(run, 
     assert r.exit_code == 3
     assert r.stderr.splitlines()[1:] == [
         "  stage rec1: table void_papers, row 0006/P02: batch is 1 in the database, 2 on recount"]
+
+
+def test_rows_stored_before_m014_are_chained_as_they_stand_by_the_next_batch(run, tmp_path):
+    # rows from before m014_flat_batches know no batch (NULL); the first batch after it makes
+    # the chain's head from them once, links its own rows on, and verify rebuilds the same
+    assert run("init", write_round(tmp_path)).exit_code == 0
+    paths = list(files(tmp_path).values())
+    tally(run, "selector.db", paths[:2], True)
+    tamper("UPDATE invalid_marks SET batch = NULL")
+    tamper("UPDATE void_papers SET batch = NULL")
+    assert run("audit", "verify").exit_code == 0  # the whole-snapshot digest knows no batch
+    tally(run, "selector.db", paths[2:3], False)
+    assert "marks_sha256" in tallies("selector.db")[-1]
+    assert [r[-1] for r in rows("selector.db", "invalid_marks")] == [None] * 3 + ["三组.csv"] * 2
+    r = run("audit", "verify")
+    assert r.exit_code == 0, r.stderr
+    tamper("UPDATE invalid_marks SET reason = 'ineligible:P02' WHERE ballot = '0005' AND post = 'P01'")
+    r = run("audit", "verify")
+    assert r.exit_code == 3
+    assert "the stored results differ from those tally event #3 recorded" in r.stderr
