@@ -115,9 +115,9 @@ def recheck(handler: "BallotStage", log: list[dict], report: Report) -> StageCou
         compare_table(report, stage.id, "void_papers", ("ballot", "post"), expected["void_papers"],
                       store.void_paper_rows(rid, stage.id))
     # each invalid mark and void paper filed under the batch its ballot came in (m014; the
-    # rows stored before it know no batch)
+    # rows stored before it know no batch; a row of a ballot not recounted is reported above)
     for table, key, batch, ballot in store.filed_batches(rid, stage.id):
-        if batch != numbers.get(ballot):
+        if ballot in numbers and batch != numbers[ballot]:
             report.add(At("stage {stage}: table {table}, row {row}", stage=stage.id, table=table,
                           row="/".join(str(x) for x in key)),
                        N_("{column} is {stored!r} in the database, {expected!r} on recount"), column="batch",
