@@ -12,7 +12,7 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
-from selector.reports.screen import Printer, Ranking, width
+from selector.reports.screen import Lines, Printer, Ranking, width
 
 from selector.i18n import N_, _, ngettext
 from selector.reports.common import (
@@ -136,9 +136,9 @@ def _talks(view: StageView) -> str:
     return total
 
 
-def _lines(lines: list[str], indent: str = "  ") -> Text:
+def _lines(lines: list[str], indent: str = "  ") -> Lines:
     """Many lines printed at once (a long list of ballots is one print, not one each)."""
-    return Text("\n".join(indent + line for line in lines))
+    return Lines([indent + line for line in lines])
 
 
 def _post(console: Printer, view: StageView, post: PostView) -> None:
@@ -175,8 +175,11 @@ def _post(console: Printer, view: StageView, post: PostView) -> None:
         console.print(_("no votes"))
     else:
         console.print(_ranking(console.width, view, post, results))
-    listed = [_("invalid mark on ballot {ballot}: {text} ({reason})").format(
-        ballot=m["ballot"], text=m["text"], reason=reason_text(m["reason"])) for m in post.get("invalid_mark_list") or ()]
+    # a stage of many batches lists thousands: each reason worded once
+    line, reasons = _("invalid mark on ballot {ballot}: {text} ({reason})").format, {}
+    listed = [line(ballot=m["ballot"], text=m["text"], reason=reasons.get(m["reason"]) or
+                   reasons.setdefault(m["reason"], reason_text(m["reason"])))
+              for m in post.get("invalid_mark_list") or ()]
     listed += [_("void on ballot {ballot}: {reason}").format(ballot=v["ballot"], reason=reason_text(v["reason"]))
                for v in post.get("void_list") or ()]
     if listed:
