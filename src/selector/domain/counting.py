@@ -156,6 +156,10 @@ class PostCount:
     # marks counted by the shared-name rule: a name two roster people share, placed on the
     # only one of them on this post's list (the others are counted by id, label or name)
     by_list: int = 0
+    # invalid marks that earlier batches stored and this count did not read back (a later
+    # batch's tally appends its own marks and lists them alone): the post has
+    # marks_before + len(invalid_marks) in all
+    marks_before: int = 0
 
     @property
     def valid(self) -> int:

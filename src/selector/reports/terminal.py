@@ -184,6 +184,11 @@ def _post(console: Printer, view: StageView, post: PostView) -> None:
                for v in post.get("void_list") or ()]
     if listed:
         console.print(_lines(listed))
+    if post.get("invalid_marks_earlier"):  # a later batch's tally lists its own marks only
+        console.print(Text(ngettext(
+            "and {n} invalid mark of earlier batches: selector show {stage} lists them all",
+            "and {n} invalid marks of earlier batches: selector show {stage} lists them all",
+            post["invalid_marks_earlier"]).format(n=post["invalid_marks_earlier"], stage=view["stage"])))
     status = post.get("status")
     note = status_word(status)
     names = {r["candidate"]: r["name"] for r in results}

@@ -657,8 +657,10 @@ class Store(StageRecords):
             self.conn.execute(f"DELETE FROM {table} WHERE round = ? AND stage = ?", [round_id, stage_id])
         self.update("stages", {"round": round_id, "stage": stage_id}, {"void_papers": None})
 
-    def load_count(self, round_id: str, stage: Stage, posts, lists) -> StageCount | None:
-        """The stored results of a stage, or None if it has none."""
+    def load_count(self, round_id: str, stage: Stage, posts, lists, marks: bool = True) -> StageCount | None:
+        """The stored results of a stage, or None if it has none. Without `marks`, each post's
+        invalid marks are counted (`PostCount.marks_before`), not read: a tally adds batches
+        after them and needs none of them."""
         key = [round_id, stage.id]
         rows = {r["post"]: r for r in self.select("post_results", "round = ? AND stage = ?", key)}
         if not rows:
@@ -692,15 +694,19 @@ class Store(StageRecords):
                 pc.counts[candidate] = CandidateCount(
                     votes, fraction(weighted), dict(parsed) if type(parsed) is dict else json.loads(by_category),
                     no, abstain, invalid)
-        # Each post's invalid marks in the order stored: tuples, not dicts (a stage of many
-        # batches holds many).
-        lists_of = {pid: pc.invalid_marks for pid, pc in count.posts.items()}
-        for post, ballot, text, reason in self.conn.execute(
-                "SELECT post, ballot, text, reason FROM invalid_marks WHERE round = ? AND stage = ? ORDER BY rowid",
-                key):
-            marks = lists_of.get(post)
-            if marks is not None:
-                marks.append(InvalidMark(ballot, post, text, reason))
+        if not marks:
+            for post, n in self.conn.execute("SELECT post, count(*) FROM invalid_marks WHERE round = ? AND stage = ? "
+                                             "GROUP BY post", key):
+                if post in count.posts:
+                    count.posts[post].marks_before = n
+        else:  # each post's invalid marks in the order stored (a stage of many batches holds many)
+            lists_of = {pid: pc.invalid_marks for pid, pc in count.posts.items()}
+            for post, ballot, text, reason in self.conn.execute(
+                    "SELECT post, ballot, text, reason FROM invalid_marks WHERE round = ? AND stage = ? "
+                    "ORDER BY rowid", key):
+                found = lists_of.get(post)
+                if found is not None:
+                    found.append(InvalidMark(ballot, post, text, reason))
         count.voided = self.conn.execute("SELECT ballot, post, reason FROM void_papers WHERE round = ? AND stage = ? "
                                          "ORDER BY rowid", key).fetchall()
         count.returned = self.returned(round_id, stage.id)

@@ -130,7 +130,9 @@ class BallotStage:
         row = state.row
         present, issued = self._attendance(row, present, issued, dry_run)
         known_sha = {b["sha256"]: b["file"] for b in state.batches}
-        start = store.load_count(rid, stage, self.round.posts, paper.lists)
+        # Earlier batches' invalid marks are not read back: this tally appends its own, and its
+        # view lists them alone (issue 17: the 100th batch costs what the first does).
+        start = store.load_count(rid, stage, self.round.posts, paper.lists, marks=False)
         counter = Count(stage, self.round.posts, paper.lists, paper.resolver, self.open.roster, start)
         result = TallyResult(stage, counter.result, present=present, issued=issued, dry_run=dry_run)
         returned_before = counter.result.returned
@@ -619,7 +621,9 @@ class BallotStage:
                                     "returned": pc.returned, "overvotes": pc.overvotes}
                 if stage.categories:
                     entry["ballots"]["weighted_valid"] = frac(pc.weighted_valid)
-                entry["invalid_marks"] = len(pc.invalid_marks)
+                entry["invalid_marks"] = pc.marks_before + len(pc.invalid_marks)
+                if pc.marks_before:  # after a later batch's tally: its list holds the new marks only
+                    entry["invalid_marks_earlier"] = pc.marks_before
                 if pc.by_list:  # only then: views (and --json) of other rounds stay as they were
                     entry["placed_by_list"] = pc.by_list
                 entry["invalid_mark_list"] = [{"ballot": m.ballot, "text": m.text, "reason": m.reason}
