@@ -567,9 +567,10 @@ def test_merged_cells_are_refused_naming_the_range(tmp_path, ref, where):
                              "each cell (a merged cell counts as empty)")
 
 
-def test_a_merge_the_byte_scan_cannot_see_is_refused_after_the_last_row(tmp_path):
+@pytest.mark.parametrize("fast", [True, False])
+def test_a_merge_is_refused_after_the_last_row_naming_its_first_cell(tmp_path, fast):
     path = _sheet(tmp_path, [["ballot", "P01"], [1, "张伟"], [2, "王芳"]], ["B2:C2"])
-    with mock.patch.object(tables, "_merged_ranges", return_value=[]):
+    with mock.patch.object(tables, "FAST", fast):
         assert "row 2, column 2 (P01): merged cells (B2:C2)" in refusal(path)
 
 
