@@ -462,16 +462,22 @@ def _why(e: BaseException) -> str:
     return " ".join(str(e).split())[:160] or type(e).__name__
 
 
-MAX_UNPACKED = 200 << 20  # bytes all the parts of a workbook may unpack to
+MAX_UNPACKED = 1 << 30  # bytes all the parts of a workbook may unpack to
+MAX_WHOLE = 200 << 20  # bytes the parts read whole (all but the sheets) may unpack to
 MAX_RATIO = 200  # how many times its packed size a part over 1 MB may unpack to
 MAX_PARTS = 10_000  # zip members in a workbook (Excel writes a dozen or two)
+SHEETS = "xl/worksheets/"  # where a workbook keeps its sheets, the parts read as a stream
 
 
 def _check_parts(path: Path, name: str) -> None:
-    """Refuse a workbook that would unpack to more than MAX_UNPACKED, or has a part packed
-    more than MAX_RATIO times (a zip bomb), before openpyxl unpacks anything: a 1.2 MB file
-    can hold gigabytes of XML. Sizes are what the zip's directory declares; Python's zipfile
-    never unpacks more than that (and a part that would is damaged), so they bound the work."""
+    """Refuse a workbook that would unpack to more than MAX_UNPACKED, whose parts other than
+    its sheets would unpack to more than MAX_WHOLE, or with a part packed more than
+    MAX_RATIO times (a zip bomb), before openpyxl unpacks anything: a 1.2 MB file can hold
+    gigabytes of XML. Sheets are read a block at a time (readers/sheetxml.py), so their
+    size costs time, not memory: 300,000 ballots of 30 posts are ~310 MB of XML as Excel
+    saves them. The shared strings, styles and the rest are held whole. Sizes are what the
+    zip's directory declares; Python's zipfile never unpacks more than that (and a part
+    that would is damaged), so they bound the work."""
     import zipfile
 
     with zipfile.ZipFile(path) as z:
@@ -490,6 +496,13 @@ def _check_parts(path: Path, name: str) -> None:
                                   "{ratio} times its size: not a workbook Excel saved (a zip bomb?)",
                                   file=name, part=p.filename, packed=p.compress_size, size=p.file_size,
                                   ratio=MAX_RATIO)
+    whole = [p for p in parts if not p.filename.startswith(SHEETS)]
+    if sum(p.file_size for p in whole) > MAX_WHOLE:
+        big = max(whole, key=lambda p: p.file_size)
+        raise BallotFileError("its parts other than sheets unpack to {mb:,.0f} MB ({part}: {size:,.0f} MB), "
+                              "more than the {limit} MB a ballot workbook may: check it is the right file",
+                              file=name, mb=sum(p.file_size for p in whole) / (1 << 20), part=big.filename,
+                              size=big.file_size / (1 << 20), limit=MAX_WHOLE >> 20)
 
 
 def _open_xlsx(path: Path, sheet: str | None) -> Table:
