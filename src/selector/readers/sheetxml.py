@@ -167,6 +167,7 @@ class Sheet:
         self.merged: list[str] = []  # the merged ranges listed after the rows (once they are read)
         self.row_parser = parser(None)
         self.by_index = _Strings(strings)  # b"12" → the 13th shared string
+        self.layouts: dict[tuple[bytes, ...], tuple] = {}  # see _layout
 
     def rows(self) -> Iterator[Row]:
         with self.source() as src:
@@ -282,26 +283,46 @@ class Sheet:
         if (valued + spelled != n or body.count(b"<") != 4 * valued + 6 * spelled) \
                 and not _PLAIN_ROW.fullmatch(body):
             return None
-        cols = list(map(_COLUMNS.__getitem__, letters))  # from 0
+        layout = self.layouts.get(letters)
+        if layout is None:
+            layout = self._layout(letters)
+        first, last, place = layout
         problem = None
         if kinds.count(b"s") == n and b"&" not in body:
             got = list(map(self.by_index.__getitem__, raw))  # IndexError: damaged
         else:
             got = []
             text_of = self.cell_text
-            for col, style, kind, v, t in zip(cols, styles, kinds, raw, inline):
-                value, bad = self._value(idx, col + 1, style, kind, v, t)
+            for letter, style, kind, v, t in zip(letters, styles, kinds, raw, inline):
+                value, bad = self._value(idx, _COLUMNS[letter] + 1, style, kind, v, t)
                 if bad is not None and problem is None:
                     problem = bad
                 got.append(text_of(value))
+        filled = n - got.count("")
+        if place is not None:
+            got.append("")
+            got = list(map(got.__getitem__, place))
+        return Row(idx, got, filled, first, last, problem, True)
+
+    def _layout(self, letters: tuple[bytes, ...]) -> tuple[int, int, list[int] | None]:
+        """Where the cells of a row with these column letters go: the first and last
+        column, and for each column of the row the index of its cell (n: none; the last
+        cell written to a column wins, as in openpyxl), or None when the cells are columns
+        1…n and the row is at least as wide as the sheet. Rows share a few layouts (the
+        blanks of a ballot sheet), so they are kept."""
+        cols = [_COLUMNS[c] for c in letters]
+        n = len(cols)
         last = max(cols) + 1
-        if n < len(_FIRST) and cols == _FIRST[n]:
-            values = got + [""] * (width - n) if n < width else got
+        if cols == list(range(n)) and n >= self.width:
+            place = None
         else:
-            values = [""] * max(width, last)
-            for col, value in zip(cols, got):
-                values[col] = value
-        return Row(idx, values, n - got.count(""), cols[0] + 1, last, problem, True)
+            place = [n] * max(self.width, last)
+            for k, col in enumerate(cols):
+                place[col] = k
+        layout = (cols[0] + 1, last, place)
+        if len(self.layouts) < 1 << 14:
+            self.layouts[letters] = layout
+        return layout
 
     def _value(self, idx, col, style, kind, v, t):
         """A cell's value as openpyxl's `parse_cell` gives it (data_only), and the caller's
@@ -341,9 +362,6 @@ class Sheet:
             yield self.convert(idx, cells, self.width)
 
 
-_FIRST = [list(range(n)) for n in range(200)]  # the columns of a row with no cell left out
-
-
 def _odd(xml: bytes) -> bool:
     """Might `xml` hide a row's end or rebind a name (a comment, CDATA, a processing
     instruction, a namespace declaration), or hold a character XML forbids? ("!" and "?"
@@ -380,7 +398,7 @@ class _Strings(dict):
 
     def __missing__(self, v: bytes) -> str:
         found = self.strings[int(v.decode("utf-8"))] if v else ""  # as openpyxl: int of the text
-        if len(self) < 1 << 20:
+        if len(self) < 1 << 16:  # the names a sheet repeats, not every ballot number
             self[v] = found
         return found
 
