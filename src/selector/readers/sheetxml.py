@@ -190,15 +190,14 @@ class Sheet:
                 yield from self._openpyxl()
                 return
             if m.group(1):  # <sheetData/>
-                self._rest(buf[m.end():], src)
+                yield from self._rest(buf[m.end():], src)
                 return
             buf = buf[m.end():]
             done = False
             while not done:
                 end = buf.find(b"</sheetData>")
                 if end >= 0:
-                    part, done = buf[:end], True
-                    self._rest(buf[end + 12:], src)
+                    part, done, rest = buf[:end], True, buf[end + 12:]
                 else:
                     block = src.read(BLOCK)
                     cut = buf.rfind(b"</row>")
@@ -213,19 +212,21 @@ class Sheet:
                     yield from self._openpyxl()
                     return
                 yield from self._part(part)
-            if end < 0:
-                self._rest(b"", src)  # no </sheetData>: the parser says what is wrong
+            # the rest after </sheetData>; without one, the parser says what is wrong
+            yield from self._rest(rest if end >= 0 else b"", src)
 
-    def _rest(self, rest: bytes, src) -> None:
-        """Read the XML after the rows to its end and keep the merged ranges openpyxl finds in it."""
+    def _rest(self, rest: bytes, src) -> Iterator[Row]:
+        """The XML after the rows, read to its end by openpyxl's parser: the merged ranges it
+        lists are kept, and a row it finds there (no writer puts one) is given as openpyxl gives it."""
         import io
 
         parts = [rest]
         while block := src.read(BLOCK):
             parts.append(block)
         parser = self.parser(io.BytesIO(self.root + b"".join(parts)))
-        for _ in parser.parse():
-            pass
+        for idx, cells in parser.parse():
+            self.given += 1
+            yield self.convert(idx, cells, self.width)
         self.merged = [r.ref for r in (parser.merged_cells.mergeCell if parser.merged_cells else ())]
 
     def _openpyxl(self) -> Iterator[Row]:
