@@ -10,6 +10,8 @@ Excel never does). Then, each as a fresh process, back to back in every repetiti
 
   calamine   python-calamine opens the workbook and reads every row of the sheet (the
              reference; `pip install python-calamine` into the interpreter running this)
+  read       selector's reader alone (`tables.open_table` and every row, as a tally reads
+             them; no database): the reader's share of the tally
   xlsx       `python -m selector tally rec1 wide.xlsx` into a fresh database
   csv        `python -m selector tally rec1 wide.csv` of the same marks, fresh database
 
@@ -148,6 +150,14 @@ for row in CalamineWorkbook.from_path(sys.argv[1]).get_sheet_by_index(0).iter_ro
 print(rows)
 """
 
+READ = """
+import sys
+from selector.readers.tables import open_table
+with open_table(sys.argv[1]) as table:
+    rows = sum(1 for _ in table.rows)
+print(rows)
+"""
+
 
 def summary(values: list[float]) -> str:
     return f"best {min(values):6.2f} s  median {statistics.median(values):6.2f} s"
@@ -173,11 +183,13 @@ def main() -> None:
     for ballots in sizes:
         made = files(Path(args.data), ballots)
         n = str(ballots)
-        runs: dict[str, list[tuple[float, int]]] = {"calamine": [], "xlsx": [], "csv": []}
+        runs: dict[str, list[tuple[float, int]]] = {"calamine": [], "read": [], "xlsx": [], "csv": []}
         with tempfile.TemporaryDirectory(prefix="selector-xlsx-") as tmp:
             tmp = Path(tmp)
             for i in range(args.reps):  # interleaved: each ratio pairs runs made back to back
                 runs["calamine"].append(timed([sys.executable, "-c", CALAMINE, str(made["xlsx"])], cwd=tmp))
+                runs["read"].append(timed([sys.executable, "-c", READ, str(made["xlsx"])],
+                                          env=selector_env(tmp / "unused.db"), cwd=tmp))
                 for kind in ("xlsx", "csv"):
                     db = tmp / f"{kind}{i}.db"
                     env = selector_env(db)
@@ -193,11 +205,13 @@ def main() -> None:
         to_cal = statistics.median(x / c for x, c in zip(wall["xlsx"], wall["calamine"]))
         to_csv = statistics.median(x / c for x, c in zip(wall["xlsx"], wall["csv"]))
         csv_cal = statistics.median(x / c for x, c in zip(wall["csv"], wall["calamine"]))
+        read_cal = statistics.median(x / c for x, c in zip(wall["read"], wall["calamine"]))
         print(f"  {'python-calamine read (reference)':34s} {summary(wall['calamine'])}  peak RSS {mib['calamine']:5.0f} MiB")
+        print(f"  {'selector reader alone (no tally)':34s} {summary(wall['read'])}  peak RSS {mib['read']:5.0f} MiB")
         print(f"  {'selector tally wide.xlsx':34s} {summary(wall['xlsx'])}  peak RSS {mib['xlsx']:5.0f} MiB")
         print(f"  {'selector tally wide.csv':34s} {summary(wall['csv'])}  peak RSS {mib['csv']:5.0f} MiB")
-        print(f"  xlsx ÷ calamine {to_cal:4.2f}×   xlsx ÷ csv {to_csv:4.2f}×   csv ÷ calamine {csv_cal:4.2f}×  "
-              "(medians of paired runs)")
+        print(f"  xlsx ÷ calamine {to_cal:4.2f}×   xlsx ÷ csv {to_csv:4.2f}×   csv ÷ calamine {csv_cal:4.2f}×   "
+              f"reader ÷ calamine {read_cal:4.2f}×  (medians of paired runs)")
         if ballots == 100_000:
             ok = to_cal <= 1.5
             failed |= not ok
