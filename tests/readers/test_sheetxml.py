@@ -301,8 +301,9 @@ def test_memory_does_not_grow_with_the_rows(tmp_path):
 
 @pytest.mark.parametrize("data, strings", [
     (b'<sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><si><t>a&amp;b</t></si>'
-     b'<si><t xml:space="preserve"> x\r\ny </t></si><si><t/></si><si><t>&#x4E2D;_x005F_x</t></si></sst>',
+     b'<si><t xml:space="preserve"> x\r\ny </t></si><si><t></t></si><si><t>&#x4E2D;_x005F_x</t></si></sst>',
      ["a&b", " x\ny ", "", "中_x"]),
+    (b'<sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><si><t/></si></sst>', None),
     (b'<sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><si><r><t>a</t></r></si></sst>', None),
     (b'<x:sst xmlns:x="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><x:si><x:t>a</x:t></x:si>'
      b'</x:sst>', None),
