@@ -1,6 +1,6 @@
 """XLSX tally against python-calamine's own read of the same file, side by side in one run.
 
-    python bench/xlsx.py [--ballots 100000,300000] [--reps 3] [--data bench/data]
+    python bench/xlsx.py [--ballots 100000,300000] [--reps 3] [--data bench/data] [--floor]
 
 For each size it makes (once, the same bytes every run) the benchmark round of
 `make_data.py` with N ballots, its `wide.csv`, and `wide.xlsx`: the same marks as a workbook
@@ -14,6 +14,18 @@ Excel never does). Then, each as a fresh process, back to back in every repetiti
              them; no database): the reader's share of the tally
   xlsx       `python -m selector tally rec1 wide.xlsx` into a fresh database
   csv        `python -m selector tally rec1 wide.csv` of the same marks, fresh database
+
+With --floor, also (issue 17's question whether reading small sheets with python-calamine
+would bring the tally within 1.5× of calamine's read):
+
+  load       python-calamine parses the sheet into its own memory, no Python row made
+  texts      python-calamine's rows turned into the cell texts a tally reads (what a
+             calamine path in selector's reader would at least cost)
+  csvread    selector's reader alone on wide.csv: with the CSV tally, what a tally spends
+             beyond reading its rows
+
+and the floor of a tally whose rows came from calamine: load + (csv tally − csvread), both
+÷ calamine, and the same with texts in place of load.
 
 It prints best and median wall times, the median of the paired ratios (xlsx ÷ calamine,
 xlsx ÷ csv, each pair run next to each other, so a shared machine's load hits both), and
@@ -159,6 +171,24 @@ print(rows)
 """
 
 
+LOAD = """
+import sys
+from python_calamine import CalamineWorkbook
+print(CalamineWorkbook.from_path(sys.argv[1]).get_sheet_by_index(0).height)
+"""
+
+TEXTS = """
+import sys
+from python_calamine import CalamineWorkbook
+from selector.readers.tables import _cell_text
+rows = 0
+for values in CalamineWorkbook.from_path(sys.argv[1]).get_sheet_by_index(0).iter_rows():
+    cells = [v if v.__class__ is str else _cell_text(v) for v in values]
+    rows += 1
+print(rows)
+"""
+
+
 def summary(values: list[float]) -> str:
     return f"best {min(values):6.2f} s  median {statistics.median(values):6.2f} s"
 
@@ -168,6 +198,8 @@ def main() -> None:
     parser.add_argument("--ballots", default="100000,300000", help="sizes, comma-separated")
     parser.add_argument("--reps", type=int, default=3)
     parser.add_argument("--data", default=str(HERE / "data"))
+    parser.add_argument("--floor", action="store_true", help="also time calamine's load and texts, and the "
+                        "CSV reader alone (the floor of a tally reading rows with calamine)")
     args = parser.parse_args()
     try:
         import python_calamine  # noqa: F401
@@ -190,6 +222,12 @@ def main() -> None:
                 runs["calamine"].append(timed([sys.executable, "-c", CALAMINE, str(made["xlsx"])], cwd=tmp))
                 runs["read"].append(timed([sys.executable, "-c", READ, str(made["xlsx"])],
                                           env=selector_env(tmp / "unused.db"), cwd=tmp))
+                if args.floor:
+                    for kind, script, data in (("load", LOAD, "xlsx"), ("texts", TEXTS, "xlsx"),
+                                               ("csvread", READ, "csv")):
+                        runs.setdefault(kind, []).append(
+                            timed([sys.executable, "-c", script, str(made[data])],
+                                  env=selector_env(tmp / "unused.db"), cwd=tmp))
                 for kind in ("xlsx", "csv"):
                     db = tmp / f"{kind}{i}.db"
                     env = selector_env(db)
@@ -212,6 +250,19 @@ def main() -> None:
         print(f"  {'selector tally wide.csv':34s} {summary(wall['csv'])}  peak RSS {mib['csv']:5.0f} MiB")
         print(f"  xlsx ÷ calamine {to_cal:4.2f}×   xlsx ÷ csv {to_csv:4.2f}×   csv ÷ calamine {csv_cal:4.2f}×   "
               f"reader ÷ calamine {read_cal:4.2f}×  (medians of paired runs)")
+        if args.floor:
+            def paired(kind: str) -> float:
+                return statistics.median(x / c for x, c in zip(wall[kind], wall["calamine"]))
+
+            rest = statistics.median((t - r) / c for t, r, c
+                                     in zip(wall["csv"], wall["csvread"], wall["calamine"]))
+            for kind, label in (("load", "calamine load alone (no rows)"), ("texts", "calamine rows as cell texts"),
+                                ("csvread", "selector reader alone, wide.csv")):
+                print(f"  {label:34s} {summary(wall[kind])}  peak RSS {mib[kind]:5.0f} MiB  "
+                      f"÷ calamine {paired(kind):4.2f}×")
+            print(f"  a tally beyond its reading (csv tally − csv read) ÷ calamine {rest:4.2f}×: floor of a "
+                  f"tally reading with calamine {paired('load') + rest:4.2f}× (load) · "
+                  f"{paired('texts') + rest:4.2f}× (texts)")
         if ballots == 100_000:
             ok = to_cal <= 1.5
             failed |= not ok
