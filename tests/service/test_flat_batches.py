@@ -162,6 +162,12 @@ def test_withdrawing_a_batch_leaves_the_rows_a_fresh_tally_of_the_others_would(r
         r = run("--db", db, "audit", "verify")
         assert r.exit_code == 0, r.stderr
     assert rows("abcd.db", "invalid_marks") == rows("acd.db", "invalid_marks")
+    # the papers returned, summed over the batches not withdrawn, are the papers stored
+    for db in ("abcd.db", "acd.db", "together.db"):
+        with sqlite3.connect(tmp_path / db) as conn:
+            papers = conn.execute("SELECT count(*) FROM papers WHERE stage = 'rec1'").fetchone()[0]
+        status = json.loads(run("--db", db, "status", "--json").stdout)
+        assert next(s["returned"] for s in status["stages"] if s["stage"] == "rec1") == papers
 
 
 def test_a_row_filed_under_another_batch_is_caught_after_a_first_batch_too(run, tmp_path):

@@ -198,9 +198,15 @@ def m014_flat_batches(db):
         db.execute(f"ALTER TABLE {table} ADD COLUMN batch INTEGER")
 
 
+def m015_marks_by_post(db):
+    """An index of each stage's invalid marks by post: a later batch's tally counts the marks
+    before it per post (Store.load_count(marks=False)) from the index, not the table."""
+    db.execute("CREATE INDEX idx_invalid_marks_post ON invalid_marks (round, stage, post)")
+
+
 MIGRATIONS = (m001_initial, m002_inspect_notice, m003_audit, m004_row_chunks, m005_row_text,
               m006_record_anchors, m007_corrections, m008_void_papers, m009_counts, m010_inspection,
-              m011_eligibility, m012_decide, m013_notices, m014_flat_batches)
+              m011_eligibility, m012_decide, m013_notices, m014_flat_batches, m015_marks_by_post)
 
 
 def applied(conn: sqlite3.Connection) -> set[str] | None:

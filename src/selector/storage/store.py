@@ -546,12 +546,12 @@ class Store(StageRecords):
         return found
 
     def returned(self, round_id: str, stage_id: str) -> int:
-        papers = self.conn.execute("SELECT count(*) FROM papers WHERE round = ? AND stage = ?",
-                                   [round_id, stage_id]).fetchone()[0]
-        # a stage recorded from counts has no papers: its counts file says how many were returned
-        counted = self.conn.execute("SELECT sum(ballots) FROM batches WHERE round = ? AND stage = ? AND "
-                                    "layout = 'totals' AND withdrawn IS NULL", [round_id, stage_id]).fetchone()[0]
-        return papers + (counted or 0)
+        """Papers returned: the ballots of the stage's batches not withdrawn (a batch of papers
+        stores one `papers` row each; a counts file's batch says how many were returned).
+        Summed over the batches, not counted over the papers: a stage of a million papers
+        would count them on every tally and status (issue 17: flat batches)."""
+        return self.conn.execute("SELECT coalesce(sum(ballots), 0) FROM batches WHERE round = ? AND stage = ? "
+                                 "AND withdrawn IS NULL", [round_id, stage_id]).fetchone()[0]
 
     def add_counted(self, batch: int, returned: dict[str | None, int]) -> None:
         """Papers returned (people talked to) per category, for a counts file's batch."""

@@ -423,9 +423,8 @@ class BallotStage:
                 store.save_count(rid, count, numbers)
             else:
                 store.clear_count(rid, stage.id)
-            after = store.returned(rid, stage.id)
-            if batch["layout"] == counts.LAYOUT:  # its returned papers are counted until it is marked
-                after -= batch["ballots"]
+            # the batch's papers count as returned until it is marked withdrawn (below)
+            after = store.returned(rid, stage.id) - batch["ballots"]
             event = self.open.log(events.withdraw_batch(
                 stage.id, number=batch["number"], batch=batch, rows_sha256=rows_sha256,
                 tally_event=tally_event, reason=reason.strip(), returned_before=before, returned=after,
