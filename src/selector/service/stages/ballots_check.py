@@ -15,6 +15,7 @@ from selector.i18n import N_
 from selector.service.stages import counts
 from selector.service.recheck import At, Problem, Report, compare_rows, compare_table, find_original, unreadable
 from selector.storage import events
+from selector.storage.intake import gc_paused
 from selector.storage.rows import canonical
 from selector.storage.store import Store
 
@@ -180,9 +181,9 @@ def recount(handler: "BallotStage", batches: list[dict], report: Report | None =
     the count a withdrawal leaves. Returns the count and each ballot number's batch.
 
     Every problem goes to `report`; without one (a withdrawal) the first refuses the change."""
-    from selector.readers.ballots import interpret
+    from selector.readers.ballots import Scattered
 
-    stage, store = handler.stage, handler.store
+    stage = handler.stage
     recorded = counts.totals_batch(batches)
     if recorded is not None:  # recorded from counts: read again, no papers to count
         count, problem = counts.recount_totals(handler, recorded)
@@ -192,6 +193,37 @@ def recount(handler: "BallotStage", batches: list[dict], report: Report | None =
                                 batch=recorded["id"], file=recorded["file"]), message, **fields)
         return count, {}
     paper = paper or handler.paper()
+    try:
+        with gc_paused():
+            # A long file's papers as their rows end (each batch streams); if one's rows are
+            # apart, everything again, gathering each long file's papers from all its rows.
+            held = _Held()
+            count = _recount(handler, batches, held if report is not None else None, paper, stream=True)
+    except Scattered:
+        held = _Held()
+        with gc_paused():
+            count = _recount(handler, batches, held if report is not None else None, paper, stream=False)
+    for where, message, fields in held.problems:
+        report.add(where, message, **fields)
+    return count
+
+
+class _Held:
+    """The problems a recount meets, given to the report once the recount is through (a
+    recount read again must not report them twice)."""
+
+    def __init__(self):
+        self.problems: list[tuple] = []
+
+    def add(self, where: At, message: str, **fields) -> None:
+        self.problems.append((where, message, fields))
+
+
+def _recount(handler: "BallotStage", batches: list[dict], report, paper, stream: bool
+             ) -> tuple[StageCount, dict[str, int]]:
+    from selector.readers.ballots import Scattered, interpret
+
+    stage, store = handler.stage, handler.store
     counter = Count(stage, handler.round.posts, paper.lists, paper.resolver, handler.open.roster)
     numbers: dict[str, int] = {}
     for batch in batches:
@@ -199,7 +231,7 @@ def recount(handler: "BallotStage", batches: list[dict], report: Report | None =
         try:
             header = json.loads(batch["header"])
             for ballot in interpret(paper, batch["file"], header, store.stored_rows(batch["id"], bounds),
-                                    batch["layout"]):
+                                    batch["layout"], stream=stream):
                 if ballot.number in numbers:
                     _problem(report, At("stage {stage}: table {table}, batch {batch}", stage=stage.id, table="rows",
                                         batch=batch["id"]),
@@ -209,6 +241,8 @@ def recount(handler: "BallotStage", batches: list[dict], report: Report | None =
                 numbers[ballot.number] = batch["id"]
                 counter.add(ballot)
         except (BallotFileError, ValueError, TypeError) as e:  # JSONDecodeError is a ValueError
+            if stream and batch["layout"] == "long":  # read whole, none of its papers is counted
+                raise Scattered(None) from None
             _problem(report, _batch_rows(stage, batch["id"], batch["file"]),
                      N_("the stored rows no longer read as ballots: {error}"),
                      error=e if isinstance(e, BallotFileError) else str(e))
