@@ -7,6 +7,7 @@ with file, row and column.
 
 from __future__ import annotations
 
+import functools
 import itertools
 import re
 from collections import Counter
@@ -163,7 +164,7 @@ class Reading:
                                   self.lines, stream)
         else:
             self._ballots = _wide(paper, name, header, rows if blocks is None else itertools.chain.from_iterable(
-                blocks), self._note, self.lines)
+                chunk.rows for chunk in blocks), self._note, self.lines)
 
     def __iter__(self) -> "Reading":
         return self
@@ -188,7 +189,7 @@ def interpret(paper: Paper, name: str, header: list[str], rows: Iterable[Row],
     """Turn a file's rows into ballots for `paper`'s stage, refusing the file on any problem.
     The ballots stream; what was noticed on the way is on the Reading once they are read.
 
-    `blocks`: `rows` are lists of rows (a table's chunks), which the long layout reads a list
+    `blocks`: `rows` are a table's chunks (tables.Chunk), which the long layout reads a chunk
     at a time. `stream`: a long file's papers are given as their rows end, without holding
     the file, and Scattered is raised (nothing refused) if a paper's rows turn out to be
     apart: the caller then reads the file again without `stream`."""
@@ -197,7 +198,7 @@ def interpret(paper: Paper, name: str, header: list[str], rows: Iterable[Row],
         if _has_ballot(header):  # the usual file: the heading row is the first
             chunks, rows = rows, ()
         else:
-            rows = itertools.chain.from_iterable(rows)
+            rows = itertools.chain.from_iterable(chunk.rows for chunk in rows)
     header, rows, top = heading_row(header, rows)
     if not any(h.strip() for h in header):
         raise BallotFileError("missing header (the first row must name the columns)", file=name, row=1)
@@ -618,7 +619,16 @@ def _long(paper: Paper, name: str, header: list[str], blocks: Iterable[list[Row]
     current: list | None = None  # (stream) the paper being read
     number = None
     for block in blocks:
-        for line, cells in _bulk(block, hold, width, ib, ip, ic, pids, marked) if bulk else block:
+        column = getattr(block, "cells", None)  # a CSV chunk: its cells as parsed, the first on row `start`
+        if column is None:
+            block = block if type(block) is list else block.rows
+            if bulk:
+                column, row_at = list(map(_CELLS, block)), block.__getitem__
+        else:
+            row_at = functools.partial(_row_at, block.start, column)
+            if not bulk:
+                block = enumerate(column, block.start)
+        for line, cells in _bulk(column, row_at, hold, width, ib, ip, ic, pids, marked) if bulk else block:
             if simple and len(cells) == width and cells[ib] == hold[0]:
                 entry = hold[1]  # the paper of the row before, checked then
             else:
@@ -703,16 +713,20 @@ def _paper(number: str, entry: list) -> Ballot:
     return Ballot(number, category, void, by_post, choices, first)
 
 
-def _bulk(block: list[Row], hold: list, width: int, ib: int, ip: int, ic: int, pids: dict,
+def _row_at(start: int, cells: list[list[str]], k: int) -> Row:
+    return start + k, cells[k]
+
+
+def _bulk(cells: list[list[str]], row_at, hold: list, width: int, ib: int, ip: int, ic: int, pids: dict,
           marked: dict) -> Iterator[Row]:
-    """The rows of `block` that `_long`'s loop must read itself. The others are the rows its
-    shortcut would take with nothing new to learn — as wide as the header, the same ballot
-    cell as the row before (`hold`: that cell and its paper), post and candidate cells read
-    before (`pids`, `marked`) — and are added to their paper here, a run at a time, in C."""
-    cells = list(map(_CELLS, block))
+    """The rows of a block (`cells`, the k-th row `row_at(k)`) that `_long`'s loop must read
+    itself. The others are the rows its shortcut would take with nothing new to learn — as
+    wide as the header, the same ballot cell as the row before (`hold`: that cell and its
+    paper), post and candidate cells read before (`pids`, `marked`) — and are added to their
+    paper here, a run at a time, in C."""
     n = len(cells)
     if not n or len(set(map(len, cells))) != 1 or len(cells[0]) != width:
-        yield from block
+        yield from map(row_at, range(n))
         return
     ballot = list(map(itemgetter(ib), cells))
     posts = list(map(pids.get, map(itemgetter(ip), cells)))
@@ -728,12 +742,12 @@ def _bulk(block: list[Row], hold: list, width: int, ib: int, ip: int, ic: int, p
     ends = sorted(own)
     ends.append(n)
     for a, k in zip(ends, ends[1:]):
-        yield block[a]  # the loop reads it; the rest of the run repeats its ballot cell
+        yield row_at(a)  # the loop reads it; the rest of the run repeats its ballot cell
         a += 1
         if a == k:
             continue
         if ballot[a] != hold[0]:  # (a blank row: the loop took no paper to add to)
-            yield from block[a:k]
+            yield from map(row_at, range(a, k))
             continue
         paper = hold[1]
         paper[3] += posts[a:k]

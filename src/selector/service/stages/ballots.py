@@ -173,7 +173,7 @@ class BallotStage:
             rows = store.intake(batch, _json(table.header), table.chunks, progress and (
                 lambda base=done, t=table: progress(base + t.progress(), total)))
             ballots = 0
-            reading = interpret(paper, table.name, table.header, rows, layout, blocks=True, stream=stream)
+            reading = interpret(paper, table.name, table.header, rows.taken(), layout, blocks=True, stream=stream)
             numbers = reading.lines  # ballot number -> its row in this file, as the papers are read
             twice = None  # (a long file: its rows' problems come first, as when it was read whole)
             for ballot in reading:

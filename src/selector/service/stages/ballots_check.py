@@ -116,13 +116,20 @@ def recheck(handler: "BallotStage", log: list[dict], report: Report) -> StageCou
     if row["void_papers"] != count.void_papers:
         report.add(stages, N_("{column} is {value}, recount {recount}"), column="void_papers",
                    value=row["void_papers"], recount=count.void_papers)
-    papers = {p["ballot"]: p["batch"] for p in store.papers(rid, stage.id)}
-    for ballot in sorted(set(papers) | set(numbers), key=natural):
-        if papers.get(ballot) != numbers.get(ballot):
-            report.add(At("stage {stage}: table {table}, ballot {ballot}", stage=stage.id, table="papers",
-                          ballot=ballot),
-                       N_("batch {stored} in the database, {recount} in the stored rows"), stored=papers.get(ballot),
-                       recount=numbers.get(ballot))
+    # Each stored paper against the recount's, as the rows come (no copy of either list):
+    # the papers that differ, (stored batch, recount's batch), reported in natural order.
+    differ: dict[str, tuple] = {}
+    for ballot, batch in store.paper_batches(rid, stage.id):
+        recounted = numbers.pop(ballot, None)
+        if recounted != batch:
+            differ[ballot] = (batch, recounted)
+    differ.update((ballot, (None, batch)) for ballot, batch in numbers.items())
+    for ballot in sorted(differ, key=natural):
+        stored_batch, recounted = differ[ballot]
+        report.add(At("stage {stage}: table {table}, ballot {ballot}", stage=stage.id, table="papers",
+                      ballot=ballot),
+                   N_("batch {stored} in the database, {recount} in the stored rows"), stored=stored_batch,
+                   recount=recounted)
     if counted and counted[-1]["details"].get("returned") != count.returned:
         report.add(where, N_("recount has {recount} ballots returned, the log {logged}"), recount=count.returned,
                    logged=counted[-1]["details"].get("returned"))
