@@ -214,6 +214,8 @@ class BallotStage:
                 store.add_papers(rid, stage.id, batch, numbers)
                 store.set_batch_size(batch, rows.count, ballots)
                 result.batches[-1]["rows_sha256"] = rows.digest()
+            del reading, numbers
+        earlier.clear()  # (the numbers read are stored: their memory serves the snapshot)
         returned = counter.result.returned
         if issued is not None and returned > issued:
             raise _Refused(RuleError("stage {stage}: more ballots returned than issued ({returned} returned, "
