@@ -111,6 +111,29 @@ def test_long_fast_and_general_paths_read_and_count_the_same(tmp_path_factory, s
         assert _read(path, stage, True) == _read(path, stage, False)
 
 
+# plain files (no void or category column), many papers of the same few cells: most rows
+# reach _bulk, which adds runs of known cells to their paper
+plain_rows = st.tuples(st.sampled_from(["P01", "P02", "P03", "P01", "P02", "P03", "审计局局长"]),
+                       st.sampled_from(["张伟(审计)", "李娜", "王芳", "刘洋", "陈静", "赵六", ""]),
+                       st.sampled_from(["number"] * 60 + ["no number", "one more"]))
+plain_papers = st.lists(st.tuples(st.lists(plain_rows, min_size=2, max_size=6), st.just(""), st.just("一般干部")),
+                        min_size=20, max_size=60)
+plain_stages = st.builds(lambda overvote, max_marks: Stage(
+    "rec1", "recommend", "民主推荐", electorate=99, overvote=overvote, max_marks=max_marks, candidates="roster"),
+    st.sampled_from(["void-post", "void-ballot"]), st.sampled_from([None, 1, 2]))
+
+
+@settings(max_examples=60, deadline=None)
+@given(plain_stages, plain_papers, st.sampled_from(["together", "together", "together", "moved"]), st.booleans(),
+       st.sampled_from([97, 200, 500]), st.integers(0, 99))
+def test_long_fast_and_general_paths_agree_on_plain_files(tmp_path_factory, stage, items, order, blank_rows, block,
+                                                          seed):
+    path = _file(tmp_path_factory.mktemp("long") / "rec1.csv", stage, items, order, False, blank_rows, seed)
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(tables, "BLOCK", block)
+        assert _read(path, stage, True) == _read(path, stage, False)
+
+
 def test_a_paper_whose_rows_are_apart_is_scattered_when_streamed(tmp_path):
     stage = Stage("rec1", "recommend", "民主推荐", electorate=9, candidates="roster")
     path = write_csv(tmp_path / "rec1.csv", [["票号", "职位", "候选人"], ["001", "P01", "王芳"], ["002", "P01", "李娜"],
