@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import argparse
 import csv
+import os
 import random
 from pathlib import Path
 
@@ -37,7 +38,9 @@ def names(rng: random.Random, n: int) -> list[str]:
     return out
 
 
-def build(out: Path, ballots: int = BALLOTS) -> dict[str, Path]:
+def build(out: Path, ballots: int = BALLOTS, long: bool = True) -> dict[str, Path]:
+    """Write the round and its files into `out`; without `long`, the wide file alone (the
+    same bytes: the marks drawn do not depend on it)."""
     rng = random.Random(SEED)
     out.mkdir(parents=True, exist_ok=True)
     posts = [(f"P{i + 1:02d}", f"{UNITS[i % len(UNITS)]}{TITLES[i // len(UNITS) % len(TITLES)]}")
@@ -56,7 +59,7 @@ def build(out: Path, ballots: int = BALLOTS) -> dict[str, Path]:
               f"electorate = {ballots + 1000}", 'quorum = ">= 2/3"', ""]
     (out / "bench.toml").write_text("\n".join(lines), encoding="utf-8")
 
-    with open(out / "long.csv", "w", encoding="utf-8", newline="") as lf, \
+    with open(out / "long.csv" if long else os.devnull, "w", encoding="utf-8", newline="") as lf, \
             open(out / "wide.csv", "w", encoding="utf-8", newline="") as wf:
         long_w, wide_w = csv.writer(lf), csv.writer(wf)
         long_w.writerow(["ballot", "post", "candidate"])
@@ -73,7 +76,8 @@ def build(out: Path, ballots: int = BALLOTS) -> dict[str, Path]:
                     mark = rng.choice(people)  # often someone standing for another post: invalid
                 else:
                     mark = rng.choices(slate[pid], weights)[0]
-                long_w.writerow([number, pid, mark])
+                if long:
+                    long_w.writerow([number, pid, mark])
                 row.append(mark)
             wide_w.writerow(row)
     return {"round": out / "bench.toml", "long": out / "long.csv", "wide": out / "wide.csv",

@@ -33,3 +33,15 @@ def test_bench_data_is_deterministic_and_both_layouts_tally_alike(run, tmp_path)
                            for p in view["posts"]]
     assert results["long"] == results["wide"]
     assert len(results["long"]) == make_data.POSTS
+
+
+def test_the_batch_files_are_the_wide_file_cut_in_parts(tmp_path):
+    import batches
+
+    whole = make_data.build(tmp_path / "all", 300)["wide"].read_bytes()
+    round_file, wide, parts = batches.make_files(tmp_path / "cut", 3, 100)
+    assert wide.read_bytes() == whole  # the same bytes without the long file
+    assert not (wide.parent / "long.csv").exists()
+    header, *rows = whole.splitlines(keepends=True)
+    assert [p.read_bytes() for p in parts] == [header + b"".join(rows[i:i + 100]) for i in (0, 100, 200)]
+    assert round_file.read_text(encoding="utf-8") == (tmp_path / "all" / "bench.toml").read_text(encoding="utf-8")

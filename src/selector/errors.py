@@ -102,16 +102,49 @@ class AuditMismatch(SelectorError):
 # -- typed refusals: data only; cli/messages.py words them ---------------------------------
 
 class Typed:
-    """Mixin for an error whose sentence `cli.messages` writes from its fields."""
+    """Mixin for an error whose sentence `cli.messages` writes from its fields.
 
-    def __post_init__(self):
+    The fields are the class's annotated names in order, after its typed bases' (as a
+    dataclass's); a class attribute of the same name is the default. The constructor takes them
+    by position or name, as `@dataclass(eq=False)` would make it, but is written once here:
+    generating code for each of ~70 classes was ~5 % of every command's start-up."""
+
+    _fields: tuple[str, ...] = ()
+
+    def __init_subclass__(cls, **kw):
+        super().__init_subclass__(**kw)
+        own = cls.__dict__.get("__annotations__", {})
+        cls._fields = cls._fields + tuple(name for name in own if name not in cls._fields)
+
+    def __init__(self, *args, **kw):
+        fields = self._fields
+        if len(args) > len(fields):
+            raise TypeError(f"{type(self).__name__} takes {len(fields)} fields, {len(args)} given")
+        values = dict(zip(fields, args))
+        for name, value in kw.items():
+            if name not in fields or name in values:
+                raise TypeError(f"{type(self).__name__}: unexpected or repeated field {name!r}")
+            values[name] = value
+        for name in fields:
+            if name not in values:
+                if name not in _defaults(type(self)):
+                    raise TypeError(f"{type(self).__name__}: missing field {name!r}")
+                values[name] = getattr(type(self), name)
+        self.__dict__.update(values)
         SelectorError.__init__(self, "")  # type: ignore[arg-type]
+
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}({', '.join(f'{n}={getattr(self, n)!r}' for n in self._fields)})"
 
     def __str__(self) -> str:  # for logs and tracebacks: the class and its data
         return f"{type(self).__name__}{self.__dict__}"
 
 
-@dataclass(eq=False)
+def _defaults(cls: type) -> set[str]:
+    """The fields of a Typed class that have a default (a class attribute along its bases)."""
+    return {name for name in cls._fields if any(name in base.__dict__ for base in cls.__mro__)}
+
+
 class NoDatabase(Typed, DatabaseError):
     """No database file at the path given (and this command does not create one)."""
 
@@ -122,7 +155,6 @@ class CreatedMeanwhile(DatabaseError):
     """Another command created the database at the same path while this one built it."""
 
 
-@dataclass(eq=False)
 class NotSelectorDatabase(Typed, DatabaseError):
     """The path holds something that is not a selector database (`what`: folder | empty |
     foreign — another application's SQLite file | unreadable — not SQLite | damaged)."""
@@ -132,7 +164,6 @@ class NotSelectorDatabase(Typed, DatabaseError):
     reason: str = ""
 
 
-@dataclass(eq=False)
 class WitnessWithoutDatabase(Typed, DatabaseError):
     """init would create a database where only the witness file of an earlier one is left."""
 
@@ -140,7 +171,6 @@ class WitnessWithoutDatabase(Typed, DatabaseError):
     witness: str
 
 
-@dataclass(eq=False)
 class NewerDatabase(Typed, DatabaseError):
     """The database was migrated by a newer selector (`migration`: one this version lacks)."""
 
@@ -150,14 +180,12 @@ class NewerDatabase(Typed, DatabaseError):
     migration: str
 
 
-@dataclass(eq=False)
 class NoRoundYet(Typed, NotFound):
     """The database holds no round."""
 
     path: str
 
 
-@dataclass(eq=False)
 class SeveralRounds(Typed, UsageError):
     """The database holds several rounds and none was chosen."""
 
@@ -165,7 +193,6 @@ class SeveralRounds(Typed, UsageError):
     rounds: tuple[str, ...]
 
 
-@dataclass(eq=False)
 class WrongStageKind(Typed, UsageError):
     """The command needs a stage of another kind (`wanted`: a handler capability name)."""
 
@@ -174,7 +201,6 @@ class WrongStageKind(Typed, UsageError):
     wanted: str  # "ballots" | "inspect" | "notice"
 
 
-@dataclass(eq=False)
 class PreviousCutNotLocked(Typed, RuleError):
     """The stage takes its list from a previous stage whose cut is not locked yet."""
 
@@ -182,7 +208,6 @@ class PreviousCutNotLocked(Typed, RuleError):
     previous: str
 
 
-@dataclass(eq=False)
 class NoTallyYet(Typed, RuleError):
     """The stage has no tally yet (to cut, certify or export)."""
 
@@ -190,7 +215,6 @@ class NoTallyYet(Typed, RuleError):
     purpose: str = "cut"  # cut | certify | export
 
 
-@dataclass(eq=False)
 class CutNotLocked(Typed, RuleError):
     """A document needs the stage's locked cut."""
 
@@ -198,26 +222,22 @@ class CutNotLocked(Typed, RuleError):
     doc: str
 
 
-@dataclass(eq=False)
 class AttendanceRequired(Typed, UsageError):
     """The first batch of a stage must give the attendance."""
 
     stage: str
 
 
-@dataclass(eq=False)
 class DecisionWithoutReason(Typed, UsageError):
     """A recorded decision (resolve, accept short) needs a reason."""
 
 
-@dataclass(eq=False)
 class NothingToDecide(Typed, UsageError):
     """Decisions were given for a stage without a cut rule."""
 
     stage: str
 
 
-@dataclass(eq=False)
 class NoticeClosesItself(Typed, UsageError):
     """A notice stage is confirmed by closing the notice, not by a cut."""
 
@@ -237,7 +257,6 @@ class HeldPost:
     names: tuple[str, ...] = ()  # the tied people's names, as `tied`
 
 
-@dataclass(eq=False)
 class HeldCut(Typed, RuleError):
     """The cut cannot be locked: posts are tied or short and need a recorded decision.
 
@@ -258,7 +277,6 @@ class MissingChecks:
     missing: tuple[str, ...]
 
 
-@dataclass(eq=False)
 class InspectionIncomplete(Typed, RuleError):
     """The inspection cannot be locked: checks are missing or 核查中, concerns unsettled, or a
     post is held (a struck candidate's place waits for the 递补 decision)."""
@@ -270,7 +288,6 @@ class InspectionIncomplete(Typed, RuleError):
     concerns: tuple[MissingChecks, ...] = ()
 
 
-@dataclass(eq=False)
 class NotProposed(Typed, RuleError):
     """--backfill names someone the ranking does not propose for the post's open place."""
 
@@ -279,14 +296,12 @@ class NotProposed(Typed, RuleError):
     proposed: tuple[str, ...] = ()
 
 
-@dataclass(eq=False)
 class BackfillNotHere(Typed, UsageError):
     """--backfill/--no-backfill given for a stage that is not an inspection."""
 
     stage: str
 
 
-@dataclass(eq=False)
 class NoConcern(Typed, RuleError):
     """--keep/--strike names a candidate with no open concern at this inspection."""
 
@@ -295,7 +310,6 @@ class NoConcern(Typed, RuleError):
     decision: str
 
 
-@dataclass(eq=False)
 class EvaluationUnitOptions(Typed, UsageError):
     """--unit/--expected/--present describe one 民主测评 (one unit): give all three, with exactly
     one evaluation file."""
@@ -304,7 +318,6 @@ class EvaluationUnitOptions(Typed, UsageError):
     files: int
 
 
-@dataclass(eq=False)
 class NotTied(Typed, RuleError):
     """A decision names a post that is not tied at its line (`line`: cut | backfill)."""
 
@@ -314,7 +327,6 @@ class NotTied(Typed, RuleError):
     tied: tuple[str, ...] = ()
 
 
-@dataclass(eq=False)
 class TiesDecidedByRound(Typed, RuleError):
     """The round file settles ties at this cut (widen, lot): a decision cannot override it."""
 
@@ -322,7 +334,6 @@ class TiesDecidedByRound(Typed, RuleError):
     policy: str
 
 
-@dataclass(eq=False)
 class NotShort(Typed, RuleError):
     """--accept-short names a post that is not short (eligible of k; None when not counted)."""
 
@@ -331,7 +342,6 @@ class NotShort(Typed, RuleError):
     k: int | None = None
 
 
-@dataclass(eq=False)
 class TiedNotShort(Typed, RuleError):
     """--accept-short names a post that is tied at its backfill line."""
 
@@ -339,14 +349,12 @@ class TiedNotShort(Typed, RuleError):
     tied: tuple[str, ...]
 
 
-@dataclass(eq=False)
 class ShortWithoutBackfill(Typed, RuleError):
     """--accept-short for a stage that strikes without backfill: nothing to decide."""
 
     post: str
 
 
-@dataclass(eq=False)
 class BadResolve(Typed, RuleError):
     """--resolve does not choose exactly the open places among the tied."""
 
@@ -357,14 +365,12 @@ class BadResolve(Typed, RuleError):
     above: tuple[str, ...] = ()  # the clear ones: with the chosen, the whole shortlist
 
 
-@dataclass(eq=False)
 class NoticeNotOpen(Typed, RuleError):
     """The notice must be opened first."""
 
     stage: str
 
 
-@dataclass(eq=False)
 class NotOnNotice(Typed, RuleError):
     """A complaint names someone the notice does not publish."""
 
@@ -373,7 +379,6 @@ class NotOnNotice(Typed, RuleError):
     listed: tuple[tuple[str, str], ...]  # (id, name)
 
 
-@dataclass(eq=False)
 class ReceivedBeforeNotice(Typed, RuleError):
     """A complaint's received date is before the notice opened."""
 
@@ -381,7 +386,6 @@ class ReceivedBeforeNotice(Typed, RuleError):
     start: str
 
 
-@dataclass(eq=False)
 class CalendarUnknown(Typed, RuleError):
     """A notice would run into years whose official holiday schedule nobody has given: not
     opened on a guess (issue 12.4). `holidays`: the statutory ones in the period, as
@@ -394,7 +398,6 @@ class CalendarUnknown(Typed, RuleError):
     end: str
 
 
-@dataclass(eq=False)
 class NoticeFromNoticeStage(Typed, UsageError):
     """`export --doc notice` is made from a notice stage (`notices`: the round's, if any)."""
 
@@ -403,7 +406,6 @@ class NoticeFromNoticeStage(Typed, UsageError):
     notices: tuple[str, ...]
 
 
-@dataclass(eq=False)
 class PostponeTooLong(Typed, RuleError):
     """A postponement past its limit (three months after the notice ends)."""
 
@@ -411,7 +413,6 @@ class PostponeTooLong(Typed, RuleError):
     limit: str
 
 
-@dataclass(eq=False)
 class PostponeBeforeEnd(Typed, RuleError):
     """A postponement that ends before the notice does."""
 
@@ -419,7 +420,6 @@ class PostponeBeforeEnd(Typed, RuleError):
     end: str
 
 
-@dataclass(eq=False)
 class TooFewSigners(Typed, RuleError):
     """A certificate needs more tellers or scrutineers than were given."""
 
@@ -429,7 +429,6 @@ class TooFewSigners(Typed, RuleError):
     got: int
 
 
-@dataclass(eq=False)
 class SameFileTwice(Typed, UsageError):
     """Double entry was given the same file twice."""
 
@@ -437,14 +436,12 @@ class SameFileTwice(Typed, UsageError):
     second: str
 
 
-@dataclass(eq=False)
 class NotAFolder(Typed, UsageError):
     """`audit verify --files` was given something that is not a folder."""
 
     path: str
 
 
-@dataclass(eq=False)
 class BadHead(Typed, UsageError):
     """`audit verify --head` was given neither a record hash nor a file of them (`why`:
     neither | empty — a file without one | unreadable)."""
@@ -454,14 +451,12 @@ class BadHead(Typed, UsageError):
     reason: str = ""
 
 
-@dataclass(eq=False)
 class BinaryToStdout(Typed, UsageError):
     """A binary document format cannot go to standard output."""
 
     format: str
 
 
-@dataclass(eq=False)
 class BadOutput(Typed, RuleError):
     """`export --out` names a folder (`why`: folder) or a file in a folder that does not
     exist (no folder)."""
@@ -470,14 +465,12 @@ class BadOutput(Typed, RuleError):
     why: str
 
 
-@dataclass(eq=False)
 class OutputExists(Typed, RuleError):
     """`export` would replace an existing file, and --force was not given."""
 
     path: str
 
 
-@dataclass(eq=False)
 class OutputFailed(Typed, RuleError):
     """The document could not be written (disk full, read-only folder…); nothing was changed."""
 
@@ -485,7 +478,6 @@ class OutputFailed(Typed, RuleError):
     reason: str
 
 
-@dataclass(eq=False)
 class NotXmlText(Typed, RuleError):
     """A text of the document holds a control character XLSX and DOCX cannot store."""
 
@@ -493,7 +485,6 @@ class NotXmlText(Typed, RuleError):
     text: str
 
 
-@dataclass(eq=False)
 class DocumentNotFor(Typed, UsageError):
     """The document means nothing for this stage (`documents`: the ones it has)."""
 
@@ -503,7 +494,6 @@ class DocumentNotFor(Typed, UsageError):
     documents: tuple[str, ...]
 
 
-@dataclass(eq=False)
 class VerifyFailed(Typed, AuditMismatch):
     """`audit verify` found differences: the report (service.recheck.Report) names every one."""
 
@@ -512,7 +502,6 @@ class VerifyFailed(Typed, AuditMismatch):
 
 # -- corrections ---------------------------------------------------------------------------
 
-@dataclass(eq=False)
 class ReasonRequired(Typed, UsageError):
     """A correction (`option`: --withdraw, --reopen, --revoke, --replace, withdraw-complaint)
     is recorded with its reason."""
@@ -520,21 +509,18 @@ class ReasonRequired(Typed, UsageError):
     option: str
 
 
-@dataclass(eq=False)
 class CorrectLockedStage(Typed, RuleError):
     """A correction to a stage whose cut is locked: the cut must be re-opened first."""
 
     stage: str
 
 
-@dataclass(eq=False)
 class CorrectCertifiedStage(Typed, RuleError):
     """A correction (or re-opening) of a certified count: the certificate must be revoked first."""
 
     stage: str
 
 
-@dataclass(eq=False)
 class CorrectUsedStage(Typed, RuleError):
     """A correction to a stage whose results a later locked cut was scored on."""
 
@@ -542,7 +528,6 @@ class CorrectUsedStage(Typed, RuleError):
     users: tuple[str, ...]
 
 
-@dataclass(eq=False)
 class NoSuchInput(Typed, NotFound):
     """--withdraw names no batch, file or finding of the stage (`known`: (number, name) pairs)."""
 
@@ -567,7 +552,6 @@ class Dependent:
     sittings: int = 0  # sittings recorded (讨论决定, re-votes): they decided on that list
 
 
-@dataclass(eq=False)
 class ReopenBlocked(Typed, RuleError):
     """A cut later stages depend on, while they hold something: undo theirs first."""
 
@@ -586,7 +570,6 @@ class RoundChange:
     holds: str = ""  # what that stage holds: ballots | cut | certificate | inspection | notice
 
 
-@dataclass(eq=False)
 class RoundChangeRefused(Typed, RuleError):
     """A changed round file would alter what a stage has already recorded."""
 
@@ -595,7 +578,6 @@ class RoundChangeRefused(Typed, RuleError):
     refused: tuple[RoundChange, ...]
 
 
-@dataclass(eq=False)
 class AmendmentWithoutReason(Typed, UsageError):
     """A changed round file after recording started is an amendment: it needs --reason."""
 
@@ -604,7 +586,6 @@ class AmendmentWithoutReason(Typed, UsageError):
     changes: tuple[RoundChange, ...]
 
 
-@dataclass(eq=False)
 class NothingReplaced(Typed, RuleError):
     """--replace with a file that replaces no stored finding."""
 
@@ -612,7 +593,6 @@ class NothingReplaced(Typed, RuleError):
     file: str
 
 
-@dataclass(eq=False)
 class CorrectionAlone(Typed, UsageError):
     """A correction option given with options of the ordinary command (one step at a time)."""
 
@@ -620,7 +600,6 @@ class CorrectionAlone(Typed, UsageError):
     others: tuple[str, ...]
 
 
-@dataclass(eq=False)
 class InputsRequired(Typed, UsageError):
     """A recording command given no input files (and no correction either)."""
 
@@ -628,14 +607,12 @@ class InputsRequired(Typed, UsageError):
     stage: str
 
 
-@dataclass(eq=False)
 class ReasonWithoutCorrection(Typed, UsageError):
     """--reason given to a command that records no correction (`options`: those it goes with)."""
 
     options: tuple[str, ...]
 
 
-@dataclass(eq=False)
 class NoListToPrint(Typed, RuleError):
     """`export --doc shortlist` of a ballot stage with no [stage.cut]: it chose nobody, its list
     is passed on whole, so there is no 名单 to print (its tally is the document)."""
@@ -643,7 +620,6 @@ class NoListToPrint(Typed, RuleError):
     stage: str
 
 
-@dataclass(eq=False)
 class PapersNotFor(Typed, UsageError):
     """`papers` of a stage that takes no papers (a notice; an inspection without 民主测评)."""
 
@@ -663,7 +639,6 @@ class OpenPost:
     slots: int = 0
 
 
-@dataclass(eq=False)
 class UndecidedPosts(Typed, RuleError):
     """The stage's list cannot be locked: posts wait for a sitting (a decision or a re-vote)."""
 
@@ -672,7 +647,6 @@ class UndecidedPosts(Typed, RuleError):
     cuts: object = None
 
 
-@dataclass(eq=False)
 class RevoteNotResolve(Typed, RuleError):
     """--resolve (a clerk's choice) given for a vote or decide stage: they re-vote instead."""
 
@@ -681,7 +655,6 @@ class RevoteNotResolve(Typed, RuleError):
     posts: tuple[str, ...] = ()
 
 
-@dataclass(eq=False)
 class NothingToRevote(Typed, RuleError):
     """A sitting given for a vote stage with no post waiting for a re-vote."""
 
@@ -690,14 +663,12 @@ class NothingToRevote(Typed, RuleError):
 
 # -- stages recorded from counts (totals, 谈话调研推荐) -----------------------------------
 
-@dataclass(eq=False)
 class CountsOnly(Typed, RuleError):
     """A 谈话调研推荐 has no papers: its counts are recorded with --totals and --talked."""
 
     stage: str
 
 
-@dataclass(eq=False)
 class RecordedFromTotals(Typed, RuleError):
     """The stage is recorded from a counts file already (`batch`, `file`): neither papers nor a
     second counts file can be added; withdraw it first."""
@@ -707,7 +678,6 @@ class RecordedFromTotals(Typed, RuleError):
     file: str
 
 
-@dataclass(eq=False)
 class RecordedFromPapers(Typed, RuleError):
     """The stage has ballot batches already: totals cannot be added to them."""
 
@@ -715,7 +685,6 @@ class RecordedFromPapers(Typed, RuleError):
     batches: int
 
 
-@dataclass(eq=False)
 class NoPapers(Typed, RuleError):
     """`audit sample`/`compare`: the stage was recorded from totals and has no papers to draw."""
 
@@ -723,7 +692,6 @@ class NoPapers(Typed, RuleError):
     command: str  # sample | compare
 
 
-@dataclass(eq=False)
 class CountedByCategory(Typed, UsageError):
     """--returned/--talked must give N (a stage without categories) or CATEGORY=N for each of
     the stage's categories (`categories`); `given` is what was given."""
@@ -734,7 +702,6 @@ class CountedByCategory(Typed, UsageError):
     given: str
 
 
-@dataclass(eq=False)
 class ReturnedRequired(Typed, UsageError):
     """--totals needs the papers returned (--returned; --talked for a talk) and, except for a
     talk, the attendance (--present, --issued)."""

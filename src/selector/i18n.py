@@ -1,5 +1,5 @@
 """The interface language: GNU gettext catalogs (`locale/*/LC_MESSAGES/selector.mo`, compiled
-with Babel from the `.po` files beside them) through Python's `gettext`.
+with Babel from the `.po` files beside them).
 
 Which language: `--lang` or `SELECTOR_LANG` when given; else the round's `locale` once a
 round is open; before that, zh-CN when `LC_ALL`/`LC_MESSAGES`/`LANG` start with `zh`; else
@@ -10,16 +10,75 @@ and messages follow the language chosen for this run.
 
 from __future__ import annotations
 
-import gettext
 import os
-from importlib import resources
+import struct
+from functools import cached_property
+from pathlib import Path
 
 DOMAIN = "selector"
 LANGUAGES = ("zh-CN", "en")
 
 _chosen: str | None = None  # --lang / SELECTOR_LANG: overrides the round's locale
 _current = "en"
-_catalog: gettext.NullTranslations = gettext.NullTranslations()
+
+
+class Catalog:
+    """A compiled catalog (.mo), read whole into a dict; with no messages, the English texts.
+
+    What `gettext.GNUTranslations` does for us, without its cost on every command (~1.5 ms:
+    a Python loop over each entry and the plural rule compiled through a tokenizer and
+    `exec`): the rule is compiled only when it is more than a number (zh_CN's is
+    `plural=0`)."""
+
+    def __init__(self, messages: dict[str, str | tuple[str, ...]] | None = None, plural: str = "n != 1"):
+        self.messages = messages or {}
+        self.rule = plural  # the Plural-Forms expression (C syntax, of n)
+
+    @cached_property
+    def plural(self):
+        """The plural form's index for n: a constant directly, else through gettext's reader
+        of C expressions."""
+        if self.rule.isdigit():
+            return lambda n, index=int(self.rule): index
+        import gettext
+
+        return gettext.c2py(self.rule)
+
+    def gettext(self, text: str) -> str:
+        found = self.messages.get(text)
+        return found if type(found) is str else text
+
+    def ngettext(self, singular: str, plural: str, n: int) -> str:
+        forms = self.messages.get(singular)
+        if type(forms) is tuple:
+            return forms[min(self.plural(n), len(forms) - 1)]
+        return singular if n == 1 else plural
+
+    @classmethod
+    def read(cls, path: Path) -> "Catalog":
+        """The catalog in a .mo file (GNU format, either byte order)."""
+        data = path.read_bytes()
+        order = {0x950412DE: "<", 0xDE120495: ">"}.get(struct.unpack_from("<I", data)[0])
+        if order is None:
+            raise OSError(f"{path}: not a GNU message catalog")
+        n, originals, translations = struct.unpack_from(order + "8xIII", data)  # after the magic and revision
+        keys = struct.unpack_from(f"{order}{2 * n}I", data, originals)
+        values = struct.unpack_from(f"{order}{2 * n}I", data, translations)
+        messages: dict[str, str | tuple[str, ...]] = {}
+        for i in range(0, 2 * n, 2):
+            key = data[keys[i + 1]:keys[i + 1] + keys[i]].decode("utf-8")
+            value = data[values[i + 1]:values[i + 1] + values[i]].decode("utf-8")
+            if "\0" in key:  # singular NUL plural -> its forms
+                messages[key.partition("\0")[0]] = tuple(value.split("\0"))
+            else:
+                messages[key] = value
+        header = messages.get("", "")
+        rule = next((line.partition("plural=")[2] for line in str(header).splitlines()
+                     if line.lower().startswith("plural-forms:")), "")
+        return cls(messages, rule.strip().rstrip(";").strip() or "n != 1")
+
+
+_catalog = Catalog()
 
 
 def N_(text: str) -> str:
@@ -64,13 +123,10 @@ def use(lang: str) -> None:
     if lang == _current:
         return
     _current = lang
-    if lang == "en":
-        _catalog = gettext.NullTranslations()
-        return
-    folder = resources.files("selector").joinpath("locale")
-    with resources.as_file(folder) as path:
-        _catalog = gettext.translation(DOMAIN, localedir=str(path), languages=[lang.replace("-", "_")],
-                                       fallback=True)
+    # The catalogs are package data installed beside this module (importlib.resources would
+    # cost every command ~10 ms of imports: zipfile, tempfile, random).
+    path = Path(__file__).with_name("locale") / lang.replace("-", "_") / "LC_MESSAGES" / f"{DOMAIN}.mo"
+    _catalog = Catalog.read(path) if lang != "en" and path.is_file() else Catalog()
 
 
 def choose(lang: str | None) -> None:

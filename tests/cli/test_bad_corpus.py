@@ -59,6 +59,8 @@ CORPUS = {
     # XLSX files written by tests/data/make_bad_xlsx.py
     "long-cell.xlsx": ("rec1", (), "row 3, column 3 (审计局局长)", "a cell of 10,002 characters"),
     "zip-bomb.xlsx": ("rec1", (), None, "its part xl/media/image1.png unpacks from"),
+    "big-styles.xlsx": ("rec1", (), None, "its parts other than sheets unpack to 250 MB (xl/styles.xml: "
+                         "250 MB), more than the 200 MB a ballot workbook may"),
     "several-sheets.xlsx": ("rec1", (), None, "2 visible sheets hold data (第一组, 第二组): give --sheet"),
     "hidden-ballots.xlsx": ("rec1", (), "row 1", "the sheet is empty"),
     "formula-no-value.xlsx": ("rec1", (), "row 3, column 4 (统计局副局长)", "a formula with no saved value (D3)"),

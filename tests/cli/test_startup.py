@@ -18,8 +18,8 @@ ROUND = ('[round]\nid = "r"\ntitle = "乡镇党委换届"\norganizer = "中共�
 HEAVY = ("sqlite_utils", "openpyxl", "docx", "pandas", "numpy", "rich", "tabulate", "wcwidth")
 
 
-def _imported(*args: str, extra_path: str = "") -> tuple[set[str], subprocess.CompletedProcess]:
-    env = dict(os.environ, PYTHONPATH=os.pathsep.join(p for p in (str(SRC), extra_path) if p))
+def _imported(*args: str, extra_path: str = "", env: dict | None = None) -> tuple[set[str], subprocess.CompletedProcess]:
+    env = dict(env or os.environ, PYTHONPATH=os.pathsep.join(p for p in (str(SRC), extra_path) if p))
     proc = subprocess.run([sys.executable, "-X", "importtime", "-m", "selector", *args],
                           capture_output=True, text=True, env=env)
     names = {line.split("|")[-1].strip() for line in proc.stderr.splitlines()
@@ -89,3 +89,28 @@ def test_status_through_its_own_module_prints_what_the_whole_app_prints(tmp_path
                             "--db", db, "status"], env=env, capture_output=True, text=True)
     assert alone.returncode == whole.returncode == 0
     assert "rec1" in alone.stdout and alone.stdout == whole.stdout
+
+
+def test_bare_status_runs_without_typer_and_prints_what_typer_prints(tmp_path):
+    # `selector status` with its options in the environment is the command clerks run most:
+    # it goes through cli/status.py alone. The same words, lines and exit code as through typer.
+    (tmp_path / "r.toml").write_text(ROUND, encoding="utf-8")
+    db = str(tmp_path / "r.db")
+    base = dict(os.environ, PYTHONPATH=str(SRC), COLUMNS="80", SELECTOR_OPERATOR="王芳")
+    base.pop("SELECTOR_LANG", None)
+    subprocess.run([sys.executable, "-m", "selector", "--db", db, "init", str(tmp_path / "r.toml")],
+                   env=base, check=True, capture_output=True)
+    seen = {}
+    for case, extra in (("zh", {}), ("en", {"SELECTOR_LANG": "en"}), ("no db", {"SELECTOR_DB": str(tmp_path / "none.db")})):
+        env = {**base, "SELECTOR_DB": db, **extra}
+        names, quick = _imported("status", env=env)
+        typed = subprocess.run([sys.executable, "-m", "selector", "--db", env["SELECTOR_DB"], "status"],
+                               env=env, capture_output=True, text=True)
+        assert not {n for n in names if n.split(".")[0] in ("typer", "click")}, case
+        assert quick.returncode == typed.returncode and quick.stdout == typed.stdout, case
+        # importtime lines come first on stderr; the error line is the last
+        assert quick.stderr.splitlines()[-1:] == typed.stderr.splitlines()[-1:] or not typed.stderr, case
+        seen[case] = quick
+    assert "乡镇党委换届" in seen["zh"].stdout and "下一步" in seen["zh"].stdout
+    assert "next:" in seen["en"].stdout
+    assert seen["no db"].returncode == 1 and "none.db" in seen["no db"].stderr.splitlines()[-1]

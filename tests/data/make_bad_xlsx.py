@@ -61,6 +61,24 @@ def zip_bomb() -> None:
     save(wb, "zip-bomb.xlsx", {"xl/media/image1.png": bytes(4 << 20)})
 
 
+def big_styles() -> None:
+    # A styles part whose zip directory says it unpacks to 250 MB from 2 MB (packed
+    # 125 times: no zip bomb, but more than the parts read whole may hold). Only the
+    # directory is read before the refusal, so the file itself stays small.
+    wb = Workbook()
+    ballots(wb.active)
+    save(wb, "big-styles.xlsx")
+    data = bytearray((BAD / "big-styles.xlsx").read_bytes())
+    name = b"xl/styles.xml"
+    at = data.find(b"PK\x01\x02")
+    while at >= 0:
+        length = int.from_bytes(data[at + 28:at + 30], "little")
+        if data[at + 46:at + 46 + length] == name:
+            data[at + 20:at + 28] = (2 << 20).to_bytes(4, "little") + (250 << 20).to_bytes(4, "little")
+        at = data.find(b"PK\x01\x02", at + 4)
+    (BAD / "big-styles.xlsx").write_bytes(bytes(data))
+
+
 def several_sheets() -> None:
     # Two visible sheets with ballots: which one is the count?
     wb = Workbook()
@@ -101,6 +119,7 @@ def merged() -> None:
 def main() -> None:
     long_cell()
     zip_bomb()
+    big_styles()
     several_sheets()
     hidden_ballots()
     formula()

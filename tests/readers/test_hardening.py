@@ -408,6 +408,16 @@ def test_a_workbook_that_unpacks_past_the_bound_is_refused_before_it_is_read(tmp
     assert message.startswith(f"{path}: the workbook unpacks to "), message
 
 
+def test_sheets_are_streamed_so_only_the_other_parts_are_held_to_the_smaller_bound(tmp_path):
+    # The sheet (~150 KB of XML) is past the bound of the parts read whole; styles and the rest are not.
+    path = _workbook(tmp_path / "b.xlsx", [["ballot", "P01"], *[[i, "张伟"] for i in range(3000)]])
+    with mock.patch.object(tables, "MAX_WHOLE", 100_000):
+        assert len(_read_rows(path)[1]) == 3000
+    with mock.patch.object(tables, "MAX_WHOLE", 10_000):
+        assert "its parts other than sheets unpack to 0 MB (xl/theme/theme1.xml: 0 MB), more than the 0 MB" \
+            in refusal(path)
+
+
 def test_a_300_million_character_cell_is_refused_by_its_packing(tmp_path):
     # A ballot number that unpacks to 300 MB from a few hundred KB.
     import zipfile
@@ -429,9 +439,9 @@ def test_a_300_million_character_cell_is_refused_by_its_packing(tmp_path):
                 z.writestr(member, data)
     assert path.stat().st_size < 1_000_000
     message = refusal(path)
-    assert message.startswith(f"{path}: the workbook unpacks to 286 MB, more than the 200 MB"), message
-    with mock.patch.object(tables, "MAX_UNPACKED", 400 << 20):
-        assert "unpacks from" in refusal(path) and "times its size" in refusal(path)
+    assert "its part xl/worksheets/sheet1.xml unpacks from" in message and "times its size" in message, message
+    with mock.patch.object(tables, "MAX_UNPACKED", 200 << 20):
+        assert refusal(path).startswith(f"{path}: the workbook unpacks to 286 MB, more than the 200 MB")
 
 
 # -- which sheet of a workbook (item 1) --------------------------------------------------------
@@ -567,9 +577,10 @@ def test_merged_cells_are_refused_naming_the_range(tmp_path, ref, where):
                              "each cell (a merged cell counts as empty)")
 
 
-def test_a_merge_the_byte_scan_cannot_see_is_refused_after_the_last_row(tmp_path):
+@pytest.mark.parametrize("fast", [True, False])
+def test_a_merge_is_refused_after_the_last_row_naming_its_first_cell(tmp_path, fast):
     path = _sheet(tmp_path, [["ballot", "P01"], [1, "张伟"], [2, "王芳"]], ["B2:C2"])
-    with mock.patch.object(tables, "_merged_ranges", return_value=[]):
+    with mock.patch.object(tables, "FAST", fast):
         assert "row 2, column 2 (P01): merged cells (B2:C2)" in refusal(path)
 
 

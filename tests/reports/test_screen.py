@@ -8,7 +8,7 @@ from hypothesis import strategies as st
 from rich.console import Console
 from rich.text import Text
 
-from selector.reports.screen import Printer, Ranking
+from selector.reports.screen import Lines, Printer, Ranking
 
 # Latin, CJK, the bar and mark characters and spaces; and, in some tables and lines, what Rich
 # treats specially: zero-width characters, combining marks, tabs, control codes, line breaks.
@@ -107,3 +107,35 @@ def test_names_and_figures_measure_as_rich_does():
 
     for text in ("张伟", "欧阳建国", "C000123", "12.50%", "审计局局长（1）", "", "李\u200b娜", "█▌", "ＡＢ"):
         assert width(text) == cell_len(text), text
+
+
+def test_the_full_width_ranges_the_block_path_measures_are_two_cells_in_rich():
+    from rich.cells import cell_len
+
+    from selector.reports.screen import _SIMPLE
+
+    for code in [*range(0x20, 0x7F), *range(0x4E00, 0xA000), *range(0xFF01, 0xFF61)]:
+        assert _SIMPLE.fullmatch(chr(code)), hex(code)
+        assert cell_len(chr(code)) == (1 if code < 0x7F else 2), hex(code)
+
+
+LINE = st.text(st.sampled_from(list("aZ09 .:()B") + list("张伟（）：无效标记") + ["\u3000", "é"]), max_size=30)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(LINE, min_size=1, max_size=8), st.integers(8, 60), st.sampled_from([None, "standard"]), STYLE)
+def test_a_block_of_lines_prints_as_rich_prints_it(lines, width, colour, style):
+    # a stage's invalid marks are one Text of many lines: laid out here when every line fits
+    block = Text("\n".join(lines), style=style)
+    ours, theirs = consoles(width, colour)
+    assert printer_prints(ours, [block, "after"], False) == rich_prints(theirs, [block, "after"])
+    ours, theirs = consoles(width, colour)  # the same lines as `Lines` (terminal._lines)
+    assert printer_prints(ours, [Lines(lines), "after"], False) == rich_prints(theirs, [block.plain, "after"])
+
+
+def test_a_long_list_of_invalid_marks_takes_the_fast_path():
+    ours, theirs = consoles(80, None)
+    lines = [f"  票号 B{n:06d} 的无效标记：张丽（不符合 P01 的任职条件）" for n in range(2000)]
+    block = Text("\n".join(lines))
+    assert Printer(ours)._line(block) == [(block.plain, None), ("\n", None)]
+    assert printer_prints(ours, [Lines(lines)], False) == rich_prints(theirs, [block])

@@ -6,11 +6,8 @@ so `--lang`/`SELECTOR_LANG`/`LANG` choose the language of `--help` as of everyth
 from __future__ import annotations
 
 import functools
-import getpass
-import os
 import re
 import sys
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Optional
 
@@ -19,8 +16,11 @@ import typer
 from typer.core import TyperCommand, TyperGroup
 
 from selector import __version__, i18n
-from selector.errors import SelectorError, UsageError
+from selector.errors import UsageError
 from selector.i18n import N_, _
+
+from selector.cli import plain
+from selector.cli.plain import Options, console, failed, os_user  # noqa: F401 (console: for the commands)
 
 # Click's own help option says this; translated with every other parameter's help.
 N_("Show this message and exit.")
@@ -148,13 +148,6 @@ def group(help: str, **kwargs) -> typer.Typer:
 app = group(N_("Count competitive cadre selections (公推公选): rounds, ballots, shortlists, audit."))
 
 
-@dataclass
-class Options:
-    db: Path
-    round: str | None
-    by: str
-
-
 def _version(value: bool) -> None:
     if value:
         typer.echo(f"selector {__version__}")
@@ -183,14 +176,7 @@ def options(
     version: bool = typer.Option(False, "--version", callback=_version, is_eager=True,
                                  help=N_("Print the version and exit.")),
 ) -> None:
-    ctx.obj = Options(db, round_id, by or _os_user())
-
-
-def _os_user() -> str:
-    try:
-        return getpass.getuser()
-    except (KeyError, OSError):
-        return "unknown"
+    ctx.obj = Options(db, round_id, by or os_user())
 
 
 def command(group: typer.Typer = app, *args, **kwargs):
@@ -202,53 +188,15 @@ def command(group: typer.Typer = app, *args, **kwargs):
         def run(*a, **kw):
             try:
                 return func(*a, **kw)
-            except SelectorError as e:
-                from selector.cli import messages
-
-                err = console(stderr=True)
-                err.print(_("error: {message}").format(message=_printable(messages.text(e))),
-                          markup=False, highlight=False, soft_wrap=True)
-                for line in messages.details(e):
-                    err.print(f"  {_printable(line)}", markup=False, highlight=False, soft_wrap=True)
-                raise typer.Exit(e.exit_code) from None
-            except (MemoryError, OSError) as e:
-                # The last resort: whatever ran out (memory, disk) or failed underneath, the
-                # writes were rolled back; the clerk gets one line, not a traceback.
-                from selector.cli import messages
-
-                typer.echo(f"error: {_printable(messages.failure(e))}", err=True)
-                raise typer.Exit(1) from None
             except Exception as e:
-                import sqlite3
-
-                if not isinstance(e, sqlite3.Error):
+                code = failed(e)
+                if code is None:
                     raise
-                from selector.cli import messages
-
-                typer.echo(f"error: {_printable(messages.failure(e))}", err=True)
-                raise typer.Exit(1) from None
+                raise typer.Exit(code) from None
 
         return group.command(*args, cls=Command, **kwargs)(run)
 
     return decorate
-
-
-def _printable(text: str) -> str:
-    """Messages quote file contents: control characters (line breaks such as \\x1c, escape
-    sequences) are shown escaped, so the refusal stays one line and cannot drive the terminal."""
-    if text.isprintable():
-        return text
-    return "".join(c if c.isprintable() else repr(c)[1:-1] for c in text)
-
-
-def console(stderr: bool = False):
-    from rich.console import Console
-
-    width = int(os.environ["COLUMNS"]) if os.environ.get("COLUMNS", "").isdigit() else None
-    # No markup or emoji codes: names, titles and notes come from clerks' files, and "[红]"
-    # or ":x:" must print as written.
-    return Console(stderr=stderr, width=width, highlight=False, soft_wrap=False, markup=False,
-                   emoji=False)
 
 
 def echo_json(data) -> None:
@@ -271,11 +219,7 @@ def store(ctx: typer.Context, create: bool = False):
 
 def open_round(ctx: typer.Context):
     """The round the command works on (`--round`, or the database's only one)."""
-    from selector.service.rounds import OpenRound
-
-    opened = OpenRound(store(ctx), ctx.obj.round, ctx.obj.by)
-    i18n.for_round(opened.round.locale)
-    return opened
+    return plain.open_round(store(ctx), ctx.obj)
 
 
 def show_view(view: dict, as_json: bool, extra: dict | None = None) -> None:

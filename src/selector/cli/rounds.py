@@ -87,15 +87,6 @@ def rounds(ctx: typer.Context, as_json: bool = typer.Option(False, "--json", hel
     "\n"
     "Example: selector status"))
 def status(ctx: typer.Context, as_json: bool = typer.Option(False, "--json", help=N_("Machine-readable output."))) -> None:
-    from selector.cli.messages import next_step
-    from selector.reports import terminal
+    from selector.cli import status
 
-    from selector.service.views import eligibility_view
-
-    open_ = open_round(ctx)
-    rows = [{**r, "next": next_step(r["next"])} for r in open_.status()]
-    found = eligibility_view(open_.round)
-    if as_json:
-        echo_json({"round": open_.id, "stages": rows, **({"eligibility": found} if found else {})})
-    else:
-        terminal.status(console(), open_.round.title, open_.id, rows, found)
+    status.show(open_round(ctx), as_json)

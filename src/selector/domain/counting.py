@@ -68,6 +68,8 @@ class Cells(Mapping):
 
 @dataclass(frozen=True, slots=True)
 class InvalidMark:
+    """A mark that counts for no one: the paper, the post, the text as written, and why."""
+
     ballot: str
     post: str
     text: str
@@ -128,6 +130,8 @@ class Resolver:
 
 @dataclass(slots=True)  # slots: a 10,000-post tally touches one per mark
 class CandidateCount:
+    """One candidate's count in a post."""
+
     votes: int = 0  # marks (choose) or 同意 (approve) on papers valid for the post
     weighted: Fraction = Fraction(0)
     by_category: dict[str, int] = field(default_factory=dict)
@@ -138,6 +142,8 @@ class CandidateCount:
 
 @dataclass(slots=True)
 class PostCount:
+    """A post's count: its papers, blanks, voids and each candidate's count."""
+
     post: Post
     candidates: tuple[str, ...]  # the stage's list for this post
     returned: int = 0
@@ -150,6 +156,10 @@ class PostCount:
     # marks counted by the shared-name rule: a name two roster people share, placed on the
     # only one of them on this post's list (the others are counted by id, label or name)
     by_list: int = 0
+    # invalid marks that earlier batches stored and this count did not read back (a later
+    # batch's tally appends its own marks and lists them alone): the post has
+    # marks_before + len(invalid_marks) in all
+    marks_before: int = 0
 
     @property
     def valid(self) -> int:
@@ -171,6 +181,8 @@ class PostCount:
 
 @dataclass
 class StageCount:
+    """A stage's count: each post's, the papers returned and those voided whole."""
+
     stage: Stage
     posts: dict[str, PostCount]
     returned: int = 0

@@ -6,7 +6,6 @@ Ties are values, not exceptions: a post whose cut falls inside a group of equal 
 
 from __future__ import annotations
 
-import random
 from dataclasses import dataclass, field
 from fractions import Fraction
 from operator import itemgetter
@@ -39,6 +38,8 @@ class Tie:
 
 @dataclass(frozen=True)
 class PostCut:
+    """The cut of one post: standings in order, its status, and who goes on."""
+
     post: str
     k: int
     standings: tuple[Standing, ...]
@@ -135,6 +136,8 @@ def lot_seed(tie_seed: str, stage_id: str, post_id: str) -> str:
 
 def draw(seed: str, tied: tuple[str, ...], slots: int) -> tuple[str, ...]:
     """Reproducible lot: `random.Random(seed).sample(sorted ids, slots)`, in drawn order."""
+    import random  # only a lot needs it (and its import costs every command's start-up)
+
     return tuple(random.Random(seed).sample(sorted(tied), slots))
 
 

@@ -71,6 +71,8 @@ class Threshold:
 
 @dataclass(frozen=True)
 class Post:
+    """A post to fill: its seats, how many marks a paper may give it, and its kind."""
+
     id: str
     title: str
     seats: int
@@ -89,6 +91,8 @@ class Post:
 
 @dataclass(frozen=True)
 class Candidate:
+    """A person on the roster: the posts they may be marked for and what the documents print."""
+
     id: str
     name: str
     label: str | None = None
@@ -153,6 +157,8 @@ class GradeRule:
 
 @dataclass(frozen=True)
 class Stage:
+    """One stage of the round as its file gives it: its kind, who votes, and its rules."""
+
     id: str
     kind: StageKind
     title: str
@@ -234,6 +240,8 @@ class YearSchedule:
 
 @dataclass(frozen=True)
 class Round:
+    """A round as its file gives it: the posts, the people and the stages in order."""
+
     id: str
     title: str
     organizer: str

@@ -6,7 +6,6 @@ day outside the calendar's years), so these rules stay pure and testable on any 
 
 from __future__ import annotations
 
-import calendar
 from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Callable, Iterable, Mapping, Sequence
@@ -104,7 +103,8 @@ def add_months(day: date, months: int) -> date:
     """Same day `months` later, clamped to the month's last day (31 Nov → 30 Nov)."""
     index = day.month - 1 + months
     year, month = day.year + index // 12, index % 12 + 1
-    return date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
+    last = (date(year + month // 12, month % 12 + 1, 1) - timedelta(days=1)).day
+    return date(year, month, min(day.day, last))
 
 
 def postpone_limit(end: date) -> date:
@@ -114,6 +114,8 @@ def postpone_limit(end: date) -> date:
 
 @dataclass(frozen=True)
 class Complaint:
+    """A complaint received during a notice, and its outcome once settled."""
+
     number: int
     received: date
     candidate: str
@@ -130,6 +132,8 @@ class Complaint:
 
 @dataclass(frozen=True)
 class Appointee:
+    """A person on a notice and what became of them."""
+
     candidate: str
     outcome: str  # confirmed | dropped | pending
     until: date | None = None

@@ -485,16 +485,22 @@ def _why(e: BaseException) -> str:
     return " ".join(str(e).split())[:160] or type(e).__name__
 
 
-MAX_UNPACKED = 200 << 20  # bytes all the parts of a workbook may unpack to
+MAX_UNPACKED = 1 << 30  # bytes all the parts of a workbook may unpack to
+MAX_WHOLE = 200 << 20  # bytes the parts read whole (all but the sheets) may unpack to
 MAX_RATIO = 200  # how many times its packed size a part over 1 MB may unpack to
 MAX_PARTS = 10_000  # zip members in a workbook (Excel writes a dozen or two)
+SHEETS = "xl/worksheets/"  # where a workbook keeps its sheets, the parts read as a stream
 
 
 def _check_parts(path: Path, name: str) -> None:
-    """Refuse a workbook that would unpack to more than MAX_UNPACKED, or has a part packed
-    more than MAX_RATIO times (a zip bomb), before openpyxl unpacks anything: a 1.2 MB file
-    can hold gigabytes of XML. Sizes are what the zip's directory declares; Python's zipfile
-    never unpacks more than that (and a part that would is damaged), so they bound the work."""
+    """Refuse a workbook that would unpack to more than MAX_UNPACKED, whose parts other than
+    its sheets would unpack to more than MAX_WHOLE, or with a part packed more than
+    MAX_RATIO times (a zip bomb), before openpyxl unpacks anything: a 1.2 MB file can hold
+    gigabytes of XML. Sheets are read a block at a time (readers/sheetxml.py), so their
+    size costs time, not memory: 300,000 ballots of 30 posts are ~310 MB of XML as Excel
+    saves them. The shared strings, styles and the rest are held whole. Sizes are what the
+    zip's directory declares; Python's zipfile never unpacks more than that (and a part
+    that would is damaged), so they bound the work."""
     import zipfile
 
     with zipfile.ZipFile(path) as z:
@@ -513,12 +519,21 @@ def _check_parts(path: Path, name: str) -> None:
                                   "{ratio} times its size: not a workbook Excel saved (a zip bomb?)",
                                   file=name, part=p.filename, packed=p.compress_size, size=p.file_size,
                                   ratio=MAX_RATIO)
+    whole = [p for p in parts if not p.filename.startswith(SHEETS)]
+    if sum(p.file_size for p in whole) > MAX_WHOLE:
+        big = max(whole, key=lambda p: p.file_size)
+        raise BallotFileError("its parts other than sheets unpack to {mb:,.0f} MB ({part}: {size:,.0f} MB), "
+                              "more than the {limit} MB a ballot workbook may: check it is the right file",
+                              file=name, mb=sum(p.file_size for p in whole) / (1 << 20), part=big.filename,
+                              size=big.file_size / (1 << 20), limit=MAX_WHOLE >> 20)
 
 
 def _open_xlsx(path: Path, sheet: str | None) -> Table:
     import warnings
 
     from openpyxl import load_workbook  # heavy: only when a workbook is read
+
+    from selector.readers import sheetxml
 
     # openpyxl warns on stderr about styles, data validation and odd specs in files not
     # written by Excel; the clerk gets one line (a refusal) or the tally, nothing else.
@@ -530,7 +545,7 @@ def _open_xlsx(path: Path, sheet: str | None) -> Table:
     wb = None
     try:
         _check_parts(path, name)
-        wb = load_workbook(path, read_only=True, data_only=True)
+        wb = sheetxml.load(path) if FAST else load_workbook(path, read_only=True, data_only=True)
         ws = _ballot_sheet(wb, name, sheet)
     except BaseException as e:
         if wb is not None:
@@ -555,8 +570,8 @@ def _open_xlsx(path: Path, sheet: str | None) -> Table:
                                                         header_cells)) from None
             if found is None:
                 return
-            line, values = found
-            cells = [_cell_text(v) for v in values]
+            line, values, texts = found
+            cells = values if texts else [_cell_text(v) for v in values]
             if max(map(len, cells), default=0) > LONGEST_CELL:
                 col = next(c for c, text in enumerate(cells, 1) if len(text) > LONGEST_CELL)
                 raise _too_long(name, line, col, header_cells, len(cells[col - 1]))
@@ -615,6 +630,7 @@ def _sheet_parser():
 
 
 EXCEL_ROWS, EXCEL_COLUMNS = 1_048_576, 16_384  # the size of an Excel sheet
+FAST = True  # read sheets with readers/sheetxml.py (False: openpyxl's parser alone, as before)
 
 
 def _sheet_rows(wb, ws) -> Iterator:
@@ -623,98 +639,105 @@ def _sheet_rows(wb, ws) -> Iterator:
     or merged cells) raises a BallotFileError in its place, naming its row and column (the
     caller adds the file and heading).
 
-    One streaming pass of openpyxl's parser over the sheet XML, as `ws.iter_rows` makes, but
-    every cell counts: iter_rows trusts the sheet's <dimension>, so a tool that wrote a
-    short one lost rows and columns past it without a word. As iter_rows did, a row is as
-    wide as the dimension says (or its last cell, if wider) and missing rows are empty rows,
-    so files read before read the same. Merged ranges are listed after the cells in the XML:
-    `_merged_ranges` finds them first (a second, byte-level pass, no XML parsing), so the
-    first one is refused at its row; any the scan missed are refused after the last row.
-    A title merged across one row above the table (a row of at most one value, before any row
-    of two or more) is no cell of the table: it is read as its value and allowed.
+    One streaming pass over the sheet XML, as `ws.iter_rows` makes, but every cell counts:
+    iter_rows trusts the sheet's <dimension>, so a tool that wrote a short one lost rows and
+    columns past it without a word. As iter_rows did, a row is as wide as the dimension says
+    (or its last cell, if wider) and missing rows are empty rows, so files read before read
+    the same. The rows come from `sheetxml.Sheet` (fast; the same values as openpyxl's
+    parser, which reads what it leaves), or with FAST off from openpyxl's parser alone.
+    Merged ranges are listed after the cells in the XML, so they are refused after the last
+    row, naming the first one's row and column (the tally and `audit verify` consume the
+    rows inside one transaction: nothing read before is stored). A title merged across one
+    row above the table (a row of at most one value, before any row of two or more) is no
+    cell of the table: it is read as its value and allowed.
     """
-    from openpyxl.utils import get_column_letter
     from openpyxl.utils.cell import range_boundaries
 
-    pending = _merged_ranges(wb, ws)
-    titles: set[str] = set()  # merged title rows let through
+    from selector.readers import sheetxml
+
+    def parser(src):
+        return _sheet_parser()(src, ws._shared_strings, data_only=True, epoch=wb.epoch,
+                               date_formats=wb._date_formats, timedelta_formats=wb._timedelta_formats)
+
+    def source():
+        return wb._archive.open(ws._worksheet_path)
+
+    early: dict[int, int] = {}  # rows before the table began: their number of values
     started = False  # a row of two or more values was read: the table has begun
     width = min(ws.max_column or 0, EXCEL_COLUMNS)  # the dimension's, as iter_rows had it
     empty = [None] * width
     counter = 1
-    with wb._archive.open(ws._worksheet_path) as src:
-        parser = _sheet_parser()(src, ws._shared_strings, data_only=True, epoch=wb.epoch,
-                                 date_formats=wb._date_formats, timedelta_formats=wb._timedelta_formats)
-        for idx, cells in parser.parse():
-            while pending and pending[0][0] <= idx:
-                top, _, ref = pending[0]
-                filled = sum(1 for c in cells if c["value"] not in (None, ""))
-                if top == idx and not started and filled <= 1 and range_boundaries(ref)[3] == idx:
-                    titles.add(pending.pop(0)[2])  # a title merged across the table's width
-                    continue
-                raise _merge_refusal(*pending[0])
+    with contextlib.ExitStack() as stack:
+        if FAST:
+            sheet = sheetxml.Sheet(source, parser, ws._shared_strings, _row_of, _cell_refusal, _cell_text,
+                                   width, frozenset(wb._date_formats | wb._timedelta_formats))
+            rows = sheet.rows()
+        else:
+            sheet = parser(stack.enter_context(source()))
+            rows = (_row_of(idx, cells, width) for idx, cells in sheet.parse())
+        for row in rows:
+            idx = row.idx
             if not started:
-                started = sum(1 for c in cells if c["value"] not in (None, "")) >= 2
+                early[idx] = row.filled
+                started = row.filled >= 2
             if idx < counter:  # iter_rows skipped such a row without a word
                 raise BallotFileError("row {again} comes again after row {before} in the sheet's XML: "
                                       "the workbook is damaged; save it again from Excel",
-                                      row=idx, column=cells[0]["column"] if cells else 1,
-                                      again=idx, before=counter - 1)
-            last = max((c["column"] for c in cells), default=0)
-            if idx > EXCEL_ROWS or last > EXCEL_COLUMNS:  # no sheet Excel saves goes there
+                                      row=idx, column=row.first, again=idx, before=counter - 1)
+            if idx > EXCEL_ROWS or row.last > EXCEL_COLUMNS:  # no sheet Excel saves goes there
                 raise BallotFileError("a cell past Excel's last row or column: the workbook is damaged; "
-                                      "save it again from Excel", row=idx, column=last or 1)
+                                      "save it again from Excel", row=idx, column=row.last or 1)
             while counter < idx:
-                yield counter, empty
+                yield counter, empty, False
                 counter += 1
-            values = [None] * max(width, last)
-            for cell in cells:
-                kind = cell["data_type"]
-                if kind == "unsaved":
-                    raise BallotFileError("a formula with no saved value ({cell}): open the file in Excel "
-                                          "and save it again, or paste the values", row=idx,
-                                          column=cell["column"], cell=get_column_letter(cell["column"]) + str(idx))
-                if kind == "e":
-                    raise BallotFileError("the error value {value} ({cell}): correct the cell in Excel",
-                                          row=idx, column=cell["column"], value=cell["value"],
-                                          cell=get_column_letter(cell["column"]) + str(idx))
-                values[cell["column"] - 1] = cell["value"]
-            yield idx, values
+            if row.problem is not None:
+                raise row.problem
+            yield idx, row.values, row.text
             counter = idx + 1
-        # A range below the last row, or one the byte scan missed (the parser has read them now).
-        late = sorted(_top_left(r.ref) + (r.ref,) for r in
-                      (parser.merged_cells.mergeCell if parser.merged_cells else ()) if r.ref not in titles)
-        if pending or late:
-            raise _merge_refusal(*(pending[0] if pending else late[0]))
+        listed = sheet.merged if FAST else \
+            [r.ref for r in (sheet.merged_cells.mergeCell if sheet.merged_cells else ())]
+    merged = []
+    for ref in listed:
+        top, left = _top_left(ref)
+        if not (early.get(top, 2) <= 1 and range_boundaries(ref)[3] == top):  # not a title row
+            merged.append((top, left, ref))
+    if merged:
+        raise _merge_refusal(*min(merged))
+
+
+def _row_of(idx: int, cells: list[dict], width: int):
+    """A row of openpyxl's parser as a `sheetxml.Row`: values by column, and the refusal of
+    its first cell that is a formula with no saved value or an error value."""
+    from selector.readers.sheetxml import Row
+
+    last = max((c["column"] for c in cells), default=0)
+    values = [None] * max(width, last)
+    problem = None
+    for cell in cells:
+        kind = cell["data_type"]
+        if problem is None and kind in ("unsaved", "e"):
+            problem = _cell_refusal(kind, idx, cell["column"], cell["value"])
+        values[cell["column"] - 1] = cell["value"]
+    filled = sum(1 for c in cells if c["value"] not in (None, ""))
+    return Row(idx, values, filled, cells[0]["column"] if cells else 1, last, problem)
+
+
+def _cell_refusal(kind: str, row: int, col: int, value) -> BallotFileError:
+    """The refusal of a cell that holds no value to count: `kind` "unsaved" (a formula never
+    calculated) or "e" (an error value)."""
+    from openpyxl.utils import get_column_letter
+
+    if kind == "unsaved":
+        return BallotFileError("a formula with no saved value ({cell}): open the file in Excel "
+                               "and save it again, or paste the values", row=row,
+                               column=col, cell=get_column_letter(col) + str(row))
+    return BallotFileError("the error value {value} ({cell}): correct the cell in Excel",
+                           row=row, column=col, value=value, cell=get_column_letter(col) + str(row))
 
 
 def _merge_refusal(row: int, col: int, ref: str) -> BallotFileError:
     return BallotFileError("merged cells ({range}): unmerge them and type the value into each cell (a "
                            "merged cell counts as empty)", row=row, column=col, range=ref)
-
-
-_MERGE_CELL = re.compile(rb'<(?:[A-Za-z_][\w.-]*:)?mergeCell\s[^>]*?\bref\s*=\s*["\']([^"\']*)["\']')
-
-
-def _merged_ranges(wb, ws) -> list[tuple[int, int, str]]:
-    """The merged ranges of a sheet, (top row, left column, "B3:C3"), top first: the sheet's
-    XML unpacked and searched for `mergeCell` (fast: no parsing; the XML cannot hold a
-    literal "<" in text, so a `<mergeCell` is an element). A tag cut across two reads is
-    found thanks to the overlap kept; one longer than that is found by the parser at the end."""
-    found: set[str] = set()
-    tail = b""
-    with wb._archive.open(ws._worksheet_path) as src:
-        while block := src.read(CHUNK):
-            data = tail + block
-            at = data.find(b"mergeCell")
-            while at >= 0:
-                lt = data.rfind(b"<", max(0, at - 64), at)
-                m = _MERGE_CELL.match(data, lt) if lt >= 0 else None
-                if m:
-                    found.add(m.group(1).decode("ascii", "replace"))
-                at = data.find(b"mergeCell", at + 9)
-            tail = data[-4096:]
-    return sorted(_top_left(ref) + (ref,) for ref in found)
 
 
 def _top_left(ref: str) -> tuple[int, int]:

@@ -36,6 +36,9 @@ CUT_BOX = box.Box("    \n    \n ── \n    \n ┄┄ \n ── \n    \n    \n"
 BATCH = 4096  # pieces laid out before they go to the console (a few dozen posts)
 _WIDTHS: dict[str, int] = {}
 _IDEOGRAPHS = re.compile("[\u4e00-\u9fff]+")  # CJK Unified Ideographs: two cells each in Rich
+# Lines of printable ASCII (one cell each), CJK ideographs and full-width forms (two cells each
+# in Rich: tests/reports/test_screen.py holds every character of these ranges to it).
+_SIMPLE = re.compile("[\n -~\u4e00-\u9fff\uff01-\uff60]*")
 
 
 def width(text: str) -> int:
@@ -75,6 +78,17 @@ class Ranking:
                 table.add_section()
             table.add_row(*(Text(c) for c in cells), style=style)
         return table
+
+
+class Lines:
+    """Lines printed as one block, as Rich prints their Text joined by line breaks; a
+    `Printer` lays out thousands (a stage's invalid marks) without making that Text."""
+
+    def __init__(self, lines: list[str]):
+        self.lines = lines
+
+    def __rich__(self) -> Text:
+        return Text("\n".join(self.lines))
 
 
 class _Segments:
@@ -124,11 +138,14 @@ class Printer:
                 made = self._line(self.console.render_str(item) if isinstance(item, str) else item)
             elif isinstance(item, Ranking):
                 made = self._table(item)
+            elif isinstance(item, Lines):
+                made = self._block("\n".join(item.lines), None) if item.lines else None
             if made is not None:
                 self.pending += made
                 return
         self.flush()
-        self.console.print(item.table() if isinstance(item, Ranking) else item)
+        self.console.print(item.table() if isinstance(item, Ranking) else item.__rich__()
+                           if isinstance(item, Lines) else item)
 
     def flush(self, done: bool = True) -> None:
         """Hand what was laid out to the console (with `done=False`, only once a batch has
@@ -157,11 +174,33 @@ class Printer:
     # -- laying out ------------------------------------------------------------------------
     def _line(self, text: Text) -> list[tuple[str, Style | None]] | None:
         plain = text.plain
-        if (text.spans or text.end != "\n" or text.justify or text.overflow or text.no_wrap is not None
-                or not plain.isprintable() or width(plain) > self.width):
+        if text.spans or text.end != "\n" or text.justify or text.overflow or text.no_wrap is not None:
+            return None
+        if "\n" in plain:  # a block of lines (a stage's invalid marks: one line each)
+            return self._block(plain, text.style)
+        if not plain.isprintable() or width(plain) > self.width:
             return None
         style = self._named(text.style) if text.style else None
         return [(plain, style or None), ("\n", None)]
+
+    def _block(self, plain: str, style) -> list[tuple[str, Style | None]] | None:
+        """Lines that each fit, as Rich prints them: each line, then a line break. An empty
+        line, or one that is not plain ASCII and CJK text, is left to Rich."""
+        lines = plain.split("\n")
+        if not _SIMPLE.fullmatch(plain) or not all(lines):
+            return None
+        room = self.width
+        for line in lines:
+            # one cell a printable ASCII character, two a wide one (_SIMPLE lets no other through)
+            if 2 * len(line) - len(line.encode("ascii", "ignore")) > room:
+                return None
+        named = (self._named(style) if style else None) or None
+        if named is None:
+            return [(plain, None), ("\n", None)]
+        out: list[tuple[str, Style | None]] = []
+        for line in lines:
+            out += [(line, named), ("\n", None)]
+        return out
 
     def _row(self, name: str | None) -> tuple[Style, Style]:
         """A row style's name -> (the row's style, its cells' style), as Table combines them."""

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from rich import box
 from rich.console import Console
 from rich.table import Table
@@ -13,7 +15,9 @@ from selector.reports.common import (
     state_word, status_word, vote_line,
 )
 from selector.reports.numbers import pct
-from selector.views import StageView
+
+if TYPE_CHECKING:
+    from selector.views import StageView
 
 # One character a check, so five departments fit an 80-column terminal; the legend says it.
 VERDICT = {"clear": "✓", "pending": "?", "concern": "!", "veto": "✗", None: "—"}

@@ -5,13 +5,14 @@ from __future__ import annotations
 import unicodedata
 from fractions import Fraction
 from functools import lru_cache
+from typing import TYPE_CHECKING
 
 from rich import box
 from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
-from selector.reports.screen import Printer, Ranking, width
+from selector.reports.screen import Lines, Printer, Ranking, width
 
 from selector.i18n import N_, _, ngettext
 from selector.reports.common import (
@@ -19,7 +20,9 @@ from selector.reports.common import (
     status_word, vote_line, when,
 )
 from selector.reports.numbers import pct
-from selector.views import PostView, StageView
+
+if TYPE_CHECKING:
+    from selector.views import PostView, StageView
 
 
 def shown(text: str) -> str:
@@ -133,9 +136,9 @@ def _talks(view: StageView) -> str:
     return total
 
 
-def _lines(lines: list[str], indent: str = "  ") -> Text:
+def _lines(lines: list[str], indent: str = "  ") -> Lines:
     """Many lines printed at once (a long list of ballots is one print, not one each)."""
-    return Text("\n".join(indent + line for line in lines))
+    return Lines([indent + line for line in lines])
 
 
 def _post(console: Printer, view: StageView, post: PostView) -> None:
@@ -172,12 +175,20 @@ def _post(console: Printer, view: StageView, post: PostView) -> None:
         console.print(_("no votes"))
     else:
         console.print(_ranking(console.width, view, post, results))
-    listed = [_("invalid mark on ballot {ballot}: {text} ({reason})").format(
-        ballot=m["ballot"], text=m["text"], reason=reason_text(m["reason"])) for m in post.get("invalid_mark_list") or ()]
+    # a stage of many batches lists thousands: each reason worded once
+    line, reasons = _("invalid mark on ballot {ballot}: {text} ({reason})").format, {}
+    listed = [line(ballot=m["ballot"], text=m["text"], reason=reasons.get(m["reason"]) or
+                   reasons.setdefault(m["reason"], reason_text(m["reason"])))
+              for m in post.get("invalid_mark_list") or ()]
     listed += [_("void on ballot {ballot}: {reason}").format(ballot=v["ballot"], reason=reason_text(v["reason"]))
                for v in post.get("void_list") or ()]
     if listed:
         console.print(_lines(listed))
+    if post.get("invalid_marks_earlier"):  # a later batch's tally lists its own marks only
+        console.print(Text(ngettext(
+            "and {n} invalid mark of earlier batches: selector show {stage} lists them all",
+            "and {n} invalid marks of earlier batches: selector show {stage} lists them all",
+            post["invalid_marks_earlier"]).format(n=post["invalid_marks_earlier"], stage=view["stage"])))
     status = post.get("status")
     note = status_word(status)
     names = {r["candidate"]: r["name"] for r in results}
@@ -321,9 +332,11 @@ def status(console: Console, round_title: str, round_id: str, rows: list[dict], 
         state = state_word(r["state"]) + (" · " + _("certified") if r["certified"] else "")
         table.add_row(str(i), r["stage"], state, str(r["batches"]), str(r["returned"]), att, Text(r["title"]))
     console.print(table)
-    for r in rows:  # after a 任前公示 closed: the appointees and the end of their 试用期
-        for a in r.get("appointees", ()):
-            console.print(Text(appointee_line(r["stage"], a)))
+    # after a 任前公示 closed: the appointees and the end of their 试用期 (one print: each
+    # line wraps on its own, as printed one by one, at a thirtieth of the cost)
+    appointees = [appointee_line(r["stage"], a) for r in rows for a in r.get("appointees", ())]
+    if appointees:
+        console.print(Text("\n".join(appointees)))
     nxt = next((r for r in rows if r["next"]), None)
     if nxt:
         console.print(Text(_("next: {step}").format(step=nxt["next"]), style="bold"))

@@ -1,4 +1,8 @@
-"""Next steps as values: what `status` says to do next, worded by `cli.messages`."""
+"""Next steps as values: what `status` says to do next, worded by `cli.messages`.
+
+Plain dataclasses without `__eq__` (not frozen): each is made, worded and dropped, never
+compared or kept; the six methods a frozen dataclass generates for each of these fourteen
+classes cost every command ~3 ms of start-up (issue 17: `status` under 100 ms)."""
 
 from __future__ import annotations
 
@@ -7,12 +11,14 @@ from dataclasses import dataclass
 from selector.errors import SelectorError
 
 
-@dataclass(frozen=True)
+@dataclass(eq=False)
 class Step:
+    """The next step of a stage (cli/messages.py words each kind)."""
+
     stage: str
 
 
-@dataclass(frozen=True)
+@dataclass(eq=False)
 class Tally(Step):
     """Tally the first batch, giving the attendance."""
 
@@ -20,19 +26,19 @@ class Tally(Step):
     entitled: int
 
 
-@dataclass(frozen=True)
+@dataclass(eq=False)
 class TallyTalk(Step):
     """Record a 谈话调研推荐's counts with the people talked to (per category)."""
 
     categories: tuple[str, ...]
 
 
-@dataclass(frozen=True)
+@dataclass(eq=False)
 class MoreOrCut(Step):
     """Tally another batch, or lock the stage's list (a stage without a cut rule)."""
 
 
-@dataclass(frozen=True)
+@dataclass(eq=False)
 class Cut(Step):
     """Make the cut; `tied` and `short` posts (or `held`, unnamed) need a decision first."""
 
@@ -41,61 +47,61 @@ class Cut(Step):
     held: bool = False
 
 
-@dataclass(frozen=True)
+@dataclass(eq=False)
 class Inspect(Step):
     """Record the missing findings: (candidate, checks missing) for the first few."""
 
     missing: tuple[tuple[str, tuple[str, ...]], ...]
 
 
-@dataclass(frozen=True)
+@dataclass(eq=False)
 class Pending(Step):
     """Checks 核查中 block the cut: (candidate, checks) — record the finding when it is done."""
 
     pending: tuple[tuple[str, tuple[str, ...]], ...]
 
 
-@dataclass(frozen=True)
+@dataclass(eq=False)
 class Settle(Step):
     """Concerns wait for a recorded decision (keep or strike): (candidate, concerns)."""
 
     concerns: tuple[tuple[str, tuple[str, ...]], ...]
 
 
-@dataclass(frozen=True)
+@dataclass(eq=False)
 class Backfill(Step):
     """Struck candidates' places wait for the 递补 decision: (post, proposed ids)."""
 
     proposed: tuple[tuple[str, tuple[str, ...]], ...]
 
 
-@dataclass(frozen=True)
+@dataclass(eq=False)
 class OpenNotice(Step):
     """Open the notice with its start date."""
 
 
-@dataclass(frozen=True)
+@dataclass(eq=False)
 class ResolveComplaint(Step):
     """Close an open complaint with its outcome."""
 
     number: int
 
 
-@dataclass(frozen=True)
+@dataclass(eq=False)
 class CloseNotice(Step):
     """Close the notice once its end date has passed (from the day after)."""
 
     end: str
 
 
-@dataclass(frozen=True)
+@dataclass(eq=False)
 class Blocked:
     """No command can be named yet: the refusal says why."""
 
     error: SelectorError
 
 
-@dataclass(frozen=True)
+@dataclass(eq=False)
 class Sitting(Step):
     """Record a sitting (讨论决定) or a re-vote (再次投票) taking up these posts."""
 

@@ -75,6 +75,40 @@ def of(snapshot: dict[str, list[dict]]) -> str:
     return hashlib.sha256(canonical(snapshot).encode("utf-8")).hexdigest()
 
 
+# The chained form of the results digest (a tally event that adds to a stage already counted
+# records `marks_sha256`): the invalid marks and void papers, which grow with every batch,
+# are hashed a batch at a time, each batch's link chained onto the one before, so a batch
+# hashes only its own; the fixed-size tables are hashed whole, with the chain's head.
+MARKS_START = ""  # the head of a chain with no links yet
+
+
+def marks_link(prev: str, batch: int | None, marks: list[list], voids: list[list]) -> str:
+    """The chain's head after one batch's rows, in stored order: its invalid marks as
+    [post, ballot, text, reason] and its void papers as [ballot, post, reason] (`batch`
+    None: rows stored before m014_flat_batches, which know no batch)."""
+    text = f"{prev}\n{batch}\n{canonical(marks)}\n{canonical(voids)}"
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def marks_chain(marks: Iterable[tuple], voids: Iterable[tuple], head: str = MARKS_START) -> str:
+    """The head of the chain over stored rows, (batch, …) each, both in (batch, rowid) order
+    with the rows without a batch first (SQLite's ORDER BY batch): one link for each batch
+    that holds an invalid mark or a void paper."""
+    groups: dict = {}
+    for table, rows in ((0, marks), (1, voids)):
+        for batch, *row in rows:
+            groups.setdefault(batch, ([], []))[table].append(row)
+    for batch in sorted(groups, key=lambda b: (b is not None, b or 0)):
+        head = marks_link(head, batch, *groups[batch])
+    return head
+
+
+def chained(fixed: dict[str, list[dict]], head: str) -> str:
+    """SHA-256 of the chained form: the fixed-size tables of the snapshot (post_results,
+    results, stages, as `of` takes them) and the head of the marks chain."""
+    return of({**fixed, "marks_sha256": head})
+
+
 def inspection_file(header: str | None, rows: str | None) -> str:
     """SHA-256 of an inspection file as stored: its header, then its raw rows (JSON)."""
     return hashlib.sha256(f"{header}\n{rows}".encode("utf-8")).hexdigest()

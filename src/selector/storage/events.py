@@ -60,16 +60,20 @@ TALLY_BATCH_KEYS = ("file", "sha256", "ballots", "rows", "encoding", "rows_sha25
 
 def tally(stage: str, batches: list[dict], *, returned: int, returned_before: int, present: int,
           issued: int, layout: str, results_sha256: str, checked: dict | None, voided: int | None,
-          sheet: str | None = None, counted: dict[str, int] | None = None) -> Event:
+          sheet: str | None = None, counted: dict[str, int] | None = None,
+          marks_sha256: str | None = None) -> Event:
     # `counted`: a stage recorded from counts (layout "totals"), its papers returned per category
     # ("" for a stage without categories); the event then says so plainly (`source`).
     # `sheet` (the --sheet option, null for the first sheet or a CSV) is in every batch entry
     # since m006; its presence also says the batches' `at` and `event` were written exactly.
+    # `marks_sha256` (since m014, on a tally adding to a stage already counted): the head of the
+    # marks chain, and `results_sha256` is then the chained form (digest.chained).
     return ("tally", stage, {
         "batches": [{**{k: b[k] for k in TALLY_BATCH_KEYS}, "sheet": sheet} for b in batches],
         "returned": returned, "returned_before": returned_before, "present": present, "issued": issued,
         "layout": layout, "results_sha256": results_sha256,
         **({"voided": voided} if voided is not None else {}),
+        **({"marks_sha256": marks_sha256} if marks_sha256 is not None else {}),
         **({"checked_against": checked} if checked else {}),
         **({"source": "totals", "counted": counted} if counted is not None else {})}, _files(batches))
 

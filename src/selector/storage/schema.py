@@ -190,9 +190,17 @@ def m009_counts(db):
     db["counted"].create({"batch": int, "category": str, "returned": int}, pk=("batch", "category"))
 
 
+def m014_flat_batches(db):
+    """Each invalid mark and void paper says the batch it came in (NULL: stored before), so a
+    batch appends its own rows and the results digest chains them a batch at a time (see
+    digest.marks_chain) instead of rewriting and hashing every earlier batch's again."""
+    for table in ("invalid_marks", "void_papers"):
+        db.execute(f"ALTER TABLE {table} ADD COLUMN batch INTEGER")
+
+
 MIGRATIONS = (m001_initial, m002_inspect_notice, m003_audit, m004_row_chunks, m005_row_text,
               m006_record_anchors, m007_corrections, m008_void_papers, m009_counts, m010_inspection,
-              m011_eligibility, m012_decide, m013_notices)
+              m011_eligibility, m012_decide, m013_notices, m014_flat_batches)
 
 
 def applied(conn: sqlite3.Connection) -> set[str] | None:

@@ -14,7 +14,6 @@ import contextlib
 import hashlib
 import json
 import os
-import secrets
 import sqlite3
 from fractions import Fraction
 from operator import itemgetter
@@ -113,7 +112,7 @@ class Store(StageRecords):
         if witness.path_of(path).exists():
             # Its lines would all fail against a new record (or the old record was deleted).
             raise WitnessWithoutDatabase(str(path), str(witness.path_of(path)))
-        work = path.with_name(f".{path.name}.new-{os.getpid()}-{secrets.token_hex(4)}")
+        work = path.with_name(f".{path.name}.new-{os.getpid()}-{os.urandom(4).hex()}")
         try:
             # Owner-only from the first byte: the file holds every ballot of every round.
             os.close(os.open(work, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600))
@@ -406,6 +405,13 @@ class Store(StageRecords):
         """One event as stored (details and files as JSON text)."""
         return self.select("events", "id = ?", [event_id])[0]
 
+    def last_event(self, round_id: str, stage_id: str, commands: tuple[str, ...]) -> dict | None:
+        """The details of the stage's last event of one of `commands`, or None."""
+        row = self.conn.execute(f"SELECT details FROM events WHERE round = ? AND stage = ? AND command IN "
+                                f"({', '.join('?' * len(commands))}) ORDER BY id DESC LIMIT 1",
+                                [round_id, stage_id, *commands]).fetchone()
+        return json.loads(row[0]) if row else None
+
     def last_change(self, round_id: str) -> str | None:
         return self.conn.execute("SELECT max(at) FROM events WHERE round = ?", [round_id]).fetchone()[0]
 
@@ -563,8 +569,8 @@ class Store(StageRecords):
 
     # -- result snapshots ------------------------------------------------------------------
     @staticmethod
-    def snapshot_rows(round_id: str, count: StageCount) -> dict[str, list[dict]]:
-        """The result-snapshot rows `save_count` writes for `count` (also what a recount expects)."""
+    def fixed_rows(round_id: str, count: StageCount) -> dict[str, list[dict]]:
+        """The snapshot's tables of a fixed size (posts × candidates): post_results, results."""
         sid = count.stage.id
         return {
             "post_results": [
@@ -576,6 +582,14 @@ class Store(StageRecords):
                  "votes": cc.votes, "weighted": str(cc.weighted), "no": cc.no, "abstain": cc.abstain,
                  "invalid": cc.invalid, "by_category": canonical(cc.by_category) if cc.by_category else "{}"}
                 for pid, pc in count.posts.items() for cid, cc in sorted(pc.counts.items())],
+        }
+
+    @staticmethod
+    def snapshot_rows(round_id: str, count: StageCount) -> dict[str, list[dict]]:
+        """The result-snapshot rows `save_count` writes for `count` (also what a recount expects)."""
+        sid = count.stage.id
+        return {
+            **Store.fixed_rows(round_id, count),
             "invalid_marks": [
                 {"round": round_id, "stage": sid, "post": m.post, "ballot": m.ballot,
                  "text": m.text, "reason": m.reason}
@@ -585,29 +599,74 @@ class Store(StageRecords):
                             for b, p, r in count.voided],
         }
 
-    def save_count(self, round_id: str, count: StageCount) -> dict[str, list[dict]]:
+    def save_count(self, round_id: str, count: StageCount,
+                   batch_of: dict[str, int] | None = None) -> dict[str, list[dict]]:
         """Replace the stage's stored results with `count` (a full recount); the rows stored
-        (`snapshot_rows`)."""
+        (`snapshot_rows`). `batch_of` (ballot number -> batch) gives each invalid mark and void
+        paper its batch: they are stored a batch after another, as tallying the batches one by
+        one (`append_count`) stores them."""
         key = [round_id, count.stage.id]
         snapshot = self.snapshot_rows(round_id, count)
-        for table, rows in snapshot.items():
+        for table in ("post_results", "results"):
+            self.conn.execute(f"DELETE FROM {table} WHERE round = ? AND stage = ?", key)
+            self.insert_all(table, snapshot[table])
+        batch = (batch_of or {}).get
+        for table in ("invalid_marks", "void_papers"):
+            rows = snapshot[table]
+            if batch_of is not None:  # stable: each batch's rows in the order counted
+                rows.sort(key=lambda r: batch(r["ballot"]) or 0)
+            self.conn.execute(f"DELETE FROM {table} WHERE round = ? AND stage = ?", key)
+            self.insert_all(table, ({**r, "batch": batch(r["ballot"])} for r in rows))
+        self._save_totals(round_id, count)
+        return snapshot
+
+    def append_count(self, round_id: str, count: StageCount,
+                     added: list[tuple[int, list[InvalidMark], list[tuple]]]) -> dict[str, list[dict]]:
+        """Store `count`, the stage's stored count with batches added: its fixed-size tables
+        rewritten, and `added` — each new batch's invalid marks and void papers — appended
+        after the rows stored before, which stay as they are. Returns the fixed rows."""
+        key = [round_id, count.stage.id]
+        fixed = self.fixed_rows(round_id, count)
+        for table, rows in fixed.items():
             self.conn.execute(f"DELETE FROM {table} WHERE round = ? AND stage = ?", key)
             self.insert_all(table, rows)
+        for batch, marks, voided in added:
+            self.conn.executemany(
+                "INSERT INTO invalid_marks (round, stage, post, ballot, text, reason, batch) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?)", [(*key, m.post, m.ballot, m.text, m.reason, batch) for m in marks])
+            self.conn.executemany(
+                "INSERT INTO void_papers (round, stage, ballot, post, reason, batch) VALUES (?, ?, ?, ?, ?, ?)",
+                [(*key, b, p, r, batch) for b, p, r in voided])
+        self._save_totals(round_id, count)
+        return fixed
+
+    @staticmethod
+    def chain_added(head: str, added: list[tuple[int, list[InvalidMark], list[tuple]]]) -> str:
+        """The marks chain's head after `append_count(…, added)` (digest.marks_chain), from
+        the head before it."""
+        for batch, marks, voided in added:
+            if marks or voided:
+                head = digest.marks_link(head, batch, [[m.post, m.ballot, m.text, m.reason] for m in marks],
+                                         [list(v) for v in voided])
+        return head
+
+    def _save_totals(self, round_id: str, count: StageCount) -> None:
         for pid, pc in count.posts.items():  # not in the snapshot digest: the recount checks it
             if pc.by_list:
                 self.conn.execute("UPDATE post_results SET by_list = ? WHERE round = ? AND stage = ? AND post = ?",
                                   [pc.by_list, round_id, count.stage.id, pid])
         self.update("stages", {"round": round_id, "stage": count.stage.id}, {"void_papers": count.void_papers})
-        return snapshot
 
     def clear_count(self, round_id: str, stage_id: str) -> None:
         """Remove the stage's result snapshot (every batch withdrawn: nothing is counted)."""
-        for table, _, _ in digest.SNAPSHOT_TABLES:
+        for table in ("post_results", "results", "invalid_marks", "void_papers"):
             self.conn.execute(f"DELETE FROM {table} WHERE round = ? AND stage = ?", [round_id, stage_id])
         self.update("stages", {"round": round_id, "stage": stage_id}, {"void_papers": None})
 
-    def load_count(self, round_id: str, stage: Stage, posts, lists) -> StageCount | None:
-        """The stored results of a stage, or None if it has none."""
+    def load_count(self, round_id: str, stage: Stage, posts, lists, marks: bool = True) -> StageCount | None:
+        """The stored results of a stage, or None if it has none. Without `marks`, each post's
+        invalid marks are counted (`PostCount.marks_before`), not read: a tally adds batches
+        after them and needs none of them."""
         key = [round_id, stage.id]
         rows = {r["post"]: r for r in self.select("post_results", "round = ? AND stage = ?", key)}
         if not rows:
@@ -641,12 +700,21 @@ class Store(StageRecords):
                 pc.counts[candidate] = CandidateCount(
                     votes, fraction(weighted), dict(parsed) if type(parsed) is dict else json.loads(by_category),
                     no, abstain, invalid)
-        for r in self.select("invalid_marks", "round = ? AND stage = ?", key, "rowid"):
-            pc = count.posts.get(r["post"])
-            if pc is not None:
-                pc.invalid_marks.append(InvalidMark(r["ballot"], r["post"], r["text"], r["reason"]))
-        count.voided = [(r["ballot"], r["post"], r["reason"])
-                        for r in self.select("void_papers", "round = ? AND stage = ?", key, "rowid")]
+        if not marks:
+            for post, n in self.conn.execute("SELECT post, count(*) FROM invalid_marks WHERE round = ? AND stage = ? "
+                                             "GROUP BY post", key):
+                if post in count.posts:
+                    count.posts[post].marks_before = n
+        else:  # each post's invalid marks in the order stored (a stage of many batches holds many)
+            lists_of = {pid: pc.invalid_marks for pid, pc in count.posts.items()}
+            for post, ballot, text, reason in self.conn.execute(
+                    "SELECT post, ballot, text, reason FROM invalid_marks WHERE round = ? AND stage = ? "
+                    "ORDER BY rowid", key):
+                found = lists_of.get(post)
+                if found is not None:
+                    found.append(InvalidMark(ballot, post, text, reason))
+        count.voided = self.conn.execute("SELECT ballot, post, reason FROM void_papers WHERE round = ? AND stage = ? "
+                                         "ORDER BY rowid", key).fetchall()
         count.returned = self.returned(round_id, stage.id)
         count.void_papers = self.stage_row(round_id, stage.id)["void_papers"] or 0
         return count
@@ -655,6 +723,19 @@ class Store(StageRecords):
         """Each post's marks counted by the shared-name rule, as stored (posts with any)."""
         return dict(self.conn.execute("SELECT post, by_list FROM post_results WHERE round = ? AND stage = ? "
                                       "AND by_list != 0", [round_id, stage_id]).fetchall())
+
+    def filed_batches(self, round_id: str, stage_id: str) -> Iterator[tuple[str, tuple, int, str]]:
+        """(table, row key, batch, ballot) of each invalid mark (key: post, ballot, text) and
+        void paper (key: ballot, post) of the stage that names its batch."""
+        key = [round_id, stage_id]
+        for post, ballot, text, batch in self.conn.execute(
+                "SELECT post, ballot, text, batch FROM invalid_marks WHERE round = ? AND stage = ? "
+                "AND batch IS NOT NULL", key):
+            yield "invalid_marks", (post, ballot, text), batch, ballot
+        for ballot, post, batch in self.conn.execute(
+                "SELECT ballot, post, batch FROM void_papers WHERE round = ? AND stage = ? "
+                "AND batch IS NOT NULL", key):
+            yield "void_papers", (ballot, post), batch, ballot
 
     def void_paper_rows(self, round_id: str, stage_id: str) -> list[dict]:
         return self.select("void_papers", "round = ? AND stage = ?", [round_id, stage_id], "rowid",
@@ -711,20 +792,40 @@ class Store(StageRecords):
         out["stages"] = [{"void_papers": self.stage_row(round_id, stage_id)["void_papers"]}]
         return out
 
-    def results_digest(self, round_id: str, stage_id: str) -> str:
-        """SHA-256 of the stage's stored result snapshot."""
-        return digest.of(self.snapshot(round_id, stage_id))
+    def results_digest(self, round_id: str, stage_id: str, chained: bool = False) -> str:
+        """SHA-256 of the stage's stored result snapshot; `chained`: in the chained form
+        (digest.chained), which tally events with `marks_sha256` record."""
+        if not chained:
+            return digest.of(self.snapshot(round_id, stage_id))
+        fixed = {table: self.select(table, "round = ? AND stage = ?", [round_id, stage_id], order, columns)
+                 for table, order, columns in digest.SNAPSHOT_TABLES if table != "invalid_marks"}
+        fixed["stages"] = [{"void_papers": self.stage_row(round_id, stage_id)["void_papers"]}]
+        return digest.chained(fixed, self.marks_head(round_id, stage_id))
+
+    def marks_head(self, round_id: str, stage_id: str) -> str:
+        """The head of the marks chain over the stage's stored invalid marks and void papers."""
+        key = [round_id, stage_id]
+        return digest.marks_chain(
+            self.conn.execute("SELECT batch, post, ballot, text, reason FROM invalid_marks "
+                              "WHERE round = ? AND stage = ? ORDER BY batch, rowid", key),
+            self.conn.execute("SELECT batch, ballot, post, reason FROM void_papers "
+                              "WHERE round = ? AND stage = ? ORDER BY batch, rowid", key))
 
     @staticmethod
-    def count_digest(round_id: str, count: StageCount, rows: dict[str, list[dict]] | None = None) -> str:
+    def count_digest(round_id: str, count: StageCount, rows: dict[str, list[dict]] | None = None,
+                     head: str | None = None) -> str:
         """`results_digest` of the snapshot `save_count(round_id, count)` stores (`rows`, what
         it returned), made from the count, not read back: the same rows in the order
-        `snapshot` reads them."""
-        rows = rows or Store.snapshot_rows(round_id, count)
+        `snapshot` reads them. With `head` (the marks chain's head after the count's batches),
+        `results_digest(chained=True)`: then `rows` need only hold the fixed tables."""
+        if not rows:
+            rows = Store.snapshot_rows(round_id, count) if head is None else Store.fixed_rows(round_id, count)
         snapshot = {"post_results": sorted(rows["post_results"], key=itemgetter("post")),
                     "results": sorted(rows["results"], key=itemgetter("post", "candidate")),
-                    "invalid_marks": rows["invalid_marks"],  # rowid: the order inserted
                     "stages": [{"void_papers": count.void_papers}]}
+        if head is not None:
+            return digest.chained(snapshot, head)
+        snapshot["invalid_marks"] = rows["invalid_marks"]  # rowid: the order inserted
         return digest.of(snapshot)
 
     def inspection_rows_digest(self, file_id: int) -> str:

@@ -13,9 +13,9 @@ from typing import TYPE_CHECKING, ClassVar, Protocol
 
 from selector.domain.cuts import Decisions, PostCut
 from selector.domain.model import Stage
-from selector.views import StageView
 
 if TYPE_CHECKING:
+    from selector.views import StageView
     from selector.service.recheck import Report
     from selector.service.rounds import OpenRound, StageState
     from selector.service.steps import Blocked, Step

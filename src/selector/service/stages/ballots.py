@@ -28,9 +28,9 @@ from selector.service.stages import counts
 from selector.service.views import corrections, eligibility_view, frac, signatures
 from selector.storage import events
 from selector.storage.intake import gc_paused
-from selector.views import StageView
 
 if TYPE_CHECKING:
+    from selector.views import StageView
     from selector.readers.ballots import Paper
     from selector.service.recheck import Report
     from selector.service.rounds import OpenRound, StageState
@@ -40,6 +40,8 @@ Progress = Callable[[int, int], None]
 
 @dataclass
 class TallyResult:
+    """What a tally read and counted, for the screen and --json."""
+
     stage: Stage
     count: StageCount
     batches: list[dict] = field(default_factory=list)  # file, sha256, ballots, rows, encoding
@@ -136,13 +138,19 @@ class BallotStage:
         row = state.row
         present, issued = self._attendance(row, present, issued, dry_run)
         known_sha = {b["sha256"]: b["file"] for b in state.batches}
-        start = store.load_count(rid, stage, self.round.posts, paper.lists)
+        # Earlier batches' invalid marks are not read back: this tally appends its own, and its
+        # view lists them alone (issue 17: the 100th batch costs what the first does).
+        start = store.load_count(rid, stage, self.round.posts, paper.lists, marks=False)
         counter = Count(stage, self.round.posts, paper.lists, paper.resolver, self.open.roster, start)
         result = TallyResult(stage, counter.result, present=present, issued=issued, dry_run=dry_run)
         returned_before = counter.result.returned
         earlier: list[tuple[str, dict[str, int]]] = []  # each file of this command: its ballot numbers
         given: dict[str, str] = {}  # sha256 -> file, in this command
         stored: list[int] = []  # the batches this command stores
+        # Each stored batch's invalid marks and void papers (appended to the stored ones: a
+        # batch writes and hashes its own rows, not every earlier batch's again).
+        added: list[tuple[int, list, list]] = []
+        batch_of: dict[str, int] = {}  # ballot number -> its batch, in this command
         total = sum(Path(f).stat().st_size for f in files if Path(f).is_file())
         done = 0
         for path in files:
@@ -173,6 +181,9 @@ class BallotStage:
             rows = store.intake(batch, _json(table.header), table.chunks, progress and (
                 lambda base=done, t=table: progress(base + t.progress(), total)))
             ballots = 0
+            posts = counter.result.posts
+            marks_at = {pid: len(pc.invalid_marks) for pid, pc in posts.items()}
+            voided_at = len(counter.result.voided)
             reading = interpret(paper, table.name, table.header, rows.taken(), layout, blocks=True, stream=stream)
             numbers = reading.lines  # ballot number -> its row in this file, as the papers are read
             twice = None  # (a long file: its rows' problems come first, as when it was read whole)
@@ -211,6 +222,9 @@ class BallotStage:
                                "text": c.text} for c in reading.cleaned[:5]]}
             if batch is not None:
                 stored.append(batch)
+                added.append((batch, [m for pid, pc in posts.items() for m in pc.invalid_marks[marks_at[pid]:]],
+                              counter.result.voided[voided_at:]))
+                batch_of.update(dict.fromkeys(numbers, batch))
                 store.add_papers(rid, stage.id, batch, numbers)
                 store.set_batch_size(batch, rows.count, ballots)
                 result.batches[-1]["rows_sha256"] = rows.digest()
@@ -225,14 +239,19 @@ class BallotStage:
         if not dry_run:
             if row["present"] is None:
                 store.set_attendance(rid, stage.id, present, issued)
-            saved = store.save_count(rid, counter.result)
+            head = None
+            if start is None:  # the stage's first batches: the whole snapshot, hashed whole
+                saved = store.save_count(rid, counter.result, batch_of)
+            else:  # more batches: their rows appended, and chained onto the digest recorded before
+                head = store.chain_added(self._marks_head(), added)
+                saved = store.append_count(rid, counter.result, added)
             _as_stored(counter.result)  # so the view after the tally need not read it back
             event = self.open.log(events.tally(stage.id, result.batches, returned=returned,
                                                returned_before=returned_before, present=present,
                                                issued=issued, layout=layout,
-                                               results_sha256=store.count_digest(rid, counter.result, saved),
+                                               results_sha256=store.count_digest(rid, counter.result, saved, head),
                                                checked=checked, voided=self._voided(returned_before, counter.result),
-                                               sheet=sheet))
+                                               sheet=sheet, marks_sha256=head))
             store.set_batch_event(stored, event)
         return result
 
@@ -313,6 +332,15 @@ class BallotStage:
                 sheet=sheet, counted={c or "": n for c, n in returned.items()}))
             store.set_batch_event([batch], event)
         return result
+
+    def _marks_head(self) -> str:
+        """The marks chain's head as the stage's last counting event left it (a tally or a
+        withdrawal): as recorded, or — when it recorded the whole snapshot's digest — made
+        from the stored rows (once, after a first batch or a correction)."""
+        last = self.store.last_event(self.round.id, self.stage.id, ("tally", "withdraw batch"))
+        if last is not None and "marks_sha256" in last:
+            return last["marks_sha256"]
+        return self.store.marks_head(self.round.id, self.stage.id)
 
     def _voided(self, returned_before: int, count: StageCount) -> int | None:
         """How many void papers and posts are listed, or None when earlier batches were
@@ -405,8 +433,8 @@ class BallotStage:
             store.drop_papers(batch["id"])
             left = [b for b in store.batches(rid, stage.id) if b["id"] != batch["id"]]
             if left:
-                count, _ = recount(self, left)
-                store.save_count(rid, count)
+                count, numbers = recount(self, left)
+                store.save_count(rid, count, numbers)
             else:
                 store.clear_count(rid, stage.id)
             after = store.returned(rid, stage.id)
@@ -607,7 +635,9 @@ class BallotStage:
                                     "returned": pc.returned, "overvotes": pc.overvotes}
                 if stage.categories:
                     entry["ballots"]["weighted_valid"] = frac(pc.weighted_valid)
-                entry["invalid_marks"] = len(pc.invalid_marks)
+                entry["invalid_marks"] = pc.marks_before + len(pc.invalid_marks)
+                if pc.marks_before:  # after a later batch's tally: its list holds the new marks only
+                    entry["invalid_marks_earlier"] = pc.marks_before
                 if pc.by_list:  # only then: views (and --json) of other rounds stay as they were
                     entry["placed_by_list"] = pc.by_list
                 entry["invalid_mark_list"] = [{"ballot": m.ballot, "text": m.text, "reason": m.reason}

@@ -77,8 +77,10 @@ def recheck(handler: "BallotStage", log: list[dict], report: Report) -> StageCou
                 report.add(stages, N_("{column} is {value} but the log records {recorded}"), column=key,
                            value=row[key], recorded=last.get(key))
         latest = counted[-1]
+        # a tally that added to a counted stage since m014 recorded the chained form
+        chained = "marks_sha256" in latest["details"]
         if "results_sha256" in latest["details"] and \
-                store.results_digest(rid, stage.id) != latest["details"]["results_sha256"]:
+                store.results_digest(rid, stage.id, chained) != latest["details"]["results_sha256"]:
             report.add(results, N_("the stored results differ from those {command} event #{event} recorded"),
                        command=latest["command"], event=latest["id"])
     live = [b for b in batches if b["withdrawn"] is None]
@@ -113,6 +115,14 @@ def recheck(handler: "BallotStage", log: list[dict], report: Report) -> StageCou
     if tallies and "voided" in tallies[-1]["details"]:  # recorded since m008_void_papers
         compare_table(report, stage.id, "void_papers", ("ballot", "post"), expected["void_papers"],
                       store.void_paper_rows(rid, stage.id))
+    # each invalid mark and void paper filed under the batch its ballot came in (m014; the
+    # rows stored before it know no batch; a row of a ballot not recounted is reported above)
+    for table, key, batch, ballot in store.filed_batches(rid, stage.id):
+        if ballot in numbers and batch != numbers[ballot]:
+            report.add(At("stage {stage}: table {table}, row {row}", stage=stage.id, table=table,
+                          row="/".join(str(x) for x in key)),
+                       N_("{column} is {stored!r} in the database, {expected!r} on recount"), column="batch",
+                       stored=batch, expected=numbers.get(ballot))
     if row["void_papers"] != count.void_papers:
         report.add(stages, N_("{column} is {value}, recount {recount}"), column="void_papers",
                    value=row["void_papers"], recount=count.void_papers)

@@ -24,9 +24,9 @@ from selector.errors import OpenPost, RevoteNotResolve, RuleError, UndecidedPost
 from selector.service import steps
 from selector.service.views import corrections, frac
 from selector.storage import events
-from selector.views import StageView
 
 if TYPE_CHECKING:
+    from selector.views import StageView
     from selector.service.recheck import Report
     from selector.service.rounds import OpenRound, StageState
 

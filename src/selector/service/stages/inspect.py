@@ -22,9 +22,9 @@ from selector.errors import (
 from selector.service import steps
 from selector.service.views import corrections, frac
 from selector.storage import events
-from selector.views import StageView
 
 if TYPE_CHECKING:
+    from selector.views import StageView
     from selector.service.recheck import Report
     from selector.service.rounds import OpenRound, StageState
 

@@ -21,9 +21,9 @@ from selector.service import calendar, steps
 from selector.storage import events
 from selector.service.views import corrections
 from selector.storage.clock import today
-from selector.views import StageView
 
 if TYPE_CHECKING:
+    from selector.views import StageView
     from selector.service.recheck import Report
     from selector.service.rounds import OpenRound, StageState
 
@@ -52,6 +52,8 @@ def _cannot_close(stage: str, problems: list) -> RuleError:
 
 @dataclass
 class Notice:
+    """A notice stage as stored: its lists, its complaints and each post's people."""
+
     stage: Stage
     lists: dict[str, tuple[str, ...]]
     row: dict | None  # None until opened

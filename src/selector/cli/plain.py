@@ -1,0 +1,91 @@
+"""What every command needs that typer does not: its options, the console, and one line (and
+an exit code) for an error. `cli.base` builds the typer commands on these; `selector status`
+runs on them alone (`cli.status`), without loading typer."""
+
+from __future__ import annotations
+
+import getpass
+import os
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+from selector import i18n
+from selector.errors import SelectorError
+from selector.i18n import _
+
+
+@dataclass
+class Options:
+    """The options every command takes: the database, the round, the operator."""
+
+    db: Path
+    round: str | None
+    by: str
+
+    @classmethod
+    def from_environment(cls) -> "Options":
+        """The options as the environment gives them (SELECTOR_DB, SELECTOR_ROUND,
+        SELECTOR_OPERATOR), as the command line reads them when they are not typed; an empty
+        variable counts as not set."""
+        return cls(Path(os.environ.get("SELECTOR_DB") or "selector.db"), os.environ.get("SELECTOR_ROUND") or None,
+                   os.environ.get("SELECTOR_OPERATOR") or os_user())
+
+
+def os_user() -> str:
+    try:
+        return getpass.getuser()
+    except (KeyError, OSError):
+        return "unknown"
+
+
+def console(stderr: bool = False):
+    from rich.console import Console
+
+    width = int(os.environ["COLUMNS"]) if os.environ.get("COLUMNS", "").isdigit() else None
+    # No markup or emoji codes: names, titles and notes come from clerks' files, and "[红]"
+    # or ":x:" must print as written.
+    return Console(stderr=stderr, width=width, highlight=False, soft_wrap=False, markup=False,
+                   emoji=False)
+
+
+def open_round(store, options: Options):
+    """The round a command works on (`--round`, or the database's only one), in its language."""
+    from selector.service.rounds import OpenRound
+
+    opened = OpenRound(store, options.round, options.by)
+    i18n.for_round(opened.round.locale)
+    return opened
+
+
+def failed(error: Exception) -> int | None:
+    """Print an error a clerk can act on as one line on stderr (a refusal's further lines
+    after it) and return its exit code; None for an error that is a bug (its traceback
+    shows). The one place errors become exit codes."""
+    from selector.cli import messages
+
+    if isinstance(error, SelectorError):
+        err = console(stderr=True)
+        err.print(_("error: {message}").format(message=printable(messages.text(error))),
+                  markup=False, highlight=False, soft_wrap=True)
+        for line in messages.details(error):
+            err.print(f"  {printable(line)}", markup=False, highlight=False, soft_wrap=True)
+        return error.exit_code
+    # The last resort: whatever ran out (memory, disk) or failed underneath, the writes were
+    # rolled back; the clerk gets one line, not a traceback.
+    if not isinstance(error, (MemoryError, OSError)):
+        import sqlite3
+
+        if not isinstance(error, sqlite3.Error):
+            return None
+    sys.stderr.write(f"error: {printable(messages.failure(error))}\n")
+    sys.stderr.flush()
+    return 1
+
+
+def printable(text: str) -> str:
+    """Messages quote file contents: control characters (line breaks such as \\x1c, escape
+    sequences) are shown escaped, so the refusal stays one line and cannot drive the terminal."""
+    if text.isprintable():
+        return text
+    return "".join(c if c.isprintable() else repr(c)[1:-1] for c in text)

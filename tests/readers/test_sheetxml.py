@@ -1,0 +1,294 @@
+"""The fast XLSX sheet reader (readers/sheetxml.py) reads every workbook as openpyxl does.
+
+Each workbook is read twice, with `tables.FAST` on (sheetxml) and off (openpyxl's
+`load_workbook` and parser, as before): the header and rows, or the one-line refusal, must
+be the same. Workbooks are written here part by part, so that every kind of cell and the
+shapes other tools write (attribute orders, rich text, inline strings, character
+references, pretty-printed XML, rows and cells without numbers) can be drawn.
+"""
+
+from __future__ import annotations
+
+import sys
+import tracemalloc
+import zipfile
+from pathlib import Path
+from unittest import mock
+from xml.sax.saxutils import escape
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from selector.errors import BallotFileError
+from selector.readers import sheetxml, tables
+from selector.readers.tables import open_table
+from support import ROOT
+
+sys.path.insert(0, str(ROOT / "bench"))
+from xlsx import NS, PARTS as BENCH_PARTS  # noqa: E402  (the parts of a workbook as Excel saves one)
+
+PARTS = {
+    **BENCH_PARTS,
+    # style 1: a date (numFmtId 14), 2: a time span ([h]:mm), 3: a plain number format
+    "xl/styles.xml":
+        f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<styleSheet {NS}>'
+        '<numFmts count="1"><numFmt numFmtId="164" formatCode="[h]:mm"/></numFmts>'
+        '<fonts count="1"><font><sz val="11"/></font></fonts>'
+        '<fills count="1"><fill><patternFill patternType="none"/></fill></fills>'
+        '<borders count="1"><border/></borders>'
+        '<cellStyleXfs count="1"><xf numFmtId="0" fontId="0" fillId="0" borderId="0"/></cellStyleXfs>'
+        '<cellXfs count="4"><xf numFmtId="0" fontId="0" fillId="0" borderId="0" xfId="0"/>'
+        '<xf numFmtId="14" fontId="0" fillId="0" borderId="0" xfId="0" applyNumberFormat="1"/>'
+        '<xf numFmtId="164" fontId="0" fillId="0" borderId="0" xfId="0" applyNumberFormat="1"/>'
+        '<xf numFmtId="3" fontId="0" fillId="0" borderId="0" xfId="0" applyNumberFormat="1"/></cellXfs>'
+        '<cellStyles count="1"><cellStyle name="Normal" xfId="0" builtinId="0"/></cellStyles></styleSheet>',
+}
+
+TEXTS = ["张伟", "王芳(审计)", " 李娜 ", "刘强、陈静", "B001", "领导干部", "废", "√", "", "a&b", "<x>", '"q"',
+         "第一行\n第二行", "回车\r\n换行", "tab\there", "_x005F_x0041_", "x005F_", "😀", "\u200b张伟", "1", "0.5"]
+NUMBERS = ["1", "007", "1.5", "3.0", "1E3", "-2", "1e-7", "2.5E+2", "123456789012345678", "40000", "0.25"]
+
+
+def _text(text: str, refs: bool) -> str:
+    """`text` as XML character data; with `refs`, non-ASCII characters as references and
+    line ends as &#13;/&#10; (both are how tools write them)."""
+    if not refs:
+        return escape(text)
+    return "".join(c if c.isascii() and c not in "&<>\r\n" else f"&#{ord(c)};" for c in text)
+
+
+def _cell(ref: str, kind: str, value, strings: list[str], attrs_order: bool, refs: bool) -> str:
+    def c(t: str | None, inner: str, s: str | None = None) -> str:
+        attrs = [("r", ref)] + ([("s", s)] if s else []) + ([("t", t)] if t else [])
+        if attrs_order:
+            attrs.reverse()
+        a = "".join(f' {k}="{v}"' for k, v in attrs if v is not None)
+        return f"<c{a}>{inner}</c>" if inner else f"<c{a}/>"
+
+    if kind == "s":  # as Excel: each text once in the table
+        if value not in strings:
+            strings.append(value)
+        return c("s", f"<v>{strings.index(value)}</v>")
+    if kind == "rich":
+        strings.append(value)  # value: the raw <si> content
+        return c("s", f"<v>{len(strings) - 1}</v>")
+    if kind == "inline":
+        return c("inlineStr", f'<is><t xml:space="preserve">{_text(value, refs)}</t></is>')
+    if kind == "n":
+        return c(None, f"<v>{value}</v>")
+    if kind == "styled":  # a number in a date, time-span or number format
+        number, style = value
+        return c("n", f"<v>{number}</v>", style)
+    if kind == "b":
+        return c("b", f"<v>{value}</v>")
+    if kind == "str":
+        return c("str", f"<f>A1</f><v>{_text(value, refs)}</v>")
+    if kind == "formula":
+        return c(None, f"<f>1+1</f><v>{value}</v>")
+    if kind == "unsaved":
+        return c(None, "<f>A1</f>")
+    if kind == "e":
+        return c("e", f"<v>{value}</v>")
+    if kind == "d":
+        return c("d", f"<v>{value}</v>")
+    return c(None, "")  # an empty cell
+
+
+readable_cells = st.one_of(
+    st.none(),
+    st.tuples(st.just("s"), st.sampled_from(TEXTS)),
+    st.tuples(st.just("inline"), st.sampled_from(TEXTS)),
+    st.tuples(st.just("n"), st.sampled_from(NUMBERS)),
+    st.tuples(st.just("styled"), st.tuples(st.sampled_from(["40000", "40000.5", "0.25", "7", "1.5"]),
+                                           st.sampled_from(["0", "1", "2", "3"]))),
+    st.tuples(st.just("b"), st.sampled_from(["0", "1"])),
+    st.tuples(st.just("str"), st.sampled_from(TEXTS)),
+    st.tuples(st.just("formula"), st.sampled_from(["2", "张伟"])),
+    st.tuples(st.just("rich"), st.sampled_from([
+        "<r><rPr><b/></rPr><t>张</t></r><r><t>伟</t></r>",
+        '<t>王芳</t><rPh sb="0" eb="1"><t>おう</t></rPh><phoneticPr fontId="0"/>',
+        "<r><t xml:space=\"preserve\"> 李 </t></r>", "<t/>"])),
+    st.tuples(st.just("empty"), st.just("")),
+    st.tuples(st.just("d"), st.sampled_from(["2011-05-01", "2011-05-01T08:30:00"])),
+)
+# and those refused: drawn in one workbook of five, or most workbooks would be refused
+refused_cells = st.one_of(readable_cells, st.tuples(st.just("unsaved"), st.just("")),
+                          st.tuples(st.just("e"), st.sampled_from(["#N/A", "#REF!"])))
+
+
+@st.composite
+def workbooks(draw):
+    """(rows of cells, and how the XML is written)."""
+    width = draw(st.integers(1, 5))
+    header = [("s", h) for h in ["ballot", "P01", "P02", "void", "category"][:width]]
+    cells = draw(st.sampled_from([readable_cells] * 4 + [refused_cells]))
+    body = draw(st.lists(st.lists(cells, min_size=0, max_size=width + 1), min_size=0, max_size=6))
+    style = draw(st.fixed_dictionaries({
+        "gaps": st.booleans(),  # rows left out (numbered past them)
+        "attrs_order": st.booleans(),  # t before r, as no common writer does
+        "refs": st.booleans(),  # character references for non-ASCII text
+        "pretty": st.booleans(),  # whitespace between elements
+        "no_numbers": st.booleans(),  # rows and cells without r=
+        "comment": st.booleans(),  # an XML comment among the rows
+        "dimension": st.sampled_from(["A1", "A1:B2", "A1:E9", None]),
+    }))
+    return [header] + body, style
+
+
+def write(path: Path, rows: list[list], style: dict, slow_row: int | None = None) -> Path:
+    strings: list[str] = []
+    sep = "\n  " if style.get("pretty") else ""
+    xml_rows = []
+    number = 0
+    for i, cells in enumerate(rows):
+        number += 2 if style.get("gaps") and i % 3 == 2 else 1
+        parts = []
+        for col, cell in enumerate(cells, 1):
+            if cell is None:
+                continue
+            ref = f"{chr(64 + col)}{number}"
+            parts.append(_cell(ref, cell[0], cell[1], strings, style.get("attrs_order", False),
+                               style.get("refs", False)))
+        row_attrs = "" if style.get("no_numbers") and i else f' r="{number}"'
+        if style.get("no_numbers") and i:
+            parts = [p.replace(f' r="{chr(64 + col)}{number}"', "") for col, p in enumerate(parts, 1)]
+        xml_rows.append(f"<row{row_attrs}>{sep.join(parts)}</row>" if parts else f"<row{row_attrs}/>")
+        if style.get("comment") and i == 1:
+            xml_rows.append("<!-- </row> a comment that closes nothing -->")
+    dimension = f'<dimension ref="{style["dimension"]}"/>' if style.get("dimension") else ""
+    sheet = (f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<worksheet {NS}>{dimension}'
+             f"<sheetData>{sep}{sep.join(xml_rows)}{sep}</sheetData></worksheet>")
+    items = []
+    for s in strings:
+        items.append(f"<si>{s}</si>" if s.startswith(("<r>", "<t", "<r ")) else
+                     f'<si><t xml:space="preserve">{_text(s, style.get("refs", False))}</t></si>')
+    sst = (f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<sst {NS} count="{len(items)}" '
+           f'uniqueCount="{len(items)}">{"".join(items)}</sst>')
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as z:
+        for name, text in PARTS.items():
+            z.writestr(name, text)
+        z.writestr("xl/worksheets/sheet1.xml", sheet)
+        z.writestr("xl/sharedStrings.xml", sst)
+    return path
+
+
+def read(path: Path, fast: bool):
+    """("rows", header, rows) or ("refused", the one line), reading with tables.FAST = fast."""
+    with mock.patch.object(tables, "FAST", fast):
+        try:
+            with open_table(path) as table:
+                return "rows", table.header, list(table.rows)
+        except BallotFileError as e:
+            return "refused", e.message
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(book=workbooks())
+def test_the_fast_reader_reads_every_drawn_workbook_as_openpyxl(tmp_path, book):
+    rows, style = book
+    path = write(tmp_path / "选票.xlsx", rows, style)
+    assert read(path, True) == read(path, False)
+
+
+@pytest.mark.parametrize("path", sorted(
+    [p for p in (ROOT / "tests" / "data").rglob("*.xlsx")] + list((ROOT / "examples").rglob("*.xlsx"))),
+    ids=lambda p: p.name)
+def test_the_fast_reader_reads_the_corpus_as_openpyxl(path):
+    assert read(path, True) == read(path, False)
+
+
+def _never(*args, **kw):
+    raise AssertionError("read with openpyxl's parser")
+
+
+def _excel_like(path: Path, ballots: int) -> Path:
+    """A sheet as Excel writes it: shared strings, a blank cell left out, ballot numbers typed
+    as numbers (so the shared strings do not grow with the rows)."""
+    names = [("s", n) for n in ("张伟", "王芳", "李娜", "刘强")]
+    rows = [[("s", "ballot"), ("s", "P01"), ("s", "P02"), ("s", "P03")]]
+    for b in range(1, ballots + 1):
+        rows.append([("n", str(b))] + [None if (b + k) % 7 == 0 else names[(b * k) % 4] for k in range(1, 4)])
+    return write(path, rows, {"dimension": f"A1:D{ballots + 1}"})
+
+
+def test_sheets_as_excel_and_openpyxl_write_them_take_the_fast_path_across_blocks(tmp_path):
+    from openpyxl import Workbook
+
+    excel = _excel_like(tmp_path / "excel.xlsx", 3000)
+    wb = Workbook(write_only=True)  # inline strings, as openpyxl writes them
+    ws = wb.create_sheet("选票")
+    ws.append(["ballot", "P01", "P02"])
+    for b in range(1, 3001):
+        ws.append([f"B{b:04d}", "张伟" if b % 3 else None, "王芳 " if b % 5 else "李娜&刘强"])
+    wb.save(tmp_path / "openpyxl.xlsx")
+    for path in (excel, tmp_path / "openpyxl.xlsx"):
+        expected = read(path, False)
+        with mock.patch.object(sheetxml, "BLOCK", 4096), \
+                mock.patch.object(sheetxml.Sheet, "_slow", _never), \
+                mock.patch.object(sheetxml.Sheet, "_openpyxl", _never):
+            assert read(path, True) == expected
+        assert expected[0] == "rows" and len(expected[2]) == 3000
+
+
+def test_rows_the_fast_path_cannot_read_go_to_openpyxl_and_read_the_same(tmp_path):
+    rows = [[("s", "ballot"), ("s", "P01")], [("n", "1"), ("s", "张伟")],
+            [("n", "2"), ("rich", "<r><t>王</t></r><r><t>芳</t></r>")], [("n", "3"), ("str", "李娜")],
+            [("styled", ("40000", "1")), ("s", "张伟")]]
+    path = write(tmp_path / "b.xlsx", rows, {"dimension": "A1:B5"})
+    slow = []
+    original = sheetxml.Sheet._slow
+
+    def spy(self, xml):
+        slow.append(xml)
+        return original(self, xml)
+
+    with mock.patch.object(sheetxml.Sheet, "_slow", spy):
+        got = read(path, True)
+    assert got == read(path, False)
+    assert got[2] == [(2, ["1", "张伟"]), (3, ["2", "王芳"]), (4, ["3", "李娜"]), (5, ["2009-07-06T00:00:00", "张伟"])]
+    # rows 4 (a formula) and 5 (a date) alone; rich text is a shared string, read fast
+    assert [x[:12] for x in slow] == [b'<row r="4"><', b'<row r="5"><']
+
+
+def test_a_comment_among_the_rows_sends_the_rest_to_openpyxl_after_the_rows_read(tmp_path):
+    rows = [[("s", "ballot"), ("s", "P01")]] + [[("n", str(b)), ("s", "张伟")] for b in range(1, 6)]
+    path = write(tmp_path / "b.xlsx", rows, {"comment": True, "dimension": "A1:B6"})
+    assert read(path, True) == read(path, False) == (
+        "rows", ["ballot", "P01"], [(line, [str(line - 1), "张伟"]) for line in range(2, 7)])
+
+
+def test_memory_does_not_grow_with_the_rows(tmp_path):
+    # The sheet is read a block at a time: four times the rows, about the same peak.
+    peaks = []
+    read(_excel_like(tmp_path / "warm.xlsx", 10), True)  # imports are not the reader's
+    for ballots in (2000, 8000):
+        path = _excel_like(tmp_path / f"b{ballots}.xlsx", ballots)
+        with mock.patch.object(sheetxml, "BLOCK", 16384):
+            tracemalloc.start()
+            with open_table(path) as table:
+                for _ in table.rows:
+                    pass
+            peaks.append(tracemalloc.get_traced_memory()[1])
+            tracemalloc.stop()
+    assert peaks[1] < 1.3 * peaks[0], peaks
+
+
+@pytest.mark.parametrize("data, strings", [
+    (b'<sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><si><t>a&amp;b</t></si>'
+     b'<si><t xml:space="preserve"> x\r\ny </t></si><si><t></t></si><si><t>&#x4E2D;_x005F_x</t></si></sst>',
+     ["a&b", " x\ny ", "", "中_x"]),
+    (b'<sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><si><t/></si></sst>', None),
+    (b'<sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><si><r><t>a</t></r></si></sst>', None),
+    (b'<x:sst xmlns:x="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><x:si><x:t>a</x:t></x:si>'
+     b'</x:sst>', None),
+    (b'<sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><si><t>&nbsp;</t></si></sst>', None),
+])
+def test_shared_strings_are_read_fast_only_when_plain(data, strings):
+    import io
+
+    from openpyxl.reader.strings import read_string_table
+
+    assert sheetxml.shared_strings(data) == strings
+    if strings is not None:
+        assert read_string_table(io.BytesIO(data)) == strings
