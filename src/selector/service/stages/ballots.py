@@ -150,7 +150,7 @@ class BallotStage:
         # Each stored batch's invalid marks and void papers (appended to the stored ones: a
         # batch writes and hashes its own rows, not every earlier batch's again).
         added: list[tuple[int, list, list]] = []
-        batch_of: dict[str, int] = {}  # ballot number -> its batch, in this command
+        batch_of: dict[str, int] = {}  # ballot number -> its batch, in this command (those save_count files)
         total = sum(Path(f).stat().st_size for f in files if Path(f).is_file())
         done = 0
         for path in files:
@@ -224,7 +224,9 @@ class BallotStage:
                 stored.append(batch)
                 added.append((batch, [m for pid, pc in posts.items() for m in pc.invalid_marks[marks_at[pid]:]],
                               counter.result.voided[voided_at:]))
-                batch_of.update(dict.fromkeys(numbers, batch))
+                # (the papers with an invalid mark or void: all save_count asks about; not every number)
+                batch_of.update(dict.fromkeys([m.ballot for m in added[-1][1]], batch))
+                batch_of.update(dict.fromkeys([ballot for ballot, _, _ in added[-1][2]], batch))
                 store.add_papers(rid, stage.id, batch, numbers)
                 store.set_batch_size(batch, rows.count, ballots)
                 result.batches[-1]["rows_sha256"] = rows.digest()
