@@ -166,8 +166,9 @@ class Reading:
             self._ballots = _wide(paper, name, header, rows if blocks is None else itertools.chain.from_iterable(
                 chunk.rows for chunk in blocks), self._note, self.lines)
 
-    def __iter__(self) -> "Reading":
-        return self
+    def __iter__(self) -> Iterator[Ballot]:
+        # the heading on row 1: nothing to re-place, the papers come straight from the reader
+        return self if self.top > 1 else self._ballots
 
     def __next__(self) -> Ballot:
         try:
@@ -704,9 +705,8 @@ def _long(paper: Paper, name: str, header: list[str], blocks: Iterable[list[Row]
 
 def _paper(number: str, entry: list) -> Ballot:
     first, category, void, posts, marks, choices = entry[:6]
-    if len(set(posts)) == len(posts):  # the usual paper: one row per post
-        by_post = dict(zip(posts, marks))
-    else:
+    by_post = dict(zip(posts, marks))
+    if len(by_post) < len(posts):  # a post on two rows: its marks together
         by_post = {}
         for pid, texts in zip(posts, marks):
             by_post[pid] = by_post.get(pid, ()) + texts
