@@ -7,11 +7,12 @@ with file, row and column.
 
 from __future__ import annotations
 
+import functools
 import itertools
 import re
 from collections import Counter
 from dataclasses import dataclass, field
-from operator import itemgetter
+from operator import itemgetter, ne
 from typing import Callable, Iterable, Iterator, Mapping, NamedTuple
 
 from selector.domain.counting import AMBIGUOUS, CACHE, Ballot, Cells, Resolver
@@ -152,16 +153,22 @@ class Reading:
     characters were removed (in file order for a wide file), and `cleaned_cells`, how many."""
 
     def __init__(self, paper: Paper, name: str, header: list[str], rows: Iterable[Row], layout: str,
-                 top: int = 1):
+                 top: int = 1, *, blocks: Iterable[list[Row]] | None = None, stream: bool = False):
         self.cleaned: list[Cleaned] = []
         self.cleaned_cells = 0
         self.top = top  # the heading row's number (title rows above it are skipped)
+        self.lines: dict[str, int] = {}  # each paper's number -> its first row, as they are read
         self._header = header
-        read = _long if layout == "long" else _wide
-        self._ballots = read(paper, name, header, rows, self._note)
+        if layout == "long":
+            self._ballots = _long(paper, name, header, _blocks(rows) if blocks is None else blocks, self._note,
+                                  self.lines, stream)
+        else:
+            self._ballots = _wide(paper, name, header, rows if blocks is None else itertools.chain.from_iterable(
+                chunk.rows for chunk in blocks), self._note, self.lines)
 
-    def __iter__(self) -> "Reading":
-        return self
+    def __iter__(self) -> Iterator[Ballot]:
+        # the heading on row 1: nothing to re-place, the papers come straight from the reader
+        return self if self.top > 1 else self._ballots
 
     def __next__(self) -> Ballot:
         try:
@@ -179,13 +186,24 @@ class Reading:
 
 
 def interpret(paper: Paper, name: str, header: list[str], rows: Iterable[Row],
-              layout: str = "wide") -> Reading:
+              layout: str = "wide", *, blocks: bool = False, stream: bool = False) -> Reading:
     """Turn a file's rows into ballots for `paper`'s stage, refusing the file on any problem.
-    The ballots stream; what was noticed on the way is on the Reading once they are read."""
+    The ballots stream; what was noticed on the way is on the Reading once they are read.
+
+    `blocks`: `rows` are a table's chunks (tables.Chunk), which the long layout reads a chunk
+    at a time. `stream`: a long file's papers are given as their rows end, without holding
+    the file, and Scattered is raised (nothing refused) if a paper's rows turn out to be
+    apart: the caller then reads the file again without `stream`."""
+    chunks = None
+    if blocks:
+        if _has_ballot(header):  # the usual file: the heading row is the first
+            chunks, rows = rows, ()
+        else:
+            rows = itertools.chain.from_iterable(chunk.rows for chunk in rows)
     header, rows, top = heading_row(header, rows)
     if not any(h.strip() for h in header):
         raise BallotFileError("missing header (the first row must name the columns)", file=name, row=1)
-    return Reading(paper, name, header, rows, layout, top)
+    return Reading(paper, name, header, rows, layout, top, blocks=chunks, stream=stream)
 
 
 def refuse(name: str, line: int, col: int | None, header: list[str], message: str | BallotFileError,
@@ -458,7 +476,8 @@ def _choice(name, header, line, col, value: str, note=None, number: str = ""):
     return choice
 
 
-def _wide(paper: Paper, name: str, header: list[str], rows: Iterable[Row], note) -> Iterator[Ballot]:
+def _wide(paper: Paper, name: str, header: list[str], rows: Iterable[Row], note,
+          seen: dict[str, int]) -> Iterator[Ballot]:
     roles = _columns(paper, name, header, "wide")
     fields = _fields(roles)
     posts = [(col - 1, role[1]) for col, role in enumerate(roles, start=1) if role[0] == "post"]
@@ -485,7 +504,6 @@ def _wide(paper: Paper, name: str, header: list[str], rows: Iterable[Row], note)
                 split[value] = texts
         return texts
 
-    seen: dict[str, int] = {}
     for line, cells in rows:
         if _blank(cells):
             continue
@@ -552,90 +570,188 @@ def _index(items: list, value, start: int) -> int:
         return -1
 
 
-def _long(paper: Paper, name: str, header: list[str], rows: Iterable[Row], note) -> Iterator[Ballot]:
+class Scattered(Exception):
+    """A long-layout file read as it streams (`interpret(..., stream=True)`) in which a paper's
+    number comes back after other papers' rows: its papers must be gathered from the whole
+    file, so the caller reads it again without `stream` (having counted nothing of it). Never
+    shown to a user."""
+
+
+BLOCK_ROWS = 1000  # rows taken at a time from a reader that gives them one by one
+FAST = True  # off: a long file's rows are each read by the loop, and every file is read whole (tests compare)
+
+
+def _blocks(rows: Iterable[Row]) -> Iterator[list[Row]]:
+    rows = iter(rows)
+    return iter(lambda: list(itertools.islice(rows, BLOCK_ROWS)), [])
+
+
+_CELLS = itemgetter(1)
+
+
+def _long(paper: Paper, name: str, header: list[str], blocks: Iterable[list[Row]], note,
+          lines: dict[str, int], stream: bool = False) -> Iterator[Ballot]:
+    """A long file's papers. With `stream`, each paper is given as soon as a row of another
+    paper follows its rows (the usual file: a scanner writes a paper's rows together), so
+    nothing is held but the paper being read; a paper whose number comes back later raises
+    Scattered. Without it, every paper is held until the file ends (its rows may be
+    anywhere) and they come in the order of their first rows. `lines`: each paper's number
+    -> its first row, filled as they are read."""
     roles = _columns(paper, name, header, "long")
     fields = _fields(roles)
     col_of = {role[0]: i for i, role in enumerate(roles)}
     ip, ic = col_of.get("post"), col_of.get("candidate")
-    # Every paper is held until the file ends (its rows may be anywhere), so keep it lean:
-    # number -> [first row, category, void, [post id, marks, ...], choices], where marks is
-    # (text,) or () for a blank cell, one shared tuple per distinct cell.
-    papers: dict[str, list] = {}
+    # A paper: [first row, category, void, post ids, marks, choices], where marks are (text,)
+    # or () for a blank cell, one shared tuple per distinct cell.
+    papers: dict[str, list] = {}  # held until the file ends (without `stream`)
     marked: dict[str, tuple[str, ...]] = {}  # candidate cell as read -> its marks
     numbers: dict[str, str] = {}  # a paper's rows repeat its number
     pids: dict[str, str] = {}  # post cell as read -> post id
     approve = paper.approve
     # The usual file has no category/void column and a paper's rows follow each other: a
-    # row of the right width with the same ballot cell as the row before needs no checks.
+    # row of the right width with the same ballot cell as the row before needs no checks
+    # (and when its post and candidate cells were read before, `_bulk` adds it in C).
     width = len(roles)
     simple = [key for _, key in fields] == ["ballot"]
     ib = col_of["ballot"]
-    last_cell = None
-    last: list = []
-    for line, cells in rows:
-        if simple and len(cells) == width and cells[ib] == last_cell:
-            entry = last  # the paper of the row before, checked then
+    hold: list = [None, None]  # the ballot cell of the last such row, and its paper
+    bulk = simple and not approve and FAST
+    stream = stream and FAST
+    current: list | None = None  # (stream) the paper being read
+    number = None
+    for block in blocks:
+        column = getattr(block, "cells", None)  # a CSV chunk: its cells as parsed, the first on row `start`
+        if column is None:
+            block = block if type(block) is list else block.rows
+            if bulk:
+                column, row_at = list(map(_CELLS, block)), block.__getitem__
         else:
-            if _blank(cells):
-                continue
-            number, category, void = _common(paper, name, header, roles, fields, line, cells, note, numbers)
-            entry = papers.get(number)
-            if entry is None:
-                entry = papers[number] = [line, category, None, [], {}]
-            elif entry[1] != category:
-                refuse(name, line, col_of["category"] + 1, header,
-                       N_("ballot {number} has category {category!r} on row {first}"),
-                       number=number, category=entry[1], first=entry[0])
-            if void:
-                entry[2] = void
-            if simple and len(cells) == width:
-                last_cell, last = cells[ib], entry
-        if approve:
-            def cell(key, cells=cells):
-                i = col_of.get(key)
-                return cells[i].strip() if i is not None and i < len(cells) else ""
+            row_at = functools.partial(_row_at, block.start, column)
+            if not bulk:
+                block = enumerate(column, block.start)
+        for line, cells in _bulk(column, row_at, hold, width, ib, ip, ic, pids, marked) if bulk else block:
+            if simple and len(cells) == width and cells[ib] == hold[0]:
+                entry = hold[1]  # the paper of the row before, checked then
+            else:
+                if _blank(cells):
+                    continue
+                number, category, void = _common(paper, name, header, roles, fields, line, cells, note, numbers)
+                if stream:
+                    if current is None or number != current[6]:
+                        if number in lines:
+                            raise Scattered(number)
+                        if current is not None:
+                            yield _paper(current[6], current)
+                        hold[0] = hold[1] = None  # (no row reaches a paper given out)
+                        current = [line, category, None, [], [], {}, number]
+                        lines[number] = line
+                    entry = current
+                else:
+                    entry = papers.get(number)
+                    if entry is None:
+                        entry = papers[number] = [line, category, None, [], [], {}]
+                        lines[number] = line
+                if entry[1] != category:
+                    refuse(name, line, col_of["category"] + 1, header,
+                           N_("ballot {number} has category {category!r} on row {first}"),
+                           number=number, category=entry[1], first=entry[0])
+                if void:
+                    entry[2] = void
+                if simple and len(cells) == width:
+                    hold[0], hold[1] = cells[ib], entry
+            if approve:
+                def cell(key, cells=cells):
+                    i = col_of.get(key)
+                    return cells[i].strip() if i is not None and i < len(cells) else ""
 
-            _long_choice(paper, name, header, line, col_of, cell, entry[4], note, number)
-            continue
-        cell = cells[ip] if ip < len(cells) else ""
-        pid = pids.get(cell)
-        if pid is None:
-            post_text = cell.strip()
-            dirty = has_invisible(post_text)
-            if dirty:
-                note(number, line, ip + 1, cell)
-                post_text = normalize(post_text)
-            if not post_text:
-                if ic < len(cells) and normalize(cells[ic]):
-                    refuse(name, line, ip + 1, header, N_("a mark without a post"))
+                _long_choice(paper, name, header, line, col_of, cell, entry[5], note, number)
                 continue
-            post = paper.post_of(post_text)
-            if post is None:
-                refuse(name, line, ip + 1, header, N_("unknown post {post!r}"), post=post_text)
-            pid = post.id
-            if len(pids) < CACHE and not dirty:
-                pids[cell] = pid
-        cell = cells[ic] if ic < len(cells) else ""
-        marks = marked.get(cell)
-        if marks is None:
-            text = cell.strip()
-            marks = (text,) if text else ()
-            if has_invisible(text):  # not remembered: each paper with it is noted
-                note(number, line, ic + 1, cell)
-                if not normalize(text):
-                    marks = ()
-            elif len(marked) < CACHE:
-                marked[cell] = marks
-        entry[3] += (pid, marks)
-    for number, (first, category, void, flat, choices) in papers.items():
-        posts = flat[0::2]
-        if len(set(posts)) == len(posts):  # the usual paper: one row per post
-            by_post = dict(zip(posts, flat[1::2]))
-        else:
-            by_post = {}
-            for pid, marks in zip(posts, flat[1::2]):
-                by_post[pid] = by_post.get(pid, ()) + marks
-        yield Ballot(number, category, void, by_post, choices, first)
+            cell = cells[ip] if ip < len(cells) else ""
+            pid = pids.get(cell)
+            if pid is None:
+                post_text = cell.strip()
+                dirty = has_invisible(post_text)
+                if dirty:
+                    note(number, line, ip + 1, cell)
+                    post_text = normalize(post_text)
+                if not post_text:
+                    if ic < len(cells) and normalize(cells[ic]):
+                        refuse(name, line, ip + 1, header, N_("a mark without a post"))
+                    continue
+                post = paper.post_of(post_text)
+                if post is None:
+                    refuse(name, line, ip + 1, header, N_("unknown post {post!r}"), post=post_text)
+                pid = post.id
+                if len(pids) < CACHE and not dirty:
+                    pids[cell] = pid
+            cell = cells[ic] if ic < len(cells) else ""
+            marks = marked.get(cell)
+            if marks is None:
+                text = cell.strip()
+                marks = (text,) if text else ()
+                if has_invisible(text):  # not remembered: each paper with it is noted
+                    note(number, line, ic + 1, cell)
+                    if not normalize(text):
+                        marks = ()
+                elif len(marked) < CACHE:
+                    marked[cell] = marks
+            entry[3].append(pid)
+            entry[4].append(marks)
+    if current is not None:
+        yield _paper(current[6], current)
+    for number, entry in papers.items():
+        yield _paper(number, entry)
+
+
+def _paper(number: str, entry: list) -> Ballot:
+    first, category, void, posts, marks, choices = entry[:6]
+    by_post = dict(zip(posts, marks))
+    if len(by_post) < len(posts):  # a post on two rows: its marks together
+        by_post = {}
+        for pid, texts in zip(posts, marks):
+            by_post[pid] = by_post.get(pid, ()) + texts
+    return Ballot(number, category, void, by_post, choices, first)
+
+
+def _row_at(start: int, cells: list[list[str]], k: int) -> Row:
+    return start + k, cells[k]
+
+
+def _bulk(cells: list[list[str]], row_at, hold: list, width: int, ib: int, ip: int, ic: int, pids: dict,
+          marked: dict) -> Iterator[Row]:
+    """The rows of a block (`cells`, the k-th row `row_at(k)`) that `_long`'s loop must read
+    itself. The others are the rows its shortcut would take with nothing new to learn — as
+    wide as the header, the same ballot cell as the row before (`hold`: that cell and its
+    paper), post and candidate cells read before (`pids`, `marked`) — and are added to their
+    paper here, a run at a time, in C."""
+    n = len(cells)
+    if not n or len(set(map(len, cells))) != 1 or len(cells[0]) != width:
+        yield from map(row_at, range(n))
+        return
+    ballot = list(map(itemgetter(ib), cells))
+    posts = list(map(pids.get, map(itemgetter(ip), cells)))
+    marks = list(map(marked.get, map(itemgetter(ic), cells)))
+    # the loop reads the first row of each run of one ballot cell, and every row with a cell not read before
+    own = {0}
+    own.update(itertools.compress(range(1, n), map(ne, itertools.islice(ballot, 1, None), ballot)))
+    for found in (posts, marks):
+        k = _index(found, None, 0)
+        while k >= 0:
+            own.add(k)
+            k = _index(found, None, k + 1)
+    ends = sorted(own)
+    ends.append(n)
+    for a, k in zip(ends, ends[1:]):
+        yield row_at(a)  # the loop reads it; the rest of the run repeats its ballot cell
+        a += 1
+        if a == k:
+            continue
+        if ballot[a] != hold[0]:  # (a blank row: the loop took no paper to add to)
+            yield from map(row_at, range(a, k))
+            continue
+        paper = hold[1]
+        paper[3] += posts[a:k]
+        paper[4] += marks[a:k]
 
 
 def _long_choice(paper, name, header, line, col_of, cell, choices, note, number):

@@ -29,13 +29,20 @@ class Intake:
         return self.hasher.hexdigest()
 
     def __iter__(self):
+        for chunk in self.taken():
+            yield chunk.rows
+
+    def taken(self):
+        """The chunks themselves, each stored as it is read (`readers.ballots.interpret` with
+        blocks reads a CSV chunk's cells without numbering its rows)."""
         for chunk in self.chunks:
-            self.count += len(chunk.rows)
+            self.count += chunk.size
             if self.batch is not None:
-                self.store.add_rows(self.batch, chunk.first, chunk.last, chunk.rows, chunk.text, self.hasher)
+                self.store.add_rows(self.batch, chunk.first, chunk.last, chunk.rows if chunk.text is None else (),
+                                    chunk.text, self.hasher)
             if self.tick:
                 self.tick()
-            yield chunk.rows
+            yield chunk
 
 
 @contextlib.contextmanager

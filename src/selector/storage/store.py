@@ -526,6 +526,12 @@ class Store(StageRecords):
         except sqlite3.IntegrityError:
             raise RuleError("a ballot number in this file was already tallied in another batch") from None
 
+    def paper_batches(self, round_id: str, stage_id: str) -> Iterator[tuple[str, int]]:
+        """(ballot number, batch) of each of the stage's tallied papers, as the rows are read
+        (a stage of 333,334 papers as dicts was 70 MiB)."""
+        return iter(self.conn.execute("SELECT ballot, batch FROM papers WHERE round = ? AND stage = ?",
+                                      [round_id, stage_id]))
+
     def papers(self, round_id: str, stage_id: str) -> list[dict]:
         """The stage's tallied ballot numbers, each with its batch and file."""
         cur = self.conn.execute("SELECT p.ballot, p.batch, b.file FROM papers p LEFT JOIN batches b ON b.id = p.batch "

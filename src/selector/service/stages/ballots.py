@@ -102,12 +102,20 @@ class BallotStage:
         """Validate ballot files and (unless dry_run) record them as batches of the stage.
 
         `checked`: the double-entry check the file passed (recorded in the tally event)."""
+        from selector.readers.ballots import Scattered
+
         self.open.refuse_expired(self.stage)  # a recommendation result serves one year (issue 12.6)
         try:
-            with gc_paused(), self.store.write(), self.store.savepoint(keep=not dry_run), \
-                    contextlib.ExitStack() as opened:
-                return self._tally(files, present, issued, dry_run, layout, encoding, sheet,
-                                   progress, opened, checked)
+            try:
+                with gc_paused(), self.store.write(), self.store.savepoint(keep=not dry_run), \
+                        contextlib.ExitStack() as opened:
+                    return self._tally(files, present, issued, dry_run, layout, encoding, sheet,
+                                       progress, opened, checked, stream=True)
+            except Scattered:  # a long file whose papers' rows are apart: all undone; gather them
+                with gc_paused(), self.store.write(), self.store.savepoint(keep=not dry_run), \
+                        contextlib.ExitStack() as opened:
+                    return self._tally(files, present, issued, dry_run, layout, encoding, sheet,
+                                       progress, opened, checked, stream=False)
         except _Refused as refusal:
             failure = refusal
         if dry_run:  # a dry run stores nothing, not even its refusal
@@ -118,7 +126,7 @@ class BallotStage:
         raise failure.error
 
     def _tally(self, files, present, issued, dry_run, layout, encoding, sheet, progress,
-               opened: contextlib.ExitStack, checked=None) -> TallyResult:
+               opened: contextlib.ExitStack, checked=None, stream: bool = False) -> TallyResult:
         from selector.readers.ballots import interpret
         from selector.readers.tables import open_table
 
@@ -136,13 +144,13 @@ class BallotStage:
         counter = Count(stage, self.round.posts, paper.lists, paper.resolver, self.open.roster, start)
         result = TallyResult(stage, counter.result, present=present, issued=issued, dry_run=dry_run)
         returned_before = counter.result.returned
-        numbers_here: dict[str, str] = {}
+        earlier: list[tuple[str, dict[str, int]]] = []  # each file of this command: its ballot numbers
         given: dict[str, str] = {}  # sha256 -> file, in this command
         stored: list[int] = []  # the batches this command stores
         # Each stored batch's invalid marks and void papers (appended to the stored ones: a
         # batch writes and hashes its own rows, not every earlier batch's again).
         added: list[tuple[int, list, list]] = []
-        batch_of: dict[str, int] = {}  # ballot number -> its batch, in this command
+        batch_of: dict[str, int] = {}  # ballot number -> its batch, in this command (those save_count files)
         total = sum(Path(f).stat().st_size for f in files if Path(f).is_file())
         done = 0
         for path in files:
@@ -173,20 +181,24 @@ class BallotStage:
             rows = store.intake(batch, _json(table.header), table.chunks, progress and (
                 lambda base=done, t=table: progress(base + t.progress(), total)))
             ballots = 0
-            numbers: dict[str, int | None] = {}  # ballot number -> its row in this file
             posts = counter.result.posts
             marks_at = {pid: len(pc.invalid_marks) for pid, pc in posts.items()}
             voided_at = len(counter.result.voided)
-            reading = interpret(paper, table.name, table.header, itertools.chain.from_iterable(rows), layout)
+            reading = interpret(paper, table.name, table.header, rows.taken(), layout, blocks=True, stream=stream)
+            numbers = reading.lines  # ballot number -> its row in this file, as the papers are read
+            twice = None  # (a long file: its rows' problems come first, as when it was read whole)
             for ballot in reading:
-                if ballot.number in numbers_here:
-                    raise BallotFileError("ballot {ballot} is also in {other} (given in this same command)",
-                                          file=table.name, row=ballot.line, ballot=ballot.number,
-                                          other=numbers_here[ballot.number])
-                numbers_here[ballot.number] = table.name
-                numbers[ballot.number] = ballot.line
+                if earlier and twice is None:
+                    twice = next(((ballot, other) for other, seen in earlier if ballot.number in seen), None)
+                    if twice is not None and layout != "long":
+                        break
                 counter.add(ballot)
                 ballots += 1
+            if twice is not None:
+                ballot, other = twice
+                raise BallotFileError("ballot {ballot} is also in {other} (given in this same command)",
+                                      file=table.name, row=ballot.line, ballot=ballot.number, other=other)
+            earlier.append((table.name, numbers))
             if not ballots:
                 raise BallotFileError("no ballots after the header", file=table.name, row=reading.top + 1)
             clash = store.tallied_numbers(rid, stage.id, list(numbers))
@@ -212,10 +224,14 @@ class BallotStage:
                 stored.append(batch)
                 added.append((batch, [m for pid, pc in posts.items() for m in pc.invalid_marks[marks_at[pid]:]],
                               counter.result.voided[voided_at:]))
-                batch_of.update(dict.fromkeys(numbers, batch))
+                # (the papers with an invalid mark or void: all save_count asks about; not every number)
+                batch_of.update(dict.fromkeys([m.ballot for m in added[-1][1]], batch))
+                batch_of.update(dict.fromkeys([ballot for ballot, _, _ in added[-1][2]], batch))
                 store.add_papers(rid, stage.id, batch, numbers)
                 store.set_batch_size(batch, rows.count, ballots)
                 result.batches[-1]["rows_sha256"] = rows.digest()
+            del reading, numbers
+        earlier.clear()  # (the numbers read are stored: their memory serves the snapshot)
         returned = counter.result.returned
         if issued is not None and returned > issued:
             raise _Refused(RuleError("stage {stage}: more ballots returned than issued ({returned} returned, "

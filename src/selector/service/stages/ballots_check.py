@@ -15,6 +15,7 @@ from selector.i18n import N_
 from selector.service.stages import counts
 from selector.service.recheck import At, Problem, Report, compare_rows, compare_table, find_original, unreadable
 from selector.storage import events
+from selector.storage.intake import gc_paused
 from selector.storage.rows import canonical
 from selector.storage.store import Store
 
@@ -125,13 +126,20 @@ def recheck(handler: "BallotStage", log: list[dict], report: Report) -> StageCou
     if row["void_papers"] != count.void_papers:
         report.add(stages, N_("{column} is {value}, recount {recount}"), column="void_papers",
                    value=row["void_papers"], recount=count.void_papers)
-    papers = {p["ballot"]: p["batch"] for p in store.papers(rid, stage.id)}
-    for ballot in sorted(set(papers) | set(numbers), key=natural):
-        if papers.get(ballot) != numbers.get(ballot):
-            report.add(At("stage {stage}: table {table}, ballot {ballot}", stage=stage.id, table="papers",
-                          ballot=ballot),
-                       N_("batch {stored} in the database, {recount} in the stored rows"), stored=papers.get(ballot),
-                       recount=numbers.get(ballot))
+    # Each stored paper against the recount's, as the rows come (no copy of either list):
+    # the papers that differ, (stored batch, recount's batch), reported in natural order.
+    differ: dict[str, tuple] = {}
+    for ballot, batch in store.paper_batches(rid, stage.id):
+        recounted = numbers.pop(ballot, None)
+        if recounted != batch:
+            differ[ballot] = (batch, recounted)
+    differ.update((ballot, (None, batch)) for ballot, batch in numbers.items())
+    for ballot in sorted(differ, key=natural):
+        stored_batch, recounted = differ[ballot]
+        report.add(At("stage {stage}: table {table}, ballot {ballot}", stage=stage.id, table="papers",
+                      ballot=ballot),
+                   N_("batch {stored} in the database, {recount} in the stored rows"), stored=stored_batch,
+                   recount=recounted)
     if counted and counted[-1]["details"].get("returned") != count.returned:
         report.add(where, N_("recount has {recount} ballots returned, the log {logged}"), recount=count.returned,
                    logged=counted[-1]["details"].get("returned"))
@@ -190,9 +198,9 @@ def recount(handler: "BallotStage", batches: list[dict], report: Report | None =
     the count a withdrawal leaves. Returns the count and each ballot number's batch.
 
     Every problem goes to `report`; without one (a withdrawal) the first refuses the change."""
-    from selector.readers.ballots import interpret
+    from selector.readers.ballots import Scattered
 
-    stage, store = handler.stage, handler.store
+    stage = handler.stage
     recorded = counts.totals_batch(batches)
     if recorded is not None:  # recorded from counts: read again, no papers to count
         count, problem = counts.recount_totals(handler, recorded)
@@ -202,6 +210,37 @@ def recount(handler: "BallotStage", batches: list[dict], report: Report | None =
                                 batch=recorded["id"], file=recorded["file"]), message, **fields)
         return count, {}
     paper = paper or handler.paper()
+    try:
+        with gc_paused():
+            # A long file's papers as their rows end (each batch streams); if one's rows are
+            # apart, everything again, gathering each long file's papers from all its rows.
+            held = _Held()
+            count = _recount(handler, batches, held if report is not None else None, paper, stream=True)
+    except Scattered:
+        held = _Held()
+        with gc_paused():
+            count = _recount(handler, batches, held if report is not None else None, paper, stream=False)
+    for where, message, fields in held.problems:
+        report.add(where, message, **fields)
+    return count
+
+
+class _Held:
+    """The problems a recount meets, given to the report once the recount is through (a
+    recount read again must not report them twice)."""
+
+    def __init__(self):
+        self.problems: list[tuple] = []
+
+    def add(self, where: At, message: str, **fields) -> None:
+        self.problems.append((where, message, fields))
+
+
+def _recount(handler: "BallotStage", batches: list[dict], report, paper, stream: bool
+             ) -> tuple[StageCount, dict[str, int]]:
+    from selector.readers.ballots import Scattered, interpret
+
+    stage, store = handler.stage, handler.store
     counter = Count(stage, handler.round.posts, paper.lists, paper.resolver, handler.open.roster)
     numbers: dict[str, int] = {}
     for batch in batches:
@@ -209,7 +248,7 @@ def recount(handler: "BallotStage", batches: list[dict], report: Report | None =
         try:
             header = json.loads(batch["header"])
             for ballot in interpret(paper, batch["file"], header, store.stored_rows(batch["id"], bounds),
-                                    batch["layout"]):
+                                    batch["layout"], stream=stream):
                 if ballot.number in numbers:
                     _problem(report, At("stage {stage}: table {table}, batch {batch}", stage=stage.id, table="rows",
                                         batch=batch["id"]),
@@ -219,6 +258,8 @@ def recount(handler: "BallotStage", batches: list[dict], report: Report | None =
                 numbers[ballot.number] = batch["id"]
                 counter.add(ballot)
         except (BallotFileError, ValueError, TypeError) as e:  # JSONDecodeError is a ValueError
+            if stream and batch["layout"] == "long":  # read whole, none of its papers is counted
+                raise Scattered(None) from None
             _problem(report, _batch_rows(stage, batch["id"], batch["file"]),
                      N_("the stored rows no longer read as ballots: {error}"),
                      error=e if isinstance(e, BallotFileError) else str(e))
