@@ -17,12 +17,6 @@ def opened(tmp_path, monkeypatch, run):
     monkeypatch.setenv("SELECTOR_DB", str(tmp_path / "selector.db"))
 
 
-def test_an_interrupt_is_one_word_and_exit_1(opened, monkeypatch, capsys):
-    monkeypatch.setattr(status, "show", lambda *a, **k: (_ for _ in ()).throw(KeyboardInterrupt()))
-    assert status.quick() == 1
-    assert capsys.readouterr().err == "Aborted.\n"
-
-
 def test_a_database_failing_underneath_is_one_line_and_exit_1(opened, monkeypatch, capsys):
     def fail(*a, **k):
         raise sqlite3.OperationalError("disk I/O error")
@@ -41,3 +35,44 @@ def test_a_bug_keeps_its_traceback(opened, monkeypatch):
 def test_the_round_prints_and_exit_0(opened, capsys):
     assert status.quick() == 0
     assert "rec1" in capsys.readouterr().out
+
+
+def test_an_interrupt_ends_as_through_typer(opened, monkeypatch, capsys):
+    # typer turns Ctrl-C into exit 130 and prints nothing: a bare `selector status` must too
+    # (scripts tell an interrupt from a refusal by it).
+    import sys
+
+    from selector.cli import main
+
+    def interrupted(*a, **k):
+        raise KeyboardInterrupt()
+
+    monkeypatch.setattr(status, "show", interrupted)
+    seen = []
+    for argv in (["status"], ["--db", str(status.Options.from_environment().db), "status"]):
+        monkeypatch.setattr(sys, "argv", ["selector", *argv])
+        with pytest.raises(SystemExit) as ended:
+            main()
+        seen.append((ended.value.code, capsys.readouterr().err))
+    assert seen[0] == seen[1] == (130, "")
+
+
+def test_an_unreadable_database_is_refused_as_through_typer(opened, monkeypatch, capsys):
+    # typer refuses a --db/SELECTOR_DB it cannot read as a usage error (exit 2); a bare
+    # `selector status` must not answer it otherwise.
+    import os
+    import sys
+
+    from selector.cli import main
+
+    db = str(status.Options.from_environment().db)
+    access = os.access
+    monkeypatch.setattr(os, "access", lambda path, mode, *a, **k: False if str(path) == db else access(path, mode, *a, **k))
+    seen = []
+    for argv in (["status"], ["--db", db, "status"]):
+        monkeypatch.setattr(sys, "argv", ["selector", *argv])
+        with pytest.raises(SystemExit) as ended:
+            main()
+        seen.append((ended.value.code, (capsys.readouterr().err.splitlines() or [""])[-1]))
+    assert seen[0] == seen[1]
+    assert seen[0][0] == 2 and "is not readable" in seen[0][1]

@@ -49,7 +49,9 @@ def main() -> None:
     if sys.argv[1:] == ["status"]:  # the command clerks run most: without typer's ~12 ms of imports
         from selector.cli import status
 
-        sys.exit(status.quick())
+        code = status.quick()
+        if code is not None:
+            sys.exit(code)
     _app(_modules(sys.argv[1:]))(prog_name="selector")
 
 

@@ -25,25 +25,26 @@ def show(open_, as_json: bool) -> None:
         terminal.status(console(), open_.round.title, open_.id, rows, found)
 
 
-def quick() -> int:
-    """`selector status` as typer would run it, without typer: the exit code."""
+def quick() -> int | None:
+    """`selector status` as typer would run it, without typer: the exit code; None when the
+    environment holds what typer refuses as a usage error (a database it cannot read): then
+    typer must run it."""
+    import os
+
     from selector.storage.store import Store
 
     i18n.choose(None)
     options = Options.from_environment()
+    if os.path.exists(options.db) and not os.access(options.db, os.R_OK):  # typer's Path: "not readable", exit 2
+        return None
     try:
         store = Store(options.db)
         try:
             show(open_round(store, options), as_json=False)
         finally:
             store.close()
-    except KeyboardInterrupt:  # as typer says it
-        import sys
-
-        from selector.i18n import _
-
-        sys.stderr.write(_("Aborted.") + "\n")
-        return 1
+    except KeyboardInterrupt:  # as typer ends it: exit 130, nothing printed
+        return 130
     except Exception as e:
         code = failed(e)
         if code is None:
