@@ -127,7 +127,7 @@ class Typed:
             values[name] = value
         for name in fields:
             if name not in values:
-                if name not in _defaults(type(self)):
+                if not hasattr(type(self), name):  # a field without a default has no class attribute
                     raise TypeError(f"{type(self).__name__}: missing field {name!r}")
                 values[name] = getattr(type(self), name)
         self.__dict__.update(values)
@@ -138,11 +138,6 @@ class Typed:
 
     def __str__(self) -> str:  # for logs and tracebacks: the class and its data
         return f"{type(self).__name__}{self.__dict__}"
-
-
-def _defaults(cls: type) -> set[str]:
-    """The fields of a Typed class that have a default (a class attribute along its bases)."""
-    return {name for name in cls._fields if any(name in base.__dict__ for base in cls.__mro__)}
 
 
 class NoDatabase(Typed, DatabaseError):

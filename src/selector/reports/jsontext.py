@@ -87,13 +87,7 @@ def _value(value, out: list[str], newline: str) -> None:
     if text is not None:
         out.append(text)
         return
-    kind = type(value)
-    if kind is dict:
-        _dict(value, out, newline)
-    elif kind is list or kind is tuple:
-        _list(value, out, newline)
-    else:
-        raise _Other
+    _container(value, out, newline)
 
 
 def _dict(value: dict, out: list[str], newline: str) -> None:
@@ -119,14 +113,18 @@ def _dict(value: dict, out: list[str], newline: str) -> None:
 
 def _nested(item, out, inner: str) -> None:
     """A dict or list value written after its key or list position; anything else is json's."""
-    kind = type(item)
+    _container(item, out, inner)
+    out.collect()
+
+
+def _container(value, out, newline: str) -> None:
+    kind = type(value)
     if kind is dict:
-        _dict(item, out, inner)
+        _dict(value, out, newline)
     elif kind is list or kind is tuple:
-        _list(item, out, inner)
+        _list(value, out, newline)
     else:
         raise _Other
-    out.collect()
 
 
 def _list(value, out: list[str], newline: str) -> None:
