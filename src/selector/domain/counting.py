@@ -8,9 +8,10 @@ from __future__ import annotations
 
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
-from itertools import repeat
+from itertools import groupby, repeat
+from operator import itemgetter
 from fractions import Fraction
-from typing import Iterable, Literal, Mapping
+from typing import Callable, Iterable, Literal, Mapping, NamedTuple, Sequence
 
 from selector.domain.model import Candidate, Post, Stage, normalize
 
@@ -35,6 +36,21 @@ class Ballot:
     marks: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
     choices: Mapping[str, Mapping[str, Choice]] = field(default_factory=dict)
     line: int | None = field(default=None, compare=False)  # the file row it was read from
+
+
+class Run(NamedTuple):
+    """Plain papers read together (a wide file's chunk of rows, every check of the reader
+    passed): each paper's number and row, and each post's column of cells as read (`pids`,
+    `columns`: the file's post columns, and `counts`); a cell's texts are made when the counter asks
+    (`split`, the reader's rule, as for `Cells`). A paper is plain when it has no category,
+    no void entry and no cell with an invisible character (the reader notes those)."""
+
+    numbers: Sequence[str]
+    lines: Sequence[int]
+    pids: list[str]
+    columns: list[Sequence[str]]
+    counts: list[Mapping[str, int]]  # each post column's distinct cells, and how many papers have each
+    split: Callable[[str], tuple[str, ...]]
 
 
 class Cells(Mapping):
@@ -323,7 +339,15 @@ class Count:
                     return
                 if misses is not None:
                     work = zip(map(plan.__getitem__, misses), map(cells.__getitem__, misses), repeat(None))
-        for (pid, pc, limit, single, hot), texts, raw in work or zip(plan, cells, repeat(None)):
+        self._posts(ballot, ballot.number, work or zip(plan, cells, repeat(None)), ahead, paper_void, weight,
+                    category, plain)
+
+    def _posts(self, ballot: Ballot | None, number: str, work, ahead: dict | None, paper_void: bool,
+               weight: Fraction | None, category: str | None, plain: bool) -> None:
+        """Count a paper's posts that take the general path: `work` gives each one's plan entry,
+        its texts and (a wide cell as read, or None) the cell the fast path may learn."""
+        result, approve = self._result, self._approve
+        for (pid, pc, limit, single, hot), texts, raw in work:
             if ahead is not None:
                 (valid_marks, invalid, placed), over = ahead[pid]
             else:  # _marks, inlined: this runs once per post of every paper
@@ -337,14 +361,14 @@ class Count:
             if over:
                 pc.overvotes += 1
                 if not paper_void:
-                    result.voided.append((ballot.number, pid, "overvote"))
+                    result.voided.append((number, pid, "overvote"))
             if paper_void or over:
                 pc.void += 1
                 continue
             if weight is not None:
                 pc.weighted_valid += weight
             for text, reason in invalid:
-                pc.invalid_marks.append(InvalidMark(ballot.number, pid, text, reason))
+                pc.invalid_marks.append(InvalidMark(number, pid, text, reason))
             if placed:
                 pc.by_list += placed
             if approve:
@@ -375,6 +399,49 @@ class Count:
                         self._raw[self._index_of[pid]][raw] = slot
                 elif isinstance(texts, tuple):
                     hot[texts] = slot
+
+    @property
+    def takes_runs(self) -> bool:
+        """Can `add_run` count plain papers here (a choose paper, no weights, an overvote that
+        voids only its post), or must each paper come through `add`?"""
+        return self.FAST and not self._approve and not self.weights and self.stage.overvote != "void-ballot"
+
+    def add_run(self, run: Run) -> None:
+        """Count a run of plain papers (`takes_runs`) as `add` counts them one by one: each
+        post's column is counted by distinct cell in C, the cells the fast path knows added
+        by slot; the others (a first sighting, an invalid mark, two names, an overvote) take
+        the general path paper by paper, in the file's order (so invalid marks and voided
+        posts are listed as `add` lists them)."""
+        numbers, columns = run.numbers, run.columns
+        n = len(numbers)
+        result = self._result
+        self._unset = True
+        self._papers += n
+        result.returned += n
+        pending, raw, index_of = self._pending, self._raw, self._index_of
+        misses: list[tuple[int, int, str]] = []  # (paper, post's place in the plan, cell)
+        for pid, column, counts in zip(run.pids, columns, run.counts):
+            j = index_of[pid]
+            table = raw[j]
+            for cell, times in counts.items():
+                slot = table.get(cell)
+                if slot is not None:
+                    pending[slot] += times
+                    continue
+                i = -1
+                for _ in range(times):
+                    i = column.index(cell, i + 1)
+                    misses.append((i, j, cell))
+        if len(run.pids) < len(self._pids):  # a post with no column (an empty list): a blank on every paper
+            for pid in set(self._pids).difference(run.pids):
+                pending[self._hot[pid][None]] += n
+        if not misses:
+            return
+        misses.sort()
+        plan, split = self._plan, run.split
+        for i, cells in groupby(misses, itemgetter(0)):
+            self._posts(None, numbers[i], [(plan[j], split(cell), cell) for _, j, cell in cells], None, False,
+                        None, None, True)
 
     def _fast(self, tables: list[dict], cells) -> list[int]:
         """Count the cells found in their post's table (`tables`, in post order) by slot, in C
