@@ -519,10 +519,17 @@ class Store(StageRecords):
                 bounds.append((first, last, held))
 
     def add_papers(self, round_id: str, stage_id: str, batch: int, numbers: Iterable[str]) -> None:
+        # One statement over a JSON array of the numbers, in their order: a row per paper
+        # bound from Python was 4x slower (issue 17: 33,334 papers, ~40 ms).
+        numbers = list(numbers)
         try:
-            self.conn.executemany(
-                "INSERT INTO papers (round, stage, ballot, batch) VALUES (?, ?, ?, ?)",
-                ((round_id, stage_id, n, batch) for n in numbers))
+            try:
+                self.conn.execute(
+                    "INSERT INTO papers (round, stage, ballot, batch) SELECT ?, ?, value, ? FROM json_each(?)",
+                    (round_id, stage_id, batch, json.dumps(numbers, ensure_ascii=False)))
+            except sqlite3.OperationalError:  # an SQLite built without its JSON functions
+                self.conn.executemany("INSERT INTO papers (round, stage, ballot, batch) VALUES (?, ?, ?, ?)",
+                                      ((round_id, stage_id, n, batch) for n in numbers))
         except sqlite3.IntegrityError:
             raise RuleError("a ballot number in this file was already tallied in another batch") from None
 
