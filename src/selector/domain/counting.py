@@ -8,8 +8,7 @@ from __future__ import annotations
 
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
-from itertools import groupby, repeat
-from operator import itemgetter
+from itertools import repeat
 from fractions import Fraction
 from typing import Callable, Iterable, Literal, Mapping, NamedTuple, Sequence
 
@@ -250,6 +249,8 @@ class Count:
         self._hots = list(self._hot.values())
         # the same for a wide paper's cells as read (Cells): post -> cell text -> slot
         self._raw = [{"": hot[None]} for hot in self._hots]
+        # a run's cells (`add_run`) whose whole effect is one invalid mark: post -> cell -> (text, reason)
+        self._raw_invalid: list[dict[str, tuple[str, str]]] = [{} for _ in self._hots]
         self._raw_room = self._cache  # cell texts the raw tables may still learn (a bad file: any number)
         self._pending: Counter = Counter()
         self._plan = [(pid, pc, self._limits[pid], self._by_post[pid], self._hot[pid])
@@ -386,7 +387,12 @@ class Count:
                     cc.weighted += weight
                 if category is not None:
                     cc.by_category[category] = cc.by_category.get(category, 0) + 1
-            if plain and len(valid_marks) == 1 and not invalid and not placed and len(texts) == 1 \
+            if plain and raw is not None and not valid_marks and len(invalid) == 1 and len(texts) == 1 \
+                    and texts[0] in single and self._raw_room > 0:
+                # one name that counts for no one, remembered: next time in a run just the invalid mark
+                self._raw_room -= 1
+                self._raw_invalid[self._index_of[pid]][raw] = invalid[0]
+            elif plain and len(valid_marks) == 1 and not invalid and not placed and len(texts) == 1 \
                     and texts[0] in single:
                 # one name, valid, remembered: next time just the vote, on the fast path
                 slot = self._slot_of.get((pid, valid_marks[0]))
@@ -409,9 +415,11 @@ class Count:
     def add_run(self, run: Run) -> None:
         """Count a run of plain papers (`takes_runs`) as `add` counts them one by one: each
         post's column is counted by distinct cell in C, the cells the fast path knows added
-        by slot; the others (a first sighting, an invalid mark, two names, an overvote) take
-        the general path paper by paper, in the file's order (so invalid marks and voided
-        posts are listed as `add` lists them)."""
+        by slot; the others (a first sighting, an invalid mark, two names, an overvote) are
+        counted one by one in the file's order, paper by paper and post by post as `add`
+        counts them (so invalid marks and voided posts are listed in the same order): by the
+        general path, or, for a cell whose whole effect was found to be one invalid mark,
+        by noting that mark."""
         numbers, columns = run.numbers, run.columns
         n = len(numbers)
         result = self._result
@@ -438,10 +446,13 @@ class Count:
         if not misses:
             return
         misses.sort()
-        plan, split = self._plan, run.split
-        for i, cells in groupby(misses, itemgetter(0)):
-            self._posts(None, numbers[i], [(plan[j], split(cell), cell) for _, j, cell in cells], None, False,
-                        None, None, True)
+        plan, split, invalid = self._plan, run.split, self._raw_invalid
+        for i, j, cell in misses:
+            found = invalid[j].get(cell)
+            if found is None:
+                self._posts(None, numbers[i], ((plan[j], split(cell), cell),), None, False, None, None, True)
+            else:  # what `_posts` would do with it
+                plan[j][1].invalid_marks.append(InvalidMark(numbers[i], plan[j][0], *found))
 
     def _fast(self, tables: list[dict], cells) -> list[int]:
         """Count the cells found in their post's table (`tables`, in post order) by slot, in C
