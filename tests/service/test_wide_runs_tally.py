@@ -123,7 +123,7 @@ def test_plain_chunks_are_counted_as_runs_and_the_rest_row_by_row(run, tmp_path,
     # 120 papers in blocks of ~300 characters: most chunks are runs; the chunk holding the
     # paper with an invisible character, and the one with a void paper, are read row by row
     round_file = good_round(tmp_path, {CATEGORIES: "", ELECTORATE: "electorate = 300\n"})
-    names = [("张伟(审计)", "刘洋"), ("王芳", "张伟(统计)"), ("赵六", "李娜、王芳"), ("C04", ""), ("", "陈静")]
+    names = [("张伟(审计)", "刘洋"), ("王芳", "张伟(统计)"), ("赵六", "李娜、王芳"), ("C04", ""), ("张伟", "陈静")]
     rows = [["票号", "审计局局长", "统计局副局长", "废票"]]
     rows += [[f"{i:03d}", *names[i % len(names)], ""] for i in range(1, 121)]
     rows[50][2] = "陈\u200b静"
@@ -151,9 +151,12 @@ def test_plain_chunks_are_counted_as_runs_and_the_rest_row_by_row(run, tmp_path,
     voided = [row[2:5] for row in tables_["void_papers"]]
     assert voided == sorted([(f"{i:03d}", "P02", "overvote") for i in range(2, 121, 5)] + [("090", None, "撕毁")],
                             key=lambda v: v[0])
+    # 张伟 is a name two roster people share: on P01 it counts for the only one on its list
+    # (C01, placed by the list: 24 papers)
     results = {(row[2], row[3]): row[4] for row in tables_["results"]}
-    assert results == {("P01", "C01"): 23, ("P01", "C04"): 48, ("P02", "C02"): 24, ("P02", "C05"): 22,
+    assert results == {("P01", "C01"): 47, ("P01", "C04"): 48, ("P02", "C02"): 24, ("P02", "C05"): 22,
                        ("P02", "C06"): 25}
+    assert '"placed_by_list": 24' in fast[0][0][1]
     assert fast[0][0][0] == 0 and fast[1] == 0
 
 

@@ -251,6 +251,9 @@ class Count:
         self._raw = [{"": hot[None]} for hot in self._hots]
         # a run's cells (`add_run`) whose whole effect is one invalid mark: post -> cell -> (text, reason)
         self._raw_invalid: list[dict[str, tuple[str, str]]] = [{} for _ in self._hots]
+        # … and those whose whole effect is one vote placed by the list (the shared-name rule):
+        # post -> cell -> the vote's slot (the post's `by_list` goes up with it)
+        self._raw_placed: list[dict[str, int]] = [{} for _ in self._hots]
         self._raw_room = self._cache  # cell texts the raw tables may still learn (a bad file: any number)
         self._pending: Counter = Counter()
         self._plan = [(pid, pc, self._limits[pid], self._by_post[pid], self._hot[pid])
@@ -392,14 +395,17 @@ class Count:
                 # one name that counts for no one, remembered: next time in a run just the invalid mark
                 self._raw_room -= 1
                 self._raw_invalid[self._index_of[pid]][raw] = invalid[0]
-            elif plain and len(valid_marks) == 1 and not invalid and not placed and len(texts) == 1 \
-                    and texts[0] in single:
+            elif plain and len(valid_marks) == 1 and not invalid and len(texts) == 1 and texts[0] in single \
+                    and (not placed or raw is not None and self._raw_room > 0):
                 # one name, valid, remembered: next time just the vote, on the fast path
                 slot = self._slot_of.get((pid, valid_marks[0]))
                 if slot is None:
                     slot = self._slot_of[(pid, valid_marks[0])] = len(self._slots)
                     self._slots.append((pc, cc))
-                if raw is not None:
+                if placed:  # (a run counts it with the post's by_list)
+                    self._raw_room -= 1
+                    self._raw_placed[self._index_of[pid]][raw] = slot
+                elif raw is not None:
                     if self._raw_room > 0:
                         self._raw_room -= 1
                         self._raw[self._index_of[pid]][raw] = slot
@@ -426,7 +432,7 @@ class Count:
         self._unset = True
         self._papers += n
         result.returned += n
-        pending, raw, index_of = self._pending, self._raw, self._index_of
+        pending, raw, index_of, placed = self._pending, self._raw, self._index_of, self._raw_placed
         misses: list[tuple[int, int, str]] = []  # (paper, post's place in the plan, cell)
         for pid, column, counts in zip(run.pids, columns, run.counts):
             j = index_of[pid]
@@ -435,6 +441,11 @@ class Count:
                 slot = table.get(cell)
                 if slot is not None:
                     pending[slot] += times
+                    continue
+                slot = placed[j].get(cell)
+                if slot is not None:  # a vote by the shared-name rule
+                    pending[slot] += times
+                    self._plan[j][1].by_list += times
                     continue
                 i = -1
                 for _ in range(times):
