@@ -458,7 +458,16 @@ class Count:
             return
         misses.sort()
         plan, split, invalid = self._plan, run.split, self._raw_invalid
-        for i, j, cell in misses:
+        for i, j, cell in misses:  # (a cell learned on an earlier paper of the run: as above)
+            slot = raw[j].get(cell)
+            if slot is not None:
+                pending[slot] += 1
+                continue
+            slot = placed[j].get(cell)
+            if slot is not None:
+                pending[slot] += 1
+                plan[j][1].by_list += 1
+                continue
             found = invalid[j].get(cell)
             if found is None:
                 self._posts(None, numbers[i], ((plan[j], split(cell), cell),), None, False, None, None, True)
