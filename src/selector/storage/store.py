@@ -527,7 +527,9 @@ class Store(StageRecords):
                 self.conn.execute(
                     "INSERT INTO papers (round, stage, ballot, batch) SELECT ?, ?, value, ? FROM json_each(?)",
                     (round_id, stage_id, batch, json.dumps(numbers, ensure_ascii=False)))
-            except sqlite3.OperationalError:  # an SQLite built without its JSON functions
+            except sqlite3.OperationalError as e:  # an SQLite built without its JSON functions (not a full disk)
+                if "json_each" not in str(e):
+                    raise
                 self.conn.executemany("INSERT INTO papers (round, stage, ballot, batch) VALUES (?, ?, ?, ?)",
                                       ((round_id, stage_id, n, batch) for n in numbers))
         except sqlite3.IntegrityError:
