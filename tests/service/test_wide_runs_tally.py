@@ -9,7 +9,6 @@ rows, columns in another order, a second file in the command and a second batch.
 
 from __future__ import annotations
 
-import sqlite3
 
 import pytest
 from hypothesis import HealthCheck, given, settings, strategies as st
@@ -18,7 +17,7 @@ from selector.domain import counting
 from selector.domain.counting import Count
 from selector.readers import ballots as reader, tables
 
-from support import good_round, write_csv
+from support import database_tables, good_round, write_csv
 
 CATEGORIES = 'categories = { "领导干部" = 2, "一般干部" = 1 }'
 ELECTORATE = "electorate = 30\n"
@@ -43,16 +42,6 @@ options = st.tuples(st.sampled_from(["void-post", "void-post", "void-post", "voi
                     st.booleans(), st.booleans())
 
 
-def _dump(db) -> list:
-    conn = sqlite3.connect(db)
-    try:
-        names = [t for (t,) in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table' AND name != "
-                                            "'_sqlite_migrations' ORDER BY name")]  # (migrated at the clock's time)
-        return [(t, conn.execute(f'SELECT * FROM "{t}" ORDER BY rowid').fetchall()) for t in names]
-    finally:
-        conn.close()
-
-
 def _tally(run, folder, round_file, files: list[list], fast: bool):
     """init, then each command's tally (`files`: the files of each command) and audit verify."""
     db = folder / ("fast.db" if fast else "general.db")
@@ -66,7 +55,7 @@ def _tally(run, folder, round_file, files: list[list], fast: bool):
         verified = run("--db", db, "audit", "verify")
     finally:
         reader.FAST = Count.FAST = True
-    return outcome, verified.exit_code, verified.stdout, _dump(db)
+    return outcome, verified.exit_code, verified.stdout, database_tables(db)
 
 
 def _rows(items, first: int, void_column: bool, category_column: bool, swapped: bool,
