@@ -15,7 +15,7 @@ beside the database (storage/witness.py), which each certification and locked cu
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from selector.records import dataclass
 from pathlib import Path
 
 from selector.errors import BadHead

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from dataclasses import dataclass
+from selector.records import dataclass
 from pathlib import Path
 from typing import Iterable
 

@@ -7,7 +7,7 @@ from __future__ import annotations
 import getpass
 import os
 import sys
-from dataclasses import dataclass
+from selector.records import dataclass
 from pathlib import Path
 
 from selector import i18n

@@ -7,7 +7,7 @@ at a time (so a file can be streamed) and yields exact per-post results.
 from __future__ import annotations
 
 from collections import Counter, defaultdict
-from dataclasses import dataclass, field
+from selector.records import dataclass, field
 from itertools import repeat
 from fractions import Fraction
 from typing import Iterable, Literal, Mapping

@@ -6,7 +6,7 @@ Ties are values, not exceptions: a post whose cut falls inside a group of equal 
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from selector.records import dataclass, field
 from fractions import Fraction
 from operator import itemgetter
 from typing import Mapping

@@ -12,7 +12,7 @@ or those not chosen, at most `revotes` times; then the post is left unfilled or 
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from selector.records import dataclass
 from datetime import date
 from fractions import Fraction
 from typing import Iterable, Literal, Mapping

@@ -13,7 +13,7 @@ rules and probation; never through a sanction (处分影响期内不得提拔).
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from selector.records import dataclass
 from datetime import date
 from typing import Iterable
 

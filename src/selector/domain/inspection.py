@@ -10,7 +10,7 @@ list and comes in only by a recorded decision (2019 条例: 递补 is decided, n
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from selector.records import dataclass, field
 from fractions import Fraction
 from typing import Iterable, Mapping, Sequence
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from dataclasses import dataclass, field
+from selector.records import dataclass, field
 from datetime import date
 from fractions import Fraction
 from typing import Literal

@@ -6,7 +6,7 @@ day outside the calendar's years), so these rules stay pure and testable on any 
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from selector.records import dataclass
 from datetime import date, timedelta
 from typing import Callable, Iterable, Mapping, Sequence
 

@@ -9,7 +9,7 @@ no ballot numbers, invalid marks or overvotes, and nothing to recount by hand.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from selector.records import dataclass, field
 from fractions import Fraction
 from typing import Iterable, Mapping
 

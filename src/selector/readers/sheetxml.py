@@ -19,7 +19,7 @@ The sheet is never held whole: memory is one block of XML and one row at a time.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from selector.records import dataclass
 from typing import Iterator
 
 MAIN_NS = b"http://schemas.openxmlformats.org/spreadsheetml/2006/main"

@@ -26,7 +26,7 @@ from __future__ import annotations
 import csv
 import io
 import sys
-from dataclasses import dataclass
+from selector.records import dataclass
 from datetime import date
 from pathlib import PurePosixPath
 from typing import Callable

@@ -18,7 +18,7 @@ import io
 import os
 import re
 import stat
-from dataclasses import dataclass, field
+from selector.records import dataclass, field
 from pathlib import Path
 from typing import Callable, Iterator
 

@@ -9,7 +9,7 @@ sections (lines, one table, notes), closing notes and signature lines; renderers
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from selector.records import dataclass, field
 from fractions import Fraction
 
 from selector.domain.model import Round, Stage

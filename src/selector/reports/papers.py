@@ -10,7 +10,7 @@ headings `tally` reads (票号, 类别, 废票, one column per post — one per 
 from __future__ import annotations
 
 import io
-from dataclasses import dataclass
+from selector.records import dataclass
 from datetime import datetime
 
 from selector.domain.model import Round, Stage

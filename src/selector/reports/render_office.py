@@ -9,7 +9,7 @@ from __future__ import annotations
 import io
 import re
 import zipfile
-from dataclasses import dataclass, field
+from selector.records import dataclass, field
 from datetime import datetime
 
 from selector.reports.documents import Document, Section

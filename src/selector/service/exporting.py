@@ -8,7 +8,7 @@ import hashlib
 import os
 import re
 import secrets
-from dataclasses import dataclass
+from selector.records import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 

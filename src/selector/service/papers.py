@@ -3,7 +3,7 @@ reads, made from the stage's candidate lists. Nothing is stored: they are blank 
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from selector.records import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 

@@ -8,7 +8,7 @@ import contextlib
 import hashlib
 import json
 import sqlite3
-from dataclasses import dataclass, field
+from selector.records import dataclass, field
 from pathlib import Path
 from typing import Iterator
 

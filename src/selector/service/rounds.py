@@ -6,7 +6,7 @@ Nothing here prints or exits; errors are typed (`selector.errors`) and worded by
 from __future__ import annotations
 
 import hashlib
-from dataclasses import dataclass
+from selector.records import dataclass
 from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING, TypeVar

@@ -6,7 +6,7 @@ classes cost every command ~3 ms of start-up (issue 17: `status` under 100 ms)."
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from selector.records import dataclass
 
 from selector.errors import SelectorError
 
