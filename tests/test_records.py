@@ -18,10 +18,10 @@ from selector import records
 def _both(body: dict, annotations: dict, **options):
     """The same class body made by dataclasses and by records."""
     made = []
-    for maker in (dataclasses.dataclass, records.dataclass):
+    for maker, field in ((dataclasses.dataclass, dataclasses.field), (records.dataclass, records.field)):
         namespace = {"__annotations__": dict(annotations), "__module__": __name__,
                      "__qualname__": "Post"}
-        namespace.update({k: (dataclasses.field(**v) if isinstance(v, dict) else v) for k, v in body.items()})
+        namespace.update({k: (field(**v) if isinstance(v, dict) else v) for k, v in body.items()})
         made.append(maker(**options)(type("Post", (), namespace)))
     return made
 
@@ -75,10 +75,11 @@ def test_class_shape_matches_dataclasses(options):
 @pytest.mark.parametrize("options", [o for o in OPTIONS if o.get("frozen")], ids=str)
 def test_frozen_refuses_assignment_and_deletion_as_dataclasses(options):
     std, ours = _both(BODY, ANNOTATIONS, **options)
-    for x in (std("P01", "镇长"), ours("P01", "镇长")):
-        with pytest.raises(dataclasses.FrozenInstanceError, match="cannot assign to field 'title'"):
+    for x, error in ((std("P01", "镇长"), dataclasses.FrozenInstanceError),
+                     (ours("P01", "镇长"), records.FrozenInstanceError)):
+        with pytest.raises(error, match="cannot assign to field 'title'"):
             x.title = "书记"
-        with pytest.raises(dataclasses.FrozenInstanceError, match="cannot delete field 'title'"):
+        with pytest.raises(error, match="cannot delete field 'title'"):
             del x.title
         assert x.title == "镇长"
 
@@ -87,7 +88,7 @@ def test_post_init_runs_after_the_fields_and_may_set_an_init_false_field():
     @records.dataclass(frozen=True)
     class Paper:
         posts: tuple[str, ...]
-        by_key: dict = dataclasses.field(init=False, repr=False, compare=False)
+        by_key: dict = records.field(init=False, repr=False, compare=False)
 
         def __post_init__(self):
             object.__setattr__(self, "by_key", {p.casefold(): p for p in self.posts})
@@ -112,6 +113,12 @@ def test_fields_of_bases_come_first_and_class_vars_are_not_fields():
     assert (t.stage, t.file, t.kind) == ("rec1", "rec1.csv", "step")
     assert [f.name for f in records.fields(Tally)] == ["stage", "file"]
     assert t != Tally("rec1") and t == t  # eq=False: identity
+
+
+def test_a_field_takes_a_default_or_a_factory_not_both():
+    with pytest.raises(ValueError):
+        records.field(default=(), default_factory=tuple)
+    assert isinstance(records.FrozenInstanceError("x"), AttributeError)
 
 
 def test_replace_copies_with_changes():
