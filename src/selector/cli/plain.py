@@ -7,12 +7,12 @@ from __future__ import annotations
 import getpass
 import os
 import sys
-from selector.records import dataclass
 from pathlib import Path
 
 from selector import i18n
 from selector.errors import SelectorError
 from selector.i18n import _
+from selector.records import dataclass
 
 
 @dataclass

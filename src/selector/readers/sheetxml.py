@@ -19,8 +19,9 @@ The sheet is never held whole: memory is one block of XML and one row at a time.
 from __future__ import annotations
 
 import re
-from selector.records import dataclass
 from typing import Iterator
+
+from selector.records import dataclass
 
 MAIN_NS = b"http://schemas.openxmlformats.org/spreadsheetml/2006/main"
 BLOCK = 1 << 20  # bytes of unpacked XML read at a time

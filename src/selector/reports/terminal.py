@@ -16,8 +16,8 @@ from selector.reports.screen import Lines, Printer, Ranking, width
 
 from selector.i18n import N_, _, ngettext
 from selector.reports.common import (
-    STATUS_COLUMNS, correction_line, decision_note, eligibility_lines, names_text, pass_line_text, people, reason_text, state_word,
-    status_screen, status_word, vote_line, when,
+    STATUS_COLUMNS, correction_line, decision_note, eligibility_lines, names_text, pass_line_text, people,
+    reason_text, state_word, status_screen, status_word, vote_line, when,
 )
 from selector.reports.numbers import pct
 

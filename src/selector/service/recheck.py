@@ -8,13 +8,13 @@ import contextlib
 import hashlib
 import json
 import sqlite3
-from selector.records import dataclass, field
 from pathlib import Path
 from typing import Iterator
 
 from selector.domain.model import natural
 from selector.errors import BallotFileError, SelectorError
 from selector.i18n import N_
+from selector.records import dataclass, field
 from selector.storage.rows import GENESIS, UnreadableRows, damage
 
 

@@ -9,7 +9,6 @@ from __future__ import annotations
 import contextlib
 import itertools
 import json
-from selector.records import dataclass, field
 from fractions import Fraction
 from pathlib import Path
 from typing import TYPE_CHECKING, Callable, ClassVar
@@ -22,6 +21,7 @@ from selector.errors import (
     ReasonRequired, RuleError,
 )
 from selector.i18n import N_
+from selector.records import dataclass, field
 from selector.service import steps
 from selector.service.stages.decide import TakesSittings
 from selector.service.stages import counts
