@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import io
 import os
+import re
 import subprocess
 import sys
 
@@ -67,8 +68,8 @@ def test_text_wraps_as_rich_wraps_it(text_lines, width, styled, bold):
     ours = bare.Screen(width, styled).text(text, bold=bold)
     console = rich_console(width, styled)
     console.print(Text(text, style="bold" if bold else ""))
-    if ours is None:  # only a word wider than the line: Rich folds it
-        assert any(bare.cells(w.strip()) > width for line in text_lines for w in line.split())
+    if ours is None:  # only a word (with the space before it, as Rich cuts words) wider than the line
+        assert any(bare.cells(w.rstrip()) > width for line in text_lines for w in re.findall(r"\s*\S+\s*", line))
     else:
         assert "".join(ours) == console.file.getvalue()
 
