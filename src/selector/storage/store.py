@@ -16,6 +16,7 @@ import json
 import os
 import sqlite3
 from fractions import Fraction
+from itertools import islice
 from operator import itemgetter
 from pathlib import Path
 from typing import TYPE_CHECKING, Iterable, Iterator
@@ -538,11 +539,12 @@ class Store(StageRecords):
                                 "WHERE p.round = ? AND p.stage = ?", [round_id, stage_id])
         return [{"ballot": ballot, "batch": batch, "file": file} for ballot, batch, file in cur]
 
-    def tallied_numbers(self, round_id: str, stage_id: str, numbers: list[str]) -> dict[str, str]:
-        """Which of `numbers` are already stored, with the file they came in."""
+    def tallied_numbers(self, round_id: str, stage_id: str, numbers: Iterable[str]) -> dict[str, str]:
+        """Which of `numbers` are already stored, with the file they came in (asked 500 at a
+        time, as they come: no list of a file's 333,334 numbers)."""
         found: dict[str, str] = {}
-        for i in range(0, len(numbers), 500):
-            part = numbers[i:i + 500]
+        numbers = iter(numbers)
+        while part := list(islice(numbers, 500)):
             marks = ",".join("?" * len(part))
             for ballot, file in self.conn.execute(
                     f"SELECT p.ballot, b.file FROM papers p JOIN batches b ON b.id = p.batch "
