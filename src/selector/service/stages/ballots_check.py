@@ -282,7 +282,7 @@ def _recount(handler: "BallotStage", batches: list[dict], report, paper, stream:
     numbers: dict[str, int] = {}  # each paper counted -> its batch (the earlier batches' while one is read)
     for batch in batches:
         bounds: list[tuple[int, int, int]] = []
-        reading, given = None, 0
+        reading, given = None, 0  # given: the papers the reader gave (None: all it noted)
         try:
             header = json.loads(batch["header"])
             reading = interpret(paper, batch["file"], header, store.stored_rows(batch["id"], bounds),
@@ -296,6 +296,7 @@ def _recount(handler: "BallotStage", batches: list[dict], report, paper, stream:
                              other=numbers[ballot.number])
                     continue
                 counter.add(ballot)
+            given = None  # read to the end: every paper the reader noted was given
         except (BallotFileError, ValueError, TypeError) as e:  # JSONDecodeError is a ValueError
             if stream and batch["layout"] == "long":  # read whole, none of its papers is counted
                 raise Scattered(None) from None
@@ -312,13 +313,16 @@ def _recount(handler: "BallotStage", batches: list[dict], report, paper, stream:
     return counter.result, numbers
 
 
-def _add_numbers(numbers: dict[str, int], lines: dict[str, int], given: int, batch: int) -> dict[str, int]:
-    """`numbers` (each paper counted -> its batch) with a batch's papers added: the first
-    `given` of `lines` (the reader's number -> first row, in the order it gave the papers; a
-    refused row may have added one more), a paper of an earlier batch keeping that batch (it
-    was not counted again). The first batch's dict is taken over with its rows replaced by
-    the batch, not copied: a second dict of every number was 7 MiB at 10M marks, held while
-    the reader's was (issue 17)."""
+def _add_numbers(numbers: dict[str, int], lines: dict[str, int], given: int | None, batch: int
+                 ) -> dict[str, int]:
+    """`numbers` (each paper counted -> its batch) with a batch's papers added: `lines` (the
+    reader's number -> first row, in the order it gave the papers), or when the batch stopped
+    at a refused row only the first `given` papers (the refused row may have added one more),
+    a paper of an earlier batch keeping that batch (it was not counted again). The first
+    batch's dict is taken over with its rows replaced by the batch, not copied: a second dict
+    of every number was 7 MiB at 10M marks, held while the reader's was (issue 17)."""
+    if given is None:
+        given = len(lines)
     if not numbers and len(lines) == given:
         for number in lines:
             lines[number] = batch  # values only: the dict keeps its size while iterated
