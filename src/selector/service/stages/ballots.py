@@ -201,7 +201,7 @@ class BallotStage:
             earlier.append((table.name, numbers))
             if not ballots:
                 raise BallotFileError("no ballots after the header", file=table.name, row=reading.top + 1)
-            clash = store.tallied_numbers(rid, stage.id, list(numbers))
+            clash = store.tallied_numbers(rid, stage.id, numbers)
             if clash:
                 first = min(clash, key=lambda n: numbers[n] or 0)
                 text = (N_("ballot {ballot} was already tallied in {other} ({n} ballot numbers repeat an earlier "
