@@ -9,7 +9,8 @@ Targets (issue 17): --version under 50 ms, status on the example round under 100
 150 ms, status on the benchmark round 300 ms); each line also gives the median CPU time
 (user + system, from wait4), steadier than wall time on a shared machine. `python -c pass` is shown
 as the interpreter's own floor. The package is byte-compiled first, as pip does when it
-installs it.
+installs it. "at a terminal" runs status with its output on a pseudo-terminal 80 columns
+wide, as a clerk sees it (bold written), instead of /dev/null.
 """
 
 from __future__ import annotations
@@ -31,14 +32,39 @@ sys.path.insert(0, str(HERE))
 import make_data  # noqa: E402
 
 
-def wall(argv: list[str], env: dict, runs: int, cpu: list | None = None) -> list[float]:
-    """Wall seconds of `runs` runs; `cpu` gets each run's user + system seconds (wait4)."""
+def wall(argv: list[str], env: dict, runs: int, cpu: list | None = None, tty: bool = False) -> list[float]:
+    """Wall seconds of `runs` runs; `cpu` gets each run's user + system seconds (wait4);
+    `tty`: stdout is a pseudo-terminal of 80 × 25, drained as the process writes."""
     out = []
     for _ in range(runs):
+        stdout, drain = subprocess.DEVNULL, None
+        if tty:
+            import fcntl
+            import pty
+            import struct
+            import termios
+            import threading
+
+            master, stdout = pty.openpty()
+            fcntl.ioctl(stdout, termios.TIOCSWINSZ, struct.pack("HHHH", 25, 80, 0, 0))
+
+            def read(fd=master):
+                try:
+                    while os.read(fd, 65536):
+                        pass
+                except OSError:  # the terminal closed
+                    pass
+
+            drain = threading.Thread(target=read, daemon=True)
+            drain.start()
         start = time.perf_counter()
-        proc = subprocess.Popen(argv, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        proc = subprocess.Popen(argv, env=env, stdout=stdout, stderr=subprocess.DEVNULL)
         _, status, usage = os.wait4(proc.pid, 0)
         out.append(time.perf_counter() - start)
+        if tty:
+            os.close(stdout)
+            drain.join()
+            os.close(master)
         if os.waitstatus_to_exitcode(status):
             sys.exit(f"{' '.join(argv)} failed")
         if cpu is not None:
@@ -69,15 +95,17 @@ def main() -> None:
         bench = dict(env, SELECTOR_DB=str(Path(tmp) / "bench.db"))
         subprocess.run([*py, "-m", "selector", "init", str(data / "bench.toml")], env=bench,
                        stdout=subprocess.DEVNULL, check=True)
-        for label, argv, target, env in [
-            ("python -c pass", [*py, "-c", "pass"], None, env),
-            ("selector --version", [*py, "-m", "selector", "--version"], 0.050, env),
-            ("selector --help", [*py, "-m", "selector", "--help"], 0.150, env),
-            ("selector status (example)", [*py, "-m", "selector", "status"], 0.100, example),
-            ("selector status (bench)", [*py, "-m", "selector", "status"], 0.300, bench),
+        terminal = {k: v for k, v in example.items() if k != "COLUMNS"}
+        for label, argv, target, env, tty in [
+            ("python -c pass", [*py, "-c", "pass"], None, env, False),
+            ("selector --version", [*py, "-m", "selector", "--version"], 0.050, env, False),
+            ("selector --help", [*py, "-m", "selector", "--help"], 0.150, env, False),
+            ("selector status (example)", [*py, "-m", "selector", "status"], 0.100, example, False),
+            ("  the same at a terminal", [*py, "-m", "selector", "status"], 0.100, terminal, True),
+            ("selector status (bench)", [*py, "-m", "selector", "status"], 0.300, bench, False),
         ]:
             cpu: list[float] = []
-            times = wall(argv, env, args.runs, cpu)
+            times = wall(argv, env, args.runs, cpu, tty)
             best, median = min(times), statistics.median(times)
             label += f"  cpu {statistics.median(cpu) * 1000:4.0f} ms"
             verdict = ""

@@ -197,7 +197,8 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--ballots", default="100000,300000", help="sizes, comma-separated")
     parser.add_argument("--reps", type=int, default=3)
-    parser.add_argument("--data", default=str(HERE / "data"))
+    parser.add_argument("--data", default=str(HERE / "data"),
+                        type=lambda p: str(Path(p).resolve()))  # the runs change directory
     parser.add_argument("--floor", action="store_true", help="also time calamine's load and texts, and the "
                         "CSV reader alone (the floor of a tally reading rows with calamine)")
     args = parser.parse_args()

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from selector import errors as e
+from selector.records import fields
 
 
 def test_fields_by_position_and_name_with_their_defaults():
@@ -30,5 +31,6 @@ def test_wrong_fields_are_refused_as_a_dataclass_refuses_them():
 def test_a_subclass_adds_its_fields_after_its_bases():
     for cls in (c for c in vars(e).values() if isinstance(c, type) and issubclass(c, e.Typed) and c is not e.Typed):
         for base in cls.__mro__[1:]:
-            if issubclass(base, e.Typed):
-                assert cls._fields[:len(base._fields)] == base._fields, cls
+            if issubclass(base, e.Typed) and base is not e.Typed:
+                names, base_names = [f.name for f in fields(cls)], [f.name for f in fields(base)]
+                assert names[:len(base_names)] == base_names, cls

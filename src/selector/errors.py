@@ -7,7 +7,7 @@ writes the sentence, in the interface's language. The other errors carry their m
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from selector.records import dataclass
 
 
 class SelectorError(Exception):
@@ -104,37 +104,16 @@ class AuditMismatch(SelectorError):
 class Typed:
     """Mixin for an error whose sentence `cli.messages` writes from its fields.
 
-    The fields are the class's annotated names in order, after its typed bases' (as a
-    dataclass's); a class attribute of the same name is the default. The constructor takes them
-    by position or name, as `@dataclass(eq=False)` would make it, but is written once here:
-    generating code for each of ~70 classes was ~5 % of every command's start-up."""
-
-    _fields: tuple[str, ...] = ()
+    Each subclass is a record (`selector.records.dataclass(eq=False)`): its fields are its
+    annotated names in order, after its typed bases'; a class attribute of the same name is
+    the default; the constructor takes them by position or name."""
 
     def __init_subclass__(cls, **kw):
         super().__init_subclass__(**kw)
-        own = cls.__dict__.get("__annotations__", {})
-        cls._fields = cls._fields + tuple(name for name in own if name not in cls._fields)
+        dataclass(eq=False)(cls)
 
-    def __init__(self, *args, **kw):
-        fields = self._fields
-        if len(args) > len(fields):
-            raise TypeError(f"{type(self).__name__} takes {len(fields)} fields, {len(args)} given")
-        values = dict(zip(fields, args))
-        for name, value in kw.items():
-            if name not in fields or name in values:
-                raise TypeError(f"{type(self).__name__}: unexpected or repeated field {name!r}")
-            values[name] = value
-        for name in fields:
-            if name not in values:
-                if not hasattr(type(self), name):  # a field without a default has no class attribute
-                    raise TypeError(f"{type(self).__name__}: missing field {name!r}")
-                values[name] = getattr(type(self), name)
-        self.__dict__.update(values)
+    def __post_init__(self) -> None:
         SelectorError.__init__(self, "")  # type: ignore[arg-type]
-
-    def __repr__(self) -> str:
-        return f"{type(self).__name__}({', '.join(f'{n}={getattr(self, n)!r}' for n in self._fields)})"
 
     def __str__(self) -> str:  # for logs and tracebacks: the class and its data
         return f"{type(self).__name__}{self.__dict__}"

@@ -34,6 +34,23 @@ TAMPERING = [
      ["stage rec1: table post_results, row P02: blank is 0 in the database, 1 on recount"]),
     ("invalid_marks", "DELETE FROM invalid_marks WHERE stage = 'rec1'",
      ["stage rec1: table invalid_marks, row P02/0008/赵六: missing from the database"]),
+    # the invalid marks and void papers are walked in key order beside the recount's; a row
+    # added, doubled or changed is then named as compare_table names it
+    ("invalid mark added", "INSERT INTO invalid_marks (round, stage, post, ballot, text, reason, batch) "
+                           "SELECT round, stage, post, '0009', text, reason, batch FROM invalid_marks "
+                           "WHERE stage = 'rec1'",
+     ["stage rec1: table invalid_marks, row P02/0009/赵六: in the database but not in the recount"]),
+    ("invalid mark doubled", "INSERT INTO invalid_marks (round, stage, post, ballot, text, reason, batch) "
+                             "SELECT round, stage, post, ballot, text, reason, batch FROM invalid_marks "
+                             "WHERE stage = 'rec1'",
+     ["stage rec1: table invalid_marks, row P02/0008/赵六: 2 rows in the database, 1 on recount"]),
+    ("invalid mark reason", "UPDATE invalid_marks SET reason = '字迹不清' WHERE stage = 'rec1'",
+     ["stage rec1: table invalid_marks, row P02/0008/赵六: reason is '字迹不清' in the database, "]),
+    ("void paper removed", "DELETE FROM void_papers WHERE stage = 'rec1'",
+     ["stage rec1: table void_papers, row 0004/P01: missing from the database (the recount has it)"]),
+    ("void paper added", "INSERT INTO void_papers (round, stage, ballot, post, reason, batch) "
+                         "SELECT round, stage, '0001', post, reason, batch FROM void_papers WHERE stage = 'rec1'",
+     ["stage rec1: table void_papers, row 0001/P01: in the database but not in the recount"]),
     ("papers", "UPDATE papers SET ballot = '0099' WHERE stage = 'rec1' AND ballot = '0001'",
      ["stage rec1: table papers, ballot 0001", "stage rec1: table papers, ballot 0099"]),
     ("batches", "UPDATE batches SET sha256 = '00' || substr(sha256, 3) WHERE id = 2",

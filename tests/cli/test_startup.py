@@ -107,6 +107,9 @@ def test_bare_status_runs_without_typer_and_prints_what_typer_prints(tmp_path):
         typed = subprocess.run([sys.executable, "-m", "selector", "--db", env["SELECTOR_DB"], "status"],
                                env=env, capture_output=True, text=True)
         assert not {n for n in names if n.split(".")[0] in ("typer", "click")}, case
+        # the screen fits 80 columns: laid out by reports.bare, without Rich or dataclasses
+        # (an error line is still printed through Rich)
+        assert case == "no db" or not {n for n in names if n.split(".")[0] in ("rich", "dataclasses", "inspect")}
         assert quick.returncode == typed.returncode and quick.stdout == typed.stdout, case
         # importtime lines come first on stderr; the error line is the last
         assert quick.stderr.splitlines()[-1:] == typed.stderr.splitlines()[-1:] or not typed.stderr, case
@@ -114,3 +117,14 @@ def test_bare_status_runs_without_typer_and_prints_what_typer_prints(tmp_path):
     assert "乡镇党委换届" in seen["zh"].stdout and "下一步" in seen["zh"].stdout
     assert "next:" in seen["en"].stdout
     assert seen["no db"].returncode == 1 and "none.db" in seen["no db"].stderr.splitlines()[-1]
+
+
+def test_a_status_that_needs_squeezing_is_printed_by_rich(tmp_path):
+    (tmp_path / "r.toml").write_text(ROUND, encoding="utf-8")
+    db = str(tmp_path / "r.db")
+    env = dict(os.environ, PYTHONPATH=str(SRC), COLUMNS="30", SELECTOR_LANG="en", SELECTOR_DB=db)
+    subprocess.run([sys.executable, "-m", "selector", "init", str(tmp_path / "r.toml")],
+                   env=env, check=True, capture_output=True)
+    names, quick = _imported("status", env=env)
+    assert quick.returncode == 0 and "rich.table" in names
+    assert max(len(line) for line in quick.stdout.splitlines()) <= 30

@@ -202,7 +202,7 @@ def test_approve_headers_post_slash_candidate(tmp_path):
 
 
 def test_approve_header_with_a_slash_in_the_post_title(tmp_path):
-    from dataclasses import replace
+    from selector.records import replace
 
     posts = (replace(ROUND.posts[0], title="党工委书记/管委会主任"), ROUND.posts[1])
     slashed = Paper(ROUND.stage("vote1"), posts, {"P01": ("C01",), "P02": ()}, Resolver(ROUND.candidates))

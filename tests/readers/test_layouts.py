@@ -4,7 +4,7 @@ heading in an unknown heading's refusal, and max_marks per post."""
 
 from __future__ import annotations
 
-from dataclasses import replace
+from selector.records import replace
 
 import pytest
 

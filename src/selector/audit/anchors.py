@@ -15,11 +15,11 @@ beside the database (storage/witness.py), which each certification and locked cu
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from pathlib import Path
 
 from selector.errors import BadHead
 from selector.i18n import N_
+from selector.records import dataclass
 from selector.service.recheck import At, Report
 from selector.storage import events as event_kinds
 from selector.storage import witness

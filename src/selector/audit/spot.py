@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterable
 
@@ -15,6 +14,7 @@ from selector.errors import BallotFileError, NoPapers, RuleError, SameFileTwice
 from selector.i18n import N_
 from selector.readers.ballots import Paper, interpret
 from selector.readers.tables import open_table
+from selector.records import dataclass
 from selector.service.rounds import OpenRound
 from selector.service.stages import counts
 from selector.service.stages.ballots import BallotStage

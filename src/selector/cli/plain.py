@@ -7,12 +7,12 @@ from __future__ import annotations
 import getpass
 import os
 import sys
-from dataclasses import dataclass
 from pathlib import Path
 
 from selector import i18n
 from selector.errors import SelectorError
 from selector.i18n import _
+from selector.records import dataclass
 
 
 @dataclass
@@ -39,14 +39,30 @@ def os_user() -> str:
         return "unknown"
 
 
+def columns() -> int | None:
+    """The width COLUMNS gives (None: the terminal's, or Rich's 80)."""
+    return int(os.environ["COLUMNS"]) if os.environ.get("COLUMNS", "").isdigit() else None
+
+
 def console(stderr: bool = False):
     from rich.console import Console
 
-    width = int(os.environ["COLUMNS"]) if os.environ.get("COLUMNS", "").isdigit() else None
+    width = columns()
     # No markup or emoji codes: names, titles and notes come from clerks' files, and "[红]"
     # or ":x:" must print as written.
     return Console(stderr=stderr, width=width, highlight=False, soft_wrap=False, markup=False,
                    emoji=False)
+
+
+def write(text: str) -> None:
+    """Write a screen laid out without Rich (`reports.bare`) to stdout, as Rich writes one;
+    a closed pipe (`selector status | head -3`) ends the command as Rich ends it: exit 1, quietly."""
+    try:
+        sys.stdout.write(text)
+        sys.stdout.flush()
+    except BrokenPipeError:
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        raise SystemExit(1) from None
 
 
 def open_round(store, options: Options):

@@ -7,12 +7,12 @@ at a time (so a file can be streamed) and yields exact per-post results.
 from __future__ import annotations
 
 from collections import Counter, defaultdict
-from dataclasses import dataclass, field
 from itertools import repeat
 from fractions import Fraction
 from typing import Callable, Iterable, Literal, Mapping, NamedTuple, Sequence
 
 from selector.domain.model import Candidate, Post, Stage, normalize
+from selector.records import dataclass, field
 
 Choice = Literal["yes", "no", "abstain", "invalid"]
 AMBIGUOUS = object()

@@ -13,9 +13,10 @@ rules and probation; never through a sanction (处分影响期内不得提拔).
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from datetime import date
 from typing import Iterable
+
+from selector.records import dataclass
 
 # 1975-03-01, 1975.3.1, 1975/03/01, 1975年3月1日, and the month alone (出生年月: 1975.03,
 # 1975-03, 1975年3月), read as the first day of that month.

@@ -10,13 +10,13 @@ list and comes in only by a recorded decision (2019 条例: 递补 is decided, n
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from fractions import Fraction
 from typing import Iterable, Mapping, Sequence
 
 from selector.domain.cuts import Decisions, Standing, Tie
 from selector.domain.model import Evaluation, GradeRule, Stage
 from selector.errors import NotProposed, NotShort
+from selector.records import dataclass, field
 
 VERDICTS = ("clear", "pending", "concern", "veto")
 EVALUATION = "民主测评"  # how a missing evaluation is named among the missing checks

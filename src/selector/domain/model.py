@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from dataclasses import dataclass, field
 from datetime import date
 from fractions import Fraction
 from typing import Literal
 
 from selector.domain.eligibility import Rules, Standing
 from selector.errors import NotFound
+from selector.records import dataclass, field
 
 StageKind = Literal["recommend", "vote", "inspect", "notice", "decide"]
 BALLOT_KINDS = ("recommend", "vote")

@@ -6,11 +6,11 @@ day outside the calendar's years), so these rules stay pure and testable on any 
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Callable, Iterable, Mapping, Sequence
 
 from selector.domain.model import YearSchedule
+from selector.records import dataclass
 
 OUTCOMES = ("unfounded", "minor", "serious", "postpone")
 # Several complaints about one person: the gravest outcome decides.

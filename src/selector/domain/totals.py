@@ -9,13 +9,13 @@ no ballot numbers, invalid marks or overvotes, and nothing to recount by hand.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from fractions import Fraction
 from typing import Iterable, Mapping
 
 from selector.domain.counting import CandidateCount, PostCount, StageCount
 from selector.domain.model import Post, Stage
 from selector.errors import BallotFileError
+from selector.records import dataclass, field
 
 FIGURES = ("void", "blank", "valid")  # a post's figures, given on rows of their own
 

@@ -11,7 +11,6 @@ import functools
 import itertools
 import re
 from collections import Counter
-from dataclasses import dataclass, field
 from operator import itemgetter, ne
 from typing import Callable, Iterable, Iterator, Mapping, NamedTuple
 
@@ -20,6 +19,7 @@ from selector.domain.model import INVISIBLE, Post, Stage, has_invisible, normali
 from selector.errors import BallotFileError
 from selector.i18n import N_
 from selector.readers.tables import Row, placed
+from selector.records import dataclass, field
 
 SEPARATORS = re.compile(r"[;；、,，|]")
 CHOICES = {

@@ -19,8 +19,9 @@ The sheet is never held whole: memory is one block of XML and one row at a time.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from typing import Iterator
+
+from selector.records import dataclass
 
 MAIN_NS = b"http://schemas.openxmlformats.org/spreadsheetml/2006/main"
 BLOCK = 1 << 20  # bytes of unpacked XML read at a time
@@ -124,6 +125,11 @@ _CELL = (rb'<c r="([A-Z]{1,3})[0-9]+"(?: s="([0-9]{1,9})")?(?: t="([a-zA-Z]+)")?
          rb'(?:/>|>(?:<v>([^<]*)</v>|<is><t(?: xml:space="preserve")?>([^<]*)</t></is>)?</c>)')
 _CELLS = re.compile(_CELL)
 _PLAIN_ROW = re.compile(rb'(?:\s*' + _CELL + rb')*\s*')
+# The row of a ballot sheet as Excel writes it: nothing but shared-string cells side by side.
+# Checked whole without groups, then its letters and string numbers taken in two C passes.
+_STRINGS_ROW = re.compile(rb'(?:<c r="[A-Z]{1,3}[0-9]+"(?: s="[0-9]{1,9}")? t="s"><v>[0-9]+</v></c>)+')
+_LETTERS = re.compile(rb'<c r="([A-Z]{1,3})')
+_STRING_NUMBERS = re.compile(rb'<v>([0-9]+)</v>')
 # What XML forbids in text (openpyxl's parser refuses it): such a block goes to openpyxl.
 _CONTROL = bytes(c for c in range(32) if c not in (9, 10, 13))
 
@@ -273,6 +279,18 @@ class Sheet:
         width = self.width
         if not body:
             return Row(idx, [""] * width, 0, 1, 0, None, True)
+        if _STRINGS_ROW.fullmatch(body):
+            letters = tuple(_LETTERS.findall(body))
+            layout = self.layouts.get(letters)
+            if layout is None:
+                layout = self._layout(letters)
+            first, last, place = layout
+            got = list(map(self.by_index.__getitem__, _STRING_NUMBERS.findall(body)))  # IndexError: damaged
+            filled = len(got) - got.count("")
+            if place is not None:
+                got.append("")
+                got = list(map(got.__getitem__, place))
+            return Row(idx, got, filled, first, last, None, True)
         cells = _CELLS.findall(body)
         if not cells:
             return None

@@ -26,7 +26,6 @@ from __future__ import annotations
 import csv
 import io
 import sys
-from dataclasses import dataclass
 from datetime import date
 from pathlib import PurePosixPath
 from typing import Callable
@@ -41,6 +40,7 @@ from selector.domain.decision import METHODS, Item, Sitting
 from selector.domain.model import Round, normalize
 from selector.errors import BallotFileError
 from selector.i18n import N_
+from selector.records import dataclass
 
 SITTING_KEYS = {"date", "present", "method", "item", "papers"}
 # A paper's mark for a nominee: 同意 / 不同意 / 缓议 or 弃权 (the third count) / 废 (unclear).

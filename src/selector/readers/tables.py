@@ -18,12 +18,12 @@ import io
 import os
 import re
 import stat
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Iterator
 
 from selector.errors import BallotFileError, Located
 from selector.i18n import N_
+from selector.records import dataclass, field
 
 ENCODINGS = ("utf-8", "utf-8-sig", "gb18030", "gbk")
 CHUNK = 1 << 20

@@ -195,3 +195,61 @@ def appointee_line(stage: str, a: dict) -> str:
     return _("{stage}: {post} {name} recommended or nominated for election {appointed} · elected post, "
              "no probation").format(
         stage=stage, post=a["post"], name=a["name"], appointed=a["appointed"])
+
+
+# The status table's columns (title, justified right?): the title goes last and takes the
+# width left over; a long one wraps (never "…").
+STATUS_COLUMNS = ((N_("#"), True), (N_("stage"), False), (N_("state"), False), (N_("batches"), True),
+                  (N_("returned"), True), (N_("attendance"), False), (N_("title"), False))
+
+
+def status_screen(rows: list[dict]) -> tuple[list[list[str]], list[str], tuple[str, bool]]:
+    """What `selector status` says below its heading (the rows of `OpenRound.status`): the
+    table's cells, row by row; the appointees of a closed 任前公示, a line each; the last line
+    and whether it is bold (the next step) or not (the round is complete)."""
+    cells = []
+    for i, r in enumerate(rows, start=1):
+        att = f"{r['present']}/{r['issued']}" if r["present"] is not None else ""
+        state = state_word(r["state"]) + (" · " + _("certified") if r["certified"] else "")
+        cells.append([str(i), r["stage"], state, str(r["batches"]), str(r["returned"]), att, r["title"]])
+    appointees = [appointee_line(r["stage"], a) for r in rows for a in r.get("appointees", ())]
+    nxt = next((r for r in rows if r["next"]), None)
+    last = (_("next: {step}").format(step=nxt["next"]), True) if nxt else \
+        (_("every stage is locked: the round is complete"), False)
+    return cells, appointees, last
+
+
+BREACH = {"age": N_("age {value}, over {limit}"),
+          "years_in_post": N_("years in the present post: {value}, fewer than {limit}"),
+          "probation": N_("on probation until {value}"),
+          "discipline": N_("a sanction in effect until {value}")}
+
+
+def breach_text(b: dict) -> str:
+    """One rule a person does not meet, in words."""
+    return _(BREACH[b["rule"]]).format(value=b["value"], limit=b["limit"]) if b["rule"] in BREACH else b["rule"]
+
+
+def eligibility_lines(found: dict | None) -> list[str]:
+    """The eligibility rules and whom they concern (the view of service.rounds.eligibility_view)."""
+    if not found:
+        return []
+    rules = [_("on {at}").format(at=found["at"])]
+    if found.get("max_age") is not None:
+        rules.append(_("age at most {n}").format(n=found["max_age"]))
+    if found.get("min_years_in_post") is not None:
+        rules.append(_("at least {n} years in the present post").format(n=found["min_years_in_post"]))
+    excluded = [s for s in found["standings"] if s["excluded"]]
+    admitted = [s for s in found["standings"] if not s["excluded"]]
+    lines = [_("eligibility ({rules}): {excluded} excluded, {admitted} admitted by 破格").format(
+        rules=_(", ").join(rules), excluded=len(excluded), admitted=len(admitted))]
+    for s in excluded:
+        why = _("; ").join(breach_text(b) for b in s["breaches"])
+        if s.get("exceptional") is not None:
+            why += " · " + _("破格 does not lift a sanction")
+        lines.append("  " + _("excluded: {id} {name} — {why}").format(id=s["candidate"], name=s["name"], why=why))
+    for s in admitted:
+        why = _("; ").join(breach_text(b) for b in s["breaches"]) or _("meets the rules")
+        lines.append("  " + _("破格: {id} {name} — {why}; reason: {reason}").format(
+            id=s["candidate"], name=s["name"], why=why, reason=s["exceptional"]))
+    return lines

@@ -9,10 +9,10 @@ sections (lines, one table, notes), closing notes and signature lines; renderers
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
 from fractions import Fraction
 
 from selector.domain.model import Round, Stage
+from selector.records import dataclass, field
 from selector.reports.collation import by_surname_strokes
 from selector.reports.common import calendar_text, correction_text
 from selector.reports.numbers import pct

@@ -10,10 +10,10 @@ headings `tally` reads (票号, 类别, 废票, one column per post — one per 
 from __future__ import annotations
 
 import io
-from dataclasses import dataclass
 from datetime import datetime
 
 from selector.domain.model import Round, Stage
+from selector.records import dataclass
 from selector.reports.collation import by_surname_strokes
 from selector.reports.zipped import stamped_zip
 

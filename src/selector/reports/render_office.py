@@ -9,9 +9,9 @@ from __future__ import annotations
 import io
 import re
 import zipfile
-from dataclasses import dataclass, field
 from datetime import datetime
 
+from selector.records import dataclass, field
 from selector.reports.documents import Document, Section
 from selector.reports.render_text import FORMULA_START, label_colon, sign_date, text_width
 from selector.reports.zipped import stamped_zip

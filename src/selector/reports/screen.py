@@ -31,11 +31,12 @@ from rich.style import Style
 from rich.table import Table
 from rich.text import Text
 
+from selector.reports.bare import cells
+
 # SIMPLE_HEAD, but a section break is drawn as a dashed rule: the cut line.
 CUT_BOX = box.Box("    \n    \n ── \n    \n ┄┄ \n ── \n    \n    \n")
 BATCH = 4096  # pieces laid out before they go to the console (a few dozen posts)
 _WIDTHS: dict[str, int] = {}
-_IDEOGRAPHS = re.compile("[\u4e00-\u9fff]+")  # CJK Unified Ideographs: two cells each in Rich
 # Lines of printable ASCII (one cell each), CJK ideographs and full-width forms (two cells each
 # in Rich: tests/reports/test_screen.py holds every character of these ranges to it).
 _SIMPLE = re.compile("[\n -~\u4e00-\u9fff\uff01-\uff60]*")
@@ -43,15 +44,12 @@ _SIMPLE = re.compile("[\n -~\u4e00-\u9fff\uff01-\uff60]*")
 
 def width(text: str) -> int:
     """`rich.cells.cell_len(text)`, remembered: a round prints the same names and figures often.
-    Printable ASCII is one cell a character and CJK ideographs two, as Rich counts them (a
-    round of 10,000 posts has 60,000 names, each measured once)."""
+    Printable ASCII, Chinese text and its punctuation are measured as Rich counts them by
+    `bare.cells` (a round of 10,000 posts has 60,000 names, each measured once)."""
     found = _WIDTHS.get(text)
     if found is None:
-        if text.isascii() and text.isprintable():
-            found = len(text)
-        elif _IDEOGRAPHS.fullmatch(text):
-            found = 2 * len(text)
-        else:
+        found = cells(text)
+        if found is None:
             found = cell_len(text)
         if len(_WIDTHS) < 200_000:
             _WIDTHS[text] = found

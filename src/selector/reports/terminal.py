@@ -16,8 +16,8 @@ from selector.reports.screen import Lines, Printer, Ranking, width
 
 from selector.i18n import N_, _, ngettext
 from selector.reports.common import (
-    appointee_line, correction_line, decision_note, names_text, pass_line_text, people, reason_text, state_word,
-    status_word, vote_line, when,
+    STATUS_COLUMNS, correction_line, decision_note, eligibility_lines, names_text, pass_line_text, people,
+    reason_text, state_word, status_screen, status_word, vote_line, when,
 )
 from selector.reports.numbers import pct
 
@@ -319,29 +319,21 @@ def tally(console: Console, view: StageView, result) -> None:
 
 
 def status(console: Console, round_title: str, round_id: str, rows: list[dict], found: dict | None = None) -> None:
+    """The status screen through Rich (`reports.bare` prints it without Rich where it can)."""
     console.print(Text(f"{round_id} · {round_title}", style="bold"))
     eligibility(console, found)
+    cells, appointees, (last, bold) = status_screen(rows)
     table = Table(box=box.SIMPLE_HEAD, pad_edge=False)
-    # The title goes last and takes the width left over; a long one wraps (never "…").
-    for col, right in ((N_("#"), True), (N_("stage"), False), (N_("state"), False), (N_("batches"), True),
-                       (N_("returned"), True), (N_("attendance"), False)):
+    for col, right in STATUS_COLUMNS[:-1]:
         table.add_column(_(col), no_wrap=True, justify="right" if right else "left")
-    table.add_column(_("title"), overflow="fold")
-    for i, r in enumerate(rows, start=1):
-        att = f"{r['present']}/{r['issued']}" if r["present"] is not None else ""
-        state = state_word(r["state"]) + (" · " + _("certified") if r["certified"] else "")
-        table.add_row(str(i), r["stage"], state, str(r["batches"]), str(r["returned"]), att, Text(r["title"]))
+    table.add_column(_(STATUS_COLUMNS[-1][0]), overflow="fold")
+    for row in cells:
+        table.add_row(*row[:-1], Text(row[-1]))
     console.print(table)
-    # after a 任前公示 closed: the appointees and the end of their 试用期 (one print: each
-    # line wraps on its own, as printed one by one, at a thirtieth of the cost)
-    appointees = [appointee_line(r["stage"], a) for r in rows for a in r.get("appointees", ())]
+    # appointees: one print, each line wraps on its own, as printed one by one
     if appointees:
         console.print(Text("\n".join(appointees)))
-    nxt = next((r for r in rows if r["next"]), None)
-    if nxt:
-        console.print(Text(_("next: {step}").format(step=nxt["next"]), style="bold"))
-    else:
-        console.print(_("every stage is locked: the round is complete"))
+    console.print(Text(last, style="bold" if bold else ""))
 
 
 def rounds(console: Console, rows: list[dict]) -> None:
@@ -353,42 +345,6 @@ def rounds(console: Console, rows: list[dict]) -> None:
                  _("{locked}/{stages} stages locked").format(locked=r["locked"], stages=r["stages"]))
         table.add_row(r["id"], Text(r["title"]), state, r["at"][:10], (r["last"] or "")[:19])
     console.print(table)
-
-
-BREACH = {"age": N_("age {value}, over {limit}"),
-          "years_in_post": N_("years in the present post: {value}, fewer than {limit}"),
-          "probation": N_("on probation until {value}"),
-          "discipline": N_("a sanction in effect until {value}")}
-
-
-def breach_text(b: dict) -> str:
-    """One rule a person does not meet, in words."""
-    return _(BREACH[b["rule"]]).format(value=b["value"], limit=b["limit"]) if b["rule"] in BREACH else b["rule"]
-
-
-def eligibility_lines(found: dict | None) -> list[str]:
-    """The eligibility rules and whom they concern (the view of service.rounds.eligibility_view)."""
-    if not found:
-        return []
-    rules = [_("on {at}").format(at=found["at"])]
-    if found.get("max_age") is not None:
-        rules.append(_("age at most {n}").format(n=found["max_age"]))
-    if found.get("min_years_in_post") is not None:
-        rules.append(_("at least {n} years in the present post").format(n=found["min_years_in_post"]))
-    excluded = [s for s in found["standings"] if s["excluded"]]
-    admitted = [s for s in found["standings"] if not s["excluded"]]
-    lines = [_("eligibility ({rules}): {excluded} excluded, {admitted} admitted by 破格").format(
-        rules=_(", ").join(rules), excluded=len(excluded), admitted=len(admitted))]
-    for s in excluded:
-        why = _("; ").join(breach_text(b) for b in s["breaches"])
-        if s.get("exceptional") is not None:
-            why += " · " + _("破格 does not lift a sanction")
-        lines.append("  " + _("excluded: {id} {name} — {why}").format(id=s["candidate"], name=s["name"], why=why))
-    for s in admitted:
-        why = _("; ").join(breach_text(b) for b in s["breaches"]) or _("meets the rules")
-        lines.append("  " + _("破格: {id} {name} — {why}; reason: {reason}").format(
-            id=s["candidate"], name=s["name"], why=why, reason=s["exceptional"]))
-    return lines
 
 
 def eligibility(console: Console, found: dict | None) -> None:

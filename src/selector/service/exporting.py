@@ -8,7 +8,6 @@ import hashlib
 import os
 import re
 import secrets
-from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -16,6 +15,7 @@ from selector.errors import (
     BadOutput, BinaryToStdout, CutNotLocked, DocumentNotFor, NoListToPrint, NoticeFromNoticeStage, NotXmlText,
     NoTallyYet, OutputExists, OutputFailed, RuleError,
 )
+from selector.records import dataclass
 from selector.storage import events
 from selector.storage.clock import CHINA, moment
 

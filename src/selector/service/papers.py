@@ -3,11 +3,11 @@ reads, made from the stage's candidate lists. Nothing is stored: they are blank 
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from selector.errors import BinaryToStdout, OutputExists, PapersNotFor
+from selector.records import dataclass
 from selector.storage.clock import moment
 
 if TYPE_CHECKING:

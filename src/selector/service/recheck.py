@@ -8,13 +8,14 @@ import contextlib
 import hashlib
 import json
 import sqlite3
-from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Iterator
+from itertools import zip_longest
+from typing import Callable, Iterable, Iterator
 
 from selector.domain.model import natural
 from selector.errors import BallotFileError, SelectorError
 from selector.i18n import N_
+from selector.records import dataclass, field
 from selector.storage.rows import GENESIS, UnreadableRows, damage
 
 
@@ -170,6 +171,27 @@ def compare_table(report: Report, stage: str, table: str, key: tuple[str, ...],
                     if ra[col] != rb.get(col):
                         report.add(name, N_("{column} is {stored!r} in the database, {expected!r} on recount"),
                                    column=col, stored=rb.get(col), expected=ra[col])
+
+
+def compare_walked(report: Report, stage: str, table: str, key: tuple[str, ...],
+                   walk: Callable[[], tuple[Iterable[dict], Iterable[dict]]],
+                   whole: Callable[[], tuple[list[dict], list[dict]]]) -> None:
+    """compare_table for a table too large to hold twice (a stage's invalid marks at 10M
+    marks): `walk()` gives the expected and the stored rows both in the order of `key` (each
+    key's rows in the order stored), and they are compared a row at a time. Only when a row
+    differs, or one side has more, `whole()` gives both as compare_table takes them, which
+    reports every difference as it always has."""
+    try:
+        expected, stored = walk()
+        for want, have in zip_longest(expected, stored):
+            if want is None or have is None or any(want[col] != have.get(col) for col in want):
+                break
+        else:
+            return
+        del expected, stored
+    except TypeError:  # keys that do not sort: compared whole
+        pass
+    compare_table(report, stage, table, key, *whole())
 
 
 def compare_rows(report: Report, where: At, line: str, header: str, stored: Iterator[tuple[int, list[str]]],

@@ -6,7 +6,6 @@ Nothing here prints or exits; errors are typed (`selector.errors`) and worded by
 from __future__ import annotations
 
 import hashlib
-from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING, TypeVar
@@ -20,6 +19,7 @@ from selector.errors import (
     RuleError, SeveralRounds, WrongStageKind,
 )
 from selector.readers import roundfile
+from selector.records import dataclass
 from selector.storage import events
 from selector.storage.store import Store
 

@@ -1,14 +1,12 @@
 """Next steps as values: what `status` says to do next, worded by `cli.messages`.
 
-Plain dataclasses without `__eq__` (not frozen): each is made, worded and dropped, never
-compared or kept; the six methods a frozen dataclass generates for each of these fourteen
-classes cost every command ~3 ms of start-up (issue 17: `status` under 100 ms)."""
+Records without `__eq__`, not frozen (`selector.records`): each is made, worded and
+dropped, never compared or kept."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 from selector.errors import SelectorError
+from selector.records import dataclass
 
 
 @dataclass(eq=False)

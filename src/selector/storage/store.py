@@ -16,6 +16,7 @@ import json
 import os
 import sqlite3
 from fractions import Fraction
+from itertools import islice
 from operator import itemgetter
 from pathlib import Path
 from typing import TYPE_CHECKING, Iterable, Iterator
@@ -547,11 +548,12 @@ class Store(StageRecords):
                                 "WHERE p.round = ? AND p.stage = ?", [round_id, stage_id])
         return [{"ballot": ballot, "batch": batch, "file": file} for ballot, batch, file in cur]
 
-    def tallied_numbers(self, round_id: str, stage_id: str, numbers: list[str]) -> dict[str, str]:
-        """Which of `numbers` are already stored, with the file they came in."""
+    def tallied_numbers(self, round_id: str, stage_id: str, numbers: Iterable[str]) -> dict[str, str]:
+        """Which of `numbers` are already stored, with the file they came in (asked 500 at a
+        time, as they come: no list of a file's 333,334 numbers)."""
         found: dict[str, str] = {}
-        for i in range(0, len(numbers), 500):
-            part = numbers[i:i + 500]
+        numbers = iter(numbers)
+        while part := list(islice(numbers, 500)):
             marks = ",".join("?" * len(part))
             for ballot, file in self.conn.execute(
                     f"SELECT p.ballot, b.file FROM papers p JOIN batches b ON b.id = p.batch "
@@ -609,25 +611,35 @@ class Store(StageRecords):
         }
 
     def save_count(self, round_id: str, count: StageCount,
-                   batch_of: dict[str, int] | None = None) -> dict[str, list[dict]]:
-        """Replace the stage's stored results with `count` (a full recount); the rows stored
-        (`snapshot_rows`). `batch_of` (ballot number -> batch) gives each invalid mark and void
-        paper its batch: they are stored a batch after another, as tallying the batches one by
-        one (`append_count`) stores them."""
+                   batch_of: dict[str, int] | None = None) -> dict[str, list]:
+        """Replace the stage's stored results with `count` (a full recount). `batch_of` (ballot
+        number -> batch) gives each invalid mark and void paper its batch: they are stored a
+        batch after another, as tallying the batches one by one (`append_count`) stores them.
+        Returns the fixed rows (`fixed_rows`) and, as "invalid_marks", the count's
+        InvalidMarks in the order stored (for `count_digest`). The marks and void papers go
+        in as tuples, never as dicts (~50,000 marks at 10M: issue 17, memory that streams)."""
         key = [round_id, count.stage.id]
-        snapshot = self.snapshot_rows(round_id, count)
-        for table in ("post_results", "results"):
+        saved: dict[str, list] = self.fixed_rows(round_id, count)
+        for table, rows in saved.items():
             self.conn.execute(f"DELETE FROM {table} WHERE round = ? AND stage = ?", key)
-            self.insert_all(table, snapshot[table])
+            self.insert_all(table, rows)
+        marks = [m for pc in count.posts.values() for m in pc.invalid_marks]
+        voided = list(count.voided)
         batch = (batch_of or {}).get
+        if batch_of is not None:  # stable: each batch's rows in the order counted
+            marks.sort(key=lambda m: batch(m.ballot) or 0)
+            voided.sort(key=lambda v: batch(v[0]) or 0)
         for table in ("invalid_marks", "void_papers"):
-            rows = snapshot[table]
-            if batch_of is not None:  # stable: each batch's rows in the order counted
-                rows.sort(key=lambda r: batch(r["ballot"]) or 0)
             self.conn.execute(f"DELETE FROM {table} WHERE round = ? AND stage = ?", key)
-            self.insert_all(table, ({**r, "batch": batch(r["ballot"])} for r in rows))
+        self.conn.executemany(
+            "INSERT INTO invalid_marks (round, stage, post, ballot, text, reason, batch) VALUES (?, ?, ?, ?, ?, ?, ?)",
+            ((*key, m.post, m.ballot, m.text, m.reason, batch(m.ballot)) for m in marks))
+        self.conn.executemany(
+            "INSERT INTO void_papers (round, stage, ballot, post, reason, batch) VALUES (?, ?, ?, ?, ?, ?)",
+            ((*key, b, p, r, batch(b)) for b, p, r in voided))
         self._save_totals(round_id, count)
-        return snapshot
+        saved["invalid_marks"] = marks
+        return saved
 
     def append_count(self, round_id: str, count: StageCount,
                      added: list[tuple[int, list[InvalidMark], list[tuple]]]) -> dict[str, list[dict]]:
@@ -801,15 +813,38 @@ class Store(StageRecords):
         out["stages"] = [{"void_papers": self.stage_row(round_id, stage_id)["void_papers"]}]
         return out
 
+    def fixed_snapshot(self, round_id: str, stage_id: str) -> dict[str, list[dict]]:
+        """The snapshot's tables of a fixed size (post_results, results) as stored, as `snapshot`
+        reads them."""
+        return {table: self.select(table, "round = ? AND stage = ?", [round_id, stage_id], order, columns)
+                for table, order, columns in digest.SNAPSHOT_TABLES if table != "invalid_marks"}
+
+    def snapshot_stream(self, round_id: str, stage_id: str, table: str, order: str | None = None
+                        ) -> Iterator[dict]:
+        """The stored rows of one table of the snapshot (SNAPSHOT_TABLES, or void_papers) as
+        `snapshot` (or `void_paper_rows`) reads them, one at a time from the cursor; `order`
+        instead of the table's own."""
+        if table == "void_papers":
+            own, columns = "rowid", ("round", "stage", "ballot", "post", "reason")
+        else:
+            own, columns = next((o, c) for t, o, c in digest.SNAPSHOT_TABLES if t == table)
+        names = ", ".join(f'"{c}"' for c in columns)
+        cur = self.conn.execute(f'SELECT {names} FROM "{table}" WHERE round = ? AND stage = ? ORDER BY {order or own}',
+                                [round_id, stage_id])
+        for row in cur:
+            yield dict(zip(columns, row))
+
     def results_digest(self, round_id: str, stage_id: str, chained: bool = False) -> str:
         """SHA-256 of the stage's stored result snapshot; `chained`: in the chained form
-        (digest.chained), which tally events with `marks_sha256` record."""
+        (digest.chained), which tally events with `marks_sha256` record. The same bytes as
+        `digest.of(self.snapshot(…))`, with the invalid marks hashed as the cursor gives them."""
+        stages = [{"void_papers": self.stage_row(round_id, stage_id)["void_papers"]}]
         if not chained:
-            return digest.of(self.snapshot(round_id, stage_id))
-        fixed = {table: self.select(table, "round = ? AND stage = ?", [round_id, stage_id], order, columns)
-                 for table, order, columns in digest.SNAPSHOT_TABLES if table != "invalid_marks"}
-        fixed["stages"] = [{"void_papers": self.stage_row(round_id, stage_id)["void_papers"]}]
-        return digest.chained(fixed, self.marks_head(round_id, stage_id))
+            return digest.of({**self.fixed_snapshot(round_id, stage_id), "stages": stages,
+                              "invalid_marks": digest.Rows(self.snapshot_stream(round_id, stage_id,
+                                                                                "invalid_marks"))})
+        return digest.chained({**self.fixed_snapshot(round_id, stage_id), "stages": stages},
+                              self.marks_head(round_id, stage_id))
 
     def marks_head(self, round_id: str, stage_id: str) -> str:
         """The head of the marks chain over the stage's stored invalid marks and void papers."""
@@ -821,20 +856,32 @@ class Store(StageRecords):
                               "WHERE round = ? AND stage = ? ORDER BY batch, rowid", key))
 
     @staticmethod
-    def count_digest(round_id: str, count: StageCount, rows: dict[str, list[dict]] | None = None,
+    def mark_rows(round_id: str, stage_id: str, marks: Iterable[InvalidMark]) -> Iterator[dict]:
+        """Invalid marks as the snapshot's rows (`snapshot_rows`), one at a time."""
+        for m in marks:
+            yield {"round": round_id, "stage": stage_id, "post": m.post, "ballot": m.ballot,
+                   "text": m.text, "reason": m.reason}
+
+    @staticmethod
+    def count_digest(round_id: str, count: StageCount, rows: dict[str, list] | None = None,
                      head: str | None = None) -> str:
         """`results_digest` of the snapshot `save_count(round_id, count)` stores (`rows`, what
-        it returned), made from the count, not read back: the same rows in the order
-        `snapshot` reads them. With `head` (the marks chain's head after the count's batches),
-        `results_digest(chained=True)`: then `rows` need only hold the fixed tables."""
+        it returned: its invalid marks as InvalidMarks or as rows, in the order stored), made
+        from the count, not read back: the same rows in the order `snapshot` reads them. With
+        `head` (the marks chain's head after the count's batches), `results_digest(chained=True)`:
+        then `rows` need only hold the fixed tables."""
         if not rows:
-            rows = Store.snapshot_rows(round_id, count) if head is None else Store.fixed_rows(round_id, count)
+            rows = Store.fixed_rows(round_id, count)
+            if head is None:
+                rows["invalid_marks"] = [m for pc in count.posts.values() for m in pc.invalid_marks]
         snapshot = {"post_results": sorted(rows["post_results"], key=itemgetter("post")),
                     "results": sorted(rows["results"], key=itemgetter("post", "candidate")),
                     "stages": [{"void_papers": count.void_papers}]}
         if head is not None:
             return digest.chained(snapshot, head)
-        snapshot["invalid_marks"] = rows["invalid_marks"]  # rowid: the order inserted
+        marks = rows["invalid_marks"]  # rowid: the order inserted
+        snapshot["invalid_marks"] = digest.Rows(
+            marks if marks and type(marks[0]) is dict else Store.mark_rows(round_id, count.stage.id, marks))
         return digest.of(snapshot)
 
     def inspection_rows_digest(self, file_id: int) -> str:

@@ -9,7 +9,6 @@ from __future__ import annotations
 import contextlib
 import itertools
 import json
-from dataclasses import dataclass, field
 from fractions import Fraction
 from pathlib import Path
 from typing import TYPE_CHECKING, Callable, ClassVar
@@ -22,6 +21,7 @@ from selector.errors import (
     ReasonRequired, RuleError,
 )
 from selector.i18n import N_
+from selector.records import dataclass, field
 from selector.service import steps
 from selector.service.stages.decide import TakesSittings
 from selector.service.stages import counts
@@ -222,7 +222,7 @@ class BallotStage:
             earlier.append((table.name, numbers))
             if not ballots:
                 raise BallotFileError("no ballots after the header", file=table.name, row=reading.top + 1)
-            clash = store.tallied_numbers(rid, stage.id, list(numbers))
+            clash = store.tallied_numbers(rid, stage.id, numbers)
             if clash:
                 first = min(clash, key=lambda n: numbers[n] or 0)
                 text = (N_("ballot {ballot} was already tallied in {other} ({n} ballot numbers repeat an earlier "

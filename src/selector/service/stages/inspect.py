@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass, field
 from fractions import Fraction
 from pathlib import Path
 from typing import TYPE_CHECKING, ClassVar
@@ -19,6 +18,7 @@ from selector.errors import (
     BallotFileError, EvaluationUnitOptions, HeldPost, InspectionIncomplete, MissingChecks, NoConcern, NoSuchInput,
     NothingReplaced, NotTied, ReasonRequired, RuleError,
 )
+from selector.records import dataclass, field
 from selector.service import steps
 from selector.service.views import corrections, frac
 from selector.storage import events

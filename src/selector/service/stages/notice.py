@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, ClassVar
@@ -17,6 +16,7 @@ from selector.errors import (
     CalendarUnknown, NoticeClosesItself, NoticeNotOpen, NotOnNotice, PostponeBeforeEnd, PostponeTooLong,
     ReasonRequired, ReceivedBeforeNotice, RuleError, UsageError,
 )
+from selector.records import dataclass
 from selector.service import calendar, steps
 from selector.storage import events
 from selector.service.views import corrections
