@@ -521,11 +521,11 @@ class Store(StageRecords):
                 bounds.append((first, last, held))
 
     def add_papers(self, round_id: str, stage_id: str, batch: int, numbers: Iterable[str]) -> None:
-        # A statement over a JSON array of the numbers, in their order, for each 50,000: a
+        # A statement over a JSON array of the numbers, in their order, for each 5,000: a
         # row per paper bound from Python was 4x slower (issue 17: 33,334 papers, ~40 ms).
         numbers = iter(numbers)
         try:
-            while part := list(itertools.islice(numbers, 50_000)):
+            while part := list(itertools.islice(numbers, 5_000)):
                 try:
                     self.conn.execute(
                         "INSERT INTO papers (round, stage, ballot, batch) SELECT ?, ?, value, ? FROM json_each(?)",
