@@ -17,7 +17,7 @@ from selector.domain import counting
 from selector.domain.counting import Count
 from selector.readers import ballots as reader, tables
 
-from support import database_tables, good_round, write_csv
+from support import database_tables, good_round, write_csv, write_xlsx
 
 CATEGORIES = 'categories = { "领导干部" = 2, "一般干部" = 1 }'
 ELECTORATE = "electorate = 30\n"
@@ -189,6 +189,25 @@ def test_a_chunk_with_a_row_that_needs_the_reader_is_read_row_by_row(run, tmp_pa
     monkeypatch.setattr(tables, "BLOCK", 200)  # chunks of ~11 rows: the odd row's and plain ones
     fast = _tally(run, tmp_path, round_file, [[second, first]], True)
     assert fast == _tally(run, tmp_path, round_file, [[second, first]], False)
+
+
+@pytest.mark.parametrize("odd", ["void", "number twice in the chunk", "number of an earlier chunk",
+                                 "invisible in a post cell", "short row", "overvote and invalid mark", "category"])
+def test_an_xlsx_files_chunks_are_runs_too(run, tmp_path, monkeypatch, odd):
+    # an XLSX chunk's rows (not a CSV chunk's cells) make a run the same way
+    round_file = good_round(tmp_path, {CATEGORIES: "", ELECTORATE: "electorate = 300\n"})
+    names = [("张伟(审计)", "刘洋"), ("王芳", "张伟(统计)"), ("C04", ""), ("张伟", "陈静"), ("赵六", "李娜、王芳")]
+    heading = ["票号", "审计局局长", "统计局副局长", "废票", "类别"]
+    rows = [[f"B{i:03d}", *names[i % len(names)], "", ""] for i in range(1, 41)]
+    rows[19] = [f"B{cell}" if k == 0 and cell else cell for k, cell in enumerate(ODD_ROWS[odd])]
+    ballots = write_xlsx(tmp_path / "rec1.xlsx", [heading] + rows)
+    seen = []
+    add_run = Count.add_run
+    monkeypatch.setattr(Count, "add_run", lambda counter, taken: seen.append(taken) or add_run(counter, taken))
+    monkeypatch.setattr(tables, "XLSX_CHUNK", 10)
+    fast = _tally(run, tmp_path, round_file, [[ballots]], True)
+    assert seen and all(type(r.lines) is list for r in seen)
+    assert fast == _tally(run, tmp_path, round_file, [[ballots]], False)
 
 
 @pytest.fixture(autouse=True)
