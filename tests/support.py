@@ -90,3 +90,17 @@ TIE_ROWS = [REC1_HEADER, ["1", "一般干部", "C01", "C05"], ["2", "一般干�
 
 def tie_file():
     write_csv(Path("tie.csv"), TIE_ROWS)
+
+
+def database_tables(db) -> list:
+    """Every table of a database but the migrations' (stamped at the clock's time), each as
+    (name, its rows in rowid order): two databases that should hold the same compare equal."""
+    import sqlite3
+
+    conn = sqlite3.connect(db)
+    try:
+        names = [t for (t,) in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table' AND name != "
+                                            "'_sqlite_migrations' ORDER BY name")]
+        return [(t, conn.execute(f'SELECT * FROM "{t}" ORDER BY rowid').fetchall()) for t in names]
+    finally:
+        conn.close()

@@ -7,7 +7,6 @@ hashes), the same `--json`, the same refusal, and `audit verify` says the same."
 from __future__ import annotations
 
 import random
-import sqlite3
 
 import pytest
 from hypothesis import HealthCheck, given, settings, strategies as st
@@ -15,7 +14,7 @@ from hypothesis import HealthCheck, given, settings, strategies as st
 from selector.domain.counting import Count
 from selector.readers import ballots as reader, tables
 
-from support import good_round, write_csv
+from support import database_tables, good_round, write_csv
 
 CATEGORIES = 'categories = { "领导干部" = 2, "一般干部" = 1 }'
 POST_CELLS = ["P01", "P02", "P01", "P02", "审计局局长", " P02 "]
@@ -30,16 +29,6 @@ options = st.tuples(st.sampled_from(["void-post", "void-ballot"]), st.sampled_fr
                     st.booleans())
 
 
-def _dump(db) -> list:
-    conn = sqlite3.connect(db)
-    try:
-        tables = [t for (t,) in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table' AND name != "
-                                             "'_sqlite_migrations' ORDER BY name")]  # (migrated at the clock's time)
-        return [(t, conn.execute(f'SELECT * FROM "{t}" ORDER BY rowid').fetchall()) for t in tables]
-    finally:
-        conn.close()
-
-
 def _tally(run, folder, round_file, ballots, fast: bool):
     db = folder / ("fast.db" if fast else "general.db")
     reader.FAST = Count.FAST = fast
@@ -50,7 +39,7 @@ def _tally(run, folder, round_file, ballots, fast: bool):
         verified = run("--db", db, "audit", "verify")
     finally:
         reader.FAST = Count.FAST = True
-    return (tallied.exit_code, tallied.stdout, tallied.stderr, verified.exit_code, verified.stdout, _dump(db))
+    return (tallied.exit_code, tallied.stdout, tallied.stderr, verified.exit_code, verified.stdout, database_tables(db))
 
 
 @settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])

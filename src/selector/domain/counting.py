@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections import Counter, defaultdict
 from itertools import repeat
 from fractions import Fraction
-from typing import Iterable, Literal, Mapping
+from typing import Callable, Iterable, Literal, Mapping, NamedTuple, Sequence
 
 from selector.domain.model import Candidate, Post, Stage, normalize
 from selector.records import dataclass, field
@@ -35,6 +35,21 @@ class Ballot:
     marks: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
     choices: Mapping[str, Mapping[str, Choice]] = field(default_factory=dict)
     line: int | None = field(default=None, compare=False)  # the file row it was read from
+
+
+class Run(NamedTuple):
+    """Plain papers read together (a wide file's chunk of rows, every check of the reader
+    passed): each paper's number and row, and each post's column of cells as read (`pids`,
+    `columns`: the file's post columns, and `counts`); a cell's texts are made when the counter asks
+    (`split`, the reader's rule, as for `Cells`). A paper is plain when it has no category,
+    no void entry and no cell with an invisible character (the reader notes those)."""
+
+    numbers: Sequence[str]
+    lines: Sequence[int]
+    pids: list[str]
+    columns: list[Sequence[str]]
+    counts: list[Mapping[str, int]]  # each post column's distinct cells, and how many papers have each
+    split: Callable[[str], tuple[str, ...]]
 
 
 class Cells(Mapping):
@@ -234,6 +249,11 @@ class Count:
         self._hots = list(self._hot.values())
         # the same for a wide paper's cells as read (Cells): post -> cell text -> slot
         self._raw = [{"": hot[None]} for hot in self._hots]
+        # a run's cells (`add_run`) whose whole effect is one invalid mark: post -> cell -> (text, reason)
+        self._raw_invalid: list[dict[str, tuple[str, str]]] = [{} for _ in self._hots]
+        # … and those whose whole effect is one vote placed by the list (the shared-name rule):
+        # post -> cell -> the vote's slot (the post's `by_list` goes up with it)
+        self._raw_placed: list[dict[str, int]] = [{} for _ in self._hots]
         self._raw_room = self._cache  # cell texts the raw tables may still learn (a bad file: any number)
         self._pending: Counter = Counter()
         self._plan = [(pid, pc, self._limits[pid], self._by_post[pid], self._hot[pid])
@@ -323,7 +343,15 @@ class Count:
                     return
                 if misses is not None:
                     work = zip(map(plan.__getitem__, misses), map(cells.__getitem__, misses), repeat(None))
-        for (pid, pc, limit, single, hot), texts, raw in work or zip(plan, cells, repeat(None)):
+        self._posts(ballot, ballot.number, work or zip(plan, cells, repeat(None)), ahead, paper_void, weight,
+                    category, plain)
+
+    def _posts(self, ballot: Ballot | None, number: str, work, ahead: dict | None, paper_void: bool,
+               weight: Fraction | None, category: str | None, plain: bool) -> None:
+        """Count a paper's posts that take the general path: `work` gives each one's plan entry,
+        its texts and (a wide cell as read, or None) the cell the fast path may learn."""
+        result, approve = self._result, self._approve
+        for (pid, pc, limit, single, hot), texts, raw in work:
             if ahead is not None:
                 (valid_marks, invalid, placed), over = ahead[pid]
             else:  # _marks, inlined: this runs once per post of every paper
@@ -337,14 +365,14 @@ class Count:
             if over:
                 pc.overvotes += 1
                 if not paper_void:
-                    result.voided.append((ballot.number, pid, "overvote"))
+                    result.voided.append((number, pid, "overvote"))
             if paper_void or over:
                 pc.void += 1
                 continue
             if weight is not None:
                 pc.weighted_valid += weight
             for text, reason in invalid:
-                pc.invalid_marks.append(InvalidMark(ballot.number, pid, text, reason))
+                pc.invalid_marks.append(InvalidMark(number, pid, text, reason))
             if placed:
                 pc.by_list += placed
             if approve:
@@ -362,19 +390,89 @@ class Count:
                     cc.weighted += weight
                 if category is not None:
                     cc.by_category[category] = cc.by_category.get(category, 0) + 1
-            if plain and len(valid_marks) == 1 and not invalid and not placed and len(texts) == 1 \
-                    and texts[0] in single:
+            if plain and raw is not None and not valid_marks and len(invalid) == 1 and len(texts) == 1 \
+                    and texts[0] in single and self._raw_room > 0:
+                # one name that counts for no one, remembered: next time in a run just the invalid mark
+                self._raw_room -= 1
+                self._raw_invalid[self._index_of[pid]][raw] = invalid[0]
+            elif plain and len(valid_marks) == 1 and not invalid and len(texts) == 1 and texts[0] in single \
+                    and (not placed or raw is not None and self._raw_room > 0):
                 # one name, valid, remembered: next time just the vote, on the fast path
                 slot = self._slot_of.get((pid, valid_marks[0]))
                 if slot is None:
                     slot = self._slot_of[(pid, valid_marks[0])] = len(self._slots)
                     self._slots.append((pc, cc))
-                if raw is not None:
+                if placed:  # (a run counts it with the post's by_list)
+                    self._raw_room -= 1
+                    self._raw_placed[self._index_of[pid]][raw] = slot
+                elif raw is not None:
                     if self._raw_room > 0:
                         self._raw_room -= 1
                         self._raw[self._index_of[pid]][raw] = slot
                 elif isinstance(texts, tuple):
                     hot[texts] = slot
+
+    @property
+    def takes_runs(self) -> bool:
+        """Can `add_run` count plain papers here (a choose paper, no weights, an overvote that
+        voids only its post), or must each paper come through `add`?"""
+        return self.FAST and not self._approve and not self.weights and self.stage.overvote != "void-ballot"
+
+    def add_run(self, run: Run) -> None:
+        """Count a run of plain papers (`takes_runs`) as `add` counts them one by one: each
+        post's column is counted by distinct cell in C, the cells the fast path knows added
+        by slot; the others (a first sighting, an invalid mark, two names, an overvote) are
+        counted one by one in the file's order, paper by paper and post by post as `add`
+        counts them (so invalid marks and voided posts are listed in the same order): by the
+        general path, or, for a cell whose whole effect was found to be one invalid mark,
+        by noting that mark."""
+        numbers, columns = run.numbers, run.columns
+        n = len(numbers)
+        result = self._result
+        self._unset = True
+        self._papers += n
+        result.returned += n
+        pending, raw, index_of, placed = self._pending, self._raw, self._index_of, self._raw_placed
+        misses: list[tuple[int, int, str]] = []  # (paper, post's place in the plan, cell)
+        for pid, column, counts in zip(run.pids, columns, run.counts):
+            j = index_of[pid]
+            table = raw[j]
+            for cell, times in counts.items():
+                slot = table.get(cell)
+                if slot is not None:
+                    pending[slot] += times
+                    continue
+                slot = placed[j].get(cell)
+                if slot is not None:  # a vote by the shared-name rule
+                    pending[slot] += times
+                    self._plan[j][1].by_list += times
+                    continue
+                i = -1
+                for _ in range(times):
+                    i = column.index(cell, i + 1)
+                    misses.append((i, j, cell))
+        if len(run.pids) < len(self._pids):  # a post with no column (an empty list): a blank on every paper
+            for pid in set(self._pids).difference(run.pids):
+                pending[self._hot[pid][None]] += n
+        if not misses:
+            return
+        misses.sort()
+        plan, split, invalid = self._plan, run.split, self._raw_invalid
+        for i, j, cell in misses:  # (a cell learned on an earlier paper of the run: as above)
+            slot = raw[j].get(cell)
+            if slot is not None:
+                pending[slot] += 1
+                continue
+            slot = placed[j].get(cell)
+            if slot is not None:
+                pending[slot] += 1
+                plan[j][1].by_list += 1
+                continue
+            found = invalid[j].get(cell)
+            if found is None:
+                self._posts(None, numbers[i], ((plan[j], split(cell), cell),), None, False, None, None, True)
+            else:  # what `_posts` would do with it
+                plan[j][1].invalid_marks.append(InvalidMark(numbers[i], plan[j][0], *found))
 
     def _fast(self, tables: list[dict], cells) -> list[int]:
         """Count the cells found in their post's table (`tables`, in post order) by slot, in C

@@ -14,7 +14,7 @@ from collections import Counter
 from operator import itemgetter, ne
 from typing import Callable, Iterable, Iterator, Mapping, NamedTuple
 
-from selector.domain.counting import AMBIGUOUS, CACHE, Ballot, Cells, Resolver
+from selector.domain.counting import AMBIGUOUS, CACHE, Ballot, Cells, Resolver, Run
 from selector.domain.model import INVISIBLE, Post, Stage, has_invisible, normalize
 from selector.errors import BallotFileError
 from selector.i18n import N_
@@ -153,7 +153,8 @@ class Reading:
     characters were removed (in file order for a wide file), and `cleaned_cells`, how many."""
 
     def __init__(self, paper: Paper, name: str, header: list[str], rows: Iterable[Row], layout: str,
-                 top: int = 1, *, blocks: Iterable[list[Row]] | None = None, stream: bool = False):
+                 top: int = 1, *, blocks: Iterable[list[Row]] | None = None, stream: bool = False,
+                 runs: bool = False):
         self.cleaned: list[Cleaned] = []
         self.cleaned_cells = 0
         self.top = top  # the heading row's number (title rows above it are skipped)
@@ -163,8 +164,7 @@ class Reading:
             self._ballots = _long(paper, name, header, _blocks(rows) if blocks is None else blocks, self._note,
                                   self.lines, stream)
         else:
-            self._ballots = _wide(paper, name, header, rows if blocks is None else itertools.chain.from_iterable(
-                chunk.rows for chunk in blocks), self._note, self.lines)
+            self._ballots = _wide(paper, name, header, rows, self._note, self.lines, blocks, runs)
 
     def __iter__(self) -> Iterator[Ballot]:
         # the heading on row 1: nothing to re-place, the papers come straight from the reader
@@ -186,14 +186,16 @@ class Reading:
 
 
 def interpret(paper: Paper, name: str, header: list[str], rows: Iterable[Row],
-              layout: str = "wide", *, blocks: bool = False, stream: bool = False) -> Reading:
+              layout: str = "wide", *, blocks: bool = False, stream: bool = False, runs: bool = False) -> Reading:
     """Turn a file's rows into ballots for `paper`'s stage, refusing the file on any problem.
     The ballots stream; what was noticed on the way is on the Reading once they are read.
 
     `blocks`: `rows` are a table's chunks (tables.Chunk), which the long layout reads a chunk
     at a time. `stream`: a long file's papers are given as their rows end, without holding
     the file, and Scattered is raised (nothing refused) if a paper's rows turn out to be
-    apart: the caller then reads the file again without `stream`."""
+    apart: the caller then reads the file again without `stream`. `runs` (a counter that
+    takes them, `Count.takes_runs`): a wide file's chunks of plain papers come as one `Run`
+    each, not paper by paper."""
     chunks = None
     if blocks:
         if _has_ballot(header):  # the usual file: the heading row is the first
@@ -203,7 +205,7 @@ def interpret(paper: Paper, name: str, header: list[str], rows: Iterable[Row],
     header, rows, top = heading_row(header, rows)
     if not any(h.strip() for h in header):
         raise BallotFileError("missing header (the first row must name the columns)", file=name, row=1)
-    return Reading(paper, name, header, rows, layout, top, blocks=chunks, stream=stream)
+    return Reading(paper, name, header, rows, layout, top, blocks=chunks, stream=stream, runs=runs)
 
 
 def refuse(name: str, line: int, col: int | None, header: list[str], message: str | BallotFileError,
@@ -477,7 +479,9 @@ def _choice(name, header, line, col, value: str, note=None, number: str = ""):
 
 
 def _wide(paper: Paper, name: str, header: list[str], rows: Iterable[Row], note,
-          seen: dict[str, int]) -> Iterator[Ballot]:
+          seen: dict[str, int], blocks: Iterable | None = None, runs: bool = False) -> Iterator[Ballot | Run]:
+    """A wide file's papers: from `rows`, or from a table's chunks (`blocks`), where with
+    `runs` a chunk whose rows are all plain papers (`_run`) comes as one Run."""
     roles = _columns(paper, name, header, "wide")
     fields = _fields(roles)
     posts = [(col - 1, role[1]) for col, role in enumerate(roles, start=1) if role[0] == "post"]
@@ -504,42 +508,107 @@ def _wide(paper: Paper, name: str, header: list[str], rows: Iterable[Row], note,
                 split[value] = texts
         return texts
 
-    for line, cells in rows:
-        if _blank(cells):
-            continue
-        number, category, void = _common(paper, name, header, roles, fields, line, cells, note)
-        if number in seen:
-            refuse(name, line, None, header, N_("ballot {number} appears twice (also row {first})"),
-                   number=number, first=seen[number])
-        seen[number] = line
-        if len(cells) < width:
-            # A short row would silently count its missing posts as blanks.
-            refuse(name, line, None, header, N_("{cells} cells but the header has {columns} columns (the first "
-                                                "missing is column {missing}, {title}): a lost separator?"),
-                   cells=len(cells), columns=width, missing=len(cells) + 1, title=header[len(cells)])
-        values = post_cells(cells)
-        joined = "".join(values)
-        if joined.isascii() or INVISIBLE.search(joined) is None:
-            # no cell to note: the cells as read, split when the counter asks (Cells)
-            marks = Cells(post_ids, values, texts_of, at)
-        else:
-            marks = _wide_marks(values, split, room, post_ids, posts, number, line, note)
-        choices: dict = {}
-        for col, role in cands:
-            choice = _choice(name, header, line, col, cells[col - 1], note, number)
-            if choice is None:
+    def papers(rows: Iterable[Row]) -> Iterator[Ballot]:  # row by row
+        for line, cells in rows:
+            if _blank(cells):
                 continue
-            if scanned:  # a recommendation: √ marks the candidate (counted as the mark of a cell)
-                if choice != "yes":
-                    refuse(name, line, col, header, N_("{value!r} in a candidate's column: mark the candidate with "
-                                                       "√ (or 同意, Y) or leave the cell empty"), value=cells[col - 1])
-                pid = role[1]
-                if type(marks) is not dict:  # the cells as read (Cells) become a dict to add to
-                    marks = dict(marks)
-                marks[pid] = marks.get(pid, ()) + (scanned[col],)
+            number, category, void = _common(paper, name, header, roles, fields, line, cells, note)
+            if number in seen:
+                refuse(name, line, None, header, N_("ballot {number} appears twice (also row {first})"),
+                       number=number, first=seen[number])
+            seen[number] = line
+            if len(cells) < width:
+                # A short row would silently count its missing posts as blanks.
+                refuse(name, line, None, header, N_("{cells} cells but the header has {columns} columns (the "
+                                                    "first missing is column {missing}, {title}): a lost "
+                                                    "separator?"),
+                       cells=len(cells), columns=width, missing=len(cells) + 1, title=header[len(cells)])
+            values = post_cells(cells)
+            joined = "".join(values)
+            if joined.isascii() or INVISIBLE.search(joined) is None:
+                # no cell to note: the cells as read, split when the counter asks (Cells)
+                marks = Cells(post_ids, values, texts_of, at)
             else:
-                choices.setdefault(role[1], {})[role[2]] = choice
-        yield Ballot(number, category, void, marks, choices, line)
+                marks = _wide_marks(values, split, room, post_ids, posts, number, line, note)
+            choices: dict = {}
+            for col, role in cands:
+                choice = _choice(name, header, line, col, cells[col - 1], note, number)
+                if choice is None:
+                    continue
+                if scanned:  # a recommendation: √ marks the candidate (counted as the mark of a cell)
+                    if choice != "yes":
+                        refuse(name, line, col, header, N_("{value!r} in a candidate's column: mark the candidate "
+                                                           "with √ (or 同意, Y) or leave the cell empty"),
+                               value=cells[col - 1])
+                    pid = role[1]
+                    if type(marks) is not dict:  # the cells as read (Cells) become a dict to add to
+                        marks = dict(marks)
+                    marks[pid] = marks.get(pid, ()) + (scanned[col],)
+                else:
+                    choices.setdefault(role[1], {})[role[2]] = choice
+            yield Ballot(number, category, void, marks, choices, line)
+
+    if blocks is not None:
+        # a run needs nothing of a paper but its number and post cells: no candidate columns,
+        # and no category or void column but for an empty (not void) one
+        plain = runs and FAST and not cands and not paper.stage.categories
+        at_column = [i for i, _ in posts]
+        clean: set[str] = set()
+        for block in blocks:
+            run = _run(block, width, fields, post_ids, at_column, seen, texts_of, clean, room) if plain else None
+            if run is None:
+                yield from papers(block.rows)
+            else:
+                yield run
+        return
+    yield from papers(rows)
+
+
+def _run(block, width: int, fields: list[tuple[int, str]], pids: list[str], at: list[int], seen: dict[str, int],
+         split, clean: set[str], room: int) -> Run | None:
+    """A chunk of a wide file (`block`) as one Run, when every row is a plain paper that the
+    row-by-row reader would take without a word: as wide as the header, a ballot number of
+    ASCII letters and digits (nothing to normalise, not a heading) seen nowhere before, no
+    invisible character in any cell, the category column (if any) empty and the void column
+    (if any) empty or 'not void'. Else None: the reader reads the chunk row by row (and
+    refuses it, or notes what it must, where it does). Its papers' numbers go in `seen`;
+    `clean` holds (up to `room`) post cells known to hold no invisible character."""
+    cells = getattr(block, "cells", None)  # a CSV chunk's rows as parsed
+    if cells is None:
+        rows = block.rows
+        lines, cells = [line for line, _ in rows], [row for _, row in rows]
+    else:
+        lines = range(block.start, block.start + len(cells))
+    if not cells or len(cells[0]) != width or len(set(map(len, cells))) != 1:
+        return None
+    columns = list(zip(*cells))
+    numbers = ()
+    for col, key in fields:
+        column = columns[col - 1]
+        if key == "ballot":
+            joined = "".join(column)
+            if not (joined.isascii() and joined.isalnum() and all(column)) or len(set(column)) != len(column) \
+                    or not seen.keys().isdisjoint(column) \
+                    or not (joined.isdigit() or COLUMN_OF.keys().isdisjoint(map(str.casefold, column))):
+                return None
+            numbers = column
+        elif key == "void":
+            if any(void_reason(v.strip()) != (None, None) or has_invisible(v) for v in set(column)):
+                return None
+        elif any(v.strip() for v in set(column)):  # a category
+            return None
+    posts = [columns[i] for i in at]
+    counts = list(map(Counter, posts))  # each post's distinct cells, counted in C
+    for found in counts:
+        if not clean.issuperset(found):
+            for cell in found:
+                if cell not in clean:
+                    if has_invisible(cell):
+                        return None
+                    if len(clean) < room:
+                        clean.add(cell)
+    seen.update(zip(numbers, lines))
+    return Run(numbers, lines, pids, posts, counts, split)
 
 
 def _wide_marks(values, split: dict, room: int, post_ids: list[str], posts: list, number: str, line: int,

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
+import itertools
 import json
 import os
 import sqlite3
@@ -520,10 +521,20 @@ class Store(StageRecords):
                 bounds.append((first, last, held))
 
     def add_papers(self, round_id: str, stage_id: str, batch: int, numbers: Iterable[str]) -> None:
+        # A statement over a JSON array of the numbers, in their order, for each 5,000: a
+        # row per paper bound from Python was 4x slower (issue 17: 33,334 papers, ~40 ms).
+        numbers = iter(numbers)
         try:
-            self.conn.executemany(
-                "INSERT INTO papers (round, stage, ballot, batch) VALUES (?, ?, ?, ?)",
-                ((round_id, stage_id, n, batch) for n in numbers))
+            while part := list(itertools.islice(numbers, 5_000)):
+                try:
+                    self.conn.execute(
+                        "INSERT INTO papers (round, stage, ballot, batch) SELECT ?, ?, value, ? FROM json_each(?)",
+                        (round_id, stage_id, batch, json.dumps(part, ensure_ascii=False)))
+                except sqlite3.OperationalError as e:  # SQLite built without its JSON functions (not a full disk)
+                    if "json_each" not in str(e):
+                        raise
+                    self.conn.executemany("INSERT INTO papers (round, stage, ballot, batch) VALUES (?, ?, ?, ?)",
+                                          ((round_id, stage_id, n, batch) for n in part))
         except sqlite3.IntegrityError:
             raise RuleError("a ballot number in this file was already tallied in another batch") from None
 

@@ -13,7 +13,7 @@ from fractions import Fraction
 from pathlib import Path
 from typing import TYPE_CHECKING, Callable, ClassVar
 
-from selector.domain.counting import Count, Resolver, StageCount
+from selector.domain.counting import Ballot, Count, Resolver, Run, StageCount
 from selector.domain.cuts import Decisions, PassRule, PostCut, cut_post, lot_seed, score
 from selector.domain.model import Stage
 from selector.errors import (
@@ -60,6 +60,18 @@ def _as_stored(count: StageCount) -> None:
         for cc in pc.counts.values():
             if len(cc.by_category) > 1:
                 cc.by_category = dict(sorted(cc.by_category.items()))
+
+
+def _twice(run: Run, earlier: list[tuple[str, dict[str, int]]]):
+    """The first paper of a run that another file of the command holds, as a Ballot with its
+    row, and that file's name (the first such); None when there is none."""
+    if all(seen.keys().isdisjoint(run.numbers) for _, seen in earlier):
+        return None
+    for number, line in zip(run.numbers, run.lines):
+        for other, seen in earlier:
+            if number in seen:
+                return Ballot(number, line=line), other
+    return None
 
 
 class _Refused(Exception):
@@ -184,10 +196,19 @@ class BallotStage:
             posts = counter.result.posts
             marks_at = {pid: len(pc.invalid_marks) for pid, pc in posts.items()}
             voided_at = len(counter.result.voided)
-            reading = interpret(paper, table.name, table.header, rows.taken(), layout, blocks=True, stream=stream)
+            reading = interpret(paper, table.name, table.header, rows.taken(), layout, blocks=True, stream=stream,
+                                runs=counter.takes_runs)
             numbers = reading.lines  # ballot number -> its row in this file, as the papers are read
             twice = None  # (a long file: its rows' problems come first, as when it was read whole)
             for ballot in reading:
+                if type(ballot) is Run:  # a wide file's chunk of plain papers, counted together
+                    if earlier:
+                        twice = _twice(ballot, earlier)
+                        if twice is not None:
+                            break
+                    counter.add_run(ballot)
+                    ballots += len(ballot.numbers)
+                    continue
                 if earlier and twice is None:
                     twice = next(((ballot, other) for other, seen in earlier if ballot.number in seen), None)
                     if twice is not None and layout != "long":
