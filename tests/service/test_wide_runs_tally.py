@@ -149,6 +149,23 @@ def test_plain_chunks_are_counted_as_runs_and_the_rest_row_by_row(run, tmp_path,
     assert fast[0][0][0] == 0 and fast[1] == 0
 
 
+def test_a_chunk_of_a_few_rows_is_read_row_by_row(run, tmp_path, monkeypatch):
+    # a round of many posts has a few papers in a chunk of the file: a run would cost a Counter
+    # for each post column, more than reading the papers; such chunks are read row by row
+    round_file = good_round(tmp_path, {CATEGORIES: "", ELECTORATE: "electorate = 300\n"})
+    rows = [["票号", "审计局局长", "统计局副局长"]] + [[f"{i:03d}", "王芳", "刘洋"] for i in range(1, 41)]
+    ballots = write_csv(tmp_path / "rec1.csv", rows)
+    runs = []
+    add_run = Count.add_run
+    monkeypatch.setattr(counting.Count, "add_run", lambda counter, taken: runs.append(taken) or add_run(counter, taken))
+    monkeypatch.setattr(tables, "BLOCK", 3 * len("001,王芳,刘洋\n".encode()))  # a few rows a chunk
+    fast = _tally(run, tmp_path, round_file, [[ballots]], True)
+    assert not runs and fast == _tally(run, tmp_path, round_file, [[ballots]], False)
+    monkeypatch.setattr(reader, "RUN_ROWS", 1)  # the same chunks as runs: the same database
+    (tmp_path / "runs").mkdir()
+    assert _tally(run, tmp_path / "runs", round_file, [[ballots]], True)[3] == fast[3] and runs
+
+
 # One row among plain ones (a chunk the fast path would take whole) that must not be taken
 # so: where it is refused, or noted, or voided, or counted apart, both paths say the same.
 ODD_ROWS = {

@@ -564,6 +564,11 @@ def _wide(paper: Paper, name: str, header: list[str], rows: Iterable[Row], note,
     yield from papers(rows)
 
 
+# A chunk of fewer rows is read row by row: a run costs a Counter for each post column, more
+# than a few papers' cells (a round of 10,000 posts has a few rows in a chunk of the file).
+RUN_ROWS = 8
+
+
 def _run(block, width: int, fields: list[tuple[int, str]], pids: list[str], at: list[int], seen: dict[str, int],
          split, clean: set[str], room: int) -> Run | None:
     """A chunk of a wide file (`block`) as one Run, when every row is a plain paper that the
@@ -579,7 +584,7 @@ def _run(block, width: int, fields: list[tuple[int, str]], pids: list[str], at: 
         lines, cells = [line for line, _ in rows], [row for _, row in rows]
     else:
         lines = range(block.start, block.start + len(cells))
-    if not cells or len(cells[0]) != width or len(set(map(len, cells))) != 1:
+    if len(cells) < RUN_ROWS or len(cells[0]) != width or len(set(map(len, cells))) != 1:
         return None
     columns = list(zip(*cells))
     numbers = ()
