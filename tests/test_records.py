@@ -4,8 +4,10 @@ equality, hash, defaults, frozenness and refusals."""
 
 from __future__ import annotations
 
+import copy
 import dataclasses
 import inspect
+import pickle
 from typing import ClassVar
 
 import pytest
@@ -156,3 +158,59 @@ def test_explicit_methods_of_the_class_are_kept():
             return f"<{self.text}>"
 
     assert Name("Ab") == Name("aB") and hash(Name("Ab")) == hash(Name("aB")) and repr(Name("x")) == "<x>"
+
+
+@pytest.mark.parametrize("maker", [dataclasses.dataclass, records.dataclass], ids=["dataclasses", "records"])
+def test_a_subclass_naming_an_inherited_field_again_keeps_its_default(maker):
+    @maker
+    class Post:
+        id: str
+        seats: int = 1
+
+    @maker
+    class Elected(Post):
+        seats: int
+
+    assert Elected("P01").seats == 1
+
+
+@pytest.mark.parametrize("maker,field", [(dataclasses.dataclass, dataclasses.field),
+                                         (records.dataclass, records.field)], ids=["dataclasses", "records"])
+def test_a_slot_not_in_init_gets_its_default(maker, field):
+    @maker(slots=True)
+    class Tally:
+        post: str
+        blanks: int = field(default=0, init=False)
+
+    assert Tally("P01").blanks == 0
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class StdMark:
+    ballot: str
+    post: str
+
+
+@records.dataclass(frozen=True, slots=True)
+class Mark:
+    ballot: str
+    post: str
+
+
+def test_a_frozen_record_with_slots_copies_and_pickles_as_a_dataclass_does():
+    for made in (StdMark("001", "P01"), Mark("001", "P01")):
+        assert copy.copy(made) == made == pickle.loads(pickle.dumps(made))
+        assert copy.deepcopy(made) == made
+
+
+def test_match_args_written_in_the_class_are_kept_and_a_record_that_holds_itself_prints():
+    @records.dataclass
+    class Node:
+        name: str
+        next: object = None
+        __match_args__ = ("name",)
+
+    node = Node("a")
+    node.next = node
+    assert Node.__match_args__ == ("name",)
+    assert repr(node) == f"{Node.__qualname__}(name='a', next=...)"

@@ -18,6 +18,8 @@ and `tokenize`: another ~15 % of a bare `selector status`).
 from __future__ import annotations
 
 from operator import attrgetter
+from reprlib import recursive_repr
+from types import MemberDescriptorType
 
 __all__ = ["FrozenInstanceError", "dataclass", "field", "fields", "replace"]
 
@@ -99,7 +101,9 @@ def _own_fields(cls) -> list[Field]:
     for name, annotation in cls.__dict__.get("__annotations__", {}).items():
         if _is_classvar(annotation):
             continue
-        default = cls.__dict__.get(name, MISSING)
+        default = getattr(cls, name, MISSING)  # as dataclasses: a base's default counts too
+        if isinstance(default, MemberDescriptorType):  # a slot of a base, not a default
+            default = MISSING
         f = default if isinstance(default, Field) else field(default=default)
         f.name, f.type = name, annotation
         if f.default_factory is not MISSING or f.default is MISSING:
@@ -114,7 +118,8 @@ def _own_fields(cls) -> list[Field]:
 def _make(cls, init, repr_, eq, frozen, slots):
     own = cls.__dict__  # read before any method is set: a class body with __eq__ has __hash__ None
     explicit_hash = "__hash__" in own and not (own["__hash__"] is None and "__eq__" in own)
-    defines = {name for name in ("__init__", "__repr__", "__eq__") if name in own}
+    defines = {name for name in ("__init__", "__repr__", "__eq__", "__match_args__", "__getstate__")
+               if name in own}
     by_name: dict[str, Field] = {}
     for base in reversed(cls.__mro__[1:]):
         for f in base.__dict__.get(_FIELDS, ()):
@@ -126,9 +131,10 @@ def _make(cls, init, repr_, eq, frozen, slots):
     if slots:
         cls = _with_slots(cls, all_fields)
     setattr(cls, _FIELDS, all_fields)
-    cls.__match_args__ = tuple(f.name for f in all_fields if f.init)
+    if "__match_args__" not in defines:
+        cls.__match_args__ = tuple(f.name for f in all_fields if f.init)
     if init and "__init__" not in defines:
-        cls.__init__ = _lazy_init(cls, all_fields, frozen)
+        cls.__init__ = _lazy_init(cls, all_fields, frozen, slots)
     if repr_ and "__repr__" not in defines:
         cls.__repr__ = _repr(tuple(f.name for f in all_fields if f.repr))
     compared = tuple(f.name for f in all_fields if f.compare)
@@ -140,6 +146,8 @@ def _make(cls, init, repr_, eq, frozen, slots):
     if frozen:
         names = frozenset(by_name)
         cls.__setattr__, cls.__delattr__ = _frozen(cls, names)
+        if slots and "__getstate__" not in defines:  # copy and pickle: set the slots past the freeze
+            cls.__getstate__, cls.__setstate__ = _state(tuple(by_name))
     return cls
 
 
@@ -180,19 +188,19 @@ def _values(names: tuple[str, ...]):
     return lambda obj: ()
 
 
-def _lazy_init(cls, all_fields, frozen):
+def _lazy_init(cls, all_fields, frozen, slots):
     """An `__init__` that compiles the class's real one at the first instance made, puts it on
     the class, and calls it: most classes a command imports never make an instance."""
 
     def __init__(self, *args, **kwargs):
-        real = _init(cls, all_fields, frozen)
+        real = _init(cls, all_fields, frozen, slots)
         cls.__init__ = real
         real(self, *args, **kwargs)
 
     return __init__
 
 
-def _init(cls, all_fields, frozen):
+def _init(cls, all_fields, frozen, slots):
     names = {"_object_setattr": object.__setattr__}
     params, body = [], []
     for i, f in enumerate(all_fields):
@@ -211,6 +219,9 @@ def _init(cls, all_fields, frozen):
                 params.append(f"{f.name}=_default{i}")
             else:
                 params.append(f.name)
+        elif slots and f.default is not MISSING:  # a slot has no class attribute to fall back on
+            names[f"_default{i}"] = f.default
+            value = f"_default{i}"
         else:
             continue  # init=False with a plain default: the class attribute holds it
         body.append(f"_object_setattr(self, {f.name!r}, {value})" if frozen else f"self.{f.name} = {value}")
@@ -224,6 +235,7 @@ def _init(cls, all_fields, frozen):
 
 
 def _repr(names: tuple[str, ...]):
+    @recursive_repr()
     def __repr__(self):
         parts = ", ".join(f"{name}={getattr(self, name)!r}" for name in names)
         return f"{type(self).__qualname__}({parts})"
@@ -245,6 +257,17 @@ def _hash(values):
         return hash(values(self))
 
     return __hash__
+
+
+def _state(names: tuple[str, ...]):
+    def __getstate__(self):
+        return [getattr(self, name) for name in names]
+
+    def __setstate__(self, state):
+        for name, value in zip(names, state):
+            object.__setattr__(self, name, value)
+
+    return __getstate__, __setstate__
 
 
 def _frozen(cls, names: frozenset[str]):

@@ -129,7 +129,9 @@ def test_the_status_screen_is_what_rich_prints(rows, found, title, width, styled
 ENVIRONMENTS = [{}, {"TERM": "xterm-256color"}, {"TERM": "dumb"}, {"TERM": "unknown"}, {"NO_COLOR": "1"},
                 {"FORCE_COLOR": "1"}, {"FORCE_COLOR": ""}, {"TTY_COMPATIBLE": "0"}, {"TTY_COMPATIBLE": "1"},
                 {"TTY_COMPATIBLE": "1", "TERM": "dumb"}, {"COLUMNS": "100"}, {"COLUMNS": "wide"},
-                {"LINES": "30"}, {"LINES": "30", "TERM": "dumb", "FORCE_COLOR": "1"}]
+                {"LINES": "30"}, {"LINES": "30", "TERM": "dumb", "FORCE_COLOR": "1"}, {"COLUMNS": "0"},
+                {"COLUMNS": " 7"}, {"COLUMNS": "100", "LINES": "40", "TERM": "dumb", "FORCE_COLOR": "1"},
+                {"COLUMNS": "100", "TERM": "dumb", "TTY_COMPATIBLE": "1"}]
 
 
 class Stream(io.StringIO):

@@ -70,6 +70,9 @@ class Screen:
 
         if hasattr(builtins, "get_ipython") or getattr(sys.stdin, "__module__", "").startswith("idlelib"):
             return None
+        columns = environ.get("COLUMNS")
+        if width is None and columns is not None and columns.isdigit():  # as Console.__init__ reads it
+            width = int(columns)
         terminal = _is_terminal(environ, stream)
         dumb = terminal and environ.get("TERM", "").lower() in ("dumb", "unknown")
         lines = environ.get("LINES")
@@ -84,9 +87,6 @@ class Screen:
                 except (AttributeError, ValueError, OSError):
                     continue
                 break
-            columns = environ.get("COLUMNS")
-            if columns is not None and columns.isdigit():
-                width = int(columns)
             width = width or 80
         return cls(width, terminal)
 
