@@ -276,21 +276,29 @@ class Sheet:
     def _row(self, idx: int, body: bytes) -> Row | None:
         """The row of `body` (the XML between <row …> and </row>), or None when it holds
         anything but cells as Excel writes them."""
-        width = self.width
         if not body:
-            return Row(idx, [""] * width, 0, 1, 0, None, True)
+            return Row(idx, [""] * self.width, 0, 1, 0, None, True)
         if _STRINGS_ROW.fullmatch(body):
-            letters = tuple(_LETTERS.findall(body))
-            layout = self.layouts.get(letters)
-            if layout is None:
-                layout = self._layout(letters)
-            first, last, place = layout
+            letters, problem = tuple(_LETTERS.findall(body)), None
             got = list(map(self.by_index.__getitem__, _STRING_NUMBERS.findall(body)))  # IndexError: damaged
-            filled = len(got) - got.count("")
-            if place is not None:
-                got.append("")
-                got = list(map(got.__getitem__, place))
-            return Row(idx, got, filled, first, last, None, True)
+        else:
+            read = self._cells(idx, body)
+            if read is None:
+                return None
+            letters, got, problem = read
+        layout = self.layouts.get(letters)
+        if layout is None:
+            layout = self._layout(letters)
+        first, last, place = layout
+        filled = len(got) - got.count("")
+        if place is not None:
+            got.append("")
+            got = list(map(got.__getitem__, place))
+        return Row(idx, got, filled, first, last, problem, True)
+
+    def _cells(self, idx: int, body: bytes) -> tuple[tuple[bytes, ...], list[str], Exception | None] | None:
+        """A row's cells in any shape `_CELL` reads: their column letters, texts and the refusal
+        for the first that holds no value to count; None when the row holds anything else."""
         cells = _CELLS.findall(body)
         if not cells:
             return None
@@ -302,26 +310,17 @@ class Sheet:
         if (valued + spelled != n or body.count(b"<") != 4 * valued + 6 * spelled) \
                 and not _PLAIN_ROW.fullmatch(body):
             return None
-        layout = self.layouts.get(letters)
-        if layout is None:
-            layout = self._layout(letters)
-        first, last, place = layout
         problem = None
         if kinds.count(b"s") == n and b"&" not in body:
-            got = list(map(self.by_index.__getitem__, raw))  # IndexError: damaged
-        else:
-            got = []
-            text_of = self.cell_text
-            for letter, style, kind, v, t in zip(letters, styles, kinds, raw, inline):
-                value, bad = self._value(idx, _COLUMNS[letter] + 1, style, kind, v, t)
-                if bad is not None and problem is None:
-                    problem = bad
-                got.append(text_of(value))
-        filled = n - got.count("")
-        if place is not None:
-            got.append("")
-            got = list(map(got.__getitem__, place))
-        return Row(idx, got, filled, first, last, problem, True)
+            return letters, list(map(self.by_index.__getitem__, raw)), None  # IndexError: damaged
+        got = []
+        text_of = self.cell_text
+        for letter, style, kind, v, t in zip(letters, styles, kinds, raw, inline):
+            value, bad = self._value(idx, _COLUMNS[letter] + 1, style, kind, v, t)
+            if bad is not None and problem is None:
+                problem = bad
+            got.append(text_of(value))
+        return letters, got, problem
 
     def _layout(self, letters: tuple[bytes, ...]) -> tuple[int, int, list[int] | None]:
         """Where the cells of a row with these column letters go: the first and last
