@@ -39,15 +39,10 @@ def os_user() -> str:
         return "unknown"
 
 
-def columns() -> int | None:
-    """The width COLUMNS gives (None: the terminal's, or Rich's 80)."""
-    return int(os.environ["COLUMNS"]) if os.environ.get("COLUMNS", "").isdigit() else None
-
-
 def console(stderr: bool = False):
     from rich.console import Console
 
-    width = columns()
+    width = int(os.environ["COLUMNS"]) if os.environ.get("COLUMNS", "").isdigit() else None
     # No markup or emoji codes: names, titles and notes come from clerks' files, and "[红]"
     # or ":x:" must print as written.
     return Console(stderr=stderr, width=width, highlight=False, soft_wrap=False, markup=False,

@@ -58,7 +58,8 @@ class Screen:
         self.width, self.styled = width, styled
 
     @classmethod
-    def detect(cls, width: int | None, environ: Mapping[str, str] = os.environ, stream=None) -> "Screen | None":
+    def detect(cls, width: int | None = None, environ: Mapping[str, str] = os.environ,
+               stream=None) -> "Screen | None":
         """The screen `rich.console.Console(width=width)` would print to on `stream` (stdout),
         or None when Rich must print (not POSIX, not UTF-8, inside Jupyter or IDLE)."""
         stream = sys.stdout if stream is None else stream
