@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
-import itertools
 import json
 import os
 import sqlite3
@@ -525,7 +524,7 @@ class Store(StageRecords):
         # row per paper bound from Python was 4x slower (issue 17: 33,334 papers, ~40 ms).
         numbers = iter(numbers)
         try:
-            while part := list(itertools.islice(numbers, 5_000)):
+            while part := list(islice(numbers, 5_000)):
                 try:
                     self.conn.execute(
                         "INSERT INTO papers (round, stage, ballot, batch) SELECT ?, ?, value, ? FROM json_each(?)",
@@ -621,10 +620,7 @@ class Store(StageRecords):
         InvalidMarks in the order stored (for `count_digest`). The marks and void papers go
         in as tuples, never as dicts (~50,000 marks at 10M: issue 17, memory that streams)."""
         key = [round_id, count.stage.id]
-        saved: dict[str, list] = self.fixed_rows(round_id, count)
-        for table, rows in saved.items():
-            self.conn.execute(f"DELETE FROM {table} WHERE round = ? AND stage = ?", key)
-            self.insert_all(table, rows)
+        saved: dict[str, list] = self._write_fixed(round_id, count)
         marks = [m for pc in count.posts.values() for m in pc.invalid_marks]
         voided = list(count.voided)
         batch = (batch_of or {}).get
@@ -633,12 +629,7 @@ class Store(StageRecords):
             voided.sort(key=lambda v: batch(v[0]) or 0)
         for table in ("invalid_marks", "void_papers"):
             self.conn.execute(f"DELETE FROM {table} WHERE round = ? AND stage = ?", key)
-        self.conn.executemany(
-            "INSERT INTO invalid_marks (round, stage, post, ballot, text, reason, batch) VALUES (?, ?, ?, ?, ?, ?, ?)",
-            ((*key, m.post, m.ballot, m.text, m.reason, batch(m.ballot)) for m in marks))
-        self.conn.executemany(
-            "INSERT INTO void_papers (round, stage, ballot, post, reason, batch) VALUES (?, ?, ?, ?, ?, ?)",
-            ((*key, b, p, r, batch(b)) for b, p, r in voided))
+        self._add_marks(key, ((m, batch(m.ballot)) for m in marks), ((v, batch(v[0])) for v in voided))
         self._save_totals(round_id, count)
         saved["invalid_marks"] = marks
         return saved
@@ -649,19 +640,30 @@ class Store(StageRecords):
         rewritten, and `added` — each new batch's invalid marks and void papers — appended
         after the rows stored before, which stay as they are. Returns the fixed rows."""
         key = [round_id, count.stage.id]
-        fixed = self.fixed_rows(round_id, count)
-        for table, rows in fixed.items():
-            self.conn.execute(f"DELETE FROM {table} WHERE round = ? AND stage = ?", key)
-            self.insert_all(table, rows)
+        fixed = self._write_fixed(round_id, count)
         for batch, marks, voided in added:
-            self.conn.executemany(
-                "INSERT INTO invalid_marks (round, stage, post, ballot, text, reason, batch) "
-                "VALUES (?, ?, ?, ?, ?, ?, ?)", [(*key, m.post, m.ballot, m.text, m.reason, batch) for m in marks])
-            self.conn.executemany(
-                "INSERT INTO void_papers (round, stage, ballot, post, reason, batch) VALUES (?, ?, ?, ?, ?, ?)",
-                [(*key, b, p, r, batch) for b, p, r in voided])
+            self._add_marks(key, ((m, batch) for m in marks), ((v, batch) for v in voided))
         self._save_totals(round_id, count)
         return fixed
+
+    def _write_fixed(self, round_id: str, count: StageCount) -> dict[str, list[dict]]:
+        """The count's fixed-size tables (`fixed_rows`) in place of the stage's stored ones."""
+        fixed = self.fixed_rows(round_id, count)
+        for table, rows in fixed.items():
+            self.conn.execute(f"DELETE FROM {table} WHERE round = ? AND stage = ?", [round_id, count.stage.id])
+            self.insert_all(table, rows)
+        return fixed
+
+    def _add_marks(self, key: list[str], marks: Iterable[tuple[InvalidMark, int | None]],
+                   voided: Iterable[tuple[tuple, int | None]]) -> None:
+        """Append invalid marks and void papers, each with its batch, as tuples (never dicts:
+        ~50,000 marks at 10M)."""
+        self.conn.executemany(
+            "INSERT INTO invalid_marks (round, stage, post, ballot, text, reason, batch) VALUES (?, ?, ?, ?, ?, ?, ?)",
+            ((*key, m.post, m.ballot, m.text, m.reason, batch) for m, batch in marks))
+        self.conn.executemany(
+            "INSERT INTO void_papers (round, stage, ballot, post, reason, batch) VALUES (?, ?, ?, ?, ?, ?)",
+            ((*key, b, p, r, batch) for (b, p, r), batch in voided))
 
     @staticmethod
     def chain_added(head: str, added: list[tuple[int, list[InvalidMark], list[tuple]]]) -> str:
