@@ -104,3 +104,25 @@ def database_tables(db) -> list:
         return [(t, conn.execute(f'SELECT * FROM "{t}" ORDER BY rowid').fetchall()) for t in names]
     finally:
         conn.close()
+
+
+def tally_by_path(run, folder: Path, round_file: Path, commands: list[list], fast: bool, *options: str):
+    """init, then a tally of each command's files (`commands`) with `options`, then audit
+    verify, by the fast path or the general one (`fast`: readers.ballots.FAST and Count.FAST):
+    each tally's (exit code, stdout, stderr), verify's exit code and stdout, and every table."""
+    from selector.domain.counting import Count
+    from selector.readers import ballots as reader
+
+    db = folder / ("fast.db" if fast else "general.db")
+    reader.FAST = Count.FAST = fast
+    outcome = []
+    try:
+        assert run("--db", db, "init", round_file).exit_code == 0
+        for given in commands:
+            tallied = run("--db", db, "tally", "rec1", *given, *options, "--present", "300", "--issued", "300",
+                          "--json")
+            outcome.append((tallied.exit_code, tallied.stdout, tallied.stderr))
+        verified = run("--db", db, "audit", "verify")
+    finally:
+        reader.FAST = Count.FAST = True
+    return outcome, verified.exit_code, verified.stdout, database_tables(db)

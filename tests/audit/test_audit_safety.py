@@ -47,7 +47,7 @@ def test_a_killed_tally_leaves_the_database_as_it_was(run, tmp_path):
     while not (journal.exists() and journal.stat().st_size > 0) and time.monotonic() < deadline:
         assert proc.poll() is None, proc.stderr.read()
         time.sleep(0.01)
-    time.sleep(0.5)  # well into the file: rows are being written
+    time.sleep(0.1)  # well into the file: rows are being written
     assert proc.poll() is None, "the tally finished before it could be killed"
     proc.send_signal(signal.SIGKILL)
     proc.wait()

@@ -17,7 +17,7 @@ from selector.domain import counting
 from selector.domain.counting import Count
 from selector.readers import ballots as reader, tables
 
-from support import database_tables, good_round, write_csv, write_xlsx
+from support import good_round, tally_by_path, write_csv, write_xlsx
 
 CATEGORIES = 'categories = { "领导干部" = 2, "一般干部" = 1 }'
 ELECTORATE = "electorate = 30\n"
@@ -43,19 +43,7 @@ options = st.tuples(st.sampled_from(["void-post", "void-post", "void-post", "voi
 
 
 def _tally(run, folder, round_file, files: list[list], fast: bool):
-    """init, then each command's tally (`files`: the files of each command) and audit verify."""
-    db = folder / ("fast.db" if fast else "general.db")
-    reader.FAST = Count.FAST = fast
-    outcome = []
-    try:
-        assert run("--db", db, "init", round_file).exit_code == 0
-        for given in files:
-            tallied = run("--db", db, "tally", "rec1", *given, "--present", "300", "--issued", "300", "--json")
-            outcome.append((tallied.exit_code, tallied.stdout, tallied.stderr))
-        verified = run("--db", db, "audit", "verify")
-    finally:
-        reader.FAST = Count.FAST = True
-    return outcome, verified.exit_code, verified.stdout, database_tables(db)
+    return tally_by_path(run, folder, round_file, files, fast)
 
 
 def _rows(items, first: int, void_column: bool, category_column: bool, swapped: bool,

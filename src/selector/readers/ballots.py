@@ -162,7 +162,7 @@ class Reading:
         self._header = header
         if layout == "long":
             self._ballots = _long(paper, name, header, _blocks(rows) if blocks is None else blocks, self._note,
-                                  self.lines, stream)
+                                  self.lines, stream, runs)
         else:
             self._ballots = _wide(paper, name, header, rows, self._note, self.lines, blocks, runs)
 
@@ -195,7 +195,7 @@ def interpret(paper: Paper, name: str, header: list[str], rows: Iterable[Row],
     the file, and Scattered is raised (nothing refused) if a paper's rows turn out to be
     apart: the caller then reads the file again without `stream`. `runs` (a counter that
     takes them, `Count.takes_runs`): a wide file's chunks of plain papers come as one `Run`
-    each, not paper by paper."""
+    each, not paper by paper, and so do a streamed long file's (`_long_run`)."""
     chunks = None
     if blocks:
         if _has_ballot(header):  # the usual file: the heading row is the first
@@ -664,13 +664,14 @@ _CELLS = itemgetter(1)
 
 
 def _long(paper: Paper, name: str, header: list[str], blocks: Iterable[list[Row]], note,
-          lines: dict[str, int], stream: bool = False) -> Iterator[Ballot]:
+          lines: dict[str, int], stream: bool = False, runs: bool = False) -> Iterator[Ballot | Run]:
     """A long file's papers. With `stream`, each paper is given as soon as a row of another
     paper follows its rows (the usual file: a scanner writes a paper's rows together), so
     nothing is held but the paper being read; a paper whose number comes back later raises
     Scattered. Without it, every paper is held until the file ends (its rows may be
     anywhere) and they come in the order of their first rows. `lines`: each paper's number
-    -> its first row, filled as they are read."""
+    -> its first row, filled as they are read. With `stream` and `runs`, a CSV file's plain
+    papers come a chunk at a time as one Run (`_long_runs`)."""
     roles = _columns(paper, name, header, "long")
     fields = _fields(roles)
     col_of = {role[0]: i for i, role in enumerate(roles)}
@@ -693,7 +694,16 @@ def _long(paper: Paper, name: str, header: list[str], blocks: Iterable[list[Row]
     stream = stream and FAST
     current: list | None = None  # (stream) the paper being read
     number = None
+    if stream and runs and bulk:
+        blocks = _long_runs(blocks, width, ib, ip, ic, pids, lines)
     for block in blocks:
+        if type(block) is Run:
+            if current is not None:  # the paper before the run's papers ends there
+                yield _paper(current[6], current)
+                current = None
+            hold[0] = hold[1] = None
+            yield block
+            continue
         column = getattr(block, "cells", None)  # a CSV chunk: its cells as parsed, the first on row `start`
         if column is None:
             block = block if type(block) is list else block.rows
@@ -775,6 +785,102 @@ def _long(paper: Paper, name: str, header: list[str], blocks: Iterable[list[Row]
         yield _paper(current[6], current)
     for number, entry in papers.items():
         yield _paper(number, entry)
+
+
+class _Part(NamedTuple):
+    """Rows of a CSV file that `_long` reads itself: their cells, the first on row `start`."""
+
+    cells: list[list[str]]
+    start: int
+
+
+def _long_runs(blocks: Iterable, width: int, ib: int, ip: int, ic: int, pids: dict[str, str],
+               seen: dict[str, int]) -> Iterator[Run | _Part]:
+    """A streamed long file's blocks, with the plain papers of each CSV chunk as one Run
+    (`_long_run`) and the rest as `_Part`s for `_long`'s loop. The rows of a chunk's last
+    paper are held back and go with the next chunk, so that a run never ends inside a paper
+    (a chunk of one paper's rows goes to the loop, which reads a paper across chunks)."""
+    clean: set[str] = set()  # candidate cells known to hold no invisible character
+    room = CACHE
+    held: list[list[str]] = []
+    at = 0  # the row of held[0]
+    for block in blocks:
+        cells = getattr(block, "cells", None)
+        if cells is None:  # (an XLSX file's rows: read by the loop)
+            if held:
+                yield _Part(held, at)
+                held = []
+            yield block
+            continue
+        start = block.start
+        if held:
+            cells, start, held = held + cells, at, []
+        # where the last paper begins: the last change of ballot cell
+        last = len(cells) - 1
+        tail = cells[last][ib] if cells[last] and len(cells[last]) > ib else None
+        cut = last
+        while cut > 0 and len(cells[cut - 1]) > ib and cells[cut - 1][ib] == tail:
+            cut -= 1
+        if cut:
+            held, at, cells = cells[cut:], start + cut, cells[:cut]
+        run = _long_run(cells, start, width, ib, ip, ic, pids, seen, clean, room)
+        yield _Part(cells, start) if run is None else run
+    if held:
+        yield _Part(held, at)
+
+
+def _long_run(cells: list[list[str]], start: int, width: int, ib: int, ip: int, ic: int, pids: dict[str, str],
+              seen: dict[str, int], clean: set[str], room: int) -> Run | None:
+    """Rows of a long file (`cells`, the first on row `start`) as one Run, when they are
+    whole plain papers that `_long`'s loop would read without a word, each paper's rows
+    naming the same posts in the same order: every row as wide as the header; the ballot
+    cells as in `_run` (ASCII letters and digits, not a heading, seen nowhere before), each
+    paper's rows together, the same for its rows only; post cells the loop has read before
+    (`pids`), a paper's posts each once; no invisible character in a candidate cell. The
+    papers' columns are then as a wide file's: a post's candidate cells, one per paper.
+    Else None. Its papers' numbers go in `seen`."""
+    n = len(cells)
+    if n < RUN_ROWS or len(cells[0]) != width or len(set(map(len, cells))) != 1:
+        return None
+    ballots = list(map(itemgetter(ib), cells))
+    size = 1  # the first paper's rows
+    first = ballots[0]
+    while size < n and ballots[size] == first:
+        size += 1
+    if n // size < RUN_ROWS:
+        return None
+    numbers = ballots[::size]
+    joined = "".join(numbers)
+    if any(ballots[k::size] != numbers for k in range(1, size)) \
+            or not (joined.isascii() and joined.isalnum() and all(numbers)) or len(set(numbers)) != len(numbers) \
+            or not seen.keys().isdisjoint(numbers) \
+            or not (joined.isdigit() or COLUMN_OF.keys().isdisjoint(map(str.casefold, numbers))):
+        return None
+    posts = list(map(itemgetter(ip), cells))
+    order = posts[:size]
+    ids = list(map(pids.get, order))
+    if None in ids or len(set(ids)) != size or posts != order * (n // size):
+        return None
+    marks = list(map(itemgetter(ic), cells))
+    columns = [marks[k::size] for k in range(size)]
+    counts = list(map(Counter, columns))
+    for found in counts:
+        if not clean.issuperset(found):
+            for cell in found:
+                if cell not in clean:
+                    if has_invisible(cell):
+                        return None
+                    if len(clean) < room:
+                        clean.add(cell)
+    lines = range(start, start + n, size)
+    seen.update(zip(numbers, lines))
+    return Run(numbers, lines, ids, columns, counts, _long_marks)
+
+
+def _long_marks(cell: str) -> tuple[str, ...]:
+    """A long file's candidate cell → its mark (none when it is blank), as `_long` reads it."""
+    text = cell.strip()
+    return (text,) if text else ()
 
 
 def _paper(number: str, entry: list) -> Ballot:

@@ -201,10 +201,10 @@ class BallotStage:
             numbers = reading.lines  # ballot number -> its row in this file, as the papers are read
             twice = None  # (a long file: its rows' problems come first, as when it was read whole)
             for ballot in reading:
-                if type(ballot) is Run:  # a wide file's chunk of plain papers, counted together
-                    if earlier:
+                if type(ballot) is Run:  # a chunk of plain papers, counted together
+                    if earlier and twice is None:
                         twice = _twice(ballot, earlier)
-                        if twice is not None:
+                        if twice is not None and layout != "long":
                             break
                     counter.add_run(ballot)
                     ballots += len(ballot.numbers)
