@@ -18,7 +18,7 @@ from selector.domain.counting import AMBIGUOUS, CACHE, Ballot, Cells, Resolver, 
 from selector.domain.model import INVISIBLE, Post, Stage, has_invisible, normalize
 from selector.errors import BallotFileError
 from selector.i18n import N_
-from selector.readers.tables import Row, placed
+from selector.readers.tables import Chunk, CsvChunk, Row, placed
 from selector.records import dataclass, field
 
 SEPARATORS = re.compile(r"[;；、,，|]")
@@ -787,19 +787,14 @@ def _long(paper: Paper, name: str, header: list[str], blocks: Iterable[list[Row]
         yield _paper(number, entry)
 
 
-class _Part(NamedTuple):
-    """Rows of a CSV file that `_long` reads itself: their cells, the first on row `start`."""
-
-    cells: list[list[str]]
-    start: int
-
-
 def _long_runs(blocks: Iterable, width: int, ib: int, ip: int, ic: int, pids: dict[str, str],
-               seen: dict[str, int]) -> Iterator[Run | _Part]:
+               seen: dict[str, int]) -> Iterator[Run | Chunk]:
     """A streamed long file's blocks, with the plain papers of each CSV chunk as one Run
-    (`_long_run`) and the rest as `_Part`s for `_long`'s loop. The rows of a chunk's last
+    (`_long_run`) and the rest as chunks for `_long`'s loop. The rows of a chunk's last
     paper are held back and go with the next chunk, so that a run never ends inside a paper
-    (a chunk of one paper's rows goes to the loop, which reads a paper across chunks)."""
+    (a chunk of one paper's rows goes to the loop, which reads a paper across chunks). The
+    loop reads a chunk's cells and first row only (its text and lines stay with the table's
+    chunks, stored as they were read)."""
     clean: set[str] = set()  # candidate cells known to hold no invisible character
     room = CACHE
     held: list[list[str]] = []
@@ -808,7 +803,7 @@ def _long_runs(blocks: Iterable, width: int, ib: int, ip: int, ic: int, pids: di
         cells = getattr(block, "cells", None)
         if cells is None:  # (an XLSX file's rows: read by the loop)
             if held:
-                yield _Part(held, at)
+                yield CsvChunk(0, 0, held, at)
                 held = []
             yield block
             continue
@@ -824,9 +819,9 @@ def _long_runs(blocks: Iterable, width: int, ib: int, ip: int, ic: int, pids: di
         if cut:
             held, at, cells = cells[cut:], start + cut, cells[:cut]
         run = _long_run(cells, start, width, ib, ip, ic, pids, seen, clean, room)
-        yield _Part(cells, start) if run is None else run
+        yield CsvChunk(0, 0, cells, start) if run is None else run
     if held:
-        yield _Part(held, at)
+        yield CsvChunk(0, 0, held, at)
 
 
 def _long_run(cells: list[list[str]], start: int, width: int, ib: int, ip: int, ic: int, pids: dict[str, str],
