@@ -12,7 +12,7 @@ import itertools
 import re
 from collections import Counter
 from operator import itemgetter, ne
-from typing import Callable, Iterable, Iterator, Mapping, NamedTuple
+from typing import Callable, Iterable, Iterator, Mapping, NamedTuple, Sequence
 
 from selector.domain.counting import AMBIGUOUS, CACHE, Ballot, Cells, Resolver, Run
 from selector.domain.model import INVISIBLE, Post, Stage, has_invisible, normalize
@@ -591,10 +591,7 @@ def _run(block, width: int, fields: list[tuple[int, str]], pids: list[str], at: 
     for col, key in fields:
         column = columns[col - 1]
         if key == "ballot":
-            joined = "".join(column)
-            if not (joined.isascii() and joined.isalnum() and all(column)) or len(set(column)) != len(column) \
-                    or not seen.keys().isdisjoint(column) \
-                    or not (joined.isdigit() or COLUMN_OF.keys().isdisjoint(map(str.casefold, column))):
+            if not _plain_numbers(column, seen):
                 return None
             numbers = column
         elif key == "void":
@@ -604,16 +601,33 @@ def _run(block, width: int, fields: list[tuple[int, str]], pids: list[str], at: 
             return None
     posts = [columns[i] for i in at]
     counts = list(map(Counter, posts))  # each post's distinct cells, counted in C
+    if not _clean(counts, clean, room):
+        return None
+    seen.update(zip(numbers, lines))
+    return Run(numbers, lines, pids, posts, counts, split)
+
+
+def _plain_numbers(numbers: Sequence[str], seen: dict[str, int]) -> bool:
+    """Are these ballot numbers ones the reader would take as they are: ASCII letters and
+    digits (nothing to normalise), none a heading (`ballot`), none twice, none seen before?"""
+    joined = "".join(numbers)
+    return joined.isascii() and joined.isalnum() and all(numbers) and len(set(numbers)) == len(numbers) \
+        and seen.keys().isdisjoint(numbers) \
+        and (joined.isdigit() or COLUMN_OF.keys().isdisjoint(map(str.casefold, numbers)))
+
+
+def _clean(counts: list[Counter], clean: set[str], room: int) -> bool:
+    """Does no cell counted (each column's distinct cells) hold an invisible character?
+    `clean` holds (up to `room`) cells known to hold none."""
     for found in counts:
         if not clean.issuperset(found):
             for cell in found:
                 if cell not in clean:
                     if has_invisible(cell):
-                        return None
+                        return False
                     if len(clean) < room:
                         clean.add(cell)
-    seen.update(zip(numbers, lines))
-    return Run(numbers, lines, pids, posts, counts, split)
+    return True
 
 
 def _wide_marks(values, split: dict, room: int, post_ids: list[str], posts: list, number: str, line: int,
@@ -771,11 +785,10 @@ def _long(paper: Paper, name: str, header: list[str], blocks: Iterable[list[Row]
             cell = cells[ic] if ic < len(cells) else ""
             marks = marked.get(cell)
             if marks is None:
-                text = cell.strip()
-                marks = (text,) if text else ()
-                if has_invisible(text):  # not remembered: each paper with it is noted
+                marks = _long_marks(cell)
+                if marks and has_invisible(marks[0]):  # not remembered: each paper with it is noted
                     note(number, line, ic + 1, cell)
-                    if not normalize(text):
+                    if not normalize(marks[0]):
                         marks = ()
                 elif len(marked) < CACHE:
                     marked[cell] = marks
@@ -812,7 +825,7 @@ def _long_runs(blocks: Iterable, width: int, ib: int, ip: int, ic: int, pids: di
             cells, start, held = held + cells, at, []
         # where the last paper begins: the last change of ballot cell
         last = len(cells) - 1
-        tail = cells[last][ib] if cells[last] and len(cells[last]) > ib else None
+        tail = cells[last][ib] if len(cells[last]) > ib else None
         cut = last
         while cut > 0 and len(cells[cut - 1]) > ib and cells[cut - 1][ib] == tail:
             cut -= 1
@@ -845,11 +858,7 @@ def _long_run(cells: list[list[str]], start: int, width: int, ib: int, ip: int, 
     if n // size < RUN_ROWS:
         return None
     numbers = ballots[::size]
-    joined = "".join(numbers)
-    if any(ballots[k::size] != numbers for k in range(1, size)) \
-            or not (joined.isascii() and joined.isalnum() and all(numbers)) or len(set(numbers)) != len(numbers) \
-            or not seen.keys().isdisjoint(numbers) \
-            or not (joined.isdigit() or COLUMN_OF.keys().isdisjoint(map(str.casefold, numbers))):
+    if any(ballots[k::size] != numbers for k in range(1, size)) or not _plain_numbers(numbers, seen):
         return None
     posts = list(map(itemgetter(ip), cells))
     order = posts[:size]
@@ -859,14 +868,8 @@ def _long_run(cells: list[list[str]], start: int, width: int, ib: int, ip: int, 
     marks = list(map(itemgetter(ic), cells))
     columns = [marks[k::size] for k in range(size)]
     counts = list(map(Counter, columns))
-    for found in counts:
-        if not clean.issuperset(found):
-            for cell in found:
-                if cell not in clean:
-                    if has_invisible(cell):
-                        return None
-                    if len(clean) < room:
-                        clean.add(cell)
+    if not _clean(counts, clean, room):
+        return None
     lines = range(start, start + n, size)
     seen.update(zip(numbers, lines))
     return Run(numbers, lines, ids, columns, counts, _long_marks)
