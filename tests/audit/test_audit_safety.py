@@ -35,11 +35,11 @@ def test_database_is_created_owner_only(run, tmp_path):
 
 
 def test_a_killed_tally_leaves_the_database_as_it_was(run, tmp_path):
-    assert run("init", write_round(tmp_path, electorate=200_000)).exit_code == 0
+    assert run("init", write_round(tmp_path, electorate=400_000)).exit_code == 0
     papers_csv(tmp_path / "first.csv", [("A" + b, *rest) for b, *rest in REC1])
-    assert run("tally", "rec1", tmp_path / "first.csv", "--present", "180000", "--issued", "160000").exit_code == 0
+    assert run("tally", "rec1", tmp_path / "first.csv", "--present", "360000", "--issued", "320000").exit_code == 0
     before = dump("selector.db")
-    big = long_file(tmp_path / "big.csv", 150_000)  # 300,000 rows
+    big = long_file(tmp_path / "big.csv", 300_000)  # 600,000 rows: ~0.6 s of tallying
 
     proc = selector("tally", "rec1", big, "--layout", "long")
     journal = tmp_path / "selector.db-journal"
