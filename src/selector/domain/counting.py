@@ -425,7 +425,9 @@ class Count:
         counted one by one in the file's order, paper by paper and post by post as `add`
         counts them (so invalid marks and voided posts are listed in the same order): by the
         general path, or, for a cell whose whole effect was found to be one invalid mark,
-        by noting that mark."""
+        by noting that mark. A cell not known yet whose whole effect is one vote (`_one_vote`)
+        takes the general path once, where its first paper is, and its other papers then
+        count it by slot together (a vote's place in the order changes nothing)."""
         numbers, columns = run.numbers, run.columns
         n = len(numbers)
         result = self._result
@@ -433,7 +435,9 @@ class Count:
         self._papers += n
         result.returned += n
         pending, raw, index_of, placed = self._pending, self._raw, self._index_of, self._raw_placed
-        misses: list[tuple[int, int, str]] = []  # (paper, post's place in the plan, cell)
+        # (paper, post's place in the plan, cell, how many more papers count it with this one)
+        misses: list[tuple[int, int, str, int]] = []
+        split = run.split
         for pid, column, counts in zip(run.pids, columns, run.counts):
             j = index_of[pid]
             table = raw[j]
@@ -447,21 +451,25 @@ class Count:
                     pending[slot] += times
                     self._plan[j][1].by_list += times
                     continue
-                i = -1
-                for _ in range(times):
+                i = column.index(cell)
+                if times > 1 and self._one_vote(pid, split(cell)):
+                    misses.append((i, j, cell, times - 1))
+                    continue
+                misses.append((i, j, cell, 0))
+                for _ in range(times - 1):
                     i = column.index(cell, i + 1)
-                    misses.append((i, j, cell))
+                    misses.append((i, j, cell, 0))
         if len(run.pids) < len(self._pids):  # a post with no column (an empty list): a blank on every paper
             for pid in set(self._pids).difference(run.pids):
                 pending[self._hot[pid][None]] += n
         if not misses:
             return
         misses.sort()
-        plan, split, invalid = self._plan, run.split, self._raw_invalid
-        for i, j, cell in misses:  # (a cell learned on an earlier paper of the run: as above)
+        plan, invalid = self._plan, self._raw_invalid
+        for i, j, cell, more in misses:  # (a cell learned on an earlier paper of the run: as above)
             slot = raw[j].get(cell)
             if slot is not None:
-                pending[slot] += 1
+                pending[slot] += 1 + more
                 continue
             slot = placed[j].get(cell)
             if slot is not None:
@@ -469,10 +477,27 @@ class Count:
                 plan[j][1].by_list += 1
                 continue
             found = invalid[j].get(cell)
-            if found is None:
-                self._posts(None, numbers[i], ((plan[j], split(cell), cell),), None, False, None, None, True)
-            else:  # what `_posts` would do with it
+            if found is not None:  # what `_posts` would do with it
                 plan[j][1].invalid_marks.append(InvalidMark(numbers[i], plan[j][0], *found))
+                continue
+            work = ((plan[j], split(cell), cell),)
+            self._posts(None, numbers[i], work, None, False, None, None, True)
+            if more:  # one vote: learned by now, unless the tables are full
+                slot = raw[j].get(cell)
+                if slot is not None:
+                    pending[slot] += more
+                else:
+                    for _ in range(more):
+                        self._posts(None, numbers[i], work, None, False, None, None, True)
+
+    def _one_vote(self, pid: str, texts: tuple[str, ...]) -> bool:
+        """Is a cell's whole effect on a plain paper one vote for one person, not placed by
+        the list (what `_posts` does with it, without doing it)?"""
+        if len(texts) != 1:
+            return False
+        valid, invalid, placed = self._by_post[pid].get(texts[0]) or self._choose_texts(pid, texts)
+        limit = self._limits[pid]
+        return len(valid) == 1 and not invalid and not placed and (limit is None or limit >= 1)
 
     def _fast(self, tables: list[dict], cells) -> list[int]:
         """Count the cells found in their post's table (`tables`, in post order) by slot, in C
