@@ -162,6 +162,23 @@ def test_a_paper_longer_than_a_chunk_is_read_by_the_loop(run, tmp_path, monkeypa
     assert [row[2:5] for row in dict(fast[3])["void_papers"]] == [("030", "P01", "overvote")]
 
 
+def test_papers_of_another_shape_stop_the_looks_after_a_few_chunks(run, tmp_path, monkeypatch):
+    # a keyed file leaves out the posts a paper left blank: its papers are one or two rows
+    # long, no chunk is a run, and after GIVE_UP chunks the rest is not looked at
+    round_file = good_round(tmp_path, {CATEGORIES: "", ELECTORATE: "electorate = 300\n"})
+    rows = [["票号", "职位", "候选人"]]
+    for i in range(1, 201):
+        rows += [[f"{i:03d}", "P01", "王芳"]] + ([[f"{i:03d}", "P02", "刘洋"]] if i % 3 else [])
+    ballots = write_csv(tmp_path / "rec1.csv", rows)
+    looks = []
+    long_run = reader._long_run
+    monkeypatch.setattr(reader, "_long_run", lambda *a: looks.append(a[1]) or long_run(*a))
+    monkeypatch.setattr(tables, "BLOCK", 300)
+    fast = tally_by_path(run, tmp_path, round_file, [[ballots]], True, "--layout", "long")
+    assert len(looks) == reader.GIVE_UP + 1 and fast[0][0][0] == 0
+    assert fast == tally_by_path(run, tmp_path, round_file, [[ballots]], False, "--layout", "long")
+
+
 def test_a_run_number_found_again_later_gathers_the_file(run, tmp_path, monkeypatch):
     # 015 is counted in a run; its number comes back at the end: the tally starts again,
     # gathering each paper's rows, and stores what the general path stores

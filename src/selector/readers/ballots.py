@@ -805,16 +805,18 @@ def _long_runs(blocks: Iterable, width: int, ib: int, ip: int, ic: int, pids: di
     """A streamed long file's blocks, with the plain papers of each CSV chunk as one Run
     (`_long_run`) and the rest as chunks for `_long`'s loop. The rows of a chunk's last
     paper are held back and go with the next chunk, so that a run never ends inside a paper
-    (a chunk of one paper's rows goes to the loop, which reads a paper across chunks). The
+    (a chunk of one paper's rows goes to the loop, which reads a paper across chunks); after
+    GIVE_UP chunks in a row that were no run, the chunks go to the loop as they are. The
     loop reads a chunk's cells and first row only (its text and lines stay with the table's
     chunks, stored as they were read)."""
     clean: set[str] = set()  # candidate cells known to hold no invisible character
     room = CACHE
     held: list[list[str]] = []
     at = 0  # the row of held[0]
+    missed = -1  # chunks in a row that were no run (the first never is: no post cell is known yet)
     for block in blocks:
         cells = getattr(block, "cells", None)
-        if cells is None:  # (an XLSX file's rows: read by the loop)
+        if cells is None or missed >= GIVE_UP:  # (an XLSX file's rows, or papers of another shape)
             if held:
                 yield CsvChunk(0, 0, held, at)
                 held = []
@@ -832,9 +834,16 @@ def _long_runs(blocks: Iterable, width: int, ib: int, ip: int, ic: int, pids: di
         if cut:
             held, at, cells = cells[cut:], start + cut, cells[:cut]
         run = _long_run(cells, start, width, ib, ip, ic, pids, seen, clean, room)
+        missed = missed + 1 if run is None else 0
         yield CsvChunk(0, 0, cells, start) if run is None else run
     if held:
         yield CsvChunk(0, 0, held, at)
+
+
+# Chunks in a row that were no run, after which a long file's papers are taken to be of
+# another shape (a keyed file leaves out the posts a paper left blank: papers of different
+# lengths) and the rest of it goes to the loop without a look (the looks cost ~5 %).
+GIVE_UP = 4
 
 
 def _long_run(cells: list[list[str]], start: int, width: int, ib: int, ip: int, ic: int, pids: dict[str, str],
