@@ -2,7 +2,8 @@
 direction fails here, naming the file and the import.
 
     cli → service, audit → readers, storage → domain → errors;  reports renders views only.
-    `selector.records` (the dataclass decorator) is below them all and imports nothing.
+    `selector.records` (the dataclass decorator) and `selector.csvtext` (plain CSV text split
+    in C) are below them all and import nothing.
 """
 
 from __future__ import annotations
@@ -69,6 +70,8 @@ FORBIDDEN = {
     "i18n": {"cli", "service", "audit", "readers", "storage", "reports", "domain", "errors"},
     "views": {"cli", "service", "audit", "readers", "storage", "reports", "domain", "errors", "i18n"},
     "records": {"cli", "service", "audit", "readers", "storage", "reports", "domain", "errors", "i18n", "views"},
+    "csvtext": {"cli", "service", "audit", "readers", "storage", "reports", "domain", "errors", "i18n", "views",
+                "records"},
 }
 DOMAIN_MAY = {"selector.errors", "selector.records"}  # besides its own modules: the domain is pure
 

@@ -21,6 +21,7 @@ import stat
 from pathlib import Path
 from typing import Callable, Iterator
 
+from selector.csvtext import plain_rows
 from selector.errors import BallotFileError, Located
 from selector.i18n import N_
 from selector.records import dataclass, field
@@ -368,18 +369,22 @@ def _csv_chunks(name: str, text, encoding: str, path: Path, detected: bool = Fal
                 body, rest = "".join(parts), ""
                 if not body:
                     return
-            reader = csv.reader(io.StringIO(body, newline=""), strict=True)
-            try:
-                with _cell_limit(LONGEST_CELL):
-                    rows = list(reader)
-            except csv.Error as e:
-                # CPython's message when the text ends inside a quoted cell (a test pins it).
-                if block and "unexpected end of data" in str(e):
-                    if len(body) > LONGEST_ROW:
-                        yield from _refused_at(name, body, row, line, None, header)
-                    parts, held, size = [body + rest], len(body) + len(rest), min(size * 2, LONGEST_ROW)
-                    continue
-                yield from _refused_at(name, body, row, line, e, header)
+            rows = plain_rows(body, LONGEST_CELL)
+            lines = len(rows) if rows is not None else 0  # physical lines: one a row, when plain
+            if rows is None:
+                reader = csv.reader(io.StringIO(body, newline=""), strict=True)
+                try:
+                    with _cell_limit(LONGEST_CELL):
+                        rows = list(reader)
+                except csv.Error as e:
+                    # CPython's message when the text ends inside a quoted cell (a test pins it).
+                    if block and "unexpected end of data" in str(e):
+                        if len(body) > LONGEST_ROW:
+                            yield from _refused_at(name, body, row, line, None, header)
+                        parts, held, size = [body + rest], len(body) + len(rest), min(size * 2, LONGEST_ROW)
+                        continue
+                    yield from _refused_at(name, body, row, line, e, header)
+                lines = reader.line_num
             if "\x00" in body:
                 at = next(i for i, cells in enumerate(rows) if any("\x00" in c for c in cells))
                 yield from _chunk(row, rows[:at])
@@ -389,7 +394,7 @@ def _csv_chunks(name: str, text, encoding: str, path: Path, detected: bool = Fal
                 header = rows[0]
             yield from _chunk(row, rows, body)
             row += len(rows)
-            line += reader.line_num
+            line += lines
             parts, held, size = [rest], len(rest), BLOCK
     except UnicodeDecodeError as e:
         raise _undecodable(name, path, encoding, detected, e) from None

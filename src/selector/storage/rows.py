@@ -10,6 +10,7 @@ import json
 import re
 from typing import Iterator
 
+from selector.csvtext import plain_rows
 from selector.errors import DatabaseError
 
 GENESIS = "0" * 64
@@ -52,8 +53,10 @@ class UnreadableRows(ValueError):
 def csv_text_rows(first: int, text: str) -> Iterator[tuple[int, list[str]]]:
     """The rows of a chunk stored as CSV text, numbered from `first`; row 1 (the header,
     stored with the batch) is skipped. Text that no longer parses raises UnreadableRows."""
+    rows = plain_rows(text, csv.field_size_limit())
     try:
-        rows = list(csv.reader(io.StringIO(text, newline=""), strict=True))
+        if rows is None:
+            rows = list(csv.reader(io.StringIO(text, newline=""), strict=True))
     except csv.Error as e:
         raise UnreadableRows(f"the CSV text of rows {first}… no longer parses ({e})") from None
     return iter(enumerate(rows[1:], 2) if first == 1 else enumerate(rows, first))

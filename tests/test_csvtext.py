@@ -1,0 +1,37 @@
+"""`csvtext.plain_rows` gives the rows `csv.reader` gives, or None (the caller then parses
+with csv), for any text: drawn from the characters that matter to a CSV parser."""
+
+from __future__ import annotations
+
+import csv
+import io
+
+from hypothesis import given, settings, strategies as st
+
+from selector.csvtext import plain_rows
+
+# separators, both line ends, a quote, NUL, spaces, letters, Chinese, other line separators
+# csv does not end a row at
+PIECES = st.sampled_from([",", "\n", "\r\n", "\r", '"', "\x00", " ", "a", "B7", "张伟", "\u2028", "\x1c", "\x85",
+                          "\t", ",,"])
+
+
+def _csv(text: str) -> list[list[str]]:
+    return list(csv.reader(io.StringIO(text, newline=""), strict=True))
+
+
+@settings(max_examples=2000, deadline=None)
+@given(st.lists(PIECES, max_size=40).map("".join), st.integers(1, 12))
+def test_plain_text_splits_as_csv_reads_it(text, longest):
+    rows = plain_rows(text, longest)
+    if rows is not None:
+        assert rows == _csv(text)
+        assert max(map(len, (c for r in rows for c in r)), default=0) <= longest
+
+
+def test_what_is_not_plain_is_left_to_csv():
+    assert plain_rows("a,b\r\nc,d\r\n", 10) == [["a", "b"], ["c", "d"]]
+    assert plain_rows("a,b\nc,d", 10) == [["a", "b"], ["c", "d"]]
+    assert plain_rows("", 10) == []
+    for text in ['a,"b"\n', "a\x00\n", "a\n\nb\n", "\na\n", "a\r\nb\n", "a\rb\n", "a\r\n\r\n", "abcdef\n"]:
+        assert plain_rows(text, 5) is None, text
