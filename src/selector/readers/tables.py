@@ -370,8 +370,9 @@ def _csv_chunks(name: str, text, encoding: str, path: Path, detected: bool = Fal
                 if not body:
                     return
             rows = plain_rows(body, LONGEST_CELL)
-            lines = len(rows) if rows is not None else 0  # physical lines: one a row, when plain
-            if rows is None:
+            if rows is not None:
+                lines = len(rows)  # physical lines: one a row
+            else:
                 reader = csv.reader(io.StringIO(body, newline=""), strict=True)
                 try:
                     with _cell_limit(LONGEST_CELL):
