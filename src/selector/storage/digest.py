@@ -13,7 +13,7 @@ import json
 from itertools import islice
 from typing import Iterable, Iterator
 
-from selector.storage.rows import canonical, cells_json, text_digest_text
+from selector.storage.rows import canonical, cells_json, text_digest_head
 
 # The snapshot's columns, named: a column added later by a migration must not change the
 # digest of results recorded before it (add it here, and to `Store.snapshot_rows`, together).
@@ -29,8 +29,8 @@ SNAPSHOT_TABLES = (
 class RowsHasher:
     """The rows digest of a batch: SHA-256 over its stored header (JSON), then each stored
     chunk in order: "\n{line}\t{cells JSON}" for each row of a JSON chunk, and
-    store.text_digest_text for a chunk stored as CSV text. A tally feeds it the rows as it
-    stores them; `batch_rows` feeds it the chunks read back."""
+    rows.text_digest_head and the text for a chunk stored as CSV text. A tally feeds it the
+    rows as it stores them; `batch_rows` feeds it the chunks read back."""
 
     def __init__(self, header: str | None):
         self._h = hashlib.sha256(str(header).encode("utf-8"))
@@ -40,8 +40,13 @@ class RowsHasher:
         self.add_text(f"\n{line}\t{cells}")
 
     def add_text(self, text: str) -> None:
-        """Stored rows in order: store.rows_text of a JSON chunk, store.text_digest_text of a
-        text chunk."""
+        """Stored rows in order: store.rows_text of a JSON chunk."""
+        self._h.update(text.encode("utf-8"))
+
+    def add_csv(self, first: int, last: int, text: str) -> None:
+        """A chunk stored as CSV text (rows `first`..`last`). The text is encoded on its own,
+        not joined to its head first: once SQLite has bound it, its UTF-8 is at hand."""
+        self._h.update(text_digest_head(first, last, text).encode("utf-8"))
         self._h.update(text.encode("utf-8"))
 
     def hexdigest(self) -> str:
@@ -53,7 +58,7 @@ def stored_rows(header: str | None, chunks: Iterable[tuple[int, int, str | None,
     h = RowsHasher(header)
     for first, last, cells, text in chunks:
         if text is not None:
-            h.add_text(text_digest_text(first, last, text))
+            h.add_csv(first, last, text)
         else:
             for line, row in json.loads(cells):
                 h.add(line, _as_stored(row))

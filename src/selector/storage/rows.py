@@ -41,9 +41,10 @@ def chunk_json(text: str) -> str:
     return "[[" + text[1:].replace("\t", ", ").replace("\n", "], [") + "]]" if text else "[]"
 
 
-def text_digest_text(first: int, last: int, text: str) -> str:
-    """What the rows digest hashes for a chunk stored as CSV text (rows `first`..`last`)."""
-    return f"\n{first}-{last}\t{len(text)}\t{text}"
+def text_digest_head(first: int, last: int, text: str) -> str:
+    """What the rows digest hashes before a chunk stored as CSV text (rows `first`..`last`),
+    then the text itself."""
+    return f"\n{first}-{last}\t{len(text)}\t"
 
 
 class UnreadableRows(ValueError):

@@ -33,7 +33,7 @@ from selector.storage import digest, events, schema, witness
 from selector.storage.clock import now
 from selector.storage.records import StageRecords
 from selector.storage.rows import (
-    GENESIS, UnreadableRows, canonical, chain, chunk_json, csv_text_rows, rows_text, text_digest_text,
+    GENESIS, UnreadableRows, canonical, chain, chunk_json, csv_text_rows, rows_text,
     tolerant_text,
 )
 
@@ -482,10 +482,10 @@ class Store(StageRecords):
         given (parsed back by `stored_rows`), else as JSON. What is stored also goes to
         `hasher` (the batch's rows digest)."""
         if text is not None:
-            if hasher is not None:
-                hasher.add_text(text_digest_text(first, last, text))
             self.conn.execute("INSERT INTO row_chunks (batch, first_line, last_line, text) "
                               "VALUES (?, ?, ?, ?)", (batch, first, last, text))
+            if hasher is not None:  # (after the insert: the text's UTF-8 is made once)
+                hasher.add_csv(first, last, text)
             return
         text = rows_text(rows)
         if hasher is not None:
