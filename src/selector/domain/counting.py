@@ -38,11 +38,12 @@ class Ballot:
 
 
 class Run(NamedTuple):
-    """Plain papers read together (a wide file's chunk of rows, every check of the reader
-    passed): each paper's number and row, and each post's column of cells as read (`pids`,
-    `columns`: the file's post columns, and `counts`); a cell's texts are made when the counter asks
-    (`split`, the reader's rule, as for `Cells`). A paper is plain when it has no category,
-    no void entry and no cell with an invisible character (the reader notes those)."""
+    """Plain papers read together (a wide file's chunk of rows, or a long file's whole papers
+    that each name the same posts in the same order; every check of the reader passed): each
+    paper's number and first row, and each post's column of cells as read (`pids`, `columns`:
+    one cell per paper, and `counts`); a cell's texts are made when the counter asks (`split`,
+    the reader's rule for its layout, as for `Cells`). A paper is plain when it has no
+    category, no void entry and no cell with an invisible character (the reader notes those)."""
 
     numbers: Sequence[str]
     lines: Sequence[int]
@@ -205,6 +206,10 @@ class StageCount:
     # What was not counted and why: (ballot, None, the void column's text or "overvote") for a
     # void paper, (ballot, post, "overvote") for a post voided on an otherwise valid paper.
     voided: list[tuple[str, str | None, str]] = field(default_factory=list)
+
+    def invalid_marks(self) -> list[InvalidMark]:
+        """Every post's invalid marks, post by post in the count's order (as they are stored)."""
+        return [m for pc in self.posts.values() for m in pc.invalid_marks]
 
 
 class Count:
@@ -434,22 +439,14 @@ class Count:
         self._unset = True
         self._papers += n
         result.returned += n
-        pending, raw, index_of, placed = self._pending, self._raw, self._index_of, self._raw_placed
+        pending, index_of = self._pending, self._index_of
         # (paper, post's place in the plan, cell, how many more papers count it with this one)
         misses: list[tuple[int, int, str, int]] = []
         split = run.split
         for pid, column, counts in zip(run.pids, columns, run.counts):
             j = index_of[pid]
-            table = raw[j]
             for cell, times in counts.items():
-                slot = table.get(cell)
-                if slot is not None:
-                    pending[slot] += times
-                    continue
-                slot = placed[j].get(cell)
-                if slot is not None:  # a vote by the shared-name rule
-                    pending[slot] += times
-                    self._plan[j][1].by_list += times
+                if self._known(j, cell, times):
                     continue
                 i = column.index(cell)
                 if times > 1 and self._one_vote(pid, split(cell)):
@@ -467,14 +464,7 @@ class Count:
         misses.sort()
         plan, invalid = self._plan, self._raw_invalid
         for i, j, cell, more in misses:  # (a cell learned on an earlier paper of the run: as above)
-            slot = raw[j].get(cell)
-            if slot is not None:
-                pending[slot] += 1 + more
-                continue
-            slot = placed[j].get(cell)
-            if slot is not None:
-                pending[slot] += 1
-                plan[j][1].by_list += 1
+            if self._known(j, cell, 1 + more):
                 continue
             found = invalid[j].get(cell)
             if found is not None:  # what `_posts` would do with it
@@ -482,13 +472,21 @@ class Count:
                 continue
             work = ((plan[j], split(cell), cell),)
             self._posts(None, numbers[i], work, None, False, None, None, True)
-            if more:  # one vote: learned by now, unless the tables are full
-                slot = raw[j].get(cell)
-                if slot is not None:
-                    pending[slot] += more
-                else:
-                    for _ in range(more):
-                        self._posts(None, numbers[i], work, None, False, None, None, True)
+            if more and not self._known(j, cell, more):  # one vote: learned by now, unless the tables are full
+                for _ in range(more):
+                    self._posts(None, numbers[i], work, None, False, None, None, True)
+
+    def _known(self, j: int, cell: str, times: int) -> bool:
+        """Count `times` papers' `cell` of the plan's j-th post by its slot when the raw tables
+        know it (a vote, or a vote placed by the list: the post's `by_list` too); False if not."""
+        slot = self._raw[j].get(cell)
+        if slot is None:
+            slot = self._raw_placed[j].get(cell)
+            if slot is None:
+                return False
+            self._plan[j][1].by_list += times
+        self._pending[slot] += times
+        return True
 
     def _one_vote(self, pid: str, texts: tuple[str, ...]) -> bool:
         """Is a cell's whole effect on a plain paper one vote for one person, not placed by
