@@ -602,13 +602,9 @@ class Store(StageRecords):
         sid = count.stage.id
         return {
             **Store.fixed_rows(round_id, count),
-            "invalid_marks": [
-                {"round": round_id, "stage": sid, "post": m.post, "ballot": m.ballot,
-                 "text": m.text, "reason": m.reason}
-                for pc in count.posts.values() for m in pc.invalid_marks],
+            "invalid_marks": list(Store.mark_rows(round_id, sid, count.invalid_marks())),
             # not in the results digest (digest.SNAPSHOT_TABLES): tallies before m008 have none
-            "void_papers": [{"round": round_id, "stage": sid, "ballot": b, "post": p, "reason": r}
-                            for b, p, r in count.voided],
+            "void_papers": list(Store.void_rows(round_id, sid, count.voided)),
         }
 
     def save_count(self, round_id: str, count: StageCount,
@@ -621,7 +617,7 @@ class Store(StageRecords):
         in as tuples, never as dicts (~50,000 marks at 10M: issue 17, memory that streams)."""
         key = [round_id, count.stage.id]
         saved: dict[str, list] = self._write_fixed(round_id, count)
-        marks = [m for pc in count.posts.values() for m in pc.invalid_marks]
+        marks = count.invalid_marks()
         voided = list(count.voided)
         batch = (batch_of or {}).get
         if batch_of is not None:  # stable: each batch's rows in the order counted
@@ -762,10 +758,6 @@ class Store(StageRecords):
                 "AND batch IS NOT NULL", key):
             yield "void_papers", (ballot, post), batch, ballot
 
-    def void_paper_rows(self, round_id: str, stage_id: str) -> list[dict]:
-        return self.select("void_papers", "round = ? AND stage = ?", [round_id, stage_id], "rowid",
-                           ("round", "stage", "ballot", "post", "reason"))
-
     # -- cuts ------------------------------------------------------------------------------
     def save_cut(self, round_id: str, stage_id: str, cuts: Iterable[PostCut], reason: str | None) -> None:
         self.insert_all("cuts", (
@@ -811,9 +803,8 @@ class Store(StageRecords):
 
     def snapshot(self, round_id: str, stage_id: str) -> dict[str, list[dict]]:
         """The stage's stored result snapshot, table by table, in a fixed order."""
-        out: dict[str, list[dict]] = {}
-        for table, order, columns in digest.SNAPSHOT_TABLES:
-            out[table] = self.select(table, "round = ? AND stage = ?", [round_id, stage_id], order, columns)
+        out = self.fixed_snapshot(round_id, stage_id)
+        out["invalid_marks"] = list(self.snapshot_stream(round_id, stage_id, "invalid_marks"))
         out["stages"] = [{"void_papers": self.stage_row(round_id, stage_id)["void_papers"]}]
         return out
 
@@ -826,7 +817,7 @@ class Store(StageRecords):
     def snapshot_stream(self, round_id: str, stage_id: str, table: str, order: str | None = None
                         ) -> Iterator[dict]:
         """The stored rows of one table of the snapshot (SNAPSHOT_TABLES, or void_papers) as
-        `snapshot` (or `void_paper_rows`) reads them, one at a time from the cursor; `order`
+        `snapshot` reads them (void papers in the order stored), one at a time from the cursor; `order`
         instead of the table's own."""
         if table == "void_papers":
             own, columns = "rowid", ("round", "stage", "ballot", "post", "reason")
@@ -867,25 +858,30 @@ class Store(StageRecords):
                    "text": m.text, "reason": m.reason}
 
     @staticmethod
+    def void_rows(round_id: str, stage_id: str, voided: Iterable[tuple]) -> Iterator[dict]:
+        """A count's void papers (`StageCount.voided`) as stored rows (`snapshot_stream`), one at a time."""
+        for b, p, r in voided:
+            yield {"round": round_id, "stage": stage_id, "ballot": b, "post": p, "reason": r}
+
+    @staticmethod
     def count_digest(round_id: str, count: StageCount, rows: dict[str, list] | None = None,
                      head: str | None = None) -> str:
         """`results_digest` of the snapshot `save_count(round_id, count)` stores (`rows`, what
-        it returned: its invalid marks as InvalidMarks or as rows, in the order stored), made
+        it returned: its invalid marks as InvalidMarks, in the order stored), made
         from the count, not read back: the same rows in the order `snapshot` reads them. With
         `head` (the marks chain's head after the count's batches), `results_digest(chained=True)`:
         then `rows` need only hold the fixed tables."""
         if not rows:
             rows = Store.fixed_rows(round_id, count)
             if head is None:
-                rows["invalid_marks"] = [m for pc in count.posts.values() for m in pc.invalid_marks]
+                rows["invalid_marks"] = count.invalid_marks()
         snapshot = {"post_results": sorted(rows["post_results"], key=itemgetter("post")),
                     "results": sorted(rows["results"], key=itemgetter("post", "candidate")),
                     "stages": [{"void_papers": count.void_papers}]}
         if head is not None:
             return digest.chained(snapshot, head)
-        marks = rows["invalid_marks"]  # rowid: the order inserted
-        snapshot["invalid_marks"] = digest.Rows(
-            marks if marks and type(marks[0]) is dict else Store.mark_rows(round_id, count.stage.id, marks))
+        # rowid: the order inserted
+        snapshot["invalid_marks"] = digest.Rows(Store.mark_rows(round_id, count.stage.id, rows["invalid_marks"]))
         return digest.of(snapshot)
 
     def inspection_rows_digest(self, file_id: int) -> str:

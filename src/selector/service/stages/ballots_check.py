@@ -152,7 +152,7 @@ def _compare_marks(store: Store, rid: str, count: StageCount, report: Report) ->
     """The stored invalid marks against the recount's, walked side by side in key order (post,
     ballot, text; a key's rows as stored): neither side is held as dicts (compare_walked)."""
     sid = count.stage.id
-    counted = [m for pc in count.posts.values() for m in pc.invalid_marks]  # as snapshot_rows lists them
+    counted = count.invalid_marks()
 
     def walk():
         return (Store.mark_rows(rid, sid, sorted(counted, key=attrgetter("post", "ballot", "text"))),
@@ -168,17 +168,13 @@ def _compare_voided(store: Store, rid: str, count: StageCount, report: Report) -
     """The stored void papers against the recount's, as _compare_marks (key: ballot, post)."""
     sid = count.stage.id
 
-    def rows(voided):
-        for b, p, r in voided:
-            yield {"round": rid, "stage": sid, "ballot": b, "post": p, "reason": r}
-
     def walk():
         # SQLite's order: a paper voided whole (post NULL) before its posts voided
-        return (rows(sorted(count.voided, key=lambda v: (v[0], v[1] is not None, v[1] or ""))),
+        return (Store.void_rows(rid, sid, sorted(count.voided, key=lambda v: (v[0], v[1] is not None, v[1] or ""))),
                 store.snapshot_stream(rid, sid, "void_papers", "ballot, post, rowid"))
 
     def whole():
-        return list(rows(count.voided)), list(store.snapshot_stream(rid, sid, "void_papers"))
+        return list(Store.void_rows(rid, sid, count.voided)), list(store.snapshot_stream(rid, sid, "void_papers"))
 
     compare_walked(report, sid, "void_papers", ("ballot", "post"), walk, whole)
 
