@@ -584,7 +584,7 @@ def _run(block, width: int, fields: list[tuple[int, str]], pids: list[str], at: 
         lines, cells = [line for line, _ in rows], [row for _, row in rows]
     else:
         lines = range(block.start, block.start + len(cells))
-    if len(cells) < RUN_ROWS or len(cells[0]) != width or len(set(map(len, cells))) != 1:
+    if not _even(cells, width):
         return None
     columns = list(zip(*cells))
     numbers = ()
@@ -605,6 +605,11 @@ def _run(block, width: int, fields: list[tuple[int, str]], pids: list[str], at: 
         return None
     seen.update(zip(numbers, lines))
     return Run(numbers, lines, pids, posts, counts, split)
+
+
+def _even(cells: list[list[str]], width: int) -> bool:
+    """Rows enough for a run (RUN_ROWS), each exactly as wide as the header?"""
+    return len(cells) >= RUN_ROWS and len(cells[0]) == width and len(set(map(len, cells))) == 1
 
 
 def _plain_numbers(numbers: Sequence[str], seen: dict[str, int]) -> bool:
@@ -857,7 +862,7 @@ def _long_run(cells: list[list[str]], start: int, width: int, ib: int, ip: int, 
     papers' columns are then as a wide file's: a post's candidate cells, one per paper.
     Else None. Its papers' numbers go in `seen`."""
     n = len(cells)
-    if n < RUN_ROWS or len(cells[0]) != width or len(set(map(len, cells))) != 1:
+    if not _even(cells, width):
         return None
     ballots = list(map(itemgetter(ib), cells))
     size = 1  # the first paper's rows
