@@ -212,7 +212,8 @@ def _papers(count: int = 10) -> list[list[str]]:
 
 
 def _long_run(cells, seen=None):
-    return reader._long_run(cells, 2, 3, 0, 1, 2, PIDS, {} if seen is None else seen, set(), 100)
+    lines = [",".join(row) for row in cells]  # the plain text's lines, as a chunk keeps them
+    return reader._long_run(lines, 2, 3, 0, 1, 2, PIDS, {} if seen is None else seen, set(), 100)
 
 
 def test_a_run_holds_each_posts_column_of_candidate_cells():
@@ -246,6 +247,7 @@ NOT_A_RUN = {
     "an empty number": lambda c: (c[6].__setitem__(0, ""), c[7].__setitem__(0, "")),
     "an invisible character": lambda c: c[7].__setitem__(2, "刘\u200b洋"),
     "a row too long": lambda c: c[7].append(""),
+    "a row too short": lambda c: c[7].pop(),
     "a paper cut short": lambda c: c.pop(),
     "too few papers": lambda c: c.__delitem__(slice(2 * reader.RUN_ROWS - 2, None)),
 }

@@ -16,6 +16,7 @@ from typing import Callable, Iterable, Iterator, Mapping, NamedTuple, Sequence
 
 from selector.domain.counting import AMBIGUOUS, CACHE, Ballot, Cells, Resolver, Run
 from selector.domain.model import INVISIBLE, Post, Stage, has_invisible, normalize
+from selector.csvtext import flat_cells
 from selector.errors import BallotFileError
 from selector.i18n import N_
 from selector.readers.tables import Chunk, CsvChunk, Row, placed
@@ -807,42 +808,46 @@ def _long(paper: Paper, name: str, header: list[str], blocks: Iterable[list[Row]
 
 def _long_runs(blocks: Iterable, width: int, ib: int, ip: int, ic: int, pids: dict[str, str],
                seen: dict[str, int]) -> Iterator[Run | Chunk]:
-    """A streamed long file's blocks, with the plain papers of each CSV chunk as one Run
-    (`_long_run`) and the rest as chunks for `_long`'s loop. The rows of a chunk's last
-    paper are held back and go with the next chunk, so that a run never ends inside a paper
-    (a chunk of one paper's rows goes to the loop, which reads a paper across chunks); after
-    GIVE_UP chunks in a row that were no run, the chunks go to the loop as they are. The
-    loop reads a chunk's cells and first row only (its text and lines stay with the table's
-    chunks, stored as they were read)."""
+    """A streamed long file's blocks, with the plain papers of each chunk of plain CSV text
+    as one Run (`_long_run`) and the rest as chunks for `_long`'s loop. The lines of a
+    chunk's last paper are held back and go with the next chunk, so that a run never ends
+    inside a paper (a chunk of one paper's rows goes to the loop, which reads a paper across
+    chunks); after GIVE_UP chunks in a row that were no run, the chunks go to the loop as
+    they are. The loop reads a chunk's cells and first row only (its text and lines stay
+    with the table's chunks, stored as they were read)."""
     clean: set[str] = set()  # candidate cells known to hold no invisible character
     room = CACHE
-    held: list[list[str]] = []
+    held: list[str] = []
     at = 0  # the row of held[0]
     missed = -1  # chunks in a row that were no run (the first never is: no post cell is known yet)
+
+    def ballot(line: str) -> str | None:
+        cells = line.split(",")
+        return cells[ib] if len(cells) > ib else None
+
     for block in blocks:
-        cells = getattr(block, "cells", None)
-        if cells is None or missed >= GIVE_UP:  # (an XLSX file's rows, or papers of another shape)
+        lines = getattr(block, "lines", None)
+        if lines is None or missed >= GIVE_UP:  # (quoted text, an XLSX file's rows, or papers of another shape)
             if held:
-                yield CsvChunk(0, 0, held, at)
+                yield CsvChunk(0, 0, None, at, lines=held)
                 held = []
             yield block
             continue
         start = block.start
         if held:
-            cells, start, held = held + cells, at, []
+            lines, start, held = held + lines, at, []
         # where the last paper begins: the last change of ballot cell
-        last = len(cells) - 1
-        tail = cells[last][ib] if len(cells[last]) > ib else None
-        cut = last
-        while cut > 0 and len(cells[cut - 1]) > ib and cells[cut - 1][ib] == tail:
+        cut = len(lines) - 1
+        tail = ballot(lines[cut])
+        while cut > 0 and tail is not None and ballot(lines[cut - 1]) == tail:
             cut -= 1
         if cut:
-            held, at, cells = cells[cut:], start + cut, cells[:cut]
-        run = _long_run(cells, start, width, ib, ip, ic, pids, seen, clean, room)
+            held, at, lines = lines[cut:], start + cut, lines[:cut]
+        run = _long_run(lines, start, width, ib, ip, ic, pids, seen, clean, room)
         missed = missed + 1 if run is None else 0
-        yield CsvChunk(0, 0, cells, start) if run is None else run
+        yield CsvChunk(0, 0, None, start, lines=lines) if run is None else run
     if held:
-        yield CsvChunk(0, 0, held, at)
+        yield CsvChunk(0, 0, None, at, lines=held)
 
 
 # Chunks in a row that were no run, after which a long file's papers are taken to be of
@@ -851,20 +856,21 @@ def _long_runs(blocks: Iterable, width: int, ib: int, ip: int, ic: int, pids: di
 GIVE_UP = 4
 
 
-def _long_run(cells: list[list[str]], start: int, width: int, ib: int, ip: int, ic: int, pids: dict[str, str],
+def _long_run(lines: list[str], start: int, width: int, ib: int, ip: int, ic: int, pids: dict[str, str],
               seen: dict[str, int], clean: set[str], room: int) -> Run | None:
-    """Rows of a long file (`cells`, the first on row `start`) as one Run, when they are
-    whole plain papers that `_long`'s loop would read without a word, each paper's rows
-    naming the same posts in the same order: every row as wide as the header; the ballot
-    cells as in `_run` (ASCII letters and digits, not a heading, seen nowhere before), each
-    paper's rows together, the same for its rows only; post cells the loop has read before
-    (`pids`), a paper's posts each once; no invisible character in a candidate cell. The
-    papers' columns are then as a wide file's: a post's candidate cells, one per paper.
-    Else None. Its papers' numbers go in `seen`."""
-    n = len(cells)
-    if not _even(cells, width):
+    """Plain lines of a long file (`lines`, the first on row `start`) as one Run, when they
+    are whole plain papers that `_long`'s loop would read without a word, each paper's rows
+    naming the same posts in the same order: enough rows (RUN_ROWS papers), every one as
+    wide as the header; the ballot cells as in `_run` (ASCII letters and digits, not a
+    heading, seen nowhere before), each paper's rows together, the same for its rows only;
+    post cells the loop has read before (`pids`), a paper's posts each once; no invisible
+    character in a candidate cell. The papers' columns are then as a wide file's: a post's
+    candidate cells, one per paper. Else None. Its papers' numbers go in `seen`."""
+    n = len(lines)
+    flat = flat_cells(lines, width) if n >= RUN_ROWS else None
+    if flat is None:
         return None
-    ballots = list(map(itemgetter(ib), cells))
+    ballots = flat[ib::width]
     size = 1  # the first paper's rows
     first = ballots[0]
     while size < n and ballots[size] == first:
@@ -874,19 +880,19 @@ def _long_run(cells: list[list[str]], start: int, width: int, ib: int, ip: int, 
     numbers = ballots[::size]
     if any(ballots[k::size] != numbers for k in range(1, size)) or not _plain_numbers(numbers, seen):
         return None
-    posts = list(map(itemgetter(ip), cells))
+    posts = flat[ip::width]
     order = posts[:size]
     ids = list(map(pids.get, order))
     if None in ids or len(set(ids)) != size or posts != order * (n // size):
         return None
-    marks = list(map(itemgetter(ic), cells))
+    marks = flat[ic::width]
     columns = [marks[k::size] for k in range(size)]
     counts = list(map(Counter, columns))
     if not _clean(counts, clean, room):
         return None
-    lines = range(start, start + n, size)
-    seen.update(zip(numbers, lines))
-    return Run(numbers, lines, ids, columns, counts, _long_marks)
+    firsts = range(start, start + n, size)  # each paper's first row
+    seen.update(zip(numbers, firsts))
+    return Run(numbers, firsts, ids, columns, counts, _long_marks)
 
 
 def _long_marks(cell: str) -> tuple[str, ...]:

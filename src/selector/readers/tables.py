@@ -21,7 +21,7 @@ import stat
 from pathlib import Path
 from typing import Callable, Iterator
 
-from selector.csvtext import plain_rows
+from selector.csvtext import plain_lines, split_lines
 from selector.errors import BallotFileError, Located
 from selector.i18n import N_
 from selector.records import dataclass, field
@@ -51,10 +51,19 @@ class Chunk:
 class CsvChunk(Chunk):
     """A CSV chunk: its rows' cells as parsed (`cells`, the first on row `start`), numbered
     only when `rows` is asked for (a million (line, cells) pairs made and freed were a
-    sixth of reading a long file; the long layout reads `cells` itself)."""
+    sixth of reading a long file; the long layout reads `cells` itself). A chunk of plain
+    text (`csvtext.plain_lines`) keeps its `lines` and splits them when `cells` is first
+    asked for: a long file's runs read the lines' cells in one list (`csvtext.flat_cells`)."""
 
-    def __init__(self, first: int, last: int, cells: list[list[str]], start: int, text: str | None = None):
-        self.first, self.last, self.cells, self.start, self.text = first, last, cells, start, text
+    def __init__(self, first: int, last: int, cells: list[list[str]] | None, start: int, text: str | None = None,
+                 lines: list[str] | None = None):
+        self.first, self.last, self._cells, self.start, self.text, self.lines = first, last, cells, start, text, lines
+
+    @property
+    def cells(self) -> list[list[str]]:
+        if self._cells is None:
+            self._cells, self.lines = split_lines(self.lines), None
+        return self._cells
 
     @property
     def rows(self) -> list[Row]:
@@ -62,7 +71,7 @@ class CsvChunk(Chunk):
 
     @property
     def size(self) -> int:
-        return len(self.cells)
+        return len(self._cells if self.lines is None else self.lines)
 
 
 @dataclass
@@ -369,8 +378,9 @@ def _csv_chunks(name: str, text, encoding: str, path: Path, detected: bool = Fal
                 body, rest = "".join(parts), ""
                 if not body:
                     return
-            rows = plain_rows(body, LONGEST_CELL)
-            if rows is not None:
+            plain = plain_lines(body, LONGEST_CELL)
+            if plain is not None:
+                rows = plain  # (each row's cells split when asked: CsvChunk)
                 lines = len(rows)  # physical lines: one a row
             else:
                 reader = csv.reader(io.StringIO(body, newline=""), strict=True)
@@ -392,8 +402,8 @@ def _csv_chunks(name: str, text, encoding: str, path: Path, detected: bool = Fal
                 raise BallotFileError("NUL byte in a cell (binary or UTF-16 file?)", file=name,
                                       row=row + at + 1)
             if header is None and rows:
-                header = rows[0]
-            yield from _chunk(row, rows, body)
+                header = rows[0] if plain is None else rows[0].split(",")
+            yield from _chunk(row, rows, body, plain is not None)
             row += len(rows)
             line += lines
             parts, held, size = [rest], len(rest), BLOCK
@@ -403,17 +413,21 @@ def _csv_chunks(name: str, text, encoding: str, path: Path, detected: bool = Fal
         text.close()
 
 
-def _chunk(row: int, rows: list[list[str]], text: str | None = None) -> Iterator:
-    """The chunk of `rows` (rows row+1…), preceded by the header's cells when they start the
-    file (the first chunk's text keeps the header line). Without `text`: the rows a block
-    read before a problem, so that a problem in an earlier row is the one reported (the
-    refusal that follows rolls back whatever was stored of them)."""
+def _chunk(row: int, rows: list, text: str | None = None, plain: bool = False) -> Iterator:
+    """The chunk of `rows` (rows row+1…; with `plain`, their lines, see `plain_lines`),
+    preceded by the header's cells when they start the file (the first chunk's text keeps
+    the header line). Without `text`: the rows a block read before a problem, so that a
+    problem in an earlier row is the one reported (the refusal that follows rolls back
+    whatever was stored of them)."""
     cells, start = rows, row + 1
     if not row and rows:
-        yield rows[0]
+        yield rows[0].split(",") if plain else rows[0]
         cells, start = rows[1:], 2
     if cells or text is not None:
-        yield CsvChunk(row + 1, row + len(rows), cells, start, text)
+        if plain:
+            yield CsvChunk(row + 1, row + len(rows), None, start, text, cells)
+        else:
+            yield CsvChunk(row + 1, row + len(rows), cells, start, text)
 
 
 def _refused_at(name: str, text: str, row: int, line: int, error: csv.Error | None,
