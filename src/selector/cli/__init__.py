@@ -55,6 +55,31 @@ def main() -> None:
     _app(_modules(sys.argv[1:]))(prog_name="selector")
 
 
+def run() -> None:
+    """`main` as a process of its own (the `selector` script, `python -m selector`): when the
+    command is done, the process ends without taking the interpreter down object by object
+    (60-90 ms after a 1M-mark tally, ~8 % of it). Nothing is lost by that: a command's
+    database work is committed or rolled back before it returns, its files are written
+    whole (and synced) before they take their names, no thread is left running and the
+    package registers no atexit work; its output is flushed here. A SystemExit with a
+    message, or output that cannot be flushed (a closed pipe), ends as Python ends it."""
+    import os
+
+    try:
+        main()
+        code = 0
+    except SystemExit as e:
+        code = e.code or 0
+        if not isinstance(code, int):
+            raise
+    try:
+        sys.stdout.flush()
+        sys.stderr.flush()
+    except BaseException:
+        sys.exit(code)
+    os._exit(code)
+
+
 def _modules(argv: list[str]) -> tuple[str, ...]:
     """The command modules a command line needs: the command's own, when it is one of
     MODULE_OF after the global options; otherwise all (help, usage errors, the rest)."""
