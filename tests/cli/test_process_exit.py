@@ -70,6 +70,7 @@ def test_run_hands_the_exit_code_to_the_operating_system(monkeypatch, raised, co
         raise Ended(c)
 
     monkeypatch.setattr(cli, "main", main)
+    monkeypatch.setattr(cli, "_watched", lambda: False)  # (the suite may run under coverage)
     monkeypatch.setattr(os, "_exit", _exit)
     with pytest.raises(Ended) as ended:
         cli.run()
@@ -90,3 +91,21 @@ def test_the_installed_script_ends_as_python_m_selector_does():
     scripts = tomllib.loads((ROOT / "pyproject.toml").read_text("utf-8"))["project"]["scripts"]
     assert scripts == {"selector": "selector.cli:run"}
     assert (ROOT / "src" / "selector" / "__main__.py").read_text("utf-8") == "from selector.cli import run\n\nrun()\n"
+
+
+def test_a_profiled_or_traced_process_ends_as_python_ends_it(monkeypatch):
+    # cProfile, coverage and the like write what they found as the interpreter ends
+    monkeypatch.setattr(cli, "main", lambda: None)
+    monkeypatch.setattr(os, "_exit", lambda c: pytest.fail("ended early"))
+    monkeypatch.setattr(sys, "gettrace", lambda: print)
+    with pytest.raises(SystemExit) as raised:
+        cli.run()
+    assert raised.value.code == 0
+
+
+def test_cprofile_still_writes_its_findings(tmp_path):
+    out = tmp_path / "p.prof"
+    env = dict(os.environ, PYTHONPATH=str(ROOT / "src"))
+    done = subprocess.run([sys.executable, "-m", "cProfile", "-o", str(out), "-m", "selector", "--version"],
+                          capture_output=True, env=env)
+    assert done.returncode == 0 and done.stdout.startswith(b"selector ") and out.stat().st_size > 0

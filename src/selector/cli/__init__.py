@@ -62,7 +62,9 @@ def run() -> None:
     database work is committed or rolled back before it returns, its files are written
     whole (and synced) before they take their names, no thread is left running and the
     package registers no atexit work; its output is flushed here. A SystemExit with a
-    message, or output that cannot be flushed (a closed pipe), ends as Python ends it."""
+    message, output that cannot be flushed (a closed pipe), or a process watched by a
+    profiler or a coverage tool (they write their findings as the interpreter ends) ends
+    as Python ends it."""
     import os
 
     try:
@@ -72,12 +74,21 @@ def run() -> None:
         code = e.code or 0
         if not isinstance(code, int):
             raise
+    if _watched():
+        sys.exit(code)
     try:
         sys.stdout.flush()
         sys.stderr.flush()
     except BaseException:
         sys.exit(code)
     os._exit(code)
+
+
+def _watched() -> bool:
+    """Is a tracer, a profiler or (Python 3.12+) a monitoring tool attached?"""
+    monitoring = getattr(sys, "monitoring", None)
+    return sys.gettrace() is not None or sys.getprofile() is not None or (
+        monitoring is not None and any(monitoring.get_tool(i) for i in range(6)))
 
 
 def _modules(argv: list[str]) -> tuple[str, ...]:
