@@ -3,6 +3,7 @@ exit code, the output and the database the command left, as Python would have en
 
 from __future__ import annotations
 
+import gc
 import json
 import os
 import sqlite3
@@ -13,6 +14,12 @@ import pytest
 from support import ROOT, good_round, write_csv
 
 from selector import cli
+
+
+@pytest.fixture(autouse=True)
+def _collector_back():
+    yield
+    gc.enable()  # cli.run turned it off: this process goes on
 
 
 def _selector(*args: str, db, **kw) -> subprocess.CompletedProcess:
@@ -58,7 +65,10 @@ def test_a_closed_pipe_ends_quietly_as_before(tmp_path):
 @pytest.mark.parametrize("raised, code", [(None, 0), (SystemExit(0), 0), (SystemExit(None), 0), (SystemExit(2), 2),
                                           (SystemExit(130), 130)])
 def test_run_hands_the_exit_code_to_the_operating_system(monkeypatch, raised, code):
+    collecting = []
+
     def main():
+        collecting.append(gc.isenabled())  # a command runs without the cyclic collector
         sys.stdout.write("done")
         if raised is not None:
             raise raised
@@ -74,7 +84,7 @@ def test_run_hands_the_exit_code_to_the_operating_system(monkeypatch, raised, co
     monkeypatch.setattr(os, "_exit", _exit)
     with pytest.raises(Ended) as ended:
         cli.run()
-    assert ended.value.args == (code,)
+    assert ended.value.args == (code,) and collecting == [False]
 
 
 def test_an_exit_with_a_message_is_left_to_python(monkeypatch):
