@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import re
 from datetime import date
+from functools import lru_cache
 from typing import Iterable
 
 from selector.records import dataclass
@@ -25,6 +26,7 @@ DATES = ("born", "in_post_since", "probation_until", "discipline_until")
 WAIVABLE = ("age", "years_in_post", "probation")  # what 破格 may let a person through
 
 
+@lru_cache(maxsize=8192)  # a roster of 60,000 people has a few hundred 出生年月
 def read_date(text: str) -> date | None:
     """A roster date as clerks write it, or None when it is not one (or no such day)."""
     m = DATE_RE.fullmatch(text.strip())

@@ -313,10 +313,11 @@ def _keys(value: Any) -> set[str]:
     return set(value) if isinstance(value, dict) else set()
 
 
-def _roster_person(item: dict[str, Any], post_ids: set[str]) -> Candidate | None:
+def _roster_person(item: dict[str, Any], post_ids: set[str], descriptive: tuple[str, ...]) -> Candidate | None:
     """A roster row (stripped, non-empty text cells under known headings) as `_Parser.candidate`
     makes it, when every check passes; None when one would fail (`candidate` then says why).
-    A roster of 60,000 people is read by every command: this is the common case, made lean."""
+    A roster of 60,000 people is read by every command: this is the common case, made lean
+    (`descriptive`: the DESCRIPTIVE keys the roster has a column for, in that order)."""
     cid, name = item.get("id"), item.get("name")
     if cid is None or name is None or SPACE_RE.search(cid) or cid != normalize(cid):
         return None
@@ -330,7 +331,7 @@ def _roster_person(item: dict[str, Any], post_ids: set[str]) -> Candidate | None
     if eligible and (len(set(eligible)) != len(eligible) or not post_ids.issuperset(eligible)):
         return None
     return Candidate(id=cid, name=name, label=item.get("label"), posts=tuple(eligible),
-                     fields=tuple((key, item[key]) for key in DESCRIPTIVE if key in item))
+                     fields=tuple((key, item[key]) for key in descriptive if key in item))
 
 
 class _Parser:
@@ -600,16 +601,17 @@ class _Parser:
             raise ConfigError("a column appears twice", file=name, row=1)
         out = []
         post_ids = {p.id for p in posts}
+        descriptive = tuple(key for key in DESCRIPTIVE if key in header)
         for lineno, row in enumerate(rows[1:], start=2):
             if not "".join(row).strip():
                 continue
             if len(row) > len(header):
                 raise ConfigError("{cells} cells for {columns} columns", file=name, row=lineno, cells=len(row),
                                   columns=len(header))
-            item = {h: v.strip() for h, v in zip(header, row) if v.strip()}
+            item = {h: text for h, v in zip(header, row) if (text := v.strip())}
             if "posts" in item:
                 item["posts"] = [p.strip() for p in POSTS_SEP.split(item["posts"]) if p.strip()]
-            person = _roster_person(item, post_ids)
+            person = _roster_person(item, post_ids, descriptive)
             if person is not None:
                 out.append(person)
                 continue
