@@ -9,6 +9,8 @@ rows are apart, a second file in the command and a second batch."""
 
 from __future__ import annotations
 
+import csv
+
 import pytest
 from hypothesis import HealthCheck, given, settings, strategies as st
 
@@ -143,6 +145,31 @@ def test_whole_papers_of_a_chunk_are_counted_as_runs(run, tmp_path, monkeypatch)
     assert fast[0][0][0] == 0 and fast[1] == 0
 
 
+@pytest.mark.parametrize("quoting", ["all", "later"])
+def test_quoted_text_is_counted_as_runs_too(run, tmp_path, monkeypatch, quoting):
+    # an export that quotes every cell is parsed by csv, not split: its chunks' rows are runs
+    # all the same; so are a plain file's when a quoted cell turns up part way (a chunk of
+    # quoted text after one of plain lines, the last paper held back across the two)
+    round_file = good_round(tmp_path, {CATEGORIES: "", ELECTORATE: "electorate = 300\n"})
+    rows = [["票号", "职位", "候选人"]]
+    for i in range(1, 121):
+        rows += [[f"{i:03d}", "P01", "王芳" if i % 3 else "张伟(审计)"], [f"{i:03d}", "P02", "刘洋"]]
+    if quoting == "later":
+        rows[150][2] = "刘洋,王芳"  # a cell with a comma: quoted in its chunk
+    path = tmp_path / "rec1.csv"
+    with open(path, "w", encoding="utf-8", newline="") as f:
+        csv.writer(f, lineterminator="\r\n", quoting=csv.QUOTE_ALL if quoting == "all" else csv.QUOTE_MINIMAL
+                   ).writerows(rows)
+    runs = _spy(monkeypatch)
+    monkeypatch.setattr(tables, "BLOCK", 600)
+    fast = tally_by_path(run, tmp_path, round_file, [[path]], True, "--layout", "long")
+    counted = [number for taken in runs for number in taken.numbers]
+    assert len(runs) >= 3 and len(counted) >= 60 and len(set(counted)) == len(counted)
+    if quoting == "later":
+        assert any(int(n) > 75 for n in counted)  # runs after the quoted chunk as well
+    assert fast == tally_by_path(run, tmp_path, round_file, [[path]], False, "--layout", "long")
+
+
 @pytest.mark.parametrize("rows_of_paper", [3, 40])
 def test_a_paper_longer_than_a_chunk_is_read_by_the_loop(run, tmp_path, monkeypatch, rows_of_paper):
     # a paper with its post on many rows (an overvote), or more rows than a chunk holds: the
@@ -172,7 +199,7 @@ def test_papers_of_another_shape_stop_the_looks_after_a_few_chunks(run, tmp_path
     ballots = write_csv(tmp_path / "rec1.csv", rows)
     looks = []
     long_run = reader._long_run
-    monkeypatch.setattr(reader, "_long_run", lambda *a: looks.append(a[1]) or long_run(*a))
+    monkeypatch.setattr(reader, "_long_run", lambda *a: looks.append(a[2]) or long_run(*a))
     monkeypatch.setattr(tables, "BLOCK", 300)
     fast = tally_by_path(run, tmp_path, round_file, [[ballots]], True, "--layout", "long")
     assert len(looks) == reader.GIVE_UP + 1 and fast[0][0][0] == 0
@@ -211,14 +238,16 @@ def _papers(count: int = 10) -> list[list[str]]:
             for post, name in (("P01", "王芳"), ("P02", "刘洋"))]
 
 
-def _long_run(cells, seen=None):
-    lines = [",".join(row) for row in cells]  # the plain text's lines, as a chunk keeps them
-    return reader._long_run(lines, 2, 3, 0, 1, 2, PIDS, {} if seen is None else seen, set(), 100)
+def _long_run(cells, seen=None, plain=True):
+    # the plain text's lines, as a chunk keeps them; or the cells, as csv parses quoted text
+    rows = [",".join(row) for row in cells] if plain else cells
+    return reader._long_run(rows, plain, 2, 3, 0, 1, 2, PIDS, {} if seen is None else seen, set(), 100)
 
 
-def test_a_run_holds_each_posts_column_of_candidate_cells():
+@pytest.mark.parametrize("plain", [True, False])
+def test_a_run_holds_each_posts_column_of_candidate_cells(plain):
     seen = {"900": 1}
-    taken = _long_run(_papers(), seen)
+    taken = _long_run(_papers(), seen, plain)
     assert list(taken.numbers) == [f"{i:03d}" for i in range(1, 11)] and list(taken.lines) == list(range(2, 22, 2))
     assert taken.pids == ["P01", "P02"]
     assert taken.columns == [[f"王芳{i % 3}" for i in range(1, 11)], [f"刘洋{i % 3}" for i in range(1, 11)]]
@@ -253,9 +282,10 @@ NOT_A_RUN = {
 }
 
 
+@pytest.mark.parametrize("plain", [True, False])
 @pytest.mark.parametrize("odd", list(NOT_A_RUN))
-def test_rows_the_loop_must_read_are_no_run(odd):
-    assert _long_run(_changed(NOT_A_RUN[odd])) is None
+def test_rows_the_loop_must_read_are_no_run(odd, plain):
+    assert _long_run(_changed(NOT_A_RUN[odd]), plain=plain) is None
 
 
 def test_a_number_seen_before_is_no_run():

@@ -14,9 +14,9 @@ from collections import Counter
 from operator import itemgetter, ne
 from typing import Callable, Iterable, Iterator, Mapping, NamedTuple, Sequence
 
+from selector.csvtext import flat_cells, split_lines
 from selector.domain.counting import AMBIGUOUS, CACHE, Ballot, Cells, Resolver, Run
 from selector.domain.model import INVISIBLE, Post, Stage, has_invisible, normalize
-from selector.csvtext import flat_cells
 from selector.errors import BallotFileError
 from selector.i18n import N_
 from selector.readers.tables import Chunk, CsvChunk, Row, placed
@@ -808,46 +808,58 @@ def _long(paper: Paper, name: str, header: list[str], blocks: Iterable[list[Row]
 
 def _long_runs(blocks: Iterable, width: int, ib: int, ip: int, ic: int, pids: dict[str, str],
                seen: dict[str, int]) -> Iterator[Run | Chunk]:
-    """A streamed long file's blocks, with the plain papers of each chunk of plain CSV text
-    as one Run (`_long_run`) and the rest as chunks for `_long`'s loop. The lines of a
-    chunk's last paper are held back and go with the next chunk, so that a run never ends
-    inside a paper (a chunk of one paper's rows goes to the loop, which reads a paper across
-    chunks); after GIVE_UP chunks in a row that were no run, the chunks go to the loop as
-    they are. The loop reads a chunk's cells and first row only (its text and lines stay
-    with the table's chunks, stored as they were read)."""
+    """A streamed long file's blocks, with the plain papers of each CSV chunk as one Run
+    (`_long_run`) and the rest as chunks for `_long`'s loop. The rows of a chunk's last
+    paper are held back and go with the next chunk, so that a run never ends inside a paper
+    (a chunk of one paper's rows goes to the loop, which reads a paper across chunks); after
+    GIVE_UP chunks in a row that were no run, the chunks go to the loop as they are. A
+    chunk's rows are its lines when its text is plain (`csvtext.plain_lines`), else its
+    cells as csv parsed them. The loop reads a chunk's cells and first row only (its text
+    and lines stay with the table's chunks, stored as they were read)."""
     clean: set[str] = set()  # candidate cells known to hold no invisible character
     room = CACHE
-    held: list[str] = []
+    held: list = []  # the rows held back: lines when `held_plain`, else cells
+    held_plain = True
     at = 0  # the row of held[0]
     missed = -1  # chunks in a row that were no run (the first never is: no post cell is known yet)
 
-    def ballot(line: str) -> str | None:
-        cells = line.split(",")
-        return cells[ib] if len(cells) > ib else None
+    def chunk(rows: list, plain: bool, start: int) -> CsvChunk:
+        return CsvChunk(0, 0, None, start, lines=rows) if plain else CsvChunk(0, 0, rows, start)
 
     for block in blocks:
-        lines = getattr(block, "lines", None)
-        if lines is None or missed >= GIVE_UP:  # (quoted text, an XLSX file's rows, or papers of another shape)
+        plain = getattr(block, "lines", None) is not None
+        rows = block.lines if plain else getattr(block, "cells", None)
+        if rows is None or missed >= GIVE_UP:  # (an XLSX file's rows, or papers of another shape)
             if held:
-                yield CsvChunk(0, 0, None, at, lines=held)
+                yield chunk(held, held_plain, at)
                 held = []
             yield block
             continue
         start = block.start
         if held:
-            lines, start, held = held + lines, at, []
+            if held_plain != plain:  # plain and quoted text meet: both as cells
+                held = split_lines(held) if held_plain else held
+                rows = split_lines(rows) if plain else rows
+                plain = False
+            rows, start, held = held + rows, at, []
         # where the last paper begins: the last change of ballot cell
-        cut = len(lines) - 1
-        tail = ballot(lines[cut])
-        while cut > 0 and tail is not None and ballot(lines[cut - 1]) == tail:
+        cut = len(rows) - 1
+        tail = _ballot_cell(rows[cut], plain, ib)
+        while cut > 0 and tail is not None and _ballot_cell(rows[cut - 1], plain, ib) == tail:
             cut -= 1
         if cut:
-            held, at, lines = lines[cut:], start + cut, lines[:cut]
-        run = _long_run(lines, start, width, ib, ip, ic, pids, seen, clean, room)
+            held, held_plain, at, rows = rows[cut:], plain, start + cut, rows[:cut]
+        run = _long_run(rows, plain, start, width, ib, ip, ic, pids, seen, clean, room)
         missed = missed + 1 if run is None else 0
-        yield CsvChunk(0, 0, None, start, lines=lines) if run is None else run
+        yield chunk(rows, plain, start) if run is None else run
     if held:
-        yield CsvChunk(0, 0, None, at, lines=held)
+        yield chunk(held, held_plain, at)
+
+
+def _ballot_cell(row, plain: bool, ib: int) -> str | None:
+    """A row's ballot cell (the row a plain line, or cells as parsed); None if it has none."""
+    cells = row.split(",") if plain else row
+    return cells[ib] if len(cells) > ib else None
 
 
 # Chunks in a row that were no run, after which a long file's papers are taken to be of
@@ -856,18 +868,25 @@ def _long_runs(blocks: Iterable, width: int, ib: int, ip: int, ic: int, pids: di
 GIVE_UP = 4
 
 
-def _long_run(lines: list[str], start: int, width: int, ib: int, ip: int, ic: int, pids: dict[str, str],
+def _long_run(rows: list, plain: bool, start: int, width: int, ib: int, ip: int, ic: int, pids: dict[str, str],
               seen: dict[str, int], clean: set[str], room: int) -> Run | None:
-    """Plain lines of a long file (`lines`, the first on row `start`) as one Run, when they
-    are whole plain papers that `_long`'s loop would read without a word, each paper's rows
-    naming the same posts in the same order: enough rows (RUN_ROWS papers), every one as
-    wide as the header; the ballot cells as in `_run` (ASCII letters and digits, not a
-    heading, seen nowhere before), each paper's rows together, the same for its rows only;
-    post cells the loop has read before (`pids`), a paper's posts each once; no invisible
-    character in a candidate cell. The papers' columns are then as a wide file's: a post's
-    candidate cells, one per paper. Else None. Its papers' numbers go in `seen`."""
-    n = len(lines)
-    flat = flat_cells(lines, width) if n >= RUN_ROWS else None
+    """Rows of a long file (plain text's lines, or with `plain` false cells as csv parsed
+    them; the first on row `start`) as one Run, when they are whole plain papers that
+    `_long`'s loop would read without a word, each paper's rows naming the same posts in the
+    same order: every row as wide as the header; the ballot cells as in `_run` (ASCII letters
+    and digits, not a heading, seen nowhere before), each paper's rows together, the same for
+    its rows only, RUN_ROWS papers at least; post cells the loop has read before (`pids`), a
+    paper's posts each once; no invisible character in a candidate cell. The papers' columns
+    are then as a wide file's: a post's candidate cells, one per paper. Else None. Its
+    papers' numbers go in `seen`. The rows' cells are taken in one list (`width` to a row),
+    the columns as slices of it: no list is made for each row."""
+    n = len(rows)
+    if n < RUN_ROWS:
+        return None
+    if plain:
+        flat = flat_cells(rows, width)
+    else:
+        flat = list(itertools.chain.from_iterable(rows)) if _even(rows, width) else None
     if flat is None:
         return None
     ballots = flat[ib::width]
