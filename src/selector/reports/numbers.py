@@ -6,11 +6,6 @@ from fractions import Fraction
 from functools import lru_cache
 
 
-def frac(value: Fraction | int | str) -> str:
-    """Reduced fraction string: "25/39", "1", "0"."""
-    return str(value if type(value) is Fraction else Fraction(value))
-
-
 def pct(value: Fraction | str) -> str:
     """A share as a percentage with two decimals, rounded half up (四舍五入) exactly, no floats.
 
