@@ -24,6 +24,7 @@ LISTS = {"P01": ("C01", "C03", "C04"), "P02": ("C02", "C03", "C05"), "P03": ("C0
 CELLS = ["张伟(审计)", "张伟(统计)", "张伟", "李娜", "王芳", "刘洋", "陈静", "C03", "赵六", "王 芳", " 李娜 ",
          "\u3000陈静", "李娜、王芳", "刘洋;李娜", "陈\u200b静", "", "", "", "  "]
 CATEGORIES = (("领导干部", F(2)), ("一般干部", F(1)))
+BATCH_POSTS, BATCH = Count.BATCH_POSTS, Count.BATCH  # a round of many posts batches its papers
 
 rows = st.lists(st.tuples(st.sampled_from(CELLS), st.sampled_from(CELLS), st.sampled_from(CELLS),
                           st.sampled_from(["", "", "", "", "废票"]),
@@ -46,8 +47,12 @@ def _ballots(stage: Stage, items, shuffled: bool = False) -> list[Ballot]:
     return list(interpret(paper, "rec1.csv", header, table, "wide"))
 
 
-def _count(stage: Stage, ballots, fast: bool, monkeypatch):
+def _count(stage: Stage, ballots, fast: bool, monkeypatch, batch: int = 0):
+    """`batch`: the wide papers of these 3 posts looked up that many at a time (`Count._batch`,
+    which a round of many posts takes), not one by one."""
     monkeypatch.setattr(Count, "FAST", fast)
+    monkeypatch.setattr(Count, "BATCH_POSTS", 1 if batch else BATCH_POSTS)
+    monkeypatch.setattr(Count, "BATCH", batch or BATCH)
     counter = Count(stage, POSTS, LISTS, Resolver(ROSTER), {c.id: c for c in ROSTER})
     half = len(ballots) // 2
     for b in ballots[:half]:
@@ -76,6 +81,8 @@ def test_fast_and_general_paths_count_the_same(monkeypatch_session, stage, items
     assert _state(_count(stage, ballots, True, monkeypatch_session)) == general  # Cells, fast
     assert _state(_count(stage, as_dicts, True, monkeypatch_session)) == general  # dicts, fast
     assert _state(_count(stage, ballots, False, monkeypatch_session)) == general  # Cells, general
+    for batch in (1, 3, 8):  # Cells, fast, looked up a batch of papers at a time
+        assert _state(_count(stage, ballots, True, monkeypatch_session, batch)) == general
 
 
 def test_cells_are_the_marks_mapping_they_stand_for(monkeypatch_session):
@@ -100,3 +107,18 @@ def monkeypatch_session():
     mp = pytest.MonkeyPatch()
     yield mp
     mp.undo()
+
+
+def test_a_batch_counts_its_papers_in_order(monkeypatch):
+    # looked up post by post, a batch's overvotes and invalid marks are still noted paper by
+    # paper, post by post: 002 overvotes P01 after 001 overvoted P02, as one by one
+    stage = Stage("rec1", "recommend", "民主推荐", electorate=99, max_marks=1, candidates="roster")
+    items = [("张伟(审计)", "刘洋;李娜", "陈静", "", "一般干部"), ("李娜、王芳", "赵六", "王芳", "", "一般干部"),
+             ("王芳", "刘洋", "赵六", "", "一般干部"), ("王芳", "赵六", "陈静", "", "一般干部")]
+    ballots = _ballots(stage, items)
+    counted = _count(stage, ballots, True, monkeypatch, batch=3)  # (001, 002), then (003, 004): see _count
+    assert counted.voided == [("001", "P02", "overvote"), ("002", "P01", "overvote")]
+    assert [(m.ballot, m.post, m.text) for m in counted.invalid_marks()] == [("002", "P02", "赵六"),
+                                                                           ("004", "P02", "赵六"),
+                                                                           ("003", "P03", "赵六")]
+    assert _state(counted) == _state(_count(stage, ballots, False, monkeypatch))

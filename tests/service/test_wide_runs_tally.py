@@ -78,8 +78,9 @@ def _rows(items, first: int, void_column: bool, category_column: bool, swapped: 
 
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(papers, papers, options, st.sampled_from(["one", "two files", "two batches"]),
-       st.sampled_from([97, 200, 300, 1 << 16]))
-def test_a_wide_tally_stores_the_same_by_either_path(run, tmp_path_factory, items, more, option, shape, block):
+       st.sampled_from([97, 200, 300, 1 << 16]), st.sampled_from([0, 3]))
+def test_a_wide_tally_stores_the_same_by_either_path(run, tmp_path_factory, items, more, option, shape, block,
+                                                     batch):
     overvote, max_marks, weighted, void_column, category_column, swapped = option
     folder = tmp_path_factory.mktemp("wide")
     stage = f'overvote = "{overvote}"' + (f"\nmax_marks = {max_marks}" if max_marks else "")
@@ -92,8 +93,29 @@ def test_a_wide_tally_stores_the_same_by_either_path(run, tmp_path_factory, item
     files = {"one": [[first]], "two files": [[first, second]], "two batches": [[first], [second]]}[shape]
     with pytest.MonkeyPatch.context() as mp:
         mp.setattr(tables, "BLOCK", block)  # small blocks: many chunks, some runs, some read row by row
+        if batch:  # the papers read row by row looked up `batch` at a time, as in a round of many posts
+            mp.setattr(Count, "BATCH_POSTS", 1)
+            mp.setattr(Count, "BATCH", batch)
         fast = _tally(run, folder, round_file, files, True)
         assert fast == _tally(run, folder, round_file, files, False)
+
+
+def test_papers_held_for_a_batch_are_stored_with_their_batch(run, tmp_path, monkeypatch):
+    # a round of many posts holds its plain papers for a batch lookup; a file's last papers are
+    # still held when it ends: their invalid marks and overvotes belong to that file's batch
+    round_file = good_round(tmp_path, {CATEGORIES: "", ELECTORATE: "electorate = 300\n"})
+    names = [("张伟(审计)", "刘洋"), ("王芳", "张伟(统计)"), ("赵六", "李娜、王芳"), ("C04", ""), ("张伟", "陈静")]
+    files = []
+    for f, first in ((0, 1), (1, 31)):
+        rows = [["票号", "审计局局长", "统计局副局长"]] + [[f"{i:03d}", *names[i % len(names)]]
+                                                        for i in range(first, first + 30)]
+        files.append([write_csv(tmp_path / f"rec1-{f}.csv", rows)])
+    monkeypatch.setattr(reader, "RUN_ROWS", 1000)  # every paper through `add`
+    monkeypatch.setattr(Count, "BATCH_POSTS", 1)
+    monkeypatch.setattr(Count, "BATCH", 1000)  # every paper held until its file ends
+    fast = _tally(run, tmp_path, round_file, files, True)
+    assert fast == _tally(run, tmp_path, round_file, files, False)
+    assert [(row[-1], row[3]) for row in dict(fast[3])["invalid_marks"]][-2:] == [(2, "052"), (2, "057")]
 
 
 def test_plain_chunks_are_counted_as_runs_and_the_rest_row_by_row(run, tmp_path, monkeypatch):

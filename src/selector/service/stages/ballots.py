@@ -193,8 +193,7 @@ class BallotStage:
             rows = store.intake(batch, _json(table.header), table.chunks, progress and (
                 lambda base=done, t=table: progress(base + t.progress(), total)))
             ballots = 0
-            posts = counter.result.posts
-            marks_at = {pid: len(pc.invalid_marks) for pid, pc in posts.items()}
+            marks_at = {pid: len(pc.invalid_marks) for pid, pc in counter.result.posts.items()}
             voided_at = len(counter.result.voided)
             reading = interpret(paper, table.name, table.header, rows.taken(), layout, blocks=True, stream=stream,
                                 runs=counter.takes_runs)
@@ -243,8 +242,9 @@ class BallotStage:
                                "text": c.text} for c in reading.cleaned[:5]]}
             if batch is not None:
                 stored.append(batch)
-                added.append((batch, [m for pid, pc in posts.items() for m in pc.invalid_marks[marks_at[pid]:]],
-                              counter.result.voided[voided_at:]))
+                counted = counter.result  # (the count so far: papers the counter held, counted now)
+                added.append((batch, [m for pid, pc in counted.posts.items() for m in pc.invalid_marks[marks_at[pid]:]],
+                              counted.voided[voided_at:]))
                 # (the papers with an invalid mark or void: all save_count asks about; not every number)
                 batch_of.update(dict.fromkeys([m.ballot for m in added[-1][1]], batch))
                 batch_of.update(dict.fromkeys([ballot for ballot, _, _ in added[-1][2]], batch))
