@@ -6,9 +6,8 @@ at a time (so a file can be streamed) and yields exact per-post results.
 
 from __future__ import annotations
 
-import itertools
 from collections import Counter, defaultdict
-from itertools import repeat
+from itertools import chain, repeat
 from fractions import Fraction
 from typing import Callable, Iterable, Literal, Mapping, NamedTuple, Sequence
 
@@ -509,7 +508,7 @@ class Count:
         held, self._held = self._held, []
         n = len(held)
         columns = zip(*(marks.raw for _, marks in held))  # post by post: each post's cells, paper by paper
-        found = list(itertools.chain.from_iterable(map(map, self._raw_gets, columns)))
+        found = list(chain.from_iterable(map(map, self._raw_gets, columns)))
         self._pending.update(found)
         misses = []
         k = _index(found, None, 0)
