@@ -71,6 +71,7 @@ CORPUS = {
     "long-missing-post.csv": ("rec1", ("--layout", "long"), "row 1", "the long layout needs a 'post' column"),
     "long-unknown-post.csv": ("rec1", ("--layout", "long"), "row 3, column 3 (post)", "unknown post 'P09'"),
     "long-mark-without-post.csv": ("rec1", ("--layout", "long"), "row 2, column 3 (post)", "a mark without a post"),
+    "long-header-only.csv": ("rec1", ("--layout", "long"), "row 2", "no ballots after the header"),
     "missing-post-column.csv": ("rec1", (), "row 1", "no column for post P02 (统计局副局长)"),
     "approve-missing-candidate.csv": ("vote1", (), "row 1", "no column for 李娜 (C03) on the P02 list"),
     "approve-bad-token.csv": ("vote1", (), "row 3, column 3 (P01/李娜)", "'OK' is not a vote"),

@@ -170,6 +170,17 @@ def test_quoted_text_is_counted_as_runs_too(run, tmp_path, monkeypatch, quoting)
     assert fast == tally_by_path(run, tmp_path, round_file, [[path]], False, "--layout", "long")
 
 
+def test_a_long_file_of_its_header_alone_is_refused_in_one_line(run, tmp_path):
+    # the runs' reader is asked for a first chunk of no rows
+    round_file = good_round(tmp_path, {CATEGORIES: "", ELECTORATE: "electorate = 300\n"})
+    ballots = write_csv(tmp_path / "rec1.csv", [["票号", "职位", "候选人"]])
+    db = tmp_path / "r.db"
+    assert run("--db", db, "init", round_file).exit_code == 0
+    done = run("--db", db, "tally", "rec1", ballots, "--layout", "long", "--present", "300", "--issued", "300")
+    assert done.exit_code == 1 and "Traceback" not in done.stderr
+    assert done.stderr.strip().splitlines() == [f"error: {ballots}: row 2: no ballots after the header"]
+
+
 @pytest.mark.parametrize("rows_of_paper", [3, 40])
 def test_a_paper_longer_than_a_chunk_is_read_by_the_loop(run, tmp_path, monkeypatch, rows_of_paper):
     # a paper with its post on many rows (an overvote), or more rows than a chunk holds: the

@@ -829,7 +829,7 @@ def _long_runs(blocks: Iterable, width: int, ib: int, ip: int, ic: int, pids: di
     for block in blocks:
         plain = getattr(block, "lines", None) is not None
         rows = block.lines if plain else getattr(block, "cells", None)
-        if rows is None or missed >= GIVE_UP:  # (an XLSX file's rows, or papers of another shape)
+        if not rows or missed >= GIVE_UP:  # (no rows, an XLSX file's, or papers of another shape)
             if held:
                 yield chunk(held, held_plain, at)
                 held = []
