@@ -44,14 +44,13 @@ def pipe_table(headers: list[str], rows: list[list]) -> list[str]:
     are always left-aligned; columns are at least 3 wide and never wider than their widest
     cell (tabulate's MIN_PADDING of 2 is set to 0 for the call); cells are printed as they are
     (no number parsing, no stripping)."""
-    import wcwidth  # the widechars extra: without it tabulate would count a CJK character as 1
-
     numeric = [bool(rows) and all(isinstance(r[i], int) for r in rows if i < len(r))
                for i in range(len(headers))]
-    laid = _plain_pipe_table(headers, rows, numeric, wcwidth.wcswidth)
+    laid = _plain_pipe_table(headers, rows, numeric)
     if laid is not None:
         return laid
     import tabulate  # imported here: `selector --version` and `status` never need it
+    import wcwidth  # the widechars extra: without it tabulate would count a CJK character as 1
 
     bar = tabulate.DataRow("|", "|", "|")
     fmt = tabulate.TableFormat(lineabove=None, linebelowheader=_rule, linebetweenrows=None,
@@ -68,33 +67,22 @@ def pipe_table(headers: list[str], rows: list[list]) -> list[str]:
     return text.split("\n")
 
 
-def _plain_pipe_table(headers: list[str], rows: list[list], numeric: list[bool], measure) -> list[str] | None:
+def _plain_pipe_table(headers: list[str], rows: list[list], numeric: list[bool]) -> list[str] | None:
     """`pipe_table`'s lines as tabulate lays them out, for the usual table: every cell a str
-    of printable characters (or ideographic spaces) or an int (not a bool), every row as
-    long as the headers.
-    Tabulate's own type guessing and cell formatting cost 40 % of a 10,000-post export; for
-    such a table they do nothing (`tests/reports/test_pipe_table.py` holds the two alike).
-    None for any other table: tabulate lays it out."""
+    or an int (not a bool), every row as long as the headers, all their text printable ASCII
+    or Chinese (`_WIDE`: a character of it is as wide as wcwidth says wherever it stands, 1
+    or 2). Tabulate's own type guessing and cell formatting cost 40 % of a 10,000-post
+    export; for such a table they do nothing (`tests/reports/test_pipe_table.py` holds the
+    two alike). None for any other table: tabulate lays it out."""
     count = len(headers)
     texts = [[c if type(c) is str else str(c) if type(c) is int else None for c in row] for row in rows]
     if not all(len(row) == count and None not in row for row in texts):
         return None
-    every = "".join(headers) + "".join("".join(row) for row in texts)
-    if not every.isprintable() and not every.replace("\u3000", "").isprintable():  # (an ideographic space is text)
+    if not _WIDE.fullmatch("".join(headers) + "".join("".join(row) for row in texts)):
         return None
-    sizes: dict[str, int] = {}
 
-    def size(text: str) -> int:
-        found = sizes.get(text)
-        if found is None:
-            if text.isascii():
-                found = len(text)
-            elif _WIDE.fullmatch(text):  # ASCII and Chinese text: a Chinese character or its punctuation is 2
-                found = 2 * len(text) - len(text.encode("ascii", "ignore"))
-            else:
-                found = measure(text)
-            sizes[text] = found
-        return found
+    def size(text: str) -> int:  # a Chinese character or its punctuation is 2 wide
+        return len(text) if text.isascii() else 2 * len(text) - len(text.encode("ascii", "ignore"))
 
     heads = [h + " " * (3 - size(h)) for h in headers]  # at least 3 wide
     widths = [max(size(h), max((size(row[i]) for row in texts), default=0)) for i, h in enumerate(heads)]
@@ -108,8 +96,11 @@ def _plain_pipe_table(headers: list[str], rows: list[list], numeric: list[bool],
     return [line(heads, left), _rule([w + 2 for w in widths], aligns)] + [line(row, numeric) for row in texts]
 
 
-# Printable ASCII, the CJK ideographs and the fullwidth forms, which wcwidth counts 1 and 2
-_WIDE = re.compile("[ -~\u4e00-\u9fff\uff01-\uff60]*")
+# Printable ASCII (1 wide), and 2 wide: the ideographic space and CJK punctuation (but the
+# tone marks U+302A-302F and U+303F), the CJK ideographs and the fullwidth forms. wcwidth
+# gives each of them the same width alone, before a space or after one (it does not for
+# every character: a virama measures 0 alone and 2 before a space).
+_WIDE = re.compile("[ -~\u3000-\u3029\u3030-\u303e\u4e00-\u9fff\uff01-\uff60]*")
 
 
 def safe_cell(value):
