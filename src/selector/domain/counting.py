@@ -320,8 +320,17 @@ class Count:
 
     def add(self, ballot: Ballot) -> None:
         marks = ballot.marks
-        if self._held and not (type(marks) is Cells and ballot.void is None and ballot.category is None
-                               and (marks.pids is self._pids or marks.pids == self._pids)):
+        if self._batching and type(marks) is Cells and ballot.void is None and ballot.category is None \
+                and (marks.pids is self._pids or marks.pids == self._pids):
+            # a round of many posts: a plain wide paper waits for its batch (`_batch`)
+            self._unset = True
+            self._papers += 1
+            self._result.returned += 1
+            self._held.append((ballot.number, marks))
+            if len(self._held) >= self.BATCH:
+                self._batch()
+            return
+        if self._held:
             self._batch()  # the papers held come first: nothing of a paper counted now may pass them
         result = self._result
         self._unset = True
@@ -346,11 +355,6 @@ class Count:
         work = None
         if plain and self.FAST and type(marks) is Cells and (marks.pids is pids or marks.pids == pids):
             # a wide paper's cells, in the posts' order: look the cells up as read
-            if self._batching:
-                self._held.append((ballot.number, marks))
-                if len(self._held) >= self.BATCH:
-                    self._batch()
-                return
             values = marks.raw
             misses = self._fast(self._raw, values)
             if not misses:
@@ -508,23 +512,12 @@ class Count:
         held, self._held = self._held, []
         n = len(held)
         columns = zip(*(marks.raw for _, marks in held))  # post by post: each post's cells, paper by paper
-        found = list(chain.from_iterable(map(map, self._raw_gets, columns)))
-        self._pending.update(found)
-        misses = []
-        k = _index(found, None, 0)
-        while k >= 0:
-            misses.append((k % n, k // n))  # (paper, post)
-            k = _index(found, None, k + 1)
-        if not misses:
-            return
-        misses.sort()
-        plan, raw, pending = self._plan, self._raw, self._pending
-        for i, j in misses:
+        misses = self._counted(list(chain.from_iterable(map(map, self._raw_gets, columns))))
+        plan = self._plan
+        for i, j in sorted((k % n, k // n) for k in misses):  # (paper, post), as `add` goes
             number, marks = held[i]
             value = marks.raw[j]
-            slot = raw[j].get(value)
-            if slot is not None:  # learned from a paper before it in the batch
-                pending[slot] += 1
+            if self._known(j, value, 1):  # learned from a paper before it in the batch
                 continue
             self._posts(None, number, ((plan[j], marks.texts(j), value),), None, False, None, None, True)
 
@@ -552,7 +545,11 @@ class Count:
     def _fast(self, tables: list[dict], cells) -> list[int]:
         """Count the cells found in their post's table (`tables`, in post order) by slot, in C
         (`result` adds them); the positions of the others, for the general path."""
-        found = list(map(dict.get, tables, cells))
+        return self._counted(list(map(dict.get, tables, cells)))
+
+    def _counted(self, found: list) -> list[int]:
+        """Count the slots found (a slot, or None for a cell not found) in C (`result` adds
+        them); the positions of the cells not found."""
         self._pending.update(found)
         misses = []
         k = _index(found, None, 0)
