@@ -9,6 +9,7 @@ references, pretty-printed XML, rows and cells without numbers) can be drawn.
 
 from __future__ import annotations
 
+import re
 import sys
 import tracemalloc
 import zipfile
@@ -292,3 +293,124 @@ def test_shared_strings_are_read_fast_only_when_plain(data, strings):
     assert sheetxml.shared_strings(data) == strings
     if strings is not None:
         assert read_string_table(io.BytesIO(data)) == strings
+
+
+# -- parts of shared strings alone (a ballot sheet as Excel saves it) ------------------------
+
+ROW_ATTRS = ["", ' spans="1:4"', ' spans="1:4" ht="15" customHeight="1"', ' x="a>B"', ' Q="Z"', ' x="A&amp;"',
+             ' x="\x01"', ' xmlns="urn:not-spreadsheetml"']  # (the last: its cells are none of openpyxl's)
+
+
+def _letters(col: int) -> str:
+    """0 → A, 26 → AA."""
+    return chr(65 + col) if col < 26 else "A" + chr(65 + col - 26)
+
+
+@st.composite
+def string_sheets(draw):
+    """(the sheet's XML, its shared strings, a block size): rows of shared-string cells as
+    Excel writes them, with what else a sheet may hold: styles, row attributes, gaps and
+    repeated row numbers, empty rows, cells out of order, twice in a column or past the
+    header, a number past the table (damaged), white space between rows or cells (or a
+    control character, there or in an attribute: the workbook is refused), a merged
+    range (a title's, allowed when its row holds one value: an empty string is none)."""
+    strings = draw(st.lists(st.sampled_from(TEXTS), min_size=1, max_size=6, unique=True))
+    width = draw(st.integers(1, 4))
+    between_rows = draw(st.sampled_from(["", "", "\n  ", "\x0c"]))  # (a form feed: XML forbids it)
+    between_cells = draw(st.sampled_from(["", "", "", " "]))
+    rows, number = [], 0
+    for i in range(draw(st.integers(1, 12))):
+        number = max(1, number + draw(st.sampled_from([1, 1, 1, 2, 0])))
+        attrs = draw(st.sampled_from(ROW_ATTRS))
+        if i == 0:
+            cols = list(range(width))
+        else:
+            cols = draw(st.lists(st.sampled_from(list(range(width + 1)) + [27]), max_size=width + 1))
+            if draw(st.booleans()):
+                cols.sort()
+        cells = []
+        for col in cols:
+            style = draw(st.sampled_from(["", "", ' s="0"', ' s="1"', ' s="3"']))
+            index = draw(st.sampled_from(list(range(len(strings))) * 8 + [len(strings)]))
+            cells.append(f'<c r="{_letters(col)}{number}"{style} t="s"><v>{index}</v></c>')
+        rows.append(f'<row r="{number}"{attrs}>{between_cells.join(cells)}</row>')
+    around = between_rows.strip("\x0c")  # (only between rows: openpyxl finds one at either end first)
+    merged = draw(st.sampled_from(["", "A1:B1", "A2:B2"]))  # a title merged across, or a table's cells
+    merged = f'<mergeCells count="1"><mergeCell ref="{merged}"/></mergeCells>' if merged else ""
+    sheet = (f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<worksheet {NS}>'
+             f'<dimension ref="A1:{_letters(width - 1)}{number}"/><sheetData>{around}'
+             f'{between_rows.join(rows)}{around}</sheetData>{merged}</worksheet>')
+    return sheet, strings, draw(st.sampled_from([128, 1 << 20]))
+
+
+def _write_sheet(path: Path, sheet: str, strings: list[str]) -> Path:
+    items = "".join(f'<si><t xml:space="preserve">{escape(s)}</t></si>' for s in strings)
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as z:
+        for name, text in PARTS.items():
+            z.writestr(name, text)
+        z.writestr("xl/worksheets/sheet1.xml", sheet)
+        z.writestr("xl/sharedStrings.xml", f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+                                            f'<sst {NS} count="{len(strings)}">{items}</sst>')
+    return path
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(drawn=string_sheets())
+def test_parts_of_shared_strings_read_as_openpyxl_reads_them(tmp_path, drawn):
+    sheet, strings, block = drawn
+    path = _write_sheet(tmp_path / "选票.xlsx", sheet, strings)
+    with mock.patch.object(sheetxml, "BLOCK", block):
+        assert read(path, True) == read(path, False)
+
+
+def _strings_sheet(path: Path, ballots: int) -> Path:
+    """An Excel-saved ballot sheet of shared strings alone (ballot numbers typed as text),
+    rows with a style, row attributes and blank cells left out."""
+    names = ["张伟", "王芳", "李娜", "刘强"]
+    strings = ["ballot", "P01", "P02", "P03"] + names
+    rows = ['<row r="1" spans="1:4">' + "".join(f'<c r="{_letters(k)}1" s="1" t="s"><v>{k}</v></c>'
+                                              for k in range(4)) + "</row>"]
+    for b in range(1, ballots + 1):
+        r = b + 1
+        strings.append(f"B{b:05d}")
+        cells = [f'<c r="A{r}" t="s"><v>{len(strings) - 1}</v></c>']
+        cells += [f'<c r="{_letters(k)}{r}" t="s"><v>{4 + (b * k) % 4}</v></c>'
+                  for k in range(1, 4) if (b + k) % 7]
+        rows.append(f'<row r="{r}" spans="1:4" x14ac:dyDescent="0.25">' + "".join(cells) + "</row>")
+    sheet = (f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<worksheet {NS} '
+             f'xmlns:x14ac="http://schemas.microsoft.com/office/spreadsheetml/2009/9/ac">'
+             f'<dimension ref="A1:D{ballots + 1}"/><sheetData>{"".join(rows)}</sheetData></worksheet>')
+    return _write_sheet(path, sheet, strings)
+
+
+def test_a_sheet_of_shared_strings_is_read_a_part_at_a_time(tmp_path):
+    path = _strings_sheet(tmp_path / "选票.xlsx", 3000)
+    expected = read(path, False)
+    parts = []
+    original = sheetxml.Sheet._strings_part
+
+    def spy(self, part, texts):
+        parts.append(len(part))
+        return original(self, part, texts)
+
+    with mock.patch.object(sheetxml, "BLOCK", 4096), mock.patch.object(sheetxml.Sheet, "_strings_part", spy), \
+            mock.patch.object(sheetxml.Sheet, "_row_by_row", _never), \
+            mock.patch.object(sheetxml.Sheet, "_slow", _never), \
+            mock.patch.object(sheetxml.Sheet, "_openpyxl", _never):
+        assert read(path, True) == expected
+    assert expected[0] == "rows" and len(expected[2]) == 3000
+    assert expected[2][5] == (7, ["B00006", "", "张伟", "李娜"])  # (6 + 1) % 7: B7 left out
+    assert len(parts) > 20 and max(parts) < 2 * 4096
+
+
+def test_a_damaged_string_number_is_refused_in_its_row(tmp_path):
+    path = _strings_sheet(tmp_path / "选票.xlsx", 50)
+    with zipfile.ZipFile(path) as z:
+        sheet = z.read("xl/worksheets/sheet1.xml").decode()
+    sheet = re.sub(r'(<c r="C31" t="s"><v>)[0-9]+', r"\g<1>999", sheet)
+    assert '"C31" t="s"><v>999</v>' in sheet
+    damaged = _write_sheet(tmp_path / "damaged.xlsx", sheet, ["ballot", "P01", "P02", "P03", "张伟", "王芳",
+                                                                "李娜", "刘强"] + [f"B{b:05d}" for b in range(1, 51)])
+    got = read(damaged, True)
+    assert got == read(damaged, False)
+    assert got[0] == "refused" and "row 31" in got[1] and "damaged" in got[1], got

@@ -5,7 +5,8 @@ every cell: 100,000 ballots of 30 posts took ~20 s to read, 95 % of an XLSX tall
 the sheet's XML is unpacked in large blocks and cut into rows by regular expressions on
 bytes; a row as Excel (and LibreOffice, WPS, xlsxwriter, openpyxl) writes it — cells
 `<c r="B2" s="1" t="s"><v>7</v></c>`, attributes in that order, an inline string
-`<is><t>…</t></is>` — is read by C-level matching and list operations. Anything else (a
+`<is><t>…</t></is>` — is read by C-level matching and list operations (a block of rows of
+shared strings alone, a ballot sheet as Excel saves it, all at once). Anything else (a
 formula, rich text, another attribute order, an odd character reference, a control
 character) is handed, row by row, to openpyxl's own parser, so no file reads differently:
 the fast path only takes the shapes it can read exactly as openpyxl does, and
@@ -127,9 +128,23 @@ _CELLS = re.compile(_CELL)
 _PLAIN_ROW = re.compile(rb'(?:\s*' + _CELL + rb')*\s*')
 # The row of a ballot sheet as Excel writes it: nothing but shared-string cells side by side.
 # Checked whole without groups, then its letters and string numbers taken in two C passes.
-_STRINGS_ROW = re.compile(rb'(?:<c r="[A-Z]{1,3}[0-9]+"(?: s="[0-9]{1,9}")? t="s"><v>[0-9]+</v></c>)+')
+# (Possessive quantifiers, "++": nothing here needs to give back what it took, and the
+# matcher then keeps no state to do so: twice as fast.)
+_STRING_CELL = rb'<c r="[A-Z]{1,3}+[0-9]++"(?: s="[0-9]{1,9}+")?+ t="s"><v>[0-9]++</v></c>'
+_STRINGS_ROW = re.compile(rb'(?:' + _STRING_CELL + rb')++')
 _LETTERS = re.compile(rb'<c r="([A-Z]{1,3})')
 _STRING_NUMBERS = re.compile(rb'<v>([0-9]+)</v>')
+# A block of such rows (or empty ones), checked whole in one pass: its string numbers are then
+# taken in one pass too (each "<v>" there opens a string's number), a row's are a slice of them.
+# (XML's white space, and attribute values of printable ASCII: no character XML forbids.)
+_STRINGS_PART = re.compile(rb'(?:[ \t\r\n]*+<row[ \t\r\n]++r="[1-9][0-9]{0,6}+"'
+                           rb'(?:[ \t\r\n]++[A-Za-z_][\w.:-]*+="[ !#-%\'-;=-~]*+")*+[ \t\r\n]*+>'
+                           rb'(?:' + _STRING_CELL + rb')*+</row>)*+[ \t\r\n]*+')
+_ROW_NUMBERS = re.compile(rb'<row\s+r="([0-9]+)"')
+_PART_STRING_NUMBERS = re.compile(rb'<v>([0-9]++)')
+# What a row of `_STRINGS_PART` keeps of its XML as the key to its layout: each tag's "<",
+# quotes, and capital letters (its cells' column letters).
+_NOT_SHAPE = bytes(c for c in range(256) if c not in b'<"ABCDEFGHIJKLMNOPQRSTUVWXYZ')
 # What XML forbids in text (openpyxl's parser refuses it): such a block goes to openpyxl.
 _CONTROL = bytes(c for c in range(32) if c not in (9, 10, 13))
 
@@ -174,6 +189,8 @@ class Sheet:
         self.row_parser = parser(None)
         self.by_index = _Strings(strings)  # b"12" → the 13th shared string
         self.layouts: dict[tuple[bytes, ...], tuple] = {}  # see _layout
+        self.shapes: dict[bytes, tuple] = {}  # see _strings_part
+        self.blank_string = "" in strings  # can a string cell be empty?
 
     def rows(self) -> Iterator[Row]:
         with self.source() as src:
@@ -214,10 +231,14 @@ class Sheet:
                         continue
                     else:
                         part, buf = buf[:cut + 6], buf[cut + 6:] + block
-                if _odd(part):
+                texts = self._strings(part)
+                if texts is not None:
+                    yield from self._strings_part(part, texts)
+                elif _odd(part):
                     yield from self._openpyxl()
                     return
-                yield from self._part(part)
+                else:
+                    yield from self._row_by_row(part)
             # the rest after </sheetData>; without one, the parser says what is wrong
             yield from self._rest(rest if end >= 0 else b"", src)
 
@@ -246,11 +267,54 @@ class Sheet:
                     yield self.convert(idx, cells, self.width)
             self.merged = [r.ref for r in (parser.merged_cells.mergeCell if parser.merged_cells else ())]
 
-    def _part(self, part: bytes) -> Iterator[Row]:
-        """The rows of `part`, whole rows of the sheet's XML (and what stands between them).
-        A row written <row …/> next to another, or one the fast path cannot read, goes to
-        openpyxl's parser: its start tag does not match, or its body holds more "<" than
-        its cells."""
+    def _strings(self, part: bytes) -> list[str] | None:
+        """The shared strings that the cells of `part` (whole rows of the sheet's XML) name, in
+        order, when its rows hold shared strings alone, as Excel saves a ballot sheet (and
+        nothing `_odd` looks for: `_STRINGS_PART` takes no "<!", "<?" or control character);
+        None for any other part, read row by row."""
+        if b"xmlns" in part or not _STRINGS_PART.fullmatch(part):
+            return None
+        try:
+            return list(map(self.by_index.__getitem__, _PART_STRING_NUMBERS.findall(part)))
+        except IndexError:  # a damaged number: read row by row, to refuse it in its row
+            return None
+
+    def _strings_part(self, part: bytes, texts: list[str]) -> Iterator[Row]:
+        """The rows of `part`, which `_STRINGS_PART` matched whole, `texts` the shared strings
+        its cells name in order: each row takes as many as it has cells. Rows whose XML keeps
+        the same tags, quotes and capitals have the same column letters, so share a layout
+        (an attribute's value holds no "<" or quote: each tag's part of the key is its own)."""
+        shapes = self.shapes
+        width = self.width
+        blank = self.blank_string
+        at = 0
+        for piece, idx in zip(part.split(b"</row>"), map(int, _ROW_NUMBERS.findall(part))):
+            key = piece.translate(None, _NOT_SHAPE)
+            shape = shapes.get(key)
+            if shape is None:
+                letters = tuple(_LETTERS.findall(piece))
+                shape = (len(letters), *self._layout(letters)) if letters else (0, 1, 0, None)
+                if len(shapes) < 1 << 10:
+                    shapes[key] = shape
+            n, first, last, place = shape
+            if n:
+                got = texts[at:at + n]
+                at += n
+                filled = n - got.count("") if blank else n
+                if place is not None:
+                    got.append("")
+                    got = list(map(got.__getitem__, place))
+                row = Row(idx, got, filled, first, last, None, True)
+            else:
+                row = Row(idx, [""] * width, 0, 1, 0, None, True)
+            self.counter = idx
+            self.given += 1
+            yield row
+
+    def _row_by_row(self, part: bytes) -> Iterator[Row]:
+        """The rows of `part` one by one. A row written <row …/> next to another, or one the
+        fast path cannot read, goes to openpyxl's parser: its start tag does not match, or
+        its body holds more "<" than its cells."""
         pieces = part.split(b"</row>")
         tail = pieces.pop()  # after the last </row>: "" or rows written <row …/>
         for piece in pieces:
