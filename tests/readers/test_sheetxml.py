@@ -403,14 +403,32 @@ def test_a_sheet_of_shared_strings_is_read_a_part_at_a_time(tmp_path):
     assert len(parts) > 20 and max(parts) < 2 * 4096
 
 
-def test_a_damaged_string_number_is_refused_in_its_row(tmp_path):
+def _strings_of_50(tmp_path: Path, c31: str | None, extra: list[str]) -> Path:
+    """The 50-ballot sheet of `_strings_sheet` with `extra` strings after its own, and cell
+    C31 naming string number `c31` (when given)."""
     path = _strings_sheet(tmp_path / "选票.xlsx", 50)
     with zipfile.ZipFile(path) as z:
         sheet = z.read("xl/worksheets/sheet1.xml").decode()
-    sheet = re.sub(r'(<c r="C31" t="s"><v>)[0-9]+', r"\g<1>999", sheet)
-    assert '"C31" t="s"><v>999</v>' in sheet
-    damaged = _write_sheet(tmp_path / "damaged.xlsx", sheet, ["ballot", "P01", "P02", "P03", "张伟", "王芳",
-                                                                "李娜", "刘强"] + [f"B{b:05d}" for b in range(1, 51)])
+    if c31 is not None:
+        sheet = re.sub(r'(<c r="C31" t="s"><v>)[0-9]+', rf"\g<1>{c31}", sheet)
+        assert f'"C31" t="s"><v>{c31}</v>' in sheet
+    strings = ["ballot", "P01", "P02", "P03", "张伟", "王芳", "李娜", "刘强"] + [f"B{b:05d}" for b in range(1, 51)]
+    return _write_sheet(tmp_path / "changed.xlsx", sheet, strings + extra)
+
+
+def test_a_damaged_string_number_is_refused_in_its_row(tmp_path):
+    damaged = _strings_of_50(tmp_path, "999", [])
     got = read(damaged, True)
     assert got == read(damaged, False)
     assert got[0] == "refused" and "row 31" in got[1] and "damaged" in got[1], got
+
+
+def test_a_string_cell_longer_than_a_ballot_file_may_hold_is_refused_in_its_place(tmp_path):
+    # The longest shared string bounds a row's cells: past the limit, each cell is measured.
+    unused = _strings_of_50(tmp_path, None, ["张" * 10_001])
+    assert read(unused, True) == read(unused, False) and read(unused, True)[0] == "rows"
+    used = _strings_of_50(tmp_path, "58", ["张" * 10_001])
+    got = read(used, True)
+    assert got == read(used, False)
+    assert got == ("refused", f"{used}: row 31, column 3 (P02): a cell of 10,001 characters, more than the "
+                              "10,000 a ballot file may hold (an unclosed quote, or not a ballot file?)")

@@ -153,8 +153,9 @@ _CONTROL = bytes(c for c in range(32) if c not in (9, 10, 13))
 class Row:
     """A row as read: its number, the values by column (index 0 is column A), how many cells
     hold a value, the first and last cell's columns (last 0: no cell), the refusal for its
-    first cell that cannot be read as a value (or None), and whether `values` are already
-    the texts of the cells ("" for none) rather than openpyxl's values (None for none)."""
+    first cell that cannot be read as a value (or None), whether `values` are already
+    the texts of the cells ("" for none) rather than openpyxl's values (None for none), and
+    a length no text in it exceeds, when one is known without measuring each."""
 
     idx: int
     values: list
@@ -163,6 +164,7 @@ class Row:
     last: int
     problem: Exception | None = None
     text: bool = False
+    bound: int | None = None
 
 
 class Sheet:
@@ -191,6 +193,7 @@ class Sheet:
         self.layouts: dict[tuple[bytes, ...], tuple] = {}  # see _layout
         self.shapes: dict[bytes, tuple] = {}  # see _strings_part
         self.blank_string = "" in strings  # can a string cell be empty?
+        self.longest_string = max(map(len, strings), default=0)  # (no string cell is longer)
 
     def rows(self) -> Iterator[Row]:
         with self.source() as src:
@@ -286,7 +289,7 @@ class Sheet:
         (an attribute's value holds no "<" or quote: each tag's part of the key is its own)."""
         shapes = self.shapes
         width = self.width
-        blank = self.blank_string
+        blank, longest = self.blank_string, self.longest_string
         at = 0
         for piece, idx in zip(part.split(b"</row>"), map(int, _ROW_NUMBERS.findall(part))):
             key = piece.translate(None, _NOT_SHAPE)
@@ -304,9 +307,9 @@ class Sheet:
                 if place is not None:
                     got.append("")
                     got = list(map(got.__getitem__, place))
-                row = Row(idx, got, filled, first, last, None, True)
+                row = Row(idx, got, filled, first, last, None, True, longest)
             else:
-                row = Row(idx, [""] * width, 0, 1, 0, None, True)
+                row = Row(idx, [""] * width, 0, 1, 0, None, True, 0)
             self.counter = idx
             self.given += 1
             yield row

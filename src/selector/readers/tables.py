@@ -590,9 +590,9 @@ def _open_xlsx(path: Path, sheet: str | None) -> Table:
                                                         header_cells)) from None
             if found is None:
                 return
-            line, values, texts = found
+            line, values, texts, bound = found
             cells = values if texts else [_cell_text(v) for v in values]
-            if max(map(len, cells), default=0) > LONGEST_CELL:
+            if (bound is None or bound > LONGEST_CELL) and max(map(len, cells), default=0) > LONGEST_CELL:
                 col = next(c for c, text in enumerate(cells, 1) if len(text) > LONGEST_CELL)
                 raise _too_long(name, line, col, header_cells, len(cells[col - 1]))
             yield line, cells
@@ -654,7 +654,8 @@ FAST = True  # read sheets with readers/sheetxml.py (False: openpyxl's parser al
 
 
 def _sheet_rows(wb, ws) -> Iterator:
-    """(row number, values) for every row of the sheet, row 1 first; a row holding a cell that
+    """(row number, values, whether they are texts already, a length none exceeds or None when
+    not known) for every row of the sheet, row 1 first; a row holding a cell that
     cannot be read as a value (a formula with no saved value, an error value (#N/A, #REF! …),
     or merged cells) raises a BallotFileError in its place, naming its row and column (the
     caller adds the file and heading).
@@ -708,11 +709,11 @@ def _sheet_rows(wb, ws) -> Iterator:
                 raise BallotFileError("a cell past Excel's last row or column: the workbook is damaged; "
                                       "save it again from Excel", row=idx, column=row.last or 1)
             while counter < idx:
-                yield counter, empty, False
+                yield counter, empty, False, 0
                 counter += 1
             if row.problem is not None:
                 raise row.problem
-            yield idx, row.values, row.text
+            yield idx, row.values, row.text, row.bound
             counter = idx + 1
         listed = sheet.merged if FAST else \
             [r.ref for r in (sheet.merged_cells.mergeCell if sheet.merged_cells else ())]
