@@ -295,10 +295,15 @@ def test_shared_strings_are_read_fast_only_when_plain(data, strings):
         assert read_string_table(io.BytesIO(data)) == strings
 
 
-# -- parts of shared strings alone (a ballot sheet as Excel saves it) ------------------------
+# -- parts of plain cells: shared strings and whole numbers (a ballot sheet as Excel saves it) --
 
-ROW_ATTRS = ["", ' spans="1:4"', ' spans="1:4" ht="15" customHeight="1"', ' x="a>B"', ' Q="Z"', ' x="A&amp;"',
-             ' x="\x01"', ' xmlns="urn:not-spreadsheetml"']  # (the last: its cells are none of openpyxl's)
+ROW_ATTRS = ["", ' spans="1:4"', ' spans="1:4" ht="15" customHeight="1"', ' x="a>B"', ' Q="Z"']
+# What sends a block down the row-by-row path, drawn for one row of some sheets: an entity,
+# a control character or a namespace (its cells are none of openpyxl's) in the row's
+# attributes, a space between cells, a form feed before the row (XML forbids it: openpyxl
+# refuses it, so must the fast path), a number in a date's style, a string number past the
+# table (damaged).
+ODD = [' x="A&amp;"', ' x="\x01"', ' xmlns="urn:not-spreadsheetml"', "space", "form feed", "date", "damaged"]
 
 
 def _letters(col: int) -> str:
@@ -307,21 +312,24 @@ def _letters(col: int) -> str:
 
 
 @st.composite
-def string_sheets(draw):
-    """(the sheet's XML, its shared strings, a block size): rows of shared-string cells as
-    Excel writes them, with what else a sheet may hold: styles, row attributes, gaps and
+def plain_sheets(draw):
+    """(the sheet's XML, its shared strings, a block size): rows of shared-string cells and
+    whole numbers (a ballot number typed as a number; t="n" as LibreOffice writes it) as
+    Excel saves them, with what else such a sheet may hold: styles, row attributes, gaps and
     repeated row numbers, empty rows, cells out of order, twice in a column or past the
-    header, a number past the table (damaged), white space between rows or cells (or a
-    control character, there or in an attribute: the workbook is refused), a merged
-    range (a title's, allowed when its row holds one value: an empty string is none)."""
+    header, long numbers and leading zeros, line breaks between rows, a merged range (a
+    title's, allowed when its row holds one value: an empty string is none); and in one row
+    of some sheets, one thing of `ODD`."""
     strings = draw(st.lists(st.sampled_from(TEXTS), min_size=1, max_size=6, unique=True))
     width = draw(st.integers(1, 4))
-    between_rows = draw(st.sampled_from(["", "", "\n  ", "\x0c"]))  # (a form feed: XML forbids it)
-    between_cells = draw(st.sampled_from(["", "", "", " "]))
+    between_rows = draw(st.sampled_from(["", "", "\n  "]))
+    count = draw(st.integers(1, 12))
+    odd_row, odd = draw(st.sampled_from([None, None, *range(count)])), draw(st.sampled_from(ODD))
     rows, number = [], 0
-    for i in range(draw(st.integers(1, 12))):
-        number = max(1, number + draw(st.sampled_from([1, 1, 1, 2, 0])))
-        attrs = draw(st.sampled_from(ROW_ATTRS))
+    for i in range(count):
+        number = max(1, number + draw(st.sampled_from([1] * 12 + [2, 0])))  # (0: refused from there)
+        odd_here = odd if i == odd_row else None
+        attrs = odd_here if odd_here and odd_here.startswith(" x") else draw(st.sampled_from(ROW_ATTRS))
         if i == 0:
             cols = list(range(width))
         else:
@@ -330,16 +338,25 @@ def string_sheets(draw):
                 cols.sort()
         cells = []
         for col in cols:
-            style = draw(st.sampled_from(["", "", ' s="0"', ' s="1"', ' s="3"']))
-            index = draw(st.sampled_from(list(range(len(strings))) * 8 + [len(strings)]))
-            cells.append(f'<c r="{_letters(col)}{number}"{style} t="s"><v>{index}</v></c>')
-        rows.append(f'<row r="{number}"{attrs}>{between_cells.join(cells)}</row>')
-    around = between_rows.strip("\x0c")  # (only between rows: openpyxl finds one at either end first)
-    merged = draw(st.sampled_from(["", "A1:B1", "A2:B2"]))  # a title merged across, or a table's cells
+            style = draw(st.sampled_from(["", "", ' s="0"', ' s="3"']))  # 3: a number format, not a date's
+            if draw(st.integers(0, 3)):
+                index = draw(st.sampled_from(range(len(strings))))
+                cells.append(f'<c r="{_letters(col)}{number}"{style} t="s"><v>{index}</v></c>')
+            else:
+                kind = draw(st.sampled_from(["", ' t="n"']))
+                value = draw(st.sampled_from(["1", "007", "40000", "0", "123456789012345", "1234567890123456"]))
+                cells.append(f'<c r="{_letters(col)}{number}"{style}{kind}><v>{value}</v></c>')
+        if cells and odd_here == "date":
+            cells[-1] = f'<c r="{_letters(cols[-1])}{number}" s="1"><v>40000</v></c>'
+        if cells and odd_here == "damaged":
+            cells[-1] = f'<c r="{_letters(cols[-1])}{number}" t="s"><v>{len(strings)}</v></c>'
+        row = f'<row r="{number}"{attrs}>{(" " if odd_here == "space" else "").join(cells)}</row>'
+        rows.append(("\x0c" if odd_here == "form feed" and i else "") + row)
+    merged = draw(st.sampled_from(["", "", "", "", "A1:B1", "A2:B2"]))
     merged = f'<mergeCells count="1"><mergeCell ref="{merged}"/></mergeCells>' if merged else ""
     sheet = (f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<worksheet {NS}>'
-             f'<dimension ref="A1:{_letters(width - 1)}{number}"/><sheetData>{around}'
-             f'{between_rows.join(rows)}{around}</sheetData>{merged}</worksheet>')
+             f'<dimension ref="A1:{_letters(width - 1)}{number}"/><sheetData>{between_rows}'
+             f'{between_rows.join(rows)}{between_rows}</sheetData>{merged}</worksheet>')
     return sheet, strings, draw(st.sampled_from([128, 1 << 20]))
 
 
@@ -355,8 +372,8 @@ def _write_sheet(path: Path, sheet: str, strings: list[str]) -> Path:
 
 
 @settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
-@given(drawn=string_sheets())
-def test_parts_of_shared_strings_read_as_openpyxl_reads_them(tmp_path, drawn):
+@given(drawn=plain_sheets())
+def test_parts_of_plain_cells_read_as_openpyxl_reads_them(tmp_path, drawn):
     sheet, strings, block = drawn
     path = _write_sheet(tmp_path / "选票.xlsx", sheet, strings)
     with mock.patch.object(sheetxml, "BLOCK", block):
@@ -387,13 +404,13 @@ def test_a_sheet_of_shared_strings_is_read_a_part_at_a_time(tmp_path):
     path = _strings_sheet(tmp_path / "选票.xlsx", 3000)
     expected = read(path, False)
     parts = []
-    original = sheetxml.Sheet._strings_part
+    original = sheetxml.Sheet._plain_part
 
-    def spy(self, part, texts):
+    def spy(self, part, texts, numbers):
         parts.append(len(part))
-        return original(self, part, texts)
+        return original(self, part, texts, numbers)
 
-    with mock.patch.object(sheetxml, "BLOCK", 4096), mock.patch.object(sheetxml.Sheet, "_strings_part", spy), \
+    with mock.patch.object(sheetxml, "BLOCK", 4096), mock.patch.object(sheetxml.Sheet, "_plain_part", spy), \
             mock.patch.object(sheetxml.Sheet, "_row_by_row", _never), \
             mock.patch.object(sheetxml.Sheet, "_slow", _never), \
             mock.patch.object(sheetxml.Sheet, "_openpyxl", _never):
@@ -432,3 +449,45 @@ def test_a_string_cell_longer_than_a_ballot_file_may_hold_is_refused_in_its_plac
     assert got == read(used, False)
     assert got == ("refused", f"{used}: row 31, column 3 (P02): a cell of 10,001 characters, more than the "
                               "10,000 a ballot file may hold (an unclosed quote, or not a ballot file?)")
+
+
+def _plain_rows(tmp_path: Path, rows: list[str], strings: list[str], merged: str = "") -> Path:
+    merged = f'<mergeCells count="1"><mergeCell ref="{merged}"/></mergeCells>' if merged else ""
+    sheet = (f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<worksheet {NS}><dimension ref="A1:C9"/>'
+             f'<sheetData>{"".join(rows)}</sheetData>{merged}</worksheet>')
+    return _write_sheet(tmp_path / "选票.xlsx", sheet, strings)
+
+
+TABLE = ['<row r="1"><c r="A1" t="s"><v>1</v></c><c r="B1" t="s"><v>2</v></c><c r="C1" t="s"><v>3</v></c></row>',
+         '<row r="2"><c r="A2"><v>007</v></c><c r="B2" t="s"><v>4</v></c><c r="C2" t="s"><v>0</v></c></row>']
+STRINGS = ["", "ballot", "P01", "P02", "张伟"]
+
+
+@pytest.mark.parametrize("row, expected", [
+    # a ballot number typed as a number: an int's text, as openpyxl gives it
+    ('<row r="3"><c r="A3" t="n"><v>0012</v></c><c r="B3" t="s"><v>4</v></c></row>', ["12", "张伟", ""]),
+    # a number after the strings, and one in a number format
+    ('<row r="3"><c r="B3" t="s"><v>4</v></c><c r="C3" s="3"><v>5</v></c></row>', ["", "张伟", "5"]),
+    # a number in a date's style is a date: read row by row (by openpyxl's parser)
+    ('<row r="3"><c r="A3" s="1"><v>40000</v></c><c r="B3" t="s"><v>4</v></c></row>',
+     ["2009-07-06T00:00:00", "张伟", ""]),
+    # a namespace declared on a row: its cells are not SpreadsheetML's, openpyxl finds none
+    # (and an empty row at the end is no row of the table)
+    ('<row r="3" xmlns="urn:x"><c r="A3" t="s"><v>4</v></c></row>', None),
+])
+def test_plain_rows_read_as_openpyxl_reads_them(tmp_path, row, expected):
+    path = _plain_rows(tmp_path, TABLE + [row], STRINGS)
+    got = read(path, True)
+    assert got == read(path, False)
+    assert got[2] == [(2, ["7", "张伟", ""])] + ([(3, expected)] if expected else [])
+
+
+def test_a_title_merged_across_a_row_with_an_empty_string_is_allowed(tmp_path):
+    # The title's row holds one value: its second cell names the empty shared string.
+    title = ['<row r="1"><c r="A1" t="s"><v>5</v></c><c r="B1" t="s"><v>0</v></c></row>']
+    table = ['<row r="2"><c r="A2" t="s"><v>1</v></c><c r="B2" t="s"><v>2</v></c><c r="C2" t="s"><v>3</v></c></row>',
+             '<row r="3"><c r="A3"><v>007</v></c><c r="B3" t="s"><v>4</v></c><c r="C3" t="s"><v>0</v></c></row>']
+    path = _plain_rows(tmp_path, title + table, STRINGS + ["2011年公推公选"], merged="A1:B1")
+    got = read(path, True)
+    assert got == read(path, False)
+    assert got == ("rows", ["2011年公推公选"], [(2, ["ballot", "P01", "P02"]), (3, ["7", "张伟", ""])])

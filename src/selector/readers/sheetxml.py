@@ -6,15 +6,16 @@ the sheet's XML is unpacked in large blocks and cut into rows by regular express
 bytes; a row as Excel (and LibreOffice, WPS, xlsxwriter, openpyxl) writes it — cells
 `<c r="B2" s="1" t="s"><v>7</v></c>`, attributes in that order, an inline string
 `<is><t>…</t></is>` — is read by C-level matching and list operations (a block of rows of
-shared strings alone, a ballot sheet as Excel saves it, all at once). Anything else (a
-formula, rich text, another attribute order, an odd character reference, a control
-character) is handed, row by row, to openpyxl's own parser, so no file reads differently:
+shared strings and whole numbers alone, a ballot sheet as Excel saves it, all at once).
+Anything else (a formula, rich text, another attribute order, an odd character reference,
+a control character) is handed, row by row, to openpyxl's own parser, so no file reads
+differently:
 the fast path only takes the shapes it can read exactly as openpyxl does, and
 `tests/readers/test_sheetxml.py` holds both paths to the same rows.
 
 The shared strings are read the same way (the whole table, when every item is plain
 text), and the rest of the workbook (sheets, visibility, styles, dates) by openpyxl.
-The sheet is never held whole: memory is one block of XML and one row at a time.
+The sheet is never held whole: memory is one block of XML (and its cells' texts) at a time.
 """
 
 from __future__ import annotations
@@ -128,23 +129,28 @@ _CELLS = re.compile(_CELL)
 _PLAIN_ROW = re.compile(rb'(?:\s*' + _CELL + rb')*\s*')
 # The row of a ballot sheet as Excel writes it: nothing but shared-string cells side by side.
 # Checked whole without groups, then its letters and string numbers taken in two C passes.
-# (Possessive quantifiers, "++": nothing here needs to give back what it took, and the
-# matcher then keeps no state to do so: twice as fast.)
-_STRING_CELL = rb'<c r="[A-Z]{1,3}+[0-9]++"(?: s="[0-9]{1,9}+")?+ t="s"><v>[0-9]++</v></c>'
-_STRINGS_ROW = re.compile(rb'(?:' + _STRING_CELL + rb')++')
+# (Possessive quantifiers, "++", here and below: nothing needs to give back what it took, and
+# the matcher then keeps no state to do so: twice as fast.)
+_STRINGS_ROW = re.compile(rb'(?:<c r="[A-Z]{1,3}+[0-9]++"(?: s="[0-9]{1,9}+")?+ t="s"><v>[0-9]++</v></c>)++')
 _LETTERS = re.compile(rb'<c r="([A-Z]{1,3})')
 _STRING_NUMBERS = re.compile(rb'<v>([0-9]+)</v>')
-# A block of such rows (or empty ones), checked whole in one pass: its string numbers are then
-# taken in one pass too (each "<v>" there opens a string's number), a row's are a slice of them.
+# A block of rows of plain cells — shared strings, and whole numbers as a ballot number typed
+# as a number (t="n": LibreOffice) — or empty ones, checked whole in one pass: the strings'
+# numbers and the numbers are then taken in one pass each, and a row's are a slice of them.
 # (XML's white space, and attribute values of printable ASCII: no character XML forbids.)
-_STRINGS_PART = re.compile(rb'(?:[ \t\r\n]*+<row[ \t\r\n]++r="[1-9][0-9]{0,6}+"'
-                           rb'(?:[ \t\r\n]++[A-Za-z_][\w.:-]*+="[ !#-%\'-;=-~]*+")*+[ \t\r\n]*+>'
-                           rb'(?:' + _STRING_CELL + rb')*+</row>)*+[ \t\r\n]*+')
+_PLAIN_CELL = (rb'<c r="[A-Z]{1,3}+[0-9]++"(?: s="[0-9]{1,9}+")?+'
+               rb'(?: t="s"><v>[0-9]++|(?: t="n")?+><v>[0-9]{1,15}+)</v></c>')
+_PLAIN_PART = re.compile(rb'(?:[ \t\r\n]*+<row[ \t\r\n]++r="[1-9][0-9]{0,6}+"'
+                         rb'(?:[ \t\r\n]++[A-Za-z_][\w.:-]*+="[ !#-%\'-;=-~]*+")*+[ \t\r\n]*+>'
+                         rb'(?:' + _PLAIN_CELL + rb')*+</row>)*+[ \t\r\n]*+')
 _ROW_NUMBERS = re.compile(rb'<row\s+r="([0-9]+)"')
-_PART_STRING_NUMBERS = re.compile(rb'<v>([0-9]++)')
-# What a row of `_STRINGS_PART` keeps of its XML as the key to its layout: each tag's "<",
-# quotes, and capital letters (its cells' column letters).
-_NOT_SHAPE = bytes(c for c in range(256) if c not in b'<"ABCDEFGHIJKLMNOPQRSTUVWXYZ')
+_PART_STRINGS = re.compile(rb't="s"><v>([0-9]++)')
+_PART_VALUES = re.compile(rb'<v>([0-9]++)')
+_NUMBER_STYLES = re.compile(rb' s="([0-9]++)"(?: t="n")?><v>')
+_KINDS = re.compile(rb'<c r="([A-Z]{1,3})[0-9]+"(?: s="[0-9]+")?( t="s")?')
+# What a row of `_PLAIN_PART` keeps of its XML as the key to its layout: each tag's "<",
+# quotes, capital letters (its cells' column letters) and "n", "s", "t" (their kinds).
+_NOT_SHAPE = bytes(c for c in range(256) if c not in b'<"nstABCDEFGHIJKLMNOPQRSTUVWXYZ')
 # What XML forbids in text (openpyxl's parser refuses it): such a block goes to openpyxl.
 _CONTROL = bytes(c for c in range(32) if c not in (9, 10, 13))
 
@@ -191,7 +197,7 @@ class Sheet:
         self.row_parser = parser(None)
         self.by_index = _Strings(strings)  # b"12" → the 13th shared string
         self.layouts: dict[tuple[bytes, ...], tuple] = {}  # see _layout
-        self.shapes: dict[bytes, tuple] = {}  # see _strings_part
+        self.shapes: dict[bytes, tuple] = {}  # see _plain_part
         self.blank_string = "" in strings  # can a string cell be empty?
         self.longest_string = max(map(len, strings), default=0)  # (no string cell is longer)
 
@@ -234,9 +240,9 @@ class Sheet:
                         continue
                     else:
                         part, buf = buf[:cut + 6], buf[cut + 6:] + block
-                texts = self._strings(part)
-                if texts is not None:
-                    yield from self._strings_part(part, texts)
+                plain = self._plain(part)
+                if plain is not None:
+                    yield from self._plain_part(part, *plain)
                 elif _odd(part):
                     yield from self._openpyxl()
                     return
@@ -270,49 +276,79 @@ class Sheet:
                     yield self.convert(idx, cells, self.width)
             self.merged = [r.ref for r in (parser.merged_cells.mergeCell if parser.merged_cells else ())]
 
-    def _strings(self, part: bytes) -> list[str] | None:
-        """The shared strings that the cells of `part` (whole rows of the sheet's XML) name, in
-        order, when its rows hold shared strings alone, as Excel saves a ballot sheet (and
-        nothing `_odd` looks for: `_STRINGS_PART` takes no "<!", "<?" or control character);
-        None for any other part, read row by row."""
-        if b"xmlns" in part or not _STRINGS_PART.fullmatch(part):
+    def _plain(self, part: bytes) -> tuple[list[str], list[bytes]] | None:
+        """The texts of the shared strings that the cells of `part` (whole rows of the sheet's
+        XML) name, and its numbers, each in order, when its rows hold plain cells alone
+        (`_PLAIN_PART`), as Excel saves a ballot sheet (and nothing `_odd` looks for: the
+        regex takes no "<!", "<?" or control character); None for any other part, read row by
+        row (as is a number in a date's style, or a string number past the table, which is
+        then refused in its own row)."""
+        if b"xmlns" in part or not _PLAIN_PART.fullmatch(part):
             return None
         try:
-            return list(map(self.by_index.__getitem__, _PART_STRING_NUMBERS.findall(part)))
-        except IndexError:  # a damaged number: read row by row, to refuse it in its row
+            texts = list(map(self.by_index.__getitem__, _PART_STRINGS.findall(part)))
+        except IndexError:
             return None
+        if len(texts) == part.count(b"<v>"):
+            return texts, []
+        if self.dates and not self.dates.isdisjoint(map(int, _NUMBER_STYLES.findall(part))):
+            return None
+        return texts, _PART_VALUES.findall(part.replace(b't="s"><v>', b't="s"><w>'))  # (the numbers')
 
-    def _strings_part(self, part: bytes, texts: list[str]) -> Iterator[Row]:
-        """The rows of `part`, which `_STRINGS_PART` matched whole, `texts` the shared strings
-        its cells name in order: each row takes as many as it has cells. Rows whose XML keeps
-        the same tags, quotes and capitals have the same column letters, so share a layout
-        (an attribute's value holds no "<" or quote: each tag's part of the key is its own)."""
+    def _plain_part(self, part: bytes, texts: list[str], numbers: list[bytes]) -> Iterator[Row]:
+        """The rows of `part`, which `_PLAIN_PART` matched whole: `texts` the shared strings its
+        cells name and `numbers` its numbers, in order; each row takes as many of each as it
+        has. Rows whose XML keeps the same tags, quotes, capitals and kinds have the same
+        cells in the same columns, so share a layout (an attribute's value holds no "<" or
+        quote: each tag's part of the key is its own)."""
         shapes = self.shapes
         width = self.width
-        blank, longest = self.blank_string, self.longest_string
-        at = 0
+        blank, bound = self.blank_string, max(self.longest_string, 15)
+        at = on = 0
         for piece, idx in zip(part.split(b"</row>"), map(int, _ROW_NUMBERS.findall(part))):
             key = piece.translate(None, _NOT_SHAPE)
             shape = shapes.get(key)
             if shape is None:
-                letters = tuple(_LETTERS.findall(piece))
-                shape = (len(letters), *self._layout(letters)) if letters else (0, 1, 0, None)
+                shape = self._plain_layout(_KINDS.findall(piece))
                 if len(shapes) < 1 << 10:
                     shapes[key] = shape
-            n, first, last, place = shape
-            if n:
-                got = texts[at:at + n]
-                at += n
-                filled = n - got.count("") if blank else n
+            ns, nn, first, last, place = shape
+            if ns or nn:
+                got = texts[at:at + ns]
+                at += ns
+                filled = ns + nn - got.count("") if blank else ns + nn
+                if nn:  # the numbers' texts first (as openpyxl: an int, as text)
+                    got[:0] = map(str, map(int, numbers[on:on + nn]))
+                    on += nn
                 if place is not None:
                     got.append("")
                     got = list(map(got.__getitem__, place))
-                row = Row(idx, got, filled, first, last, None, True, longest)
+                row = Row(idx, got, filled, first, last, None, True, bound)
             else:
                 row = Row(idx, [""] * width, 0, 1, 0, None, True, 0)
             self.counter = idx
             self.given += 1
             yield row
+
+    def _plain_layout(self, kinds: list[tuple[bytes, bytes]]) -> tuple[int, int, int, int, list[int] | None]:
+        """A row of plain cells (column letters, and ' t="s"' for a string or "" for a number):
+        how many strings and numbers it holds, and where its texts, the numbers' then the
+        strings' (a ballot number typed as a number comes first), go (as `_layout`)."""
+        if not kinds:
+            return 0, 0, 1, 0, None
+        letters = tuple(letter for letter, _ in kinds)
+        numbers = [k for k, (_, kind) in enumerate(kinds) if not kind]
+        if not numbers:
+            return (len(kinds), 0, *self._layout(letters))
+        order = numbers + [k for k, (_, kind) in enumerate(kinds) if kind]
+        first, last, place = self._layout(letters)
+        if place is None and order == sorted(order):
+            return len(kinds) - len(numbers), len(numbers), first, last, None
+        text_of_cell = {cell: i for i, cell in enumerate(order)}  # cell -> its text's place
+        place = [len(kinds)] * max(self.width, last)
+        for k, letter in enumerate(letters):  # the last cell written to a column wins
+            place[_COLUMNS[letter]] = text_of_cell[k]
+        return len(kinds) - len(numbers), len(numbers), first, last, place
 
     def _row_by_row(self, part: bytes) -> Iterator[Row]:
         """The rows of `part` one by one. A row written <row …/> next to another, or one the
