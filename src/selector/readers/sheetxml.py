@@ -9,8 +9,7 @@ bytes; a row as Excel (and LibreOffice, WPS, xlsxwriter, openpyxl) writes it —
 shared strings and whole numbers alone, a ballot sheet as Excel saves it, all at once).
 Anything else (a formula, rich text, another attribute order, an odd character reference,
 a control character) is handed, row by row, to openpyxl's own parser, so no file reads
-differently:
-the fast path only takes the shapes it can read exactly as openpyxl does, and
+differently: the fast path only takes the shapes it can read exactly as openpyxl does, and
 `tests/readers/test_sheetxml.py` holds both paths to the same rows.
 
 The shared strings are read the same way (the whole table, when every item is plain
