@@ -239,9 +239,9 @@ class Sheet:
                         continue
                     else:
                         part, buf = buf[:cut + 6], buf[cut + 6:] + block
-                plain = self._plain(part)
-                if plain is not None:
-                    yield from self._plain_part(part, *plain)
+                texts = self._plain(part)
+                if texts is not None:
+                    yield from self._plain_part(part, texts)
                 elif _odd(part):
                     yield from self._openpyxl()
                     return
@@ -275,35 +275,35 @@ class Sheet:
                     yield self.convert(idx, cells, self.width)
             self.merged = [r.ref for r in (parser.merged_cells.mergeCell if parser.merged_cells else ())]
 
-    def _plain(self, part: bytes) -> tuple[list[str], list[bytes]] | None:
+    def _plain(self, part: bytes) -> list[str] | None:
         """The texts of the shared strings that the cells of `part` (whole rows of the sheet's
-        XML) name, and its numbers, each in order, when its rows hold plain cells alone
-        (`_PLAIN_PART`), as Excel saves a ballot sheet (and nothing `_odd` looks for: the
-        regex takes no "<!", "<?" or control character); None for any other part, read row by
-        row (as is a number in a date's style, or a string number past the table, which is
-        then refused in its own row)."""
+        XML) name, in order, when its rows hold plain cells alone (`_PLAIN_PART`), as Excel
+        saves a ballot sheet (and nothing `_odd` looks for: the regex takes no "<!", "<?" or
+        control character); None for any other part, read row by row (as is a number in a
+        date's style, or a string number past the table, which is then refused in its own
+        row)."""
         if b"xmlns" in part or not _PLAIN_PART.fullmatch(part):
             return None
         try:
             texts = list(map(self.by_index.__getitem__, _PART_STRINGS.findall(part)))
         except IndexError:
             return None
-        if len(texts) == part.count(b"<v>"):
-            return texts, []
-        if self.dates and not self.dates.isdisjoint(map(int, _NUMBER_STYLES.findall(part))):
+        if self.dates and len(texts) != part.count(b"<v>") \
+                and not self.dates.isdisjoint(map(int, _NUMBER_STYLES.findall(part))):
             return None
-        return texts, _PART_VALUES.findall(part.replace(b't="s"><v>', b't="s"><w>'))  # (the numbers')
+        return texts
 
-    def _plain_part(self, part: bytes, texts: list[str], numbers: list[bytes]) -> Iterator[Row]:
-        """The rows of `part`, which `_PLAIN_PART` matched whole: `texts` the shared strings its
-        cells name and `numbers` its numbers, in order; each row takes as many of each as it
-        has. Rows whose XML keeps the same tags, quotes, capitals and kinds have the same
-        cells in the same columns, so share a layout (an attribute's value holds no "<" or
-        quote: each tag's part of the key is its own)."""
+    def _plain_part(self, part: bytes, texts: list[str]) -> Iterator[Row]:
+        """The rows of `part`, which `_PLAIN_PART` matched whole, `texts` the shared strings its
+        cells name in order: each row takes as many as it has, and as many of the part's
+        numbers (found when a row first holds one). Rows whose XML keeps the same tags,
+        quotes, capitals and kinds have the same cells in the same columns, so share a layout
+        (an attribute's value holds no "<" or quote: each tag's part of the key is its own)."""
         shapes = self.shapes
         width = self.width
         blank, bound = self.blank_string, max(self.longest_string, 15)
         at = on = 0
+        numbers = None
         for piece, idx in zip(part.split(b"</row>"), map(int, _ROW_NUMBERS.findall(part))):
             key = piece.translate(None, _NOT_SHAPE)
             shape = shapes.get(key)
@@ -317,6 +317,8 @@ class Sheet:
                 at += ns
                 filled = ns + nn - got.count("") if blank else ns + nn
                 if nn:  # the numbers' texts first (as openpyxl: an int, as text)
+                    if numbers is None:  # (each "<v>" but a string's)
+                        numbers = _PART_VALUES.findall(part.replace(b't="s"><v>', b't="s"><w>'))
                     got[:0] = map(str, map(int, numbers[on:on + nn]))
                     on += nn
                 if place is not None:
