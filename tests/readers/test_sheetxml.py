@@ -297,7 +297,7 @@ def test_shared_strings_are_read_fast_only_when_plain(data, strings):
 
 # -- parts of plain cells: shared strings and whole numbers (a ballot sheet as Excel saves it) --
 
-ROW_ATTRS = ["", ' spans="1:4"', ' spans="1:4" ht="15" customHeight="1"', ' x="a>B"', ' Q="Z"']
+ROW_ATTRS = ["", ' spans="1:4"', ' spans="1:4" ht="15" customHeight="1"', ' x="a>B"', ' Q="Z"', ' t="s"']
 # What sends a block down the row-by-row path, drawn for one row of some sheets: an entity,
 # a control character or a namespace (its cells are none of openpyxl's) in the row's
 # attributes, a space between cells, a form feed before the row (XML forbids it: openpyxl
@@ -468,6 +468,8 @@ STRINGS = ["", "ballot", "P01", "P02", "张伟"]
     ('<row r="3"><c r="A3" t="n"><v>0012</v></c><c r="B3" t="s"><v>4</v></c></row>', ["12", "张伟", ""]),
     # a number after the strings, and one in a number format
     ('<row r="3"><c r="B3" t="s"><v>4</v></c><c r="C3" s="3"><v>5</v></c></row>', ["", "张伟", "5"]),
+    ('<row r="3"><c r="A3" t="s"><v>4</v></c><c r="B3" t="s"><v>1</v></c><c r="C3"><v>9</v></c></row>',
+     ["张伟", "ballot", "9"]),  # a full row, its number last
     # a number in a date's style is a date: read row by row (by openpyxl's parser)
     ('<row r="3"><c r="A3" s="1"><v>40000</v></c><c r="B3" t="s"><v>4</v></c></row>',
      ["2009-07-06T00:00:00", "张伟", ""]),

@@ -148,8 +148,10 @@ _PART_VALUES = re.compile(rb'<v>([0-9]++)')
 _NUMBER_STYLES = re.compile(rb' s="([0-9]++)"(?: t="n")?><v>')
 _KINDS = re.compile(rb'<c r="([A-Z]{1,3})[0-9]+"(?: s="[0-9]+")?( t="s")?')
 # What a row of `_PLAIN_PART` keeps of its XML as the key to its layout: each tag's "<",
-# quotes, capital letters (its cells' column letters) and "n", "s", "t" (their kinds).
+# quotes, capital letters (its cells' column letters) and "n", "s", "t" (their kinds). A
+# cell's part of the key starts '<"' and its letters (its row's tag: '<""', r's digits gone).
 _NOT_SHAPE = bytes(c for c in range(256) if c not in b'<"nstABCDEFGHIJKLMNOPQRSTUVWXYZ')
+_KEY_LETTERS = re.compile(rb'<"([A-Z]++)"')
 # What XML forbids in text (openpyxl's parser refuses it): such a block goes to openpyxl.
 _CONTROL = bytes(c for c in range(32) if c not in (9, 10, 13))
 
@@ -308,7 +310,7 @@ class Sheet:
             key = piece.translate(None, _NOT_SHAPE)
             shape = shapes.get(key)
             if shape is None:
-                shape = self._plain_layout(_KINDS.findall(piece))
+                shape = self._plain_layout(piece, key)
                 if len(shapes) < 1 << 10:
                     shapes[key] = shape
             ns, nn, first, last, place = shape
@@ -331,25 +333,25 @@ class Sheet:
             self.given += 1
             yield row
 
-    def _plain_layout(self, kinds: list[tuple[bytes, bytes]]) -> tuple[int, int, int, int, list[int] | None]:
-        """A row of plain cells (column letters, and ' t="s"' for a string or "" for a number):
-        how many strings and numbers it holds, and where its texts, the numbers' then the
-        strings' (a ballot number typed as a number comes first), go (as `_layout`)."""
-        if not kinds:
+    def _plain_layout(self, piece: bytes, key: bytes) -> tuple[int, int, int, int, list[int] | None]:
+        """A row of plain cells (`piece`, its shape `key`): how many strings and numbers it
+        holds, and where its texts, the numbers' then the strings' (a ballot number typed as a
+        number comes first), go (as `_layout`)."""
+        letters = _KEY_LETTERS.findall(key)
+        if not letters:
             return 0, 0, 1, 0, None
-        letters = tuple(letter for letter, _ in kinds)
-        numbers = [k for k, (_, kind) in enumerate(kinds) if not kind]
-        if not numbers:
-            return (len(kinds), 0, *self._layout(letters))
-        order = numbers + [k for k, (_, kind) in enumerate(kinds) if kind]
-        first, last, place = self._layout(letters)
-        if place is None and order == sorted(order):
-            return len(kinds) - len(numbers), len(numbers), first, last, None
-        text_of_cell = {cell: i for i, cell in enumerate(order)}  # cell -> its text's place
-        place = [len(kinds)] * max(self.width, last)
-        for k, letter in enumerate(letters):  # the last cell written to a column wins
-            place[_COLUMNS[letter]] = text_of_cell[k]
-        return len(kinds) - len(numbers), len(numbers), first, last, place
+        cols = list(map(_COLUMNS.__getitem__, letters))
+        n = len(cols)
+        strings = key.count(b't"s"', key.index(b"<", 1))  # (in the cells' part: after the row's own tag)
+        if strings == n:
+            return (n, 0, *_place(cols, None, self.width))
+        kinds = [kind for _, kind in _KINDS.findall(piece)]  # ' t="s"' for a string, b"" for a number
+        numbers = [k for k in range(n) if not kinds[k]]
+        order = numbers + [k for k in range(n) if kinds[k]]  # the texts' order: numbers, then strings
+        index = [0] * n
+        for i, k in enumerate(order):
+            index[k] = i
+        return (strings, n - strings, *_place(cols, index, self.width))
 
     def _row_by_row(self, part: bytes) -> Iterator[Row]:
         """The rows of `part` one by one. A row written <row …/> next to another, or one the
@@ -427,21 +429,9 @@ class Sheet:
         return letters, got, problem
 
     def _layout(self, letters: tuple[bytes, ...]) -> tuple[int, int, list[int] | None]:
-        """Where the cells of a row with these column letters go: the first and last
-        column, and for each column of the row the index of its cell (n: none; the last
-        cell written to a column wins, as in openpyxl), or None when the cells are columns
-        1…n and the row is at least as wide as the sheet. Rows share a few layouts (the
-        blanks of a ballot sheet), so they are kept."""
-        cols = [_COLUMNS[c] for c in letters]
-        n = len(cols)
-        last = max(cols) + 1
-        if cols == list(range(n)) and n >= self.width:
-            place = None
-        else:
-            place = [n] * max(self.width, last)
-            for k, col in enumerate(cols):
-                place[col] = k
-        layout = (cols[0] + 1, last, place)
+        """Where the cells of a row with these column letters go (`_place`). Rows share a few
+        layouts (the blanks of a ballot sheet), so they are kept."""
+        layout = _place(list(map(_COLUMNS.__getitem__, letters)), None, self.width)
         if len(self.layouts) < 1 << 10:  # the common ones come early
             self.layouts[letters] = layout
         return layout
@@ -482,6 +472,21 @@ class Sheet:
             self.counter = idx
             self.given += 1
             yield self.convert(idx, cells, self.width)
+
+
+def _place(cols: list[int], index: list[int] | None, width: int) -> tuple[int, int, list[int] | None]:
+    """Where a row's texts go, its cells in columns `cols` (counted from 0) and their texts in
+    a list at `index` (None: in the cells' order): the first cell's and the last column
+    (counted from 1), and for each column of the row the place of its text (n: none; the last
+    cell written to a column wins, as in openpyxl), or None when the texts are columns 1…n
+    in order and the row is at least as wide as the sheet."""
+    n = len(cols)
+    last = max(cols) + 1
+    if last == n and n >= width and cols == list(range(n)) and (index is None or index == cols):
+        return 1, last, None
+    place = [n] * max(width, last)
+    any(map(place.__setitem__, cols, range(n) if index is None else index))  # (in the cells' order)
+    return cols[0] + 1, last, place
 
 
 def _odd(xml: bytes) -> bool:
