@@ -14,7 +14,8 @@ differently: the fast path only takes the shapes it can read exactly as openpyxl
 
 The shared strings are read the same way (the whole table, when every item is plain
 text), and the rest of the workbook (sheets, visibility, styles, dates) by openpyxl.
-The sheet is never held whole: memory is one block of XML (and its cells' texts) at a time.
+The sheet is never held whole: memory is a block of XML at a time (with a copy or two of it,
+and its cells' texts).
 """
 
 from __future__ import annotations
@@ -120,7 +121,10 @@ def _document(data: bytes) -> tuple[int, bytes] | None:
 
 # -- sheets -----------------------------------------------------------------------------
 
-_ROW_ATTRS = re.compile(rb'\s+r="([1-9][0-9]{0,6})"(?:\s+[A-Za-z_][\w.:-]*="[^"<&]*")*\s*')
+# A row's start tag after "<row": r first, then attributes whose names are well formed (at most
+# one prefix) and not r again (XML forbids an attribute twice: openpyxl's parser refuses it).
+_ATTRIBUTE_NAME = rb'(?!r=)[A-Za-z_][\w.-]*+(?::[A-Za-z_][\w.-]*+)?+'
+_ROW_ATTRS = re.compile(rb'\s+r="([1-9][0-9]{0,6})"(?:\s+' + _ATTRIBUTE_NAME + rb'="[^"<&]*")*\s*')
 # A cell as Excel writes it: its column, style, type, <v>'s text, and an inline string's text.
 _CELL = (rb'<c r="([A-Z]{1,3})[0-9]+"(?: s="([0-9]{1,9})")?(?: t="([a-zA-Z]+)")?'
          rb'(?:/>|>(?:<v>([^<]*)</v>|<is><t(?: xml:space="preserve")?>([^<]*)</t></is>)?</c>)')
@@ -138,11 +142,11 @@ _STRING_NUMBERS = re.compile(rb'<v>([0-9]+)</v>')
 # numbers and the numbers are then taken in one pass each, and a row's are a slice of them.
 # (XML's white space, and attribute values of printable ASCII: no character XML forbids.)
 _PLAIN_CELL = (rb'<c r="[A-Z]{1,3}+[0-9]++"(?: s="[0-9]{1,9}+")?+'
-               rb'(?: t="s"><v>[0-9]++|(?: t="n")?+><v>[0-9]{1,15}+)</v></c>')
+               rb'(?: t="s"><v>[0-9]{1,9}+|(?: t="n")?+><v>[0-9]{1,15}+)</v></c>')
 _PLAIN_PART = re.compile(rb'(?:[ \t\r\n]*+<row[ \t\r\n]++r="[1-9][0-9]{0,6}+"'
-                         rb'(?:[ \t\r\n]++[A-Za-z_][\w.:-]*+="[ !#-%\'-;=-~]*+")*+[ \t\r\n]*+>'
+                         rb'(?:[ \t\r\n]++' + _ATTRIBUTE_NAME + rb'="[ !#-%\'-;=-~]*+")*+[ \t\r\n]*+>'
                          rb'(?:' + _PLAIN_CELL + rb')*+</row>)*+[ \t\r\n]*+')
-_ROW_NUMBERS = re.compile(rb'<row\s+r="([0-9]+)"')
+_ROW_NUMBERS = re.compile(rb'<row[ \t\r\n]+r="([0-9]+)"')
 _PART_STRINGS = re.compile(rb't="s"><v>([0-9]++)')
 _PART_VALUES = re.compile(rb'<v>([0-9]++)')
 _NUMBER_STYLES = re.compile(rb' s="([0-9]++)"(?: t="n")?><v>')
@@ -281,17 +285,17 @@ class Sheet:
         """The texts of the shared strings that the cells of `part` (whole rows of the sheet's
         XML) name, in order, when its rows hold plain cells alone (`_PLAIN_PART`), as Excel
         saves a ballot sheet (and nothing `_odd` looks for: the regex takes no "<!", "<?" or
-        control character); None for any other part, read row by row (as is a number in a
-        date's style, or a string number past the table, which is then refused in its own
-        row)."""
+        control character); None for any other part: read row by row (as is one with a
+        number in a date's style, or a string number past the table, which is then refused
+        in its own row), or by openpyxl's parser when `_odd` (a namespace declaration)."""
         if b"xmlns" in part or not _PLAIN_PART.fullmatch(part):
             return None
         try:
             texts = list(map(self.by_index.__getitem__, _PART_STRINGS.findall(part)))
         except IndexError:
             return None
-        if self.dates and len(texts) != part.count(b"<v>") \
-                and not self.dates.isdisjoint(map(int, _NUMBER_STYLES.findall(part))):
+        if self.dates and len(texts) != part.count(b"<v>") and (0 in self.dates or not self.dates.isdisjoint(
+                map(int, _NUMBER_STYLES.findall(part)))):  # a number in a date's style (no s=: style 0)
             return None
         return texts
 
@@ -445,7 +449,7 @@ class Sheet:
         if not value:
             return None, None
         if kind in (b"", b"n"):
-            if style and int(style) in self.dates:
+            if int(style or 0) in self.dates:  # (no style is style 0, as openpyxl reads it)
                 raise Unusual  # a date: openpyxl converts it (and refuses one out of range)
             return (float(value) if ("." in value or "E" in value or "e" in value) else int(value)), None
         if kind == b"s":
