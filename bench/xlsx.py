@@ -1,6 +1,6 @@
 """XLSX tally against python-calamine's own read of the same file, side by side in one run.
 
-    python bench/xlsx.py [--ballots 100000,300000] [--reps 3] [--data bench/data] [--floor]
+    python bench/xlsx.py [--ballots 100000,300000] [--reps 3] [--data bench/data] [--floor] [--variants]
 
 For each size it makes (once, the same bytes every run) the benchmark round of
 `make_data.py` with N ballots, its `wide.csv`, and `wide.xlsx`: the same marks as a workbook
@@ -14,6 +14,10 @@ Excel never does). Then, each as a fresh process, back to back in every repetiti
              them; no database): the reader's share of the tally
   xlsx       `python -m selector tally rec1 wide.xlsx` into a fresh database
   csv        `python -m selector tally rec1 wide.csv` of the same marks, fresh database
+
+With --variants, also the same workbook as clerks' sheets also come — its ballot numbers
+typed as numbers (`wide-numbers.xlsx`), or a tenth of the posts' cells blank
+(`wide-blanks.xlsx`, rows of many layouts) — each read by calamine and tallied.
 
 With --floor, also (issue 17's question whether reading small sheets with python-calamine
 would bring the tally within 1.5× of calamine's read):
@@ -38,6 +42,8 @@ from __future__ import annotations
 import argparse
 import csv
 import itertools
+import random
+import re
 import statistics
 import subprocess
 import sys
@@ -153,6 +159,46 @@ def files(data: Path, ballots: int) -> dict[str, Path]:
     return made
 
 
+VARIANTS = ("numbers", "blanks")
+_BALLOT_CELL = re.compile(rb'<c r="A([0-9]+)" t="s"><v>[0-9]+</v></c>')
+_POST_CELL = re.compile(rb'<c r="(?:[B-Z]|A[A-Z])([0-9]+)" t="s"><v>[0-9]+</v></c>')
+
+
+def variant(xlsx: Path, kind: str) -> Path:
+    """`xlsx` as clerks' sheets also come (made once, the same bytes every run): its ballot
+    numbers typed as numbers (row r's number r − 1, "numbers"), or a tenth of the posts'
+    cells left blank, drawn with a fixed seed ("blanks": rows of many layouts)."""
+    out = xlsx.with_name(f"wide-{kind}.xlsx")
+    if out.exists():
+        return out
+    draw = random.Random(7).random
+    if kind == "numbers":
+        def change(m):
+            return m.group(0) if m.group(1) == b"1" else b'<c r="A%s"><v>%d</v></c>' % (m.group(1), int(m.group(1)) - 1)
+        cells = _BALLOT_CELL
+    else:
+        def change(m):
+            return m.group(0) if m.group(1) == b"1" or draw() >= 0.1 else b""
+        cells = _POST_CELL
+    tmp = out.with_suffix(".part")
+    with zipfile.ZipFile(xlsx) as z, zipfile.ZipFile(tmp, "w", zipfile.ZIP_DEFLATED, compresslevel=6) as w:
+        for info in z.infolist():
+            if info.filename != "xl/worksheets/sheet1.xml":
+                w.writestr(info, z.read(info.filename))
+                continue
+            # a block at a time, cut after a row (this process's memory is every child's floor)
+            with z.open(info) as sheet, w.open(_part(info.filename), "w", force_zip64=True) as changed:
+                rest = b""
+                while block := sheet.read(1 << 20):
+                    rest += block
+                    cut = rest.rfind(b"</row>") + 6
+                    changed.write(cells.sub(change, rest[:cut]))
+                    rest = rest[cut:]
+                changed.write(cells.sub(change, rest))
+    tmp.replace(out)
+    return out
+
+
 CALAMINE = """
 import sys
 from python_calamine import CalamineWorkbook
@@ -201,6 +247,8 @@ def main() -> None:
                         type=lambda p: str(Path(p).resolve()))  # the runs change directory
     parser.add_argument("--floor", action="store_true", help="also time calamine's load and texts, and the "
                         "CSV reader alone (the floor of a tally reading rows with calamine)")
+    parser.add_argument("--variants", action="store_true", help="also the same marks with the ballot numbers "
+                        "typed as numbers, and with a tenth of the posts' cells blank: calamine and the tally")
     args = parser.parse_args()
     try:
         import python_calamine  # noqa: F401
@@ -229,12 +277,17 @@ def main() -> None:
                         runs.setdefault(kind, []).append(
                             timed([sys.executable, "-c", script, str(made[data])],
                                   env=selector_env(tmp / "unused.db"), cwd=tmp))
-                for kind in ("xlsx", "csv"):
+                sheets = {"xlsx": made["xlsx"], "csv": made["csv"]}
+                for kind in VARIANTS if args.variants else ():
+                    sheets[kind] = variant(made["xlsx"], kind)
+                    runs.setdefault(f"calamine {kind}", []).append(
+                        timed([sys.executable, "-c", CALAMINE, str(sheets[kind])], cwd=tmp))
+                for kind, sheet in sheets.items():
                     db = tmp / f"{kind}{i}.db"
                     env = selector_env(db)
                     timed(selector("init", str(made["round"])), env=env, cwd=tmp)
-                    runs[kind].append(timed(selector("tally", "rec1", str(made[kind]), "--present", n,
-                                                     "--issued", n), env=env, cwd=tmp))
+                    runs.setdefault(kind, []).append(timed(selector("tally", "rec1", str(sheet), "--present", n,
+                                                                    "--issued", n), env=env, cwd=tmp))
                     db.unlink()
         size = made["xlsx"].stat().st_size / (1 << 20)
         print(f"\n{ballots:,} ballots × {make_data.POSTS} posts ({ballots * make_data.POSTS:,} cells; "
@@ -251,6 +304,11 @@ def main() -> None:
         print(f"  {'selector tally wide.csv':34s} {summary(wall['csv'])}  peak RSS {mib['csv']:5.0f} MiB")
         print(f"  xlsx ÷ calamine {to_cal:4.2f}×   xlsx ÷ csv {to_csv:4.2f}×   csv ÷ calamine {csv_cal:4.2f}×   "
               f"reader ÷ calamine {read_cal:4.2f}×  (medians of paired runs)")
+        for kind in VARIANTS if args.variants else ():
+            ratio = statistics.median(x / c for x, c in zip(wall[kind], wall[f"calamine {kind}"]))
+            print(f"  {'ballot numbers typed as numbers' if kind == 'numbers' else 'a tenth of the cells blank':34s} "
+                  f"calamine {summary(wall[f'calamine {kind}'])}; tally {summary(wall[kind])}  "
+                  f"peak RSS {mib[kind]:5.0f} MiB  tally ÷ calamine {ratio:4.2f}×")
         if args.floor:
             def paired(kind: str) -> float:
                 return statistics.median(x / c for x, c in zip(wall[kind], wall["calamine"]))
