@@ -380,9 +380,9 @@ def test_parts_of_plain_cells_read_as_openpyxl_reads_them(tmp_path, drawn):
         assert read(path, True) == read(path, False)
 
 
-def _strings_sheet(path: Path, ballots: int) -> Path:
-    """An Excel-saved ballot sheet of shared strings alone (ballot numbers typed as text),
-    rows with a style, row attributes and blank cells left out."""
+def _strings_sheet(path: Path, ballots: int, typed: bool = False) -> Path:
+    """An Excel-saved ballot sheet of shared strings alone (ballot numbers typed as text, or
+    with `typed` as numbers), rows with a style, row attributes and blank cells left out."""
     names = ["张伟", "王芳", "李娜", "刘强"]
     strings = ["ballot", "P01", "P02", "P03"] + names
     rows = ['<row r="1" spans="1:4">' + "".join(f'<c r="{_letters(k)}1" s="1" t="s"><v>{k}</v></c>'
@@ -390,7 +390,7 @@ def _strings_sheet(path: Path, ballots: int) -> Path:
     for b in range(1, ballots + 1):
         r = b + 1
         strings.append(f"B{b:05d}")
-        cells = [f'<c r="A{r}" t="s"><v>{len(strings) - 1}</v></c>']
+        cells = [f'<c r="A{r}"><v>{b}</v></c>' if typed else f'<c r="A{r}" t="s"><v>{len(strings) - 1}</v></c>']
         cells += [f'<c r="{_letters(k)}{r}" t="s"><v>{4 + (b * k) % 4}</v></c>'
                   for k in range(1, 4) if (b + k) % 7]
         rows.append(f'<row r="{r}" spans="1:4" x14ac:dyDescent="0.25">' + "".join(cells) + "</row>")
@@ -400,8 +400,9 @@ def _strings_sheet(path: Path, ballots: int) -> Path:
     return _write_sheet(path, sheet, strings)
 
 
-def test_a_sheet_of_shared_strings_is_read_a_part_at_a_time(tmp_path):
-    path = _strings_sheet(tmp_path / "选票.xlsx", 3000)
+@pytest.mark.parametrize("typed", [False, True], ids=["text numbers", "typed numbers"])
+def test_a_sheet_of_shared_strings_is_read_a_part_at_a_time(tmp_path, typed):
+    path = _strings_sheet(tmp_path / "选票.xlsx", 3000, typed)
     expected = read(path, False)
     parts = []
     original = sheetxml.Sheet._plain_part
@@ -416,7 +417,7 @@ def test_a_sheet_of_shared_strings_is_read_a_part_at_a_time(tmp_path):
             mock.patch.object(sheetxml.Sheet, "_openpyxl", _never):
         assert read(path, True) == expected
     assert expected[0] == "rows" and len(expected[2]) == 3000
-    assert expected[2][5] == (7, ["B00006", "", "张伟", "李娜"])  # (6 + 1) % 7: B7 left out
+    assert expected[2][5] == (7, ["6" if typed else "B00006", "", "张伟", "李娜"])  # (6 + 1) % 7: B7 left out
     assert len(parts) > 20 and max(parts) < 2 * 4096
 
 
