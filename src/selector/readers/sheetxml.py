@@ -134,15 +134,15 @@ _PLAIN_ROW = re.compile(rb'(?:\s*' + _CELL + rb')*\s*')
 # Checked whole without groups, then its letters and string numbers taken in two C passes.
 # (Possessive quantifiers, "++", here and below: nothing needs to give back what it took, and
 # the matcher then keeps no state to do so: twice as fast.)
-_STRINGS_ROW = re.compile(rb'(?:<c r="[A-Z]{1,3}+[0-9]++"(?: s="[0-9]{1,9}+")?+ t="s"><v>[0-9]++</v></c>)++')
+_CELL_HEAD = rb'<c r="[A-Z]{1,3}+[0-9]++"(?: s="[0-9]{1,9}+")?+'  # a cell's column and style, as Excel writes them
+_STRINGS_ROW = re.compile(rb'(?:' + _CELL_HEAD + rb' t="s"><v>[0-9]++</v></c>)++')
 _LETTERS = re.compile(rb'<c r="([A-Z]{1,3})')
 _STRING_NUMBERS = re.compile(rb'<v>([0-9]+)</v>')
 # A block of rows of plain cells — shared strings, and whole numbers as a ballot number typed
 # as a number (t="n": LibreOffice) — or empty ones, checked whole in one pass: the strings'
 # numbers and the numbers are then taken in one pass each, and a row's are a slice of them.
 # (XML's white space, and attribute values of printable ASCII: no character XML forbids.)
-_PLAIN_CELL = (rb'<c r="[A-Z]{1,3}+[0-9]++"(?: s="[0-9]{1,9}+")?+'
-               rb'(?: t="s"><v>[0-9]{1,9}+|(?: t="n")?+><v>[0-9]{1,15}+)</v></c>')
+_PLAIN_CELL = _CELL_HEAD + rb'(?: t="s"><v>[0-9]{1,9}+|(?: t="n")?+><v>[0-9]{1,15}+)</v></c>'
 _PLAIN_PART = re.compile(rb'(?:[ \t\r\n]*+<row[ \t\r\n]++r="[1-9][0-9]{0,6}+"'
                          rb'(?:[ \t\r\n]++' + _ATTRIBUTE_NAME + rb'="[ !#-%\'-;=-~]*+")*+[ \t\r\n]*+>'
                          rb'(?:' + _PLAIN_CELL + rb')*+</row>)*+[ \t\r\n]*+')
@@ -150,12 +150,13 @@ _ROW_NUMBERS = re.compile(rb'<row[ \t\r\n]+r="([0-9]+)"')
 _PART_STRINGS = re.compile(rb't="s"><v>([0-9]++)')
 _PART_VALUES = re.compile(rb'<v>([0-9]++)')
 _NUMBER_STYLES = re.compile(rb' s="([0-9]++)"(?: t="n")?><v>')
-_KINDS = re.compile(rb'<c r="([A-Z]{1,3})[0-9]+"(?: s="[0-9]+")?( t="s")?')
 # What a row of `_PLAIN_PART` keeps of its XML as the key to its layout: each tag's "<",
 # quotes, capital letters (its cells' column letters) and "n", "s", "t" (their kinds). A
-# cell's part of the key starts '<"' and its letters (its row's tag: '<""', r's digits gone).
+# cell's part of the key starts '<"' and its letters (its row's tag: '<""', r's digits gone),
+# then 's""' for a style and 't"s"' for a string.
 _NOT_SHAPE = bytes(c for c in range(256) if c not in b'<"nstABCDEFGHIJKLMNOPQRSTUVWXYZ')
 _KEY_LETTERS = re.compile(rb'<"([A-Z]++)"')
+_KEY_KINDS = re.compile(rb'<"[A-Z]++"(?:s"")?+(t"s")?')  # b't"s"' for a string cell, b"" for a number
 # What XML forbids in text (openpyxl's parser refuses it): such a block goes to openpyxl.
 _CONTROL = bytes(c for c in range(32) if c not in (9, 10, 13))
 
@@ -314,7 +315,7 @@ class Sheet:
             key = piece.translate(None, _NOT_SHAPE)
             shape = shapes.get(key)
             if shape is None:
-                shape = self._plain_layout(piece, key)
+                shape = self._plain_layout(key)
                 if len(shapes) < 1 << 10:
                     shapes[key] = shape
             ns, nn, first, last, place = shape
@@ -337,8 +338,8 @@ class Sheet:
             self.given += 1
             yield row
 
-    def _plain_layout(self, piece: bytes, key: bytes) -> tuple[int, int, int, int, list[int] | None]:
-        """A row of plain cells (`piece`, its shape `key`): how many strings and numbers it
+    def _plain_layout(self, key: bytes) -> tuple[int, int, int, int, list[int] | None]:
+        """A row of plain cells (its shape `key`): how many strings and numbers it
         holds, and where its texts, the numbers' then the strings' (a ballot number typed as a
         number comes first), go (as `_layout`)."""
         letters = _KEY_LETTERS.findall(key)
@@ -349,7 +350,7 @@ class Sheet:
         strings = key.count(b't"s"', key.index(b"<", 1))  # (in the cells' part: after the row's own tag)
         if strings == n:
             return (n, 0, *_place(cols, None, self.width))
-        kinds = [kind for _, kind in _KINDS.findall(piece)]  # ' t="s"' for a string, b"" for a number
+        kinds = _KEY_KINDS.findall(key)
         numbers = [k for k in range(n) if not kinds[k]]
         order = numbers + [k for k in range(n) if kinds[k]]  # the texts' order: numbers, then strings
         index = [0] * n
