@@ -27,7 +27,7 @@ from selector.readers.tables import open_table
 from support import ROOT
 
 sys.path.insert(0, str(ROOT / "bench"))
-from xlsx import NS, PARTS as BENCH_PARTS  # noqa: E402  (the parts of a workbook as Excel saves one)
+from xlsx import NS, PARTS as BENCH_PARTS, column  # noqa: E402  (the parts of a workbook as Excel saves one)
 
 PARTS = {
     **BENCH_PARTS,
@@ -306,11 +306,6 @@ ROW_ATTRS = ["", ' spans="1:4"', ' spans="1:4" ht="15" customHeight="1"', ' x="a
 ODD = [' x="A&amp;"', ' x="\x01"', ' xmlns="urn:not-spreadsheetml"', "space", "form feed", "date", "damaged"]
 
 
-def _letters(col: int) -> str:
-    """0 → A, 26 → AA."""
-    return chr(65 + col) if col < 26 else "A" + chr(65 + col - 26)
-
-
 @st.composite
 def plain_sheets(draw):
     """(the sheet's XML, its shared strings, a block size): rows of shared-string cells and
@@ -341,21 +336,21 @@ def plain_sheets(draw):
             style = draw(st.sampled_from(["", "", ' s="0"', ' s="3"']))  # 3: a number format, not a date's
             if draw(st.integers(0, 3)):
                 index = draw(st.sampled_from(range(len(strings))))
-                cells.append(f'<c r="{_letters(col)}{number}"{style} t="s"><v>{index}</v></c>')
+                cells.append(f'<c r="{column(col + 1)}{number}"{style} t="s"><v>{index}</v></c>')
             else:
                 kind = draw(st.sampled_from(["", ' t="n"']))
                 value = draw(st.sampled_from(["1", "007", "40000", "0", "123456789012345", "1234567890123456"]))
-                cells.append(f'<c r="{_letters(col)}{number}"{style}{kind}><v>{value}</v></c>')
+                cells.append(f'<c r="{column(col + 1)}{number}"{style}{kind}><v>{value}</v></c>')
         if cells and odd_here == "date":
-            cells[-1] = f'<c r="{_letters(cols[-1])}{number}" s="1"><v>40000</v></c>'
+            cells[-1] = f'<c r="{column(cols[-1] + 1)}{number}" s="1"><v>40000</v></c>'
         if cells and odd_here == "damaged":
-            cells[-1] = f'<c r="{_letters(cols[-1])}{number}" t="s"><v>{len(strings)}</v></c>'
+            cells[-1] = f'<c r="{column(cols[-1] + 1)}{number}" t="s"><v>{len(strings)}</v></c>'
         row = f'<row r="{number}"{attrs}>{(" " if odd_here == "space" else "").join(cells)}</row>'
         rows.append(("\x0c" if odd_here == "form feed" and i else "") + row)
     merged = draw(st.sampled_from(["", "", "", "", "A1:B1", "A2:B2"]))
     merged = f'<mergeCells count="1"><mergeCell ref="{merged}"/></mergeCells>' if merged else ""
     sheet = (f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<worksheet {NS}>'
-             f'<dimension ref="A1:{_letters(width - 1)}{number}"/><sheetData>{between_rows}'
+             f'<dimension ref="A1:{column(width)}{number}"/><sheetData>{between_rows}'
              f'{between_rows.join(rows)}{between_rows}</sheetData>{merged}</worksheet>')
     return sheet, strings, draw(st.sampled_from([128, 1 << 20]))
 
@@ -380,24 +375,25 @@ def test_parts_of_plain_cells_read_as_openpyxl_reads_them(tmp_path, drawn):
         assert read(path, True) == read(path, False)
 
 
-def _strings_sheet(path: Path, ballots: int, typed: bool = False) -> Path:
+def _strings_sheet(path: Path, ballots: int, typed: bool = False, extra: list[str] = ()) -> Path:
     """An Excel-saved ballot sheet of shared strings alone (ballot numbers typed as text, or
-    with `typed` as numbers), rows with a style, row attributes and blank cells left out."""
+    with `typed` as numbers), rows with a style, row attributes and blank cells left out;
+    `extra` strings in the table after its own."""
     names = ["张伟", "王芳", "李娜", "刘强"]
     strings = ["ballot", "P01", "P02", "P03"] + names
-    rows = ['<row r="1" spans="1:4">' + "".join(f'<c r="{_letters(k)}1" s="1" t="s"><v>{k}</v></c>'
+    rows = ['<row r="1" spans="1:4">' + "".join(f'<c r="{column(k + 1)}1" s="1" t="s"><v>{k}</v></c>'
                                               for k in range(4)) + "</row>"]
     for b in range(1, ballots + 1):
         r = b + 1
         strings.append(f"B{b:05d}")
         cells = [f'<c r="A{r}"><v>{b}</v></c>' if typed else f'<c r="A{r}" t="s"><v>{len(strings) - 1}</v></c>']
-        cells += [f'<c r="{_letters(k)}{r}" t="s"><v>{4 + (b * k) % 4}</v></c>'
+        cells += [f'<c r="{column(k + 1)}{r}" t="s"><v>{4 + (b * k) % 4}</v></c>'
                   for k in range(1, 4) if (b + k) % 7]
         rows.append(f'<row r="{r}" spans="1:4" x14ac:dyDescent="0.25">' + "".join(cells) + "</row>")
     sheet = (f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<worksheet {NS} '
              f'xmlns:x14ac="http://schemas.microsoft.com/office/spreadsheetml/2009/9/ac">'
              f'<dimension ref="A1:D{ballots + 1}"/><sheetData>{"".join(rows)}</sheetData></worksheet>')
-    return _write_sheet(path, sheet, strings)
+    return _write_sheet(path, sheet, strings + list(extra))
 
 
 @pytest.mark.parametrize("typed", [False, True], ids=["text numbers", "typed numbers"])
@@ -424,14 +420,18 @@ def test_a_sheet_of_shared_strings_is_read_a_part_at_a_time(tmp_path, typed):
 def _strings_of_50(tmp_path: Path, c31: str | None, extra: list[str]) -> Path:
     """The 50-ballot sheet of `_strings_sheet` with `extra` strings after its own, and cell
     C31 naming string number `c31` (when given)."""
-    path = _strings_sheet(tmp_path / "选票.xlsx", 50)
-    with zipfile.ZipFile(path) as z:
-        sheet = z.read("xl/worksheets/sheet1.xml").decode()
-    if c31 is not None:
-        sheet = re.sub(r'(<c r="C31" t="s"><v>)[0-9]+', rf"\g<1>{c31}", sheet)
-        assert f'"C31" t="s"><v>{c31}</v>' in sheet
-    strings = ["ballot", "P01", "P02", "P03", "张伟", "王芳", "李娜", "刘强"] + [f"B{b:05d}" for b in range(1, 51)]
-    return _write_sheet(tmp_path / "changed.xlsx", sheet, strings + extra)
+    path = _strings_sheet(tmp_path / "选票.xlsx", 50, extra=extra)
+    if c31 is None:
+        return path
+    changed = tmp_path / "changed.xlsx"
+    with zipfile.ZipFile(path) as z, zipfile.ZipFile(changed, "w", zipfile.ZIP_DEFLATED) as w:
+        for name in z.namelist():
+            data = z.read(name)
+            if name == "xl/worksheets/sheet1.xml":
+                data = re.sub(rb'(<c r="C31" t="s"><v>)[0-9]+', rb"\g<1>" + c31.encode(), data)
+                assert f'"C31" t="s"><v>{c31}</v>'.encode() in data
+            w.writestr(name, data)
+    return changed
 
 
 def test_a_damaged_string_number_is_refused_in_its_row(tmp_path):
