@@ -316,7 +316,7 @@ def _undecodable(name: str, path: Path, encoding: str, detected: bool, error: Un
                            "or give --encoding", file=name, line=lineno, encoding=encoding, bytes=bad.hex(" "))
 
 
-BLOCK = 1 << 16  # characters of CSV text parsed (and stored) at a time
+BLOCK = 1 << 15  # characters of CSV text parsed (and stored) at a time
 LONGEST_ROW = 1 << 24  # characters in one row (or without a line break) before a file is refused
 LONGEST_CELL = 10_000  # characters in one cell, CSV or XLSX (no ballot cell comes near it)
 XLSX_CHUNK = 1000  # workbook rows per chunk
