@@ -107,8 +107,9 @@ def setup_rec1(run, folder: Path) -> Path:
 
 def tamper_row(batch: int, line: int, edit, db: str = "selector.db") -> None:
     """Edit one stored raw row as someone with the file and the sqlite3 shell would, inside
-    its chunk (table row_chunks): a CSV file's row is a line of the chunk's `text`, and
-    edit(line text) replaces it; an XLSX row is JSON in `cells`, and edit(cells JSON) replaces it."""
+    its chunk (table row_chunks): a row of a chunk stored as CSV text (a CSV file's, or
+    plain workbook rows) is a line of the chunk's `text`, and edit(line text) replaces it; a
+    row of a JSON chunk (other workbook rows) is JSON in `cells`, and edit(cells JSON) replaces it."""
     conn = sqlite3.connect(db)
     first, cells, text = conn.execute("SELECT first_line, cells, text FROM row_chunks "
                                       "WHERE batch = ? AND ? BETWEEN first_line AND last_line",

@@ -374,7 +374,12 @@ def test_audit_log_reads_oldest_first(run, tallied):
     assert all(len(e["hash"]) == 64 for e in events)
 
 
-def test_verify_files_reads_xlsx_batches_row_by_row(run, tmp_path):
+# REC1 as a workbook; with a comma in a cell its rows are stored as JSON, not as CSV text
+XLSX_REC1 = {"text": REC1, "json": [(n, "张伟,王芳" if n == "0004" else p01, p02) for n, p01, p02 in REC1]}
+
+
+@pytest.mark.parametrize("stored", list(XLSX_REC1))
+def test_verify_files_reads_xlsx_batches_row_by_row(run, tmp_path, stored):
     from openpyxl import Workbook
 
     assert run("init", write_round(tmp_path)).exit_code == 0
@@ -382,33 +387,37 @@ def test_verify_files_reads_xlsx_batches_row_by_row(run, tmp_path):
     ws = wb.active
     ws.title = "推荐票"
     ws.append(["票号", "审计局局长", "统计局局长"])
-    for number, p01, p02 in REC1:
+    for number, p01, p02 in XLSX_REC1[stored]:
         ws.append([int(number), p01, p02])
     wb.save(tmp_path / "推荐票.xlsx")
     assert run("tally", "rec1", tmp_path / "推荐票.xlsx", "--present", "50", "--issued", "50").exit_code == 0
     r = run("audit", "verify", "--files", tmp_path)
     assert r.exit_code == 0, r.stderr
     assert "2 files re-hashed" in r.stdout  # the workbook and the round file
-    tamper("UPDATE row_chunks SET cells = replace(cells, '杨帆', '陈静') WHERE batch = 1")
+    column = "text" if stored == "text" else "cells"
+    tamper(f"UPDATE row_chunks SET {column} = replace({column}, '杨帆', '陈静') WHERE batch = 1")
     r = run("audit", "verify", "--files", tmp_path)
     assert r.exit_code == 3
     assert "stage rec1: table rows, batch 1 (推荐票.xlsx), row 6: 5,,陈静 in the database, 5,,杨帆 in the file" in r.stderr
 
 
-def test_verify_holds_the_chunk_bounds_of_xlsx_rows_to_their_rows(run, tmp_path):
-    """XLSX rows are stored as JSON chunks, whose digest covers each row but not the chunk's
-    last_line: the recount holds it to the chunk's last row."""
+@pytest.mark.parametrize("stored", list(XLSX_REC1))
+def test_verify_holds_the_chunk_bounds_of_xlsx_rows_to_their_rows(run, tmp_path, stored):
+    """A JSON chunk's digest covers each row but not the chunk's last_line (a text chunk's
+    covers it too): the recount holds it to the chunk's last row."""
     from support import write_xlsx
 
     assert run("init", write_round(tmp_path)).exit_code == 0
-    write_xlsx(tmp_path / "推荐票.xlsx", [["票号", "审计局局长", "统计局局长"], *map(list, REC1)])
+    write_xlsx(tmp_path / "推荐票.xlsx", [["票号", "审计局局长", "统计局局长"], *map(list, XLSX_REC1[stored])])
     assert run("tally", "rec1", tmp_path / "推荐票.xlsx", "--present", "50", "--issued", "50").exit_code == 0
     assert run("audit", "verify").exit_code == 0
     tamper("UPDATE row_chunks SET last_line = 16 WHERE batch = 1")
     r = run("audit", "verify")
     assert r.exit_code == 3
-    assert r.stderr.splitlines()[1:] == [
-        "  stage rec1: table rows, batch 1 (推荐票.xlsx): row chunk 2–16 holds rows 2–11: its last_line was edited"]
+    edited = "  stage rec1: table rows, batch 1 (推荐票.xlsx): row chunk 2–16 holds rows 2–11: its last_line was edited"
+    assert r.stderr.splitlines()[1:] == ([edited] if stored == "json" else [
+        "  stage rec1: table rows, batch 1 (推荐票.xlsx): the stored ballot rows differ from those tally event #2 "
+        "recorded", edited])
 
 
 def test_init_logs_the_hash_of_each_round_file(run, tmp_path):

@@ -11,7 +11,7 @@ import sqlite3
 from unittest import mock
 
 import pytest
-from hypothesis import given
+from hypothesis import example, given
 from hypothesis import strategies as st
 
 from selector.readers import tables
@@ -89,6 +89,61 @@ def test_rows_stored_in_many_chunks_recount_and_verify(run, tmp_path):
     conn.close()
     assert len(texts) > 3
     assert "".join(texts).encode("gb18030") == (tmp_path / "rec1.csv").read_bytes()
+    r = run("audit", "verify", "--files", tmp_path)
+    assert r.exit_code == 0, r.stderr
+
+
+SHEET_CELL = st.text(alphabet=st.sampled_from(list('张伟 x1，') + [",", '"', "\n", "\r", "\x00"]), max_size=3)
+QUOTED = set(',"\n\r\x00')
+
+
+@FUZZ
+@given(rows=st.lists(st.lists(SHEET_CELL, min_size=1, max_size=4), min_size=1, max_size=6),
+       first=st.integers(2, 4), gaps=st.lists(st.sampled_from([0, 0, 0, 1]), min_size=6, max_size=6))
+@example(rows=[["1", "张伟"], ["2", ""]], first=2, gaps=[0] * 6)  # text
+@example(rows=[["1", "张伟"], ["2", ""]], first=2, gaps=[1] + [0] * 5)  # a row between them missing
+@example(rows=[["1", "张伟"], [""]], first=2, gaps=[0] * 6)  # an empty line
+@example(rows=[["1", "张伟,王芳"]], first=2, gaps=[0] * 6)
+@example(rows=[["1", "张伟\n王芳"]], first=2, gaps=[0] * 6)
+@example(rows=[["1", "张伟\r"]], first=2, gaps=[0] * 6)
+@example(rows=[["1", '"张伟"']], first=2, gaps=[0] * 6)
+@example(rows=[["1", "\x00"]], first=2, gaps=[0] * 6)
+def test_sheet_rows_are_stored_as_csv_text_exactly_when_they_read_back_as_they_are(rows, first, gaps):
+    # Workbook rows one after another with nothing CSV would quote are stored as CSV text,
+    # which reads back as the very cells; any others as JSON.
+    part, line = [], first
+    for cells, gap in zip(rows, gaps):
+        part.append((line, cells))
+        line += 1 + gap
+    chunk = tables._sheet_chunk(part)
+    assert (chunk.first, chunk.last, chunk.rows) == (part[0][0], part[-1][0], part)
+    plain = (part[-1][0] - part[0][0] == len(part) - 1 and [""] not in rows
+             and not any(QUOTED & set(cell) for cells in rows for cell in cells))
+    assert (chunk.text is not None) == plain
+    if plain:
+        assert list(csv_text_rows(chunk.first, chunk.text)) == part
+
+
+def test_sheet_rows_stored_as_text_and_as_json_recount_and_verify(run, tmp_path):
+    from audit_data import REC1, write_round
+    from support import write_xlsx
+
+    assert run("init", write_round(tmp_path)).exit_code == 0
+    rows = [["票号", "审计局局长", "统计局局长"], *map(list, REC1)]
+    rows[4][1] = "张伟,王芳"  # (ballot 0004's two marks, split by a comma: that chunk is stored as JSON)
+    write_xlsx(tmp_path / "rec1.xlsx", rows)
+    with mock.patch.object(tables, "XLSX_CHUNK", 3):
+        r = run("tally", "rec1", tmp_path / "rec1.xlsx", "--present", "50", "--issued", "50")
+    assert r.exit_code == 0, r.stderr
+    conn = sqlite3.connect("selector.db")
+    stored = conn.execute("SELECT first_line, last_line, text IS NOT NULL FROM row_chunks ORDER BY first_line").fetchall()
+    conn.close()
+    assert stored == [(2, 4, 1), (5, 7, 0), (8, 10, 1), (11, 11, 1)]
+    with open_table(tmp_path / "rec1.xlsx") as table:
+        read = list(table.rows)
+    from selector.storage.store import Store
+
+    assert list(Store("selector.db").stored_rows(1)) == read
     r = run("audit", "verify", "--files", tmp_path)
     assert r.exit_code == 0, r.stderr
 

@@ -617,16 +617,37 @@ def _open_xlsx(path: Path, sheet: str | None) -> Table:
             for line, values in it:
                 part.append((line, values + [""] * (width - len(values)) if len(values) < width else values))
                 if len(part) == XLSX_CHUNK:
-                    yield Chunk(part[0][0], part[-1][0], part)
+                    yield _sheet_chunk(part)
                     part = []
             if part:
-                yield Chunk(part[0][0], part[-1][0], part)
+                yield _sheet_chunk(part)
         finally:
             wb.close()
 
     gen = chunks()
     header = next(gen)
     return Table(name, sha, "xlsx", [h.strip() for h in header], gen, size)
+
+
+# What plain CSV text (csvtext.plain_lines) cannot hold in a cell, besides commas and LFs (counted)
+_NOT_PLAIN = re.compile('["\\r\\x00]')
+
+
+def _sheet_chunk(part: list[Row]) -> Chunk:
+    """Workbook rows as a chunk. Rows one after another whose cells CSV would not quote (no
+    comma, quote, CR, LF or NUL in a cell; no row of one empty cell, an empty line) come
+    with their CSV text, as a CSV file's rows do: that text is what is stored (a third
+    shorter than the rows' JSON, and made by joins in C), and it reads back as these very
+    cells (`rows.csv_text_rows`). Any other chunk is stored as JSON."""
+    first, last = part[0][0], part[-1][0]
+    if last - first + 1 == len(part) and first > 1:  # (row 1 of a text chunk would be taken for the header)
+        cells = [values for _, values in part]
+        lines = list(map(",".join, cells))
+        text = "\n".join(lines) + "\n"
+        if _NOT_PLAIN.search(text) is None and "" not in lines and text.count("\n") == len(lines) \
+                and text.count(",") == sum(map(len, cells)) - len(cells):  # (no line break or comma in a cell)
+            return CsvChunk(first, last, cells, first, text)
+    return Chunk(first, last, part)
 
 
 @functools.cache
