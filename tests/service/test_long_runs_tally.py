@@ -17,7 +17,7 @@ from hypothesis import HealthCheck, given, settings, strategies as st
 from selector.domain.counting import Count
 from selector.readers import ballots as reader, tables
 
-from support import good_round, tally_by_path, write_csv
+from support import good_round, tally_by_path, write_csv, write_xlsx
 
 CATEGORIES = 'categories = { "领导干部" = 2, "一般干部" = 1 }'
 ELECTORATE = "electorate = 30\n"
@@ -143,6 +143,26 @@ def test_whole_papers_of_a_chunk_are_counted_as_runs(run, tmp_path, monkeypatch)
     assert results == {("P01", "C01"): 48, ("P01", "C04"): 48, ("P02", "C02"): 24, ("P02", "C05"): 23,
                        ("P02", "C06"): 25}
     assert fast[0][0][0] == 0 and fast[1] == 0
+
+
+@pytest.mark.parametrize("separator", ["、", ","])
+def test_a_workbooks_papers_are_counted_as_runs_too(run, tmp_path, monkeypatch, separator):
+    # A long workbook's chunks that come with CSV text (`tables._sheet_chunk`) make runs from their
+    # cells; with a comma in a cell of each chunk (stored as JSON) the loop reads every paper:
+    # either way the same is stored as by the general path.
+    round_file = good_round(tmp_path, {CATEGORIES: "", ELECTORATE: "electorate = 300\n"})
+    names = [("张伟(审计)", "刘洋"), ("王芳", "张伟(统计)"), ("赵六", f"李娜{separator}王芳"), ("C04", ""), ("张伟", "陈静")]
+    rows = [["票号", "职位", "候选人"]]
+    for i in range(1, 121):
+        p01, p02 = names[i % len(names)]
+        rows += [[f"B{i:03d}", "P01", p01], [f"B{i:03d}", "P02", p02]]
+    ballots = write_xlsx(tmp_path / "rec1.xlsx", rows)
+    runs = _spy(monkeypatch)
+    monkeypatch.setattr(tables, "XLSX_CHUNK", 15)
+    fast = tally_by_path(run, tmp_path, round_file, [[ballots]], True, "--layout", "long")
+    counted = [number for taken in runs for number in taken.numbers]
+    assert (len(runs) >= 3 and len(counted) >= 40) if separator == "、" else not runs
+    assert fast == tally_by_path(run, tmp_path, round_file, [[ballots]], False, "--layout", "long")
 
 
 @pytest.mark.parametrize("quoting", ["all", "later"])

@@ -579,7 +579,7 @@ def _run(block, width: int, fields: list[tuple[int, str]], pids: list[str], at: 
     (if any) empty or 'not void'. Else None: the reader reads the chunk row by row (and
     refuses it, or notes what it must, where it does). Its papers' numbers go in `seen`;
     `clean` holds (up to `room`) post cells known to hold no invisible character."""
-    cells = getattr(block, "cells", None)  # a CSV chunk's rows as parsed
+    cells = getattr(block, "cells", None)  # the rows of a chunk with CSV text, as parsed or read
     if cells is None:
         rows = block.rows
         lines, cells = [line for line, _ in rows], [row for _, row in rows]
@@ -808,8 +808,9 @@ def _long(paper: Paper, name: str, header: list[str], blocks: Iterable[list[Row]
 
 def _long_runs(blocks: Iterable, width: int, ib: int, ip: int, ic: int, pids: dict[str, str],
                seen: dict[str, int]) -> Iterator[Run | Chunk]:
-    """A streamed long file's blocks, with the plain papers of each CSV chunk as one Run
-    (`_long_run`) and the rest as chunks for `_long`'s loop. The rows of a chunk's last
+    """A streamed long file's blocks, with the plain papers of each chunk with CSV text (a CSV
+    file's, or plain workbook rows') as one Run (`_long_run`) and the rest as chunks for
+    `_long`'s loop. The rows of a chunk's last
     paper are held back and go with the next chunk, so that a run never ends inside a paper
     (a chunk of one paper's rows goes to the loop, which reads a paper across chunks); after
     GIVE_UP chunks in a row that were no run, the chunks go to the loop as they are. A
@@ -829,7 +830,7 @@ def _long_runs(blocks: Iterable, width: int, ib: int, ip: int, ic: int, pids: di
     for block in blocks:
         plain = getattr(block, "lines", None) is not None
         rows = block.lines if plain else getattr(block, "cells", None)
-        if not rows or missed >= GIVE_UP:  # (no rows, an XLSX file's, or papers of another shape)
+        if not rows or missed >= GIVE_UP:  # (no rows, workbook rows stored as JSON, or papers of another shape)
             if held:
                 yield chunk(held, held_plain, at)
                 held = []

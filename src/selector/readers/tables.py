@@ -35,7 +35,8 @@ Row = tuple[int, list[str]]  # (row number in the file, cells)
 class Chunk:
     """A run of consecutive rows as read. `text` is the CSV text they were parsed from, line
     breaks and quotes included, starting at row `first` (row 1, the header, is in the first
-    chunk's text but not in its rows); XLSX rows have no text (None)."""
+    chunk's text but not in its rows), or made from workbook cells (`_sheet_chunk`); None for
+    workbook rows stored as JSON."""
 
     first: int
     last: int
@@ -49,7 +50,8 @@ class Chunk:
 
 
 class CsvChunk(Chunk):
-    """A CSV chunk: its rows' cells as parsed (`cells`, the first on row `start`), numbered
+    """A chunk with CSV text (a CSV file's, or plain workbook rows'): its rows' cells as
+    parsed or read (`cells`, the first on row `start`), numbered
     only when `rows` is asked for (a million (line, cells) pairs made and freed were a
     sixth of reading a long file; the long layout reads `cells` itself). A chunk of plain
     text (`csvtext.plain_lines`) keeps its `lines` and splits them when `cells` is first
