@@ -165,9 +165,7 @@ def _sheet(plan: "SheetPlan", styles: dict[tuple, int], texts: dict[str, str]) -
         kind = type(value)
         if kind is int:
             cell = f'<c r="{ref}" s="{styles[bold, size, False, look]}" t="n"><v>{"%.16g" % value}</v></c>'
-        elif kind is str:
-            if len(value) > LONGEST or value in ERROR_CODES or UNUSUAL.search(value):
-                return None
+        elif kind is str:  # (text `_plain` let through)
             style = styles[bold, size, value.startswith(FORMULA_START), look]
             if not value:
                 cell = f'<c r="{ref}" s="{style}" t="inlineStr"></c>'
