@@ -810,13 +810,13 @@ def _long_runs(blocks: Iterable, width: int, ib: int, ip: int, ic: int, pids: di
                seen: dict[str, int]) -> Iterator[Run | Chunk]:
     """A streamed long file's blocks, with the plain papers of each chunk with CSV text (a CSV
     file's, or plain workbook rows') as one Run (`_long_run`) and the rest as chunks for
-    `_long`'s loop. The rows of a chunk's last
-    paper are held back and go with the next chunk, so that a run never ends inside a paper
-    (a chunk of one paper's rows goes to the loop, which reads a paper across chunks); after
-    GIVE_UP chunks in a row that were no run, the chunks go to the loop as they are. A
-    chunk's rows are its lines when its text is plain (`csvtext.plain_lines`), else its
-    cells as csv parsed them. The loop reads a chunk's cells and first row only (its text
-    and lines stay with the table's chunks, stored as they were read)."""
+    `_long`'s loop. The rows of a chunk's last paper are held back and go with the next
+    chunk, so that a run never ends inside a paper (a chunk of one paper's rows goes to the
+    loop, which reads a paper across chunks); after GIVE_UP chunks in a row that were no
+    run, the chunks go to the loop as they are. A chunk's rows are its lines when its text
+    is plain (`csvtext.plain_lines`), else its cells as csv parsed them (or as the workbook
+    gave them). The loop reads a chunk's cells and first row only (its text and lines stay
+    with the table's chunks, stored as they were read)."""
     clean: set[str] = set()  # candidate cells known to hold no invisible character
     room = CACHE
     held: list = []  # the rows held back: lines when `held_plain`, else cells
