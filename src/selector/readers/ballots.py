@@ -858,7 +858,7 @@ def _long_runs(blocks: Iterable, width: int, ib: int, ip: int, ic: int, pids: di
 
 
 def _ballot_cell(row, plain: bool, ib: int) -> str | None:
-    """A row's ballot cell (the row a plain line, or cells as parsed); None if it has none."""
+    """A row's ballot cell (the row a plain line, or cells as parsed or read); None if it has none."""
     cells = row.split(",") if plain else row
     return cells[ib] if len(cells) > ib else None
 
