@@ -9,16 +9,22 @@ For each layout (long, wide) it times, in fresh databases, one after the other:
   csv        a plain `csv.reader` + `collections.Counter` pass over the same file in a fresh
              `python -c` process: (post, candidate) for the long file, (column, cell) for
              the wide one
+  record     the same pass, plus the least the record asks of any tally: the file's SHA-256,
+             a strict UTF-8 decode of it (the encoding check), and its text stored in a
+             fresh SQLite database in 32K-character pieces, committed (no rule, no snapshot,
+             no screen): the floor under `selector tally` for a tool that keeps what it read
   selector   `python -m selector tally rec1 FILE --layout L --present N --issued N` (decode,
              validate, store raw rows, count, save the snapshot, print the table)
 then `python -m selector show rec1` (target < 1 s) and `python -m selector audit verify`
 (the recount of every stored row, target ≤ 3× sqlite3) on the tallied database.
 Prints the best and median wall time of each, the ratios of tally to sqlite3 (target ≤ 1.0,
-issue 17) and to csv (target ≤ 1.5) — the median over repetitions, each pairing runs made
-back to back, so a shared machine's load hits both sides alike — and the peak RSS of the
-tally and of audit verify (from wait4's rusage; target ≤ 100 MiB, issue 17: run it with
-`--ballots 333334 --reps 1` for 10M marks). `round init` is not timed. The package is
-byte-compiled first, as pip does when it installs it. Exit 1 if a target is missed.
+issue 17), to csv (target ≤ 1.5) and to record (no target: how far the tally is from
+the record's floor; the record's own ratio to csv is printed beside it) — the median over
+repetitions, each pairing runs made back to back, so a shared machine's load hits both
+sides alike — and the peak RSS of the tally and of audit verify (from wait4's rusage;
+target ≤ 100 MiB, issue 17: run it with `--ballots 333334 --reps 1` for 10M marks).
+`round init` is not timed. The package is byte-compiled first, as pip does when it
+installs it. Exit 1 if a target is missed.
 """
 
 from __future__ import annotations
@@ -58,6 +64,17 @@ COUNTER = {
             "        counts.update(zip(columns, r[1:]))\n"
             "print(len(counts))\n",
 }
+# The csv + Counter pass, plus the record's least work: hash, check, store the text (see above).
+RECORD = ("import hashlib, sqlite3, sys\n"
+          "raw = open(sys.argv[1], 'rb').read()\n"
+          "sha = hashlib.sha256(raw).hexdigest()\n"
+          "text = raw.decode('utf-8')\n"
+          "db = sqlite3.connect(sys.argv[2])\n"
+          "db.execute('CREATE TABLE rows (id INTEGER PRIMARY KEY, text TEXT)')\n"
+          "db.executemany('INSERT INTO rows (text) VALUES (?)',\n"
+          "               ((text[i:i + 32768],) for i in range(0, len(text), 32768)))\n"
+          "db.execute('CREATE TABLE counts (key TEXT, n INTEGER)')\n")
+RECORD_END = "db.executemany('INSERT INTO counts VALUES (?, ?)', ((repr(k), n) for k, n in counts.items()))\ndb.commit()\n"
 
 
 def timed(argv: list[str], *, env=None, stdin: str | None = None, cwd=None) -> tuple[float, int]:
@@ -124,7 +141,7 @@ def main() -> None:
     def per_layout():
         return {layout: [] for layout in layouts}
 
-    ref, plain, times, rss, shows, verifies, verify_rss = (per_layout() for _ in range(7))
+    ref, plain, floor, times, rss, shows, verifies, verify_rss = (per_layout() for _ in range(8))
     subprocess.run([sys.executable, "-m", "compileall", "-q", str(ROOT / "src" / "selector")], check=True)
     with tempfile.TemporaryDirectory(prefix="selector-bench-") as tmp:
         tmp = Path(tmp)
@@ -136,6 +153,10 @@ def main() -> None:
                 ref[layout].append(timed([sqlite3, str(db)], stdin=reference_sql(layout, files[layout]))[0])
                 db.unlink()
                 plain[layout].append(timed([sys.executable, "-c", COUNTER[layout], str(files[layout])])[0])
+                db = tmp / f"record{i}.db"
+                floor[layout].append(timed([sys.executable, "-c", RECORD + COUNTER[layout] + RECORD_END,
+                                            str(files[layout]), str(db)])[0])
+                db.unlink()
                 db = tmp / f"{layout}{i}.db"
                 env = selector_env(db)
                 timed(selector("init", str(files["round"])), env=env, cwd=tmp)
@@ -158,12 +179,15 @@ def main() -> None:
         print(f"{layout} layout")
         print(f"  {'sqlite3 .import + GROUP BY':30s} {summary(ref[layout])}")
         print(f"  {'python csv + Counter':30s} {summary(plain[layout])}")
+        floor_to_plain = statistics.median(f / r for f, r in zip(floor[layout], plain[layout]))
+        print(f"  {'csv + Counter + record':30s} {summary(floor[layout])}  {floor_to_plain:4.2f}× csv")
+        to_floor = statistics.median(t / f for t, f in zip(times[layout], floor[layout]))
         to_sqlite = statistics.median(t / r for t, r in zip(times[layout], ref[layout]))
         to_plain = statistics.median(t / r for t, r in zip(times[layout], plain[layout]))
         mib = max(rss[layout]) / 1024
         print(f"  {'selector tally':30s} {summary(times[layout])}  "
               f"{to_sqlite:4.2f}× sqlite3 (≤ 1.0: {verdict(to_sqlite <= 1.0)})  "
-              f"{to_plain:4.2f}× csv (≤ 1.5: {verdict(to_plain <= 1.5)})  "
+              f"{to_plain:4.2f}× csv (≤ 1.5: {verdict(to_plain <= 1.5)})  {to_floor:4.2f}× record  "
               f"peak RSS {mib:4.0f} MiB (≤ 100: {verdict(mib <= 100)})")
         print(f"  {'selector show':30s} {summary(shows[layout])}  (< 1 s: "
               f"{verdict(statistics.median(shows[layout]) < 1)})")
