@@ -1,14 +1,17 @@
 """`screen.Printer` lays out lines and ranking tables itself (a big round prints 10,000 of
-them); what reaches the terminal must be what Rich prints, byte for byte, in colour or not."""
+them); what reaches the terminal must be what Rich prints, byte for byte, in colour or not,
+whether the printer hands it to Rich (`RichSink`) or writes it itself (`BareSink`)."""
 
 import io
 
-from hypothesis import given, settings
+import pytest
+from hypothesis import event, given, settings
 from hypothesis import strategies as st
 from rich.console import Console
 from rich.text import Text
 
-from selector.reports.screen import Lines, Printer, Ranking
+from selector.reports.bare import Screen
+from selector.reports.screen import SGR, BareSink, Lines, Printer, Ranking, RichSink, Unlaid
 
 # Latin, CJK, the bar and mark characters and spaces; and, in some tables and lines, what Rich
 # treats specially: zero-width characters, combining marks, tabs, control codes, line breaks.
@@ -35,30 +38,46 @@ def rankings(draw):
     return Ranking(columns, rows, cut_at, draw(st.sampled_from([0, 1])))
 
 
-ITEMS = st.one_of(st.none(), texts(), st.builds(lambda t, s: Text(t, style=s), texts(), STYLE), rankings())
+# A line is (text, style name or None), printed as Rich prints Text(text, style=…).
+ITEMS = st.one_of(st.none(), st.tuples(texts(), STYLE), rankings())
 
 
-def consoles(width: int, colour: str | None):
+def consoles(width: int, colour: str | None, no_color: bool = False):
     def make():
         return Console(file=io.StringIO(), width=width, highlight=False, soft_wrap=False, markup=False,
-                       emoji=False, force_terminal=colour is not None, color_system=colour)
+                       emoji=False, force_terminal=colour is not None, color_system=colour, no_color=no_color)
     return make(), make()
 
 
 def rich_prints(console: Console, items) -> str:
     for item in items:
-        console.print(*(() if item is None else (item.table() if isinstance(item, Ranking) else item,)))
+        if item is None:
+            console.print()
+        elif isinstance(item, tuple):
+            console.print(Text(item[0], style=item[1] or ""))
+        else:
+            console.print(item.table() if isinstance(item, Ranking) else item)
     return console.file.getvalue()
 
 
-def printer_prints(console: Console, items, flush_each: bool) -> str:
-    out = Printer(console)
+def laid_out(out: Printer, items, flush_each: bool) -> None:
     for item in items:
-        out.print(item)
+        out.print(*item) if isinstance(item, tuple) else out.print(item)
         if flush_each:
             out.flush()
     out.flush()
+
+
+def printer_prints(console: Console, items, flush_each: bool) -> str:
+    laid_out(Printer(RichSink(console)), items, flush_each)
     return console.file.getvalue()
+
+
+def bare_prints(width: int, colour: str | None, items, flush_each: bool = False, no_color: bool = False) -> str:
+    """What the printer writes itself; Unlaid when it needs Rich."""
+    sink = BareSink(Screen(width, colour is not None, no_color))
+    laid_out(Printer(sink), items, flush_each)
+    return sink.text()
 
 
 @settings(max_examples=400, deadline=None)
@@ -69,21 +88,57 @@ def test_the_printer_prints_what_rich_prints(items, width, colour, flush_each):
     assert printer_prints(ours, items, flush_each) == rich_prints(theirs, items)
 
 
+@settings(max_examples=600, deadline=None)
+@given(st.lists(ITEMS, max_size=6), st.integers(8, 100), st.sampled_from([None, "standard", "truecolor"]),
+       st.booleans(), st.booleans())
+def test_what_the_printer_writes_itself_is_what_rich_prints(items, width, colour, flush_each, no_color):
+    _, theirs = consoles(width, colour, no_color)
+    try:
+        ours = bare_prints(width, colour, items, flush_each, no_color)
+    except Unlaid:
+        event("left to Rich")
+        return
+    event("written without Rich")
+    assert ours == rich_prints(theirs, items)
+
+
+def test_what_the_printer_leaves_to_rich():
+    for items in ([("on blue", "on blue")],  # a style it has no escape code for
+                  [("a\tb", None)],  # a tab, which Rich expands
+                  [Ranking([("名次", "right", None), ("姓名", "left", None)], [(["1", "张伟" * 20], None)], None, 1)]):
+        with pytest.raises(Unlaid):
+            bare_prints(40, "standard", items)
+    # a line that wraps is wrapped as Rich wraps it
+    _, theirs = consoles(20, None)
+    line = ("全市干部大会民主推荐 · 已计票 · 应到 420 人", "bold")
+    assert bare_prints(20, None, [line]) == rich_prints(theirs, [line])
+
+
+def test_the_styles_written_without_rich_are_the_codes_rich_writes():
+    for name in SGR:
+        for no_color in (False, True):
+            _, theirs = consoles(40, "truecolor", no_color)
+            assert bare_prints(40, "truecolor", [("张伟 ok", name)], no_color=no_color) == \
+                rich_prints(theirs, [("张伟 ok", name)]), (name, no_color)
+
+
+RANKING = Ranking([("名次", "right", None), ("姓名", "left", None), ("", "left", "fold")],
+                  [(["1", "张伟", "✓"], None), (["2", "李强", "＝ 得票相同"], "yellow"),
+                   (["3", "王芳", ""], None)], 1, 1)
+
+
 def test_a_plain_ranking_and_lines_take_the_fast_path():
     ours, theirs = consoles(60, "truecolor")
-    out = Printer(ours)
-    ranking = Ranking([("名次", "right", None), ("姓名", "left", None), ("", "left", "fold")],
-                      [(["1", "张伟", "✓"], None), (["2", "李强", "＝ 得票相同"], "yellow"),
-                       (["3", "王芳", ""], None)], 1, 1)
-    items = [None, Text("P01 审计局局长", style="bold"), "valid 4", ranking, Text("ok", style="bold red")]
+    out = Printer(RichSink(ours))
+    items = [None, ("P01 审计局局长", "bold"), ("valid 4", None), RANKING, ("ok", "bold red")]
     for item in items:
-        made = out._line(Text(item) if isinstance(item, str) else item) if isinstance(item, (str, Text)) \
-            else out._table(item) if item is not None else []
+        made = out._line(*item) if isinstance(item, tuple) else out._table(item) if item is not None else []
         assert made is not None
-        out.print(item)
+        out.print(*item) if isinstance(item, tuple) else out.print(item)
     out.flush()
     assert ours.file.getvalue() == rich_prints(theirs, items)
     assert "\x1b[33m" in ours.file.getvalue()  # the tied row in yellow, as Rich draws it
+    assert bare_prints(60, "truecolor", items) == ours.file.getvalue()
 
 
 @settings(max_examples=300, deadline=None)
@@ -126,16 +181,26 @@ LINE = st.text(st.sampled_from(list("aZ09 .:()B") + list("张伟（）：无效�
 @given(st.lists(LINE, min_size=1, max_size=8), st.integers(8, 60), st.sampled_from([None, "standard"]), STYLE)
 def test_a_block_of_lines_prints_as_rich_prints_it(lines, width, colour, style):
     # a stage's invalid marks are one Text of many lines: laid out here when every line fits
-    block = Text("\n".join(lines), style=style)
+    block, after = ("\n".join(lines), style), ("after", None)
     ours, theirs = consoles(width, colour)
-    assert printer_prints(ours, [block, "after"], False) == rich_prints(theirs, [block, "after"])
+    assert printer_prints(ours, [block, after], False) == rich_prints(theirs, [block, after])
     ours, theirs = consoles(width, colour)  # the same lines as `Lines` (terminal._lines)
-    assert printer_prints(ours, [Lines(lines), "after"], False) == rich_prints(theirs, [block.plain, "after"])
+    plain = (block[0], None)
+    assert printer_prints(ours, [Lines(lines), after], False) == rich_prints(theirs, [plain, after])
+    for items, shown in (([block, after], [block, after]), ([Lines(lines), after], [plain, after])):
+        try:  # written without Rich, unless a word must be folded or a character is not measured
+            ours = bare_prints(width, colour, items)
+        except Unlaid:
+            event("left to Rich")
+            continue
+        event("written without Rich")
+        assert ours == rich_prints(consoles(width, colour)[1], shown)
 
 
 def test_a_long_list_of_invalid_marks_takes_the_fast_path():
     ours, theirs = consoles(80, None)
     lines = [f"  票号 B{n:06d} 的无效标记：张丽（不符合 P01 的任职条件）" for n in range(2000)]
-    block = Text("\n".join(lines))
-    assert Printer(ours)._line(block) == [(block.plain, None), ("\n", None)]
-    assert printer_prints(ours, [Lines(lines)], False) == rich_prints(theirs, [block])
+    block = "\n".join(lines)
+    assert Printer(RichSink(ours))._line(block, None) == [(block, None), ("\n", None)]
+    assert printer_prints(ours, [Lines(lines)], False) == rich_prints(theirs, [(block, None)])
+    assert bare_prints(80, None, [Lines(lines)]) == ours.file.getvalue()

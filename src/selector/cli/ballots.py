@@ -12,6 +12,7 @@ import typer
 from selector.i18n import N_, _
 
 from selector.cli.base import command, console, echo_json, open_round, show_view
+from selector.cli.plain import draw
 from selector.errors import CorrectionAlone, InputsRequired, ReasonWithoutCorrection, UsageError
 
 BIG_FILE = 4 << 20  # bytes; files this large take about a second to read: show progress
@@ -75,11 +76,11 @@ def tally(
         if as_json:
             echo_json({**view, "withdrawn": done})
         else:
-            console().print(_("withdrawn: batch {batch} {file} · {ballots} ballots · returned {before} → {after} · "
-                              "reason: {reason}").format(batch=done["batch"], file=done["file"], ballots=done["ballots"],
-                                                         before=done["returned_before"], after=done["returned"],
-                                                         reason=done["reason"]), markup=False, highlight=False)
-            show_view(view, False)
+            show_view(view, False, before=_(
+                "withdrawn: batch {batch} {file} · {ballots} ballots · returned {before} → {after} · "
+                "reason: {reason}").format(batch=done["batch"], file=done["file"], ballots=done["ballots"],
+                                           before=done["returned_before"], after=done["returned"],
+                                           reason=done["reason"]))
         return
     if not files:
         raise InputsRequired("tally", stage)
@@ -104,7 +105,7 @@ def tally(
     if as_json:
         echo_json({**view, "batches": result.batches, "dry_run": dry_run})
     else:
-        terminal.tally(console(), view, result)
+        draw(terminal.tally, view, result)
 
 
 def _counted(values: List[str]) -> dict[str | None, int]:
@@ -141,7 +142,7 @@ def _tally_totals(handler, totals, files, returned, present, issued, dry_run, en
     if as_json:
         echo_json({**view, "batches": result.batches, "dry_run": dry_run})
     else:
-        terminal.tally(console(), view, result)
+        draw(terminal.tally, view, result)
 
 
 class _progress:
@@ -229,9 +230,8 @@ def cut(
         if as_json:
             echo_json({**view, "reopened": done})
         else:
-            show_view(view, False)
-            console().print(_("cut of {stage} re-opened · reason: {reason}").format(stage=stage, reason=done["reason"]),
-                            markup=False, highlight=False)
+            show_view(view, False, after=_("cut of {stage} re-opened · reason: {reason}").format(
+                stage=stage, reason=done["reason"]))
         return
     try:
         handler = open_.cut(stage, Decisions(_resolutions(resolve), tuple(accept_short), reason,
@@ -239,6 +239,4 @@ def cut(
     except (HeldCut, UndecidedPosts) as held:
         show_view(open_.handler(stage).view(cuts=held.cuts), as_json)
         raise
-    show_view(handler.view(), as_json)
-    if not as_json:
-        console().print(_("cut of {stage} locked").format(stage=handler.stage.id))
+    show_view(handler.view(), as_json, after=_("cut of {stage} locked").format(stage=handler.stage.id))

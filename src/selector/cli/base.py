@@ -222,8 +222,9 @@ def open_round(ctx: typer.Context):
     return plain.open_round(store(ctx), ctx.obj)
 
 
-def show_view(view: dict, as_json: bool, extra: dict | None = None) -> None:
-    """A stage's view: as JSON, or drawn at the terminal."""
+def show_view(view: dict, as_json: bool, extra: dict | None = None, *, before: str | None = None,
+              after: str | None = None) -> None:
+    """A stage's view: as JSON, or drawn at the terminal (with a line before or after it)."""
     from selector.cli import messages
 
     view = messages.worded(view)
@@ -232,7 +233,14 @@ def show_view(view: dict, as_json: bool, extra: dict | None = None) -> None:
     else:
         from selector.reports import terminal
 
-        terminal.stage(console(), view)
+        def screen(out) -> None:
+            if before is not None:
+                out.print(before)
+            terminal.stage(out, view)
+            if after is not None:
+                out.print(after)
+
+        plain.draw(screen)
 
 
 def parse_date(text: str, option: str):

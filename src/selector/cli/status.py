@@ -5,7 +5,7 @@ environment gives; any option typed on the command line goes through typer to `s
 from __future__ import annotations
 
 from selector import i18n
-from selector.cli.plain import Options, console, failed, open_round, write
+from selector.cli.plain import Options, draw, failed, open_round
 
 
 def show(open_, as_json: bool) -> None:
@@ -20,17 +20,9 @@ def show(open_, as_json: bool) -> None:
 
         echo_json({"round": open_.id, "stages": rows, **({"eligibility": found} if found else {})})
     else:
-        from selector.reports import bare
-        from selector.reports.common import eligibility_lines
-
-        screen = bare.Screen.detect()  # the width and styles Rich's Console would take
-        text = screen and bare.status(screen, open_.round.title, open_.id, rows, eligibility_lines(found))
-        if text:
-            write(text)
-            return
         from selector.reports import terminal
 
-        terminal.status(console(), open_.round.title, open_.id, rows, found)
+        draw(terminal.status, open_.round.title, open_.id, rows, found)
 
 
 def quick() -> int | None:

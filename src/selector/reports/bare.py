@@ -1,22 +1,21 @@
-"""The status screen printed without loading Rich, byte for byte as Rich prints it.
+"""Screens printed without loading Rich, byte for byte as Rich prints them.
 
-`selector status` is the command clerks run most; importing Rich is about half of its
-start-up (issue 17: under 100 ms). What the screen holds is simple: a bold heading, lines
-of text that Rich word-wraps, a table of one-line cells (`box.SIMPLE_HEAD`, no edge
-padding, a bold header) and a last line. This module lays those out as Rich does:
+Importing Rich is about half of `selector status`'s start-up (issue 17: under 100 ms) and a
+tenth of a million-mark tally. What a status or a ballot stage's screen holds is simple:
+lines of text that Rich word-wraps, and tables of one-line cells that `screen.Printer` lays
+out itself. This module gives it what it needs to print those without Rich:
 
-* the width and whether styles are written, decided as `rich.console.Console` decides them
-  on a POSIX system (`Screen.detect`);
-* a line wraps where Rich's `divide_line` breaks it (`wrap`);
-* the table at its natural width: every column as wide as its widest cell, cells padded
-  left or right, 1 space of padding inside, none at the edges (as `screen.Printer` lays a
-  `Ranking`).
+* the width and whether styles are written (and colours, under NO_COLOR), decided as
+  `rich.console.Console` decides them on a POSIX system (`Screen.detect`);
+* the cells a text takes, as Rich measures them (`cells`);
+* a line wrapped where Rich's `divide_line` breaks it, a word no line holds folded as Rich
+  folds it (`wrap`, `Screen.text`).
 
-Anything else hands the whole screen back to Rich (None): Windows, an encoding that is not
-UTF-8 (Rich would draw the rule in ASCII), a character this module does not measure, a
-word longer than the width (Rich folds it), a table that needs squeezing.
-`tests/reports/test_bare.py` holds each piece to Rich on drawn screens, with and without
-styles, and the environment rules to Rich's own `Console`.
+Anything else hands the whole screen back to Rich (None, or `screen.Unlaid`): Windows, an
+encoding that is not UTF-8 (Rich would draw the rules in ASCII), a character this module
+does not measure, a table that needs squeezing. `tests/reports/test_bare.py` holds each
+piece to Rich on drawn screens, with and without styles, and the environment rules to
+Rich's own `Console`.
 """
 
 from __future__ import annotations
@@ -26,19 +25,18 @@ import re
 import sys
 from collections.abc import Mapping
 
-from selector.i18n import _
 
 # Characters measured here, as Rich measures them (tests/reports/test_bare.py holds every one
-# to `rich.cells.cell_len`): printable ASCII, Latin-1 letters and general punctuation (— …)
-# one cell; CJK punctuation, ideographs and full-width forms two.
-_ONE = "\u0020-\u007e\u00a1-\u00ac\u00ae-\u02ff\u2010-\u2027"
+# to `rich.cells.cell_len`): printable ASCII, Latin-1 letters, general punctuation (— …), box
+# drawing and block elements (a ranking's bars and rules) and the check mark one cell; CJK
+# punctuation, ideographs and full-width forms two.
+_ONE = "\u0020-\u007e\u00a1-\u00ac\u00ae-\u02ff\u2010-\u2027\u2500-\u259f\u2713"
 _TWO = "\u3001-\u3029\u3030-\u303e\u4e00-\u9fff\uff01-\uff60"
 _NARROW = re.compile(f"[{_ONE}]+")
 _KNOWN = re.compile(f"[{_ONE}{_TWO}]*")
 _WORD = re.compile(r"\s*\S+\s*")  # Rich's word: leading space, the word, its trailing space
 _TRAILING_SPACE = re.compile(r"\s+$")
-RULE = "─"
-BOLD, RESET = "\x1b[1m", "\x1b[0m"
+RESET = "\x1b[0m"
 
 
 def cells(text: str) -> int | None:
@@ -52,10 +50,11 @@ def cells(text: str) -> int | None:
 
 
 class Screen:
-    """Where the status goes: its width, and whether styles (bold) are written."""
+    """Where a screen goes: its width, whether styles are written, and whether colours are
+    left out of them (NO_COLOR, as Rich leaves them out; bold stays)."""
 
-    def __init__(self, width: int, styled: bool):
-        self.width, self.styled = width, styled
+    def __init__(self, width: int, styled: bool, no_color: bool = False):
+        self.width, self.styled, self.no_color = width, styled, no_color
 
     @classmethod
     def detect(cls, width: int | None = None, environ: Mapping[str, str] = os.environ,
@@ -76,11 +75,12 @@ class Screen:
             width = int(columns)
         terminal = _is_terminal(environ, stream)
         dumb = terminal and environ.get("TERM", "").lower() in ("dumb", "unknown")
+        no_color = environ.get("NO_COLOR", "") != ""
         lines = environ.get("LINES")
         if width is not None and lines is not None and lines.isdigit():
-            return cls(width, terminal and not dumb)
+            return cls(width, terminal and not dumb, no_color)
         if dumb:
-            return cls(80, False)
+            return cls(80, False, no_color)
         if width is None:
             for fd in (0, 1, 2):
                 try:
@@ -89,53 +89,19 @@ class Screen:
                     continue
                 break
             width = width or 80
-        return cls(width, terminal)
+        return cls(width, terminal, no_color)
 
-    def text(self, text: str, bold: bool = False) -> list[str] | None:
-        """`console.print(Text(text, style=...))`: each line wrapped, then a line break."""
+    def text(self, text: str, style: str | None = None) -> list[str] | None:
+        """`console.print(Text(text, style=...))`, the style given as the escape code Rich
+        writes for it ("1": bold): each line wrapped, then a line break."""
         out = []
         for line in text.split("\n"):
             wrapped = wrap(line, self.width)
             if wrapped is None:
                 return None
             for part in wrapped:
-                out.append(f"{BOLD}{part}{RESET}\n" if bold and self.styled and part else part + "\n")
+                out.append(f"\x1b[{style}m{part}{RESET}\n" if style and self.styled and part else part + "\n")
         return out
-
-    def table(self, columns: list[tuple[str, bool]], rows: list[list[str]]) -> list[str] | None:
-        """`console.print(table)` of a `box.SIMPLE_HEAD` table without edge padding, the header
-        bold (columns: title, justified right?), when every column fits at its natural width."""
-        count = len(columns)
-        grid = [[title for title, _ in columns], *rows]
-        sizes = [[cells(c) for c in row] for row in grid]
-        if any(n is None for row in sizes for n in row) or any(len(row) != count for row in grid):
-            return None
-        widths = [max(column) for column in zip(*sizes)]
-        pads = [(0 if i == 0 else 1, 0 if i == count - 1 else 1) for i in range(count)]
-        full = [w + left + right for w, (left, right) in zip(widths, pads)]
-        if 0 in widths or sum(full) + count + 1 > self.width:
-            return None  # Rich widens an empty column to 1, or squeezes the table: let it
-
-        def cell(i: int, text: str, size: int) -> str:
-            fill = " " * (widths[i] - size)
-            return fill + text if columns[i][1] else text + fill
-
-        blank = " " * (sum(full) + count + 1) + "\n"
-        title_cells = []
-        for i, (title, size) in enumerate(zip(grid[0], sizes[0])):
-            left, right = (" " * n for n in pads[i])
-            if self.styled:
-                title_cells.append("".join(f"{BOLD}{piece}{RESET}" for piece in (left, cell(i, title, size), right) if piece))
-            else:
-                title_cells.append(left + cell(i, title, size) + right)
-        out = [blank, " " + " ".join(title_cells) + " \n", " " + RULE * (sum(full) + count - 1) + " \n"]
-        for row, row_sizes in zip(grid[1:], sizes[1:]):
-            parts = [" " * pads[i][0] + cell(i, text, size) + " " * pads[i][1]
-                     for i, (text, size) in enumerate(zip(row, row_sizes))]
-            out.append(" " + " ".join(parts) + " \n")
-        out.append(blank)
-        return out
-
 
 def _is_terminal(environ: Mapping[str, str], stream) -> bool:
     """`Console.is_terminal`: TTY_COMPATIBLE, then FORCE_COLOR, then the stream's isatty()."""
@@ -152,10 +118,25 @@ def _is_terminal(environ: Mapping[str, str], stream) -> bool:
         return False
 
 
+def _chop(word: str, width: int) -> list[str]:
+    """A word cut into lines of at most `width` cells (`rich.cells.chop_cells`; every
+    character measured here is a grapheme of its own)."""
+    lines, size, begin = [], 0, 0
+    for i, char in enumerate(word):
+        n = 1 if _NARROW.fullmatch(char) else 2
+        if size + n > width:
+            lines.append(word[begin:i])
+            begin, size = i, 0
+        size += n
+    if size:
+        lines.append(word[begin:])
+    return lines
+
+
 def wrap(line: str, width: int) -> list[str] | None:
     """One line of a Text as Rich wraps it at `width` (`rich._wrap.divide_line`, then each
-    part's trailing space beyond the width dropped); None when a word must be folded or a
-    character is not measured here."""
+    part's trailing space beyond the width dropped); None when a character is not measured
+    here."""
     breaks, offset = [], 0
     for found in _WORD.finditer(line):
         start, word = found.start(), found.group()
@@ -164,8 +145,15 @@ def wrap(line: str, width: int) -> list[str] | None:
             return None
         if width - offset >= size:
             offset += whole
-        elif size > width:
-            return None  # Rich folds the word across lines
+        elif size > width:  # a word no line holds (names joined by 、): folded across lines
+            pieces = _chop(word, width)
+            for i, piece in enumerate(pieces):
+                if start:
+                    breaks.append(start)
+                if i == len(pieces) - 1:
+                    offset = cells(piece)
+                else:
+                    start += len(piece)
         elif offset and start:
             breaks.append(start)
             offset = whole
@@ -186,18 +174,3 @@ def wrap(line: str, width: int) -> list[str] | None:
         out.append(part)
     return out
 
-
-def status(screen: Screen, round_title: str, round_id: str, rows: list[dict],
-           eligibility: list[str]) -> str | None:
-    """The whole status screen as Rich prints it (`reports.terminal.status`), or None."""
-    from selector.reports.common import STATUS_COLUMNS, status_screen
-
-    table_cells, appointees, (last, bold) = status_screen(rows)
-    pieces = [screen.text(f"{round_id} · {round_title}", bold=True),
-              screen.text("\n".join(eligibility)) if eligibility else [],
-              screen.table([(_(title), right) for title, right in STATUS_COLUMNS], table_cells),
-              screen.text("\n".join(appointees)) if appointees else [],
-              screen.text(last, bold=bold)]
-    if any(piece is None for piece in pieces):
-        return None
-    return "".join(line for piece in pieces for line in piece)

@@ -1,4 +1,8 @@
-"""Rich tables for people at a terminal, drawn from the views the stage handlers build."""
+"""Screens for people at a terminal, drawn from the views the stage handlers build.
+
+A ballot stage's screen (`stage`, `tally`) and the status go through a `screen.Printer`,
+which needs Rich only for what it cannot lay out itself; the other stage kinds' screens
+(`reports.stage_terminal`) and the list of rounds are drawn by Rich."""
 
 from __future__ import annotations
 
@@ -6,11 +10,6 @@ import unicodedata
 from fractions import Fraction
 from functools import lru_cache
 from typing import TYPE_CHECKING
-
-from rich import box
-from rich.console import Console
-from rich.table import Table
-from rich.text import Text
 
 from selector.reports.screen import Lines, Printer, Ranking, width
 
@@ -22,6 +21,8 @@ from selector.reports.common import (
 from selector.reports.numbers import pct
 
 if TYPE_CHECKING:
+    from rich.console import Console
+
     from selector.views import PostView, StageView
 
 
@@ -63,49 +64,48 @@ def _pass_bar(yes: int, votes: int, of: int) -> str:
     return bar(Fraction(yes, of), Fraction(votes, of))
 
 
-def stage(console: Console, view: StageView) -> None:
+def stage(out: Printer, view: StageView) -> None:
     """A stage's tally, ranking and cut, post by post, with the cut line drawn."""
-    from selector.reports import stage_terminal
+    if view["kind"] in ("inspect", "notice", "decide"):  # one renderer per stage kind; ballot stages are drawn here
+        from selector.reports import stage_terminal
 
-    renderer = {"inspect": stage_terminal.inspect, "notice": stage_terminal.notice,
-                "decide": stage_terminal.decide}.get(view["kind"])
-    if renderer is not None:  # one renderer per stage kind; ballot stages are drawn here
-        return renderer(console, view)
+        renderer = getattr(stage_terminal, view["kind"])
+        return out.rich(lambda console: renderer(console, view))
     att = view.get("attendance")
     head = f"{view['round']} · {view['stage']} {view['title']} · {state_word(view['state'])}"
     if view.get("certified"):
         head += " · " + _("certified")
-    console.print(Text(head, style="bold"))
+    out.print(head, "bold")
     if view.get("certified_by"):
         signed = view["certified_by"]
-        console.print(Text(_("certified {at} · tellers (计票人) {tellers} · scrutineers (监票人) {scrutineers}").format(
+        out.print(_("certified {at} · tellers (计票人) {tellers} · scrutineers (监票人) {scrutineers}").format(
             at=when(view["certified_at"]), tellers=names_text(signed["tellers"]),
-            scrutineers=names_text(signed["scrutineers"]))))
+            scrutineers=names_text(signed["scrutineers"])))
     for c in view.get("corrections", ()):
-        console.print(Text(correction_line(c)))
-    eligibility(console, view.get("eligibility"))
+        out.print(correction_line(c))
+    lines = eligibility_lines(view.get("eligibility"))
+    if lines:
+        out.print("\n".join(lines))
     if len(view.get("stage_batches") or ()) > 1:  # one batch needs no number to be told apart
-        console.print(Text(_("batches: {batches}").format(batches=" · ".join(
+        out.print(_("batches: {batches}").format(batches=" · ".join(
             f"{b['batch']} {b['file']} ({b['ballots']})" + (" " + _("withdrawn") if b["withdrawn"] else "")
-            for b in view["stage_batches"]))))
+            for b in view["stage_batches"])))
     if view.get("method") == "talk" or view.get("source") == "totals":
-        console.print(Text(_counts_head(view)))
+        out.print(_counts_head(view))
     if att and view.get("method") == "talk":  # 应谈/实谈 per category stand for the attendance
-        console.print(Text(_talks(view)))
+        out.print(_talks(view))
     elif att:
         who = "electorate" if "electorate" in att else "members"
         entitled = (_("electorate {n}") if who == "electorate" else _("members {n}")).format(n=att[who])
         if att["present"] is None:
-            console.print(Text(_("{entitled} · attendance not given yet (with the first batch)").format(
-                entitled=entitled)))
+            out.print(_("{entitled} · attendance not given yet (with the first batch)").format(entitled=entitled))
         else:
-            console.print(Text(_("{entitled} · present {present} · issued {issued} · returned {returned}").format(
-                entitled=entitled, present=att["present"], issued=att["issued"], returned=att["returned"])))
+            out.print(_("{entitled} · present {present} · issued {issued} · returned {returned}").format(
+                entitled=entitled, present=att["present"], issued=att["issued"], returned=att["returned"]))
     if view.get("void_papers"):
-        console.print(_lines([_("void paper {ballot}: {reason}").format(ballot=v["ballot"], reason=reason_text(v["reason"]))
-                              for v in view["void_papers"]]))
-    out = Printer(console)  # a table and a few lines per post: laid out here, as Rich would
-    for post in view["posts"]:
+        out.print(_lines([_("void paper {ballot}: {reason}").format(ballot=v["ballot"], reason=reason_text(v["reason"]))
+                          for v in view["void_papers"]]))
+    for post in view["posts"]:  # a table and a few lines per post: laid out by the printer, as Rich would
         _post(out, view, post)
         out.flush(done=False)
     out.flush()
@@ -141,13 +141,13 @@ def _lines(lines: list[str], indent: str = "  ") -> Lines:
     return Lines([indent + line for line in lines])
 
 
-def _post(console: Printer, view: StageView, post: PostView) -> None:
+def _post(out: Printer, view: StageView, post: PostView) -> None:
     ballots = post.get("ballots")
     title = _("{post} {title} · seats {seats}").format(post=post["post"], title=post["title"], seats=post["seats"])
     if "k" in post:
         title += " · " + _("cut {k}").format(k=post["k"])
-    console.print()
-    console.print(Text(title, style="bold"))
+    out.print()
+    out.print(title, "bold")
     if ballots and view.get("method") == "talk":
         top = post.get("concentration")
         line = _("talked to (实谈) {valid} · named nobody {blank}").format(valid=ballots["valid"],
@@ -155,26 +155,26 @@ def _post(console: Printer, view: StageView, post: PostView) -> None:
         if top:
             line += " · " + _("concentration (集中度) {share} ({name})").format(share=pct(top["share"]),
                                                                                name=top["name"])
-        console.print(Text(line))
+        out.print(line)
     elif ballots and view.get("source") == "totals":  # no papers: no invalid marks to speak of
-        console.print(Text(_("valid {valid} · void {void} · blank {blank}").format(
-            valid=ballots["valid"], void=ballots["void"], blank=ballots["blank"])))
+        out.print(_("valid {valid} · void {void} · blank {blank}").format(
+            valid=ballots["valid"], void=ballots["void"], blank=ballots["blank"]))
     elif ballots:
-        console.print(Text(_("valid {valid} · void {void} · blank {blank} · invalid marks {invalid}").format(
-            valid=ballots["valid"], void=ballots["void"], blank=ballots["blank"], invalid=post["invalid_marks"])))
+        out.print(_("valid {valid} · void {void} · blank {blank} · invalid marks {invalid}").format(
+            valid=ballots["valid"], void=ballots["void"], blank=ballots["blank"], invalid=post["invalid_marks"]))
     if post.get("placed_by_list"):
-        console.print(Text(ngettext(
+        out.print(ngettext(
             "{n} mark placed by the list (a name two roster people share, one of them listed)",
             "{n} marks placed by the list (a name two roster people share, one of them listed)",
-            post["placed_by_list"]).format(n=post["placed_by_list"])))
+            post["placed_by_list"]).format(n=post["placed_by_list"]))
     if "pass_line" in post:
         pl = post["pass_line"]
-        console.print(Text(pass_line_text(pl)))
+        out.print(pass_line_text(pl))
     results = post["results"]
     if not results:
-        console.print(_("no votes"))
+        out.print(_("no votes"))
     else:
-        console.print(_ranking(console.width, view, post, results))
+        out.print(_ranking(out.width, view, post, results))
     # a stage of many batches lists thousands: each reason worded once
     line, reasons = _("invalid mark on ballot {ballot}: {text} ({reason})").format, {}
     listed = [line(ballot=m["ballot"], text=m["text"], reason=reasons.get(m["reason"]) or
@@ -183,12 +183,12 @@ def _post(console: Printer, view: StageView, post: PostView) -> None:
     listed += [_("void on ballot {ballot}: {reason}").format(ballot=v["ballot"], reason=reason_text(v["reason"]))
                for v in post.get("void_list") or ()]
     if listed:
-        console.print(_lines(listed))
+        out.print(_lines(listed))
     if post.get("invalid_marks_earlier"):  # a later batch's tally lists its own marks only
-        console.print(Text(ngettext(
+        out.print(ngettext(
             "and {n} invalid mark of earlier batches: selector show {stage} lists them all",
             "and {n} invalid marks of earlier batches: selector show {stage} lists them all",
-            post["invalid_marks_earlier"]).format(n=post["invalid_marks_earlier"], stage=view["stage"])))
+            post["invalid_marks_earlier"]).format(n=post["invalid_marks_earlier"], stage=view["stage"]))
     status = post.get("status")
     note = status_word(status)
     names = {r["candidate"]: r["name"] for r in results}
@@ -202,7 +202,7 @@ def _post(console: Printer, view: StageView, post: PostView) -> None:
             share=pct(tie["score"]), names=people(tie["tied"], names), slots=tie["slots"])
     note += decision_note(post)
     for v in post.get("revotes") or ():  # 再次投票, one line per nominee and sitting
-        console.print(Text("  " + vote_line(v, view["kind"])))
+        out.print("  " + vote_line(v, view["kind"]))
     if post.get("pending"):
         note += " · " + _("goes to a re-vote (再次投票) of {names} for {slots}: selector sitting {stage} …").format(
             names=people(post["pending"]["ballot"], names), slots=post["pending"]["slots"], stage=view["stage"])
@@ -212,7 +212,7 @@ def _post(console: Printer, view: StageView, post: PostView) -> None:
         note += " " + _("(a local practice: ties = \"lot\" in the round file)")
     if note:
         style = "bold red" if status in ("tied", "short", "unfilled") else None
-        console.print(Text(note, style=style))
+        out.print(note, style)
 
 
 def _ranking(room: int, view: dict, post: dict, results: list[dict]):
@@ -224,16 +224,27 @@ def _ranking(room: int, view: dict, post: dict, results: list[dict]):
         widths = [max(column) for column in zip(*lens)]
         if sum(widths) + (1 + 2 * pad) * (len(widths) - 1) + 2 <= room:
             return Ranking(columns, rows, cut_at, pad, lens)
-    # Stacked: the person on one line, every figure on the next, the cut line a dashed rule.
-    out = Text()
-    titles = [c[0] for c in columns]
-    for i, (cells, style) in enumerate(rows):
-        if i == cut_at:
-            out.append("┄" * min(room, 40) + "\n")
-        person = " ".join(c for c in cells[:3] if c)
-        figures = " · ".join(f"{t} {c}" if t else c for t, c in zip(titles[3:-1], cells[3:-1]) if c)
-        out.append(f"{person}  {cells[-1]}".rstrip() + "\n    " + figures + "\n", style=style)
-    return out
+    return _Stacked(room, [c[0] for c in columns], rows, cut_at)
+
+
+class _Stacked:
+    """A ranking too wide for the terminal: the person on one line, every figure on the next,
+    the cut line a dashed rule (drawn by Rich)."""
+
+    def __init__(self, room: int, titles: list[str], rows: list, cut_at: int | None):
+        self.room, self.titles, self.rows, self.cut_at = room, titles, rows, cut_at
+
+    def __rich__(self):
+        from rich.text import Text
+
+        out, titles = Text(), self.titles
+        for i, (cells, style) in enumerate(self.rows):
+            if i == self.cut_at:
+                out.append("┄" * min(self.room, 40) + "\n")
+            person = " ".join(c for c in cells[:3] if c)
+            figures = " · ".join(f"{t} {c}" if t else c for t, c in zip(titles[3:-1], cells[3:-1]) if c)
+            out.append(f"{person}  {cells[-1]}".rstrip() + "\n    " + figures + "\n", style=style)
+        return out
 
 
 def _cells(view: dict, post: dict, results: list[dict], bars: bool):
@@ -294,7 +305,7 @@ def _cells(view: dict, post: dict, results: list[dict], bars: bool):
     return columns, rows, cut_at
 
 
-def tally(console: Console, view: StageView, result) -> None:
+def tally(out: Printer, view: StageView, result) -> None:
     """What a tally read, then the stage as it stands."""
     line = (_("checked (dry run, nothing stored): {file} · {ballots} ballots · {rows} rows · {encoding} · sha256 {sha}")
             if result.dry_run else
@@ -304,39 +315,41 @@ def tally(console: Console, view: StageView, result) -> None:
                   "sha256 {sha}") if result.dry_run else
                 _("recorded from totals: {file} · {ballots} returned · {rows} rows · {encoding} · sha256 {sha}"))
     for b in result.batches:
-        console.print(Text(line.format(file=b["file"], ballots=b["ballots"], rows=b["rows"], encoding=b["encoding"],
-                                       sha=b["sha256"][:12] + "…")))
+        out.print(line.format(file=b["file"], ballots=b["ballots"], rows=b["rows"], encoding=b["encoding"],
+                              sha=b["sha256"][:12] + "…"))
         if b.get("cleaned"):
             cells = "; ".join(_("row {row}, column {column} ({heading}) ballot {ballot} {text}").format(
                 row=c["row"], column=c["column"], heading=c["heading"], ballot=c["ballot"],
                 text=shown(c["text"])) for c in b["cleaned"]["first"])
             more = b["cleaned"]["cells"] - len(b["cleaned"]["first"])
-            console.print(Text(_("note: {file}: {n} cells held invisible characters (zero-width spaces, direction "
-                                 "marks…), removed before counting: {cells}").format(
+            out.print(_("note: {file}: {n} cells held invisible characters (zero-width spaces, direction "
+                        "marks…), removed before counting: {cells}").format(
                 file=b["file"], n=b["cleaned"]["cells"], cells=cells)
-                + (_(" and {n} more").format(n=more) if more > 0 else ""), style="yellow"))
-    stage(console, view)
+                + (_(" and {n} more").format(n=more) if more > 0 else ""), "yellow")
+    stage(out, view)
 
 
-def status(console: Console, round_title: str, round_id: str, rows: list[dict], found: dict | None = None) -> None:
-    """The status screen through Rich (`reports.bare` prints it without Rich where it can)."""
-    console.print(Text(f"{round_id} · {round_title}", style="bold"))
-    eligibility(console, found)
+def status(out: Printer, round_title: str, round_id: str, rows: list[dict], found: dict | None = None) -> None:
+    """The pipeline of the round: each stage's state and counts, and the next step."""
+    out.print(f"{round_id} · {round_title}", "bold")
+    lines = eligibility_lines(found)
+    if lines:
+        out.print("\n".join(lines))
     cells, appointees, (last, bold) = status_screen(rows)
-    table = Table(box=box.SIMPLE_HEAD, pad_edge=False)
-    for col, right in STATUS_COLUMNS[:-1]:
-        table.add_column(_(col), no_wrap=True, justify="right" if right else "left")
-    table.add_column(_(STATUS_COLUMNS[-1][0]), overflow="fold")
-    for row in cells:
-        table.add_row(*row[:-1], Text(row[-1]))
-    console.print(table)
+    columns = [(_(title), "right" if right else "left", None) for title, right in STATUS_COLUMNS]
+    columns[-1] = (columns[-1][0], "left", "fold")  # the title: folded, the rest never squeezed
+    out.print(Ranking(columns, [(row, None) for row in cells], None, 1, squeezed="ellipsis"))
     # appointees: one print, each line wraps on its own, as printed one by one
     if appointees:
-        console.print(Text("\n".join(appointees)))
-    console.print(Text(last, style="bold" if bold else ""))
+        out.print("\n".join(appointees))
+    out.print(last, "bold" if bold else None)
 
 
 def rounds(console: Console, rows: list[dict]) -> None:
+    from rich import box
+    from rich.table import Table
+    from rich.text import Text
+
     table = Table(box=box.SIMPLE_HEAD, pad_edge=False)
     for col in (N_("round"), N_("title"), N_("state"), N_("stored"), N_("last change")):
         table.add_column(_(col), overflow="fold")
@@ -346,9 +359,3 @@ def rounds(console: Console, rows: list[dict]) -> None:
         table.add_row(r["id"], Text(r["title"]), state, r["at"][:10], (r["last"] or "")[:19])
     console.print(table)
 
-
-def eligibility(console: Console, found: dict | None) -> None:
-    """Print the eligibility lines (nothing when the round has no rules)."""
-    lines = eligibility_lines(found)
-    if lines:
-        console.print(Text("\n".join(lines)))
