@@ -7,6 +7,7 @@ import sqlite3
 import pytest
 
 from selector.cli import status
+from selector.cli.plain import Options
 from support import good_round
 
 
@@ -49,7 +50,7 @@ def test_an_interrupt_ends_as_through_typer(opened, monkeypatch, capsys):
 
     monkeypatch.setattr(status, "show", interrupted)
     seen = []
-    for argv in (["status"], ["--db", str(status.Options.from_environment().db), "status"]):
+    for argv in (["status"], ["--db", str(Options.from_environment().db), "status"]):
         monkeypatch.setattr(sys, "argv", ["selector", *argv])
         with pytest.raises(SystemExit) as ended:
             main()
@@ -65,7 +66,7 @@ def test_an_unreadable_database_is_refused_as_through_typer(opened, monkeypatch,
 
     from selector.cli import main
 
-    db = str(status.Options.from_environment().db)
+    db = str(Options.from_environment().db)
     access = os.access
     monkeypatch.setattr(os, "access", lambda path, mode, *a, **k: False if str(path) == db else access(path, mode, *a, **k))
     seen = []

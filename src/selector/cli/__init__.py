@@ -46,12 +46,11 @@ def main() -> None:
     # cyclic collector re-scans those objects again and again (a third of a big `tally`).
     # Collect the youngest objects every 50,000 allocations, not 700, and the oldest rarely.
     gc.set_threshold(50_000, 20, 1_000)
-    if sys.argv[1:] == ["status"]:  # the command clerks run most: without typer's ~12 ms of imports
-        from selector.cli import status
+    from selector.cli import quick  # the commands clerks type most, in their plain form: without typer
 
-        code = status.quick()
-        if code is not None:
-            sys.exit(code)
+    code = quick.run(sys.argv[1:])
+    if code is not None:
+        sys.exit(code)
     _app(_modules(sys.argv[1:]))(prog_name="selector")
 
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 from enum import Enum
 from pathlib import Path
 from typing import List, Optional
@@ -11,11 +10,10 @@ import typer
 
 from selector.i18n import N_, _
 
-from selector.cli.base import command, console, echo_json, open_round, show_view
+from selector.cli import counting
+from selector.cli.base import command, echo_json, open_round, show_view
 from selector.cli.plain import draw
 from selector.errors import CorrectionAlone, InputsRequired, ReasonWithoutCorrection, UsageError
-
-BIG_FILE = 4 << 20  # bytes; files this large take about a second to read: show progress
 
 
 class Layout(str, Enum):
@@ -94,14 +92,9 @@ def tally(
             raise UsageError("--check-against compares one file with its second keying: give one FILE")
         checked = double_entry(open_, stage, files[0], check_against, layout=layout.value,
                                encoding=encoding, sheet=sheet)
-    big = sum(f.stat().st_size for f in files if f.is_file()) >= BIG_FILE and not as_json
-    with _progress(big) as progress:
-        result = handler.tally(files, present=present, issued=issued, dry_run=dry_run,
-                               layout=layout.value, encoding=encoding, sheet=sheet, progress=progress,
-                               checked=checked)
-    view = handler.view(counted=result.count)  # as stored (a dry run: as it would be)
-    if dry_run:
-        view["attendance"].update(present=result.present, issued=result.issued)
+    view, result = counting.tally_files(handler, files, present=present, issued=issued, dry_run=dry_run,
+                                        layout=layout.value, encoding=encoding, sheet=sheet, checked=checked,
+                                        as_json=as_json)
     if as_json:
         echo_json({**view, "batches": result.batches, "dry_run": dry_run})
     else:
@@ -143,29 +136,6 @@ def _tally_totals(handler, totals, files, returned, present, issued, dry_run, en
         echo_json({**view, "batches": result.batches, "dry_run": dry_run})
     else:
         draw(terminal.tally, view, result)
-
-
-class _progress:
-    """A Rich progress bar on stderr for large files; nothing for small ones."""
-
-    def __init__(self, enabled: bool):
-        self.enabled = enabled and not os.environ.get("SELECTOR_NO_PROGRESS")
-        self.bar = None
-
-    def __enter__(self):
-        if not self.enabled:
-            return None
-        from rich.progress import BarColumn, DownloadColumn, Progress, TimeRemainingColumn
-
-        self.bar = Progress(_("reading ballots"), BarColumn(), DownloadColumn(), TimeRemainingColumn(),
-                            console=console(stderr=True), transient=True)
-        self.bar.start()
-        task = self.bar.add_task("read", total=None)
-        return lambda done, total: self.bar.update(task, completed=done, total=total)
-
-    def __exit__(self, *exc):
-        if self.bar is not None:
-            self.bar.stop()
 
 
 @command(name="show", help=N_(
@@ -214,7 +184,6 @@ def cut(
                                                         "(while no later stage depends on it).")),
 ) -> None:
     from selector.domain.cuts import Decisions
-    from selector.errors import HeldCut, UndecidedPosts
 
     open_ = open_round(ctx)
     if reopen:
@@ -233,10 +202,6 @@ def cut(
             show_view(view, False, after=_("cut of {stage} re-opened · reason: {reason}").format(
                 stage=stage, reason=done["reason"]))
         return
-    try:
-        handler = open_.cut(stage, Decisions(_resolutions(resolve), tuple(accept_short), reason,
-                                             _resolutions(backfill, "--backfill"), tuple(no_backfill)))
-    except (HeldCut, UndecidedPosts) as held:
-        show_view(open_.handler(stage).view(cuts=held.cuts), as_json)
-        raise
-    show_view(handler.view(), as_json, after=_("cut of {stage} locked").format(stage=handler.stage.id))
+    decisions = Decisions(_resolutions(resolve), tuple(accept_short), reason, _resolutions(backfill, "--backfill"),
+                          tuple(no_backfill))
+    counting.cut(open_, stage, decisions, lambda view, after=None: show_view(view, as_json, after=after))

@@ -225,22 +225,12 @@ def open_round(ctx: typer.Context):
 def show_view(view: dict, as_json: bool, extra: dict | None = None, *, before: str | None = None,
               after: str | None = None) -> None:
     """A stage's view: as JSON, or drawn at the terminal (with a line before or after it)."""
-    from selector.cli import messages
-
-    view = messages.worded(view)
     if as_json:
-        echo_json({**view, **(extra or {})})
+        from selector.cli import messages
+
+        echo_json({**messages.worded(view), **(extra or {})})
     else:
-        from selector.reports import terminal
-
-        def screen(out) -> None:
-            if before is not None:
-                out.print(before)
-            terminal.stage(out, view)
-            if after is not None:
-                out.print(after)
-
-        plain.draw(screen)
+        plain.show_stage(view, before, after)
 
 
 def parse_date(text: str, option: str):

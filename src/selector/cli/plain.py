@@ -85,6 +85,50 @@ def draw(render, *args) -> None:
     out.flush()
 
 
+def show_stage(view: dict, before: str | None = None, after: str | None = None) -> None:
+    """A stage's view drawn at the terminal, in the interface's words (with a line before or
+    after it)."""
+    from selector.cli import messages
+    from selector.reports import terminal
+
+    view = messages.worded(view)
+
+    def screen(out) -> None:
+        if before is not None:
+            out.print(before)
+        terminal.stage(out, view)
+        if after is not None:
+            out.print(after)
+
+    draw(screen)
+
+
+def quickly(body) -> int | None:
+    """Run `body(open round)` as typer would run its command, with the options the environment
+    gives (`cli.quick`): the exit code; None when the environment holds what typer refuses as
+    a usage error (a database it cannot read): then typer must run it."""
+    from selector.storage.store import Store
+
+    i18n.choose(None)
+    options = Options.from_environment()
+    if os.path.exists(options.db) and not os.access(options.db, os.R_OK):  # typer's Path: "not readable", exit 2
+        return None
+    try:
+        store = Store(options.db)
+        try:
+            body(open_round(store, options))
+        finally:
+            store.close()
+    except KeyboardInterrupt:  # as typer ends it: exit 130, nothing printed
+        return 130
+    except Exception as e:
+        code = failed(e)
+        if code is None:
+            raise
+        return code
+    return 0
+
+
 def open_round(store, options: Options):
     """The round a command works on (`--round`, or the database's only one), in its language."""
     from selector.service.rounds import OpenRound

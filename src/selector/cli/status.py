@@ -1,11 +1,11 @@
 """`selector status`: the command clerks run most, so it also runs without typer (issue 17:
-under 100 ms). `cli.main` calls `quick` for a bare `selector status`, with the options the
+under 100 ms). `cli.quick` calls `quick` for a bare `selector status`, with the options the
 environment gives; any option typed on the command line goes through typer to `show`."""
 
 from __future__ import annotations
 
 from selector import i18n
-from selector.cli.plain import Options, draw, failed, open_round
+from selector.cli.plain import draw, quickly
 
 
 def show(open_, as_json: bool) -> None:
@@ -26,28 +26,5 @@ def show(open_, as_json: bool) -> None:
 
 
 def quick() -> int | None:
-    """`selector status` as typer would run it, without typer: the exit code; None when the
-    environment holds what typer refuses as a usage error (a database it cannot read): then
-    typer must run it."""
-    import os
-
-    from selector.storage.store import Store
-
-    i18n.choose(None)
-    options = Options.from_environment()
-    if os.path.exists(options.db) and not os.access(options.db, os.R_OK):  # typer's Path: "not readable", exit 2
-        return None
-    try:
-        store = Store(options.db)
-        try:
-            show(open_round(store, options), as_json=False)
-        finally:
-            store.close()
-    except KeyboardInterrupt:  # as typer ends it: exit 130, nothing printed
-        return 130
-    except Exception as e:
-        code = failed(e)
-        if code is None:
-            raise
-        return code
-    return 0
+    """`selector status` as typer would run it, without typer (`plain.quickly`)."""
+    return quickly(lambda open_: show(open_, as_json=False))
