@@ -147,3 +147,32 @@ def test_the_plain_forms_do_not_load_typer(tmp_path):
         names = {line.split("|")[-1].strip() for line in done.stderr.splitlines() if line.startswith("import time:")}
         assert done.returncode == 0, done.stderr[-300:]
         assert not {n for n in names if n.split(".")[0] in ("typer", "click", "rich")}, argv
+
+
+def test_what_typer_does_before_any_command_goes_to_typer(tmp_path, monkeypatch, capsys):
+    # typer refuses a FILE it cannot read as a usage error (exit 2) before the command runs,
+    # and answers shell completion instead of running it: the plain forms hand both over.
+    from selector.cli import main
+
+    monkeypatch.setenv("SELECTOR_DB", str(tmp_path / "selector.db"))
+    shutil.copy(DATA / ROUND, tmp_path / ROUND)
+    rec1 = rec1_ballots(tmp_path / "rec1.csv")
+    assert quick.run(["init", str(tmp_path / ROUND)]) is None
+    monkeypatch.setattr(sys, "argv", ["selector", "init", str(tmp_path / ROUND)])
+    with pytest.raises(SystemExit):
+        main()
+    access = os.access
+    monkeypatch.setattr(os, "access", lambda path, mode, *a, **k: False if str(path) == str(rec1) else
+                        access(path, mode, *a, **k))
+    argv = ["tally", "rec1", str(rec1), "--present", "56", "--issued", "56"]
+    assert quick.parse(argv) is not None and quick.run(argv) is None
+    seen = []
+    for line in (argv, ["--db", str(tmp_path / "selector.db"), *argv]):  # (--db: through typer)
+        monkeypatch.setattr(sys, "argv", ["selector", *line])
+        with pytest.raises(SystemExit) as ended:
+            main()
+        seen.append((ended.value.code, capsys.readouterr().err.splitlines()[-1]))
+    assert seen[0] == seen[1] and seen[0][0] == 2 and "is not readable" in seen[0][1]
+    monkeypatch.setattr(os, "access", access)
+    monkeypatch.setenv("_SELECTOR_COMPLETE", "bash_source")
+    assert quick.run(["status"]) is None and quick.run(["show", "rec1"]) is None

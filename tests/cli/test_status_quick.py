@@ -6,7 +6,7 @@ import sqlite3
 
 import pytest
 
-from selector.cli import status
+from selector.cli import quick, status
 from selector.cli.plain import Options
 from support import good_round
 
@@ -23,18 +23,18 @@ def test_a_database_failing_underneath_is_one_line_and_exit_1(opened, monkeypatc
         raise sqlite3.OperationalError("disk I/O error")
 
     monkeypatch.setattr(status, "show", fail)
-    assert status.quick() == 1
+    assert quick.run(["status"]) == 1
     assert capsys.readouterr().err == "error: the database failed (disk I/O error): nothing was changed\n"
 
 
 def test_a_bug_keeps_its_traceback(opened, monkeypatch):
     monkeypatch.setattr(status, "show", lambda *a, **k: 1 / 0)
     with pytest.raises(ZeroDivisionError):
-        status.quick()
+        quick.run(["status"])
 
 
 def test_the_round_prints_and_exit_0(opened, capsys):
-    assert status.quick() == 0
+    assert quick.run(["status"]) == 0
     assert "rec1" in capsys.readouterr().out
 
 

@@ -114,6 +114,16 @@ def test_what_the_printer_leaves_to_rich():
     assert bare_prints(20, None, [line]) == rich_prints(theirs, [line])
 
 
+def test_a_line_longer_in_characters_than_the_width_loses_its_trailing_space_as_in_rich():
+    # Rich drops trailing space from a line longer than the width counted in characters, even
+    # when its cells fit (combining marks): such a line is left to Rich, or wrapped as it wraps.
+    line = ("e\u0301" * 6 + "   ", None)
+    ours, theirs = consoles(10, None)
+    assert printer_prints(ours, [line], False) == rich_prints(theirs, [line]) == "e\u0301" * 6 + "\n"
+    with pytest.raises(Unlaid):  # (bare does not measure combining marks)
+        bare_prints(10, None, [line])
+
+
 def test_the_styles_written_without_rich_are_the_codes_rich_writes():
     for name in SGR:
         for no_color in (False, True):

@@ -1,6 +1,7 @@
-"""What every command needs that typer does not: its options, the console, and one line (and
-an exit code) for an error. `cli.base` builds the typer commands on these; `selector status`
-runs on them alone (`cli.status`), without loading typer."""
+"""What every command needs that typer does not: its options, the console and the screen, and
+one line (and an exit code) for an error. `cli.base` builds the typer commands on these; the
+plain forms of status, show, cut and tally run on them alone (`cli.quick`), without loading
+typer."""
 
 from __future__ import annotations
 

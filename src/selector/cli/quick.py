@@ -12,11 +12,13 @@ SELECTOR_LANG), as `plain.quickly` reads them. They run the same code as through
 (`cli.counting`, `plain.show_stage`, `cli.status`) and end the same way. Any other word —
 a global option typed, --json, --help, an option typed twice or as --name=value, a count
 that is not plain digits, a value that starts with "-", an empty word — and the whole
-command line goes to typer, which reads it (and says what is wrong with it).
+command line goes to typer, which reads it (and says what is wrong with it); so does one
+typer answers before any command runs (shell completion, a FILE it cannot read).
 `tests/cli/test_quick.py` holds each form to typer, and these options to typer's."""
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 COUNT, TEXT, FLAG = "count", "text", "flag"
@@ -67,13 +69,18 @@ def parse(argv: list[str]) -> tuple[str, list[str], dict[str, object]] | None:
 
 
 def run(argv: list[str]) -> int | None:
-    """Run a plain command line without typer: its exit code; None when typer must run it."""
+    """Run a plain command line without typer: its exit code; None when typer must run it —
+    also for what typer does before any command: answer shell completion (_SELECTOR_COMPLETE),
+    refuse a FILE it cannot read as a usage error (exit 2; a database it cannot read:
+    `plain.quickly`)."""
     found = parse(argv)
-    if found is None:
+    if found is None or "_SELECTOR_COMPLETE" in os.environ:
+        return None
+    name, words, given = found
+    if name == "tally" and any(os.path.exists(f) and not os.access(f, os.R_OK) for f in words[1:]):
         return None
     from selector.cli.plain import quickly
 
-    name, words, given = found
     return quickly(lambda open_: _RUN[name](open_, words, given))
 
 

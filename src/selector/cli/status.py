@@ -1,11 +1,10 @@
 """`selector status`: the command clerks run most, so it also runs without typer (issue 17:
-under 100 ms). `cli.quick` calls `quick` for a bare `selector status`, with the options the
+under 100 ms): `cli.quick` runs `show` for a bare `selector status`, with the options the
 environment gives; any option typed on the command line goes through typer to `show`."""
 
 from __future__ import annotations
 
-from selector import i18n
-from selector.cli.plain import draw, quickly
+from selector.cli.plain import draw
 
 
 def show(open_, as_json: bool) -> None:
@@ -24,7 +23,3 @@ def show(open_, as_json: bool) -> None:
 
         draw(terminal.status, open_.round.title, open_.id, rows, found)
 
-
-def quick() -> int | None:
-    """`selector status` as typer would run it, without typer (`plain.quickly`)."""
-    return quickly(lambda open_: show(open_, as_json=False))

@@ -103,6 +103,7 @@ class Screen:
                 out.append(f"\x1b[{style}m{part}{RESET}\n" if style and self.styled and part else part + "\n")
         return out
 
+
 def _is_terminal(environ: Mapping[str, str], stream) -> bool:
     """`Console.is_terminal`: TTY_COMPATIBLE, then FORCE_COLOR, then the stream's isatty()."""
     compatible = environ.get("TTY_COMPATIBLE", "")
@@ -173,4 +174,3 @@ def wrap(line: str, width: int) -> list[str] | None:
             part = part[:len(part) - excess]
         out.append(part)
     return out
-

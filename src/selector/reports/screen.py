@@ -262,7 +262,7 @@ class Printer:
 
     def __init__(self, sink):
         self.sink = sink
-        self.fast, self.width, self.plain = sink.fast, sink.width, sink.plain
+        self.fast, self.width = sink.fast, sink.width
         self.pending: list[tuple[str, object]] = []
         self._styles: dict = {}
         self.border = self._keyed((BORDER, None))
@@ -311,6 +311,8 @@ class Printer:
             return self._block(plain, style)
         if not plain.isprintable() or width(plain) > self.width:
             return None
+        if len(plain) > self.width and plain[-1].isspace():
+            return None  # Rich drops the trailing space of a line longer than the width in characters
         return [(plain, self._keyed(style) if style else None), ("\n", None)]
 
     def _block(self, plain: str, style: str | None) -> list[tuple[str, object]] | None:

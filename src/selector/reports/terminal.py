@@ -358,4 +358,3 @@ def rounds(console: Console, rows: list[dict]) -> None:
                  _("{locked}/{stages} stages locked").format(locked=r["locked"], stages=r["stages"]))
         table.add_row(r["id"], Text(r["title"]), state, r["at"][:10], (r["last"] or "")[:19])
     console.print(table)
-
