@@ -10,7 +10,7 @@ import typer
 
 from selector.i18n import N_, _
 
-from selector.cli import counting
+from selector.cli import ballot_stage
 from selector.cli.base import command, echo_json, open_round, show_view
 from selector.cli.plain import draw
 from selector.errors import CorrectionAlone, InputsRequired, ReasonWithoutCorrection, UsageError
@@ -92,7 +92,7 @@ def tally(
             raise UsageError("--check-against compares one file with its second keying: give one FILE")
         checked = double_entry(open_, stage, files[0], check_against, layout=layout.value,
                                encoding=encoding, sheet=sheet)
-    view, result = counting.tally_files(handler, files, present=present, issued=issued, dry_run=dry_run,
+    view, result = ballot_stage.tally_files(handler, files, present=present, issued=issued, dry_run=dry_run,
                                         layout=layout.value, encoding=encoding, sheet=sheet, checked=checked,
                                         as_json=as_json)
     if as_json:
@@ -204,4 +204,4 @@ def cut(
         return
     decisions = Decisions(_resolutions(resolve), tuple(accept_short), reason, _resolutions(backfill, "--backfill"),
                           tuple(no_backfill))
-    counting.cut(open_, stage, decisions, lambda view, after=None: show_view(view, as_json, after=after))
+    ballot_stage.cut(open_, stage, decisions, lambda view, after=None: show_view(view, as_json, after=after))

@@ -9,7 +9,7 @@ importing typer and its Click is ~40 ms of every command, a tenth of a million-m
 
 with the global options from the environment (SELECTOR_DB, SELECTOR_ROUND, SELECTOR_OPERATOR,
 SELECTOR_LANG), as `plain.quickly` reads them. They run the same code as through typer
-(`cli.counting`, `plain.show_stage`, `cli.status`) and end the same way. Any other word —
+(`cli.ballot_stage`, `plain.show_stage`, `cli.status`) and end the same way. Any other word —
 a global option typed, --json, --help, an option typed twice or as --name=value, a count
 that is not plain digits, a value that starts with "-", an empty word — and the whole
 command line goes to typer, which reads it (and says what is wrong with it); so does one
@@ -97,21 +97,21 @@ def _show(open_, words: list[str], given: dict) -> None:
 
 
 def _cut(open_, words: list[str], given: dict) -> None:
-    from selector.cli import counting
+    from selector.cli import ballot_stage
     from selector.cli.plain import show_stage
     from selector.domain.cuts import Decisions
 
-    counting.cut(open_, words[0], Decisions({}, (), None, {}, ()), show_stage)
+    ballot_stage.cut(open_, words[0], Decisions({}, (), None, {}, ()), show_stage)
 
 
 def _tally(open_, words: list[str], given: dict) -> None:
-    from selector.cli import counting
+    from selector.cli import ballot_stage
     from selector.cli.plain import draw
     from selector.reports import terminal
     from selector.service.stages.ballots import BallotStage
 
     handler = open_.expect(words[0], BallotStage)
-    view, result = counting.tally_files(
+    view, result = ballot_stage.tally_files(
         handler, [Path(f) for f in words[1:]], present=given.get("--present"), issued=given.get("--issued"),
         dry_run=bool(given.get("--dry-run")), layout=given.get("--layout", "wide"), encoding=given.get("--encoding"),
         sheet=given.get("--sheet"))

@@ -1,5 +1,6 @@
-"""What `tally` and `cut` do once their words are read, without typer: `cli.ballots` declares
-them to typer, and `cli.quick` runs their plain forms without loading it."""
+"""What a ballot stage's `tally` of files and `cut` do once their words are read, without
+typer: `cli.ballots` declares them to typer, and `cli.quick` runs their plain forms without
+loading it."""
 
 from __future__ import annotations
 
