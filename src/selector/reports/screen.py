@@ -104,10 +104,10 @@ class Ranking:
         table = Table(box=box.Box(CUT_BOX), pad_edge=False, padding=(0, self.pad))
         for title, justify, overflow in self.columns:
             table.add_column(title, justify=justify, no_wrap=overflow is None, overflow=overflow or self.squeezed)
-        for i, (cells, style) in enumerate(self.rows):
+        for i, (row, style) in enumerate(self.rows):
             if i == self.cut_at:
                 table.add_section()
-            table.add_row(*(Text(c) for c in cells), style=style)
+            table.add_row(*(Text(c) for c in row), style=style)
         return table
 
 
@@ -410,10 +410,10 @@ class Printer:
         line(texts, lens[0], self.header, (b.head_left, b.head_right, b.head_vertical), self._keyed((GAP, None)), out)
         rule(b.head_row_left, b.head_row_horizontal, b.head_row_cross, b.head_row_right, out)
         last = len(rows) - 1
-        for i, (cells, name) in enumerate(rows):
+        for i, (row, name) in enumerate(rows):
             edges = (b.foot_left, b.foot_right, b.foot_vertical) if i == last else \
                 (b.mid_left, b.mid_right, b.mid_vertical)
-            line(cells, lens[i + 1], self._keyed((ROW, name)), edges, self._keyed((GAP, name)), out)
+            line(row, lens[i + 1], self._keyed((ROW, name)), edges, self._keyed((GAP, name)), out)
             if ranking.cut_at is not None and i == ranking.cut_at - 1 and i < last:
                 rule(b.row_left, b.row_horizontal, b.row_cross, b.row_right, out)
         rule(b.bottom_left, b.bottom, b.bottom_divider, b.bottom_right, out)
