@@ -270,9 +270,10 @@ def _papers(count: int = 10) -> list[list[str]]:
 
 
 def _long_run(cells, seen=None, plain=True):
-    # the plain text's lines, as a chunk keeps them; or the cells, as csv parses quoted text
-    rows = [",".join(row) for row in cells] if plain else cells
-    return reader._long_run(rows, plain, 2, 3, 0, 1, 2, PIDS, {} if seen is None else seen, set(), 100)
+    # the plain text, as a chunk keeps it (CR LF: a file from Windows); or the cells, as csv parses quoted text
+    end = "\r\n" if plain else None
+    rows = "".join(",".join(row) + end for row in cells) if plain else cells
+    return reader._long_run(rows, end, len(cells), 2, 3, 0, 1, 2, PIDS, {} if seen is None else seen, set(), 100)
 
 
 @pytest.mark.parametrize("plain", [True, False])

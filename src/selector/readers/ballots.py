@@ -14,7 +14,7 @@ from collections import Counter
 from operator import itemgetter, ne
 from typing import Callable, Iterable, Iterator, Mapping, NamedTuple, Sequence
 
-from selector.csvtext import flat_cells, split_lines
+from selector.csvtext import flat_rows, rows_of
 from selector.domain.counting import AMBIGUOUS, CACHE, Ballot, Cells, Resolver, Run
 from selector.domain.model import INVISIBLE, Post, Stage, has_invisible, normalize
 from selector.errors import BallotFileError
@@ -579,15 +579,24 @@ def _run(block, width: int, fields: list[tuple[int, str]], pids: list[str], at: 
     (if any) empty or 'not void'. Else None: the reader reads the chunk row by row (and
     refuses it, or notes what it must, where it does). Its papers' numbers go in `seen`;
     `clean` holds (up to `room`) post cells known to hold no invisible character."""
-    cells = getattr(block, "cells", None)  # the rows of a chunk with CSV text, as parsed or read
-    if cells is None:
-        rows = block.rows
-        lines, cells = [line for line, _ in rows], [row for _, row in rows]
+    end = getattr(block, "end", None)
+    if end is not None:  # plain text: its cells in one list (`csvtext.flat_rows`), a column a slice of it
+        n = block.size
+        flat = flat_rows(block.plain, end, n, width) if n >= RUN_ROWS and width > 1 else None
+        if flat is None:
+            return None
+        columns = [flat[k::width] for k in range(width)]
+        lines = range(block.start, block.start + n)
     else:
-        lines = range(block.start, block.start + len(cells))
-    if not _even(cells, width):
-        return None
-    columns = list(zip(*cells))
+        cells = getattr(block, "cells", None)  # the rows of a chunk with CSV text, as parsed or read
+        if cells is None:
+            rows = block.rows
+            lines, cells = [line for line, _ in rows], [row for _, row in rows]
+        else:
+            lines = range(block.start, block.start + len(cells))
+        if not _even(cells, width):
+            return None
+        columns = list(zip(*cells))
     numbers = ()
     for col, key in fields:
         column = columns[col - 1]
@@ -813,53 +822,73 @@ def _long_runs(blocks: Iterable, width: int, ib: int, ip: int, ic: int, pids: di
     `_long`'s loop. The rows of a chunk's last paper are held back and go with the next
     chunk, so that a run never ends inside a paper (a chunk of one paper's rows goes to the
     loop, which reads a paper across chunks); after GIVE_UP chunks in a row that were no
-    run, the chunks go to the loop as they are. A chunk's rows are its lines when its text
-    is plain (`csvtext.plain_lines`), else its cells as csv parsed them (or as the workbook
-    gave them). The loop reads a chunk's cells and first row only (its text and lines stay
-    with the table's chunks, stored as they were read)."""
+    run, the chunks go to the loop as they are. A chunk's rows are its text when it is plain
+    (`CsvChunk.plain`, with its line end), else its cells as csv parsed them (or as the
+    workbook gave them). The loop reads a chunk's cells and first row only (its text stays
+    with the table's chunks, stored as it was read)."""
     clean: set[str] = set()  # candidate cells known to hold no invisible character
     room = CACHE
-    held: list = []  # the rows held back: lines when `held_plain`, else cells
-    held_plain = True
-    at = 0  # the row of held[0]
+    held: str | list = []  # the rows held back: text with line end `held_end`, or cells (no line end)
+    held_end = None
+    at = 0  # the row of held's first
     missed = -1  # chunks in a row that were no run (the first never is: no post cell is known yet)
 
-    def chunk(rows: list, plain: bool, start: int) -> CsvChunk:
-        return CsvChunk(0, 0, None, start, lines=rows) if plain else CsvChunk(0, 0, rows, start)
+    def chunk(rows, end: str | None, start: int, n: int) -> CsvChunk:
+        return CsvChunk(0, start + n - 1, None, start, rows, end) if end else CsvChunk(0, 0, rows, start)
 
     for block in blocks:
-        plain = getattr(block, "lines", None) is not None
-        rows = block.lines if plain else getattr(block, "cells", None)
+        end = getattr(block, "end", None)
+        rows = block.plain if end else getattr(block, "cells", None)
         if not rows or missed >= GIVE_UP:  # (no rows, workbook rows stored as JSON, or papers of another shape)
             if held:
-                yield chunk(held, held_plain, at)
+                yield chunk(held, held_end, at, held_n)
                 held = []
             yield block
             continue
-        start = block.start
+        start, n = block.start, block.size
         if held:
-            if held_plain != plain:  # plain and quoted text meet: both as cells
-                held = split_lines(held) if held_plain else held
-                rows = split_lines(rows) if plain else rows
-                plain = False
-            rows, start, held = held + rows, at, []
-        # where the last paper begins: the last change of ballot cell
-        cut = len(rows) - 1
-        tail = _ballot_cell(rows[cut], plain, ib)
-        while cut > 0 and tail is not None and _ballot_cell(rows[cut - 1], plain, ib) == tail:
-            cut -= 1
+            if held_end != end:  # plain and quoted text (or two line ends) meet: both as cells
+                held = rows_of(held, held_end) if held_end else held
+                rows = rows_of(rows, end) if end else rows
+                end = None
+            rows, start, n, held = held + rows, at, held_n + n, []
+        cut, before, last = _last_paper(rows, end, ib)
         if cut:
-            held, held_plain, at, rows = rows[cut:], plain, start + cut, rows[:cut]
-        run = _long_run(rows, plain, start, width, ib, ip, ic, pids, seen, clean, room)
+            held, held_end, held_n, at, rows, n = last, end, n - cut, start + cut, before, cut
+        run = _long_run(rows, end, n, start, width, ib, ip, ic, pids, seen, clean, room)
         missed = missed + 1 if run is None else 0
-        yield chunk(rows, plain, start) if run is None else run
+        yield chunk(rows, end, start, n) if run is None else run
     if held:
-        yield chunk(held, held_plain, at)
+        yield chunk(held, held_end, at, held_n)
 
 
-def _ballot_cell(row, plain: bool, ib: int) -> str | None:
-    """A row's ballot cell (the row a plain line, or cells as parsed or read); None if it has none."""
-    cells = row.split(",") if plain else row
+def _last_paper(rows, end: str | None, ib: int):
+    """(how many rows come before the last paper's, those rows, the last paper's rows) of a
+    chunk's rows (plain text with line `end`, or cells): the last paper's rows are its last
+    rows with one ballot cell (the last row alone when it has no ballot cell)."""
+    if end is None:
+        cut = len(rows) - 1
+        tail = _ballot_cell(rows[cut], ib)
+        while cut > 0 and tail is not None and _ballot_cell(rows[cut - 1], ib) == tail:
+            cut -= 1
+        return cut, rows[:cut], rows[cut:]
+
+    def line_before(stop: int) -> tuple[int, str | None]:  # (where the line ending at `stop` begins, its ballot cell)
+        begin = rows.rfind(end, 0, stop) + len(end)
+        begin = begin if begin >= len(end) else 0
+        return begin, _ballot_cell(rows[begin:stop].split(",") if stop > begin else [], ib)
+
+    begin, tail = line_before(len(rows) - len(end) if rows.endswith(end) else len(rows))
+    while begin and tail is not None:
+        before, cell = line_before(begin - len(end))
+        if cell != tail:
+            break
+        begin = before
+    return rows.count(end, 0, begin), rows[:begin], rows[begin:]
+
+
+def _ballot_cell(cells: list[str], ib: int) -> str | None:
+    """A row's ballot cell; None if it has none."""
     return cells[ib] if len(cells) > ib else None
 
 
@@ -869,23 +898,22 @@ def _ballot_cell(row, plain: bool, ib: int) -> str | None:
 GIVE_UP = 4
 
 
-def _long_run(rows: list, plain: bool, start: int, width: int, ib: int, ip: int, ic: int, pids: dict[str, str],
-              seen: dict[str, int], clean: set[str], room: int) -> Run | None:
-    """Rows of a long file (plain text's lines, or with `plain` false cells as csv parsed
-    them; the first on row `start`) as one Run, when they are whole plain papers that
+def _long_run(rows, end: str | None, n: int, start: int, width: int, ib: int, ip: int, ic: int,
+              pids: dict[str, str], seen: dict[str, int], clean: set[str], room: int) -> Run | None:
+    """`n` rows of a long file (plain text with line `end`, or with `end` None cells as csv
+    parsed them; the first on row `start`) as one Run, when they are whole plain papers that
     `_long`'s loop would read without a word, each paper's rows naming the same posts in the
     same order: every row as wide as the header; the ballot cells as in `_run` (ASCII letters
     and digits, not a heading, seen nowhere before), each paper's rows together, the same for
     its rows only, RUN_ROWS papers at least; post cells the loop has read before (`pids`), a
     paper's posts each once; no invisible character in a candidate cell. The papers' columns
     are then as a wide file's: a post's candidate cells, one per paper. Else None. Its
-    papers' numbers go in `seen`. The rows' cells are taken in one list (`width` to a row),
+    papers' numbers go in `seen`. The rows' cells are taken in one list (`csvtext.flat_rows`),
     the columns as slices of it: no list is made for each row."""
-    n = len(rows)
     if n < RUN_ROWS:
         return None
-    if plain:
-        flat = flat_cells(rows, width)
+    if end is not None:
+        flat = flat_rows(rows, end, n, width)
     else:
         flat = list(itertools.chain.from_iterable(rows)) if _even(rows, width) else None
     if flat is None:

@@ -21,7 +21,7 @@ import stat
 from pathlib import Path
 from typing import Callable, Iterator
 
-from selector.csvtext import plain_lines, split_lines
+from selector.csvtext import plain_text, rows_of
 from selector.errors import BallotFileError, Located
 from selector.i18n import N_
 from selector.records import dataclass, field
@@ -54,17 +54,24 @@ class CsvChunk(Chunk):
     parsed or read (`cells`, the first on row `start`), numbered
     only when `rows` is asked for (a million (line, cells) pairs made and freed were a
     sixth of reading a long file; the long layout reads `cells` itself). A chunk of plain
-    text (`csvtext.plain_lines`) keeps its `lines` and splits them when `cells` is first
-    asked for: a long file's runs read the lines' cells in one list (`csvtext.flat_cells`)."""
+    text (`csvtext.plain_text`) keeps its line `end` and splits its rows, the lines of
+    `text` from `at`, when `cells` is first asked for: a long file's runs split that text
+    into one list of cells instead (`csvtext.flat_rows`)."""
 
     def __init__(self, first: int, last: int, cells: list[list[str]] | None, start: int, text: str | None = None,
-                 lines: list[str] | None = None):
-        self.first, self.last, self._cells, self.start, self.text, self.lines = first, last, cells, start, text, lines
+                 end: str | None = None, at: int = 0):
+        self.first, self.last, self._cells, self.start, self.text = first, last, cells, start, text
+        self.end, self.at = end, at
+
+    @property
+    def plain(self) -> str | None:
+        """The rows' plain text (with `end` its line end), while `cells` has not split it."""
+        return None if self.end is None else self.text[self.at:]
 
     @property
     def cells(self) -> list[list[str]]:
         if self._cells is None:
-            self._cells, self.lines = split_lines(self.lines), None
+            self._cells, self.end = rows_of(self.plain, self.end), None
         return self._cells
 
     @property
@@ -73,7 +80,7 @@ class CsvChunk(Chunk):
 
     @property
     def size(self) -> int:
-        return len(self._cells if self.lines is None else self.lines)
+        return len(self._cells) if self._cells is not None else self.last - self.start + 1
 
 
 @dataclass
@@ -380,10 +387,17 @@ def _csv_chunks(name: str, text, encoding: str, path: Path, detected: bool = Fal
                 body, rest = "".join(parts), ""
                 if not body:
                     return
-            plain = plain_lines(body, LONGEST_CELL)
+            plain = plain_text(body, LONGEST_CELL)
             if plain is not None:
-                rows = plain  # (each row's cells split when asked: CsvChunk)
-                lines = len(rows)  # physical lines: one a row
+                line_end, count = plain
+                lines = count  # physical lines: one a row
+                at = 0  # where its rows' lines start
+                if not row:  # (the header's line: its cells come first, its text stays with the chunk's)
+                    first = body.split(line_end, 1)[0]
+                    header = first.split(",") if first else []
+                    yield header
+                    at = min(len(first) + len(line_end), len(body))
+                yield CsvChunk(row + 1, row + count, None, row + 1 + (not row), body, line_end, at)
             else:
                 reader = csv.reader(io.StringIO(body, newline=""), strict=True)
                 try:
@@ -397,16 +411,16 @@ def _csv_chunks(name: str, text, encoding: str, path: Path, detected: bool = Fal
                         parts, held, size = [body + rest], len(body) + len(rest), min(size * 2, LONGEST_ROW)
                         continue
                     yield from _refused_at(name, body, row, line, e, header)
-                lines = reader.line_num
-            if "\x00" in body:
-                at = next(i for i, cells in enumerate(rows) if any("\x00" in c for c in cells))
-                yield from _chunk(row, rows[:at])
-                raise BallotFileError("NUL byte in a cell (binary or UTF-16 file?)", file=name,
-                                      row=row + at + 1)
-            if header is None and rows:
-                header = rows[0] if plain is None else rows[0].split(",")
-            yield from _chunk(row, rows, body, plain is not None)
-            row += len(rows)
+                if "\x00" in body:
+                    at = next(i for i, cells in enumerate(rows) if any("\x00" in c for c in cells))
+                    yield from _chunk(row, rows[:at])
+                    raise BallotFileError("NUL byte in a cell (binary or UTF-16 file?)", file=name,
+                                          row=row + at + 1)
+                if header is None and rows:
+                    header = rows[0]
+                yield from _chunk(row, rows, body)
+                count, lines = len(rows), reader.line_num
+            row += count
             line += lines
             parts, held, size = [rest], len(rest), BLOCK
     except UnicodeDecodeError as e:
@@ -415,21 +429,17 @@ def _csv_chunks(name: str, text, encoding: str, path: Path, detected: bool = Fal
         text.close()
 
 
-def _chunk(row: int, rows: list, text: str | None = None, plain: bool = False) -> Iterator:
-    """The chunk of `rows` (rows row+1…; with `plain`, their lines, see `plain_lines`),
-    preceded by the header's cells when they start the file (the first chunk's text keeps
-    the header line). Without `text`: the rows a block read before a problem, so that a
-    problem in an earlier row is the one reported (the refusal that follows rolls back
-    whatever was stored of them)."""
+def _chunk(row: int, rows: list, text: str | None = None) -> Iterator:
+    """The chunk of `rows` (rows row+1…), preceded by the header's cells when they start the
+    file (the first chunk's text keeps the header line). Without `text`: the rows a block
+    read before a problem, so that a problem in an earlier row is the one reported (the
+    refusal that follows rolls back whatever was stored of them)."""
     cells, start = rows, row + 1
     if not row and rows:
-        yield rows[0].split(",") if plain else rows[0]
+        yield rows[0]
         cells, start = rows[1:], 2
     if cells or text is not None:
-        if plain:
-            yield CsvChunk(row + 1, row + len(rows), None, start, text, cells)
-        else:
-            yield CsvChunk(row + 1, row + len(rows), cells, start, text)
+        yield CsvChunk(row + 1, row + len(rows), cells, start, text)
 
 
 def _refused_at(name: str, text: str, row: int, line: int, error: csv.Error | None,
@@ -631,7 +641,7 @@ def _open_xlsx(path: Path, sheet: str | None) -> Table:
     return Table(name, sha, "xlsx", [h.strip() for h in header], gen, size)
 
 
-# What plain CSV text (csvtext.plain_lines) cannot hold in a cell, besides commas and LFs (counted)
+# What plain CSV text (csvtext.plain_text) cannot hold in a cell, besides commas and LFs (counted)
 _NOT_PLAIN = re.compile('["\\r\\x00]')
 
 
