@@ -186,6 +186,21 @@ def test_bad_file_is_refused_whole(prepared, name):
     assert digest() == before
 
 
+def test_a_line_not_in_utf8_far_into_a_utf8_file_refuses_it_whole(prepared, tmp_path):
+    # Past the first piece read to tell the encoding (1 MiB): found as the text is read.
+    run = prepared("rec1")
+    path = tmp_path / "rec1-late.csv"
+    rows = "".join(f"{i},一般干部,C01,C05\r\n" for i in range(100, 40_000)).encode()
+    path.write_bytes(",".join(H).encode() + b"\r\n" + rows + "40000,一般干部,C01,C05\r\n".encode("gbk"))
+    before = digest()
+    result = run("tally", "rec1", path, "--present", "20", "--issued", "20")
+    assert result.exit_code == 1, result.stdout + result.stderr
+    errors = [line for line in result.stderr.splitlines() if line.startswith("error:")]
+    assert len(errors) == 1 and errors[0].startswith(f"error: {path}: line 39902: "), result.stderr
+    assert "the file mixes encodings" in errors[0]
+    assert result.stdout == "" and digest() == before
+
+
 # Counts files (`tally STAGE --totals FILE`), for rec1 of the shared round (领导干部 5 and 一般干部 10
 # papers returned), or made a 谈话调研推荐 ("talk": 领导干部 9 and 一般干部 18 talked to).
 RETURNED = ("--returned", "领导干部=5", "--returned", "一般干部=10", "--present", "20", "--issued", "20")

@@ -201,21 +201,30 @@ def regular_file(path: Path, name: str, what: str) -> os.stat_result:
     raise BallotFileError(words[kind], file=name)
 
 
+# Bytes beyond one for each character, found decoding a file's first pieces as UTF-8, after
+# which it is taken to be UTF-8 (each character outside ASCII adds one to three): no text
+# saved as GB18030 holds that much that also reads as UTF-8. The rest is checked as the
+# text is read, where a byte that is not UTF-8 refuses the file as mixing encodings.
+UTF8_SHOWN = 64
+
+
 def file_digest(path: Path) -> tuple[str, int, bool]:
-    """SHA-256, size, and whether the bytes are valid UTF-8."""
+    """SHA-256, size, and whether the bytes are UTF-8 as far as `encoding_of` needs to know:
+    valid UTF-8 to the end, or until they show UTF8_SHOWN bytes of characters outside ASCII
+    (a file in Chinese: its first piece)."""
     h = hashlib.sha256()
     decoder = codecs.getincrementaldecoder("utf-8")()
-    utf8, size = True, 0
+    utf8, size, shown = True, 0, 0
     with open(path, "rb") as f:
         while chunk := f.read(CHUNK):
             size += len(chunk)
             h.update(chunk)
-            if utf8:
+            if utf8 and shown < UTF8_SHOWN:
                 try:
-                    decoder.decode(chunk)
+                    shown += len(chunk) - len(decoder.decode(chunk))
                 except UnicodeDecodeError:
                     utf8 = False
-    if utf8:
+    if utf8 and shown < UTF8_SHOWN:
         try:
             decoder.decode(b"", final=True)
         except UnicodeDecodeError:
@@ -304,13 +313,17 @@ def _undecodable(name: str, path: Path, encoding: str, detected: bool, error: Un
 
     A file that is not UTF-8 is read as GB18030; when its first lines are UTF-8 (and so are
     what GB18030 trips over) and a later one is not, the file mixes encodings (rows pasted in
-    from a file saved another way): the line to fix is the first one that is not UTF-8.
+    from a file saved another way): the line to fix is the first one that is not UTF-8. So
+    it does when a file read as UTF-8 (its first piece showed it, `file_digest`) has a line
+    further on that is not.
     """
     lineno, bad = _bad_line(path, encoding)
     bad = bad or error.object[error.start:error.start + 4]
-    if detected and encoding == "gb18030":
-        utf8_end, not_utf8 = _bad_line(path, "utf-8")
-        if lineno < utf8_end:
+    if detected and encoding in ("gb18030", "utf-8"):
+        # Read as GB18030, it failed before its first line that is not UTF-8; or read as
+        # UTF-8 (what its first lines showed, `file_digest`), a later line is not.
+        utf8_end, not_utf8 = _bad_line(path, "utf-8") if encoding == "gb18030" else (lineno, bad)
+        if lineno < utf8_end or (encoding == "utf-8" and lineno > 1):
             place = {"file": name, "line": utf8_end}
             if utf8_end == 2:
                 return BallotFileError(
