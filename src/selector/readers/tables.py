@@ -259,7 +259,9 @@ def _open(path: Path, name: str, encoding: str | None, sheet: str | None) -> Tab
     # A NUL among the first bytes: UTF-16 without a BOM ("b\0a\0…"), which no CSV starts with.
     used = encoding_of(name, first, utf8, encoding, utf16=b"\x00" in first[:2])
     raw = _CountingReader(open(path, "rb"))
-    text = io.TextIOWrapper(raw, encoding=used, errors="strict", newline="")
+    # newline="\n": the text as it is, line ends and all, as newline="" gives it to read(),
+    # without the wrapper that looks at every character for a CR at the end of a read
+    text = io.TextIOWrapper(raw, encoding=used, errors="strict", newline="\n")
     chunks = _csv_chunks(name, text, used, path, detected=not encoding)
     header = next(chunks, None)
     if header is None:
