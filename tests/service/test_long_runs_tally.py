@@ -229,8 +229,8 @@ def test_papers_of_another_shape_stop_the_looks_after_a_few_chunks(run, tmp_path
         rows += [[f"{i:03d}", "P01", "王芳"]] + ([[f"{i:03d}", "P02", "刘洋"]] if i % 3 else [])
     ballots = write_csv(tmp_path / "rec1.csv", rows)
     looks = []
-    long_run = reader._long_run
-    monkeypatch.setattr(reader, "_long_run", lambda *a: looks.append(a[2]) or long_run(*a))
+    flat_run = reader._flat_run  # (every chunk of this plain file is split and looked at there)
+    monkeypatch.setattr(reader, "_flat_run", lambda *a: looks.append(a[3]) or flat_run(*a))
     monkeypatch.setattr(tables, "BLOCK", 300)
     fast = tally_by_path(run, tmp_path, round_file, [[ballots]], True, "--layout", "long")
     assert len(looks) == reader.GIVE_UP + 1 and fast[0][0][0] == 0

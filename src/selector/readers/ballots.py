@@ -628,7 +628,7 @@ def _plain_numbers(numbers: Sequence[str], seen: dict[str, int]) -> bool:
     joined = "".join(numbers)
     return joined.isascii() and joined.isalnum() and all(numbers) and len(set(numbers)) == len(numbers) \
         and seen.keys().isdisjoint(numbers) \
-        and (joined.isdigit() or COLUMN_OF.keys().isdisjoint(map(str.casefold, numbers)))
+        and (joined.isdigit() or COLUMN_OF.keys().isdisjoint(",".join(numbers).casefold().split(",")))
 
 
 def _clean(counts: list[Counter], clean: set[str], room: int) -> bool:
@@ -852,10 +852,22 @@ def _long_runs(blocks: Iterable, width: int, ib: int, ip: int, ic: int, pids: di
                 rows = rows_of(rows, end) if end else rows
                 end = None
             rows, start, n, held = held + rows, at, held_n + n, []
-        cut, before, last = _last_paper(rows, end, ib)
-        if cut:
-            held, held_end, held_n, at, rows, n = last, end, n - cut, start + cut, before, cut
-        run = _long_run(rows, end, n, start, width, ib, ip, ic, pids, seen, clean, room)
+        flat = flat_rows(rows, end, n, width) if end is not None else None
+        if flat is not None:  # every line as wide as the header: where the last paper begins, from its cells
+            ballots = flat[ib::width]
+            cut = n - 1
+            while cut and ballots[cut - 1] == ballots[n - 1]:
+                cut -= 1
+            if cut:
+                begin = _line_at(rows, end, flat, width, cut, n)
+                held, held_end, held_n, at, rows, n = rows[begin:], end, n - cut, start + cut, rows[:begin], cut
+                del flat[cut * width:], ballots[cut:]
+            run = _flat_run(flat, ballots, n, start, width, ip, ic, pids, seen, clean, room, True)
+        else:
+            cut, before, last = _last_paper(rows, end, ib)
+            if cut:
+                held, held_end, held_n, at, rows, n = last, end, n - cut, start + cut, before, cut
+            run = _long_run(rows, end, n, start, width, ib, ip, ic, pids, seen, clean, room)
         missed = missed + 1 if run is None else 0
         yield chunk(rows, end, start, n) if run is None else run
     if held:
@@ -885,6 +897,13 @@ def _last_paper(rows, end: str | None, ib: int):
             break
         begin = before
     return rows.count(end, 0, begin), rows[:begin], rows[begin:]
+
+
+def _line_at(text: str, end: str, flat: list[str], width: int, k: int, n: int) -> int:
+    """Where line k begins in plain `text`, its n lines split as `flat` (`csvtext.flat_rows`):
+    each line its `width` cells joined by commas, and its end (but maybe the last)."""
+    after = sum(map(len, flat[k * width:])) + (n - k) * (width - 1 + len(end))
+    return len(text) - after + (0 if text.endswith(end) else len(end))
 
 
 def _ballot_cell(cells: list[str], ib: int) -> str | None:
@@ -918,20 +937,35 @@ def _long_run(rows, end: str | None, n: int, start: int, width: int, ib: int, ip
         flat = list(itertools.chain.from_iterable(rows)) if _even(rows, width) else None
     if flat is None:
         return None
-    ballots = flat[ib::width]
+    return _flat_run(flat, flat[ib::width], n, start, width, ip, ic, pids, seen, clean, room, end is not None)
+
+
+def _flat_run(flat: list[str], ballots: list[str], n: int, start: int, width: int, ip: int, ic: int,
+              pids: dict[str, str], seen: dict[str, int], clean: set[str], room: int, plain: bool) -> Run | None:
+    """`_long_run` of n rows whose cells are `flat` (`width` to a row), their ballot cells
+    `ballots`; `plain` when they were split from plain text (no cell holds a comma)."""
+    if n < RUN_ROWS:
+        return None
     size = 1  # the first paper's rows
     first = ballots[0]
     while size < n and ballots[size] == first:
         size += 1
-    if n // size < RUN_ROWS:
+    papers = n // size
+    if papers < RUN_ROWS:
         return None
     numbers = ballots[::size]
-    if any(ballots[k::size] != numbers for k in range(1, size)) or not _plain_numbers(numbers, seen):
+    if plain:  # (the cells joined by commas: one string compared, not a string a row)
+        same = ",".join(ballots) + "," == "".join([(number + ",") * size for number in numbers])
+    else:
+        same = not any(ballots[k::size] != numbers for k in range(1, size))
+    if not same or not _plain_numbers(numbers, seen):
         return None
     posts = flat[ip::width]
     order = posts[:size]
     ids = list(map(pids.get, order))
-    if None in ids or len(set(ids)) != size or posts != order * (n // size):
+    if None in ids or len(set(ids)) != size:
+        return None
+    if (",".join(posts) + "," != (",".join(order) + ",") * papers) if plain else posts != order * papers:
         return None
     marks = flat[ic::width]
     columns = [marks[k::size] for k in range(size)]
