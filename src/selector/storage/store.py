@@ -551,8 +551,12 @@ class Store(StageRecords):
 
     def tallied_numbers(self, round_id: str, stage_id: str, numbers: Iterable[str]) -> dict[str, str]:
         """Which of `numbers` are already stored, with the file they came in (asked 500 at a
-        time, as they come: no list of a file's 333,334 numbers)."""
+        time, as they come: no list of a file's 333,334 numbers; not asked at all when the stage
+        has no paper stored, as before its first batch)."""
         found: dict[str, str] = {}
+        if self.conn.execute("SELECT 1 FROM papers WHERE round = ? AND stage = ? LIMIT 1",
+                             [round_id, stage_id]).fetchone() is None:
+            return found
         numbers = iter(numbers)
         while part := list(islice(numbers, 500)):
             marks = ",".join("?" * len(part))
