@@ -472,7 +472,12 @@ class Count:
         split = run.split
         for pid, column, counts in zip(run.pids, columns, run.counts):
             j = index_of[pid]
+            raw = self._raw[j]
             for cell, times in counts.items():
+                slot = raw.get(cell)
+                if slot is not None:  # (`_known`'s first case, the usual one, without a call for each cell)
+                    pending[slot] += times
+                    continue
                 if self._known(j, cell, times):
                     continue
                 i = column.index(cell)
