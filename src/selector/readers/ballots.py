@@ -858,11 +858,14 @@ def _long_runs(blocks: Iterable, width: int, ib: int, ip: int, ic: int, pids: di
             cut = n - 1
             while cut and ballots[cut - 1] == ballots[n - 1]:
                 cut -= 1
+            stop = len(rows)  # (where the rows before the last paper's end)
             if cut:
-                begin = _line_at(rows, end, flat, width, cut, n)
-                held, held_end, held_n, at, rows, n = rows[begin:], end, n - cut, start + cut, rows[:begin], cut
+                stop = _line_at(rows, end, flat, width, cut, n)
+                held, held_end, held_n, at, n = rows[stop:], end, n - cut, start + cut, cut
                 del flat[cut * width:], ballots[cut:]
             run = _flat_run(flat, ballots, n, start, width, ip, ic, pids, seen, clean, room, True)
+            if run is None:
+                rows = rows[:stop]
         else:
             cut, before, last = _last_paper(rows, end, ib)
             if cut:
