@@ -54,12 +54,15 @@ class StageHandler(Protocol):
         """`audit verify --files`: its original input files re-hashed and re-read."""
 
 
-def handler_for(open_: "OpenRound", stage: Stage) -> StageHandler:
-    from selector.service.stages.ballots import RecommendStage, VoteStage
-    from selector.service.stages.decide import DecideStage
-    from selector.service.stages.inspect import InspectStage
-    from selector.service.stages.notice import NoticeStage
+# stage kind -> (the module of its handler, the handler), imported when a stage of that kind is
+# handled (a tally imports neither the inspection's nor the notice's code)
+HANDLERS = {"recommend": ("ballots", "RecommendStage"), "vote": ("ballots", "VoteStage"),
+            "inspect": ("inspect", "InspectStage"), "notice": ("notice", "NoticeStage"),
+            "decide": ("decide", "DecideStage")}
 
-    handlers: dict[str, type] = {"recommend": RecommendStage, "vote": VoteStage,
-                                 "inspect": InspectStage, "notice": NoticeStage, "decide": DecideStage}
-    return handlers[stage.kind](open_, stage)
+
+def handler_for(open_: "OpenRound", stage: Stage) -> StageHandler:
+    from importlib import import_module
+
+    module, name = HANDLERS[stage.kind]
+    return getattr(import_module(f"selector.service.stages.{module}"), name)(open_, stage)
