@@ -830,6 +830,7 @@ def _long_runs(blocks: Iterable, width: int, ib: int, ip: int, ic: int, pids: di
     room = CACHE
     held: str | list = []  # the rows held back: text with line end `held_end`, or cells (no line end)
     held_end = None
+    held_n = 0  # how many rows are held
     at = 0  # the row of held's first
     missed = -1  # chunks in a row that were no run (the first never is: no post cell is known yet)
 
