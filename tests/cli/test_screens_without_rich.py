@@ -78,5 +78,7 @@ def test_tally_show_and_cut_import_no_rich(tmp_path, env):
         assert proc.returncode == 0, proc.stderr[-500:]
         assert "C001" in proc.stdout or args == ("status",)
         assert not {n for n in names if n.split(".")[0] == "rich"}, args
+        if args[0] == "tally":  # (other stage kinds' handlers are imported for stages of their kind)
+            assert not {"selector.service.stages.inspect", "selector.service.stages.notice"} & set(names)
     names, proc = _imported("show", "rec1", env={**env, "COLUMNS": "12"})  # too narrow: Rich draws it
     assert proc.returncode == 0 and "rich.console" in names
