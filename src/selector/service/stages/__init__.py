@@ -2,8 +2,8 @@
 a stage's kind to the code that runs it.
 
 Adding a kind: a domain rule module (`domain/`), a handler here (the protocol below), a
-renderer (`reports/terminal.py` RENDERERS, documents), and their tests; then one line in
-HANDLERS.
+renderer (`reports/terminal.py` RENDERERS, documents), and their tests; then its branch in
+`handler_for`.
 """
 
 from __future__ import annotations
@@ -54,15 +54,24 @@ class StageHandler(Protocol):
         """`audit verify --files`: its original input files re-hashed and re-read."""
 
 
-# stage kind -> (the module of its handler, the handler), imported when a stage of that kind is
-# handled (a tally imports neither the inspection's nor the notice's code)
-HANDLERS = {"recommend": ("ballots", "RecommendStage"), "vote": ("ballots", "VoteStage"),
-            "inspect": ("inspect", "InspectStage"), "notice": ("notice", "NoticeStage"),
-            "decide": ("decide", "DecideStage")}
-
-
 def handler_for(open_: "OpenRound", stage: Stage) -> StageHandler:
-    from importlib import import_module
+    """The handler of a stage of its kind; each kind's module is imported when a stage of
+    that kind is handled (a tally imports neither the inspection's nor the notices' code)."""
+    kind = stage.kind
+    if kind in ("recommend", "vote"):
+        from selector.service.stages.ballots import RecommendStage, VoteStage
 
-    module, name = HANDLERS[stage.kind]
-    return getattr(import_module(f"selector.service.stages.{module}"), name)(open_, stage)
+        return (RecommendStage if kind == "recommend" else VoteStage)(open_, stage)
+    if kind == "inspect":
+        from selector.service.stages.inspect import InspectStage
+
+        return InspectStage(open_, stage)
+    if kind == "notice":
+        from selector.service.stages.notice import NoticeStage
+
+        return NoticeStage(open_, stage)
+    if kind == "decide":
+        from selector.service.stages.decide import DecideStage
+
+        return DecideStage(open_, stage)
+    raise KeyError(kind)
