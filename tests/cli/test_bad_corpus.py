@@ -187,7 +187,9 @@ def test_bad_file_is_refused_whole(prepared, name):
 
 
 def test_a_line_not_in_utf8_far_into_a_utf8_file_refuses_it_whole(prepared, tmp_path):
-    # Past the first piece read to tell the encoding (1 MiB): found as the text is read.
+    # Past the first piece (1 MiB) that a tally takes the encoding from: reading the file
+    # as UTF-8 on that guess, it reaches the line, reads the file again with its encoding
+    # told from every byte, and refuses it as a tally that did so first.
     run = prepared("rec1")
     path = tmp_path / "rec1-late.csv"
     rows = "".join(f"{i},一般干部,C01,C05\r\n" for i in range(100, 40_000)).encode()

@@ -34,17 +34,22 @@ def test_mixed_encodings_name_the_line_where_utf8_stops(tmp_path):
     assert "mixed" in message and "d5" not in message.split("(")[0]
 
 
-def test_a_file_whose_first_piece_is_utf8_is_read_as_it_and_a_later_line_refuses_it(tmp_path):
-    # The first piece read (CHUNK) shows UTF-8 in Chinese: the file is not decoded whole
-    # before it is read; a GBK line pasted in further down refuses it when it is reached, as
-    # mixing encodings, naming that line.
+def test_a_file_guessed_utf8_from_its_first_piece_that_is_not_says_so_where_it_is_not(tmp_path):
+    # With guess, a first piece (CHUNK) showing UTF-8 in Chinese is taken for the file's: the
+    # rest is not decoded before it is read. A GBK line pasted in further down raises
+    # GuessedWrong when it is reached (the tally reads the file again, told from every byte);
+    # without guess the file is told from every byte first, as before.
     path = tmp_path / "mixed.csv"
-    lines = [f"{i},张伟\r\n" for i in range(2, 200)]
-    lines[150] = "152,王芳\r\n".encode("gbk").decode("latin-1")
-    path.write_bytes("票号,审计局局长\r\n".encode() + b"".join(
-        line.encode("latin-1") if i == 150 else line.encode() for i, line in enumerate(lines)))
+    lines = [f"{i},张伟\r\n".encode() for i in range(2, 200)]
+    lines[150] = "152,王芳\r\n".encode("gbk")
+    path.write_bytes("票号,审计局局长\r\n".encode() + b"".join(lines))
     with mock.patch.object(tables, "CHUNK", 256):
-        assert tables.file_digest(path)[2]
+        assert tables.file_digest(path, guess=True)[2:] == (True, True)
+        assert tables.file_digest(path)[2:] == (False, False) and not tables.utf8_throughout(path)
+        with pytest.raises(tables.GuessedWrong), open_table(path, guess=True) as table:
+            assert table.guessed and table.encoding == "utf-8"
+            for _ in table.rows:
+                pass
         message = refusal(path)
     assert message.startswith(f"{path}: line 152: "), message
     assert "after 151 lines in UTF-8" in message and "mixes encodings" in message
@@ -58,10 +63,10 @@ def test_a_gb18030_file_is_not_taken_for_utf8_by_its_first_pieces(tmp_path, star
     path = tmp_path / "gbk.csv"
     path.write_bytes(b"ballot,P01\r\n" + start.encode("gbk") + "2,王芳\r\n".encode("gbk") * 50)
     with mock.patch.object(tables, "CHUNK", 64):
-        assert not tables.file_digest(path)[2]
-        with open_table(path) as table:
+        assert tables.file_digest(path, guess=True)[2:] == (False, False)
+        with open_table(path, guess=True) as table:
             rows = [cells for _, cells in table.rows]
-    assert table.encoding == "gb18030" and rows[-1] == ["2", "王芳"]
+    assert table.encoding == "gb18030" and not table.guessed and rows[-1] == ["2", "王芳"]
 
 
 BLOCKS = pytest.mark.parametrize("block", [tables.BLOCK, 3, 16])  # small blocks: cuts everywhere

@@ -94,6 +94,7 @@ class Table:
     chunks: Iterator[Chunk]
     size: int = 0
     progress: Callable[[], int] = field(default=lambda: 0)  # bytes read so far (CSV)
+    guessed: bool = False  # read as UTF-8 from what its first piece showed (`open_table(guess=True)`)
 
     @property
     def rows(self) -> Iterator[Row]:
@@ -202,53 +203,71 @@ def regular_file(path: Path, name: str, what: str) -> os.stat_result:
 
 
 # Bytes beyond one for each character, found decoding a file's first pieces as UTF-8, after
-# which it is taken to be UTF-8 (each character outside ASCII adds one to three): no text
-# saved as GB18030 holds that much that also reads as UTF-8. The rest is checked as the
-# text is read, where a byte that is not UTF-8 refuses the file as mixing encodings.
+# which `open_table(guess=True)` reads it as UTF-8 without decoding the rest first (each
+# character outside ASCII adds one to three; a file in Chinese shows that many in its first
+# piece). A guess: GBK text can start out reading as UTF-8, so a caller that finds it wrong
+# reads the file again (`GuessedWrong`, `utf8_throughout`).
 UTF8_SHOWN = 64
 
 
-def file_digest(path: Path) -> tuple[str, int, bool]:
-    """SHA-256, size, and whether the bytes are UTF-8 as far as `encoding_of` needs to know:
-    valid UTF-8 to the end, or until they show UTF8_SHOWN bytes of characters outside ASCII
-    (a file in Chinese: its first piece)."""
+class GuessedWrong(Exception):
+    """A file read as UTF-8 from what its first piece showed (`open_table(guess=True)`) has
+    bytes further on that are not: whatever was read of it must be read again, the encoding
+    told from every byte."""
+
+
+def file_digest(path: Path, guess: bool = False) -> tuple[str, int, bool, bool]:
+    """SHA-256, size, whether the bytes are valid UTF-8, and whether that is a guess: with
+    `guess`, decoding stops once they have shown UTF8_SHOWN bytes of characters outside
+    ASCII (the rest is decoded as it is read)."""
     h = hashlib.sha256()
     decoder = codecs.getincrementaldecoder("utf-8")()
     utf8, size, shown = True, 0, 0
+    enough = UTF8_SHOWN if guess else float("inf")
     with open(path, "rb") as f:
         while chunk := f.read(CHUNK):
             size += len(chunk)
             h.update(chunk)
-            if utf8 and shown < UTF8_SHOWN:
+            if utf8 and shown < enough:
                 try:
                     shown += len(chunk) - len(decoder.decode(chunk))
                 except UnicodeDecodeError:
                     utf8 = False
-    if utf8 and shown < UTF8_SHOWN:
+    if utf8 and shown < enough:
         try:
             decoder.decode(b"", final=True)
         except UnicodeDecodeError:
             utf8 = False
-    return h.hexdigest(), size, utf8
+    return h.hexdigest(), size, utf8, utf8 and shown >= enough
 
 
-def open_table(path: str | Path, *, encoding: str | None = None, sheet: str | None = None) -> Table:
-    """Open a CSV or XLSX ballot file; rows stream as they are read."""
+def utf8_throughout(path: Path) -> bool:
+    """Are all of a file's bytes valid UTF-8 (a guess checked, `GuessedWrong`)?"""
+    return file_digest(path)[2]
+
+
+def open_table(path: str | Path, *, encoding: str | None = None, sheet: str | None = None,
+               guess: bool = False) -> Table:
+    """Open a CSV or XLSX ballot file; rows stream as they are read. With `guess`, a CSV file
+    whose first piece shows UTF-8 is read as UTF-8 without decoding the rest first (the
+    table is `guessed`): a byte further on that is not UTF-8 raises GuessedWrong, and a
+    caller that stops reading before the end (or is refused) must check the rest
+    (`utf8_throughout`) before it trusts what it read."""
     path = Path(path)
     name = str(path)
     regular_file(path, name, "ballot file")
     try:
-        return _open(path, name, encoding, sheet)
+        return _open(path, name, encoding, sheet, guess)
     except OSError as e:  # e.g. no permission to read it
         raise BallotFileError("cannot read it ({why})", file=name, why=e.strerror or _why(e)) from None
 
 
-def _open(path: Path, name: str, encoding: str | None, sheet: str | None) -> Table:
+def _open(path: Path, name: str, encoding: str | None, sheet: str | None, guess: bool = False) -> Table:
     if path.suffix.lower() in (".xlsx", ".xlsm"):
         return _open_xlsx(path, sheet)
     if sheet:
         raise BallotFileError("--sheet applies to XLSX files only", file=name)
-    sha, size, utf8 = file_digest(path)
+    sha, size, utf8, guessed = file_digest(path, guess=guess and not encoding)
     with open(path, "rb") as f:
         first = f.read(4)
     if first[:4] in (b"PK\x03\x04",):
@@ -262,11 +281,12 @@ def _open(path: Path, name: str, encoding: str | None, sheet: str | None) -> Tab
     # newline="\n": the text as it is, line ends and all, as newline="" gives it to read(),
     # without the wrapper that looks at every character for a CR at the end of a read
     text = io.TextIOWrapper(raw, encoding=used, errors="strict", newline="\n")
-    chunks = _csv_chunks(name, text, used, path, detected=not encoding)
+    guessed = guessed and used == "utf-8"
+    chunks = _csv_chunks(name, text, used, path, detected=not encoding, guessed=guessed)
     header = next(chunks, None)
     if header is None:
         raise BallotFileError("the file is empty: the first row must be the header", file=name, row=1)
-    return Table(name, sha, used, [h.strip() for h in header], chunks, size, lambda: raw.count)
+    return Table(name, sha, used, [h.strip() for h in header], chunks, size, lambda: raw.count, guessed)
 
 
 class _CountingReader(io.RawIOBase):
@@ -315,17 +335,13 @@ def _undecodable(name: str, path: Path, encoding: str, detected: bool, error: Un
 
     A file that is not UTF-8 is read as GB18030; when its first lines are UTF-8 (and so are
     what GB18030 trips over) and a later one is not, the file mixes encodings (rows pasted in
-    from a file saved another way): the line to fix is the first one that is not UTF-8. So
-    it does when a file read as UTF-8 (its first piece showed it, `file_digest`) has a line
-    further on that is not.
+    from a file saved another way): the line to fix is the first one that is not UTF-8.
     """
     lineno, bad = _bad_line(path, encoding)
     bad = bad or error.object[error.start:error.start + 4]
-    if detected and encoding in ("gb18030", "utf-8"):
-        # Read as GB18030, it failed before its first line that is not UTF-8; or read as
-        # UTF-8 (what its first lines showed, `file_digest`), a later line is not.
-        utf8_end, not_utf8 = _bad_line(path, "utf-8") if encoding == "gb18030" else (lineno, bad)
-        if lineno < utf8_end or (encoding == "utf-8" and lineno > 1):
+    if detected and encoding == "gb18030":
+        utf8_end, not_utf8 = _bad_line(path, "utf-8")
+        if lineno < utf8_end:
             place = {"file": name, "line": utf8_end}
             if utf8_end == 2:
                 return BallotFileError(
@@ -368,7 +384,8 @@ def _too_long(name: str, line: int, col: int, header: list[str] | None, length: 
                            **place, length=length, limit=LONGEST_CELL)
 
 
-def _csv_chunks(name: str, text, encoding: str, path: Path, detected: bool = False) -> Iterator:
+def _csv_chunks(name: str, text, encoding: str, path: Path, detected: bool = False,
+                guessed: bool = False) -> Iterator:
     """The header's cells, then the file's rows a block of text at a time.
 
     Each block is cut after its last line break, so parsing a chunk's text alone gives its
@@ -439,6 +456,8 @@ def _csv_chunks(name: str, text, encoding: str, path: Path, detected: bool = Fal
             line += lines
             parts, held, size = [rest], len(rest), BLOCK
     except UnicodeDecodeError as e:
+        if guessed:
+            raise GuessedWrong(name) from None
         raise _undecodable(name, path, encoding, detected, e) from None
     finally:
         text.close()
@@ -587,7 +606,7 @@ def _open_xlsx(path: Path, sheet: str | None) -> Table:
     warnings.filterwarnings("ignore", category=UserWarning, module=r"openpyxl(\.|$)")
 
     name = str(path)
-    sha, size, _ = file_digest(path)
+    sha, size, _, _ = file_digest(path)
     unreadable = _unreadable_xlsx()
     wb = None
     try:

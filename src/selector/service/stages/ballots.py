@@ -115,19 +115,32 @@ class BallotStage:
 
         `checked`: the double-entry check the file passed (recorded in the tally event)."""
         from selector.readers.ballots import Scattered
+        from selector.readers.tables import GuessedWrong, utf8_throughout
 
         self.open.refuse_expired(self.stage)  # a recommendation result serves one year (issue 12.6)
+        # Each try is undone whole when the next is needed: a long file whose papers' rows are
+        # apart is read again gathering them (`stream` off); a file read as UTF-8 from its first
+        # piece that is not UTF-8 throughout is read again, its encoding told from every byte
+        # (`guess` off), as a tally that stops before a guessed file's end checks first.
+        stream = guess = True
         try:
-            try:
-                with gc_paused(), self.store.write(), self.store.savepoint(keep=not dry_run), \
-                        contextlib.ExitStack() as opened:
-                    return self._tally(files, present, issued, dry_run, layout, encoding, sheet,
-                                       progress, opened, checked, stream=True)
-            except Scattered:  # a long file whose papers' rows are apart: all undone; gather them
-                with gc_paused(), self.store.write(), self.store.savepoint(keep=not dry_run), \
-                        contextlib.ExitStack() as opened:
-                    return self._tally(files, present, issued, dry_run, layout, encoding, sheet,
-                                       progress, opened, checked, stream=False)
+            while True:
+                guessed: list[Path] = []  # the files opened on a guess (`open_table(guess=True)`)
+                try:
+                    with gc_paused(), self.store.write(), self.store.savepoint(keep=not dry_run), \
+                            contextlib.ExitStack() as opened:
+                        return self._tally(files, present, issued, dry_run, layout, encoding, sheet,
+                                           progress, opened, checked, stream=stream, guess=guess, guessed=guessed)
+                except Scattered:
+                    if not stream:
+                        raise
+                    stream = False
+                except GuessedWrong:
+                    guess = False
+                except Exception:
+                    if not any(not utf8_throughout(path) for path in guessed):
+                        raise
+                    guess = False
         except _Refused as refusal:
             failure = refusal
         if dry_run:  # a dry run stores nothing, not even its refusal
@@ -138,7 +151,8 @@ class BallotStage:
         raise failure.error
 
     def _tally(self, files, present, issued, dry_run, layout, encoding, sheet, progress,
-               opened: contextlib.ExitStack, checked=None, stream: bool = False) -> TallyResult:
+               opened: contextlib.ExitStack, checked=None, stream: bool = False, guess: bool = False,
+               guessed: list | None = None) -> TallyResult:
         from selector.readers.ballots import interpret
         from selector.readers.tables import open_table
 
@@ -166,7 +180,9 @@ class BallotStage:
         total = sum(Path(f).stat().st_size for f in files if Path(f).is_file())
         done = 0
         for path in files:
-            table = opened.enter_context(open_table(path, encoding=encoding, sheet=sheet))
+            table = opened.enter_context(open_table(path, encoding=encoding, sheet=sheet, guess=guess))
+            if table.guessed and guessed is not None:
+                guessed.append(Path(path))
             if table.sha256 in given:
                 raise BallotFileError("the same file as {other}, given twice in this command", file=table.name,
                                       other=given[table.sha256])
