@@ -66,8 +66,9 @@ def test_flat_rows_are_the_rows_cells_when_every_row_is_as_wide(rows, width, end
     assert found is not None
     rows = _csv(text)
     assert found[1] == len(rows)
-    flat = flat_rows(text, *found, width) if text else []
+    flat = flat_rows(text, *found, width)
     if all(len(row) == width for row in rows):
         assert flat == [cell for row in rows for cell in row]
     else:
         assert flat is None
+    assert flat_rows(text, *found, 1) is None  # (one cell a row: left to csv)

@@ -65,7 +65,11 @@ def flat_rows(text: str, end: str, n: int, width: int) -> list[str] | None:
     next line's first cell. Every LF then starts a cell, so when the cells at the start of
     the rows after the first hold n - 1 of them (the last is alone after the last line),
     every line holds `width` cells; the rows' first cells are then split apart again."""
+    if width < 2:  # (one cell a row: an empty line would be [""], where csv gives [])
+        return None
     if not text.endswith(end):
+        if not text:
+            return []
         text += end
     flat = (text.replace("\r", ",") if end == "\r\n" else text.replace("\n", ",\n")).split(",")
     if len(flat) != n * width + 1 or flat[-1] != "\n":

@@ -582,7 +582,7 @@ def _run(block, width: int, fields: list[tuple[int, str]], pids: list[str], at: 
     end = getattr(block, "end", None)
     if end is not None:  # plain text: its cells in one list (`csvtext.flat_rows`), a column a slice of it
         n = block.size
-        flat = flat_rows(block.plain, end, n, width) if n >= RUN_ROWS and width > 1 else None
+        flat = flat_rows(block.plain, end, n, width) if n >= RUN_ROWS else None
         if flat is None:
             return None
         columns = [flat[k::width] for k in range(width)]
