@@ -138,7 +138,7 @@ class BallotStage:
                 except GuessedWrong:
                     guess = False
                 except Exception:
-                    if not any(not utf8_throughout(path) for path in guessed):
+                    if all(utf8_throughout(path) for path in guessed):  # (no guess was wrong)
                         raise
                     guess = False
         except _Refused as refusal:
@@ -151,8 +151,7 @@ class BallotStage:
         raise failure.error
 
     def _tally(self, files, present, issued, dry_run, layout, encoding, sheet, progress,
-               opened: contextlib.ExitStack, checked=None, stream: bool = False, guess: bool = False,
-               guessed: list | None = None) -> TallyResult:
+               opened: contextlib.ExitStack, checked, stream: bool, guess: bool, guessed: list) -> TallyResult:
         from selector.readers.ballots import interpret
         from selector.readers.tables import open_table
 
@@ -181,7 +180,7 @@ class BallotStage:
         done = 0
         for path in files:
             table = opened.enter_context(open_table(path, encoding=encoding, sheet=sheet, guess=guess))
-            if table.guessed and guessed is not None:
+            if table.guessed:
                 guessed.append(Path(path))
             if table.sha256 in given:
                 raise BallotFileError("the same file as {other}, given twice in this command", file=table.name,
