@@ -204,9 +204,23 @@ def m015_marks_by_post(db):
     db.execute("CREATE INDEX idx_invalid_marks_post ON invalid_marks (round, stage, post)")
 
 
+def m016_papers_by_number(db):
+    """The tallied ballot numbers in one B-tree keyed by (round, stage, ballot) — a table
+    WITHOUT ROWID — instead of a table and its primary key's index: a tally writes each
+    number once, not twice (issue 17: a 33,334-paper file's numbers 12 ms → 7 ms). The rows
+    and the order a stage's numbers are read in (by number) stay as they were."""
+    db.execute("CREATE TABLE papers_by_number (round TEXT, stage TEXT, ballot TEXT, batch INTEGER, "
+               "PRIMARY KEY (round, stage, ballot)) WITHOUT ROWID")
+    db.execute("INSERT INTO papers_by_number (round, stage, ballot, batch) "
+               "SELECT round, stage, ballot, batch FROM papers")
+    db.execute("DROP TABLE papers")
+    db.execute("ALTER TABLE papers_by_number RENAME TO papers")
+
+
 MIGRATIONS = (m001_initial, m002_inspect_notice, m003_audit, m004_row_chunks, m005_row_text,
               m006_record_anchors, m007_corrections, m008_void_papers, m009_counts, m010_inspection,
-              m011_eligibility, m012_decide, m013_notices, m014_flat_batches, m015_marks_by_post)
+              m011_eligibility, m012_decide, m013_notices, m014_flat_batches, m015_marks_by_post,
+              m016_papers_by_number)
 
 
 def applied(conn: sqlite3.Connection) -> set[str] | None:
