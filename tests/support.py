@@ -94,14 +94,16 @@ def tie_file():
 
 def database_tables(db) -> list:
     """Every table of a database but the migrations' (stamped at the clock's time), each as
-    (name, its rows in rowid order): two databases that should hold the same compare equal."""
+    (name, its rows in rowid order, or a table WITHOUT ROWID's in its key's): two databases
+    that should hold the same compare equal."""
     import sqlite3
 
     conn = sqlite3.connect(db)
     try:
-        names = [t for (t,) in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table' AND name != "
-                                            "'_sqlite_migrations' ORDER BY name")]
-        return [(t, conn.execute(f'SELECT * FROM "{t}" ORDER BY rowid').fetchall()) for t in names]
+        tables = conn.execute("SELECT name, sql FROM sqlite_master WHERE type = 'table' AND name != "
+                              "'_sqlite_migrations' ORDER BY name").fetchall()
+        return [(t, conn.execute(f'SELECT * FROM "{t}"' + ("" if sql.endswith("WITHOUT ROWID") else
+                                                          " ORDER BY rowid")).fetchall()) for t, sql in tables]
     finally:
         conn.close()
 

@@ -30,7 +30,7 @@ def mount_tmpfs(path: Path, size: str) -> None:
 @pytest.fixture
 def small_disk(tmp_path):
     disk = tmp_path / "disk"
-    mount_tmpfs(disk, "400k")
+    mount_tmpfs(disk, "4m")
     yield disk
     subprocess.run(["umount", "-l", str(disk)], check=False)
 
@@ -74,6 +74,8 @@ def test_a_full_disk_refuses_a_tally_and_changes_nothing(run, tmp_path, small_di
     papers_csv(tmp_path / "a.csv", REC1)
     assert run("--db", db, "tally", "rec1", tmp_path / "a.csv", "--present", "90000",
                "--issued", "90000").exit_code == 0
+    free = os.statvfs(small_disk)
+    (small_disk / "filler").write_bytes(b"\0" * (free.f_bavail * free.f_frsize - 64 * 4096))  # 256K left
     before = dump(str(db))
     big = long_file(tmp_path / "big.csv", 20_000, start=100)  # ~1 MB of rows: more than the disk holds
     r = run("--db", db, "tally", "rec1", big, "--layout", "long")

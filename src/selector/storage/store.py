@@ -40,6 +40,12 @@ from selector.storage.rows import (
 if TYPE_CHECKING:
     from selector.storage.intake import Intake
 
+# The page size of a new database (an existing one keeps its own). A tally stores its file's
+# text, tens of KiB a chunk, and every page is a write of its own: with 32 KiB pages a 1M-mark
+# file takes an eighth of the writes SQLite's 4 KiB pages take (issue 17: the wide tally
+# 0.96x, the long 0.95x). A command's own reads and writes are a few pages either way.
+PAGE_SIZE = 32_768
+
 # What SQLite says when a write fails, in the clerk's words.
 WRITE_FAILURES = (
     ("database or disk is full", "the disk is full"),
@@ -123,6 +129,7 @@ class Store(StageRecords):
         self._unpublished = work
         try:
             self.conn = sqlite3.connect(str(work), timeout=30)
+            self.conn.execute(f"PRAGMA page_size = {PAGE_SIZE}")  # (before the first table)
             self.conn.execute("BEGIN IMMEDIATE")
             schema.migrate(self.conn)
             self.conn.commit()
