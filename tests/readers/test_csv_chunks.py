@@ -42,6 +42,7 @@ def test_chunks_are_the_whole_file_cut_between_rows(tmp_path_factory, rows, endi
     assert table.header == [h.strip() for h in whole[0]]
     assert [r for c in chunks for r in c.rows] == list(enumerate(whole[1:], 2))
     assert "".join(c.text for c in chunks) == text  # stored as read, every character
+    assert [c.raw for c in chunks] == [c.text.encode("utf-8") for c in chunks]  # … byte for byte
     for c in chunks:
         assert list(csv_text_rows(c.first, c.text)) == c.rows
         assert c.last == c.first + len(_whole(c.text)) - 1

@@ -1,10 +1,13 @@
 """A tally reads a CSV file as UTF-8 from what its first piece shows, without decoding the
 rest first (`open_table(guess=True)`). A file that is not UTF-8 throughout is then read again
 whole, its encoding told from every byte: whatever the file, the tally ends exactly as one
-that decoded every byte first (the same exit, screen, error line and stored record)."""
+that decoded every byte first (the same exit, screen, error line and stored record). A UTF-8
+file's chunks are stored from its bytes (`tables._Utf8Text`): the record is the one storing
+their text makes."""
 
 from __future__ import annotations
 
+import codecs
 import sqlite3
 from unittest import mock
 
@@ -81,3 +84,30 @@ def test_a_tally_ends_as_one_that_decoded_every_byte_first(run, tmp_path, monkey
     else:
         # refused on a guess, before the bytes that are not UTF-8: checked, and read again
         assert code == 1 and opened == [(True, True), (False, False)] and stderr.count("\n") == 1
+
+
+@pytest.mark.parametrize("bom", [b"", codecs.BOM_UTF8])
+def test_a_chunk_stored_from_its_bytes_is_the_text_stored(run, tmp_path, monkeypatch, bom):
+    """The record is the same whether SQLite is given a chunk's bytes (cast to TEXT) or its
+    text: the rows, their digests, the screen."""
+    (tmp_path / "r.toml").write_text(ROUND, encoding="utf-8")
+    ballots = tmp_path / "rec1.csv"
+    rows = "".join(f"B{i:04d},{('叶平', '张伟', '𠀀明', '')[i % 4]}\r\n" for i in range(1, 400))
+    ballots.write_bytes(bom + ("ballot,P01\r\n" + rows).encode())
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1780000000")
+    ends = []
+    for given in (True, False):
+        db = tmp_path / f"{given}.db"
+        monkeypatch.setenv("SELECTOR_DB", str(db))
+        assert run("init", tmp_path / "r.toml").exit_code == 0
+        with mock.patch.object(tables, "BLOCK", 300), \
+                mock.patch.object(tables._Utf8Text, "take", tables._Utf8Text.take if given else lambda self, n: None):
+            result = run("tally", "rec1", ballots, "--present", "900", "--issued", "900")
+        assert result.exit_code == 0, result.stderr
+        ends.append((result.stdout.replace(str(db), "DB"), _dump(db)))
+        with sqlite3.connect(db) as conn:
+            assert {t for (t,) in conn.execute("SELECT typeof(text) FROM row_chunks")} == {"text"}
+            assert "".join(t for (t,) in conn.execute("SELECT text FROM row_chunks ORDER BY first_line")) \
+                == ballots.read_bytes().decode("utf-8-sig")
+        assert run("audit", "verify").exit_code == 0
+    assert ends[0] == ends[1]

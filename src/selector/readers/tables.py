@@ -42,6 +42,7 @@ class Chunk:
     last: int
     rows: list[Row]
     text: str | None = None
+    raw: bytes | None = None  # a UTF-8 file's chunk: `text` as the file holds it (`_Utf8Text.take`)
 
     @property
     def size(self) -> int:
@@ -59,9 +60,9 @@ class CsvChunk(Chunk):
     into one list of cells instead (`csvtext.flat_rows`)."""
 
     def __init__(self, first: int, last: int, cells: list[list[str]] | None, start: int, text: str | None = None,
-                 end: str | None = None, at: int = 0):
+                 end: str | None = None, at: int = 0, raw: bytes | None = None):
         self.first, self.last, self._cells, self.start, self.text = first, last, cells, start, text
-        self.end, self.at = end, at
+        self.end, self.at, self.raw = end, at, raw
 
     @property
     def plain(self) -> str | None:
@@ -278,15 +279,75 @@ def _open(path: Path, name: str, encoding: str | None, sheet: str | None, guess:
     # A NUL among the first bytes: UTF-16 without a BOM ("b\0a\0…"), which no CSV starts with.
     used = encoding_of(name, first, utf8, encoding, utf16=b"\x00" in first[:2])
     raw = _CountingReader(open(path, "rb"))
-    # newline="\n": the text as it is, line ends and all, as newline="" gives it to read(),
-    # without the wrapper that looks at every character for a CR at the end of a read
-    text = io.TextIOWrapper(raw, encoding=used, errors="strict", newline="\n")
+    codec = codecs.lookup(used).name
+    if codec in ("utf-8", "utf-8-sig"):
+        text = _Utf8Text(raw, sig=codec == "utf-8-sig")
+    else:
+        # newline="\n": the text as it is, line ends and all, as newline="" gives it to read(),
+        # without the wrapper that looks at every character for a CR at the end of a read
+        text = io.TextIOWrapper(raw, encoding=used, errors="strict", newline="\n")
     guessed = guessed and used == "utf-8"
     chunks = _csv_chunks(name, text, used, path, detected=not encoding, guessed=guessed)
     header = next(chunks, None)
     if header is None:
         raise BallotFileError("the file is empty: the first row must be the header", file=name, row=1)
     return Table(name, sha, used, [h.strip() for h in header], chunks, size, lambda: raw.count, guessed)
+
+
+class _Utf8Text:
+    """A UTF-8 file's text as `io.TextIOWrapper(raw, "utf-8", newline="\\n")` reads it
+    (`read(size)`: `size` characters, fewer only at the end; with `sig`, as "utf-8-sig" reads
+    it: a BOM at the start left out), with the bytes it was decoded from: `take(n)` gives those of the next `n` characters read
+    and not yet taken, so that a chunk is stored as the file holds it. SQLite would encode
+    the text to UTF-8 again (a tenth of storing a file's rows). Each take encodes only the
+    text decoded past the chunk's end: the rest of a line, and what the last piece read gave
+    past `size`."""
+
+    PIECE = 1 << 13  # bytes read at a time, as the text wrapper reads them
+
+    def __init__(self, raw, sig: bool = False):
+        self._raw = raw
+        self._ahead = ""  # decoded and not yet read
+        self._pending = b""  # bytes read and not decoded yet: the start of a character
+        self._held = bytearray()  # the bytes of the text decoded since the last take …
+        self._text: list[str] = []  # … and that text
+        self._sig, self._end = sig, False  # (a BOM still to look for)
+
+    def read(self, size: int) -> str:
+        parts, have = [self._ahead], len(self._ahead)
+        while have < size and not self._end:
+            piece = self._raw.read(self.PIECE)
+            self._end = not piece
+            data = self._pending + piece if self._pending else piece
+            if self._sig:
+                if len(data) < len(codecs.BOM_UTF8) and piece and codecs.BOM_UTF8.startswith(data):
+                    self._pending = data  # (too few bytes yet to tell)
+                    continue
+                self._sig = False
+                if data.startswith(codecs.BOM_UTF8):
+                    data = data[len(codecs.BOM_UTF8):]
+            text, used = codecs.utf_8_decode(data, "strict", self._end)
+            self._pending = data[used:]
+            self._held += memoryview(data)[:used]
+            self._text.append(text)
+            parts.append(text)
+            have += len(text)
+        text = "".join(parts)
+        self._ahead = text[size:]
+        return text[:size]
+
+    def take(self, n: int) -> bytes:
+        """The bytes of the next `n` characters read (and not taken before)."""
+        text = "".join(self._text)
+        rest = text[n:]
+        end = len(self._held) - (len(rest.encode("utf-8")) if rest else 0)
+        taken = bytes(memoryview(self._held)[:end])
+        del self._held[:end]
+        self._text = [rest]
+        return taken
+
+    def close(self) -> None:
+        self._raw.close()
 
 
 class _CountingReader(io.RawIOBase):
@@ -395,6 +456,8 @@ def _csv_chunks(name: str, text, encoding: str, path: Path, detected: bool = Fal
     refuses the file. The file is closed when the rows end or are abandoned. Rows are
     numbered as CSV rows; a CSV syntax error names its physical line (as the csv module counts).
     """
+    # a chunk's bytes as the file holds them (`_Utf8Text`), or None: SQLite encodes its text
+    take = text.take if isinstance(text, _Utf8Text) else lambda n: None
     parts: list[str] = []  # text read and not parsed yet, with no usable cut in it
     header: list[str] | None = None  # row 1, once read (for messages)
     held = 0  # its length
@@ -429,7 +492,7 @@ def _csv_chunks(name: str, text, encoding: str, path: Path, detected: bool = Fal
                     header = first.split(",") if first else []
                     yield header
                     at = min(len(first) + len(line_end), len(body))
-                yield CsvChunk(row + 1, row + count, None, row + 1 + (not row), body, line_end, at)
+                yield CsvChunk(row + 1, row + count, None, row + 1 + (not row), body, line_end, at, take(len(body)))
             else:
                 reader = csv.reader(io.StringIO(body, newline=""), strict=True)
                 try:
@@ -450,7 +513,7 @@ def _csv_chunks(name: str, text, encoding: str, path: Path, detected: bool = Fal
                                           row=row + at + 1)
                 if header is None and rows:
                     header = rows[0]
-                yield from _chunk(row, rows, body)
+                yield from _chunk(row, rows, body, take(len(body)))
                 count, lines = len(rows), reader.line_num
             row += count
             line += lines
@@ -463,7 +526,7 @@ def _csv_chunks(name: str, text, encoding: str, path: Path, detected: bool = Fal
         text.close()
 
 
-def _chunk(row: int, rows: list, text: str | None = None) -> Iterator:
+def _chunk(row: int, rows: list, text: str | None = None, raw: bytes | None = None) -> Iterator:
     """The chunk of `rows` (rows row+1…), preceded by the header's cells when they start the
     file (the first chunk's text keeps the header line). Without `text`: the rows a block
     read before a problem, so that a problem in an earlier row is the one reported (the
@@ -473,7 +536,7 @@ def _chunk(row: int, rows: list, text: str | None = None) -> Iterator:
         yield rows[0]
         cells, start = rows[1:], 2
     if cells or text is not None:
-        yield CsvChunk(row + 1, row + len(rows), cells, start, text)
+        yield CsvChunk(row + 1, row + len(rows), cells, start, text, raw=raw)
 
 
 def _refused_at(name: str, text: str, row: int, line: int, error: csv.Error | None,

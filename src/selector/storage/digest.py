@@ -43,11 +43,12 @@ class RowsHasher:
         """Stored rows in order: store.rows_text of a JSON chunk."""
         self._h.update(text.encode("utf-8"))
 
-    def add_csv(self, first: int, last: int, text: str) -> None:
-        """A chunk stored as CSV text (rows `first`..`last`). The text is encoded on its own,
-        not joined to its head first: once SQLite has bound it, its UTF-8 is at hand."""
+    def add_csv(self, first: int, last: int, text: str, raw: bytes | None = None) -> None:
+        """A chunk stored as CSV text (rows `first`..`last`; `raw`, its UTF-8 when at hand).
+        The text is encoded on its own, not joined to its head first: once SQLite has bound
+        it, its UTF-8 is at hand."""
         self._h.update(text_digest_head(first, last, text).encode("utf-8"))
-        self._h.update(text.encode("utf-8"))
+        self._h.update(text.encode("utf-8") if raw is None else raw)
 
     def hexdigest(self) -> str:
         return self._h.hexdigest()

@@ -39,7 +39,7 @@ class Intake:
             self.count += chunk.size
             if self.batch is not None:
                 self.store.add_rows(self.batch, chunk.first, chunk.last, chunk.rows if chunk.text is None else (),
-                                    chunk.text, self.hasher)
+                                    chunk.text, self.hasher, chunk.raw)
             if self.tick:
                 self.tick()
             yield chunk

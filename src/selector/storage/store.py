@@ -484,15 +484,20 @@ class Store(StageRecords):
         self.update("batches", {"id": batch}, {"rows": rows, "ballots": ballots})
 
     def add_rows(self, batch: int, first: int, last: int, rows: list[tuple[int, list[str]]],
-                 text: str | None = None, hasher=None) -> None:
+                 text: str | None = None, hasher=None, raw: bytes | None = None) -> None:
         """Store a chunk of raw rows, `first`..`last` of the file: as their CSV `text` when
         given (parsed back by `stored_rows`), else as JSON. What is stored also goes to
-        `hasher` (the batch's rows digest)."""
+        `hasher` (the batch's rows digest). `raw`: the text's UTF-8 as the file holds it,
+        stored as that text without SQLite encoding it again."""
         if text is not None:
-            self.conn.execute("INSERT INTO row_chunks (batch, first_line, last_line, text) "
-                              "VALUES (?, ?, ?, ?)", (batch, first, last, text))
+            if raw is None:
+                self.conn.execute("INSERT INTO row_chunks (batch, first_line, last_line, text) "
+                                  "VALUES (?, ?, ?, ?)", (batch, first, last, text))
+            else:  # (SQLite takes a BLOB cast to TEXT as the database's UTF-8, byte for byte)
+                self.conn.execute("INSERT INTO row_chunks (batch, first_line, last_line, text) "
+                                  "VALUES (?, ?, ?, CAST(? AS TEXT))", (batch, first, last, raw))
             if hasher is not None:  # (after the insert: the text's UTF-8 is made once)
-                hasher.add_csv(first, last, text)
+                hasher.add_csv(first, last, text, raw)
             return
         text = rows_text(rows)
         if hasher is not None:
