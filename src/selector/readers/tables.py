@@ -209,6 +209,7 @@ def regular_file(path: Path, name: str, what: str) -> os.stat_result:
 # piece). A guess: GBK text can start out reading as UTF-8, so a caller that finds it wrong
 # reads the file again (`GuessedWrong`, `utf8_throughout`).
 UTF8_SHOWN = 64
+GUESS_STEP = 1 << 14  # bytes decoded at a time while guessing (a file in Chinese shows enough in its first)
 
 
 class GuessedWrong(Exception):
@@ -229,9 +230,13 @@ def file_digest(path: Path, guess: bool = False) -> tuple[str, int, bool, bool]:
         while chunk := f.read(CHUNK):
             size += len(chunk)
             h.update(chunk)
-            if utf8 and shown < enough:
+            at = 0  # (a guess decodes the piece a GUESS_STEP at a time, until enough is shown)
+            step = GUESS_STEP if guess else len(chunk)
+            while utf8 and shown < enough and at < len(chunk):
+                part = chunk[at:at + step]
+                at += step
                 try:
-                    shown += len(chunk) - len(decoder.decode(chunk))
+                    shown += len(part) - len(decoder.decode(part))
                 except UnicodeDecodeError:
                     utf8 = False
     if utf8 and shown < enough:
