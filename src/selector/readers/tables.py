@@ -283,11 +283,11 @@ def _open(path: Path, name: str, encoding: str | None, sheet: str | None, guess:
                               "save it as .xlsx or CSV from Excel", file=name)
     # A NUL among the first bytes: UTF-16 without a BOM ("b\0a\0…"), which no CSV starts with.
     used = encoding_of(name, first, utf8, encoding, utf16=b"\x00" in first[:2])
-    raw = _CountingReader(open(path, "rb"))
     codec = codecs.lookup(used).name
     if codec in ("utf-8", "utf-8-sig"):
-        text = _Utf8Text(raw, sig=codec == "utf-8-sig")
+        text = raw = _Utf8Text(open(path, "rb", buffering=0), sig=codec == "utf-8-sig")  # (it counts its bytes)
     else:
+        raw = _CountingReader(open(path, "rb"))
         # newline="\n": the text as it is, line ends and all, as newline="" gives it to read(),
         # without the wrapper that looks at every character for a CR at the end of a read
         text = io.TextIOWrapper(raw, encoding=used, errors="strict", newline="\n")
@@ -300,18 +300,19 @@ def _open(path: Path, name: str, encoding: str | None, sheet: str | None, guess:
 
 
 class _Utf8Text:
-    """A UTF-8 file's text as `io.TextIOWrapper(raw, "utf-8", newline="\\n")` reads it
+    """A UTF-8 file's text as `io.TextIOWrapper(f, "utf-8", newline="\\n")` reads it
     (`read(size)`: `size` characters, fewer only at the end; with `sig`, as "utf-8-sig" reads
-    it: a BOM at the start left out), with the bytes it was decoded from: `take(n)` gives those of the next `n` characters read
-    and not yet taken, so that a chunk is stored as the file holds it. SQLite would encode
-    the text to UTF-8 again (a tenth of storing a file's rows). Each take encodes only the
-    text decoded past the chunk's end: the rest of a line, and what the last piece read gave
-    past `size`."""
+    it: a BOM at the start left out), with the bytes it was decoded from: `take(n)` gives
+    those of the next `n` characters read and not yet taken, so that a chunk is stored as
+    the file holds it. SQLite would encode the text to UTF-8 again (a tenth of storing a
+    file's rows). Each take encodes only the text decoded past the chunk's end: the rest of
+    a line, and what the last piece read gave past `size`. `count`: the bytes read (the
+    progress bar)."""
 
     PIECE = 1 << 13  # bytes read at a time, as the text wrapper reads them
 
-    def __init__(self, raw, sig: bool = False):
-        self._raw = raw
+    def __init__(self, f, sig: bool = False):
+        self._f, self.count = f, 0
         self._ahead = ""  # decoded and not yet read
         self._pending = b""  # bytes read and not decoded yet: the start of a character
         self._held = bytearray()  # the bytes of the text decoded since the last take …
@@ -321,7 +322,8 @@ class _Utf8Text:
     def read(self, size: int) -> str:
         parts, have = [self._ahead], len(self._ahead)
         while have < size and not self._end:
-            piece = self._raw.read(self.PIECE)
+            piece = self._f.read(self.PIECE)
+            self.count += len(piece)
             self._end = not piece
             data = self._pending + piece if self._pending else piece
             if self._sig:
@@ -352,7 +354,7 @@ class _Utf8Text:
         return taken
 
     def close(self) -> None:
-        self._raw.close()
+        self._f.close()
 
 
 class _CountingReader(io.RawIOBase):
