@@ -52,9 +52,28 @@ def test_the_snapshot_hashed_in_pieces_is_the_canonical_text(snapshot, data, at_
         digest.ROWS_AT_ONCE = before
 
 
+COLUMNS = ("round", "stage", "post", "ballot", "text", "reason")
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.tuples(*[values] * len(COLUMNS)), max_size=12), st.sampled_from([1, 2, 5, 2000]))
+def test_rows_given_as_tuples_hash_as_their_dicts(table, at_once):
+    """Rows given as tuples of their columns' values (`Rows(rows, columns)`, the invalid marks
+    of a count or a cursor) hash as the dicts of those columns: text, or anything a hand edit
+    left (a number, NULL), which makes the rows dicts again."""
+    dicts = [dict(zip(COLUMNS, row)) for row in table]
+    before, digest.ROWS_AT_ONCE = digest.ROWS_AT_ONCE, at_once
+    try:
+        assert "".join(digest.pieces({"invalid_marks": digest.Rows(iter(table), COLUMNS)})) \
+            == canonical({"invalid_marks": dicts})
+    finally:
+        digest.ROWS_AT_ONCE = before
+
+
 def test_an_empty_table_and_the_chained_form_hash_as_before():
     fixed = {"post_results": [{"post": "P01", "blank": 0}], "results": [], "stages": [{"void_papers": None}]}
     assert digest.of({**fixed, "invalid_marks": digest.Rows(iter([]))}) == _old({**fixed, "invalid_marks": []})
+    assert digest.of({**fixed, "invalid_marks": digest.Rows(iter([]), COLUMNS)}) == _old({**fixed, "invalid_marks": []})
     assert digest.chained(fixed, "ab" * 32) == _old({**fixed, "marks_sha256": "ab" * 32})
 
 

@@ -46,6 +46,9 @@ if TYPE_CHECKING:
 # 0.96x, the long 0.95x). A command's own reads and writes are a few pages either way.
 PAGE_SIZE = 32_768
 
+# An invalid mark's columns in the snapshot (digest.SNAPSHOT_TABLES): `mark_rows`' keys.
+MARK_COLUMNS = next(columns for table, _, columns in digest.SNAPSHOT_TABLES if table == "invalid_marks")
+
 # What SQLite says when a write fails, in the clerk's words.
 WRITE_FAILURES = (
     ("database or disk is full", "the disk is full"),
@@ -835,15 +838,20 @@ class Store(StageRecords):
         """The stored rows of one table of the snapshot (SNAPSHOT_TABLES, or void_papers) as
         `snapshot` reads them (void papers in the order stored), one at a time from the cursor; `order`
         instead of the table's own."""
+        columns, cur = self.snapshot_cursor(round_id, stage_id, table, order)
+        for row in cur:
+            yield dict(zip(columns, row))
+
+    def snapshot_cursor(self, round_id: str, stage_id: str, table: str, order: str | None = None
+                        ) -> tuple[tuple[str, ...], sqlite3.Cursor]:
+        """The columns and the cursor of `snapshot_stream`, its rows as tuples."""
         if table == "void_papers":
             own, columns = "rowid", ("round", "stage", "ballot", "post", "reason")
         else:
             own, columns = next((o, c) for t, o, c in digest.SNAPSHOT_TABLES if t == table)
         names = ", ".join(f'"{c}"' for c in columns)
-        cur = self.conn.execute(f'SELECT {names} FROM "{table}" WHERE round = ? AND stage = ? ORDER BY {order or own}',
-                                [round_id, stage_id])
-        for row in cur:
-            yield dict(zip(columns, row))
+        return columns, self.conn.execute(
+            f'SELECT {names} FROM "{table}" WHERE round = ? AND stage = ? ORDER BY {order or own}', [round_id, stage_id])
 
     def results_digest(self, round_id: str, stage_id: str, chained: bool = False) -> str:
         """SHA-256 of the stage's stored result snapshot; `chained`: in the chained form
@@ -851,9 +859,9 @@ class Store(StageRecords):
         `digest.of(self.snapshot(…))`, with the invalid marks hashed as the cursor gives them."""
         stages = [{"void_papers": self.stage_row(round_id, stage_id)["void_papers"]}]
         if not chained:
+            columns, marks = self.snapshot_cursor(round_id, stage_id, "invalid_marks")
             return digest.of({**self.fixed_snapshot(round_id, stage_id), "stages": stages,
-                              "invalid_marks": digest.Rows(self.snapshot_stream(round_id, stage_id,
-                                                                                "invalid_marks"))})
+                              "invalid_marks": digest.Rows(marks, columns)})
         return digest.chained({**self.fixed_snapshot(round_id, stage_id), "stages": stages},
                               self.marks_head(round_id, stage_id))
 
@@ -896,8 +904,10 @@ class Store(StageRecords):
                     "stages": [{"void_papers": count.void_papers}]}
         if head is not None:
             return digest.chained(snapshot, head)
-        # rowid: the order inserted
-        snapshot["invalid_marks"] = digest.Rows(Store.mark_rows(round_id, count.stage.id, rows["invalid_marks"]))
+        # rowid: the order inserted; each mark as the tuple of its row's columns (MARK_COLUMNS)
+        sid = count.stage.id
+        snapshot["invalid_marks"] = digest.Rows(((round_id, sid, m.post, m.ballot, m.text, m.reason)
+                                                 for m in rows["invalid_marks"]), MARK_COLUMNS)
         return digest.of(snapshot)
 
     def inspection_rows_digest(self, file_id: int) -> str:
