@@ -39,11 +39,20 @@ def test_blank_database_gets_every_migration(tmp_path):
     assert meta(store.conn, "exact_times_from") == "1"
 
 
-def test_frozen_first_schema_upgrades_and_keeps_its_record(tmp_path, run):
+def frozen(tmp_path: Path, stop_before: str | None = None) -> Path:
+    """The frozen first-release database in `tmp_path`, migrated up to `stop_before` (a
+    migration's name) when given."""
     old = tmp_path / "old.db"
     conn = sqlite3.connect(old)
     conn.executescript(FROZEN.read_text(encoding="utf-8"))
     conn.close()
+    if stop_before:
+        migrations().apply(Database(old), stop_before=stop_before)
+    return old
+
+
+def test_frozen_first_schema_upgrades_and_keeps_its_record(tmp_path, run):
+    old = frozen(tmp_path)
     assert [m.name for m in migrations().applied(Database(old))] == ["m001_initial"]
     assert pending(sqlite3.connect(old)) == [m.__name__ for m in MIGRATIONS[1:]]
 

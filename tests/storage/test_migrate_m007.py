@@ -5,19 +5,13 @@ from __future__ import annotations
 
 import sqlite3
 
-from sqlite_utils import Database
-
-from selector.storage.schema import MIGRATIONS, migrations, pending
+from selector.storage.schema import MIGRATIONS, pending
 from selector.storage.store import Store
-from test_migrate import FROZEN
+from test_migrate import frozen
 
 
 def test_m007_upgrades_the_frozen_first_schema(tmp_path, run):
-    old = tmp_path / "old.db"
-    conn = sqlite3.connect(old)
-    conn.executescript(FROZEN.read_text(encoding="utf-8"))
-    conn.close()
-    migrations().apply(Database(old), stop_before="m007_corrections")
+    old = frozen(tmp_path, stop_before="m007_corrections")
     assert pending(sqlite3.connect(old)) == [m.__name__ for m in MIGRATIONS[6:]]
 
     store = Store(old)  # opening migrates

@@ -6,19 +6,13 @@ from __future__ import annotations
 
 import sqlite3
 
-from sqlite_utils import Database
-
-from selector.storage.schema import MIGRATIONS, migrations, pending
+from selector.storage.schema import MIGRATIONS, pending
 from selector.storage.store import Store
-from test_migrate import FROZEN
+from test_migrate import frozen
 
 
 def test_m016_keeps_the_ballot_numbers(tmp_path, run):
-    old = tmp_path / "old.db"
-    conn = sqlite3.connect(old)
-    conn.executescript(FROZEN.read_text(encoding="utf-8"))
-    conn.close()
-    migrations().apply(Database(old), stop_before="m016_papers_by_number")
+    old = frozen(tmp_path, stop_before="m016_papers_by_number")
     assert pending(sqlite3.connect(old)) == [MIGRATIONS[-1].__name__]
     with sqlite3.connect(old) as conn:
         before = sorted(conn.execute("SELECT round, stage, ballot, batch FROM papers"))
