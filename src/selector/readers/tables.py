@@ -304,10 +304,10 @@ class _Utf8Text:
     (`read(size)`: `size` characters, fewer only at the end; with `sig`, as "utf-8-sig" reads
     it: a BOM at the start left out), with the bytes it was decoded from: `take(n)` gives
     those of the next `n` characters read and not yet taken, so that a chunk is stored as
-    the file holds it. SQLite would encode the text to UTF-8 again (a tenth of storing a
-    file's rows). Each take encodes only the text decoded past the chunk's end: the rest of
-    a line, and what the last piece read gave past `size`. `count`: the bytes read (the
-    progress bar)."""
+    the file holds it. SQLite would encode the text to UTF-8 again (8 of the 19 ms storing a
+    1M-mark wide file's rows took). Each take encodes only the text decoded past the chunk's
+    end: the rest of a line, and what the last piece read gave past `size`. `count`: the
+    bytes read (the progress bar)."""
 
     PIECE = 1 << 13  # bytes read at a time, as the text wrapper reads them
 
