@@ -18,7 +18,7 @@ For each layout (long, wide) it times, in fresh databases, one after the other:
 then `python -m selector show rec1` (target < 1 s) and `python -m selector audit verify`
 (the recount of every stored row, target ≤ 3× sqlite3) on the tallied database.
 Prints the best and median wall time of each, the ratios of tally to sqlite3 (target ≤ 1.0,
-issue 17), to csv (target ≤ 1.5) and to record (no target: how far the tally is from
+issue 17), to csv (target ≤ 1.5; from 4 repetitions on with its quartiles) and to record (no target: how far the tally is from
 the record's floor; the record's own ratio to csv is printed beside it) — the median over
 repetitions, each pairing runs made back to back, so a shared machine's load hits both
 sides alike — and the peak RSS of the tally and of audit verify (from wait4's rusage;
@@ -110,6 +110,15 @@ def summary(values: list[float]) -> str:
     return f"best {min(values):6.2f} s  median {statistics.median(values):6.2f} s"
 
 
+def quartiles(ratios: list[float]) -> str:
+    """ " (quartiles a–b×)" of the paired ratios, from 4 repetitions on: how far the machine's
+    swings move them (a median of 3 can land on either side of a target)."""
+    if len(ratios) < 4:
+        return ""
+    low, _, high = statistics.quantiles(ratios, n=4)
+    return f" (quartiles {low:4.2f}–{high:4.2f}×)"
+
+
 def reference_sql(layout: str, path: Path) -> str:
     if layout == "long":
         return SQL.format(csv=path)
@@ -183,12 +192,13 @@ def main() -> None:
         print(f"  {'csv + Counter + record':30s} {summary(floor[layout])}  {floor_to_plain:4.2f}× csv")
         to_floor = statistics.median(t / f for t, f in zip(times[layout], floor[layout]))
         to_sqlite = statistics.median(t / r for t, r in zip(times[layout], ref[layout]))
-        to_plain = statistics.median(t / r for t, r in zip(times[layout], plain[layout]))
+        to_plains = [t / r for t, r in zip(times[layout], plain[layout])]
+        to_plain = statistics.median(to_plains)
         mib = max(rss[layout]) / 1024
         print(f"  {'selector tally':30s} {summary(times[layout])}  "
               f"{to_sqlite:4.2f}× sqlite3 (≤ 1.0: {verdict(to_sqlite <= 1.0)})  "
-              f"{to_plain:4.2f}× csv (≤ 1.5: {verdict(to_plain <= 1.5)})  {to_floor:4.2f}× record  "
-              f"peak RSS {mib:4.0f} MiB (≤ 100: {verdict(mib <= 100)})")
+              f"{to_plain:4.2f}× csv (≤ 1.5: {verdict(to_plain <= 1.5)}){quartiles(to_plains)}  "
+              f"{to_floor:4.2f}× record  peak RSS {mib:4.0f} MiB (≤ 100: {verdict(mib <= 100)})")
         print(f"  {'selector show':30s} {summary(shows[layout])}  (< 1 s: "
               f"{verdict(statistics.median(shows[layout]) < 1)})")
         ratio = statistics.median(t / r for t, r in zip(verifies[layout], ref[layout]))
