@@ -62,4 +62,3 @@ def test_a_gb18030_file_is_stored_from_its_text(tmp_path):
         chunks = list(table.chunks)
     assert table.encoding == "gb18030"
     assert [c.raw for c in chunks] == [None]  # (SQLite encodes its text: the file's bytes are not UTF-8)
-

@@ -6,14 +6,14 @@ from __future__ import annotations
 
 import sqlite3
 
-from selector.storage.schema import MIGRATIONS, pending
+from selector.storage.schema import pending
 from selector.storage.store import Store
 from test_migrate import frozen
 
 
 def test_m016_keeps_the_ballot_numbers(tmp_path, run):
     old = frozen(tmp_path, stop_before="m016_papers_by_number")
-    assert pending(sqlite3.connect(old)) == [MIGRATIONS[-1].__name__]
+    assert pending(sqlite3.connect(old))[0] == "m016_papers_by_number"
     with sqlite3.connect(old) as conn:
         before = sorted(conn.execute("SELECT round, stage, ballot, batch FROM papers"))
     assert len(before) == 6
