@@ -226,12 +226,12 @@ def file_digest(path: Path, guess: bool = False) -> tuple[str, int, bool, bool]:
     decoder = codecs.getincrementaldecoder("utf-8")()
     utf8, size, shown = True, 0, 0
     enough = UTF8_SHOWN if guess else float("inf")
+    step = GUESS_STEP if guess else CHUNK  # (a guess decodes a piece in steps, until enough is shown)
     with open(path, "rb") as f:
         while chunk := f.read(CHUNK):
             size += len(chunk)
             h.update(chunk)
-            at = 0  # (a guess decodes the piece a GUESS_STEP at a time, until enough is shown)
-            step = GUESS_STEP if guess else len(chunk)
+            at = 0
             while utf8 and shown < enough and at < len(chunk):
                 part = chunk[at:at + step]
                 at += step
