@@ -11,7 +11,7 @@ from selector.domain.counting import AMBIGUOUS, Resolver, count_stage
 from selector.errors import BallotFileError
 from support import GOOD, rows_of, write_csv, write_xlsx
 
-ROUND, _ = roundfile.load(GOOD / "round.toml")
+ROUND, _, _ = roundfile.load(GOOD / "round.toml")
 ROSTER_LISTS = {p.id: tuple(c.id for c in ROUND.candidates if c.eligible_for(p.id)) for p in ROUND.posts}
 # vote1 after rec1's cut; 李娜 (C03, eligible for any post) stands on both posts' lists here.
 VOTE_LISTS = {"P01": ("C01", "C03"), "P02": ("C05", "C03")}

@@ -15,7 +15,7 @@ from support import GOOD
 
 @pytest.fixture(scope="module")
 def paper():
-    round_, _ = roundfile.load(GOOD / "round.toml")
+    round_, _, _ = roundfile.load(GOOD / "round.toml")
     lists = {p.id: tuple(c.id for c in round_.candidates if c.eligible_for(p.id)) for p in round_.posts}
     return lambda stage="rec1": Paper(round_.stage(stage), round_.posts, lists, Resolver(round_.candidates))
 

@@ -706,7 +706,7 @@ def test_a_roster_link_inside_the_folder_and_a_subfolder_are_fine(tmp_path):
     (tmp_path / "link.csv").symlink_to(tmp_path / "data" / "r.csv")
     for rel in ("link.csv", "data/r.csv", "data/../data/r.csv"):
         path = good_round(tmp_path, {'roster = "roster.csv"': f'roster = "{rel}"'})
-        round_, sources = roundfile.load(path)
+        round_, sources, _ = roundfile.load(path)
         assert len(round_.candidates) == 6 and sources[rel] == (GOOD / "roster.csv").read_bytes()
 
 

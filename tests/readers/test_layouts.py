@@ -16,7 +16,7 @@ from selector.readers.ballots import Paper, interpret
 from selector.readers.tables import open_table
 from support import GOOD, rows_of, write_csv, write_xlsx
 
-ROUND, _ = roundfile.load(GOOD / "round.toml")
+ROUND, _, _ = roundfile.load(GOOD / "round.toml")
 LISTS = {p.id: tuple(c.id for c in ROUND.candidates if c.eligible_for(p.id)) for p in ROUND.posts}
 # rec1 over the roster: P01 张伟(审计) C01, 李娜 C03, 王芳 C04; P02 张伟(统计) C02, 李娜, 刘洋 C05, 陈静 C06
 
@@ -129,7 +129,7 @@ def test_max_marks_in_the_round_file(tmp_path):
     from support import good_round
 
     path = good_round(tmp_path, {'title = "审计局局长"\nseats = 1': 'title = "审计局局长"\nseats = 1\nmax_marks = 2'})
-    r, _ = roundfile.load(path)
+    r, _, _ = roundfile.load(path)
     assert r.post("P01").max_marks == 2 and r.post("P02").max_marks is None
     assert r.stage("rec1").marks_allowed(r.post("P01")) == 2
     bad = good_round(tmp_path, {'title = "审计局局长"\nseats = 1': 'title = "审计局局长"\nseats = 1\nmax_marks = 0'})

@@ -137,7 +137,7 @@ def good():
     from selector.domain.counting import Resolver
     from selector.readers import roundfile
 
-    round_, _ = roundfile.load(GOOD / "round.toml")
+    round_, _, _ = roundfile.load(GOOD / "round.toml")
     return round_, Resolver(round_.candidates)
 
 

@@ -20,7 +20,7 @@ def refusal(tmp_path, replace=None, append="") -> str:
 
 
 def test_the_shared_round_is_valid():
-    r, sources = roundfile.load(GOOD / "round.toml")
+    r, sources, _ = roundfile.load(GOOD / "round.toml")
     assert r.id == "demo-2026"
     assert [p.title for p in r.posts] == ["审计局局长", "统计局副局长"]
     assert [c.display for c in r.candidates][:2] == ["张伟(审计)", "张伟(统计)"]
@@ -197,7 +197,7 @@ def test_roster_csv_in_either_encoding(tmp_path, encoding):
     path = good_round(tmp_path)
     write_csv(tmp_path / "roster.csv", [["id", "name", "label", "posts"], ["C01", "张伟", "", "P01；P02"],
                                         ["C02", "李娜", "", ""]], encoding)
-    r, sources = roundfile.load(path)
+    r, sources, _ = roundfile.load(path)
     assert [(c.id, c.name, c.posts) for c in r.candidates] == [("C01", "张伟", ("P01", "P02")),
                                                                ("C02", "李娜", ())]
     assert sources["roster.csv"] == (tmp_path / "roster.csv").read_bytes()
@@ -208,7 +208,7 @@ def test_roster_csv_with_chinese_headings(tmp_path):
     write_csv(tmp_path / "roster.csv", [["编号", "姓名", "性别", "出生年月", "现工作单位及职务", "可报职位"],
                                         ["C01", "张伟", "男", "1975-03", "三厂镇党委书记", "P01"],
                                         ["C02", "李娜", "女", "1980-11", "统计局副局长", ""]], "gb18030")
-    r, _ = roundfile.load(path)
+    r, _, _ = roundfile.load(path)
     assert [(c.id, c.name, c.posts, c.field("gender"), c.field("born"), c.field("unit"))
             for c in r.candidates] == [("C01", "张伟", ("P01",), "男", "1975-03", "三厂镇党委书记"),
                                        ("C02", "李娜", (), "女", "1980-11", "统计局副局长")]

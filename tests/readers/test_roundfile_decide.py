@@ -16,7 +16,7 @@ DECIDE = '\n[[stage]]\nid = "decide"\nkind = "decide"\ntitle = "市委常委会�
 
 
 def test_a_decide_stage_with_named_members():
-    r, _ = roundfile.load(DATA / "decide" / "round.toml")
+    r, _, _ = roundfile.load(DATA / "decide" / "round.toml")
     decide, notice = r.stages
     assert decide.kind == "decide" and decide.members == 11 and decide.member_names[:2] == ("陈明", "周立")
     assert decide.majority == Threshold(">", Fraction(1, 2)) and decide.quorum == Threshold(">=", Fraction(2, 3))
@@ -29,7 +29,7 @@ def test_decide_defaults_and_vote_revote_keys(tmp_path):
     path = good_round(tmp_path, {"members = 9": 'members = 9\nrevotes = 2\nafter_revotes = "refer"',
                                  'shortfall = "accept"': 'shortfall = "revote"'},
                       DECIDE + 'members = 7\npass = ">= 2/3"\n')
-    r, _ = roundfile.load(path)
+    r, _, _ = roundfile.load(path)
     vote1, decide = r.stages[1:]
     assert (vote1.revotes, vote1.after_revotes, vote1.cut.shortfall) == (2, "refer", "revote")
     assert (decide.members, decide.member_names, decide.majority) == (7, (), Threshold(">=", Fraction(2, 3)))

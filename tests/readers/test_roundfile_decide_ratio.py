@@ -14,7 +14,7 @@ DECIDE = '\n[[stage]]\nid = "decide"\nkind = "decide"\ntitle = "市委常委会�
 def test_ratio_is_read_and_defaults_to_one(tmp_path):
     decide = roundfile.load(good_round(tmp_path, {}, DECIDE + 'ratio = "1:2"\n'))[0].stages[-1]
     assert (decide.kind, decide.ratio) == ("decide", 2)
-    plain, _ = roundfile.load(DATA / "decide" / "round.toml")
+    plain, _, _ = roundfile.load(DATA / "decide" / "round.toml")
     assert plain.stages[0].ratio == 1
 
 

@@ -21,7 +21,7 @@ title = "任前公示"
 
 
 def load(tmp_path, replace=None, append=""):
-    return roundfile.load(good_round(tmp_path, replace, append))
+    return roundfile.load(good_round(tmp_path, replace, append))[:2]
 
 
 def refusal(tmp_path, replace=None, append="") -> str:

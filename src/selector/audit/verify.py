@@ -26,7 +26,8 @@ from selector.errors import (
 from selector.i18n import N_
 from selector.service.recheck import At, Report, Times, unreadable
 from selector.service.rounds import OpenRound, choose_round
-from selector.storage import events
+from selector.readers import roundfile
+from selector.storage import events, tomldoc
 from selector.storage.rows import GENESIS, NotText, chain, damage
 from selector.storage.store import Store
 
@@ -209,6 +210,8 @@ def _check_round(store: Store, round_id: str, log: list[dict], report: Report) -
                 report.add(rounds, N_("{column} is {value!r} but init event #{event} recorded {recorded!r}"),
                            column=col, value=row[col], event=init["id"], recorded=value)
         report.times.check(report, rounds, "at", row["at"], init)
+    if not changed:
+        changed = not _doc_matches(store, round_id, row["main"], sources, report)
     if changed:
         report.add(where, N_("the stored round files were changed; nothing was recounted"))
         return None
@@ -221,6 +224,23 @@ def _check_round(store: Store, round_id: str, log: list[dict], report: Report) -
     if inits:
         _check_eligibility(open_, inits[-1], report)
     return open_
+
+
+def _doc_matches(store: Store, round_id: str, main: str, sources: dict[str, bytes], report: Report) -> bool:
+    """Is the main file's stored TOML document (`round_docs`, what opening the round reads)
+    the file's own, read again and written as `init` writes it?"""
+    stored = store.round_doc(round_id)
+    if stored is None or main not in sources:
+        return True
+    try:
+        doc = tomldoc.text(roundfile.document(sources[main], main))
+    except ConfigError:
+        doc = None
+    if stored == doc:
+        return True
+    report.add(At("round {round}: table {table}, row {row}", round=round_id, table="round_docs", row=main),
+               N_("does not match the round file it was read from"))
+    return False
 
 
 def _check_eligibility(open_: OpenRound, init: dict, report: Report) -> None:

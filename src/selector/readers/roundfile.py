@@ -13,11 +13,6 @@ from fractions import Fraction
 from pathlib import Path
 from typing import Any, Callable
 
-if sys.version_info >= (3, 11):
-    import tomllib
-else:  # pragma: no cover
-    import tomli as tomllib
-
 from selector.domain import eligibility
 from selector.domain.decision import AFTER
 from selector.domain.model import (
@@ -165,11 +160,12 @@ def _key_at(text: str, pos: int) -> tuple[str, int]:
     return path, len(lines)
 
 
-def load(path: str | Path) -> tuple[Round, dict[str, bytes]]:
+def load(path: str | Path) -> tuple[Round, dict[str, bytes], dict]:
     """Read a round file (and its roster file) from disk.
 
-    Returns the round and the raw sources by name, so the database can keep the exact bytes
-    the rules came from and rebuild the round without the files.
+    Returns the round, the raw sources by name, so the database can keep the exact bytes
+    the rules came from and rebuild the round without the files, and the round file's TOML
+    document (kept with them: `storage.tomldoc`).
     """
     path = Path(path)
     sources: dict[str, bytes] = {}
@@ -182,8 +178,9 @@ def load(path: str | Path) -> tuple[Round, dict[str, bytes]]:
         data = _read_file(path, str(path), "round file")
     except BallotFileError as e:
         raise placed(e, ConfigError) from None
-    round_ = parse(data, str(path), loader)
-    return round_, {path.name: data, **sources}
+    doc = document(data, str(path))
+    round_ = parse(data, str(path), loader, doc=doc)
+    return round_, {path.name: data, **sources}, doc
 
 
 def _read_file(path: Path, name: str, what: str) -> bytes:
@@ -227,28 +224,47 @@ def _roster_bytes(round_path: Path, rel: str, key: str = "round.roster") -> byte
         raise ConfigError("cannot read {error}", **where, error=e) from None
 
 
-def from_sources(main: str, sources: dict[str, bytes]) -> Round:
-    """Rebuild a round from the sources stored at `init` (no files needed)."""
-    return parse(sources[main], main, lambda name, key=None: sources[name], legacy=True)
+def from_sources(main: str, sources: dict[str, bytes], doc: dict | None = None) -> Round:
+    """Rebuild a round from the sources stored at `init` (no files needed); `doc`, when given,
+    is the main file's TOML document as stored with them (else the file is parsed again)."""
+    return parse(sources[main], main, lambda name, key=None: sources[name], legacy=True, doc=doc)
 
 
-def parse(data: bytes, name: str, loader: Loader, legacy: bool = False) -> Round:
-    """Validate a round file's bytes; `loader` fetches the roster file by relative name."""
+def document(data: bytes, name: str) -> dict:
+    """A round file's bytes as a TOML document (a dict), or a refusal naming the file."""
+    tomllib = _toml()
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as e:
         raise ConfigError("a round file must be UTF-8 (bad byte at {at})", file=name, at=e.start) from None
     _scan(text, name)
     try:
-        doc = tomllib.loads(text)
+        return tomllib.loads(text)
     except tomllib.TOMLDecodeError as e:
         raise ConfigError("not valid TOML: {error}", file=name, error=str(e)) from None
     except (ValueError, RecursionError) as e:  # what _scan did not foresee
         raise ConfigError("not a round file TOML can read ({error})", file=name, error=_q(str(e))) from None
+
+
+def parse(data: bytes, name: str, loader: Loader, legacy: bool = False, doc: dict | None = None) -> Round:
+    """Validate a round file (its bytes, or `doc`, their TOML document read before); `loader`
+    fetches the roster file by relative name."""
+    if doc is None:
+        doc = document(data, name)
     try:
         return _Parser(name, loader, legacy).round(doc)
     except RecursionError:
         raise ConfigError("values nested too deeply: not a round file?", file=name) from None
+
+
+def _toml():
+    """The TOML reader, imported when a file is parsed (a round opened from the database reads
+    its stored document instead: `storage.tomldoc`)."""
+    if sys.version_info >= (3, 11):
+        import tomllib
+    else:  # pragma: no cover
+        import tomli as tomllib
+    return tomllib
 
 
 def _digits(value: str, key: str, file: str | None = None) -> None:
@@ -858,6 +874,7 @@ class _Parser:
             data = self.loader(rel, "round.calendar")
         except KeyError:
             self.fail("round.calendar", N_("calendar file {file} was not stored with the round"), file=_q(rel))
+        tomllib = _toml()
         try:
             doc = tomllib.loads(data.decode("utf-8-sig"))
         except (UnicodeDecodeError, tomllib.TOMLDecodeError, ValueError, RecursionError) as e:

@@ -20,7 +20,7 @@ from selector.errors import (
 )
 from selector.readers import roundfile
 from selector.records import dataclass
-from selector.storage import events
+from selector.storage import events, tomldoc
 from selector.storage.store import Store
 
 if TYPE_CHECKING:
@@ -31,7 +31,7 @@ H = TypeVar("H")
 
 def check_round(path: str | Path) -> Round:
     """Validate a round file (and its roster) without touching any database."""
-    round_, _ = roundfile.load(path)
+    round_, _, _ = roundfile.load(path)
     return round_
 
 
@@ -44,7 +44,8 @@ def init_round(store: Store, path: str | Path, operator: str,
     from selector.service import amend
 
     path = Path(path)
-    round_, sources = roundfile.load(path)
+    round_, sources, doc = roundfile.load(path)
+    doc = tomldoc.text(doc)
     sha = hashlib.sha256(b"".join(sources[k] for k in sorted(sources))).hexdigest()
     with store.write():
         existing = store.round_row(round_.id)
@@ -60,13 +61,13 @@ def init_round(store: Store, path: str | Path, operator: str,
                 if not (reason and reason.strip()):
                     raise AmendmentWithoutReason(round_.id, str(path), tuple(found))
                 before = {r["name"]: r["sha256"] for r in store.round_file_rows(round_.id)}
-                store.save_round(round_, path.name, sha, sources)
+                store.save_round(round_, path.name, sha, sources, doc)
                 store.log(round_.id, operator, *events.amend(
                     path.name, round_.title, sha, sources, reason=reason.strip(), before=existing["sha256"],
                     before_files=before, changes=[{"path": c.path, "old": c.old, "new": c.new} for c in found],
                     eligibility=eligibility.record(round_.eligibility, round_.standings)))
                 return round_, "amended", found
-        store.save_round(round_, path.name, sha, sources)
+        store.save_round(round_, path.name, sha, sources, doc)
         store.log(round_.id, operator, *events.init(path.name, round_.title, bool(existing), sha, sources,
                                                     eligibility.record(round_.eligibility, round_.standings)))
     return round_, "updated" if existing else "stored", []
@@ -90,7 +91,9 @@ def load_round(store: Store, round_id: str | None) -> Round:
     """The round named, or the only one in the database."""
     round_id = choose_round(store, round_id, store.round_ids())
     row = store.round_row(round_id)
-    return roundfile.from_sources(row["main"], store.round_files(round_id))
+    stored = store.round_doc(round_id)
+    doc = tomldoc.document(stored) if stored is not None else None
+    return roundfile.from_sources(row["main"], store.round_files(round_id), doc)
 
 
 def round_overview(store: Store) -> list[dict]:

@@ -217,10 +217,29 @@ def m016_papers_by_number(db):
     db.execute("ALTER TABLE papers_by_number RENAME TO papers")
 
 
+def m017_round_docs(db):
+    """Each stored round file's TOML document, read once (`storage.tomldoc`), keyed by the
+    file's SHA-256: opening a round reads it instead of parsing the file again (issue 17). A
+    round stored before this is read here; a file that cannot be (none was stored so) is
+    parsed as before whenever the round is opened."""
+    import tomllib
+
+    from selector.storage import tomldoc
+
+    db.execute("CREATE TABLE round_docs (sha256 TEXT PRIMARY KEY, doc TEXT NOT NULL) WITHOUT ROWID")
+    for sha, data in db.execute("SELECT f.sha256, f.data FROM rounds r JOIN round_files f "
+                                "ON f.round = r.id AND f.name = r.main").fetchall():
+        try:
+            doc = tomllib.loads(bytes(data).decode("utf-8-sig"))
+        except (UnicodeDecodeError, tomllib.TOMLDecodeError, ValueError, RecursionError, TypeError):
+            continue
+        db.execute("INSERT OR IGNORE INTO round_docs (sha256, doc) VALUES (?, ?)", [sha, tomldoc.text(doc)])
+
+
 MIGRATIONS = (m001_initial, m002_inspect_notice, m003_audit, m004_row_chunks, m005_row_text,
               m006_record_anchors, m007_corrections, m008_void_papers, m009_counts, m010_inspection,
               m011_eligibility, m012_decide, m013_notices, m014_flat_batches, m015_marks_by_post,
-              m016_papers_by_number)
+              m016_papers_by_number, m017_round_docs)
 
 
 def applied(conn: sqlite3.Connection) -> set[str] | None:

@@ -353,7 +353,16 @@ class Store(StageRecords):
     def round_files(self, round_id: str) -> dict[str, bytes]:
         return {r["name"]: r["data"] for r in self.round_file_rows(round_id)}
 
-    def save_round(self, round_: Round, main: str, sha: str, sources: dict[str, bytes]) -> None:
+    def round_doc(self, round_id: str) -> str | None:
+        """The stored TOML document (`storage.tomldoc`) of the round's main file, if there is one."""
+        row = self.conn.execute("SELECT d.doc FROM rounds r JOIN round_files f ON f.round = r.id AND f.name = r.main "
+                                "JOIN round_docs d ON d.sha256 = f.sha256 WHERE r.id = ?", [round_id]).fetchone()
+        return row[0] if row else None
+
+    def save_round(self, round_: Round, main: str, sha: str, sources: dict[str, bytes], doc: str) -> None:
+        """Store a round: its row, its files' bytes, and `doc`, the main file's TOML document."""
+        self.conn.execute("INSERT OR IGNORE INTO round_docs (sha256, doc) VALUES (?, ?)",
+                          [hashlib.sha256(sources[main]).hexdigest(), doc])
         self.conn.execute("INSERT INTO rounds (id, title, main, sha256, at) VALUES (?, ?, ?, ?, ?) "
                           "ON CONFLICT (id) DO UPDATE SET title = excluded.title, main = excluded.main, "
                           "sha256 = excluded.sha256, at = excluded.at",
