@@ -100,7 +100,7 @@ def round_overview(store: Store) -> list[dict]:
     """Every stored round with its progress and the time of its last recorded change."""
     out = []
     for row in store.rounds():
-        round_ = roundfile.from_sources(row["main"], store.round_files(row["id"]))
+        round_ = load_round(store, row["id"])
         locked = sum(1 for s in round_.stages if store.stage_row(row["id"], s.id)["locked_at"])
         state = "complete" if locked == len(round_.stages) else f"{locked}/{len(round_.stages)} stages locked"
         out.append({"id": row["id"], "title": row["title"], "state": state, "at": row["at"],
