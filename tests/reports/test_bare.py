@@ -40,6 +40,8 @@ def test_every_character_measured_here_measures_as_in_rich():
             assert bare.cells(ch) == cell_len(ch), hex(code)
     for odd in ("\t", "\x1b", "\u200b", "\u0301", "\u302a", "\u00a0", "\u2028", "\u2030", "😀", "\u3000"):
         assert bare.cells("张" + odd) is None, repr(odd)
+        assert not bare.measured("张" + odd) and not bare.measured("a" + odd), repr(odd)
+    assert bare.measured("票号 B000009 的无效标记：蔡涛（不符合 P05 的任职条件）é─") and bare.measured("a b")
 
 
 WORDS = st.sampled_from(["rec1", "P06", "张建华(兴仁镇)", "于", "2011-06-28", "确定为推荐、提名人选", "·",

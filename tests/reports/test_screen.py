@@ -174,16 +174,6 @@ def test_names_and_figures_measure_as_rich_does():
         assert width(text) == cell_len(text), text
 
 
-def test_the_full_width_ranges_the_block_path_measures_are_two_cells_in_rich():
-    from rich.cells import cell_len
-
-    from selector.reports.screen import _SIMPLE
-
-    for code in [*range(0x20, 0x7F), *range(0x4E00, 0xA000), *range(0xFF01, 0xFF61)]:
-        assert _SIMPLE.fullmatch(chr(code)), hex(code)
-        assert cell_len(chr(code)) == (1 if code < 0x7F else 2), hex(code)
-
-
 LINE = st.text(st.sampled_from(list("aZ09 .:()B") + list("张伟（）：无效标记") + ["\u3000", "é"]), max_size=30)
 
 

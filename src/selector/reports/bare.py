@@ -39,6 +39,11 @@ _TRAILING_SPACE = re.compile(r"\s+$")
 RESET = "\x1b[0m"
 
 
+def measured(text: str) -> bool:
+    """Does `cells` measure every character of `text`?"""
+    return text.isprintable() if text.isascii() else _KNOWN.fullmatch(text) is not None
+
+
 def cells(text: str) -> int | None:
     """The cells `text` takes at the terminal, as `rich.cells.cell_len` counts them; None
     when it holds a character this module does not measure."""

@@ -29,17 +29,12 @@ without colour, on random tables and lines.
 
 from __future__ import annotations
 
-import re
-
-from selector.reports.bare import RESET, Screen, cells
+from selector.reports.bare import RESET, Screen, cells, measured
 
 # SIMPLE_HEAD, but a section break is drawn as a dashed rule: the cut line (a `rich.box.Box`).
 CUT_BOX = "    \n    \n ── \n    \n ┄┄ \n ── \n    \n    \n"
 BATCH = 4096  # pieces laid out before they go to the sink (a few dozen posts)
 _WIDTHS: dict[str, int] = {}
-# Lines of printable ASCII (one cell each), CJK ideographs and full-width forms (two cells each
-# in Rich: tests/reports/test_screen.py holds every character of these ranges to it).
-_SIMPLE = re.compile("[\n -~\u4e00-\u9fff\uff01-\uff60]*")
 # What a table's pieces are styled by (`Printer._keyed`): the border, the header row, a row's
 # cells and the gaps between them (with the row's style name, or None).
 BORDER, HEADER, ROW, GAP = "border", "header", "row", "gap"
@@ -317,15 +312,15 @@ class Printer:
 
     def _block(self, plain: str, style: str | None) -> list[tuple[str, object]] | None:
         """Lines that each fit, as Rich prints them: each line, then a line break. An empty
-        line, or one that is not plain ASCII and CJK text, is left to the sink."""
+        line, or one holding a character `bare.cells` does not measure, is left to the sink."""
         lines = plain.split("\n")
-        if not _SIMPLE.fullmatch(plain) or not all(lines):
+        if not all(lines) or not measured(plain.replace("\n", " ")):
             return None
         room = self.width
-        for line in lines:
-            # one cell a printable ASCII character, two a wide one (_SIMPLE lets no other through)
-            if 2 * len(line) - len(line.encode("ascii", "ignore")) > room:
-                return None
+        if 2 * max(map(len, lines)) > room:  # (no character takes more than two cells)
+            for line in lines:
+                if 2 * len(line) > room and cells(line) > room:
+                    return None
         named = self._keyed(style) if style else None
         if named is None:
             return [(plain, None), ("\n", None)]
