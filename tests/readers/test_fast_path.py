@@ -11,7 +11,7 @@ from hypothesis import given, settings, strategies as st
 
 from selector.domain.counting import Ballot, Cells, Count, Resolver
 from selector.domain.model import Candidate, Post, Stage
-from selector.readers.ballots import Paper, interpret
+from selector.readers.ballots import COLUMN_OF, WORDS, Paper, _plain_numbers, interpret
 from selector.storage.store import Store
 
 POSTS = (Post("P01", "审计局局长", 1), Post("P02", "统计局副局长", 2), Post("P03", "教育局局长", 1))
@@ -122,3 +122,36 @@ def test_a_batch_counts_its_papers_in_order(monkeypatch):
                                                                            ("004", "P02", "赵六"),
                                                                            ("003", "P03", "赵六")]
     assert _state(counted) == _state(_count(stage, ballots, False, monkeypatch))
+
+
+# -- a run's ballot numbers --------------------------------------------------------------------
+
+NUMBER = st.lists(st.sampled_from(list("0189BbZ-_é号") + ["ballot", "BALLOT", "Void", "post", "票号"]), max_size=3) \
+    .map("".join)
+
+
+def _plain_numbers_as_first_written(numbers, seen):
+    joined = "".join(numbers)
+    return joined.isascii() and joined.isalnum() and all(numbers) and len(set(numbers)) == len(numbers) \
+        and seen.keys().isdisjoint(numbers) \
+        and (joined.isdigit() or COLUMN_OF.keys().isdisjoint(",".join(numbers).casefold().split(",")))
+
+
+def test_a_heading_an_ascii_number_could_read_as_is_a_word():
+    assert WORDS and all(word.isalpha() for word in WORDS)  # what _plain_numbers leans on
+    assert {"ballot", "void", "post"} <= WORDS
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.lists(NUMBER, max_size=8), st.lists(NUMBER, max_size=3))
+def test_a_runs_numbers_are_told_plain_as_before(numbers, seen):
+    seen = dict.fromkeys(seen, 1)
+    assert _plain_numbers(numbers, seen) == _plain_numbers_as_first_written(numbers, seen)
+
+
+def test_a_runs_numbers_are_plain_unless_one_reads_as_a_heading_or_repeats():
+    assert _plain_numbers(["B000001", "B000002"], {}) and _plain_numbers(["0001", "0002"], {})
+    assert not _plain_numbers(["B000001", "Ballot"], {}) and not _plain_numbers(["0001", "VOID"], {})
+    assert _plain_numbers(["B000001", "Ballots"], {})  # a word, but no heading
+    assert not _plain_numbers(["B1", "B1"], {}) and not _plain_numbers(["B1", "B2"], {"B2": 3})
+    assert not _plain_numbers(["B-1"], {}) and not _plain_numbers(["B1", ""], {}) and not _plain_numbers(["é1"], {})

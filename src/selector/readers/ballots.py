@@ -40,6 +40,7 @@ ALIASES = {
     "choice": ("choice", "意见", "表决意见"),
 }
 COLUMN_OF = {normalize(a).casefold(): key for key, names in ALIASES.items() for a in names}
+WORDS = frozenset(word for word in COLUMN_OF if word.isascii())  # (each letters only: `_plain_numbers`)
 # The void column (SPEC §3): empty, or the reason the paper is void (撕毁, 在选票上署名 …). Clerks
 # also fill it in as a yes/no column, so a "no" must not void the paper: these mean "not void".
 NOT_VOID = ("否", "不", "不是", "非", "无", "没有", "有效", "正常", "0", "no", "n", "false", "f", "none",
@@ -624,11 +625,14 @@ def _even(cells: list[list[str]], width: int) -> bool:
 
 def _plain_numbers(numbers: Sequence[str], seen: dict[str, int]) -> bool:
     """Are these ballot numbers ones the reader would take as they are: ASCII letters and
-    digits (nothing to normalise), none a heading (`ballot`), none twice, none seen before?"""
+    digits (nothing to normalise), none a heading (`ballot`), none twice, none seen before?
+    (A heading an ASCII number could read as is a word, letters only: a number with a digit
+    in it is none, and the usual numbers are not looked up.)"""
     joined = "".join(numbers)
-    return joined.isascii() and joined.isalnum() and all(numbers) and len(set(numbers)) == len(numbers) \
-        and seen.keys().isdisjoint(numbers) \
-        and (joined.isdigit() or COLUMN_OF.keys().isdisjoint(",".join(numbers).casefold().split(",")))
+    return joined.isascii() and joined.encode("ascii").isalnum() and all(numbers) \
+        and len(set(numbers)) == len(numbers) and seen.keys().isdisjoint(numbers) \
+        and (joined.isdigit() or not any(map(str.isalpha, numbers))
+             or WORDS.isdisjoint(",".join(numbers).casefold().split(",")))
 
 
 def _clean(counts: list[Counter], clean: set[str], room: int) -> bool:
