@@ -115,6 +115,17 @@ def test_init_stores_the_document_and_opening_the_round_reads_it(tmp_path, run, 
     store.close()
 
 
+def test_an_amended_round_keeps_the_document_of_its_file_alone(tmp_path, run):
+    path = good_round(tmp_path)
+    assert run("init", path).exit_code == 0
+    path.write_text(path.read_text("utf-8").replace('title = "审计局局长"', 'title = "审计局长"'), "utf-8")
+    assert run("init", path).exit_code == 0
+    store = Store(tmp_path / "selector.db")
+    assert store.conn.execute("SELECT doc FROM round_docs").fetchall() == [
+        (tomldoc.text(tomllib.loads(path.read_text("utf-8"))),)]
+    store.close()
+
+
 def test_verify_finds_a_document_that_is_not_the_files(tmp_path, run):
     assert run("init", good_round(tmp_path)).exit_code == 0
     assert run("audit", "verify").exit_code == 0

@@ -374,6 +374,8 @@ class Store(StageRecords):
         for stage in round_.stages:
             self.conn.execute("INSERT OR IGNORE INTO stages (round, stage) VALUES (?, ?)",
                             [round_.id, stage.id])
+        self.conn.execute("DELETE FROM round_docs WHERE sha256 NOT IN (SELECT f.sha256 FROM rounds r "
+                          "JOIN round_files f ON f.round = r.id AND f.name = r.main)")  # a file amended away
 
     # -- events ----------------------------------------------------------------------
     def log(self, round_id: str, operator: str, command: str, stage: str | None = None,
