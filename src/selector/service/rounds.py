@@ -212,11 +212,6 @@ class OpenRound:
         """A recommendation result serves `round.recommendation_valid_months` (one year) from the
         day its cut was locked (issue 12.6): a later stage whose list comes from it records
         nothing after that, and the refusal gives the date it expired."""
-        from datetime import datetime
-
-        from selector.domain.notice import one_year
-        from selector.storage.clock import CHINA, today
-
         at = stage
         while not self.takes_roster(at):
             previous = self.round.previous(at)
@@ -224,6 +219,11 @@ class OpenRound:
                 locked_at = self.store.stage_row(self.id, previous.id)["locked_at"]
                 if not locked_at:
                     return
+                from datetime import datetime
+
+                from selector.domain.notice import one_year
+                from selector.storage.clock import CHINA, today
+
                 locked = datetime.fromisoformat(locked_at).astimezone(CHINA).date()
                 months = self.round.recommendation_valid_months
                 until = one_year(locked, months)

@@ -8,8 +8,11 @@ from __future__ import annotations
 
 import json
 from datetime import date
-from selector.domain.inspection import EvaluationPaper, Finding, Grades, Settlement, grade_counts
-from selector.domain.notice import Complaint
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:  # (imported where used: a tally needs neither)
+    from selector.domain.inspection import EvaluationPaper, Finding, Grades, Settlement
+    from selector.domain.notice import Complaint
 
 
 class StageRecords:
@@ -46,6 +49,8 @@ class StageRecords:
 
     def findings(self, round_id: str, stage_id: str) -> dict[str, dict[str, Finding]]:
         """candidate -> check -> finding."""
+        from selector.domain.inspection import Finding
+
         out: dict[str, dict[str, Finding]] = {}
         for r in self.conn.execute(
                 "SELECT f.candidate, f.check_name, f.verdict, f.note, i.file, f.line FROM findings f "
@@ -93,6 +98,8 @@ class StageRecords:
 
     def grades(self, round_id: str, stage_id: str) -> dict[str, Grades]:
         """candidate -> 民主测评 counts over every paper that had a column for them."""
+        from selector.domain.inspection import grade_counts
+
         return grade_counts(self.conn.execute(
             "SELECT g.candidate, g.grade, g.unclear, p.void FROM evaluation_grades g "
             "JOIN evaluation_papers p ON p.round = g.round AND p.stage = g.stage AND p.ballot = g.ballot "
@@ -100,6 +107,8 @@ class StageRecords:
 
     def settlements(self, round_id: str, stage_id: str) -> dict[str, Settlement]:
         """candidate -> the recorded decision on their concerns (the latest, should there be two)."""
+        from selector.domain.inspection import Settlement
+
         return {r["candidate"]: Settlement(r["decision"], r["reason"], tuple(json.loads(r["concerns"])))
                 for r in self.select("settlements", "round = ? AND stage = ?", [round_id, stage_id], "rowid")}
 
@@ -124,6 +133,8 @@ class StageRecords:
 
     def complaints(self, round_id: str, stage_id: str) -> list[Complaint]:
         """The complaints that stand (a complaint withdrawn as entered in error does not)."""
+        from selector.domain.notice import Complaint
+
         out = []
         for r in self.complaint_rows(round_id, stage_id):
             if r["withdrawn"] is not None:
