@@ -128,3 +128,18 @@ def test_a_status_that_needs_squeezing_is_printed_by_rich(tmp_path):
     names, quick = _imported("status", env=env)
     assert quick.returncode == 0 and "rich.table" in names
     assert max(len(line) for line in quick.stdout.splitlines()) <= 30
+
+
+def test_the_plain_commands_load_neither_the_toml_parser_nor_typing(tmp_path):
+    # A round is opened from its stored TOML document (round_docs), and the modules these
+    # commands load annotate without importing `typing` (issue 17: ~57M instructions together).
+    (tmp_path / "r.toml").write_text(ROUND, encoding="utf-8")
+    (tmp_path / "rec1.csv").write_text("ballot,P01\n0001,张伟\n0002,\n0003,李娜\n", encoding="utf-8")
+    env = dict(os.environ, PYTHONPATH=str(SRC), COLUMNS="80", SELECTOR_DB=str(tmp_path / "r.db"))
+    subprocess.run([sys.executable, "-m", "selector", "init", str(tmp_path / "r.toml")],
+                   env=env, check=True, capture_output=True)
+    for args in (["tally", "rec1", str(tmp_path / "rec1.csv"), "--present", "8", "--issued", "8"],
+                 ["show", "rec1"], ["status"], ["cut", "rec1"]):
+        names, proc = _imported(*args, env=env)
+        assert proc.returncode == 0, proc.stderr
+        assert not {n for n in names if n.split(".")[0] in ("tomllib", "typing", "rich", "typer")}, args

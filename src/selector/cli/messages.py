@@ -8,8 +8,8 @@ fields) is looked up in the catalog by that template.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
-from typing import Callable
 
 from selector import errors as e
 from selector.i18n import N_, _, ngettext

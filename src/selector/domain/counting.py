@@ -6,15 +6,19 @@ at a time (so a file can be streamed) and yields exact per-post results.
 
 from __future__ import annotations
 
-from collections import Counter, defaultdict
-from itertools import chain, repeat
+from collections import Counter, defaultdict, namedtuple
+from collections.abc import Iterable, Mapping
 from fractions import Fraction
-from typing import Callable, Iterable, Literal, Mapping, NamedTuple, Sequence
+from itertools import chain, repeat
 
 from selector.domain.model import Candidate, Post, Stage, normalize
 from selector.records import dataclass, field
 
-Choice = Literal["yes", "no", "abstain", "invalid"]
+TYPE_CHECKING = False  # (typing's, without importing typing: start-up)
+if TYPE_CHECKING:
+    from typing import Literal
+
+    Choice = Literal["yes", "no", "abstain", "invalid"]
 AMBIGUOUS = object()
 _MISSING = object()
 CACHE = 50_000  # distinct mark texts remembered per resolver/counter (bounded for bad files)
@@ -37,20 +41,16 @@ class Ballot:
     line: int | None = field(default=None, compare=False)  # the file row it was read from
 
 
-class Run(NamedTuple):
+class Run(namedtuple("Run", "numbers lines pids columns counts split")):
     """Plain papers read together (a wide file's chunk of rows, or a long file's whole papers
     that each name the same posts in the same order; every check of the reader passed): each
-    paper's number and first row, and each post's column of cells as read (`pids`, `columns`:
-    one cell per paper, and `counts`); a cell's texts are made when the counter asks (`split`,
+    paper's number and first row (`numbers`, `lines`), and each post's column of cells as
+    read (`pids`, `columns`: one cell per paper, and `counts`: each column's distinct cells
+    and how many papers have each); a cell's texts are made when the counter asks (`split`,
     the reader's rule for its layout, as for `Cells`). A paper is plain when it has no
     category, no void entry and no cell with an invisible character (the reader notes those)."""
 
-    numbers: Sequence[str]
-    lines: Sequence[int]
-    pids: list[str]
-    columns: list[Sequence[str]]
-    counts: list[Mapping[str, int]]  # each post column's distinct cells, and how many papers have each
-    split: Callable[[str], tuple[str, ...]]
+    __slots__ = ()
 
 
 class Cells(Mapping):

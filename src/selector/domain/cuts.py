@@ -6,9 +6,9 @@ Ties are values, not exceptions: a post whose cut falls inside a group of equal 
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from fractions import Fraction
 from operator import itemgetter
-from typing import Mapping
 
 from selector.domain.model import Cut, Threshold
 from selector.errors import BadResolve, NotShort, NotTied, TiesDecidedByRound

@@ -12,13 +12,17 @@ or those not chosen, at most `revotes` times; then the post is left unfilled or 
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Mapping
 from datetime import date
 from fractions import Fraction
-from typing import Iterable, Literal, Mapping
 
 from selector.domain.model import Stage, Threshold
 from selector.errors import BallotFileError
 from selector.records import dataclass
+
+TYPE_CHECKING = False  # (typing's, without importing typing: start-up)
+if TYPE_CHECKING:
+    from typing import Literal
 
 METHODS = ("ballot", "hands", "oral")  # 无记名投票 | 举手表决 | 口头表决
 AFTER = ("unfilled", "refer")  # what a post comes to when the re-votes allowed are used up

@@ -13,9 +13,9 @@ rules and probation; never through a sanction (处分影响期内不得提拔).
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from datetime import date
 from functools import lru_cache
-from typing import Iterable
 
 from selector.records import dataclass
 

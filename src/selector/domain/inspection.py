@@ -10,8 +10,8 @@ list and comes in only by a recorded decision (2019 条例: 递补 is decided, n
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Mapping, Sequence
 from fractions import Fraction
-from typing import Iterable, Mapping, Sequence
 
 from selector.domain.cuts import Decisions, Standing, Tie
 from selector.domain.model import Evaluation, GradeRule, Stage

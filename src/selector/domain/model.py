@@ -6,13 +6,16 @@ import re
 import unicodedata
 from datetime import date
 from fractions import Fraction
-from typing import Literal
 
 from selector.domain.eligibility import Rules, Standing
 from selector.errors import NotFound
 from selector.records import dataclass, field
 
-StageKind = Literal["recommend", "vote", "inspect", "notice", "decide"]
+TYPE_CHECKING = False  # (typing's, without importing typing: start-up)
+if TYPE_CHECKING:
+    from typing import Literal
+
+    StageKind = Literal["recommend", "vote", "inspect", "notice", "decide"]
 BALLOT_KINDS = ("recommend", "vote")
 
 

@@ -6,8 +6,8 @@ day outside the calendar's years), so these rules stay pure and testable on any 
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from datetime import date, timedelta
-from typing import Callable, Iterable, Mapping, Sequence
 
 from selector.domain.model import YearSchedule
 from selector.records import dataclass

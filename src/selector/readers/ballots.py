@@ -10,9 +10,9 @@ from __future__ import annotations
 import functools
 import itertools
 import re
-from collections import Counter
+from collections import Counter, namedtuple
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from operator import itemgetter, ne
-from typing import Callable, Iterable, Iterator, Mapping, NamedTuple, Sequence
 
 from selector.csvtext import flat_rows, rows_of
 from selector.domain.counting import AMBIGUOUS, CACHE, Ballot, Cells, Resolver, Run
@@ -108,16 +108,14 @@ def split_marks(cell: str) -> tuple[str, ...]:
     return tuple(t for t in parts if t and normalize(t))
 
 
-class Cleaned(NamedTuple):
+class Cleaned(namedtuple("Cleaned", "ballot row column heading text")):
     """A cell that held invisible characters (zero-width spaces and joiners, direction marks,
     BOM, soft hyphen …; model.INVISIBLE), which were removed before it was read. Nobody sees
-    them, so the count is right; the tally says so, as the file was not what it looks like."""
+    them, so the count is right; the tally says so, as the file was not what it looks like.
+    `ballot` is the paper's number as read (normalised), `heading` the column's heading,
+    `text` the cell as it is in the file."""
 
-    ballot: str  # the paper's number, as read (normalised)
-    row: int
-    column: int
-    heading: str  # the column's heading
-    text: str  # the cell as it is in the file
+    __slots__ = ()
 
 
 KEEP_CLEANED = 1000  # cells kept in Reading.cleaned; Reading.cleaned_cells counts them all

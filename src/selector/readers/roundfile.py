@@ -8,10 +8,10 @@ import io
 import json
 import re
 import sys
+from collections.abc import Callable
 from datetime import date, datetime, timedelta
 from fractions import Fraction
 from pathlib import Path
-from typing import Any, Callable
 
 from selector.domain import eligibility
 from selector.domain.decision import AFTER
@@ -21,6 +21,10 @@ from selector.domain.model import (
 from selector.errors import BallotFileError, ConfigError
 from selector.i18n import N_
 from selector.readers.tables import decode, placed, regular_file
+
+TYPE_CHECKING = False  # (typing's, without importing typing: start-up)
+if TYPE_CHECKING:
+    from typing import Any
 
 MAX_FILE = 20 << 20  # bytes of a round file or roster file
 

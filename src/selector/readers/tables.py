@@ -18,8 +18,8 @@ import io
 import os
 import re
 import stat
+from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import Callable, Iterator
 
 from selector.csvtext import plain_text, rows_of
 from selector.errors import BallotFileError, Located

@@ -9,7 +9,6 @@ from __future__ import annotations
 import unicodedata
 from fractions import Fraction
 from functools import lru_cache
-from typing import TYPE_CHECKING
 
 from selector.reports.screen import Lines, Printer, Ranking, width
 
@@ -20,6 +19,7 @@ from selector.reports.common import (
 )
 from selector.reports.numbers import pct
 
+TYPE_CHECKING = False  # (typing's, without importing typing: start-up)
 if TYPE_CHECKING:
     from rich.console import Console
 

@@ -8,7 +8,6 @@ from __future__ import annotations
 import hashlib
 from functools import cached_property
 from pathlib import Path
-from typing import TYPE_CHECKING, TypeVar
 
 from selector.domain import eligibility
 from selector.domain.cuts import Decisions
@@ -23,10 +22,13 @@ from selector.records import dataclass
 from selector.storage import events, tomldoc
 from selector.storage.store import Store
 
+TYPE_CHECKING = False  # (typing's, without importing typing: start-up)
 if TYPE_CHECKING:
-    from selector.service.stages import StageHandler
+    from typing import TypeVar
 
-H = TypeVar("H")
+    from selector.service.stages.protocol import StageHandler
+
+    H = TypeVar("H")
 
 
 def check_round(path: str | Path) -> Round:

@@ -10,10 +10,10 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections.abc import Callable, Iterable, Iterator
 from itertools import chain, islice
 from json.encoder import encode_basestring
 from operator import itemgetter
-from typing import Callable, Iterable, Iterator
 
 from selector.storage.rows import canonical, cells_json, text_digest_head
 

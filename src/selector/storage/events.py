@@ -7,7 +7,7 @@ are the keys `audit verify` reads back (through the readers below), so the two c
 from __future__ import annotations
 
 import hashlib
-from typing import Iterable, Mapping
+from collections.abc import Iterable, Mapping
 
 from selector.domain.cuts import Decisions, PostCut
 

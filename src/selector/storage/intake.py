@@ -5,10 +5,11 @@ from __future__ import annotations
 
 import contextlib
 import gc
-from typing import TYPE_CHECKING, Callable, Iterator
+from collections.abc import Callable, Iterator
 
 from selector.storage import digest
 
+TYPE_CHECKING = False  # (typing's, without importing typing: start-up)
 if TYPE_CHECKING:
     from selector.storage.store import Store
 

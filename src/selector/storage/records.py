@@ -8,8 +8,8 @@ from __future__ import annotations
 
 import json
 from datetime import date
-from typing import TYPE_CHECKING
 
+TYPE_CHECKING = False  # (typing's, without importing typing: start-up)
 if TYPE_CHECKING:  # (imported where used: a tally needs neither)
     from selector.domain.inspection import EvaluationPaper, Finding, Grades, Settlement
     from selector.domain.notice import Complaint

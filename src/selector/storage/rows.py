@@ -8,7 +8,7 @@ import hashlib
 import io
 import json
 import re
-from typing import Iterator
+from collections.abc import Iterator
 
 from selector.csvtext import plain_rows
 from selector.errors import DatabaseError

@@ -15,11 +15,11 @@ import hashlib
 import json
 import os
 import sqlite3
+from collections.abc import Iterable, Iterator
 from fractions import Fraction
 from itertools import islice
 from operator import itemgetter
 from pathlib import Path
-from typing import TYPE_CHECKING, Iterable, Iterator
 
 from selector import __version__
 from selector.domain.counting import CandidateCount, InvalidMark, PostCount, StageCount
@@ -37,6 +37,7 @@ from selector.storage.rows import (
     tolerant_text,
 )
 
+TYPE_CHECKING = False  # (typing's, without importing typing: start-up)
 if TYPE_CHECKING:
     from selector.storage.intake import Intake
 

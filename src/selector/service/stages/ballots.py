@@ -9,9 +9,9 @@ from __future__ import annotations
 import contextlib
 import itertools
 import json
+from collections.abc import Callable
 from fractions import Fraction
 from pathlib import Path
-from typing import TYPE_CHECKING, Callable, ClassVar
 
 from selector.domain.counting import Ballot, Count, Resolver, Run, StageCount
 from selector.domain.cuts import Decisions, PassRule, PostCut, cut_post, lot_seed, score
@@ -29,7 +29,9 @@ from selector.service.views import corrections, eligibility_view, frac, signatur
 from selector.storage import events
 from selector.storage.intake import gc_paused
 
+TYPE_CHECKING = False  # (typing's, without importing typing: start-up)
 if TYPE_CHECKING:
+    from typing import ClassVar
     from selector.views import StageView
     from selector.readers.ballots import Paper
     from selector.service.recheck import Report

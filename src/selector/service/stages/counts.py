@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import json
 from fractions import Fraction
-from typing import TYPE_CHECKING
 
 from selector.domain.counting import StageCount
 from selector.domain.model import normalize
@@ -25,6 +24,7 @@ from selector.errors import (
 from selector.i18n import N_
 from selector.service import steps
 
+TYPE_CHECKING = False  # (typing's, without importing typing: start-up)
 if TYPE_CHECKING:
     from selector.readers.ballots import Paper
     from selector.service.recheck import Report

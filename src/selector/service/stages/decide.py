@@ -13,7 +13,6 @@ import json
 from datetime import date
 from fractions import Fraction
 from pathlib import Path
-from typing import TYPE_CHECKING, ClassVar
 
 from selector.domain.cuts import Decisions, PostCut
 from selector.domain.decision import (
@@ -25,7 +24,9 @@ from selector.service import steps
 from selector.service.views import corrections, frac
 from selector.storage import events
 
+TYPE_CHECKING = False  # (typing's, without importing typing: start-up)
 if TYPE_CHECKING:
+    from typing import ClassVar
     from selector.views import StageView
     from selector.service.recheck import Report
     from selector.service.rounds import OpenRound, StageState
