@@ -19,6 +19,7 @@ if TYPE_CHECKING:
     from typing import Literal
 
     Choice = Literal["yes", "no", "abstain", "invalid"]
+
 AMBIGUOUS = object()
 _MISSING = object()
 CACHE = 50_000  # distinct mark texts remembered per resolver/counter (bounded for bad files)

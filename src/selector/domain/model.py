@@ -16,6 +16,7 @@ if TYPE_CHECKING:
     from typing import Literal
 
     StageKind = Literal["recommend", "vote", "inspect", "notice", "decide"]
+
 BALLOT_KINDS = ("recommend", "vote")
 
 
