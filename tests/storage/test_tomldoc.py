@@ -147,7 +147,7 @@ def test_m017_reads_the_rounds_stored_before_it(tmp_path, run):
                                        "ON f.round = r.id AND f.name = r.main").fetchall()
     store = Store(old)  # opening migrates
     assert pending(store.conn) == []
-    assert store.round_doc("dongtai-2026") == tomldoc.text(tomllib.loads(data.decode("utf-8-sig")))
+    assert store.round_doc_text("dongtai-2026") == tomldoc.text(tomllib.loads(data.decode("utf-8-sig")))
     assert load_round(store, None) == roundfile.from_sources(main, store.round_files("dongtai-2026"))
     store.close()
     assert run("--db", old, "audit", "verify").exit_code == 0

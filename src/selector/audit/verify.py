@@ -229,7 +229,7 @@ def _check_round(store: Store, round_id: str, log: list[dict], report: Report) -
 def _doc_matches(store: Store, round_id: str, main: str, sources: dict[str, bytes], report: Report) -> bool:
     """Is the main file's stored TOML document (`round_docs`, what opening the round reads)
     the file's own, read again and written as `init` writes it?"""
-    stored = store.round_doc(round_id)
+    stored = store.round_doc_text(round_id)
     if stored is None or main not in sources:
         return True
     try:

@@ -19,7 +19,7 @@ from selector.errors import (
 )
 from selector.readers import roundfile
 from selector.records import dataclass
-from selector.storage import events, tomldoc
+from selector.storage import events
 from selector.storage.store import Store
 
 TYPE_CHECKING = False  # (typing's, without importing typing: start-up)
@@ -47,7 +47,6 @@ def init_round(store: Store, path: str | Path, operator: str,
 
     path = Path(path)
     round_, sources, doc = roundfile.load(path)
-    doc = tomldoc.text(doc)
     sha = hashlib.sha256(b"".join(sources[k] for k in sorted(sources))).hexdigest()
     with store.write():
         existing = store.round_row(round_.id)
@@ -93,9 +92,7 @@ def load_round(store: Store, round_id: str | None) -> Round:
     """The round named, or the only one in the database."""
     round_id = choose_round(store, round_id, store.round_ids())
     row = store.round_row(round_id)
-    stored = store.round_doc(round_id)
-    doc = tomldoc.document(stored) if stored is not None else None
-    return roundfile.from_sources(row["main"], store.round_files(round_id), doc)
+    return roundfile.from_sources(row["main"], store.round_files(round_id), store.round_doc(round_id))
 
 
 def round_overview(store: Store) -> list[dict]:

@@ -29,7 +29,7 @@ from selector.errors import (
     CreatedMeanwhile, DatabaseError, NewerDatabase, NoDatabase, NotFound, NotSelectorDatabase, RuleError,
     SelectorError, WitnessWithoutDatabase,
 )
-from selector.storage import digest, events, schema, witness
+from selector.storage import digest, events, schema, tomldoc, witness
 from selector.storage.clock import now
 from selector.storage.records import StageRecords
 from selector.storage.rows import (
@@ -50,6 +50,9 @@ PAGE_SIZE = 32_768
 
 # An invalid mark's columns in the snapshot (digest.SNAPSHOT_TABLES): `mark_rows`' keys.
 MARK_COLUMNS = next(columns for table, _, columns in digest.SNAPSHOT_TABLES if table == "invalid_marks")
+
+# Each stored round with its main file (`f`): the file a round's TOML document is read from.
+_MAIN_FILES = "rounds r JOIN round_files f ON f.round = r.id AND f.name = r.main"
 
 # What SQLite says when a write fails, in the clerk's words.
 WRITE_FAILURES = (
@@ -354,16 +357,20 @@ class Store(StageRecords):
     def round_files(self, round_id: str) -> dict[str, bytes]:
         return {r["name"]: r["data"] for r in self.round_file_rows(round_id)}
 
-    def round_doc(self, round_id: str) -> str | None:
-        """The stored TOML document (`storage.tomldoc`) of the round's main file, if there is one."""
-        row = self.conn.execute("SELECT d.doc FROM rounds r JOIN round_files f ON f.round = r.id AND f.name = r.main "
-                                "JOIN round_docs d ON d.sha256 = f.sha256 WHERE r.id = ?", [round_id]).fetchone()
+    def round_doc(self, round_id: str) -> dict | None:
+        """The TOML document stored for the round's main file (`storage.tomldoc`); None when
+        there is none this version can read (the file is then parsed again)."""
+        stored = self.round_doc_text(round_id)
+        return None if stored is None else tomldoc.document(stored)
+
+    def round_doc_text(self, round_id: str) -> str | None:
+        """The round's main file's document as stored (`audit verify` holds it to the file)."""
+        row = self.conn.execute(f"SELECT d.doc FROM {_MAIN_FILES} JOIN round_docs d ON d.sha256 = f.sha256 "
+                                "WHERE r.id = ?", [round_id]).fetchone()
         return row[0] if row else None
 
-    def save_round(self, round_: Round, main: str, sha: str, sources: dict[str, bytes], doc: str) -> None:
+    def save_round(self, round_: Round, main: str, sha: str, sources: dict[str, bytes], doc: dict) -> None:
         """Store a round: its row, its files' bytes, and `doc`, the main file's TOML document."""
-        self.conn.execute("INSERT OR IGNORE INTO round_docs (sha256, doc) VALUES (?, ?)",
-                          [hashlib.sha256(sources[main]).hexdigest(), doc])
         self.conn.execute("INSERT INTO rounds (id, title, main, sha256, at) VALUES (?, ?, ?, ?, ?) "
                           "ON CONFLICT (id) DO UPDATE SET title = excluded.title, main = excluded.main, "
                           "sha256 = excluded.sha256, at = excluded.at",
@@ -375,8 +382,9 @@ class Store(StageRecords):
         for stage in round_.stages:
             self.conn.execute("INSERT OR IGNORE INTO stages (round, stage) VALUES (?, ?)",
                             [round_.id, stage.id])
-        self.conn.execute("DELETE FROM round_docs WHERE sha256 NOT IN (SELECT f.sha256 FROM rounds r "
-                          "JOIN round_files f ON f.round = r.id AND f.name = r.main)")  # a file amended away
+        self.conn.execute("INSERT OR IGNORE INTO round_docs (sha256, doc) SELECT sha256, ? FROM round_files "
+                          "WHERE round = ? AND name = ?", [tomldoc.text(doc), round_.id, main])
+        self.conn.execute(f"DELETE FROM round_docs WHERE sha256 NOT IN (SELECT f.sha256 FROM {_MAIN_FILES})")
 
     # -- events ----------------------------------------------------------------------
     def log(self, round_id: str, operator: str, command: str, stage: str | None = None,
