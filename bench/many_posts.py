@@ -1,21 +1,25 @@
-"""Costs in the number of posts: a round of N posts × 6 candidates, command by command.
+"""Costs in the number of posts and candidates: a round of N posts × K candidates (6 unless
+told), command by command.
 
-    python bench/many_posts.py [--posts 1000,5000,10000] [--reps 1] [--ballots 200] [--against SRC]
+    python bench/many_posts.py [--posts 1000,5000,10000] [--candidates 6] [--reps 1] [--ballots 200]
+                               [--against SRC]
 
-For each N it writes (deterministically: the same bytes every run) into bench/data/posts-N/
-a round file (N posts of one seat; a `recommend` stage `rec` with a 1:2 cut, ties drawn by
-lot, then a `vote` stage), its roster (6 × N people, each standing for one post) and a
-wide-layout ballot file (`--ballots` papers, one column per post, ~3 % blank cells). Then,
+For each N (and each K of `--candidates`) it writes (deterministically: the same bytes every
+run) into bench/data/posts-N/ (posts-N-cK/ for K other than 6) a round file (N posts of one
+seat; a `recommend` stage `rec` with a 1:2 cut, ties drawn by lot, then a `vote` stage), its
+roster (K × N people, each standing for one post) and a wide-layout ballot file (`--ballots`
+papers, one column per post, ~3 % blank cells). Then,
 in a fresh database, it runs each command as a fresh process, in this order:
 
   init, tally rec FILE, show rec, show rec --json, cut rec, status,
   export rec --doc tally|shortlist --format md|csv|json|xlsx|docx
 
 and prints each one's wall time and peak RSS (from wait4: the child's own maximum resident
-set), the median over `--reps` repetitions (each in a fresh database), and for every N after
-the first the ratio t(N) / t(first) ÷ (N / first): 1.0 is linear, 2.0 at 10× the posts is
-quadratic creeping in (start-up, ~0.2 s, is the same at every N and pulls ratios below 1).
-Targets at 10,000 posts: ≤ 5 s and ≤ 300 MiB per command (`init` is shown, not judged).
+set), the median over `--reps` repetitions (each in a fresh database), and for every size
+after the first the ratio t(size) / t(first) ÷ (size / first), the size being N × K (the
+roster's people, the results' rows): 1.0 is linear, 2.0 at 10× the size is quadratic creeping
+in (start-up, ~0.2 s, is the same at every size and pulls ratios below 1). Targets at 10,000
+posts × 6 candidates: ≤ 5 s and ≤ 300 MiB per command (`init` is shown, not judged).
 Exit 1 if a target is missed. The package is byte-compiled first, as pip does on install.
 
 `--against SRC` (another checkout's `src`, e.g. of main) runs every command of that code too,
@@ -40,7 +44,7 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
 
-PER_POST = 6
+PER_POST = 6  # candidates a post unless --candidates says otherwise
 BALLOTS = 200
 SEED = 20260
 TARGET_SECONDS, TARGET_MIB, TARGET_POSTS = 5.0, 300, 10_000
@@ -50,7 +54,7 @@ GIVEN = ("伟芳娜敏静丽强磊军洋勇艳杰娟涛明超秀霞平刚桂英�
 TITLES = ("局长", "副局长", "主任", "副主任", "镇长", "副镇长", "书记", "副书记", "科长", "处长")
 UNITS = ("审计", "财政", "教育", "交通", "水利", "商务", "民政", "司法", "统计", "环保",
          "农业", "林业", "卫生", "文化", "体育", "科技", "人社", "住建", "应急", "市场")
-WEIGHTS = (30, 20, 9, 5, 2, 1)  # how often each of a post's six is marked
+WEIGHTS = (30, 20, 9, 5, 2, 1)  # how often each of a post's first six is marked (any more: 1)
 
 
 def people(rng: random.Random, n: int) -> list[str]:
@@ -65,9 +69,10 @@ def people(rng: random.Random, n: int) -> list[str]:
     return out
 
 
-def build(out: Path, posts: int, ballots: int = BALLOTS) -> dict[str, Path]:
-    """Write round.toml, roster.csv and wide.csv for `posts` posts into `out`."""
-    rng = random.Random(f"{SEED}/{posts}/{ballots}")
+def build(out: Path, posts: int, ballots: int = BALLOTS, per_post: int = PER_POST) -> dict[str, Path]:
+    """Write round.toml, roster.csv and wide.csv for `posts` posts of `per_post` candidates into `out`."""
+    rng = random.Random(f"{SEED}/{posts}/{ballots}" + ("" if per_post == PER_POST else f"/{per_post}"))
+    weights = (WEIGHTS + (1,) * per_post)[:per_post]
     out.mkdir(parents=True, exist_ok=True)
     ids = [f"P{i + 1:05d}" for i in range(posts)]
     lines = ['[round]', f'id = "posts-{posts}"', f'title = "{posts}个职位的测试轮次"',
@@ -82,14 +87,14 @@ def build(out: Path, posts: int, ballots: int = BALLOTS) -> dict[str, Path]:
               "", "[stage.cut]", 'ratio = "1:1"', 'pass = "> 1/2"', ""]
     (out / "round.toml").write_text("\n".join(lines), encoding="utf-8")
 
-    names = people(rng, posts * PER_POST)
-    slate = {pid: names[i * PER_POST:(i + 1) * PER_POST] for i, pid in enumerate(ids)}
+    names = people(rng, posts * per_post)
+    slate = {pid: names[i * per_post:(i + 1) * per_post] for i, pid in enumerate(ids)}
     with open(out / "roster.csv", "w", encoding="utf-8", newline="") as f:
         w = csv.writer(f)
         w.writerow(["id", "name", "gender", "born", "unit", "posts"])
         for i, pid in enumerate(ids):
             for j, name in enumerate(slate[pid]):
-                w.writerow([f"C{i * PER_POST + j + 1:06d}", name, "男女"[(i + j) % 2],
+                w.writerow([f"C{i * per_post + j + 1:06d}", name, "男女"[(i + j) % 2],
                             f"19{70 + (i + j) % 20}-{1 + (i * 7 + j) % 12:02d}",
                             f"{UNITS[(i + j) % len(UNITS)]}局", pid])
 
@@ -99,7 +104,7 @@ def build(out: Path, posts: int, ballots: int = BALLOTS) -> dict[str, Path]:
         for b in range(1, ballots + 1):
             row = [f"B{b:04d}"]
             for pid in ids:
-                row.append("" if rng.random() < 0.03 else rng.choices(slate[pid], WEIGHTS)[0])
+                row.append("" if rng.random() < 0.03 else rng.choices(slate[pid], weights)[0])
             w.writerow(row)
     return {"round": out / "round.toml", "wide": out / "wide.csv"}
 
@@ -138,6 +143,7 @@ def timed(argv: list[str], env: dict, cpu: list | None = None) -> tuple[float, f
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--posts", default="1000,5000,10000", help="comma-separated post counts")
+    parser.add_argument("--candidates", default=str(PER_POST), help="comma-separated candidates a post")
     parser.add_argument("--reps", type=int, default=1, help="repetitions, each in a fresh database")
     parser.add_argument("--ballots", type=int, default=BALLOTS)
     parser.add_argument("--data", default=str(HERE / "data"))
@@ -145,7 +151,15 @@ def main() -> None:
     parser.add_argument("--against", default="", help="another checkout's src: each command run with it too, "
                                                       "paired, and the ratios printed")
     args = parser.parse_args()
-    sizes = [int(n) for n in args.posts.split(",")]
+    # (posts, candidates a post), posts varying fastest; a column's label names the candidates
+    # only when they vary
+    sizes = [(int(n), int(k)) for k in args.candidates.split(",") for n in args.posts.split(",")]
+    several = len({k for _, k in sizes}) > 1
+
+    def name(size: tuple[int, int]) -> str:
+        n, k = size
+        return f"{n:,} × {k}" if several else f"{n:,} posts"
+
     subprocess.run([sys.executable, "-m", "compileall", "-q", str(ROOT / "src" / "selector")], check=True)
     env = dict(os.environ, SELECTOR_NO_PROGRESS="1", SELECTOR_OPERATOR="bench", COLUMNS="120",
                SOURCE_DATE_EPOCH="1780000000",
@@ -156,11 +170,12 @@ def main() -> None:
     if args.against:
         subprocess.run([sys.executable, "-m", "compileall", "-q", args.against], check=True)
         other = dict(env, PYTHONPATH=str(Path(args.against).resolve()) + os.pathsep + os.environ.get("PYTHONPATH", ""))
-    ratios: dict[int, dict[str, list[tuple[float, float]]]] = {}  # n -> label -> (wall, cpu) ratios
-    figures: dict[int, dict[str, tuple[float, float]]] = {}
+    ratios: dict[tuple, dict[str, list[tuple[float, float]]]] = {}  # size -> label -> (wall, cpu) ratios
+    figures: dict[tuple, dict[str, tuple[float, float]]] = {}
     labels: list[str] = []
-    for n in sizes:
-        files = build(Path(args.data) / f"posts-{n}", n, args.ballots)
+    for size in sizes:
+        n, k = size
+        files = build(Path(args.data) / (f"posts-{n}" if k == PER_POST else f"posts-{n}-c{k}"), n, args.ballots, k)
         runs: dict[str, list[tuple[float, float]]] = {}
         for rep in range(args.reps):
             with tempfile.TemporaryDirectory(prefix="selector-posts-") as tmp:
@@ -171,44 +186,54 @@ def main() -> None:
                     cpu: list[float] = []
                     wall, mib = timed([sys.executable, "-m", "selector", *argv], run_env, cpu)
                     runs.setdefault(label, []).append((wall, mib))
-                    line = f"  {n:>6,} posts, rep {rep + 1}: {label:22s} {wall:7.2f} s {mib:6.0f} MiB"
+                    line = f"  {name(size):>12s}, rep {rep + 1}: {label:22s} {wall:7.2f} s {mib:6.0f} MiB"
                     if other_env:
                         out = [a.replace(tmp, str(Path(tmp) / "other")) for a in argv]
                         wall_b, _ = timed([sys.executable, "-m", "selector", *out], other_env, cpu)
-                        ratios.setdefault(n, {}).setdefault(label, []).append((wall / wall_b, cpu[0] / cpu[1]))
+                        ratios.setdefault(size, {}).setdefault(label, []).append((wall / wall_b, cpu[0] / cpu[1]))
                         line += f"   against: {wall_b:7.2f} s, ratio {wall / wall_b:.2f} (cpu {cpu[0] / cpu[1]:.2f})"
                     print(line, file=sys.stderr, flush=True)
         labels = list(runs)
-        figures[n] = {k: (statistics.median(w for w, _ in v), max(m for _, m in v)) for k, v in runs.items()}
+        figures[size] = {key: (statistics.median(w for w, _ in v), max(m for _, m in v)) for key, v in runs.items()}
     show = [x for x in args.only.split(",") if x] or labels
     first = sizes[0]
-    head = f"{'command':22s}" + "".join(f"{f'{n:,} posts':>18s}" for n in sizes)
-    head += "".join(f"{f'ratio {n:,}':>13s}" for n in sizes[1:])
-    print(f"median of {args.reps} run(s); seconds and peak MiB; ratio = t(N)/t({first:,}) ÷ (N/{first:,})")
+
+    def scale(size: tuple[int, int]) -> float:
+        return size[0] * size[1] / (first[0] * first[1])
+
+    head = f"{'command':22s}" + "".join(f"{name(size):>18s}" for size in sizes)
+    wide = 18 if several else 13  # (a ratio's column)
+    head += "".join(f"{'ratio ' + name(size).removesuffix(' posts'):>{wide}s}" for size in sizes[1:])
+    if several:
+        print(f"median of {args.reps} run(s); seconds and peak MiB; ratio = t(N × K)/t({name(first)}) "
+              f"÷ (N × K/{first[0] * first[1]:,})")
+    else:
+        print(f"median of {args.reps} run(s); seconds and peak MiB; ratio = t(N)/t({first[0]:,}) ÷ (N/{first[0]:,})")
     print(head)
     missed = []
     for label in labels:
         if label not in show:
             continue
         line = f"{label:22s}"
-        for n in sizes:
-            wall, mib = figures[n][label]
+        for size in sizes:
+            wall, mib = figures[size][label]
             line += f"{wall:9.2f} s {mib:4.0f} M"
-            if n == TARGET_POSTS and label != "init" and (wall > TARGET_SECONDS or mib > TARGET_MIB):
+            if size == (TARGET_POSTS, PER_POST) and label != "init" and (wall > TARGET_SECONDS or mib > TARGET_MIB):
                 missed.append(label)
-        for n in sizes[1:]:
-            line += f"{figures[n][label][0] / figures[first][label][0] / (n / first):13.2f}"
+        for size in sizes[1:]:
+            line += f"{figures[size][label][0] / figures[first][label][0] / scale(size):{wide}.2f}"
         print(line)
     if ratios:
         print(f"this ÷ {args.against}, median of the paired runs' ratios: wall (cpu)")
-        print(f"{'command':22s}" + "".join(f"{f'{n:,} posts':>18s}" for n in sizes))
+        print(f"{'command':22s}" + "".join(f"{name(size):>18s}" for size in sizes))
         for label in labels:
             if label in show:
                 print(f"{label:22s}" + "".join(
-                    f"{statistics.median(w for w, _ in ratios[n][label]):10.2f} ({statistics.median(c for _, c in ratios[n][label]):.2f})"
-                    for n in sizes))
-    if TARGET_POSTS in sizes:
-        print(f"targets at {TARGET_POSTS:,} posts: ≤ {TARGET_SECONDS:g} s and ≤ {TARGET_MIB} MiB: "
+                    f"{statistics.median(w for w, _ in ratios[size][label]):10.2f} "
+                    f"({statistics.median(c for _, c in ratios[size][label]):.2f})"
+                    for size in sizes))
+    if (TARGET_POSTS, PER_POST) in sizes:
+        print(f"targets at {TARGET_POSTS:,} posts × {PER_POST}: ≤ {TARGET_SECONDS:g} s and ≤ {TARGET_MIB} MiB: "
               + (f"MISSED by {', '.join(missed)}" if missed else "all met"))
     sys.exit(1 if missed else 0)
 
