@@ -4,14 +4,12 @@ from __future__ import annotations
 
 import hashlib
 import json
-import shutil
 import sqlite3
 from functools import partial
-from pathlib import Path
 
 import pytest
 
-from audit_data import REC1, VOTE1, papers_csv, restore_guards, setup_rec1, tamper, tamper_row, write_round
+from audit_data import REC1, papers_csv, setup_rec1, tamper, tamper_row, write_round
 
 def test_verify_passes_on_an_honest_record(run, tallied):
     r = run("audit", "verify", "--files", tallied)

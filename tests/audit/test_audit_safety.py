@@ -7,11 +7,9 @@ from __future__ import annotations
 import json
 import os
 import signal
-import sqlite3
 import subprocess
 import sys
 import time
-from pathlib import Path
 
 from audit_data import REC1, dump, long_file, papers_csv, write_round
 from support import ROOT

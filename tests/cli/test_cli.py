@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from support import BAD, GOOD, REC1_HEADER, TIE_ROWS, good_round, rows_of, tie_file, write_csv
+from support import BAD, GOOD, good_round, rows_of, tie_file, write_csv
 
 @pytest.fixture
 def round_file(tmp_path) -> Path:

@@ -4,7 +4,6 @@ one of its English terms on its own (a heading, a status word), it uses the glos
 from __future__ import annotations
 
 import re
-from pathlib import Path
 
 from babel.messages.pofile import read_po
 from support import ROOT

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import warnings
 import zipfile
-from pathlib import Path
 
 from selector.readers.tables import open_table
 from support import ROOT

@@ -253,7 +253,7 @@ def test_a_ballot_number_with_an_invisible_character_is_a_duplicate(tmp_path, la
         _reading(tmp_path, rows, layout=layout)
     expected = "ballot 101 appears twice (also row 2)" if layout == "wide" else \
         "ballot 101 has category '一般干部' on row 2"
-    assert f"row 4" in e.value.message and expected in e.value.message
+    assert "row 4" in e.value.message and expected in e.value.message
 
 
 def test_a_ballot_number_of_invisible_characters_only(tmp_path):
@@ -636,8 +636,6 @@ def test_a_row_repeated_in_the_xml_is_refused(tmp_path):
 @pytest.mark.parametrize("source", ["examples/haimen-2011/rec2.xlsx", "tests/data/good/rec1.xlsx", "gaps"])
 def test_rows_read_as_iter_rows_read_them(tmp_path, source):
     # Files tallied before are re-read by `audit verify --files`: the same rows, cell for cell.
-    from pathlib import Path
-
     from openpyxl import load_workbook
 
     if source == "gaps":

@@ -5,7 +5,7 @@ random ones."""
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from office_data import MOMENT, assert_same_file, example_documents
+from office_data import assert_same_file, example_documents
 from selector.reports import docx_parts, render_office
 from selector.reports.documents import Document, Section
 

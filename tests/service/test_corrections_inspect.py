@@ -10,7 +10,7 @@ import sqlite3
 from stagehelp import (
     all_clear, evaluation, findings, good_evaluation, post, ready_for_inspection, result, show,
 )
-from test_corrections import dump, error_line, refused, verify_ok
+from test_corrections import error_line, refused, verify_ok
 
 
 def vetoed(run, tmp_path):

@@ -10,7 +10,7 @@ crosses (issue 12.4).
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import date
 from selector.domain.model import Round
 from selector.domain.notice import Workday, end_date, first_known, schedule_rule, statutory_holidays, weekday_rule
 
