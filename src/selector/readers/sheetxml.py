@@ -155,7 +155,6 @@ _NUMBER_STYLES = re.compile(rb' s="([0-9]++)"(?: t="n")?><v>')
 # cell's part of the key starts '<"' and its letters (its row's tag: '<""', r's digits gone),
 # then 's""' for a style and 't"s"' for a string.
 _NOT_SHAPE = bytes(c for c in range(256) if c not in b'<"nstABCDEFGHIJKLMNOPQRSTUVWXYZ')
-_KEY_LETTERS = re.compile(rb'<"([A-Z]++)"')
 _KEY_KINDS = re.compile(rb'<"[A-Z]++"(?:s"")?+(t"s")?')  # b't"s"' for a string cell, b"" for a number
 # What XML forbids in text (openpyxl's parser refuses it): such a block goes to openpyxl.
 _CONTROL = bytes(c for c in range(32) if c not in (9, 10, 13))
@@ -342,10 +341,10 @@ class Sheet:
         """A row of plain cells (its shape `key`): how many strings and numbers it
         holds, and where its texts, the numbers' then the strings' (a ballot number typed as a
         number comes first), go (as `_layout`)."""
-        letters = _KEY_LETTERS.findall(key)
-        if not letters:
+        cells = key.split(b'<"')[2:]  # (the row's tag starts '<""', and each of its cells '<"')
+        if not cells:
             return 0, 0, 1, 0, None
-        cols = list(map(_COLUMNS.__getitem__, letters))
+        cols = list(map(_CELL_COLUMNS.__getitem__, cells))  # (split in C: a regex took twice as long)
         n = len(cols)
         strings = key.count(b't"s"', key.index(b"<", 1))  # (in the cells' part: after the row's own tag)
         if strings == n:
@@ -519,6 +518,21 @@ class _Columns(dict):
 
 
 _COLUMNS = _Columns()
+
+
+class _CellColumns(dict):
+    """A cell's part of a row's key after its '<"' (b'AB"s""t"s"<<<': `_NOT_SHAPE`) → its
+    column counted from 0. A sheet's cells have a few such parts to a column (with a style or
+    none, a string or a number); a row whose layout is its own (its blanks) looks them up."""
+
+    def __missing__(self, cell: bytes) -> int:
+        col = _COLUMNS[cell[:cell.index(b'"')]]
+        if len(self) < 1 << 12:
+            self[cell] = col
+        return col
+
+
+_CELL_COLUMNS = _CellColumns()
 
 
 class _Strings(dict):
